@@ -1,0 +1,48 @@
+package jp.kurashi.core.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.RedisOptions;
+import jp.kurashi.core.domain.CaseEvent;
+
+/**
+ * Live case events for consoles and chat sockets, published after commit.
+ *
+ * <p>Delivery is best effort: PostgreSQL remains the truth, and a listener that may have
+ * missed events (a reconnect) reloads from the store.
+ *
+ * <pre>{@code
+ * CaseEvents events = CaseEvents.inProcess(vertx);        // or CaseEvents.redis(vertx, options)
+ * events.subscribe(e -> console.push(e.caseId()));
+ * events.publish(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, office, caseId, messageId, "line", now));
+ * }</pre>
+ */
+public interface CaseEvents {
+
+  /** Events of this Vert.x instance only: one gateway process, no Redis. */
+  static CaseEvents inProcess(Vertx vertx) {
+    return new LocalCaseEvents(vertx);
+  }
+
+  /** Events shared by every gateway instance through Redis pub/sub; connects before completing. */
+  static Future<CaseEvents> redis(Vertx vertx, RedisOptions options) {
+    return RedisCaseEvents.connect(vertx, options);
+  }
+
+  /** Sends the event to every subscriber on every instance. */
+  Future<Void> publish(CaseEvent event);
+
+  /** Calls {@code listener} on this instance for each event, until the subscription is cancelled. */
+  Subscription subscribe(Handler<CaseEvent> listener);
+
+  /** Succeeds when the transport is up; in-process always is. */
+  Future<Void> ping();
+
+  Future<Void> close();
+
+  /** A registered listener. */
+  interface Subscription {
+    Future<Void> cancel();
+  }
+}

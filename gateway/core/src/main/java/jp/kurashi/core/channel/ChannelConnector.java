@@ -1,0 +1,31 @@
+package jp.kurashi.core.channel;
+
+import io.vertx.core.Future;
+import jp.kurashi.core.domain.OutboundMessage;
+
+/**
+ * The one contract a channel implements to carry replies to residents.
+ *
+ * <p>Inbound messages go the other way: a connector turns what it receives into an
+ * {@link jp.kurashi.core.domain.InboundMessage} and hands it to the
+ * {@link jp.kurashi.core.pipeline.InboundPipeline}, acknowledging only when that future succeeds.
+ *
+ * <pre>{@code
+ * public Future<SendReceipt> send(OutboundMessage m) {
+ *   return client.push(m.contactRef(), m.text(), m.idempotencyKey())
+ *       .map(id -> new SendReceipt(id))
+ *       .recover(err -> Future.failedFuture(SendFailure.transientError(err.getMessage(), null)));
+ * }
+ * }</pre>
+ */
+public interface ChannelConnector {
+
+  /** The channel code stored with contacts and messages, e.g. {@code line}. */
+  String channel();
+
+  /**
+   * Delivers one reply. Fails with a {@link SendFailure} to say whether a retry can help;
+   * any other failure is treated as transient.
+   */
+  Future<SendReceipt> send(OutboundMessage message);
+}

@@ -1,0 +1,20 @@
+package jp.kurashi.core.domain;
+
+import java.time.Instant;
+
+/**
+ * One message of a case's thread, as staff read it.
+ *
+ * @param direction     {@code in}, {@code out} or {@code note}
+ * @param deliveryError the channel's words when delivery failed, else {@code null}
+ */
+public record CaseMessage(
+    long id,
+    String direction,
+    String channel,
+    String text,
+    Instant at,
+    Delivery delivery,
+    String deliveryError,
+    Long staffId) {
+}

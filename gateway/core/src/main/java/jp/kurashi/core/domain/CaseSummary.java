@@ -1,0 +1,19 @@
+package jp.kurashi.core.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A case as the queue shows it: no message text.
+ */
+public record CaseSummary(
+    long id,
+    String channel,
+    String status,
+    String urgency,
+    List<String> categories,
+    Instant openedAt,
+    Instant lastMessageAt,
+    Instant lastInboundAt,
+    Long assigneeId) {
+}

@@ -1,0 +1,43 @@
+package jp.kurashi.core.domain;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A message a resident sent, as a connector hands it to the pipeline.
+ *
+ * @param channel         channel code, e.g. {@code webchat}, {@code line}, {@code mail}
+ * @param externalId      the channel's own id for this message; a repeat of it is the same message
+ * @param contactRef      the channel's id for the sender (LINE user id, mail address, chat session)
+ * @param contactName     display name if the channel knows one, else {@code null}
+ * @param text            the message text as the resident wrote it
+ * @param receivedAt      when the channel received it
+ */
+public record InboundMessage(
+    String channel,
+    String externalId,
+    String contactRef,
+    String contactName,
+    String text,
+    Instant receivedAt) {
+
+  /** Longest external id or contact reference accepted; longer ones are a connector bug. */
+  public static final int MAX_REF_LENGTH = 512;
+
+  public InboundMessage {
+    requireRef("channel", channel);
+    requireRef("externalId", externalId);
+    requireRef("contactRef", contactRef);
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(receivedAt, "receivedAt");
+  }
+
+  private static void requireRef(String name, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank");
+    }
+    if (value.length() > MAX_REF_LENGTH) {
+      throw new IllegalArgumentException(name + " is longer than " + MAX_REF_LENGTH);
+    }
+  }
+}

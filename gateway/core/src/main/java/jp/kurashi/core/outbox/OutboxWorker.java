@@ -1,0 +1,191 @@
+package jp.kurashi.core.outbox;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.channel.ChannelConnector;
+import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.channel.SendFailure;
+import jp.kurashi.core.channel.SendReceipt;
+import jp.kurashi.core.domain.CaseEvent;
+import jp.kurashi.core.store.OutboxStore;
+import jp.kurashi.core.store.OutboxStore.ClaimedReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends queued replies through their channel's connector and records the outcome.
+ *
+ * <p>Polls every {@code pollInterval} and whenever {@link #WAKE_ADDRESS} is signalled (a reply
+ * was just queued on this instance). Any number of workers, on any number of instances, can
+ * share one database: claims use {@code FOR UPDATE SKIP LOCKED} and a lease. On stop it takes
+ * no new rows and waits for the sends in flight; rows it never got to stay pending for the next start.
+ */
+public final class OutboxWorker extends VerticleBase {
+
+  /** Local event bus address that makes a worker look for due rows now. */
+  public static final String WAKE_ADDRESS = "kurashi.outbox.wake";
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
+
+  private final OutboxStore store;
+  private final ChannelRegistry channels;
+  private final CaseEvents events;
+  private final OutboxSettings settings;
+  private final String workerId = "outbox-" + UUID.randomUUID();
+
+  private long timerId = -1;
+  private MessageConsumer<Object> wakeConsumer;
+  private int inFlight;
+  private boolean claiming;
+  private boolean wakeAgain;
+  private boolean stopping;
+  private Promise<Void> drained;
+
+  public OutboxWorker(OutboxStore store, ChannelRegistry channels, CaseEvents events, OutboxSettings settings) {
+    this.store = store;
+    this.channels = channels;
+    this.events = events;
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    wakeConsumer = vertx.eventBus().localConsumer(WAKE_ADDRESS, msg -> poll());
+    timerId = vertx.setPeriodic(1, settings.pollInterval().toMillis(), id -> poll());
+    return wakeConsumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(timerId);
+    Future<Void> unregistered = wakeConsumer.unregister();
+    if (inFlight == 0 && !claiming) {
+      return unregistered;
+    }
+    drained = Promise.promise();
+    return unregistered.compose(v -> drained.future());
+  }
+
+  private void poll() {
+    if (stopping) {
+      return;
+    }
+    if (claiming) {
+      wakeAgain = true;
+      return;
+    }
+    int room = settings.batchSize() - inFlight;
+    if (room <= 0) {
+      return;
+    }
+    claiming = true;
+    store.claim(channels.channels(), room, workerId, settings.lease())
+        .onComplete(ar -> {
+          claiming = false;
+          if (ar.failed()) {
+            LOG.atWarn().addKeyValue("error", ar.cause().toString()).log("outbox claim failed");
+          } else {
+            List<ClaimedReply> claimed = ar.result();
+            claimed.forEach(this::dispatch);
+            if (claimed.size() == room) {
+              wakeAgain = true;
+            }
+          }
+          checkDrained();
+          if (wakeAgain && !stopping) {
+            wakeAgain = false;
+            poll();
+          }
+        });
+  }
+
+  private void dispatch(ClaimedReply reply) {
+    inFlight++;
+    ChannelConnector connector = channels.find(reply.message().channel()).orElseThrow();
+    Future<SendReceipt> sending;
+    try {
+      sending = connector.send(reply.message());
+    } catch (RuntimeException e) {
+      sending = Future.failedFuture(e);
+    }
+    sending.timeout(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .compose(receipt -> recordSent(reply, receipt), err -> recordFailure(reply, err))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.atError().addKeyValue("outboxId", reply.outboxId()).addKeyValue("error", ar.cause().toString())
+                .log("outbox outcome not recorded; the row is retried when its lease ends");
+          }
+          inFlight--;
+          checkDrained();
+          if (!stopping) {
+            poll();
+          }
+        });
+  }
+
+  private Future<Void> recordSent(ClaimedReply reply, SendReceipt receipt) {
+    return store.markSent(reply, receipt == null ? null : receipt.externalId()).compose(recorded -> {
+      log(reply, "reply sent", null);
+      return recorded ? publish(reply, CaseEvent.MESSAGE_SENT) : Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> recordFailure(ClaimedReply reply, Throwable err) {
+    int attempt = reply.message().attempt();
+    SendFailure failure = err instanceof SendFailure f ? f : SendFailure.transientError(describe(err), null);
+    if (failure.isPermanent() || settings.retry().exhausted(attempt)) {
+      String reason = failure.isPermanent() ? failure.getMessage()
+          : failure.getMessage() + " (gave up after " + attempt + " attempts)";
+      log(reply, "reply failed", reason);
+      return store.markFailed(reply, reason)
+          .compose(recorded -> recorded ? publish(reply, CaseEvent.MESSAGE_FAILED) : Future.succeededFuture());
+    }
+    Duration delay = settings.retry().delayAfter(attempt, failure.retryAfter(), ThreadLocalRandom.current());
+    log(reply, "reply will be retried", failure.getMessage());
+    return store.markRetry(reply, delay, failure.getMessage()).mapEmpty();
+  }
+
+  private static String describe(Throwable err) {
+    if (err instanceof java.util.concurrent.TimeoutException) {
+      return "channel did not answer in time";
+    }
+    return err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+  }
+
+  private Future<Void> publish(ClaimedReply reply, String type) {
+    CaseEvent event = new CaseEvent(type, reply.officeId(), reply.message().caseId(), reply.message().messageId(),
+        reply.message().channel(), Instant.now());
+    return events.publish(event).recover(err -> {
+      LOG.atWarn().addKeyValue("caseId", reply.message().caseId()).log("delivery event not published");
+      return Future.succeededFuture();
+    });
+  }
+
+  private void log(ClaimedReply reply, String what, String reason) {
+    LOG.atInfo()
+        .addKeyValue("outboxId", reply.outboxId())
+        .addKeyValue("messageId", reply.message().messageId())
+        .addKeyValue("caseId", reply.message().caseId())
+        .addKeyValue("channel", reply.message().channel())
+        .addKeyValue("attempt", reply.message().attempt())
+        .addKeyValue("reason", reason)
+        .log(what);
+  }
+
+  private void checkDrained() {
+    if (stopping && drained != null && inFlight == 0 && !claiming) {
+      drained.tryComplete();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package jp.kurashi.core.pipeline;
+
+import io.vertx.core.Future;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.domain.CaseEvent;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.store.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Where every resident message enters: normalise, store (deduplicated, one transaction),
+ * then the after-commit steps (triage, live events).
+ *
+ * <p>The returned future completes when the message is committed. A connector acknowledges
+ * its channel only then, so nothing acknowledged is ever lost; after-commit steps never fail it.
+ *
+ * <pre>{@code
+ * pipeline.receive(new InboundMessage("line", eventId, userId, null, text, Instant.now()))
+ *     .onSuccess(r -> response.setStatusCode(200).end())
+ *     .onFailure(err -> response.setStatusCode(500).end());   // the channel will redeliver
+ * }</pre>
+ */
+public final class InboundPipeline {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InboundPipeline.class);
+
+  private final long officeId;
+  private final MessageStore store;
+  private final CaseEvents events;
+  private final List<AfterIngest> steps;
+
+  public InboundPipeline(long officeId, MessageStore store, CaseEvents events, List<AfterIngest> steps) {
+    this.officeId = officeId;
+    this.store = store;
+    this.events = events;
+    this.steps = List.copyOf(steps);
+  }
+
+  /** Stores one message; completes after commit. */
+  public Future<IngestResult> receive(InboundMessage message) {
+    InboundMessage clean = InboundText.normalise(message);
+    return store.ingest(officeId, clean).onSuccess(result -> afterCommit(clean, result));
+  }
+
+  /** Stores several messages of one delivery in one transaction; completes after commit. */
+  public Future<List<IngestResult>> receiveAll(List<InboundMessage> messages) {
+    List<InboundMessage> clean = messages.stream().map(InboundText::normalise).toList();
+    return store.ingestAll(officeId, clean).onSuccess(results -> {
+      for (int i = 0; i < results.size(); i++) {
+        afterCommit(clean.get(i), results.get(i));
+      }
+    });
+  }
+
+  private void afterCommit(InboundMessage message, IngestResult result) {
+    LOG.atInfo()
+        .addKeyValue("channel", message.channel())
+        .addKeyValue("caseId", result.caseId())
+        .addKeyValue("messageId", result.messageId())
+        .addKeyValue("duplicate", result.duplicate())
+        .addKeyValue("caseOpened", result.caseOpened())
+        .log("inbound message stored");
+    if (result.duplicate()) {
+      return;
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (AfterIngest step : steps) {
+      chain = chain.compose(v -> step.apply(message, result))
+          .recover(err -> {
+            LOG.atError().addKeyValue("step", step.name()).addKeyValue("caseId", result.caseId())
+                .addKeyValue("messageId", result.messageId()).addKeyValue("error", err.toString())
+                .log("after-commit step failed");
+            return Future.succeededFuture();
+          });
+    }
+    chain.compose(v -> events.publish(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, officeId, result.caseId(),
+            result.messageId(), message.channel(), message.receivedAt())))
+        .onFailure(err -> LOG.atWarn().addKeyValue("caseId", result.caseId())
+            .addKeyValue("error", err.toString()).log("case event not published"));
+  }
+}

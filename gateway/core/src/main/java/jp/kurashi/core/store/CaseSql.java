@@ -1,0 +1,32 @@
+package jp.kurashi.core.store;
+
+/** SQL for reading cases: the queue (no message text) and one case's thread. */
+final class CaseSql {
+
+  private CaseSql() {
+  }
+
+  private static final String SUMMARY_COLUMNS = """
+      c.id, c.channel, c.status, c.urgency, c.categories, c.opened_at, c.last_message_at,
+      c.last_inbound_at, c.assignee_id
+      """;
+
+  /** $1 office, $2 status, $3 limit. Crisis first, then urgent, then whoever waited longest. */
+  static final String LIST = "SELECT " + SUMMARY_COLUMNS + """
+        FROM consultation_case c
+       WHERE c.office_id = $1 AND c.status = $2
+       ORDER BY CASE c.urgency WHEN 'crisis' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
+                c.last_inbound_at ASC NULLS LAST, c.id
+       LIMIT $3
+      """;
+
+  /** $1 case. */
+  static final String SUMMARY = "SELECT " + SUMMARY_COLUMNS + ", c.office_id, k.display_name AS contact_name"
+      + " FROM consultation_case c JOIN contact k ON k.id = c.contact_id WHERE c.id = $1";
+
+  /** $1 case. */
+  static final String MESSAGES = """
+      SELECT id, direction, channel, body, created_at, delivery, delivery_error, staff_id
+        FROM message WHERE case_id = $1 ORDER BY id
+      """;
+}

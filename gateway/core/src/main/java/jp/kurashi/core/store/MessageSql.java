@@ -1,0 +1,66 @@
+package jp.kurashi.core.store;
+
+/** SQL for storing inbound messages and staff replies. */
+final class MessageSql {
+
+  private MessageSql() {
+  }
+
+  /**
+   * Contact upsert, case find-or-open and message insert in ONE statement, hence one atomic
+   * round trip. A message whose (channel, external id) is already stored changes nothing and
+   * returns the first copy. Under a race with a concurrent duplicate the statement may return
+   * no row: {@link #FIND_BY_EXTERNAL_ID} then finds the winner.
+   *
+   * <p>$1 office, $2 channel, $3 contact ref, $4 external id, $5 contact name, $6 body, $7 received at
+   */
+  static final String INGEST = """
+      WITH existing AS (
+        SELECT id, case_id FROM message WHERE channel = $2 AND external_id = $4
+      ), contact_row AS (
+        INSERT INTO contact (office_id, channel, external_id, display_name, last_seen_at)
+        SELECT $1::bigint, $2::text, $3::text, $5::text, $7::timestamptz WHERE NOT EXISTS (SELECT 1 FROM existing)
+        ON CONFLICT (channel, external_id) DO UPDATE
+          SET last_seen_at = GREATEST(contact.last_seen_at, EXCLUDED.last_seen_at),
+              display_name = COALESCE(EXCLUDED.display_name, contact.display_name)
+        RETURNING id
+      ), case_row AS (
+        INSERT INTO consultation_case (office_id, contact_id, channel, opened_at, last_message_at, last_inbound_at)
+        SELECT $1::bigint, contact_row.id, $2::text, $7::timestamptz, $7::timestamptz, $7::timestamptz FROM contact_row
+        ON CONFLICT (contact_id) WHERE status = 'open' DO UPDATE
+          SET last_message_at = GREATEST(consultation_case.last_message_at, EXCLUDED.last_message_at),
+              last_inbound_at = GREATEST(consultation_case.last_inbound_at, EXCLUDED.last_inbound_at)
+        RETURNING id, contact_id, (xmax = 0) AS opened
+      ), message_row AS (
+        INSERT INTO message (case_id, contact_id, channel, direction, external_id, body, delivery, created_at)
+        SELECT case_row.id, case_row.contact_id, $2::text, 'in', $4::text, $6::text, 'received', $7::timestamptz
+          FROM case_row
+        ON CONFLICT (channel, external_id) DO NOTHING
+        RETURNING id, case_id
+      )
+      SELECT m.id AS message_id, m.case_id, c.opened, false AS duplicate
+        FROM message_row m CROSS JOIN case_row c
+      UNION ALL
+      SELECT e.id, e.case_id, false, true FROM existing e
+      """;
+
+  /** $1 channel, $2 external id. */
+  static final String FIND_BY_EXTERNAL_ID =
+      "SELECT id, case_id FROM message WHERE channel = $1 AND external_id = $2";
+
+  /** $1 case, $2 body, $3 staff. Fails to return a row when the case does not exist. */
+  static final String INSERT_REPLY = """
+      INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery)
+      SELECT c.id, c.contact_id, c.channel, 'out', $2::text, $3::bigint, 'queued'
+        FROM consultation_case c WHERE c.id = $1
+      RETURNING id, channel, (SELECT office_id FROM consultation_case WHERE id = $1) AS office_id
+      """;
+
+  /** $1 message, $2 channel, $3 idempotency key. */
+  static final String INSERT_OUTBOX =
+      "INSERT INTO outbox (message_id, channel, idempotency_key) VALUES ($1, $2, $3)";
+
+  /** $1 case. */
+  static final String TOUCH_CASE =
+      "UPDATE consultation_case SET last_message_at = now() WHERE id = $1";
+}

@@ -1,0 +1,98 @@
+package jp.kurashi.core.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.InboundMessage;
+
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Writes messages: residents' inbound ones (idempotently) and staff replies with their outbox row.
+ */
+public final class MessageStore {
+
+  private final Pool pool;
+
+  public MessageStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Stores one inbound message in one transaction; a repeat of its external id is a no-op. */
+  public Future<IngestResult> ingest(long officeId, InboundMessage message) {
+    return ingestOn(pool, officeId, message);
+  }
+
+  /** Stores several inbound messages (one webhook's events) in one transaction, in order. */
+  public Future<List<IngestResult>> ingestAll(long officeId, List<InboundMessage> messages) {
+    return pool.withTransaction(conn -> {
+      List<IngestResult> results = new ArrayList<>(messages.size());
+      Future<Void> chain = Future.succeededFuture();
+      for (InboundMessage m : messages) {
+        chain = chain.compose(v -> ingestOn(conn, officeId, m)).map(r -> {
+          results.add(r);
+          return null;
+        });
+      }
+      return chain.map(v -> results);
+    });
+  }
+
+  private static Future<IngestResult> ingestOn(SqlClient client, long officeId, InboundMessage m) {
+    Tuple params = Tuple.of(officeId, m.channel(), m.contactRef(), m.externalId(),
+            m.contactName(), m.text(), m.receivedAt().atOffset(ZoneOffset.UTC));
+    return client.preparedQuery(MessageSql.INGEST).execute(params).compose(rows -> {
+      if (rows.size() > 0) {
+        Row row = rows.iterator().next();
+        return Future.succeededFuture(new IngestResult(
+            row.getLong("message_id"), row.getLong("case_id"),
+            row.getBoolean("duplicate"), row.getBoolean("opened")));
+      }
+      // A concurrent delivery of the same external id committed first: report its row.
+      return client.preparedQuery(MessageSql.FIND_BY_EXTERNAL_ID)
+          .execute(Tuple.of(m.channel(), m.externalId()))
+          .map(MessageStore::firstAsDuplicate);
+    });
+  }
+
+  private static IngestResult firstAsDuplicate(RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      throw new IllegalStateException("message neither inserted nor found");
+    }
+    Row row = rows.iterator().next();
+    return new IngestResult(row.getLong("id"), row.getLong("case_id"), true, false);
+  }
+
+  /**
+   * Stores a staff reply and its outbox row in one transaction.
+   *
+   * @return the new message, or a failed {@link NotFoundException} when the case does not exist
+   */
+  public Future<QueuedReply> queueReply(long caseId, long staffId, String text) {
+    return pool.withTransaction(conn -> conn.preparedQuery(MessageSql.INSERT_REPLY)
+        .execute(Tuple.of(caseId, text, staffId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new NotFoundException("case " + caseId));
+          }
+          Row row = rows.iterator().next();
+          QueuedReply reply = new QueuedReply(row.getLong("id"), caseId, row.getLong("office_id"),
+              row.getString("channel"), UUID.randomUUID());
+          return conn.preparedQuery(MessageSql.INSERT_OUTBOX)
+              .execute(Tuple.of(reply.messageId(), reply.channel(), reply.idempotencyKey()))
+              .compose(v -> conn.preparedQuery(MessageSql.TOUCH_CASE).execute(Tuple.of(caseId)))
+              .map(v -> reply);
+        }));
+  }
+
+  /** A reply stored and waiting in the outbox. */
+  public record QueuedReply(long messageId, long caseId, long officeId, String channel, UUID idempotencyKey) {
+  }
+}

@@ -1,0 +1,68 @@
+package jp.kurashi.core.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.domain.OutboundMessage;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The outbox table: claims due replies for a worker and records each attempt's outcome.
+ * Each outcome is recorded only if the row is still held by the attempt that claimed it,
+ * so a worker whose lease ran out cannot overwrite a newer attempt.
+ */
+public final class OutboxStore {
+
+  private final Pool pool;
+
+  public OutboxStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Claims up to {@code limit} due rows on the given channels for {@code lease}. */
+  public Future<List<ClaimedReply>> claim(Collection<String> channels, int limit, String workerId, Duration lease) {
+    if (channels.isEmpty() || limit <= 0) {
+      return Future.succeededFuture(List.of());
+    }
+    Tuple params = Tuple.of(channels.toArray(String[]::new), (long) limit, workerId, (double) lease.toSeconds());
+    return pool.preparedQuery(OutboxSql.CLAIM).execute(params).map(rows -> {
+      List<ClaimedReply> claimed = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        claimed.add(new ClaimedReply(row.getLong("id"), row.getLong("office_id"), new OutboundMessage(
+            row.getLong("message_id"), row.getLong("case_id"), row.getString("channel"),
+            row.getString("contact_ref"), row.getString("body"), row.getUUID("idempotency_key"),
+            row.getInteger("attempts"))));
+      }
+      return claimed;
+    });
+  }
+
+  /** Records delivery; false when the claim was lost (another attempt owns the row now). */
+  public Future<Boolean> markSent(ClaimedReply reply, String externalId) {
+    return update(OutboxSql.MARK_SENT, Tuple.of(reply.outboxId(), reply.message().attempt(), externalId));
+  }
+
+  /** Schedules the next attempt after {@code delay}, keeping the reason for staff to see. */
+  public Future<Boolean> markRetry(ClaimedReply reply, Duration delay, String reason) {
+    double seconds = delay.toMillis() / 1000.0;
+    return update(OutboxSql.MARK_RETRY, Tuple.of(reply.outboxId(), reply.message().attempt(), seconds, reason));
+  }
+
+  /** Gives up: the message shows as failed with the reason. */
+  public Future<Boolean> markFailed(ClaimedReply reply, String reason) {
+    return update(OutboxSql.MARK_FAILED, Tuple.of(reply.outboxId(), reply.message().attempt(), reason));
+  }
+
+  private Future<Boolean> update(String sql, Tuple params) {
+    return pool.preparedQuery(sql).execute(params).map(rows -> rows.rowCount() > 0);
+  }
+
+  /** A reply this worker holds the lease on. */
+  public record ClaimedReply(long outboxId, long officeId, OutboundMessage message) {
+  }
+}

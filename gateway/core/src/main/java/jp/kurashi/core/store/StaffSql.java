@@ -1,0 +1,41 @@
+package jp.kurashi.core.store;
+
+/** SQL for staff accounts and their sessions. */
+final class StaffSql {
+
+  private StaffSql() {
+  }
+
+  static final String COUNT = "SELECT count(*) AS n FROM staff";
+
+  /** $1 office, $2 login, $3 display name, $4 role, $5 password hash. */
+  static final String INSERT = """
+      INSERT INTO staff (office_id, login, display_name, role, password_hash)
+      VALUES ($1, $2, $3, $4, $5)
+      RETURNING id
+      """;
+
+  /** $1 login. */
+  static final String BY_LOGIN = """
+      SELECT id, office_id, login, display_name, role, password_hash, active, locked_until
+        FROM staff WHERE login = $1
+      """;
+
+  /** $1 token hash, $2 staff, $3 csrf token, $4 expires at, $5 remote address. */
+  static final String INSERT_SESSION = """
+      INSERT INTO staff_session (token_hash, staff_id, csrf_token, expires_at, remote_addr)
+      VALUES ($1, $2, $3, $4, $5)
+      """;
+
+  /** $1 token hash. Only live sessions of active staff. */
+  static final String SESSION = """
+      SELECT s.csrf_token, s.expires_at, t.id, t.office_id, t.login, t.display_name, t.role
+        FROM staff_session s JOIN staff t ON t.id = s.staff_id
+       WHERE s.token_hash = $1 AND s.expires_at > now() AND t.active
+      """;
+
+  /** $1 token hash. */
+  static final String DELETE_SESSION = "DELETE FROM staff_session WHERE token_hash = $1";
+
+  static final String DELETE_EXPIRED_SESSIONS = "DELETE FROM staff_session WHERE expires_at <= now()";
+}

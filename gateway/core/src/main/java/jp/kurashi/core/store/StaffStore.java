@@ -1,0 +1,90 @@
+package jp.kurashi.core.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.domain.Role;
+import jp.kurashi.core.domain.StaffMember;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+/**
+ * Staff accounts and their login sessions. Sessions live in the database so every gateway
+ * instance behind the load balancer knows them.
+ */
+public final class StaffStore {
+
+  private final Pool pool;
+
+  public StaffStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Long> count() {
+    return pool.query(StaffSql.COUNT).execute().map(rows -> rows.iterator().next().getLong("n"));
+  }
+
+  /** Creates an account; the hash is an Argon2id PHC string. */
+  public Future<Long> create(long officeId, String login, String displayName, Role role, String passwordHash) {
+    return pool.preparedQuery(StaffSql.INSERT)
+        .execute(Tuple.of(officeId, login, displayName, role.code(), passwordHash))
+        .map(rows -> rows.iterator().next().getLong("id"));
+  }
+
+  /** The account for a login name, with what a login check needs. */
+  public Future<Optional<Credentials>> credentials(String login) {
+    return pool.preparedQuery(StaffSql.BY_LOGIN).execute(Tuple.of(login)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      OffsetDateTime locked = row.getOffsetDateTime("locked_until");
+      return Optional.of(new Credentials(member(row), row.getString("password_hash"),
+          row.getBoolean("active"), locked == null ? null : locked.toInstant()));
+    });
+  }
+
+  public Future<Void> createSession(String tokenHash, long staffId, String csrfToken, Instant expiresAt,
+                                    String remoteAddr) {
+    return pool.preparedQuery(StaffSql.INSERT_SESSION)
+        .execute(Tuple.of(tokenHash, staffId, csrfToken, expiresAt.atOffset(ZoneOffset.UTC), remoteAddr))
+        .mapEmpty();
+  }
+
+  /** A live session of an active account. */
+  public Future<Optional<Session>> session(String tokenHash) {
+    return pool.preparedQuery(StaffSql.SESSION).execute(Tuple.of(tokenHash)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      return Optional.of(new Session(member(row), row.getString("csrf_token"),
+          row.getOffsetDateTime("expires_at").toInstant()));
+    });
+  }
+
+  public Future<Void> deleteSession(String tokenHash) {
+    return pool.preparedQuery(StaffSql.DELETE_SESSION).execute(Tuple.of(tokenHash)).mapEmpty();
+  }
+
+  public Future<Integer> deleteExpiredSessions() {
+    return pool.query(StaffSql.DELETE_EXPIRED_SESSIONS).execute().map(rows -> rows.rowCount());
+  }
+
+  private static StaffMember member(Row row) {
+    return new StaffMember(row.getLong("id"), row.getLong("office_id"), row.getString("login"),
+        row.getString("display_name"), Role.fromCode(row.getString("role")));
+  }
+
+  /** What a login check needs; never leaves the login code. */
+  public record Credentials(StaffMember member, String passwordHash, boolean active, Instant lockedUntil) {
+  }
+
+  /** A logged-in staff member and the CSRF token bound to their session. */
+  public record Session(StaffMember member, String csrfToken, Instant expiresAt) {
+  }
+}
