@@ -1,0 +1,241 @@
+package jp.kurashi.core.outbox;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.channel.SendFailure;
+import jp.kurashi.core.channel.SendReceipt;
+import jp.kurashi.core.domain.CaseEvent;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.OutboxStore;
+import jp.kurashi.core.store.TestDatabases;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The outbox worker")
+class OutboxWorkerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private Vertx vertx;
+  private Database db;
+  private long office;
+  private MessageStore messages;
+  private CaseEvents events;
+  private final List<CaseEvent> seen = new CopyOnWriteArrayList<>();
+  private final List<String> deployments = new ArrayList<>();
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+    db = TestDatabases.fresh(vertx, 16);
+    office = TestDatabases.defaultOffice(db);
+    messages = new MessageStore(db.pool());
+    events = CaseEvents.inProcess(vertx);
+    events.subscribe(seen::add);
+  }
+
+  @AfterEach
+  void tearDown() {
+    deployments.forEach(id -> Await.result(vertx.undeploy(id)));
+    Await.result(db.close());
+  }
+
+  private static OutboxSettings settings(int maxAttempts) {
+    return new OutboxSettings(16, Duration.ofMillis(50), Duration.ofSeconds(30), Duration.ofSeconds(5),
+        new RetryPolicy(maxAttempts, Duration.ofMillis(20), Duration.ofMillis(200)));
+  }
+
+  private void deployWorker(ScriptedChannel channel, OutboxSettings settings) {
+    ChannelRegistry registry = new ChannelRegistry().register(channel);
+    OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()), registry, events, settings);
+    deployments.add(Await.result(vertx.deployVerticle(worker)));
+  }
+
+  private long openCase(String channel, String contact) {
+    IngestResult r = Await.result(messages.ingest(office,
+        new InboundMessage(channel, "in-" + contact, contact, null, "相談したいです", Instant.now())));
+    return r.caseId();
+  }
+
+  private long staffId() {
+    return Await.result(db.pool().query("""
+        INSERT INTO staff (office_id, login, display_name, role, password_hash)
+        SELECT id, 'worker-test', '相談員', 'consultant', 'x' FROM office WHERE code = 'default'
+        RETURNING id""").execute()).iterator().next().getLong("id");
+  }
+
+  private Row messageRow(long id) {
+    return Await.result(db.pool().preparedQuery("SELECT delivery, delivery_error, external_id FROM message WHERE id = $1")
+        .execute(Tuple.of(id))).iterator().next();
+  }
+
+  @Test
+  @DisplayName("delivers a queued reply and marks it sent")
+  void deliversReply() {
+    ScriptedChannel line = ScriptedChannel.accepting("line");
+    deployWorker(line, settings(3));
+    long caseId = openCase("line", "U1");
+
+    long messageId = Await.result(messages.queueReply(caseId, staffId(), "ご連絡ありがとうございます")).messageId();
+
+    Await.until(WAIT, "sent", () -> "sent".equals(messageRow(messageId).getString("delivery")));
+    assertThat(line.calls).hasSize(1);
+    assertThat(line.calls.get(0).message().contactRef()).isEqualTo("U1");
+    assertThat(line.calls.get(0).message().text()).isEqualTo("ご連絡ありがとうございます");
+    assertThat(messageRow(messageId).getString("external_id")).isEqualTo("sent-" + messageId);
+    Await.until(WAIT, "sent event", () -> seen.stream().anyMatch(e -> e.type().equals(CaseEvent.MESSAGE_SENT)));
+  }
+
+  @Test
+  @DisplayName("retries a failing channel with the same key, then marks the reply failed with the reason")
+  void retriesThenFails() {
+    ScriptedChannel mail = ScriptedChannel.failingTransiently("mail", "SMTP 451 try again later");
+    deployWorker(mail, settings(4));
+    long caseId = openCase("mail", "resident@example.jp");
+
+    long messageId = Await.result(messages.queueReply(caseId, staffId(), "返信です")).messageId();
+
+    Await.until(WAIT, "failed", () -> "failed".equals(messageRow(messageId).getString("delivery")));
+    assertThat(mail.calls).hasSize(4);
+    assertThat(mail.calls.stream().map(c -> c.message().idempotencyKey()).distinct()).hasSize(1);
+    assertThat(mail.calls.stream().map(c -> c.message().attempt())).containsExactly(1, 2, 3, 4);
+    assertThat(messageRow(messageId).getString("delivery_error"))
+        .isEqualTo("SMTP 451 try again later (gave up after 4 attempts)");
+    Await.until(WAIT, "failed event", () -> seen.stream().anyMatch(e -> e.type().equals(CaseEvent.MESSAGE_FAILED)));
+  }
+
+  @Test
+  @DisplayName("succeeds on a later attempt after transient failures")
+  void recoversAfterTransientFailures() {
+    AtomicInteger calls = new AtomicInteger();
+    ScriptedChannel line = new ScriptedChannel("line", m -> calls.incrementAndGet() < 3
+        ? Future.failedFuture(SendFailure.transientError("HTTP 503", null))
+        : Future.succeededFuture(SendReceipt.accepted()));
+    deployWorker(line, settings(5));
+    long caseId = openCase("line", "U2");
+
+    long messageId = Await.result(messages.queueReply(caseId, staffId(), "お待たせしました")).messageId();
+
+    Await.until(WAIT, "sent", () -> "sent".equals(messageRow(messageId).getString("delivery")));
+    assertThat(line.calls).hasSize(3);
+    assertThat(messageRow(messageId).getString("delivery_error")).isNull();
+  }
+
+  @Test
+  @DisplayName("waits at least the channel's Retry-After before the next attempt")
+  void honoursRetryAfter() {
+    AtomicInteger calls = new AtomicInteger();
+    ScriptedChannel line = new ScriptedChannel("line", m -> calls.incrementAndGet() == 1
+        ? Future.failedFuture(SendFailure.transientError("HTTP 429", Duration.ofMillis(800)))
+        : Future.succeededFuture(SendReceipt.accepted()));
+    deployWorker(line, settings(3));
+    long caseId = openCase("line", "U3");
+
+    long messageId = Await.result(messages.queueReply(caseId, staffId(), "こんにちは")).messageId();
+
+    Await.until(WAIT, "sent", () -> "sent".equals(messageRow(messageId).getString("delivery")));
+    Duration gap = Duration.between(line.calls.get(0).at(), line.calls.get(1).at());
+    assertThat(gap).isGreaterThanOrEqualTo(Duration.ofMillis(800));
+  }
+
+  @Test
+  @DisplayName("marks a reply failed at once when the channel refuses it for good")
+  void permanentFailureIsNotRetried() {
+    ScriptedChannel line = new ScriptedChannel("line",
+        m -> Future.failedFuture(SendFailure.permanent("LINE 400: The user has blocked the account")));
+    deployWorker(line, settings(5));
+    long caseId = openCase("line", "U4");
+
+    long messageId = Await.result(messages.queueReply(caseId, staffId(), "こんにちは")).messageId();
+
+    Await.until(WAIT, "failed", () -> "failed".equals(messageRow(messageId).getString("delivery")));
+    assertThat(line.calls).hasSize(1);
+    assertThat(messageRow(messageId).getString("delivery_error")).isEqualTo("LINE 400: The user has blocked the account");
+  }
+
+  @Test
+  @DisplayName("two workers on one database, in two Vert.x instances, never send the same row twice")
+  void twoWorkersNeverDoubleSend() {
+    String url = TestPostgres.shared().newDatabaseUrl();
+    Await.result(db.close());
+    db = TestDatabases.open(vertx, url, 16);
+    office = TestDatabases.defaultOffice(db);
+    messages = new MessageStore(db.pool());
+    long staff = staffId();
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      long caseId = openCase("webchat", "chat-" + i);
+      ids.add(Await.result(messages.queueReply(caseId, staff, "返信 " + i)).messageId());
+    }
+
+    ScriptedChannel first = new ScriptedChannel("webchat", m -> vertx.timer(2).map(t -> SendReceipt.accepted()));
+    deployWorker(first, settings(3));
+
+    Vertx otherInstance = Vertx.vertx();
+    Database otherPool = TestDatabases.open(otherInstance, url, 16);
+    ScriptedChannel second = new ScriptedChannel("webchat",
+        m -> otherInstance.timer(2).map(t -> SendReceipt.accepted()));
+    OutboxWorker otherWorker = new OutboxWorker(new OutboxStore(otherPool.pool()),
+        new ChannelRegistry().register(second), CaseEvents.inProcess(otherInstance), settings(3));
+    try {
+      Await.result(otherInstance.deployVerticle(otherWorker));
+
+      Await.until(WAIT, "all sent", () -> countSent() == 200);
+
+      List<ScriptedChannel.Call> calls = new ArrayList<>(first.calls);
+      calls.addAll(second.calls);
+      Map<Long, Long> sendsPerMessage = calls.stream()
+          .collect(Collectors.groupingBy(c -> c.message().messageId(), Collectors.counting()));
+      assertThat(sendsPerMessage.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(sendsPerMessage.values()).allMatch(n -> n == 1);
+      assertThat(first.calls).isNotEmpty();
+      assertThat(second.calls).isNotEmpty();
+    } finally {
+      Await.result(otherInstance.close());
+    }
+  }
+
+  private long countSent() {
+    return Await.result(db.pool().query("SELECT count(*) FROM message WHERE delivery = 'sent'").execute())
+        .iterator().next().getLong(0);
+  }
+
+  @Test
+  @DisplayName("resumes pending replies after a restart")
+  void resumesAfterRestart() {
+    long caseId = openCase("line", "U5");
+    long messageId = Await.result(messages.queueReply(caseId, staffId(), "再起動前に書いた返信")).messageId();
+    assertThat(messageRow(messageId).getString("delivery")).isEqualTo("queued");
+
+    ScriptedChannel line = ScriptedChannel.accepting("line");
+    deployWorker(line, settings(3));
+
+    Await.until(WAIT, "sent", () -> "sent".equals(messageRow(messageId).getString("delivery")));
+    assertThat(line.calls).hasSize(1);
+  }
+}

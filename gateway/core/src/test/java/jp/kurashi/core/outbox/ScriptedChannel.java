@@ -1,0 +1,47 @@
+package jp.kurashi.core.outbox;
+
+import io.vertx.core.Future;
+import jp.kurashi.core.channel.ChannelConnector;
+import jp.kurashi.core.channel.SendFailure;
+import jp.kurashi.core.channel.SendReceipt;
+import jp.kurashi.core.domain.OutboundMessage;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/** A channel for outbox tests: answers each attempt as scripted and records every call. */
+final class ScriptedChannel implements ChannelConnector {
+
+  record Call(OutboundMessage message, Instant at) {
+  }
+
+  private final String channel;
+  private final Function<OutboundMessage, Future<SendReceipt>> answer;
+  final List<Call> calls = new CopyOnWriteArrayList<>();
+
+  ScriptedChannel(String channel, Function<OutboundMessage, Future<SendReceipt>> answer) {
+    this.channel = channel;
+    this.answer = answer;
+  }
+
+  static ScriptedChannel accepting(String channel) {
+    return new ScriptedChannel(channel, m -> Future.succeededFuture(new SendReceipt("sent-" + m.messageId())));
+  }
+
+  static ScriptedChannel failingTransiently(String channel, String reason) {
+    return new ScriptedChannel(channel, m -> Future.failedFuture(SendFailure.transientError(reason, null)));
+  }
+
+  @Override
+  public String channel() {
+    return channel;
+  }
+
+  @Override
+  public Future<SendReceipt> send(OutboundMessage message) {
+    calls.add(new Call(message, Instant.now()));
+    return answer.apply(message);
+  }
+}
