@@ -1,0 +1,24 @@
+package jp.kurashi.console;
+
+import jp.kurashi.core.domain.Role;
+import jp.kurashi.core.domain.StaffMember;
+import jp.kurashi.core.store.CaseStore.OfficeCase;
+
+/**
+ * Who may read a case's content: the chief and the administrator of its office, and the
+ * consultant it is assigned to. Everyone else sees the queue summary only.
+ */
+public final class CaseAccessPolicy {
+
+  /** True when {@code staff} may read the messages of {@code found}. */
+  public boolean mayRead(StaffMember staff, OfficeCase found) {
+    if (staff.officeId() != found.officeId()) {
+      return false;
+    }
+    if (staff.role() == Role.CHIEF || staff.role() == Role.ADMIN) {
+      return true;
+    }
+    Long assignee = found.summary().assigneeId();
+    return assignee != null && assignee == staff.id();
+  }
+}

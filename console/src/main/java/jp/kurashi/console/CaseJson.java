@@ -1,0 +1,58 @@
+package jp.kurashi.console;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import jp.kurashi.core.domain.CaseDetail;
+import jp.kurashi.core.domain.CaseMessage;
+import jp.kurashi.core.domain.CaseSummary;
+import jp.kurashi.core.domain.StaffMember;
+
+import java.time.Instant;
+
+/** The API's JSON shapes for cases and staff. */
+final class CaseJson {
+
+  private CaseJson() {
+  }
+
+  static JsonObject summary(CaseSummary c) {
+    return new JsonObject()
+        .put("id", c.id())
+        .put("channel", c.channel())
+        .put("status", c.status())
+        .put("urgency", c.urgency())
+        .put("categories", new JsonArray(c.categories()))
+        .put("openedAt", iso(c.openedAt()))
+        .put("lastMessageAt", iso(c.lastMessageAt()))
+        .put("lastInboundAt", iso(c.lastInboundAt()))
+        .put("assigneeId", c.assigneeId());
+  }
+
+  static JsonObject detail(CaseDetail d) {
+    JsonArray messages = new JsonArray();
+    for (CaseMessage m : d.messages()) {
+      messages.add(new JsonObject()
+          .put("id", m.id())
+          .put("direction", m.direction())
+          .put("channel", m.channel())
+          .put("text", m.text())
+          .put("at", iso(m.at()))
+          .put("delivery", m.delivery().code())
+          .put("deliveryError", m.deliveryError())
+          .put("staffId", m.staffId()));
+    }
+    return summary(d.summary()).put("contactName", d.contactName()).put("messages", messages);
+  }
+
+  static JsonObject staff(StaffMember s) {
+    return new JsonObject()
+        .put("id", s.id())
+        .put("login", s.login())
+        .put("displayName", s.displayName())
+        .put("role", s.role().code());
+  }
+
+  private static String iso(Instant t) {
+    return t == null ? null : t.toString();
+  }
+}

@@ -1,0 +1,20 @@
+package jp.kurashi.console;
+
+import java.time.Duration;
+
+/**
+ * Staff API settings.
+ *
+ * @param sessionTtl      how long a login lasts
+ * @param secureCookie    {@code always}, {@code never}, or {@code auto}: Secure when the request came over TLS
+ *                        (directly or per {@code X-Forwarded-Proto} from the load balancer)
+ * @param maxReplyLength  longest reply text staff may send, in characters
+ */
+public record ConsoleSettings(Duration sessionTtl, String secureCookie, int maxReplyLength) {
+
+  public ConsoleSettings {
+    if (!secureCookie.equals("always") && !secureCookie.equals("never") && !secureCookie.equals("auto")) {
+      throw new IllegalArgumentException("secureCookie must be always, never or auto");
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package jp.kurashi.console;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import jp.kurashi.core.domain.StaffMember;
+import jp.kurashi.core.security.PasswordHasher;
+import jp.kurashi.core.security.SecretTokens;
+import jp.kurashi.core.store.StaffStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Checks a login and opens a session. Password hashing runs on a worker thread; an unknown
+ * login costs the same hashing work as a known one, so timing does not tell which logins exist.
+ */
+public final class LoginService {
+
+  private final Vertx vertx;
+  private final StaffStore staff;
+  private final PasswordHasher hasher;
+  private final Duration sessionTtl;
+  private final String decoyHash;
+
+  public LoginService(Vertx vertx, StaffStore staff, PasswordHasher hasher, Duration sessionTtl) {
+    this.vertx = vertx;
+    this.staff = staff;
+    this.hasher = hasher;
+    this.sessionTtl = sessionTtl;
+    this.decoyHash = hasher.hash(SecretTokens.newToken());
+  }
+
+  /** A new session, or empty when the login, password or account state does not allow it. */
+  public Future<Optional<OpenedSession>> login(String login, String password, String remoteAddr) {
+    return staff.credentials(login).compose(found -> {
+      String stored = found.map(StaffStore.Credentials::passwordHash).orElse(decoyHash);
+      return vertx.executeBlocking(() -> hasher.verify(password, stored), false).compose(matches -> {
+        if (!matches || found.isEmpty() || !found.get().active() || locked(found.get())) {
+          return Future.succeededFuture(Optional.empty());
+        }
+        return open(found.get().member(), remoteAddr).map(Optional::of);
+      });
+    });
+  }
+
+  private static boolean locked(StaffStore.Credentials c) {
+    return c.lockedUntil() != null && c.lockedUntil().isAfter(Instant.now());
+  }
+
+  private Future<OpenedSession> open(StaffMember member, String remoteAddr) {
+    String token = SecretTokens.newToken();
+    String csrf = SecretTokens.newToken();
+    return staff.createSession(SecretTokens.hash(token), member.id(), csrf, Instant.now().plus(sessionTtl), remoteAddr)
+        .map(v -> new OpenedSession(member, token, csrf));
+  }
+
+  public Future<Void> logout(StaffSession session) {
+    return staff.deleteSession(session.tokenHash());
+  }
+
+  /** A session just opened: the token goes into the cookie, never into a log. */
+  public record OpenedSession(StaffMember member, String token, String csrfToken) {
+  }
+}

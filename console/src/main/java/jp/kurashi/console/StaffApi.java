@@ -1,0 +1,221 @@
+package jp.kurashi.console;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.store.AuditLog;
+import jp.kurashi.core.store.AuditLog.AuditEntry;
+import jp.kurashi.core.store.CaseStore;
+import jp.kurashi.core.store.CaseStore.OfficeCase;
+import jp.kurashi.core.store.StaffStore;
+
+import java.util.Set;
+
+/**
+ * The staff REST API under {@code /api}: login, the case queue, one case's thread, replies.
+ *
+ * <pre>{@code
+ * router.route("/api/*").subRouter(staffApi.router());
+ * }</pre>
+ */
+public final class StaffApi {
+
+  private static final int BODY_LIMIT_BYTES = 256 * 1024;
+  private static final int QUEUE_LIMIT = 500;
+  private static final Set<String> STATUSES = Set.of("open", "closed");
+
+  private final Vertx vertx;
+  private final CaseStore cases;
+  private final AuditLog audit;
+  private final ReplyQueue replies;
+  private final LoginService logins;
+  private final SessionAuthHandler auth;
+  private final CaseAccessPolicy access = new CaseAccessPolicy();
+  private final ConsoleSettings settings;
+
+  public StaffApi(Vertx vertx, StaffStore staff, CaseStore cases, AuditLog audit, ReplyQueue replies,
+                  LoginService logins, ConsoleSettings settings) {
+    this.vertx = vertx;
+    this.cases = cases;
+    this.audit = audit;
+    this.replies = replies;
+    this.logins = logins;
+    this.auth = new SessionAuthHandler(staff);
+    this.settings = settings;
+  }
+
+  /** A new router with every API route; mount it at {@code /api}. */
+  public Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("Cache-Control", "no-store");
+      ctx.next();
+    });
+    router.post("/login").handler(this::login);
+    router.route().handler(auth);
+    router.get("/session").handler(this::session);
+    router.post("/logout").handler(this::logout);
+    router.get("/cases").handler(this::listCases);
+    router.get("/cases/:id").handler(this::readCase);
+    router.post("/cases/:id/replies").handler(this::reply);
+    router.route().failureHandler(new ApiFailureHandler());
+    return router;
+  }
+
+  private void login(RoutingContext ctx) {
+    JsonObject body = jsonBody(ctx);
+    String login = body.getValue("login") instanceof String s ? s : null;
+    String password = body.getValue("password") instanceof String s ? s : null;
+    if (login == null || password == null || login.isBlank() || password.isEmpty() || password.length() > 1024) {
+      throw ApiException.badRequest("invalid_request", "login and password are required");
+    }
+    String remote = remoteAddress(ctx);
+    logins.login(login, password, remote)
+        .compose(opened -> audit.record(AuditEntry.of(opened.map(o -> o.member().id()).orElse(null), null,
+                "login", opened.isPresent(), remote))
+            .map(v -> opened))
+        .onSuccess(opened -> {
+          if (opened.isEmpty()) {
+            ctx.fail(new ApiException(401, "invalid_credentials",
+                "ログインIDかパスワードが違います / Wrong login or password"));
+            return;
+          }
+          ctx.response().addCookie(sessionCookie(ctx, opened.get().token(), settings.sessionTtl().toSeconds()));
+          ok(ctx, 200, new JsonObject()
+              .put("csrfToken", opened.get().csrfToken())
+              .put("staff", CaseJson.staff(opened.get().member())));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void session(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    ok(ctx, 200, new JsonObject().put("csrfToken", session.csrfToken()).put("staff", CaseJson.staff(session.staff())));
+  }
+
+  private void logout(RoutingContext ctx) {
+    logins.logout(StaffSession.of(ctx)).onSuccess(v -> {
+      ctx.response().addCookie(sessionCookie(ctx, "", 0));
+      ctx.response().setStatusCode(204).end();
+    }).onFailure(ctx::fail);
+  }
+
+  private void listCases(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    String status = ctx.queryParams().get("status") == null ? "open" : ctx.queryParams().get("status");
+    if (!STATUSES.contains(status)) {
+      throw ApiException.badRequest("invalid_status", "status must be open or closed");
+    }
+    cases.list(session.staff().officeId(), status, QUEUE_LIMIT).onSuccess(list -> {
+      JsonArray items = new JsonArray();
+      list.forEach(c -> items.add(CaseJson.summary(c)));
+      ok(ctx, 200, new JsonObject().put("items", items));
+    }).onFailure(ctx::fail);
+  }
+
+  private void readCase(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    authorisedCase(ctx, session, "case.read")
+        .compose(cases::detail)
+        .onSuccess(detail -> ok(ctx, 200, CaseJson.detail(detail)))
+        .onFailure(ctx::fail);
+  }
+
+  private void reply(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    JsonObject body = jsonBody(ctx);
+    String text = body.getValue("text") instanceof String s ? s : null;
+    if (text == null || text.isBlank()) {
+      throw ApiException.badRequest("text_required", "返信の本文がありません / text is required");
+    }
+    if (text.length() > settings.maxReplyLength()) {
+      throw ApiException.badRequest("text_too_long", "text is longer than " + settings.maxReplyLength() + " characters");
+    }
+    authorisedCase(ctx, session, "case.reply")
+        .compose(found -> replies.queue(found.summary().id(), session.staff().id(), text))
+        .onSuccess(queued -> ok(ctx, 202, new JsonObject().put("messageId", queued.messageId())))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * Finds the case in the path and checks the caller may see its content; the attempt is
+   * written to the audit log, allowed or not, before anything is returned.
+   */
+  private Future<OfficeCase> authorisedCase(RoutingContext ctx, StaffSession session, String action) {
+    long caseId = pathId(ctx);
+    return cases.find(caseId).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(ApiException.notFound("case " + caseId));
+      }
+      boolean allowed = access.mayRead(session.staff(), found.get());
+      return audit.record(AuditEntry.of(session.staff().id(), caseId, action, allowed, remoteAddress(ctx)))
+          .compose(v -> allowed ? Future.succeededFuture(found.get())
+              : Future.failedFuture(ApiException.forbidden("case_not_yours",
+                  "この相談を見る権限がありません / You may not read this case")));
+    });
+  }
+
+  private static long pathId(RoutingContext ctx) {
+    try {
+      long id = Long.parseLong(ctx.pathParam("id"));
+      if (id > 0) {
+        return id;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw ApiException.badRequest("invalid_id", "case id must be a positive number");
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().isEmpty()) {
+      throw ApiException.badRequest("invalid_json", "request body must be a JSON object");
+    }
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    if (body == null) {
+      throw ApiException.badRequest("invalid_json", "request body must be a JSON object");
+    }
+    return body;
+  }
+
+  private Cookie sessionCookie(RoutingContext ctx, String value, long maxAgeSeconds) {
+    return Cookie.cookie(SessionAuthHandler.COOKIE, value)
+        .setPath("/")
+        .setHttpOnly(true)
+        .setSameSite(CookieSameSite.STRICT)
+        .setSecure(secure(ctx))
+        .setMaxAge(maxAgeSeconds);
+  }
+
+  private boolean secure(RoutingContext ctx) {
+    return switch (settings.secureCookie()) {
+      case "always" -> true;
+      case "never" -> false;
+      default -> ctx.request().isSSL() || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
+    };
+  }
+
+  private static String remoteAddress(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+  }
+
+  private static void ok(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(body.encode());
+  }
+}

@@ -1,0 +1,177 @@
+package jp.kurashi.app;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.redis.client.RedisOptions;
+import jp.kurashi.console.ConsoleSettings;
+import jp.kurashi.console.LoginService;
+import jp.kurashi.console.StaffApi;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.outbox.OutboxWorker;
+import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.security.PasswordHasher;
+import jp.kurashi.core.store.AuditLog;
+import jp.kurashi.core.store.CaseStore;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.DatabaseSettings;
+import jp.kurashi.core.store.LocalPostgres;
+import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.OfficeStore;
+import jp.kurashi.core.store.OutboxStore;
+import jp.kurashi.core.store.StaffStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The one place that wires the gateway: database, bus, pipeline, outbox, connectors, HTTP.
+ * {@link #start} builds everything in order and undoes what it built if a step fails;
+ * {@link #stop} takes it down in reverse: stop accepting, finish in-flight work, close pools.
+ */
+public final class Gateway {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final Deque<Supplier<Future<?>>> shutdownSteps = new ArrayDeque<>();
+  private int httpPort;
+  private InboundPipeline pipeline;
+
+  private Gateway(Vertx vertx, GatewayConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** Starts a gateway on {@code vertx}; on failure everything already started is stopped again. */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, PrintStream console) {
+    Gateway gateway = new Gateway(vertx, config);
+    return gateway.startAll(console)
+        .map(v -> gateway)
+        .recover(err -> gateway.stop().transform(ignored -> Future.failedFuture(err)));
+  }
+
+  private Future<Void> startAll(PrintStream console) {
+    return databaseSettings()
+        .compose(settings -> Database.open(vertx, settings))
+        .compose(db -> {
+          onStop(db::close);
+          return new OfficeStore(db.pool()).ensure(config.officeCode(), config.officeName())
+              .compose(officeId -> startServices(db, officeId, console));
+        });
+  }
+
+  private Future<DatabaseSettings> databaseSettings() {
+    if (config.database().isPresent()) {
+      return Future.succeededFuture(config.database().get());
+    }
+    return vertx.executeBlocking(() -> LocalPostgres.start(config.dataDir().resolve("pg"), config.embeddedDatabasePort()))
+        .map(pg -> {
+          onStop(() -> vertx.executeBlocking(() -> {
+            pg.close();
+            return null;
+          }));
+          return pg.settings(config.databasePoolSize());
+        });
+  }
+
+  private Future<CaseEvents> bus() {
+    if (config.redisUrl().isEmpty()) {
+      return Future.succeededFuture(CaseEvents.inProcess(vertx));
+    }
+    return CaseEvents.redis(vertx, new RedisOptions().setConnectionString(config.redisUrl().get()))
+        .recover(err -> Future.failedFuture(new ConfigException("REDIS_URL: cannot connect to Redis")));
+  }
+
+  private Future<Void> startServices(Database db, long officeId, PrintStream console) {
+    StaffStore staff = new StaffStore(db.pool());
+    PasswordHasher hasher = new PasswordHasher();
+    return new AdminBootstrap(vertx, staff, hasher, console).run(officeId, config.adminPassword())
+        .compose(v -> bus())
+        .compose(bus -> {
+          onStop(bus::close);
+          MessageStore messages = new MessageStore(db.pool());
+          pipeline = new InboundPipeline(officeId, messages, bus, List.of());
+          ChannelRegistry channels = new ChannelRegistry();
+          ReplyQueue replies = new ReplyQueue(vertx, messages, bus);
+          ConsoleSettings consoleSettings = config.console();
+          return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl()), false)
+              .compose(logins -> {
+                StaffApi api = new StaffApi(vertx, staff, new CaseStore(db.pool()), new AuditLog(db.pool()),
+                    replies, logins, consoleSettings);
+                HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent());
+                return deployOutbox(db, channels, bus).compose(x -> deployHttp(v2 -> routes(v2, api, health)));
+              });
+        })
+        .onSuccess(v -> LOG.atInfo().addKeyValue("port", httpPort).addKeyValue("office", config.officeCode())
+            .log("gateway started"));
+  }
+
+  private Router routes(Vertx vertx, StaffApi api, HealthHandler health) {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(health);
+    router.route("/api/*").subRouter(api.router());
+    return router;
+  }
+
+  private Future<Void> deployOutbox(Database db, ChannelRegistry channels, CaseEvents bus) {
+    OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()), channels, bus, config.outbox());
+    return vertx.deployVerticle(worker).map(id -> {
+      onStop(() -> vertx.undeploy(id));
+      return null;
+    });
+  }
+
+  private Future<Void> deployHttp(java.util.function.Function<Vertx, Router> routes) {
+    List<HttpServerVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    DeploymentOptions options = new DeploymentOptions().setInstances(config.httpInstances());
+    return vertx.deployVerticle(() -> {
+      HttpServerVerticle server = new HttpServerVerticle(config.httpHost(), config.httpPort(), routes,
+          config.shutdownGrace());
+      servers.add(server);
+      return server;
+    }, options).map(id -> {
+      onStop(() -> vertx.undeploy(id));
+      httpPort = servers.get(0).actualPort();
+      return null;
+    });
+  }
+
+  private void onStop(Supplier<Future<?>> step) {
+    shutdownSteps.push(step);
+  }
+
+  /** Stops in reverse order of start; each step runs even if an earlier one failed. */
+  public Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    while (!shutdownSteps.isEmpty()) {
+      Supplier<Future<?>> step = shutdownSteps.pop();
+      chain = chain.transform(ignored -> step.get()
+          .<Void>mapEmpty()
+          .recover(err -> {
+            LOG.atWarn().addKeyValue("error", err.toString()).log("shutdown step failed");
+            return Future.succeededFuture();
+          }));
+    }
+    return chain;
+  }
+
+  /** The port HTTP listens on (the actual one when {@code HTTP_PORT} was 0 in tests). */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** Where connectors hand inbound messages. */
+  public InboundPipeline pipeline() {
+    return pipeline;
+  }
+}

@@ -1,0 +1,93 @@
+package jp.kurashi.app;
+
+import jp.kurashi.console.ConsoleSettings;
+import jp.kurashi.core.outbox.OutboxSettings;
+import jp.kurashi.core.outbox.RetryPolicy;
+import jp.kurashi.core.store.DatabaseSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every setting the gateway reads, typed and checked at start-up. The README's table lists them.
+ *
+ * @param database      {@code DATABASE_URL}; empty means the embedded server under {@code DATA_DIR/pg}
+ * @param redisUrl      {@code REDIS_URL}; empty means the in-process bus (one instance only)
+ * @param adminPassword {@code GATEWAY_ADMIN_PASSWORD} for the first account; empty means generate and print once
+ */
+public record GatewayConfig(
+    String httpHost,
+    int httpPort,
+    int httpInstances,
+    Path dataDir,
+    Optional<DatabaseSettings> database,
+    int databasePoolSize,
+    int embeddedDatabasePort,
+    Optional<String> redisUrl,
+    Optional<String> adminPassword,
+    String officeCode,
+    String officeName,
+    OutboxSettings outbox,
+    ConsoleSettings console,
+    Duration shutdownGrace) {
+
+  /** Reads and checks every setting; the first bad one is a {@link ConfigException}. */
+  public static GatewayConfig load(ConfigSource src) {
+    int poolSize = src.integer("DATABASE_POOL_SIZE", 16, 1, 500);
+    Optional<DatabaseSettings> database = src.optional("DATABASE_URL").map(url -> {
+      try {
+        return DatabaseSettings.fromUrl(url, poolSize);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("DATABASE_URL must look like postgresql://user:password@host:5432/database");
+      }
+    });
+    Optional<String> redis = src.optional("REDIS_URL");
+    redis.ifPresent(url -> {
+      if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+        throw new ConfigException("REDIS_URL must start with redis:// or rediss://");
+      }
+    });
+    Optional<String> adminPassword = src.optional("GATEWAY_ADMIN_PASSWORD");
+    adminPassword.ifPresent(pw -> {
+      if (pw.length() < 12) {
+        throw new ConfigException("GATEWAY_ADMIN_PASSWORD must be at least 12 characters");
+      }
+    });
+
+    Duration sendTimeout = src.millis("OUTBOX_SEND_TIMEOUT_MS", 30_000, 100, 300_000);
+    Duration initialDelay = src.millis("OUTBOX_INITIAL_DELAY_MS", 2_000, 1, 3_600_000);
+    Duration maxDelay = src.millis("OUTBOX_MAX_DELAY_MS", 600_000, 1, 86_400_000);
+    if (maxDelay.compareTo(initialDelay) < 0) {
+      throw new ConfigException("OUTBOX_MAX_DELAY_MS must not be below OUTBOX_INITIAL_DELAY_MS");
+    }
+    OutboxSettings outbox = new OutboxSettings(
+        src.integer("OUTBOX_BATCH_SIZE", 32, 1, 1000),
+        src.millis("OUTBOX_POLL_MS", 1_000, 10, 600_000),
+        sendTimeout.multipliedBy(4),
+        sendTimeout,
+        new RetryPolicy(src.integer("OUTBOX_MAX_ATTEMPTS", 8, 1, 100), initialDelay, maxDelay));
+
+    ConsoleSettings console = new ConsoleSettings(
+        Duration.ofMinutes(src.integer("SESSION_TTL_MINUTES", 480, 5, 7 * 24 * 60)),
+        src.choice("COOKIE_SECURE", "auto", Set.of("auto", "always", "never")),
+        src.integer("REPLY_MAX_LENGTH", 10_000, 100, 100_000));
+
+    return new GatewayConfig(
+        src.string("HTTP_HOST", "0.0.0.0"),
+        src.integer("HTTP_PORT", 8080, 0, 65535),
+        src.integer("HTTP_INSTANCES", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
+        Path.of(src.string("DATA_DIR", "./data")),
+        database,
+        poolSize,
+        src.integer("EMBEDDED_DB_PORT", 0, 0, 65535),
+        redis,
+        adminPassword,
+        src.string("OFFICE_CODE", "default"),
+        src.string("OFFICE_NAME", "くらしのサポートコーナー"),
+        outbox,
+        console,
+        Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)));
+  }
+}

@@ -1,0 +1,49 @@
+package jp.kurashi.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.store.Database;
+
+/**
+ * {@code GET /health}: 200 {@code {"status":"UP",...}} when the database answers (and Redis, when
+ * configured), 503 {@code "DOWN"} otherwise, with one entry per check so operators see which.
+ */
+final class HealthHandler implements Handler<RoutingContext> {
+
+  private static final long CHECK_TIMEOUT_MS = 2_000;
+
+  private final Database database;
+  private final CaseEvents bus;
+  private final boolean redisConfigured;
+
+  HealthHandler(Database database, CaseEvents bus, boolean redisConfigured) {
+    this.database = database;
+    this.bus = bus;
+    this.redisConfigured = redisConfigured;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Future<Void> db = database.ping(CHECK_TIMEOUT_MS);
+    Future<Void> redis = redisConfigured ? bus.ping() : Future.succeededFuture();
+    Future.join(db, redis).onComplete(ignored -> {
+      JsonObject checks = new JsonObject().put("database", state(db));
+      if (redisConfigured) {
+        checks.put("redis", state(redis));
+      }
+      boolean up = db.succeeded() && redis.succeeded();
+      ctx.response()
+          .setStatusCode(up ? 200 : 503)
+          .putHeader("Content-Type", "application/json; charset=utf-8")
+          .putHeader("Cache-Control", "no-store")
+          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks).encode());
+    });
+  }
+
+  private static String state(Future<?> check) {
+    return check.succeeded() ? "UP" : "DOWN";
+  }
+}

@@ -1,0 +1,53 @@
+package jp.kurashi.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.vertx.core.Vertx;
+
+/**
+ * Serves the gateway's routes on one port. Deployed once per event loop; a port already taken
+ * fails the deployment. On undeploy it stops accepting and lets requests in flight finish.
+ */
+final class HttpServerVerticle extends VerticleBase {
+
+  private final String host;
+  private final int port;
+  private final Function<Vertx, Router> routes;
+  private final Duration grace;
+  private HttpServer server;
+
+  HttpServerVerticle(String host, int port, Function<Vertx, Router> routes, Duration grace) {
+    this.host = host;
+    this.port = port;
+    this.routes = routes;
+    this.grace = grace;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(new HttpServerOptions()
+            .setHost(host)
+            .setPort(port)
+            .setCompressionSupported(true)
+            .setMaxWebSocketFrameSize(16 * 1024))
+        .requestHandler(routes.apply(vertx));
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,84 @@
+package jp.kurashi.app;
+
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code java -jar gateway.jar}: reads the settings, starts the gateway, and on SIGTERM or
+ * SIGINT stops it gracefully and exits 0. A bad setting exits 2 with one line naming it.
+ */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  static final int EXIT_BAD_CONFIG = 2;
+  static final int EXIT_START_FAILED = 1;
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    GatewayConfig config;
+    try {
+      config = GatewayConfig.load(ConfigSource.fromEnvironment());
+    } catch (ConfigException e) {
+      System.err.println("kurashi-gateway: " + e.getMessage());
+      System.exit(EXIT_BAD_CONFIG);
+      return;
+    }
+
+    Vertx vertx = Vertx.vertx();
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(vertx, config, System.out).await(5, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      String reason = e instanceof ConfigException ? e.getMessage() : describe(e);
+      System.err.println("kurashi-gateway: could not start: " + reason);
+      LOG.atError().addKeyValue("error", e.toString()).log("start failed");
+      vertx.close();
+      System.exit(e instanceof ConfigException ? EXIT_BAD_CONFIG : EXIT_START_FAILED);
+      return;
+    }
+    System.out.println("Kurashi Gateway is listening on http://localhost:" + gateway.httpPort() + "/");
+    installShutdown(vertx, gateway, config.shutdownGrace().plusSeconds(1));
+  }
+
+  /**
+   * The JVM's default for SIGTERM runs shutdown hooks and exits 143; an orchestrator reads that
+   * as a crash. Handling the signal ourselves lets a clean stop exit 0.
+   */
+  private static void installShutdown(Vertx vertx, Gateway gateway, Duration limit) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stop = () -> {
+      if (!stopping.compareAndSet(false, true)) {
+        return;
+      }
+      LOG.atInfo().log("stopping");
+      int status = 0;
+      try {
+        gateway.stop().await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        vertx.close().await(2, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.atWarn().addKeyValue("error", e.toString()).log("did not stop cleanly in time");
+        status = 1;
+      }
+      LOG.atInfo().addKeyValue("exitStatus", status).log("stopped");
+      System.exit(status);
+    };
+    Signal.handle(new Signal("TERM"), sig -> new Thread(stop, "gateway-stop").start());
+    Signal.handle(new Signal("INT"), sig -> new Thread(stop, "gateway-stop").start());
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}

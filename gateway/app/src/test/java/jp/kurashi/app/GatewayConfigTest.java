@@ -1,0 +1,78 @@
+package jp.kurashi.app;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("Gateway settings")
+class GatewayConfigTest {
+
+  private static GatewayConfig load(Map<String, String> env) {
+    return GatewayConfig.load(ConfigSource.of(env));
+  }
+
+  @Test
+  @DisplayName("default to the embedded database, the in-process bus and port 8080")
+  void defaults() {
+    GatewayConfig config = load(Map.of());
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.database()).isEmpty();
+    assertThat(config.redisUrl()).isEmpty();
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(config.officeName()).isEqualTo("くらしのサポートコーナー");
+  }
+
+  @Test
+  @DisplayName("name the setting when a number is not a number")
+  void badPort() {
+    assertThatThrownBy(() -> load(Map.of("HTTP_PORT", "abc")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("HTTP_PORT must be a whole number from 0 to 65535, got \"abc\"");
+  }
+
+  @Test
+  @DisplayName("never repeat a database URL, which holds a password, in an error")
+  void badDatabaseUrlHidden() {
+    assertThatThrownBy(() -> load(Map.of("DATABASE_URL", "mysql://root:hunter2@db/x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("DATABASE_URL")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  @DisplayName("refuse a Redis URL of another scheme and a short admin password")
+  void otherRefusals() {
+    assertThatThrownBy(() -> load(Map.of("REDIS_URL", "localhost:6379"))).hasMessageStartingWith("REDIS_URL");
+    assertThatThrownBy(() -> load(Map.of("GATEWAY_ADMIN_PASSWORD", "short"))).hasMessageStartingWith("GATEWAY_ADMIN_PASSWORD");
+    assertThatThrownBy(() -> load(Map.of("COOKIE_SECURE", "sometimes"))).hasMessageStartingWith("COOKIE_SECURE");
+    assertThatThrownBy(() -> load(Map.of("OUTBOX_INITIAL_DELAY_MS", "5000", "OUTBOX_MAX_DELAY_MS", "10")))
+        .hasMessageStartingWith("OUTBOX_MAX_DELAY_MS");
+  }
+
+  @Test
+  @DisplayName("read a properties file, with the environment taking precedence")
+  void file(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("gateway.properties");
+    Files.writeString(file, "HTTP_PORT=9090\nOFFICE_NAME=北区くらしのサポートコーナー\nOUTBOX_MAX_ATTEMPTS=3\n",
+        StandardCharsets.UTF_8);
+    GatewayConfig config = load(Map.of("GATEWAY_CONFIG_FILE", file.toString(), "OUTBOX_MAX_ATTEMPTS", "5"));
+    assertThat(config.httpPort()).isEqualTo(9090);
+    assertThat(config.officeName()).isEqualTo("北区くらしのサポートコーナー");
+    assertThat(config.outbox().retry().maxAttempts()).isEqualTo(5);
+  }
+
+  @Test
+  @DisplayName("say so when the settings file is missing")
+  void missingFile() {
+    assertThatThrownBy(() -> load(Map.of("GATEWAY_CONFIG_FILE", "/nonexistent/gateway.properties")))
+        .hasMessageStartingWith("GATEWAY_CONFIG_FILE cannot be read");
+  }
+}

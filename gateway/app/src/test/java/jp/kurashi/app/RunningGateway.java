@@ -1,0 +1,94 @@
+package jp.kurashi.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.buffer.Buffer;
+import jp.kurashi.testkit.Await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A whole gateway on a random port for tests, with an HTTP client that keeps cookies. */
+final class RunningGateway implements AutoCloseable {
+
+  static final String ADMIN_PASSWORD = "correct-horse-battery";
+
+  final Vertx vertx;
+  final Gateway gateway;
+  final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+  private RunningGateway(Vertx vertx, Map<String, String> env) {
+    this.vertx = vertx;
+    Map<String, String> settings = new HashMap<>(Map.of(
+        "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "HTTP_INSTANCES", "1",
+        "GATEWAY_ADMIN_PASSWORD", ADMIN_PASSWORD, "DATABASE_POOL_SIZE", "4"));
+    settings.putAll(env);
+    GatewayConfig config = GatewayConfig.load(ConfigSource.of(settings));
+    this.gateway = Await.result(Gateway.start(vertx, config, new PrintStream(console, true, StandardCharsets.UTF_8)));
+  }
+
+  static RunningGateway start(Vertx vertx, Map<String, String> env) {
+    return new RunningGateway(vertx, env);
+  }
+
+  /** A client with its own cookie jar, i.e. one browser. */
+  StaffClient client() {
+    return new StaffClient(WebClient.create(vertx, new WebClientOptions()
+        .setDefaultHost("127.0.0.1").setDefaultPort(gateway.httpPort())));
+  }
+
+  HttpResponse<Buffer> health() {
+    return Await.result(WebClient.create(vertx).get(gateway.httpPort(), "127.0.0.1", "/health").send());
+  }
+
+  @Override
+  public void close() {
+    Await.result(gateway.stop());
+  }
+
+  /** Staff API calls as the console makes them: session cookie plus CSRF header. */
+  static final class StaffClient {
+    private final WebClient client;
+    private String cookie;
+    String csrf;
+
+    StaffClient(WebClient client) {
+      this.client = client;
+    }
+
+    HttpResponse<Buffer> login(String login, String password) {
+      HttpResponse<Buffer> r = Await.result(client.post("/api/login")
+          .sendJsonObject(new JsonObject().put("login", login).put("password", password)));
+      if (r.statusCode() == 200) {
+        cookie = r.cookies().get(0).split(";")[0];
+        csrf = r.bodyAsJsonObject().getString("csrfToken");
+      }
+      return r;
+    }
+
+    HttpResponse<Buffer> get(String path) {
+      var req = client.get(path);
+      if (cookie != null) {
+        req.putHeader("Cookie", cookie);
+      }
+      return Await.result(req.send());
+    }
+
+    HttpResponse<Buffer> post(String path, JsonObject body, boolean withCsrf) {
+      var req = client.post(path);
+      if (cookie != null) {
+        req.putHeader("Cookie", cookie);
+      }
+      if (withCsrf && csrf != null) {
+        req.putHeader("X-CSRF-Token", csrf);
+      }
+      return Await.result(req.sendJsonObject(body));
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package jp.kurashi.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.domain.Role;
+import jp.kurashi.core.security.PasswordHasher;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.DatabaseSettings;
+import jp.kurashi.core.store.StaffStore;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The staff API")
+class StaffApiTest {
+
+  private RunningGateway running;
+  private Database db;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    String url = TestPostgres.shared().newDatabaseUrl();
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url));
+    db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
+  }
+
+  @AfterEach
+  void stop() {
+    running.close();
+    Await.result(db.close());
+  }
+
+  private IngestResult residentWrites(String externalId, String text) {
+    return Await.result(running.gateway.pipeline().receive(
+        new InboundMessage("webchat", externalId, "chat-session-1", null, text, Instant.now())));
+  }
+
+  private long consultant(String login, String password) {
+    long office = Await.result(db.pool().query("SELECT id FROM office WHERE code = 'default'").execute())
+        .iterator().next().getLong("id");
+    return Await.result(new StaffStore(db.pool()).create(office, login, "相談員 " + login, Role.CONSULTANT,
+        new PasswordHasher().hash(password)));
+  }
+
+  private long auditRows(long caseId, String action, boolean allowed) {
+    Row row = Await.result(db.pool().preparedQuery(
+            "SELECT count(*) FROM audit_log WHERE case_id = $1 AND action = $2 AND allowed = $3")
+        .execute(Tuple.of(caseId, action, allowed))).iterator().next();
+    return row.getLong(0);
+  }
+
+  @Nested
+  @DisplayName("logging in")
+  class LoggingIn {
+
+    @Test
+    @DisplayName("sets an HttpOnly SameSite=Strict session cookie and returns a CSRF token")
+    void login() {
+      HttpResponse<Buffer> r = running.client().login("admin", RunningGateway.ADMIN_PASSWORD);
+
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.bodyAsJsonObject().getString("csrfToken")).hasSizeGreaterThan(30);
+      assertThat(r.bodyAsJsonObject().getJsonObject("staff").getString("role")).isEqualTo("admin");
+      String cookie = r.cookies().get(0);
+      assertThat(cookie).startsWith("kg_session=").containsIgnoringCase("HttpOnly").contains("SameSite=Strict");
+      assertThat(cookie).doesNotContainIgnoringCase("Secure");
+    }
+
+    @Test
+    @DisplayName("answers 401 to a wrong password and to an unknown login alike")
+    void wrongPassword() {
+      HttpResponse<Buffer> wrong = running.client().login("admin", "not-the-password");
+      HttpResponse<Buffer> unknown = running.client().login("nobody", "whatever-password");
+
+      assertThat(wrong.statusCode()).isEqualTo(401);
+      assertThat(unknown.statusCode()).isEqualTo(401);
+      assertThat(wrong.bodyAsJsonObject().getString("error")).isEqualTo("invalid_credentials");
+      assertThat(wrong.cookies()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("answers 400 to a body that is not JSON")
+    void garbage() {
+      HttpResponse<Buffer> r = Await.result(io.vertx.ext.web.client.WebClient.create(running.vertx)
+          .post(running.gateway.httpPort(), "127.0.0.1", "/api/login")
+          .sendBuffer(Buffer.buffer("{not json")));
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("invalid_json");
+    }
+  }
+
+  @Nested
+  @DisplayName("without a session or CSRF token")
+  class Refusals {
+
+    @Test
+    @DisplayName("answers 401 to every case route without a session")
+    void noSession() {
+      long caseId = residentWrites("m-1", "相談です").caseId();
+      RunningGateway.StaffClient anonymous = running.client();
+
+      assertThat(anonymous.get("/api/cases?status=open").statusCode()).isEqualTo(401);
+      assertThat(anonymous.get("/api/cases/" + caseId).statusCode()).isEqualTo(401);
+      assertThat(anonymous.post("/api/cases/" + caseId + "/replies", new JsonObject().put("text", "x"), false)
+          .statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @DisplayName("answers 403 to a reply without the CSRF header, and stores nothing")
+    void noCsrf() {
+      long caseId = residentWrites("m-1", "相談です").caseId();
+      RunningGateway.StaffClient admin = running.client();
+      admin.login("admin", RunningGateway.ADMIN_PASSWORD);
+
+      HttpResponse<Buffer> r = admin.post("/api/cases/" + caseId + "/replies", new JsonObject().put("text", "返信"), false);
+
+      assertThat(r.statusCode()).isEqualTo(403);
+      assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("csrf_token_invalid");
+      Row row = Await.result(db.pool().query("SELECT count(*) FROM message WHERE direction = 'out'").execute())
+          .iterator().next();
+      assertThat(row.getLong(0)).isZero();
+    }
+
+    @Test
+    @DisplayName("answers 401 after logout")
+    void afterLogout() {
+      RunningGateway.StaffClient admin = running.client();
+      admin.login("admin", RunningGateway.ADMIN_PASSWORD);
+      assertThat(admin.post("/api/logout", new JsonObject(), true).statusCode()).isEqualTo(204);
+      assertThat(admin.get("/api/cases").statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Nested
+  @DisplayName("with a session")
+  class WithSession {
+
+    @Test
+    @DisplayName("lists open cases without message text")
+    void queue() {
+      IngestResult in = residentWrites("m-1", "家賃を3か月滞納しています");
+      RunningGateway.StaffClient admin = running.client();
+      admin.login("admin", RunningGateway.ADMIN_PASSWORD);
+
+      HttpResponse<Buffer> r = admin.get("/api/cases?status=open");
+
+      assertThat(r.statusCode()).isEqualTo(200);
+      JsonObject item = r.bodyAsJsonObject().getJsonArray("items").getJsonObject(0);
+      assertThat(item.getLong("id")).isEqualTo(in.caseId());
+      assertThat(item.getString("channel")).isEqualTo("webchat");
+      assertThat(item.getString("urgency")).isEqualTo("normal");
+      assertThat(item.getJsonArray("categories")).isEmpty();
+      assertThat(item.getString("lastMessageAt")).isNotNull();
+      assertThat(r.bodyAsString()).doesNotContain("家賃");
+      assertThat(admin.get("/api/cases?status=whatever").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    @DisplayName("shows a case's thread and records the read in the audit log")
+    void readCase() {
+      IngestResult in = residentWrites("m-1", "家賃を3か月滞納しています");
+      RunningGateway.StaffClient admin = running.client();
+      admin.login("admin", RunningGateway.ADMIN_PASSWORD);
+
+      HttpResponse<Buffer> r = admin.get("/api/cases/" + in.caseId());
+
+      assertThat(r.statusCode()).isEqualTo(200);
+      JsonObject message = r.bodyAsJsonObject().getJsonArray("messages").getJsonObject(0);
+      assertThat(message.getString("text")).isEqualTo("家賃を3か月滞納しています");
+      assertThat(message.getString("direction")).isEqualTo("in");
+      assertThat(message.getString("delivery")).isEqualTo("received");
+      assertThat(auditRows(in.caseId(), "case.read", true)).isEqualTo(1);
+      assertThat(admin.get("/api/cases/999999").statusCode()).isEqualTo(404);
+      assertThat(admin.get("/api/cases/abc").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    @DisplayName("queues a reply on the case's channel: 202, stored with its outbox row")
+    void reply() {
+      IngestResult in = residentWrites("m-1", "相談できますか");
+      RunningGateway.StaffClient admin = running.client();
+      admin.login("admin", RunningGateway.ADMIN_PASSWORD);
+
+      HttpResponse<Buffer> r = admin.post("/api/cases/" + in.caseId() + "/replies",
+          new JsonObject().put("text", "はい、お話をお聞かせください。"), true);
+
+      assertThat(r.statusCode()).isEqualTo(202);
+      long messageId = r.bodyAsJsonObject().getLong("messageId");
+      Row row = Await.result(db.pool().preparedQuery("""
+              SELECT m.channel, m.delivery, m.body, o.status FROM message m JOIN outbox o ON o.message_id = m.id
+              WHERE m.id = $1""").execute(Tuple.of(messageId))).iterator().next();
+      assertThat(row.getString("channel")).isEqualTo("webchat");
+      assertThat(row.getString("delivery")).isEqualTo("queued");
+      assertThat(row.getString("status")).isEqualTo("pending");
+      JsonObject thread = admin.get("/api/cases/" + in.caseId()).bodyAsJsonObject();
+      assertThat(thread.getJsonArray("messages").getJsonObject(1).getString("direction")).isEqualTo("out");
+      assertThat(admin.post("/api/cases/" + in.caseId() + "/replies", new JsonObject().put("text", " "), true)
+          .statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    @DisplayName("refuses a consultant a case not assigned to them with 403, and audits the attempt")
+    void consultantRefused() {
+      IngestResult in = residentWrites("m-1", "借金の相談です");
+      consultant("sato", "sato-password-1");
+      RunningGateway.StaffClient sato = running.client();
+      assertThat(sato.login("sato", "sato-password-1").statusCode()).isEqualTo(200);
+
+      assertThat(sato.get("/api/cases?status=open").statusCode()).isEqualTo(200);
+      HttpResponse<Buffer> read = sato.get("/api/cases/" + in.caseId());
+      HttpResponse<Buffer> reply = sato.post("/api/cases/" + in.caseId() + "/replies",
+          new JsonObject().put("text", "返信"), true);
+
+      assertThat(read.statusCode()).isEqualTo(403);
+      assertThat(read.bodyAsString()).doesNotContain("借金");
+      assertThat(reply.statusCode()).isEqualTo(403);
+      assertThat(auditRows(in.caseId(), "case.read", false)).isEqualTo(1);
+      assertThat(auditRows(in.caseId(), "case.reply", false)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("lets a consultant read the case assigned to them")
+    void consultantAssigned() {
+      IngestResult in = residentWrites("m-1", "仕事を探しています");
+      long sato = consultant("sato", "sato-password-1");
+      Await.result(db.pool().preparedQuery("UPDATE consultation_case SET assignee_id = $1 WHERE id = $2")
+          .execute(Tuple.of(sato, in.caseId())));
+      RunningGateway.StaffClient client = running.client();
+      client.login("sato", "sato-password-1");
+
+      assertThat(client.get("/api/cases/" + in.caseId()).statusCode()).isEqualTo(200);
+      assertThat(auditRows(in.caseId(), "case.read", true)).isEqualTo(1);
+    }
+  }
+}
