@@ -1,0 +1,64 @@
+package jp.kurashi.app;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** No Docker engine runs here, so the compose file is checked as data: it parses and names the production shape. */
+@DisplayName("docker-compose.yml")
+class DockerComposeTest {
+
+  private static final Path ROOT = Path.of("../..");
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> services() throws Exception {
+    try (Reader r = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"), StandardCharsets.UTF_8)) {
+      Map<String, Object> compose = new Yaml().load(r);
+      return (Map<String, Object>) compose.get("services");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> service(String name) throws Exception {
+    return (Map<String, Object>) services().get(name);
+  }
+
+  @Test
+  @DisplayName("names the gateway, PostgreSQL 16, Redis 7 and GreenMail")
+  void services_() throws Exception {
+    assertThat(services()).containsOnlyKeys("gateway", "postgres", "redis", "mail");
+    assertThat(service("postgres").get("image")).isEqualTo("postgres:16");
+    assertThat(service("redis").get("image")).isEqualTo("redis:7");
+    assertThat((String) service("mail").get("image")).startsWith("greenmail/standalone:");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  @DisplayName("builds the gateway from the repository's Dockerfile and points it at the other services")
+  void gatewayWiring() throws Exception {
+    Map<String, Object> gateway = service("gateway");
+    assertThat(gateway.get("build")).isEqualTo(".");
+    assertThat(ROOT.resolve("Dockerfile")).exists();
+    Map<String, Object> env = (Map<String, Object>) gateway.get("environment");
+    assertThat((String) env.get("DATABASE_URL")).startsWith("postgresql://").contains("@postgres:5432/");
+    assertThat((String) env.get("REDIS_URL")).isEqualTo("redis://redis:6379");
+    assertThat((List<String>) gateway.get("ports")).contains("8080:8080");
+    assertThat(((Map<String, Object>) gateway.get("depends_on")).keySet()).contains("postgres", "redis", "mail");
+  }
+
+  @Test
+  @DisplayName("has a Dockerfile that runs the fixed jar name in exec form, so SIGTERM reaches Java")
+  void dockerfile() throws Exception {
+    String dockerfile = Files.readString(ROOT.resolve("Dockerfile"), StandardCharsets.UTF_8);
+    assertThat(dockerfile).contains("gateway/target/gateway.jar").contains("ENTRYPOINT [\"java\"");
+  }
+}
