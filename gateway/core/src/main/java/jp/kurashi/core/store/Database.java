@@ -34,7 +34,8 @@ public final class Database {
     return vertx.executeBlocking(() -> migrate(settings), false)
         .map(v -> new Database(PgBuilder.pool()
             .with(new PoolOptions().setMaxSize(settings.poolSize()).setMaxWaitQueueSize(10_000))
-            .connectingTo(settings.connect())
+            // Named, cached statements: the server parses and plans each one once per connection.
+            .connectingTo(settings.connect().setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(256))
             .using(vertx)
             .build()));
   }

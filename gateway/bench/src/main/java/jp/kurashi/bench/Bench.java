@@ -1,0 +1,24 @@
+package jp.kurashi.bench;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of the benchmark jar: {@code java -jar bench.jar inbound [seconds] [producers]}.
+ */
+public final class Bench {
+
+  private Bench() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    String which = args.length > 0 ? args[0] : "inbound";
+    String[] rest = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length) : new String[0];
+    switch (which) {
+      case "inbound" -> InboundBenchmark.run(rest);
+      default -> {
+        System.err.println("unknown benchmark: " + which + " (known: inbound)");
+        System.exit(2);
+      }
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package jp.kurashi.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.LocalPostgres;
+import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.OfficeStore;
+import jp.kurashi.core.store.PgbenchScripts;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Messages committed per second by the inbound pipeline with N concurrent producers on the embedded
+ * PostgreSQL, and pgbench running the same SQL against the same server in the same run.
+ */
+final class InboundBenchmark {
+
+  private static final int CONTACTS = 10_000;
+  private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+
+  private InboundBenchmark() {
+  }
+
+  static void run(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    int producers = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+    int poolSize = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+    Path dir = Files.createTempDirectory("kurashi-bench");
+    System.out.printf("inbound pipeline benchmark: %d producers, pool %d, %d s per run, %d cores, Java %s%n",
+        producers, poolSize, seconds, Runtime.getRuntime().availableProcessors(), Runtime.version());
+
+    try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), 0)) {
+      Vertx vertx = Vertx.vertx();
+      Database db = Database.open(vertx, pg.settings(poolSize)).await();
+      long office = new OfficeStore(db.pool()).ensure("default", "bench").await();
+      MessageStore store = new MessageStore(db.pool());
+      InboundPipeline pipeline = new InboundPipeline(office, store, CaseEvents.inProcess(vertx), List.of());
+
+      measure("warm-up", vertx, pipeline, producers, 5, 1);
+      Result single = measure("pipeline, 1 message per transaction", vertx, pipeline, producers, seconds, 1);
+      Result batched = measure("pipeline, 4 messages per transaction", vertx, pipeline, producers, seconds, 4);
+      db.close().await();
+      vertx.close().await();
+
+      double pgbenchSame = pgbench(pg.port(), dir, "same.sql", PgbenchScripts.ingest(office, CONTACTS), producers, seconds);
+      double pgbenchThree = pgbench(pg.port(), dir, "three.sql", PgbenchScripts.threeStatements(office, CONTACTS),
+          producers, seconds);
+
+      System.out.println();
+      System.out.println("| run | messages/s | p50 ms | p99 ms | vs pgbench (same SQL) |");
+      System.out.println("| --- | ---: | ---: | ---: | ---: |");
+      row(single, pgbenchSame);
+      row(batched, pgbenchSame);
+      System.out.printf("| pgbench, same single statement | %.0f | | | 100%% |%n", pgbenchSame);
+      System.out.printf("| pgbench, 3 statements in BEGIN/END | %.0f | | | %.0f%% |%n", pgbenchThree,
+          100 * pgbenchThree / pgbenchSame);
+    }
+  }
+
+  private static void row(Result r, double pgbench) {
+    System.out.printf("| %s | %.0f | %.2f | %.2f | %.0f%% |%n", r.name, r.perSecond, r.p50Ms, r.p99Ms,
+        100 * r.perSecond / pgbench);
+  }
+
+  private record Result(String name, double perSecond, double p50Ms, double p99Ms) {
+  }
+
+  /** Each producer sends its next message (or batch) as soon as the previous one is committed. */
+  private static Result measure(String name, Vertx vertx, InboundPipeline pipeline, int producers, int seconds,
+                                int batch) {
+    AtomicLong committed = new AtomicLong();
+    List<long[]> latencies = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    List<Future<Void>> done = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      long[] samples = new long[50_000];
+      latencies.add(samples);
+      int producer = p;
+      Promise<Void> finished = Promise.promise();
+      done.add(finished.future());
+      vertx.runOnContext(v -> loop(pipeline, producer, batch, deadline, committed, samples, new int[1], finished));
+    }
+    long start = System.nanoTime();
+    Future.all(done).await();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long[] all = latencies.stream().flatMapToLong(a -> java.util.Arrays.stream(a).filter(x -> x > 0)).sorted().toArray();
+    double p50 = all.length == 0 ? 0 : all[all.length / 2] / 1e6;
+    double p99 = all.length == 0 ? 0 : all[(int) (all.length * 0.99)] / 1e6;
+    Result r = new Result(name, committed.get() / elapsed, p50, p99);
+    System.out.printf("%-40s %8.0f messages/s  p50 %.2f ms  p99 %.2f ms%n", name, r.perSecond, p50, p99);
+    return r;
+  }
+
+  private static void loop(InboundPipeline pipeline, int producer, int batch, long deadline, AtomicLong committed,
+                           long[] samples, int[] n, Promise<Void> finished) {
+    if (System.nanoTime() >= deadline) {
+      finished.complete();
+      return;
+    }
+    List<InboundMessage> messages = new ArrayList<>(batch);
+    for (int i = 0; i < batch; i++) {
+      int contact = ThreadLocalRandom.current().nextInt(1, CONTACTS + 1);
+      messages.add(new InboundMessage("webchat", "java-" + producer + "-" + System.nanoTime() + "-" + i,
+          "bench-contact-" + contact, null, "家賃が払えず困っています。相談できますか。", Instant.now()));
+    }
+    long t0 = System.nanoTime();
+    Future<?> stored = batch == 1 ? pipeline.receive(messages.get(0)) : pipeline.receiveAll(messages);
+    stored.onComplete(ar -> {
+      if (ar.failed()) {
+        finished.fail(ar.cause());
+        return;
+      }
+      if (n[0] < samples.length) {
+        samples[n[0]++] = System.nanoTime() - t0;
+      }
+      committed.addAndGet(batch);
+      loop(pipeline, producer, batch, deadline, committed, samples, n, finished);
+    });
+  }
+
+  private static double pgbench(int port, Path dir, String name, String script, int clients, int seconds)
+      throws IOException, InterruptedException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, script, StandardCharsets.UTF_8);
+    Process p = new ProcessBuilder("pgbench", "-n", "-M", "prepared", "-c", String.valueOf(clients), "-j", "2",
+        "-T", String.valueOf(seconds), "-f", file.toString(), "-h", "127.0.0.1", "-p", String.valueOf(port),
+        "-U", "postgres", "postgres")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    Matcher m = TPS.matcher(out);
+    if (!m.find()) {
+      throw new IllegalStateException("pgbench did not report tps:\n" + out);
+    }
+    double tps = Double.parseDouble(m.group(1));
+    System.out.printf("%-40s %8.0f transactions/s%n", "pgbench " + name, tps);
+    return tps;
+  }
+}

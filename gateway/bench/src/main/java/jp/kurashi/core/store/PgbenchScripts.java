@@ -1,0 +1,41 @@
+package jp.kurashi.core.store;
+
+/**
+ * pgbench scripts running exactly the SQL the inbound pipeline runs, so the benchmark compares the
+ * gateway with the database's own ceiling. Lives in the store package to read the statement itself.
+ */
+public final class PgbenchScripts {
+
+  private PgbenchScripts() {
+  }
+
+  /** The pipeline's single ingest statement, with pgbench variables for its parameters. */
+  public static String ingest(long officeId, int contacts) {
+    String sql = MessageSql.INGEST
+        .replace("$1", ":office")
+        .replace("$2", "'webchat'")
+        .replace("$3", "('bench-contact-' || :contact)")
+        .replace("$4", "('pgbench-' || :eid)")
+        .replace("$5", "NULL")
+        .replace("$6", "'家賃が払えず困っています。相談できますか。'")
+        .replace("$7", "now()");
+    return variables(officeId, contacts) + sql.replace('\n', ' ').strip() + ";\n";
+  }
+
+  /** The same work as three statements in an explicit transaction, as a hand-written client would do it. */
+  public static String threeStatements(long officeId, int contacts) {
+    return variables(officeId, contacts) + """
+        BEGIN;
+        INSERT INTO contact (office_id, channel, external_id, last_seen_at) VALUES (:office, 'webchat', 'bench-contact-' || :contact, now()) ON CONFLICT (channel, external_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at RETURNING id \\gset c_
+        INSERT INTO consultation_case (office_id, contact_id, channel, opened_at, last_message_at, last_inbound_at) VALUES (:office, :c_id, 'webchat', now(), now(), now()) ON CONFLICT (contact_id) WHERE status = 'open' DO UPDATE SET last_message_at = EXCLUDED.last_message_at RETURNING id \\gset k_
+        INSERT INTO message (case_id, contact_id, channel, direction, external_id, body, delivery) VALUES (:k_id, :c_id, 'webchat', 'in', 'pgbench3-' || :eid, '家賃が払えず困っています。相談できますか。', 'received') ON CONFLICT (channel, external_id) DO NOTHING;
+        END;
+        """;
+  }
+
+  private static String variables(long officeId, int contacts) {
+    return "\\set office " + officeId + "\n"
+        + "\\set contact random(1, " + contacts + ")\n"
+        + "\\set eid random(1, 1000000000000)\n";
+  }
+}
