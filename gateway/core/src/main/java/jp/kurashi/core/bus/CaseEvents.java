@@ -15,7 +15,7 @@ import jp.kurashi.core.domain.CaseEvent;
  * <pre>{@code
  * CaseEvents events = CaseEvents.inProcess(vertx);        // or CaseEvents.redis(vertx, options)
  * events.subscribe(e -> console.push(e.caseId()));
- * events.publish(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, office, caseId, messageId, "line", now));
+ * events.publish(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, office, caseId, contactId, messageId, "line", now));
  * }</pre>
  */
 public interface CaseEvents {

@@ -11,18 +11,24 @@ import java.time.Instant;
  * @param type       e.g. {@code message.received}, {@code message.queued}, {@code message.delivered}
  * @param messageId  the message concerned, or {@code null}
  */
-public record CaseEvent(String type, long officeId, long caseId, Long messageId, String channel, Instant at) {
+public record CaseEvent(String type, long officeId, long caseId, long contactId, Long messageId, String channel,
+                        Instant at) {
 
   public static final String MESSAGE_RECEIVED = "message.received";
   public static final String MESSAGE_QUEUED = "message.queued";
   public static final String MESSAGE_SENT = "message.sent";
   public static final String MESSAGE_FAILED = "message.failed";
+  /** The resident is typing (web chat). */
+  public static final String RESIDENT_TYPING = "typing.resident";
+  /** A consultant is typing a reply. */
+  public static final String STAFF_TYPING = "typing.staff";
 
   public JsonObject toJson() {
     return new JsonObject()
         .put("type", type)
         .put("officeId", officeId)
         .put("caseId", caseId)
+        .put("contactId", contactId)
         .put("messageId", messageId)
         .put("channel", channel)
         .put("at", at.toString());
@@ -35,6 +41,7 @@ public record CaseEvent(String type, long officeId, long caseId, Long messageId,
           json.getString("type"),
           json.getLong("officeId"),
           json.getLong("caseId"),
+          json.getLong("contactId"),
           json.getLong("messageId"),
           json.getString("channel"),
           Instant.parse(json.getString("at")));

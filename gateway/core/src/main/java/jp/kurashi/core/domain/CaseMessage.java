@@ -7,6 +7,7 @@ import java.time.Instant;
  *
  * @param direction     {@code in}, {@code out} or {@code note}
  * @param deliveryError the channel's words when delivery failed, else {@code null}
+ * @param staffId       the author of a reply or note; {@code null} for resident and automatic messages
  */
 public record CaseMessage(
     long id,
@@ -16,5 +17,6 @@ public record CaseMessage(
     Instant at,
     Delivery delivery,
     String deliveryError,
-    Long staffId) {
+    Long staffId,
+    java.util.List<AttachmentInfo> attachments) {
 }

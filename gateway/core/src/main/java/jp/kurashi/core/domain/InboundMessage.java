@@ -1,6 +1,7 @@
 package jp.kurashi.core.domain;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Objects;
  * @param contactName     display name if the channel knows one, else {@code null}
  * @param text            the message text as the resident wrote it
  * @param receivedAt      when the channel received it
+ * @param attachments     files that came with it, checked by the connector
  */
 public record InboundMessage(
     String channel,
@@ -19,7 +21,8 @@ public record InboundMessage(
     String contactRef,
     String contactName,
     String text,
-    Instant receivedAt) {
+    Instant receivedAt,
+    List<InboundAttachment> attachments) {
 
   /** Longest external id or contact reference accepted; longer ones are a connector bug. */
   public static final int MAX_REF_LENGTH = 512;
@@ -30,6 +33,18 @@ public record InboundMessage(
     requireRef("contactRef", contactRef);
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(receivedAt, "receivedAt");
+    attachments = attachments == null ? List.of() : List.copyOf(attachments);
+  }
+
+  /** A message without attachments. */
+  public InboundMessage(String channel, String externalId, String contactRef, String contactName, String text,
+                        Instant receivedAt) {
+    this(channel, externalId, contactRef, contactName, text, receivedAt, List.of());
+  }
+
+  /** The same message with other text and name (normalisation keeps everything else). */
+  public InboundMessage withText(String newText, String newName) {
+    return new InboundMessage(channel, externalId, contactRef, newName, newText, receivedAt, attachments);
   }
 
   private static void requireRef(String name, String value) {

@@ -164,7 +164,8 @@ public final class OutboxWorker extends VerticleBase {
   }
 
   private Future<Void> publish(ClaimedReply reply, String type) {
-    CaseEvent event = new CaseEvent(type, reply.officeId(), reply.message().caseId(), reply.message().messageId(),
+    CaseEvent event = new CaseEvent(type, reply.officeId(), reply.message().caseId(), reply.contactId(),
+        reply.message().messageId(),
         reply.message().channel(), Instant.now());
     return events.publish(event).recover(err -> {
       LOG.atWarn().addKeyValue("caseId", reply.message().caseId()).log("delivery event not published");

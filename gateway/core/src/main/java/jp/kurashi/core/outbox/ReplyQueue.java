@@ -25,11 +25,20 @@ public final class ReplyQueue {
     this.events = events;
   }
 
-  /** Completes with the stored reply once committed; delivery follows asynchronously. */
+  /** A consultant's reply; completes once committed, delivery follows asynchronously. */
   public Future<QueuedReply> queue(long caseId, long staffId, String text) {
+    return queueOn(caseId, staffId, text);
+  }
+
+  /** An automatic message (out-of-hours notice, safety message, confirmation): no staff author. */
+  public Future<QueuedReply> queueSystem(long caseId, String text) {
+    return queueOn(caseId, null, text);
+  }
+
+  private Future<QueuedReply> queueOn(long caseId, Long staffId, String text) {
     return store.queueReply(caseId, staffId, text).onSuccess(reply -> {
       vertx.eventBus().publish(OutboxWorker.WAKE_ADDRESS, null);
-      events.publish(new CaseEvent(CaseEvent.MESSAGE_QUEUED, reply.officeId(), caseId, reply.messageId(),
+      events.publish(new CaseEvent(CaseEvent.MESSAGE_QUEUED, reply.officeId(), caseId, reply.contactId(), reply.messageId(),
           reply.channel(), Instant.now()));
     });
   }

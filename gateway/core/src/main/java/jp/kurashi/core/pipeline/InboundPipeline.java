@@ -78,7 +78,7 @@ public final class InboundPipeline {
           });
     }
     chain.compose(v -> events.publish(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, officeId, result.caseId(),
-            result.messageId(), message.channel(), message.receivedAt())))
+            result.contactId(), result.messageId(), message.channel(), message.receivedAt())))
         .onFailure(err -> LOG.atWarn().addKeyValue("caseId", result.caseId())
             .addKeyValue("error", err.toString()).log("case event not published"));
   }

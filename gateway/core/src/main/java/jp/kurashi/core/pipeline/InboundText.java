@@ -20,8 +20,7 @@ final class InboundText {
     if (text.equals(m.text()) && java.util.Objects.equals(name, m.contactName())) {
       return m;
     }
-    return new InboundMessage(m.channel(), m.externalId(), m.contactRef(),
-        name == null || name.isEmpty() ? null : name, text, m.receivedAt());
+    return m.withText(text, name == null || name.isEmpty() ? null : name);
   }
 
   static String clean(String s) {

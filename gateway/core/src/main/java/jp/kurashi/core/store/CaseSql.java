@@ -25,6 +25,30 @@ final class CaseSql {
       + " FROM consultation_case c JOIN contact k ON k.id = c.contact_id WHERE c.id = $1";
 
   /** $1 case. */
+  static final String ATTACHMENTS = """
+      SELECT a.id, a.message_id, a.content_type, a.file_name, a.size_bytes
+        FROM attachment a JOIN message m ON m.id = a.message_id
+       WHERE m.case_id = $1 ORDER BY a.id
+      """;
+
+  /** $1 case, $2 attachment. */
+  static final String ATTACHMENT_DATA = """
+      SELECT a.content_type, a.file_name, a.data
+        FROM attachment a JOIN message m ON m.id = a.message_id
+       WHERE m.case_id = $1 AND a.id = $2
+      """;
+
+  /**
+   * Takes the right to send one automatic notice to a case, at most once per {@code $2} seconds.
+   * $1 case, $2 seconds. Returns the contact's language when taken, no row otherwise.
+   */
+  static final String CLAIM_AUTO_NOTICE = """
+      UPDATE consultation_case c SET auto_notice_at = now()
+       WHERE c.id = $1 AND (c.auto_notice_at IS NULL OR c.auto_notice_at < now() - make_interval(secs => $2))
+      RETURNING (SELECT k.language FROM contact k WHERE k.id = c.contact_id) AS language
+      """;
+
+  /** $1 case. */
   static final String MESSAGES = """
       SELECT id, direction, channel, body, created_at, delivery, delivery_error, staff_id
         FROM message WHERE case_id = $1 ORDER BY id

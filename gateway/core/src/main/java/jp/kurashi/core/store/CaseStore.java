@@ -4,15 +4,19 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.domain.AttachmentInfo;
 import jp.kurashi.core.domain.CaseDetail;
 import jp.kurashi.core.domain.CaseMessage;
 import jp.kurashi.core.domain.CaseSummary;
 import jp.kurashi.core.domain.Delivery;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,17 +51,54 @@ public final class CaseStore {
     });
   }
 
-  /** The thread of a case already found with {@link #find}. */
+  /** The thread of a case already found with {@link #find}, with its attachments listed. */
   public Future<CaseDetail> detail(OfficeCase found) {
-    return pool.preparedQuery(CaseSql.MESSAGES).execute(Tuple.of(found.summary().id())).map(rows -> {
-      List<CaseMessage> messages = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        messages.add(new CaseMessage(row.getLong("id"), row.getString("direction"), row.getString("channel"),
-            row.getString("body"), instant(row.getOffsetDateTime("created_at")),
-            Delivery.fromCode(row.getString("delivery")), row.getString("delivery_error"), row.getLong("staff_id")));
+    Tuple id = Tuple.of(found.summary().id());
+    return pool.preparedQuery(CaseSql.ATTACHMENTS).execute(id).compose(attachmentRows -> {
+      Map<Long, List<AttachmentInfo>> byMessage = new HashMap<>();
+      for (Row row : attachmentRows) {
+        AttachmentInfo a = new AttachmentInfo(row.getLong("id"), row.getLong("message_id"),
+            row.getString("content_type"), row.getString("file_name"), row.getInteger("size_bytes"));
+        byMessage.computeIfAbsent(a.messageId(), k -> new ArrayList<>()).add(a);
       }
-      return new CaseDetail(found.summary(), found.contactName(), messages);
+      return pool.preparedQuery(CaseSql.MESSAGES).execute(id).map(rows -> {
+        List<CaseMessage> messages = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+          long messageId = row.getLong("id");
+          messages.add(new CaseMessage(messageId, row.getString("direction"), row.getString("channel"),
+              row.getString("body"), instant(row.getOffsetDateTime("created_at")),
+              Delivery.fromCode(row.getString("delivery")), row.getString("delivery_error"), row.getLong("staff_id"),
+              byMessage.getOrDefault(messageId, List.of())));
+        }
+        return new CaseDetail(found.summary(), found.contactName(), messages);
+      });
     });
+  }
+
+  /** The bytes of one attachment of a case, if it belongs to that case. */
+  public Future<Optional<AttachmentData>> attachment(long caseId, long attachmentId) {
+    return pool.preparedQuery(CaseSql.ATTACHMENT_DATA).execute(Tuple.of(caseId, attachmentId)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      return Optional.of(new AttachmentData(row.getString("content_type"), row.getString("file_name"),
+          row.getBuffer("data").getBytes()));
+    });
+  }
+
+  /**
+   * Takes the one automatic notice a case may get per {@code minGap}; empty when one was sent
+   * recently. The value is the contact's language (or {@code null} when unknown).
+   */
+  public Future<Optional<String>> claimAutoNotice(long caseId, Duration minGap) {
+    return pool.preparedQuery(CaseSql.CLAIM_AUTO_NOTICE).execute(Tuple.of(caseId, (double) minGap.toSeconds()))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(Optional.ofNullable(rows.iterator().next().getString("language")).orElse("")));
+  }
+
+  /** An attachment's bytes with the type it was checked to be. */
+  public record AttachmentData(String contentType, String fileName, byte[] data) {
   }
 
   private static CaseSummary summary(Row row) {

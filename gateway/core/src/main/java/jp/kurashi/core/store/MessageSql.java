@@ -16,7 +16,7 @@ final class MessageSql {
    */
   static final String INGEST = """
       WITH existing AS (
-        SELECT id, case_id FROM message WHERE channel = $2 AND external_id = $4
+        SELECT id, case_id, contact_id FROM message WHERE channel = $2 AND external_id = $4
       ), contact_row AS (
         INSERT INTO contact (office_id, channel, external_id, display_name, last_seen_at)
         SELECT $1::bigint, $2::text, $3::text, $5::text, $7::timestamptz WHERE NOT EXISTS (SELECT 1 FROM existing)
@@ -36,24 +36,29 @@ final class MessageSql {
         SELECT case_row.id, case_row.contact_id, $2::text, 'in', $4::text, $6::text, 'received', $7::timestamptz
           FROM case_row
         ON CONFLICT (channel, external_id) DO NOTHING
-        RETURNING id, case_id
+        RETURNING id, case_id, contact_id
       )
-      SELECT m.id AS message_id, m.case_id, c.opened, false AS duplicate
+      SELECT m.id AS message_id, m.case_id, m.contact_id, c.opened, false AS duplicate
         FROM message_row m CROSS JOIN case_row c
       UNION ALL
-      SELECT e.id, e.case_id, false, true FROM existing e
+      SELECT e.id, e.case_id, e.contact_id, false, true FROM existing e
       """;
 
   /** $1 channel, $2 external id. */
   static final String FIND_BY_EXTERNAL_ID =
-      "SELECT id, case_id FROM message WHERE channel = $1 AND external_id = $2";
+      "SELECT id, case_id, contact_id FROM message WHERE channel = $1 AND external_id = $2";
 
   /** $1 case, $2 body, $3 staff. Fails to return a row when the case does not exist. */
   static final String INSERT_REPLY = """
       INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery)
       SELECT c.id, c.contact_id, c.channel, 'out', $2::text, $3::bigint, 'queued'
         FROM consultation_case c WHERE c.id = $1
-      RETURNING id, channel, (SELECT office_id FROM consultation_case WHERE id = $1) AS office_id
+      RETURNING id, channel, contact_id, (SELECT office_id FROM consultation_case WHERE id = $1) AS office_id
+      """;
+
+  /** $1 message, $2 content type, $3 file name, $4 size, $5 bytes. */
+  static final String INSERT_ATTACHMENT = """
+      INSERT INTO attachment (message_id, content_type, file_name, size_bytes, data) VALUES ($1, $2, $3, $4, $5)
       """;
 
   /** $1 message, $2 channel, $3 idempotency key. */

@@ -1,11 +1,13 @@
 package jp.kurashi.core.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.domain.InboundAttachment;
 import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.InboundMessage;
 
@@ -27,7 +29,10 @@ public final class MessageStore {
 
   /** Stores one inbound message in one transaction; a repeat of its external id is a no-op. */
   public Future<IngestResult> ingest(long officeId, InboundMessage message) {
-    return ingestOn(pool, officeId, message);
+    if (message.attachments().isEmpty()) {
+      return ingestOn(pool, officeId, message);
+    }
+    return pool.withTransaction(conn -> ingestOn(conn, officeId, message));
   }
 
   /** Stores several inbound messages (one webhook's events) in one transaction, in order. */
@@ -51,9 +56,10 @@ public final class MessageStore {
     return client.preparedQuery(MessageSql.INGEST).execute(params).compose(rows -> {
       if (rows.size() > 0) {
         Row row = rows.iterator().next();
-        return Future.succeededFuture(new IngestResult(
-            row.getLong("message_id"), row.getLong("case_id"),
-            row.getBoolean("duplicate"), row.getBoolean("opened")));
+        IngestResult result = new IngestResult(
+            row.getLong("message_id"), row.getLong("case_id"), row.getLong("contact_id"),
+            row.getBoolean("duplicate"), row.getBoolean("opened"));
+        return result.duplicate() ? Future.succeededFuture(result) : storeAttachments(client, m, result);
       }
       // A concurrent delivery of the same external id committed first: report its row.
       return client.preparedQuery(MessageSql.FIND_BY_EXTERNAL_ID)
@@ -62,20 +68,32 @@ public final class MessageStore {
     });
   }
 
+  private static Future<IngestResult> storeAttachments(SqlClient client, InboundMessage m, IngestResult stored) {
+    if (m.attachments().isEmpty()) {
+      return Future.succeededFuture(stored);
+    }
+    List<Tuple> rows = new ArrayList<>();
+    for (InboundAttachment a : m.attachments()) {
+      rows.add(Tuple.of(stored.messageId(), a.contentType(), a.fileName(), a.data().length, Buffer.buffer(a.data())));
+    }
+    return client.preparedQuery(MessageSql.INSERT_ATTACHMENT).executeBatch(rows).map(v -> stored);
+  }
+
   private static IngestResult firstAsDuplicate(RowSet<Row> rows) {
     if (rows.size() == 0) {
       throw new IllegalStateException("message neither inserted nor found");
     }
     Row row = rows.iterator().next();
-    return new IngestResult(row.getLong("id"), row.getLong("case_id"), true, false);
+    return new IngestResult(row.getLong("id"), row.getLong("case_id"), row.getLong("contact_id"), true, false);
   }
 
   /**
-   * Stores a staff reply and its outbox row in one transaction.
+   * Stores a reply and its outbox row in one transaction.
    *
+   * @param staffId the consultant who wrote it, or {@code null} for an automatic (system) message
    * @return the new message, or a failed {@link NotFoundException} when the case does not exist
    */
-  public Future<QueuedReply> queueReply(long caseId, long staffId, String text) {
+  public Future<QueuedReply> queueReply(long caseId, Long staffId, String text) {
     return pool.withTransaction(conn -> conn.preparedQuery(MessageSql.INSERT_REPLY)
         .execute(Tuple.of(caseId, text, staffId))
         .compose(rows -> {
@@ -83,8 +101,8 @@ public final class MessageStore {
             return Future.failedFuture(new NotFoundException("case " + caseId));
           }
           Row row = rows.iterator().next();
-          QueuedReply reply = new QueuedReply(row.getLong("id"), caseId, row.getLong("office_id"),
-              row.getString("channel"), UUID.randomUUID());
+          QueuedReply reply = new QueuedReply(row.getLong("id"), caseId, row.getLong("contact_id"),
+              row.getLong("office_id"), row.getString("channel"), UUID.randomUUID());
           return conn.preparedQuery(MessageSql.INSERT_OUTBOX)
               .execute(Tuple.of(reply.messageId(), reply.channel(), reply.idempotencyKey()))
               .compose(v -> conn.preparedQuery(MessageSql.TOUCH_CASE).execute(Tuple.of(caseId)))
@@ -93,6 +111,7 @@ public final class MessageStore {
   }
 
   /** A reply stored and waiting in the outbox. */
-  public record QueuedReply(long messageId, long caseId, long officeId, String channel, UUID idempotencyKey) {
+  public record QueuedReply(long messageId, long caseId, long contactId, long officeId, String channel,
+                            UUID idempotencyKey) {
   }
 }

@@ -33,7 +33,8 @@ public final class OutboxStore {
     return pool.preparedQuery(OutboxSql.CLAIM).execute(params).map(rows -> {
       List<ClaimedReply> claimed = new ArrayList<>(rows.size());
       for (Row row : rows) {
-        claimed.add(new ClaimedReply(row.getLong("id"), row.getLong("office_id"), new OutboundMessage(
+        claimed.add(new ClaimedReply(row.getLong("id"), row.getLong("office_id"), row.getLong("contact_id"),
+            new OutboundMessage(
             row.getLong("message_id"), row.getLong("case_id"), row.getString("channel"),
             row.getString("contact_ref"), row.getString("body"), row.getUUID("idempotency_key"),
             row.getInteger("attempts"))));
@@ -63,6 +64,6 @@ public final class OutboxStore {
   }
 
   /** A reply this worker holds the lease on. */
-  public record ClaimedReply(long outboxId, long officeId, OutboundMessage message) {
+  public record ClaimedReply(long outboxId, long officeId, long contactId, OutboundMessage message) {
   }
 }

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CaseEventsTest {
 
   private static CaseEvent event(long caseId) {
-    return new CaseEvent(CaseEvent.MESSAGE_RECEIVED, 1, caseId, 10L, "webchat", Instant.parse("2026-04-01T00:00:00Z"));
+    return new CaseEvent(CaseEvent.MESSAGE_RECEIVED, 1, caseId, 7, 10L, "webchat", Instant.parse("2026-04-01T00:00:00Z"));
   }
 
   @Nested

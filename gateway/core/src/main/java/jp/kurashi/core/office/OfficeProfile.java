@@ -1,0 +1,41 @@
+package jp.kurashi.core.office;
+
+import java.util.List;
+
+/**
+ * What residents are told about the desk: its name, hours, privacy notice, crisis lines and the
+ * automatic texts. Loaded from configuration so the desk can change wording without a release.
+ *
+ * @param privacyNoticeVersion recorded with every consent, so it is known which text a resident accepted
+ * @param outOfHours           sent when someone writes while the desk is closed; {@code {next}} is
+ *                             replaced by the next opening time
+ */
+public record OfficeProfile(
+    LocalizedText name,
+    LocalizedText hoursText,
+    OfficeHours hours,
+    String privacyNoticeVersion,
+    LocalizedText privacyNotice,
+    List<Hotline> hotlines,
+    LocalizedText outOfHours) {
+
+  public OfficeProfile {
+    hotlines = List.copyOf(hotlines);
+    if (privacyNoticeVersion == null || privacyNoticeVersion.isBlank()) {
+      throw new IllegalArgumentException("privacy notice version is required");
+    }
+  }
+
+  /** The crisis lines as plain text, one per line, for channels that cannot show a panel. */
+  public String hotlinesText(String language) {
+    StringBuilder out = new StringBuilder();
+    for (Hotline h : hotlines) {
+      if (out.length() > 0) {
+        out.append('\n');
+      }
+      out.append("・").append(h.name().in(language)).append(" ").append(h.number())
+          .append("(").append(h.hours().in(language)).append(")");
+    }
+    return out.toString();
+  }
+}

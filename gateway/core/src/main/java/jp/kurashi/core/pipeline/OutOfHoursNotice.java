@@ -1,0 +1,67 @@
+package jp.kurashi.core.pipeline;
+
+import io.vertx.core.Future;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.office.OfficeProfile;
+import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.store.CaseStore;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.TextStyle;
+import java.util.Locale;
+
+/**
+ * When a resident writes while the desk is closed, tells them (on their own channel) when staff
+ * will answer. At most one notice per case per {@code minGap}, so a long night of messages gets one.
+ */
+public final class OutOfHoursNotice implements AfterIngest {
+
+  private static final DateTimeFormatter JA_TIME = DateTimeFormatter.ofPattern("H:mm");
+
+  private final OfficeProfile profile;
+  private final CaseStore cases;
+  private final ReplyQueue replies;
+  private final Duration minGap;
+
+  public OutOfHoursNotice(OfficeProfile profile, CaseStore cases, ReplyQueue replies, Duration minGap) {
+    this.profile = profile;
+    this.cases = cases;
+    this.replies = replies;
+    this.minGap = minGap;
+  }
+
+  @Override
+  public String name() {
+    return "out-of-hours-notice";
+  }
+
+  @Override
+  public Future<Void> apply(InboundMessage message, IngestResult stored) {
+    if (profile.hours().isOpen(message.receivedAt())) {
+      return Future.succeededFuture();
+    }
+    return cases.claimAutoNotice(stored.caseId(), minGap).compose(claimed -> {
+      if (claimed.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      String language = claimed.get().isEmpty() ? "ja" : claimed.get();
+      String next = profile.hours().nextOpening(message.receivedAt()).map(t -> describe(t, language)).orElse("");
+      String text = profile.outOfHours().in(language).replace("{next}", next)
+          + "\n\n" + profile.hotlinesText(language);
+      return replies.queueSystem(stored.caseId(), text).mapEmpty();
+    });
+  }
+
+  /** "11月30日(月) 9:00" in Japanese, "Mon 30 Nov, 9:00" otherwise. */
+  static String describe(ZonedDateTime t, String language) {
+    if ("ja".equals(language)) {
+      return t.getMonthValue() + "月" + t.getDayOfMonth() + "日("
+          + t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.JAPANESE) + ") " + JA_TIME.format(t);
+    }
+    return t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH) + " " + t.getDayOfMonth() + " "
+        + t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ENGLISH) + ", " + JA_TIME.format(t);
+  }
+}

@@ -1,0 +1,44 @@
+package jp.kurashi.core.store;
+
+/** SQL for web chat sessions and the conversation a chat replays. */
+final class WebchatSql {
+
+  private WebchatSql() {
+  }
+
+  /** $1 office, $2 token hash, $3 contact ref, $4 language. */
+  static final String CREATE = """
+      INSERT INTO webchat_session (office_id, token_hash, contact_ref, language) VALUES ($1, $2, $3, $4)
+      RETURNING id
+      """;
+
+  /** $1 token hash. Also bumps last_seen_at. */
+  static final String BY_TOKEN = """
+      UPDATE webchat_session s SET last_seen_at = now()
+       WHERE token_hash = $1
+      RETURNING s.id, s.office_id, s.contact_ref, s.language,
+                (SELECT k.id FROM contact k WHERE k.channel = 'webchat' AND k.external_id = s.contact_ref) AS contact_id,
+                (SELECT k.consent_at FROM contact k WHERE k.channel = 'webchat' AND k.external_id = s.contact_ref)
+                  AS consent_at
+      """;
+
+  /** $1 contact ref. */
+  static final String EXISTS_BY_CONTACT = "SELECT 1 FROM webchat_session WHERE contact_ref = $1";
+
+  /** The chat as the resident sees it: their messages and replies, not staff notes. $1 contact ref, $2 after id, $3 limit. */
+  static final String CONVERSATION = """
+      SELECT m.id, m.direction, m.staff_id, m.body, m.created_at,
+             EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = m.id) AS has_attachment
+        FROM message m JOIN contact k ON k.id = m.contact_id
+       WHERE k.channel = 'webchat' AND k.external_id = $1 AND m.id > $2 AND m.direction IN ('in', 'out')
+       ORDER BY m.id
+       LIMIT $3
+      """;
+
+  /** $1 message, $2 contact id. One message of this contact's chat. */
+  static final String MESSAGE = """
+      SELECT m.id, m.direction, m.staff_id, m.body, m.created_at,
+             EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = m.id) AS has_attachment
+        FROM message m WHERE m.id = $1 AND m.contact_id = $2 AND m.direction IN ('in', 'out')
+      """;
+}
