@@ -5,7 +5,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.RedisOptions;
+import jp.kurashi.connectors.webchat.ChatSockets;
+import jp.kurashi.connectors.webchat.WebchatConnector;
+import jp.kurashi.connectors.webchat.WebchatRoutes;
+import jp.kurashi.connectors.webchat.WebchatSettings;
 import jp.kurashi.console.ConsoleSettings;
+import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.pipeline.OutOfHoursNotice;
+import jp.kurashi.core.store.ContactStore;
+import jp.kurashi.core.store.WebchatStore;
+import java.time.Duration;
 import jp.kurashi.console.LoginService;
 import jp.kurashi.console.StaffApi;
 import jp.kurashi.core.bus.CaseEvents;
@@ -41,8 +50,12 @@ public final class Gateway {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
+  /** At most one automatic out-of-hours notice per case in this time. */
+  private static final Duration AUTO_NOTICE_GAP = Duration.ofHours(12);
+
   private final Vertx vertx;
   private final GatewayConfig config;
+  private final GatewayMetrics metrics = new GatewayMetrics();
   private final Deque<Supplier<Future<?>>> shutdownSteps = new ArrayDeque<>();
   private int httpPort;
   private InboundPipeline pipeline;
@@ -65,7 +78,7 @@ public final class Gateway {
         .compose(settings -> Database.open(vertx, settings))
         .compose(db -> {
           onStop(db::close);
-          return new OfficeStore(db.pool()).ensure(config.officeCode(), config.officeName())
+          return new OfficeStore(db.pool()).ensure(config.officeCode(), config.office().name().in("ja"))
               .compose(officeId -> startServices(db, officeId, console));
         });
   }
@@ -100,26 +113,37 @@ public final class Gateway {
         .compose(bus -> {
           onStop(bus::close);
           MessageStore messages = new MessageStore(db.pool());
-          pipeline = new InboundPipeline(officeId, messages, bus, List.of());
-          ChannelRegistry channels = new ChannelRegistry();
+          CaseStore cases = new CaseStore(db.pool());
           ReplyQueue replies = new ReplyQueue(vertx, messages, bus);
+          pipeline = new InboundPipeline(officeId, messages, bus, List.of(
+              new OutOfHoursNotice(config.office(), cases, replies, AUTO_NOTICE_GAP)));
+          WebchatStore webchatStore = new WebchatStore(db.pool());
+          ChannelRegistry channels = new ChannelRegistry()
+              .register(new WebchatConnector(webchatStore));
+          WebchatRoutes webchat = new WebchatRoutes(officeId, webchatStore, new ContactStore(db.pool()), pipeline, bus,
+              new ChatSockets(bus), config.office(), WebchatSettings.defaults(), metrics);
           ConsoleSettings consoleSettings = config.console();
           return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl()), false)
               .compose(logins -> {
-                StaffApi api = new StaffApi(vertx, staff, new CaseStore(db.pool()), new AuditLog(db.pool()),
-                    replies, logins, consoleSettings);
+                StaffApi api = new StaffApi(vertx, staff, cases, new AuditLog(db.pool()), replies, logins,
+                    consoleSettings);
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent());
-                return deployOutbox(db, channels, bus).compose(x -> deployHttp(v2 -> routes(v2, api, health)));
+                return deployOutbox(db, channels, bus).compose(x -> deployHttp(v2 -> routes(v2, api, webchat, health)));
               });
         })
         .onSuccess(v -> LOG.atInfo().addKeyValue("port", httpPort).addKeyValue("office", config.officeCode())
             .log("gateway started"));
   }
 
-  private Router routes(Vertx vertx, StaffApi api, HealthHandler health) {
+  private Router routes(Vertx vertx, StaffApi api, WebchatRoutes webchat, HealthHandler health) {
     Router router = Router.router(vertx);
     router.get("/health").handler(health);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.render()));
     router.route("/api/*").subRouter(api.router());
+    webchat.mount(router);
+    router.get("/").handler(ctx -> ctx.redirect("/chat"));
     return router;
   }
 

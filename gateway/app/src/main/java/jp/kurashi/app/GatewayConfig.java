@@ -5,7 +5,18 @@ import jp.kurashi.core.outbox.OutboxSettings;
 import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.store.DatabaseSettings;
 
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import jp.kurashi.core.office.LocalizedText;
+import jp.kurashi.core.office.OfficeProfile;
+import jp.kurashi.core.office.OfficeProfileJson;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -28,10 +39,41 @@ public record GatewayConfig(
     Optional<String> redisUrl,
     Optional<String> adminPassword,
     String officeCode,
-    String officeName,
+    OfficeProfile office,
     OutboxSettings outbox,
     ConsoleSettings console,
     Duration shutdownGrace) {
+
+  /** The desk's profile from {@code OFFICE_PROFILE_FILE}, else the shipped one; {@code OFFICE_NAME} renames it. */
+  private static OfficeProfile officeProfile(ConfigSource src) {
+    OfficeProfile profile;
+    Optional<String> file = src.optional("OFFICE_PROFILE_FILE");
+    if (file.isPresent()) {
+      String json;
+      try {
+        json = Files.readString(Path.of(file.get()), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new ConfigException("OFFICE_PROFILE_FILE cannot be read: " + file.get());
+      }
+      try {
+        profile = OfficeProfileJson.parse(new JsonObject(json));
+      } catch (DecodeException e) {
+        throw new ConfigException("OFFICE_PROFILE_FILE is not valid JSON: " + file.get());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("OFFICE_PROFILE_FILE: " + e.getMessage());
+      }
+    } else {
+      profile = OfficeProfileJson.defaults();
+    }
+    Optional<String> name = src.optional("OFFICE_NAME");
+    if (name.isEmpty()) {
+      return profile;
+    }
+    Map<String, String> names = new HashMap<>(profile.name().byLanguage());
+    names.put("ja", name.get());
+    return new OfficeProfile(new LocalizedText(names), profile.hoursText(), profile.hours(),
+        profile.privacyNoticeVersion(), profile.privacyNotice(), profile.hotlines(), profile.outOfHours());
+  }
 
   /** Reads and checks every setting; the first bad one is a {@link ConfigException}. */
   public static GatewayConfig load(ConfigSource src) {
@@ -85,7 +127,7 @@ public record GatewayConfig(
         redis,
         adminPassword,
         src.string("OFFICE_CODE", "default"),
-        src.string("OFFICE_NAME", "くらしのサポートコーナー"),
+        officeProfile(src),
         outbox,
         console,
         Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)));

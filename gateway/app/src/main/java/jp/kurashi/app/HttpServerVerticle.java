@@ -37,7 +37,9 @@ final class HttpServerVerticle extends VerticleBase {
             .setHost(host)
             .setPort(port)
             .setCompressionSupported(true)
-            .setMaxWebSocketFrameSize(16 * 1024))
+            // Above the chat's 16 KB frame limit, so an oversized frame gets an error frame, not a closed socket.
+            .setMaxWebSocketFrameSize(64 * 1024)
+            .setMaxWebSocketMessageSize(256 * 1024))
         .requestHandler(routes.apply(vertx));
     return server.listen();
   }

@@ -27,7 +27,7 @@ class GatewayConfigTest {
     assertThat(config.database()).isEmpty();
     assertThat(config.redisUrl()).isEmpty();
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
-    assertThat(config.officeName()).isEqualTo("くらしのサポートコーナー");
+    assertThat(config.office().name().in("ja")).isEqualTo("くらしのサポートコーナー");
   }
 
   @Test
@@ -65,7 +65,7 @@ class GatewayConfigTest {
         StandardCharsets.UTF_8);
     GatewayConfig config = load(Map.of("GATEWAY_CONFIG_FILE", file.toString(), "OUTBOX_MAX_ATTEMPTS", "5"));
     assertThat(config.httpPort()).isEqualTo(9090);
-    assertThat(config.officeName()).isEqualTo("北区くらしのサポートコーナー");
+    assertThat(config.office().name().in("ja")).isEqualTo("北区くらしのサポートコーナー");
     assertThat(config.outbox().retry().maxAttempts()).isEqualTo(5);
   }
 

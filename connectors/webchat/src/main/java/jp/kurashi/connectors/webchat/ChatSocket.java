@@ -1,0 +1,214 @@
+package jp.kurashi.connectors.webchat;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.domain.CaseEvent;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.office.OfficeProfile;
+import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.store.ContactStore;
+import jp.kurashi.core.store.WebchatStore;
+import jp.kurashi.core.store.WebchatStore.ChatLine;
+import jp.kurashi.core.store.WebchatStore.ChatSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One resident's open chat socket: the protocol of docs/webchat-protocol.md. Every bad frame gets
+ * an error frame and the socket stays usable; a message is acknowledged only after it is committed.
+ */
+final class ChatSocket {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChatSocket.class);
+  private static final int MAX_CLIENT_ID = 100;
+  private static final long TYPING_INTERVAL_MS = 2_000;
+
+  private final ServerWebSocket ws;
+  private final ChatSession session;
+  private final Deps deps;
+  private final SlidingWindow rate;
+  private Long contactId;
+  private long lastCaseId;
+  private long lastTypingAt;
+  private boolean closed;
+
+  /** What every socket shares. */
+  record Deps(long officeId, WebchatStore store, ContactStore contacts, InboundPipeline pipeline, CaseEvents events,
+              ChatSockets sockets, OfficeProfile profile, WebchatSettings settings, GatewayMetrics metrics) {
+  }
+
+  ChatSocket(ServerWebSocket ws, ChatSession session, Deps deps) {
+    this.ws = ws;
+    this.session = session;
+    this.deps = deps;
+    this.rate = new SlidingWindow(deps.settings().rateLimitMessages(), deps.settings().rateWindow().toMillis());
+    this.contactId = session.consentAt() == null ? null : session.contactId();
+  }
+
+  /** Starts handling frames; replays the conversation after {@code afterId} when given. */
+  void start(Long afterId) {
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> reject("binary_not_supported", "binary frames are not supported", null));
+    ws.exceptionHandler(err -> LOG.atDebug().addKeyValue("sessionId", session.id()).log("chat socket error"));
+    ws.closeHandler(v -> {
+      closed = true;
+      if (contactId != null) {
+        deps.sockets().unregister(contactId, this);
+      }
+    });
+    if (contactId != null) {
+      deps.sockets().register(contactId, this);
+    }
+    deps.metrics().increment("webchat_sockets_opened_total");
+    if (afterId != null) {
+      replay(afterId);
+    }
+  }
+
+  private void replay(long afterId) {
+    deps.store().conversation(session.contactRef(), afterId, deps.settings().replayBatch()).onComplete(ar -> {
+      if (ar.failed()) {
+        send(Frames.error("replay_failed", "履歴を読み込めませんでした / could not load history", null));
+        return;
+      }
+      List<ChatLine> lines = ar.result();
+      lines.forEach(line -> send(Frames.message(line)));
+      if (lines.size() == deps.settings().replayBatch()) {
+        replay(lines.get(lines.size() - 1).id());
+      }
+    });
+  }
+
+  private void onText(String text) {
+    if (text.length() > deps.settings().maxFrameBytes()
+        || text.getBytes(StandardCharsets.UTF_8).length > deps.settings().maxFrameBytes()) {
+      reject("frame_too_large", "frame is larger than " + deps.settings().maxFrameBytes() + " bytes", null);
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      reject("invalid_json", "frame is not a JSON object", null);
+      return;
+    }
+    Object type = frame.getValue("type");
+    if (!(type instanceof String t)) {
+      reject("unknown_type", "frame has no type", null);
+      return;
+    }
+    switch (t) {
+      case "consent" -> onConsent(frame);
+      case "message" -> onMessage(frame);
+      case "typing" -> onTyping();
+      default -> reject("unknown_type", "unknown frame type", null);
+    }
+  }
+
+  private void onConsent(JsonObject frame) {
+    if (!Boolean.TRUE.equals(frame.getValue("accepted"))) {
+      reject("consent_required", "同意が必要です / consent must be accepted to chat", null);
+      return;
+    }
+    String version = deps.profile().privacyNoticeVersion();
+    deps.contacts().recordConsent(deps.officeId(), WebchatConnector.CHANNEL, session.contactRef(), version,
+            session.language())
+        .onSuccess(contact -> {
+          if (contactId == null) {
+            contactId = contact.id();
+            deps.sockets().register(contactId, this);
+          }
+          LOG.atInfo().addKeyValue("sessionId", session.id()).addKeyValue("contactId", contact.id())
+              .addKeyValue("noticeVersion", version).log("web chat consent recorded");
+          send(Frames.consent(version));
+        })
+        .onFailure(err -> send(Frames.error("store_failed", "保存できませんでした。もう一度お試しください / not saved, please retry",
+            null)));
+  }
+
+  private void onMessage(JsonObject frame) {
+    Object rawClientId = frame.getValue("clientId");
+    String clientId = rawClientId instanceof String s && !s.isBlank() && s.length() <= MAX_CLIENT_ID ? s : null;
+    if (clientId == null) {
+      reject("invalid_client_id", "clientId must be a string of 1 to " + MAX_CLIENT_ID + " characters", null);
+      return;
+    }
+    if (contactId == null) {
+      reject("consent_required", "先にプライバシーについての説明に同意してください / accept the privacy notice first", clientId);
+      return;
+    }
+    Object rawText = frame.getValue("text");
+    if (!(rawText instanceof String text) || text.isBlank()) {
+      reject("text_required", "text is required", clientId);
+      return;
+    }
+    if (text.length() > deps.settings().maxTextLength()) {
+      reject("text_too_long", "メッセージは" + deps.settings().maxTextLength() + "文字までです / text is longer than "
+          + deps.settings().maxTextLength() + " characters", clientId);
+      return;
+    }
+    if (!rate.tryAcquire(System.currentTimeMillis())) {
+      reject("rate_limited", "少し時間をおいて送ってください / too many messages, please wait a moment", clientId);
+      return;
+    }
+    InboundMessage message = new InboundMessage(WebchatConnector.CHANNEL, session.contactRef() + "/" + clientId,
+        session.contactRef(), null, text, Instant.now());
+    deps.pipeline().receive(message).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.atWarn().addKeyValue("sessionId", session.id()).addKeyValue("error", ar.cause().toString())
+            .log("web chat message not stored");
+        send(Frames.error("store_failed", "送信できませんでした。もう一度お試しください / not saved, please resend", clientId));
+        return;
+      }
+      lastCaseId = ar.result().caseId();
+      send(Frames.ack(clientId, ar.result().messageId()));
+    });
+  }
+
+  private void onTyping() {
+    long now = System.currentTimeMillis();
+    if (contactId == null || lastCaseId == 0 || now - lastTypingAt < TYPING_INTERVAL_MS) {
+      return;
+    }
+    lastTypingAt = now;
+    deps.events().publish(new CaseEvent(CaseEvent.RESIDENT_TYPING, deps.officeId(), lastCaseId, contactId, null,
+        WebchatConnector.CHANNEL, Instant.now()));
+  }
+
+  /** Sends a message of this chat (a staff reply, or the resident's own from another tab). */
+  void push(long messageId) {
+    Long contact = contactId;
+    if (closed || contact == null) {
+      return;
+    }
+    deps.store().line(messageId, contact).onSuccess(line -> line.ifPresent(l -> send(Frames.message(l))));
+  }
+
+  void staffTyping() {
+    send(Frames.typing());
+  }
+
+  private void reject(String code, String message, String clientId) {
+    deps.metrics().increment("webchat_frames_rejected_total", "reason", code);
+    send(Frames.error(code, message, clientId));
+  }
+
+  private void send(String frame) {
+    if (!closed) {
+      ws.writeTextMessage(frame).onFailure(err -> LOG.atDebug().log("chat frame not written"));
+    }
+  }
+
+  Future<Void> close() {
+    return ws.close();
+  }
+}

@@ -1,0 +1,59 @@
+package jp.kurashi.connectors.webchat;
+
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.domain.CaseEvent;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The chat sockets open on this gateway instance, by contact. Listens to case events from every
+ * instance (through the bus) and passes those of web chat contacts to their sockets, so a staff
+ * reply reaches the resident at once whichever instance holds the socket.
+ */
+public final class ChatSockets {
+
+  private final Map<Long, Set<ChatSocket>> byContact = new ConcurrentHashMap<>();
+
+  public ChatSockets(CaseEvents events) {
+    events.subscribe(this::onEvent);
+  }
+
+  void register(long contactId, ChatSocket socket) {
+    byContact.computeIfAbsent(contactId, k -> ConcurrentHashMap.newKeySet()).add(socket);
+  }
+
+  void unregister(long contactId, ChatSocket socket) {
+    byContact.computeIfPresent(contactId, (k, set) -> {
+      set.remove(socket);
+      return set.isEmpty() ? null : set;
+    });
+  }
+
+  /** Sockets open here, for metrics and tests. */
+  public int openCount() {
+    return byContact.values().stream().mapToInt(Set::size).sum();
+  }
+
+  private void onEvent(CaseEvent event) {
+    if (!WebchatConnector.CHANNEL.equals(event.channel())) {
+      return;
+    }
+    Set<ChatSocket> sockets = byContact.get(event.contactId());
+    if (sockets == null) {
+      return;
+    }
+    switch (event.type()) {
+      case CaseEvent.MESSAGE_SENT, CaseEvent.MESSAGE_RECEIVED -> {
+        if (event.messageId() != null) {
+          sockets.forEach(s -> s.push(event.messageId()));
+        }
+      }
+      case CaseEvent.STAFF_TYPING -> sockets.forEach(ChatSocket::staffTyping);
+      default -> {
+        // queued and failed replies are not shown to the resident
+      }
+    }
+  }
+}

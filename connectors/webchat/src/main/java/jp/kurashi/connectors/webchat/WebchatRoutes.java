@@ -1,0 +1,221 @@
+package jp.kurashi.connectors.webchat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import jp.kurashi.core.domain.InboundAttachment;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.office.Hotline;
+import jp.kurashi.core.office.OfficeProfile;
+import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.security.SecretTokens;
+import jp.kurashi.core.store.WebchatStore;
+import jp.kurashi.core.store.WebchatStore.ChatSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The resident side of the web chat: sessions, the socket, image uploads, the desk's public
+ * profile, and the static widget and chat page.
+ *
+ * <pre>{@code
+ * new WebchatRoutes(deps).mount(router);   // /webchat/*, /chat
+ * }</pre>
+ */
+public final class WebchatRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebchatRoutes.class);
+  /** Languages with a message file under webchat/i18n. */
+  static final Set<String> LANGUAGES = Set.of("ja", "en");
+
+  private final ChatSocket.Deps deps;
+
+  public WebchatRoutes(long officeId, WebchatStore store, jp.kurashi.core.store.ContactStore contacts,
+                       InboundPipeline pipeline, jp.kurashi.core.bus.CaseEvents events, ChatSockets sockets,
+                       OfficeProfile profile, WebchatSettings settings, GatewayMetrics metrics) {
+    this.deps = new ChatSocket.Deps(officeId, store, contacts, pipeline, events, sockets, profile, settings, metrics);
+  }
+
+  /** Adds the web chat routes to {@code router}. */
+  public void mount(Router router) {
+    // The widget runs on the ward's own site; no cookies are involved, so any origin may call.
+    router.route("/webchat/*").handler(CorsHandler.create()
+        .addOrigin("*")
+        .allowedMethods(Set.of(io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.POST))
+        .allowedHeaders(Set.of("Content-Type", "X-Chat-Token", "X-Client-Id", "Authorization")));
+    router.post("/webchat/sessions").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::createSession);
+    router.get("/webchat/socket").handler(this::socket);
+    router.get("/webchat/config").handler(this::config);
+    router.post("/webchat/uploads")
+        .handler(BodyHandler.create(false).setBodyLimit(deps.settings().maxUploadBytes()))
+        .handler(this::upload);
+    router.get("/chat").handler(ctx -> ctx.reroute("/webchat/chat.html"));
+    router.route("/webchat/*").handler(StaticHandler.create("webchat")
+        .setDefaultContentEncoding("UTF-8")
+        .setMaxAgeSeconds(300));
+    router.route("/webchat/*").failureHandler(this::failure);
+  }
+
+  private void createSession(RoutingContext ctx) {
+    String language = "ja";
+    if (ctx.body() != null && ctx.body().length() > 0) {
+      try {
+        JsonObject body = ctx.body().asJsonObject();
+        if (body != null && body.getValue("language") instanceof String l && LANGUAGES.contains(l)) {
+          language = l;
+        }
+      } catch (RuntimeException e) {
+        json(ctx, 400, error("invalid_json", "request body must be a JSON object"));
+        return;
+      }
+    }
+    String token = SecretTokens.newToken();
+    String contactRef = "wc-" + SecretTokens.newToken();
+    deps.store().create(deps.officeId(), SecretTokens.hash(token), contactRef, language)
+        .onSuccess(v -> {
+          deps.metrics().increment("webchat_sessions_created_total");
+          json(ctx, 201, new JsonObject().put("token", token));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void socket(RoutingContext ctx) {
+    String token = ctx.queryParams().get("token");
+    Long after;
+    try {
+      String raw = ctx.queryParams().get("after");
+      after = raw == null ? null : Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      json(ctx, 400, error("invalid_after", "after must be a message id"));
+      return;
+    }
+    if (token == null || token.isEmpty()) {
+      json(ctx, 401, error("unknown_token", "token is required"));
+      return;
+    }
+    ctx.request().pause();
+    deps.store().byTokenHash(SecretTokens.hash(token)).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.request().resume();
+        ctx.fail(ar.cause());
+        return;
+      }
+      if (ar.result().isEmpty()) {
+        ctx.request().resume();
+        deps.metrics().increment("webchat_sockets_refused_total");
+        json(ctx, 401, error("unknown_token", "unknown chat token"));
+        return;
+      }
+      ChatSession session = ar.result().get();
+      ctx.request().toWebSocket()
+          .onSuccess(ws -> new ChatSocket(ws, session, deps).start(after))
+          .onFailure(err -> LOG.atDebug().addKeyValue("error", err.toString()).log("websocket upgrade failed"));
+    });
+  }
+
+  private void config(RoutingContext ctx) {
+    String lang = LANGUAGES.contains(ctx.queryParams().get("lang")) ? ctx.queryParams().get("lang") : "ja";
+    OfficeProfile p = deps.profile();
+    Instant now = Instant.now();
+    JsonArray hotlines = new JsonArray();
+    for (Hotline h : p.hotlines()) {
+      hotlines.add(new JsonObject().put("name", h.name().in(lang)).put("number", h.number()).put("hours", h.hours().in(lang)));
+    }
+    JsonObject body = new JsonObject()
+        .put("name", p.name().in(lang))
+        .put("hours", p.hoursText().in(lang))
+        .put("open", p.hours().isOpen(now))
+        .put("nextOpening", p.hours().nextOpening(now).map(t -> t.toOffsetDateTime().toString()).orElse(null))
+        .put("privacyNotice", new JsonObject().put("version", p.privacyNoticeVersion()).put("text", p.privacyNotice().in(lang)))
+        .put("hotlines", hotlines)
+        .put("maxTextLength", deps.settings().maxTextLength())
+        .put("maxUploadBytes", deps.settings().maxUploadBytes());
+    ctx.response().putHeader("Cache-Control", "no-cache");
+    json(ctx, 200, body);
+  }
+
+  private void upload(RoutingContext ctx) {
+    String token = bearer(ctx);
+    String clientId = ctx.request().getHeader("X-Client-Id");
+    if (token == null) {
+      json(ctx, 401, error("unknown_token", "X-Chat-Token is required"));
+      return;
+    }
+    if (clientId == null || clientId.isBlank() || clientId.length() > 100) {
+      json(ctx, 400, error("invalid_client_id", "X-Client-Id must be 1 to 100 characters"));
+      return;
+    }
+    byte[] data = ctx.body() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    var type = ImageType.detect(data);
+    if (type.isEmpty()) {
+      deps.metrics().increment("webchat_uploads_rejected_total", "reason", "not_an_image");
+      json(ctx, 415, error("unsupported_image", "JPEG または PNG の画像を送ってください / send a JPEG or PNG image"));
+      return;
+    }
+    deps.store().byTokenHash(SecretTokens.hash(token)).compose(found -> {
+      if (found.isEmpty()) {
+        json(ctx, 401, error("unknown_token", "unknown chat token"));
+        return io.vertx.core.Future.succeededFuture();
+      }
+      ChatSession session = found.get();
+      if (session.consentAt() == null) {
+        json(ctx, 403, error("consent_required", "accept the privacy notice first"));
+        return io.vertx.core.Future.succeededFuture();
+      }
+      String extension = type.get().equals("image/png") ? "png" : "jpg";
+      InboundMessage message = new InboundMessage(WebchatConnector.CHANNEL, session.contactRef() + "/" + clientId,
+          session.contactRef(), null, "", Instant.now(),
+          List.of(new InboundAttachment(type.get(), "image." + extension, data)));
+      return deps.pipeline().receive(message).map(stored -> {
+        json(ctx, 201, new JsonObject().put("id", stored.messageId()));
+        return null;
+      });
+    }).onFailure(ctx::fail);
+  }
+
+  private static String bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("X-Chat-Token");
+    if (header != null && !header.isBlank()) {
+      return header.trim();
+    }
+    String auth = ctx.request().getHeader("Authorization");
+    return auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : null;
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    if (status == 413) {
+      deps.metrics().increment("webchat_uploads_rejected_total", "reason", "too_large");
+      json(ctx, 413, error("too_large", "画像が大きすぎます / the image is larger than "
+          + deps.settings().maxUploadBytes() + " bytes"));
+      return;
+    }
+    if (ctx.failure() != null) {
+      LOG.atError().addKeyValue("path", ctx.normalizedPath()).addKeyValue("error", ctx.failure().toString())
+          .log("web chat request failed");
+    }
+    json(ctx, status, error(status == 404 ? "not_found" : "internal_error", status == 404 ? "not found" : "internal error"));
+  }
+
+  private static JsonObject error(String code, String message) {
+    return new JsonObject().put("error", code).put("message", message);
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(body.encode());
+  }
+}

@@ -1,0 +1,375 @@
+/* Kurashi Gateway web chat. One <script src=".../webchat/widget.js"></script> adds a launcher and
+ * the chat panel; data-mode="page" renders the chat full-page (the /chat page).
+ * Protocol: docs/webchat-protocol.md. Plain JavaScript, no framework, no build step. */
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  var base = new URL(script.src, location.href).origin;
+  var pageMode = script.getAttribute('data-mode') === 'page';
+  var key = 'kurashi-chat:' + base + ':';
+  var store = {
+    get: function (k) { try { return localStorage.getItem(key + k); } catch (e) { return null; } },
+    set: function (k, v) { try { localStorage.setItem(key + k, v); } catch (e) { /* private mode */ } },
+    del: function (k) { try { localStorage.removeItem(key + k); } catch (e) { /* private mode */ } }
+  };
+  var lang = store.get('lang') || ((navigator.language || 'ja').slice(0, 2) === 'en' ? 'en' : 'ja');
+  var t = {};
+  var config = null;
+  var ws = null;
+  var retryMs = 1000;
+  var failedOpens = 0;
+  var lastId = 0;
+  var shown = {};
+  var pending = JSON.parse(store.get('pending') || '[]');
+  var typingTimer = null;
+  var lastTypingSent = 0;
+  var root;
+  var el = {};
+
+  function h(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === 'text') { node.textContent = attrs[name]; } else if (name.slice(0, 2) === 'on') {
+        node.addEventListener(name.slice(2), attrs[name]);
+      } else { node.setAttribute(name, attrs[name]); }
+    });
+    (children || []).forEach(function (c) { if (c) { node.appendChild(c); } });
+    return node;
+  }
+
+  function css() {
+    var s = document.createElement('style');
+    s.textContent = [
+      '.kc{font-family:"Noto Sans JP","Hiragino Sans","Yu Gothic",Meiryo,sans-serif;font-size:1rem;line-height:1.6;color:#1a1a1a;box-sizing:border-box}',
+      '.kc *{box-sizing:border-box}',
+      '.kc-launch{position:fixed;right:1rem;bottom:1rem;z-index:2147483000;background:#0b5cad;color:#fff;border:0;border-radius:2rem;padding:.75rem 1.25rem;font-size:1rem;font-weight:bold;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.3)}',
+      '.kc-panel{position:fixed;right:1rem;bottom:4.5rem;z-index:2147483000;width:min(26rem,calc(100vw - 2rem));height:min(40rem,calc(100vh - 6rem));background:#fff;border:1px solid #8a8a8a;border-radius:.75rem;display:flex;flex-direction:column;overflow:hidden;box-shadow:0 4px 20px rgba(0,0,0,.25)}',
+      '.kc-page{display:flex;flex-direction:column;min-height:100vh;max-width:48rem;margin:0 auto;background:#fff}',
+      '.kc-head{background:#0b5cad;color:#fff;padding:.5rem .75rem;display:flex;align-items:center;gap:.5rem;flex-wrap:wrap}',
+      '.kc-head h2{font-size:1.05rem;margin:0;flex:1 1 auto}',
+      '.kc-head button{background:#fff;color:#0b5cad;border:0;border-radius:.4rem;padding:.3rem .6rem;font-size:.9rem;cursor:pointer}',
+      '.kc-info{padding:.4rem .75rem;font-size:.9rem;background:#eef4fb;border-bottom:1px solid #c9d6e3}',
+      '.kc-crisis{padding:.4rem .75rem;font-size:.9rem;background:#fff4e5;border-bottom:1px solid #e0b97a}',
+      '.kc-crisis summary{font-weight:bold;cursor:pointer;color:#7a3e00}',
+      '.kc-crisis ul{margin:.25rem 0 0;padding-left:1.1rem}',
+      '.kc-crisis a{color:#7a3e00;font-weight:bold}',
+      '.kc-body{flex:1 1 auto;overflow-y:auto;padding:.75rem}',
+      '.kc-notice{white-space:pre-wrap;font-size:.95rem}',
+      '.kc-primary{background:#0b5cad;color:#fff;border:0;border-radius:.4rem;padding:.6rem 1rem;font-size:1rem;font-weight:bold;cursor:pointer;width:100%}',
+      '.kc-log{list-style:none;margin:0;padding:0}',
+      '.kc-msg{margin:.4rem 0;max-width:85%;padding:.5rem .7rem;border-radius:.6rem;white-space:pre-wrap;overflow-wrap:anywhere}',
+      '.kc-resident{margin-left:auto;background:#dcebfa}',
+      '.kc-staff{background:#f0f0f0}',
+      '.kc-system{background:#fff4e5;max-width:100%}',
+      '.kc-meta{display:block;font-size:.8rem;color:#4a4a4a}',
+      '.kc-msg img{max-width:100%;border-radius:.3rem}',
+      '.kc-status{min-height:1.4rem;padding:0 .75rem;font-size:.85rem;color:#8a1c1c}',
+      '.kc-typing{min-height:1.4rem;padding:0 .75rem;font-size:.85rem;color:#4a4a4a}',
+      '.kc-form{display:flex;gap:.4rem;padding:.5rem;border-top:1px solid #c9c9c9;align-items:flex-end;flex-wrap:wrap}',
+      '.kc-form textarea{flex:1 1 12rem;min-height:2.8rem;max-height:8rem;font:inherit;padding:.4rem;border:1px solid #6b6b6b;border-radius:.4rem;resize:vertical}',
+      '.kc-form button,.kc-file{background:#0b5cad;color:#fff;border:0;border-radius:.4rem;padding:.55rem .8rem;font-size:.95rem;cursor:pointer}',
+      '.kc-file{background:#4a4a4a}',
+      '.kc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
+      '.kc button:focus-visible,.kc textarea:focus-visible,.kc a:focus-visible,.kc summary:focus-visible,.kc-launch:focus-visible,.kc-file:focus-within{outline:3px solid #f5a623;outline-offset:2px}',
+      '[hidden]{display:none!important}'
+    ].join('\n');
+    document.head.appendChild(s);
+  }
+
+  function load() {
+    return Promise.all([
+      fetch(base + '/webchat/i18n/' + lang + '.json').then(function (r) { return r.json(); }),
+      fetch(base + '/webchat/config?lang=' + lang).then(function (r) { return r.json(); })
+    ]).then(function (both) { t = both[0]; config = both[1]; });
+  }
+
+  function build() {
+    if (root) { root.remove(); }
+    root = h('section', { 'class': 'kc ' + (pageMode ? 'kc-page' : 'kc-panel'), 'aria-label': config.name, lang: lang });
+    var head = h('div', { 'class': 'kc-head' }, [
+      h(pageMode ? 'h1' : 'h2', { text: config.name, style: pageMode ? 'font-size:1.1rem;margin:0;flex:1 1 auto' : '' }),
+      h('button', { type: 'button', text: t.switchLanguage, 'aria-label': t.switchLanguageLabel, lang: lang === 'ja' ? 'en' : 'ja', onclick: switchLanguage }),
+      pageMode ? null : h('button', { type: 'button', text: t.close, 'aria-label': t.closeLabel, onclick: toggle })
+    ]);
+    var info = h('div', { 'class': 'kc-info' }, [
+      h('div', { text: t.hours + ': ' + config.hours }),
+      h('div', { text: config.open ? t.nowOpen : t.nowClosed, 'data-testid': 'open-state' })
+    ]);
+    var crisis = h('details', { 'class': 'kc-crisis', open: '' }, [
+      h('summary', { text: t.crisisTitle }),
+      h('ul', {}, config.hotlines.map(function (line) {
+        var digits = line.number.split('/')[0].replace(/[^0-9]/g, '');
+        return h('li', {}, [h('span', { text: line.name + ' ' }), h('a', { href: 'tel:' + digits, text: line.number }),
+          h('span', { text: '(' + line.hours + ')' })]);
+      }))
+    ]);
+    el.body = h('div', { 'class': 'kc-body' });
+    el.status = h('div', { 'class': 'kc-status', role: 'alert' });
+    el.typing = h('div', { 'class': 'kc-typing', 'aria-live': 'polite' });
+    root.appendChild(head);
+    root.appendChild(info);
+    root.appendChild(crisis);
+    root.appendChild(el.body);
+    root.appendChild(el.typing);
+    root.appendChild(el.status);
+    if (store.get('consented') === config.privacyNotice.version) { chatView(); } else { consentView(); }
+    var host = pageMode ? document.getElementById(script.getAttribute('data-target') || 'kurashi-chat') : document.body;
+    host.appendChild(root);
+    if (!pageMode) { root.hidden = store.get('open') !== '1'; }
+  }
+
+  function consentView() {
+    el.body.textContent = '';
+    el.form = null;
+    el.body.appendChild(h('h3', { text: t.privacyTitle, style: 'margin-top:0;font-size:1rem' }));
+    el.body.appendChild(h('p', { 'class': 'kc-notice', text: config.privacyNotice.text }));
+    el.body.appendChild(h('p', { text: t.anonymous }));
+    el.body.appendChild(h('button', { type: 'button', 'class': 'kc-primary', text: t.consent, onclick: accept }));
+  }
+
+  function chatView() {
+    el.body.textContent = '';
+    el.log = h('ol', { 'class': 'kc-log', role: 'log', 'aria-live': 'polite', 'aria-label': t.logLabel });
+    el.body.appendChild(el.log);
+    var inputId = 'kc-input-' + Math.random().toString(36).slice(2);
+    el.input = h('textarea', { id: inputId, rows: '2', maxlength: String(config.maxTextLength), placeholder: t.placeholder,
+      onkeydown: onKey, oninput: onInput });
+    var file = h('input', { type: 'file', accept: 'image/jpeg,image/png', 'class': 'kc-sr', 'aria-label': t.attachLabel, onchange: upload });
+    el.form = h('form', { 'class': 'kc-form', onsubmit: function (e) { e.preventDefault(); sendText(); } }, [
+      h('label', { 'for': inputId, 'class': 'kc-sr', text: t.inputLabel }),
+      el.input,
+      h('label', { 'class': 'kc-file' }, [h('span', { text: t.attach }), file]),
+      h('button', { type: 'submit', text: t.send })
+    ]);
+    root.appendChild(el.form);
+    shown = {};
+    lastId = 0;
+    pending.forEach(renderPending);
+    connect();
+  }
+
+  function ensureSession() {
+    var token = store.get('token');
+    if (token) { return Promise.resolve(token); }
+    return fetch(base + '/webchat/sessions', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ language: lang }) })
+      .then(function (r) { if (!r.ok) { throw new Error('session'); } return r.json(); })
+      .then(function (b) { store.set('token', b.token); return b.token; });
+  }
+
+  function connect() {
+    if (ws && ws.readyState <= 1) { return; }
+    status(t.connecting);
+    ensureSession().then(function (token) {
+      var url = base.replace(/^http/, 'ws') + '/webchat/socket?token=' + encodeURIComponent(token) + '&after=' + lastId;
+      ws = new WebSocket(url);
+      var opened = false;
+      ws.onopen = function () {
+        opened = true;
+        failedOpens = 0;
+        retryMs = 1000;
+        status('');
+        if (store.get('consented') === config.privacyNotice.version) { ws.send(JSON.stringify({ type: 'consent', accepted: true })); }
+      };
+      ws.onmessage = function (e) { onFrame(JSON.parse(e.data)); };
+      ws.onclose = function () {
+        // A token the server no longer knows is refused before the upgrade: start a new session.
+        if (!opened && ++failedOpens >= 3) { store.del('token'); failedOpens = 0; }
+        status(t.offline);
+        setTimeout(connect, retryMs);
+        retryMs = Math.min(retryMs * 2, 30000);
+      };
+    }).catch(function () {
+      status(t.offline);
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 30000);
+    });
+  }
+
+  function accept() {
+    store.set('consented', config.privacyNotice.version);
+    chatView();
+  }
+
+  function onFrame(f) {
+    if (f.type === 'consent') {
+      flushPending();
+    } else if (f.type === 'ack') {
+      pending = pending.filter(function (p) { return p.clientId !== f.clientId; });
+      savePending();
+      var node = root.querySelector('[data-client-id="' + f.clientId + '"]');
+      if (node) { node.setAttribute('data-id', f.id); node.querySelector('.kc-meta').textContent = t.you + ' ' + t.sent; }
+      shown[f.id] = true;
+      lastId = Math.max(lastId, f.id);
+    } else if (f.type === 'message') {
+      render(f);
+    } else if (f.type === 'typing') {
+      el.typing.textContent = t.typing;
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(function () { el.typing.textContent = ''; }, 4000);
+    } else if (f.type === 'error') {
+      onError(f);
+    }
+  }
+
+  function onError(f) {
+    if (f.code === 'consent_required') {
+      ws.send(JSON.stringify({ type: 'consent', accepted: true }));
+      return;
+    }
+    if (f.code === 'rate_limited') {
+      status(t.rateLimited);
+      setTimeout(flushPending, 10000);
+      return;
+    }
+    if (f.code === 'text_too_long' || f.code === 'text_required') {
+      drop(f.clientId);
+      status(t.tooLong);
+      return;
+    }
+    status(f.code === 'store_failed' ? t.notSent : t.error);
+  }
+
+  function render(m) {
+    if (shown[m.id]) { return; }
+    shown[m.id] = true;
+    lastId = Math.max(lastId, m.id);
+    if (m.from === 'staff') { el.typing.textContent = ''; }
+    var who = m.from === 'resident' ? t.you : m.from === 'staff' ? t.staff : t.system;
+    var text = m.attachment && !m.text ? t.image : m.text;
+    var item = h('li', { 'class': 'kc-msg kc-' + m.from, 'data-id': m.id }, [
+      h('span', { 'class': 'kc-meta', text: who + ' ' + time(m.at) }),
+      h('span', { 'class': 'kc-text', text: text })
+    ]);
+    insertOrdered(item, m.id);
+  }
+
+  function renderPending(p) {
+    var item = h('li', { 'class': 'kc-msg kc-resident', 'data-client-id': p.clientId }, [
+      h('span', { 'class': 'kc-meta', text: t.you + ' ' + t.sending }),
+      h('span', { 'class': 'kc-text', text: p.text })
+    ]);
+    el.log.appendChild(item);
+    scroll();
+    return item;
+  }
+
+  function insertOrdered(item, id) {
+    var nodes = el.log.querySelectorAll('[data-id]');
+    for (var i = 0; i < nodes.length; i++) {
+      if (Number(nodes[i].getAttribute('data-id')) > id) { el.log.insertBefore(item, nodes[i]); scroll(); return; }
+    }
+    var firstPending = el.log.querySelector('[data-client-id]:not([data-id])');
+    el.log.insertBefore(item, firstPending);
+    scroll();
+  }
+
+  function sendText() {
+    var text = el.input.value.trim();
+    if (!text) { return; }
+    if (text.length > config.maxTextLength) { status(t.tooLong); return; }
+    var p = { clientId: newId(), text: text };
+    pending.push(p);
+    savePending();
+    renderPending(p);
+    el.input.value = '';
+    transmit(p);
+  }
+
+  function transmit(p) {
+    if (ws && ws.readyState === 1) {
+      ws.send(JSON.stringify({ type: 'message', clientId: p.clientId, text: p.text }));
+    } else {
+      status(t.notSent);
+    }
+  }
+
+  function flushPending() { status(''); pending.forEach(transmit); }
+
+  function drop(clientId) {
+    pending = pending.filter(function (p) { return p.clientId !== clientId; });
+    savePending();
+    var node = root.querySelector('[data-client-id="' + clientId + '"]');
+    if (node) { node.remove(); }
+  }
+
+  function upload(e) {
+    var file = e.target.files[0];
+    e.target.value = '';
+    if (!file) { return; }
+    if (file.type !== 'image/jpeg' && file.type !== 'image/png') { status(t.notImage); return; }
+    if (file.size > config.maxUploadBytes) { status(t.tooBig); return; }
+    var clientId = newId();
+    var item = renderPending({ clientId: clientId, text: '' });
+    item.querySelector('.kc-text').appendChild(h('img', { src: URL.createObjectURL(file), alt: t.image }));
+    ensureSession().then(function (token) {
+      return fetch(base + '/webchat/uploads', { method: 'POST', body: file,
+        headers: { 'X-Chat-Token': token, 'X-Client-Id': clientId, 'Content-Type': file.type } });
+    }).then(function (r) {
+      if (!r.ok) { throw new Error(String(r.status)); }
+      return r.json();
+    }).then(function (b) {
+      item.setAttribute('data-id', b.id);
+      item.querySelector('.kc-meta').textContent = t.you + ' ' + t.sent;
+      shown[b.id] = true;
+    }).catch(function (err) {
+      item.remove();
+      status(err.message === '413' ? t.tooBig : err.message === '415' ? t.notImage : t.error);
+    });
+  }
+
+  function onKey(e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      sendText();
+    }
+  }
+
+  function onInput() {
+    var now = Date.now();
+    if (ws && ws.readyState === 1 && now - lastTypingSent > 2000) {
+      lastTypingSent = now;
+      ws.send('{"type":"typing"}');
+    }
+  }
+
+  function switchLanguage() {
+    lang = lang === 'ja' ? 'en' : 'ja';
+    store.set('lang', lang);
+    if (ws) { ws.onclose = null; ws.close(); ws = null; }
+    load().then(build);
+  }
+
+  function toggle() {
+    root.hidden = !root.hidden;
+    store.set('open', root.hidden ? '0' : '1');
+    if (el.launch) { el.launch.setAttribute('aria-expanded', String(!root.hidden)); }
+    if (!root.hidden) { (el.input || root.querySelector('button')).focus(); }
+  }
+
+  function status(text) { if (el.status) { el.status.textContent = text; } }
+  function savePending() { store.set('pending', JSON.stringify(pending)); }
+  function scroll() { el.body.scrollTop = el.body.scrollHeight; }
+  function newId() { return Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10); }
+  function time(iso) {
+    var d = new Date(iso);
+    return ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+  }
+
+  function init() {
+    css();
+    load().then(function () {
+      build();
+      if (!pageMode) {
+        el.launch = h('button', { type: 'button', 'class': 'kc kc-launch', text: t.open, 'aria-label': t.openLabel,
+          'aria-expanded': String(!root.hidden), onclick: toggle });
+        document.body.appendChild(el.launch);
+      }
+    }).catch(function () {
+      var fail = h('p', { 'class': 'kc', role: 'alert', text: 'チャットを読み込めませんでした。お電話でご相談ください。 / The chat could not be loaded.' });
+      (pageMode ? document.getElementById(script.getAttribute('data-target') || 'kurashi-chat') : document.body).appendChild(fail);
+    });
+  }
+
+  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', init); } else { init(); }
+}());

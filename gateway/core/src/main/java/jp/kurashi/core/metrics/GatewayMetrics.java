@@ -1,0 +1,52 @@
+package jp.kurashi.core.metrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of what the gateway did and refused, rendered in the Prometheus text format at
+ * {@code GET /metrics}. Names and label values are code-defined, never resident input.
+ *
+ * <pre>{@code
+ * metrics.increment("webchat_frames_rejected_total", "reason", "invalid_json");
+ * }</pre>
+ */
+public final class GatewayMetrics {
+
+  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+
+  /** Adds one to the counter {@code name} with one label. */
+  public void increment(String name, String label, String value) {
+    counters.computeIfAbsent(name + "{" + label + "=\"" + value + "\"}", k -> new LongAdder()).increment();
+  }
+
+  /** Adds one to the counter {@code name} without labels. */
+  public void increment(String name) {
+    counters.computeIfAbsent(name, k -> new LongAdder()).increment();
+  }
+
+  /** The current value; 0 for a counter never incremented. */
+  public long value(String name, String label, String value) {
+    LongAdder a = counters.get(name + "{" + label + "=\"" + value + "\"}");
+    return a == null ? 0 : a.sum();
+  }
+
+  /** All counters, Prometheus text exposition format. */
+  public String render() {
+    StringBuilder out = new StringBuilder();
+    String lastName = null;
+    for (Map.Entry<String, LongAdder> e : new TreeMap<>(counters).entrySet()) {
+      String key = e.getKey();
+      int brace = key.indexOf('{');
+      String name = brace < 0 ? key : key.substring(0, brace);
+      if (!name.equals(lastName)) {
+        out.append("# TYPE ").append(name).append(" counter\n");
+        lastName = name;
+      }
+      out.append(key).append(' ').append(e.getValue().sum()).append('\n');
+    }
+    return out.toString();
+  }
+}
