@@ -1,0 +1,79 @@
+package jp.kurashi.connectors.webchat;
+
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.json.JsonObject;
+import jp.kurashi.testkit.Await;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A resident's chat socket as a test drives it: send frames, read the server's frames in order. */
+final class ChatClient implements AutoCloseable {
+
+  private final WebSocket ws;
+  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+
+  ChatClient(WebSocket ws) {
+    this.ws = ws;
+    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+  }
+
+  void send(JsonObject frame) {
+    sendRaw(frame.encode());
+  }
+
+  void sendRaw(String text) {
+    Await.result(ws.writeTextMessage(text));
+  }
+
+  JsonObject message(String clientId, String text) {
+    send(new JsonObject().put("type", "message").put("clientId", clientId).put("text", text));
+    return next("ack", "error");
+  }
+
+  /** The next frame of one of these types, skipping others (e.g. echoes of our own messages). */
+  JsonObject next(String... types) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      long left = deadline - System.nanoTime();
+      JsonObject frame;
+      try {
+        frame = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      if (frame == null) {
+        throw new AssertionError("no frame of type " + String.join("/", types) + " within 10 s");
+      }
+      for (String type : types) {
+        if (type.equals(frame.getString("type"))) {
+          return frame;
+        }
+      }
+    }
+  }
+
+  /** Every frame that arrives within {@code millis}. */
+  java.util.List<JsonObject> drain(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    java.util.List<JsonObject> out = new java.util.ArrayList<>();
+    frames.drainTo(out);
+    return out;
+  }
+
+  boolean isClosed() {
+    return ws.isClosed();
+  }
+
+  @Override
+  public void close() {
+    if (!ws.isClosed()) {
+      Await.result(ws.close());
+    }
+  }
+}

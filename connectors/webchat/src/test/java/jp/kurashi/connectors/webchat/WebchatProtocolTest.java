@@ -1,0 +1,303 @@
+package jp.kurashi.connectors.webchat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.domain.CaseEvent;
+import jp.kurashi.core.security.SecretTokens;
+import jp.kurashi.core.store.CaseStore;
+import jp.kurashi.testkit.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The web chat protocol")
+class WebchatProtocolTest {
+
+  private WebchatServer server;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    server = new WebchatServer(vertx, s -> List.of());
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private Row one(String sql, Object... params) {
+    return Await.result(server.db.pool().preparedQuery(sql).execute(Tuple.from(params))).iterator().next();
+  }
+
+  @Nested
+  @DisplayName("sessions")
+  class Sessions {
+
+    @Test
+    @DisplayName("issue a random token of at least 128 bits and keep only its hash")
+    void tokenStoredHashed() {
+      String token = server.newSession();
+
+      assertThat(Base64.getUrlDecoder().decode(token)).hasSizeGreaterThanOrEqualTo(16);
+      Row row = one("SELECT token_hash FROM webchat_session");
+      assertThat(row.getString("token_hash")).isEqualTo(SecretTokens.hash(token)).isNotEqualTo(token);
+      assertThat(server.newSession()).isNotEqualTo(token);
+    }
+
+    @Test
+    @DisplayName("refuse a socket with an unknown token")
+    void unknownTokenRefused() {
+      assertThatThrownBy(() -> server.connect("not-a-token", null)).isNotNull();
+      HttpResponse<Buffer> r = Await.result(server.http().get(server.port(), "127.0.0.1", "/webchat/socket?token=nope").send());
+      assertThat(r.statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Nested
+  @DisplayName("consent")
+  class Consent {
+
+    @Test
+    @DisplayName("is required before any message is accepted")
+    void messageBeforeConsent() {
+      try (ChatClient chat = server.connect(server.newSession(), null)) {
+        JsonObject error = chat.message("c-1", "こんにちは");
+
+        assertThat(error.getString("type")).isEqualTo("error");
+        assertThat(error.getString("code")).isEqualTo("consent_required");
+        assertThat(error.getString("clientId")).isEqualTo("c-1");
+        assertThat(one("SELECT count(*) FROM message").getLong(0)).isZero();
+      }
+    }
+
+    @Test
+    @DisplayName("is recorded with its time and the notice's version")
+    void recorded() {
+      Instant before = Instant.now().minusSeconds(1);
+      try (ChatClient chat = server.consentedChat(server.newSession())) {
+        Row contact = one("SELECT consent_at, consent_version FROM contact WHERE channel = 'webchat'");
+        assertThat(contact.getString("consent_version")).isEqualTo(server.profile.privacyNoticeVersion());
+        assertThat(contact.getOffsetDateTime("consent_at").toInstant()).isAfter(before);
+        assertThat(chat.message("c-1", "相談です").getString("type")).isEqualTo("ack");
+      }
+    }
+
+    @Test
+    @DisplayName("is not given by a frame that does not accept")
+    void notAccepted() {
+      try (ChatClient chat = server.connect(server.newSession(), null)) {
+        chat.send(new JsonObject().put("type", "consent").put("accepted", false));
+        assertThat(chat.next("error").getString("code")).isEqualTo("consent_required");
+        assertThat(one("SELECT count(*) FROM contact").getLong(0)).isZero();
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("messages")
+  class Messages {
+
+    @Test
+    @DisplayName("are acknowledged with their stored id after commit")
+    void acked() {
+      try (ChatClient chat = server.consentedChat(server.newSession())) {
+        JsonObject ack = chat.message("c-1", "家賃が払えません");
+
+        assertThat(ack.getString("type")).isEqualTo("ack");
+        assertThat(ack.getString("clientId")).isEqualTo("c-1");
+        Row row = one("SELECT body, direction FROM message WHERE id = $1", ack.getLong("id"));
+        assertThat(row.getString("body")).isEqualTo("家賃が払えません");
+        assertThat(row.getString("direction")).isEqualTo("in");
+      }
+    }
+
+    @Test
+    @DisplayName("sent twice with the same clientId are one message with one id")
+    void sameClientIdOnce() {
+      try (ChatClient chat = server.consentedChat(server.newSession())) {
+        long first = chat.message("same", "一度だけ").getLong("id");
+        long second = chat.message("same", "一度だけ").getLong("id");
+
+        assertThat(second).isEqualTo(first);
+        assertThat(one("SELECT count(*) FROM message").getLong(0)).isEqualTo(1);
+      }
+    }
+
+    @Test
+    @DisplayName("with the same clientId from two different chats are two messages")
+    void clientIdsAreScopedToTheirChat() {
+      try (ChatClient a = server.consentedChat(server.newSession());
+           ChatClient b = server.consentedChat(server.newSession())) {
+        assertThat(a.message("1", "Aです").getLong("id")).isNotEqualTo(b.message("1", "Bです").getLong("id"));
+      }
+    }
+
+    @Test
+    @DisplayName("are replayed after reconnecting with after=ID, both sides, in order")
+    void replay() {
+      String token = server.newSession();
+      long first;
+      long caseId;
+      try (ChatClient chat = server.consentedChat(token)) {
+        first = chat.message("c-1", "一通目").getLong("id");
+        chat.message("c-2", "二通目");
+        caseId = one("SELECT case_id FROM message WHERE id = $1", first).getLong(0);
+      }
+      long staff = one("""
+          INSERT INTO staff (office_id, login, display_name, role, password_hash)
+          VALUES ($1, 'tanaka', '田中', 'consultant', 'x') RETURNING id""", server.officeId).getLong(0);
+      Await.result(server.replies.queue(caseId, staff, "お返事です"));
+      Await.until(java.time.Duration.ofSeconds(10), "reply sent",
+          () -> "sent".equals(one("SELECT delivery FROM message WHERE direction = 'out'").getString(0)));
+
+      try (ChatClient again = server.connect(token, first)) {
+        JsonObject second = again.next("message");
+        JsonObject reply = again.next("message");
+
+        assertThat(second.getString("text")).isEqualTo("二通目");
+        assertThat(second.getString("from")).isEqualTo("resident");
+        assertThat(reply.getString("text")).isEqualTo("お返事です");
+        assertThat(reply.getString("from")).isEqualTo("staff");
+        assertThat(reply.getLong("id")).isGreaterThan(second.getLong("id"));
+      }
+    }
+
+    @Test
+    @DisplayName("from staff reach an open socket at once, with staff typing before")
+    void liveReply() {
+      try (ChatClient chat = server.consentedChat(server.newSession())) {
+        long id = chat.message("c-1", "誰かいますか").getLong("id");
+        Row m = one("SELECT case_id, contact_id FROM message WHERE id = $1", id);
+
+        Await.result(server.events.publish(new CaseEvent(CaseEvent.STAFF_TYPING, server.officeId, m.getLong(0),
+            m.getLong(1), null, "webchat", Instant.now())));
+        assertThat(chat.next("typing")).isNotNull();
+        Await.result(server.replies.queueSystem(m.getLong(0), "はい、相談員の田中です"));
+
+        JsonObject reply = chat.next("message");
+        while (!"system".equals(reply.getString("from"))) {
+          reply = chat.next("message");
+        }
+        assertThat(reply.getString("text")).isEqualTo("はい、相談員の田中です");
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("bad input")
+  class BadInput {
+
+    @Test
+    @DisplayName("gets an error frame and leaves the socket usable")
+    void errorsKeepSocketOpen() {
+      try (ChatClient chat = server.consentedChat(server.newSession())) {
+        chat.sendRaw("{not json");
+        assertThat(chat.next("error").getString("code")).isEqualTo("invalid_json");
+        chat.sendRaw("[1,2,3]");
+        assertThat(chat.next("error").getString("code")).isEqualTo("invalid_json");
+        chat.send(new JsonObject().put("type", "dance"));
+        assertThat(chat.next("error").getString("code")).isEqualTo("unknown_type");
+        chat.send(new JsonObject().put("type", "message").put("text", "no client id"));
+        assertThat(chat.next("error").getString("code")).isEqualTo("invalid_client_id");
+        assertThat(chat.message("long", "あ".repeat(4_001)).getString("code")).isEqualTo("text_too_long");
+        chat.sendRaw(new JsonObject().put("type", "message").put("clientId", "big").put("text", "x".repeat(17_000)).encode());
+        assertThat(chat.next("error").getString("code")).isEqualTo("frame_too_large");
+
+        assertThat(chat.isClosed()).isFalse();
+        assertThat(chat.message("ok", "まだ使えますか").getString("type")).isEqualTo("ack");
+        assertThat(chat.message("exact", "あ".repeat(4_000)).getString("type")).isEqualTo("ack");
+        assertThat(server.metrics.value("webchat_frames_rejected_total", "reason", "invalid_json")).isEqualTo(2);
+        assertThat(server.metrics.value("webchat_frames_rejected_total", "reason", "frame_too_large")).isEqualTo(1);
+      }
+    }
+
+    @Test
+    @DisplayName("more than 20 messages in 10 seconds are refused as rate_limited")
+    void rateLimited() {
+      try (ChatClient chat = server.consentedChat(server.newSession())) {
+        for (int i = 0; i < 20; i++) {
+          assertThat(chat.message("m" + i, "メッセージ " + i).getString("type")).isEqualTo("ack");
+        }
+        JsonObject refused = chat.message("m20", "21通目");
+
+        assertThat(refused.getString("code")).isEqualTo("rate_limited");
+        assertThat(one("SELECT count(*) FROM message").getLong(0)).isEqualTo(20);
+        assertThat(server.metrics.value("webchat_frames_rejected_total", "reason", "rate_limited")).isEqualTo(1);
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("image uploads")
+  class Uploads {
+
+    private static final byte[] PNG = Base64.getDecoder().decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    private HttpResponse<Buffer> upload(String token, String clientId, byte[] body) {
+      return Await.result(server.http().post(server.port(), "127.0.0.1", "/webchat/uploads")
+          .putHeader("X-Chat-Token", token).putHeader("X-Client-Id", clientId)
+          .putHeader("Content-Type", "image/png").sendBuffer(Buffer.buffer(body)));
+    }
+
+    @Test
+    @DisplayName("store a PNG on the case, where staff see it")
+    void pngStored() {
+      String token = server.newSession();
+      server.consentedChat(token).close();
+
+      HttpResponse<Buffer> r = upload(token, "img-1", PNG);
+
+      assertThat(r.statusCode()).isEqualTo(201);
+      long messageId = r.bodyAsJsonObject().getLong("id");
+      long caseId = one("SELECT case_id FROM message WHERE id = $1", messageId).getLong(0);
+      CaseStore.OfficeCase found = Await.result(server.cases.find(caseId)).orElseThrow();
+      var attachments = Await.result(server.cases.detail(found)).messages().get(0).attachments();
+      assertThat(attachments).hasSize(1);
+      assertThat(attachments.get(0).contentType()).isEqualTo("image/png");
+      byte[] stored = Await.result(server.cases.attachment(caseId, attachments.get(0).id())).orElseThrow().data();
+      assertThat(stored).isEqualTo(PNG);
+      assertThat(upload(token, "img-1", PNG).bodyAsJsonObject().getLong("id")).isEqualTo(messageId);
+    }
+
+    @Test
+    @DisplayName("refuse what is not a JPEG or PNG by its bytes, whatever the header says")
+    void notAnImage() {
+      String token = server.newSession();
+      server.consentedChat(token).close();
+      assertThat(upload(token, "x", "<?php evil();".getBytes()).statusCode()).isEqualTo(415);
+      assertThat(one("SELECT count(*) FROM attachment").getLong(0)).isZero();
+    }
+
+    @Test
+    @DisplayName("refuse images over 5 MB, uploads before consent, and unknown tokens")
+    void refusals() {
+      String token = server.newSession();
+      assertThat(upload(token, "early", PNG).statusCode()).isEqualTo(403);
+      assertThat(upload("nope", "x", PNG).statusCode()).isEqualTo(401);
+      server.consentedChat(token).close();
+      byte[] huge = new byte[5 * 1024 * 1024 + 1];
+      System.arraycopy(PNG, 0, huge, 0, PNG.length);
+      HttpResponse<Buffer> r = upload(token, "huge", huge);
+      assertThat(r.statusCode()).isEqualTo(413);
+      assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("too_large");
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package jp.kurashi.connectors.webchat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.office.OfficeProfile;
+import jp.kurashi.core.office.OfficeProfileJson;
+import jp.kurashi.core.outbox.OutboxSettings;
+import jp.kurashi.core.outbox.OutboxWorker;
+import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.outbox.RetryPolicy;
+import jp.kurashi.core.pipeline.AfterIngest;
+import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.store.CaseStore;
+import jp.kurashi.core.store.ContactStore;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.DatabaseSettings;
+import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.OfficeStore;
+import jp.kurashi.core.store.OutboxStore;
+import jp.kurashi.core.store.WebchatStore;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.TestPostgres;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/** The web chat on a real HTTP server and database, with an outbox worker delivering replies. */
+final class WebchatServer implements AutoCloseable {
+
+  final Vertx vertx;
+  final Database db;
+  final long officeId;
+  final CaseEvents events;
+  final ReplyQueue replies;
+  final CaseStore cases;
+  final GatewayMetrics metrics = new GatewayMetrics();
+  final OfficeProfile profile = OfficeProfileJson.defaults();
+  private final HttpServer server;
+  private final String workerId;
+
+  WebchatServer(Vertx vertx, Function<WebchatServer, List<AfterIngest>> steps) {
+    this.vertx = vertx;
+    this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
+    this.officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
+    this.events = CaseEvents.inProcess(vertx);
+    MessageStore messages = new MessageStore(db.pool());
+    this.cases = new CaseStore(db.pool());
+    this.replies = new ReplyQueue(vertx, messages, events);
+    WebchatStore store = new WebchatStore(db.pool());
+    InboundPipeline pipeline = new InboundPipeline(officeId, messages, events, steps.apply(this));
+    WebchatRoutes routes = new WebchatRoutes(officeId, store, new ContactStore(db.pool()), pipeline, events,
+        new ChatSockets(events), profile, WebchatSettings.defaults(), metrics);
+    Router router = Router.router(vertx);
+    routes.mount(router);
+    this.server = Await.result(vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketFrameSize(64 * 1024))
+        .requestHandler(router).listen(0, "127.0.0.1"));
+    OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()),
+        new ChannelRegistry().register(new WebchatConnector(store)), events,
+        new OutboxSettings(8, Duration.ofMillis(100), Duration.ofSeconds(20), Duration.ofSeconds(5),
+            new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200))));
+    this.workerId = Await.result(vertx.deployVerticle(worker));
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  WebClient http() {
+    return WebClient.create(vertx);
+  }
+
+  String newSession() {
+    return Await.result(http().post(port(), "127.0.0.1", "/webchat/sessions").send())
+        .bodyAsJsonObject().getString("token");
+  }
+
+  ChatClient connect(String token, Long after) {
+    String uri = "/webchat/socket?token=" + token + (after == null ? "" : "&after=" + after);
+    return new ChatClient(Await.result(vertx.createWebSocketClient().connect(port(), "127.0.0.1", uri)));
+  }
+
+  /** A session that already accepted the privacy notice. */
+  ChatClient consentedChat(String token) {
+    ChatClient chat = connect(token, null);
+    chat.send(new JsonObject().put("type", "consent").put("accepted", true));
+    chat.next("consent");
+    return chat;
+  }
+
+  @Override
+  public void close() {
+    Await.result(vertx.undeploy(workerId));
+    Await.result(server.close());
+    Await.result(db.close());
+  }
+}
