@@ -2,6 +2,7 @@ package jp.kurashi.console;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import jp.kurashi.core.domain.AttachmentInfo;
 import jp.kurashi.core.domain.CaseDetail;
 import jp.kurashi.core.domain.CaseMessage;
 import jp.kurashi.core.domain.CaseSummary;
@@ -31,6 +32,15 @@ final class CaseJson {
   static JsonObject detail(CaseDetail d) {
     JsonArray messages = new JsonArray();
     for (CaseMessage m : d.messages()) {
+      JsonArray attachments = new JsonArray();
+      for (AttachmentInfo a : m.attachments()) {
+        attachments.add(new JsonObject()
+            .put("id", a.id())
+            .put("contentType", a.contentType())
+            .put("fileName", a.fileName())
+            .put("size", a.sizeBytes())
+            .put("url", "/api/cases/" + d.summary().id() + "/attachments/" + a.id()));
+      }
       messages.add(new JsonObject()
           .put("id", m.id())
           .put("direction", m.direction())
@@ -39,7 +49,8 @@ final class CaseJson {
           .put("at", iso(m.at()))
           .put("delivery", m.delivery().code())
           .put("deliveryError", m.deliveryError())
-          .put("staffId", m.staffId()));
+          .put("staffId", m.staffId())
+          .put("attachments", attachments));
     }
     return summary(d.summary()).put("contactName", d.contactName()).put("messages", messages);
   }

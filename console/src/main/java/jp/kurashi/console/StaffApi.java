@@ -66,6 +66,7 @@ public final class StaffApi {
     router.get("/cases").handler(this::listCases);
     router.get("/cases/:id").handler(this::readCase);
     router.post("/cases/:id/replies").handler(this::reply);
+    router.get("/cases/:id/attachments/:attachmentId").handler(this::attachment);
     router.route().failureHandler(new ApiFailureHandler());
     return router;
   }
@@ -145,6 +146,26 @@ public final class StaffApi {
         .onFailure(ctx::fail);
   }
 
+  private void attachment(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long attachmentId = positive(ctx.pathParam("attachmentId"), "attachment id");
+    authorisedCase(ctx, session, "attachment.read")
+        .compose(found -> cases.attachment(found.summary().id(), attachmentId))
+        .onSuccess(found -> {
+          if (found.isEmpty()) {
+            ctx.fail(ApiException.notFound("attachment " + attachmentId));
+            return;
+          }
+          ctx.response()
+              .putHeader("Content-Type", found.get().contentType())
+              .putHeader("Content-Disposition", "inline")
+              .putHeader("X-Content-Type-Options", "nosniff")
+              .putHeader("Content-Security-Policy", "default-src 'none'")
+              .end(io.vertx.core.buffer.Buffer.buffer(found.get().data()));
+        })
+        .onFailure(ctx::fail);
+  }
+
   /**
    * Finds the case in the path and checks the caller may see its content; the attempt is
    * written to the audit log, allowed or not, before anything is returned.
@@ -164,15 +185,19 @@ public final class StaffApi {
   }
 
   private static long pathId(RoutingContext ctx) {
+    return positive(ctx.pathParam("id"), "case id");
+  }
+
+  private static long positive(String raw, String what) {
     try {
-      long id = Long.parseLong(ctx.pathParam("id"));
+      long id = Long.parseLong(raw);
       if (id > 0) {
         return id;
       }
     } catch (NumberFormatException ignored) {
       // answered below
     }
-    throw ApiException.badRequest("invalid_id", "case id must be a positive number");
+    throw ApiException.badRequest("invalid_id", what + " must be a positive number");
   }
 
   private static JsonObject jsonBody(RoutingContext ctx) {

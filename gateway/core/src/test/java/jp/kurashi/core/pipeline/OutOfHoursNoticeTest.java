@@ -1,0 +1,98 @@
+package jp.kurashi.core.pipeline;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Row;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.office.OfficeProfile;
+import jp.kurashi.core.office.OfficeProfileJson;
+import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.store.CaseStore;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.TestDatabases;
+import jp.kurashi.testkit.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The out-of-hours notice")
+class OutOfHoursNoticeTest {
+
+  private static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
+  private final OfficeProfile profile = OfficeProfileJson.defaults();
+  private Database db;
+  private InboundPipeline pipeline;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    db = TestDatabases.fresh(vertx);
+    long office = TestDatabases.defaultOffice(db);
+    MessageStore messages = new MessageStore(db.pool());
+    CaseEvents events = CaseEvents.inProcess(vertx);
+    ReplyQueue replies = new ReplyQueue(vertx, messages, events);
+    pipeline = new InboundPipeline(office, messages, events,
+        List.of(new OutOfHoursNotice(profile, new CaseStore(db.pool()), replies, Duration.ofHours(12))));
+  }
+
+  @AfterEach
+  void tearDown() {
+    Await.result(db.close());
+  }
+
+  private void receive(String id, ZonedDateTime at) {
+    Await.result(pipeline.receive(new InboundMessage("line", id, "U1", null, "夜分にすみません", at.toInstant())));
+  }
+
+  private List<Row> notices() {
+    var rows = Await.result(db.pool().query(
+        "SELECT m.body, o.status FROM message m JOIN outbox o ON o.message_id = m.id WHERE m.staff_id IS NULL").execute());
+    List<Row> list = new java.util.ArrayList<>();
+    rows.forEach(list::add);
+    return list;
+  }
+
+  @Test
+  @DisplayName("tells a resident writing on Friday night that staff answer on Monday at 9:00, with the crisis lines")
+  void fridayNight() {
+    receive("n-1", ZonedDateTime.of(2026, 11, 27, 22, 0, 0, 0, TOKYO));
+
+    Await.until(Duration.ofSeconds(10), "notice queued", () -> notices().size() == 1);
+    String body = notices().get(0).getString("body");
+    assertThat(body).contains("11月30日(月) 9:00").contains("0120-279-338");
+    assertThat(notices().get(0).getString("status")).isEqualTo("pending");
+  }
+
+  @Test
+  @DisplayName("is sent once for a night of messages, and never during opening hours")
+  void onceAndOnlyWhenClosed() throws Exception {
+    receive("d-1", ZonedDateTime.of(2026, 11, 26, 10, 0, 0, 0, TOKYO));
+    Thread.sleep(300);
+    assertThat(notices()).isEmpty();
+
+    receive("n-1", ZonedDateTime.of(2026, 11, 26, 23, 0, 0, 0, TOKYO));
+    receive("n-2", ZonedDateTime.of(2026, 11, 26, 23, 5, 0, 0, TOKYO));
+    receive("n-3", ZonedDateTime.of(2026, 11, 26, 23, 10, 0, 0, TOKYO));
+    Thread.sleep(500);
+    assertThat(notices()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("formats the next opening in English too")
+  void english() {
+    assertThat(OutOfHoursNotice.describe(ZonedDateTime.of(2026, 11, 30, 9, 0, 0, 0, TOKYO), "en"))
+        .isEqualTo("Mon 30 Nov, 9:00");
+  }
+}
