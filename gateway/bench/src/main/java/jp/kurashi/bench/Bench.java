@@ -3,7 +3,7 @@ package jp.kurashi.bench;
 import java.util.Arrays;
 
 /**
- * Entry point of the benchmark jar: {@code java -jar bench.jar inbound [seconds] [producers]}.
+ * Entry point of the benchmark jar: {@code java -jar bench.jar inbound|webchat [arguments]}.
  */
 public final class Bench {
 
@@ -15,8 +15,9 @@ public final class Bench {
     String[] rest = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length) : new String[0];
     switch (which) {
       case "inbound" -> InboundBenchmark.run(rest);
+      case "webchat" -> WebchatBenchmark.run(rest);
       default -> {
-        System.err.println("unknown benchmark: " + which + " (known: inbound)");
+        System.err.println("unknown benchmark: " + which + " (known: inbound, webchat)");
         System.exit(2);
       }
     }

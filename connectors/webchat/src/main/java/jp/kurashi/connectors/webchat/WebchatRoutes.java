@@ -43,6 +43,7 @@ public final class WebchatRoutes {
                        InboundPipeline pipeline, jp.kurashi.core.bus.CaseEvents events, ChatSockets sockets,
                        OfficeProfile profile, WebchatSettings settings, GatewayMetrics metrics) {
     this.deps = new ChatSocket.Deps(officeId, store, contacts, pipeline, events, sockets, profile, settings, metrics);
+    metrics.gauge("webchat_sockets_open", sockets::openCount);
   }
 
   /** Adds the web chat routes to {@code router}. */

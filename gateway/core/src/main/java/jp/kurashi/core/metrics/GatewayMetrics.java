@@ -1,9 +1,12 @@
 package jp.kurashi.core.metrics;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Counters of what the gateway did and refused, rendered in the Prometheus text format at
@@ -16,6 +19,18 @@ import java.util.concurrent.atomic.LongAdder;
 public final class GatewayMetrics {
 
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+  private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+
+  public GatewayMetrics() {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    gauge("jvm_memory_heap_used_bytes", () -> memory.getHeapMemoryUsage().getUsed());
+    gauge("jvm_memory_heap_committed_bytes", () -> memory.getHeapMemoryUsage().getCommitted());
+  }
+
+  /** Registers a value read at each scrape, such as open sockets. */
+  public void gauge(String name, LongSupplier value) {
+    gauges.put(name, value);
+  }
 
   /** Adds one to the counter {@code name} with one label. */
   public void increment(String name, String label, String value) {
@@ -46,6 +61,10 @@ public final class GatewayMetrics {
         lastName = name;
       }
       out.append(key).append(' ').append(e.getValue().sum()).append('\n');
+    }
+    for (Map.Entry<String, LongSupplier> g : new TreeMap<>(gauges).entrySet()) {
+      out.append("# TYPE ").append(g.getKey()).append(" gauge\n")
+          .append(g.getKey()).append(' ').append(g.getValue().getAsLong()).append('\n');
     }
     return out.toString();
   }

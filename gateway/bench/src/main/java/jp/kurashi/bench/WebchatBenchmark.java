@@ -1,0 +1,147 @@
+package jp.kurashi.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * N resident sockets open at once on the packaged gateway (its own process, -Xmx512m), M messages
+ * per second spread across them: heap used by the gateway and ack latency p50/p99.
+ */
+final class WebchatBenchmark {
+
+  private WebchatBenchmark() {
+  }
+
+  static void run(String[] args) throws Exception {
+    int sockets = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+    int rate = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+    Path jar = Path.of(args.length > 3 ? args[3] : "gateway/target/gateway.jar");
+    Path dir = Files.createTempDirectory("kurashi-webchat-bench");
+    System.out.printf("web chat benchmark: %d sockets, %d messages/s for %d s, gateway -Xmx512m, %d cores%n",
+        sockets, rate, seconds, Runtime.getRuntime().availableProcessors());
+
+    try (GatewayProcess gateway = GatewayProcess.start(jar, dir, "512m", Map.of())) {
+      Vertx vertx = Vertx.vertx();
+      WebClient http = WebClient.create(vertx, new WebClientOptions());
+      WebSocketClient wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(sockets + 100));
+      long heapIdle = heapAfterGc(gateway);
+
+      List<String> tokens = new ArrayList<>();
+      for (int i = 0; i < sockets; i += 100) {
+        List<Future<String>> batch = new ArrayList<>();
+        for (int j = i; j < Math.min(sockets, i + 100); j++) {
+          batch.add(http.post(gateway.port, "127.0.0.1", "/webchat/sessions").send()
+              .map(r -> r.bodyAsJsonObject().getString("token")));
+        }
+        Future.all(batch).await();
+        batch.forEach(f -> tokens.add(f.result()));
+      }
+
+      Map<String, Long> sentAt = new ConcurrentHashMap<>();
+      long[] latencies = new long[rate * seconds * 2];
+      AtomicLong acked = new AtomicLong();
+      List<WebSocket> open = new ArrayList<>();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < sockets; i += 200) {
+        List<Future<WebSocket>> batch = new ArrayList<>();
+        for (int j = i; j < Math.min(sockets, i + 200); j++) {
+          batch.add(wsClient.connect(gateway.port, "127.0.0.1", "/webchat/socket?token=" + tokens.get(j))
+              .compose(ws -> {
+                Future<Void> consented = Future.future(p -> ws.textMessageHandler(text -> {
+                  JsonObject frame = new JsonObject(text);
+                  switch (frame.getString("type")) {
+                    case "consent" -> p.tryComplete();
+                    case "ack" -> {
+                      Long start = sentAt.remove(frame.getString("clientId"));
+                      if (start != null) {
+                        int n = (int) acked.getAndIncrement();
+                        if (n < latencies.length) {
+                          latencies[n] = System.nanoTime() - start;
+                        }
+                      }
+                    }
+                    default -> { }
+                  }
+                }));
+                return ws.writeTextMessage("{\"type\":\"consent\",\"accepted\":true}").compose(v -> consented).map(ws);
+              }));
+        }
+        Future.all(batch).await();
+        batch.forEach(f -> open.add(f.result()));
+      }
+      double connectSeconds = (System.nanoTime() - t0) / 1e9;
+      long heapConnected = heapAfterGc(gateway);
+      System.out.printf("%d sockets open and consented in %.1f s; gateway reports %d open%n", open.size(),
+          connectSeconds, gateway.metric("webchat_sockets_open"));
+
+      AtomicLong sent = new AtomicLong();
+      long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+      long start = System.nanoTime();
+      long total = (long) rate * seconds;
+      long timer = vertx.setPeriodic(1, id -> {
+        long due = Math.min(total, (System.nanoTime() - start) / intervalNanos);
+        while (sent.get() < due) {
+          long n = sent.getAndIncrement();
+          WebSocket ws = open.get((int) (n % open.size()));
+          String clientId = "b" + n;
+          sentAt.put(clientId, System.nanoTime());
+          ws.writeTextMessage(new JsonObject().put("type", "message").put("clientId", clientId)
+              .put("text", "家賃の支払いについて相談したいです。(" + n + ")").encode());
+        }
+      });
+      long heapPeak = 0;
+      while (sent.get() < total) {
+        Thread.sleep(500);
+        heapPeak = Math.max(heapPeak, gateway.metric("jvm_memory_heap_used_bytes"));
+      }
+      vertx.cancelTimer(timer);
+      long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (acked.get() < total && System.nanoTime() < drainDeadline) {
+        Thread.sleep(100);
+      }
+      long heapLoaded = heapAfterGc(gateway);
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      Percentiles p = new Percentiles(java.util.Arrays.copyOf(latencies, (int) Math.min(acked.get(), latencies.length)));
+
+      System.out.println();
+      System.out.println("| figure | value |");
+      System.out.println("| --- | ---: |");
+      System.out.printf("| sockets open | %d |%n", open.size());
+      System.out.printf("| messages sent / acked | %d / %d |%n", total, acked.get());
+      System.out.printf("| achieved rate | %.0f messages/s |%n", total / elapsed);
+      System.out.printf("| ack latency p50 | %.2f ms |%n", p.ms(50));
+      System.out.printf("| ack latency p99 | %.2f ms |%n", p.ms(99));
+      System.out.printf("| ack latency max | %.2f ms |%n", p.ms(100));
+      System.out.printf("| heap used, idle (after GC) | %.0f MB |%n", heapIdle / 1e6);
+      System.out.printf("| heap used, sockets open (after GC) | %.0f MB |%n", heapConnected / 1e6);
+      System.out.printf("| heap used, peak during load | %.0f MB |%n", heapPeak / 1e6);
+      System.out.printf("| heap used, after load (after GC) | %.0f MB |%n", heapLoaded / 1e6);
+      for (WebSocket ws : open) {
+        ws.close();
+      }
+      vertx.close().await();
+    }
+  }
+
+  private static long heapAfterGc(GatewayProcess gateway) throws Exception {
+    gateway.fullGc();
+    Thread.sleep(300);
+    return gateway.metric("jvm_memory_heap_used_bytes");
+  }
+}
