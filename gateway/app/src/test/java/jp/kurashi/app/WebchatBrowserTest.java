@@ -131,6 +131,60 @@ class WebchatBrowserTest {
   }
 
   @Test
+  @DisplayName("keeps every text at a contrast of at least 4.5:1 and stays usable at 200% zoom")
+  void contrastAndZoom() {
+    // 200% zoom on a 390 px phone is a 195 CSS px wide layout.
+    BrowserContext zoomed = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP")
+        .setViewportSize(195, 422).setDeviceScaleFactor(2));
+    try {
+      Page page = zoomed.newPage();
+      page.navigate(base() + "/chat");
+      page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+          new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+      assertThat(page.getByLabel("メッセージ")).isVisible();
+      page.getByLabel("メッセージ").fill("拡大表示でも読めますか");
+      page.keyboard().press("Enter");
+      assertThat(page.locator(".kc-resident[data-id] .kc-meta")).containsText("送信済み");
+      Object overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+      assertThat(((Number) overflow).intValue()).as("horizontal overflow in px").isLessThanOrEqualTo(0);
+
+      Object worst = page.evaluate(CONTRAST_SCRIPT);
+      assertThat(((Number) worst).doubleValue()).as("lowest text contrast ratio").isGreaterThanOrEqualTo(4.5);
+      page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/webchat-zoom200.png"))
+          .setFullPage(true));
+    } finally {
+      zoomed.close();
+    }
+  }
+
+  /** WCAG contrast of every element with its own text against its nearest opaque background. */
+  private static final String CONTRAST_SCRIPT = """
+      () => {
+        const rgb = c => c.match(/[\\d.]+/g).map(Number);
+        const lum = ([r, g, b]) => {
+          const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        const bg = el => {
+          for (let e = el; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length < 4 || c[3] > 0) { return c; }
+          }
+          return [255, 255, 255];
+        };
+        let worst = 21;
+        document.querySelectorAll('.kc *').forEach(el => {
+          const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+          if (!own || el.offsetParent === null) { return; }
+          const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el));
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          worst = Math.min(worst, ratio);
+        });
+        return worst;
+      }
+      """;
+
+  @Test
   @DisplayName("adds a launcher to any page with one script tag")
   void widgetOnAnotherPage() {
     Page page = context.newPage();
