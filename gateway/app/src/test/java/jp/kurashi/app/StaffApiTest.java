@@ -14,6 +14,7 @@ import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.core.store.StaffStore;
+import jp.kurashi.core.store.WebchatStore;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -193,8 +194,11 @@ class StaffApiTest {
     }
 
     @Test
-    @DisplayName("queues a reply on the case's channel: 202, stored with its outbox row")
+    @DisplayName("queues a reply on the case's channel: 202, stored with its outbox row, then delivered")
     void reply() {
+      long office = Await.result(db.pool().query("SELECT id FROM office WHERE code = 'default'").execute())
+          .iterator().next().getLong("id");
+      Await.result(new WebchatStore(db.pool()).create(office, "hash-of-a-token", "chat-session-1", "ja"));
       IngestResult in = residentWrites("m-1", "相談できますか");
       RunningGateway.StaffClient admin = running.client();
       admin.login("admin", RunningGateway.ADMIN_PASSWORD);
@@ -208,12 +212,28 @@ class StaffApiTest {
               SELECT m.channel, m.delivery, m.body, o.status FROM message m JOIN outbox o ON o.message_id = m.id
               WHERE m.id = $1""").execute(Tuple.of(messageId))).iterator().next();
       assertThat(row.getString("channel")).isEqualTo("webchat");
-      assertThat(row.getString("delivery")).isEqualTo("queued");
-      assertThat(row.getString("status")).isEqualTo("pending");
+      assertThat(row.getString("body")).isEqualTo("はい、お話をお聞かせください。");
+      Await.until(java.time.Duration.ofSeconds(10), "delivered", () -> "sent".equals(admin.get("/api/cases/" + in.caseId())
+          .bodyAsJsonObject().getJsonArray("messages").getJsonObject(1).getString("delivery")));
       JsonObject thread = admin.get("/api/cases/" + in.caseId()).bodyAsJsonObject();
       assertThat(thread.getJsonArray("messages").getJsonObject(1).getString("direction")).isEqualTo("out");
       assertThat(admin.post("/api/cases/" + in.caseId() + "/replies", new JsonObject().put("text", " "), true)
           .statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    @DisplayName("shows a reply the channel refused as failed, with the reason")
+    void failedReplyVisible() {
+      IngestResult in = residentWrites("m-1", "相談できますか");
+      RunningGateway.StaffClient admin = running.client();
+      admin.login("admin", RunningGateway.ADMIN_PASSWORD);
+
+      admin.post("/api/cases/" + in.caseId() + "/replies", new JsonObject().put("text", "届きますか"), true);
+
+      Await.until(java.time.Duration.ofSeconds(10), "failed", () -> "failed".equals(admin.get("/api/cases/" + in.caseId())
+          .bodyAsJsonObject().getJsonArray("messages").getJsonObject(1).getString("delivery")));
+      JsonObject reply = admin.get("/api/cases/" + in.caseId()).bodyAsJsonObject().getJsonArray("messages").getJsonObject(1);
+      assertThat(reply.getString("deliveryError")).contains("chat session no longer exists");
     }
 
     @Test
