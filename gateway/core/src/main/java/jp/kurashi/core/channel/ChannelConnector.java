@@ -28,4 +28,9 @@ public interface ChannelConnector {
    * any other failure is treated as transient.
    */
   Future<SendReceipt> send(OutboundMessage message);
+
+  /** Whether the channel can deliver now; a channel without its own checks is always up. */
+  default ChannelHealth health() {
+    return ChannelHealth.ok();
+  }
 }

@@ -24,6 +24,11 @@ public final class ChannelRegistry {
     return Optional.ofNullable(connectors.get(channel));
   }
 
+  /** Every registered connector, in registration order. */
+  public java.util.Collection<ChannelConnector> connectors() {
+    return java.util.List.copyOf(connectors.values());
+  }
+
   public Set<String> channels() {
     return Set.copyOf(connectors.keySet());
   }

@@ -12,6 +12,7 @@ import java.util.UUID;
  * @param text            the reply text
  * @param idempotencyKey  the same on every attempt, so a channel can drop a repeat (LINE's X-Line-Retry-Key)
  * @param attempt         1 for the first try
+ * @param automatic       true for a message no consultant wrote (notice, safety message, confirmation)
  */
 public record OutboundMessage(
     long messageId,
@@ -20,5 +21,6 @@ public record OutboundMessage(
     String contactRef,
     String text,
     UUID idempotencyKey,
-    int attempt) {
+    int attempt,
+    boolean automatic) {
 }

@@ -32,6 +32,35 @@ public final class ContactStore {
         });
   }
 
+  /** Marks whether the channel can still reach the contact (LINE unfollow / follow); false when unknown. */
+  public Future<Boolean> setReachable(String channel, String contactRef, boolean reachable) {
+    return pool.preparedQuery(ContactSql.SET_REACHABLE).execute(Tuple.of(channel, contactRef, reachable))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /** Stores the name the channel knows, unless the contact already has one. */
+  public Future<Void> nameIfMissing(String channel, String contactRef, String name) {
+    return pool.preparedQuery(ContactSql.NAME_IF_MISSING).execute(Tuple.of(channel, contactRef, name)).mapEmpty();
+  }
+
+  /** Keeps the contact's latest reply token until it expires. */
+  public Future<Void> saveReplyToken(String channel, String contactRef, String token, Instant expiresAt) {
+    return pool.preparedQuery(ContactSql.SAVE_REPLY_TOKEN)
+        .execute(Tuple.of(channel, contactRef, token, expiresAt.atOffset(java.time.ZoneOffset.UTC))).mapEmpty();
+  }
+
+  /** The contact's reply token if still valid, removed so nobody uses it twice. */
+  public Future<Optional<String>> takeReplyToken(String channel, String contactRef) {
+    return pool.preparedQuery(ContactSql.TAKE_REPLY_TOKEN).execute(Tuple.of(channel, contactRef))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+  }
+
+  /** True the first time a channel event id is seen; false for a redelivery. */
+  public Future<Boolean> firstDelivery(String channel, String eventId) {
+    return pool.preparedQuery(ContactSql.FIRST_DELIVERY).execute(Tuple.of(channel, eventId))
+        .map(rows -> rows.size() > 0);
+  }
+
   public Future<Optional<ContactInfo>> find(String channel, String contactRef) {
     return pool.preparedQuery(ContactSql.FIND).execute(Tuple.of(channel, contactRef)).map(rows -> {
       if (rows.size() == 0) {

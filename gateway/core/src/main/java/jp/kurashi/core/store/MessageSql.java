@@ -52,9 +52,14 @@ final class MessageSql {
   static final String INSERT_REPLY = """
       INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery)
       SELECT c.id, c.contact_id, c.channel, 'out', $2::text, $3::bigint, 'queued'
-        FROM consultation_case c WHERE c.id = $1
+        FROM consultation_case c JOIN contact k ON k.id = c.contact_id
+       WHERE c.id = $1 AND k.reachable
       RETURNING id, channel, contact_id, (SELECT office_id FROM consultation_case WHERE id = $1) AS office_id
       """;
+
+  /** $1 case. Why a reply could not be stored: the case is missing, or its contact unreachable. */
+  static final String CASE_CONTACT_REACHABLE =
+      "SELECT k.reachable FROM consultation_case c JOIN contact k ON k.id = c.contact_id WHERE c.id = $1";
 
   /** $1 message, $2 content type, $3 file name, $4 size, $5 bytes. */
   static final String INSERT_ATTACHMENT = """

@@ -79,6 +79,13 @@ public final class MessageStore {
     return client.preparedQuery(MessageSql.INSERT_ATTACHMENT).executeBatch(rows).map(v -> stored);
   }
 
+  /** Adds a file to a stored message (media fetched after the message was committed). */
+  public Future<Void> addAttachment(long messageId, InboundAttachment a) {
+    return pool.preparedQuery(MessageSql.INSERT_ATTACHMENT)
+        .execute(Tuple.of(messageId, a.contentType(), a.fileName(), a.data().length, Buffer.buffer(a.data())))
+        .mapEmpty();
+  }
+
   private static IngestResult firstAsDuplicate(RowSet<Row> rows) {
     if (rows.size() == 0) {
       throw new IllegalStateException("message neither inserted nor found");
@@ -91,14 +98,18 @@ public final class MessageStore {
    * Stores a reply and its outbox row in one transaction.
    *
    * @param staffId the consultant who wrote it, or {@code null} for an automatic (system) message
-   * @return the new message, or a failed {@link NotFoundException} when the case does not exist
+   * @return the new message; a failed {@link NotFoundException} when the case does not exist, or
+   *     {@link ContactUnreachableException} when the channel can no longer reach the resident
    */
   public Future<QueuedReply> queueReply(long caseId, Long staffId, String text) {
     return pool.withTransaction(conn -> conn.preparedQuery(MessageSql.INSERT_REPLY)
         .execute(Tuple.of(caseId, text, staffId))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(new NotFoundException("case " + caseId));
+            return conn.preparedQuery(MessageSql.CASE_CONTACT_REACHABLE).execute(Tuple.of(caseId))
+                .compose(found -> Future.failedFuture(found.size() == 0
+                    ? new NotFoundException("case " + caseId)
+                    : new ContactUnreachableException(caseId)));
           }
           Row row = rows.iterator().next();
           QueuedReply reply = new QueuedReply(row.getLong("id"), caseId, row.getLong("contact_id"),

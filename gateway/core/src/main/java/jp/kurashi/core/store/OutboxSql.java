@@ -28,7 +28,8 @@ final class OutboxSql {
         RETURNING o.id, o.message_id, o.channel, o.idempotency_key, o.attempts
       )
       SELECT cl.id, cl.message_id, cl.channel, cl.idempotency_key, cl.attempts,
-             m.case_id, m.body, m.contact_id, k.external_id AS contact_ref, cc.office_id
+             m.case_id, m.body, m.contact_id, k.external_id AS contact_ref, cc.office_id,
+             m.staff_id IS NULL AS automatic
         FROM claimed cl
         JOIN message m ON m.id = cl.message_id
         JOIN contact k ON k.id = m.contact_id

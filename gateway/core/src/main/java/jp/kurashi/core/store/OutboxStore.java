@@ -37,7 +37,7 @@ public final class OutboxStore {
             new OutboundMessage(
             row.getLong("message_id"), row.getLong("case_id"), row.getString("channel"),
             row.getString("contact_ref"), row.getString("body"), row.getUUID("idempotency_key"),
-            row.getInteger("attempts"))));
+            row.getInteger("attempts"), row.getBoolean("automatic"))));
       }
       return claimed;
     });

@@ -1,0 +1,119 @@
+package jp.kurashi.connectors.line;
+
+import com.linecorp.bot.client.base.BlobContent;
+import com.linecorp.bot.client.base.Result;
+import com.linecorp.bot.client.base.exception.AbstractLineClientException;
+import com.linecorp.bot.messaging.client.MessagingApiBlobClient;
+import com.linecorp.bot.messaging.client.MessagingApiClient;
+import com.linecorp.bot.messaging.client.MessagingApiClientException;
+import com.linecorp.bot.messaging.model.Message;
+import com.linecorp.bot.messaging.model.PushMessageRequest;
+import com.linecorp.bot.messaging.model.ReplyMessageRequest;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * LINE's Messaging API through LINE's own SDK, with its CompletableFutures turned into Vert.x
+ * futures that complete on the caller's context, and media bytes read on a worker thread.
+ */
+final class LineApi {
+
+  private final Vertx vertx;
+  private final MessagingApiClient messaging;
+  private final MessagingApiBlobClient blobs;
+
+  LineApi(Vertx vertx, LineSettings settings) {
+    this.vertx = vertx;
+    this.messaging = MessagingApiClient.builder(settings.accessToken())
+        .apiEndPoint(settings.apiBaseUrl())
+        .connectTimeout(settings.timeout()).readTimeout(settings.timeout()).writeTimeout(settings.timeout())
+        .build();
+    this.blobs = MessagingApiBlobClient.builder(settings.accessToken())
+        .apiEndPoint(settings.dataApiBaseUrl())
+        .connectTimeout(settings.timeout()).readTimeout(settings.timeout()).writeTimeout(settings.timeout())
+        .build();
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  /** Pushes messages; LINE drops a repeat of the same retry key, so retries never send twice. */
+  Future<String> push(String userId, List<Message> messages, UUID retryKey) {
+    return on(messaging.pushMessage(retryKey, new PushMessageRequest(userId, messages, false, null)))
+        .map(Result::requestId);
+  }
+
+  Future<Void> reply(String replyToken, List<Message> messages) {
+    return on(messaging.replyMessage(new ReplyMessageRequest(replyToken, messages, false))).mapEmpty();
+  }
+
+  Future<String> displayName(String userId) {
+    return on(messaging.getProfile(userId)).map(r -> r.body().displayName());
+  }
+
+  /** The monthly push limit (null when unlimited) and what was used this month. */
+  Future<long[]> quota() {
+    return on(messaging.getMessageQuota()).compose(q -> on(messaging.getMessageQuotaConsumption())
+        .map(c -> new long[] {q.body().value() == null ? -1 : q.body().value(), c.body().totalUsage()}));
+  }
+
+  /** A resident's media file, refused when larger than {@code maxBytes}. */
+  Future<Media> content(String messageId, int maxBytes) {
+    return on(blobs.getMessageContent(messageId)).compose(result -> vertx.executeBlocking(() -> {
+      BlobContent blob = result.body();
+      try (InputStream in = blob.byteStream()) {
+        byte[] data = in.readNBytes(maxBytes + 1);
+        if (data.length > maxBytes) {
+          throw new IOException("media larger than " + maxBytes + " bytes");
+        }
+        return new Media(blob.mimeType(), data);
+      }
+    }, false));
+  }
+
+  record Media(String contentType, byte[] data) {
+  }
+
+  private <T> Future<T> on(CompletableFuture<T> call) {
+    Context context = vertx.getOrCreateContext();
+    return Future.fromCompletionStage(call, context).recover(err -> Future.failedFuture(unwrap(err)));
+  }
+
+  static Throwable unwrap(Throwable err) {
+    Throwable e = err;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  /** The HTTP status of a LINE API error, or 0 when the call did not get an answer. */
+  static int status(Throwable err) {
+    return unwrap(err) instanceof AbstractLineClientException e ? e.getCode() : 0;
+  }
+
+  /** LINE's own words for an error, safe to show staff (no tokens in them). */
+  static String describe(Throwable err) {
+    Throwable e = unwrap(err);
+    if (e instanceof MessagingApiClientException api && api.getError() != null) {
+      return "LINE " + api.getCode() + ": " + api.getError();
+    }
+    if (e instanceof AbstractLineClientException line) {
+      return "LINE " + line.getCode();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  static String header(Throwable err, String name) {
+    return unwrap(err) instanceof AbstractLineClientException e ? e.getHeader(name) : null;
+  }
+}

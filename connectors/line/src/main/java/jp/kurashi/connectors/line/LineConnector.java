@@ -1,0 +1,167 @@
+package jp.kurashi.connectors.line;
+
+import com.linecorp.bot.messaging.model.Message;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import jp.kurashi.core.channel.ChannelConnector;
+import jp.kurashi.core.channel.ChannelHealth;
+import jp.kurashi.core.channel.SendFailure;
+import jp.kurashi.core.channel.SendReceipt;
+import jp.kurashi.core.domain.OutboundMessage;
+import jp.kurashi.core.store.ContactStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Replies to LINE users. Staff replies are pushed with {@code X-Line-Retry-Key} set to the outbox's
+ * idempotency key, the same on every attempt; automatic messages use the user's reply token while it
+ * is valid (free, no push quota), falling back to a push. 429 and 5xx are retried with LINE's
+ * Retry-After; other 4xx fail with LINE's words; a revoked token marks the channel down.
+ */
+public final class LineConnector implements ChannelConnector {
+
+  public static final String CHANNEL = "line";
+  private static final Logger LOG = LoggerFactory.getLogger(LineConnector.class);
+
+  private final Vertx vertx;
+  private final LineApi api;
+  private final ContactStore contacts;
+  private final LineSettings settings;
+  private volatile String downReason;
+  private volatile long[] quota;
+
+  public LineConnector(Vertx vertx, LineSettings settings, ContactStore contacts) {
+    this(vertx, new LineApi(vertx, settings), settings, contacts);
+  }
+
+  LineConnector(Vertx vertx, LineApi api, LineSettings settings, ContactStore contacts) {
+    this.vertx = vertx;
+    this.api = api;
+    this.settings = settings;
+    this.contacts = contacts;
+  }
+
+  @Override
+  public String channel() {
+    return CHANNEL;
+  }
+
+  LineApi api() {
+    return api;
+  }
+
+  /** Starts reading the push quota now and every {@code quotaPollInterval}. */
+  public void watchQuota() {
+    refreshQuota();
+    vertx.setPeriodic(settings.quotaPollInterval().toMillis(), id -> refreshQuota());
+  }
+
+  /** Reads the monthly push quota from LINE; also tells whether the token still works. */
+  public Future<Void> refreshQuota() {
+    return api.quota().onSuccess(q -> {
+      quota = q;
+      downReason = null;
+    }).onFailure(this::noteFailure).mapEmpty();
+  }
+
+  @Override
+  public Future<SendReceipt> send(OutboundMessage message) {
+    List<List<Message>> pushes = LineTexts.split(message.text());
+    if (pushes.isEmpty()) {
+      return Future.failedFuture(SendFailure.permanent("empty message"));
+    }
+    Future<Boolean> replied = message.automatic() && pushes.size() == 1
+        ? tryReplyToken(message, pushes.get(0)) : Future.succeededFuture(false);
+    return replied.compose(done -> done ? Future.succeededFuture(SendReceipt.accepted()) : pushAll(message, pushes));
+  }
+
+  private Future<Boolean> tryReplyToken(OutboundMessage message, List<Message> messages) {
+    return contacts.takeReplyToken(CHANNEL, message.contactRef()).compose(token -> {
+      if (token.isEmpty()) {
+        return Future.succeededFuture(false);
+      }
+      return api.reply(token.get(), messages).map(v -> true).recover(err -> {
+        // An expired or used token is no loss: the push below delivers.
+        LOG.atInfo().addKeyValue("messageId", message.messageId()).addKeyValue("status", LineApi.status(err))
+            .log("reply token not accepted, pushing instead");
+        return Future.succeededFuture(false);
+      });
+    });
+  }
+
+  private Future<SendReceipt> pushAll(OutboundMessage message, List<List<Message>> pushes) {
+    Future<String> chain = Future.succeededFuture();
+    for (int i = 0; i < pushes.size(); i++) {
+      List<Message> batch = pushes.get(i);
+      // Each part of a long reply keeps its own stable key, derived from the outbox key.
+      UUID key = i == 0 ? message.idempotencyKey()
+          : UUID.nameUUIDFromBytes((message.idempotencyKey() + "/" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      chain = chain.compose(prev -> api.push(message.contactRef(), batch, key).recover(err -> {
+        // 409: LINE already accepted this retry key on an earlier attempt; the part was delivered.
+        return LineApi.status(err) == 409 ? Future.succeededFuture(null) : Future.failedFuture(err);
+      }));
+    }
+    return chain.<SendReceipt>map(requestId -> {
+      downReason = null;
+      return new SendReceipt(null);
+    }).recover(err -> Future.failedFuture(classify(err)));
+  }
+
+  private SendFailure classify(Throwable err) {
+    int status = LineApi.status(err);
+    String words = LineApi.describe(err);
+    if (status == 429 && words.toLowerCase(java.util.Locale.ROOT).contains("monthly limit")) {
+      return SendFailure.permanent("今月のLINEの送信上限に達したため送れませんでした / LINE monthly push limit reached: " + words);
+    }
+    if (status == 429 || status >= 500 || status == 0) {
+      return SendFailure.transientError(words, retryAfter(err));
+    }
+    if (status == 401 || status == 403) {
+      noteFailure(err);
+      return SendFailure.permanent("LINEのアクセストークンが無効です / LINE access token invalid or revoked: " + words);
+    }
+    return SendFailure.permanent(words);
+  }
+
+  private static Duration retryAfter(Throwable err) {
+    String value = LineApi.header(err, "Retry-After");
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private void noteFailure(Throwable err) {
+    int status = LineApi.status(err);
+    if (status == 401 || status == 403) {
+      downReason = "LINEのアクセストークンが無効です / access token invalid or revoked (" + LineApi.describe(err) + ")";
+      LOG.atError().addKeyValue("status", status).log("LINE channel down: token refused");
+    }
+  }
+
+  @Override
+  public ChannelHealth health() {
+    JsonObject details = new JsonObject();
+    long[] q = quota;
+    if (q != null) {
+      JsonObject quotaJson = new JsonObject().put("used", q[1]);
+      if (q[0] >= 0) {
+        long remaining = Math.max(0, q[0] - q[1]);
+        quotaJson.put("limit", q[0]).put("remaining", remaining)
+            .put("warning", q[0] > 0 && q[1] * 100 >= q[0] * (long) settings.quotaWarnPercent());
+      }
+      details.put("quota", quotaJson);
+    }
+    String reason = downReason;
+    return new ChannelHealth(reason == null, reason, details);
+  }
+}

@@ -1,0 +1,31 @@
+package jp.kurashi.connectors.line;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The LINE channel's settings ({@code LINE_*}). The channel is off when no secret is set.
+ *
+ * @param channelSecret      verifies {@code X-Line-Signature}
+ * @param accessToken        authorises calls to LINE's API
+ * @param apiBaseUrl         {@code LINE_API_BASE_URL}, LINE's by default
+ * @param dataApiBaseUrl     {@code LINE_DATA_API_BASE_URL} (media), LINE's by default
+ * @param mediaMaxBytes      largest media file stored from a resident
+ * @param quotaWarnPercent   warn staff when this share of the monthly push quota is used
+ * @param quotaPollInterval  how often the quota is read
+ * @param timeout            per call to LINE's API
+ */
+public record LineSettings(String channelSecret, String accessToken, URI apiBaseUrl, URI dataApiBaseUrl,
+                           int mediaMaxBytes, int quotaWarnPercent, Duration quotaPollInterval, Duration timeout) {
+
+  public static final URI LINE_API = URI.create("https://api.line.me/");
+  public static final URI LINE_DATA_API = URI.create("https://api-data.line.me/");
+
+  /** LINE's reply tokens are valid for about a minute; use them only well within it. */
+  public static final Duration REPLY_TOKEN_LIFETIME = Duration.ofSeconds(50);
+
+  @Override
+  public String toString() {
+    return "LineSettings[apiBaseUrl=" + apiBaseUrl + ", dataApiBaseUrl=" + dataApiBaseUrl + "]";
+  }
+}

@@ -1,0 +1,93 @@
+package jp.kurashi.connectors.line;
+
+import com.linecorp.bot.messaging.model.Message;
+import com.linecorp.bot.messaging.model.PostbackAction;
+import com.linecorp.bot.messaging.model.QuickReply;
+import com.linecorp.bot.messaging.model.QuickReplyItem;
+import com.linecorp.bot.messaging.model.TextMessage;
+import com.linecorp.bot.webhook.model.LocationMessageContent;
+import com.linecorp.bot.webhook.model.StickerMessageContent;
+import jp.kurashi.core.office.OfficeProfile;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the desk says on LINE, and how LINE-only content reads for staff. */
+final class LineTexts {
+
+  /** Postback data of the consent button; the notice version follows it. */
+  static final String CONSENT_POSTBACK = "kurashi:consent:";
+  /** LINE refuses text messages longer than this. */
+  static final int MAX_TEXT = 5_000;
+  /** LINE takes at most this many messages per push. */
+  static final int MAX_MESSAGES = 5;
+
+  private LineTexts() {
+  }
+
+  /** The greeting on follow: name, hours, privacy notice, and a consent button. */
+  static List<Message> greeting(OfficeProfile p) {
+    String text = p.name().in("ja") + "です。友だち追加ありがとうございます。\n\n"
+        + "受付時間: " + p.hoursText().in("ja") + "\n\n"
+        + p.privacyNotice().in("ja") + "\n\n"
+        + "よろしければ「同意して相談する」を押してから、困っていることをお書きください。\n\n"
+        + "いますぐ助けが必要なとき:\n" + p.hotlinesText("ja");
+    PostbackAction consent = new PostbackAction("同意して相談する", CONSENT_POSTBACK + p.privacyNoticeVersion(),
+        "同意して相談する", null, null, null);
+    QuickReply quickReply = new QuickReply(List.of(new QuickReplyItem(consent)));
+    return List.of(new TextMessage(quickReply, null, truncate(text), null, null));
+  }
+
+  static List<Message> consentThanks() {
+    return List.of(new TextMessage("ありがとうございます。困っていることを、書ける範囲でお書きください。"
+        + "相談員が順番にお返事します。"));
+  }
+
+  /** A long reply as several messages of at most 5,000 characters, split at line ends where possible. */
+  static List<List<Message>> split(String text) {
+    List<Message> all = new ArrayList<>();
+    String rest = text;
+    while (rest.length() > MAX_TEXT) {
+      int cut = rest.lastIndexOf('\n', MAX_TEXT);
+      if (cut < MAX_TEXT / 2) {
+        cut = MAX_TEXT;
+        if (Character.isHighSurrogate(rest.charAt(cut - 1))) {
+          cut--;
+        }
+      }
+      all.add(new TextMessage(rest.substring(0, cut)));
+      rest = rest.substring(cut).replaceFirst("^\n", "");
+    }
+    if (!rest.isEmpty()) {
+      all.add(new TextMessage(rest));
+    }
+    List<List<Message>> pushes = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += MAX_MESSAGES) {
+      pushes.add(all.subList(i, Math.min(all.size(), i + MAX_MESSAGES)));
+    }
+    return pushes;
+  }
+
+  static String sticker(StickerMessageContent s) {
+    String words = s.keywords() == null || s.keywords().isEmpty() ? "" : " " + String.join("・", s.keywords());
+    return "[スタンプ" + words + "] https://stickershop.line-scdn.net/stickershop/v1/sticker/" + s.stickerId()
+        + "/android/sticker.png";
+  }
+
+  static String location(LocationMessageContent l) {
+    StringBuilder out = new StringBuilder("[位置情報]");
+    if (l.title() != null) {
+      out.append(' ').append(l.title());
+    }
+    if (l.address() != null) {
+      out.append(' ').append(l.address());
+    }
+    out.append(" (").append(l.latitude()).append(", ").append(l.longitude()).append(") ")
+        .append("https://www.openstreetmap.org/?mlat=").append(l.latitude()).append("&mlon=").append(l.longitude());
+    return out.toString();
+  }
+
+  private static String truncate(String text) {
+    return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT);
+  }
+}

@@ -1,0 +1,267 @@
+package jp.kurashi.connectors.line;
+
+import com.linecorp.bot.parser.LineSignatureValidator;
+import com.linecorp.bot.parser.WebhookParseException;
+import com.linecorp.bot.parser.WebhookParser;
+import com.linecorp.bot.webhook.model.AudioMessageContent;
+import com.linecorp.bot.webhook.model.CallbackRequest;
+import com.linecorp.bot.webhook.model.Event;
+import com.linecorp.bot.webhook.model.FileMessageContent;
+import com.linecorp.bot.webhook.model.FollowEvent;
+import com.linecorp.bot.webhook.model.ImageMessageContent;
+import com.linecorp.bot.webhook.model.LocationMessageContent;
+import com.linecorp.bot.webhook.model.MessageContent;
+import com.linecorp.bot.webhook.model.MessageEvent;
+import com.linecorp.bot.webhook.model.PostbackEvent;
+import com.linecorp.bot.webhook.model.StickerMessageContent;
+import com.linecorp.bot.webhook.model.TextMessageContent;
+import com.linecorp.bot.webhook.model.UnfollowEvent;
+import com.linecorp.bot.webhook.model.VideoMessageContent;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jp.kurashi.core.domain.InboundAttachment;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.office.OfficeProfile;
+import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.store.ContactStore;
+import jp.kurashi.core.store.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /webhook/line}: checks {@code X-Line-Signature} with LINE's SDK (401 and nothing stored
+ * when it is missing or wrong), stores every message event of the delivery in one transaction, handles
+ * follow, unfollow and consent postbacks once each, and answers 200 only after all of it is committed.
+ * Media bytes and display names are fetched after the answer, so LINE is never kept waiting.
+ */
+public final class LineWebhook {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LineWebhook.class);
+  private static final int BODY_LIMIT = 1024 * 1024;
+
+  private final long officeId;
+  private final LineSettings settings;
+  private final WebhookParser parser;
+  private final InboundPipeline pipeline;
+  private final ContactStore contacts;
+  private final MessageStore messages;
+  private final LineConnector connector;
+  private final OfficeProfile profile;
+  private final GatewayMetrics metrics;
+
+  public LineWebhook(long officeId, LineSettings settings, InboundPipeline pipeline, ContactStore contacts,
+                     MessageStore messages, LineConnector connector, OfficeProfile profile, GatewayMetrics metrics) {
+    this.officeId = officeId;
+    this.settings = settings;
+    this.parser = new WebhookParser(new LineSignatureValidator(settings.channelSecret().getBytes(StandardCharsets.UTF_8)));
+    this.pipeline = pipeline;
+    this.contacts = contacts;
+    this.messages = messages;
+    this.connector = connector;
+    this.profile = profile;
+    this.metrics = metrics;
+  }
+
+  public void mount(Router router) {
+    router.post("/webhook/line").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::handle);
+  }
+
+  private void handle(RoutingContext ctx) {
+    String signature = ctx.request().getHeader(WebhookParser.SIGNATURE_HEADER_NAME);
+    byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    CallbackRequest callback;
+    try {
+      if (signature == null || signature.isBlank()) {
+        throw new WebhookParseException("missing signature");
+      }
+      callback = parser.handle(signature, body);
+    } catch (WebhookParseException e) {
+      metrics.increment("line_webhooks_refused_total", "reason", "signature");
+      LOG.atWarn().addKeyValue("remote", ctx.request().remoteAddress()).log("LINE webhook refused: bad signature");
+      ctx.response().setStatusCode(401).end();
+      return;
+    } catch (IOException | RuntimeException e) {
+      metrics.increment("line_webhooks_refused_total", "reason", "malformed");
+      LOG.atWarn().log("LINE webhook refused: signed body is not a LINE callback");
+      ctx.response().setStatusCode(400).end();
+      return;
+    }
+
+    List<Event> events = callback.events() == null ? List.of() : callback.events();
+    List<InboundMessage> inbound = new ArrayList<>();
+    List<MessageEvent> messageEvents = new ArrayList<>();
+    List<Event> others = new ArrayList<>();
+    for (Event event : events) {
+      if (event instanceof MessageEvent m && userId(m) != null && m.webhookEventId() != null) {
+        inbound.add(toInbound(m));
+        messageEvents.add(m);
+      } else {
+        others.add(event);
+      }
+    }
+    Future<List<IngestResult>> stored = inbound.isEmpty() ? Future.succeededFuture(List.of())
+        : pipeline.receiveAll(inbound);
+    stored
+        .compose(results -> saveReplyTokens(messageEvents).map(results))
+        .compose(results -> handleOthers(others).map(results))
+        .onSuccess(results -> {
+          ctx.response().setStatusCode(200).end();
+          metrics.increment("line_events_total", "kind", "message");
+          afterAnswer(messageEvents, results);
+        })
+        .onFailure(err -> {
+          // Not committed: LINE redelivers, and the redelivery is deduplicated by webhookEventId.
+          LOG.atError().addKeyValue("events", events.size()).addKeyValue("error", err.toString())
+              .log("LINE webhook not stored; LINE will redeliver");
+          ctx.response().setStatusCode(500).end();
+        });
+  }
+
+  private static String userId(Event e) {
+    return e.source() == null ? null : e.source().userId();
+  }
+
+  private InboundMessage toInbound(MessageEvent e) {
+    Instant at = e.timestamp() == null ? Instant.now() : Instant.ofEpochMilli(e.timestamp());
+    return new InboundMessage(LineConnector.CHANNEL, e.webhookEventId(), userId(e), null, text(e.message()), at);
+  }
+
+  private static String text(MessageContent content) {
+    if (content instanceof TextMessageContent t) {
+      return t.text();
+    }
+    if (content instanceof StickerMessageContent s) {
+      return LineTexts.sticker(s);
+    }
+    if (content instanceof LocationMessageContent l) {
+      return LineTexts.location(l);
+    }
+    if (content instanceof ImageMessageContent) {
+      return "[画像]";
+    }
+    if (content instanceof VideoMessageContent) {
+      return "[動画]";
+    }
+    if (content instanceof AudioMessageContent) {
+      return "[音声]";
+    }
+    if (content instanceof FileMessageContent f) {
+      return "[ファイル] " + (f.fileName() == null ? "" : f.fileName());
+    }
+    return "[LINEのメッセージ(この種類は表示できません)]";
+  }
+
+  private Future<Void> saveReplyTokens(List<MessageEvent> events) {
+    Future<Void> chain = Future.succeededFuture();
+    Instant expires = Instant.now().plus(LineSettings.REPLY_TOKEN_LIFETIME);
+    for (MessageEvent e : events) {
+      if (e.replyToken() != null) {
+        chain = chain.compose(v -> contacts.saveReplyToken(LineConnector.CHANNEL, userId(e), e.replyToken(), expires));
+      }
+    }
+    return chain;
+  }
+
+  private Future<Void> handleOthers(List<Event> events) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Event event : events) {
+      chain = chain.compose(v -> handleOther(event));
+    }
+    return chain;
+  }
+
+  private Future<Void> handleOther(Event event) {
+    String user = userId(event);
+    boolean known = event instanceof FollowEvent || event instanceof UnfollowEvent || event instanceof PostbackEvent;
+    if (!known || user == null || event.webhookEventId() == null) {
+      metrics.increment("line_events_total", "kind", "ignored");
+      LOG.atInfo().addKeyValue("type", event.getClass().getSimpleName()).log("LINE event acknowledged, not handled");
+      return Future.succeededFuture();
+    }
+    return contacts.firstDelivery(LineConnector.CHANNEL, event.webhookEventId()).compose(first -> {
+      if (!first) {
+        metrics.increment("line_events_total", "kind", "redelivered");
+        return Future.succeededFuture();
+      }
+      if (event instanceof FollowEvent f) {
+        metrics.increment("line_events_total", "kind", "follow");
+        return contacts.setReachable(LineConnector.CHANNEL, user, true)
+            .onSuccess(v -> replyQuietly(f.replyToken(), LineTexts.greeting(profile), "greeting"))
+            .mapEmpty();
+      }
+      if (event instanceof UnfollowEvent) {
+        metrics.increment("line_events_total", "kind", "unfollow");
+        return contacts.setReachable(LineConnector.CHANNEL, user, false).mapEmpty();
+      }
+      PostbackEvent p = (PostbackEvent) event;
+      String data = p.postback() == null ? null : p.postback().data();
+      if (data != null && data.startsWith(LineTexts.CONSENT_POSTBACK)) {
+        metrics.increment("line_events_total", "kind", "consent");
+        String version = data.substring(LineTexts.CONSENT_POSTBACK.length());
+        return contacts.recordConsent(officeId, LineConnector.CHANNEL, user, version, "ja")
+            .onSuccess(c -> replyQuietly(p.replyToken(), LineTexts.consentThanks(), "consent thanks"))
+            .mapEmpty();
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private void replyQuietly(String replyToken, List<com.linecorp.bot.messaging.model.Message> reply, String what) {
+    if (replyToken == null) {
+      return;
+    }
+    connector.api().reply(replyToken, reply)
+        .onFailure(err -> LOG.atWarn().addKeyValue("what", what).addKeyValue("status", LineApi.status(err))
+            .log("LINE reply not sent"));
+  }
+
+  /** After LINE has its 200: display names for new contacts, media bytes for media messages. */
+  private void afterAnswer(List<MessageEvent> events, List<IngestResult> results) {
+    for (int i = 0; i < events.size(); i++) {
+      MessageEvent e = events.get(i);
+      IngestResult r = results.get(i);
+      if (r.duplicate()) {
+        continue;
+      }
+      if (r.caseOpened()) {
+        connector.api().displayName(userId(e))
+            .compose(name -> contacts.nameIfMissing(LineConnector.CHANNEL, userId(e), name))
+            .onFailure(err -> LOG.atInfo().addKeyValue("caseId", r.caseId()).addKeyValue("status", LineApi.status(err))
+                .log("LINE profile not read"));
+      }
+      MessageContent content = e.message();
+      if (content instanceof ImageMessageContent || content instanceof VideoMessageContent
+          || content instanceof AudioMessageContent || content instanceof FileMessageContent) {
+        String fileName = content instanceof FileMessageContent f ? f.fileName() : null;
+        fetchMedia(r, content.id(), fileName, 1);
+      }
+    }
+  }
+
+  private void fetchMedia(IngestResult stored, String lineMessageId, String fileName, int attempt) {
+    connector.api().content(lineMessageId, settings.mediaMaxBytes())
+        .compose(media -> messages.addAttachment(stored.messageId(),
+            new InboundAttachment(media.contentType() == null ? "application/octet-stream" : media.contentType(),
+                fileName, media.data())))
+        .onSuccess(v -> metrics.increment("line_media_stored_total"))
+        .onFailure(err -> {
+          if (attempt < 3 && LineApi.status(err) != 404 && LineApi.status(err) != 410) {
+            connector.api().vertx().setTimer(2_000L * attempt, id -> fetchMedia(stored, lineMessageId, fileName, attempt + 1));
+            return;
+          }
+          metrics.increment("line_media_failed_total");
+          LOG.atError().addKeyValue("messageId", stored.messageId()).addKeyValue("caseId", stored.caseId())
+              .addKeyValue("error", LineApi.describe(err)).log("LINE media not stored");
+        });
+  }
+}

@@ -1,0 +1,99 @@
+package jp.kurashi.connectors.line;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jp.kurashi.testkit.Await;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A local HTTP server standing in for LINE's API and data API: records pushes and replies, answers
+ * scripted statuses (e.g. 429 once, then 200), serves media bytes, profiles and the quota.
+ */
+final class FakeLineApi implements AutoCloseable {
+
+  record Call(String path, String retryKey, String authorization, JsonObject body) {
+  }
+
+  record Answer(int status, String retryAfter, JsonObject body) {
+  }
+
+  final List<Call> pushes = new CopyOnWriteArrayList<>();
+  final List<Call> replies = new CopyOnWriteArrayList<>();
+  final Deque<Answer> pushAnswers = new ArrayDeque<>();
+  volatile int replyStatus = 200;
+  volatile long quotaLimit = 200;
+  volatile long quotaUsed = 10;
+  volatile int quotaStatus = 200;
+  volatile byte[] media = new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0x00, 0x01};
+  private final HttpServer server;
+
+  FakeLineApi(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create());
+    router.post("/v2/bot/message/push").handler(this::push);
+    router.post("/v2/bot/message/reply").handler(this::reply);
+    router.get("/v2/bot/profile/:userId").handler(ctx -> json(ctx, 200, new JsonObject()
+        .put("userId", ctx.pathParam("userId")).put("displayName", "山田 太郎").put("language", "ja")));
+    router.get("/v2/bot/message/quota").handler(ctx -> {
+      if (quotaStatus == 200) {
+        json(ctx, 200, new JsonObject().put("type", "limited").put("value", quotaLimit));
+      } else {
+        json(ctx, quotaStatus, new JsonObject().put("message", "Authentication failed"));
+      }
+    });
+    router.get("/v2/bot/message/quota/consumption").handler(ctx -> json(ctx, 200, new JsonObject().put("totalUsage", quotaUsed)));
+    router.get("/v2/bot/message/:id/content").handler(ctx -> ctx.response().putHeader("Content-Type", "image/jpeg")
+        .end(Buffer.buffer(media)));
+    server = Await.result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort() + "/";
+  }
+
+  private void push(RoutingContext ctx) {
+    pushes.add(new Call(ctx.normalizedPath(), ctx.request().getHeader("X-Line-Retry-Key"),
+        ctx.request().getHeader("Authorization"), ctx.body().asJsonObject()));
+    Answer answer;
+    synchronized (pushAnswers) {
+      answer = pushAnswers.pollFirst();
+    }
+    if (answer == null) {
+      answer = new Answer(200, null, new JsonObject().put("sentMessages", List.of(new JsonObject().put("id", "1").put("quoteToken", "q"))));
+    }
+    if (answer.retryAfter() != null) {
+      ctx.response().putHeader("Retry-After", answer.retryAfter());
+    }
+    json(ctx, answer.status(), answer.body());
+  }
+
+  private void reply(RoutingContext ctx) {
+    replies.add(new Call(ctx.normalizedPath(), null, ctx.request().getHeader("Authorization"), ctx.body().asJsonObject()));
+    json(ctx, replyStatus, replyStatus == 200 ? new JsonObject().put("sentMessages", List.of())
+        : new JsonObject().put("message", "Invalid reply token"));
+  }
+
+  void answerPush(int status, String retryAfter, String message) {
+    synchronized (pushAnswers) {
+      pushAnswers.addLast(new Answer(status, retryAfter, new JsonObject().put("message", message)));
+    }
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  @Override
+  public void close() {
+    Await.result(server.close());
+  }
+}

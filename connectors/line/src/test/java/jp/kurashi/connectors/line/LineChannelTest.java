@@ -1,0 +1,285 @@
+package jp.kurashi.connectors.line;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import jp.kurashi.core.store.ContactUnreachableException;
+import jp.kurashi.testkit.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The LINE channel")
+class LineChannelTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private LineServer server;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    server = new LineServer(vertx);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private long caseOf(String userId) {
+    return server.one("""
+        SELECT c.id FROM consultation_case c JOIN contact k ON k.id = c.contact_id
+        WHERE k.channel = 'line' AND k.external_id = $1""", userId).getLong(0);
+  }
+
+  private String delivery(long messageId) {
+    return server.one("SELECT delivery FROM message WHERE id = $1", messageId).getString(0);
+  }
+
+  @Nested
+  @DisplayName("webhook signatures")
+  class Signatures {
+
+    @Test
+    @DisplayName("a wrong or missing signature gets 401 and nothing is stored")
+    void refused() {
+      byte[] body = LineEvents.callback(LineEvents.text("e1", "U1", "助けてください")).encode().getBytes(StandardCharsets.UTF_8);
+
+      assertThat(server.post(body, LineSigner.sign("another-secret", body)).statusCode()).isEqualTo(401);
+      assertThat(server.post(body, null).statusCode()).isEqualTo(401);
+      byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("助けて", "ほげ").getBytes(StandardCharsets.UTF_8);
+      assertThat(server.post(tampered, LineSigner.sign(LineServer.SECRET, body)).statusCode()).isEqualTo(401);
+      assertThat(server.count("SELECT count(*) FROM message")).isZero();
+      assertThat(server.count("SELECT count(*) FROM contact")).isZero();
+      assertThat(server.metrics.value("line_webhooks_refused_total", "reason", "signature")).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("a correctly signed body that is not a LINE callback gets 400")
+    void malformed() {
+      byte[] body = "{\"events\": 42}".getBytes(StandardCharsets.UTF_8);
+      assertThat(server.post(body, LineSigner.sign(LineServer.SECRET, body)).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    @DisplayName("LINE's verification call with no events gets 200")
+    void verify() {
+      assertThat(server.post(LineEvents.callback()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Nested
+  @DisplayName("message events")
+  class Messages {
+
+    @Test
+    @DisplayName("are stored before the 200, with the sender's display name fetched once")
+    void stored() {
+      assertThat(server.post(LineEvents.callback(LineEvents.text("e1", "U1", "家賃が払えません"))).statusCode()).isEqualTo(200);
+
+      assertThat(server.one("SELECT body FROM message WHERE external_id = 'e1'").getString(0)).isEqualTo("家賃が払えません");
+      Await.until(WAIT, "display name", () -> "山田 太郎".equals(
+          server.one("SELECT display_name FROM contact WHERE external_id = 'U1'").getString(0)));
+    }
+
+    @Test
+    @DisplayName("posted twice, also concurrently and as a redelivery, are one message")
+    void deduplicated() {
+      JsonObject callback = LineEvents.callback(LineEvents.text("dup", "U1", "一度だけ"));
+      List<CompletableFuture<Integer>> posts = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        posts.add(CompletableFuture.supplyAsync(() -> server.post(callback).statusCode()));
+      }
+      posts.forEach(p -> assertThat(p.join()).isEqualTo(200));
+      assertThat(server.post(LineEvents.callback(LineEvents.text("dup", "U1", "一度だけ", true))).statusCode()).isEqualTo(200);
+
+      assertThat(server.count("SELECT count(*) FROM message")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("of several kinds in one delivery are all stored; stickers and locations readable")
+    void kinds() {
+      assertThat(server.post(LineEvents.callback(LineEvents.sticker("s1", "U1"), LineEvents.location("l1", "U1"),
+          LineEvents.image("i1", "U1"), LineEvents.beacon("b1", "U1"))).statusCode()).isEqualTo(200);
+
+      assertThat(server.one("SELECT body FROM message WHERE external_id = 's1'").getString(0))
+          .startsWith("[スタンプ お願い・困った]").contains("/sticker/1988/");
+      assertThat(server.one("SELECT body FROM message WHERE external_id = 'l1'").getString(0))
+          .contains("北区役所").contains("35.7528");
+      assertThat(server.one("SELECT body FROM message WHERE external_id = 'i1'").getString(0)).isEqualTo("[画像]");
+      Await.until(WAIT, "image bytes stored", () -> server.count("""
+          SELECT count(*) FROM attachment a JOIN message m ON m.id = a.message_id WHERE m.external_id = 'i1'""") == 1);
+      assertThat(server.one("SELECT content_type FROM attachment").getString(0)).isEqualTo("image/jpeg");
+    }
+  }
+
+  @Nested
+  @DisplayName("follow, consent and unfollow")
+  class Lifecycle {
+
+    @Test
+    @DisplayName("follow gets the greeting with hours, privacy notice and a consent button, once")
+    void greeting() {
+      server.post(LineEvents.callback(LineEvents.follow("f1", "U1")));
+      server.post(LineEvents.callback(LineEvents.follow("f1", "U1")));
+
+      Await.until(WAIT, "greeting", () -> server.line.replies.size() == 1);
+      JsonObject reply = server.line.replies.get(0).body();
+      assertThat(reply.getString("replyToken")).isEqualTo("reply-f1");
+      JsonObject message = reply.getJsonArray("messages").getJsonObject(0);
+      assertThat(message.getString("text")).contains("受付時間").contains(server.profile.privacyNotice().in("ja"));
+      JsonObject action = message.getJsonObject("quickReply").getJsonArray("items").getJsonObject(0).getJsonObject("action");
+      assertThat(action.getString("type")).isEqualTo("postback");
+      assertThat(action.getString("data")).isEqualTo("kurashi:consent:" + server.profile.privacyNoticeVersion());
+      assertThat(server.line.replies.get(0).authorization()).isEqualTo("Bearer test-access-token");
+    }
+
+    @Test
+    @DisplayName("the consent button's postback records consent with the notice's version")
+    void consent() {
+      server.post(LineEvents.callback(LineEvents.postback("p1", "U1", "kurashi:consent:2026-04-01")));
+
+      assertThat(server.one("SELECT consent_version FROM contact WHERE external_id = 'U1'").getString(0)).isEqualTo("2026-04-01");
+      Await.until(WAIT, "thanks", () -> server.line.replies.size() == 1);
+    }
+
+    @Test
+    @DisplayName("unfollow marks the contact unreachable, and replies to it are refused with the reason")
+    void unfollow() {
+      server.post(LineEvents.callback(LineEvents.text("e1", "U1", "相談です")));
+      server.post(LineEvents.callback(LineEvents.unfollow("u1", "U1")));
+
+      assertThat(server.one("SELECT reachable FROM contact WHERE external_id = 'U1'").getBoolean(0)).isFalse();
+      assertThatThrownBy(() -> Await.result(server.replies.queue(caseOf("U1"), server.staff(), "届きますか")))
+          .isInstanceOf(ContactUnreachableException.class).hasMessageContaining("blocked");
+      server.post(LineEvents.callback(LineEvents.follow("f2", "U1")));
+      assertThat(server.one("SELECT reachable FROM contact WHERE external_id = 'U1'").getBoolean(0)).isTrue();
+    }
+  }
+
+  @Nested
+  @DisplayName("staff replies")
+  class Replies {
+
+    @Test
+    @DisplayName("are pushed with the outbox key as X-Line-Retry-Key, the same across a 429")
+    void retryKeyStableAcross429() {
+      server.post(LineEvents.callback(LineEvents.text("e1", "U1", "相談です")));
+      server.line.answerPush(429, "1", "Too many requests");
+
+      var reply = Await.result(server.replies.queue(caseOf("U1"), server.staff(), "お返事です"));
+
+      Await.until(WAIT, "sent", () -> "sent".equals(delivery(reply.messageId())));
+      assertThat(server.line.pushes).hasSize(2);
+      assertThat(server.line.pushes.get(0).retryKey()).isEqualTo(reply.idempotencyKey().toString());
+      assertThat(server.line.pushes.get(1).retryKey()).isEqualTo(reply.idempotencyKey().toString());
+      JsonObject body = server.line.pushes.get(1).body();
+      assertThat(body.getString("to")).isEqualTo("U1");
+      assertThat(body.getJsonArray("messages").getJsonObject(0).getString("text")).isEqualTo("お返事です");
+    }
+
+    @Test
+    @DisplayName("refused with a 4xx fail at once, with LINE's words for staff")
+    void badRequest() {
+      server.post(LineEvents.callback(LineEvents.text("e1", "U1", "相談です")));
+      server.line.answerPush(400, null, "The request body has 1 error(s)");
+
+      long id = Await.result(server.replies.queue(caseOf("U1"), server.staff(), "お返事です")).messageId();
+
+      Await.until(WAIT, "failed", () -> "failed".equals(delivery(id)));
+      assertThat(server.one("SELECT delivery_error FROM message WHERE id = $1", id).getString(0))
+          .isEqualTo("LINE 400: The request body has 1 error(s)");
+      assertThat(server.line.pushes).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("refused for the monthly limit say so plainly and are not retried")
+    void monthlyLimit() {
+      server.post(LineEvents.callback(LineEvents.text("e1", "U1", "相談です")));
+      server.line.answerPush(429, null, "You have reached your monthly limit.");
+
+      long id = Await.result(server.replies.queue(caseOf("U1"), server.staff(), "お返事です")).messageId();
+
+      Await.until(WAIT, "failed", () -> "failed".equals(delivery(id)));
+      assertThat(server.one("SELECT delivery_error FROM message WHERE id = $1", id).getString(0)).contains("送信上限");
+      assertThat(server.line.pushes).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("refused for a revoked token mark the channel down in its health")
+    void revokedToken() {
+      server.post(LineEvents.callback(LineEvents.text("e1", "U1", "相談です")));
+      server.line.answerPush(401, null, "Authentication failed");
+
+      long id = Await.result(server.replies.queue(caseOf("U1"), server.staff(), "お返事です")).messageId();
+
+      Await.until(WAIT, "failed", () -> "failed".equals(delivery(id)));
+      assertThat(server.connector.health().up()).isFalse();
+      assertThat(server.connector.health().reason()).contains("access token");
+    }
+
+    @Test
+    @DisplayName("over 5,000 characters are split into several LINE messages")
+    void split() {
+      server.post(LineEvents.callback(LineEvents.text("e1", "U1", "相談です")));
+      String text = "あ".repeat(4_000) + "\n" + "い".repeat(3_000);
+
+      long id = Await.result(server.replies.queue(caseOf("U1"), server.staff(), text)).messageId();
+
+      Await.until(WAIT, "sent", () -> "sent".equals(delivery(id)));
+      JsonArray parts = server.line.pushes.get(0).body().getJsonArray("messages");
+      assertThat(parts).hasSize(2);
+      assertThat(parts.getJsonObject(0).getString("text")).isEqualTo("あ".repeat(4_000));
+      assertThat(parts.getJsonObject(1).getString("text")).isEqualTo("い".repeat(3_000));
+    }
+
+    @Test
+    @DisplayName("automatic messages use the reply token while valid, and push once it is used")
+    void automaticUsesReplyToken() {
+      server.post(LineEvents.callback(LineEvents.text("e1", "U1", "夜中にすみません")));
+      long caseId = caseOf("U1");
+
+      long first = Await.result(server.replies.queueSystem(caseId, "受付時間外です")).messageId();
+      Await.until(WAIT, "sent", () -> "sent".equals(delivery(first)));
+      long second = Await.result(server.replies.queueSystem(caseId, "もう一度お知らせします")).messageId();
+      Await.until(WAIT, "sent", () -> "sent".equals(delivery(second)));
+
+      assertThat(server.line.replies).hasSize(1);
+      assertThat(server.line.replies.get(0).body().getString("replyToken")).isEqualTo("reply-e1");
+      assertThat(server.line.pushes).hasSize(1);
+    }
+  }
+
+  @Test
+  @DisplayName("reads the push quota and warns when 90% is used")
+  void quota() {
+    server.line.quotaLimit = 200;
+    server.line.quotaUsed = 185;
+    Await.result(server.connector.refreshQuota());
+
+    JsonObject health = server.connector.health().toJson();
+    assertThat(health.getString("status")).isEqualTo("UP");
+    assertThat(health.getJsonObject("quota").getLong("remaining")).isEqualTo(15);
+    assertThat(health.getJsonObject("quota").getBoolean("warning")).isTrue();
+
+    server.line.quotaStatus = 401;
+    Await.result(server.connector.refreshQuota().recover(e -> Future.succeededFuture()));
+    assertThat(server.connector.health().up()).isFalse();
+  }
+}

@@ -1,0 +1,77 @@
+package jp.kurashi.connectors.line;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Webhook event bodies as LINE sends them (Messaging API reference, webhook event objects). */
+final class LineEvents {
+
+  private LineEvents() {
+  }
+
+  static JsonObject callback(JsonObject... events) {
+    return new JsonObject().put("destination", "Uxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").put("events", new JsonArray(java.util.List.of((Object[]) events)));
+  }
+
+  private static JsonObject base(String type, String eventId, String userId, boolean redelivery) {
+    return new JsonObject()
+        .put("type", type)
+        .put("mode", "active")
+        .put("timestamp", System.currentTimeMillis())
+        .put("source", new JsonObject().put("type", "user").put("userId", userId))
+        .put("webhookEventId", eventId)
+        .put("deliveryContext", new JsonObject().put("isRedelivery", redelivery));
+  }
+
+  static JsonObject text(String eventId, String userId, String text) {
+    return text(eventId, userId, text, false);
+  }
+
+  static JsonObject text(String eventId, String userId, String text, boolean redelivery) {
+    return base("message", eventId, userId, redelivery)
+        .put("replyToken", "reply-" + eventId)
+        .put("message", new JsonObject().put("id", "m" + eventId).put("type", "text").put("text", text)
+            .put("quoteToken", "qt-" + eventId));
+  }
+
+  static JsonObject image(String eventId, String userId) {
+    return base("message", eventId, userId, false)
+        .put("replyToken", "reply-" + eventId)
+        .put("message", new JsonObject().put("id", "img" + eventId).put("type", "image")
+            .put("contentProvider", new JsonObject().put("type", "line")).put("quoteToken", "qt"));
+  }
+
+  static JsonObject sticker(String eventId, String userId) {
+    return base("message", eventId, userId, false)
+        .put("replyToken", "reply-" + eventId)
+        .put("message", new JsonObject().put("id", "s" + eventId).put("type", "sticker").put("packageId", "446")
+            .put("stickerId", "1988").put("stickerResourceType", "STATIC")
+            .put("keywords", new JsonArray().add("お願い").add("困った")).put("quoteToken", "qt"));
+  }
+
+  static JsonObject location(String eventId, String userId) {
+    return base("message", eventId, userId, false)
+        .put("replyToken", "reply-" + eventId)
+        .put("message", new JsonObject().put("id", "l" + eventId).put("type", "location").put("title", "北区役所")
+            .put("address", "東京都北区王子本町1-15-22").put("latitude", 35.7528).put("longitude", 139.7336));
+  }
+
+  static JsonObject follow(String eventId, String userId) {
+    return base("follow", eventId, userId, false).put("replyToken", "reply-" + eventId)
+        .put("follow", new JsonObject().put("isUnblocked", false));
+  }
+
+  static JsonObject unfollow(String eventId, String userId) {
+    return base("unfollow", eventId, userId, false);
+  }
+
+  static JsonObject postback(String eventId, String userId, String data) {
+    return base("postback", eventId, userId, false).put("replyToken", "reply-" + eventId)
+        .put("postback", new JsonObject().put("data", data));
+  }
+
+  static JsonObject beacon(String eventId, String userId) {
+    return base("beacon", eventId, userId, false).put("replyToken", "reply-" + eventId)
+        .put("beacon", new JsonObject().put("hwid", "d41d8cd98f").put("type", "enter"));
+  }
+}

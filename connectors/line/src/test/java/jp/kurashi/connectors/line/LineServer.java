@@ -1,0 +1,110 @@
+package jp.kurashi.connectors.line;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.office.OfficeProfile;
+import jp.kurashi.core.office.OfficeProfileJson;
+import jp.kurashi.core.outbox.OutboxSettings;
+import jp.kurashi.core.outbox.OutboxWorker;
+import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.outbox.RetryPolicy;
+import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.store.ContactStore;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.DatabaseSettings;
+import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.OfficeStore;
+import jp.kurashi.core.store.OutboxStore;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.TestPostgres;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/** The LINE connector on a real HTTP server and database, talking to {@link FakeLineApi}. */
+final class LineServer implements AutoCloseable {
+
+  static final String SECRET = "test-channel-secret";
+
+  final Vertx vertx;
+  final FakeLineApi line;
+  final Database db;
+  final long officeId;
+  final MessageStore messages;
+  final ReplyQueue replies;
+  final LineConnector connector;
+  final GatewayMetrics metrics = new GatewayMetrics();
+  final OfficeProfile profile = OfficeProfileJson.defaults();
+  private final HttpServer server;
+  private final String workerId;
+
+  LineServer(Vertx vertx) {
+    this.vertx = vertx;
+    this.line = new FakeLineApi(vertx);
+    this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
+    this.officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
+    CaseEvents events = CaseEvents.inProcess(vertx);
+    this.messages = new MessageStore(db.pool());
+    this.replies = new ReplyQueue(vertx, messages, events);
+    ContactStore contacts = new ContactStore(db.pool());
+    LineSettings settings = new LineSettings(SECRET, "test-access-token", URI.create(line.baseUrl()),
+        URI.create(line.baseUrl()), 1024 * 1024, 90, Duration.ofMinutes(10), Duration.ofSeconds(5));
+    this.connector = new LineConnector(vertx, settings, contacts);
+    InboundPipeline pipeline = new InboundPipeline(officeId, messages, events, List.of());
+    Router router = Router.router(vertx);
+    new LineWebhook(officeId, settings, pipeline, contacts, messages, connector, profile, metrics).mount(router);
+    this.server = Await.result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()), new ChannelRegistry().register(connector), events,
+        new OutboxSettings(8, Duration.ofMillis(100), Duration.ofSeconds(20), Duration.ofSeconds(5),
+            new RetryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(500))));
+    this.workerId = Await.result(vertx.deployVerticle(worker));
+  }
+
+  HttpResponse<Buffer> post(JsonObject callback) {
+    byte[] body = callback.encode().getBytes(StandardCharsets.UTF_8);
+    return post(body, LineSigner.sign(SECRET, body));
+  }
+
+  HttpResponse<Buffer> post(byte[] body, String signature) {
+    var request = WebClient.create(vertx).post(server.actualPort(), "127.0.0.1", "/webhook/line")
+        .putHeader("Content-Type", "application/json");
+    if (signature != null) {
+      request.putHeader("X-Line-Signature", signature);
+    }
+    return Await.result(request.sendBuffer(Buffer.buffer(body)));
+  }
+
+  Row one(String sql, Object... params) {
+    return Await.result(db.pool().preparedQuery(sql).execute(Tuple.from(params))).iterator().next();
+  }
+
+  long count(String sql, Object... params) {
+    return one(sql, params).getLong(0);
+  }
+
+  long staff() {
+    return one("""
+        INSERT INTO staff (office_id, login, display_name, role, password_hash)
+        VALUES ($1, 'tanaka', '田中', 'consultant', 'x') RETURNING id""", officeId).getLong(0);
+  }
+
+  @Override
+  public void close() {
+    Await.result(vertx.undeploy(workerId));
+    Await.result(server.close());
+    line.close();
+    Await.result(db.close());
+  }
+}
