@@ -5,6 +5,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import jp.kurashi.core.store.ContactUnreachableException;
 import jp.kurashi.core.store.NotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,10 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
       status = 404;
       code = "not_found";
       message = nf.getMessage();
+    } else if (failure instanceof ContactUnreachableException unreachable) {
+      status = 409;
+      code = "contact_unreachable";
+      message = unreachable.getMessage();
     } else if (failure instanceof DecodeException) {
       status = 400;
       code = "invalid_json";

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.outbox.ReplyQueue;
 import jp.kurashi.core.store.AuditLog;
 import jp.kurashi.core.store.AuditLog.AuditEntry;
@@ -39,9 +40,10 @@ public final class StaffApi {
   private final SessionAuthHandler auth;
   private final CaseAccessPolicy access = new CaseAccessPolicy();
   private final ConsoleSettings settings;
+  private final ChannelRegistry channels;
 
   public StaffApi(Vertx vertx, StaffStore staff, CaseStore cases, AuditLog audit, ReplyQueue replies,
-                  LoginService logins, ConsoleSettings settings) {
+                  LoginService logins, ChannelRegistry channels, ConsoleSettings settings) {
     this.vertx = vertx;
     this.cases = cases;
     this.audit = audit;
@@ -49,6 +51,7 @@ public final class StaffApi {
     this.logins = logins;
     this.auth = new SessionAuthHandler(staff);
     this.settings = settings;
+    this.channels = channels;
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
@@ -63,6 +66,7 @@ public final class StaffApi {
     router.route().handler(auth);
     router.get("/session").handler(this::session);
     router.post("/logout").handler(this::logout);
+    router.get("/channels").handler(this::channels);
     router.get("/cases").handler(this::listCases);
     router.get("/cases/:id").handler(this::readCase);
     router.post("/cases/:id/replies").handler(this::reply);
@@ -107,6 +111,14 @@ public final class StaffApi {
       ctx.response().addCookie(sessionCookie(ctx, "", 0));
       ctx.response().setStatusCode(204).end();
     }).onFailure(ctx::fail);
+  }
+
+  /** Which channels can deliver now, with details such as LINE's remaining push quota. */
+  private void channels(RoutingContext ctx) {
+    StaffSession.of(ctx);
+    JsonArray items = new JsonArray();
+    channels.connectors().forEach(c -> items.add(c.health().toJson().put("channel", c.channel())));
+    ok(ctx, 200, new JsonObject().put("items", items));
   }
 
   private void listCases(RoutingContext ctx) {

@@ -19,7 +19,8 @@ import java.util.Set;
 public final class ConfigSource {
 
   /** Names of settings whose values must never be repeated in an error or a log. */
-  private static final Set<String> SECRET = Set.of("GATEWAY_ADMIN_PASSWORD", "DATABASE_URL", "REDIS_URL");
+  private static final Set<String> SECRET = Set.of("GATEWAY_ADMIN_PASSWORD", "DATABASE_URL", "REDIS_URL",
+      "LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "MAIL_PASSWORD");
 
   private final Map<String, String> values;
 
@@ -99,6 +100,24 @@ public final class ConfigSource {
       case "false", "no", "0", "off" -> false;
       default -> throw new ConfigException(name + " must be true or false, got " + shown(name, raw.get()));
     };
+  }
+
+  /** An http(s) URL. */
+  public java.net.URI uri(String name, java.net.URI fallback) {
+    Optional<String> raw = optional(name);
+    if (raw.isEmpty()) {
+      return fallback;
+    }
+    String v = raw.get().endsWith("/") ? raw.get() : raw.get() + "/";
+    try {
+      java.net.URI uri = new java.net.URI(v);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (java.net.URISyntaxException ignored) {
+      // reported below
+    }
+    throw new ConfigException(name + " must be an http:// or https:// URL, got " + shown(name, raw.get()));
   }
 
   /** One of {@code allowed}. */

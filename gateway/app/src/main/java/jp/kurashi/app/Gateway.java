@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.RedisOptions;
+import jp.kurashi.connectors.line.LineConnector;
+import jp.kurashi.connectors.line.LineWebhook;
 import jp.kurashi.connectors.webchat.ChatSockets;
 import jp.kurashi.connectors.webchat.WebchatConnector;
 import jp.kurashi.connectors.webchat.WebchatRoutes;
@@ -118,31 +120,45 @@ public final class Gateway {
           pipeline = new InboundPipeline(officeId, messages, bus, List.of(
               new OutOfHoursNotice(config.office(), cases, replies, AUTO_NOTICE_GAP)));
           WebchatStore webchatStore = new WebchatStore(db.pool());
+          ContactStore contacts = new ContactStore(db.pool());
           ChannelRegistry channels = new ChannelRegistry()
               .register(new WebchatConnector(webchatStore));
-          WebchatRoutes webchat = new WebchatRoutes(officeId, webchatStore, new ContactStore(db.pool()), pipeline, bus,
+          List<java.util.function.Consumer<Router>> channelRoutes = new java.util.ArrayList<>();
+          WebchatRoutes webchat = new WebchatRoutes(officeId, webchatStore, contacts, pipeline, bus,
               new ChatSockets(bus), config.office(), WebchatSettings.defaults(), metrics);
+          channelRoutes.add(webchat::mount);
+          config.line().ifPresent(line -> {
+            LineConnector connector = new LineConnector(vertx, line, contacts);
+            channels.register(connector);
+            connector.watchQuota();
+            LineWebhook webhook = new LineWebhook(officeId, line, pipeline, contacts, messages, connector,
+                config.office(), metrics);
+            channelRoutes.add(webhook::mount);
+            LOG.atInfo().log("LINE channel on");
+          });
           ConsoleSettings consoleSettings = config.console();
           return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl()), false)
               .compose(logins -> {
                 StaffApi api = new StaffApi(vertx, staff, cases, new AuditLog(db.pool()), replies, logins,
-                    consoleSettings);
-                HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent());
-                return deployOutbox(db, channels, bus).compose(x -> deployHttp(v2 -> routes(v2, api, webchat, health)));
+                    channels, consoleSettings);
+                HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels);
+                return deployOutbox(db, channels, bus)
+                    .compose(x -> deployHttp(v2 -> routes(v2, api, channelRoutes, health)));
               });
         })
         .onSuccess(v -> LOG.atInfo().addKeyValue("port", httpPort).addKeyValue("office", config.officeCode())
             .log("gateway started"));
   }
 
-  private Router routes(Vertx vertx, StaffApi api, WebchatRoutes webchat, HealthHandler health) {
+  private Router routes(Vertx vertx, StaffApi api, List<java.util.function.Consumer<Router>> channelRoutes,
+                        HealthHandler health) {
     Router router = Router.router(vertx);
     router.get("/health").handler(health);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.render()));
     router.route("/api/*").subRouter(api.router());
-    webchat.mount(router);
+    channelRoutes.forEach(mount -> mount.accept(router));
     router.get("/").handler(ctx -> ctx.redirect("/chat"));
     return router;
   }

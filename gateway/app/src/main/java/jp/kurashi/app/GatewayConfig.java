@@ -1,5 +1,6 @@
 package jp.kurashi.app;
 
+import jp.kurashi.connectors.line.LineSettings;
 import jp.kurashi.console.ConsoleSettings;
 import jp.kurashi.core.outbox.OutboxSettings;
 import jp.kurashi.core.outbox.RetryPolicy;
@@ -42,6 +43,7 @@ public record GatewayConfig(
     OfficeProfile office,
     OutboxSettings outbox,
     ConsoleSettings console,
+    Optional<LineSettings> line,
     Duration shutdownGrace) {
 
   /** The desk's profile from {@code OFFICE_PROFILE_FILE}, else the shipped one; {@code OFFICE_NAME} renames it. */
@@ -130,6 +132,24 @@ public record GatewayConfig(
         officeProfile(src),
         outbox,
         console,
+        lineSettings(src),
         Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)));
+  }
+
+  /** LINE is on when {@code LINE_CHANNEL_SECRET} is set; it then needs the access token too. */
+  private static Optional<LineSettings> lineSettings(ConfigSource src) {
+    Optional<String> secret = src.optional("LINE_CHANNEL_SECRET");
+    if (secret.isEmpty()) {
+      return Optional.empty();
+    }
+    String token = src.optional("LINE_CHANNEL_ACCESS_TOKEN").orElseThrow(() ->
+        new ConfigException("LINE_CHANNEL_ACCESS_TOKEN must be set when LINE_CHANNEL_SECRET is"));
+    return Optional.of(new LineSettings(secret.get(), token,
+        src.uri("LINE_API_BASE_URL", LineSettings.LINE_API),
+        src.uri("LINE_DATA_API_BASE_URL", LineSettings.LINE_DATA_API),
+        src.integer("LINE_MEDIA_MAX_BYTES", 20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
+        src.integer("LINE_QUOTA_WARN_PERCENT", 90, 1, 100),
+        Duration.ofMinutes(src.integer("LINE_QUOTA_POLL_MINUTES", 10, 1, 1440)),
+        Duration.ofSeconds(src.integer("LINE_TIMEOUT_SECONDS", 10, 1, 120))));
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.store.Database;
 
 /**
@@ -18,11 +19,13 @@ final class HealthHandler implements Handler<RoutingContext> {
   private final Database database;
   private final CaseEvents bus;
   private final boolean redisConfigured;
+  private final ChannelRegistry channels;
 
-  HealthHandler(Database database, CaseEvents bus, boolean redisConfigured) {
+  HealthHandler(Database database, CaseEvents bus, boolean redisConfigured, ChannelRegistry channels) {
     this.database = database;
     this.bus = bus;
     this.redisConfigured = redisConfigured;
+    this.channels = channels;
   }
 
   @Override
@@ -34,12 +37,17 @@ final class HealthHandler implements Handler<RoutingContext> {
       if (redisConfigured) {
         checks.put("redis", state(redis));
       }
+      // A channel that is down is reported, but does not take the instance out of the load balancer:
+      // the other channels and the console still work.
+      JsonObject channelStates = new JsonObject();
+      channels.connectors().forEach(c -> channelStates.put(c.channel(), c.health().toJson()));
       boolean up = db.succeeded() && redis.succeeded();
       ctx.response()
           .setStatusCode(up ? 200 : 503)
           .putHeader("Content-Type", "application/json; charset=utf-8")
           .putHeader("Cache-Control", "no-store")
-          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks).encode());
+          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks)
+              .put("channels", channelStates).encode());
     });
   }
 

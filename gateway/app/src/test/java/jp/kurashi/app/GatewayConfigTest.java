@@ -58,6 +58,32 @@ class GatewayConfigTest {
   }
 
   @Test
+  @DisplayName("turn LINE on with its secret, and refuse a secret without an access token")
+  void line() {
+    assertThat(load(Map.of()).line()).isEmpty();
+    assertThat(load(Map.of("LINE_CHANNEL_SECRET", "s", "LINE_CHANNEL_ACCESS_TOKEN", "t")).line().orElseThrow()
+        .apiBaseUrl().toString()).isEqualTo("https://api.line.me/");
+    assertThatThrownBy(() -> load(Map.of("LINE_CHANNEL_SECRET", "s")))
+        .hasMessage("LINE_CHANNEL_ACCESS_TOKEN must be set when LINE_CHANNEL_SECRET is");
+    assertThatThrownBy(() -> load(Map.of("LINE_CHANNEL_SECRET", "s", "LINE_CHANNEL_ACCESS_TOKEN", "t",
+        "LINE_API_BASE_URL", "ftp://x"))).hasMessageStartingWith("LINE_API_BASE_URL must be an http");
+  }
+
+  @Test
+  @DisplayName("name the field of a broken office profile")
+  void badProfile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("office.json");
+    String good = new String(GatewayConfigTest.class.getResourceAsStream("/office-profile.json").readAllBytes(),
+        StandardCharsets.UTF_8);
+    Files.writeString(file, good.replace("\"09:00-17:30\"", "\"9時から\""), StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> load(Map.of("OFFICE_PROFILE_FILE", file.toString())))
+        .hasMessageStartingWith("OFFICE_PROFILE_FILE: hours.weekly.");
+    Files.writeString(file, "{ not json", StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> load(Map.of("OFFICE_PROFILE_FILE", file.toString())))
+        .hasMessageStartingWith("OFFICE_PROFILE_FILE is not valid JSON");
+  }
+
+  @Test
   @DisplayName("read a properties file, with the environment taking precedence")
   void file(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("gateway.properties");

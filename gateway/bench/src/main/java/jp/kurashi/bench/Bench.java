@@ -16,8 +16,9 @@ public final class Bench {
     switch (which) {
       case "inbound" -> InboundBenchmark.run(rest);
       case "webchat" -> WebchatBenchmark.run(rest);
+      case "line" -> LineWebhookBenchmark.run(rest);
       default -> {
-        System.err.println("unknown benchmark: " + which + " (known: inbound, webchat)");
+        System.err.println("unknown benchmark: " + which + " (known: inbound, webchat, line)");
         System.exit(2);
       }
     }

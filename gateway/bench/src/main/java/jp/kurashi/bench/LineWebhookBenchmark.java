@@ -1,0 +1,159 @@
+package jp.kurashi.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Signed LINE webhooks against the packaged gateway: the most events per second it commits with
+ * signature checks on (N concurrent senders), and latency p50/p99 at a fixed 200 events/s.
+ */
+final class LineWebhookBenchmark {
+
+  private static final String SECRET = "bench-channel-secret";
+
+  private LineWebhookBenchmark() {
+  }
+
+  static void run(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    int senders = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    int rate = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+    Path jar = Path.of(args.length > 3 ? args[3] : "gateway/target/gateway.jar");
+    Path dir = Files.createTempDirectory("kurashi-line-bench");
+    int unused;
+    try (ServerSocket s = new ServerSocket(0)) {
+      unused = s.getLocalPort();
+    }
+    String api = "http://127.0.0.1:" + unused + "/";
+    System.out.printf("LINE webhook benchmark: %d s per run, %d senders, then %d events/s; %d cores%n",
+        seconds, senders, rate, Runtime.getRuntime().availableProcessors());
+    try (GatewayProcess gateway = GatewayProcess.start(jar, dir, "512m", Map.of(
+        "LINE_CHANNEL_SECRET", SECRET, "LINE_CHANNEL_ACCESS_TOKEN", "bench-token",
+        "LINE_API_BASE_URL", api, "LINE_DATA_API_BASE_URL", api, "LINE_TIMEOUT_SECONDS", "1"))) {
+      Vertx vertx = Vertx.vertx();
+      WebClient client = WebClient.create(vertx, new WebClientOptions(),
+          new io.vertx.core.http.PoolOptions().setHttp1MaxSize(senders + 8));
+      AtomicLong ids = new AtomicLong();
+
+      closedLoop(vertx, client, gateway.port, senders, 5, ids);
+      double[] max = closedLoop(vertx, client, gateway.port, senders, seconds, ids);
+      double[] paced = openLoop(vertx, client, gateway.port, rate, seconds, ids);
+
+      System.out.println();
+      System.out.println("| run | events/s committed | p50 ms | p99 ms |");
+      System.out.println("| --- | ---: | ---: | ---: |");
+      System.out.printf("| %d concurrent senders, 1 event per webhook | %.0f | %.2f | %.2f |%n", senders, max[0], max[1], max[2]);
+      System.out.printf("| fixed %d events/s, 1 event per webhook | %.0f | %.2f | %.2f |%n", rate, paced[0], paced[1], paced[2]);
+      vertx.close().await();
+    }
+  }
+
+  private static Buffer signedBody(long n) {
+    JsonObject event = new JsonObject().put("type", "message").put("mode", "active")
+        .put("timestamp", System.currentTimeMillis()).put("webhookEventId", "bench-" + n)
+        .put("source", new JsonObject().put("type", "user").put("userId", "Ubench" + (n % 5_000)))
+        .put("deliveryContext", new JsonObject().put("isRedelivery", false)).put("replyToken", "r" + n)
+        .put("message", new JsonObject().put("type", "text").put("id", String.valueOf(n))
+            .put("text", "仕事がなくなって家賃が払えません。どうしたらいいですか。").put("quoteToken", "q"));
+    return Buffer.buffer(new JsonObject().put("destination", "U0").put("events", new JsonArray().add(event)).encode());
+  }
+
+  private static String sign(Buffer body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return Base64.getEncoder().encodeToString(mac.doFinal(body.getBytes()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Future<Long> post(WebClient client, int port, long n) {
+    Buffer body = signedBody(n);
+    long t0 = System.nanoTime();
+    return client.post(port, "127.0.0.1", "/webhook/line").putHeader("X-Line-Signature", sign(body))
+        .putHeader("Content-Type", "application/json").sendBuffer(body)
+        .compose(r -> r.statusCode() == 200 ? Future.succeededFuture(System.nanoTime() - t0)
+            : Future.failedFuture("status " + r.statusCode()));
+  }
+
+  private static double[] closedLoop(Vertx vertx, WebClient client, int port, int senders, int seconds, AtomicLong ids) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Future<Void>> done = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < senders; i++) {
+      Promise<Void> p = Promise.promise();
+      done.add(p.future());
+      vertx.runOnContext(v -> sendLoop(client, port, deadline, ids, latencies, p));
+    }
+    Future.all(done).await();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    Percentiles pct = new Percentiles(latencies.stream().mapToLong(Long::longValue).toArray());
+    return new double[] {pct.count() / elapsed, pct.ms(50), pct.ms(99)};
+  }
+
+  private static void sendLoop(WebClient client, int port, long deadline, AtomicLong ids, List<Long> latencies,
+                               Promise<Void> done) {
+    if (System.nanoTime() >= deadline) {
+      done.complete();
+      return;
+    }
+    post(client, port, ids.incrementAndGet()).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+        return;
+      }
+      latencies.add(ar.result());
+      sendLoop(client, port, deadline, ids, latencies, done);
+    });
+  }
+
+  private static double[] openLoop(Vertx vertx, WebClient client, int port, int rate, int seconds, AtomicLong ids)
+      throws InterruptedException {
+    List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    long total = (long) rate * seconds;
+    AtomicLong sent = new AtomicLong();
+    AtomicLong finished = new AtomicLong();
+    long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+    long start = System.nanoTime();
+    long timer = vertx.setPeriodic(1, id -> {
+      long due = Math.min(total, (System.nanoTime() - start) / interval);
+      while (sent.get() < due) {
+        sent.incrementAndGet();
+        post(client, port, ids.incrementAndGet()).onComplete(ar -> {
+          if (ar.succeeded()) {
+            latencies.add(ar.result());
+          }
+          finished.incrementAndGet();
+        });
+      }
+    });
+    while (finished.get() < total) {
+      Thread.sleep(50);
+    }
+    vertx.cancelTimer(timer);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    Percentiles pct = new Percentiles(latencies.stream().mapToLong(Long::longValue).toArray());
+    return new double[] {pct.count() / elapsed, pct.ms(50), pct.ms(99)};
+  }
+}
