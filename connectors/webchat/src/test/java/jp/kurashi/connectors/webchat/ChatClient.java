@@ -12,11 +12,21 @@ import java.util.concurrent.TimeUnit;
 final class ChatClient implements AutoCloseable {
 
   private final WebSocket ws;
-  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  private final BlockingQueue<JsonObject> frames;
 
-  ChatClient(WebSocket ws) {
+  private ChatClient(WebSocket ws, BlockingQueue<JsonObject> frames) {
     this.ws = ws;
-    ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    this.frames = frames;
+  }
+
+  /** Attaches the frame handler on the socket's event loop as soon as it connects, so no early frame is missed. */
+  static ChatClient connect(io.vertx.core.Future<WebSocket> connecting) {
+    BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    WebSocket ws = Await.result(connecting.map(socket -> {
+      socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+      return socket;
+    }));
+    return new ChatClient(ws, frames);
   }
 
   void send(JsonObject frame) {

@@ -84,7 +84,7 @@ final class WebchatServer implements AutoCloseable {
 
   ChatClient connect(String token, Long after) {
     String uri = "/webchat/socket?token=" + token + (after == null ? "" : "&after=" + after);
-    return new ChatClient(Await.result(vertx.createWebSocketClient().connect(port(), "127.0.0.1", uri)));
+    return ChatClient.connect(vertx.createWebSocketClient().connect(port(), "127.0.0.1", uri));
   }
 
   /** A session that already accepted the privacy notice. */
