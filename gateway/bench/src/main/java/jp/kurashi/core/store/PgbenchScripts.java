@@ -12,6 +12,9 @@ public final class PgbenchScripts {
   /** The pipeline's single ingest statement, with pgbench variables for its parameters. */
   public static String ingest(long officeId, int contacts) {
     String sql = MessageSql.INGEST
+        .replace("$10", "NULL")
+        .replace("$8", "NULL")
+        .replace("$9", "false")
         .replace("$1", ":office")
         .replace("$2", "'webchat'")
         .replace("$3", "('bench-contact-' || :contact)")

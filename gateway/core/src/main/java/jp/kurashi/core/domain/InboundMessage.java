@@ -14,6 +14,10 @@ import java.util.Objects;
  * @param text            the message text as the resident wrote it
  * @param receivedAt      when the channel received it
  * @param attachments     files that came with it, checked by the connector
+ * @param subject         the mail subject, {@code null} for channels without one
+ * @param automated       sent by a machine (auto-reply, bulk, bounce): stored, never answered
+ * @param caseHint        the case this message continues (mail threading), or {@code null} to use
+ *                        the contact's open case; a hint to a closed or missing case is ignored
  */
 public record InboundMessage(
     String channel,
@@ -22,7 +26,10 @@ public record InboundMessage(
     String contactName,
     String text,
     Instant receivedAt,
-    List<InboundAttachment> attachments) {
+    List<InboundAttachment> attachments,
+    String subject,
+    boolean automated,
+    Long caseHint) {
 
   /** Longest external id or contact reference accepted; longer ones are a connector bug. */
   public static final int MAX_REF_LENGTH = 512;
@@ -39,12 +46,19 @@ public record InboundMessage(
   /** A message without attachments. */
   public InboundMessage(String channel, String externalId, String contactRef, String contactName, String text,
                         Instant receivedAt) {
-    this(channel, externalId, contactRef, contactName, text, receivedAt, List.of());
+    this(channel, externalId, contactRef, contactName, text, receivedAt, List.of(), null, false, null);
+  }
+
+  /** A message with attachments. */
+  public InboundMessage(String channel, String externalId, String contactRef, String contactName, String text,
+                        Instant receivedAt, List<InboundAttachment> attachments) {
+    this(channel, externalId, contactRef, contactName, text, receivedAt, attachments, null, false, null);
   }
 
   /** The same message with other text and name (normalisation keeps everything else). */
   public InboundMessage withText(String newText, String newName) {
-    return new InboundMessage(channel, externalId, contactRef, newName, newText, receivedAt, attachments);
+    return new InboundMessage(channel, externalId, contactRef, newName, newText, receivedAt, attachments, subject,
+        automated, caseHint);
   }
 
   private static void requireRef(String name, String value) {

@@ -40,7 +40,7 @@ public final class OutOfHoursNotice implements AfterIngest {
 
   @Override
   public Future<Void> apply(InboundMessage message, IngestResult stored) {
-    if (profile.hours().isOpen(message.receivedAt())) {
+    if (message.automated() || profile.hours().isOpen(message.receivedAt())) {
       return Future.succeededFuture();
     }
     return cases.claimAutoNotice(stored.caseId(), minGap).compose(claimed -> {

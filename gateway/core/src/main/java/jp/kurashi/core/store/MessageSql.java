@@ -12,7 +12,8 @@ final class MessageSql {
    * returns the first copy. Under a race with a concurrent duplicate the statement may return
    * no row: {@link #FIND_BY_EXTERNAL_ID} then finds the winner.
    *
-   * <p>$1 office, $2 channel, $3 contact ref, $4 external id, $5 contact name, $6 body, $7 received at
+   * <p>$1 office, $2 channel, $3 contact ref, $4 external id, $5 contact name, $6 body, $7 received at,
+   * $8 subject, $9 automated, $10 case hint (an open case to continue, or NULL)
    */
   static final String INGEST = """
       WITH existing AS (
@@ -24,22 +25,35 @@ final class MessageSql {
           SET last_seen_at = GREATEST(contact.last_seen_at, EXCLUDED.last_seen_at),
               display_name = COALESCE(EXCLUDED.display_name, contact.display_name)
         RETURNING id
+      ), hinted AS (
+        UPDATE consultation_case
+           SET last_message_at = GREATEST(last_message_at, $7::timestamptz),
+               last_inbound_at = GREATEST(last_inbound_at, $7::timestamptz)
+         WHERE id = $10::bigint AND status = 'open' AND EXISTS (SELECT 1 FROM contact_row)
+        RETURNING id
       ), case_row AS (
         INSERT INTO consultation_case (office_id, contact_id, channel, opened_at, last_message_at, last_inbound_at)
         SELECT $1::bigint, contact_row.id, $2::text, $7::timestamptz, $7::timestamptz, $7::timestamptz FROM contact_row
+         WHERE NOT EXISTS (SELECT 1 FROM hinted)
         ON CONFLICT (contact_id) WHERE status = 'open' DO UPDATE
           SET last_message_at = GREATEST(consultation_case.last_message_at, EXCLUDED.last_message_at),
               last_inbound_at = GREATEST(consultation_case.last_inbound_at, EXCLUDED.last_inbound_at)
-        RETURNING id, contact_id, (xmax = 0) AS opened
+        RETURNING id, (xmax = 0) AS opened
+      ), chosen AS (
+        SELECT id, false AS opened FROM hinted
+        UNION ALL
+        SELECT id, opened FROM case_row
       ), message_row AS (
-        INSERT INTO message (case_id, contact_id, channel, direction, external_id, body, delivery, created_at)
-        SELECT case_row.id, case_row.contact_id, $2::text, 'in', $4::text, $6::text, 'received', $7::timestamptz
-          FROM case_row
+        INSERT INTO message (case_id, contact_id, channel, direction, external_id, body, delivery, created_at,
+                             subject, automated)
+        SELECT chosen.id, contact_row.id, $2::text, 'in', $4::text, $6::text, 'received', $7::timestamptz,
+               $8::text, $9::boolean
+          FROM chosen CROSS JOIN contact_row
         ON CONFLICT (channel, external_id) DO NOTHING
         RETURNING id, case_id, contact_id
       )
       SELECT m.id AS message_id, m.case_id, m.contact_id, c.opened, false AS duplicate
-        FROM message_row m CROSS JOIN case_row c
+        FROM message_row m CROSS JOIN chosen c
       UNION ALL
       SELECT e.id, e.case_id, e.contact_id, false, true FROM existing e
       """;

@@ -51,8 +51,10 @@ public final class MessageStore {
   }
 
   private static Future<IngestResult> ingestOn(SqlClient client, long officeId, InboundMessage m) {
-    Tuple params = Tuple.of(officeId, m.channel(), m.contactRef(), m.externalId(),
-            m.contactName(), m.text(), m.receivedAt().atOffset(ZoneOffset.UTC));
+    Tuple params = Tuple.tuple()
+        .addLong(officeId).addString(m.channel()).addString(m.contactRef()).addString(m.externalId())
+        .addString(m.contactName()).addString(m.text()).addOffsetDateTime(m.receivedAt().atOffset(ZoneOffset.UTC))
+        .addString(m.subject()).addBoolean(m.automated()).addLong(m.caseHint());
     return client.preparedQuery(MessageSql.INGEST).execute(params).compose(rows -> {
       if (rows.size() > 0) {
         Row row = rows.iterator().next();

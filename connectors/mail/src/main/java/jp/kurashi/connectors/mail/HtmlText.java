@@ -1,0 +1,60 @@
+package jp.kurashi.connectors.mail;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
+import org.jsoup.select.NodeTraversor;
+import org.jsoup.select.NodeVisitor;
+
+import java.util.Set;
+
+/**
+ * Turns an HTML mail into plain text for staff: scripts, styles and markup go, line structure
+ * (paragraphs, line breaks, list items, table rows) stays. Nothing of the HTML is ever rendered.
+ */
+final class HtmlText {
+
+  private static final Set<String> BLOCKS = Set.of("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+      "blockquote", "pre", "table", "ul", "ol", "section", "article", "header", "footer");
+
+  private HtmlText() {
+  }
+
+  static String toText(String html) {
+    Document doc = Jsoup.parse(html);
+    doc.select("script, style, head, title, noscript, template").remove();
+    StringBuilder out = new StringBuilder();
+    NodeTraversor.traverse(new NodeVisitor() {
+      @Override
+      public void head(Node node, int depth) {
+        if (node instanceof TextNode t) {
+          out.append(t.getWholeText().replaceAll("[ \\t\\r\\n]+", " "));
+        } else if (node instanceof Element e) {
+          if (e.normalName().equals("br")) {
+            out.append('\n');
+          } else if (BLOCKS.contains(e.normalName())) {
+            newline(out);
+          } else if (e.normalName().equals("td") || e.normalName().equals("th")) {
+            out.append('\t');
+          }
+        }
+      }
+
+      @Override
+      public void tail(Node node, int depth) {
+        if (node instanceof Element e && BLOCKS.contains(e.normalName())) {
+          newline(out);
+        }
+      }
+    }, doc.body() == null ? doc : doc.body());
+    return out.toString().replaceAll("[ \\t]+\\n", "\n").replaceAll("\\n{3,}", "\n\n").strip();
+  }
+
+  private static void newline(StringBuilder out) {
+    if (out.length() > 0 && out.charAt(out.length() - 1) != '\n') {
+      out.append('\n');
+    }
+  }
+}

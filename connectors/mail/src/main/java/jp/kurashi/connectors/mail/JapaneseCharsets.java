@@ -1,0 +1,96 @@
+package jp.kurashi.connectors.mail;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Decodes mail text as Japanese mailers really write it. The ISO-2022-JP family and Shift_JIS are
+ * read as their Microsoft supersets (x-windows-iso2022jp, windows-31j), which carry circled numbers
+ * (①), ㈱, № and extension kanji such as 髙 and 﨑 that the plain decoders turn into U+FFFD; a part
+ * labelled ISO-2022-JP that holds 8-bit bytes (really UTF-8, or Shift_JIS) is detected and read as such.
+ */
+final class JapaneseCharsets {
+
+  private static final Charset WINDOWS_ISO2022JP = Charset.forName("x-windows-iso2022jp");
+  private static final Charset WINDOWS_31J = Charset.forName("windows-31j");
+  private static final Charset EUC_JP = Charset.forName("x-eucJP-Open");
+
+  private JapaneseCharsets() {
+  }
+
+  /** The Java charset to read a MIME charset label with; unknown labels fall back to detection. */
+  static Charset forLabel(String label) {
+    if (label == null) {
+      return null;
+    }
+    String l = label.trim().toLowerCase(Locale.ROOT).replace("\"", "");
+    switch (l) {
+      case "iso-2022-jp", "iso-2022-jp-1", "iso-2022-jp-2", "iso-2022-jp-3", "csiso2022jp", "x-windows-iso2022jp",
+           "iso-2022-jp-ms" -> {
+        return WINDOWS_ISO2022JP;
+      }
+      case "shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j", "cp932", "ms932" -> {
+        return WINDOWS_31J;
+      }
+      case "euc-jp", "x-euc-jp", "eucjp", "cseucpkdfmtjapanese" -> {
+        return EUC_JP;
+      }
+      case "utf8" -> {
+        return StandardCharsets.UTF_8;
+      }
+      default -> {
+        try {
+          return Charset.forName(l);
+        } catch (RuntimeException e) {
+          return null;
+        }
+      }
+    }
+  }
+
+  /** Decodes {@code bytes} labelled {@code label}, correcting labels that cannot be true. */
+  static String decode(byte[] bytes, String label) {
+    Charset declared = forLabel(label);
+    if (declared == WINDOWS_ISO2022JP && hasHighBytes(bytes)) {
+      // ISO-2022-JP is 7-bit: 8-bit bytes mean the label is wrong.
+      return detect8bit(bytes);
+    }
+    if (declared == null || declared.equals(StandardCharsets.US_ASCII)) {
+      return hasHighBytes(bytes) ? detect8bit(bytes) : new String(bytes, WINDOWS_ISO2022JP);
+    }
+    if (declared.equals(StandardCharsets.UTF_8) && !validUtf8(bytes)) {
+      return new String(bytes, WINDOWS_31J);
+    }
+    return new String(bytes, declared);
+  }
+
+  /** UTF-8 if the bytes are valid UTF-8, else Shift_JIS (as windows-31j). */
+  static String detect8bit(byte[] bytes) {
+    return validUtf8(bytes) ? new String(bytes, StandardCharsets.UTF_8) : new String(bytes, WINDOWS_31J);
+  }
+
+  private static boolean hasHighBytes(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean validUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+}

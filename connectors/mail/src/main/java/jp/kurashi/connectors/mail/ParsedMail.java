@@ -1,0 +1,33 @@
+package jp.kurashi.connectors.mail;
+
+import jp.kurashi.core.domain.InboundAttachment;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One mail as the gateway understands it.
+ *
+ * @param messageId   its Message-ID, or a hash of the raw mail when it has none
+ * @param references  In-Reply-To and References, nearest first
+ * @param automated   auto-reply, bulk or list mail, or a bounce: never answered
+ * @param bounce      for a delivery status notification: which of our mails failed and why
+ * @param skipped     attachments not stored (too large), as "name (size)" for staff
+ */
+record ParsedMail(
+    String messageId,
+    String fromAddress,
+    String fromName,
+    String subject,
+    String text,
+    List<InboundAttachment> attachments,
+    List<String> skipped,
+    List<String> references,
+    boolean automated,
+    Bounce bounce,
+    Instant date) {
+
+  /** A delivery failure report about a mail the desk sent. */
+  record Bounce(String originalMessageId, String reason) {
+  }
+}

@@ -1,0 +1,104 @@
+package jp.kurashi.connectors.mail;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("Reading Japanese mail")
+class MailParserTest {
+
+  private final MailParser parser = new MailParser(1024 * 1024);
+
+  @Test
+  @DisplayName("decodes ISO-2022-JP from a carrier phone with ①, ㈱, № and 髙﨑 intact, subject folded mid-character")
+  void carrierPhone() throws Exception {
+    ParsedMail mail = parser.parse(Fixtures.raw("carrier-iso2022jp.eml"));
+
+    assertThat(mail.subject()).isEqualTo("①家賃の相談です(髙﨑)");
+    assertThat(mail.fromName()).isEqualTo("髙﨑 花子");
+    assertThat(mail.fromAddress()).isEqualTo("takasaki.hanako@docomo.ne.jp");
+    assertThat(mail.text()).contains("髙﨑と申します", "①家賃", "②勤め先の㈱○○", "№123").doesNotContain("\uFFFD");
+    assertThat(mail.messageId()).isEqualTo("<20261125221403.A1B2C3@docomo.ne.jp>");
+    assertThat(mail.automated()).isFalse();
+    // The fixture is meaningful: a plain ISO-2022-JP decoder loses these characters.
+    String plain = new String(Fixtures.raw("carrier-iso2022jp.eml"), java.nio.charset.Charset.forName("ISO-2022-JP"));
+    assertThat(plain).contains("\uFFFD");
+  }
+
+  @Test
+  @DisplayName("decodes Shift_JIS as windows-31j, half-width kana and circled numbers included")
+  void shiftJis() throws Exception {
+    ParsedMail mail = parser.parse(Fixtures.raw("shift-jis.eml"));
+
+    assertThat(mail.subject()).isEqualTo("借金の返済について");
+    assertThat(mail.fromName()).isEqualTo("鈴木 一郎");
+    assertThat(mail.text()).contains("消費者金融３社", "ﾊﾝｶｸｶﾅ", "①").doesNotContain("\uFFFD");
+  }
+
+  @Test
+  @DisplayName("turns an Outlook HTML mail into text and keeps the inline image as an attachment")
+  void outlookHtml() throws Exception {
+    ParsedMail mail = parser.parse(Fixtures.raw("outlook-html.eml"));
+
+    assertThat(mail.subject()).isEqualTo("督促状が届きました");
+    assertThat(mail.text()).isEqualTo("お世話になっております。\n添付の写真は督促状です。\nどうすればよいでしょうか。");
+    assertThat(mail.text()).doesNotContain("alert", "color:red", "<");
+    assertThat(mail.attachments()).hasSize(1);
+    assertThat(mail.attachments().get(0).contentType()).isEqualTo("image/png");
+    assertThat(mail.attachments().get(0).fileName()).isEqualTo("image001.png");
+  }
+
+  @Test
+  @DisplayName("prefers text/plain in a Gmail reply and reads its threading headers")
+  void gmailReply() throws Exception {
+    ParsedMail mail = parser.parse(Fixtures.raw("gmail-reply.eml", "IN_REPLY_TO", "<desk-1@kurashi.example>"));
+
+    assertThat(mail.text()).startsWith("ありがとうございます。来週の火曜日なら伺えます。").contains("> 窓口での面談");
+    assertThat(mail.text()).doesNotContain("HTML version");
+    assertThat(mail.references()).containsExactly("<desk-1@kurashi.example>", "<20261125221403.A1B2C3@docomo.ne.jp>");
+    assertThat(mail.subject()).contains("[KS-999999]");
+  }
+
+  @Test
+  @DisplayName("recognises an out-of-office reply as automated")
+  void outOfOffice() throws Exception {
+    ParsedMail mail = parser.parse(Fixtures.raw("out-of-office.eml"));
+    assertThat(mail.automated()).isTrue();
+    assertThat(mail.subject()).isEqualTo("自動応答: 不在のお知らせ");
+  }
+
+  @Test
+  @DisplayName("reads a DSN bounce: which of our mails failed and the server's reason")
+  void bounce() throws Exception {
+    ParsedMail mail = parser.parse(Fixtures.raw("dsn-bounce.eml", "BOUNCED_ID", "<out-42@kurashi.example>"));
+
+    assertThat(mail.automated()).isTrue();
+    assertThat(mail.bounce()).isNotNull();
+    assertThat(mail.bounce().originalMessageId()).isEqualTo("<out-42@kurashi.example>");
+    assertThat(mail.bounce().reason()).contains("550 5.1.1").contains("User unknown");
+  }
+
+  @Test
+  @DisplayName("reads a body labelled ISO-2022-JP that is really UTF-8 as UTF-8")
+  void mislabeledUtf8() throws Exception {
+    ParsedMail mail = parser.parse(Fixtures.raw("mislabeled-utf8.eml"));
+    assertThat(mail.text()).contains("渡邉 髙志", "ガスが止まりそうです").doesNotContain("\uFFFD");
+    assertThat(mail.subject()).isEqualTo("相談フォーム");
+  }
+
+  @Test
+  @DisplayName("refuses a mail with no sender and a broken structure")
+  void broken() {
+    assertThatThrownBy(() -> parser.parse(Fixtures.raw("broken.eml"))).isInstanceOf(MalformedMailException.class);
+  }
+
+  @Test
+  @DisplayName("decodes encoded words as their Microsoft supersets in any header")
+  void encodedWords() {
+    assertThat(EncodedWords.decode("=?iso-2022-jp?B?GyRCLSEbKEI=?=")).isEqualTo("①");
+    assertThat(EncodedWords.decode("=?UTF-8?Q?=E7=9B=B8=E8=AB=87?= =?UTF-8?Q?=E3=81=A7=E3=81=99?=")).isEqualTo("相談です");
+    assertThat(EncodedWords.decode("Re: plain subject")).isEqualTo("Re: plain subject");
+  }
+}
