@@ -9,6 +9,8 @@ import java.util.List;
  * @param privacyNoticeVersion recorded with every consent, so it is known which text a resident accepted
  * @param outOfHours           sent when someone writes while the desk is closed; {@code {next}} is
  *                             replaced by the next opening time
+ * @param mailAckOpen          acknowledgement of a new email consultation during opening hours
+ * @param mailAckClosed        the same outside opening hours ({@code {next}} as above)
  */
 public record OfficeProfile(
     LocalizedText name,
@@ -17,7 +19,9 @@ public record OfficeProfile(
     String privacyNoticeVersion,
     LocalizedText privacyNotice,
     List<Hotline> hotlines,
-    LocalizedText outOfHours) {
+    LocalizedText outOfHours,
+    LocalizedText mailAckOpen,
+    LocalizedText mailAckClosed) {
 
   public OfficeProfile {
     hotlines = List.copyOf(hotlines);

@@ -53,7 +53,9 @@ public final class OfficeProfileJson {
         string(notice, "version", "privacyNotice"),
         text(json, "privacyNotice", ""),
         hotlines,
-        text(json, "outOfHours", ""));
+        text(json, "outOfHours", ""),
+        text(object(json, "mailAcknowledgement"), "open", "mailAcknowledgement"),
+        text(object(json, "mailAcknowledgement"), "closed", "mailAcknowledgement"));
   }
 
   private static OfficeHours officeHours(JsonObject hours) {

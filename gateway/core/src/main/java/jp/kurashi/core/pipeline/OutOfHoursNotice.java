@@ -56,7 +56,7 @@ public final class OutOfHoursNotice implements AfterIngest {
   }
 
   /** "11月30日(月) 9:00" in Japanese, "Mon 30 Nov, 9:00" otherwise. */
-  static String describe(ZonedDateTime t, String language) {
+  public static String describe(ZonedDateTime t, String language) {
     if ("ja".equals(language)) {
       return t.getMonthValue() + "月" + t.getDayOfMonth() + "日("
           + t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.JAPANESE) + ") " + JA_TIME.format(t);

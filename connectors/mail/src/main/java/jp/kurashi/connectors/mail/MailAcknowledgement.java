@@ -1,0 +1,56 @@
+package jp.kurashi.connectors.mail;
+
+import io.vertx.core.Future;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.office.OfficeProfile;
+import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.pipeline.AfterIngest;
+import jp.kurashi.core.pipeline.OutOfHoursNotice;
+import jp.kurashi.core.store.CaseStore;
+
+import java.time.Duration;
+
+/**
+ * Acknowledges a new email consultation with the desk's hours-aware text. Never answers
+ * automated mail (auto-replies, lists, bounces), so two auto-responders cannot loop. It takes the
+ * case's automatic-notice slot, so the out-of-hours notice does not follow it with a second mail.
+ */
+public final class MailAcknowledgement implements AfterIngest {
+
+  private final OfficeProfile profile;
+  private final CaseStore cases;
+  private final ReplyQueue replies;
+  private final Duration minGap;
+
+  public MailAcknowledgement(OfficeProfile profile, CaseStore cases, ReplyQueue replies, Duration minGap) {
+    this.profile = profile;
+    this.cases = cases;
+    this.replies = replies;
+    this.minGap = minGap;
+  }
+
+  @Override
+  public String name() {
+    return "mail-acknowledgement";
+  }
+
+  @Override
+  public Future<Void> apply(InboundMessage message, IngestResult stored) {
+    if (!MailConnector.CHANNEL.equals(message.channel()) || message.automated() || !stored.caseOpened()) {
+      return Future.succeededFuture();
+    }
+    return cases.claimAutoNotice(stored.caseId(), minGap).compose(claimed -> {
+      if (claimed.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      String language = claimed.get().isEmpty() ? "ja" : claimed.get();
+      boolean open = profile.hours().isOpen(message.receivedAt());
+      String next = profile.hours().nextOpening(message.receivedAt())
+          .map(t -> OutOfHoursNotice.describe(t, language)).orElse("");
+      String text = (open ? profile.mailAckOpen() : profile.mailAckClosed()).in(language).replace("{next}", next)
+          + "\n\n" + profile.hotlinesText(language);
+      return replies.queueSystem(stored.caseId(), text).mapEmpty();
+    });
+  }
+}

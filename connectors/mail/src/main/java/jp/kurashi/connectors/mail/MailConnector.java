@@ -1,0 +1,141 @@
+package jp.kurashi.connectors.mail;
+
+import jakarta.activation.DataHandler;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.ByteArrayDataSource;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import jp.kurashi.core.channel.ChannelConnector;
+import jp.kurashi.core.channel.SendFailure;
+import jp.kurashi.core.channel.SendReceipt;
+import jp.kurashi.core.domain.OutboundMessage;
+import jp.kurashi.core.store.MailStore;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * Replies by SMTP from the desk's address, in the resident's thread: its own Message-ID (derived
+ * from the outbox key, so a retried send carries the same id), In-Reply-To and References of the
+ * thread, and the case token in the subject so an answer finds its case. UTF-8, or ISO-2022-JP by
+ * setting. 4xx answers are retried, 5xx fail with the server's words.
+ */
+public final class MailConnector implements ChannelConnector {
+
+  public static final String CHANNEL = "mail";
+  private static final int MAX_REFERENCES = 10;
+
+  private final Vertx vertx;
+  private final MailSettings settings;
+  private final MailStore store;
+  private final String deskName;
+  private final Session session;
+
+  public MailConnector(Vertx vertx, MailSettings settings, MailStore store, String deskName) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.store = store;
+    this.deskName = deskName;
+    this.session = Session.getInstance(settings.smtpProperties());
+  }
+
+  @Override
+  public String channel() {
+    return CHANNEL;
+  }
+
+  @Override
+  public Future<SendReceipt> send(OutboundMessage message) {
+    return store.thread(message.caseId()).compose(thread -> vertx.executeBlocking(() -> {
+      MimeMessage mail = compose(message, thread);
+      try {
+        Transport.send(mail, settings.user(), settings.password());
+      } catch (MessagingException e) {
+        throw classify(e);
+      }
+      return new SendReceipt(mail.getMessageID());
+    }, false));
+  }
+
+  MimeMessage compose(OutboundMessage message, MailStore.Thread thread) throws MessagingException {
+    String messageId = "<" + message.idempotencyKey() + "@" + settings.domain() + ">";
+    MimeMessage mail = new MimeMessage(session) {
+      @Override
+      protected void updateMessageID() throws MessagingException {
+        setHeader("Message-ID", messageId);
+      }
+    };
+    try {
+      mail.setFrom(new InternetAddress(settings.address(), deskName, StandardCharsets.UTF_8.name()));
+    } catch (UnsupportedEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+    mail.setRecipient(Message.RecipientType.TO, new InternetAddress(message.contactRef()));
+    boolean iso2022 = "ISO-2022-JP".equalsIgnoreCase(settings.outboundCharset());
+    String headerCharset = iso2022 ? "ISO-2022-JP" : "UTF-8";
+    mail.setSubject(subject(thread.subject(), message.caseId()), headerCharset);
+    mail.setSentDate(new Date());
+    if (thread.lastInboundMessageId() != null && thread.lastInboundMessageId().startsWith("<")) {
+      mail.setHeader("In-Reply-To", thread.lastInboundMessageId());
+    }
+    List<String> refs = thread.messageIds();
+    if (!refs.isEmpty()) {
+      mail.setHeader("References", String.join(" ", refs.subList(Math.max(0, refs.size() - MAX_REFERENCES), refs.size())));
+    }
+    if (message.automatic()) {
+      // RFC 3834: tells other auto-responders not to answer this one.
+      mail.setHeader("Auto-Submitted", "auto-replied");
+    }
+    if (iso2022) {
+      byte[] body = message.text().replace("\n", "\r\n").getBytes(Charset.forName("x-windows-iso2022jp"));
+      mail.setDataHandler(new DataHandler(new ByteArrayDataSource(body, "text/plain; charset=ISO-2022-JP")));
+      mail.setHeader("Content-Transfer-Encoding", "7bit");
+    } else {
+      mail.setText(message.text(), "UTF-8");
+    }
+    mail.saveChanges();
+    return mail;
+  }
+
+  /** "Re: &lt;the resident's subject&gt; [KS-123]", the token and earlier Re:s not repeated. */
+  static String subject(String threadSubject, long caseId) {
+    String base = threadSubject == null || threadSubject.isBlank() ? "ご相談について" : threadSubject;
+    base = base.replaceAll("\\s*\\[KS-\\d+]", "").replaceAll("^(?i)((re|fwd?|aw|返信|転送)\\s*[:：]\\s*)+", "").trim();
+    return "Re: " + base + " [KS-" + caseId + "]";
+  }
+
+  private static RuntimeException classify(MessagingException e) {
+    int code = 0;
+    Exception cause = e;
+    if (e instanceof SendFailedException sfe && sfe.getNextException() instanceof MessagingException next) {
+      cause = next;
+    }
+    if (cause instanceof SMTPAddressFailedException a) {
+      code = a.getReturnCode();
+    } else if (cause instanceof SMTPSendFailedException s) {
+      code = s.getReturnCode();
+    } else if (e instanceof SMTPSendFailedException s) {
+      code = s.getReturnCode();
+    }
+    String words = "SMTP" + (code > 0 ? " " + code : "") + ": " + oneLine(cause.getMessage());
+    if (code >= 500) {
+      return SendFailure.permanent(words);
+    }
+    return SendFailure.transientError(words, null);
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+  }
+}

@@ -1,0 +1,98 @@
+package jp.kurashi.connectors.mail;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.store.MailStore;
+import jp.kurashi.core.store.MailStore.PendingMail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns one stored raw mail into a message of the right case: a reply joins its thread by
+ * In-Reply-To/References, else by the case token in the subject ({@code [KS-123]}), else the
+ * sender's open case, else a new one. A bounce marks the mail it refers to failed. A mail that
+ * cannot be read is retried, then quarantined, and never blocks the mails after it.
+ */
+final class MailIngest {
+
+  static final int ATTEMPTS = 3;
+  private static final Logger LOG = LoggerFactory.getLogger(MailIngest.class);
+  private static final Pattern CASE_TOKEN = Pattern.compile("\\[KS-(\\d{1,18})]");
+
+  private final Vertx vertx;
+  private final MailParser parser;
+  private final MailStore store;
+  private final InboundPipeline pipeline;
+  private final GatewayMetrics metrics;
+
+  MailIngest(Vertx vertx, MailParser parser, MailStore store, InboundPipeline pipeline, GatewayMetrics metrics) {
+    this.vertx = vertx;
+    this.parser = parser;
+    this.store = store;
+    this.pipeline = pipeline;
+    this.metrics = metrics;
+  }
+
+  /** Processes one pending mail; completes when its outcome is recorded. */
+  Future<Void> process(PendingMail pending) {
+    return vertx.<ParsedMail>executeBlocking(() -> parser.parse(pending.raw()), false)
+        .compose(mail -> ingest(pending, mail), err -> {
+          if (err instanceof MalformedMailException) {
+            return store.failed(pending.inboxId(), err.getMessage(), ATTEMPTS).map(quarantined -> {
+              metrics.increment("mail_unreadable_total", "outcome", quarantined ? "quarantined" : "retry");
+              LOG.atWarn().addKeyValue("inboxId", pending.inboxId()).addKeyValue("quarantined", quarantined)
+                  .addKeyValue("reason", err.getMessage()).log("mail could not be read");
+              return null;
+            });
+          }
+          return Future.failedFuture(err);
+        });
+  }
+
+  private Future<Void> ingest(PendingMail pending, ParsedMail mail) {
+    if (mail.bounce() != null && mail.bounce().originalMessageId() != null) {
+      return store.bounced(mail.bounce().originalMessageId(), "配信できませんでした / not delivered: "
+              + mail.bounce().reason())
+          .compose(found -> {
+            if (found.isPresent()) {
+              metrics.increment("mail_bounces_total");
+              LOG.atInfo().addKeyValue("messageId", found.get()[0]).addKeyValue("caseId", found.get()[1])
+                  .log("bounce recorded on the mail it refers to");
+              return store.done(pending.inboxId(), found.get()[0]);
+            }
+            return store(pending, mail, null);
+          });
+    }
+    return store.caseByMessageIds(mail.references()).compose(byReference -> {
+      Long hint = byReference.or(() -> caseToken(mail.subject())).orElse(null);
+      return store(pending, mail, hint);
+    });
+  }
+
+  private Future<Void> store(PendingMail pending, ParsedMail mail, Long caseHint) {
+    String text = mail.text();
+    if (!mail.skipped().isEmpty()) {
+      text = text + "\n\n[保存しなかった添付ファイル / attachments not stored: " + String.join(", ", mail.skipped()) + "]";
+    }
+    InboundMessage message = new InboundMessage(MailConnector.CHANNEL, mail.messageId(), mail.fromAddress(),
+        mail.fromName(), text, Instant.now(), mail.attachments(), mail.subject(), mail.automated(), caseHint);
+    return pipeline.receive(message).compose(stored -> {
+      metrics.increment("mail_received_total", "kind", mail.automated() ? "automated" : "resident");
+      return store.done(pending.inboxId(), stored.messageId());
+    });
+  }
+
+  /** The case number in a subject such as "Re: 家賃の相談 [KS-123]". */
+  static Optional<Long> caseToken(String subject) {
+    Matcher token = CASE_TOKEN.matcher(subject == null ? "" : subject);
+    return token.find() ? Optional.of(Long.parseLong(token.group(1))) : Optional.empty();
+  }
+}

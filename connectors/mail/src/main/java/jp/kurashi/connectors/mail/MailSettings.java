@@ -1,0 +1,70 @@
+package jp.kurashi.connectors.mail;
+
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * The email channel's settings ({@code MAIL_*}); the channel is off when no IMAP host is set.
+ *
+ * @param tls               implicit TLS for IMAP (imaps) and SMTP on 465, STARTTLS required on other SMTP ports
+ * @param processedFolder   move processed mail there; {@code null} to flag it \Seen instead
+ * @param outboundCharset   {@code UTF-8}, or {@code ISO-2022-JP} for recipients with old software
+ */
+public record MailSettings(String imapHost, int imapPort, String smtpHost, int smtpPort, String user, String password,
+                           String address, boolean tls, Duration pollInterval, String folder, String processedFolder,
+                           String outboundCharset, int maxAttachmentBytes, Duration timeout) {
+
+  /** The cursor and lock name of this mailbox. */
+  String mailboxKey() {
+    return user + "@" + imapHost + "/" + folder;
+  }
+
+  /** The domain of the desk's address, for its Message-IDs. */
+  String domain() {
+    int at = address.lastIndexOf('@');
+    return at < 0 ? imapHost : address.substring(at + 1);
+  }
+
+  Properties imapProperties() {
+    String protocol = tls ? "imaps" : "imap";
+    Properties p = new Properties();
+    p.setProperty("mail.store.protocol", protocol);
+    p.setProperty("mail." + protocol + ".host", imapHost);
+    p.setProperty("mail." + protocol + ".port", String.valueOf(imapPort));
+    p.setProperty("mail." + protocol + ".connectiontimeout", String.valueOf(timeout.toMillis()));
+    p.setProperty("mail." + protocol + ".timeout", String.valueOf(timeout.toMillis()));
+    p.setProperty("mail." + protocol + ".writetimeout", String.valueOf(timeout.toMillis()));
+    p.setProperty("mail." + protocol + ".peek", "true");
+    if (tls) {
+      p.setProperty("mail.imaps.ssl.checkserveridentity", "true");
+    }
+    return p;
+  }
+
+  Properties smtpProperties() {
+    boolean implicit = tls && smtpPort == 465;
+    String protocol = implicit ? "smtps" : "smtp";
+    Properties p = new Properties();
+    p.setProperty("mail.transport.protocol", protocol);
+    p.setProperty("mail." + protocol + ".host", smtpHost);
+    p.setProperty("mail." + protocol + ".port", String.valueOf(smtpPort));
+    p.setProperty("mail." + protocol + ".auth", String.valueOf(user != null && !user.isEmpty()));
+    p.setProperty("mail." + protocol + ".connectiontimeout", String.valueOf(timeout.toMillis()));
+    p.setProperty("mail." + protocol + ".timeout", String.valueOf(timeout.toMillis()));
+    p.setProperty("mail." + protocol + ".writetimeout", String.valueOf(timeout.toMillis()));
+    p.setProperty("mail." + protocol + ".from", address);
+    if (tls && !implicit) {
+      p.setProperty("mail.smtp.starttls.enable", "true");
+      p.setProperty("mail.smtp.starttls.required", "true");
+    }
+    if (tls) {
+      p.setProperty("mail." + protocol + ".ssl.checkserveridentity", "true");
+    }
+    return p;
+  }
+
+  @Override
+  public String toString() {
+    return "MailSettings[imap=" + imapHost + ":" + imapPort + ", smtp=" + smtpHost + ":" + smtpPort + ", tls=" + tls + "]";
+  }
+}

@@ -1,0 +1,73 @@
+package jp.kurashi.core.store;
+
+/** SQL for the email channel: cursor, raw inbox, threading, bounces. */
+final class MailSql {
+
+  private MailSql() {
+  }
+
+  /** $1 mailbox. */
+  static final String CURSOR = "SELECT uidvalidity, last_uid FROM mail_cursor WHERE mailbox = $1";
+
+  /** $1 mailbox, $2 uidvalidity, $3 uid, $4 raw. A repeat of (mailbox, uidvalidity, uid) is ignored. */
+  static final String INSERT_RAW = """
+      INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (mailbox, uidvalidity, uid) DO NOTHING
+      """;
+
+  /** $1 mailbox, $2 uidvalidity, $3 last uid. */
+  static final String SAVE_CURSOR = """
+      INSERT INTO mail_cursor (mailbox, uidvalidity, last_uid) VALUES ($1, $2, $3)
+      ON CONFLICT (mailbox) DO UPDATE SET uidvalidity = EXCLUDED.uidvalidity, last_uid = EXCLUDED.last_uid,
+                                          updated_at = now()
+      """;
+
+  /** $1 mailbox, $2 limit. */
+  static final String PENDING = """
+      SELECT id, raw, attempts FROM mail_inbox WHERE mailbox = $1 AND status = 'pending' ORDER BY id LIMIT $2
+      """;
+
+  /** $1 inbox id, $2 message id. */
+  static final String DONE = "UPDATE mail_inbox SET status = 'done', message_id = $2, last_error = NULL WHERE id = $1";
+
+  /** $1 inbox id, $2 error, $3 attempts allowed. Returns the new status. */
+  static final String FAILED = """
+      UPDATE mail_inbox SET attempts = attempts + 1, last_error = $2,
+             status = CASE WHEN attempts + 1 >= $3 THEN 'quarantined' ELSE 'pending' END
+       WHERE id = $1
+      RETURNING status
+      """;
+
+  static final String QUARANTINED = """
+      SELECT id, mailbox, uid, attempts, last_error, fetched_at, length(raw) AS size
+        FROM mail_inbox WHERE status = 'quarantined' ORDER BY id DESC LIMIT 200
+      """;
+
+  /** $1 Message-IDs. The case of the newest mail message with one of these ids. */
+  static final String CASE_BY_MESSAGE_IDS = """
+      SELECT case_id FROM message WHERE channel = 'mail' AND external_id = ANY($1) ORDER BY id DESC LIMIT 1
+      """;
+
+  /** $1 our Message-ID, $2 reason. */
+  static final String BOUNCED = """
+      UPDATE message SET delivery = 'failed', delivery_error = $2
+       WHERE channel = 'mail' AND direction = 'out' AND external_id = $1
+      RETURNING id, case_id
+      """;
+
+  /** $1 case. Subject of the latest inbound mail, and every Message-ID of the case, oldest first. */
+  static final String THREAD = """
+      SELECT (SELECT subject FROM message WHERE case_id = $1 AND direction = 'in' AND subject IS NOT NULL
+               ORDER BY id DESC LIMIT 1) AS subject,
+             (SELECT external_id FROM message WHERE case_id = $1 AND direction = 'in' AND channel = 'mail'
+               ORDER BY id DESC LIMIT 1) AS last_inbound,
+             ARRAY(SELECT external_id FROM message WHERE case_id = $1 AND channel = 'mail'
+                     AND external_id LIKE '<%' ORDER BY id) AS ids
+      """;
+
+  /** $1 lock key. Session-level: held while this connection lives. */
+  static final String TRY_LOCK = "SELECT pg_try_advisory_lock($1) AS locked";
+
+  /** $1 lock key. */
+  static final String UNLOCK = "SELECT pg_advisory_unlock($1)";
+}

@@ -1,0 +1,164 @@
+package jp.kurashi.core.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The email channel's storage: the IMAP cursor, raw mails kept from the moment they are fetched,
+ * threading look-ups, bounces, and the advisory lock that lets one instance poll a mailbox.
+ */
+public final class MailStore {
+
+  private final Pool pool;
+
+  public MailStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Where polling stopped: {uidvalidity, last uid}, or empty for a new mailbox. */
+  public Future<Optional<long[]>> cursor(String mailbox) {
+    return pool.preparedQuery(MailSql.CURSOR).execute(Tuple.of(mailbox)).map(rows -> rows.size() == 0
+        ? Optional.empty()
+        : Optional.of(new long[] {rows.iterator().next().getLong(0), rows.iterator().next().getLong(1)}));
+  }
+
+  /** Keeps fetched mails raw and moves the cursor past them, in one transaction. */
+  public Future<Void> storeFetched(String mailbox, long uidValidity, List<RawMail> mails, long lastUid) {
+    return pool.withTransaction(conn -> {
+      List<Tuple> rows = new ArrayList<>();
+      for (RawMail m : mails) {
+        rows.add(Tuple.of(mailbox, uidValidity, m.uid(), Buffer.buffer(m.raw())));
+      }
+      Future<?> inserted = rows.isEmpty() ? Future.succeededFuture()
+          : conn.preparedQuery(MailSql.INSERT_RAW).executeBatch(rows);
+      return inserted.compose(v -> conn.preparedQuery(MailSql.SAVE_CURSOR)
+          .execute(Tuple.of(mailbox, uidValidity, lastUid))).mapEmpty();
+    });
+  }
+
+  /** Fetched mails still to be processed, oldest first. */
+  public Future<List<PendingMail>> pending(String mailbox, int limit) {
+    return pool.preparedQuery(MailSql.PENDING).execute(Tuple.of(mailbox, (long) limit)).map(rows -> {
+      List<PendingMail> out = new ArrayList<>();
+      for (Row row : rows) {
+        out.add(new PendingMail(row.getLong("id"), row.getBuffer("raw").getBytes(), row.getInteger("attempts")));
+      }
+      return out;
+    });
+  }
+
+  public Future<Void> done(long inboxId, Long messageId) {
+    return pool.preparedQuery(MailSql.DONE).execute(Tuple.of(inboxId, messageId)).mapEmpty();
+  }
+
+  /** Records a failed attempt; returns true when the mail is now quarantined. */
+  public Future<Boolean> failed(long inboxId, String error, int attemptsAllowed) {
+    return pool.preparedQuery(MailSql.FAILED).execute(Tuple.of(inboxId, error, attemptsAllowed))
+        .map(rows -> rows.size() > 0 && "quarantined".equals(rows.iterator().next().getString(0)));
+  }
+
+  /** Quarantined mails for staff (without their content). */
+  public Future<JsonArray> quarantined() {
+    return pool.query(MailSql.QUARANTINED).execute().map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row row : rows) {
+        out.add(new JsonObject().put("id", row.getLong("id")).put("mailbox", row.getString("mailbox"))
+            .put("uid", row.getLong("uid")).put("attempts", row.getInteger("attempts"))
+            .put("error", row.getString("last_error")).put("size", row.getInteger("size"))
+            .put("fetchedAt", row.getOffsetDateTime("fetched_at").toInstant().toString()));
+      }
+      return out;
+    });
+  }
+
+  /** The case of the newest message carrying one of these Message-IDs. */
+  public Future<Optional<Long>> caseByMessageIds(List<String> messageIds) {
+    if (messageIds.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return pool.preparedQuery(MailSql.CASE_BY_MESSAGE_IDS).execute(Tuple.of(messageIds.toArray(String[]::new)))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
+  }
+
+  /** Marks our mail with this Message-ID failed; returns {messageId, caseId} when found. */
+  public Future<Optional<long[]>> bounced(String messageId, String reason) {
+    return pool.preparedQuery(MailSql.BOUNCED).execute(Tuple.of(messageId, reason)).map(rows -> rows.size() == 0
+        ? Optional.empty()
+        : Optional.of(new long[] {rows.iterator().next().getLong("id"), rows.iterator().next().getLong("case_id")}));
+  }
+
+  /** Subject, last inbound Message-ID and all Message-IDs of a case, for a reply's headers. */
+  public Future<Thread> thread(long caseId) {
+    return pool.preparedQuery(MailSql.THREAD).execute(Tuple.of(caseId)).map(rows -> {
+      Row row = rows.iterator().next();
+      String[] ids = row.getArrayOfStrings("ids");
+      return new Thread(row.getString("subject"), row.getString("last_inbound"), ids == null ? List.of() : List.of(ids));
+    });
+  }
+
+  /**
+   * Takes the mailbox's advisory lock on a connection of its own; empty when another instance
+   * holds it. The lock lasts until {@link MailboxLock#release()} or the connection drops.
+   */
+  public Future<Optional<MailboxLock>> tryLock(String mailbox) {
+    long key = lockKey(mailbox);
+    return pool.getConnection().compose(conn -> conn.preparedQuery(MailSql.TRY_LOCK).execute(Tuple.of(key))
+        .compose(rows -> {
+          if (rows.iterator().next().getBoolean("locked")) {
+            return Future.succeededFuture(Optional.of(new MailboxLock(conn, key)));
+          }
+          return conn.close().map(v -> Optional.<MailboxLock>empty());
+        }, err -> conn.close().transform(v -> Future.failedFuture(err))));
+  }
+
+  private static long lockKey(String mailbox) {
+    long h = 1125899906842597L;
+    for (byte b : ("kurashi-mail:" + mailbox).getBytes(StandardCharsets.UTF_8)) {
+      h = 31 * h + b;
+    }
+    return h;
+  }
+
+  /** A fetched mail as it came from the server. */
+  public record RawMail(long uid, byte[] raw) {
+  }
+
+  /** A fetched mail still to be processed. */
+  public record PendingMail(long inboxId, byte[] raw, int attempts) {
+  }
+
+  /** What a reply needs to join the resident's thread. */
+  public record Thread(String subject, String lastInboundMessageId, List<String> messageIds) {
+  }
+
+  /** A held mailbox lock. */
+  public static final class MailboxLock {
+    private final SqlConnection conn;
+    private final long key;
+
+    MailboxLock(SqlConnection conn, long key) {
+      this.conn = conn;
+      this.key = key;
+    }
+
+    /** Succeeds while the connection holding the lock is alive. */
+    public Future<Void> check() {
+      return conn.query("SELECT 1").execute().mapEmpty();
+    }
+
+    public Future<Void> release() {
+      return conn.preparedQuery(MailSql.UNLOCK).execute(Tuple.of(key)).eventually(conn::close).mapEmpty();
+    }
+  }
+}
