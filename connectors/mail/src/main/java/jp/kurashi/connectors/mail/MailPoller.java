@@ -205,12 +205,15 @@ public final class MailPoller extends VerticleBase {
     if (idleThread != null) {
       idleThread.interrupt();
     }
+    ImapMailbox watcher = idleWatcher;
+    if (watcher != null) {
+      // Closing the IDLE connection ends the blocked IDLE; nobody waits for it.
+      Thread closer = new Thread(watcher::close, "mail-idle-close");
+      closer.setDaemon(true);
+      closer.start();
+    }
     Future<Void> closed = vertx.executeBlocking(() -> {
       mailbox.close();
-      ImapMailbox watcher = idleWatcher;
-      if (watcher != null) {
-        watcher.close(); // ends a blocked IDLE
-      }
       return null;
     }, false);
     return lock == null ? closed : closed.compose(v -> lock.release());

@@ -1,0 +1,139 @@
+package jp.kurashi.connectors.mail;
+
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.office.OfficeProfile;
+import jp.kurashi.core.office.OfficeProfileJson;
+import jp.kurashi.core.outbox.OutboxSettings;
+import jp.kurashi.core.outbox.OutboxWorker;
+import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.outbox.RetryPolicy;
+import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.store.CaseStore;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.DatabaseSettings;
+import jp.kurashi.core.store.MailStore;
+import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.OfficeStore;
+import jp.kurashi.core.store.OutboxStore;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.FreePorts;
+import jp.kurashi.testkit.TestPostgres;
+
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/** GreenMail (IMAP and SMTP) in front of the mail connector, a real database and an outbox worker. */
+final class MailServer implements AutoCloseable {
+
+  static final String DESK = "desk@kurashi.example";
+
+  final Vertx vertx;
+  final GreenMail greenMail;
+  final GreenMailUser deskUser;
+  final Database db;
+  final long officeId;
+  final ReplyQueue replies;
+  final MailStore mailStore;
+  final MailSettings settings;
+  final InboundPipeline pipeline;
+  final GatewayMetrics metrics = new GatewayMetrics();
+  final OfficeProfile profile = OfficeProfileJson.defaults();
+  private final String workerId;
+  private String pollerId;
+
+  MailServer(Vertx vertx) {
+    this.vertx = vertx;
+    int smtp = FreePorts.next();
+    int imap = FreePorts.next();
+    greenMail = new GreenMail(new ServerSetup[] {
+        new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+        new ServerSetup(imap, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
+    greenMail.start();
+    deskUser = greenMail.setUser(DESK, "desk", "desk-password");
+    settings = new MailSettings("127.0.0.1", imap, "127.0.0.1", smtp, "desk", "desk-password", DESK, false,
+        Duration.ofMillis(300), "INBOX", null, "UTF-8", 1024 * 1024, Duration.ofSeconds(10));
+    db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
+    officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
+    CaseEvents events = CaseEvents.inProcess(vertx);
+    MessageStore messages = new MessageStore(db.pool());
+    replies = new ReplyQueue(vertx, messages, events);
+    CaseStore cases = new CaseStore(db.pool());
+    mailStore = new MailStore(db.pool());
+    pipeline = new InboundPipeline(officeId, messages, events,
+        List.of(new MailAcknowledgement(profile, cases, replies, Duration.ofHours(12))));
+    OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()),
+        new ChannelRegistry().register(new MailConnector(vertx, settings, mailStore, "くらしのサポートコーナー")), events,
+        new OutboxSettings(8, Duration.ofMillis(100), Duration.ofSeconds(40), Duration.ofSeconds(10),
+            new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(500))));
+    workerId = Await.result(vertx.deployVerticle(worker));
+    startPoller();
+  }
+
+  void startPoller() {
+    pollerId = Await.result(vertx.deployVerticle(new MailPoller(settings, mailStore, pipeline, metrics)));
+  }
+
+  void stopPoller() {
+    Await.result(vertx.undeploy(pollerId));
+  }
+
+  /** Puts a raw mail into the desk's INBOX, as the mail server would on delivery. */
+  void deliver(byte[] raw) {
+    try {
+      deskUser.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Mails the desk sent through SMTP to this address. */
+  List<MimeMessage> sentTo(String address) {
+    List<MimeMessage> out = new ArrayList<>();
+    for (MimeMessage m : greenMail.getReceivedMessages()) {
+      try {
+        if (m.getAllRecipients() != null && m.getAllRecipients()[0].toString().contains(address)) {
+          out.add(m);
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return out;
+  }
+
+  RowSet<Row> query(String sql, Object... params) {
+    return Await.result(db.pool().preparedQuery(sql).execute(Tuple.from(params)));
+  }
+
+  long count(String sql, Object... params) {
+    return query(sql, params).iterator().next().getLong(0);
+  }
+
+  long staff() {
+    return query("""
+        INSERT INTO staff (office_id, login, display_name, role, password_hash)
+        VALUES ($1, 'tanaka', '田中', 'consultant', 'x') RETURNING id""", officeId).iterator().next().getLong(0);
+  }
+
+  @Override
+  public void close() {
+    Await.result(vertx.undeploy(workerId));
+    stopPoller();
+    greenMail.stop();
+    Await.result(db.close());
+  }
+}
