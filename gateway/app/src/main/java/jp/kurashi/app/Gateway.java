@@ -7,7 +7,11 @@ import io.vertx.ext.web.Router;
 import io.vertx.redis.client.RedisOptions;
 import jp.kurashi.connectors.line.LineConnector;
 import jp.kurashi.connectors.line.LineWebhook;
+import jp.kurashi.connectors.mail.MailAcknowledgement;
+import jp.kurashi.connectors.mail.MailConnector;
+import jp.kurashi.connectors.mail.MailPoller;
 import jp.kurashi.connectors.webchat.ChatSockets;
+import jp.kurashi.core.store.MailStore;
 import jp.kurashi.connectors.webchat.WebchatConnector;
 import jp.kurashi.connectors.webchat.WebchatRoutes;
 import jp.kurashi.connectors.webchat.WebchatSettings;
@@ -61,6 +65,7 @@ public final class Gateway {
   private final Deque<Supplier<Future<?>>> shutdownSteps = new ArrayDeque<>();
   private int httpPort;
   private InboundPipeline pipeline;
+  private MailPoller mailPoller;
 
   private Gateway(Vertx vertx, GatewayConfig config) {
     this.vertx = vertx;
@@ -118,6 +123,7 @@ public final class Gateway {
           CaseStore cases = new CaseStore(db.pool());
           ReplyQueue replies = new ReplyQueue(vertx, messages, bus);
           pipeline = new InboundPipeline(officeId, messages, bus, List.of(
+              new MailAcknowledgement(config.office(), cases, replies, AUTO_NOTICE_GAP),
               new OutOfHoursNotice(config.office(), cases, replies, AUTO_NOTICE_GAP)));
           WebchatStore webchatStore = new WebchatStore(db.pool());
           ContactStore contacts = new ContactStore(db.pool());
@@ -136,6 +142,12 @@ public final class Gateway {
             channelRoutes.add(webhook::mount);
             LOG.atInfo().log("LINE channel on");
           });
+          config.mail().ifPresent(mail -> {
+            MailStore mailStore = new MailStore(db.pool());
+            channels.register(new MailConnector(vertx, mail, mailStore, config.office().name().in("ja")));
+            mailPoller = new MailPoller(mail, mailStore, pipeline, metrics);
+            LOG.atInfo().addKeyValue("imap", mail.imapHost()).log("email channel on");
+          });
           ConsoleSettings consoleSettings = config.console();
           return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl()), false)
               .compose(logins -> {
@@ -143,6 +155,7 @@ public final class Gateway {
                     channels, consoleSettings);
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels);
                 return deployOutbox(db, channels, bus)
+                    .compose(x -> deployMailPoller())
                     .compose(x -> deployHttp(v2 -> routes(v2, api, channelRoutes, health)));
               });
         })
@@ -161,6 +174,16 @@ public final class Gateway {
     channelRoutes.forEach(mount -> mount.accept(router));
     router.get("/").handler(ctx -> ctx.redirect("/chat"));
     return router;
+  }
+
+  private Future<Void> deployMailPoller() {
+    if (mailPoller == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(mailPoller).map(id -> {
+      onStop(() -> vertx.undeploy(id));
+      return null;
+    });
   }
 
   private Future<Void> deployOutbox(Database db, ChannelRegistry channels, CaseEvents bus) {

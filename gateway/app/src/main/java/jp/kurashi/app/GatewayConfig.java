@@ -1,6 +1,7 @@
 package jp.kurashi.app;
 
 import jp.kurashi.connectors.line.LineSettings;
+import jp.kurashi.connectors.mail.MailSettings;
 import jp.kurashi.console.ConsoleSettings;
 import jp.kurashi.core.outbox.OutboxSettings;
 import jp.kurashi.core.outbox.RetryPolicy;
@@ -44,6 +45,7 @@ public record GatewayConfig(
     OutboxSettings outbox,
     ConsoleSettings console,
     Optional<LineSettings> line,
+    Optional<MailSettings> mail,
     Duration shutdownGrace) {
 
   /** The desk's profile from {@code OFFICE_PROFILE_FILE}, else the shipped one; {@code OFFICE_NAME} renames it. */
@@ -134,7 +136,40 @@ public record GatewayConfig(
         outbox,
         console,
         lineSettings(src),
+        mailSettings(src),
         Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)));
+  }
+
+  /** Email is on when {@code MAIL_IMAP_HOST} is set; it then needs the rest of the mailbox's settings. */
+  private static Optional<MailSettings> mailSettings(ConfigSource src) {
+    Optional<String> imapHost = src.optional("MAIL_IMAP_HOST");
+    if (imapHost.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean tls = src.bool("MAIL_TLS", true);
+    String address = required(src, "MAIL_ADDRESS", "MAIL_IMAP_HOST");
+    if (!address.matches("[^@\\s]+@[^@\\s]+")) {
+      throw new ConfigException("MAIL_ADDRESS must be an email address, got \"" + address + "\"");
+    }
+    return Optional.of(new MailSettings(
+        imapHost.get(),
+        src.integer("MAIL_IMAP_PORT", tls ? 993 : 143, 1, 65535),
+        required(src, "MAIL_SMTP_HOST", "MAIL_IMAP_HOST"),
+        src.integer("MAIL_SMTP_PORT", tls ? 465 : 25, 1, 65535),
+        required(src, "MAIL_USER", "MAIL_IMAP_HOST"),
+        required(src, "MAIL_PASSWORD", "MAIL_IMAP_HOST"),
+        address,
+        tls,
+        Duration.ofSeconds(src.integer("MAIL_POLL_SECONDS", 60, 1, 3600)),
+        src.string("MAIL_FOLDER", "INBOX"),
+        src.optional("MAIL_PROCESSED_FOLDER").orElse(null),
+        src.choice("MAIL_CHARSET", "UTF-8", Set.of("UTF-8", "ISO-2022-JP")),
+        src.integer("MAIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+        Duration.ofSeconds(src.integer("MAIL_TIMEOUT_SECONDS", 30, 1, 300))));
+  }
+
+  private static String required(ConfigSource src, String name, String because) {
+    return src.optional(name).orElseThrow(() -> new ConfigException(name + " must be set when " + because + " is"));
   }
 
   /** LINE is on when {@code LINE_CHANNEL_SECRET} is set; it then needs the access token too. */

@@ -70,6 +70,25 @@ class GatewayConfigTest {
   }
 
   @Test
+  @DisplayName("turn email on with its IMAP host, and name what else it needs")
+  void mail() {
+    assertThat(load(Map.of()).mail()).isEmpty();
+    Map<String, String> mail = Map.of("MAIL_IMAP_HOST", "imap.example.jp", "MAIL_SMTP_HOST", "smtp.example.jp",
+        "MAIL_USER", "desk", "MAIL_PASSWORD", "pw", "MAIL_ADDRESS", "desk@example.jp");
+    var settings = load(mail).mail().orElseThrow();
+    assertThat(settings.imapPort()).isEqualTo(993);
+    assertThat(settings.tls()).isTrue();
+    assertThatThrownBy(() -> load(Map.of("MAIL_IMAP_HOST", "imap.example.jp")))
+        .hasMessageEndingWith("must be set when MAIL_IMAP_HOST is");
+    var bad = new java.util.HashMap<>(mail);
+    bad.put("MAIL_ADDRESS", "not-an-address");
+    assertThatThrownBy(() -> load(bad)).hasMessageStartingWith("MAIL_ADDRESS must be an email address");
+    bad.put("MAIL_ADDRESS", "desk@example.jp");
+    bad.put("MAIL_CHARSET", "EBCDIC");
+    assertThatThrownBy(() -> load(bad)).hasMessageStartingWith("MAIL_CHARSET must be one of");
+  }
+
+  @Test
   @DisplayName("name the field of a broken office profile")
   void badProfile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("office.json");

@@ -1,0 +1,65 @@
+package jp.kurashi.app;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.junit5.VertxExtension;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.FreePorts;
+import jp.kurashi.testkit.TestPostgres;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The gateway with email configured")
+class MailWiringTest {
+
+  @Test
+  @DisplayName("polls the mailbox into the queue and acknowledges by SMTP")
+  void wired(Vertx vertx) throws Exception {
+    int smtp = FreePorts.next();
+    int imap = FreePorts.next();
+    GreenMail greenMail = new GreenMail(new ServerSetup[] {
+        new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+        new ServerSetup(imap, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
+    greenMail.start();
+    try {
+      var desk = greenMail.setUser("desk@kurashi.example", "desk", "desk-password");
+      try (RunningGateway running = RunningGateway.start(vertx, Map.of(
+          "DATABASE_URL", TestPostgres.shared().newDatabaseUrl(),
+          "MAIL_IMAP_HOST", "127.0.0.1", "MAIL_IMAP_PORT", String.valueOf(imap),
+          "MAIL_SMTP_HOST", "127.0.0.1", "MAIL_SMTP_PORT", String.valueOf(smtp),
+          "MAIL_USER", "desk", "MAIL_PASSWORD", "desk-password", "MAIL_ADDRESS", "desk@kurashi.example",
+          "MAIL_TLS", "false", "MAIL_POLL_SECONDS", "1"))) {
+        String raw = "From: resident@example.jp\r\nTo: desk@kurashi.example\r\nSubject: =?UTF-8?B?"
+            + java.util.Base64.getEncoder().encodeToString("相談です".getBytes(StandardCharsets.UTF_8)) + "?=\r\n"
+            + "Message-ID: <wiring-1@example.jp>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+            + "Content-Transfer-Encoding: 8bit\r\n\r\n";
+        byte[] body = (raw + "仕事を失いました。\r\n").getBytes(StandardCharsets.UTF_8);
+        desk.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(body)));
+
+        RunningGateway.StaffClient admin = running.client();
+        admin.login("admin", RunningGateway.ADMIN_PASSWORD);
+        Await.until(Duration.ofSeconds(20), "case from mail", () ->
+            admin.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").size() == 1);
+        JsonArray items = admin.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items");
+        assertThat(items.getJsonObject(0).getString("channel")).isEqualTo("mail");
+        Await.until(Duration.ofSeconds(20), "acknowledged", () -> greenMail.getReceivedMessagesForDomain("example.jp").length == 1);
+      }
+    } finally {
+      greenMail.stop();
+    }
+  }
+}
