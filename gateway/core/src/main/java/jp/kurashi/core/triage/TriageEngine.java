@@ -1,0 +1,224 @@
+package jp.kurashi.core.triage;
+
+import jp.kurashi.core.triage.JapaneseAnalyzer.Token;
+import jp.kurashi.core.triage.TriageRules.Rule;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+
+/**
+ * Reads a message and says what it is about and how urgent it is. Each phrase is looked for in the
+ * folded text, in its reading (so hiragana-only and katakana messages match), and as a sequence of
+ * dictionary forms (so conjugated verbs match); a negation right after a phrase cancels it
+ * (「死にたいとかではない」). Messages in other scripts are recognised as {@code foreign} and read with
+ * the {@code @} rules. Thread-safe; the rules can be replaced while it runs.
+ *
+ * <pre>{@code
+ * TriageEngine engine = new TriageEngine(TriageRules.bundled());
+ * TriageResult r = engine.triage("3日何も食べていません");   // food, urgent
+ * }</pre>
+ */
+public final class TriageEngine {
+
+  private static final int NEGATION_WINDOW = 20;
+  /** Simplified characters and particles that do not occur in Japanese: tell Chinese from kanji-only Japanese. */
+  private static final String CHINESE_ONLY = "业东车无为么们还吗呢没钱这个饭给让说对问谢请难买卖帮从边样过发现题里该够办吧";
+
+  private final AtomicReference<TriageRules> rules;
+
+  public TriageEngine(TriageRules rules) {
+    this.rules = new AtomicReference<>(rules);
+  }
+
+  public TriageRules rules() {
+    return rules.get();
+  }
+
+  /** Puts new rules in force for every message triaged from now on. */
+  public void replace(TriageRules next) {
+    rules.set(next);
+  }
+
+  /** Loads the dictionary and compiles the analyser: call once on a worker thread at start-up. */
+  public void warmUp() {
+    triage("今日は何も食べていません。家賃も払えず、死にたい気持ちです。");
+  }
+
+  public TriageResult triage(String text) {
+    TriageRules current = rules.get();
+    String nfkc = TextFolding.nfkc(text == null ? "" : text);
+    String folded = TextFolding.fold(nfkc);
+    for (String idiom : current.ignored()) {
+      folded = folded.replace(idiom, "|".repeat(idiom.length()));
+    }
+    boolean japanese = hasJapanese(nfkc);
+    List<Token> tokens = japanese ? JapaneseAnalyzer.tokens(nfkc) : List.of();
+    String reading = readingOf(tokens);
+    String lemmas = lemmasOf(tokens);
+    String lower = nfkc.toLowerCase(Locale.ROOT);
+
+    List<TriageResult.Match> matched = new ArrayList<>();
+    for (Rule rule : current.rules()) {
+      String found = switch (rule.kind()) {
+        case SURFACE -> findSurface(rule, folded, reading, current.negations());
+        case LEMMAS -> japanese ? findLemmas(rule, lemmas, tokens, nfkc, current.negations()) : null;
+        case FOREIGN -> findForeign(rule, lower);
+      };
+      if (found != null) {
+        matched.add(new TriageResult.Match(rule.category(), rule.urgency(), rule.source(), found));
+      }
+    }
+    String script = foreignScript(nfkc);
+    if (script != null) {
+      matched.add(new TriageResult.Match("foreign", Urgency.NORMAL, "script:" + script, script));
+    }
+    Set<String> categories = new LinkedHashSet<>();
+    Urgency urgency = Urgency.NORMAL;
+    for (TriageResult.Match m : matched) {
+      categories.add(m.category());
+      urgency = urgency.max(m.urgency());
+    }
+    if (categories.isEmpty()) {
+      categories.add("other");
+    }
+    return new TriageResult(categories, urgency, matched);
+  }
+
+  /**
+   * The phrase as written; else its reading in the kana-written parts of the message (しにたい for
+   * 死にたい); else, for a kana phrase, in the reading of the whole message. Readings are never
+   * compared kanji against kanji, where homophones (給食 and 求職) would match.
+   */
+  private static String findSurface(Rule rule, String folded, String reading, List<String> negations) {
+    String hit = findNotNegated(folded, rule.folded(), negations);
+    if (hit == null && rule.reading() != null) {
+      hit = findNotNegated(folded, rule.reading(), negations);
+    }
+    if (hit == null && rule.kanaOnly()) {
+      hit = findNotNegated(reading, rule.folded(), negations);
+    }
+    return hit;
+  }
+
+  private static String findNotNegated(String haystack, String needle, List<String> negations) {
+    int from = 0;
+    while (true) {
+      int at = haystack.indexOf(needle, from);
+      if (at < 0) {
+        return null;
+      }
+      int end = at + needle.length();
+      if (!negated(haystack, end, negations)) {
+        return needle;
+      }
+      from = at + 1;
+    }
+  }
+
+  private static boolean negated(String text, int end, List<String> negations) {
+    String after = text.substring(end, Math.min(text.length(), end + NEGATION_WINDOW));
+    for (String cue : negations) {
+      if (after.contains(cue)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String findLemmas(Rule rule, String lemmas, List<Token> tokens, String nfkc, List<String> negations) {
+    int from = 0;
+    while (true) {
+      int at = lemmas.indexOf(rule.lemmas(), from);
+      if (at < 0) {
+        return null;
+      }
+      // Which token the match ends on: count separators up to the end of the match.
+      int endIndex = countSeparators(lemmas, at + rule.lemmas().length() - 1) - 1;
+      int endOffset = tokens.get(Math.min(Math.max(endIndex, 0), tokens.size() - 1)).end();
+      String after = TextFolding.fold(nfkc.substring(Math.min(endOffset, nfkc.length())));
+      if (!negated(after, 0, negations)) {
+        return rule.lemmas().substring(1, rule.lemmas().length() - 1).replace('|', ' ');
+      }
+      from = at + 1;
+    }
+  }
+
+  private static int countSeparators(String s, int upTo) {
+    int n = 0;
+    for (int i = 0; i <= upTo && i < s.length(); i++) {
+      if (s.charAt(i) == '|') {
+        n++;
+      }
+    }
+    return n - 1;
+  }
+
+  private static String findForeign(Rule rule, String lower) {
+    Matcher m = rule.foreign().matcher(lower);
+    return m.find() ? m.group() : null;
+  }
+
+  private static String readingOf(List<Token> tokens) {
+    StringBuilder out = new StringBuilder();
+    tokens.forEach(t -> out.append(t.reading()));
+    return out.toString();
+  }
+
+  private static String lemmasOf(List<Token> tokens) {
+    StringBuilder out = new StringBuilder("|");
+    tokens.forEach(t -> out.append(t.lemma()).append('|'));
+    return out.toString();
+  }
+
+  private static boolean hasJapanese(String s) {
+    return s.codePoints().anyMatch(cp -> isKana(cp) || Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN);
+  }
+
+  private static boolean isKana(int cp) {
+    Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+    return script == Character.UnicodeScript.HIRAGANA || script == Character.UnicodeScript.KATAKANA;
+  }
+
+  /** The script of a message that is not Japanese: ne, vi, zh or latin; null for Japanese. */
+  static String foreignScript(String s) {
+    int kana = 0;
+    int han = 0;
+    int latin = 0;
+    int devanagari = 0;
+    int vietnamese = 0;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      if (isKana(cp)) {
+        kana++;
+      } else if (Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN) {
+        han++;
+      } else if (Character.UnicodeScript.of(cp) == Character.UnicodeScript.DEVANAGARI) {
+        devanagari++;
+      } else if (Character.UnicodeScript.of(cp) == Character.UnicodeScript.LATIN && Character.isLetter(cp)) {
+        latin++;
+        if ((cp >= 0x1EA0 && cp <= 0x1EF9) || "ăâđêôơưĂÂĐÊÔƠƯ".indexOf(cp) >= 0) {
+          vietnamese++;
+        }
+      }
+    }
+    if (devanagari > 0 && devanagari >= kana) {
+      return "ne";
+    }
+    if (kana > 0) {
+      return null;
+    }
+    if (vietnamese >= 2) {
+      return "vi";
+    }
+    if (han >= 2 && han >= latin && s.codePoints().anyMatch(cp -> CHINESE_ONLY.indexOf(cp) >= 0)) {
+      return "zh";
+    }
+    return latin >= 6 && latin > han ? "latin" : null;
+  }
+}

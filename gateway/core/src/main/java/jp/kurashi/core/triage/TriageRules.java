@@ -1,0 +1,162 @@
+package jp.kurashi.core.triage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The triage rules, parsed from the text file the chief edits (format in {@code triage-rules.txt}).
+ * Parsing checks everything; a bad file is a {@link TriageRuleException} naming the line.
+ */
+public final class TriageRules {
+
+  /** How a rule finds its phrase. */
+  enum Kind { SURFACE, LEMMAS, FOREIGN }
+
+  /** One phrase of a category section, compiled for matching. */
+  record Rule(String category, Urgency urgency, Kind kind, String source, String folded, String reading,
+              boolean kanaOnly, String lemmas, Pattern foreign) {
+  }
+
+  private final String text;
+  private final List<Rule> rules;
+  private final List<String> negations;
+  private final List<String> ignored;
+
+  private TriageRules(String text, List<Rule> rules, List<String> negations, List<String> ignored) {
+    this.text = text;
+    this.rules = List.copyOf(rules);
+    this.negations = List.copyOf(negations);
+    this.ignored = List.copyOf(ignored);
+  }
+
+  /** The rules shipped with the gateway. */
+  public static TriageRules bundled() {
+    try (InputStream in = TriageRules.class.getResourceAsStream("/triage-rules.txt")) {
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (TriageRuleException e) {
+      throw new IllegalStateException("the bundled triage rules are broken: " + e.getMessage(), e);
+    }
+  }
+
+  public static TriageRules parse(String text) throws TriageRuleException {
+    List<Rule> rules = new ArrayList<>();
+    List<String> negations = new ArrayList<>();
+    List<String> ignored = new ArrayList<>();
+    String section = null;
+    Urgency urgency = null;
+    String[] lines = text.split("\r?\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      int lineNo = i + 1;
+      String line = stripComment(lines[i]).strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      if (line.startsWith("[")) {
+        if (!line.endsWith("]")) {
+          throw new TriageRuleException(lineNo, "a section header needs a closing ]");
+        }
+        String[] parts = line.substring(1, line.length() - 1).strip().split("\\s+");
+        section = parts[0];
+        if (section.equals("negation") || section.equals("ignore")) {
+          if (parts.length != 1) {
+            throw new TriageRuleException(lineNo, "[" + section + "] takes no urgency");
+          }
+          urgency = null;
+          continue;
+        }
+        if (!Category.isKnown(section)) {
+          throw new TriageRuleException(lineNo, "unknown category \"" + section + "\" (known: "
+              + String.join(", ", Category.codes()) + ")");
+        }
+        if (parts.length != 2) {
+          throw new TriageRuleException(lineNo, "write [category urgency], e.g. [food urgent]");
+        }
+        try {
+          urgency = Urgency.fromCode(parts[1]);
+        } catch (IllegalArgumentException e) {
+          throw new TriageRuleException(lineNo, "unknown urgency \"" + parts[1] + "\" (crisis, urgent or normal)");
+        }
+        continue;
+      }
+      if (section == null) {
+        throw new TriageRuleException(lineNo, "a phrase before any [section]");
+      }
+      switch (section) {
+        case "negation" -> negations.add(TextFolding.fold(line));
+        case "ignore" -> ignored.add(TextFolding.fold(line));
+        default -> rules.add(compile(lineNo, section, urgency, line));
+      }
+    }
+    if (rules.isEmpty()) {
+      throw new TriageRuleException(lines.length, "no rules at all");
+    }
+    return new TriageRules(text, rules, negations, ignored);
+  }
+
+  private static Rule compile(int lineNo, String category, Urgency urgency, String line) throws TriageRuleException {
+    if (line.startsWith("~")) {
+      String[] words = line.substring(1).strip().split("\\s+");
+      if (words.length == 0 || words[0].isEmpty()) {
+        throw new TriageRuleException(lineNo, "~ needs dictionary forms, e.g. ~死ぬ たい");
+      }
+      StringBuilder seq = new StringBuilder("|");
+      for (String w : words) {
+        seq.append(TextFolding.fold(w)).append('|');
+      }
+      return new Rule(category, urgency, Kind.LEMMAS, line, null, null, false, seq.toString(), null);
+    }
+    if (line.startsWith("@")) {
+      String phrase = line.substring(1).strip().toLowerCase(Locale.ROOT);
+      if (phrase.isEmpty()) {
+        throw new TriageRuleException(lineNo, "@ needs a phrase");
+      }
+      boolean latin = phrase.chars().allMatch(c -> c < 0x250);
+      Pattern pattern = latin ? Pattern.compile("(?<![\\p{L}])" + Pattern.quote(phrase) + "(?![\\p{L}])")
+          : Pattern.compile(Pattern.quote(phrase));
+      return new Rule(category, urgency, Kind.FOREIGN, line, null, null, false, null, pattern);
+    }
+    String folded = TextFolding.fold(line);
+    if (folded.isEmpty()) {
+      throw new TriageRuleException(lineNo, "the phrase is empty once folded");
+    }
+    String reading = JapaneseAnalyzer.reading(TextFolding.nfkc(line));
+    // Short readings match too much by sound alone (かね in かねない): only long ones are used.
+    boolean kana = folded.length() >= 4 && folded.codePoints().allMatch(cp -> cp >= 0x3041 && cp <= 0x309F);
+    return new Rule(category, urgency, Kind.SURFACE, line, folded,
+        reading.length() >= 4 && !reading.equals(folded) ? reading : null, kana, null, null);
+  }
+
+  private static String stripComment(String line) {
+    int hash = line.indexOf('#');
+    return hash < 0 ? line : line.substring(0, hash);
+  }
+
+  List<Rule> rules() {
+    return rules;
+  }
+
+  List<String> negations() {
+    return negations;
+  }
+
+  List<String> ignored() {
+    return ignored;
+  }
+
+  /** The file these rules came from, to show and edit. */
+  public String text() {
+    return text;
+  }
+
+  public int size() {
+    return rules.size();
+  }
+}
