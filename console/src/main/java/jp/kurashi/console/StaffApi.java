@@ -10,6 +10,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.domain.Role;
+import jp.kurashi.core.store.TriageStore;
+import jp.kurashi.core.triage.Category;
+import jp.kurashi.core.triage.TriageEngine;
+import jp.kurashi.core.triage.TriageRuleException;
+import jp.kurashi.core.triage.TriageRules;
 import jp.kurashi.core.outbox.ReplyQueue;
 import jp.kurashi.core.store.AuditLog;
 import jp.kurashi.core.store.AuditLog.AuditEntry;
@@ -41,9 +47,12 @@ public final class StaffApi {
   private final CaseAccessPolicy access = new CaseAccessPolicy();
   private final ConsoleSettings settings;
   private final ChannelRegistry channels;
+  private final TriageStore triage;
+  private final TriageEngine engine;
 
   public StaffApi(Vertx vertx, StaffStore staff, CaseStore cases, AuditLog audit, ReplyQueue replies,
-                  LoginService logins, ChannelRegistry channels, ConsoleSettings settings) {
+                  LoginService logins, ChannelRegistry channels, TriageStore triage, TriageEngine engine,
+                  ConsoleSettings settings) {
     this.vertx = vertx;
     this.cases = cases;
     this.audit = audit;
@@ -52,6 +61,8 @@ public final class StaffApi {
     this.auth = new SessionAuthHandler(staff);
     this.settings = settings;
     this.channels = channels;
+    this.triage = triage;
+    this.engine = engine;
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
@@ -71,6 +82,10 @@ public final class StaffApi {
     router.get("/cases/:id").handler(this::readCase);
     router.post("/cases/:id/replies").handler(this::reply);
     router.get("/cases/:id/attachments/:attachmentId").handler(this::attachment);
+    router.post("/cases/:id/triage").handler(this::correctTriage);
+    router.get("/categories").handler(this::categories);
+    router.get("/triage/rules").handler(this::rules);
+    router.put("/triage/rules").handler(this::saveRules);
     router.route().failureHandler(new ApiFailureHandler());
     return router;
   }
@@ -137,8 +152,9 @@ public final class StaffApi {
   private void readCase(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     authorisedCase(ctx, session, "case.read")
-        .compose(cases::detail)
-        .onSuccess(detail -> ok(ctx, 200, CaseJson.detail(detail)))
+        .compose(found -> cases.detail(found).compose(detail -> triage.results(found.summary().id())
+            .map(results -> CaseJson.detail(detail).put("triage", results))))
+        .onSuccess(json -> ok(ctx, 200, json))
         .onFailure(ctx::fail);
   }
 
@@ -176,6 +192,79 @@ public final class StaffApi {
               .end(io.vertx.core.buffer.Buffer.buffer(found.get().data()));
         })
         .onFailure(ctx::fail);
+  }
+
+  /** Staff set a case's categories and urgency; the correction is kept beside what triage said. */
+  private void correctTriage(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    JsonObject body = jsonBody(ctx);
+    JsonArray raw = body.getValue("categories") instanceof JsonArray a ? a : null;
+    String urgency = body.getValue("urgency") instanceof String u ? u : null;
+    if (raw == null || raw.isEmpty() || urgency == null || !Set.of("crisis", "urgent", "normal").contains(urgency)) {
+      throw ApiException.badRequest("invalid_triage", "categories (non-empty) and urgency (crisis, urgent, normal) are required");
+    }
+    java.util.List<String> categories = new java.util.ArrayList<>();
+    for (Object c : raw) {
+      if (!(c instanceof String code) || !Category.isKnown(code)) {
+        throw ApiException.badRequest("unknown_category", "unknown category: " + c);
+      }
+      if (!categories.contains(code)) {
+        categories.add(code);
+      }
+    }
+    authorisedCase(ctx, session, "case.triage")
+        .compose(found -> triage.correct(found.summary().id(), session.staff().id(), categories, urgency))
+        .onSuccess(v -> ok(ctx, 200, new JsonObject().put("categories", new JsonArray(categories)).put("urgency", urgency)))
+        .onFailure(ctx::fail);
+  }
+
+  private void categories(RoutingContext ctx) {
+    StaffSession.of(ctx);
+    JsonArray items = new JsonArray();
+    Category.LABELS.forEach((code, label) -> items.add(new JsonObject().put("code", code).put("label", label)));
+    ok(ctx, 200, new JsonObject().put("items", items));
+  }
+
+  private void rules(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    requireRole(ctx, session, "triage.rules.read", Role.CHIEF, Role.ADMIN).onSuccess(v -> ok(ctx, 200, new JsonObject()
+        .put("rules", engine.rules().text()).put("size", engine.rules().size()))).onFailure(ctx::fail);
+  }
+
+  /** The chief replaces the triage rules; a file with an error is refused with its line, the old rules stay. */
+  private void saveRules(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    JsonObject body = jsonBody(ctx);
+    String text = body.getValue("rules") instanceof String r ? r : null;
+    if (text == null || text.isBlank()) {
+      throw ApiException.badRequest("invalid_rules", "rules text is required");
+    }
+    requireRole(ctx, session, "triage.rules.write", Role.CHIEF, Role.ADMIN)
+        .compose(v -> vertx.executeBlocking(() -> TriageRules.parse(text), false))
+        .compose(parsed -> triage.saveRules(text, session.staff().id()).map(id -> {
+          engine.replace(parsed);
+          return parsed;
+        }))
+        .onSuccess(parsed -> ok(ctx, 200, new JsonObject().put("size", parsed.size())))
+        .onFailure(err -> {
+          if (err instanceof TriageRuleException bad) {
+            ok(ctx, 422, new JsonObject().put("error", "invalid_rules").put("line", bad.line())
+                .put("message", bad.getMessage()));
+            return;
+          }
+          ctx.fail(err);
+        });
+  }
+
+  /** Lets the request on only for these roles; a refusal is audited and answered 403. */
+  private Future<Void> requireRole(RoutingContext ctx, StaffSession session, String action, Role... roles) {
+    boolean allowed = java.util.Arrays.asList(roles).contains(session.staff().role());
+    if (allowed) {
+      return Future.succeededFuture();
+    }
+    return audit.record(AuditEntry.of(session.staff().id(), null, action, false, remoteAddress(ctx)))
+        .compose(v -> Future.failedFuture(ApiException.forbidden("role_required",
+            "この操作の権限がありません / your role may not do this")));
   }
 
   /**

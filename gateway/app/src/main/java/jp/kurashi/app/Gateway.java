@@ -12,6 +12,11 @@ import jp.kurashi.connectors.mail.MailConnector;
 import jp.kurashi.connectors.mail.MailPoller;
 import jp.kurashi.connectors.webchat.ChatSockets;
 import jp.kurashi.core.store.MailStore;
+import jp.kurashi.core.store.TriageStore;
+import jp.kurashi.core.pipeline.TriageStep;
+import jp.kurashi.core.triage.TriageEngine;
+import jp.kurashi.core.triage.TriageRules;
+import jp.kurashi.core.triage.TriageRulesRefresh;
 import jp.kurashi.connectors.webchat.WebchatConnector;
 import jp.kurashi.connectors.webchat.WebchatRoutes;
 import jp.kurashi.connectors.webchat.WebchatSettings;
@@ -58,6 +63,9 @@ public final class Gateway {
 
   /** At most one automatic out-of-hours notice per case in this time. */
   private static final Duration AUTO_NOTICE_GAP = Duration.ofHours(12);
+  /** At most one safety message per case in this time, however many crisis messages arrive. */
+  private static final Duration SAFETY_GAP = Duration.ofMinutes(30);
+  private static final Duration RULES_REFRESH = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -66,6 +74,7 @@ public final class Gateway {
   private int httpPort;
   private InboundPipeline pipeline;
   private MailPoller mailPoller;
+  private TriageEngine triageEngine;
 
   private Gateway(Vertx vertx, GatewayConfig config) {
     this.vertx = vertx;
@@ -122,7 +131,10 @@ public final class Gateway {
           MessageStore messages = new MessageStore(db.pool());
           CaseStore cases = new CaseStore(db.pool());
           ReplyQueue replies = new ReplyQueue(vertx, messages, bus);
+          TriageStore triageStore = new TriageStore(db.pool());
+          triageEngine = new TriageEngine(TriageRules.bundled());
           pipeline = new InboundPipeline(officeId, messages, bus, List.of(
+              new TriageStep(vertx, officeId, triageEngine, triageStore, replies, bus, config.office(), SAFETY_GAP),
               new MailAcknowledgement(config.office(), cases, replies, AUTO_NOTICE_GAP),
               new OutOfHoursNotice(config.office(), cases, replies, AUTO_NOTICE_GAP)));
           WebchatStore webchatStore = new WebchatStore(db.pool());
@@ -152,9 +164,10 @@ public final class Gateway {
           return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl()), false)
               .compose(logins -> {
                 StaffApi api = new StaffApi(vertx, staff, cases, new AuditLog(db.pool()), replies, logins,
-                    channels, consoleSettings);
+                    channels, triageStore, triageEngine, consoleSettings);
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels);
-                return deployOutbox(db, channels, bus)
+                return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH))
+                    .compose(x -> deployOutbox(db, channels, bus))
                     .compose(x -> deployMailPoller())
                     .compose(x -> deployHttp(v2 -> routes(v2, api, channelRoutes, health)));
               });
@@ -174,6 +187,13 @@ public final class Gateway {
     channelRoutes.forEach(mount -> mount.accept(router));
     router.get("/").handler(ctx -> ctx.redirect("/chat"));
     return router;
+  }
+
+  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
+    return vertx.deployVerticle(verticle).map(id -> {
+      onStop(() -> vertx.undeploy(id));
+      return null;
+    });
   }
 
   private Future<Void> deployMailPoller() {

@@ -23,6 +23,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("triage")) {
+      System.exit(TriageCli.run(java.util.List.of(args), System.in, System.out, System.err));
+      return;
+    }
     GatewayConfig config;
     try {
       config = GatewayConfig.load(ConfigSource.fromEnvironment());

@@ -18,6 +18,10 @@ public record CaseEvent(String type, long officeId, long caseId, long contactId,
   public static final String MESSAGE_QUEUED = "message.queued";
   public static final String MESSAGE_SENT = "message.sent";
   public static final String MESSAGE_FAILED = "message.failed";
+  /** Triage found a crisis: consoles raise an alert. */
+  public static final String CASE_CRISIS = "case.crisis";
+  /** Triage changed a case's categories or urgency. */
+  public static final String CASE_TRIAGED = "case.triaged";
   /** The resident is typing (web chat). */
   public static final String RESIDENT_TYPING = "typing.resident";
   /** A consultant is typing a reply. */

@@ -11,6 +11,7 @@ import java.util.List;
  *                             replaced by the next opening time
  * @param mailAckOpen          acknowledgement of a new email consultation during opening hours
  * @param mailAckClosed        the same outside opening hours ({@code {next}} as above)
+ * @param safetyMessage        sent at once, any hour, when triage finds a crisis; the crisis lines follow it
  */
 public record OfficeProfile(
     LocalizedText name,
@@ -21,7 +22,8 @@ public record OfficeProfile(
     List<Hotline> hotlines,
     LocalizedText outOfHours,
     LocalizedText mailAckOpen,
-    LocalizedText mailAckClosed) {
+    LocalizedText mailAckClosed,
+    LocalizedText safetyMessage) {
 
   public OfficeProfile {
     hotlines = List.copyOf(hotlines);

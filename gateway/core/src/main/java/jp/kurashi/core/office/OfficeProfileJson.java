@@ -55,7 +55,8 @@ public final class OfficeProfileJson {
         hotlines,
         text(json, "outOfHours", ""),
         text(object(json, "mailAcknowledgement"), "open", "mailAcknowledgement"),
-        text(object(json, "mailAcknowledgement"), "closed", "mailAcknowledgement"));
+        text(object(json, "mailAcknowledgement"), "closed", "mailAcknowledgement"),
+        text(json, "safetyMessage", ""));
   }
 
   private static OfficeHours officeHours(JsonObject hours) {

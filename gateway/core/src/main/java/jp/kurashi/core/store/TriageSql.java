@@ -1,0 +1,66 @@
+package jp.kurashi.core.store;
+
+/** SQL for triage results, corrections and the rules in force. */
+final class TriageSql {
+
+  private TriageSql() {
+  }
+
+  private static final String RANK = "CASE %s WHEN 'crisis' THEN 2 WHEN 'urgent' THEN 1 ELSE 0 END";
+
+  /**
+   * Stores a message's result and folds it into its case: categories joined ('other' only while
+   * nothing else is known), urgency raised never lowered, crisis time kept from the first crisis.
+   * $1 message, $2 case, $3 categories, $4 urgency, $5 matched.
+   */
+  static final String RECORD = """
+      WITH stored AS (
+        INSERT INTO triage_result (message_id, case_id, categories, urgency, matched) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (message_id) DO NOTHING
+        RETURNING case_id
+      ), joined AS (
+        SELECT ARRAY(SELECT DISTINCT c FROM unnest(k.categories || $3::text[]) AS c) AS all_categories
+          FROM consultation_case k WHERE k.id = $2
+      )
+      UPDATE consultation_case k
+         SET categories = ARRAY(SELECT c FROM unnest(j.all_categories) AS c
+                                 WHERE c <> 'other' OR cardinality(j.all_categories) = 1 ORDER BY c),
+             urgency = CASE WHEN %s > %s THEN $4 ELSE k.urgency END,
+             crisis_at = CASE WHEN $4 = 'crisis' THEN COALESCE(k.crisis_at, now()) ELSE k.crisis_at END
+        FROM joined j, stored
+       WHERE k.id = $2
+      RETURNING k.urgency
+      """.formatted(RANK.formatted("$4::text"), RANK.formatted("k.urgency"));
+
+  /** $1 case, $2 minimum seconds between two safety messages. Returns the contact's language. */
+  static final String CLAIM_SAFETY_NOTICE = """
+      UPDATE consultation_case c SET safety_notice_at = now()
+       WHERE c.id = $1 AND (c.safety_notice_at IS NULL OR c.safety_notice_at < now() - make_interval(secs => $2))
+      RETURNING (SELECT k.language FROM contact k WHERE k.id = c.contact_id) AS language
+      """;
+
+  /** $1 case, $2 staff, $3 categories, $4 urgency. */
+  static final String CORRECT = """
+      WITH previous AS (
+        SELECT categories, urgency FROM consultation_case WHERE id = $1 FOR UPDATE
+      ), logged AS (
+        INSERT INTO triage_correction (case_id, staff_id, previous_categories, previous_urgency, categories, urgency)
+        SELECT $1, $2, previous.categories, previous.urgency, $3, $4 FROM previous
+        RETURNING id
+      )
+      UPDATE consultation_case SET categories = $3, urgency = $4, triage_corrected = true,
+             crisis_at = CASE WHEN $4 = 'crisis' THEN COALESCE(crisis_at, now()) ELSE crisis_at END
+        FROM logged WHERE consultation_case.id = $1
+      RETURNING consultation_case.id
+      """;
+
+  /** $1 case. */
+  static final String RESULTS = """
+      SELECT message_id, categories, urgency, matched FROM triage_result WHERE case_id = $1 ORDER BY message_id
+      """;
+
+  static final String LATEST_RULES = "SELECT id, content FROM triage_rules ORDER BY id DESC LIMIT 1";
+
+  /** $1 content, $2 staff. */
+  static final String SAVE_RULES = "INSERT INTO triage_rules (content, staff_id) VALUES ($1, $2) RETURNING id";
+}

@@ -1,0 +1,75 @@
+package jp.kurashi.core.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * Triage results per message and their effect on the case, staff corrections, and the rules file in force.
+ */
+public final class TriageStore {
+
+  private final Pool pool;
+
+  public TriageStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Stores a message's result and updates its case; returns the case's urgency afterwards. */
+  public Future<String> record(long messageId, long caseId, Collection<String> categories, String urgency,
+                               JsonArray matched) {
+    return pool.preparedQuery(TriageSql.RECORD)
+        .execute(Tuple.of(messageId, caseId, categories.toArray(String[]::new), urgency, matched))
+        .map(rows -> rows.size() == 0 ? urgency : rows.iterator().next().getString(0));
+  }
+
+  /** Takes the right to send the safety message now; empty when one went out within {@code gap}. */
+  public Future<Optional<String>> claimSafetyNotice(long caseId, Duration gap) {
+    return pool.preparedQuery(TriageSql.CLAIM_SAFETY_NOTICE).execute(Tuple.of(caseId, (double) gap.toSeconds()))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(Optional.ofNullable(rows.iterator().next().getString(0)).orElse("")));
+  }
+
+  /** Sets the case's categories and urgency as staff decided, keeping what triage had said. */
+  public Future<Boolean> correct(long caseId, long staffId, Collection<String> categories, String urgency) {
+    return pool.preparedQuery(TriageSql.CORRECT)
+        .execute(Tuple.of(caseId, staffId, categories.toArray(String[]::new), urgency))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** Which words triggered which category, message by message. */
+  public Future<JsonArray> results(long caseId) {
+    return pool.preparedQuery(TriageSql.RESULTS).execute(Tuple.of(caseId)).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row row : rows) {
+        out.add(new JsonObject().put("messageId", row.getLong("message_id"))
+            .put("categories", new JsonArray(java.util.List.of(row.getArrayOfStrings("categories"))))
+            .put("urgency", row.getString("urgency"))
+            .put("matched", row.getValue("matched")));
+      }
+      return out;
+    });
+  }
+
+  /** The newest saved rules file: {id, content}, or empty when the bundled rules are in force. */
+  public Future<Optional<SavedRules>> latestRules() {
+    return pool.query(TriageSql.LATEST_RULES).execute().map(rows -> rows.size() == 0 ? Optional.empty()
+        : Optional.of(new SavedRules(rows.iterator().next().getLong("id"), rows.iterator().next().getString("content"))));
+  }
+
+  public Future<Long> saveRules(String content, long staffId) {
+    return pool.preparedQuery(TriageSql.SAVE_RULES).execute(Tuple.of(content, staffId))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** A rules file as saved. */
+  public record SavedRules(long id, String content) {
+  }
+}

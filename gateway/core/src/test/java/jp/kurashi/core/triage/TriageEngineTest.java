@@ -1,0 +1,101 @@
+package jp.kurashi.core.triage;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("The triage engine")
+class TriageEngineTest {
+
+  private static final TriageEngine ENGINE = new TriageEngine(TriageRules.bundled());
+
+  private static TriageResult t(String text) {
+    return ENGINE.triage(text);
+  }
+
+  @Test
+  @DisplayName("finds a crisis however it is written: kanji, hiragana, katakana, half-width, conjugated")
+  void crisisInAnyScript() {
+    for (String text : new String[] {"死にたい", "しにたい", "シニタイ", "ｼﾆﾀｲ", "死にたかった", "もう死にたくて仕方ない",
+        "消えてしまいたい", "しにたぁぁい"}) {
+      assertThat(t(text).urgency()).as(text).isEqualTo(Urgency.CRISIS);
+      assertThat(t(text).categories()).as(text).contains("suicide_risk");
+    }
+  }
+
+  @Test
+  @DisplayName("is not fooled by negations and idioms")
+  void negationAndIdioms() {
+    assertThat(t("死にたいとかではないです").urgency()).isEqualTo(Urgency.NORMAL);
+    assertThat(t("消えたいわけじゃないけど不安です").urgency()).isEqualTo(Urgency.NORMAL);
+    assertThat(t("死ぬほど忙しい").urgency()).isEqualTo(Urgency.NORMAL);
+    assertThat(t("死にたいとかではないけど、やっぱり死にたい").urgency()).isEqualTo(Urgency.CRISIS);
+  }
+
+  @Test
+  @DisplayName("reads Kansai forms")
+  void kansai() {
+    assertThat(t("金あらへん").categories()).contains("economic");
+    assertThat(t("食べるもんあらへん").urgency()).isEqualTo(Urgency.URGENT);
+    assertThat(t("寝るとこあらへん").categories()).contains("homeless");
+  }
+
+  @Test
+  @DisplayName("marks urgent needs: no food, nowhere to sleep, utilities cut, collectors")
+  void urgent() {
+    assertThat(t("3日何も食べていない").urgency()).isEqualTo(Urgency.URGENT);
+    assertThat(t("今夜寝る場所がありません").urgency()).isEqualTo(Urgency.URGENT);
+    assertThat(t("電気を止められてしまいました").urgency()).isEqualTo(Urgency.URGENT);
+    assertThat(t("毎日取り立ての電話が来る").urgency()).isEqualTo(Urgency.URGENT);
+    assertThat(t("家賃を滞納しています").urgency()).isEqualTo(Urgency.NORMAL);
+  }
+
+  @Test
+  @DisplayName("tells homophones apart: 給食費 is not 求職")
+  void homophones() {
+    assertThat(t("給食費が払えていません").categories()).doesNotContain("job_seeking");
+    assertThat(t("水道料金が払えません").categories()).doesNotContain("work_trouble");
+  }
+
+  @Test
+  @DisplayName("recognises English, Chinese, Vietnamese and Nepali messages as foreign, with their keywords")
+  void foreign() {
+    assertThat(t("I lost my job and cannot pay rent").categories()).contains("foreign", "job_seeking", "arrears");
+    assertThat(t("我没有钱，也没有工作").categories()).contains("foreign", "economic");
+    assertThat(t("Tôi không có tiền").categories()).contains("foreign", "economic");
+    assertThat(t("मलाई मद्दत चाहिन्छ").categories()).contains("foreign");
+    assertThat(t("家賃滞納").categories()).doesNotContain("foreign");
+  }
+
+  @Test
+  @DisplayName("says which words triggered which category, and 'other' when nothing did")
+  void explains() {
+    TriageResult r = t("借金の返済に困っています");
+    assertThat(r.matched()).anySatisfy(m -> {
+      assertThat(m.category()).isEqualTo("debt");
+      assertThat(m.found()).isNotBlank();
+    });
+    assertThat(t("窓口は何時までですか").categories()).containsExactly("other");
+  }
+
+  @Test
+  @DisplayName("refuses a bad rules file with its line number and keeps the rules in force")
+  void badRules() {
+    assertThatThrownBy(() -> TriageRules.parse("[food urgent]\n食べるものがない\n[fod urgent]\nx\n"))
+        .isInstanceOf(TriageRuleException.class).hasMessageStartingWith("line 3: unknown category \"fod\"");
+    assertThatThrownBy(() -> TriageRules.parse("[food soon]\nx\n"))
+        .hasMessageStartingWith("line 1: unknown urgency");
+    assertThatThrownBy(() -> TriageRules.parse("phrase first\n")).hasMessageStartingWith("line 1: a phrase before any");
+    assertThatThrownBy(() -> TriageRules.parse("# only comments\n")).isInstanceOf(TriageRuleException.class);
+
+    TriageEngine engine = new TriageEngine(TriageRules.bundled());
+    try {
+      engine.replace(TriageRules.parse("[food urgent\nx"));
+    } catch (TriageRuleException expected) {
+      // the engine was never handed the broken rules
+    }
+    assertThat(engine.triage("何も食べていない").categories()).contains("food");
+  }
+}
