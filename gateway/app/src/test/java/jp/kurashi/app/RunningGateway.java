@@ -55,7 +55,7 @@ final class RunningGateway implements AutoCloseable {
   /** Staff API calls as the console makes them: session cookie plus CSRF header. */
   static final class StaffClient {
     private final WebClient client;
-    private String cookie;
+    String cookie;
     String csrf;
 
     StaffClient(WebClient client) {

@@ -17,8 +17,9 @@ public final class Bench {
       case "inbound" -> InboundBenchmark.run(rest);
       case "webchat" -> WebchatBenchmark.run(rest);
       case "line" -> LineWebhookBenchmark.run(rest);
+      case "triage" -> TriageBenchmark.run(rest);
       default -> {
-        System.err.println("unknown benchmark: " + which + " (known: inbound, webchat, line)");
+        System.err.println("unknown benchmark: " + which + " (known: inbound, webchat, line, triage)");
         System.exit(2);
       }
     }

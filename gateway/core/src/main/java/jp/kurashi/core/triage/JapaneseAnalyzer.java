@@ -43,7 +43,7 @@ final class JapaneseAnalyzer {
         String surface = term.toString();
         String lemma = base.getBaseForm() == null ? surface : base.getBaseForm();
         String read = reading.getReading() == null ? surface : reading.getReading();
-        tokens.add(new Token(TextFolding.fold(lemma), TextFolding.fold(read), offset.endOffset()));
+        tokens.add(new Token(TextFolding.foldNormalized(lemma), TextFolding.foldNormalized(read), offset.endOffset()));
       }
       tokenizer.end();
     } catch (IOException e) {

@@ -19,7 +19,12 @@ final class TextFolding {
   }
 
   static String fold(String text) {
-    String s = nfkc(text).toLowerCase(Locale.ROOT);
+    return foldNormalized(nfkc(text));
+  }
+
+  /** {@link #fold} for text already in NFKC (the analyser's tokens): skips the costly normalisation. */
+  static String foldNormalized(String nfkcText) {
+    String s = nfkcText.toLowerCase(Locale.ROOT);
     StringBuilder out = new StringBuilder(s.length());
     int previous = -1;
     int run = 0;

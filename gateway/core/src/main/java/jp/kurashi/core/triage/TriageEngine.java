@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
 
 /**
  * Reads a message and says what it is about and how urgent it is. Each phrase is looked for in the
@@ -52,7 +51,7 @@ public final class TriageEngine {
   public TriageResult triage(String text) {
     TriageRules current = rules.get();
     String nfkc = TextFolding.nfkc(text == null ? "" : text);
-    String folded = TextFolding.fold(nfkc);
+    String folded = TextFolding.foldNormalized(nfkc);
     for (String idiom : current.ignored()) {
       folded = folded.replace(idiom, "|".repeat(idiom.length()));
     }
@@ -62,15 +61,36 @@ public final class TriageEngine {
     String lemmas = lemmasOf(tokens);
     String lower = nfkc.toLowerCase(Locale.ROOT);
 
+    List<Rule> rules = current.rules();
+    String[] found = new String[rules.size()];
+    for (PhraseIndex.Hit hit : current.surfaceIndex().search(folded)) {
+      int r = hit.phrase() / 2;
+      if (found[r] == null && !negated(folded, hit.end(), current.negations())) {
+        found[r] = hit.phrase() % 2 == 0 ? rules.get(r).folded() : rules.get(r).reading();
+      }
+    }
+    if (japanese) {
+      for (PhraseIndex.Hit hit : current.readingIndex().search(reading)) {
+        if (found[hit.phrase()] == null && !negated(reading, hit.end(), current.negations())) {
+          found[hit.phrase()] = rules.get(hit.phrase()).folded();
+        }
+      }
+    }
+    for (PhraseIndex.Hit hit : current.foreignIndex().search(lower)) {
+      Rule rule = rules.get(hit.phrase());
+      int start = hit.end() - rule.folded().length();
+      if (found[hit.phrase()] == null && (!rule.kanaOnly() || wholeWord(lower, start, hit.end()))) {
+        found[hit.phrase()] = rule.folded();
+      }
+    }
     List<TriageResult.Match> matched = new ArrayList<>();
-    for (Rule rule : current.rules()) {
-      String found = switch (rule.kind()) {
-        case SURFACE -> findSurface(rule, folded, reading, current.negations());
-        case LEMMAS -> japanese ? findLemmas(rule, lemmas, tokens, nfkc, current.negations()) : null;
-        case FOREIGN -> findForeign(rule, lower);
-      };
-      if (found != null) {
-        matched.add(new TriageResult.Match(rule.category(), rule.urgency(), rule.source(), found));
+    for (int i = 0; i < rules.size(); i++) {
+      Rule rule = rules.get(i);
+      if (rule.kind() == TriageRules.Kind.LEMMAS && japanese) {
+        found[i] = findLemmas(rule, lemmas, tokens, nfkc, current.negations());
+      }
+      if (found[i] != null) {
+        matched.add(new TriageResult.Match(rule.category(), rule.urgency(), rule.source(), found[i]));
       }
     }
     String script = foreignScript(nfkc);
@@ -87,37 +107,6 @@ public final class TriageEngine {
       categories.add("other");
     }
     return new TriageResult(categories, urgency, matched);
-  }
-
-  /**
-   * The phrase as written; else its reading in the kana-written parts of the message (しにたい for
-   * 死にたい); else, for a kana phrase, in the reading of the whole message. Readings are never
-   * compared kanji against kanji, where homophones (給食 and 求職) would match.
-   */
-  private static String findSurface(Rule rule, String folded, String reading, List<String> negations) {
-    String hit = findNotNegated(folded, rule.folded(), negations);
-    if (hit == null && rule.reading() != null) {
-      hit = findNotNegated(folded, rule.reading(), negations);
-    }
-    if (hit == null && rule.kanaOnly()) {
-      hit = findNotNegated(reading, rule.folded(), negations);
-    }
-    return hit;
-  }
-
-  private static String findNotNegated(String haystack, String needle, List<String> negations) {
-    int from = 0;
-    while (true) {
-      int at = haystack.indexOf(needle, from);
-      if (at < 0) {
-        return null;
-      }
-      int end = at + needle.length();
-      if (!negated(haystack, end, negations)) {
-        return needle;
-      }
-      from = at + 1;
-    }
   }
 
   private static boolean negated(String text, int end, List<String> negations) {
@@ -140,7 +129,7 @@ public final class TriageEngine {
       // Which token the match ends on: count separators up to the end of the match.
       int endIndex = countSeparators(lemmas, at + rule.lemmas().length() - 1) - 1;
       int endOffset = tokens.get(Math.min(Math.max(endIndex, 0), tokens.size() - 1)).end();
-      String after = TextFolding.fold(nfkc.substring(Math.min(endOffset, nfkc.length())));
+      String after = TextFolding.foldNormalized(nfkc.substring(Math.min(endOffset, Math.min(nfkc.length(), endOffset + 40))));
       if (!negated(after, 0, negations)) {
         return rule.lemmas().substring(1, rule.lemmas().length() - 1).replace('|', ' ');
       }
@@ -158,9 +147,9 @@ public final class TriageEngine {
     return n - 1;
   }
 
-  private static String findForeign(Rule rule, String lower) {
-    Matcher m = rule.foreign().matcher(lower);
-    return m.find() ? m.group() : null;
+  private static boolean wholeWord(String text, int start, int end) {
+    return (start == 0 || !Character.isLetter(text.charAt(start - 1)))
+        && (end >= text.length() || !Character.isLetter(text.charAt(end)));
   }
 
   private static String readingOf(List<Token> tokens) {

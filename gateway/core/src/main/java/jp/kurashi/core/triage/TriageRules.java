@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * The triage rules, parsed from the text file the chief edits (format in {@code triage-rules.txt}).
@@ -19,8 +18,12 @@ public final class TriageRules {
   enum Kind { SURFACE, LEMMAS, FOREIGN }
 
   /** One phrase of a category section, compiled for matching. */
+  /**
+   * @param folded   the folded phrase (for @ rules: lower-cased)
+   * @param kanaOnly a kana phrase, also looked for in the message's reading (for @ rules: whole words only)
+   */
   record Rule(String category, Urgency urgency, Kind kind, String source, String folded, String reading,
-              boolean kanaOnly, String lemmas, Pattern foreign) {
+              boolean kanaOnly, String lemmas) {
   }
 
   private final String text;
@@ -28,11 +31,45 @@ public final class TriageRules {
   private final List<String> negations;
   private final List<String> ignored;
 
+  private final PhraseIndex surfaceIndex;
+  private final PhraseIndex readingIndex;
+  private final PhraseIndex foreignIndex;
+
   private TriageRules(String text, List<Rule> rules, List<String> negations, List<String> ignored) {
     this.text = text;
     this.rules = List.copyOf(rules);
     this.negations = List.copyOf(negations);
     this.ignored = List.copyOf(ignored);
+    // Rule i's written form is phrase 2i, its reading 2i+1: both are looked for in the folded text.
+    List<String> surface = new ArrayList<>();
+    List<String> kana = new ArrayList<>();
+    for (Rule r : this.rules) {
+      surface.add(r.folded());
+      surface.add(r.reading());
+      kana.add(r.kanaOnly() ? r.folded() : null);
+    }
+    this.surfaceIndex = new PhraseIndex(surface);
+    this.readingIndex = new PhraseIndex(kana);
+    List<String> foreign = new ArrayList<>();
+    for (Rule r : this.rules) {
+      foreign.add(r.kind() == Kind.FOREIGN ? r.folded() : null);
+    }
+    this.foreignIndex = new PhraseIndex(foreign);
+  }
+
+  /** Lower-cased phrases of the @ rules: hit phrase p belongs to rule p. */
+  PhraseIndex foreignIndex() {
+    return foreignIndex;
+  }
+
+  /** Phrases in the written text: hit phrase p belongs to rule p / 2. */
+  PhraseIndex surfaceIndex() {
+    return surfaceIndex;
+  }
+
+  /** Kana phrases in the message's reading: hit phrase p belongs to rule p. */
+  PhraseIndex readingIndex() {
+    return readingIndex;
   }
 
   /** The rules shipped with the gateway. */
@@ -111,7 +148,7 @@ public final class TriageRules {
       for (String w : words) {
         seq.append(TextFolding.fold(w)).append('|');
       }
-      return new Rule(category, urgency, Kind.LEMMAS, line, null, null, false, seq.toString(), null);
+      return new Rule(category, urgency, Kind.LEMMAS, line, null, null, false, seq.toString());
     }
     if (line.startsWith("@")) {
       String phrase = line.substring(1).strip().toLowerCase(Locale.ROOT);
@@ -119,9 +156,8 @@ public final class TriageRules {
         throw new TriageRuleException(lineNo, "@ needs a phrase");
       }
       boolean latin = phrase.chars().allMatch(c -> c < 0x250);
-      Pattern pattern = latin ? Pattern.compile("(?<![\\p{L}])" + Pattern.quote(phrase) + "(?![\\p{L}])")
-          : Pattern.compile(Pattern.quote(phrase));
-      return new Rule(category, urgency, Kind.FOREIGN, line, null, null, false, null, pattern);
+      // For @ rules, folded holds the lower-cased phrase and kanaOnly says whether whole words are needed.
+      return new Rule(category, urgency, Kind.FOREIGN, line, phrase, null, latin, null);
     }
     String folded = TextFolding.fold(line);
     if (folded.isEmpty()) {
@@ -131,7 +167,7 @@ public final class TriageRules {
     // Short readings match too much by sound alone (かね in かねない): only long ones are used.
     boolean kana = folded.length() >= 4 && folded.codePoints().allMatch(cp -> cp >= 0x3041 && cp <= 0x309F);
     return new Rule(category, urgency, Kind.SURFACE, line, folded,
-        reading.length() >= 4 && !reading.equals(folded) ? reading : null, kana, null, null);
+        reading.length() >= 4 && !reading.equals(folded) ? reading : null, kana, null);
   }
 
   private static String stripComment(String line) {

@@ -1,0 +1,125 @@
+package jp.kurashi.core.pipeline;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Row;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.domain.CaseEvent;
+import jp.kurashi.core.domain.CaseSummary;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.office.OfficeProfileJson;
+import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.store.CaseStore;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.TestDatabases;
+import jp.kurashi.core.store.TriageStore;
+import jp.kurashi.core.triage.TriageEngine;
+import jp.kurashi.core.triage.TriageRules;
+import jp.kurashi.testkit.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Triage after each message")
+class TriageStepTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private Database db;
+  private long office;
+  private InboundPipeline pipeline;
+  private CaseStore cases;
+  private final List<CaseEvent> events = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    db = TestDatabases.fresh(vertx);
+    office = TestDatabases.defaultOffice(db);
+    MessageStore messages = new MessageStore(db.pool());
+    CaseEvents bus = CaseEvents.inProcess(vertx);
+    bus.subscribe(events::add);
+    cases = new CaseStore(db.pool());
+    ReplyQueue replies = new ReplyQueue(vertx, messages, bus);
+    pipeline = new InboundPipeline(office, messages, bus, List.of(new TriageStep(vertx, office,
+        new TriageEngine(TriageRules.bundled()), new TriageStore(db.pool()), replies, bus,
+        OfficeProfileJson.defaults(), Duration.ofMinutes(30))));
+  }
+
+  @AfterEach
+  void tearDown() {
+    Await.result(db.close());
+  }
+
+  private IngestResult receive(String id, String contact, String text) {
+    return Await.result(pipeline.receive(new InboundMessage("line", id, contact, null, text, Instant.now())));
+  }
+
+  private Row caseRow(long caseId) {
+    return Await.result(db.pool().preparedQuery("SELECT urgency, categories, crisis_at FROM consultation_case WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(caseId))).iterator().next();
+  }
+
+  private long safetyMessages(long caseId) {
+    return Await.result(db.pool().preparedQuery(
+            "SELECT count(*) FROM message m JOIN outbox o ON o.message_id = m.id WHERE m.case_id = $1 AND m.staff_id IS NULL")
+        .execute(io.vertx.sqlclient.Tuple.of(caseId))).iterator().next().getLong(0);
+  }
+
+  @Test
+  @DisplayName("a crisis gets the safety message on the resident's channel at once, an alert, and the top of the queue")
+  void crisis() {
+    IngestResult calm = receive("c-1", "U-calm", "家賃を滞納しています");
+    IngestResult crisis = receive("c-2", "U-crisis", "もう死にたい。消えてしまいたい");
+
+    Await.until(WAIT, "safety message queued", () -> safetyMessages(crisis.caseId()) == 1);
+    Row row = caseRow(crisis.caseId());
+    assertThat(row.getString("urgency")).isEqualTo("crisis");
+    assertThat(row.getArrayOfStrings("categories")).contains("suicide_risk");
+    assertThat(row.getOffsetDateTime("crisis_at")).isNotNull();
+    String body = Await.result(db.pool().preparedQuery("SELECT body FROM message WHERE case_id = $1 AND staff_id IS NULL "
+        + "AND direction = 'out'").execute(io.vertx.sqlclient.Tuple.of(crisis.caseId()))).iterator().next().getString(0);
+    assertThat(body).contains("119").contains("0120-279-338");
+    Await.until(WAIT, "alert", () -> events.stream().anyMatch(e -> e.type().equals(CaseEvent.CASE_CRISIS)
+        && e.caseId() == crisis.caseId()));
+
+    Await.until(WAIT, "calm case triaged", () -> caseRow(calm.caseId()).getArrayOfStrings("categories").length > 0);
+    List<CaseSummary> queue = Await.result(cases.list(office, "open", 10));
+    assertThat(queue.get(0).id()).isEqualTo(crisis.caseId());
+    assertThat(safetyMessages(calm.caseId())).isZero();
+  }
+
+  @Test
+  @DisplayName("categories accumulate over a case's messages and urgency never drops")
+  void accumulates() {
+    IngestResult first = receive("a-1", "U1", "3日何も食べていません");
+    Await.until(WAIT, "urgent", () -> "urgent".equals(caseRow(first.caseId()).getString("urgency")));
+    receive("a-2", "U1", "借金もあります");
+    Await.until(WAIT, "debt added", () -> List.of(caseRow(first.caseId()).getArrayOfStrings("categories")).contains("debt"));
+
+    Row row = caseRow(first.caseId());
+    assertThat(row.getArrayOfStrings("categories")).containsExactlyInAnyOrder("food", "debt");
+    assertThat(row.getString("urgency")).isEqualTo("urgent");
+  }
+
+  @Test
+  @DisplayName("one safety message per half hour, however many crisis messages")
+  void oneSafetyMessage() throws Exception {
+    IngestResult r = receive("s-1", "U2", "死にたい");
+    receive("s-2", "U2", "本当に死にたい");
+    receive("s-3", "U2", "消えたい");
+    Await.until(WAIT, "one", () -> safetyMessages(r.caseId()) == 1);
+    Thread.sleep(500);
+    assertThat(safetyMessages(r.caseId())).isEqualTo(1);
+  }
+}
