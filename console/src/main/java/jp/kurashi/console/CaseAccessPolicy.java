@@ -5,8 +5,9 @@ import jp.kurashi.core.domain.StaffMember;
 import jp.kurashi.core.store.CaseStore.OfficeCase;
 
 /**
- * Who may read a case's content: the chief and the administrator of its office, and the
- * consultant it is assigned to. Everyone else sees the queue summary only.
+ * Who may read a case's content: the chief of its office and the consultant it is assigned to.
+ * The administrator manages accounts and settings and does not read consultations; everyone
+ * else sees the queue summary only.
  */
 public final class CaseAccessPolicy {
 
@@ -15,7 +16,7 @@ public final class CaseAccessPolicy {
     if (staff.officeId() != found.officeId()) {
       return false;
     }
-    if (staff.role() == Role.CHIEF || staff.role() == Role.ADMIN) {
+    if (staff.role() == Role.CHIEF) {
       return true;
     }
     Long assignee = found.summary().assigneeId();

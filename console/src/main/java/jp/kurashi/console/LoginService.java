@@ -36,10 +36,19 @@ public final class LoginService {
     return staff.credentials(login).compose(found -> {
       String stored = found.map(StaffStore.Credentials::passwordHash).orElse(decoyHash);
       return vertx.executeBlocking(() -> hasher.verify(password, stored), false).compose(matches -> {
-        if (!matches || found.isEmpty() || !found.get().active() || locked(found.get())) {
+        if (found.isEmpty() || !found.get().active()) {
           return Future.succeededFuture(Optional.empty());
         }
-        return open(found.get().member(), remoteAddr).map(Optional::of);
+        StaffStore.Credentials account = found.get();
+        if (locked(account)) {
+          return Future.failedFuture(new ApiException(423, "account_locked",
+              "ログインの失敗が続いたため、15分間ロックしています / locked for 15 minutes after repeated failures"));
+        }
+        if (!matches) {
+          return staff.failedLogin(account.member().id()).map(v -> Optional.<OpenedSession>empty());
+        }
+        return staff.loginSucceeded(account.member().id())
+            .compose(v -> open(account.member(), remoteAddr)).map(Optional::of);
       });
     });
   }
@@ -53,6 +62,18 @@ public final class LoginService {
     String csrf = SecretTokens.newToken();
     return staff.createSession(SecretTokens.hash(token), member.id(), csrf, Instant.now().plus(sessionTtl), remoteAddr)
         .map(v -> new OpenedSession(member, token, csrf));
+  }
+
+  /** Checks the current password, stores the new one, and ends the account's other sessions. */
+  public Future<Boolean> changePassword(StaffSession session, String current, String next) {
+    return staff.credentials(session.staff().id()).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(false);
+      }
+      return vertx.executeBlocking(() -> hasher.verify(current, found.get().passwordHash())
+          ? hasher.hash(next) : null, false).compose(hash -> hash == null ? Future.succeededFuture(false)
+          : staff.changePassword(session.staff().id(), hash, session.tokenHash()).map(true));
+    });
   }
 
   public Future<Void> logout(StaffSession session) {

@@ -44,25 +44,30 @@ public final class StaffApi {
   private final ReplyQueue replies;
   private final LoginService logins;
   private final SessionAuthHandler auth;
-  private final CaseAccessPolicy access = new CaseAccessPolicy();
   private final ConsoleSettings settings;
   private final ChannelRegistry channels;
   private final TriageStore triage;
   private final TriageEngine engine;
+  private final CaseGuard guard;
+  private final CaseActionsApi actions;
+  private final AdminApi admin;
+  private final LiveEvents live;
 
-  public StaffApi(Vertx vertx, StaffStore staff, CaseStore cases, AuditLog audit, ReplyQueue replies,
-                  LoginService logins, ChannelRegistry channels, TriageStore triage, TriageEngine engine,
-                  ConsoleSettings settings) {
-    this.vertx = vertx;
-    this.cases = cases;
-    this.audit = audit;
-    this.replies = replies;
-    this.logins = logins;
-    this.auth = new SessionAuthHandler(staff);
-    this.settings = settings;
-    this.channels = channels;
-    this.triage = triage;
-    this.engine = engine;
+  public StaffApi(ConsoleServices s) {
+    this.vertx = s.vertx();
+    this.cases = s.cases();
+    this.audit = s.audit();
+    this.replies = s.replies();
+    this.logins = s.logins();
+    this.auth = new SessionAuthHandler(s.staff());
+    this.settings = s.settings();
+    this.channels = s.channels();
+    this.triage = s.triage();
+    this.engine = s.triageEngine();
+    this.guard = new CaseGuard(s.cases(), s.audit());
+    this.actions = new CaseActionsApi(s.vertx(), s.console(), guard, s.events(), s.hours());
+    this.admin = new AdminApi(s.vertx(), s.staff(), s.console(), guard, s.logins(), s.hasher());
+    this.live = new LiveEvents(s.events());
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
@@ -86,6 +91,9 @@ public final class StaffApi {
     router.get("/categories").handler(this::categories);
     router.get("/triage/rules").handler(this::rules);
     router.put("/triage/rules").handler(this::saveRules);
+    router.get("/events").handler(live::handle);
+    actions.mount(router);
+    admin.mount(router);
     router.route().failureHandler(new ApiFailureHandler());
     return router;
   }
@@ -227,7 +235,7 @@ public final class StaffApi {
 
   private void rules(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    requireRole(ctx, session, "triage.rules.read", Role.CHIEF, Role.ADMIN).onSuccess(v -> ok(ctx, 200, new JsonObject()
+    guard.role(ctx, session, "triage.rules.read", Role.CHIEF, Role.ADMIN).onSuccess(v -> ok(ctx, 200, new JsonObject()
         .put("rules", engine.rules().text()).put("size", engine.rules().size()))).onFailure(ctx::fail);
   }
 
@@ -239,7 +247,7 @@ public final class StaffApi {
     if (text == null || text.isBlank()) {
       throw ApiException.badRequest("invalid_rules", "rules text is required");
     }
-    requireRole(ctx, session, "triage.rules.write", Role.CHIEF, Role.ADMIN)
+    guard.role(ctx, session, "triage.rules.write", Role.CHIEF, Role.ADMIN)
         .compose(v -> vertx.executeBlocking(() -> TriageRules.parse(text), false))
         .compose(parsed -> triage.saveRules(text, session.staff().id()).map(id -> {
           engine.replace(parsed);
@@ -256,33 +264,8 @@ public final class StaffApi {
         });
   }
 
-  /** Lets the request on only for these roles; a refusal is audited and answered 403. */
-  private Future<Void> requireRole(RoutingContext ctx, StaffSession session, String action, Role... roles) {
-    boolean allowed = java.util.Arrays.asList(roles).contains(session.staff().role());
-    if (allowed) {
-      return Future.succeededFuture();
-    }
-    return audit.record(AuditEntry.of(session.staff().id(), null, action, false, remoteAddress(ctx)))
-        .compose(v -> Future.failedFuture(ApiException.forbidden("role_required",
-            "この操作の権限がありません / your role may not do this")));
-  }
-
-  /**
-   * Finds the case in the path and checks the caller may see its content; the attempt is
-   * written to the audit log, allowed or not, before anything is returned.
-   */
   private Future<OfficeCase> authorisedCase(RoutingContext ctx, StaffSession session, String action) {
-    long caseId = pathId(ctx);
-    return cases.find(caseId).compose(found -> {
-      if (found.isEmpty()) {
-        return Future.failedFuture(ApiException.notFound("case " + caseId));
-      }
-      boolean allowed = access.mayRead(session.staff(), found.get());
-      return audit.record(AuditEntry.of(session.staff().id(), caseId, action, allowed, remoteAddress(ctx)))
-          .compose(v -> allowed ? Future.succeededFuture(found.get())
-              : Future.failedFuture(ApiException.forbidden("case_not_yours",
-                  "この相談を見る権限がありません / You may not read this case")));
-    });
+    return guard.caseFor(ctx, session, pathId(ctx), action);
   }
 
   private static long pathId(RoutingContext ctx) {

@@ -20,7 +20,10 @@ import jp.kurashi.core.triage.TriageRulesRefresh;
 import jp.kurashi.connectors.webchat.WebchatConnector;
 import jp.kurashi.connectors.webchat.WebchatRoutes;
 import jp.kurashi.connectors.webchat.WebchatSettings;
+import jp.kurashi.console.ConsoleServices;
 import jp.kurashi.console.ConsoleSettings;
+import jp.kurashi.core.store.ConsoleStore;
+import io.vertx.ext.web.handler.StaticHandler;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.pipeline.OutOfHoursNotice;
 import jp.kurashi.core.store.ContactStore;
@@ -163,8 +166,9 @@ public final class Gateway {
           ConsoleSettings consoleSettings = config.console();
           return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl()), false)
               .compose(logins -> {
-                StaffApi api = new StaffApi(vertx, staff, cases, new AuditLog(db.pool()), replies, logins,
-                    channels, triageStore, triageEngine, consoleSettings);
+                StaffApi api = new StaffApi(new ConsoleServices(vertx, staff, cases, new AuditLog(db.pool()),
+                    new ConsoleStore(db.pool()), triageStore, triageEngine, replies, logins, hasher, channels, bus,
+                    config.office().hours(), consoleSettings));
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels);
                 return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH))
                     .compose(x -> deployOutbox(db, channels, bus))
@@ -184,6 +188,9 @@ public final class Gateway {
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.render()));
     router.route("/api/*").subRouter(api.router());
+    router.get("/console").handler(ctx -> ctx.redirect("/console/"));
+    router.route("/console/*").handler(StaticHandler.create("console").setDefaultContentEncoding("UTF-8")
+        .setCachingEnabled(false));
     channelRoutes.forEach(mount -> mount.accept(router));
     router.get("/").handler(ctx -> ctx.redirect("/chat"));
     return router;

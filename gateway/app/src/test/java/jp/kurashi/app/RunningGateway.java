@@ -37,6 +37,25 @@ final class RunningGateway implements AutoCloseable {
     return new RunningGateway(vertx, env);
   }
 
+  /** Creates a staff account directly in the database (as the admin would) and logs it in. */
+  StaffClient staff(String login, jp.kurashi.core.domain.Role role) {
+    StaffClient admin = client();
+    admin.login("admin", ADMIN_PASSWORD);
+    var created = admin.post("/api/staff", new JsonObject().put("login", login).put("password", login + "-password-1")
+        .put("role", role.code()).put("displayName", "職員 " + login), true);
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("staff not created: " + created.bodyAsString());
+    }
+    StaffClient c = client();
+    c.login(login, login + "-password-1");
+    return c;
+  }
+
+  /** The chief's client: reads every case of the office. */
+  StaffClient chief() {
+    return staff("chief", jp.kurashi.core.domain.Role.CHIEF);
+  }
+
   /** A client with its own cookie jar, i.e. one browser. */
   StaffClient client() {
     return new StaffClient(WebClient.create(vertx, new WebClientOptions()

@@ -91,8 +91,7 @@ class WebchatBrowserTest {
     assertThat(mine).hasAttribute("data-id", java.util.regex.Pattern.compile("\\d+"));
     assertThat(mine.locator(".kc-meta")).containsText("送信済み");
 
-    RunningGateway.StaffClient admin = running.client();
-    admin.login("admin", RunningGateway.ADMIN_PASSWORD);
+    RunningGateway.StaffClient admin = running.chief();
     long caseId = admin.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("id");
     assertThat(admin.post("/api/cases/" + caseId + "/replies",
         new JsonObject().put("text", "ご相談ありがとうございます。相談員の田中です。"), true).statusCode()).isEqualTo(202);

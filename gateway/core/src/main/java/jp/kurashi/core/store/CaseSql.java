@@ -21,7 +21,7 @@ final class CaseSql {
       """;
 
   /** $1 case. */
-  static final String SUMMARY = "SELECT " + SUMMARY_COLUMNS + ", c.office_id, k.display_name AS contact_name"
+  static final String SUMMARY = "SELECT " + SUMMARY_COLUMNS + ", c.office_id, c.contact_id, k.display_name AS contact_name"
       + " FROM consultation_case c JOIN contact k ON k.id = c.contact_id WHERE c.id = $1";
 
   /** $1 case. */

@@ -47,7 +47,8 @@ public final class CaseStore {
         return Optional.empty();
       }
       Row row = rows.iterator().next();
-      return Optional.of(new OfficeCase(row.getLong("office_id"), summary(row), row.getString("contact_name")));
+      return Optional.of(new OfficeCase(row.getLong("office_id"), row.getLong("contact_id"), summary(row),
+          row.getString("contact_name")));
     });
   }
 
@@ -114,6 +115,6 @@ public final class CaseStore {
   }
 
   /** A case with the office it belongs to and the contact's display name. */
-  public record OfficeCase(long officeId, CaseSummary summary, String contactName) {
+  public record OfficeCase(long officeId, long contactId, CaseSummary summary, String contactName) {
   }
 }

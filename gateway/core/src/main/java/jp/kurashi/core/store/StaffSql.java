@@ -37,5 +37,36 @@ final class StaffSql {
   /** $1 token hash. */
   static final String DELETE_SESSION = "DELETE FROM staff_session WHERE token_hash = $1";
 
+  /**
+   * Counts a failed login in a 15-minute window; the 5th locks the account for 15 minutes.
+   * $1 staff. Returns the lock time when it was set.
+   */
+  static final String FAILED_LOGIN = """
+      UPDATE staff SET
+        failed_window_start = CASE WHEN failed_window_start IS NULL OR failed_window_start < now() - interval '15 minutes'
+                                   THEN now() ELSE failed_window_start END,
+        failed_logins = CASE WHEN failed_window_start IS NULL OR failed_window_start < now() - interval '15 minutes'
+                             THEN 1 ELSE failed_logins + 1 END,
+        locked_until = CASE WHEN failed_window_start IS NOT NULL AND failed_window_start >= now() - interval '15 minutes'
+                                 AND failed_logins + 1 >= 5
+                            THEN now() + interval '15 minutes' ELSE locked_until END
+       WHERE id = $1
+      RETURNING locked_until
+      """;
+
+  /** $1 staff. */
+  static final String LOGIN_OK = "UPDATE staff SET failed_logins = 0, failed_window_start = NULL WHERE id = $1";
+
+  /** $1 staff, $2 hash. */
+  static final String SET_PASSWORD = "UPDATE staff SET password_hash = $2, password_changed_at = now() WHERE id = $1";
+
+  /** $1 staff, $2 session kept. */
+  static final String DELETE_OTHER_SESSIONS = "DELETE FROM staff_session WHERE staff_id = $1 AND token_hash <> $2";
+
+  /** $1 id. */
+  static final String BY_ID = """
+      SELECT id, office_id, login, display_name, role, password_hash, active, locked_until FROM staff WHERE id = $1
+      """;
+
   static final String DELETE_EXPIRED_SESSIONS = "DELETE FROM staff_session WHERE expires_at <= now()";
 }

@@ -48,6 +48,41 @@ public final class StaffStore {
     });
   }
 
+  /** Counts a failed login; returns true when it locked the account. */
+  public Future<Boolean> failedLogin(long staffId) {
+    return pool.preparedQuery(StaffSql.FAILED_LOGIN).execute(Tuple.of(staffId)).map(rows -> {
+      if (rows.size() == 0) {
+        return false;
+      }
+      OffsetDateTime locked = rows.iterator().next().getOffsetDateTime(0);
+      return locked != null && locked.toInstant().isAfter(Instant.now());
+    });
+  }
+
+  public Future<Void> loginSucceeded(long staffId) {
+    return pool.preparedQuery(StaffSql.LOGIN_OK).execute(Tuple.of(staffId)).mapEmpty();
+  }
+
+  /** The account with this id, with its password hash. */
+  public Future<Optional<Credentials>> credentials(long staffId) {
+    return pool.preparedQuery(StaffSql.BY_ID).execute(Tuple.of(staffId)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      OffsetDateTime locked = row.getOffsetDateTime("locked_until");
+      return Optional.of(new Credentials(member(row), row.getString("password_hash"),
+          row.getBoolean("active"), locked == null ? null : locked.toInstant()));
+    });
+  }
+
+  /** Sets a new password hash and ends every other session of the account. */
+  public Future<Void> changePassword(long staffId, String passwordHash, String keepSessionHash) {
+    return pool.withTransaction(conn -> conn.preparedQuery(StaffSql.SET_PASSWORD).execute(Tuple.of(staffId, passwordHash))
+        .compose(v -> conn.preparedQuery(StaffSql.DELETE_OTHER_SESSIONS).execute(Tuple.of(staffId, keepSessionHash)))
+        .mapEmpty());
+  }
+
   public Future<Void> createSession(String tokenHash, long staffId, String csrfToken, Instant expiresAt,
                                     String remoteAddr) {
     return pool.preparedQuery(StaffSql.INSERT_SESSION)

@@ -1,0 +1,193 @@
+package jp.kurashi.console;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jp.kurashi.core.domain.Role;
+import jp.kurashi.core.security.PasswordHasher;
+import jp.kurashi.core.store.ConsoleStore;
+import jp.kurashi.core.store.StaffStore;
+
+/**
+ * Accounts, the office's lists and the audit log: staff (admin), partner agencies and reply
+ * templates (read by everyone, edited by the admin), the audit log and its export (chief), and
+ * each user's own password.
+ */
+final class AdminApi {
+
+  private static final int MIN_PASSWORD = 12;
+
+  private final Vertx vertx;
+  private final StaffStore staff;
+  private final ConsoleStore store;
+  private final CaseGuard guard;
+  private final LoginService logins;
+  private final PasswordHasher hasher;
+
+  AdminApi(Vertx vertx, StaffStore staff, ConsoleStore store, CaseGuard guard, LoginService logins, PasswordHasher hasher) {
+    this.vertx = vertx;
+    this.staff = staff;
+    this.store = store;
+    this.guard = guard;
+    this.logins = logins;
+    this.hasher = hasher;
+  }
+
+  void mount(Router router) {
+    router.get("/staff").handler(this::listStaff);
+    router.post("/staff").handler(this::createStaff);
+    router.post("/password").handler(this::changePassword);
+    router.get("/agencies").handler(this::agencies);
+    router.post("/agencies").handler(this::addAgency);
+    router.get("/templates").handler(this::templates);
+    router.post("/templates").handler(this::saveTemplate);
+    router.get("/audit").handler(this::audit);
+    router.get("/audit.csv").handler(this::auditCsv);
+  }
+
+  private void listStaff(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    guard.role(ctx, session, "staff.list", Role.CHIEF, Role.ADMIN)
+        .compose(v -> store.staff(session.staff().officeId()))
+        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", list)))
+        .onFailure(ctx::fail);
+  }
+
+  private void createStaff(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    JsonObject body = HttpJson.body(ctx);
+    String login = HttpJson.string(body, "login");
+    String password = HttpJson.string(body, "password");
+    String displayName = HttpJson.string(body, "displayName");
+    Role role;
+    try {
+      role = Role.fromCode(String.valueOf(body.getValue("role")));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("invalid_role", "role must be admin, chief or consultant");
+    }
+    if (login == null || !login.matches("[A-Za-z0-9._-]{3,64}")) {
+      throw ApiException.badRequest("invalid_login", "login: 3 to 64 letters, digits, . _ -");
+    }
+    if (password == null || password.length() < MIN_PASSWORD) {
+      throw ApiException.badRequest("weak_password", "password must be at least " + MIN_PASSWORD + " characters");
+    }
+    if (displayName == null || displayName.isBlank()) {
+      throw ApiException.badRequest("name_required", "displayName is required");
+    }
+    guard.role(ctx, session, "staff.create", Role.ADMIN)
+        .compose(v -> vertx.executeBlocking(() -> hasher.hash(password), false))
+        .compose(hash -> staff.create(session.staff().officeId(), login, displayName.strip(), role, hash))
+        .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("id", id).put("login", login).put("role", role.code())))
+        .onFailure(err -> ctx.fail(err instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
+            ? new ApiException(409, "login_taken", "this login is already used") : err));
+  }
+
+  private void changePassword(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    JsonObject body = HttpJson.body(ctx);
+    String current = HttpJson.string(body, "current");
+    String next = HttpJson.string(body, "new");
+    if (current == null || next == null || next.length() < MIN_PASSWORD) {
+      throw ApiException.badRequest("weak_password", "current and new (at least " + MIN_PASSWORD + " characters) are required");
+    }
+    logins.changePassword(session, current, next).onSuccess(changed -> {
+      if (!changed) {
+        ctx.fail(ApiException.forbidden("wrong_password", "現在のパスワードが違います / current password is wrong"));
+        return;
+      }
+      ctx.response().setStatusCode(204).end();
+    }).onFailure(ctx::fail);
+  }
+
+  private void agencies(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    store.agencies(session.staff().officeId())
+        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", list))).onFailure(ctx::fail);
+  }
+
+  private void addAgency(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    JsonObject body = HttpJson.body(ctx);
+    String name = HttpJson.string(body, "name");
+    String kind = HttpJson.string(body, "kind");
+    if (name == null || name.isBlank() || kind == null || kind.isBlank()) {
+      throw ApiException.badRequest("invalid_agency", "name and kind are required");
+    }
+    guard.role(ctx, session, "agency.create", Role.ADMIN)
+        .compose(v -> store.addAgency(session.staff().officeId(), name.strip(), kind.strip(), HttpJson.string(body, "phone"),
+            HttpJson.string(body, "address"), HttpJson.string(body, "note")))
+        .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("id", id)))
+        .onFailure(ctx::fail);
+  }
+
+  private void templates(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    store.templates(session.staff().officeId())
+        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", list))).onFailure(ctx::fail);
+  }
+
+  private void saveTemplate(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    JsonObject body = HttpJson.body(ctx);
+    String title = HttpJson.string(body, "title");
+    String text = HttpJson.string(body, "body");
+    if (title == null || title.isBlank() || text == null || text.isBlank()) {
+      throw ApiException.badRequest("invalid_template", "title and body are required");
+    }
+    guard.role(ctx, session, "template.save", Role.ADMIN)
+        .compose(v -> store.saveTemplate(session.staff().officeId(), title.strip(), text))
+        .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("id", id)))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<JsonArray> auditRows(RoutingContext ctx, StaffSession session, String action) {
+    String raw = ctx.queryParams().get("caseId");
+    Long caseId;
+    try {
+      caseId = raw == null || raw.isBlank() ? null : Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(ApiException.badRequest("invalid_id", "caseId must be a number"));
+    }
+    Long id = caseId;
+    return guard.role(ctx, session, action, Role.CHIEF)
+        .compose(v -> store.audit(id, session.staff().officeId(), 10_000));
+  }
+
+  private void audit(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    auditRows(ctx, session, "audit.read")
+        .onSuccess(rows -> HttpJson.ok(ctx, 200, new JsonObject().put("items", rows))).onFailure(ctx::fail);
+  }
+
+  private void auditCsv(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    auditRows(ctx, session, "audit.export").onSuccess(rows -> {
+      StringBuilder csv = new StringBuilder("\uFEFFid,at,staff_id,login,case_id,action,allowed,remote_addr\r\n");
+      for (Object o : rows) {
+        JsonObject r = (JsonObject) o;
+        csv.append(r.getLong("id")).append(',').append(r.getString("at")).append(',')
+            .append(nullable(r.getLong("staffId"))).append(',').append(csvField(r.getString("login"))).append(',')
+            .append(nullable(r.getLong("caseId"))).append(',').append(csvField(r.getString("action"))).append(',')
+            .append(r.getBoolean("allowed")).append(',').append(csvField(r.getString("remoteAddr"))).append("\r\n");
+      }
+      ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+          .putHeader("Content-Disposition", "attachment; filename=\"audit.csv\"").end(csv.toString());
+    }).onFailure(ctx::fail);
+  }
+
+  private static String nullable(Long v) {
+    return v == null ? "" : v.toString();
+  }
+
+  /** Quotes a CSV field; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula. */
+  static String csvField(String s) {
+    if (s == null) {
+      return "";
+    }
+    String safe = !s.isEmpty() && "=+-@".indexOf(s.charAt(0)) >= 0 ? "'" + s : s;
+    return "\"" + safe.replace("\"", "\"\"") + "\"";
+  }
+}

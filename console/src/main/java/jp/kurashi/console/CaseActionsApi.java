@@ -1,0 +1,232 @@
+package jp.kurashi.console;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.domain.CaseEvent;
+import jp.kurashi.core.domain.Role;
+import jp.kurashi.core.office.OfficeHours;
+import jp.kurashi.core.outbox.OutboxWorker;
+import jp.kurashi.core.store.ConsoleStore;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+/**
+ * What consultants do to a case: claim, assign, notes, close, complaint, retry a failed reply,
+ * typing, and the handoff to in-person support with its printable intake summary.
+ */
+final class CaseActionsApi {
+
+  private static final Set<String> OUTCOMES = Set.of("information_given", "referred", "in_person_started",
+      "no_response", "other");
+  private static final Set<String> HANDOFFS = Set.of("appointment", "outreach", "referral");
+  private static final int MAX_NOTE = 10_000;
+
+  private final io.vertx.core.Vertx vertx;
+  private final ConsoleStore store;
+  private final CaseGuard guard;
+  private final CaseEvents events;
+  private final OfficeHours hours;
+
+  CaseActionsApi(io.vertx.core.Vertx vertx, ConsoleStore store, CaseGuard guard, CaseEvents events, OfficeHours hours) {
+    this.vertx = vertx;
+    this.store = store;
+    this.guard = guard;
+    this.events = events;
+    this.hours = hours;
+  }
+
+  void mount(Router router) {
+    router.post("/cases/:id/claim").handler(this::claim);
+    router.post("/cases/:id/assign").handler(this::assign);
+    router.post("/cases/:id/notes").handler(this::note);
+    router.post("/cases/:id/close").handler(this::close);
+    router.post("/cases/:id/complaint").handler(this::complaint);
+    router.post("/cases/:id/typing").handler(this::typing);
+    router.post("/cases/:id/messages/:messageId/retry").handler(this::retry);
+    router.post("/cases/:id/handoffs").handler(this::handoff);
+    router.get("/cases/:id/handoffs").handler(this::handoffs);
+    router.get("/handoffs/:handoffId/summary").handler(this::summary);
+  }
+
+  private void claim(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    guard.role(ctx, session, "case.claim", Role.CONSULTANT, Role.CHIEF)
+        .compose(v -> store.claim(caseId, session.staff().id()))
+        .compose(claimed -> claimed ? guard.record(ctx, session, caseId, "case.claim")
+            : Future.failedFuture(new ApiException(409, "already_assigned",
+                "この相談はすでに担当者がいます / the case already has a consultant")))
+        .onSuccess(v -> {
+          publish(CaseEvent.CASE_TRIAGED, session, caseId);
+          HttpJson.ok(ctx, 200, new JsonObject().put("assigneeId", session.staff().id()));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void assign(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    Object staffId = HttpJson.body(ctx).getValue("staffId");
+    if (!(staffId instanceof Number target)) {
+      throw ApiException.badRequest("staff_required", "staffId is required");
+    }
+    guard.role(ctx, session, "case.assign", Role.CHIEF)
+        .compose(v -> store.assign(caseId, target.longValue(), session.staff().officeId()))
+        .compose(done -> done ? guard.record(ctx, session, caseId, "case.assign")
+            : Future.failedFuture(ApiException.notFound("case or staff member")))
+        .onSuccess(v -> {
+          publish(CaseEvent.CASE_TRIAGED, session, caseId);
+          HttpJson.ok(ctx, 200, new JsonObject().put("assigneeId", target.longValue()));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void note(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    String text = HttpJson.string(HttpJson.body(ctx), "text");
+    if (text == null || text.isBlank() || text.length() > MAX_NOTE) {
+      throw ApiException.badRequest("text_required", "text is required (at most " + MAX_NOTE + " characters)");
+    }
+    guard.caseFor(ctx, session, caseId, "case.note")
+        .compose(found -> store.note(caseId, session.staff().id(), text))
+        .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("messageId", id)))
+        .onFailure(ctx::fail);
+  }
+
+  private void close(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    String outcome = HttpJson.string(HttpJson.body(ctx), "outcome");
+    if (outcome == null || !OUTCOMES.contains(outcome)) {
+      throw ApiException.badRequest("invalid_outcome", "outcome must be one of " + OUTCOMES);
+    }
+    guard.caseFor(ctx, session, caseId, "case.close")
+        .compose(found -> store.close(caseId, outcome))
+        .onSuccess(closed -> {
+          if (!closed) {
+            ctx.fail(new ApiException(409, "not_open", "the case is not open"));
+            return;
+          }
+          publish(CaseEvent.CASE_TRIAGED, session, caseId);
+          HttpJson.ok(ctx, 200, new JsonObject().put("status", "closed").put("outcome", outcome));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Marks a complaint (苦情); the chief sees every complaint of the office. */
+  private void complaint(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    boolean flag = !Boolean.FALSE.equals(HttpJson.body(ctx).getValue("complaint"));
+    guard.caseFor(ctx, session, caseId, "case.complaint")
+        .compose(found -> store.complaint(caseId, flag))
+        .onSuccess(v -> {
+          publish(CaseEvent.CASE_TRIAGED, session, caseId);
+          HttpJson.ok(ctx, 200, new JsonObject().put("complaint", flag));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void typing(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    guard.caseFor(ctx, session, caseId, "case.typing")
+        .compose(found -> events.publish(new CaseEvent(CaseEvent.STAFF_TYPING, found.officeId(), caseId,
+            found.contactId(), null, found.summary().channel(), Instant.now())))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void retry(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    long messageId = HttpJson.id(ctx, "messageId");
+    guard.caseFor(ctx, session, caseId, "message.retry")
+        .compose(found -> store.retry(caseId, messageId))
+        .onSuccess(again -> {
+          if (!again) {
+            ctx.fail(new ApiException(409, "not_failed", "only a failed reply can be sent again"));
+            return;
+          }
+          vertx.eventBus().publish(OutboxWorker.WAKE_ADDRESS, null);
+          HttpJson.ok(ctx, 202, new JsonObject().put("messageId", messageId).put("delivery", "queued"));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void handoff(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    JsonObject body = HttpJson.body(ctx);
+    String kind = HttpJson.string(body, "kind");
+    String message = HttpJson.string(body, "message");
+    String note = HttpJson.string(body, "note");
+    if (kind == null || !HANDOFFS.contains(kind)) {
+      throw ApiException.badRequest("invalid_kind", "kind must be appointment, outreach or referral");
+    }
+    if (message == null || message.isBlank()) {
+      throw ApiException.badRequest("message_required", "message (what the resident receives) is required");
+    }
+    Instant at = null;
+    if (body.getValue("at") != null) {
+      try {
+        at = Instant.parse(String.valueOf(body.getValue("at")));
+      } catch (DateTimeParseException e) {
+        throw ApiException.badRequest("invalid_at", "at must be an ISO-8601 instant, e.g. 2026-12-01T01:00:00Z");
+      }
+    }
+    if (kind.equals("appointment") && (at == null || !hours.isOpen(at))) {
+      throw ApiException.badRequest("outside_hours", "窓口の予約は受付時間内の日時にしてください / an appointment must be within office hours");
+    }
+    Long agencyId = body.getValue("agencyId") instanceof Number n ? n.longValue() : null;
+    if (kind.equals("referral") && agencyId == null) {
+      throw ApiException.badRequest("agency_required", "a referral needs agencyId");
+    }
+    Instant when = at;
+    guard.caseFor(ctx, session, caseId, "case.handoff")
+        .compose(found -> agencyId == null ? Future.succeededFuture(true)
+            : store.agencyInOffice(agencyId, session.staff().officeId()))
+        .compose(known -> known ? store.handoff(caseId, kind, when, agencyId, note, message, session.staff().id())
+            : Future.failedFuture(ApiException.notFound("agency " + agencyId)))
+        .onSuccess(ids -> {
+          vertx.eventBus().publish(OutboxWorker.WAKE_ADDRESS, null);
+          publish(CaseEvent.MESSAGE_QUEUED, session, caseId);
+          HttpJson.ok(ctx, 201, new JsonObject().put("id", ids[0]).put("messageId", ids[1])
+              .put("summaryUrl", "/api/handoffs/" + ids[0] + "/summary"));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void handoffs(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    guard.caseFor(ctx, session, caseId, "case.read")
+        .compose(found -> store.handoffs(caseId))
+        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", list)))
+        .onFailure(ctx::fail);
+  }
+
+  /** A one-page printable intake summary for the in-person consultant (HTML, every value escaped). */
+  private void summary(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long handoffId = HttpJson.id(ctx, "handoffId");
+    store.handoffSummary(handoffId)
+        .compose(found -> found.isEmpty() ? Future.failedFuture(ApiException.notFound("handoff " + handoffId))
+            : guard.caseFor(ctx, session, found.get().getLong("caseId"), "handoff.summary").map(c -> found.get()))
+        .onSuccess(h -> ctx.response()
+            .putHeader("Content-Type", "text/html; charset=utf-8")
+            .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+            .end(IntakeSummary.html(h)))
+        .onFailure(ctx::fail);
+  }
+
+  private void publish(String type, StaffSession session, long caseId) {
+    events.publish(new CaseEvent(type, session.staff().officeId(), caseId, 0, null, "console", Instant.now()));
+  }
+}

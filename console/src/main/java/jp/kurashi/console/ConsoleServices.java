@@ -1,0 +1,32 @@
+package jp.kurashi.console;
+
+import io.vertx.core.Vertx;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.office.OfficeHours;
+import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.security.PasswordHasher;
+import jp.kurashi.core.store.AuditLog;
+import jp.kurashi.core.store.CaseStore;
+import jp.kurashi.core.store.ConsoleStore;
+import jp.kurashi.core.store.StaffStore;
+import jp.kurashi.core.store.TriageStore;
+import jp.kurashi.core.triage.TriageEngine;
+
+/** Everything the staff API uses, built once in the app and handed over as one value. */
+public record ConsoleServices(
+    Vertx vertx,
+    StaffStore staff,
+    CaseStore cases,
+    AuditLog audit,
+    ConsoleStore console,
+    TriageStore triage,
+    TriageEngine triageEngine,
+    ReplyQueue replies,
+    LoginService logins,
+    PasswordHasher hasher,
+    ChannelRegistry channels,
+    CaseEvents events,
+    OfficeHours hours,
+    ConsoleSettings settings) {
+}

@@ -1,0 +1,78 @@
+package jp.kurashi.console;
+
+import io.vertx.core.json.JsonObject;
+import jp.kurashi.core.triage.Category;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/** The one-page intake summary handed to the in-person consultant, printable from the browser. */
+final class IntakeSummary {
+
+  private static final DateTimeFormatter JST = DateTimeFormatter.ofPattern("yyyy年M月d日 H:mm")
+      .withZone(ZoneId.of("Asia/Tokyo"));
+  private static final Map<String, String> KINDS = Map.of("appointment", "窓口での面談", "outreach", "訪問(アウトリーチ)",
+      "referral", "関係機関へのつなぎ");
+  private static final Map<String, String> URGENCY = Map.of("crisis", "緊急(危機)", "urgent", "至急", "normal", "通常");
+
+  private IntakeSummary() {
+  }
+
+  static String html(JsonObject h) {
+    StringBuilder categories = new StringBuilder();
+    h.getJsonArray("categories").forEach(c -> categories.append("<li>")
+        .append(escape(Category.LABELS.getOrDefault(String.valueOf(c), String.valueOf(c)))).append("</li>"));
+    return """
+        <!doctype html><html lang="ja"><head><meta charset="utf-8"><title>引き継ぎ票 %s</title>
+        <style>body{font-family:"Noto Sans JP",sans-serif;max-width:48rem;margin:1.5rem auto;color:#111}
+        h1{font-size:1.3rem;border-bottom:2px solid #111}table{border-collapse:collapse;width:100%%}
+        th,td{border:1px solid #555;padding:.4rem;text-align:left;vertical-align:top}th{width:11rem;background:#eee}
+        @media print{body{margin:0}}</style></head><body>
+        <h1>インテーク引き継ぎ票(相談番号 KS-%s)</h1>
+        <table>
+        <tr><th>引き継ぎの種類</th><td>%s</td></tr>
+        <tr><th>日時</th><td>%s</td></tr>
+        <tr><th>つなぎ先</th><td>%s</td></tr>
+        <tr><th>相談者</th><td>%s</td></tr>
+        <tr><th>最初の連絡</th><td>%s(%s)</td></tr>
+        <tr><th>緊急度</th><td>%s</td></tr>
+        <tr><th>本人の状況</th><td><ul>%s</ul></td></tr>
+        <tr><th>担当者からの申し送り</th><td style="white-space:pre-wrap">%s</td></tr>
+        <tr><th>作成</th><td>%s %s</td></tr>
+        </table>
+        <p>この票には個人情報が含まれます。面談後は所定の方法で保管・廃棄してください。</p>
+        </body></html>
+        """.formatted(h.getLong("caseId"), h.getLong("caseId"), escape(KINDS.getOrDefault(h.getString("kind"), h.getString("kind"))),
+        time(h.getString("at")), escape(h.getString("agency") == null ? "—" : h.getString("agency")
+            + (h.getString("agencyPhone") == null ? "" : " " + h.getString("agencyPhone"))),
+        escape(h.getString("contactName") == null ? "(名前未登録)" : h.getString("contactName")),
+        time(h.getString("openedAt")), escape(h.getString("channel")),
+        escape(URGENCY.getOrDefault(h.getString("urgency"), h.getString("urgency"))), categories,
+        escape(h.getString("note") == null ? "" : h.getString("note")), time(h.getString("createdAt")),
+        escape(h.getString("staffName")));
+  }
+
+  private static String time(String iso) {
+    return iso == null ? "—" : JST.format(Instant.parse(iso));
+  }
+
+  static String escape(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

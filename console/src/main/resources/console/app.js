@@ -1,0 +1,278 @@
+// Kurashi Gateway staff console: plain ES modules, no build step. Resident text is only ever put into
+// the page with textContent, never as HTML.
+import { TEXTS } from './i18n.js';
+
+const state = { lang: localStorage.getItem('kg-lang') || 'ja', csrf: null, staff: null, categories: {},
+  queue: [], selected: 0, events: null, typingTimer: null, lastTyping: 0 };
+const t = () => TEXTS[state.lang];
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'text') node.textContent = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c) node.append(c);
+  return node;
+}
+
+async function api(method, path, body) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  const res = await fetch('/api' + path, { method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = res.headers.get('Content-Type')?.includes('json') ? await res.json() : null;
+  if (res.status === 401 && path !== '/login') { showLogin(); throw new Error('unauthenticated'); }
+  return { status: res.status, data };
+}
+
+function labels() {
+  document.documentElement.lang = state.lang;
+  $('title').textContent = t().title;
+  $('nav-queue').textContent = t().queue;
+  $('sound-label').textContent = t().sound;
+  $('lang').textContent = t().switchTo;
+  $('logout').textContent = t().logout;
+}
+
+function showLogin(message) {
+  $('nav').hidden = true;
+  const error = el('p', { class: 'error', role: 'alert', text: message || '' });
+  const form = el('form', { class: 'card stack', onsubmit: async (e) => {
+    e.preventDefault();
+    const r = await api('POST', '/login', { login: form.login.value, password: form.password.value });
+    if (r.status !== 200) { error.textContent = r.data?.message || t().loginFailed; return; }
+    state.csrf = r.data.csrfToken; state.staff = r.data.staff; await start();
+  } },
+  el('h2', { text: t().login }),
+  el('label', { for: 'login', text: t().loginId }), el('input', { id: 'login', name: 'login', type: 'text', autocomplete: 'username', required: true }),
+  el('label', { for: 'password', text: t().password }), el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+  el('p', {}, el('button', { class: 'primary', type: 'submit', text: t().login })), error);
+  $('main').replaceChildren(form);
+  $('login').focus();
+}
+
+async function start() {
+  const c = await api('GET', '/categories');
+  state.categories = Object.fromEntries(c.data.items.map((i) => [i.code, i.label]));
+  $('nav').hidden = false;
+  $('who').textContent = `${state.staff.displayName} (${state.staff.role})`;
+  listen();
+  route();
+}
+
+function listen() {
+  if (state.events) state.events.close();
+  state.events = new EventSource('/api/events');
+  const refresh = (e) => {
+    const data = JSON.parse(e.data);
+    if (location.hash.startsWith('#/queue') || location.hash === '') loadQueue();
+    else if (location.hash === `#/case/${data.caseId}`) openCase(data.caseId, true);
+  };
+  ['message.received', 'message.queued', 'message.sent', 'message.failed', 'case.triaged'].forEach((type) =>
+    state.events.addEventListener(type, refresh));
+  state.events.addEventListener('case.crisis', (e) => {
+    const data = JSON.parse(e.data);
+    const alert = $('alert');
+    alert.replaceChildren(el('span', { text: `${t().crisisAlert}: ` }), el('a', { href: `#/case/${data.caseId}`, text: `KS-${data.caseId}` }));
+    alert.hidden = false;
+    if ($('sound').checked) beep();
+    refresh(e);
+  });
+  state.events.addEventListener('typing.resident', (e) => {
+    const data = JSON.parse(e.data);
+    const note = document.getElementById(`typing-${data.caseId}`);
+    if (note) { note.textContent = t().typingResident; setTimeout(() => { note.textContent = ''; }, 4000); }
+  });
+}
+
+function beep() {
+  try {
+    const ctx = new AudioContext(); const osc = ctx.createOscillator();
+    osc.frequency.value = 880; osc.connect(ctx.destination); osc.start(); osc.stop(ctx.currentTime + 0.4);
+  } catch (e) { /* sound is optional */ }
+}
+
+function route() {
+  const m = location.hash.match(/^#\/case\/(\d+)/);
+  if (m) openCase(Number(m[1])); else loadQueue();
+}
+
+function waited(iso) {
+  if (!iso) return { text: '—', minutes: 0 };
+  const minutes = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
+  const text = minutes < 60 ? `${minutes}${t().minutes}` : minutes < 1440 ? `${Math.floor(minutes / 60)}${t().hours}`
+    : `${Math.floor(minutes / 1440)}${t().days}`;
+  return { text, minutes };
+}
+
+// First-response deadline: a crisis at once, urgent within the hour, normal within the working day.
+function deadline(c, minutes) {
+  const limit = c.urgency === 'crisis' ? 0 : c.urgency === 'urgent' ? 60 : 8 * 60;
+  if (c.assigneeId) return 'fine';
+  return minutes > limit ? 'late' : minutes > limit / 2 ? 'soon' : 'fine';
+}
+
+async function loadQueue() {
+  if (location.hash !== '#/queue') history.replaceState(null, '', '#/queue');
+  const r = await api('GET', '/cases?status=open');
+  state.queue = r.data.items;
+  const filter = sessionStorage.getItem('kg-filter') || 'all';
+  const rows = state.queue.filter((c) => filter === 'all' || (filter === 'mine' ? c.assigneeId === state.staff.id : c.urgency === filter));
+  state.selected = Math.min(state.selected, Math.max(rows.length - 1, 0));
+  const select = el('select', { id: 'filter', 'aria-label': t().urgency, onchange: (e) => { sessionStorage.setItem('kg-filter', e.target.value); loadQueue(); } },
+    ...['all', 'crisis', 'urgent', 'normal', 'mine'].map((v) => el('option', { value: v, text: t()[v], selected: v === filter })));
+  const body = el('tbody', {}, rows.map((c, i) => {
+    const w = waited(c.lastInboundAt);
+    return el('tr', { 'data-case': c.id, class: deadline(c, w.minutes), 'aria-selected': String(i === state.selected),
+      onclick: () => { location.hash = `#/case/${c.id}`; } },
+    el('td', {}, el('span', { class: `badge ${c.urgency}`, text: t()[c.urgency] })),
+    el('td', { text: `KS-${c.id}` }),
+    el('td', { text: c.categories.map((k) => state.categories[k] || k).join('、') || '—' }),
+    el('td', { text: c.channel }),
+    el('td', { text: w.text }),
+    el('td', { text: c.assigneeId ? (c.assigneeId === state.staff.id ? state.staff.displayName : `#${c.assigneeId}`) : t().none }));
+  }));
+  const table = el('table', { 'aria-label': t().queue },
+    el('thead', {}, el('tr', {}, ...[t().urgency, 'No.', t().categories, t().channel, t().waiting, t().assignee].map((h) => el('th', { scope: 'col', text: h })))),
+    body);
+  $('main').replaceChildren(el('section', { class: 'card' }, el('div', { class: 'row' }, el('h2', { text: t().queue }), select),
+    el('p', { class: 'meta', text: t().keyboard }), table));
+}
+
+document.addEventListener('keydown', (e) => {
+  if (!location.hash.startsWith('#/queue') || ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName)) return;
+  const rows = [...document.querySelectorAll('tbody tr')];
+  if (e.key === 'j' || e.key === 'k') {
+    state.selected = Math.max(0, Math.min(rows.length - 1, state.selected + (e.key === 'j' ? 1 : -1)));
+    rows.forEach((r, i) => r.setAttribute('aria-selected', String(i === state.selected)));
+  } else if (e.key === 'Enter' && rows[state.selected]) {
+    location.hash = `#/case/${rows[state.selected].dataset.case}`;
+  } else if (e.key === 'r') {
+    loadQueue();
+  }
+});
+
+// Quoted earlier mail ("> ..." lines, "On ... wrote:") is folded under a toggle but kept.
+function messageText(text) {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l, i) => /^>/.test(l) || /(wrote|書きました|<[^>]+@[^>]+>):?\s*$/.test(l) && i > 0);
+  if (at <= 0) return el('span', { text });
+  return el('span', {}, el('span', { text: lines.slice(0, at).join('\n') }),
+    el('details', { class: 'quoted' }, el('summary', { text: '…' }), el('span', { text: lines.slice(at).join('\n') })));
+}
+
+async function openCase(id, quiet) {
+  const r = await api('GET', `/cases/${id}`);
+  if (r.status === 403) {
+    const summary = state.queue.find((c) => c.id === id);
+    $('main').replaceChildren(el('section', { class: 'card' }, el('h2', { text: `KS-${id}` }),
+      el('p', { text: t().claimToRead }),
+      summary && !summary.assigneeId ? el('button', { class: 'primary', type: 'button', text: t().claim,
+        onclick: async () => { await api('POST', `/cases/${id}/claim`); openCase(id); } }) : null));
+    return;
+  }
+  if (r.status !== 200) { $('main').replaceChildren(el('p', { class: 'error', text: r.data?.message || String(r.status) })); return; }
+  const c = r.data;
+  const messages = el('div', { 'aria-live': 'polite' }, c.messages.map((m) => el('div', { class: `msg ${m.direction}`, 'data-message': m.id },
+    el('span', { class: 'meta', text: `${new Date(m.at).toLocaleString(state.lang)} · ${m.direction} · ${t().delivery[m.delivery] || m.delivery}${m.deliveryError ? ' — ' + m.deliveryError : ''}` }),
+    messageText(m.text),
+    m.attachments?.length ? el('p', {}, ...m.attachments.map((a) => el('a', { href: a.url, target: '_blank', rel: 'noopener', text: `${t().attachments}: ${a.fileName || a.contentType}` }))) : null,
+    m.delivery === 'failed' ? el('button', { class: 'secondary', type: 'button', text: t().retry,
+      onclick: async () => { await api('POST', `/cases/${id}/messages/${m.id}/retry`); openCase(id); } }) : null)));
+  const templates = (await api('GET', '/templates')).data.items;
+  const replyBox = el('textarea', { id: 'reply', 'aria-label': t().reply, oninput: () => {
+    if (Date.now() - state.lastTyping > 3000) { state.lastTyping = Date.now(); api('POST', `/cases/${id}/typing`, {}); }
+  } });
+  const fill = (body) => body.replaceAll('{name}', c.contactName || '').replaceAll('{staff}', state.staff.displayName);
+  const reply = el('form', { class: 'card stack', onsubmit: async (e) => {
+    e.preventDefault();
+    if (!replyBox.value.trim()) return;
+    const res = await api('POST', `/cases/${id}/replies`, { text: replyBox.value });
+    if (res.status === 202) { replyBox.value = ''; openCase(id); } else alert(res.data?.message);
+  } }, el('h3', { text: t().reply }),
+  el('label', { for: 'template', text: t().template }),
+  el('select', { id: 'template', onchange: (e) => { const tpl = templates.find((x) => String(x.id) === e.target.value); if (tpl) replyBox.value = fill(tpl.body); } },
+    el('option', { value: '', text: '—' }), ...templates.map((x) => el('option', { value: x.id, text: x.title }))),
+  el('label', { for: 'reply', text: t().reply }), replyBox,
+  el('p', { id: `typing-${id}`, class: 'meta' }),
+  el('button', { class: 'primary', type: 'submit', text: t().send }));
+  const noteBox = el('textarea', { id: 'note', 'aria-label': t().note });
+  const note = el('form', { class: 'card stack', onsubmit: async (e) => {
+    e.preventDefault(); if (!noteBox.value.trim()) return;
+    await api('POST', `/cases/${id}/notes`, { text: noteBox.value }); openCase(id);
+  } }, el('label', { for: 'note', text: t().note }), noteBox, el('button', { class: 'secondary', type: 'submit', text: t().addNote }));
+  $('main').replaceChildren(el('div', { class: 'grid' },
+    el('div', {}, el('section', { class: 'card' },
+      el('h2', {}, el('span', { class: `badge ${c.urgency}`, text: t()[c.urgency] }), ` KS-${c.id} ${c.contactName || ''}`),
+      el('p', { class: 'meta', text: `${t().channel}: ${c.channel} · ${t().categories}: ${c.categories.map((k) => state.categories[k] || k).join('、')}` }),
+      messages), reply, note),
+    el('div', {}, await actionsPanel(c), triagePanel(c), await handoffPanel(c))));
+  if (!quiet) replyBox.focus();
+}
+
+async function actionsPanel(c) {
+  const outcome = el('select', { id: 'outcome', 'aria-label': t().outcome }, ...Object.entries(t().outcomes).map(([v, label]) => el('option', { value: v, text: label })));
+  const panel = el('section', { class: 'card stack' },
+    el('h3', { text: t().close }), el('div', { class: 'row' }, outcome,
+      el('button', { class: 'secondary', type: 'button', text: t().close, onclick: async () => { await api('POST', `/cases/${c.id}/close`, { outcome: outcome.value }); loadQueue(); } })),
+    el('p', {}, el('button', { class: 'secondary', type: 'button', text: t().complaint, onclick: async () => { await api('POST', `/cases/${c.id}/complaint`, { complaint: true }); } })));
+  if (state.staff.role === 'chief') {
+    const staff = (await api('GET', '/staff')).data.items;
+    const who = el('select', { 'aria-label': t().assign }, ...staff.map((s) => el('option', { value: s.id, text: s.displayName, selected: s.id === c.assigneeId })));
+    panel.append(el('h3', { text: t().assign }), el('div', { class: 'row' }, who,
+      el('button', { class: 'secondary', type: 'button', text: t().save, onclick: async () => { await api('POST', `/cases/${c.id}/assign`, { staffId: Number(who.value) }); openCase(c.id); } })));
+  }
+  return panel;
+}
+
+function triagePanel(c) {
+  const boxes = Object.entries(state.categories).map(([code, label]) => el('label', { class: 'row' },
+    el('input', { type: 'checkbox', value: code, checked: c.categories.includes(code) }), label));
+  const urgency = el('select', { 'aria-label': t().urgency }, ...['crisis', 'urgent', 'normal'].map((u) => el('option', { value: u, text: t()[u], selected: u === c.urgency })));
+  const reasons = el('ul', {}, (c.triage || []).flatMap((r) => r.matched.map((m) => el('li', { text: `${state.categories[m.category] || m.category}: 「${m.found}」` }))));
+  return el('details', { class: 'card' }, el('summary', { text: t().triage }), reasons,
+    el('form', { class: 'stack', onsubmit: async (e) => {
+      e.preventDefault();
+      const categories = boxes.map((b) => b.querySelector('input')).filter((i) => i.checked).map((i) => i.value);
+      await api('POST', `/cases/${c.id}/triage`, { categories, urgency: urgency.value }); openCase(c.id);
+    } }, el('h3', { text: t().correct }), ...boxes, urgency, el('button', { class: 'secondary', type: 'submit', text: t().save })));
+}
+
+async function handoffPanel(c) {
+  const agencies = (await api('GET', '/agencies')).data.items;
+  const kind = el('select', { id: 'handoff-kind' }, ...Object.entries(t().kinds).map(([v, label]) => el('option', { value: v, text: label })));
+  const when = el('input', { id: 'handoff-at', type: 'datetime-local' });
+  const agency = el('select', { id: 'handoff-agency' }, el('option', { value: '', text: '—' }), ...agencies.map((a) => el('option', { value: a.id, text: a.name })));
+  const note = el('textarea', { id: 'handoff-note' });
+  const message = el('textarea', { id: 'handoff-message' });
+  const result = el('p', { role: 'status' });
+  return el('form', { class: 'card stack', onsubmit: async (e) => {
+    e.preventDefault();
+    const body = { kind: kind.value, note: note.value, message: message.value };
+    if (when.value) body.at = new Date(when.value).toISOString();
+    if (agency.value) body.agencyId = Number(agency.value);
+    const r = await api('POST', `/cases/${c.id}/handoffs`, body);
+    if (r.status === 201) {
+      result.replaceChildren(el('a', { href: r.data.summaryUrl, target: '_blank', rel: 'noopener', text: t().printSummary }));
+    } else result.textContent = r.data?.message || String(r.status);
+  } }, el('h3', { text: t().handoff }),
+  el('label', { for: 'handoff-kind', text: t().kind }), kind,
+  el('label', { for: 'handoff-at', text: t().when }), when,
+  el('label', { for: 'handoff-agency', text: t().agency }), agency,
+  el('label', { for: 'handoff-note', text: t().handoffNote }), note,
+  el('label', { for: 'handoff-message', text: t().residentMessage }), message,
+  el('button', { class: 'primary', type: 'submit', text: t().createHandoff }), result);
+}
+
+$('lang').addEventListener('click', () => { state.lang = state.lang === 'ja' ? 'en' : 'ja'; localStorage.setItem('kg-lang', state.lang); labels(); route(); });
+$('logout').addEventListener('click', async () => { await api('POST', '/logout', {}); state.csrf = null; state.events?.close(); showLogin(); });
+window.addEventListener('hashchange', () => { if (state.csrf) route(); });
+
+labels();
+api('GET', '/session').then((r) => {
+  if (r.status === 200) { state.csrf = r.data.csrfToken; state.staff = r.data.staff; start(); }
+}).catch(() => {});

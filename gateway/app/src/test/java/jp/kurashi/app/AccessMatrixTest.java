@@ -1,0 +1,150 @@
+package jp.kurashi.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.domain.Role;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.DatabaseSettings;
+import jp.kurashi.core.store.WebchatStore;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every role against every staff endpoint, with the status each must get. "mine" is a case assigned
+ * to the consultant; "theirs" is assigned to another consultant. Refusals are 403 and audited.
+ */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Access matrix")
+class AccessMatrixTest {
+
+  private Vertx vertx;
+  private RunningGateway running;
+  private Database db;
+  private final Map<String, RunningGateway.StaffClient> clients = new java.util.HashMap<>();
+  private long mine;
+  private long theirs;
+
+  record Call(String method, String path, JsonObject body) {
+  }
+
+  @BeforeAll
+  void start() {
+    vertx = Vertx.vertx();
+    String url = TestPostgres.shared().newDatabaseUrl();
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url));
+    db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
+    RunningGateway.StaffClient admin = running.client();
+    admin.login("admin", RunningGateway.ADMIN_PASSWORD);
+    clients.put("admin", admin);
+    clients.put("chief", running.staff("chief", Role.CHIEF));
+    clients.put("consultant", running.staff("sato", Role.CONSULTANT));
+    running.staff("suzuki", Role.CONSULTANT);
+    clients.put("anonymous", running.client());
+    long office = Await.result(db.pool().query("SELECT id FROM office").execute()).iterator().next().getLong(0);
+    Await.result(new WebchatStore(db.pool()).create(office, "h1", "chat-mine", "ja"));
+    Await.result(new WebchatStore(db.pool()).create(office, "h2", "chat-theirs", "ja"));
+    mine = write("chat-mine");
+    theirs = write("chat-theirs");
+    Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'sato') WHERE id = "
+        + mine).execute());
+    Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'suzuki') WHERE id = "
+        + theirs).execute());
+  }
+
+  private long write(String contact) {
+    IngestResult r = Await.result(running.gateway.pipeline().receive(
+        new InboundMessage("webchat", contact + "-1", contact, null, "相談です", Instant.now())));
+    return r.caseId();
+  }
+
+  @AfterAll
+  void stop() {
+    running.close();
+    Await.result(db.close());
+    Await.result(vertx.close());
+  }
+
+  /** role, method, path, expected status. */
+  Stream<Object[]> matrix() {
+    List<Object[]> rows = new ArrayList<>();
+    String m = "{mine}";
+    String o = "{theirs}";
+    Object[][] table = {
+        // path                                         admin  chief  consultant  anonymous
+        {"GET", "/api/cases?status=open", null,          200, 200, 200, 401},
+        {"GET", "/api/cases/" + m, null,                 403, 200, 200, 401},
+        {"GET", "/api/cases/" + o, null,                 403, 200, 403, 401},
+        {"POST", "/api/cases/" + m + "/replies", "{\"text\":\"返信\"}", 403, 202, 202, 401},
+        {"POST", "/api/cases/" + o + "/replies", "{\"text\":\"返信\"}", 403, 202, 403, 401},
+        {"POST", "/api/cases/" + m + "/notes", "{\"text\":\"メモ\"}", 403, 201, 201, 401},
+        {"POST", "/api/cases/" + o + "/notes", "{\"text\":\"メモ\"}", 403, 201, 403, 401},
+        {"POST", "/api/cases/" + o + "/claim", "{}",     403, 409, 409, 401},
+        {"POST", "/api/cases/" + m + "/assign", "{\"staffId\":1}", 403, 200, 403, 401},
+        {"POST", "/api/cases/" + o + "/triage", "{\"categories\":[\"debt\"],\"urgency\":\"normal\"}", 403, 200, 403, 401},
+        {"POST", "/api/cases/" + o + "/handoffs", "{\"kind\":\"outreach\",\"message\":\"訪問します\"}", 403, 201, 403, 401},
+        {"GET", "/api/cases/" + o + "/handoffs", null,   403, 200, 403, 401},
+        {"POST", "/api/cases/" + o + "/complaint", "{\"complaint\":true}", 403, 200, 403, 401},
+        {"GET", "/api/audit?caseId=" + m, null,          403, 200, 403, 401},
+        {"GET", "/api/audit.csv", null,                  403, 200, 403, 401},
+        {"GET", "/api/staff", null,                      200, 200, 403, 401},
+        {"POST", "/api/staff", "{\"login\":\"x{role}\",\"password\":\"long-enough-password\",\"role\":\"consultant\",\"displayName\":\"X\"}", 201, 403, 403, 401},
+        {"GET", "/api/agencies", null,                   200, 200, 200, 401},
+        {"POST", "/api/agencies", "{\"name\":\"新しい機関 {role}\",\"kind\":\"other\"}", 201, 403, 403, 401},
+        {"GET", "/api/templates", null,                  200, 200, 200, 401},
+        {"POST", "/api/templates", "{\"title\":\"t {role}\",\"body\":\"b\"}", 201, 403, 403, 401},
+        {"GET", "/api/triage/rules", null,               200, 200, 403, 401},
+        {"GET", "/api/channels", null,                   200, 200, 200, 401},
+        {"GET", "/api/categories", null,                 200, 200, 200, 401},
+    };
+    String[] roles = {"admin", "chief", "consultant", "anonymous"};
+    for (Object[] row : table) {
+      for (int i = 0; i < roles.length; i++) {
+        rows.add(new Object[] {roles[i], row[0], row[1], row[2], row[3 + i]});
+      }
+    }
+    return rows.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2} -> {4}")
+  @MethodSource("matrix")
+  @DisplayName("each role gets the expected status")
+  void access(String role, String method, String path, String body, int expected) {
+    RunningGateway.StaffClient client = clients.get(role);
+    String realPath = path.replace("{mine}", String.valueOf(mine)).replace("{theirs}", String.valueOf(theirs));
+    HttpResponse<Buffer> r;
+    if (method.equals("GET")) {
+      r = client.get(realPath);
+    } else {
+      r = client.post(realPath, body == null ? new JsonObject() : new JsonObject(body.replace("{role}", role)), true);
+    }
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(expected);
+    if (expected == 403 && !role.equals("anonymous")) {
+      long refused = Await.result(db.pool().query("SELECT count(*) FROM audit_log WHERE allowed = false").execute())
+          .iterator().next().getLong(0);
+      assertThat(refused).as("refusals are audited").isPositive();
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package jp.kurashi.core.store;
+
+/** SQL for what consultants do to cases: claim, assign, notes, close, complaints, handoffs, retries. */
+final class ConsoleSql {
+
+  private ConsoleSql() {
+  }
+
+  /** $1 case, $2 staff. Only an unassigned case can be claimed. */
+  static final String CLAIM = "UPDATE consultation_case SET assignee_id = $2 WHERE id = $1 AND assignee_id IS NULL RETURNING id";
+
+  /** $1 case, $2 staff, $3 office. The new assignee must be an active account of the same office. */
+  static final String ASSIGN = """
+      UPDATE consultation_case c SET assignee_id = s.id
+        FROM staff s WHERE c.id = $1 AND s.id = $2 AND s.office_id = $3 AND s.active AND c.office_id = $3
+      RETURNING c.id
+      """;
+
+  /** $1 case, $2 staff, $3 text. */
+  static final String NOTE = """
+      INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery)
+      SELECT c.id, c.contact_id, c.channel, 'note', $3, $2, 'none' FROM consultation_case c WHERE c.id = $1
+      RETURNING id
+      """;
+
+  /** $1 case, $2 outcome. */
+  static final String CLOSE = """
+      UPDATE consultation_case SET status = 'closed', outcome = $2, closed_at = now()
+       WHERE id = $1 AND status = 'open' RETURNING id
+      """;
+
+  /** $1 case, $2 complaint flag. */
+  static final String COMPLAINT = "UPDATE consultation_case SET complaint = $2 WHERE id = $1 RETURNING id";
+
+  /** $1 message, $2 case. A failed reply goes back to the outbox with a fresh set of attempts. */
+  static final String RETRY = """
+      WITH again AS (
+        UPDATE outbox o SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL,
+                            updated_at = now()
+          FROM message m
+         WHERE o.message_id = m.id AND m.id = $1 AND m.case_id = $2 AND o.status = 'failed'
+        RETURNING o.message_id
+      )
+      UPDATE message SET delivery = 'queued', delivery_error = NULL FROM again WHERE message.id = again.message_id
+      RETURNING message.id
+      """;
+
+  /** $1 case, $2 kind, $3 at, $4 agency, $5 note, $6 confirmation message, $7 staff. */
+  static final String HANDOFF = """
+      INSERT INTO handoff (case_id, kind, at, agency_id, note, message_id, staff_id)
+      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+      """;
+
+  /** $1 handoff. Everything the in-person consultant's summary shows. */
+  static final String HANDOFF_SUMMARY = """
+      SELECT h.id, h.kind, h.at, h.note, h.created_at, h.case_id, a.name AS agency, a.phone AS agency_phone,
+             c.categories, c.urgency, c.opened_at, c.channel, k.display_name AS contact_name,
+             s.display_name AS staff_name, c.office_id, c.assignee_id
+        FROM handoff h
+        JOIN consultation_case c ON c.id = h.case_id
+        JOIN contact k ON k.id = c.contact_id
+        JOIN staff s ON s.id = h.staff_id
+        LEFT JOIN agency a ON a.id = h.agency_id
+       WHERE h.id = $1
+      """;
+
+  /** $1 case. */
+  static final String HANDOFFS = """
+      SELECT h.id, h.kind, h.at, h.note, h.created_at, a.name AS agency
+        FROM handoff h LEFT JOIN agency a ON a.id = h.agency_id WHERE h.case_id = $1 ORDER BY h.id
+      """;
+
+  /** $1 office. */
+  static final String AGENCIES = """
+      SELECT id, name, kind, phone, address, note FROM agency WHERE office_id = $1 AND active ORDER BY id
+      """;
+
+  /** $1 office, $2 name, $3 kind, $4 phone, $5 address, $6 note. */
+  static final String ADD_AGENCY = """
+      INSERT INTO agency (office_id, name, kind, phone, address, note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+      """;
+
+  /** $1 agency, $2 office. */
+  static final String AGENCY_IN_OFFICE = "SELECT 1 FROM agency WHERE id = $1 AND office_id = $2 AND active";
+
+  /** $1 office. */
+  static final String TEMPLATES = "SELECT id, title, body FROM reply_template WHERE office_id = $1 ORDER BY id";
+
+  /** $1 office, $2 title, $3 body. */
+  static final String ADD_TEMPLATE = """
+      INSERT INTO reply_template (office_id, title, body) VALUES ($1, $2, $3)
+      ON CONFLICT (office_id, title) DO UPDATE SET body = EXCLUDED.body RETURNING id
+      """;
+
+  /** $1 office. */
+  static final String STAFF = """
+      SELECT id, login, display_name, role, active FROM staff WHERE office_id = $1 ORDER BY id
+      """;
+
+  /** $1 case (optional, NULL for all), $2 office, $3 limit. */
+  static final String AUDIT = """
+      SELECT a.id, a.at, a.staff_id, s.login, a.case_id, a.action, a.allowed, a.remote_addr
+        FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id
+       WHERE ($1::bigint IS NULL OR a.case_id = $1) AND (s.office_id = $2 OR s.id IS NULL)
+       ORDER BY a.id DESC LIMIT $3
+      """;
+}
