@@ -244,6 +244,9 @@ function triagePanel(c) {
 
 async function handoffPanel(c) {
   const agencies = (await api('GET', '/agencies')).data.items;
+  const done = (await api('GET', `/cases/${c.id}/handoffs`)).data?.items || [];
+  const list = el('ul', {}, done.map((h) => el('li', {}, `${t().kinds[h.kind] || h.kind}${h.agency ? ' — ' + h.agency : ''} `,
+    el('a', { href: `/api/handoffs/${h.id}/summary`, target: '_blank', rel: 'noopener', text: t().printSummary }))));
   const kind = el('select', { id: 'handoff-kind' }, ...Object.entries(t().kinds).map(([v, label]) => el('option', { value: v, text: label })));
   const when = el('input', { id: 'handoff-at', type: 'datetime-local' });
   const agency = el('select', { id: 'handoff-agency' }, el('option', { value: '', text: '—' }), ...agencies.map((a) => el('option', { value: a.id, text: a.name })));
@@ -256,10 +259,9 @@ async function handoffPanel(c) {
     if (when.value) body.at = new Date(when.value).toISOString();
     if (agency.value) body.agencyId = Number(agency.value);
     const r = await api('POST', `/cases/${c.id}/handoffs`, body);
-    if (r.status === 201) {
-      result.replaceChildren(el('a', { href: r.data.summaryUrl, target: '_blank', rel: 'noopener', text: t().printSummary }));
-    } else result.textContent = r.data?.message || String(r.status);
-  } }, el('h3', { text: t().handoff }),
+    if (r.status === 201) openCase(c.id, true); // the new handoff appears in the list with its print link
+    else result.textContent = r.data?.message || String(r.status);
+  } }, el('h3', { text: t().handoff }), list,
   el('label', { for: 'handoff-kind', text: t().kind }), kind,
   el('label', { for: 'handoff-at', text: t().when }), when,
   el('label', { for: 'handoff-agency', text: t().agency }), agency,

@@ -188,7 +188,14 @@ public final class Gateway {
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.render()));
     router.route("/api/*").subRouter(api.router());
-    router.get("/console").handler(ctx -> ctx.redirect("/console/"));
+    router.get("/console").handler(ctx -> {
+      // Vert.x matches /console/ here too: only the bare path is redirected.
+      if (ctx.request().path().equals("/console")) {
+        ctx.redirect("/console/");
+      } else {
+        ctx.next();
+      }
+    });
     router.route("/console/*").handler(StaticHandler.create("console").setDefaultContentEncoding("UTF-8")
         .setCachingEnabled(false));
     channelRoutes.forEach(mount -> mount.accept(router));
