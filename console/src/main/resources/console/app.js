@@ -33,6 +33,7 @@ function labels() {
   document.documentElement.lang = state.lang;
   $('title').textContent = t().title;
   $('nav-queue').textContent = t().queue;
+  $('nav-reports').textContent = t().reports;
   $('sound-label').textContent = t().sound;
   $('lang').textContent = t().switchTo;
   $('logout').textContent = t().logout;
@@ -60,6 +61,7 @@ async function start() {
   state.categories = Object.fromEntries(c.data.items.map((i) => [i.code, i.label]));
   $('nav').hidden = false;
   $('who').textContent = `${state.staff.displayName} (${state.staff.role})`;
+  $('nav-reports').hidden = !['chief', 'admin'].includes(state.staff.role);
   listen();
   route();
 }
@@ -98,7 +100,57 @@ function beep() {
 
 function route() {
   const m = location.hash.match(/^#\/case\/(\d+)/);
-  if (m) openCase(Number(m[1])); else loadQueue();
+  if (m) openCase(Number(m[1]));
+  else if (location.hash.startsWith('#/reports')) loadReports();
+  else loadQueue();
+}
+
+function loadChartJs() {
+  if (window.Chart) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = '/console/webjars/chart.js/4.5.1/dist/chart.umd.js';
+    s.onload = resolve; s.onerror = reject;
+    document.head.append(s);
+  });
+}
+
+// The city's monthly report: the table staff send, two charts, and the CSV exports.
+async function loadReports() {
+  const now = new Date();
+  const fy = Number(sessionStorage.getItem('kg-fy')) || (now.getMonth() >= 3 ? now.getFullYear() : now.getFullYear() - 1);
+  const r = await api('GET', `/reports/monthly?fy=${fy}`);
+  if (r.status !== 200) { $('main').replaceChildren(el('p', { class: 'error', text: r.data?.message || String(r.status) })); return; }
+  const rep = r.data;
+  const year = el('input', { type: 'number', id: 'fy', value: fy, min: 2000, max: 2100, 'aria-label': t().fiscalYear,
+    onchange: (e) => { sessionStorage.setItem('kg-fy', e.target.value); loadReports(); } });
+  const months = rep.months;
+  const head = el('tr', {}, el('th', { scope: 'col', text: t().month }), el('th', { scope: 'col', text: t().newCases }),
+    ...Object.keys(months[0].byChannel).map((c) => el('th', { scope: 'col', text: c })),
+    el('th', { scope: 'col', text: t().handoffsTotal }), el('th', { scope: 'col', text: t().medianResponse }));
+  const line = (label, m) => el('tr', {}, el('th', { scope: 'row', text: label }), el('td', { text: String(m.newCases) }),
+    ...Object.values(m.byChannel).map((v) => el('td', { text: String(v) })),
+    el('td', { text: String(Object.values(m.handoffs).reduce((a, b) => a + b, 0)) }),
+    el('td', { text: m.medianFirstResponseMinutes == null ? '—' : String(m.medianFirstResponseMinutes) }));
+  const table = el('table', { 'aria-label': t().reports }, el('thead', {}, head),
+    el('tbody', {}, months.map((m) => line(m.month, m)), line(t().total, rep.total)));
+  const byMonth = el('canvas', { id: 'chart-months', 'aria-label': t().newCases, role: 'img' });
+  const byCategory = el('canvas', { id: 'chart-categories', 'aria-label': t().categories, role: 'img' });
+  $('main').replaceChildren(el('section', { class: 'card' },
+    el('div', { class: 'row' }, el('h2', { text: t().reports }), year,
+      el('a', { href: `/api/reports/monthly.csv?fy=${fy}`, text: 'CSV (UTF-8)' }),
+      el('a', { href: `/api/reports/monthly.csv?fy=${fy}&encoding=shift_jis`, text: 'CSV (Shift_JIS)' })),
+    table), el('section', { class: 'card' }, byMonth), el('section', { class: 'card' }, byCategory));
+  try {
+    await loadChartJs();
+    const channels = Object.keys(months[0].byChannel);
+    new window.Chart(byMonth, { type: 'bar', data: { labels: months.map((m) => m.month),
+      datasets: channels.map((c) => ({ label: c, data: months.map((m) => m.byChannel[c]) })) },
+      options: { animation: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } });
+    const cats = Object.entries(rep.total.byCategory).filter(([, n]) => n > 0);
+    new window.Chart(byCategory, { type: 'bar', data: { labels: cats.map(([k]) => state.categories[k] || k),
+      datasets: [{ label: t().categories, data: cats.map(([, n]) => n) }] }, options: { animation: false, indexAxis: 'y' } });
+  } catch (e) { /* the table and the CSV work without the charts */ }
 }
 
 function waited(iso) {
@@ -177,12 +229,18 @@ async function openCase(id, quiet) {
   }
   if (r.status !== 200) { $('main').replaceChildren(el('p', { class: 'error', text: r.data?.message || String(r.status) })); return; }
   const c = r.data;
-  const messages = el('div', { 'aria-live': 'polite' }, c.messages.map((m) => el('div', { class: `msg ${m.direction}`, 'data-message': m.id },
+  const messages = el('div', { id: 'messages', 'data-case': c.id, 'aria-live': 'polite' }, c.messages.map((m) => el('div', { class: `msg ${m.direction}`, 'data-message': m.id },
     el('span', { class: 'meta', text: `${new Date(m.at).toLocaleString(state.lang)} · ${m.direction} · ${t().delivery[m.delivery] || m.delivery}${m.deliveryError ? ' — ' + m.deliveryError : ''}` }),
     messageText(m.text),
     m.attachments?.length ? el('p', {}, ...m.attachments.map((a) => el('a', { href: a.url, target: '_blank', rel: 'noopener', text: `${t().attachments}: ${a.fileName || a.contentType}` }))) : null,
     m.delivery === 'failed' ? el('button', { class: 'secondary', type: 'button', text: t().retry,
       onclick: async () => { await api('POST', `/cases/${id}/messages/${m.id}/retry`); openCase(id); } }) : null)));
+  // A live update only refreshes the thread: what the consultant is typing in the forms stays.
+  const shown = document.getElementById('messages');
+  if (quiet && shown && shown.dataset.case === String(c.id)) {
+    shown.replaceWith(messages);
+    return;
+  }
   const templates = (await api('GET', '/templates')).data.items;
   const replyBox = el('textarea', { id: 'reply', 'aria-label': t().reply, oninput: () => {
     if (Date.now() - state.lastTyping > 3000) { state.lastTyping = Date.now(); api('POST', `/cases/${id}/typing`, {}); }
@@ -259,7 +317,7 @@ async function handoffPanel(c) {
     if (when.value) body.at = new Date(when.value).toISOString();
     if (agency.value) body.agencyId = Number(agency.value);
     const r = await api('POST', `/cases/${c.id}/handoffs`, body);
-    if (r.status === 201) openCase(c.id, true); // the new handoff appears in the list with its print link
+    if (r.status === 201) openCase(c.id); // the new handoff appears in the list with its print link
     else result.textContent = r.data?.message || String(r.status);
   } }, el('h3', { text: t().handoff }), list,
   el('label', { for: 'handoff-kind', text: t().kind }), kind,

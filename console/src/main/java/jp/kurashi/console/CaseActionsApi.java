@@ -46,6 +46,8 @@ final class CaseActionsApi {
     router.post("/cases/:id/notes").handler(this::note);
     router.post("/cases/:id/close").handler(this::close);
     router.post("/cases/:id/complaint").handler(this::complaint);
+    router.post("/cases/:id/reopen").handler(this::reopen);
+    router.post("/cases/:id/merge").handler(this::merge);
     router.post("/cases/:id/typing").handler(this::typing);
     router.post("/cases/:id/messages/:messageId/retry").handler(this::retry);
     router.post("/cases/:id/handoffs").handler(this::handoff);
@@ -115,6 +117,43 @@ final class CaseActionsApi {
           }
           publish(CaseEvent.CASE_TRIAGED, session, caseId);
           HttpJson.ok(ctx, 200, new JsonObject().put("status", "closed").put("outcome", outcome));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void reopen(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    guard.caseFor(ctx, session, caseId, "case.reopen")
+        .compose(found -> store.reopen(caseId))
+        .onSuccess(done -> {
+          if (!done) {
+            ctx.fail(new ApiException(409, "cannot_reopen", "the case is open, merged, or its resident has another open case"));
+            return;
+          }
+          publish(CaseEvent.CASE_TRIAGED, session, caseId);
+          HttpJson.ok(ctx, 200, new JsonObject().put("status", "open"));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** The chief folds a duplicate case into another one (e.g. the same person on two channels). */
+  private void merge(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    Object into = HttpJson.body(ctx).getValue("into");
+    if (!(into instanceof Number kept)) {
+      throw ApiException.badRequest("into_required", "into (the case to keep) is required");
+    }
+    guard.role(ctx, session, "case.merge", Role.CHIEF)
+        .compose(v -> store.merge(caseId, kept.longValue(), session.staff().officeId()))
+        .onSuccess(done -> {
+          if (!done) {
+            ctx.fail(new ApiException(409, "cannot_merge", "both cases must exist in this office and not be merged already"));
+            return;
+          }
+          publish(CaseEvent.CASE_TRIAGED, session, kept.longValue());
+          HttpJson.ok(ctx, 200, new JsonObject().put("mergedInto", kept.longValue()));
         })
         .onFailure(ctx::fail);
   }

@@ -20,6 +20,7 @@ public record ConsoleServices(
     CaseStore cases,
     AuditLog audit,
     ConsoleStore console,
+    jp.kurashi.core.store.ReportStore reports,
     TriageStore triage,
     TriageEngine triageEngine,
     ReplyQueue replies,

@@ -52,6 +52,7 @@ public final class StaffApi {
   private final CaseActionsApi actions;
   private final AdminApi admin;
   private final LiveEvents live;
+  private final ReportsApi reports;
 
   public StaffApi(ConsoleServices s) {
     this.vertx = s.vertx();
@@ -68,6 +69,7 @@ public final class StaffApi {
     this.actions = new CaseActionsApi(s.vertx(), s.console(), guard, s.events(), s.hours());
     this.admin = new AdminApi(s.vertx(), s.staff(), s.console(), guard, s.logins(), s.hasher());
     this.live = new LiveEvents(s.events());
+    this.reports = new ReportsApi(s.reports(), guard);
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
@@ -94,6 +96,7 @@ public final class StaffApi {
     router.get("/events").handler(live::handle);
     actions.mount(router);
     admin.mount(router);
+    reports.mount(router);
     router.route().failureHandler(new ApiFailureHandler());
     return router;
   }

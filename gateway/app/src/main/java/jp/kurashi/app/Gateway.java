@@ -167,7 +167,7 @@ public final class Gateway {
           return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl()), false)
               .compose(logins -> {
                 StaffApi api = new StaffApi(new ConsoleServices(vertx, staff, cases, new AuditLog(db.pool()),
-                    new ConsoleStore(db.pool()), triageStore, triageEngine, replies, logins, hasher, channels, bus,
+                    new ConsoleStore(db.pool()), new jp.kurashi.core.store.ReportStore(db.pool()), triageStore, triageEngine, replies, logins, hasher, channels, bus,
                     config.office().hours(), consoleSettings));
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels);
                 return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH))
@@ -196,6 +196,7 @@ public final class Gateway {
         ctx.next();
       }
     });
+    router.route("/console/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/console/*").handler(StaticHandler.create("console").setDefaultContentEncoding("UTF-8")
         .setCachingEnabled(false));
     channelRoutes.forEach(mount -> mount.accept(router));

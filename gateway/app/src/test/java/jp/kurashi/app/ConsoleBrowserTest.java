@@ -119,8 +119,10 @@ class ConsoleBrowserTest {
       consultant.locator("#handoff-note").fill("家賃滞納3か月。訪問で生活状況を確認する。");
       consultant.locator("#handoff-message").fill("来週、相談員がご自宅に伺います。ご都合を教えてください。");
       button(consultant, "つなぎを登録して確認を送る").click();
-      assertThat(consultant.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("引き継ぎ票を印刷")).first()).isVisible();
-      assertThat(resident.locator(".kc-staff").filter(new Locator.FilterOptions().setHasText("ご自宅に伺います"))).isVisible();
+      assertThat(resident.locator(".kc-staff").filter(new Locator.FilterOptions().setHasText("ご自宅に伺います")))
+          .isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(20_000));
+      assertThat(consultant.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("引き継ぎ票を印刷")).first())
+          .isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(20_000));
 
       consultant.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/console-case.png")).setFullPage(true));
       Page summary = staffContext.newPage();
@@ -133,6 +135,29 @@ class ConsoleBrowserTest {
     } finally {
       staffContext.close();
       residentContext.close();
+    }
+  }
+
+  @Test
+  @DisplayName("the chief's monthly report page shows the table, Chart.js charts and both CSV downloads")
+  void reportsPage() {
+    running.chief();
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    try {
+      Page chief = context.newPage();
+      chief.navigate(base() + "/console/");
+      chief.getByLabel("ログインID").fill("chief");
+      chief.getByLabel("パスワード").fill("chief-password-1");
+      button(chief, "ログイン").click();
+      chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("月次報告")).click();
+      assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("月次報告"))).isVisible();
+      assertThat(chief.locator("tbody tr")).hasCount(13);
+      assertThat(chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("CSV (UTF-8)"))).isVisible();
+      assertThat(chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("CSV (Shift_JIS)"))).isVisible();
+      chief.waitForFunction("() => window.Chart && window.Chart.getChart(document.getElementById('chart-months'))");
+      chief.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/console-reports.png")).setFullPage(true));
+    } finally {
+      context.close();
     }
   }
 }

@@ -29,6 +29,26 @@ final class ConsoleSql {
        WHERE id = $1 AND status = 'open' RETURNING id
       """;
 
+  /** $1 case. A closed case reopens unless its contact already has another open case. */
+  static final String REOPEN = """
+      UPDATE consultation_case c SET status = 'open', outcome = NULL, closed_at = NULL
+       WHERE c.id = $1 AND c.status = 'closed' AND c.merged_into IS NULL
+         AND NOT EXISTS (SELECT 1 FROM consultation_case o WHERE o.contact_id = c.contact_id AND o.status = 'open')
+      RETURNING c.id
+      """;
+
+  /** $1 duplicate, $2 case kept, $3 office. The duplicate closes and points at the kept case. */
+  static final String MERGE = """
+      UPDATE consultation_case d SET merged_into = $2, status = 'closed', closed_at = COALESCE(d.closed_at, now()),
+             outcome = COALESCE(d.outcome, 'other')
+       WHERE d.id = $1 AND d.id <> $2 AND d.office_id = $3 AND d.merged_into IS NULL
+         AND EXISTS (SELECT 1 FROM consultation_case k WHERE k.id = $2 AND k.office_id = $3 AND k.merged_into IS NULL)
+      RETURNING d.id
+      """;
+
+  /** $1 duplicate, $2 case kept: the thread moves to the kept case. */
+  static final String MOVE_MESSAGES = "UPDATE message SET case_id = $2 WHERE case_id = $1";
+
   /** $1 case, $2 complaint flag. */
   static final String COMPLAINT = "UPDATE consultation_case SET complaint = $2 WHERE id = $1 RETURNING id";
 

@@ -44,6 +44,17 @@ public final class ConsoleStore {
     return changed(ConsoleSql.CLOSE, Tuple.of(caseId, outcome));
   }
 
+  public Future<Boolean> reopen(long caseId) {
+    return changed(ConsoleSql.REOPEN, Tuple.of(caseId));
+  }
+
+  /** Folds a duplicate case into another: its messages move, it closes, reports leave it out. */
+  public Future<Boolean> merge(long duplicateId, long keptId, long officeId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ConsoleSql.MERGE).execute(Tuple.of(duplicateId, keptId, officeId))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery(ConsoleSql.MOVE_MESSAGES).execute(Tuple.of(duplicateId, keptId)).map(true)));
+  }
+
   public Future<Boolean> complaint(long caseId, boolean complaint) {
     return changed(ConsoleSql.COMPLAINT, Tuple.of(caseId, complaint));
   }

@@ -1,0 +1,70 @@
+package jp.kurashi.console;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jp.kurashi.core.domain.Role;
+import jp.kurashi.core.store.ReportStore;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+
+/** {@code GET /api/reports/monthly?fy=YYYY} and {@code monthly.csv} for the chief and the admin. */
+final class ReportsApi {
+
+  private final ReportStore store;
+  private final CaseGuard guard;
+
+  ReportsApi(ReportStore store, CaseGuard guard) {
+    this.store = store;
+    this.guard = guard;
+  }
+
+  void mount(Router router) {
+    router.get("/reports/monthly").handler(this::json);
+    router.get("/reports/monthly.csv").handler(this::csv);
+  }
+
+  private Future<io.vertx.core.json.JsonObject> report(RoutingContext ctx, StaffSession session) {
+    int fy = fiscalYear(ctx.queryParams().get("fy"));
+    return guard.role(ctx, session, "report.read", Role.CHIEF, Role.ADMIN)
+        .compose(v -> store.fiscalYear(session.staff().officeId(), fy))
+        .map(figures -> MonthlyReport.json(fy, figures));
+  }
+
+  private void json(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    report(ctx, session).onSuccess(r -> HttpJson.ok(ctx, 200, r)).onFailure(ctx::fail);
+  }
+
+  private void csv(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    String encoding = ctx.queryParams().get("encoding");
+    boolean sjis = "shift_jis".equalsIgnoreCase(encoding);
+    if (encoding != null && !sjis && !"utf-8".equalsIgnoreCase(encoding)) {
+      throw ApiException.badRequest("invalid_encoding", "encoding must be utf-8 or shift_jis");
+    }
+    report(ctx, session).onSuccess(r -> ctx.response()
+        .putHeader("Content-Type", "text/csv; charset=" + (sjis ? "Shift_JIS" : "UTF-8"))
+        .putHeader("Content-Disposition", "attachment; filename=\"monthly-report-FY" + r.getInteger("fiscalYear") + ".csv\"")
+        .end(Buffer.buffer(MonthlyReport.csv(r, sjis)))).onFailure(ctx::fail);
+  }
+
+  /** The requested fiscal year, or the current one (it starts in April, Japan time). */
+  private static int fiscalYear(String raw) {
+    if (raw == null || raw.isBlank()) {
+      LocalDate today = LocalDate.now(ZoneId.of("Asia/Tokyo"));
+      return today.getMonthValue() >= 4 ? today.getYear() : today.getYear() - 1;
+    }
+    try {
+      int fy = Integer.parseInt(raw);
+      if (fy >= 2000 && fy <= 2100) {
+        return fy;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw ApiException.badRequest("invalid_fy", "fy must be a year such as 2026");
+  }
+}

@@ -1,0 +1,54 @@
+package jp.kurashi.core.store;
+
+/**
+ * SQL for the monthly report: every figure counted from the case tables, months in Asia/Tokyo.
+ * $1 office, $2 start of the fiscal year (inclusive), $3 its end (exclusive). Merged cases are left out.
+ */
+final class ReportSql {
+
+  private ReportSql() {
+  }
+
+  private static final String MONTH = "to_char(%s AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM')";
+  private static final String NEW_CASES = """
+      FROM consultation_case c
+      WHERE c.office_id = $1 AND c.opened_at >= $2 AND c.opened_at < $3 AND c.merged_into IS NULL
+      """;
+
+  static final String BY_CHANNEL = "SELECT " + MONTH.formatted("c.opened_at") + " AS month, c.channel AS k, count(*) AS n "
+      + NEW_CASES + " GROUP BY 1, 2";
+
+  static final String BY_URGENCY = "SELECT " + MONTH.formatted("c.opened_at") + " AS month, c.urgency AS k, count(*) AS n "
+      + NEW_CASES + " GROUP BY 1, 2";
+
+  static final String BY_CATEGORY = "SELECT " + MONTH.formatted("c.opened_at")
+      + " AS month, cat AS k, count(*) AS n FROM consultation_case c CROSS JOIN LATERAL unnest(c.categories) AS cat"
+      + " WHERE c.office_id = $1 AND c.opened_at >= $2 AND c.opened_at < $3 AND c.merged_into IS NULL GROUP BY 1, 2";
+
+  static final String HANDOFFS = "SELECT " + MONTH.formatted("h.created_at") + """
+       AS month, h.kind AS k, count(*) AS n
+        FROM handoff h JOIN consultation_case c ON c.id = h.case_id
+       WHERE c.office_id = $1 AND h.created_at >= $2 AND h.created_at < $3 AND c.merged_into IS NULL
+       GROUP BY 1, 2
+      """;
+
+  static final String CLOSED = "SELECT " + MONTH.formatted("c.closed_at") + """
+       AS month, COALESCE(c.outcome, 'other') AS k, count(*) AS n
+        FROM consultation_case c
+       WHERE c.office_id = $1 AND c.closed_at >= $2 AND c.closed_at < $3 AND c.merged_into IS NULL
+       GROUP BY 1, 2
+      """;
+
+  /** Minutes from opening to the first reply a consultant wrote, per case opened in the year. */
+  private static final String FIRST_RESPONSES = "SELECT " + MONTH.formatted("c.opened_at") + """
+       AS month,
+             EXTRACT(EPOCH FROM (MIN(m.created_at) - c.opened_at)) / 60.0 AS minutes
+        FROM consultation_case c
+        JOIN message m ON m.case_id = c.id AND m.direction = 'out' AND m.staff_id IS NOT NULL
+       WHERE c.office_id = $1 AND c.opened_at >= $2 AND c.opened_at < $3 AND c.merged_into IS NULL
+       GROUP BY c.id, c.opened_at
+      """;
+
+  static final String MEDIAN_FIRST_RESPONSE = "SELECT month, percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes) AS median"
+      + " FROM (" + FIRST_RESPONSES + ") r GROUP BY ROLLUP (month)";
+}
