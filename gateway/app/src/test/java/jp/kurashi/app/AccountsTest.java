@@ -1,0 +1,97 @@
+package jp.kurashi.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import jp.kurashi.core.domain.Role;
+import jp.kurashi.testkit.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Staff accounts")
+class AccountsTest {
+
+  private RunningGateway running;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl()));
+    running.staff("sato", Role.CONSULTANT);
+  }
+
+  @AfterEach
+  void stop() {
+    running.close();
+  }
+
+  @Test
+  @DisplayName("five wrong passwords lock the account, even for the right password, with 423")
+  void lockout() {
+    RunningGateway.StaffClient client = running.client();
+    for (int i = 0; i < 5; i++) {
+      assertThat(client.login("sato", "wrong-password").statusCode()).isEqualTo(401);
+    }
+    var locked = client.login("sato", "sato-password-1");
+    assertThat(locked.statusCode()).isEqualTo(423);
+    assertThat(locked.bodyAsJsonObject().getString("error")).isEqualTo("account_locked");
+    assertThat(running.client().login("admin", RunningGateway.ADMIN_PASSWORD).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("four wrong passwords then the right one log in and reset the count")
+  void underTheLimit() {
+    RunningGateway.StaffClient client = running.client();
+    for (int i = 0; i < 4; i++) {
+      client.login("sato", "wrong-password");
+    }
+    assertThat(client.login("sato", "sato-password-1").statusCode()).isEqualTo(200);
+    for (int i = 0; i < 4; i++) {
+      client.login("sato", "wrong-password");
+    }
+    assertThat(running.client().login("sato", "sato-password-1").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("changing the password needs the current one and ends the account's other sessions")
+  void passwordChange() {
+    RunningGateway.StaffClient phone = running.client();
+    phone.login("sato", "sato-password-1");
+    RunningGateway.StaffClient desk = running.client();
+    desk.login("sato", "sato-password-1");
+
+    assertThat(desk.post("/api/password", new JsonObject().put("current", "nope-nope-nope").put("new", "a-new-long-password"), true)
+        .statusCode()).isEqualTo(403);
+    assertThat(desk.post("/api/password", new JsonObject().put("current", "sato-password-1").put("new", "short"), true)
+        .statusCode()).isEqualTo(400);
+    assertThat(desk.post("/api/password", new JsonObject().put("current", "sato-password-1").put("new", "a-new-long-password"), true)
+        .statusCode()).isEqualTo(204);
+
+    assertThat(desk.get("/api/session").statusCode()).isEqualTo(200);
+    assertThat(phone.get("/api/session").statusCode()).isEqualTo(401);
+    assertThat(running.client().login("sato", "sato-password-1").statusCode()).isEqualTo(401);
+    assertThat(running.client().login("sato", "a-new-long-password").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("an appointment must be within office hours, a referral needs an agency")
+  void handoffValidation() {
+    var in = jp.kurashi.testkit.Await.result(running.gateway.pipeline().receive(new jp.kurashi.core.domain.InboundMessage(
+        "webchat", "h-1", "chat-h", null, "相談です", java.time.Instant.now())));
+    RunningGateway.StaffClient chief = running.chief();
+    String path = "/api/cases/" + in.caseId() + "/handoffs";
+    assertThat(chief.post(path, new JsonObject().put("kind", "appointment").put("at", "2026-11-28T03:00:00Z")
+        .put("message", "土曜日に"), true).bodyAsJsonObject().getString("error")).isEqualTo("outside_hours");
+    assertThat(chief.post(path, new JsonObject().put("kind", "referral").put("message", "ご紹介します"), true)
+        .bodyAsJsonObject().getString("error")).isEqualTo("agency_required");
+    assertThat(chief.post(path, new JsonObject().put("kind", "appointment").put("at", "2026-11-30T01:00:00Z")
+        .put("message", "月曜10時に窓口でお待ちしています"), true).statusCode()).isIn(201, 409);
+  }
+}
