@@ -31,9 +31,12 @@ final class CaseActionsApi {
   private final CaseGuard guard;
   private final CaseEvents events;
   private final OfficeHours hours;
+  private final jp.kurashi.core.store.CaseStore cases;
 
-  CaseActionsApi(io.vertx.core.Vertx vertx, ConsoleStore store, CaseGuard guard, CaseEvents events, OfficeHours hours) {
+  CaseActionsApi(io.vertx.core.Vertx vertx, ConsoleStore store, jp.kurashi.core.store.CaseStore cases, CaseGuard guard,
+                 CaseEvents events, OfficeHours hours) {
     this.vertx = vertx;
+    this.cases = cases;
     this.store = store;
     this.guard = guard;
     this.events = events;
@@ -48,6 +51,7 @@ final class CaseActionsApi {
     router.post("/cases/:id/complaint").handler(this::complaint);
     router.post("/cases/:id/reopen").handler(this::reopen);
     router.post("/cases/:id/merge").handler(this::merge);
+    router.post("/cases/:id/link").handler(this::link);
     router.post("/cases/:id/typing").handler(this::typing);
     router.post("/cases/:id/messages/:messageId/retry").handler(this::retry);
     router.post("/cases/:id/handoffs").handler(this::handoff);
@@ -155,6 +159,24 @@ final class CaseActionsApi {
           publish(CaseEvent.CASE_TRIAGED, session, kept.longValue());
           HttpJson.ok(ctx, 200, new JsonObject().put("mergedInto", kept.longValue()));
         })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * Links two cases' contacts as one resident (the same person on LINE and email), so each case
+   * shows the whole thread across channels. The caller must be allowed to read both.
+   */
+  private void link(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    Object other = HttpJson.body(ctx).getValue("caseId");
+    if (!(other instanceof Number otherId)) {
+      throw ApiException.badRequest("case_required", "caseId (the other case of the same person) is required");
+    }
+    guard.caseFor(ctx, session, caseId, "case.link")
+        .compose(a -> guard.caseFor(ctx, session, otherId.longValue(), "case.link"))
+        .compose(b -> cases.link(caseId, otherId.longValue(), session.staff().officeId()))
+        .onSuccess(done -> HttpJson.ok(ctx, 200, new JsonObject().put("linked", done)))
         .onFailure(ctx::fail);
   }
 

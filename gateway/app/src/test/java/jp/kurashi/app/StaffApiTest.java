@@ -220,6 +220,23 @@ class StaffApiTest {
     }
 
     @Test
+    @DisplayName("links a resident's LINE and web chat cases so each shows the whole thread across channels")
+    void linkAcrossChannels() {
+      IngestResult chat = residentWrites("m-1", "チャットから相談します");
+      IngestResult line = Await.result(running.gateway.pipeline().receive(
+          new InboundMessage("line", "ev-1", "U-same-person", null, "LINEからも送ります", Instant.now())));
+      RunningGateway.StaffClient chief = running.chief();
+
+      assertThat(chief.post("/api/cases/" + chat.caseId() + "/link", new JsonObject().put("caseId", line.caseId()), true)
+          .statusCode()).isEqualTo(200);
+
+      JsonObject thread = chief.get("/api/cases/" + chat.caseId()).bodyAsJsonObject();
+      assertThat(thread.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("channel")))
+          .contains("webchat", "line");
+      assertThat(chief.get("/api/cases/" + line.caseId()).bodyAsJsonObject().getJsonArray("messages")).hasSize(2);
+    }
+
+    @Test
     @DisplayName("shows a reply the channel refused as failed, with the reason")
     void failedReplyVisible() {
       IngestResult in = residentWrites("m-1", "相談できますか");

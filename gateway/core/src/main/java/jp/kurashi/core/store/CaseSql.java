@@ -24,11 +24,20 @@ final class CaseSql {
   static final String SUMMARY = "SELECT " + SUMMARY_COLUMNS + ", c.office_id, c.contact_id, k.display_name AS contact_name"
       + " FROM consultation_case c JOIN contact k ON k.id = c.contact_id WHERE c.id = $1";
 
+  /** $1 case. The case and every case of the same resident (contacts linked by staff). */
+  private static final String THREAD_CASES = """
+      SELECT c2.id FROM consultation_case c2 JOIN contact k2 ON k2.id = c2.contact_id
+       WHERE c2.id = $1
+          OR (k2.resident_id IS NOT NULL AND k2.resident_id =
+              (SELECT k.resident_id FROM consultation_case c JOIN contact k ON k.id = c.contact_id WHERE c.id = $1))
+      """;
+
   /** $1 case. */
   static final String ATTACHMENTS = """
       SELECT a.id, a.message_id, a.content_type, a.file_name, a.size_bytes
         FROM attachment a JOIN message m ON m.id = a.message_id
-       WHERE m.case_id = $1 ORDER BY a.id
+       WHERE m.case_id IN (""" + THREAD_CASES + """
+      ) ORDER BY a.id
       """;
 
   /** $1 case, $2 attachment. */
@@ -48,9 +57,32 @@ final class CaseSql {
       RETURNING (SELECT k.language FROM contact k WHERE k.id = c.contact_id) AS language
       """;
 
-  /** $1 case. */
+  /** $1 case. The whole thread across channels: this case and the linked contacts' cases. */
   static final String MESSAGES = """
       SELECT id, direction, channel, body, created_at, delivery, delivery_error, staff_id
-        FROM message WHERE case_id = $1 ORDER BY id
+        FROM message WHERE case_id IN (""" + THREAD_CASES + """
+      ) ORDER BY created_at, id
+      """;
+
+  /**
+   * Links the contacts of two cases as one resident: an existing resident is kept (and two are
+   * joined), or a new one is created. $1 case, $2 other case, $3 office.
+   */
+  static final String LINK = """
+      WITH pair AS (
+        SELECT k.id, k.resident_id FROM consultation_case c JOIN contact k ON k.id = c.contact_id
+         WHERE c.id IN ($1, $2) AND c.office_id = $3
+      ), created AS (
+        INSERT INTO resident (office_id) SELECT $3
+         WHERE NOT EXISTS (SELECT 1 FROM pair WHERE resident_id IS NOT NULL) AND (SELECT count(*) FROM pair) = 2
+        RETURNING id
+      ), chosen AS (
+        SELECT COALESCE((SELECT min(resident_id) FROM pair), (SELECT id FROM created)) AS id
+      )
+      UPDATE contact SET resident_id = (SELECT id FROM chosen)
+       WHERE (SELECT count(*) FROM pair) = 2
+         AND (id IN (SELECT id FROM pair)
+              OR resident_id IN (SELECT resident_id FROM pair WHERE resident_id IS NOT NULL))
+      RETURNING resident_id
       """;
 }

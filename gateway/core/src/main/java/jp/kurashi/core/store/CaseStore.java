@@ -76,6 +76,11 @@ public final class CaseStore {
     });
   }
 
+  /** Links the residents behind two cases of the office; false when either case is not there. */
+  public Future<Boolean> link(long caseId, long otherCaseId, long officeId) {
+    return pool.preparedQuery(CaseSql.LINK).execute(Tuple.of(caseId, otherCaseId, officeId)).map(rows -> rows.size() > 0);
+  }
+
   /** The bytes of one attachment of a case, if it belongs to that case. */
   public Future<Optional<AttachmentData>> attachment(long caseId, long attachmentId) {
     return pool.preparedQuery(CaseSql.ATTACHMENT_DATA).execute(Tuple.of(caseId, attachmentId)).map(rows -> {
