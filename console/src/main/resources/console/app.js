@@ -234,7 +234,7 @@ async function openCase(id, quiet) {
     messageText(m.text),
     m.attachments?.length ? el('p', {}, ...m.attachments.map((a) => el('a', { href: a.url, target: '_blank', rel: 'noopener', text: `${t().attachments}: ${a.fileName || a.contentType}` }))) : null,
     m.delivery === 'failed' ? el('button', { class: 'secondary', type: 'button', text: t().retry,
-      onclick: async () => { await api('POST', `/cases/${id}/messages/${m.id}/retry`); openCase(id); } }) : null)));
+      onclick: async () => { await api('POST', `/cases/${id}/messages/${m.id}/retry`); openCase(id, true); } }) : null)));
   // A live update only refreshes the thread: what the consultant is typing in the forms stays.
   const shown = document.getElementById('messages');
   if (quiet && shown && shown.dataset.case === String(c.id)) {
@@ -250,7 +250,7 @@ async function openCase(id, quiet) {
     e.preventDefault();
     if (!replyBox.value.trim()) return;
     const res = await api('POST', `/cases/${id}/replies`, { text: replyBox.value });
-    if (res.status === 202) { replyBox.value = ''; openCase(id); } else alert(res.data?.message);
+    if (res.status === 202) { replyBox.value = ''; openCase(id, true); } else alert(res.data?.message);
   } }, el('h3', { text: t().reply }),
   el('label', { for: 'template', text: t().template }),
   el('select', { id: 'template', onchange: (e) => { const tpl = templates.find((x) => String(x.id) === e.target.value); if (tpl) replyBox.value = fill(tpl.body); } },
@@ -261,7 +261,7 @@ async function openCase(id, quiet) {
   const noteBox = el('textarea', { id: 'note', 'aria-label': t().note });
   const note = el('form', { class: 'card stack', onsubmit: async (e) => {
     e.preventDefault(); if (!noteBox.value.trim()) return;
-    await api('POST', `/cases/${id}/notes`, { text: noteBox.value }); openCase(id);
+    await api('POST', `/cases/${id}/notes`, { text: noteBox.value }); noteBox.value = ''; openCase(id, true);
   } }, el('label', { for: 'note', text: t().note }), noteBox, el('button', { class: 'secondary', type: 'submit', text: t().addNote }));
   $('main').replaceChildren(el('div', { class: 'grid' },
     el('div', {}, el('section', { class: 'card' },
@@ -302,9 +302,13 @@ function triagePanel(c) {
 
 async function handoffPanel(c) {
   const agencies = (await api('GET', '/agencies')).data.items;
-  const done = (await api('GET', `/cases/${c.id}/handoffs`)).data?.items || [];
-  const list = el('ul', {}, done.map((h) => el('li', {}, `${t().kinds[h.kind] || h.kind}${h.agency ? ' — ' + h.agency : ''} `,
-    el('a', { href: `/api/handoffs/${h.id}/summary`, target: '_blank', rel: 'noopener', text: t().printSummary }))));
+  const list = el('ul', { id: 'handoff-list' });
+  const showHandoffs = async () => {
+    const done = (await api('GET', `/cases/${c.id}/handoffs`)).data?.items || [];
+    list.replaceChildren(...done.map((h) => el('li', {}, `${t().kinds[h.kind] || h.kind}${h.agency ? ' — ' + h.agency : ''} `,
+      el('a', { href: `/api/handoffs/${h.id}/summary`, target: '_blank', rel: 'noopener', text: t().printSummary }))));
+  };
+  await showHandoffs();
   const kind = el('select', { id: 'handoff-kind' }, ...Object.entries(t().kinds).map(([v, label]) => el('option', { value: v, text: label })));
   const when = el('input', { id: 'handoff-at', type: 'datetime-local' });
   const agency = el('select', { id: 'handoff-agency' }, el('option', { value: '', text: '—' }), ...agencies.map((a) => el('option', { value: a.id, text: a.name })));
@@ -317,8 +321,11 @@ async function handoffPanel(c) {
     if (when.value) body.at = new Date(when.value).toISOString();
     if (agency.value) body.agencyId = Number(agency.value);
     const r = await api('POST', `/cases/${c.id}/handoffs`, body);
-    if (r.status === 201) openCase(c.id); // the new handoff appears in the list with its print link
-    else result.textContent = r.data?.message || String(r.status);
+    if (r.status === 201) {
+      // Only this form resets and the list gains the new handoff: a reply being typed stays.
+      note.value = ''; message.value = ''; when.value = ''; result.textContent = '';
+      await showHandoffs();
+    } else result.textContent = r.data?.message || String(r.status);
   } }, el('h3', { text: t().handoff }), list,
   el('label', { for: 'handoff-kind', text: t().kind }), kind,
   el('label', { for: 'handoff-at', text: t().when }), when,
