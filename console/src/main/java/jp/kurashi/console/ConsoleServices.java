@@ -29,5 +29,6 @@ public record ConsoleServices(
     ChannelRegistry channels,
     CaseEvents events,
     OfficeHours hours,
+    ApiContract contract,
     ConsoleSettings settings) {
 }

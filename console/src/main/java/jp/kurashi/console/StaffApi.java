@@ -53,6 +53,7 @@ public final class StaffApi {
   private final AdminApi admin;
   private final LiveEvents live;
   private final ReportsApi reports;
+  private final ApiContract contract;
 
   public StaffApi(ConsoleServices s) {
     this.vertx = s.vertx();
@@ -70,6 +71,7 @@ public final class StaffApi {
     this.admin = new AdminApi(s.vertx(), s.staff(), s.console(), guard, s.logins(), s.hasher());
     this.live = new LiveEvents(s.events());
     this.reports = new ReportsApi(s.reports(), guard);
+    this.contract = s.contract();
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
@@ -82,6 +84,7 @@ public final class StaffApi {
     });
     router.post("/login").handler(this::login);
     router.route().handler(auth);
+    router.route().handler(contract);
     router.get("/session").handler(this::session);
     router.post("/logout").handler(this::logout);
     router.get("/channels").handler(this::channels);

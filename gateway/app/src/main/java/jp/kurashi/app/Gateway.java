@@ -20,7 +20,9 @@ import jp.kurashi.core.triage.TriageRulesRefresh;
 import jp.kurashi.connectors.webchat.WebchatConnector;
 import jp.kurashi.connectors.webchat.WebchatRoutes;
 import jp.kurashi.connectors.webchat.WebchatSettings;
+import jp.kurashi.console.ApiContract;
 import jp.kurashi.console.ConsoleServices;
+import java.util.Map;
 import jp.kurashi.console.ConsoleSettings;
 import jp.kurashi.core.store.ConsoleStore;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -165,10 +167,13 @@ public final class Gateway {
           });
           ConsoleSettings consoleSettings = config.console();
           return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl()), false)
-              .compose(logins -> {
+              .compose(logins -> ApiContract.load(vertx).map(contract -> Map.entry(logins, contract)))
+              .compose(loaded -> {
+                LoginService logins = loaded.getKey();
+                ApiContract contract = loaded.getValue();
                 StaffApi api = new StaffApi(new ConsoleServices(vertx, staff, cases, new AuditLog(db.pool()),
                     new ConsoleStore(db.pool()), new jp.kurashi.core.store.ReportStore(db.pool()), triageStore, triageEngine, replies, logins, hasher, channels, bus,
-                    config.office().hours(), consoleSettings));
+                    config.office().hours(), contract, consoleSettings));
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels);
                 return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH))
                     .compose(x -> deployOutbox(db, channels, bus))

@@ -237,6 +237,21 @@ class StaffApiTest {
     }
 
     @Test
+    @DisplayName("checks every request against openapi.yaml: undocumented calls 404, malformed ones 400")
+    void contract() {
+      IngestResult in = residentWrites("m-1", "相談です");
+      RunningGateway.StaffClient chief = running.chief();
+      var wrongKind = chief.post("/api/cases/" + in.caseId() + "/handoffs",
+          new JsonObject().put("kind", "teleport").put("message", "x"), true);
+      assertThat(wrongKind.statusCode()).isEqualTo(400);
+      assertThat(wrongKind.bodyAsJsonObject().getString("error")).isEqualTo("invalid_request");
+      assertThat(chief.get("/api/cases/abc").bodyAsJsonObject().getString("error")).isEqualTo("invalid_request");
+      assertThat(chief.get("/api/no-such-thing").statusCode()).isEqualTo(404);
+      assertThat(chief.post("/api/cases/" + in.caseId() + "/assign", new JsonObject().put("staffId", "someone"), true)
+          .statusCode()).isEqualTo(400);
+    }
+
+    @Test
     @DisplayName("shows a reply the channel refused as failed, with the reason")
     void failedReplyVisible() {
       IngestResult in = residentWrites("m-1", "相談できますか");
