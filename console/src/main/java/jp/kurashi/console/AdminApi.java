@@ -40,6 +40,8 @@ final class AdminApi {
     router.get("/staff").handler(this::listStaff);
     router.post("/staff").handler(this::createStaff);
     router.post("/password").handler(this::changePassword);
+    router.post("/totp/setup").handler(this::totpSetup);
+    router.post("/totp/enable").handler(this::totpEnable);
     router.get("/agencies").handler(this::agencies);
     router.post("/agencies").handler(this::addAgency);
     router.get("/templates").handler(this::templates);
@@ -100,6 +102,30 @@ final class AdminApi {
       }
       ctx.response().setStatusCode(204).end();
     }).onFailure(ctx::fail);
+  }
+
+  /** Starts the second factor: a new secret for the staff member's authenticator app. */
+  private void totpSetup(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    var key = SecondFactor.newKey();
+    staff.setPendingTotp(session.staff().id(), key.getKey())
+        .onSuccess(v -> HttpJson.ok(ctx, 200, new JsonObject().put("secret", key.getKey())
+            .put("uri", SecondFactor.uri(key, session.staff().login()))))
+        .onFailure(ctx::fail);
+  }
+
+  /** Turns the second factor on once a code from the app proves it holds the secret. */
+  private void totpEnable(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    String code = HttpJson.string(HttpJson.body(ctx), "code");
+    staff.pendingTotp(session.staff().id())
+        .compose(pending -> pending.isEmpty()
+            ? Future.failedFuture(new ApiException(409, "no_pending_secret", "call /api/totp/setup first"))
+            : SecondFactor.check(pending.get(), String.valueOf(session.staff().id()), code)
+                .recover(err -> Future.failedFuture(ApiException.badRequest("wrong_code", "the code does not match"))))
+        .compose(v -> staff.enableTotp(session.staff().id()))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
   }
 
   private void agencies(RoutingContext ctx) {

@@ -33,6 +33,11 @@ public final class LoginService {
 
   /** A new session, or empty when the login, password or account state does not allow it. */
   public Future<Optional<OpenedSession>> login(String login, String password, String remoteAddr) {
+    return login(login, password, null, remoteAddr);
+  }
+
+  /** As above; an account with a second factor also needs its current 6-digit {@code code}. */
+  public Future<Optional<OpenedSession>> login(String login, String password, String code, String remoteAddr) {
     return staff.credentials(login).compose(found -> {
       String stored = found.map(StaffStore.Credentials::passwordHash).orElse(decoyHash);
       return vertx.executeBlocking(() -> hasher.verify(password, stored), false).compose(matches -> {
@@ -47,8 +52,17 @@ public final class LoginService {
         if (!matches) {
           return staff.failedLogin(account.member().id()).map(v -> Optional.<OpenedSession>empty());
         }
-        return staff.loginSucceeded(account.member().id())
-            .compose(v -> open(account.member(), remoteAddr)).map(Optional::of);
+        Future<Void> secondFactor = Future.succeededFuture();
+        if (account.totpSecret() != null) {
+          if (code == null || code.isBlank()) {
+            return Future.failedFuture(new ApiException(401, "totp_required",
+                "確認コード(6桁)を入力してください / enter the 6-digit code from your authenticator app"));
+          }
+          secondFactor = SecondFactor.check(account.totpSecret(), String.valueOf(account.member().id()), code);
+        }
+        return secondFactor.transform(ar -> ar.failed()
+            ? staff.failedLogin(account.member().id()).map(v -> Optional.<OpenedSession>empty())
+            : staff.loginSucceeded(account.member().id()).compose(v -> open(account.member(), remoteAddr)).map(Optional::of));
       });
     });
   }

@@ -112,7 +112,8 @@ public final class StaffApi {
       throw ApiException.badRequest("invalid_request", "login and password are required");
     }
     String remote = remoteAddress(ctx);
-    logins.login(login, password, remote)
+    String code = body.getValue("code") instanceof String c ? c : null;
+    logins.login(login, password, code, remote)
         .compose(opened -> audit.record(AuditEntry.of(opened.map(o -> o.member().id()).orElse(null), null,
                 "login", opened.isPresent(), remote))
             .map(v -> opened))

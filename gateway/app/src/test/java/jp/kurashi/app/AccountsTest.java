@@ -94,4 +94,48 @@ class AccountsTest {
     assertThat(chief.post(path, new JsonObject().put("kind", "appointment").put("at", "2026-11-30T01:00:00Z")
         .put("message", "月曜10時に窓口でお待ちしています"), true).statusCode()).isIn(201, 409);
   }
+
+  @Test
+  @DisplayName("an account with the second factor needs the current code from the authenticator app")
+  void totp() throws Exception {
+    RunningGateway.StaffClient sato = running.client();
+    sato.login("sato", "sato-password-1");
+    JsonObject setup = sato.post("/api/totp/setup", new JsonObject(), true).bodyAsJsonObject();
+    assertThat(setup.getString("uri")).startsWith("otpauth://totp/");
+    String secret = setup.getString("secret");
+    assertThat(sato.post("/api/totp/enable", new JsonObject().put("code", "000000"), true).statusCode()).isEqualTo(400);
+    assertThat(sato.post("/api/totp/enable", new JsonObject().put("code", code(secret)), true).statusCode()).isEqualTo(204);
+
+    var withoutCode = running.client().login("sato", "sato-password-1");
+    assertThat(withoutCode.statusCode()).isEqualTo(401);
+    assertThat(withoutCode.bodyAsJsonObject().getString("error")).isEqualTo("totp_required");
+    RunningGateway.StaffClient next = running.client();
+    var withCode = jp.kurashi.testkit.Await.result(io.vertx.ext.web.client.WebClient.create(running.vertx)
+        .post(running.gateway.httpPort(), "127.0.0.1", "/api/login")
+        .sendJsonObject(new JsonObject().put("login", "sato").put("password", "sato-password-1").put("code", code(secret))));
+    assertThat(withCode.statusCode()).isEqualTo(200);
+  }
+
+  /** RFC 6238 as an authenticator app computes it: HMAC-SHA1 over the 30-second step, 6 digits. */
+  private static String code(String base32Secret) throws Exception {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    java.io.ByteArrayOutputStream key = new java.io.ByteArrayOutputStream();
+    int buffer = 0;
+    int bits = 0;
+    for (char c : base32Secret.replace("=", "").toUpperCase().toCharArray()) {
+      buffer = (buffer << 5) | alphabet.indexOf(c);
+      bits += 5;
+      if (bits >= 8) {
+        key.write((buffer >> (bits - 8)) & 0xFF);
+        bits -= 8;
+      }
+    }
+    long step = System.currentTimeMillis() / 1000 / 30;
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+    mac.init(new javax.crypto.spec.SecretKeySpec(key.toByteArray(), "HmacSHA1"));
+    byte[] h = mac.doFinal(java.nio.ByteBuffer.allocate(8).putLong(step).array());
+    int offset = h[h.length - 1] & 0x0F;
+    int binary = ((h[offset] & 0x7F) << 24) | ((h[offset + 1] & 0xFF) << 16) | ((h[offset + 2] & 0xFF) << 8) | (h[offset + 3] & 0xFF);
+    return String.format("%06d", binary % 1_000_000);
+  }
 }

@@ -17,8 +17,21 @@ final class StaffSql {
 
   /** $1 login. */
   static final String BY_LOGIN = """
-      SELECT id, office_id, login, display_name, role, password_hash, active, locked_until
+      SELECT id, office_id, login, display_name, role, password_hash, active, locked_until,
+             CASE WHEN totp_enabled THEN totp_secret END AS totp_secret
         FROM staff WHERE login = $1
+      """;
+
+  /** $1 staff, $2 secret. */
+  static final String TOTP_PENDING = "UPDATE staff SET totp_pending = $2 WHERE id = $1";
+
+  /** $1 staff. */
+  static final String TOTP_PENDING_SECRET = "SELECT totp_pending FROM staff WHERE id = $1";
+
+  /** $1 staff. The pending secret becomes the account's second factor. */
+  static final String TOTP_ENABLE = """
+      UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_enabled = true
+       WHERE id = $1 AND totp_pending IS NOT NULL RETURNING id
       """;
 
   /** $1 token hash, $2 staff, $3 csrf token, $4 expires at, $5 remote address. */
@@ -65,7 +78,8 @@ final class StaffSql {
 
   /** $1 id. */
   static final String BY_ID = """
-      SELECT id, office_id, login, display_name, role, password_hash, active, locked_until FROM staff WHERE id = $1
+      SELECT id, office_id, login, display_name, role, password_hash, active, locked_until,
+             CASE WHEN totp_enabled THEN totp_secret END AS totp_secret FROM staff WHERE id = $1
       """;
 
   static final String DELETE_EXPIRED_SESSIONS = "DELETE FROM staff_session WHERE expires_at <= now()";

@@ -44,7 +44,7 @@ public final class StaffStore {
       Row row = rows.iterator().next();
       OffsetDateTime locked = row.getOffsetDateTime("locked_until");
       return Optional.of(new Credentials(member(row), row.getString("password_hash"),
-          row.getBoolean("active"), locked == null ? null : locked.toInstant()));
+          row.getBoolean("active"), locked == null ? null : locked.toInstant(), row.getString("totp_secret")));
     });
   }
 
@@ -72,7 +72,7 @@ public final class StaffStore {
       Row row = rows.iterator().next();
       OffsetDateTime locked = row.getOffsetDateTime("locked_until");
       return Optional.of(new Credentials(member(row), row.getString("password_hash"),
-          row.getBoolean("active"), locked == null ? null : locked.toInstant()));
+          row.getBoolean("active"), locked == null ? null : locked.toInstant(), row.getString("totp_secret")));
     });
   }
 
@@ -81,6 +81,21 @@ public final class StaffStore {
     return pool.withTransaction(conn -> conn.preparedQuery(StaffSql.SET_PASSWORD).execute(Tuple.of(staffId, passwordHash))
         .compose(v -> conn.preparedQuery(StaffSql.DELETE_OTHER_SESSIONS).execute(Tuple.of(staffId, keepSessionHash)))
         .mapEmpty());
+  }
+
+  /** Keeps a new TOTP secret until the staff member confirms it with a code. */
+  public Future<Void> setPendingTotp(long staffId, String secret) {
+    return pool.preparedQuery(StaffSql.TOTP_PENDING).execute(Tuple.of(staffId, secret)).mapEmpty();
+  }
+
+  public Future<Optional<String>> pendingTotp(long staffId) {
+    return pool.preparedQuery(StaffSql.TOTP_PENDING_SECRET).execute(Tuple.of(staffId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.ofNullable(rows.iterator().next().getString(0)));
+  }
+
+  /** Turns the confirmed secret on: from now on a login needs a code too. */
+  public Future<Boolean> enableTotp(long staffId) {
+    return pool.preparedQuery(StaffSql.TOTP_ENABLE).execute(Tuple.of(staffId)).map(rows -> rows.size() > 0);
   }
 
   public Future<Void> createSession(String tokenHash, long staffId, String csrfToken, Instant expiresAt,
@@ -116,7 +131,8 @@ public final class StaffStore {
   }
 
   /** What a login check needs; never leaves the login code. */
-  public record Credentials(StaffMember member, String passwordHash, boolean active, Instant lockedUntil) {
+  public record Credentials(StaffMember member, String passwordHash, boolean active, Instant lockedUntil,
+                            String totpSecret) {
   }
 
   /** A logged-in staff member and the CSRF token bound to their session. */
