@@ -34,6 +34,7 @@ function labels() {
   $('title').textContent = t().title;
   $('nav-queue').textContent = t().queue;
   $('nav-reports').textContent = t().reports;
+  $('nav-audit').textContent = t().audit;
   $('sound-label').textContent = t().sound;
   $('lang').textContent = t().switchTo;
   $('logout').textContent = t().logout;
@@ -62,6 +63,7 @@ async function start() {
   $('nav').hidden = false;
   $('who').textContent = `${state.staff.displayName} (${state.staff.role})`;
   $('nav-reports').hidden = !['chief', 'admin'].includes(state.staff.role);
+  $('nav-audit').hidden = state.staff.role !== 'chief';
   listen();
   route();
 }
@@ -102,6 +104,7 @@ function route() {
   const m = location.hash.match(/^#\/case\/(\d+)/);
   if (m) openCase(Number(m[1]));
   else if (location.hash.startsWith('#/reports')) loadReports();
+  else if (location.hash.startsWith('#/audit')) loadAudit();
   else loadQueue();
 }
 
@@ -113,6 +116,23 @@ function loadChartJs() {
     s.onload = resolve; s.onerror = reject;
     document.head.append(s);
   });
+}
+
+// The chief's view of the audit log: who read or tried to read which case, when, from where.
+async function loadAudit() {
+  const caseId = sessionStorage.getItem('kg-audit-case') || '';
+  const r = await api('GET', `/audit${caseId ? '?caseId=' + encodeURIComponent(caseId) : ''}`);
+  if (r.status !== 200) { $('main').replaceChildren(el('p', { class: 'error', text: r.data?.message || String(r.status) })); return; }
+  const filter = el('input', { type: 'number', id: 'audit-case', value: caseId, min: 1, 'aria-label': t().auditCase,
+    onchange: (e) => { sessionStorage.setItem('kg-audit-case', e.target.value); loadAudit(); } });
+  const rows = r.data.items.map((a) => el('tr', {}, el('td', { text: new Date(a.at).toLocaleString(state.lang) }),
+    el('td', { text: a.login || '—' }), el('td', { text: a.caseId ? `KS-${a.caseId}` : '—' }), el('td', { text: a.action }),
+    el('td', { text: a.allowed ? '○' : t().refused }), el('td', { text: a.remoteAddr || '' })));
+  $('main').replaceChildren(el('section', { class: 'card' },
+    el('div', { class: 'row' }, el('h2', { text: t().audit }), el('label', { for: 'audit-case', text: t().auditCase }), filter,
+      el('a', { href: `/api/audit.csv${caseId ? '?caseId=' + encodeURIComponent(caseId) : ''}`, text: 'CSV' })),
+    el('table', { 'aria-label': t().audit }, el('thead', {}, el('tr', {}, ...[t().when, t().loginId, 'No.', t().action, t().allowed, 'IP']
+      .map((h) => el('th', { scope: 'col', text: h })))), el('tbody', {}, rows))));
 }
 
 // The city's monthly report: the table staff send, two charts, and the CSV exports.

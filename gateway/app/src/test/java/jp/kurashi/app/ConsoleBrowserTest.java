@@ -156,6 +156,9 @@ class ConsoleBrowserTest {
       assertThat(chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("CSV (Shift_JIS)"))).isVisible();
       chief.waitForFunction("() => window.Chart && window.Chart.getChart(document.getElementById('chart-months'))");
       chief.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/console-reports.png")).setFullPage(true));
+      chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("閲覧記録")).click();
+      assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("閲覧記録"))).isVisible();
+      assertThat(chief.locator("tbody tr").first()).containsText("login");
     } finally {
       context.close();
     }
