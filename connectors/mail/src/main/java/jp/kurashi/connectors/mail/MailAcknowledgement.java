@@ -40,17 +40,8 @@ public final class MailAcknowledgement implements AfterIngest {
     if (!MailConnector.CHANNEL.equals(message.channel()) || message.automated() || !stored.caseOpened()) {
       return Future.succeededFuture();
     }
-    return cases.claimAutoNotice(stored.caseId(), minGap).compose(claimed -> {
-      if (claimed.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      String language = claimed.get().isEmpty() ? "ja" : claimed.get();
-      boolean open = profile.hours().isOpen(message.receivedAt());
-      String next = profile.hours().nextOpening(message.receivedAt())
-          .map(t -> OutOfHoursNotice.describe(t, language)).orElse("");
-      String text = (open ? profile.mailAckOpen() : profile.mailAckClosed()).in(language).replace("{next}", next)
-          + "\n\n" + profile.hotlinesText(language);
-      return replies.queueSystem(stored.caseId(), text).mapEmpty();
-    });
+    boolean open = profile.hours().isOpen(message.receivedAt());
+    return OutOfHoursNotice.queueOnce(profile, cases, replies, stored.caseId(), message.receivedAt(), minGap,
+        open ? profile.mailAckOpen() : profile.mailAckClosed());
   }
 }

@@ -43,15 +43,24 @@ public final class OutOfHoursNotice implements AfterIngest {
     if (message.automated() || profile.hours().isOpen(message.receivedAt())) {
       return Future.succeededFuture();
     }
-    return cases.claimAutoNotice(stored.caseId(), minGap).compose(claimed -> {
+    return queueOnce(profile, cases, replies, stored.caseId(), message.receivedAt(), minGap, profile.outOfHours());
+  }
+
+  /**
+   * Sends {@code text} (with {@code {next}} filled in and the crisis lines after it) in the contact's
+   * language, unless the case got an automatic notice within {@code minGap}. Shared by every
+   * automatic notice, so a resident gets one, not one from each.
+   */
+  public static Future<Void> queueOnce(OfficeProfile profile, CaseStore cases, ReplyQueue replies, long caseId,
+                                       java.time.Instant at, Duration minGap, jp.kurashi.core.office.LocalizedText text) {
+    return cases.claimAutoNotice(caseId, minGap).compose(claimed -> {
       if (claimed.isEmpty()) {
         return Future.succeededFuture();
       }
       String language = claimed.get().isEmpty() ? "ja" : claimed.get();
-      String next = profile.hours().nextOpening(message.receivedAt()).map(t -> describe(t, language)).orElse("");
-      String text = profile.outOfHours().in(language).replace("{next}", next)
-          + "\n\n" + profile.hotlinesText(language);
-      return replies.queueSystem(stored.caseId(), text).mapEmpty();
+      String next = profile.hours().nextOpening(at).map(t -> describe(t, language)).orElse("");
+      return replies.queueSystem(caseId, text.in(language).replace("{next}", next) + "\n\n"
+          + profile.hotlinesText(language)).mapEmpty();
     });
   }
 

@@ -37,15 +37,7 @@ public final class StaffStore {
 
   /** The account for a login name, with what a login check needs. */
   public Future<Optional<Credentials>> credentials(String login) {
-    return pool.preparedQuery(StaffSql.BY_LOGIN).execute(Tuple.of(login)).map(rows -> {
-      if (rows.size() == 0) {
-        return Optional.empty();
-      }
-      Row row = rows.iterator().next();
-      OffsetDateTime locked = row.getOffsetDateTime("locked_until");
-      return Optional.of(new Credentials(member(row), row.getString("password_hash"),
-          row.getBoolean("active"), locked == null ? null : locked.toInstant(), row.getString("totp_secret")));
-    });
+    return pool.preparedQuery(StaffSql.BY_LOGIN).execute(Tuple.of(login)).map(StaffStore::credentials);
   }
 
   /** Counts a failed login; returns true when it locked the account. */
@@ -65,15 +57,7 @@ public final class StaffStore {
 
   /** The account with this id, with its password hash. */
   public Future<Optional<Credentials>> credentials(long staffId) {
-    return pool.preparedQuery(StaffSql.BY_ID).execute(Tuple.of(staffId)).map(rows -> {
-      if (rows.size() == 0) {
-        return Optional.empty();
-      }
-      Row row = rows.iterator().next();
-      OffsetDateTime locked = row.getOffsetDateTime("locked_until");
-      return Optional.of(new Credentials(member(row), row.getString("password_hash"),
-          row.getBoolean("active"), locked == null ? null : locked.toInstant(), row.getString("totp_secret")));
-    });
+    return pool.preparedQuery(StaffSql.BY_ID).execute(Tuple.of(staffId)).map(StaffStore::credentials);
   }
 
   /** Sets a new password hash and ends every other session of the account. */
@@ -123,6 +107,16 @@ public final class StaffStore {
 
   public Future<Integer> deleteExpiredSessions() {
     return pool.query(StaffSql.DELETE_EXPIRED_SESSIONS).execute().map(rows -> rows.rowCount());
+  }
+
+  private static Optional<Credentials> credentials(io.vertx.sqlclient.RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return Optional.empty();
+    }
+    Row row = rows.iterator().next();
+    OffsetDateTime locked = row.getOffsetDateTime("locked_until");
+    return Optional.of(new Credentials(member(row), row.getString("password_hash"),
+        row.getBoolean("active"), locked == null ? null : locked.toInstant(), row.getString("totp_secret")));
   }
 
   private static StaffMember member(Row row) {
