@@ -211,7 +211,13 @@ async function loadQueue() {
   const table = el('table', { 'aria-label': t().queue },
     el('thead', {}, el('tr', {}, ...[t().urgency, 'No.', t().categories, t().channel, t().waiting, t().assignee].map((h) => el('th', { scope: 'col', text: h })))),
     body);
-  $('main').replaceChildren(el('section', { class: 'card' }, el('div', { class: 'row' }, el('h2', { text: t().queue }), select),
+  const channels = (await api('GET', '/channels')).data.items;
+  const health = el('p', { class: 'meta', id: 'channel-health' }, `${t().channels}: `, ...channels.map((ch) => {
+    const quota = ch.quota && ch.quota.remaining !== undefined ? ` (${t().quotaLeft} ${ch.quota.remaining}/${ch.quota.limit})` : '';
+    const down = ch.status !== 'UP';
+    return el('span', { class: down || ch.quota?.warning ? 'error' : '', text: `${ch.channel} ${down ? t().down + ': ' + (ch.reason || '') : 'OK'}${quota}　` });
+  }));
+  $('main').replaceChildren(el('section', { class: 'card' }, el('div', { class: 'row' }, el('h2', { text: t().queue }), select), health,
     el('p', { class: 'meta', text: t().keyboard }), table));
 }
 
@@ -298,6 +304,13 @@ async function actionsPanel(c) {
     el('h3', { text: t().close }), el('div', { class: 'row' }, outcome,
       el('button', { class: 'secondary', type: 'button', text: t().close, onclick: async () => { await api('POST', `/cases/${c.id}/close`, { outcome: outcome.value }); loadQueue(); } })),
     el('p', {}, el('button', { class: 'secondary', type: 'button', text: t().complaint, onclick: async () => { await api('POST', `/cases/${c.id}/complaint`, { complaint: true }); } })));
+  const other = el('input', { type: 'number', min: 1, id: 'link-case', 'aria-label': t().linkCase });
+  panel.append(el('h3', { text: t().linkCase }), el('div', { class: 'row' }, other,
+    el('button', { class: 'secondary', type: 'button', text: t().link, onclick: async () => {
+      if (!other.value) return;
+      const r = await api('POST', `/cases/${c.id}/link`, { caseId: Number(other.value) });
+      if (r.status === 200) openCase(c.id); else alert(r.data?.message || r.status);
+    } })));
   if (state.staff.role === 'chief') {
     const staff = (await api('GET', '/staff')).data.items;
     const who = el('select', { 'aria-label': t().assign }, ...staff.map((s) => el('option', { value: s.id, text: s.displayName, selected: s.id === c.assigneeId })));
