@@ -86,6 +86,16 @@ class StaffApiTest {
     }
 
     @Test
+    @DisplayName("marks the cookie Secure when the load balancer says the request came over TLS")
+    void secureBehindTls() {
+      HttpResponse<Buffer> r = Await.result(io.vertx.ext.web.client.WebClient.create(running.vertx)
+          .post(running.gateway.httpPort(), "127.0.0.1", "/api/login").putHeader("X-Forwarded-Proto", "https")
+          .sendJsonObject(new JsonObject().put("login", "admin").put("password", RunningGateway.ADMIN_PASSWORD)));
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.cookies().get(0)).containsIgnoringCase("Secure").containsIgnoringCase("HttpOnly");
+    }
+
+    @Test
     @DisplayName("answers 401 to a wrong password and to an unknown login alike")
     void wrongPassword() {
       HttpResponse<Buffer> wrong = running.client().login("admin", "not-the-password");
