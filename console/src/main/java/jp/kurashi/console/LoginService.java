@@ -74,7 +74,9 @@ public final class LoginService {
   private Future<OpenedSession> open(StaffMember member, String remoteAddr) {
     String token = SecretTokens.newToken();
     String csrf = SecretTokens.newToken();
-    return staff.createSession(SecretTokens.hash(token), member.id(), csrf, Instant.now().plus(sessionTtl), remoteAddr)
+    return staff.deleteExpiredSessions()
+        .compose(purged -> staff.createSession(SecretTokens.hash(token), member.id(), csrf,
+            Instant.now().plus(sessionTtl), remoteAddr))
         .map(v -> new OpenedSession(member, token, csrf));
   }
 

@@ -130,14 +130,18 @@ public final class Gateway {
     StaffStore staff = new StaffStore(db.pool());
     PasswordHasher hasher = new PasswordHasher();
     return new AdminBootstrap(vertx, staff, hasher, console).run(officeId, config.adminPassword())
-        .compose(v -> bus())
+        // Compiling the rules runs Kuromoji over every phrase: worker thread, not the event loop.
+        .compose(v -> vertx.executeBlocking(() -> new TriageEngine(TriageRules.bundled()), false))
+        .compose(engine -> {
+          triageEngine = engine;
+          return bus();
+        })
         .compose(bus -> {
           onStop(bus::close);
           MessageStore messages = new MessageStore(db.pool());
           CaseStore cases = new CaseStore(db.pool());
           ReplyQueue replies = new ReplyQueue(vertx, messages, bus);
           TriageStore triageStore = new TriageStore(db.pool());
-          triageEngine = new TriageEngine(TriageRules.bundled());
           pipeline = new InboundPipeline(officeId, messages, bus, List.of(
               new TriageStep(vertx, officeId, triageEngine, triageStore, replies, bus, config.office(), SAFETY_GAP),
               new MailAcknowledgement(config.office(), cases, replies, AUTO_NOTICE_GAP),

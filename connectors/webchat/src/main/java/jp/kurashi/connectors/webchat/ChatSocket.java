@@ -1,7 +1,5 @@
 package jp.kurashi.connectors.webchat;
 
-import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -206,9 +204,5 @@ final class ChatSocket {
     if (!closed) {
       ws.writeTextMessage(frame).onFailure(err -> LOG.atDebug().log("chat frame not written"));
     }
-  }
-
-  Future<Void> close() {
-    return ws.close();
   }
 }

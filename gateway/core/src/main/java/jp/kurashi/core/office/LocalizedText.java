@@ -16,10 +16,6 @@ public record LocalizedText(Map<String, String> byLanguage) {
     }
   }
 
-  public static LocalizedText of(String ja, String en) {
-    return new LocalizedText(Map.of("ja", ja, "en", en));
-  }
-
   /** The text in {@code language}, else in Japanese. */
   public String in(String language) {
     return byLanguage.getOrDefault(language, byLanguage.get(DEFAULT_LANGUAGE));

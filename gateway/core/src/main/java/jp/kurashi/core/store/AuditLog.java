@@ -3,12 +3,9 @@ package jp.kurashi.core.store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Who read or tried to read which case, when and from where. Rows are only ever added.
@@ -27,19 +24,6 @@ public final class AuditLog {
         .execute(Tuple.of(entry.staffId(), entry.caseId(), entry.action(), entry.allowed(),
             entry.remoteAddr(), entry.detail()))
         .mapEmpty();
-  }
-
-  /** Every row about one case, oldest first. */
-  public Future<List<AuditEntry>> forCase(long caseId) {
-    return pool.preparedQuery(AuditSql.BY_CASE).execute(Tuple.of(caseId)).map(rows -> {
-      List<AuditEntry> entries = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        entries.add(new AuditEntry(row.getOffsetDateTime("at").toInstant(), row.getLong("staff_id"),
-            row.getLong("case_id"), row.getString("action"), row.getBoolean("allowed"),
-            row.getString("remote_addr"), (JsonObject) row.getValue("detail")));
-      }
-      return entries;
-    });
   }
 
   /** One audit row; {@code at} is set by the database on insert. */

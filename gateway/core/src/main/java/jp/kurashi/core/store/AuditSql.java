@@ -11,10 +11,4 @@ final class AuditSql {
       INSERT INTO audit_log (staff_id, case_id, action, allowed, remote_addr, detail)
       VALUES ($1, $2, $3, $4, $5, $6)
       """;
-
-  /** $1 case. */
-  static final String BY_CASE = """
-      SELECT id, at, staff_id, case_id, action, allowed, remote_addr, detail
-        FROM audit_log WHERE case_id = $1 ORDER BY id
-      """;
 }
