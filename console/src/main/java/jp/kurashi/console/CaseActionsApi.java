@@ -31,16 +31,18 @@ final class CaseActionsApi {
   private final CaseGuard guard;
   private final CaseEvents events;
   private final OfficeHours hours;
+  private final java.time.Clock clock;
   private final jp.kurashi.core.store.CaseStore cases;
 
   CaseActionsApi(io.vertx.core.Vertx vertx, ConsoleStore store, jp.kurashi.core.store.CaseStore cases, CaseGuard guard,
-                 CaseEvents events, OfficeHours hours) {
+                 CaseEvents events, OfficeHours hours, java.time.Clock clock) {
     this.vertx = vertx;
     this.cases = cases;
     this.store = store;
     this.guard = guard;
     this.events = events;
     this.hours = hours;
+    this.clock = clock;
   }
 
   void mount(Router router) {
@@ -199,7 +201,7 @@ final class CaseActionsApi {
     long caseId = HttpJson.id(ctx, "id");
     guard.caseFor(ctx, session, caseId, "case.typing")
         .compose(found -> events.publish(new CaseEvent(CaseEvent.STAFF_TYPING, found.officeId(), caseId,
-            found.contactId(), null, found.summary().channel(), Instant.now())))
+            found.contactId(), null, found.summary().channel(), clock.instant())))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -288,6 +290,6 @@ final class CaseActionsApi {
   }
 
   private void publish(String type, StaffSession session, long caseId) {
-    events.publish(new CaseEvent(type, session.staff().officeId(), caseId, 0, null, "console", Instant.now()));
+    events.publish(new CaseEvent(type, session.staff().officeId(), caseId, 0, null, "console", clock.instant()));
   }
 }

@@ -13,6 +13,8 @@ import jp.kurashi.core.store.StaffStore;
 import jp.kurashi.core.store.TriageStore;
 import jp.kurashi.core.triage.TriageEngine;
 
+import java.time.Clock;
+
 /** Everything the staff API uses, built once in the app and handed over as one value. */
 public record ConsoleServices(
     Vertx vertx,
@@ -30,5 +32,6 @@ public record ConsoleServices(
     CaseEvents events,
     OfficeHours hours,
     ApiContract contract,
-    ConsoleSettings settings) {
+    ConsoleSettings settings,
+    Clock clock) {
 }

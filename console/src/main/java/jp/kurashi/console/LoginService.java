@@ -7,6 +7,7 @@ import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.security.SecretTokens;
 import jp.kurashi.core.store.StaffStore;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -21,9 +22,11 @@ public final class LoginService {
   private final StaffStore staff;
   private final PasswordHasher hasher;
   private final Duration sessionTtl;
+  private final Clock clock;
   private final String decoyHash;
 
-  public LoginService(Vertx vertx, StaffStore staff, PasswordHasher hasher, Duration sessionTtl) {
+  public LoginService(Vertx vertx, StaffStore staff, PasswordHasher hasher, Duration sessionTtl, Clock clock) {
+    this.clock = clock;
     this.vertx = vertx;
     this.staff = staff;
     this.hasher = hasher;
@@ -67,8 +70,8 @@ public final class LoginService {
     });
   }
 
-  private static boolean locked(StaffStore.Credentials c) {
-    return c.lockedUntil() != null && c.lockedUntil().isAfter(Instant.now());
+  private boolean locked(StaffStore.Credentials c) {
+    return c.lockedUntil() != null && c.lockedUntil().isAfter(clock.instant());
   }
 
   private Future<OpenedSession> open(StaffMember member, String remoteAddr) {
@@ -76,7 +79,7 @@ public final class LoginService {
     String csrf = SecretTokens.newToken();
     return staff.deleteExpiredSessions()
         .compose(purged -> staff.createSession(SecretTokens.hash(token), member.id(), csrf,
-            Instant.now().plus(sessionTtl), remoteAddr))
+            clock.instant().plus(sessionTtl), remoteAddr))
         .map(v -> new OpenedSession(member, token, csrf));
   }
 

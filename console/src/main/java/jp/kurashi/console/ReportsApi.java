@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.store.ReportStore;
 
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 
@@ -15,8 +16,10 @@ final class ReportsApi {
 
   private final ReportStore store;
   private final CaseGuard guard;
+  private final Clock clock;
 
-  ReportsApi(ReportStore store, CaseGuard guard) {
+  ReportsApi(ReportStore store, CaseGuard guard, Clock clock) {
+    this.clock = clock;
     this.store = store;
     this.guard = guard;
   }
@@ -52,9 +55,9 @@ final class ReportsApi {
   }
 
   /** The requested fiscal year, or the current one (it starts in April, Japan time). */
-  private static int fiscalYear(String raw) {
+  private int fiscalYear(String raw) {
     if (raw == null || raw.isBlank()) {
-      LocalDate today = LocalDate.now(ZoneId.of("Asia/Tokyo"));
+      LocalDate today = LocalDate.now(clock.withZone(ZoneId.of("Asia/Tokyo")));
       return today.getMonthValue() >= 4 ? today.getYear() : today.getYear() - 1;
     }
     try {

@@ -67,10 +67,10 @@ public final class StaffApi {
     this.triage = s.triage();
     this.engine = s.triageEngine();
     this.guard = new CaseGuard(s.cases(), s.audit());
-    this.actions = new CaseActionsApi(s.vertx(), s.console(), s.cases(), guard, s.events(), s.hours());
+    this.actions = new CaseActionsApi(s.vertx(), s.console(), s.cases(), guard, s.events(), s.hours(), s.clock());
     this.admin = new AdminApi(s.vertx(), s.staff(), s.console(), guard, s.logins(), s.hasher());
     this.live = new LiveEvents(s.events());
-    this.reports = new ReportsApi(s.reports(), guard);
+    this.reports = new ReportsApi(s.reports(), guard, s.clock());
     this.contract = s.contract();
   }
 

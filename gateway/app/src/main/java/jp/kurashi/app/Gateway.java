@@ -43,7 +43,11 @@ import jp.kurashi.core.store.AuditLog;
 import jp.kurashi.core.store.CaseStore;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
-import jp.kurashi.core.store.LocalPostgres;
+import jp.kurashi.app.embedded.EmbeddedServerWatch;
+import jp.kurashi.app.embedded.LocalPostgres;
+import jp.kurashi.app.embedded.PrivateFiles;
+import jp.kurashi.core.store.Durability;
+import io.vertx.core.Promise;
 import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.OutboxStore;
@@ -52,6 +56,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -71,24 +76,35 @@ public final class Gateway {
   /** At most one safety message per case in this time, however many crisis messages arrive. */
   private static final Duration SAFETY_GAP = Duration.ofMinutes(30);
   private static final Duration RULES_REFRESH = Duration.ofSeconds(30);
+  /** The embedded server is started again after dying, but not more often than this. */
+  private static final int EMBEDDED_MAX_RESTARTS = 3;
+  private static final Duration EMBEDDED_RESTART_WINDOW = Duration.ofMinutes(5);
 
   private final Vertx vertx;
   private final GatewayConfig config;
+  private final Clock clock;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final Deque<Supplier<Future<?>>> shutdownSteps = new ArrayDeque<>();
+  private final Promise<Void> fatal = Promise.promise();
+  private java.util.function.BooleanSupplier databaseProcessUp = () -> true;
   private int httpPort;
   private InboundPipeline pipeline;
   private MailPoller mailPoller;
   private TriageEngine triageEngine;
 
-  private Gateway(Vertx vertx, GatewayConfig config) {
+  private Gateway(Vertx vertx, GatewayConfig config, Clock clock) {
     this.vertx = vertx;
     this.config = config;
+    this.clock = clock;
   }
 
-  /** Starts a gateway on {@code vertx}; on failure everything already started is stopped again. */
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, PrintStream console) {
-    Gateway gateway = new Gateway(vertx, config);
+  /**
+   * Starts a gateway on {@code vertx}; on failure everything already started is stopped again.
+   * Every decision that depends on the time (office hours, notices, sessions, lockouts, reports) reads
+   * {@code clock}: the system clock in production, a chosen moment in tests.
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, PrintStream console, Clock clock) {
+    Gateway gateway = new Gateway(vertx, config, clock);
     return gateway.startAll(console)
         .map(v -> gateway)
         .recover(err -> gateway.stop().transform(ignored -> Future.failedFuture(err)));
@@ -99,7 +115,8 @@ public final class Gateway {
         .compose(settings -> Database.open(vertx, settings))
         .compose(db -> {
           onStop(db::close);
-          return new OfficeStore(db.pool()).ensure(config.officeCode(), config.office().name().in("ja"))
+          return checkDurable(db)
+              .compose(v -> new OfficeStore(db.pool()).ensure(config.officeCode(), config.office().name().in("ja")))
               .compose(officeId -> startServices(db, officeId, console));
         });
   }
@@ -108,14 +125,45 @@ public final class Gateway {
     if (config.database().isPresent()) {
       return Future.succeededFuture(config.database().get());
     }
-    return vertx.executeBlocking(() -> LocalPostgres.start(config.dataDir().resolve("pg"), config.embeddedDatabasePort()))
-        .map(pg -> {
-          onStop(() -> vertx.executeBlocking(() -> {
-            pg.close();
-            return null;
-          }));
-          return pg.settings(config.databasePoolSize());
-        });
+    return vertx.executeBlocking(() -> {
+      PrivateFiles.privateDirectory(config.dataDir());
+      return LocalPostgres.start(config.dataDir().resolve("pg"), config.embeddedDatabasePort());
+    }).map(pg -> {
+      EmbeddedServerWatch watch = new EmbeddedServerWatch(vertx, pg, EMBEDDED_MAX_RESTARTS, EMBEDDED_RESTART_WINDOW);
+      databaseProcessUp = watch::running;
+      watch.givenUp().onFailure(fatal::tryFail);
+      onStop(watch::stop);
+      return pg.settings(config.databasePoolSize());
+    });
+  }
+
+  /**
+   * Refuses a database that may lose what it acknowledged (the promise the channels make to residents),
+   * unless {@code DATABASE_UNSAFE_FAST=true} says this is a throw-away server.
+   */
+  private Future<Void> checkDurable(Database db) {
+    return Durability.of(db.pool()).compose(d -> {
+      LOG.atInfo().addKeyValue("fsync", d.fsync()).addKeyValue("synchronousCommit", d.synchronousCommit())
+          .addKeyValue("fullPageWrites", d.fullPageWrites()).log("database durability");
+      if (d.durable()) {
+        return Future.succeededFuture();
+      }
+      if (config.databaseUnsafeFast()) {
+        LOG.atWarn().addKeyValue("unsafe", String.join(",", d.unsafe()))
+            .log("DATABASE_UNSAFE_FAST: a crash of the database can lose acknowledged messages");
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(new ConfigException("the database can lose acknowledged messages on a crash ("
+          + String.join(", ", d.unsafe()) + "): turn these on, or set DATABASE_UNSAFE_FAST=true for a test server"));
+    });
+  }
+
+  /**
+   * Fails when the gateway can no longer work and should exit non-zero so its supervisor restarts it
+   * (the embedded database keeps dying); never completes otherwise.
+   */
+  public Future<Void> fatal() {
+    return fatal.future();
   }
 
   private Future<CaseEvents> bus() {
@@ -127,7 +175,7 @@ public final class Gateway {
   }
 
   private Future<Void> startServices(Database db, long officeId, PrintStream console) {
-    StaffStore staff = new StaffStore(db.pool());
+    StaffStore staff = new StaffStore(db.pool(), clock);
     PasswordHasher hasher = new PasswordHasher();
     return new AdminBootstrap(vertx, staff, hasher, console).run(officeId, config.adminPassword())
         // Compiling the rules runs Kuromoji over every phrase: worker thread, not the event loop.
@@ -138,47 +186,48 @@ public final class Gateway {
         })
         .compose(bus -> {
           onStop(bus::close);
-          MessageStore messages = new MessageStore(db.pool());
-          CaseStore cases = new CaseStore(db.pool());
-          ReplyQueue replies = new ReplyQueue(vertx, messages, bus);
-          TriageStore triageStore = new TriageStore(db.pool());
+          MessageStore messages = new MessageStore(db.pool(), clock);
+          CaseStore cases = new CaseStore(db.pool(), clock);
+          ReplyQueue replies = new ReplyQueue(vertx, messages, bus, clock);
+          TriageStore triageStore = new TriageStore(db.pool(), clock);
           pipeline = new InboundPipeline(officeId, messages, bus, List.of(
-              new TriageStep(vertx, officeId, triageEngine, triageStore, replies, bus, config.office(), SAFETY_GAP),
+              new TriageStep(vertx, officeId, triageEngine, triageStore, replies, bus, config.office(), SAFETY_GAP, clock),
               new MailAcknowledgement(config.office(), cases, replies, AUTO_NOTICE_GAP),
               new OutOfHoursNotice(config.office(), cases, replies, AUTO_NOTICE_GAP)));
           WebchatStore webchatStore = new WebchatStore(db.pool());
-          ContactStore contacts = new ContactStore(db.pool());
+          ContactStore contacts = new ContactStore(db.pool(), clock);
           ChannelRegistry channels = new ChannelRegistry()
               .register(new WebchatConnector(webchatStore));
           List<java.util.function.Consumer<Router>> channelRoutes = new java.util.ArrayList<>();
           WebchatRoutes webchat = new WebchatRoutes(officeId, webchatStore, contacts, pipeline, bus,
-              new ChatSockets(bus), config.office(), WebchatSettings.defaults(), metrics);
+              new ChatSockets(bus), config.office(), WebchatSettings.defaults(), metrics, clock);
           channelRoutes.add(webchat::mount);
           config.line().ifPresent(line -> {
             LineConnector connector = new LineConnector(vertx, line, contacts);
             channels.register(connector);
             connector.watchQuota();
             LineWebhook webhook = new LineWebhook(officeId, line, pipeline, contacts, messages, connector,
-                config.office(), metrics);
+                config.office(), metrics, clock);
             channelRoutes.add(webhook::mount);
             LOG.atInfo().log("LINE channel on");
           });
           config.mail().ifPresent(mail -> {
             MailStore mailStore = new MailStore(db.pool());
             channels.register(new MailConnector(vertx, mail, mailStore, config.office().name().in("ja")));
-            mailPoller = new MailPoller(mail, mailStore, pipeline, metrics);
+            mailPoller = new MailPoller(mail, mailStore, pipeline, metrics, clock);
             LOG.atInfo().addKeyValue("imap", mail.imapHost()).log("email channel on");
           });
           ConsoleSettings consoleSettings = config.console();
-          return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl()), false)
+          return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl(), clock), false)
               .compose(logins -> ApiContract.load(vertx).map(contract -> Map.entry(logins, contract)))
               .compose(loaded -> {
                 LoginService logins = loaded.getKey();
                 ApiContract contract = loaded.getValue();
                 StaffApi api = new StaffApi(new ConsoleServices(vertx, staff, cases, new AuditLog(db.pool()),
-                    new ConsoleStore(db.pool()), new jp.kurashi.core.store.ReportStore(db.pool()), triageStore, triageEngine, replies, logins, hasher, channels, bus,
-                    config.office().hours(), contract, consoleSettings));
-                HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels);
+                    new ConsoleStore(db.pool(), clock), new jp.kurashi.core.store.ReportStore(db.pool()), triageStore, triageEngine, replies, logins, hasher, channels, bus,
+                    config.office().hours(), contract, consoleSettings, clock));
+                HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels,
+                    databaseProcessUp);
                 return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH))
                     .compose(x -> deployOutbox(db, channels, bus))
                     .compose(x -> deployMailPoller())
@@ -231,7 +280,7 @@ public final class Gateway {
   }
 
   private Future<Void> deployOutbox(Database db, ChannelRegistry channels, CaseEvents bus) {
-    OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()), channels, bus, config.outbox());
+    OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()), channels, bus, config.outbox(), clock);
     return vertx.deployVerticle(worker).map(id -> {
       onStop(() -> vertx.undeploy(id));
       return null;

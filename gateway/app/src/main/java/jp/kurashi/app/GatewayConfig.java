@@ -29,6 +29,8 @@ import java.util.Set;
  * @param database      {@code DATABASE_URL}; empty means the embedded server under {@code DATA_DIR/pg}
  * @param redisUrl      {@code REDIS_URL}; empty means the in-process bus (one instance only)
  * @param adminPassword {@code GATEWAY_ADMIN_PASSWORD} for the first account; empty means generate and print once
+ * @param databaseUnsafeFast {@code DATABASE_UNSAFE_FAST}: accept a database with fsync, synchronous commit or
+ *                      full-page writes off (test servers only; a crash then loses acknowledged messages)
  */
 public record GatewayConfig(
     String httpHost,
@@ -38,6 +40,7 @@ public record GatewayConfig(
     Optional<DatabaseSettings> database,
     int databasePoolSize,
     int embeddedDatabasePort,
+    boolean databaseUnsafeFast,
     Optional<String> redisUrl,
     Optional<String> adminPassword,
     String officeCode,
@@ -129,6 +132,7 @@ public record GatewayConfig(
         database,
         poolSize,
         src.integer("EMBEDDED_DB_PORT", 0, 0, 65535),
+        src.bool("DATABASE_UNSAFE_FAST", false),
         redis,
         adminPassword,
         src.string("OFFICE_CODE", "default"),

@@ -8,6 +8,8 @@ import jp.kurashi.core.bus.CaseEvents;
 import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.store.Database;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * {@code GET /health}: 200 {@code {"status":"UP",...}} when the database answers (and Redis, when
  * configured), 503 {@code "DOWN"} otherwise, with one entry per check so operators see which.
@@ -20,8 +22,15 @@ final class HealthHandler implements Handler<RoutingContext> {
   private final CaseEvents bus;
   private final boolean redisConfigured;
   private final ChannelRegistry channels;
+  private final BooleanSupplier databaseProcessUp;
 
-  HealthHandler(Database database, CaseEvents bus, boolean redisConfigured, ChannelRegistry channels) {
+  /**
+   * @param databaseProcessUp false while the embedded server's process is down (always true for an
+   *                          external server, whose process the gateway cannot see)
+   */
+  HealthHandler(Database database, CaseEvents bus, boolean redisConfigured, ChannelRegistry channels,
+                BooleanSupplier databaseProcessUp) {
+    this.databaseProcessUp = databaseProcessUp;
     this.database = database;
     this.bus = bus;
     this.redisConfigured = redisConfigured;
@@ -30,7 +39,8 @@ final class HealthHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Future<Void> db = database.ping(CHECK_TIMEOUT_MS);
+    Future<Void> db = databaseProcessUp.getAsBoolean() ? database.ping(CHECK_TIMEOUT_MS)
+        : Future.failedFuture("embedded database process is down");
     Future<Void> redis = redisConfigured ? bus.ping() : Future.succeededFuture();
     Future.join(db, redis).onComplete(ignored -> {
       JsonObject checks = new JsonObject().put("database", state(db));

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,6 +19,8 @@ public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   static final int EXIT_BAD_CONFIG = 2;
   static final int EXIT_START_FAILED = 1;
+  /** The embedded database could not be kept running; a supervisor should restart the gateway. */
+  static final int EXIT_DEPENDENCY_LOST = 3;
 
   private Main() {
   }
@@ -39,7 +42,7 @@ public final class Main {
     Vertx vertx = Vertx.vertx();
     Gateway gateway;
     try {
-      gateway = Gateway.start(vertx, config, System.out).await(5, TimeUnit.MINUTES);
+      gateway = Gateway.start(vertx, config, System.out, Clock.systemUTC()).await(5, TimeUnit.MINUTES);
     } catch (Exception e) {
       String reason = e instanceof ConfigException ? e.getMessage() : describe(e);
       System.err.println("kurashi-gateway: could not start: " + reason);
@@ -49,6 +52,11 @@ public final class Main {
       return;
     }
     System.out.println("Kurashi Gateway is listening on http://localhost:" + gateway.httpPort() + "/");
+    gateway.fatal().onFailure(err -> {
+      System.err.println("kurashi-gateway: stopping: " + err.getMessage());
+      LOG.atError().addKeyValue("error", err.toString()).log("cannot go on; exiting for the supervisor to restart");
+      System.exit(EXIT_DEPENDENCY_LOST);
+    });
     installShutdown(vertx, gateway, config.shutdownGrace().plusSeconds(1));
   }
 

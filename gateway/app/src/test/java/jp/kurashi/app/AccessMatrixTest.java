@@ -76,7 +76,7 @@ class AccessMatrixTest {
 
   private long write(String contact) {
     IngestResult r = Await.result(running.gateway.pipeline().receive(
-        new InboundMessage("webchat", contact + "-1", contact, null, "相談です", Instant.now())));
+        new InboundMessage("webchat", contact + "-1", contact, null, "相談です", running.clock.instant())));
     return r.caseId();
   }
 

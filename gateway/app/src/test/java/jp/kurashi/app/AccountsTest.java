@@ -84,7 +84,7 @@ class AccountsTest {
   @DisplayName("an appointment must be within office hours, a referral needs an agency")
   void handoffValidation() {
     var in = jp.kurashi.testkit.Await.result(running.gateway.pipeline().receive(new jp.kurashi.core.domain.InboundMessage(
-        "webchat", "h-1", "chat-h", null, "相談です", java.time.Instant.now())));
+        "webchat", "h-1", "chat-h", null, "相談です", running.clock.instant())));
     RunningGateway.StaffClient chief = running.chief();
     String path = "/api/cases/" + in.caseId() + "/handoffs";
     assertThat(chief.post(path, new JsonObject().put("kind", "appointment").put("at", "2026-11-28T03:00:00Z")

@@ -3,7 +3,7 @@ package jp.kurashi.app;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import jp.kurashi.core.store.LocalPostgres;
+import jp.kurashi.app.embedded.LocalPostgres;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.FreePorts;
 import jp.kurashi.testkit.TestRedis;
@@ -22,12 +22,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("GET /health")
 class HealthTest {
 
+  /** The embedded server's generated password, which it keeps beside its data directory. */
+  private static String password(Path dir) throws java.io.IOException {
+    return java.nio.file.Files.readString(dir.resolve("pg-password")).strip();
+  }
+
   @Test
   @DisplayName("turns 503 when PostgreSQL stops and back to 200 when it returns")
   void followsTheDatabase(Vertx vertx, @TempDir Path dir) throws Exception {
     int port = FreePorts.next();
     LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), port);
-    String url = "postgresql://postgres@127.0.0.1:" + port + "/postgres";
+    String url = "postgresql://postgres:" + password(dir) + "@127.0.0.1:" + port + "/postgres";
     try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url))) {
       assertThat(running.health().statusCode()).isEqualTo(200);
       JsonObject body = running.health().bodyAsJsonObject();
@@ -51,7 +56,7 @@ class HealthTest {
   void checksRedis(Vertx vertx, @TempDir Path dir) throws Exception {
     try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), 0);
          TestRedis redis = TestRedis.start()) {
-      String url = "postgresql://postgres@127.0.0.1:" + pg.port() + "/postgres";
+      String url = "postgresql://postgres:" + password(dir) + "@127.0.0.1:" + pg.port() + "/postgres";
       try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url, "REDIS_URL", redis.url()))) {
         assertThat(running.health().bodyAsJsonObject().getJsonObject("checks"))
             .isEqualTo(new JsonObject().put("database", "UP").put("redis", "UP"));

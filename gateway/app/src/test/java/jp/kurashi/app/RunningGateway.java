@@ -6,11 +6,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.buffer.Buffer;
+import jp.kurashi.core.office.OfficeProfileJson;
 import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.TestClocks;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalTime;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,21 +24,41 @@ final class RunningGateway implements AutoCloseable {
   static final String ADMIN_PASSWORD = "correct-horse-battery";
 
   final Vertx vertx;
+  final Clock clock;
   final Gateway gateway;
   final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
-  private RunningGateway(Vertx vertx, Map<String, String> env) {
+  private RunningGateway(Vertx vertx, Map<String, String> env, Clock clock) {
     this.vertx = vertx;
+    this.clock = clock;
     Map<String, String> settings = new HashMap<>(Map.of(
         "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "HTTP_INSTANCES", "1",
-        "GATEWAY_ADMIN_PASSWORD", ADMIN_PASSWORD, "DATABASE_POOL_SIZE", "4"));
+        "GATEWAY_ADMIN_PASSWORD", ADMIN_PASSWORD, "DATABASE_POOL_SIZE", "4",
+        // The shared test server runs with fsync off for speed; durability is tested on its own.
+        "DATABASE_UNSAFE_FAST", "true"));
     settings.putAll(env);
     GatewayConfig config = GatewayConfig.load(ConfigSource.of(settings));
-    this.gateway = Await.result(Gateway.start(vertx, config, new PrintStream(console, true, StandardCharsets.UTF_8)));
+    this.gateway = Await.result(Gateway.start(vertx, config, new PrintStream(console, true, StandardCharsets.UTF_8),
+        clock));
   }
 
+  /** A gateway on the suite's clock; a test that needs the desk open or closed passes its own clock. */
   static RunningGateway start(Vertx vertx, Map<String, String> env) {
-    return new RunningGateway(vertx, env);
+    return new RunningGateway(vertx, env, TestClocks.ambient());
+  }
+
+  static RunningGateway start(Vertx vertx, Map<String, String> env, Clock clock) {
+    return new RunningGateway(vertx, env, clock);
+  }
+
+  /** The shipped desk's next open weekday at 10:00 (Tokyo), after the suite's moment. */
+  static Clock deskOpen() {
+    return TestClocks.next(LocalTime.of(10, 0), OfficeProfileJson.defaults().hours()::isOpen);
+  }
+
+  /** The shipped desk's next closed night at 03:00 (Tokyo), after the suite's moment. */
+  static Clock deskClosed() {
+    return TestClocks.next(LocalTime.of(3, 0), t -> !OfficeProfileJson.defaults().hours().isOpen(t));
   }
 
   /** Creates a staff account directly in the database (as the admin would) and logs it in. */

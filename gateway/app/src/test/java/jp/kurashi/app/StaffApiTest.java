@@ -39,7 +39,9 @@ class StaffApiTest {
   @BeforeEach
   void start(Vertx vertx) {
     String url = TestPostgres.shared().newDatabaseUrl();
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url));
+    // The desk is open: these tests count the messages of a case, and at night each new case also
+    // gets the out-of-hours notice (tested on its own in OutOfHoursNoticeTest and ClockMomentsTest).
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url), RunningGateway.deskOpen());
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
   }
 
@@ -51,13 +53,13 @@ class StaffApiTest {
 
   private IngestResult residentWrites(String externalId, String text) {
     return Await.result(running.gateway.pipeline().receive(
-        new InboundMessage("webchat", externalId, "chat-session-1", null, text, Instant.now())));
+        new InboundMessage("webchat", externalId, "chat-session-1", null, text, running.clock.instant())));
   }
 
   private long consultant(String login, String password) {
     long office = Await.result(db.pool().query("SELECT id FROM office WHERE code = 'default'").execute())
         .iterator().next().getLong("id");
-    return Await.result(new StaffStore(db.pool()).create(office, login, "相談員 " + login, Role.CONSULTANT,
+    return Await.result(new StaffStore(db.pool(), running.clock).create(office, login, "相談員 " + login, Role.CONSULTANT,
         new PasswordHasher().hash(password)));
   }
 
@@ -234,7 +236,7 @@ class StaffApiTest {
     void linkAcrossChannels() {
       IngestResult chat = residentWrites("m-1", "チャットから相談します");
       IngestResult line = Await.result(running.gateway.pipeline().receive(
-          new InboundMessage("line", "ev-1", "U-same-person", null, "LINEからも送ります", Instant.now())));
+          new InboundMessage("line", "ev-1", "U-same-person", null, "LINEからも送ります", running.clock.instant())));
       RunningGateway.StaffClient chief = running.chief();
 
       assertThat(chief.post("/api/cases/" + chat.caseId() + "/link", new JsonObject().put("caseId", line.caseId()), true)

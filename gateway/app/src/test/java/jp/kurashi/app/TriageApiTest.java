@@ -60,7 +60,7 @@ class TriageApiTest {
   @DisplayName("shows which words triggered which category, and stores a staff correction")
   void explainAndCorrect() {
     IngestResult in = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "m1", "chat-1", null,
-        "仕事をクビになって家賃が払えません", Instant.now())));
+        "仕事をクビになって家賃が払えません", running.clock.instant())));
     RunningGateway.StaffClient chief = chief();
     Await.until(Duration.ofSeconds(15), "triaged", () -> !chief.get("/api/cases/" + in.caseId()).bodyAsJsonObject()
         .getJsonArray("triage").isEmpty());

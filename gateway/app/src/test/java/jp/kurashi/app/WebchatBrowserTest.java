@@ -58,7 +58,9 @@ class WebchatBrowserTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl()));
+    // The desk is open: the conversation test expects the consultant's reply as the only message back.
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl()),
+        RunningGateway.deskOpen());
     context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(390, 844));
   }
 

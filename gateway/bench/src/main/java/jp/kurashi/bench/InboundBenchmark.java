@@ -7,7 +7,7 @@ import jp.kurashi.core.bus.CaseEvents;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.store.Database;
-import jp.kurashi.core.store.LocalPostgres;
+import jp.kurashi.app.embedded.LocalPostgres;
 import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.PgbenchScripts;
@@ -49,7 +49,7 @@ final class InboundBenchmark {
       Vertx vertx = Vertx.vertx();
       Database db = Database.open(vertx, pg.settings(poolSize)).await();
       long office = new OfficeStore(db.pool()).ensure("default", "bench").await();
-      MessageStore store = new MessageStore(db.pool());
+      MessageStore store = new MessageStore(db.pool(), java.time.Clock.systemUTC());
       InboundPipeline pipeline = new InboundPipeline(office, store, CaseEvents.inProcess(vertx), List.of());
 
       measure("warm-up", vertx, pipeline, producers, 5, 1);

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,9 +59,12 @@ public final class LineWebhook {
   private final LineConnector connector;
   private final OfficeProfile profile;
   private final GatewayMetrics metrics;
+  private final Clock clock;
 
   public LineWebhook(long officeId, LineSettings settings, InboundPipeline pipeline, ContactStore contacts,
-                     MessageStore messages, LineConnector connector, OfficeProfile profile, GatewayMetrics metrics) {
+                     MessageStore messages, LineConnector connector, OfficeProfile profile, GatewayMetrics metrics,
+                     Clock clock) {
+    this.clock = clock;
     this.officeId = officeId;
     this.settings = settings;
     this.parser = new WebhookParser(new LineSignatureValidator(settings.channelSecret().getBytes(StandardCharsets.UTF_8)));
@@ -132,8 +136,10 @@ public final class LineWebhook {
   }
 
   private InboundMessage toInbound(MessageEvent e) {
-    Instant at = e.timestamp() == null ? Instant.now() : Instant.ofEpochMilli(e.timestamp());
-    return new InboundMessage(LineConnector.CHANNEL, e.webhookEventId(), userId(e), null, text(e.message()), at);
+    // The gateway's own clock, as for mail and web chat: office hours and notices are decided by when the
+    // desk received the message, and LINE's timestamp on a redelivery can be hours old.
+    return new InboundMessage(LineConnector.CHANNEL, e.webhookEventId(), userId(e), null, text(e.message()),
+        clock.instant());
   }
 
   private static String text(MessageContent content) {
@@ -163,7 +169,7 @@ public final class LineWebhook {
 
   private Future<Void> saveReplyTokens(List<MessageEvent> events) {
     Future<Void> chain = Future.succeededFuture();
-    Instant expires = Instant.now().plus(LineSettings.REPLY_TOKEN_LIFETIME);
+    Instant expires = clock.instant().plus(LineSettings.REPLY_TOKEN_LIFETIME);
     for (MessageEvent e : events) {
       if (e.replyToken() != null) {
         chain = chain.compose(v -> contacts.saveReplyToken(LineConnector.CHANNEL, userId(e), e.replyToken(), expires));

@@ -32,9 +32,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.time.Clock;
+import jp.kurashi.testkit.TestClocks;
 
 /** The LINE connector on a real HTTP server and database, talking to {@link FakeLineApi}. */
 final class LineServer implements AutoCloseable {
+
+  /** The suite's clock (see TestClocks): the hour the suite runs at must not matter. */
+  final Clock clock = TestClocks.ambient();
 
   static final String SECRET = "test-channel-secret";
 
@@ -56,19 +61,19 @@ final class LineServer implements AutoCloseable {
     this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     this.officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     CaseEvents events = CaseEvents.inProcess(vertx);
-    this.messages = new MessageStore(db.pool());
-    this.replies = new ReplyQueue(vertx, messages, events);
-    ContactStore contacts = new ContactStore(db.pool());
+    this.messages = new MessageStore(db.pool(), clock);
+    this.replies = new ReplyQueue(vertx, messages, events, clock);
+    ContactStore contacts = new ContactStore(db.pool(), clock);
     LineSettings settings = new LineSettings(SECRET, "test-access-token", URI.create(line.baseUrl()),
         URI.create(line.baseUrl()), 1024 * 1024, 90, Duration.ofMinutes(10), Duration.ofSeconds(5));
     this.connector = new LineConnector(vertx, settings, contacts);
     InboundPipeline pipeline = new InboundPipeline(officeId, messages, events, List.of());
     Router router = Router.router(vertx);
-    new LineWebhook(officeId, settings, pipeline, contacts, messages, connector, profile, metrics).mount(router);
+    new LineWebhook(officeId, settings, pipeline, contacts, messages, connector, profile, metrics, clock).mount(router);
     this.server = Await.result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()), new ChannelRegistry().register(connector), events,
         new OutboxSettings(8, Duration.ofMillis(100), Duration.ofSeconds(20), Duration.ofSeconds(5),
-            new RetryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(500))));
+            new RetryPolicy(4, Duration.ofMillis(50), Duration.ofMillis(500))), clock);
     this.workerId = Await.result(vertx.deployVerticle(worker));
   }
 

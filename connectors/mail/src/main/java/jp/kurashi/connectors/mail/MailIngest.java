@@ -10,6 +10,7 @@ import jp.kurashi.core.store.MailStore.PendingMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -32,8 +33,11 @@ final class MailIngest {
   private final MailStore store;
   private final InboundPipeline pipeline;
   private final GatewayMetrics metrics;
+  private final Clock clock;
 
-  MailIngest(Vertx vertx, MailParser parser, MailStore store, InboundPipeline pipeline, GatewayMetrics metrics) {
+  MailIngest(Vertx vertx, MailParser parser, MailStore store, InboundPipeline pipeline, GatewayMetrics metrics,
+             Clock clock) {
+    this.clock = clock;
     this.vertx = vertx;
     this.parser = parser;
     this.store = store;
@@ -83,7 +87,7 @@ final class MailIngest {
       text = text + "\n\n[保存しなかった添付ファイル / attachments not stored: " + String.join(", ", mail.skipped()) + "]";
     }
     InboundMessage message = new InboundMessage(MailConnector.CHANNEL, mail.messageId(), mail.fromAddress(),
-        mail.fromName(), text, Instant.now(), mail.attachments(), mail.subject(), mail.automated(), caseHint);
+        mail.fromName(), text, clock.instant(), mail.attachments(), mail.subject(), mail.automated(), caseHint);
     return pipeline.receive(message).compose(stored -> {
       metrics.increment("mail_received_total", "kind", mail.automated() ? "automated" : "resident");
       return store.done(pending.inboxId(), stored.messageId());

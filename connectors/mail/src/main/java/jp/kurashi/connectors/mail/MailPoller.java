@@ -10,6 +10,7 @@ import jp.kurashi.core.store.MailStore.PendingMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,8 +41,11 @@ public final class MailPoller extends VerticleBase {
   private boolean stopping;
   private Thread idleThread;
   private volatile String lastError;
+  private final Clock clock;
 
-  public MailPoller(MailSettings settings, MailStore store, InboundPipeline pipeline, GatewayMetrics metrics) {
+  public MailPoller(MailSettings settings, MailStore store, InboundPipeline pipeline, GatewayMetrics metrics,
+                    Clock clock) {
+    this.clock = clock;
     this.settings = settings;
     this.store = store;
     this.pipeline = pipeline;
@@ -51,7 +55,7 @@ public final class MailPoller extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ingest = new MailIngest(vertx, new MailParser(settings.maxAttachmentBytes()), store, pipeline, metrics);
+    ingest = new MailIngest(vertx, new MailParser(settings.maxAttachmentBytes()), store, pipeline, metrics, clock);
     timer = vertx.setPeriodic(1, settings.pollInterval().toMillis(), id -> tick());
     return Future.succeededFuture();
   }

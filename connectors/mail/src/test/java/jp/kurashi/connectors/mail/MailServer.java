@@ -35,9 +35,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.time.Clock;
+import jp.kurashi.testkit.TestClocks;
 
 /** GreenMail (IMAP and SMTP) in front of the mail connector, a real database and an outbox worker. */
 final class MailServer implements AutoCloseable {
+
+  /** The suite's clock (see TestClocks): the hour the suite runs at must not matter. */
+  final Clock clock = TestClocks.ambient();
 
   static final String DESK = "desk@kurashi.example";
 
@@ -69,22 +74,22 @@ final class MailServer implements AutoCloseable {
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     CaseEvents events = CaseEvents.inProcess(vertx);
-    MessageStore messages = new MessageStore(db.pool());
-    replies = new ReplyQueue(vertx, messages, events);
-    CaseStore cases = new CaseStore(db.pool());
+    MessageStore messages = new MessageStore(db.pool(), clock);
+    replies = new ReplyQueue(vertx, messages, events, clock);
+    CaseStore cases = new CaseStore(db.pool(), clock);
     mailStore = new MailStore(db.pool());
     pipeline = new InboundPipeline(officeId, messages, events,
         List.of(new MailAcknowledgement(profile, cases, replies, Duration.ofHours(12))));
     OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()),
         new ChannelRegistry().register(new MailConnector(vertx, settings, mailStore, "くらしのサポートコーナー")), events,
         new OutboxSettings(8, Duration.ofMillis(100), Duration.ofSeconds(40), Duration.ofSeconds(10),
-            new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(500))));
+            new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(500))), clock);
     workerId = Await.result(vertx.deployVerticle(worker));
     startPoller();
   }
 
   void startPoller() {
-    pollerId = Await.result(vertx.deployVerticle(new MailPoller(settings, mailStore, pipeline, metrics)));
+    pollerId = Await.result(vertx.deployVerticle(new MailPoller(settings, mailStore, pipeline, metrics, clock)));
   }
 
   void stopPoller() {

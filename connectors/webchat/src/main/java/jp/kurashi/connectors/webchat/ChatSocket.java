@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
@@ -41,7 +42,7 @@ final class ChatSocket {
 
   /** What every socket shares. */
   record Deps(long officeId, WebchatStore store, ContactStore contacts, InboundPipeline pipeline, CaseEvents events,
-              ChatSockets sockets, OfficeProfile profile, WebchatSettings settings, GatewayMetrics metrics) {
+              ChatSockets sockets, OfficeProfile profile, WebchatSettings settings, GatewayMetrics metrics, Clock clock) {
   }
 
   ChatSocket(ServerWebSocket ws, ChatSession session, Deps deps) {
@@ -154,12 +155,12 @@ final class ChatSocket {
           + deps.settings().maxTextLength() + " characters", clientId);
       return;
     }
-    if (!rate.tryAcquire(System.currentTimeMillis())) {
+    if (!rate.tryAcquire(deps.clock().millis())) {
       reject("rate_limited", "少し時間をおいて送ってください / too many messages, please wait a moment", clientId);
       return;
     }
     InboundMessage message = new InboundMessage(WebchatConnector.CHANNEL, session.contactRef() + "/" + clientId,
-        session.contactRef(), null, text, Instant.now());
+        session.contactRef(), null, text, deps.clock().instant());
     deps.pipeline().receive(message).onComplete(ar -> {
       if (ar.failed()) {
         LOG.atWarn().addKeyValue("sessionId", session.id()).addKeyValue("error", ar.cause().toString())
@@ -173,13 +174,13 @@ final class ChatSocket {
   }
 
   private void onTyping() {
-    long now = System.currentTimeMillis();
+    long now = deps.clock().millis();
     if (contactId == null || lastCaseId == 0 || now - lastTypingAt < TYPING_INTERVAL_MS) {
       return;
     }
     lastTypingAt = now;
     deps.events().publish(new CaseEvent(CaseEvent.RESIDENT_TYPING, deps.officeId(), lastCaseId, contactId, null,
-        WebchatConnector.CHANNEL, Instant.now()));
+        WebchatConnector.CHANNEL, deps.clock().instant()));
   }
 
   /** Sends a message of this chat (a staff reply, or the resident's own from another tab). */

@@ -19,6 +19,7 @@ import jp.kurashi.core.store.WebchatStore.ChatSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -41,8 +42,9 @@ public final class WebchatRoutes {
 
   public WebchatRoutes(long officeId, WebchatStore store, jp.kurashi.core.store.ContactStore contacts,
                        InboundPipeline pipeline, jp.kurashi.core.bus.CaseEvents events, ChatSockets sockets,
-                       OfficeProfile profile, WebchatSettings settings, GatewayMetrics metrics) {
-    this.deps = new ChatSocket.Deps(officeId, store, contacts, pipeline, events, sockets, profile, settings, metrics);
+                       OfficeProfile profile, WebchatSettings settings, GatewayMetrics metrics, Clock clock) {
+    this.deps = new ChatSocket.Deps(officeId, store, contacts, pipeline, events, sockets, profile, settings, metrics,
+        clock);
     metrics.gauge("webchat_sockets_open", sockets::openCount);
   }
 
@@ -126,7 +128,7 @@ public final class WebchatRoutes {
   private void config(RoutingContext ctx) {
     String lang = LANGUAGES.contains(ctx.queryParams().get("lang")) ? ctx.queryParams().get("lang") : "ja";
     OfficeProfile p = deps.profile();
-    Instant now = Instant.now();
+    Instant now = deps.clock().instant();
     JsonArray hotlines = new JsonArray();
     for (Hotline h : p.hotlines()) {
       hotlines.add(new JsonObject().put("name", h.name().in(lang)).put("number", h.number()).put("hours", h.hours().in(lang)));
@@ -174,7 +176,7 @@ public final class WebchatRoutes {
       }
       String extension = type.get().equals("image/png") ? "png" : "jpg";
       InboundMessage message = new InboundMessage(WebchatConnector.CHANNEL, session.contactRef() + "/" + clientId,
-          session.contactRef(), null, "", Instant.now(),
+          session.contactRef(), null, "", deps.clock().instant(),
           List.of(new InboundAttachment(type.get(), "image." + extension, data)));
       return deps.pipeline().receive(message).map(stored -> {
         json(ctx, 201, new JsonObject().put("id", stored.messageId()));

@@ -31,9 +31,14 @@ import jp.kurashi.testkit.TestPostgres;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import java.time.Clock;
+import jp.kurashi.testkit.TestClocks;
 
 /** The web chat on a real HTTP server and database, with an outbox worker delivering replies. */
 final class WebchatServer implements AutoCloseable {
+
+  /** The suite's clock (see TestClocks): the hour the suite runs at must not matter. */
+  final Clock clock = TestClocks.ambient();
 
   final Vertx vertx;
   final Database db;
@@ -51,13 +56,13 @@ final class WebchatServer implements AutoCloseable {
     this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     this.officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     this.events = CaseEvents.inProcess(vertx);
-    MessageStore messages = new MessageStore(db.pool());
-    this.cases = new CaseStore(db.pool());
-    this.replies = new ReplyQueue(vertx, messages, events);
+    MessageStore messages = new MessageStore(db.pool(), clock);
+    this.cases = new CaseStore(db.pool(), clock);
+    this.replies = new ReplyQueue(vertx, messages, events, clock);
     WebchatStore store = new WebchatStore(db.pool());
     InboundPipeline pipeline = new InboundPipeline(officeId, messages, events, steps.apply(this));
-    WebchatRoutes routes = new WebchatRoutes(officeId, store, new ContactStore(db.pool()), pipeline, events,
-        new ChatSockets(events), profile, WebchatSettings.defaults(), metrics);
+    WebchatRoutes routes = new WebchatRoutes(officeId, store, new ContactStore(db.pool(), clock), pipeline, events,
+        new ChatSockets(events), profile, WebchatSettings.defaults(), metrics, clock);
     Router router = Router.router(vertx);
     routes.mount(router);
     this.server = Await.result(vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketFrameSize(64 * 1024))
@@ -65,7 +70,7 @@ final class WebchatServer implements AutoCloseable {
     OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()),
         new ChannelRegistry().register(new WebchatConnector(store)), events,
         new OutboxSettings(8, Duration.ofMillis(100), Duration.ofSeconds(20), Duration.ofSeconds(5),
-            new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200))));
+            new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200))), clock);
     this.workerId = Await.result(vertx.deployVerticle(worker));
   }
 

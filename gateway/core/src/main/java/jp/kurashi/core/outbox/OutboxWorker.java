@@ -15,6 +15,7 @@ import jp.kurashi.core.store.OutboxStore.ClaimedReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class OutboxWorker extends VerticleBase {
   private final ChannelRegistry channels;
   private final CaseEvents events;
   private final OutboxSettings settings;
+  private final Clock clock;
   private final String workerId = "outbox-" + UUID.randomUUID();
 
   private long timerId = -1;
@@ -51,7 +53,9 @@ public final class OutboxWorker extends VerticleBase {
   private boolean stopping;
   private Promise<Void> drained;
 
-  public OutboxWorker(OutboxStore store, ChannelRegistry channels, CaseEvents events, OutboxSettings settings) {
+  public OutboxWorker(OutboxStore store, ChannelRegistry channels, CaseEvents events, OutboxSettings settings,
+                      Clock clock) {
+    this.clock = clock;
     this.store = store;
     this.channels = channels;
     this.events = events;
@@ -166,7 +170,7 @@ public final class OutboxWorker extends VerticleBase {
   private Future<Void> publish(ClaimedReply reply, String type) {
     CaseEvent event = new CaseEvent(type, reply.officeId(), reply.message().caseId(), reply.contactId(),
         reply.message().messageId(),
-        reply.message().channel(), Instant.now());
+        reply.message().channel(), clock.instant());
     return events.publish(event).recover(err -> {
       LOG.atWarn().addKeyValue("caseId", reply.message().caseId()).log("delivery event not published");
       return Future.succeededFuture();

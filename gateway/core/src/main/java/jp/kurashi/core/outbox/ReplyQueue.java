@@ -7,7 +7,7 @@ import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.MessageStore.QueuedReply;
 
-import java.time.Instant;
+import java.time.Clock;
 
 /**
  * Queues a staff reply for delivery on the case's own channel: message and outbox row in
@@ -18,8 +18,10 @@ public final class ReplyQueue {
   private final Vertx vertx;
   private final MessageStore store;
   private final CaseEvents events;
+  private final Clock clock;
 
-  public ReplyQueue(Vertx vertx, MessageStore store, CaseEvents events) {
+  public ReplyQueue(Vertx vertx, MessageStore store, CaseEvents events, Clock clock) {
+    this.clock = clock;
     this.vertx = vertx;
     this.store = store;
     this.events = events;
@@ -39,7 +41,7 @@ public final class ReplyQueue {
     return store.queueReply(caseId, staffId, text).onSuccess(reply -> {
       vertx.eventBus().publish(OutboxWorker.WAKE_ADDRESS, null);
       events.publish(new CaseEvent(CaseEvent.MESSAGE_QUEUED, reply.officeId(), caseId, reply.contactId(), reply.messageId(),
-          reply.channel(), Instant.now()));
+          reply.channel(), clock.instant()));
     });
   }
 }

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 
 /**
  * Triages each new resident message (on a worker thread: the analyser is CPU work), folds the
@@ -35,9 +35,11 @@ public final class TriageStep implements AfterIngest {
   private final OfficeProfile profile;
   private final long officeId;
   private final Duration safetyGap;
+  private final Clock clock;
 
   public TriageStep(Vertx vertx, long officeId, TriageEngine engine, TriageStore store, ReplyQueue replies,
-                    CaseEvents events, OfficeProfile profile, Duration safetyGap) {
+                    CaseEvents events, OfficeProfile profile, Duration safetyGap, Clock clock) {
+    this.clock = clock;
     this.vertx = vertx;
     this.officeId = officeId;
     this.engine = engine;
@@ -86,6 +88,6 @@ public final class TriageStep implements AfterIngest {
 
   private Future<Void> publish(String type, InboundMessage message, IngestResult stored) {
     return events.publish(new CaseEvent(type, officeId, stored.caseId(), stored.contactId(), stored.messageId(),
-        message.channel(), Instant.now())).recover(err -> Future.succeededFuture());
+        message.channel(), clock.instant())).recover(err -> Future.succeededFuture());
   }
 }

@@ -49,11 +49,11 @@ final class CaseSql {
 
   /**
    * Takes the right to send one automatic notice to a case, at most once per {@code $2} seconds.
-   * $1 case, $2 seconds. Returns the contact's language when taken, no row otherwise.
+   * $1 case, $2 seconds, $3 now. Returns the contact's language when taken, no row otherwise.
    */
   static final String CLAIM_AUTO_NOTICE = """
-      UPDATE consultation_case c SET auto_notice_at = now()
-       WHERE c.id = $1 AND (c.auto_notice_at IS NULL OR c.auto_notice_at < now() - make_interval(secs => $2))
+      UPDATE consultation_case c SET auto_notice_at = $3
+       WHERE c.id = $1 AND (c.auto_notice_at IS NULL OR c.auto_notice_at < $3::timestamptz - make_interval(secs => $2))
       RETURNING (SELECT k.language FROM contact k WHERE k.id = c.contact_id) AS language
       """;
 

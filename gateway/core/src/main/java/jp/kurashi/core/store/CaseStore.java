@@ -10,9 +10,11 @@ import jp.kurashi.core.domain.CaseMessage;
 import jp.kurashi.core.domain.CaseSummary;
 import jp.kurashi.core.domain.Delivery;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,9 +28,15 @@ import java.util.Optional;
 public final class CaseStore {
 
   private final Pool pool;
+  private final Clock clock;
 
-  public CaseStore(Pool pool) {
+  public CaseStore(Pool pool, Clock clock) {
     this.pool = pool;
+    this.clock = clock;
+  }
+
+  private OffsetDateTime now() {
+    return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
   /** The office's cases with this status, most pressing first. */
@@ -98,7 +106,7 @@ public final class CaseStore {
    * recently. The value is the contact's language (or {@code null} when unknown).
    */
   public Future<Optional<String>> claimAutoNotice(long caseId, Duration minGap) {
-    return pool.preparedQuery(CaseSql.CLAIM_AUTO_NOTICE).execute(Tuple.of(caseId, (double) minGap.toSeconds()))
+    return pool.preparedQuery(CaseSql.CLAIM_AUTO_NOTICE).execute(Tuple.of(caseId, (double) minGap.toSeconds(), now()))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(Optional.ofNullable(rows.iterator().next().getString("language")).orElse("")));
   }

@@ -23,9 +23,9 @@ final class ConsoleSql {
       RETURNING id
       """;
 
-  /** $1 case, $2 outcome. */
+  /** $1 case, $2 outcome, $3 now. */
   static final String CLOSE = """
-      UPDATE consultation_case SET status = 'closed', outcome = $2, closed_at = now()
+      UPDATE consultation_case SET status = 'closed', outcome = $2, closed_at = $3
        WHERE id = $1 AND status = 'open' RETURNING id
       """;
 
@@ -37,9 +37,9 @@ final class ConsoleSql {
       RETURNING c.id
       """;
 
-  /** $1 duplicate, $2 case kept, $3 office. The duplicate closes and points at the kept case. */
+  /** $1 duplicate, $2 case kept, $3 office, $4 now. The duplicate closes and points at the kept case. */
   static final String MERGE = """
-      UPDATE consultation_case d SET merged_into = $2, status = 'closed', closed_at = COALESCE(d.closed_at, now()),
+      UPDATE consultation_case d SET merged_into = $2, status = 'closed', closed_at = COALESCE(d.closed_at, $4),
              outcome = COALESCE(d.outcome, 'other')
        WHERE d.id = $1 AND d.id <> $2 AND d.office_id = $3 AND d.merged_into IS NULL
          AND EXISTS (SELECT 1 FROM consultation_case k WHERE k.id = $2 AND k.office_id = $3 AND k.merged_into IS NULL)

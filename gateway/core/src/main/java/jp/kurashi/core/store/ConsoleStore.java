@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,9 +22,15 @@ import java.util.UUID;
 public final class ConsoleStore {
 
   private final Pool pool;
+  private final Clock clock;
 
-  public ConsoleStore(Pool pool) {
+  public ConsoleStore(Pool pool, Clock clock) {
     this.pool = pool;
+    this.clock = clock;
+  }
+
+  private OffsetDateTime now() {
+    return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
   public Future<Boolean> claim(long caseId, long staffId) {
@@ -41,7 +48,7 @@ public final class ConsoleStore {
   }
 
   public Future<Boolean> close(long caseId, String outcome) {
-    return changed(ConsoleSql.CLOSE, Tuple.of(caseId, outcome));
+    return changed(ConsoleSql.CLOSE, Tuple.of(caseId, outcome, now()));
   }
 
   public Future<Boolean> reopen(long caseId) {
@@ -50,7 +57,7 @@ public final class ConsoleStore {
 
   /** Folds a duplicate case into another: its messages move, it closes, reports leave it out. */
   public Future<Boolean> merge(long duplicateId, long keptId, long officeId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(ConsoleSql.MERGE).execute(Tuple.of(duplicateId, keptId, officeId))
+    return pool.withTransaction(conn -> conn.preparedQuery(ConsoleSql.MERGE).execute(Tuple.of(duplicateId, keptId, officeId, now()))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
             : conn.preparedQuery(ConsoleSql.MOVE_MESSAGES).execute(Tuple.of(duplicateId, keptId)).map(true)));
   }
@@ -72,7 +79,7 @@ public final class ConsoleStore {
   public Future<long[]> handoff(long caseId, String kind, Instant at, Long agencyId, String note, String confirmation,
                                 long staffId) {
     return pool.withTransaction(conn -> conn.preparedQuery(MessageSql.INSERT_REPLY)
-        .execute(Tuple.of(caseId, confirmation, staffId))
+        .execute(Tuple.of(caseId, confirmation, staffId, now()))
         .compose(rows -> {
           if (rows.size() == 0) {
             return conn.preparedQuery(MessageSql.CASE_CONTACT_REACHABLE).execute(Tuple.of(caseId))

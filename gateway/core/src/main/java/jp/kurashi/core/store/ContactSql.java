@@ -8,13 +8,13 @@ final class ContactSql {
 
   /**
    * Records consent, creating the contact if it has not written yet.
-   * $1 office, $2 channel, $3 contact ref, $4 notice version, $5 language.
+   * $1 office, $2 channel, $3 contact ref, $4 notice version, $5 language, $6 now.
    */
   static final String CONSENT = """
       INSERT INTO contact (office_id, channel, external_id, consent_at, consent_version, language)
-      VALUES ($1, $2, $3, now(), $4, $5)
+      VALUES ($1, $2, $3, $6, $4, $5)
       ON CONFLICT (channel, external_id) DO UPDATE
-        SET consent_at = now(), consent_version = EXCLUDED.consent_version,
+        SET consent_at = EXCLUDED.consent_at, consent_version = EXCLUDED.consent_version,
             language = COALESCE(EXCLUDED.language, contact.language)
       RETURNING id, consent_at
       """;
@@ -34,11 +34,11 @@ final class ContactSql {
       UPDATE contact SET reply_token = $3, reply_token_expires_at = $4 WHERE channel = $1 AND external_id = $2
       """;
 
-  /** $1 channel, $2 contact ref. Takes the token once: a reply token may be used only once. */
+  /** $1 channel, $2 contact ref, $3 now. Takes the token once: a reply token may be used only once. */
   static final String TAKE_REPLY_TOKEN = """
       UPDATE contact k SET reply_token = NULL, reply_token_expires_at = NULL
         FROM (SELECT id, reply_token FROM contact
-               WHERE channel = $1 AND external_id = $2 AND reply_token IS NOT NULL AND reply_token_expires_at > now()
+               WHERE channel = $1 AND external_id = $2 AND reply_token IS NOT NULL AND reply_token_expires_at > $3
                FOR UPDATE) live
        WHERE k.id = live.id
       RETURNING live.reply_token

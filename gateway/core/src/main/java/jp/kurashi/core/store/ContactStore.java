@@ -5,8 +5,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
@@ -15,16 +17,22 @@ import java.util.Optional;
 public final class ContactStore {
 
   private final Pool pool;
+  private final Clock clock;
 
-  public ContactStore(Pool pool) {
+  public ContactStore(Pool pool, Clock clock) {
     this.pool = pool;
+    this.clock = clock;
+  }
+
+  private OffsetDateTime now() {
+    return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
   /** Records that the contact accepted privacy notice {@code version} now; returns the contact. */
   public Future<ContactInfo> recordConsent(long officeId, String channel, String contactRef, String version,
                                            String language) {
     return pool.preparedQuery(ContactSql.CONSENT)
-        .execute(Tuple.of(officeId, channel, contactRef, version, language))
+        .execute(Tuple.of(officeId, channel, contactRef, version, language, now()))
         .map(rows -> {
           Row row = rows.iterator().next();
           return new ContactInfo(row.getLong("id"), row.getOffsetDateTime("consent_at").toInstant(), version,
@@ -51,7 +59,7 @@ public final class ContactStore {
 
   /** The contact's reply token if still valid, removed so nobody uses it twice. */
   public Future<Optional<String>> takeReplyToken(String channel, String contactRef) {
-    return pool.preparedQuery(ContactSql.TAKE_REPLY_TOKEN).execute(Tuple.of(channel, contactRef))
+    return pool.preparedQuery(ContactSql.TAKE_REPLY_TOKEN).execute(Tuple.of(channel, contactRef, now()))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
   }
 

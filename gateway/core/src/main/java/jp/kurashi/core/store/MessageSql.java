@@ -62,10 +62,10 @@ final class MessageSql {
   static final String FIND_BY_EXTERNAL_ID =
       "SELECT id, case_id, contact_id FROM message WHERE channel = $1 AND external_id = $2";
 
-  /** $1 case, $2 body, $3 staff. Fails to return a row when the case does not exist. */
+  /** $1 case, $2 body, $3 staff, $4 now. Fails to return a row when the case does not exist. */
   static final String INSERT_REPLY = """
-      INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery)
-      SELECT c.id, c.contact_id, c.channel, 'out', $2::text, $3::bigint, 'queued'
+      INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at)
+      SELECT c.id, c.contact_id, c.channel, 'out', $2::text, $3::bigint, 'queued', $4::timestamptz
         FROM consultation_case c JOIN contact k ON k.id = c.contact_id
        WHERE c.id = $1 AND k.reachable
       RETURNING id, channel, contact_id, (SELECT office_id FROM consultation_case WHERE id = $1) AS office_id
@@ -84,7 +84,7 @@ final class MessageSql {
   static final String INSERT_OUTBOX =
       "INSERT INTO outbox (message_id, channel, idempotency_key) VALUES ($1, $2, $3)";
 
-  /** $1 case. */
+  /** $1 case, $2 now. */
   static final String TOUCH_CASE =
-      "UPDATE consultation_case SET last_message_at = now() WHERE id = $1";
+      "UPDATE consultation_case SET last_message_at = GREATEST(last_message_at, $2) WHERE id = $1";
 }

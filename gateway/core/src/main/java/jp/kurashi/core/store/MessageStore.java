@@ -8,9 +8,11 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.domain.InboundAttachment;
-import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.domain.IngestResult;
 
+import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +24,15 @@ import java.util.UUID;
 public final class MessageStore {
 
   private final Pool pool;
+  private final Clock clock;
 
-  public MessageStore(Pool pool) {
+  public MessageStore(Pool pool, Clock clock) {
     this.pool = pool;
+    this.clock = clock;
+  }
+
+  private OffsetDateTime now() {
+    return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
   /** Stores one inbound message in one transaction; a repeat of its external id is a no-op. */
@@ -105,7 +113,7 @@ public final class MessageStore {
    */
   public Future<QueuedReply> queueReply(long caseId, Long staffId, String text) {
     return pool.withTransaction(conn -> conn.preparedQuery(MessageSql.INSERT_REPLY)
-        .execute(Tuple.of(caseId, text, staffId))
+        .execute(Tuple.of(caseId, text, staffId, now()))
         .compose(rows -> {
           if (rows.size() == 0) {
             return conn.preparedQuery(MessageSql.CASE_CONTACT_REACHABLE).execute(Tuple.of(caseId))
@@ -118,7 +126,7 @@ public final class MessageStore {
               row.getLong("office_id"), row.getString("channel"), UUID.randomUUID());
           return conn.preparedQuery(MessageSql.INSERT_OUTBOX)
               .execute(Tuple.of(reply.messageId(), reply.channel(), reply.idempotencyKey()))
-              .compose(v -> conn.preparedQuery(MessageSql.TOUCH_CASE).execute(Tuple.of(caseId)))
+              .compose(v -> conn.preparedQuery(MessageSql.TOUCH_CASE).execute(Tuple.of(caseId, now())))
               .map(v -> reply);
         }));
   }

@@ -40,11 +40,11 @@ final class StaffSql {
       VALUES ($1, $2, $3, $4, $5)
       """;
 
-  /** $1 token hash. Only live sessions of active staff. */
+  /** $1 token hash, $2 now. Only live sessions of active staff. */
   static final String SESSION = """
       SELECT s.csrf_token, s.expires_at, t.id, t.office_id, t.login, t.display_name, t.role
         FROM staff_session s JOIN staff t ON t.id = s.staff_id
-       WHERE s.token_hash = $1 AND s.expires_at > now() AND t.active
+       WHERE s.token_hash = $1 AND s.expires_at > $2 AND t.active
       """;
 
   /** $1 token hash. */
@@ -52,17 +52,17 @@ final class StaffSql {
 
   /**
    * Counts a failed login in a 15-minute window; the 5th locks the account for 15 minutes.
-   * $1 staff. Returns the lock time when it was set.
+   * $1 staff, $2 now. Returns the lock time when it was set.
    */
   static final String FAILED_LOGIN = """
       UPDATE staff SET
-        failed_window_start = CASE WHEN failed_window_start IS NULL OR failed_window_start < now() - interval '15 minutes'
-                                   THEN now() ELSE failed_window_start END,
-        failed_logins = CASE WHEN failed_window_start IS NULL OR failed_window_start < now() - interval '15 minutes'
+        failed_window_start = CASE WHEN failed_window_start IS NULL OR failed_window_start < $2::timestamptz - interval '15 minutes'
+                                   THEN $2::timestamptz ELSE failed_window_start END,
+        failed_logins = CASE WHEN failed_window_start IS NULL OR failed_window_start < $2::timestamptz - interval '15 minutes'
                              THEN 1 ELSE failed_logins + 1 END,
-        locked_until = CASE WHEN failed_window_start IS NOT NULL AND failed_window_start >= now() - interval '15 minutes'
+        locked_until = CASE WHEN failed_window_start IS NOT NULL AND failed_window_start >= $2::timestamptz - interval '15 minutes'
                                  AND failed_logins + 1 >= 5
-                            THEN now() + interval '15 minutes' ELSE locked_until END
+                            THEN $2::timestamptz + interval '15 minutes' ELSE locked_until END
        WHERE id = $1
       RETURNING locked_until
       """;
@@ -70,8 +70,8 @@ final class StaffSql {
   /** $1 staff. */
   static final String LOGIN_OK = "UPDATE staff SET failed_logins = 0, failed_window_start = NULL WHERE id = $1";
 
-  /** $1 staff, $2 hash. */
-  static final String SET_PASSWORD = "UPDATE staff SET password_hash = $2, password_changed_at = now() WHERE id = $1";
+  /** $1 staff, $2 hash, $3 now. */
+  static final String SET_PASSWORD = "UPDATE staff SET password_hash = $2, password_changed_at = $3 WHERE id = $1";
 
   /** $1 staff, $2 session kept. */
   static final String DELETE_OTHER_SESSIONS = "DELETE FROM staff_session WHERE staff_id = $1 AND token_hash <> $2";
@@ -82,5 +82,6 @@ final class StaffSql {
              CASE WHEN totp_enabled THEN totp_secret END AS totp_secret FROM staff WHERE id = $1
       """;
 
-  static final String DELETE_EXPIRED_SESSIONS = "DELETE FROM staff_session WHERE expires_at <= now()";
+  /** $1 now. */
+  static final String DELETE_EXPIRED_SESSIONS = "DELETE FROM staff_session WHERE expires_at <= $1";
 }

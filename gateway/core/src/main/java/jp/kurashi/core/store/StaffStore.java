@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.domain.StaffMember;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -19,9 +20,11 @@ import java.util.Optional;
 public final class StaffStore {
 
   private final Pool pool;
+  private final Clock clock;
 
-  public StaffStore(Pool pool) {
+  public StaffStore(Pool pool, Clock clock) {
     this.pool = pool;
+    this.clock = clock;
   }
 
   public Future<Long> count() {
@@ -42,12 +45,13 @@ public final class StaffStore {
 
   /** Counts a failed login; returns true when it locked the account. */
   public Future<Boolean> failedLogin(long staffId) {
-    return pool.preparedQuery(StaffSql.FAILED_LOGIN).execute(Tuple.of(staffId)).map(rows -> {
+    Instant now = clock.instant();
+    return pool.preparedQuery(StaffSql.FAILED_LOGIN).execute(Tuple.of(staffId, utc(now))).map(rows -> {
       if (rows.size() == 0) {
         return false;
       }
       OffsetDateTime locked = rows.iterator().next().getOffsetDateTime(0);
-      return locked != null && locked.toInstant().isAfter(Instant.now());
+      return locked != null && locked.toInstant().isAfter(now);
     });
   }
 
@@ -62,7 +66,7 @@ public final class StaffStore {
 
   /** Sets a new password hash and ends every other session of the account. */
   public Future<Void> changePassword(long staffId, String passwordHash, String keepSessionHash) {
-    return pool.withTransaction(conn -> conn.preparedQuery(StaffSql.SET_PASSWORD).execute(Tuple.of(staffId, passwordHash))
+    return pool.withTransaction(conn -> conn.preparedQuery(StaffSql.SET_PASSWORD).execute(Tuple.of(staffId, passwordHash, utc(clock.instant())))
         .compose(v -> conn.preparedQuery(StaffSql.DELETE_OTHER_SESSIONS).execute(Tuple.of(staffId, keepSessionHash)))
         .mapEmpty());
   }
@@ -91,7 +95,7 @@ public final class StaffStore {
 
   /** A live session of an active account. */
   public Future<Optional<Session>> session(String tokenHash) {
-    return pool.preparedQuery(StaffSql.SESSION).execute(Tuple.of(tokenHash)).map(rows -> {
+    return pool.preparedQuery(StaffSql.SESSION).execute(Tuple.of(tokenHash, utc(clock.instant()))).map(rows -> {
       if (rows.size() == 0) {
         return Optional.empty();
       }
@@ -106,7 +110,11 @@ public final class StaffStore {
   }
 
   public Future<Integer> deleteExpiredSessions() {
-    return pool.query(StaffSql.DELETE_EXPIRED_SESSIONS).execute().map(rows -> rows.rowCount());
+    return pool.preparedQuery(StaffSql.DELETE_EXPIRED_SESSIONS).execute(Tuple.of(utc(clock.instant()))).map(rows -> rows.rowCount());
+  }
+
+  private static OffsetDateTime utc(Instant t) {
+    return t.atOffset(ZoneOffset.UTC);
   }
 
   private static Optional<Credentials> credentials(io.vertx.sqlclient.RowSet<Row> rows) {

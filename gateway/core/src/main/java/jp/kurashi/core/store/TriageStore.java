@@ -7,7 +7,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -17,9 +20,15 @@ import java.util.Optional;
 public final class TriageStore {
 
   private final Pool pool;
+  private final Clock clock;
 
-  public TriageStore(Pool pool) {
+  public TriageStore(Pool pool, Clock clock) {
     this.pool = pool;
+    this.clock = clock;
+  }
+
+  private OffsetDateTime now() {
+    return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
   /** Stores a message's result and updates its case; returns the case's urgency afterwards. */
@@ -32,7 +41,7 @@ public final class TriageStore {
 
   /** Takes the right to send the safety message now; empty when one went out within {@code gap}. */
   public Future<Optional<String>> claimSafetyNotice(long caseId, Duration gap) {
-    return pool.preparedQuery(TriageSql.CLAIM_SAFETY_NOTICE).execute(Tuple.of(caseId, (double) gap.toSeconds()))
+    return pool.preparedQuery(TriageSql.CLAIM_SAFETY_NOTICE).execute(Tuple.of(caseId, (double) gap.toSeconds(), now()))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(Optional.ofNullable(rows.iterator().next().getString(0)).orElse("")));
   }

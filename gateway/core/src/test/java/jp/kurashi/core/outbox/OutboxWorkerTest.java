@@ -34,10 +34,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import java.time.Clock;
+import jp.kurashi.testkit.TestClocks;
 
 @ExtendWith(VertxExtension.class)
 @DisplayName("The outbox worker")
 class OutboxWorkerTest {
+
+  private final Clock clock = TestClocks.ambient();
 
   private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -54,7 +58,7 @@ class OutboxWorkerTest {
     this.vertx = vertx;
     db = TestDatabases.fresh(vertx, 16);
     office = TestDatabases.defaultOffice(db);
-    messages = new MessageStore(db.pool());
+    messages = new MessageStore(db.pool(), clock);
     events = CaseEvents.inProcess(vertx);
     events.subscribe(seen::add);
   }
@@ -72,13 +76,13 @@ class OutboxWorkerTest {
 
   private void deployWorker(ScriptedChannel channel, OutboxSettings settings) {
     ChannelRegistry registry = new ChannelRegistry().register(channel);
-    OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()), registry, events, settings);
+    OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()), registry, events, settings, clock);
     deployments.add(Await.result(vertx.deployVerticle(worker)));
   }
 
   private long openCase(String channel, String contact) {
     IngestResult r = Await.result(messages.ingest(office,
-        new InboundMessage(channel, "in-" + contact, contact, null, "相談したいです", Instant.now())));
+        new InboundMessage(channel, "in-" + contact, contact, null, "相談したいです", clock.instant())));
     return r.caseId();
   }
 
@@ -185,7 +189,7 @@ class OutboxWorkerTest {
     Await.result(db.close());
     db = TestDatabases.open(vertx, url, 16);
     office = TestDatabases.defaultOffice(db);
-    messages = new MessageStore(db.pool());
+    messages = new MessageStore(db.pool(), clock);
     long staff = staffId();
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
@@ -201,7 +205,7 @@ class OutboxWorkerTest {
     ScriptedChannel second = new ScriptedChannel("webchat",
         m -> otherInstance.timer(2).map(t -> SendReceipt.accepted()));
     OutboxWorker otherWorker = new OutboxWorker(new OutboxStore(otherPool.pool()),
-        new ChannelRegistry().register(second), CaseEvents.inProcess(otherInstance), settings(3));
+        new ChannelRegistry().register(second), CaseEvents.inProcess(otherInstance), settings(3), clock);
     try {
       Await.result(otherInstance.deployVerticle(otherWorker));
 

@@ -26,10 +26,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import java.time.Clock;
+import jp.kurashi.testkit.TestClocks;
 
 @ExtendWith(VertxExtension.class)
 @DisplayName("The inbound pipeline")
 class InboundPipelineTest {
+
+  private static final Clock clock = TestClocks.ambient();
 
   private Database db;
   private InboundPipeline pipeline;
@@ -41,7 +45,7 @@ class InboundPipelineTest {
     long office = TestDatabases.defaultOffice(db);
     CaseEvents bus = CaseEvents.inProcess(vertx);
     bus.subscribe(events::add);
-    pipeline = new InboundPipeline(office, new MessageStore(db.pool()), bus, List.of());
+    pipeline = new InboundPipeline(office, new MessageStore(db.pool(), clock), bus, List.of());
   }
 
   @AfterEach
@@ -50,7 +54,7 @@ class InboundPipelineTest {
   }
 
   private static InboundMessage message(String externalId, String contact, String text) {
-    return new InboundMessage("webchat", externalId, contact, null, text, Instant.now());
+    return new InboundMessage("webchat", externalId, contact, null, text, clock.instant());
   }
 
   private long count(String sql) {

@@ -26,10 +26,14 @@ import java.time.ZonedDateTime;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import java.time.Clock;
+import jp.kurashi.testkit.TestClocks;
 
 @ExtendWith(VertxExtension.class)
 @DisplayName("The out-of-hours notice")
 class OutOfHoursNoticeTest {
+
+  private final Clock clock = TestClocks.ambient();
 
   private static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
   private final OfficeProfile profile = OfficeProfileJson.defaults();
@@ -40,11 +44,11 @@ class OutOfHoursNoticeTest {
   void setUp(Vertx vertx) {
     db = TestDatabases.fresh(vertx);
     long office = TestDatabases.defaultOffice(db);
-    MessageStore messages = new MessageStore(db.pool());
+    MessageStore messages = new MessageStore(db.pool(), clock);
     CaseEvents events = CaseEvents.inProcess(vertx);
-    ReplyQueue replies = new ReplyQueue(vertx, messages, events);
+    ReplyQueue replies = new ReplyQueue(vertx, messages, events, clock);
     pipeline = new InboundPipeline(office, messages, events,
-        List.of(new OutOfHoursNotice(profile, new CaseStore(db.pool()), replies, Duration.ofHours(12))));
+        List.of(new OutOfHoursNotice(profile, new CaseStore(db.pool(), clock), replies, Duration.ofHours(12))));
   }
 
   @AfterEach

@@ -30,10 +30,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import java.time.Clock;
+import jp.kurashi.testkit.TestClocks;
 
 @ExtendWith(VertxExtension.class)
 @DisplayName("Triage after each message")
 class TriageStepTest {
+
+  private final Clock clock = TestClocks.ambient();
 
   private static final Duration WAIT = Duration.ofSeconds(15);
   private Database db;
@@ -46,14 +50,14 @@ class TriageStepTest {
   void setUp(Vertx vertx) {
     db = TestDatabases.fresh(vertx);
     office = TestDatabases.defaultOffice(db);
-    MessageStore messages = new MessageStore(db.pool());
+    MessageStore messages = new MessageStore(db.pool(), clock);
     CaseEvents bus = CaseEvents.inProcess(vertx);
     bus.subscribe(events::add);
-    cases = new CaseStore(db.pool());
-    ReplyQueue replies = new ReplyQueue(vertx, messages, bus);
+    cases = new CaseStore(db.pool(), clock);
+    ReplyQueue replies = new ReplyQueue(vertx, messages, bus, clock);
     pipeline = new InboundPipeline(office, messages, bus, List.of(new TriageStep(vertx, office,
-        new TriageEngine(TriageRules.bundled()), new TriageStore(db.pool()), replies, bus,
-        OfficeProfileJson.defaults(), Duration.ofMinutes(30))));
+        new TriageEngine(TriageRules.bundled()), new TriageStore(db.pool(), clock), replies, bus,
+        OfficeProfileJson.defaults(), Duration.ofMinutes(30), clock)));
   }
 
   @AfterEach
@@ -62,7 +66,7 @@ class TriageStepTest {
   }
 
   private IngestResult receive(String id, String contact, String text) {
-    return Await.result(pipeline.receive(new InboundMessage("line", id, contact, null, text, Instant.now())));
+    return Await.result(pipeline.receive(new InboundMessage("line", id, contact, null, text, clock.instant())));
   }
 
   private Row caseRow(long caseId) {

@@ -1,0 +1,132 @@
+package jp.kurashi.app.embedded;
+
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The PostgreSQL programs the embedded default runs, unpacked from the binaries jar Maven brings.
+ *
+ * <p>They are unpacked under {@code DATA_DIR} rather than the system temp directory, where zonky's test
+ * helper keeps them: a cleaner of {@code /tmp} (systemd-tmpfiles, a reboot with tmpfs) would otherwise
+ * delete the programs of a server that is still running, and the next start would have to fetch nothing
+ * but would find nothing either. One folder per bundle content, so an upgrade never mixes versions.
+ */
+public final class PostgresBinaries {
+
+  private static final boolean RUNNING_AS_ROOT = runningAsRoot();
+
+  private final Path home;
+
+  private PostgresBinaries(Path home) {
+    this.home = home;
+  }
+
+  /** Unpacks the bundle under {@code parent} once (a later call finds it ready) and returns where it is. */
+  public static PostgresBinaries unpack(Path parent) throws IOException {
+    byte[] bundle;
+    try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", architecture())) {
+      bundle = in.readAllBytes();
+    }
+    Path home = parent.resolve("pg-" + shortHash(bundle));
+    Path ready = home.resolve(".ready");
+    if (Files.exists(ready)) {
+      return new PostgresBinaries(home);
+    }
+    Path partial = parent.resolve(home.getFileName() + ".partial");
+    deleteTree(partial);
+    Files.createDirectories(partial);
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(
+        new BufferedInputStream(new java.io.ByteArrayInputStream(bundle))))) {
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        Path target = partial.resolve(entry.getName()).normalize();
+        if (!target.startsWith(partial)) {
+          throw new IOException("PostgreSQL bundle entry outside its folder: " + entry.getName());
+        }
+        if (entry.isDirectory()) {
+          Files.createDirectories(target);
+        } else if (entry.isSymbolicLink()) {
+          Files.createDirectories(target.getParent());
+          Files.deleteIfExists(target);
+          Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+          boolean executable = (entry.getMode() & 0100) != 0;
+          Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(executable ? "rwxr-x---" : "rw-r-----"));
+        }
+      }
+    }
+    Files.createFile(partial.resolve(".ready"));
+    deleteTree(home);
+    Files.move(partial, home, StandardCopyOption.ATOMIC_MOVE);
+    return new PostgresBinaries(home);
+  }
+
+  /** A program of the bundle, e.g. {@code postgres} or {@code initdb}. */
+  public Path program(String name) {
+    return home.resolve("bin").resolve(name);
+  }
+
+  /**
+   * The command line that runs {@code program} with {@code args}. PostgreSQL refuses to run as root; a
+   * gateway started as root (a container's default) runs it in a new user namespace ({@code unshare -U}),
+   * where it is an unprivileged user, while the files it writes still belong to the gateway's user.
+   */
+  public List<String> command(String program, String... args) {
+    List<String> command = new ArrayList<>();
+    if (RUNNING_AS_ROOT) {
+      command.addAll(List.of("unshare", "-U"));
+    }
+    command.add(program(program).toString());
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private static boolean runningAsRoot() {
+    try {
+      return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return "root".equals(System.getProperty("user.name"));
+    }
+  }
+
+  private static String architecture() {
+    String arch = System.getProperty("os.arch");
+    return arch.equals("aarch64") || arch.equals("arm64") ? "arm_64" : "x86_64";
+  }
+
+  private static String shortHash(byte[] bundle) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bundle)).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package jp.kurashi.app.embedded;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+
+/** Folders only the gateway's user may enter and secrets only it may read (0700 and 0600). */
+public final class PrivateFiles {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private PrivateFiles() {
+  }
+
+  /** Creates {@code dir} if needed and makes it 0700, so other local users cannot list or read it. */
+  public static Path privateDirectory(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    return dir;
+  }
+
+  /** The secret kept in {@code file}, if there is one. */
+  public static Optional<String> readSecret(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    String secret = Files.readString(file, StandardCharsets.UTF_8).strip();
+    return secret.isEmpty() ? Optional.empty() : Optional.of(secret);
+  }
+
+  /**
+   * Writes a new random secret to {@code file}, created 0600 before a byte is written so it is never
+   * readable by others, even for a moment.
+   */
+  public static String newSecret(Path file) throws IOException {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    Path partial = file.resolveSibling(file.getFileName() + ".new");
+    Files.deleteIfExists(partial);
+    try {
+      Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (FileAlreadyExistsException e) {
+      throw new IOException("another process is writing " + partial, e);
+    }
+    Files.writeString(partial, secret + "\n", StandardCharsets.UTF_8);
+    Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    return secret;
+  }
+}

@@ -1,0 +1,76 @@
+package jp.kurashi.app;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged gateway.jar run as a separate process in a work folder, as an operator runs it. */
+final class GatewayProcess {
+
+  static final Path JAR = Path.of(System.getProperty("gateway.jar", "../target/gateway.jar"));
+
+  private GatewayProcess() {
+  }
+
+  /** Starts the jar in {@code workDir} with only these DATABASE_, REDIS_ and HTTP_ settings; output goes to files there. */
+  static Process launch(Path workDir, Map<String, String> env) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString())
+        .directory(workDir.toFile())
+        .redirectOutput(workDir.resolve("stdout.log").toFile())
+        .redirectError(workDir.resolve("stderr.log").toFile());
+    Map<String, String> environment = pb.environment();
+    environment.keySet().removeIf(k -> k.startsWith("DATABASE_") || k.startsWith("REDIS_") || k.startsWith("HTTP_")
+        || k.startsWith("DATA_DIR") || k.startsWith("LINE_") || k.startsWith("MAIL_"));
+    environment.putAll(env);
+    return pb.start();
+  }
+
+  static String read(Path file) throws IOException {
+    return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+  }
+
+  /** The status of {@code GET /health}, or -1 when nothing answers. */
+  static int health(int port) {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(3)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode();
+    } catch (IOException | InterruptedException e) {
+      return -1;
+    }
+  }
+
+  /** Waits until {@code /health} answers 200; fails when the process dies or {@code limit} passes. */
+  static void awaitHealthy(Process p, int port, Path workDir, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (health(port) != 200) {
+      assertThat(p.isAlive()).as("gateway died: %s", read(workDir.resolve("stderr.log"))).isTrue();
+      assertThat(System.nanoTime()).as("gateway not healthy within %s: %s", limit, read(workDir.resolve("stderr.log")))
+          .isLessThan(deadline);
+      Thread.sleep(100);
+    }
+  }
+
+  static void awaitHealthy(Process p, int port, Path workDir) throws Exception {
+    awaitHealthy(p, port, workDir, Duration.ofSeconds(120));
+  }
+
+  /** Stops with SIGTERM and checks the clean exit. */
+  static void stop(Process p) throws InterruptedException {
+    p.destroy();
+    assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
+    assertThat(p.exitValue()).isZero();
+  }
+}
