@@ -32,12 +32,14 @@ final class LineApi {
 
   LineApi(Vertx vertx, LineSettings settings) {
     this.vertx = vertx;
+    // usingDefaultLogger(false): the SDK's own wire logger writes, at INFO, the Authorization header
+    // (our access token), the text of every message to residents and their LINE display names.
     this.messaging = MessagingApiClient.builder(settings.accessToken())
-        .apiEndPoint(settings.apiBaseUrl())
+        .apiEndPoint(settings.apiBaseUrl()).usingDefaultLogger(false)
         .connectTimeout(settings.timeout()).readTimeout(settings.timeout()).writeTimeout(settings.timeout())
         .build();
     this.blobs = MessagingApiBlobClient.builder(settings.accessToken())
-        .apiEndPoint(settings.dataApiBaseUrl())
+        .apiEndPoint(settings.dataApiBaseUrl()).usingDefaultLogger(false)
         .connectTimeout(settings.timeout()).readTimeout(settings.timeout()).writeTimeout(settings.timeout())
         .build();
   }

@@ -10,6 +10,7 @@ import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.channel.SendFailure;
 import jp.kurashi.core.channel.SendReceipt;
 import jp.kurashi.core.domain.CaseEvent;
+import jp.kurashi.core.security.Redaction;
 import jp.kurashi.core.store.OutboxStore;
 import jp.kurashi.core.store.OutboxStore.ClaimedReply;
 import org.slf4j.Logger;
@@ -184,7 +185,7 @@ public final class OutboxWorker extends VerticleBase {
         .addKeyValue("caseId", reply.message().caseId())
         .addKeyValue("channel", reply.message().channel())
         .addKeyValue("attempt", reply.message().attempt())
-        .addKeyValue("reason", reason)
+        .addKeyValue("reason", Redaction.addresses(reason))
         .log(what);
   }
 
