@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.store.MailStore;
 import jp.kurashi.core.store.MailStore.PendingMail;
@@ -11,20 +12,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Turns one stored raw mail into a message of the right case: a reply joins its thread by
  * In-Reply-To/References, else by the case token in the subject ({@code [KS-123]}), else the
- * sender's open case, else a new one. A bounce marks the mail it refers to failed. A mail that
- * cannot be read is retried, then quarantined, and never blocks the mails after it.
+ * sender's open case, else a new one. A bounce marks the mail it refers to failed. A mail whose
+ * processing fails for any reason (unreadable, a value the database refuses, a database error) is
+ * retried later with backoff, then quarantined raw, and never blocks the mails after it.
  */
 final class MailIngest {
 
-  static final int ATTEMPTS = 3;
   private static final Logger LOG = LoggerFactory.getLogger(MailIngest.class);
   private static final Pattern CASE_TOKEN = Pattern.compile("\\[KS-(\\d{1,18})]");
 
@@ -33,32 +36,54 @@ final class MailIngest {
   private final MailStore store;
   private final InboundPipeline pipeline;
   private final GatewayMetrics metrics;
+  private final RetryPolicy retry;
   private final Clock clock;
 
   MailIngest(Vertx vertx, MailParser parser, MailStore store, InboundPipeline pipeline, GatewayMetrics metrics,
-             Clock clock) {
+             RetryPolicy retry, Clock clock) {
     this.clock = clock;
     this.vertx = vertx;
     this.parser = parser;
     this.store = store;
     this.pipeline = pipeline;
     this.metrics = metrics;
+    this.retry = retry;
   }
 
-  /** Processes one pending mail; completes when its outcome is recorded. */
+  /**
+   * Processes one pending mail; completes when its outcome (stored, retry scheduled, or quarantined)
+   * is recorded, and fails only when even that could not be written.
+   */
   Future<Void> process(PendingMail pending) {
-    return vertx.<ParsedMail>executeBlocking(() -> parser.parse(pending.raw()), false)
-        .compose(mail -> ingest(pending, mail), err -> {
-          if (err instanceof MalformedMailException) {
-            return store.failed(pending.inboxId(), err.getMessage(), ATTEMPTS).map(quarantined -> {
-              metrics.increment("mail_unreadable_total", "outcome", quarantined ? "quarantined" : "retry");
-              LOG.atWarn().addKeyValue("inboxId", pending.inboxId()).addKeyValue("quarantined", quarantined)
-                  .addKeyValue("reason", err.getMessage()).log("mail could not be read");
-              return null;
-            });
-          }
-          return Future.failedFuture(err);
-        });
+    return Future.<Void>succeededFuture()
+        .compose(v -> vertx.<ParsedMail>executeBlocking(() -> parser.parse(pending.raw()), false))
+        .compose(mail -> ingest(pending, mail))
+        .recover(err -> failed(pending, err));
+  }
+
+  private Future<Void> failed(PendingMail pending, Throwable err) {
+    int attempt = pending.attempts() + 1;
+    String reason = reason(err);
+    Duration retryIn = retry.delayAfter(attempt, null, ThreadLocalRandom.current());
+    return store.failed(pending.inboxId(), reason, retry.maxAttempts(), retryIn).map(quarantined -> {
+      metrics.increment("mail_ingest_failures_total", "outcome", quarantined ? "quarantined" : "retry");
+      LOG.atWarn().addKeyValue("inboxId", pending.inboxId()).addKeyValue("attempt", attempt)
+          .addKeyValue("reason", reason).addKeyValue("next", quarantined ? "quarantined" : "retry in " + retryIn)
+          .log("mail not ingested");
+      return null;
+    });
+  }
+
+  /**
+   * Why a mail failed, for staff and logs: the parser's own words, a SQLSTATE, or an exception
+   * class; never an exception's message, which may quote the mail (a database error quotes values).
+   */
+  static String reason(Throwable err) {
+    if (err instanceof MalformedMailException) {
+      return err.getMessage();
+    }
+    return MailStore.sqlState(err).map(state -> "database error SQLSTATE " + state)
+        .orElseGet(() -> "ingest failed: " + err.getClass().getName());
   }
 
   private Future<Void> ingest(PendingMail pending, ParsedMail mail) {

@@ -9,6 +9,8 @@ import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.ParseException;
 import jp.kurashi.core.domain.InboundAttachment;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.pipeline.InboundText;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -31,6 +33,8 @@ import java.util.regex.Pattern;
  * Reads a raw mail: headers decoded with {@link EncodedWords}, text with {@link JapaneseCharsets},
  * text/plain preferred over HTML, attachments kept up to a size limit, auto-replies and bounces
  * recognised. Throws {@link MalformedMailException} only when there is nothing usable at all.
+ * Message-IDs, file names and bounce reasons are cleaned as message text is ({@link InboundText})
+ * and bounded, so no header value can break an insert or an index.
  */
 final class MailParser {
 
@@ -40,6 +44,11 @@ final class MailParser {
   private static final Pattern DIAGNOSTIC = Pattern.compile("(?im)^diagnostic-code:\\s*(.+)$");
   private static final Pattern STATUS = Pattern.compile("(?im)^status:\\s*([245]\\.\\d+\\.\\d+)");
   private static final Set<String> BULK = Set.of("bulk", "junk", "list");
+  /** RFC 5321 allows a path of 256 octets, brackets included. */
+  static final int MAX_ADDRESS_LENGTH = 254;
+  private static final int MAX_FILE_NAME_LENGTH = 255;
+  private static final int MAX_BOUNCE_REASON_LENGTH = 500;
+  private static final int MAX_DEPTH = 32;
 
   private final Session session;
   private final int maxAttachmentBytes;
@@ -60,7 +69,7 @@ final class MailParser {
     try {
       message = new MimeMessage(session, new ByteArrayInputStream(raw));
     } catch (MessagingException e) {
-      throw new MalformedMailException("not a MIME message: " + e.getMessage());
+      throw new MalformedMailException("not a MIME message: " + e.getClass().getSimpleName());
     }
     try {
       String from = header(message, "From");
@@ -68,16 +77,22 @@ final class MailParser {
       if (address == null) {
         throw new MalformedMailException("no sender address");
       }
+      if (address.length() > MAX_ADDRESS_LENGTH) {
+        throw new MalformedMailException("sender address too long");
+      }
+      if (address.chars().anyMatch(Character::isISOControl)) {
+        throw new MalformedMailException("control character in sender address");
+      }
       Body body = new Body();
-      walk(message, body, false);
+      walk(message, body, false, 0);
       String text = body.plain != null ? body.plain : body.html != null ? HtmlText.toText(body.html) : "";
       boolean automated = automated(message, address) || body.bounce != null;
       return new ParsedMail(messageId(message, raw), address.toLowerCase(Locale.ROOT), name(from),
           EncodedWords.decode(header(message, "Subject")), text.replace("\r\n", "\n"), body.attachments, body.skipped,
           references(message), automated, body.bounce, date(message));
     } catch (MessagingException | IOException | RuntimeException e) {
-      throw new MalformedMailException("unreadable MIME structure: " + e.getClass().getSimpleName() + ": "
-          + e.getMessage());
+      // The exception's message may quote the mail; the reason is kept and logged, so only the class.
+      throw new MalformedMailException("unreadable MIME structure: " + e.getClass().getSimpleName());
     }
   }
 
@@ -90,7 +105,10 @@ final class MailParser {
     final List<String> skipped = new ArrayList<>();
   }
 
-  private void walk(Part part, Body body, boolean inAlternative) throws MessagingException, IOException {
+  private void walk(Part part, Body body, boolean inAlternative, int depth) throws MessagingException, IOException {
+    if (depth > MAX_DEPTH) {
+      throw new MessagingException("multipart nested too deep");
+    }
     ContentType type = contentType(part);
     String base = type.getBaseType().toLowerCase(Locale.ROOT);
     boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(disposition(part));
@@ -98,7 +116,7 @@ final class MailParser {
       Multipart multipart = (Multipart) part.getContent();
       boolean alternative = base.equals("multipart/alternative");
       for (int i = 0; i < multipart.getCount(); i++) {
-        walk(multipart.getBodyPart(i), body, alternative || inAlternative);
+        walk(multipart.getBodyPart(i), body, alternative || inAlternative, depth + 1);
       }
       if (base.equals("multipart/report") && body.deliveryStatus != null) {
         body.bounce = bounce(body);
@@ -121,7 +139,7 @@ final class MailParser {
       String headers = new String(bytes(part), StandardCharsets.ISO_8859_1);
       Matcher m = MESSAGE_ID_LINE.matcher(headers);
       if (m.find() && body.bounce == null) {
-        body.bounce = new ParsedMail.Bounce(m.group(1), null);
+        body.bounce = new ParsedMail.Bounce(messageKey(m.group(1)), null);
       }
       return;
     }
@@ -141,16 +159,19 @@ final class MailParser {
       body.skipped.add((name == null ? type.getBaseType() : name) + " (" + part.getSize() + " bytes, over the limit)");
       return;
     }
-    body.attachments.add(new InboundAttachment(type.getBaseType().toLowerCase(Locale.ROOT), name, data));
+    String contentType = InboundText.oneLine(type.getBaseType().toLowerCase(Locale.ROOT), MAX_FILE_NAME_LENGTH);
+    body.attachments.add(new InboundAttachment(contentType == null ? "application/octet-stream" : contentType, name,
+        data));
   }
 
   private static ParsedMail.Bounce bounce(Body body) {
     String status = body.deliveryStatus;
     Matcher diagnostic = DIAGNOSTIC.matcher(status);
     Matcher code = STATUS.matcher(status);
-    String reason = diagnostic.find() ? diagnostic.group(1).trim() : code.find() ? "status " + code.group(1) : "delivery failed";
+    String reason = diagnostic.find() ? InboundText.oneLine(diagnostic.group(1), MAX_BOUNCE_REASON_LENGTH)
+        : code.find() ? "status " + code.group(1) : null;
     String original = body.bounce == null ? null : body.bounce.originalMessageId();
-    return new ParsedMail.Bounce(original, reason);
+    return new ParsedMail.Bounce(original, reason == null ? "delivery failed" : reason);
   }
 
   private static byte[] bytes(Part part) throws MessagingException, IOException {
@@ -186,7 +207,7 @@ final class MailParser {
     if (name == null) {
       name = type.getParameter("name");
     }
-    return name == null ? null : EncodedWords.decode(name);
+    return name == null ? null : InboundText.oneLine(EncodedWords.decode(name), MAX_FILE_NAME_LENGTH);
   }
 
   private static String header(Part part, String name) throws MessagingException {
@@ -236,15 +257,32 @@ final class MailParser {
     String id = header(message, "Message-ID");
     if (id != null) {
       Matcher m = ANGLE.matcher(id);
-      if (m.find()) {
-        return "<" + m.group(1) + ">";
-      }
-      if (!id.isBlank()) {
-        return id.trim();
+      String key = messageKey(m.find() ? "<" + m.group(1) + ">" : id);
+      if (key != null) {
+        return key;
       }
     }
+    return "sha256:" + sha256(raw);
+  }
+
+  /**
+   * A Message-ID as stored and looked up: cleaned like message text, and one longer than the
+   * database takes replaced by its hash. The same mapping applies wherever an id appears (the
+   * mail's own, In-Reply-To, References, a bounce's), so a reply to such a mail still finds its case.
+   * {@code null} when nothing is left.
+   */
+  static String messageKey(String id) {
+    String clean = InboundText.oneLine(id, Integer.MAX_VALUE);
+    if (clean == null) {
+      return null;
+    }
+    return clean.length() <= InboundMessage.MAX_REF_LENGTH ? clean
+        : "sha256-id:" + sha256(clean.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String sha256(byte[] bytes) {
     try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -260,7 +298,10 @@ final class MailParser {
       List<String> found = new ArrayList<>();
       Matcher m = ANGLE.matcher(value);
       while (m.find()) {
-        found.add("<" + m.group(1) + ">");
+        String key = messageKey("<" + m.group(1) + ">");
+        if (key != null) {
+          found.add(key);
+        }
       }
       if (name.equals("References")) {
         java.util.Collections.reverse(found);

@@ -3,6 +3,7 @@ package jp.kurashi.connectors.mail;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.store.MailStore;
 import jp.kurashi.core.store.MailStore.MailboxLock;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,19 +21,24 @@ import java.util.Optional;
  * new mail. Only the instance holding the mailbox's advisory lock polls. Each round stores the new
  * mails raw and moves the cursor (one transaction), marks them processed on the server, then turns
  * stored mails into messages. A restart neither re-ingests nor skips: the cursor and the raw rows are
- * in PostgreSQL. All IMAP work runs on worker threads.
+ * in PostgreSQL. A mail that fails is retried in a later round, when its backoff has passed, and
+ * quarantined after the last attempt, so it never delays the mails behind it. All IMAP work runs on
+ * worker threads.
  */
 public final class MailPoller extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(MailPoller.class);
   private static final int FETCH_BATCH = 50;
   private static final int PROCESS_BATCH = 20;
+  /** Three attempts about 30 s and 60 s apart: long enough for a database hiccup to pass. */
+  static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofSeconds(30), Duration.ofMinutes(10));
 
   private final MailSettings settings;
   private final MailStore store;
   private final InboundPipeline pipeline;
   private final GatewayMetrics metrics;
   private final ImapMailbox mailbox;
+  private final RetryPolicy retry;
   private MailIngest ingest;
   private volatile ImapMailbox idleWatcher;
   private MailboxLock lock;
@@ -45,17 +52,25 @@ public final class MailPoller extends VerticleBase {
 
   public MailPoller(MailSettings settings, MailStore store, InboundPipeline pipeline, GatewayMetrics metrics,
                     Clock clock) {
+    this(settings, store, pipeline, metrics, RETRY, clock);
+  }
+
+  /** A poller with its own retry policy for mails that fail (tests use short delays). */
+  public MailPoller(MailSettings settings, MailStore store, InboundPipeline pipeline, GatewayMetrics metrics,
+                    RetryPolicy retry, Clock clock) {
     this.clock = clock;
     this.settings = settings;
     this.store = store;
     this.pipeline = pipeline;
     this.metrics = metrics;
+    this.retry = retry;
     this.mailbox = new ImapMailbox(settings);
   }
 
   @Override
   public Future<?> start() {
-    ingest = new MailIngest(vertx, new MailParser(settings.maxAttachmentBytes()), store, pipeline, metrics, clock);
+    ingest = new MailIngest(vertx, new MailParser(settings.maxAttachmentBytes()), store, pipeline, metrics, retry,
+        clock);
     timer = vertx.setPeriodic(1, settings.pollInterval().toMillis(), id -> tick());
     return Future.succeededFuture();
   }
@@ -144,22 +159,18 @@ public final class MailPoller extends VerticleBase {
     });
   }
 
+  /**
+   * Processes the mails that are due, new ones before retries. Every mail leaves the due set
+   * (stored, waiting for its retry, or quarantined), so the next batch holds other ones; if not even
+   * a failure could be recorded (database down), the round stops and the next one starts over.
+   */
   private Future<Void> processPending() {
     return store.pending(settings.mailboxKey(), PROCESS_BATCH).compose(pending -> {
       Future<Void> chain = Future.succeededFuture();
       for (PendingMail mail : pending) {
-        chain = chain.compose(v -> ingest(mail));
+        chain = chain.compose(v -> ingest.process(mail));
       }
       return chain.compose(v -> pending.size() == PROCESS_BATCH ? processPending() : Future.succeededFuture());
-    });
-  }
-
-  private Future<Void> ingest(PendingMail mail) {
-    return ingest.process(mail).recover(err -> {
-      // Storage trouble, not the mail's fault: leave it pending for the next round.
-      LOG.atWarn().addKeyValue("inboxId", mail.inboxId()).addKeyValue("error", err.toString())
-          .log("mail not ingested this round");
-      return Future.succeededFuture();
     });
   }
 

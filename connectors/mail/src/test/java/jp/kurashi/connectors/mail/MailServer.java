@@ -45,6 +45,9 @@ final class MailServer implements AutoCloseable {
   final Clock clock = TestClocks.ambient();
 
   static final String DESK = "desk@kurashi.example";
+  static final Duration POLL_INTERVAL = Duration.ofMillis(300);
+  /** Three attempts a few hundred milliseconds apart, so a quarantine happens within a test. */
+  static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(1));
 
   final Vertx vertx;
   final GreenMail greenMail;
@@ -61,6 +64,10 @@ final class MailServer implements AutoCloseable {
   private String pollerId;
 
   MailServer(Vertx vertx) {
+    this(vertx, POLL_INTERVAL);
+  }
+
+  MailServer(Vertx vertx, Duration pollInterval) {
     this.vertx = vertx;
     int smtp = FreePorts.next();
     int imap = FreePorts.next();
@@ -70,7 +77,7 @@ final class MailServer implements AutoCloseable {
     greenMail.start();
     deskUser = greenMail.setUser(DESK, "desk", "desk-password");
     settings = new MailSettings("127.0.0.1", imap, "127.0.0.1", smtp, "desk", "desk-password", DESK, false,
-        Duration.ofMillis(300), "INBOX", null, "UTF-8", 1024 * 1024, Duration.ofSeconds(10));
+        pollInterval, "INBOX", null, "UTF-8", 1024 * 1024, Duration.ofSeconds(10));
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     CaseEvents events = CaseEvents.inProcess(vertx);
@@ -89,7 +96,7 @@ final class MailServer implements AutoCloseable {
   }
 
   void startPoller() {
-    pollerId = Await.result(vertx.deployVerticle(new MailPoller(settings, mailStore, pipeline, metrics, clock)));
+    pollerId = Await.result(vertx.deployVerticle(new MailPoller(settings, mailStore, pipeline, metrics, RETRY, clock)));
   }
 
   void stopPoller() {

@@ -55,9 +55,9 @@ public record InboundMessage(
     this(channel, externalId, contactRef, contactName, text, receivedAt, attachments, null, false, null);
   }
 
-  /** The same message with other text and name (normalisation keeps everything else). */
-  public InboundMessage withText(String newText, String newName) {
-    return new InboundMessage(channel, externalId, contactRef, newName, newText, receivedAt, attachments, subject,
+  /** The same message with other text, name and subject (normalisation keeps everything else). */
+  public InboundMessage withText(String newText, String newName, String newSubject) {
+    return new InboundMessage(channel, externalId, contactRef, newName, newText, receivedAt, attachments, newSubject,
         automated, caseHint);
   }
 

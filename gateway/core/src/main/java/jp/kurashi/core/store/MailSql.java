@@ -22,19 +22,28 @@ final class MailSql {
                                           updated_at = now()
       """;
 
-  /** $1 mailbox, $2 limit. */
+  /**
+   * $1 mailbox, $2 limit. Only mails that are due, new ones first and each group oldest first: a mail
+   * waiting for its retry does not hold up the rest, nor does a retry delay a new mail in the round.
+   */
   static final String PENDING = """
-      SELECT id, raw, attempts FROM mail_inbox WHERE mailbox = $1 AND status = 'pending' ORDER BY id LIMIT $2
+      SELECT id, raw, attempts FROM mail_inbox
+       WHERE mailbox = $1 AND status = 'pending' AND next_attempt_at <= now()
+       ORDER BY attempts = 0 DESC, id LIMIT $2
       """;
 
   /** $1 inbox id, $2 message id. */
   static final String DONE = "UPDATE mail_inbox SET status = 'done', message_id = $2, last_error = NULL WHERE id = $1";
 
-  /** $1 inbox id, $2 error, $3 attempts allowed. Returns the new status. */
+  /**
+   * $1 inbox id, $2 reason, $3 attempts allowed, $4 milliseconds until the next attempt.
+   * Returns the new status; no row when the mail was no longer pending.
+   */
   static final String FAILED = """
       UPDATE mail_inbox SET attempts = attempts + 1, last_error = $2,
-             status = CASE WHEN attempts + 1 >= $3 THEN 'quarantined' ELSE 'pending' END
-       WHERE id = $1
+             status = CASE WHEN attempts + 1 >= $3 THEN 'quarantined' ELSE 'pending' END,
+             next_attempt_at = now() + $4 * interval '1 millisecond'
+       WHERE id = $1 AND status = 'pending'
       RETURNING status
       """;
 

@@ -4,12 +4,14 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,10 +64,28 @@ public final class MailStore {
     return pool.preparedQuery(MailSql.DONE).execute(Tuple.of(inboxId, messageId)).mapEmpty();
   }
 
-  /** Records a failed attempt; returns true when the mail is now quarantined. */
-  public Future<Boolean> failed(long inboxId, String error, int attemptsAllowed) {
-    return pool.preparedQuery(MailSql.FAILED).execute(Tuple.of(inboxId, error, attemptsAllowed))
+  /**
+   * Records a failed attempt: the mail waits {@code retryIn} before its next one, or is quarantined
+   * (raw bytes kept) when this was the last allowed. Returns true when it is now quarantined.
+   *
+   * @param reason why, without anything the mail said (an error class or SQLSTATE)
+   */
+  public Future<Boolean> failed(long inboxId, String reason, int attemptsAllowed, Duration retryIn) {
+    return pool.preparedQuery(MailSql.FAILED).execute(Tuple.of(inboxId, reason, attemptsAllowed, retryIn.toMillis()))
         .map(rows -> rows.size() > 0 && "quarantined".equals(rows.iterator().next().getString(0)));
+  }
+
+  /**
+   * The SQLSTATE of a database error anywhere in the cause chain: a reason that names the failure
+   * without the server's message, which may quote the values (the resident's text or address).
+   */
+  public static Optional<String> sqlState(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof DatabaseException db && db.getSqlState() != null) {
+        return Optional.of(db.getSqlState());
+      }
+    }
+    return Optional.empty();
   }
 
   /** Quarantined mails for staff (without their content). */

@@ -139,6 +139,18 @@ class InboundPipelineTest {
   }
 
   @Test
+  @DisplayName("treats a subject and a name as text too: no NUL, one line, bounded")
+  void cleansSubjectAndName() {
+    Await.result(pipeline.receive(new InboundMessage("mail", "<s-1@example.jp>", "s@example.jp",
+        "田中\u0000\n" + "名".repeat(500), "本文", Instant.now(), List.of(), "家賃\u0000の\r\n相談" + "題".repeat(2000),
+        false, null)));
+    Row row = Await.result(db.pool().query(
+        "SELECT m.subject, c.display_name FROM message m JOIN contact c ON c.id = m.contact_id").execute()).iterator().next();
+    assertThat(row.getString("subject")).startsWith("家賃の 相談題").hasSize(InboundText.MAX_SUBJECT_LENGTH);
+    assertThat(row.getString("display_name")).startsWith("田中 名").hasSize(InboundText.MAX_NAME_LENGTH);
+  }
+
+  @Test
   @DisplayName("publishes one event per new message after commit, none for a duplicate")
   void publishesAfterCommit() {
     IngestResult r = Await.result(pipeline.receive(message("e-1", "c-6", "こんにちは")));
