@@ -6,13 +6,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import jp.kurashi.core.store.ContactUnreachableException;
+import jp.kurashi.core.store.DatabaseFailures;
 import jp.kurashi.core.store.NotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place API errors become responses: {@code {"error": code, "message": text}}.
- * Unexpected failures answer 500 without details and are logged with the request path only.
+ * A database that is down or restarting answers 503; other unexpected failures answer 500 without
+ * details and are logged with the request path only.
  */
 public final class ApiFailureHandler implements Handler<RoutingContext> {
 
@@ -44,6 +46,11 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
       status = http.getStatusCode();
       code = status == 413 ? "too_large" : "http_" + status;
       message = http.getPayload() != null ? http.getPayload() : "request refused";
+    } else if (failure != null && DatabaseFailures.unavailable(failure)) {
+      status = 503;
+      code = "database_unavailable";
+      message = "the database is not reachable just now; try again shortly";
+      LOG.atWarn().addKeyValue("path", ctx.normalizedPath()).log("request refused: database unavailable");
     } else if (failure == null) {
       status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       code = "http_" + status;

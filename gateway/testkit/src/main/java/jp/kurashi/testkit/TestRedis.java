@@ -6,7 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * A real redis-server binary (shipped inside the embedded-redis jar) on a free loopback port.
+ * A real redis-server binary (shipped inside the embedded-redis jar) on a free loopback port;
+ * {@link #stop} and {@link #restart} take it away and bring it back on the same port.
  *
  * <pre>{@code
  * try (TestRedis redis = TestRedis.start()) {
@@ -49,12 +50,26 @@ public final class TestRedis implements AutoCloseable {
     return "redis://127.0.0.1:" + port;
   }
 
-  @Override
-  public void close() {
+  /** Kills the server; clients see their connections drop and new ones refused. */
+  public void stop() {
     try {
       server.stop();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Starts the server again on the same port (empty: nothing is persisted). */
+  public void restart() {
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("redis-server did not restart on port " + port, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
   }
 }

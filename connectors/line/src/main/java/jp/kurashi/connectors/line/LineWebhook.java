@@ -28,6 +28,7 @@ import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.store.ContactStore;
+import jp.kurashi.core.store.DatabaseFailures;
 import jp.kurashi.core.store.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,8 @@ import java.util.List;
 /**
  * {@code POST /webhook/line}: checks {@code X-Line-Signature} with LINE's SDK (401 and nothing stored
  * when it is missing or wrong), stores every message event of the delivery in one transaction, handles
- * follow, unfollow and consent postbacks once each, and answers 200 only after all of it is committed.
+ * follow, unfollow and consent postbacks once each, and answers 200 only after all of it is committed
+ * (503 when the database is unavailable, so LINE redelivers).
  * Media bytes and display names are fetched after the answer, so LINE is never kept waiting.
  */
 public final class LineWebhook {
@@ -125,9 +127,12 @@ public final class LineWebhook {
         })
         .onFailure(err -> {
           // Not committed: LINE redelivers, and the redelivery is deduplicated by webhookEventId.
-          LOG.atError().addKeyValue("events", events.size()).addKeyValue("error", err.toString())
-              .log("LINE webhook not stored; LINE will redeliver");
-          ctx.response().setStatusCode(500).end();
+          // 503 when the database is down or restarting (nothing wrong with the delivery); 500 otherwise.
+          boolean unavailable = DatabaseFailures.unavailable(err);
+          metrics.increment("line_webhooks_failed_total", "reason", unavailable ? "database_unavailable" : "error");
+          LOG.atError().addKeyValue("events", events.size()).addKeyValue("databaseUnavailable", unavailable)
+              .addKeyValue("error", err.toString()).log("LINE webhook not stored; LINE will redeliver");
+          ctx.response().setStatusCode(unavailable ? 503 : 500).end();
         });
   }
 

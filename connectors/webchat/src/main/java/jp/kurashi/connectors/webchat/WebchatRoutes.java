@@ -14,6 +14,7 @@ import jp.kurashi.core.office.Hotline;
 import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.security.SecretTokens;
+import jp.kurashi.core.store.DatabaseFailures;
 import jp.kurashi.core.store.WebchatStore;
 import jp.kurashi.core.store.WebchatStore.ChatSession;
 import org.slf4j.Logger;
@@ -200,6 +201,12 @@ public final class WebchatRoutes {
       deps.metrics().increment("webchat_uploads_rejected_total", "reason", "too_large");
       json(ctx, 413, error("too_large", "画像が大きすぎます / the image is larger than "
           + deps.settings().maxUploadBytes() + " bytes"));
+      return;
+    }
+    if (ctx.failure() != null && DatabaseFailures.unavailable(ctx.failure())) {
+      // Nothing was stored; the widget may simply try again shortly.
+      LOG.atWarn().addKeyValue("path", ctx.normalizedPath()).log("web chat request refused: database unavailable");
+      json(ctx, 503, error("unavailable", "ただいま混み合っています。少し待ってもう一度お試しください / please try again shortly"));
       return;
     }
     if (ctx.failure() != null) {

@@ -36,7 +36,7 @@ public interface CaseEvents {
   /** Calls {@code listener} on this instance for each event, until the subscription is cancelled. */
   Subscription subscribe(Handler<CaseEvent> listener);
 
-  /** Succeeds when the transport is up; in-process always is. */
+  /** Succeeds when events go out and come back in (Redis reachable, subscription live); in-process always does. */
   Future<Void> ping();
 
   Future<Void> close();

@@ -6,8 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -15,47 +13,74 @@ import jp.kurashi.core.domain.CaseEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.TimeUnit;
-
 /**
- * Case events over Redis pub/sub. One connection stays subscribed and re-publishes each
- * event to this instance's listeners; it reconnects with backoff when Redis goes away.
+ * Case events over Redis pub/sub: one connection publishes (and answers health pings), another stays
+ * subscribed and re-publishes each event to this instance's listeners. A watchdog re-subscribes when
+ * the subscriber is lost or stops answering, so live updates resume by themselves after Redis returns.
+ * Every command has a timeout: a Redis that is down or hung fails a publish quickly, and callers
+ * (which publish after commit) only log it.
  */
 final class RedisCaseEvents implements CaseEvents {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisCaseEvents.class);
   static final String CHANNEL = "kurashi:case-events";
-  private static final long MAX_RECONNECT_DELAY_MS = 30_000;
-  private static final long PING_TIMEOUT_MS = 2_000;
+  private static final long COMMAND_TIMEOUT_MS = 2_000;
+  /** How often the subscriber is checked (PING) or, when lost, re-subscribed. */
+  private static final long WATCHDOG_MS = 2_000;
 
   private final Vertx vertx;
-  private final Redis client;
+  private final RedisLink publisher;
+  private final RedisLink subscriber;
   private final LocalDelivery local;
-  private RedisConnection subscriber;
+  // Touched from the watchdog's timer and from connection callbacks, which may run on other event loops.
+  private volatile boolean subscribed;
+  private volatile boolean checking;
+  private volatile long watchdog = -1;
   private volatile boolean closed;
 
-  private RedisCaseEvents(Vertx vertx, Redis client) {
+  private RedisCaseEvents(Vertx vertx, RedisOptions options) {
     this.vertx = vertx;
-    this.client = client;
+    this.publisher = new RedisLink(vertx, options, null);
+    this.subscriber = new RedisLink(vertx, options, this::onPush);
     this.local = new LocalDelivery(vertx);
   }
 
   static Future<CaseEvents> connect(Vertx vertx, RedisOptions options) {
-    RedisCaseEvents events = new RedisCaseEvents(vertx, Redis.createClient(vertx, options));
-    return events.subscribeChannel().map(v -> events);
+    RedisCaseEvents events = new RedisCaseEvents(vertx, options);
+    return events.subscribeChannel()
+        .onSuccess(v -> events.watchdog = vertx.setPeriodic(WATCHDOG_MS, id -> events.check()))
+        .transform(ar -> ar.succeeded() ? Future.succeededFuture(events)
+            : events.close().transform(ignored -> Future.failedFuture(ar.cause())));
   }
 
   private Future<Void> subscribeChannel() {
-    return client.connect().compose(conn -> {
-      conn.handler(this::onPush);
-      conn.exceptionHandler(err -> LOG.atWarn().addKeyValue("error", err.getMessage()).log("redis subscriber error"));
-      conn.endHandler(v -> onSubscriberLost(conn));
-      return conn.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL)).map(r -> {
-        subscriber = conn;
-        LOG.atInfo().addKeyValue("channel", CHANNEL).log("subscribed to redis case events");
-        return null;
-      });
+    return subscriber.send(Request.cmd(Command.SUBSCRIBE).arg(CHANNEL), COMMAND_TIMEOUT_MS).map(r -> {
+      subscribed = true;
+      LOG.atInfo().addKeyValue("channel", CHANNEL).log("subscribed to redis case events");
+      return null;
     });
+  }
+
+  /** One watchdog round: PING the subscriber, or subscribe again when its connection was lost. */
+  private void check() {
+    if (closed || checking) {
+      return;
+    }
+    checking = true;
+    Future<Void> round;
+    if (subscribed && subscriber.active()) {
+      round = subscriber.send(Request.cmd(Command.PING), COMMAND_TIMEOUT_MS).<Void>mapEmpty()
+          .onFailure(err -> {
+            subscribed = false;
+            LOG.atWarn().addKeyValue("error", err.toString()).log("redis subscriber lost; re-subscribing");
+          });
+    } else {
+      subscribed = false;
+      round = subscribeChannel()
+          .onFailure(err -> LOG.atWarn().addKeyValue("retryInMs", WATCHDOG_MS).addKeyValue("error", err.toString())
+              .log("redis re-subscribe failed"));
+    }
+    round.onComplete(ar -> checking = false);
   }
 
   private void onPush(Response push) {
@@ -69,32 +94,10 @@ final class RedisCaseEvents implements CaseEvents {
     }
   }
 
-  private void onSubscriberLost(RedisConnection conn) {
-    if (closed || conn != subscriber) {
-      return;
-    }
-    subscriber = null;
-    LOG.atWarn().log("redis subscriber connection lost; reconnecting");
-    reconnect(500);
-  }
-
-  private void reconnect(long delayMs) {
-    vertx.setTimer(delayMs, id -> {
-      if (closed) {
-        return;
-      }
-      subscribeChannel().onFailure(err -> {
-        long next = Math.min(delayMs * 2, MAX_RECONNECT_DELAY_MS);
-        LOG.atWarn().addKeyValue("retryInMs", next).addKeyValue("error", err.getMessage())
-            .log("redis resubscribe failed");
-        reconnect(next);
-      });
-    });
-  }
-
   @Override
   public Future<Void> publish(CaseEvent event) {
-    return client.send(Request.cmd(Command.PUBLISH).arg(CHANNEL).arg(event.toJson().encode())).mapEmpty();
+    return publisher.send(Request.cmd(Command.PUBLISH).arg(CHANNEL).arg(event.toJson().encode()), COMMAND_TIMEOUT_MS)
+        .mapEmpty();
   }
 
   @Override
@@ -102,16 +105,21 @@ final class RedisCaseEvents implements CaseEvents {
     return local.subscribe(listener);
   }
 
+  /** Up only when events can both go out and come back: a lost subscription means consoles miss updates. */
   @Override
   public Future<Void> ping() {
-    return client.send(Request.cmd(Command.PING)).<Void>mapEmpty().timeout(PING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    if (!subscribed || !subscriber.active()) {
+      return Future.failedFuture("not subscribed to " + CHANNEL);
+    }
+    return publisher.send(Request.cmd(Command.PING), COMMAND_TIMEOUT_MS).mapEmpty();
   }
 
   @Override
   public Future<Void> close() {
     closed = true;
-    RedisConnection conn = subscriber;
-    Future<Void> closing = conn == null ? Future.succeededFuture() : conn.close();
-    return closing.eventually(client::close);
+    if (watchdog >= 0) {
+      vertx.cancelTimer(watchdog);
+    }
+    return Future.join(subscriber.close(), publisher.close()).mapEmpty();
   }
 }
