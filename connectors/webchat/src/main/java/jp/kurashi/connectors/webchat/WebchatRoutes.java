@@ -127,7 +127,9 @@ public final class WebchatRoutes {
   }
 
   private void config(RoutingContext ctx) {
-    String lang = LANGUAGES.contains(ctx.queryParams().get("lang")) ? ctx.queryParams().get("lang") : "ja";
+    // Set.of(...).contains(null) throws: a page asking without ?lang= must get Japanese, not a 500.
+    String requested = ctx.queryParams().get("lang");
+    String lang = requested != null && LANGUAGES.contains(requested) ? requested : "ja";
     OfficeProfile p = deps.profile();
     Instant now = deps.clock().instant();
     JsonArray hotlines = new JsonArray();
