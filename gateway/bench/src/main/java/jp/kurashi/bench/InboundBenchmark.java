@@ -6,7 +6,9 @@ import io.vertx.core.Vertx;
 import jp.kurashi.core.bus.CaseEvents;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.pipeline.InboundPipeline;
+import io.vertx.pgclient.PgConnectOptions;
 import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.app.embedded.LocalPostgres;
 import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.OfficeStore;
@@ -38,16 +40,19 @@ final class InboundBenchmark {
   }
 
   static void run(String[] args) throws Exception {
-    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-    int producers = args.length > 1 ? Integer.parseInt(args[1]) : 64;
-    int poolSize = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+    BenchTarget target = BenchTarget.parse(args);
+    int seconds = target.intArg(0, 20);
+    int producers = target.intArg(1, 64);
+    int poolSize = target.intArg(2, 32);
     Path dir = Files.createTempDirectory("kurashi-bench");
     System.out.printf("inbound pipeline benchmark: %d producers, pool %d, %d s per run, %d cores, Java %s%n",
         producers, poolSize, seconds, Runtime.getRuntime().availableProcessors(), Runtime.version());
 
-    try (LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"), 0)) {
+    try (LocalPostgres pg = target.embedded() ? LocalPostgres.start(dir.resolve("pg"), 0) : null) {
+      DatabaseSettings settings = pg != null ? pg.settings(poolSize) : DatabaseSettings.fromUrl(target.database(), poolSize);
       Vertx vertx = Vertx.vertx();
-      Database db = Database.open(vertx, pg.settings(poolSize)).await();
+      target.describe(vertx, settings.connect());
+      Database db = Database.open(vertx, settings).await();
       long office = new OfficeStore(db.pool()).ensure("default", "bench").await();
       MessageStore store = new MessageStore(db.pool(), java.time.Clock.systemUTC());
       InboundPipeline pipeline = new InboundPipeline(office, store, CaseEvents.inProcess(vertx), List.of());
@@ -58,8 +63,8 @@ final class InboundBenchmark {
       db.close().await();
       vertx.close().await();
 
-      double pgbenchSame = pgbench(pg.port(), dir, "same.sql", PgbenchScripts.ingest(office, CONTACTS), producers, seconds);
-      double pgbenchThree = pgbench(pg.port(), dir, "three.sql", PgbenchScripts.threeStatements(office, CONTACTS),
+      double pgbenchSame = pgbench(settings.connect(), dir, "same.sql", PgbenchScripts.ingest(office, CONTACTS), producers, seconds);
+      double pgbenchThree = pgbench(settings.connect(), dir, "three.sql", PgbenchScripts.threeStatements(office, CONTACTS),
           producers, seconds);
 
       System.out.println();
@@ -134,14 +139,19 @@ final class InboundBenchmark {
     });
   }
 
-  private static double pgbench(int port, Path dir, String name, String script, int clients, int seconds)
+  private static double pgbench(PgConnectOptions db, Path dir, String name, String script, int clients, int seconds)
       throws IOException, InterruptedException {
     Path file = dir.resolve(name);
     Files.writeString(file, script, StandardCharsets.UTF_8);
-    Process p = new ProcessBuilder("pgbench", "-n", "-M", "prepared", "-c", String.valueOf(clients), "-j", "2",
-        "-T", String.valueOf(seconds), "-f", file.toString(), "-h", "127.0.0.1", "-p", String.valueOf(port),
-        "-U", "postgres", "postgres")
-        .redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder("pgbench", "-n", "-M", "prepared", "-c", String.valueOf(clients), "-j", "2",
+        "-T", String.valueOf(seconds), "-f", file.toString(), "-h", db.getHost(), "-p", String.valueOf(db.getPort()),
+        "-U", db.getUser(), db.getDatabase())
+        .redirectErrorStream(true);
+    // The password goes through the environment, never the command line (visible in ps).
+    if (db.getPassword() != null) {
+      pb.environment().put("PGPASSWORD", db.getPassword());
+    }
+    Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     Matcher m = TPS.matcher(out);

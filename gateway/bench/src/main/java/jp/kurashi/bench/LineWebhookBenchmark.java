@@ -34,10 +34,11 @@ final class LineWebhookBenchmark {
   }
 
   static void run(String[] args) throws Exception {
-    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-    int senders = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-    int rate = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-    Path jar = Path.of(args.length > 3 ? args[3] : "gateway/target/gateway.jar");
+    BenchTarget target = BenchTarget.parse(args);
+    int seconds = target.intArg(0, 20);
+    int senders = target.intArg(1, 32);
+    int rate = target.intArg(2, 200);
+    Path jar = Path.of(target.stringArg(3, "gateway/target/gateway.jar"));
     Path dir = Files.createTempDirectory("kurashi-line-bench");
     int unused;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -46,10 +47,12 @@ final class LineWebhookBenchmark {
     String api = "http://127.0.0.1:" + unused + "/";
     System.out.printf("LINE webhook benchmark: %d s per run, %d senders, then %d events/s; %d cores%n",
         seconds, senders, rate, Runtime.getRuntime().availableProcessors());
-    try (GatewayProcess gateway = GatewayProcess.start(jar, dir, "512m", Map.of(
-        "LINE_CHANNEL_SECRET", SECRET, "LINE_CHANNEL_ACCESS_TOKEN", "bench-token",
-        "LINE_API_BASE_URL", api, "LINE_DATA_API_BASE_URL", api, "LINE_TIMEOUT_SECONDS", "1"))) {
+    Map<String, String> env = new java.util.HashMap<>(target.gatewayEnv(dir));
+    env.putAll(Map.of("LINE_CHANNEL_SECRET", SECRET, "LINE_CHANNEL_ACCESS_TOKEN", "bench-token",
+        "LINE_API_BASE_URL", api, "LINE_DATA_API_BASE_URL", api, "LINE_TIMEOUT_SECONDS", "1"));
+    try (GatewayProcess gateway = GatewayProcess.start(jar, dir, "512m", env)) {
       Vertx vertx = Vertx.vertx();
+      target.describe(vertx, target.connectOptions(dir));
       WebClient client = WebClient.create(vertx, new WebClientOptions(),
           new io.vertx.core.http.PoolOptions().setHttp1MaxSize(senders + 8));
       AtomicLong ids = new AtomicLong();

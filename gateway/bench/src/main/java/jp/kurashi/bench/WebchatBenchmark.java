@@ -28,16 +28,18 @@ final class WebchatBenchmark {
   }
 
   static void run(String[] args) throws Exception {
-    int sockets = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
-    int rate = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-    Path jar = Path.of(args.length > 3 ? args[3] : "gateway/target/gateway.jar");
+    BenchTarget target = BenchTarget.parse(args);
+    int sockets = target.intArg(0, 5_000);
+    int rate = target.intArg(1, 200);
+    int seconds = target.intArg(2, 30);
+    Path jar = Path.of(target.stringArg(3, "gateway/target/gateway.jar"));
     Path dir = Files.createTempDirectory("kurashi-webchat-bench");
     System.out.printf("web chat benchmark: %d sockets, %d messages/s for %d s, gateway -Xmx512m, %d cores%n",
         sockets, rate, seconds, Runtime.getRuntime().availableProcessors());
 
-    try (GatewayProcess gateway = GatewayProcess.start(jar, dir, "512m", Map.of())) {
+    try (GatewayProcess gateway = GatewayProcess.start(jar, dir, "512m", target.gatewayEnv(dir))) {
       Vertx vertx = Vertx.vertx();
+      target.describe(vertx, target.connectOptions(dir));
       WebClient http = WebClient.create(vertx, new WebClientOptions());
       WebSocketClient wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(sockets + 100));
       long heapIdle = heapAfterGc(gateway);

@@ -23,22 +23,35 @@ import java.util.UUID;
  */
 public final class MessageStore {
 
+  /** At most this many messages share one transaction. */
+  private static final int GROUP_COMMIT_MAX_BATCH = 64;
+  /**
+   * Transactions of inbound messages committing at once; further messages wait and then share the next
+   * one. Few enough to leave the pool's other connections to triage, notices and the console.
+   */
+  private static final int GROUP_COMMIT_IN_FLIGHT = 4;
+
   private final Pool pool;
   private final Clock clock;
+  private final GroupCommit groupCommit;
 
   public MessageStore(Pool pool, Clock clock) {
     this.pool = pool;
     this.clock = clock;
+    this.groupCommit = new GroupCommit(pool, MessageStore::ingestOn, GROUP_COMMIT_MAX_BATCH, GROUP_COMMIT_IN_FLIGHT);
   }
 
   private OffsetDateTime now() {
     return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
-  /** Stores one inbound message in one transaction; a repeat of its external id is a no-op. */
+  /**
+   * Stores one inbound message; completes after the commit that holds it. Messages arriving together
+   * share a transaction (group commit). A repeat of its external id is a no-op.
+   */
   public Future<IngestResult> ingest(long officeId, InboundMessage message) {
     if (message.attachments().isEmpty()) {
-      return ingestOn(pool, officeId, message);
+      return groupCommit.submit(officeId, message);
     }
     return pool.withTransaction(conn -> ingestOn(conn, officeId, message));
   }

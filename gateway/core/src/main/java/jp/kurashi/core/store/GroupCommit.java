@@ -1,0 +1,115 @@
+package jp.kurashi.core.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.InboundMessage;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Group commit for inbound messages: messages that arrive while earlier ones are committing share the
+ * next transaction, so a burst costs one WAL flush per batch instead of one per message. Each message is
+ * still acknowledged only after the commit that holds it. At low load a batch is a single message and
+ * nothing waits: batches form only from messages that would otherwise queue for a connection.
+ *
+ * <p>If a shared transaction fails (one bad message, a deadlock between batches), every message of it is
+ * tried again on its own, so one message's error never fails another's.
+ */
+final class GroupCommit {
+
+  /** One pending message and whoever waits for its commit. */
+  private record Pending(long officeId, InboundMessage message, Promise<IngestResult> done) {
+  }
+
+  /** How the statements of one message run on a connection or pool. */
+  interface Ingest {
+    Future<IngestResult> on(SqlClient client, long officeId, InboundMessage message);
+  }
+
+  private final Pool pool;
+  private final Ingest ingest;
+  private final int maxBatch;
+  private final int maxInFlight;
+  private final Deque<Pending> queue = new ArrayDeque<>();
+  private int inFlight;
+
+  GroupCommit(Pool pool, Ingest ingest, int maxBatch, int maxInFlight) {
+    this.pool = pool;
+    this.ingest = ingest;
+    this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
+  }
+
+  /** Completes after the transaction holding {@code message} has committed. */
+  Future<IngestResult> submit(long officeId, InboundMessage message) {
+    Promise<IngestResult> done = Promise.promise();
+    synchronized (this) {
+      queue.addLast(new Pending(officeId, message, done));
+    }
+    drain();
+    return done.future();
+  }
+
+  private void drain() {
+    List<Pending> batch;
+    synchronized (this) {
+      if (inFlight >= maxInFlight || queue.isEmpty()) {
+        return;
+      }
+      inFlight++;
+      batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
+      while (batch.size() < maxBatch && !queue.isEmpty()) {
+        batch.add(queue.pollFirst());
+      }
+    }
+    run(batch).onComplete(ignored -> {
+      synchronized (this) {
+        inFlight--;
+      }
+      drain();
+    });
+  }
+
+  private Future<Void> run(List<Pending> batch) {
+    if (batch.size() == 1) {
+      return alone(batch.get(0));
+    }
+    // The same order of contacts in every batch, so two concurrent batches never wait on each other's rows
+    // in opposite orders; the sort is stable, so one resident's messages keep their order.
+    List<Pending> ordered = batch.stream()
+        .sorted(Comparator.comparing((Pending p) -> p.message().channel()).thenComparing(p -> p.message().contactRef()))
+        .toList();
+    return pool.withTransaction(conn -> {
+      List<Future<IngestResult>> all = new ArrayList<>(ordered.size());
+      for (Pending p : ordered) {
+        // Sent without waiting for each other: the client pipelines them on the one connection.
+        all.add(ingest.on(conn, p.officeId(), p.message()));
+      }
+      return Future.all(all).map(v -> all);
+    }).transform(ar -> {
+      if (ar.succeeded()) {
+        List<Future<IngestResult>> results = ar.result();
+        for (int i = 0; i < ordered.size(); i++) {
+          ordered.get(i).done().complete(results.get(i).result());
+        }
+        return Future.succeededFuture();
+      }
+      List<Future<Void>> retries = new ArrayList<>(ordered.size());
+      for (Pending p : ordered) {
+        retries.add(alone(p));
+      }
+      return Future.join(retries).mapEmpty();
+    });
+  }
+
+  private Future<Void> alone(Pending p) {
+    return ingest.on(pool, p.officeId(), p.message()).onComplete(p.done()).mapEmpty();
+  }
+}
