@@ -115,14 +115,20 @@ public final class LineWebhook {
         others.add(event);
       }
     }
+    // One event (the usual delivery) joins the group commit with other channels' messages; several events of
+    // one delivery are committed together.
     Future<List<IngestResult>> stored = inbound.isEmpty() ? Future.succeededFuture(List.of())
+        : inbound.size() == 1 ? pipeline.receive(inbound.get(0)).map(List::of)
         : pipeline.receiveAll(inbound);
     stored
-        .compose(results -> saveReplyTokens(messageEvents).map(results))
         .compose(results -> handleOthers(others).map(results))
         .onSuccess(results -> {
           ctx.response().setStatusCode(200).end();
           metrics.increment("line_events_total", "kind", "message");
+          // Reply tokens are an optimisation (an automatic message can always be pushed), so saving them
+          // stays off the acknowledgement path: LINE gets its 200 one commit sooner.
+          saveReplyTokens(messageEvents).onFailure(err -> LOG.atWarn().addKeyValue("error", err.toString())
+              .log("LINE reply tokens not saved; automatic messages will be pushed"));
           afterAnswer(messageEvents, results);
         })
         .onFailure(err -> {
