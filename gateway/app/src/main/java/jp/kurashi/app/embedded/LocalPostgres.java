@@ -251,7 +251,11 @@ public final class LocalPostgres implements AutoCloseable {
         "-c", "unix_socket_directories=" + socketDir,
         "-c", "unix_socket_permissions=0700",
         "-c", "max_connections=200",
-        "-c", "password_encryption=scram-sha-256"));
+        "-c", "password_encryption=scram-sha-256",
+        // The server's log is ours too: an error's DETAIL (e.g. a duplicate key's value) and the failing
+        // statement can quote a resident's data, so neither is written.
+        "-c", "log_error_verbosity=terse",
+        "-c", "log_min_error_statement=panic"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     long deadline = System.nanoTime() + START_LIMIT.toNanos();
