@@ -3,6 +3,7 @@ package jp.kurashi.app.backup;
 import jp.kurashi.app.ConfigException;
 import jp.kurashi.app.ConfigSource;
 import jp.kurashi.app.GatewayConfig;
+import org.flywaydb.core.api.FlywayException;
 import org.postgresql.util.PSQLException;
 
 import java.io.IOException;
@@ -58,6 +59,8 @@ public final class BackupCli {
       err.println("kurashi-gateway " + command + ": database error: " + describe(e));
     } catch (IOException e) {
       err.println("kurashi-gateway " + command + ": " + e.getMessage());
+    } catch (FlywayException e) {
+      err.println("kurashi-gateway " + command + ": " + e.getMessage().lines().findFirst().orElse("Flyway failed"));
     }
     return EXIT_FAILED;
   }

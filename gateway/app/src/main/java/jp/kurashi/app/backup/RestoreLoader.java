@@ -4,6 +4,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -42,18 +43,12 @@ final class RestoreLoader {
     BackupManifest manifest = archive.manifest();
     archive.verify();
     MigrationVersion version = MigrationVersion.fromVersion(manifest.schemaVersion());
-    Flyway flyway = Flyway.configure()
-        .dataSource(location.jdbcUrl(), location.user(), location.password())
-        .locations("classpath:db/migration")
-        .target(version)
-        .connectRetries(2)
-        .load();
     try (Connection c = location.connect()) {
-      checkSchemaVersions(flyway, c, version);
+      checkSchemaVersions(migrations(location).load(), c, version);
       refuseInUse(c);
     }
     try {
-      flyway.migrate();
+      migrations(location).target(version).load().migrate();
     } catch (FlywayException e) {
       throw new BackupException("could not migrate the target database to schema version " + version + ": "
           + e.getMessage().lines().findFirst().orElse(""));
@@ -70,6 +65,13 @@ final class RestoreLoader {
         }
       }
     }
+  }
+
+  private static FluentConfiguration migrations(DatabaseLocation location) {
+    return Flyway.configure()
+        .dataSource(location.jdbcUrl(), location.user(), location.password())
+        .locations("classpath:db/migration")
+        .connectRetries(2);
   }
 
   private static void checkSchemaVersions(Flyway flyway, Connection c, MigrationVersion version)
