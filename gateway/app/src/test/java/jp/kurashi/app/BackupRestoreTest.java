@@ -69,7 +69,9 @@ class BackupRestoreTest {
 
   @AfterEach
   void stop() {
-    running.close();
+    if (running != null) {
+      running.close();
+    }
   }
 
   /** Two residents, a photo, staff reads (audited), a note and a merge (a case referencing a case). */
