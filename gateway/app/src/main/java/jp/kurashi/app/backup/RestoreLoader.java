@@ -59,10 +59,9 @@ final class RestoreLoader {
         long rows = load(c, archive);
         c.commit();
         return rows;
-      } finally {
-        if (!c.getAutoCommit()) {
-          c.rollback();
-        }
+      } catch (BackupException | SQLException | IOException | RuntimeException e) {
+        c.rollback();
+        throw e;
       }
     }
   }
