@@ -1,6 +1,7 @@
 package jp.kurashi.app;
 
 import io.vertx.core.Vertx;
+import jp.kurashi.app.backup.BackupCli;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -28,6 +29,11 @@ public final class Main {
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("triage")) {
       System.exit(TriageCli.run(java.util.List.of(args), System.in, System.out, System.err));
+      return;
+    }
+    if (args.length > 0 && (args[0].equals("backup") || args[0].equals("restore"))) {
+      System.exit(BackupCli.run(java.util.List.of(args), System.getenv(), Clock.systemUTC(),
+          System.out, System.err));
       return;
     }
     GatewayConfig config;

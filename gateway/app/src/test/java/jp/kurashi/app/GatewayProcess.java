@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -24,11 +26,29 @@ final class GatewayProcess {
 
   /** Starts the jar in {@code workDir} with only these DATABASE_, REDIS_ and HTTP_ settings; output goes to files there. */
   static Process launch(Path workDir, Map<String, String> env) throws IOException {
+    return launch(workDir, env, "", List.of());
+  }
+
+  /**
+   * Runs a command of the jar ({@code backup FILE}, ...) in {@code workDir} with the same settings rules;
+   * its output goes to {@code <command>.stdout.log} and {@code <command>.stderr.log} there. Returns the exit status.
+   */
+  static int command(Path workDir, Map<String, String> env, String... args) throws Exception {
+    Process p = launch(workDir, env, args[0] + ".", List.of(args));
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", args[0]).isTrue();
+    return p.exitValue();
+  }
+
+  private static Process launch(Path workDir, Map<String, String> env, String logPrefix, List<String> args)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString())
+    List<String> command = new ArrayList<>(List.of(java, "-jar",
+        JAR.toAbsolutePath().toString()));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command)
         .directory(workDir.toFile())
-        .redirectOutput(workDir.resolve("stdout.log").toFile())
-        .redirectError(workDir.resolve("stderr.log").toFile());
+        .redirectOutput(workDir.resolve(logPrefix + "stdout.log").toFile())
+        .redirectError(workDir.resolve(logPrefix + "stderr.log").toFile());
     Map<String, String> environment = pb.environment();
     environment.keySet().removeIf(k -> k.startsWith("DATABASE_") || k.startsWith("REDIS_") || k.startsWith("HTTP_")
         || k.startsWith("DATA_DIR") || k.startsWith("LINE_") || k.startsWith("MAIL_"));

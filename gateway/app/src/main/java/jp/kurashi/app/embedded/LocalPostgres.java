@@ -119,9 +119,16 @@ public final class LocalPostgres implements AutoCloseable {
     }
     if (lock == null) {
       channel.close();
-      throw new IOException("DATA_DIR " + home + " is in use by another running gateway");
+      throw new DataDirInUseException("DATA_DIR " + home + " is in use by another running gateway");
     }
     return lock;
+  }
+
+  /** Another gateway (or restore) holds this {@code DATA_DIR}. */
+  public static final class DataDirInUseException extends IOException {
+    DataDirInUseException(String message) {
+      super(message);
+    }
   }
 
   /** Starts the server again after it died, on the same port so the gateway's pool finds it. */

@@ -25,8 +25,8 @@ public record DatabaseSettings(PgConnectOptions connect, int poolSize) {
     return new DatabaseSettings(options, poolSize);
   }
 
-  /** The same server as a JDBC URL, for Flyway. */
-  String jdbcUrl() {
+  /** The same server as a JDBC URL, for Flyway and the backup command. */
+  public String jdbcUrl() {
     return "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
   }
 }

@@ -1,0 +1,171 @@
+package jp.kurashi.app.backup;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Loads a verified backup into an empty database: schema migrated to exactly the backup's version, then every
+ * row, id sequence and check in one transaction, so a failed restore leaves no half-restored desk behind.
+ */
+final class RestoreLoader {
+
+  /**
+   * Tables only a working gateway writes (the migrations seed only the office, agencies and templates): rows
+   * in any of them mean the database is in use, and a restore would mix two desks' records.
+   */
+  private static final List<String> IN_USE_WHEN_FILLED = List.of("staff", "contact", "consultation_case", "message",
+      "audit_log");
+
+  private RestoreLoader() {
+  }
+
+  /** Restores {@code archive} into the database at {@code location}; returns the rows loaded. */
+  static long restore(DatabaseLocation location, BackupArchive archive) throws BackupException, SQLException, IOException {
+    BackupManifest manifest = archive.manifest();
+    archive.verify();
+    MigrationVersion version = MigrationVersion.fromVersion(manifest.schemaVersion());
+    try (Connection c = location.connect()) {
+      checkSchemaVersions(migrations(location).load(), c, version);
+      refuseInUse(c);
+    }
+    try {
+      migrations(location).target(version).load().migrate();
+    } catch (FlywayException e) {
+      throw new BackupException("could not migrate the target database to schema version " + version + ": "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+    try (Connection c = location.connect()) {
+      c.setAutoCommit(false);
+      try {
+        long rows = load(c, archive);
+        c.commit();
+        return rows;
+      } catch (BackupException | SQLException | IOException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private static FluentConfiguration migrations(DatabaseLocation location) {
+    return Flyway.configure()
+        .dataSource(location.jdbcUrl(), location.user(), location.password())
+        .locations("classpath:db/migration")
+        .connectRetries(2);
+  }
+
+  private static void checkSchemaVersions(Flyway flyway, Connection c, MigrationVersion version)
+      throws BackupException, SQLException {
+    boolean known = Arrays.stream(flyway.info().all())
+        .anyMatch(m -> version.equals(m.getVersion()) && m.getState().isResolved());
+    if (!known) {
+      String newest = Arrays.stream(flyway.info().all()).filter(m -> m.getState().isResolved())
+          .map(MigrationInfo::getVersion).max(MigrationVersion::compareTo).map(MigrationVersion::toString).orElse("none");
+      throw new BackupException("the backup's schema version " + version + " is unknown to this gateway (newest "
+          + newest + "); restore with the gateway version that made it, or a newer one");
+    }
+    Optional<String> current = Catalog.schemaVersion(c);
+    if (current.isPresent() && MigrationVersion.fromVersion(current.get()).compareTo(version) > 0) {
+      throw new BackupException("the target database's schema (version " + current.get() + ") is newer than the backup's ("
+          + version + "); restore into a new database");
+    }
+  }
+
+  private static void refuseInUse(Connection c) throws BackupException, SQLException {
+    for (String table : IN_USE_WHEN_FILLED) {
+      if (!Catalog.exists(c, table)) {
+        continue;
+      }
+      try (Statement s = c.createStatement();
+           ResultSet r = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + Catalog.quote(table) + ")")) {
+        r.next();
+        if (r.getBoolean(1)) {
+          throw new BackupException("the target database is in use (table " + table + " has rows); restore only into "
+              + "a new database: a new DATABASE_URL, or move DATA_DIR aside");
+        }
+      }
+    }
+  }
+
+  private static long load(Connection c, BackupArchive archive) throws BackupException, SQLException, IOException {
+    BackupManifest manifest = archive.manifest();
+    CopyText.fixSession(c);
+    Map<String, List<String>> target = Catalog.tables(c);
+    Map<String, BackupManifest.TableDump> dumps = new HashMap<>();
+    manifest.tables().forEach(t -> dumps.put(t.name(), t));
+    if (!target.keySet().equals(dumps.keySet())) {
+      throw new BackupException("the backup's tables differ from schema version " + manifest.schemaVersion()
+          + " of this gateway; nothing was restored");
+    }
+    for (BackupManifest.TableDump dump : manifest.tables()) {
+      if (!new HashSet<>(target.get(dump.name())).equals(new HashSet<>(dump.columns()))) {
+        throw new BackupException("the backup's columns of table " + dump.name() + " differ from schema version "
+            + manifest.schemaVersion() + " of this gateway; nothing was restored");
+      }
+    }
+    try (Statement s = c.createStatement()) {
+      // The migrations seed an office, agencies and templates; the backup's own rows replace them.
+      s.execute("TRUNCATE " + String.join(", ", target.keySet().stream().map(Catalog::quote).toList()));
+    }
+    CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+    long total = 0;
+    for (String table : Catalog.loadOrder(c, target.keySet())) {
+      BackupManifest.TableDump dump = dumps.get(table);
+      long rows;
+      try (InputStream in = archive.table(dump)) {
+        rows = copy.copyIn(CopyText.in(table, dump.columns()), in, 1 << 16);
+      } catch (BackupArchive.ChecksumMismatch e) {
+        throw archive.damaged(dump);
+      }
+      if (rows != dump.rows()) {
+        throw new BackupException("table " + table + " loaded " + rows + " rows, the backup says " + dump.rows()
+            + "; nothing was restored");
+      }
+      total += rows;
+    }
+    resetSequences(c, manifest);
+    return total;
+  }
+
+  /**
+   * Each id sequence continues after both the backup's recorded value and the highest id restored, so ids given
+   * out before the backup (rows deleted since) are never handed out again.
+   */
+  private static void resetSequences(Connection c, BackupManifest manifest) throws SQLException {
+    Map<String, Long> used = new HashMap<>();
+    manifest.sequences().forEach(s -> used.put(s.name(), s.used()));
+    for (Catalog.OwnedSequence seq : Catalog.sequences(c)) {
+      long highest;
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT coalesce(max("
+          + Catalog.quote(seq.column()) + "), 0) FROM " + Catalog.quote(seq.table()))) {
+        r.next();
+        highest = Math.max(r.getLong(1), used.getOrDefault(seq.name(), 0L));
+      }
+      try (PreparedStatement s = c.prepareStatement("SELECT setval(?::regclass, ?, ?)")) {
+        s.setString(1, Catalog.quote(seq.name()));
+        s.setLong(2, Math.max(highest, 1));
+        s.setBoolean(3, highest > 0);
+        s.executeQuery().close();
+      }
+    }
+  }
+}
