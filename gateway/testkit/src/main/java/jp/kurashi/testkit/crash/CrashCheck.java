@@ -90,7 +90,7 @@ final class CrashCheck {
       }
     }
     return List.of(replies(Channel.WEBCHAT, chatIds, chatIds.values().stream().mapToLong(Set::size).sum()),
-        replies(Channel.LINE, lineKeys, line.pushCalls.get()),
+        replies(Channel.LINE, lineKeys, line.replyPushCalls.get()),
         replies(Channel.MAIL, mailIds, mails));
   }
 

@@ -60,6 +60,9 @@ public record CrashReport(int kills, Duration elapsed, List<Inbound> inbound, Li
         out.add(r.channel() + ": " + r.duplicatedToResident() + " staff replies reached the resident twice");
       }
     }
+    if (outbox.getOrDefault("pending", 0L) > 0 || outbox.getOrDefault("failed", 0L) > 0) {
+      out.add("outbox not drained after the quiet period: " + outbox);
+    }
     if (replies.stream().mapToLong(Replies::queued).sum() == 0) {
       out.add("no staff reply was queued, the run proved nothing about replies");
     }

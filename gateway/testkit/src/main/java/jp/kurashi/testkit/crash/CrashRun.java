@@ -38,7 +38,7 @@ public final class CrashRun {
     int port = FreePorts.next();
     int dbPort = FreePorts.next();
     try (MailResidents mail = new MailResidents(settings.mailResidents(), ledger);
-         FakeLineApi line = FakeLineApi.start(vertx);
+         FakeLineApi line = FakeLineApi.start(vertx, settings.seed() + 3);
          GatewayUnderTest gateway = new GatewayUnderTest(settings.jar(), settings.workDir(), port, dbPort,
              channels(mail, line))) {
       Database db = new Database(gateway.dataDir(), dbPort);
@@ -60,7 +60,7 @@ public final class CrashRun {
         Thread.sleep(jitter(kills, settings.between()));
         gateway.kill();
         log.accept("kill " + k + " at " + seconds(started) + " s: acknowledged so far " + ledger.ackedTotal()
-            + ", replies queued " + ledger.replies.size());
+            + ", replies queued " + ledger.replies.size() + " of " + ledger.replyAttempts.get() + " tried");
         gateway.start();
         log.accept("restarted at " + seconds(started) + " s");
       }
@@ -69,12 +69,14 @@ public final class CrashRun {
       residents.join();
       staff.join();
 
+      log.accept("reply attempts by outcome: " + ledger.replyOutcomes);
       log.accept("quiet period: clients and outbox drain (at most " + settings.quiet().toSeconds() + " s)");
       long deadline = System.nanoTime() + settings.quiet().toNanos();
       CrashReport report = null;
       while (System.nanoTime() < deadline) {
         report = tryReport(check, settings.kills(), started);
-        if (report != null && report.problems().isEmpty() && chat.pending() == 0 && lineUsers.pending() == 0) {
+        if (report != null && report.problems().isEmpty() && chat.pending() == 0 && lineUsers.pending() == 0
+            && report.outbox().getOrDefault("pending", 0L) == 0) {
           break;
         }
         Thread.sleep(CHECK_EVERY.toMillis());
@@ -108,6 +110,9 @@ public final class CrashRun {
     env.put("OUTBOX_INITIAL_DELAY_MS", "500");
     env.put("OUTBOX_MAX_DELAY_MS", "3000");
     env.put("OUTBOX_MAX_ATTEMPTS", "50");
+    // A reply claimed when the gateway died waits for its lease (twice the send timeout, 60 s by default)
+    // before the next gateway takes it: 5 s keeps the quiet period short.
+    env.put("OUTBOX_SEND_TIMEOUT_MS", "5000");
     return env;
   }
 

@@ -26,18 +26,24 @@ final class FakeLineApi implements AutoCloseable {
 
   final Map<String, Push> accepted = new ConcurrentHashMap<>();
   final AtomicLong pushCalls = new AtomicLong();
+  /** Push calls carrying a staff reply, retries (answered 409) included. */
+  final AtomicLong replyPushCalls = new AtomicLong();
   final AtomicLong replyCalls = new AtomicLong();
   private final Set<String> usedReplyTokens = ConcurrentHashMap.newKeySet();
   private final HttpServer server;
+  private final Vertx vertx;
+  private final java.util.Random random;
 
-  private FakeLineApi(HttpServer server) {
+  private FakeLineApi(Vertx vertx, HttpServer server, long seed) {
+    this.vertx = vertx;
     this.server = server;
+    this.random = new java.util.Random(seed);
   }
 
-  static FakeLineApi start(Vertx vertx) {
+  static FakeLineApi start(Vertx vertx, long seed) {
     FakeLineApi[] self = new FakeLineApi[1];
     HttpServer server = vertx.createHttpServer().requestHandler(req -> self[0].handle(req));
-    self[0] = new FakeLineApi(server);
+    self[0] = new FakeLineApi(vertx, server, seed);
     server.listen(0, "127.0.0.1").await();
     return self[0];
   }
@@ -74,11 +80,22 @@ final class FakeLineApi implements AutoCloseable {
       key = "none-" + pushCalls.get();
     }
     Push push = new Push(key, body.getString("to"), texts(body));
+    if (push.texts().stream().anyMatch(t -> t.contains("#crash-r-"))) {
+      replyPushCalls.incrementAndGet();
+    }
     if (accepted.putIfAbsent(key, push) != null) {
       json(req, 409, new JsonObject().put("message", "The retry key is already accepted"));
       return;
     }
-    json(req, 200, new JsonObject().put("sentMessages", new JsonArray().add(new JsonObject().put("id", key))));
+    // LINE has taken the push but the gateway learns it up to 1.5 s later: a kill in between makes the
+    // gateway push again after its restart, which only the retry key keeps from reaching the resident twice.
+    String id = key;
+    vertx.setTimer(100 + nextDelay(), t -> json(req, 200,
+        new JsonObject().put("sentMessages", new JsonArray().add(new JsonObject().put("id", id)))));
+  }
+
+  private synchronized int nextDelay() {
+    return random.nextInt(1_400);
   }
 
   private void reply(HttpServerRequest req, JsonObject body) {

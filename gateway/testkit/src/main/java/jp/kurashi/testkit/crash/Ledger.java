@@ -15,6 +15,12 @@ final class Ledger {
   /** Reply marker to the channel of its case. */
   final Map<String, Channel> replies = new ConcurrentHashMap<>();
   final AtomicLong replyAttempts = new AtomicLong();
+  /** How reply attempts ended ("202", "409", "io" ...), to tell a slow run from a broken one. */
+  final Map<String, AtomicLong> replyOutcomes = new ConcurrentHashMap<>();
+
+  void replyOutcome(String outcome) {
+    replyOutcomes.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
+  }
 
   Ledger() {
     for (Channel c : Channel.values()) {

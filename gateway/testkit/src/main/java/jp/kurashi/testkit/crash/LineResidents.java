@@ -56,8 +56,10 @@ final class LineResidents {
 
   LineResidents(Vertx vertx, int port, int users, Ledger ledger) {
     this.context = vertx.getOrCreateContext();
-    this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000).setIdleTimeout(5),
-        new PoolOptions().setHttp1MaxSize(8));
+    // A killed gateway resets connections: expected, and the failed request is redelivered.
+    this.http = vertx.httpClientBuilder().with(new HttpClientOptions().setConnectTimeout(2_000).setIdleTimeout(5))
+        .with(new PoolOptions().setHttp1MaxSize(8)).withConnectHandler(conn -> conn.exceptionHandler(err -> { }))
+        .build();
     this.port = port;
     this.users = users;
     this.ledger = ledger;

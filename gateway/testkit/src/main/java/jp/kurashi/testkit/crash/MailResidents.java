@@ -43,6 +43,10 @@ final class MailResidents implements AutoCloseable {
   private final Session session = Session.getInstance(new Properties());
 
   MailResidents(int residents, Ledger ledger) {
+    // GreenMail logs a stack trace each time a killed gateway drops its IMAP IDLE connection: expected here.
+    if (org.slf4j.LoggerFactory.getLogger("com.icegreen") instanceof ch.qos.logback.classic.Logger logger) {
+      logger.setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
     this.greenMail = new GreenMail(new ServerSetup[] {
         new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
         new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});

@@ -68,6 +68,7 @@ final class StaffDesk {
           return false;
         }
         if (status != 200 && status != 409) {
+          ledger.replyOutcome("claim " + status);
           return false;
         }
         claimed.add(c.id());
@@ -76,6 +77,7 @@ final class StaffDesk {
       ledger.replyAttempts.incrementAndGet();
       HttpResponse<String> r = post("/api/cases/" + c.id() + "/replies",
           new JsonObject().put("text", "お返事です。窓口でお話を伺います。" + marker));
+      ledger.replyOutcome(String.valueOf(r.statusCode()));
       if (r.statusCode() == 202) {
         ledger.replies.put(marker, c.channel());
         return true;
@@ -85,6 +87,7 @@ final class StaffDesk {
       }
       return false;
     } catch (IOException | SQLException e) {
+      ledger.replyOutcome(e.getClass().getSimpleName());
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
