@@ -3,7 +3,7 @@ package jp.kurashi.bench;
 import java.util.Arrays;
 
 /**
- * Entry point of the benchmark jar: {@code java -jar bench.jar inbound|webchat [arguments]}.
+ * Entry point of the benchmark jar: {@code java -jar bench.jar inbound|webchat|line|triage|crash [arguments]}.
  */
 public final class Bench {
 
@@ -18,8 +18,9 @@ public final class Bench {
       case "webchat" -> WebchatBenchmark.run(rest);
       case "line" -> LineWebhookBenchmark.run(rest);
       case "triage" -> TriageBenchmark.run(rest);
+      case "crash" -> CrashBenchmark.run(rest);
       default -> {
-        System.err.println("unknown benchmark: " + which + " (known: inbound, webchat, line, triage)");
+        System.err.println("unknown benchmark: " + which + " (known: inbound, webchat, line, triage, crash)");
         System.exit(2);
       }
     }
