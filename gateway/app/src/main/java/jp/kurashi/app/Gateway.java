@@ -186,7 +186,7 @@ public final class Gateway {
         })
         .compose(bus -> {
           onStop(bus::close);
-          MessageStore messages = new MessageStore(db.pool(), clock);
+          MessageStore messages = new MessageStore(db.pool(), db.inbound(), clock);
           CaseStore cases = new CaseStore(db.pool(), clock);
           ReplyQueue replies = new ReplyQueue(vertx, messages, bus, clock);
           TriageStore triageStore = new TriageStore(db.pool(), clock);

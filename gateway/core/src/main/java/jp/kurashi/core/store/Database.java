@@ -3,6 +3,7 @@ package jp.kurashi.core.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.flywaydb.core.Flyway;
@@ -23,21 +24,31 @@ public final class Database {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-  private final Pool pool;
+  /** Connections kept for storing inbound messages, apart from the main pool (see {@link #inbound()}). */
+  public static final int INBOUND_CONNECTIONS = 4;
 
-  private Database(Pool pool) {
+  private final Pool pool;
+  private final Pool inbound;
+
+  private Database(Pool pool, Pool inbound) {
     this.pool = pool;
+    this.inbound = inbound;
   }
 
-  /** Migrates the schema (Flyway, on a worker thread) and opens the pool. */
+  /** Migrates the schema (Flyway, on a worker thread) and opens the pools. */
   public static Future<Database> open(Vertx vertx, DatabaseSettings settings) {
     return vertx.executeBlocking(() -> migrate(settings), false)
-        .map(v -> new Database(PgBuilder.pool()
-            .with(new PoolOptions().setMaxSize(settings.poolSize()).setMaxWaitQueueSize(10_000))
-            // Named, cached statements: the server parses and plans each one once per connection.
-            .connectingTo(settings.connect().setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(256))
-            .using(vertx)
-            .build()));
+        .map(v -> new Database(pool(vertx, settings, settings.poolSize()), pool(vertx, settings, INBOUND_CONNECTIONS)));
+  }
+
+  private static Pool pool(Vertx vertx, DatabaseSettings settings, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(10_000))
+        // Named, cached statements: the server parses and plans each one once per connection.
+        .connectingTo(new PgConnectOptions(settings.connect()).setCachePreparedStatements(true)
+            .setPreparedStatementCacheMaxSize(256))
+        .using(vertx)
+        .build();
   }
 
   private static Void migrate(DatabaseSettings settings) {
@@ -58,12 +69,20 @@ public final class Database {
     return pool;
   }
 
+  /**
+   * The pool that stores inbound messages, and nothing else: a resident's message is acknowledged only after
+   * its commit, so it must never wait for a connection behind triage, notices, the outbox or the console.
+   */
+  public Pool inbound() {
+    return inbound;
+  }
+
   /** Succeeds when the server answers a trivial query within the timeout. */
   public Future<Void> ping(long timeoutMillis) {
     return pool.query("SELECT 1").execute().<Void>mapEmpty().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   public Future<Void> close() {
-    return pool.close();
+    return Future.join(pool.close(), inbound.close()).mapEmpty();
   }
 }

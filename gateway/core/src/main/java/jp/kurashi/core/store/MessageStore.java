@@ -41,6 +41,16 @@ public final class MessageStore {
     this.groupCommit = new GroupCommit(pool, MessageStore::ingestOn, GROUP_COMMIT_MAX_BATCH, GROUP_COMMIT_IN_FLIGHT);
   }
 
+  /**
+   * A store whose inbound messages are committed on {@code inbound}, a pool of their own (see
+   * {@link Database#inbound()}), and everything else on {@code pool}.
+   */
+  public MessageStore(Pool pool, Pool inbound, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+    this.groupCommit = new GroupCommit(inbound, MessageStore::ingestOn, GROUP_COMMIT_MAX_BATCH, GROUP_COMMIT_IN_FLIGHT);
+  }
+
   private OffsetDateTime now() {
     return clock.instant().atOffset(ZoneOffset.UTC);
   }
