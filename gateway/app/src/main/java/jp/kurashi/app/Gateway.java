@@ -192,8 +192,8 @@ public final class Gateway {
           TriageStore triageStore = new TriageStore(db.pool(), clock);
           pipeline = new InboundPipeline(officeId, messages, bus, List.of(
               new TriageStep(vertx, officeId, triageEngine, triageStore, replies, bus, config.office(), SAFETY_GAP, clock),
-              new MailAcknowledgement(config.office(), cases, replies, AUTO_NOTICE_GAP),
-              new OutOfHoursNotice(config.office(), cases, replies, AUTO_NOTICE_GAP)));
+              new MailAcknowledgement(config.office(), replies, AUTO_NOTICE_GAP),
+              new OutOfHoursNotice(config.office(), replies, AUTO_NOTICE_GAP)));
           WebchatStore webchatStore = new WebchatStore(db.pool());
           ContactStore contacts = new ContactStore(db.pool(), clock);
           ChannelRegistry channels = new ChannelRegistry()

@@ -7,7 +7,6 @@ import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.outbox.ReplyQueue;
 import jp.kurashi.core.pipeline.AfterIngest;
 import jp.kurashi.core.pipeline.OutOfHoursNotice;
-import jp.kurashi.core.store.CaseStore;
 
 import java.time.Duration;
 
@@ -19,13 +18,11 @@ import java.time.Duration;
 public final class MailAcknowledgement implements AfterIngest {
 
   private final OfficeProfile profile;
-  private final CaseStore cases;
   private final ReplyQueue replies;
   private final Duration minGap;
 
-  public MailAcknowledgement(OfficeProfile profile, CaseStore cases, ReplyQueue replies, Duration minGap) {
+  public MailAcknowledgement(OfficeProfile profile, ReplyQueue replies, Duration minGap) {
     this.profile = profile;
-    this.cases = cases;
     this.replies = replies;
     this.minGap = minGap;
   }
@@ -41,7 +38,7 @@ public final class MailAcknowledgement implements AfterIngest {
       return Future.succeededFuture();
     }
     boolean open = profile.hours().isOpen(message.receivedAt());
-    return OutOfHoursNotice.queueOnce(profile, cases, replies, stored.caseId(), message.receivedAt(), minGap,
+    return OutOfHoursNotice.queueOnce(profile, replies, stored.caseId(), message.receivedAt(), minGap,
         open ? profile.mailAckOpen() : profile.mailAckClosed());
   }
 }

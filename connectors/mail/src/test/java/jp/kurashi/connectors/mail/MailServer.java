@@ -19,7 +19,6 @@ import jp.kurashi.core.outbox.OutboxWorker;
 import jp.kurashi.core.outbox.ReplyQueue;
 import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.pipeline.InboundPipeline;
-import jp.kurashi.core.store.CaseStore;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.core.store.MailStore;
@@ -83,10 +82,9 @@ final class MailServer implements AutoCloseable {
     CaseEvents events = CaseEvents.inProcess(vertx);
     MessageStore messages = new MessageStore(db.pool(), clock);
     replies = new ReplyQueue(vertx, messages, events, clock);
-    CaseStore cases = new CaseStore(db.pool(), clock);
     mailStore = new MailStore(db.pool());
     pipeline = new InboundPipeline(officeId, messages, events,
-        List.of(new MailAcknowledgement(profile, cases, replies, Duration.ofHours(12))));
+        List.of(new MailAcknowledgement(profile, replies, Duration.ofHours(12))));
     OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()),
         new ChannelRegistry().register(new MailConnector(vertx, settings, mailStore, "くらしのサポートコーナー")), events,
         new OutboxSettings(8, Duration.ofMillis(100), Duration.ofSeconds(40), Duration.ofSeconds(10),

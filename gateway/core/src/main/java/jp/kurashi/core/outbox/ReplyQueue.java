@@ -8,6 +8,9 @@ import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.MessageStore.QueuedReply;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Queues a staff reply for delivery on the case's own channel: message and outbox row in
@@ -37,11 +40,24 @@ public final class ReplyQueue {
     return queueOn(caseId, null, text);
   }
 
+  /**
+   * An automatic notice, unless the case had one within {@code minGap}: one statement, one commit.
+   *
+   * @see MessageStore#queueAutoNotice
+   */
+  public Future<Optional<QueuedReply>> queueAutomaticOnce(long caseId, Duration minGap,
+                                                          Map<String, String> textByLanguage, String fallback) {
+    return store.queueAutoNotice(caseId, minGap, textByLanguage, fallback)
+        .onSuccess(queued -> queued.ifPresent(this::queued));
+  }
+
   private Future<QueuedReply> queueOn(long caseId, Long staffId, String text) {
-    return store.queueReply(caseId, staffId, text).onSuccess(reply -> {
-      vertx.eventBus().publish(OutboxWorker.WAKE_ADDRESS, null);
-      events.publish(new CaseEvent(CaseEvent.MESSAGE_QUEUED, reply.officeId(), caseId, reply.contactId(), reply.messageId(),
-          reply.channel(), clock.instant()));
-    });
+    return store.queueReply(caseId, staffId, text).onSuccess(this::queued);
+  }
+
+  private void queued(QueuedReply reply) {
+    vertx.eventBus().publish(OutboxWorker.WAKE_ADDRESS, null);
+    events.publish(new CaseEvent(CaseEvent.MESSAGE_QUEUED, reply.officeId(), reply.caseId(), reply.contactId(),
+        reply.messageId(), reply.channel(), clock.instant()));
   }
 }

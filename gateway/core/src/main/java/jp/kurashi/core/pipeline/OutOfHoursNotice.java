@@ -5,9 +5,13 @@ import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.outbox.ReplyQueue;
-import jp.kurashi.core.store.CaseStore;
+import jp.kurashi.core.office.LocalizedText;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.TextStyle;
@@ -22,13 +26,11 @@ public final class OutOfHoursNotice implements AfterIngest {
   private static final DateTimeFormatter JA_TIME = DateTimeFormatter.ofPattern("H:mm");
 
   private final OfficeProfile profile;
-  private final CaseStore cases;
   private final ReplyQueue replies;
   private final Duration minGap;
 
-  public OutOfHoursNotice(OfficeProfile profile, CaseStore cases, ReplyQueue replies, Duration minGap) {
+  public OutOfHoursNotice(OfficeProfile profile, ReplyQueue replies, Duration minGap) {
     this.profile = profile;
-    this.cases = cases;
     this.replies = replies;
     this.minGap = minGap;
   }
@@ -43,25 +45,30 @@ public final class OutOfHoursNotice implements AfterIngest {
     if (message.automated() || profile.hours().isOpen(message.receivedAt())) {
       return Future.succeededFuture();
     }
-    return queueOnce(profile, cases, replies, stored.caseId(), message.receivedAt(), minGap, profile.outOfHours());
+    return queueOnce(profile, replies, stored.caseId(), message.receivedAt(), minGap, profile.outOfHours());
   }
 
   /**
    * Sends {@code text} (with {@code {next}} filled in and the crisis lines after it) in the contact's
    * language, unless the case got an automatic notice within {@code minGap}. Shared by every
-   * automatic notice, so a resident gets one, not one from each.
+   * automatic notice, so a resident gets one, not one from each. One statement: the slot, the message
+   * and its outbox row commit together.
    */
-  public static Future<Void> queueOnce(OfficeProfile profile, CaseStore cases, ReplyQueue replies, long caseId,
-                                       java.time.Instant at, Duration minGap, jp.kurashi.core.office.LocalizedText text) {
-    return cases.claimAutoNotice(caseId, minGap).compose(claimed -> {
-      if (claimed.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      String language = claimed.get().isEmpty() ? "ja" : claimed.get();
-      String next = profile.hours().nextOpening(at).map(t -> describe(t, language)).orElse("");
-      return replies.queueSystem(caseId, text.in(language).replace("{next}", next) + "\n\n"
-          + profile.hotlinesText(language)).mapEmpty();
-    });
+  public static Future<Void> queueOnce(OfficeProfile profile, ReplyQueue replies, long caseId, Instant at,
+                                       Duration minGap, LocalizedText text) {
+    Optional<ZonedDateTime> next = profile.hours().nextOpening(at);
+    Map<String, String> byLanguage = new HashMap<>();
+    for (String language : text.byLanguage().keySet()) {
+      byLanguage.put(language, render(profile, text, language, next));
+    }
+    String fallback = render(profile, text, LocalizedText.DEFAULT_LANGUAGE, next);
+    return replies.queueAutomaticOnce(caseId, minGap, byLanguage, fallback).mapEmpty();
+  }
+
+  private static String render(OfficeProfile profile, LocalizedText text, String language,
+                               Optional<ZonedDateTime> next) {
+    return text.in(language).replace("{next}", next.map(t -> describe(t, language)).orElse("")) + "\n\n"
+        + profile.hotlinesText(language);
   }
 
   /** "11月30日(月) 9:00" in Japanese, "Mon 30 Nov, 9:00" otherwise. */

@@ -47,16 +47,6 @@ final class CaseSql {
        WHERE m.case_id = $1 AND a.id = $2
       """;
 
-  /**
-   * Takes the right to send one automatic notice to a case, at most once per {@code $2} seconds.
-   * $1 case, $2 seconds, $3 now. Returns the contact's language when taken, no row otherwise.
-   */
-  static final String CLAIM_AUTO_NOTICE = """
-      UPDATE consultation_case c SET auto_notice_at = $3
-       WHERE c.id = $1 AND (c.auto_notice_at IS NULL OR c.auto_notice_at < $3::timestamptz - make_interval(secs => $2))
-      RETURNING (SELECT k.language FROM contact k WHERE k.id = c.contact_id) AS language
-      """;
-
   /** $1 case. The whole thread across channels: this case and the linked contacts' cases. */
   static final String MESSAGES = """
       SELECT id, direction, channel, body, created_at, delivery, delivery_error, staff_id

@@ -11,7 +11,6 @@ import jp.kurashi.core.domain.CaseSummary;
 import jp.kurashi.core.domain.Delivery;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -105,12 +104,6 @@ public final class CaseStore {
    * Takes the one automatic notice a case may get per {@code minGap}; empty when one was sent
    * recently. The value is the contact's language (or {@code null} when unknown).
    */
-  public Future<Optional<String>> claimAutoNotice(long caseId, Duration minGap) {
-    return pool.preparedQuery(CaseSql.CLAIM_AUTO_NOTICE).execute(Tuple.of(caseId, (double) minGap.toSeconds(), now()))
-        .map(rows -> rows.size() == 0 ? Optional.empty()
-            : Optional.of(Optional.ofNullable(rows.iterator().next().getString("language")).orElse("")));
-  }
-
   /** An attachment's bytes with the type it was checked to be. */
   public record AttachmentData(String contentType, String fileName, byte[] data) {
   }

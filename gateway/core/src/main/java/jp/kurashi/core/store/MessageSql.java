@@ -84,6 +84,35 @@ final class MessageSql {
   static final String INSERT_OUTBOX =
       "INSERT INTO outbox (message_id, channel, idempotency_key) VALUES ($1, $2, $3)";
 
+  /**
+   * An automatic notice in ONE statement: takes the case's automatic-notice slot (at most one per $2 seconds,
+   * and only while the channel can reach the resident), stores the message in the contact's language and
+   * queues it in the outbox. No row when the slot was taken.
+   *
+   * <p>$1 case, $2 seconds between two notices, $3 now, $4 languages, $5 texts (same order), $6 text for any
+   * other language, $7 idempotency key
+   */
+  static final String QUEUE_AUTO_NOTICE = """
+      WITH claimed AS (
+        UPDATE consultation_case c SET auto_notice_at = $3, last_message_at = GREATEST(c.last_message_at, $3)
+         WHERE c.id = $1
+           AND (c.auto_notice_at IS NULL OR c.auto_notice_at < $3::timestamptz - make_interval(secs => $2))
+           AND EXISTS (SELECT 1 FROM contact k WHERE k.id = c.contact_id AND k.reachable)
+        RETURNING c.id, c.contact_id, c.channel, c.office_id
+      ), notice AS (
+        INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at)
+        SELECT cl.id, cl.contact_id, cl.channel, 'out',
+               COALESCE((SELECT t.text FROM unnest($4::text[], $5::text[]) AS t(language, text)
+                          WHERE t.language = k.language), $6::text),
+               NULL, 'queued', $3
+          FROM claimed cl JOIN contact k ON k.id = cl.contact_id
+        RETURNING id, case_id, contact_id, channel
+      ), queued AS (
+        INSERT INTO outbox (message_id, channel, idempotency_key) SELECT id, channel, $7::uuid FROM notice
+      )
+      SELECT n.id, n.contact_id, n.channel, cl.office_id FROM notice n JOIN claimed cl ON cl.id = n.case_id
+      """;
+
   /** $1 case, $2 now. */
   static final String TOUCH_CASE =
       "UPDATE consultation_case SET last_message_at = GREATEST(last_message_at, $2) WHERE id = $1";

@@ -12,6 +12,9 @@ import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.domain.IngestResult;
 
 import java.time.Clock;
+import java.util.Optional;
+import java.util.Map;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -152,6 +155,32 @@ public final class MessageStore {
               .compose(v -> conn.preparedQuery(MessageSql.TOUCH_CASE).execute(Tuple.of(caseId, now())))
               .map(v -> reply);
         }));
+  }
+
+  /**
+   * Queues an automatic notice unless the case had one within {@code minGap}, in one statement (one commit):
+   * the text is chosen by the contact's language in the database, so nothing is read first.
+   *
+   * @param textByLanguage the notice in each language the desk writes
+   * @param fallback       the notice for a contact of any other language
+   * @return the queued notice, or empty when the case had one recently or the resident cannot be reached
+   */
+  public Future<Optional<QueuedReply>> queueAutoNotice(long caseId, Duration minGap, Map<String, String> textByLanguage,
+                                                       String fallback) {
+    List<String> languages = new ArrayList<>(textByLanguage.keySet());
+    String[] texts = languages.stream().map(textByLanguage::get).toArray(String[]::new);
+    UUID key = UUID.randomUUID();
+    return pool.preparedQuery(MessageSql.QUEUE_AUTO_NOTICE)
+        .execute(Tuple.of(caseId, (double) minGap.toSeconds(), now(), languages.toArray(String[]::new), texts,
+            fallback, key))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row row = rows.iterator().next();
+          return Optional.of(new QueuedReply(row.getLong("id"), caseId, row.getLong("contact_id"),
+              row.getLong("office_id"), row.getString("channel"), key));
+        });
   }
 
   /** A reply stored and waiting in the outbox. */

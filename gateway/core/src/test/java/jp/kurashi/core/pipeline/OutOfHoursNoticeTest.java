@@ -8,7 +8,7 @@ import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.office.OfficeProfileJson;
 import jp.kurashi.core.outbox.ReplyQueue;
-import jp.kurashi.core.store.CaseStore;
+import jp.kurashi.core.store.ContactStore;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.TestDatabases;
@@ -39,16 +39,17 @@ class OutOfHoursNoticeTest {
   private final OfficeProfile profile = OfficeProfileJson.defaults();
   private Database db;
   private InboundPipeline pipeline;
+  private long office;
 
   @BeforeEach
   void setUp(Vertx vertx) {
     db = TestDatabases.fresh(vertx);
-    long office = TestDatabases.defaultOffice(db);
+    office = TestDatabases.defaultOffice(db);
     MessageStore messages = new MessageStore(db.pool(), clock);
     CaseEvents events = CaseEvents.inProcess(vertx);
     ReplyQueue replies = new ReplyQueue(vertx, messages, events, clock);
     pipeline = new InboundPipeline(office, messages, events,
-        List.of(new OutOfHoursNotice(profile, new CaseStore(db.pool(), clock), replies, Duration.ofHours(12))));
+        List.of(new OutOfHoursNotice(profile, replies, Duration.ofHours(12))));
   }
 
   @AfterEach
@@ -91,6 +92,29 @@ class OutOfHoursNoticeTest {
     receive("n-3", ZonedDateTime.of(2026, 11, 26, 23, 10, 0, 0, TOKYO));
     Thread.sleep(500);
     assertThat(notices()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("writes to a resident who chose English in English, and to one who cannot be reached not at all")
+  void contactsLanguageAndReach() throws Exception {
+    Await.result(new ContactStore(db.pool(), clock).recordConsent(office, "line", "U-en", "v1", "en"));
+    Await.result(pipeline.receive(new InboundMessage("line", "en-1", "U-en", null, "Hello, I need help",
+        ZonedDateTime.of(2026, 11, 27, 22, 0, 0, 0, TOKYO).toInstant())));
+    Await.until(Duration.ofSeconds(10), "notice queued", () -> notices().size() == 1);
+    assertThat(notices().get(0).getString("body")).startsWith("We have received your message")
+        .contains("Mon 30 Nov, 9:00");
+
+    Await.result(new ContactStore(db.pool(), clock).recordConsent(office, "line", "U-gone", "v1", null));
+    Await.result(new ContactStore(db.pool(), clock).setReachable("line", "U-gone", false));
+    Await.result(pipeline.receive(new InboundMessage("line", "gone-1", "U-gone", null, "もう一度",
+        ZonedDateTime.of(2026, 11, 27, 22, 30, 0, 0, TOKYO).toInstant())));
+    long caseOfGone = Await.result(db.pool().query(
+        "SELECT c.id FROM consultation_case c JOIN contact k ON k.id = c.contact_id WHERE k.external_id = 'U-gone'")
+        .execute()).iterator().next().getLong(0);
+    Thread.sleep(500); // the after-commit step runs on its own; give it time to do the wrong thing
+    assertThat(notices()).hasSize(1);
+    assertThat(Await.result(db.pool().query("SELECT auto_notice_at FROM consultation_case WHERE id = " + caseOfGone)
+        .execute()).iterator().next().getValue(0)).as("slot not taken for an unreachable resident").isNull();
   }
 
   @Test
