@@ -27,17 +27,21 @@ import java.util.Map;
  *
  * @param hours     {@code open} or {@code closed}
  * @param database  {@code embedded} or a {@code postgresql://} URL
+ * @param warmup    {@code --warmup}: run the load once unmeasured first, so the figures are a warm JVM's
  * @param positional the remaining arguments, in order
  */
-record BenchTarget(String hours, String database, List<String> positional) {
+record BenchTarget(String hours, String database, boolean warmup, List<String> positional) {
 
   /** Reads {@code --hours=} and {@code --database=} from {@code args}; defaults: closed, embedded. */
   static BenchTarget parse(String[] args) {
     String hours = "closed";
     String database = "embedded";
+    boolean warmup = false;
     List<String> rest = new ArrayList<>();
     for (String a : args) {
-      if (a.startsWith("--hours=")) {
+      if (a.equals("--warmup")) {
+        warmup = true;
+      } else if (a.startsWith("--hours=")) {
         hours = a.substring("--hours=".length());
         if (!hours.equals("open") && !hours.equals("closed")) {
           throw new IllegalArgumentException("--hours must be open or closed");
@@ -48,7 +52,7 @@ record BenchTarget(String hours, String database, List<String> positional) {
         rest.add(a);
       }
     }
-    return new BenchTarget(hours, database, List.copyOf(rest));
+    return new BenchTarget(hours, database, warmup, List.copyOf(rest));
   }
 
   int intArg(int index, int fallback) {
