@@ -100,6 +100,14 @@ function beep() {
   } catch (e) { /* sound is optional */ }
 }
 
+// Each page load takes a ticket; a load whose answer arrives after a newer load started draws nothing, so a
+// slow answer (the queue fetched at login) never replaces the page the user has since moved to.
+let viewTicket = 0;
+function takeTicket() {
+  const mine = ++viewTicket;
+  return () => mine === viewTicket;
+}
+
 function route() {
   const m = location.hash.match(/^#\/case\/(\d+)/);
   if (m) openCase(Number(m[1]));
@@ -120,8 +128,10 @@ function loadChartJs() {
 
 // The chief's view of the audit log: who read or tried to read which case, when, from where.
 async function loadAudit() {
+  const current = takeTicket();
   const caseId = sessionStorage.getItem('kg-audit-case') || '';
   const r = await api('GET', `/audit${caseId ? '?caseId=' + encodeURIComponent(caseId) : ''}`);
+  if (!current()) return;
   if (r.status !== 200) { $('main').replaceChildren(el('p', { class: 'error', text: r.data?.message || String(r.status) })); return; }
   const filter = el('input', { type: 'number', id: 'audit-case', value: caseId, min: 1, 'aria-label': t().auditCase,
     onchange: (e) => { sessionStorage.setItem('kg-audit-case', e.target.value); loadAudit(); } });
@@ -137,9 +147,11 @@ async function loadAudit() {
 
 // The city's monthly report: the table staff send, two charts, and the CSV exports.
 async function loadReports() {
+  const current = takeTicket();
   const now = new Date();
   const fy = Number(sessionStorage.getItem('kg-fy')) || (now.getMonth() >= 3 ? now.getFullYear() : now.getFullYear() - 1);
   const r = await api('GET', `/reports/monthly?fy=${fy}`);
+  if (!current()) return;
   if (r.status !== 200) { $('main').replaceChildren(el('p', { class: 'error', text: r.data?.message || String(r.status) })); return; }
   const rep = r.data;
   const year = el('input', { type: 'number', id: 'fy', value: fy, min: 2000, max: 2100, 'aria-label': t().fiscalYear,
@@ -189,8 +201,10 @@ function deadline(c, minutes) {
 }
 
 async function loadQueue() {
+  const current = takeTicket();
   if (location.hash !== '#/queue') history.replaceState(null, '', '#/queue');
   const r = await api('GET', '/cases?status=open');
+  if (!current()) return;
   state.queue = r.data.items;
   const filter = sessionStorage.getItem('kg-filter') || 'all';
   const rows = state.queue.filter((c) => filter === 'all' || (filter === 'mine' ? c.assigneeId === state.staff.id : c.urgency === filter));
@@ -244,7 +258,9 @@ function messageText(text) {
 }
 
 async function openCase(id, quiet) {
+  const current = takeTicket();
   const r = await api('GET', `/cases/${id}`);
+  if (!current()) return;
   if (r.status === 403) {
     const summary = state.queue.find((c) => c.id === id);
     $('main').replaceChildren(el('section', { class: 'card' }, el('h2', { text: `KS-${id}` }),
