@@ -7,6 +7,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import jp.kurashi.app.embedded.LocalPostgres;
 import jp.kurashi.core.store.Durability;
 
 import java.io.IOException;
@@ -103,19 +104,21 @@ record BenchTarget(String hours, String database, boolean warmup, List<String> p
     if (!embedded()) {
       return PgConnectOptions.fromUri(database);
     }
-    List<String> pid = Files.readAllLines(dataDir.resolve("pg/postmaster.pid"));
-    return new PgConnectOptions().setHost("127.0.0.1").setPort(Integer.parseInt(pid.get(3).trim()))
-        .setDatabase("postgres").setUser("postgres")
-        .setPassword(Files.readString(dataDir.resolve("pg-password")).strip());
+    return LocalPostgres.running(dataDir.resolve("pg"), 1)
+        .orElseThrow(() -> new IOException("no running embedded server under " + dataDir)).connect();
   }
 
-  /** Prints what the run is measured on, the server's durability settings included, and returns them. */
-  Durability describe(Vertx vertx, PgConnectOptions connect) {
+  /**
+   * Prints what the run is measured on, the server's durability settings included, and returns them.
+   *
+   * @param desk whether a gateway (with its office hours) is under test, or only the pipeline and the database
+   */
+  Durability describe(Vertx vertx, PgConnectOptions connect, boolean desk) {
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(connect).using(vertx).build();
     try {
       Durability d = Durability.of(pool).await();
-      System.out.printf("desk %s; database %s: fsync=%s synchronous_commit=%s full_page_writes=%s%n",
-          hours, embedded() ? "embedded (DATA_DIR/pg)" : connect.getHost() + ":" + connect.getPort(),
+      System.out.printf("%sdatabase %s: fsync=%s synchronous_commit=%s full_page_writes=%s%n",
+          desk ? "desk " + hours + "; " : "", embedded() ? "embedded (DATA_DIR/pg)" : connect.getHost() + ":" + connect.getPort(),
           d.fsync(), d.synchronousCommit(), d.fullPageWrites());
       return d;
     } finally {

@@ -51,7 +51,7 @@ final class InboundBenchmark {
     try (LocalPostgres pg = target.embedded() ? LocalPostgres.start(dir.resolve("pg"), 0) : null) {
       DatabaseSettings settings = pg != null ? pg.settings(poolSize) : DatabaseSettings.fromUrl(target.database(), poolSize);
       Vertx vertx = Vertx.vertx();
-      target.describe(vertx, settings.connect());
+      target.describe(vertx, settings.connect(), false);
       Database db = Database.open(vertx, settings).await();
       long office = new OfficeStore(db.pool()).ensure("default", "bench").await();
       MessageStore store = new MessageStore(db.pool(), java.time.Clock.systemUTC());

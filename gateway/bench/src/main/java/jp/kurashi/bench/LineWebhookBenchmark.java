@@ -54,7 +54,7 @@ final class LineWebhookBenchmark {
         "LINE_API_BASE_URL", api, "LINE_DATA_API_BASE_URL", api, "LINE_TIMEOUT_SECONDS", "1"));
     try (GatewayProcess gateway = GatewayProcess.start(jar, dir, "512m", env)) {
       Vertx vertx = Vertx.vertx();
-      target.describe(vertx, target.connectOptions(dir));
+      target.describe(vertx, target.connectOptions(dir), true);
       WebClient client = WebClient.create(vertx, new WebClientOptions(),
           new io.vertx.core.http.PoolOptions().setHttp1MaxSize(senders + 8));
       if (target.warmup()) {

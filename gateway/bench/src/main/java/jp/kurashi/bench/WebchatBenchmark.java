@@ -39,7 +39,7 @@ final class WebchatBenchmark {
 
     try (GatewayProcess gateway = GatewayProcess.start(jar, dir, "512m", target.gatewayEnv(dir))) {
       Vertx vertx = Vertx.vertx();
-      target.describe(vertx, target.connectOptions(dir));
+      target.describe(vertx, target.connectOptions(dir), true);
       WebClient http = WebClient.create(vertx, new WebClientOptions());
       WebSocketClient wsClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(2 * sockets + 100));
       long heapIdle = heapAfterGc(gateway);

@@ -2,7 +2,6 @@ package jp.kurashi.app.backup;
 
 import jp.kurashi.app.GatewayConfig;
 import jp.kurashi.app.embedded.LocalPostgres;
-import jp.kurashi.app.embedded.PostmasterPidFile;
 import jp.kurashi.app.embedded.PrivateFiles;
 import jp.kurashi.core.store.DatabaseSettings;
 
@@ -45,14 +44,9 @@ final class DatabaseLocation implements AutoCloseable {
     if (!Files.exists(pg.resolve("PG_VERSION"))) {
       throw new BackupException("no embedded database under " + pg + " (DATA_DIR) and no DATABASE_URL: nothing to back up");
     }
-    Optional<PostmasterPidFile> running = PostmasterPidFile.read(pg)
-        .filter(f -> f.ownerAlive(pg) && f.port().isPresent() && f.status().map("ready"::equals).orElse(false));
+    Optional<DatabaseSettings> running = LocalPostgres.running(pg, 1);
     if (running.isPresent()) {
-      String secret = PrivateFiles.readSecret(config.dataDir().resolve("pg-password"))
-          .orElseThrow(() -> new BackupException("the embedded server runs but " + config.dataDir().resolve("pg-password")
-              + " is missing; restart the gateway once"));
-      return new DatabaseLocation("jdbc:postgresql://127.0.0.1:" + running.get().port().getAsInt() + "/postgres",
-          "postgres", secret, Optional.empty());
+      return external(running.get());
     }
     return startEmbedded(config, "the gateway is starting or stopping; try again once it runs");
   }
@@ -81,9 +75,9 @@ final class DatabaseLocation implements AutoCloseable {
     } catch (LocalPostgres.DataDirInUseException e) {
       throw new BackupException(e.getMessage() + "; " + whenInUse);
     }
-    var connect = pg.settings(1).connect();
-    return new DatabaseLocation("jdbc:postgresql://127.0.0.1:" + connect.getPort() + "/" + connect.getDatabase(),
-        connect.getUser(), connect.getPassword(), Optional.of(pg));
+    DatabaseSettings settings = pg.settings(1);
+    return new DatabaseLocation(settings.jdbcUrl(), settings.connect().getUser(), settings.connect().getPassword(),
+        Optional.of(pg));
   }
 
   Connection connect() throws SQLException {

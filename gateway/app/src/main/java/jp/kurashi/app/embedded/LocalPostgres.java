@@ -40,6 +40,8 @@ public final class LocalPostgres implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalPostgres.class);
   private static final String USER = "postgres";
+  /** The generated password, beside the data directory in DATA_DIR, readable by the gateway's user only. */
+  private static final String PASSWORD_FILE = "pg-password";
   private static final Duration START_LIMIT = Duration.ofSeconds(60);
 
   private final PostgresBinaries binaries;
@@ -70,19 +72,35 @@ public final class LocalPostgres implements AutoCloseable {
   public static LocalPostgres start(Path dataDir, int port) throws IOException {
     Path home = PrivateFiles.privateDirectory(dataDir.toAbsolutePath().normalize().getParent());
     Path data = dataDir.toAbsolutePath().normalize();
-    PostgresBinaries binaries = PostgresBinaries.unpack(home.resolve("pg-bin"));
-    Path socketDir = PrivateFiles.privateDirectory(home.resolve("pg-socket"));
-    Path passwordFile = home.resolve("pg-password");
+    // The lock first: two starts on one DATA_DIR must not unpack the programs into the same folder at once.
     FileLock lock = lockDataDir(home);
     try {
-      return start(binaries, home, data, socketDir, passwordFile, port, lock);
+      PostgresBinaries binaries = PostgresBinaries.unpack(home.resolve("pg-bin"));
+      Path socketDir = PrivateFiles.privateDirectory(home.resolve("pg-socket"));
+      return start(binaries, data, socketDir, home.resolve(PASSWORD_FILE), port, lock);
     } catch (IOException | RuntimeException e) {
       lock.channel().close();
       throw e;
     }
   }
 
-  private static LocalPostgres start(PostgresBinaries binaries, Path home, Path data, Path socketDir, Path passwordFile,
+  /**
+   * Connection settings for the server a running gateway keeps on {@code dataDir} (e.g. {@code DATA_DIR/pg}),
+   * read from its pid file and password file; empty when no ready server of that directory runs. For
+   * commands that work beside a running gateway (a backup, a benchmark); they never start or stop it.
+   */
+  public static Optional<DatabaseSettings> running(Path dataDir, int poolSize) throws IOException {
+    Path data = dataDir.toAbsolutePath().normalize();
+    Optional<PostmasterPidFile> pidFile = PostmasterPidFile.read(data)
+        .filter(f -> f.ownerAlive(data) && f.port().isPresent() && f.status().map("ready"::equals).orElse(false));
+    Optional<String> password = PrivateFiles.readSecret(data.getParent().resolve(PASSWORD_FILE));
+    if (pidFile.isEmpty() || password.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(settings(pidFile.get().port().getAsInt(), password.get(), poolSize));
+  }
+
+  private static LocalPostgres start(PostgresBinaries binaries, Path data, Path socketDir, Path passwordFile,
                                      int port, FileLock lock) throws IOException {
     stopOrphan(binaries, data);
     boolean newCluster = !Files.exists(data.resolve("PG_VERSION"));
@@ -159,6 +177,10 @@ public final class LocalPostgres implements AutoCloseable {
 
   /** Connection settings for the {@code postgres} database of this server. */
   public DatabaseSettings settings(int poolSize) {
+    return settings(port, password, poolSize);
+  }
+
+  private static DatabaseSettings settings(int port, String password, int poolSize) {
     return new DatabaseSettings(new PgConnectOptions().setHost("127.0.0.1").setPort(port).setDatabase("postgres")
         .setUser(USER).setPassword(password), poolSize);
   }
