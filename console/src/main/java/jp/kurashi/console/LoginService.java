@@ -9,7 +9,6 @@ import jp.kurashi.core.store.StaffStore;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 
 /**

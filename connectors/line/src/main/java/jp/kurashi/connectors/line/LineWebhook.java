@@ -115,10 +115,7 @@ public final class LineWebhook {
         others.add(event);
       }
     }
-    // One event (the usual delivery) joins the group commit with other channels' messages; several events of
-    // one delivery are committed together.
     Future<List<IngestResult>> stored = inbound.isEmpty() ? Future.succeededFuture(List.of())
-        : inbound.size() == 1 ? pipeline.receive(inbound.get(0)).map(List::of)
         : pipeline.receiveAll(inbound);
     stored
         .compose(results -> handleOthers(others).map(results))
@@ -127,7 +124,7 @@ public final class LineWebhook {
           metrics.increment("line_events_total", "kind", "message");
           // Reply tokens are an optimisation (an automatic message can always be pushed), so saving them
           // stays off the acknowledgement path: LINE gets its 200 one commit sooner.
-          saveReplyTokens(messageEvents).onFailure(err -> LOG.atWarn().addKeyValue("error", err.toString())
+          saveReplyTokens(messageEvents).onFailure(err -> LOG.atWarn().addKeyValue("error", DatabaseFailures.describe(err))
               .log("LINE reply tokens not saved; automatic messages will be pushed"));
           afterAnswer(messageEvents, results);
         })
@@ -137,7 +134,7 @@ public final class LineWebhook {
           boolean unavailable = DatabaseFailures.unavailable(err);
           metrics.increment("line_webhooks_failed_total", "reason", unavailable ? "database_unavailable" : "error");
           LOG.atError().addKeyValue("events", events.size()).addKeyValue("databaseUnavailable", unavailable)
-              .addKeyValue("error", err.toString()).log("LINE webhook not stored; LINE will redeliver");
+              .addKeyValue("error", DatabaseFailures.describe(err)).log("LINE webhook not stored; LINE will redeliver");
           ctx.response().setStatusCode(unavailable ? 503 : 500).end();
         });
   }

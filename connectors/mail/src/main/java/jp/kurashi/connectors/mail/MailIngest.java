@@ -6,6 +6,7 @@ import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.store.DatabaseFailures;
 import jp.kurashi.core.store.MailStore;
 import jp.kurashi.core.store.MailStore.PendingMail;
 import org.slf4j.Logger;
@@ -13,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
@@ -55,13 +55,17 @@ final class MailIngest {
    * is recorded, and fails only when even that could not be written.
    */
   Future<Void> process(PendingMail pending) {
-    return Future.<Void>succeededFuture()
-        .compose(v -> vertx.<ParsedMail>executeBlocking(() -> parser.parse(pending.raw()), false))
+    return vertx.<ParsedMail>executeBlocking(() -> parser.parse(pending.raw()), false)
         .compose(mail -> ingest(pending, mail))
         .recover(err -> failed(pending, err));
   }
 
   private Future<Void> failed(PendingMail pending, Throwable err) {
+    if (DatabaseFailures.unavailable(err)) {
+      // Not this mail's fault: it stays pending with its attempts unchanged, and the round stops until the
+      // database answers again, so an outage never quarantines good mail.
+      return Future.failedFuture(err);
+    }
     int attempt = pending.attempts() + 1;
     String reason = reason(err);
     Duration retryIn = retry.delayAfter(attempt, null, ThreadLocalRandom.current());
@@ -82,7 +86,7 @@ final class MailIngest {
     if (err instanceof MalformedMailException) {
       return err.getMessage();
     }
-    return MailStore.sqlState(err).map(state -> "database error SQLSTATE " + state)
+    return DatabaseFailures.sqlState(err).map(state -> "database error SQLSTATE " + state)
         .orElseGet(() -> "ingest failed: " + err.getClass().getName());
   }
 

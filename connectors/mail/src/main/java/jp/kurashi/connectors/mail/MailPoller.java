@@ -8,6 +8,7 @@ import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.store.MailStore;
 import jp.kurashi.core.store.MailStore.MailboxLock;
 import jp.kurashi.core.store.MailStore.PendingMail;
+import jp.kurashi.core.store.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,9 +122,9 @@ public final class MailPoller extends VerticleBase {
         .onComplete(ar -> {
           polling = false;
           if (ar.failed()) {
-            lastError = ar.cause().getMessage();
+            lastError = DatabaseFailures.describe(ar.cause());
             metrics.increment("mail_poll_failures_total");
-            LOG.atWarn().addKeyValue("mailbox", settings.mailboxKey()).addKeyValue("error", ar.cause().toString())
+            LOG.atWarn().addKeyValue("mailbox", settings.mailboxKey()).addKeyValue("error", DatabaseFailures.describe(ar.cause()))
                 .log("mail poll failed; retrying next round");
           } else {
             lastError = null;

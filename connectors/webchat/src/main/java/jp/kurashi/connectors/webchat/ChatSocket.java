@@ -13,12 +13,12 @@ import jp.kurashi.core.store.ContactStore;
 import jp.kurashi.core.store.WebchatStore;
 import jp.kurashi.core.store.WebchatStore.ChatLine;
 import jp.kurashi.core.store.WebchatStore.ChatSession;
+import jp.kurashi.core.store.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -163,7 +163,7 @@ final class ChatSocket {
         session.contactRef(), null, text, deps.clock().instant());
     deps.pipeline().receive(message).onComplete(ar -> {
       if (ar.failed()) {
-        LOG.atWarn().addKeyValue("sessionId", session.id()).addKeyValue("error", ar.cause().toString())
+        LOG.atWarn().addKeyValue("sessionId", session.id()).addKeyValue("error", DatabaseFailures.describe(ar.cause()))
             .log("web chat message not stored");
         send(Frames.error("store_failed", "送信できませんでした。もう一度お試しください / not saved, please resend", clientId));
         return;

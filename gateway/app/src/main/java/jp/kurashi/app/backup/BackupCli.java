@@ -92,9 +92,15 @@ public final class BackupCli {
 
   /**
    * The server's primary message and SQLSTATE only: its detail and context lines can quote a row's values
-   * (a resident's words), which must not reach a terminal or a log.
+   * (a resident's words), which must not reach a terminal or a log. For data and integrity errors (SQLSTATE
+   * classes 22 and 23) even the primary message quotes the value (「invalid input syntax …: "…"」), so only
+   * the SQLSTATE is given.
    */
   private static String describe(SQLException e) {
+    String state = e.getSQLState();
+    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+      return "a row was refused by the database (SQLSTATE " + state + ")";
+    }
     if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
       return p.getServerErrorMessage().getMessage() + " (SQLSTATE " + p.getSQLState() + ")";
     }

@@ -6,8 +6,4 @@ public final class BackupException extends Exception {
   public BackupException(String message) {
     super(message);
   }
-
-  public BackupException(String message, Throwable cause) {
-    super(message, cause);
-  }
 }

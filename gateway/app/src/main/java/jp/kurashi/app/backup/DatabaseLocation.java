@@ -2,6 +2,7 @@ package jp.kurashi.app.backup;
 
 import jp.kurashi.app.GatewayConfig;
 import jp.kurashi.app.embedded.LocalPostgres;
+import jp.kurashi.app.embedded.PostmasterPidFile;
 import jp.kurashi.app.embedded.PrivateFiles;
 import jp.kurashi.core.store.DatabaseSettings;
 
@@ -47,6 +48,11 @@ final class DatabaseLocation implements AutoCloseable {
     Optional<DatabaseSettings> running = LocalPostgres.running(pg, 1);
     if (running.isPresent()) {
       return external(running.get());
+    }
+    if (PrivateFiles.readSecret(config.dataDir().resolve("pg-password")).isEmpty()
+        && PostmasterPidFile.read(pg).map(f -> f.ownerAlive(pg)).orElse(false)) {
+      throw new BackupException("the embedded server runs but " + config.dataDir().resolve("pg-password")
+          + " is missing; restart the gateway once");
     }
     return startEmbedded(config, "the gateway is starting or stopping; try again once it runs");
   }

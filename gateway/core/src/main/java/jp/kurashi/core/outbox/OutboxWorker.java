@@ -13,6 +13,7 @@ import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.security.Redaction;
 import jp.kurashi.core.store.OutboxStore;
 import jp.kurashi.core.store.OutboxStore.ClaimedReply;
+import jp.kurashi.core.store.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +100,7 @@ public final class OutboxWorker extends VerticleBase {
         .onComplete(ar -> {
           claiming = false;
           if (ar.failed()) {
-            LOG.atWarn().addKeyValue("error", ar.cause().toString()).log("outbox claim failed");
+            LOG.atWarn().addKeyValue("error", DatabaseFailures.describe(ar.cause())).log("outbox claim failed");
           } else {
             List<ClaimedReply> claimed = ar.result();
             claimed.forEach(this::dispatch);
@@ -128,7 +129,7 @@ public final class OutboxWorker extends VerticleBase {
         .compose(receipt -> recordSent(reply, receipt), err -> recordFailure(reply, err))
         .onComplete(ar -> {
           if (ar.failed()) {
-            LOG.atError().addKeyValue("outboxId", reply.outboxId()).addKeyValue("error", ar.cause().toString())
+            LOG.atError().addKeyValue("outboxId", reply.outboxId()).addKeyValue("error", DatabaseFailures.describe(ar.cause()))
                 .log("outbox outcome not recorded; the row is retried when its lease ends");
           }
           inFlight--;

@@ -6,6 +6,7 @@ import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ import java.util.List;
  * its channel only then, so nothing acknowledged is ever lost; after-commit steps never fail it.
  *
  * <pre>{@code
- * pipeline.receive(new InboundMessage("line", eventId, userId, null, text, Instant.now()))
+ * pipeline.receive(new InboundMessage("line", eventId, userId, null, text, clock.instant()))
  *     .onSuccess(r -> response.setStatusCode(200).end())
  *     .onFailure(err -> response.setStatusCode(500).end());   // the channel will redeliver
  * }</pre>
@@ -46,8 +47,14 @@ public final class InboundPipeline {
     return store.ingest(officeId, clean).onSuccess(result -> afterCommit(clean, result));
   }
 
-  /** Stores several messages of one delivery in one transaction; completes after commit. */
+  /**
+   * Stores several messages of one delivery in one transaction; completes after commit. A delivery of one
+   * message (the usual webhook) joins the group commit with every other channel's messages.
+   */
   public Future<List<IngestResult>> receiveAll(List<InboundMessage> messages) {
+    if (messages.size() == 1) {
+      return receive(messages.get(0)).map(List::of);
+    }
     List<InboundMessage> clean = messages.stream().map(InboundText::normalise).toList();
     return store.ingestAll(officeId, clean).onSuccess(results -> {
       for (int i = 0; i < results.size(); i++) {
@@ -72,7 +79,7 @@ public final class InboundPipeline {
       chain = chain.compose(v -> step.apply(message, result))
           .recover(err -> {
             LOG.atError().addKeyValue("step", step.name()).addKeyValue("caseId", result.caseId())
-                .addKeyValue("messageId", result.messageId()).addKeyValue("error", err.toString())
+                .addKeyValue("messageId", result.messageId()).addKeyValue("error", DatabaseFailures.describe(err))
                 .log("after-commit step failed");
             return Future.succeededFuture();
           });
@@ -80,6 +87,6 @@ public final class InboundPipeline {
     chain.compose(v -> events.publish(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, officeId, result.caseId(),
             result.contactId(), result.messageId(), message.channel(), message.receivedAt())))
         .onFailure(err -> LOG.atWarn().addKeyValue("caseId", result.caseId())
-            .addKeyValue("error", err.toString()).log("case event not published"));
+            .addKeyValue("error", DatabaseFailures.describe(err)).log("case event not published"));
   }
 }

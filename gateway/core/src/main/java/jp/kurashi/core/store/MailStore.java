@@ -75,19 +75,6 @@ public final class MailStore {
         .map(rows -> rows.size() > 0 && "quarantined".equals(rows.iterator().next().getString(0)));
   }
 
-  /**
-   * The SQLSTATE of a database error anywhere in the cause chain: a reason that names the failure
-   * without the server's message, which may quote the values (the resident's text or address).
-   */
-  public static Optional<String> sqlState(Throwable err) {
-    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof DatabaseException db && db.getSqlState() != null) {
-        return Optional.of(db.getSqlState());
-      }
-    }
-    return Optional.empty();
-  }
-
   /** Quarantined mails for staff (without their content). */
   public Future<JsonArray> quarantined() {
     return pool.query(MailSql.QUARANTINED).execute().map(rows -> {

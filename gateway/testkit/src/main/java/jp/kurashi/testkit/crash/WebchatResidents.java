@@ -68,10 +68,6 @@ final class WebchatResidents {
     return residents.stream().mapToInt(r -> r.pending.size()).sum();
   }
 
-  boolean allConnected() {
-    return residents.stream().allMatch(r -> r.consented);
-  }
-
   void stop() {
     context.runOnContext(v -> residents.forEach(Resident::stop));
   }
