@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Reads a message and says what it is about and how urgent it is. Each phrase is looked for in the
  * folded text, in its reading (so hiragana-only and katakana messages match), and as a sequence of
- * dictionary forms (so conjugated verbs match); a negation right after a phrase cancels it
- * (「死にたいとかではない」). Messages in other scripts are recognised as {@code foreign} and read with
+ * dictionary forms (so conjugated verbs match); a negation that governs the phrase itself cancels it
+ * (「死にたいとかではない」), one elsewhere in the sentence does not. Messages in other scripts are recognised as {@code foreign} and read with
  * the {@code @} rules. Thread-safe; the rules can be replaced while it runs.
  *
  * <pre>{@code
@@ -24,18 +24,35 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class TriageEngine {
 
-  private static final int NEGATION_WINDOW = 20;
+  private static final int NEGATION_WINDOW = 24;
+  /** How many characters may stand between a phrase and its negation (「死にたい|って思ったことは|ない」). */
+  private static final int NEGATION_GAP = 6;
+  /** Where a clause ends: a negation after one of these is about something else. */
+  private static final String CLAUSE_BREAKS = "。．.!！?？\n、，,；;|";
   /** Simplified characters and particles that do not occur in Japanese: tell Chinese from kanji-only Japanese. */
   private static final String CHINESE_ONLY = "业东车无为么们还吗呢没钱这个饭给让说对问谢请难买卖帮从边样过发现题里该够办吧";
 
   private final AtomicReference<TriageRules> rules;
+  private final AtomicReference<TriageModel> model;
 
+  /** Rules only: what the trainer uses to see which crises the rules already find. */
   public TriageEngine(TriageRules rules) {
+    this(rules, null);
+  }
+
+  /** Rules and the statistical model together, as the gateway runs. */
+  public TriageEngine(TriageRules rules, TriageModel model) {
     this.rules = new AtomicReference<>(rules);
+    this.model = new AtomicReference<>(model);
   }
 
   public TriageRules rules() {
     return rules.get();
+  }
+
+  /** The model in force, or null when this engine runs on rules alone. */
+  public TriageModel model() {
+    return model.get();
   }
 
   /** Puts new rules in force for every message triaged from now on. */
@@ -43,12 +60,25 @@ public final class TriageEngine {
     rules.set(next);
   }
 
+  /** Puts a new model in force for every message triaged from now on. */
+  public void replace(TriageModel next) {
+    model.set(next);
+  }
+
   /** Loads the dictionary and compiles the analyser: call once on a worker thread at start-up. */
   public void warmUp() {
     triage("今日は何も食べていません。家賃も払えず、死にたい気持ちです。");
   }
 
+  /** Rules and model together; crisis if either finds one. */
   public TriageResult triage(String text) {
+    TriageResult byRules = triageByRules(text);
+    TriageModel current = model.get();
+    return current == null ? byRules : TriageCombination.combine(byRules, current.predict(text));
+  }
+
+  /** The rules alone. */
+  public TriageResult triageByRules(String text) {
     TriageRules current = rules.get();
     String nfkc = TextFolding.nfkc(text == null ? "" : text);
     String folded = TextFolding.foldNormalized(nfkc);
@@ -109,11 +139,21 @@ public final class TriageEngine {
     return new TriageResult(categories, urgency, matched);
   }
 
-  private static boolean negated(String text, int end, List<String> negations) {
-    String after = text.substring(end, Math.min(text.length(), end + NEGATION_WINDOW));
-    for (String cue : negations) {
-      if (after.contains(cue)) {
-        return true;
+  /**
+   * Whether a negation governs the phrase that ends at {@code end}: the cue must follow it within a few
+   * characters of the same clause (「死にたい|とは思っていない」「自殺|は考えていません」). A negation elsewhere in
+   * the sentence (「誰にも相談できなくて、死ぬことばかり考えて」) or in the next clause does not cancel it.
+   */
+  static boolean negated(String text, int end, List<String> negations) {
+    int limit = Math.min(text.length(), end + NEGATION_WINDOW);
+    for (int start = end; start < limit && start - end <= NEGATION_GAP; start++) {
+      if (start > end && CLAUSE_BREAKS.indexOf(text.charAt(start - 1)) >= 0) {
+        return false;
+      }
+      for (String cue : negations) {
+        if (text.startsWith(cue, start)) {
+          return true;
+        }
       }
     }
     return false;

@@ -1,0 +1,262 @@
+package jp.kurashi.core.triage;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The trained linear classifier: one weight per feature for each category, one for "urgent or worse" and
+ * one for "crisis", and the crisis threshold chosen for recall on held-out folds. Immutable and
+ * thread-safe; about 4 bytes per feature and head in memory. Made by {@link TriageTrainer}, stored as a
+ * small gzip file that names the corpus it was trained on by its SHA-256.
+ */
+public final class TriageModel {
+
+  private static final int MAGIC = 0x4b47544d; // "KGTM"
+  private static final int FORMAT = 1;
+  static final String URGENT_HEAD = "!urgent";
+  static final String CRISIS_HEAD = "!crisis";
+
+  private final String corpusSha256;
+  private final List<String> heads;
+  private final int[] vocabulary;
+  private final float[] idf;
+  private final float[] weights;
+  private final float[] biases;
+  private final double crisisThreshold;
+  private final double categoryThreshold;
+  private final int urgentHead;
+  private final int crisisHead;
+
+  TriageModel(String corpusSha256, List<String> heads, int[] vocabulary, float[] idf, float[] weights,
+              float[] biases, double crisisThreshold, double categoryThreshold) {
+    if (weights.length != vocabulary.length * heads.size() || biases.length != heads.size()
+        || idf.length != vocabulary.length) {
+      throw new IllegalArgumentException("weights do not match the vocabulary and heads");
+    }
+    this.corpusSha256 = corpusSha256;
+    this.heads = List.copyOf(heads);
+    this.vocabulary = vocabulary;
+    this.idf = idf;
+    this.weights = weights;
+    this.biases = biases;
+    this.crisisThreshold = crisisThreshold;
+    this.categoryThreshold = categoryThreshold;
+    this.urgentHead = this.heads.indexOf(URGENT_HEAD);
+    this.crisisHead = this.heads.indexOf(CRISIS_HEAD);
+    if (urgentHead < 0 || crisisHead < 0) {
+      throw new IllegalArgumentException("a model needs the urgent and crisis heads");
+    }
+  }
+
+  /** What the model says of one message. */
+  public record Verdict(Set<String> categories, Urgency urgency, double crisisScore, boolean crisis) {
+  }
+
+  /** The SHA-256 (hex) of the corpus this model was trained on, as {@link TriageCorpus#sha256} gives it. */
+  public String corpusSha256() {
+    return corpusSha256;
+  }
+
+  public double crisisThreshold() {
+    return crisisThreshold;
+  }
+
+  /** The categories this model can give. */
+  public List<String> categories() {
+    return heads.stream().filter(h -> !h.startsWith("!")).toList();
+  }
+
+  public int features() {
+    return vocabulary.length;
+  }
+
+  public Verdict predict(String text) {
+    return decide(scores(TriageFeatures.of(text)));
+  }
+
+  /** Raw decision values per head, in {@link #heads} order: for training and evaluation. */
+  double[] scores(TriageFeatures.Vector x) {
+    int h = heads.size();
+    double[] out = new double[h];
+    int[] rows = rowsOf(vocabulary, x);
+    double norm = norm(rows, idf);
+    for (int row : rows) {
+      if (row >= 0) {
+        double value = idf[row] / norm;
+        int base = row * h;
+        for (int k = 0; k < h; k++) {
+          out[k] += value * weights[base + k];
+        }
+      }
+    }
+    for (int k = 0; k < h; k++) {
+      out[k] += biases[k];
+    }
+    return out;
+  }
+
+  /** Where each feature of {@code x} is in a sorted vocabulary, or -1 for a feature it does not have. */
+  static int[] rowsOf(int[] vocabulary, TriageFeatures.Vector x) {
+    int[] features = x.features();
+    int[] rows = new int[features.length];
+    for (int i = 0; i < features.length; i++) {
+      rows[i] = Math.max(-1, Arrays.binarySearch(vocabulary, features[i]));
+    }
+    return rows;
+  }
+
+  /** The length of the tf-idf vector over known features: a message is scaled to unit length, whatever its size. */
+  static double norm(int[] rows, float[] idf) {
+    double sum = 0;
+    for (int row : rows) {
+      if (row >= 0) {
+        sum += (double) idf[row] * idf[row];
+      }
+    }
+    return sum == 0 ? 1 : Math.sqrt(sum);
+  }
+
+  List<String> heads() {
+    return heads;
+  }
+
+  Verdict decide(double[] scores) {
+    Set<String> categories = new LinkedHashSet<>();
+    int best = -1;
+    for (int k = 0; k < heads.size(); k++) {
+      if (heads.get(k).startsWith("!")) {
+        continue;
+      }
+      if (scores[k] > categoryThreshold) {
+        categories.add(heads.get(k));
+      }
+      if (best < 0 || scores[k] > scores[best]) {
+        best = k;
+      }
+    }
+    if (categories.isEmpty() && best >= 0) {
+      // Every message is about something: the likeliest category rather than none.
+      categories.add(heads.get(best));
+    }
+    boolean crisis = scores[crisisHead] >= crisisThreshold;
+    Urgency urgency = crisis ? Urgency.CRISIS : scores[urgentHead] > 0 ? Urgency.URGENT : Urgency.NORMAL;
+    return new Verdict(categories, urgency, scores[crisisHead], crisis);
+  }
+
+  /** The model file: gzip of a versioned binary layout; the same model always gives the same bytes. */
+  public byte[] toBytes() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(bytes))) {
+      out.writeInt(MAGIC);
+      out.writeInt(FORMAT);
+      out.writeUTF(corpusSha256);
+      out.writeDouble(crisisThreshold);
+      out.writeDouble(categoryThreshold);
+      out.writeInt(heads.size());
+      for (String head : heads) {
+        out.writeUTF(head);
+      }
+      for (float b : biases) {
+        out.writeFloat(b);
+      }
+      out.writeInt(vocabulary.length);
+      for (int v : vocabulary) {
+        out.writeInt(v);
+      }
+      for (float v : idf) {
+        out.writeFloat(v);
+      }
+      for (float w : weights) {
+        out.writeFloat(w);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Reads a model file; anything else (a truncated upload, another format) is a {@link TriageModelException}. */
+  public static TriageModel read(InputStream stream) throws IOException {
+    try (DataInputStream in = new DataInputStream(new GZIPInputStream(stream))) {
+      if (in.readInt() != MAGIC) {
+        throw new TriageModelException("not a triage model file");
+      }
+      int format = in.readInt();
+      if (format != FORMAT) {
+        throw new TriageModelException("model format " + format + " is not supported (this gateway reads " + FORMAT + ")");
+      }
+      String sha = in.readUTF();
+      double threshold = in.readDouble();
+      double categoryThreshold = in.readDouble();
+      int headCount = in.readInt();
+      if (headCount < 3 || headCount > 256) {
+        throw new TriageModelException("model file damaged (heads)");
+      }
+      List<String> heads = new ArrayList<>();
+      for (int i = 0; i < headCount; i++) {
+        heads.add(in.readUTF());
+      }
+      float[] biases = new float[headCount];
+      for (int i = 0; i < headCount; i++) {
+        biases[i] = in.readFloat();
+      }
+      int size = in.readInt();
+      if (size < 0 || size > 5_000_000 / headCount) {
+        throw new TriageModelException("model file damaged (vocabulary)");
+      }
+      int[] vocabulary = new int[size];
+      for (int i = 0; i < size; i++) {
+        vocabulary[i] = in.readInt();
+        if (i > 0 && vocabulary[i] <= vocabulary[i - 1]) {
+          throw new TriageModelException("model file damaged (vocabulary order)");
+        }
+      }
+      float[] idf = new float[size];
+      for (int i = 0; i < size; i++) {
+        idf[i] = in.readFloat();
+      }
+      float[] weights = new float[size * headCount];
+      for (int i = 0; i < weights.length; i++) {
+        weights[i] = in.readFloat();
+      }
+      if (in.read() != -1) {
+        throw new TriageModelException("model file damaged (trailing bytes)");
+      }
+      try {
+        return new TriageModel(sha, heads, vocabulary, idf, weights, biases, threshold, categoryThreshold);
+      } catch (IllegalArgumentException e) {
+        throw new TriageModelException("model file damaged (" + e.getMessage() + ")");
+      }
+    } catch (java.io.EOFException | java.util.zip.ZipException e) {
+      throw new TriageModelException("model file damaged or truncated");
+    }
+  }
+
+  public static TriageModel read(byte[] bytes) throws IOException {
+    return read(new ByteArrayInputStream(bytes));
+  }
+
+  /** The model shipped in the jar, trained on the shipped corpus. */
+  public static TriageModel bundled() {
+    try (InputStream in = TriageModel.class.getResourceAsStream("/triage/model.bin")) {
+      if (in == null) {
+        throw new IllegalStateException("the bundled triage model is missing from the jar");
+      }
+      return read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package jp.kurashi.core.triage;
+
+import de.bwaldvogel.liblinear.Feature;
+import de.bwaldvogel.liblinear.FeatureNode;
+import de.bwaldvogel.liblinear.Linear;
+import de.bwaldvogel.liblinear.Model;
+import de.bwaldvogel.liblinear.Parameter;
+import de.bwaldvogel.liblinear.Problem;
+import de.bwaldvogel.liblinear.SolverType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+
+/**
+ * Trains a {@link TriageModel} with liblinear: an L2-regularised linear SVM per category (one against
+ * the rest), one for "urgent or worse" and one for "crisis" whose missed crises cost more than false
+ * alarms. The crisis threshold is then lowered, on held-out folds of the training messages, until the
+ * rules and the model together find {@link Settings#crisisRecall} of the crises there. Deterministic:
+ * the same corpus and settings give the same model, byte for byte.
+ */
+public final class TriageTrainer {
+
+  /** The knobs, with the values the shipped model was trained with. */
+  public record Settings(double cost, double positiveCost, double crisisCost, int minDocuments, int thresholdFolds,
+                         double crisisRecall, double maxFalseCrisis, double categoryThreshold) {
+    public static final Settings DEFAULT = new Settings(1.0, 1.0, 4.0, 2, 5, 0.99, 0.15, -0.4);
+  }
+
+  private final Settings settings;
+  private final TriageRules rules;
+
+  public TriageTrainer(Settings settings, TriageRules rules) {
+    this.settings = settings;
+    this.rules = rules;
+    Linear.disableDebugOutput();
+  }
+
+  /** Features of each message, computed once: they are the costly part and cross-validation reuses them. */
+  public record Prepared(List<LabelledMessage> messages, List<TriageFeatures.Vector> vectors, boolean[] rulesCrisis) {
+  }
+
+  public Prepared prepare(List<LabelledMessage> messages) {
+    List<TriageFeatures.Vector> vectors = new ArrayList<>(messages.size());
+    boolean[] rulesCrisis = new boolean[messages.size()];
+    TriageEngine engine = new TriageEngine(rules);
+    for (int i = 0; i < messages.size(); i++) {
+      vectors.add(TriageFeatures.of(messages.get(i).text()));
+      rulesCrisis[i] = engine.triageByRules(messages.get(i).text()).urgency() == Urgency.CRISIS;
+    }
+    return new Prepared(List.copyOf(messages), vectors, rulesCrisis);
+  }
+
+  public TriageModel train(TriageCorpus corpus) {
+    return train(prepare(corpus.messages()), corpus.sha256());
+  }
+
+  /** Trains on the prepared messages; {@code corpusSha256} is recorded in the model. */
+  public TriageModel train(Prepared data, String corpusSha256) {
+    int[] all = new int[data.messages().size()];
+    Arrays.setAll(all, i -> i);
+    Fitted fitted = fit(data, all);
+    double threshold = chooseThreshold(data, all);
+    return fitted.toModel(corpusSha256, threshold, settings.categoryThreshold());
+  }
+
+  /** Crisis scores of each training message from models that did not see it, then the threshold. */
+  private double chooseThreshold(Prepared data, int[] rows) {
+    double[] held = new double[rows.length];
+    int folds = settings.thresholdFolds();
+    for (int f = 0; f < folds; f++) {
+      List<Integer> train = new ArrayList<>();
+      List<Integer> test = new ArrayList<>();
+      for (int i = 0; i < rows.length; i++) {
+        (TriageCrossValidation.fold(data.messages().get(rows[i]), folds) == f ? test : train).add(i);
+      }
+      int[] trainRows = train.stream().mapToInt(i -> rows[i]).toArray();
+      Fitted fitted = fitHead(data, trainRows, TriageModel.CRISIS_HEAD);
+      for (int i : test) {
+        held[i] = fitted.score(data.vectors().get(rows[i]), 0);
+      }
+    }
+    List<Double> missedByRules = new ArrayList<>();
+    List<Double> calm = new ArrayList<>();
+    for (int i = 0; i < rows.length; i++) {
+      LabelledMessage m = data.messages().get(rows[i]);
+      if (m.urgency() == Urgency.CRISIS && !data.rulesCrisis()[rows[i]]) {
+        missedByRules.add(held[i]);
+      } else if (m.urgency() != Urgency.CRISIS && !data.rulesCrisis()[rows[i]]) {
+        calm.add(held[i]);
+      }
+    }
+    long crises = Arrays.stream(rows).filter(r -> data.messages().get(r).urgency() == Urgency.CRISIS).count();
+    double forRecall = 0.0;
+    if (!missedByRules.isEmpty()) {
+      missedByRules.sort(null);
+      // The model may miss at most this many of the crises the rules missed.
+      int allowed = (int) Math.floor(crises * (1 - settings.crisisRecall()));
+      forRecall = missedByRules.get(Math.min(allowed, missedByRules.size() - 1)) - 1e-6;
+    }
+    // A safety net that calls most messages a crisis is one staff learn to ignore: the recall target
+    // gives way where the model alone would raise more than maxFalseCrisis false alarms.
+    calm.sort(Collections.reverseOrder());
+    int budget = (int) Math.floor((rows.length - crises) * settings.maxFalseCrisis());
+    double forBudget = calm.isEmpty() ? Double.NEGATIVE_INFINITY : calm.get(Math.min(budget, calm.size() - 1)) + 1e-6;
+    return Math.min(0.0, Math.max(forRecall, forBudget));
+  }
+
+  private Fitted fit(Prepared data, int[] rows) {
+    TreeSet<String> categories = new TreeSet<>();
+    for (int r : rows) {
+      categories.addAll(data.messages().get(r).categories());
+    }
+    List<String> heads = new ArrayList<>(orderedCategories(categories));
+    heads.add(TriageModel.URGENT_HEAD);
+    heads.add(TriageModel.CRISIS_HEAD);
+    return fitHeads(data, rows, heads);
+  }
+
+  private Fitted fitHead(Prepared data, int[] rows, String head) {
+    return fitHeads(data, rows, List.of(head));
+  }
+
+  private Fitted fitHeads(Prepared data, int[] rows, List<String> heads) {
+    Vocabulary vocabulary = Vocabulary.of(data.vectors(), rows, settings.minDocuments());
+    Problem problem = new Problem();
+    problem.l = rows.length;
+    problem.n = vocabulary.size() + 1;
+    problem.bias = 1.0;
+    problem.x = new Feature[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      problem.x[i] = vocabulary.nodes(data.vectors().get(rows[i]));
+    }
+    float[] weights = new float[vocabulary.size() * heads.size()];
+    float[] biases = new float[heads.size()];
+    for (int k = 0; k < heads.size(); k++) {
+      String head = heads.get(k);
+      problem.y = new double[rows.length];
+      boolean any = false;
+      for (int i = 0; i < rows.length; i++) {
+        boolean positive = isPositive(data.messages().get(rows[i]), head);
+        problem.y[i] = positive ? 1 : -1;
+        any |= positive;
+      }
+      if (!any) {
+        biases[k] = -1f;
+        continue;
+      }
+      Parameter parameter = new Parameter(SolverType.L2R_L2LOSS_SVC_DUAL, settings.cost(), 0.01);
+      parameter.setRandom(new Random(7));
+      double positiveCost = head.equals(TriageModel.CRISIS_HEAD) ? settings.crisisCost() : settings.positiveCost();
+      parameter.setWeights(new double[] {positiveCost, 1.0}, new int[] {1, -1});
+      Model model = Linear.train(problem, parameter);
+      double sign = model.getLabels()[0] == 1 ? 1 : -1;
+      double[] w = model.getFeatureWeights();
+      for (int j = 0; j < vocabulary.size(); j++) {
+        weights[j * heads.size() + k] = (float) (sign * w[j]);
+      }
+      biases[k] = (float) (sign * w[vocabulary.size()] * problem.bias);
+    }
+    return new Fitted(heads, vocabulary.features(), vocabulary.idf(), weights, biases);
+  }
+
+  private static boolean isPositive(LabelledMessage m, String head) {
+    return switch (head) {
+      case TriageModel.URGENT_HEAD -> m.urgency() != Urgency.NORMAL;
+      case TriageModel.CRISIS_HEAD -> m.urgency() == Urgency.CRISIS;
+      default -> m.categories().contains(head);
+    };
+  }
+
+  /** The intake form's order first (as staff read them), then any category this gateway does not know yet. */
+  private static List<String> orderedCategories(TreeSet<String> present) {
+    List<String> out = new ArrayList<>();
+    for (String code : Category.codes()) {
+      if (present.remove(code)) {
+        out.add(code);
+      }
+    }
+    out.addAll(present);
+    return out;
+  }
+
+  /** Weights before they become a model: also scores messages for the threshold search. */
+  private record Fitted(List<String> heads, int[] vocabulary, float[] idf, float[] weights, float[] biases) {
+    double score(TriageFeatures.Vector x, int head) {
+      int[] rows = TriageModel.rowsOf(vocabulary, x);
+      double norm = TriageModel.norm(rows, idf);
+      double s = biases[head];
+      for (int row : rows) {
+        if (row >= 0) {
+          s += idf[row] / norm * weights[row * heads.size() + head];
+        }
+      }
+      return s;
+    }
+
+    TriageModel toModel(String sha, double threshold, double categoryThreshold) {
+      return new TriageModel(sha, heads, vocabulary, idf, weights, biases, threshold, categoryThreshold);
+    }
+  }
+
+  /**
+   * The features seen in at least {@code minDocuments} training messages, sorted, with their inverse
+   * document frequency (smoothed, as scikit-learn does) and liblinear's 1-based index.
+   */
+  private record Vocabulary(int[] features, float[] idf) {
+    static Vocabulary of(List<TriageFeatures.Vector> vectors, int[] rows, int minDocuments) {
+      Map<Integer, Integer> counts = new HashMap<>();
+      for (int r : rows) {
+        for (int f : vectors.get(r).features()) {
+          counts.merge(f, 1, Integer::sum);
+        }
+      }
+      int[] kept = counts.entrySet().stream().filter(e -> e.getValue() >= minDocuments)
+          .mapToInt(Map.Entry::getKey).sorted().toArray();
+      float[] idf = new float[kept.length];
+      for (int i = 0; i < kept.length; i++) {
+        idf[i] = (float) (Math.log((1.0 + rows.length) / (1.0 + counts.get(kept[i]))) + 1.0);
+      }
+      return new Vocabulary(kept, idf);
+    }
+
+    int size() {
+      return features.length;
+    }
+
+    /** The message as liblinear reads it: tf-idf over known features, unit length, then the bias term. */
+    Feature[] nodes(TriageFeatures.Vector x) {
+      int[] rows = TriageModel.rowsOf(features, x);
+      double norm = TriageModel.norm(rows, idf);
+      List<Feature> out = new ArrayList<>(rows.length + 1);
+      for (int row : rows) {
+        if (row >= 0) {
+          out.add(new FeatureNode(row + 1, idf[row] / norm));
+        }
+      }
+      out.add(new FeatureNode(features.length + 1, 1.0));
+      return out.toArray(new Feature[0]);
+    }
+  }
+}
