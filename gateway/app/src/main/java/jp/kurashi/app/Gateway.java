@@ -15,6 +15,7 @@ import jp.kurashi.core.store.MailStore;
 import jp.kurashi.core.store.TriageStore;
 import jp.kurashi.core.pipeline.TriageStep;
 import jp.kurashi.core.triage.TriageEngine;
+import jp.kurashi.core.triage.TriageModel;
 import jp.kurashi.core.triage.TriageRules;
 import jp.kurashi.core.triage.TriageRulesRefresh;
 import jp.kurashi.connectors.webchat.WebchatConnector;
@@ -178,8 +179,8 @@ public final class Gateway {
     StaffStore staff = new StaffStore(db.pool(), clock);
     PasswordHasher hasher = new PasswordHasher();
     return new AdminBootstrap(vertx, staff, hasher, console).run(officeId, config.adminPassword())
-        // Compiling the rules runs Kuromoji over every phrase: worker thread, not the event loop.
-        .compose(v -> vertx.executeBlocking(() -> new TriageEngine(TriageRules.bundled()), false))
+        // Compiling the rules runs Kuromoji over every phrase and the model is read from the jar: worker thread.
+        .compose(v -> vertx.executeBlocking(() -> new TriageEngine(TriageRules.bundled(), TriageModel.bundled()), false))
         .compose(engine -> {
           triageEngine = engine;
           return bus();

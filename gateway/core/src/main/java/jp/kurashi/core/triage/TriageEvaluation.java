@@ -37,6 +37,7 @@ public final class TriageEvaluation {
   private int urgencyRight;
   private int crisisExpected;
   private int crisisFound;
+  private int falseCrises;
 
   /** Evaluates every labelled line; a line that is not valid JSON is an {@link IllegalArgumentException}. */
   public static TriageEvaluation of(TriageEngine engine, List<String> lines) {
@@ -59,6 +60,19 @@ public final class TriageEvaluation {
       e.add(row.getString("id", String.valueOf(n)), row.getString("text", ""), expected, result.categories(),
           row.getString("urgency", "normal"), result.urgency().code());
     }
+    return e;
+  }
+
+  /** Scores one labelled message against what triage said of it. */
+  public void record(LabelledMessage message, TriageResult result) {
+    add(message.id(), message.text(), message.categories(), result.categories(), message.urgency().code(),
+        result.urgency().code());
+  }
+
+  /** Scores what triage said of each message. */
+  public static TriageEvaluation of(List<LabelledMessage> messages, java.util.function.Function<LabelledMessage, TriageResult> triage) {
+    TriageEvaluation e = new TriageEvaluation();
+    messages.forEach(m -> e.record(m, triage.apply(m)));
     return e;
   }
 
@@ -86,6 +100,8 @@ public final class TriageEvaluation {
       if (actualUrgency.equals("crisis")) {
         crisisFound++;
       }
+    } else if (actualUrgency.equals("crisis")) {
+      falseCrises++;
     }
     if (!expected.equals(actual) || !expectedUrgency.equals(actualUrgency)) {
       misses.add(new Miss(id, text.length() > 40 ? text.substring(0, 40) : text, expected, actual, expectedUrgency, actualUrgency));
@@ -119,12 +135,25 @@ public final class TriageEvaluation {
     return crisisExpected == 0 ? 1.0 : (double) crisisFound / crisisExpected;
   }
 
+  /** Of the messages that are not a crisis, the share triage called one. */
+  public double falseCrisisRate() {
+    int calm = messages - crisisExpected;
+    return calm == 0 ? 0 : (double) falseCrises / calm;
+  }
+
   public int messages() {
     return messages;
   }
 
   public List<Miss> misses() {
     return misses;
+  }
+
+  /** One line: micro-F1, urgency accuracy, crisis recall and false crisis rate. */
+  public String summary() {
+    return String.format("micro-F1 %.3f, urgency %.3f, crisis recall %.3f (%d/%d), false crisis %.3f (%d/%d)",
+        microF1(), urgencyAccuracy(), crisisRecall(), crisisFound, crisisExpected, falseCrisisRate(), falseCrises,
+        messages - crisisExpected);
   }
 
   /** A plain-text report, as the CLI prints it. */
@@ -135,8 +164,9 @@ public final class TriageEvaluation {
       out.append(String.format("%-16s %9.3f %9.3f %5d %5d %5d%n", s.category(), s.precision(), s.recall(),
           s.truePositives(), s.falsePositives(), s.falseNegatives()));
     }
-    out.append(String.format("messages %d, category micro-F1 %.3f, urgency accuracy %.3f, crisis recall %.3f%n",
-        messages, microF1(), urgencyAccuracy(), crisisRecall()));
+    out.append(String.format("messages %d, category micro-F1 %.3f, urgency accuracy %.3f, crisis recall %.3f (%d/%d), "
+        + "false crisis %.3f (%d/%d)%n", messages, microF1(), urgencyAccuracy(), crisisRecall(), crisisFound,
+        crisisExpected, falseCrisisRate(), falseCrises, messages - crisisExpected));
     return out.toString();
   }
 }
