@@ -127,7 +127,14 @@ public final class TriageRules {
         throw new TriageRuleException(lineNo, "a phrase before any [section]");
       }
       switch (section) {
-        case "negation" -> negations.add(TextFolding.fold(line));
+        case "negation" -> {
+          // Also as it sounds: a phrase found in the message's reading is followed by the reading of its negation.
+          negations.add(TextFolding.fold(line));
+          String reading = TextFolding.foldNormalized(JapaneseAnalyzer.reading(TextFolding.nfkc(line)));
+          if (!reading.isEmpty() && !negations.contains(reading)) {
+            negations.add(reading);
+          }
+        }
         case "ignore" -> ignored.add(TextFolding.fold(line));
         default -> rules.add(compile(lineNo, section, urgency, line));
       }
