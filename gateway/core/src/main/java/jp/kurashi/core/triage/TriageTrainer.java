@@ -151,7 +151,7 @@ public final class TriageTrainer {
         biases[k] = -1f;
         continue;
       }
-      Parameter parameter = new Parameter(SolverType.L2R_L2LOSS_SVC_DUAL, settings.cost(), 0.01);
+      Parameter parameter = new Parameter(SolverType.valueOf(System.getProperty("solver", "L2R_L2LOSS_SVC_DUAL")), settings.cost(), 0.01);
       parameter.setRandom(new Random(7));
       double positiveCost = head.equals(TriageModel.CRISIS_HEAD) ? settings.crisisCost() : settings.positiveCost();
       parameter.setWeights(new double[] {positiveCost, 1.0}, new int[] {1, -1});
