@@ -121,6 +121,23 @@ class AutomaticNoticeTest {
   }
 
   @Test
+  @DisplayName("a crisis and an ordinary message delivered together at night get the safety message only")
+  void oneDelivery() throws Exception {
+    // The second message is triaged after the first, not beside it: its out-of-hours notice cannot overtake
+    // the safety message.
+    for (int round = 0; round < 5; round++) {
+      String contact = "U-batch-" + round;
+      long caseId = Await.result(pipeline.receiveAll(List.of(
+          new InboundMessage("line", "b-" + round + "-1", contact, null, "もう死にたい", FRIDAY_NIGHT.toInstant()),
+          new InboundMessage("line", "b-" + round + "-2", contact, null, "ok", FRIDAY_NIGHT.toInstant()))))
+          .get(0).caseId();
+      List<String> sent = settled(caseId, 1);
+      assertThat(sent).as("round " + round).hasSize(1);
+      assertThat(sent.get(0)).contains(SAFETY).contains("11月30日(月) 9:00");
+    }
+  }
+
+  @Test
   @DisplayName("an ordinary message out of hours gets the out-of-hours notice only")
   void ordinaryOutOfHours() throws Exception {
     long caseId = receive("n-1", "U1", "家賃のことで相談したいです", FRIDAY_NIGHT);
