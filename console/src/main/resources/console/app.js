@@ -2,9 +2,12 @@
 // the page with textContent, never as HTML.
 import { TEXTS } from './i18n.js';
 
-const state = { lang: localStorage.getItem('kg-lang') || 'ja', csrf: null, staff: null, categories: {},
+const state = { lang: localStorage.getItem('kg-lang') || 'ja', csrf: null, staff: null, categories: [],
   queue: [], selected: 0, events: null, typingTimer: null, lastTyping: 0 };
 const t = () => TEXTS[state.lang];
+// A category's label in the console's language (Japanese first; the code itself for one the server no longer knows).
+const category = (code) => { const c = state.categories.find((i) => i.code === code);
+  return c ? (state.lang === 'en' && c.labelEn) || c.label : code; };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs = {}, ...children) {
@@ -59,7 +62,7 @@ function showLogin(message) {
 
 async function start() {
   const c = await api('GET', '/categories');
-  state.categories = Object.fromEntries(c.data.items.map((i) => [i.code, i.label]));
+  state.categories = c.data.items;
   $('nav').hidden = false;
   $('who').textContent = `${state.staff.displayName} (${state.staff.role})`;
   $('nav-reports').hidden = !['chief', 'admin'].includes(state.staff.role);
@@ -180,7 +183,7 @@ async function loadReports() {
       datasets: channels.map((c) => ({ label: c, data: months.map((m) => m.byChannel[c]) })) },
       options: { animation: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } });
     const cats = Object.entries(rep.total.byCategory).filter(([, n]) => n > 0);
-    new window.Chart(byCategory, { type: 'bar', data: { labels: cats.map(([k]) => state.categories[k] || k),
+    new window.Chart(byCategory, { type: 'bar', data: { labels: cats.map(([k]) => category(k)),
       datasets: [{ label: t().categories, data: cats.map(([, n]) => n) }] }, options: { animation: false, indexAxis: 'y' } });
   } catch (e) { /* the table and the CSV work without the charts */ }
 }
@@ -217,7 +220,7 @@ async function loadQueue() {
       onclick: () => { location.hash = `#/case/${c.id}`; } },
     el('td', {}, el('span', { class: `badge ${c.urgency}`, text: t()[c.urgency] })),
     el('td', { text: `KS-${c.id}` }),
-    el('td', { text: c.categories.map((k) => state.categories[k] || k).join('、') || '—' }),
+    el('td', { text: c.categories.map(category).join(t().listSep) || '—' }),
     el('td', { text: c.channel }),
     el('td', { text: w.text }),
     el('td', { text: c.assigneeId ? (c.assigneeId === state.staff.id ? state.staff.displayName : `#${c.assigneeId}`) : t().none }));
@@ -308,7 +311,7 @@ async function openCase(id, quiet) {
   $('main').replaceChildren(el('div', { class: 'grid' },
     el('div', {}, el('section', { class: 'card' },
       el('h2', {}, el('span', { class: `badge ${c.urgency}`, text: t()[c.urgency] }), ` KS-${c.id} ${c.contactName || ''}`),
-      el('p', { class: 'meta', text: `${t().channel}: ${c.channel} · ${t().categories}: ${c.categories.map((k) => state.categories[k] || k).join('、')}` }),
+      el('p', { class: 'meta', text: `${t().channel}: ${c.channel} · ${t().categories}: ${c.categories.map(category).join(t().listSep)}` }),
       messages), reply, note),
     el('div', {}, await actionsPanel(c), triagePanel(c), await handoffPanel(c))));
   if (!quiet) replyBox.focus();
@@ -337,10 +340,10 @@ async function actionsPanel(c) {
 }
 
 function triagePanel(c) {
-  const boxes = Object.entries(state.categories).map(([code, label]) => el('label', { class: 'row' },
-    el('input', { type: 'checkbox', value: code, checked: c.categories.includes(code) }), label));
+  const boxes = state.categories.map(({ code }) => el('label', { class: 'row' },
+    el('input', { type: 'checkbox', value: code, checked: c.categories.includes(code) }), category(code)));
   const urgency = el('select', { 'aria-label': t().urgency }, ...['crisis', 'urgent', 'normal'].map((u) => el('option', { value: u, text: t()[u], selected: u === c.urgency })));
-  const reasons = el('ul', {}, (c.triage || []).flatMap((r) => r.matched.map((m) => el('li', { text: `${state.categories[m.category] || m.category}: 「${m.found}」` }))));
+  const reasons = el('ul', {}, (c.triage || []).flatMap((r) => r.matched.map((m) => el('li', { text: `${category(m.category)}: 「${m.found}」` }))));
   return el('details', { class: 'card' }, el('summary', { text: t().triage }), reasons,
     el('form', { class: 'stack', onsubmit: async (e) => {
       e.preventDefault();

@@ -236,7 +236,8 @@ public final class StaffApi {
   private void categories(RoutingContext ctx) {
     StaffSession.of(ctx);
     JsonArray items = new JsonArray();
-    Category.LABELS.forEach((code, label) -> items.add(new JsonObject().put("code", code).put("label", label)));
+    Category.LABELS.forEach((code, label) -> items.add(new JsonObject().put("code", code).put("label", label)
+        .put("labelEn", Category.LABELS_EN.get(code))));
     ok(ctx, 200, new JsonObject().put("items", items));
   }
 

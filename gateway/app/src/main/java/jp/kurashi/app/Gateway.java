@@ -28,7 +28,7 @@ import jp.kurashi.console.ConsoleSettings;
 import jp.kurashi.core.store.ConsoleStore;
 import io.vertx.ext.web.handler.StaticHandler;
 import jp.kurashi.core.metrics.GatewayMetrics;
-import jp.kurashi.core.pipeline.OutOfHoursNotice;
+import jp.kurashi.core.pipeline.AutomaticNotice;
 import jp.kurashi.core.store.ContactStore;
 import jp.kurashi.core.store.WebchatStore;
 import java.time.Duration;
@@ -192,9 +192,12 @@ public final class Gateway {
           ReplyQueue replies = new ReplyQueue(vertx, messages, bus, clock);
           TriageStore triageStore = new TriageStore(db.pool(), clock);
           pipeline = new InboundPipeline(officeId, messages, bus, List.of(
-              new TriageStep(vertx, officeId, triageEngine, triageStore, replies, bus, config.office(), SAFETY_GAP, clock),
-              new MailAcknowledgement(config.office(), replies, AUTO_NOTICE_GAP),
-              new OutOfHoursNotice(config.office(), replies, AUTO_NOTICE_GAP)));
+              // Triage sends the one automatic notice (safety message or out-of-hours notice) once it knows
+              // whether the message is a crisis. The mail acknowledgement comes after it, so a crisis mail at
+              // night (whose safety message took the notice slot) gets no second mail.
+              new TriageStep(vertx, officeId, triageEngine, triageStore, bus,
+                  new AutomaticNotice(config.office(), replies, AUTO_NOTICE_GAP, SAFETY_GAP), clock),
+              new MailAcknowledgement(config.office(), replies, AUTO_NOTICE_GAP)));
           WebchatStore webchatStore = new WebchatStore(db.pool());
           ContactStore contacts = new ContactStore(db.pool(), clock);
           ChannelRegistry channels = new ChannelRegistry()

@@ -80,7 +80,7 @@ public record GatewayConfig(
     names.put("ja", name.get());
     return new OfficeProfile(new LocalizedText(names), profile.hoursText(), profile.hours(),
         profile.privacyNoticeVersion(), profile.privacyNotice(), profile.hotlines(), profile.outOfHours(),
-        profile.mailAckOpen(), profile.mailAckClosed(), profile.safetyMessage());
+        profile.mailAckOpen(), profile.mailAckClosed(), profile.safetyMessage(), profile.safetyMessageClosed());
   }
 
   /** Reads and checks every setting; the first bad one is a {@link ConfigException}. */

@@ -11,7 +11,11 @@ import java.util.List;
  *                             replaced by the next opening time
  * @param mailAckOpen          acknowledgement of a new email consultation during opening hours
  * @param mailAckClosed        the same outside opening hours ({@code {next}} as above)
- * @param safetyMessage        sent at once, any hour, when triage finds a crisis; the crisis lines follow it
+ * @param safetyMessage        sent at once, when triage finds a crisis while the desk is open; the crisis
+ *                             lines follow it
+ * @param safetyMessageClosed  the same while the desk is closed, with the next opening time in it ({@code {next}}
+ *                             as above): the one message a crisis out of hours gets, instead of the safety
+ *                             message followed by the out-of-hours notice
  */
 public record OfficeProfile(
     LocalizedText name,
@@ -23,7 +27,8 @@ public record OfficeProfile(
     LocalizedText outOfHours,
     LocalizedText mailAckOpen,
     LocalizedText mailAckClosed,
-    LocalizedText safetyMessage) {
+    LocalizedText safetyMessage,
+    LocalizedText safetyMessageClosed) {
 
   public OfficeProfile {
     hotlines = List.copyOf(hotlines);

@@ -56,7 +56,25 @@ public final class OfficeProfileJson {
         text(json, "outOfHours", ""),
         text(object(json, "mailAcknowledgement"), "open", "mailAcknowledgement"),
         text(object(json, "mailAcknowledgement"), "closed", "mailAcknowledgement"),
-        text(json, "safetyMessage", ""));
+        text(json, "safetyMessage", ""),
+        safetyMessageClosed(json));
+  }
+
+  /**
+   * The safety message for when the desk is closed. A desk's own profile written before it existed gets the
+   * safety message followed by its out-of-hours text, so a crisis at night still gets one message with the hours.
+   */
+  private static LocalizedText safetyMessageClosed(JsonObject json) {
+    if (json.containsKey("safetyMessageClosed")) {
+      return text(json, "safetyMessageClosed", "");
+    }
+    LocalizedText safety = text(json, "safetyMessage", "");
+    LocalizedText outOfHours = text(json, "outOfHours", "");
+    Map<String, String> byLanguage = new java.util.HashMap<>();
+    for (String language : safety.byLanguage().keySet()) {
+      byLanguage.put(language, safety.in(language) + "\n\n" + outOfHours.in(language));
+    }
+    return new LocalizedText(byLanguage);
   }
 
   private static OfficeHours officeHours(JsonObject hours) {

@@ -51,6 +51,18 @@ public final class ReplyQueue {
         .onSuccess(queued -> queued.ifPresent(this::queued));
   }
 
+  /**
+   * The safety message, unless the case had one within {@code minGap}: one statement, one commit. With
+   * {@code asNotice} it also takes the automatic-notice slot (it carries the opening hours).
+   *
+   * @see MessageStore#queueSafetyNotice
+   */
+  public Future<Optional<QueuedReply>> queueSafetyOnce(long caseId, Duration minGap, Map<String, String> textByLanguage,
+                                                       String fallback, boolean asNotice) {
+    return store.queueSafetyNotice(caseId, minGap, textByLanguage, fallback, asNotice)
+        .onSuccess(queued -> queued.ifPresent(this::queued));
+  }
+
   private Future<QueuedReply> queueOn(long caseId, Long staffId, String text) {
     return store.queueReply(caseId, staffId, text).onSuccess(this::queued);
   }

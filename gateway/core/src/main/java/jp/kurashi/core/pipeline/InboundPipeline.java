@@ -10,7 +10,9 @@ import jp.kurashi.core.store.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where every resident message enters: normalise, store (deduplicated, one transaction),
@@ -57,13 +59,20 @@ public final class InboundPipeline {
     }
     List<InboundMessage> clean = messages.stream().map(InboundText::normalise).toList();
     return store.ingestAll(officeId, clean).onSuccess(results -> {
+      // Messages of one case in one delivery are handled one after the other, in order: a resident who sends
+      // 「死にたい」 and 「助けて」 together at night gets the safety message, not an out-of-hours notice for the
+      // second one that happened to be triaged first. Other cases' messages do not wait.
+      Map<Long, Future<Void>> lastOfCase = new HashMap<>();
       for (int i = 0; i < results.size(); i++) {
-        afterCommit(clean.get(i), results.get(i));
+        InboundMessage message = clean.get(i);
+        IngestResult result = results.get(i);
+        Future<Void> previous = lastOfCase.getOrDefault(result.caseId(), Future.succeededFuture());
+        lastOfCase.put(result.caseId(), previous.transform(done -> afterCommit(message, result)));
       }
     });
   }
 
-  private void afterCommit(InboundMessage message, IngestResult result) {
+  private Future<Void> afterCommit(InboundMessage message, IngestResult result) {
     LOG.atInfo()
         .addKeyValue("channel", message.channel())
         .addKeyValue("caseId", result.caseId())
@@ -72,7 +81,7 @@ public final class InboundPipeline {
         .addKeyValue("caseOpened", result.caseOpened())
         .log("inbound message stored");
     if (result.duplicate()) {
-      return;
+      return Future.succeededFuture();
     }
     Future<Void> chain = Future.succeededFuture();
     for (AfterIngest step : steps) {
@@ -84,9 +93,12 @@ public final class InboundPipeline {
             return Future.succeededFuture();
           });
     }
-    chain.compose(v -> events.publish(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, officeId, result.caseId(),
+    return chain.compose(v -> events.publish(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, officeId, result.caseId(),
             result.contactId(), result.messageId(), message.channel(), message.receivedAt())))
-        .onFailure(err -> LOG.atWarn().addKeyValue("caseId", result.caseId())
-            .addKeyValue("error", DatabaseFailures.describe(err)).log("case event not published"));
+        .recover(err -> {
+          LOG.atWarn().addKeyValue("caseId", result.caseId())
+              .addKeyValue("error", DatabaseFailures.describe(err)).log("case event not published");
+          return Future.succeededFuture();
+        });
   }
 }

@@ -1,51 +1,30 @@
 package jp.kurashi.core.pipeline;
 
 import io.vertx.core.Future;
-import jp.kurashi.core.domain.IngestResult;
-import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.office.LocalizedText;
 import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.outbox.ReplyQueue;
-import jp.kurashi.core.office.LocalizedText;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.TextStyle;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * When a resident writes while the desk is closed, tells them (on their own channel) when staff
- * will answer. At most one notice per case per {@code minGap}, so a long night of messages gets one.
+ * The texts of the automatic notices that tell a resident when staff will answer: {@code {next}} filled in with
+ * the next opening, the crisis lines after it, in every language the desk writes. Which notice a new message
+ * gets is decided in one place, {@link AutomaticNotice}; the mail acknowledgement uses {@link #queueOnce} too.
  */
-public final class OutOfHoursNotice implements AfterIngest {
+public final class OutOfHoursNotice {
 
   private static final DateTimeFormatter JA_TIME = DateTimeFormatter.ofPattern("H:mm");
 
-  private final OfficeProfile profile;
-  private final ReplyQueue replies;
-  private final Duration minGap;
-
-  public OutOfHoursNotice(OfficeProfile profile, ReplyQueue replies, Duration minGap) {
-    this.profile = profile;
-    this.replies = replies;
-    this.minGap = minGap;
-  }
-
-  @Override
-  public String name() {
-    return "out-of-hours-notice";
-  }
-
-  @Override
-  public Future<Void> apply(InboundMessage message, IngestResult stored) {
-    if (message.automated() || profile.hours().isOpen(message.receivedAt())) {
-      return Future.succeededFuture();
-    }
-    return queueOnce(profile, replies, stored.caseId(), message.receivedAt(), minGap, profile.outOfHours());
+  private OutOfHoursNotice() {
   }
 
   /**
@@ -56,13 +35,18 @@ public final class OutOfHoursNotice implements AfterIngest {
    */
   public static Future<Void> queueOnce(OfficeProfile profile, ReplyQueue replies, long caseId, Instant at,
                                        Duration minGap, LocalizedText text) {
+    Rendered rendered = render(profile, text, at);
+    return replies.queueAutomaticOnce(caseId, minGap, rendered.byLanguage(), rendered.fallback()).mapEmpty();
+  }
+
+  /** {@code text} in each of its languages and in Japanese for any other, {@code {next}} being the opening after {@code at}. */
+  static Rendered render(OfficeProfile profile, LocalizedText text, Instant at) {
     Optional<ZonedDateTime> next = profile.hours().nextOpening(at);
     Map<String, String> byLanguage = new HashMap<>();
     for (String language : text.byLanguage().keySet()) {
       byLanguage.put(language, render(profile, text, language, next));
     }
-    String fallback = render(profile, text, LocalizedText.DEFAULT_LANGUAGE, next);
-    return replies.queueAutomaticOnce(caseId, minGap, byLanguage, fallback).mapEmpty();
+    return new Rendered(byLanguage, render(profile, text, LocalizedText.DEFAULT_LANGUAGE, next));
   }
 
   private static String render(OfficeProfile profile, LocalizedText text, String language,
@@ -79,5 +63,9 @@ public final class OutOfHoursNotice implements AfterIngest {
     }
     return t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH) + " " + t.getDayOfMonth() + " "
         + t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ENGLISH) + ", " + JA_TIME.format(t);
+  }
+
+  /** A notice in each language, and the one for a contact of any other language. */
+  record Rendered(Map<String, String> byLanguage, String fallback) {
   }
 }

@@ -6,22 +6,21 @@ import jp.kurashi.core.bus.CaseEvents;
 import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.InboundMessage;
-import jp.kurashi.core.office.OfficeProfile;
-import jp.kurashi.core.outbox.ReplyQueue;
 import jp.kurashi.core.store.TriageStore;
 import jp.kurashi.core.triage.TriageEngine;
-import jp.kurashi.core.triage.TriageResult;
 import jp.kurashi.core.triage.Urgency;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Clock;
 
 /**
  * Triages each new resident message (on a worker thread: the analyser is CPU work), folds the
- * result into its case, and on a crisis sends the safety message on the resident's own channel at
- * once, whatever the hour, and raises the crisis alert for consoles.
+ * result into its case and raises the crisis alert for consoles; then hands the verdict to
+ * {@link AutomaticNotice}, which sends the one automatic message the message gets (the safety message on a
+ * crisis at once, whatever the hour, with the opening hours in it while the desk is closed; else the
+ * out-of-hours notice while closed). Deciding both after triage, in one place, is what keeps a crisis at
+ * night to one message. When triage fails, the message is still answered as a non-crisis one.
  */
 public final class TriageStep implements AfterIngest {
 
@@ -30,24 +29,20 @@ public final class TriageStep implements AfterIngest {
   private final Vertx vertx;
   private final TriageEngine engine;
   private final TriageStore store;
-  private final ReplyQueue replies;
   private final CaseEvents events;
-  private final OfficeProfile profile;
+  private final AutomaticNotice notices;
   private final long officeId;
-  private final Duration safetyGap;
   private final Clock clock;
 
-  public TriageStep(Vertx vertx, long officeId, TriageEngine engine, TriageStore store, ReplyQueue replies,
-                    CaseEvents events, OfficeProfile profile, Duration safetyGap, Clock clock) {
+  public TriageStep(Vertx vertx, long officeId, TriageEngine engine, TriageStore store, CaseEvents events,
+                    AutomaticNotice notices, Clock clock) {
     this.clock = clock;
     this.vertx = vertx;
     this.officeId = officeId;
     this.engine = engine;
     this.store = store;
-    this.replies = replies;
     this.events = events;
-    this.profile = profile;
-    this.safetyGap = safetyGap;
+    this.notices = notices;
   }
 
   @Override
@@ -60,30 +55,25 @@ public final class TriageStep implements AfterIngest {
     if (message.automated()) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> engine.triage(message.text()), false).compose(result -> {
+    Future<Boolean> crisis = vertx.executeBlocking(() -> engine.triage(message.text()), false).compose(result -> {
       LOG.atInfo().addKeyValue("caseId", stored.caseId()).addKeyValue("messageId", stored.messageId())
           .addKeyValue("categories", result.categories()).addKeyValue("urgency", result.urgency().code())
           .log("message triaged");
       return store.record(stored.messageId(), stored.caseId(), result.categories(), result.urgency().code(),
               result.matchedJson())
           .compose(caseUrgency -> publish(CaseEvent.CASE_TRIAGED, message, stored))
-          .compose(v -> result.urgency() == Urgency.CRISIS ? crisis(message, stored, result) : Future.succeededFuture());
+          .compose(v -> result.urgency() == Urgency.CRISIS ? crisis(message, stored) : Future.succeededFuture(false));
     });
+    // A failed triage still leaves the resident answered (out-of-hours notice), and is still reported as failed.
+    return crisis.transform(verdict -> notices.send(message, stored, verdict.succeeded() && verdict.result())
+        .transform(sent -> verdict.failed() ? Future.<Void>failedFuture(verdict.cause())
+            : sent.failed() ? Future.<Void>failedFuture(sent.cause()) : Future.<Void>succeededFuture()));
   }
 
-  private Future<Void> crisis(InboundMessage message, IngestResult stored, TriageResult result) {
+  private Future<Boolean> crisis(InboundMessage message, IngestResult stored) {
     LOG.atWarn().addKeyValue("caseId", stored.caseId()).addKeyValue("channel", message.channel())
         .log("crisis found: safety message and alert");
-    return publish(CaseEvent.CASE_CRISIS, message, stored)
-        .compose(v -> store.claimSafetyNotice(stored.caseId(), safetyGap))
-        .compose(claimed -> {
-          if (claimed.isEmpty()) {
-            return Future.succeededFuture();
-          }
-          String language = claimed.get().isEmpty() ? "ja" : claimed.get();
-          String text = profile.safetyMessage().in(language) + "\n\n" + profile.hotlinesText(language);
-          return replies.queueSystem(stored.caseId(), text).mapEmpty();
-        });
+    return publish(CaseEvent.CASE_CRISIS, message, stored).map(true);
   }
 
   private Future<Void> publish(String type, InboundMessage message, IngestResult stored) {

@@ -85,6 +85,26 @@ final class MessageSql {
       "INSERT INTO outbox (message_id, channel, idempotency_key) VALUES ($1, $2, $3)";
 
   /**
+   * Stores the claimed case's notice in the contact's language and queues it in the outbox; follows a
+   * {@code claimed} CTE that returned the case's id, contact_id, channel and office_id.
+   * $3 now, $4 languages, $5 texts (same order), $6 text for any other language, $7 idempotency key.
+   */
+  private static final String SEND_CLAIMED_NOTICE = """
+      , notice AS (
+        INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at)
+        SELECT cl.id, cl.contact_id, cl.channel, 'out',
+               COALESCE((SELECT t.text FROM unnest($4::text[], $5::text[]) AS t(language, text)
+                          WHERE t.language = k.language), $6::text),
+               NULL, 'queued', $3
+          FROM claimed cl JOIN contact k ON k.id = cl.contact_id
+        RETURNING id, case_id, contact_id, channel
+      ), queued AS (
+        INSERT INTO outbox (message_id, channel, idempotency_key) SELECT id, channel, $7::uuid FROM notice
+      )
+      SELECT n.id, n.contact_id, n.channel, cl.office_id FROM notice n JOIN claimed cl ON cl.id = n.case_id
+      """;
+
+  /**
    * An automatic notice in ONE statement: takes the case's automatic-notice slot (at most one per $2 seconds,
    * and only while the channel can reach the resident), stores the message in the contact's language and
    * queues it in the outbox. No row when the slot was taken.
@@ -99,19 +119,28 @@ final class MessageSql {
            AND (c.auto_notice_at IS NULL OR c.auto_notice_at < $3::timestamptz - make_interval(secs => $2))
            AND EXISTS (SELECT 1 FROM contact k WHERE k.id = c.contact_id AND k.reachable)
         RETURNING c.id, c.contact_id, c.channel, c.office_id
-      ), notice AS (
-        INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at)
-        SELECT cl.id, cl.contact_id, cl.channel, 'out',
-               COALESCE((SELECT t.text FROM unnest($4::text[], $5::text[]) AS t(language, text)
-                          WHERE t.language = k.language), $6::text),
-               NULL, 'queued', $3
-          FROM claimed cl JOIN contact k ON k.id = cl.contact_id
-        RETURNING id, case_id, contact_id, channel
-      ), queued AS (
-        INSERT INTO outbox (message_id, channel, idempotency_key) SELECT id, channel, $7::uuid FROM notice
-      )
-      SELECT n.id, n.contact_id, n.channel, cl.office_id FROM notice n JOIN claimed cl ON cl.id = n.case_id
-      """;
+      )""" + SEND_CLAIMED_NOTICE;
+
+  /**
+   * The safety message in ONE statement: takes the case's safety slot (at most one per $2 seconds, only while
+   * the channel can reach the resident) and, when $8, the automatic-notice slot as well, whether or not a
+   * notice used it recently: out of hours the safety message carries the opening hours, so it is the night's
+   * notice and no out-of-hours notice or mail acknowledgement may follow it within their gap. Then stores and
+   * queues it as {@link #QUEUE_AUTO_NOTICE} does. No row when a safety message went out within $2 seconds.
+   *
+   * <p>$1 case, $2 seconds between two safety messages, $3 now, $4 languages, $5 texts (same order), $6 text
+   * for any other language, $7 idempotency key, $8 whether it also takes the automatic-notice slot
+   */
+  static final String QUEUE_SAFETY_NOTICE = """
+      WITH claimed AS (
+        UPDATE consultation_case c SET safety_notice_at = $3,
+               auto_notice_at = CASE WHEN $8::boolean THEN $3 ELSE c.auto_notice_at END,
+               last_message_at = GREATEST(c.last_message_at, $3)
+         WHERE c.id = $1
+           AND (c.safety_notice_at IS NULL OR c.safety_notice_at < $3::timestamptz - make_interval(secs => $2))
+           AND EXISTS (SELECT 1 FROM contact k WHERE k.id = c.contact_id AND k.reachable)
+        RETURNING c.id, c.contact_id, c.channel, c.office_id
+      )""" + SEND_CLAIMED_NOTICE;
 
   /** $1 case, $2 now. */
   static final String TOUCH_CASE =

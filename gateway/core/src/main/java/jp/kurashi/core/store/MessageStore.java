@@ -167,12 +167,34 @@ public final class MessageStore {
    */
   public Future<Optional<QueuedReply>> queueAutoNotice(long caseId, Duration minGap, Map<String, String> textByLanguage,
                                                        String fallback) {
+    return queueNotice(MessageSql.QUEUE_AUTO_NOTICE, caseId, minGap, textByLanguage, fallback);
+  }
+
+  /**
+   * Queues the safety message unless the case had one within {@code minGap}, in one statement (one commit).
+   *
+   * @param asNotice also take the automatic-notice slot, so no out-of-hours notice follows within its gap
+   *                 (for a safety message that carries the opening hours)
+   * @return the queued message, or empty when the case had one recently or the resident cannot be reached
+   */
+  public Future<Optional<QueuedReply>> queueSafetyNotice(long caseId, Duration minGap,
+                                                         Map<String, String> textByLanguage, String fallback,
+                                                         boolean asNotice) {
+    return queueNotice(MessageSql.QUEUE_SAFETY_NOTICE, caseId, minGap, textByLanguage, fallback, asNotice);
+  }
+
+  private Future<Optional<QueuedReply>> queueNotice(String sql, long caseId, Duration minGap,
+                                                    Map<String, String> textByLanguage, String fallback,
+                                                    Object... more) {
     List<String> languages = new ArrayList<>(textByLanguage.keySet());
     String[] texts = languages.stream().map(textByLanguage::get).toArray(String[]::new);
     UUID key = UUID.randomUUID();
-    return pool.preparedQuery(MessageSql.QUEUE_AUTO_NOTICE)
-        .execute(Tuple.of(caseId, (double) minGap.toSeconds(), now(), languages.toArray(String[]::new), texts,
-            fallback, key))
+    Tuple params = Tuple.of(caseId, (double) minGap.toSeconds(), now(), languages.toArray(String[]::new), texts,
+        fallback, key);
+    for (Object p : more) {
+      params.addValue(p);
+    }
+    return pool.preparedQuery(sql).execute(params)
         .map(rows -> {
           if (rows.size() == 0) {
             return Optional.empty();

@@ -32,13 +32,6 @@ final class TriageSql {
       RETURNING k.urgency
       """.formatted(RANK.formatted("$4::text"), RANK.formatted("k.urgency"));
 
-  /** $1 case, $2 minimum seconds between two safety messages, $3 now. Returns the contact's language. */
-  static final String CLAIM_SAFETY_NOTICE = """
-      UPDATE consultation_case c SET safety_notice_at = $3
-       WHERE c.id = $1 AND (c.safety_notice_at IS NULL OR c.safety_notice_at < $3::timestamptz - make_interval(secs => $2))
-      RETURNING (SELECT k.language FROM contact k WHERE k.id = c.contact_id) AS language
-      """;
-
   /** $1 case, $2 staff, $3 categories, $4 urgency. */
   static final String CORRECT = """
       WITH previous AS (

@@ -39,13 +39,6 @@ public final class TriageStore {
         .map(rows -> rows.size() == 0 ? urgency : rows.iterator().next().getString(0));
   }
 
-  /** Takes the right to send the safety message now; empty when one went out within {@code gap}. */
-  public Future<Optional<String>> claimSafetyNotice(long caseId, Duration gap) {
-    return pool.preparedQuery(TriageSql.CLAIM_SAFETY_NOTICE).execute(Tuple.of(caseId, (double) gap.toSeconds(), now()))
-        .map(rows -> rows.size() == 0 ? Optional.empty()
-            : Optional.of(Optional.ofNullable(rows.iterator().next().getString(0)).orElse("")));
-  }
-
   /** Sets the case's categories and urgency as staff decided, keeping what triage had said. */
   public Future<Boolean> correct(long caseId, long staffId, Collection<String> categories, String urgency) {
     return pool.preparedQuery(TriageSql.CORRECT)

@@ -12,6 +12,9 @@ import jp.kurashi.core.store.ContactStore;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.TestDatabases;
+import jp.kurashi.core.store.TriageStore;
+import jp.kurashi.core.triage.TriageEngine;
+import jp.kurashi.core.triage.TriageRules;
 import jp.kurashi.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +39,7 @@ class OutOfHoursNoticeTest {
   private final Clock clock = TestClocks.ambient();
 
   private static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
+  private static final TriageEngine ENGINE = new TriageEngine(TriageRules.bundled());
   private final OfficeProfile profile = OfficeProfileJson.defaults();
   private Database db;
   private InboundPipeline pipeline;
@@ -48,8 +52,9 @@ class OutOfHoursNoticeTest {
     MessageStore messages = new MessageStore(db.pool(), clock);
     CaseEvents events = CaseEvents.inProcess(vertx);
     ReplyQueue replies = new ReplyQueue(vertx, messages, events, clock);
-    pipeline = new InboundPipeline(office, messages, events,
-        List.of(new OutOfHoursNotice(profile, replies, Duration.ofHours(12))));
+    pipeline = new InboundPipeline(office, messages, events, List.of(new TriageStep(vertx, office, ENGINE,
+        new TriageStore(db.pool(), clock), events,
+        new AutomaticNotice(profile, replies, Duration.ofHours(12), Duration.ofMinutes(30)), clock)));
   }
 
   @AfterEach

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -37,7 +38,8 @@ import jp.kurashi.testkit.TestClocks;
 @DisplayName("Triage after each message")
 class TriageStepTest {
 
-  private final Clock clock = TestClocks.ambient();
+  // The desk open: these tests are about triage and the safety message alone, with no out-of-hours notice.
+  private final Clock clock = TestClocks.next(LocalTime.of(10, 0), OfficeProfileJson.defaults().hours()::isOpen);
 
   private static final Duration WAIT = Duration.ofSeconds(15);
   private Database db;
@@ -56,8 +58,9 @@ class TriageStepTest {
     cases = new CaseStore(db.pool(), clock);
     ReplyQueue replies = new ReplyQueue(vertx, messages, bus, clock);
     pipeline = new InboundPipeline(office, messages, bus, List.of(new TriageStep(vertx, office,
-        new TriageEngine(TriageRules.bundled()), new TriageStore(db.pool(), clock), replies, bus,
-        OfficeProfileJson.defaults(), Duration.ofMinutes(30), clock)));
+        new TriageEngine(TriageRules.bundled()), new TriageStore(db.pool(), clock), bus,
+        new AutomaticNotice(OfficeProfileJson.defaults(), replies, Duration.ofHours(12), Duration.ofMinutes(30)),
+        clock)));
   }
 
   @AfterEach

@@ -53,6 +53,19 @@ class TriageEngineTest {
   }
 
   @Test
+  @DisplayName("tells 病気 and けが apart: an injury is injury, an illness stays illness")
+  void illnessAndInjury() {
+    for (String text : new String[] {"階段で転んでけがをしました", "足を骨折して働けません", "交通事故にあいました",
+        "I was injured at work", "Tôi bị thương ở chỗ làm"}) {
+      assertThat(t(text).categories()).as(text).contains("injury").doesNotContain("illness");
+    }
+    for (String text : new String[] {"糖尿病で通院しています", "体調不良が続いています", "I am sick and cannot work"}) {
+      assertThat(t(text).categories()).as(text).contains("illness").doesNotContain("injury");
+    }
+    assertThat(t("転んで頭から血が止まらない").urgency()).isEqualTo(Urgency.URGENT);
+  }
+
+  @Test
   @DisplayName("tells homophones apart: 給食費 is not 求職")
   void homophones() {
     assertThat(t("給食費が払えていません").categories()).doesNotContain("job_seeking");

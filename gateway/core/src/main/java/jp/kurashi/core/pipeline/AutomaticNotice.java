@@ -1,0 +1,58 @@
+package jp.kurashi.core.pipeline;
+
+import io.vertx.core.Future;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.office.OfficeProfile;
+import jp.kurashi.core.outbox.ReplyQueue;
+
+import java.time.Duration;
+
+/**
+ * The one automatic message a new resident message gets, chosen once its triage is known:
+ *
+ * <ul>
+ *   <li>a crisis: the safety message at once, any hour; while the desk is closed it is the version with the
+ *       next opening in it, and it takes the case's automatic-notice slot, so no out-of-hours notice follows
+ *       it that night (however the message's steps are scheduled: this is the only place that sends either);
+ *   <li>otherwise, while the desk is closed: the out-of-hours notice, at most one per case per {@code noticeGap};
+ *   <li>otherwise nothing.
+ * </ul>
+ *
+ * Each message goes out in one statement that takes its slot, so two instances or two messages of one case
+ * cannot both send the same kind. A crisis whose safety message already went out within {@code safetyGap}
+ * is treated like any other message.
+ */
+public final class AutomaticNotice {
+
+  private final OfficeProfile profile;
+  private final ReplyQueue replies;
+  private final Duration noticeGap;
+  private final Duration safetyGap;
+
+  public AutomaticNotice(OfficeProfile profile, ReplyQueue replies, Duration noticeGap, Duration safetyGap) {
+    this.profile = profile;
+    this.replies = replies;
+    this.noticeGap = noticeGap;
+    this.safetyGap = safetyGap;
+  }
+
+  /** Sends what {@code message} calls for; {@code crisis} is its triage's verdict (false when triage failed). */
+  public Future<Void> send(InboundMessage message, IngestResult stored, boolean crisis) {
+    if (message.automated()) {
+      return Future.succeededFuture();
+    }
+    boolean closed = !profile.hours().isOpen(message.receivedAt());
+    Future<Boolean> safety = crisis ? safety(stored.caseId(), message, closed) : Future.succeededFuture(false);
+    return safety.compose(sent -> sent || !closed ? Future.<Void>succeededFuture()
+        : OutOfHoursNotice.queueOnce(profile, replies, stored.caseId(), message.receivedAt(), noticeGap,
+            profile.outOfHours()));
+  }
+
+  private Future<Boolean> safety(long caseId, InboundMessage message, boolean closed) {
+    OutOfHoursNotice.Rendered text = OutOfHoursNotice.render(profile,
+        closed ? profile.safetyMessageClosed() : profile.safetyMessage(), message.receivedAt());
+    return replies.queueSafetyOnce(caseId, safetyGap, text.byLanguage(), text.fallback(), closed)
+        .map(queued -> queued.isPresent());
+  }
+}
