@@ -96,6 +96,7 @@ final class TriageCli {
     out.printf("trained on %d messages (corpus sha256 %s) in %.1f s: %d features, %d categories, crisis threshold %.4f%n",
         corpus.size(), corpus.sha256(), (System.nanoTime() - started) / 1e9, model.features(), model.categories().size(),
         model.crisisThreshold());
+    out.printf("crisis threshold for messages without kana %.4f%n", model.otherCrisisThreshold());
     out.println("wrote " + target);
     return 0;
   }

@@ -1,9 +1,16 @@
 package jp.kurashi.bench;
 
 import jp.kurashi.core.triage.TriageEngine;
+import jp.kurashi.core.triage.TriageModel;
 import jp.kurashi.core.triage.TriageRules;
 
-/** Median and p99 time to triage a 1,000-character Japanese message, after warm-up, on one thread. */
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+
+/**
+ * Median and p99 time to triage a 1,000-character Japanese message (rules and model), after warm-up,
+ * on one thread; how long the shipped model takes to load; how much heap it holds.
+ */
 final class TriageBenchmark {
 
   private static final String PARAGRAPH = """
@@ -24,9 +31,16 @@ final class TriageBenchmark {
       text.append(PARAGRAPH);
     }
     String message = text.substring(0, 1_000);
-    TriageEngine engine = new TriageEngine(TriageRules.bundled());
-    System.out.printf("triage benchmark: %d-character message, %d rules, %d iterations after %d warm-up%n",
-        message.length(), engine.rules().size(), iterations, iterations / 2);
+    TriageRules rules = TriageRules.bundled();
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long heapBefore = usedHeapAfterGc(memory);
+    long loadStarted = System.nanoTime();
+    TriageModel model = TriageModel.bundled();
+    double loadMs = (System.nanoTime() - loadStarted) / 1e6;
+    long modelHeap = usedHeapAfterGc(memory) - heapBefore;
+    TriageEngine engine = new TriageEngine(rules, model);
+    System.out.printf("triage benchmark: %d-character message, %d rules, model of %d features, %d iterations after %d warm-up%n",
+        message.length(), engine.rules().size(), model.features(), iterations, iterations / 2);
     for (int i = 0; i < iterations / 2; i++) {
       engine.triage(message);
     }
@@ -43,5 +57,14 @@ final class TriageBenchmark {
     System.out.printf("| median | %.3f |%n", p.ms(50));
     System.out.printf("| p90 | %.3f |%n", p.ms(90));
     System.out.printf("| p99 | %.3f |%n", p.ms(99));
+    System.out.printf("| model load (first, cold JVM) | %.1f |%n", loadMs);
+    System.out.printf("%nheap held by the model: %.1f MB%n", modelHeap / 1e6);
+  }
+
+  private static long usedHeapAfterGc(MemoryMXBean memory) {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return memory.getHeapMemoryUsage().getUsed();
   }
 }

@@ -54,4 +54,20 @@ final class TextFolding {
     }
     return out.toString();
   }
+
+  /**
+   * Drops accents (Vietnamese and Portuguese are often typed without them on a phone) but keeps the
+   * Japanese voicing marks, so が stays が.
+   */
+  static String withoutAccents(String text) {
+    String decomposed = Normalizer.normalize(text.replace('đ', 'd').replace('Đ', 'D'), Normalizer.Form.NFD);
+    StringBuilder out = new StringBuilder(decomposed.length());
+    for (int i = 0; i < decomposed.length(); i++) {
+      char c = decomposed.charAt(i);
+      if (Character.getType(c) != Character.NON_SPACING_MARK || c == '\u3099' || c == '\u309A') {
+        out.append(c);
+      }
+    }
+    return Normalizer.normalize(out, Normalizer.Form.NFC);
+  }
 }

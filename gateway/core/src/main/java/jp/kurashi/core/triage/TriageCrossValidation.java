@@ -24,7 +24,12 @@ public final class TriageCrossValidation {
 
   /** The fold of a message among {@code folds}: from a hash of its id, stable across runs and machines. */
   static int fold(LabelledMessage m, int folds) {
-    return Math.floorMod(TriageFeatures.mix(m.id().hashCode()), folds);
+    return fold(m, folds, 0);
+  }
+
+  /** A fold under another {@code salt}: the trainer's inner folds must not line up with these outer ones. */
+  static int fold(LabelledMessage m, int folds, int salt) {
+    return Math.floorMod(TriageFeatures.mix(m.id().hashCode() ^ salt), folds);
   }
 
   public List<HeldOut> run(TriageCorpus corpus, int folds) {
@@ -48,7 +53,7 @@ public final class TriageCrossValidation {
       for (int i : test) {
         LabelledMessage m = all.messages().get(i);
         TriageResult r = byRules.triageByRules(m.text());
-        TriageModel.Verdict v = model.decide(model.scores(all.vectors().get(i)));
+        TriageModel.Verdict v = model.decide(model.scores(all.vectors().get(i)), all.vectors().get(i).kana());
         out.add(new HeldOut(m, r, v, TriageCombination.combine(r, v)));
       }
     }

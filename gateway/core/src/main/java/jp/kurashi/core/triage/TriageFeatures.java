@@ -1,6 +1,5 @@
 package jp.kurashi.core.triage;
 
-import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +8,8 @@ import java.util.Locale;
  * What the statistical model reads of a message: character 1–3-grams of the folded text (they survive
  * typos, dialect endings, hiragana-only writing and languages without spaces), Kuromoji dictionary forms
  * and pairs of them for Japanese (so 死にたかった and 死にたくて share 死ぬ+たい), and words for other
- * languages, with and without their accents. Each feature is a 32-bit hash of its kind and text, so no
+ * languages, with and without their accents, and the {@link ConceptLexicon} concepts it mentions (alone
+ * and in pairs). Each feature is a 32-bit hash of its kind and text, so no
  * vocabulary is kept here.
  */
 public final class TriageFeatures {
@@ -19,13 +19,39 @@ public final class TriageFeatures {
   private static final int LEMMA = 0x1b873593;
   private static final int LEMMA_PAIR = 0x5bd1e995;
   private static final int WORD = 0x27d4eb2f;
+  private static final int CONCEPT = 0x165667b1;
+  private static final int CONCEPT_PAIR = 0x61c88647;
   private static final char WORD_BREAK = '_';
+
+  /** The hashes of every concept feature and pair, sorted: the trainer gives them more weight. */
+  private static final int[] CONCEPT_FEATURES = conceptFeatures();
 
   private TriageFeatures() {
   }
 
-  /** The distinct features of a message, as hashes in ascending order; the model gives them their weights. */
-  public record Vector(int[] features) {
+  private static int[] conceptFeatures() {
+    List<String> names = ConceptLexicon.bundled().concepts();
+    HashSet32 all = new HashSet32(names.size() * names.size());
+    for (int i = 0; i < names.size(); i++) {
+      all.add(hash(CONCEPT, names.get(i)));
+      for (int j = 0; j < names.size(); j++) {
+        all.add(hash(CONCEPT_PAIR, names.get(i) + "+" + names.get(j)));
+      }
+    }
+    return all.toSortedArray();
+  }
+
+  /** Whether a feature is a concept of the lexicon (or a pair of them) rather than text. */
+  static boolean isConcept(int feature) {
+    return Arrays.binarySearch(CONCEPT_FEATURES, feature) >= 0;
+  }
+
+  /**
+   * The distinct features of a message, as hashes in ascending order (the model gives them their
+   * weights), and whether it is written with kana: the model's crisis threshold differs for messages in
+   * Japanese and in other languages, which it has seen fewer of.
+   */
+  public record Vector(int[] features, boolean kana) {
   }
 
   public static Vector of(String text) {
@@ -53,30 +79,33 @@ public final class TriageFeatures {
     for (String word : nfkc.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{M}\\p{N}]+")) {
       if (word.length() > 1) {
         seen.add(hash(WORD, word));
-        String bare = withoutAccents(word);
+        String bare = TextFolding.withoutAccents(word);
         if (!bare.equals(word)) {
           seen.add(hash(WORD, bare));
         }
       }
     }
-    return new Vector(seen.toSortedArray());
-  }
-
-  /** Vietnamese and Portuguese are often typed without accents on a phone: both spellings are one word. */
-  private static String withoutAccents(String word) {
-    String decomposed = Normalizer.normalize(word.replace('đ', 'd'), Normalizer.Form.NFD);
-    StringBuilder out = new StringBuilder(decomposed.length());
-    for (int i = 0; i < decomposed.length(); i++) {
-      char c = decomposed.charAt(i);
-      if (Character.getType(c) != Character.NON_SPACING_MARK || isJapaneseMark(c)) {
-        out.append(c);
+    List<String> concepts = ConceptLexicon.bundled().find(nfkc);
+    for (int i = 0; i < concepts.size(); i++) {
+      seen.add(hash(CONCEPT, concepts.get(i)));
+      for (int j = i + 1; j < concepts.size(); j++) {
+        // Pairs let a linear model weigh "death_wish with negated_ideation" apart from death_wish alone.
+        seen.add(hash(CONCEPT_PAIR, concepts.get(i) + "+" + concepts.get(j)));
       }
     }
-    return Normalizer.normalize(out, Normalizer.Form.NFC);
+    return new Vector(seen.toSortedArray(), hasKana(nfkc));
   }
 
-  private static boolean isJapaneseMark(char c) {
-    return c == '\u3099' || c == '\u309A';
+  private static boolean hasKana(String s) {
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      i += Character.charCount(cp);
+      Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+      if (script == Character.UnicodeScript.HIRAGANA || script == Character.UnicodeScript.KATAKANA) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasJapanese(String s) {

@@ -19,7 +19,8 @@ import java.util.zip.GZIPOutputStream;
  * The trained linear classifier: one weight per feature for each category, one for "urgent or worse" and
  * one for "crisis", and the crisis threshold chosen for recall on held-out folds. Immutable and
  * thread-safe; about 4 bytes per feature and head in memory. Made by {@link TriageTrainer}, stored as a
- * small gzip file that names the corpus it was trained on by its SHA-256.
+ * small gzip file that names the corpus it was trained on and the {@link ConceptLexicon} it read with by
+ * their SHA-256.
  */
 public final class TriageModel {
 
@@ -35,12 +36,13 @@ public final class TriageModel {
   private final float[] weights;
   private final float[] biases;
   private final double crisisThreshold;
+  private final double otherCrisisThreshold;
   private final double categoryThreshold;
   private final int urgentHead;
   private final int crisisHead;
 
   TriageModel(String corpusSha256, List<String> heads, int[] vocabulary, float[] idf, float[] weights,
-              float[] biases, double crisisThreshold, double categoryThreshold) {
+              float[] biases, double crisisThreshold, double otherCrisisThreshold, double categoryThreshold) {
     if (weights.length != vocabulary.length * heads.size() || biases.length != heads.size()
         || idf.length != vocabulary.length) {
       throw new IllegalArgumentException("weights do not match the vocabulary and heads");
@@ -52,6 +54,7 @@ public final class TriageModel {
     this.weights = weights;
     this.biases = biases;
     this.crisisThreshold = crisisThreshold;
+    this.otherCrisisThreshold = otherCrisisThreshold;
     this.categoryThreshold = categoryThreshold;
     this.urgentHead = this.heads.indexOf(URGENT_HEAD);
     this.crisisHead = this.heads.indexOf(CRISIS_HEAD);
@@ -69,8 +72,14 @@ public final class TriageModel {
     return corpusSha256;
   }
 
+  /** The crisis threshold for messages written with kana. */
   public double crisisThreshold() {
     return crisisThreshold;
+  }
+
+  /** The crisis threshold for messages in other scripts (and romaji). */
+  public double otherCrisisThreshold() {
+    return otherCrisisThreshold;
   }
 
   /** The categories this model can give. */
@@ -83,7 +92,8 @@ public final class TriageModel {
   }
 
   public Verdict predict(String text) {
-    return decide(scores(TriageFeatures.of(text)));
+    TriageFeatures.Vector x = TriageFeatures.of(text);
+    return decide(scores(x), x.kana());
   }
 
   /** Raw decision values per head, in {@link #heads} order: for training and evaluation. */
@@ -132,7 +142,7 @@ public final class TriageModel {
     return heads;
   }
 
-  Verdict decide(double[] scores) {
+  Verdict decide(double[] scores, boolean kana) {
     Set<String> categories = new LinkedHashSet<>();
     int best = -1;
     for (int k = 0; k < heads.size(); k++) {
@@ -150,7 +160,7 @@ public final class TriageModel {
       // Every message is about something: the likeliest category rather than none.
       categories.add(heads.get(best));
     }
-    boolean crisis = scores[crisisHead] >= crisisThreshold;
+    boolean crisis = scores[crisisHead] >= (kana ? crisisThreshold : otherCrisisThreshold);
     Urgency urgency = crisis ? Urgency.CRISIS : scores[urgentHead] > 0 ? Urgency.URGENT : Urgency.NORMAL;
     return new Verdict(categories, urgency, scores[crisisHead], crisis);
   }
@@ -162,7 +172,9 @@ public final class TriageModel {
       out.writeInt(MAGIC);
       out.writeInt(FORMAT);
       out.writeUTF(corpusSha256);
+      out.writeUTF(ConceptLexicon.bundled().sha256());
       out.writeDouble(crisisThreshold);
+      out.writeDouble(otherCrisisThreshold);
       out.writeDouble(categoryThreshold);
       out.writeInt(heads.size());
       for (String head : heads) {
@@ -198,7 +210,12 @@ public final class TriageModel {
         throw new TriageModelException("model format " + format + " is not supported (this gateway reads " + FORMAT + ")");
       }
       String sha = in.readUTF();
+      if (!in.readUTF().equals(ConceptLexicon.bundled().sha256())) {
+        throw new TriageModelException("the model was trained with another concept lexicon than this gateway's; "
+            + "train it again with this version (triage train)");
+      }
       double threshold = in.readDouble();
+      double otherThreshold = in.readDouble();
       double categoryThreshold = in.readDouble();
       int headCount = in.readInt();
       if (headCount < 3 || headCount > 256) {
@@ -235,7 +252,7 @@ public final class TriageModel {
         throw new TriageModelException("model file damaged (trailing bytes)");
       }
       try {
-        return new TriageModel(sha, heads, vocabulary, idf, weights, biases, threshold, categoryThreshold);
+        return new TriageModel(sha, heads, vocabulary, idf, weights, biases, threshold, otherThreshold, categoryThreshold);
       } catch (IllegalArgumentException e) {
         throw new TriageModelException("model file damaged (" + e.getMessage() + ")");
       }

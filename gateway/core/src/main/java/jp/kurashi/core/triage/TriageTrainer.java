@@ -28,9 +28,12 @@ public final class TriageTrainer {
 
   /** The knobs, with the values the shipped model was trained with. */
   public record Settings(double cost, double positiveCost, double crisisCost, int minDocuments, int thresholdFolds,
-                         double crisisRecall, double maxFalseCrisis, double categoryThreshold) {
-    public static final Settings DEFAULT = new Settings(1.0, 1.0, 4.0, 2, 5, 0.99, 0.15, -0.4);
+                         double crisisRecall, double maxFalseCrisis, double categoryThreshold, double conceptWeight) {
+    public static final Settings DEFAULT = new Settings(1.0, 1.0, 4.0, 2, 5, 0.99, 0.15, -0.4,
+        Double.parseDouble(System.getProperty("cw", "2")));
   }
+
+  private static final int INNER_FOLD_SALT = 0x2545f491;
 
   private final Settings settings;
   private final TriageRules rules;
@@ -65,19 +68,21 @@ public final class TriageTrainer {
     int[] all = new int[data.messages().size()];
     Arrays.setAll(all, i -> i);
     Fitted fitted = fit(data, all);
-    double threshold = chooseThreshold(data, all);
-    return fitted.toModel(corpusSha256, threshold, settings.categoryThreshold());
+    double[] held = heldOutCrisisScores(data, all);
+    double kana = chooseThreshold(data, all, held, true);
+    double other = chooseThreshold(data, all, held, false);
+    return fitted.toModel(corpusSha256, kana, other, settings.categoryThreshold());
   }
 
-  /** Crisis scores of each training message from models that did not see it, then the threshold. */
-  private double chooseThreshold(Prepared data, int[] rows) {
+  /** The crisis score of each training message from a model that did not see it (inner folds). */
+  private double[] heldOutCrisisScores(Prepared data, int[] rows) {
     double[] held = new double[rows.length];
     int folds = settings.thresholdFolds();
     for (int f = 0; f < folds; f++) {
       List<Integer> train = new ArrayList<>();
       List<Integer> test = new ArrayList<>();
       for (int i = 0; i < rows.length; i++) {
-        (TriageCrossValidation.fold(data.messages().get(rows[i]), folds) == f ? test : train).add(i);
+        (TriageCrossValidation.fold(data.messages().get(rows[i]), folds, INNER_FOLD_SALT) == f ? test : train).add(i);
       }
       int[] trainRows = train.stream().mapToInt(i -> rows[i]).toArray();
       Fitted fitted = fitHead(data, trainRows, TriageModel.CRISIS_HEAD);
@@ -85,17 +90,35 @@ public final class TriageTrainer {
         held[i] = fitted.score(data.vectors().get(rows[i]), 0);
       }
     }
+    return held;
+  }
+
+  /**
+   * The crisis threshold for messages with kana ({@code kana}) or without, from their held-out scores:
+   * low enough that rules and model together find {@link Settings#crisisRecall} of the crises, unless
+   * the model alone would then raise more than {@link Settings#maxFalseCrisis} false alarms.
+   */
+  private double chooseThreshold(Prepared data, int[] all, double[] held, boolean kana) {
+    int[] rows = java.util.stream.IntStream.range(0, all.length)
+        .filter(i -> data.vectors().get(all[i]).kana() == kana).toArray();
+    if (rows.length == 0) {
+      return 0.0;
+    }
     List<Double> missedByRules = new ArrayList<>();
     List<Double> calm = new ArrayList<>();
-    for (int i = 0; i < rows.length; i++) {
-      LabelledMessage m = data.messages().get(rows[i]);
-      if (m.urgency() == Urgency.CRISIS && !data.rulesCrisis()[rows[i]]) {
-        missedByRules.add(held[i]);
-      } else if (m.urgency() != Urgency.CRISIS && !data.rulesCrisis()[rows[i]]) {
+    long crises = 0;
+    for (int i : rows) {
+      LabelledMessage m = data.messages().get(all[i]);
+      boolean byRules = data.rulesCrisis()[all[i]];
+      if (m.urgency() == Urgency.CRISIS) {
+        crises++;
+        if (!byRules) {
+          missedByRules.add(held[i]);
+        }
+      } else if (!byRules) {
         calm.add(held[i]);
       }
     }
-    long crises = Arrays.stream(rows).filter(r -> data.messages().get(r).urgency() == Urgency.CRISIS).count();
     double forRecall = 0.0;
     if (!missedByRules.isEmpty()) {
       missedByRules.sort(null);
@@ -127,7 +150,7 @@ public final class TriageTrainer {
   }
 
   private Fitted fitHeads(Prepared data, int[] rows, List<String> heads) {
-    Vocabulary vocabulary = Vocabulary.of(data.vectors(), rows, settings.minDocuments());
+    Vocabulary vocabulary = Vocabulary.of(data.vectors(), rows, settings.minDocuments(), settings.conceptWeight());
     Problem problem = new Problem();
     problem.l = rows.length;
     problem.n = vocabulary.size() + 1;
@@ -200,8 +223,9 @@ public final class TriageTrainer {
       return s;
     }
 
-    TriageModel toModel(String sha, double threshold, double categoryThreshold) {
-      return new TriageModel(sha, heads, vocabulary, idf, weights, biases, threshold, categoryThreshold);
+    TriageModel toModel(String sha, double kanaThreshold, double otherThreshold, double categoryThreshold) {
+      return new TriageModel(sha, heads, vocabulary, idf, weights, biases, kanaThreshold, otherThreshold,
+          categoryThreshold);
     }
   }
 
@@ -210,7 +234,7 @@ public final class TriageTrainer {
    * document frequency (smoothed, as scikit-learn does) and liblinear's 1-based index.
    */
   private record Vocabulary(int[] features, float[] idf) {
-    static Vocabulary of(List<TriageFeatures.Vector> vectors, int[] rows, int minDocuments) {
+    static Vocabulary of(List<TriageFeatures.Vector> vectors, int[] rows, int minDocuments, double conceptWeight) {
       Map<Integer, Integer> counts = new HashMap<>();
       for (int r : rows) {
         for (int f : vectors.get(r).features()) {
@@ -222,6 +246,9 @@ public final class TriageTrainer {
       float[] idf = new float[kept.length];
       for (int i = 0; i < kept.length; i++) {
         idf[i] = (float) (Math.log((1.0 + rows.length) / (1.0 + counts.get(kept[i]))) + 1.0);
+        if (TriageFeatures.isConcept(kept[i])) {
+          idf[i] *= (float) conceptWeight;
+        }
       }
       return new Vocabulary(kept, idf);
     }
