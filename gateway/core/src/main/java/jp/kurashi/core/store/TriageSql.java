@@ -39,14 +39,12 @@ final class TriageSql {
       RETURNING (SELECT k.language FROM contact k WHERE k.id = c.contact_id) AS language
       """;
 
-  /**
-   * $1 case, $2 staff, $3 categories, $4 urgency, $5 now (from the gateway's clock, like the messages' times:
-   * the corrections export compares them to find which messages a correction judged).
-   */
+  /** $1 case, $2 staff, $3 categories, $4 urgency. */
   static final String CORRECT = """
       WITH previous AS (
         SELECT categories, urgency FROM consultation_case WHERE id = $1 FOR UPDATE
       ), logged AS (
+        -- at: the gateway's clock (5th parameter), like the messages' times: the corrections export compares them.
         INSERT INTO triage_correction (case_id, staff_id, previous_categories, previous_urgency, categories, urgency, at)
         SELECT $1, $2, previous.categories, previous.urgency, $3, $4, $5 FROM previous
         RETURNING id
