@@ -10,8 +10,11 @@ import jp.kurashi.core.store.AuditLog;
 import jp.kurashi.core.store.CaseStore;
 import jp.kurashi.core.store.ConsoleStore;
 import jp.kurashi.core.store.StaffStore;
+import jp.kurashi.core.store.TriageCorrectionStore;
+import jp.kurashi.core.store.TriageModelStore;
 import jp.kurashi.core.store.TriageStore;
 import jp.kurashi.core.triage.TriageEngine;
+import jp.kurashi.core.triage.TriageModelInForce;
 
 import java.time.Clock;
 
@@ -25,6 +28,9 @@ public record ConsoleServices(
     jp.kurashi.core.store.ReportStore reports,
     TriageStore triage,
     TriageEngine triageEngine,
+    TriageModelInForce triageModelInForce,
+    TriageModelStore triageModels,
+    TriageCorrectionStore triageCorrections,
     ReplyQueue replies,
     LoginService logins,
     PasswordHasher hasher,

@@ -54,6 +54,8 @@ public final class StaffApi {
   private final LiveEvents live;
   private final ReportsApi reports;
   private final ApiContract contract;
+  private final TriageModelApi model;
+  private final TriageCorrectionsApi corrections;
 
   public StaffApi(ConsoleServices s) {
     this.vertx = s.vertx();
@@ -72,18 +74,36 @@ public final class StaffApi {
     this.live = new LiveEvents(s.events());
     this.reports = new ReportsApi(s.reports(), guard, s.clock());
     this.contract = s.contract();
+    this.model = new TriageModelApi(s.vertx(), s.triageModels(), s.triageModelInForce(), guard);
+    this.corrections = new TriageCorrectionsApi(s.triageCorrections(), s.audit(), guard, s.clock());
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
   public Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+    router.route().handler(ctx -> {
+      if (!TriageModelApi.isUpload(ctx)) {
+        body.handle(ctx);
+        return;
+      }
+      // A model upload is read only after the session check: held back until then, dropped with the
+      // connection if it is refused before being read.
+      ctx.request().pause();
+      ctx.addEndHandler(done -> {
+        if (!ctx.request().isEnded()) {
+          ctx.request().connection().close();
+        }
+      });
+      ctx.next();
+    });
     router.route().handler(ctx -> {
       ctx.response().putHeader("Cache-Control", "no-store");
       ctx.next();
     });
     router.post("/login").handler(this::login);
     router.route().handler(auth);
+    TriageModelApi.mountBodyHandler(router);
     router.route().handler(contract);
     router.get("/session").handler(this::session);
     router.post("/logout").handler(this::logout);
@@ -100,6 +120,8 @@ public final class StaffApi {
     actions.mount(router);
     admin.mount(router);
     reports.mount(router);
+    model.mount(router);
+    corrections.mount(router);
     router.route().failureHandler(new ApiFailureHandler());
     return router;
   }

@@ -17,7 +17,11 @@ import jp.kurashi.core.pipeline.TriageStep;
 import jp.kurashi.core.triage.TriageEngine;
 import jp.kurashi.core.triage.TriageModel;
 import jp.kurashi.core.triage.TriageRules;
+import jp.kurashi.core.triage.TriageModelInForce;
+import jp.kurashi.core.triage.TriageModelRefresh;
 import jp.kurashi.core.triage.TriageRulesRefresh;
+import jp.kurashi.core.store.TriageCorrectionStore;
+import jp.kurashi.core.store.TriageModelStore;
 import jp.kurashi.connectors.webchat.WebchatConnector;
 import jp.kurashi.connectors.webchat.WebchatRoutes;
 import jp.kurashi.connectors.webchat.WebchatSettings;
@@ -77,6 +81,8 @@ public final class Gateway {
   /** At most one safety message per case in this time, however many crisis messages arrive. */
   private static final Duration SAFETY_GAP = Duration.ofMinutes(30);
   private static final Duration RULES_REFRESH = Duration.ofSeconds(30);
+  /** How soon the other instances run a model the chief installed on one of them. */
+  private static final Duration MODEL_REFRESH = Duration.ofSeconds(30);
   /** The embedded server is started again after dying, but not more often than this. */
   private static final int EMBEDDED_MAX_RESTARTS = 3;
   private static final Duration EMBEDDED_RESTART_WINDOW = Duration.ofMinutes(5);
@@ -92,6 +98,7 @@ public final class Gateway {
   private InboundPipeline pipeline;
   private MailPoller mailPoller;
   private TriageEngine triageEngine;
+  private TriageModelInForce triageModel;
 
   private Gateway(Vertx vertx, GatewayConfig config, Clock clock) {
     this.vertx = vertx;
@@ -180,9 +187,12 @@ public final class Gateway {
     PasswordHasher hasher = new PasswordHasher();
     return new AdminBootstrap(vertx, staff, hasher, console).run(officeId, config.adminPassword())
         // Compiling the rules runs Kuromoji over every phrase and the model is read from the jar: worker thread.
-        .compose(v -> vertx.executeBlocking(() -> new TriageEngine(TriageRules.bundled(), TriageModel.bundled()), false))
-        .compose(engine -> {
-          triageEngine = engine;
+        // Hashing the shipped model (what GET /api/triage/model names it by) serialises it: same thread.
+        .compose(v -> vertx.executeBlocking(() -> TriageModelInForce.shipped(
+            new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), false))
+        .compose(inForce -> {
+          triageModel = inForce;
+          triageEngine = inForce.engine();
           return bus();
         })
         .compose(bus -> {
@@ -191,6 +201,7 @@ public final class Gateway {
           CaseStore cases = new CaseStore(db.pool(), clock);
           ReplyQueue replies = new ReplyQueue(vertx, messages, bus, clock);
           TriageStore triageStore = new TriageStore(db.pool(), clock);
+          TriageModelStore triageModels = new TriageModelStore(db.pool(), clock);
           pipeline = new InboundPipeline(officeId, messages, bus, List.of(
               // Triage sends the one automatic notice (safety message or out-of-hours notice) once it knows
               // whether the message is a crisis. The mail acknowledgement comes after it, so a crisis mail at
@@ -228,11 +239,13 @@ public final class Gateway {
                 LoginService logins = loaded.getKey();
                 ApiContract contract = loaded.getValue();
                 StaffApi api = new StaffApi(new ConsoleServices(vertx, staff, cases, new AuditLog(db.pool()),
-                    new ConsoleStore(db.pool(), clock), new jp.kurashi.core.store.ReportStore(db.pool()), triageStore, triageEngine, replies, logins, hasher, channels, bus,
+                    new ConsoleStore(db.pool(), clock), new jp.kurashi.core.store.ReportStore(db.pool()), triageStore, triageEngine, triageModel, triageModels,
+                    new TriageCorrectionStore(db.pool()), replies, logins, hasher, channels, bus,
                     config.office().hours(), contract, consoleSettings, clock));
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels,
                     databaseProcessUp);
                 return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH))
+                    .compose(x -> deploy(new TriageModelRefresh(triageModel, triageModels, MODEL_REFRESH)))
                     .compose(x -> deployOutbox(db, channels, bus))
                     .compose(x -> deployMailPoller())
                     .compose(x -> deployHttp(v2 -> routes(v2, api, channelRoutes, health)));

@@ -116,6 +116,8 @@ class AccessMatrixTest {
         {"GET", "/api/templates", null,                  200, 200, 200, 401},
         {"POST", "/api/templates", "{\"title\":\"t {role}\",\"body\":\"b\"}", 201, 403, 403, 401},
         {"GET", "/api/triage/rules", null,               200, 200, 403, 401},
+        {"GET", "/api/triage/model", null,               200, 200, 403, 401},
+        {"GET", "/api/triage/corrections.jsonl", null,   403, 200, 403, 401},
         {"GET", "/api/channels", null,                   200, 200, 200, 401},
         {"GET", "/api/categories", null,                 200, 200, 200, 401},
     };

@@ -37,8 +37,9 @@ final class TriageSql {
       WITH previous AS (
         SELECT categories, urgency FROM consultation_case WHERE id = $1 FOR UPDATE
       ), logged AS (
-        INSERT INTO triage_correction (case_id, staff_id, previous_categories, previous_urgency, categories, urgency)
-        SELECT $1, $2, previous.categories, previous.urgency, $3, $4 FROM previous
+        -- at: the gateway's clock (5th parameter), like the messages' times: the corrections export compares them.
+        INSERT INTO triage_correction (case_id, staff_id, previous_categories, previous_urgency, categories, urgency, at)
+        SELECT $1, $2, previous.categories, previous.urgency, $3, $4, $5 FROM previous
         RETURNING id
       )
       UPDATE consultation_case SET categories = $3, urgency = $4, triage_corrected = true,

@@ -42,7 +42,7 @@ public final class TriageStore {
   /** Sets the case's categories and urgency as staff decided, keeping what triage had said. */
   public Future<Boolean> correct(long caseId, long staffId, Collection<String> categories, String urgency) {
     return pool.preparedQuery(TriageSql.CORRECT)
-        .execute(Tuple.of(caseId, staffId, categories.toArray(String[]::new), urgency))
+        .execute(Tuple.of(caseId, staffId, categories.toArray(String[]::new), urgency, now()))
         .map(rows -> rows.size() > 0);
   }
 

@@ -1,0 +1,67 @@
+package jp.kurashi.core.triage;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The triage model this instance runs and where it came from: a model the chief installed (its saved id)
+ * or the one shipped in the jar (id 0). Every model is put in force through here, so the engine and what
+ * {@code GET /api/triage/model} reports agree; a saved model only ever replaces an older one, since an
+ * install on this instance and the refresh that finds another instance's install can race.
+ *
+ * <pre>{@code
+ * TriageModelInForce inForce = TriageModelInForce.shipped(engine);   // worker thread: hashes the model
+ * inForce.install(model, sha256, savedId);
+ * }</pre>
+ */
+public final class TriageModelInForce {
+
+  /** A model in force; {@code savedId} 0 is the shipped model. */
+  public record Installed(TriageModel model, String sha256, long savedId) {
+    public boolean shipped() {
+      return savedId == 0;
+    }
+  }
+
+  private final TriageEngine engine;
+  private volatile Installed current;
+
+  private TriageModelInForce(TriageEngine engine, Installed current) {
+    this.engine = engine;
+    this.current = current;
+  }
+
+  /** The engine's own model, taken as the shipped one. Serialises the model to hash it: call on a worker thread. */
+  public static TriageModelInForce shipped(TriageEngine engine) {
+    TriageModel model = engine.model();
+    return new TriageModelInForce(engine, new Installed(model, sha256(model.toBytes()), 0));
+  }
+
+  public Installed current() {
+    return current;
+  }
+
+  public TriageEngine engine() {
+    return engine;
+  }
+
+  /** Puts a saved model in force unless a newer one already is; true when it was put in force. */
+  public synchronized boolean install(TriageModel model, String sha256, long savedId) {
+    if (savedId <= current.savedId()) {
+      return false;
+    }
+    engine.replace(model);
+    current = new Installed(model, sha256, savedId);
+    return true;
+  }
+
+  /** SHA-256 (hex) of a model file: how a model is named in the API, the database and the logs. */
+  public static String sha256(byte[] file) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+}
