@@ -122,7 +122,7 @@ final class TriageModelApi {
         .put("corpusSha256", model.corpusSha256())
         .put("features", model.features())
         .put("categories", new JsonArray(model.categories()))
-        .put("crisisThreshold", model.crisisThreshold());
+        .put("crisisThreshold", model.crisisThreshold()).put("otherCrisisThreshold", model.otherCrisisThreshold());
     if (installed.shipped()) {
       return Future.succeededFuture(out);
     }

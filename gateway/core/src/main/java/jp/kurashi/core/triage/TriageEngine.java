@@ -72,21 +72,27 @@ public final class TriageEngine {
 
   /** Rules and model together; crisis if either finds one. */
   public TriageResult triage(String text) {
-    TriageResult byRules = triageByRules(text);
+    String nfkc = TextFolding.nfkc(text == null ? "" : text);
+    List<Token> tokens = hasJapanese(nfkc) ? JapaneseAnalyzer.tokens(nfkc) : List.of();
+    TriageResult byRules = byRules(nfkc, tokens);
     TriageModel current = model.get();
-    return current == null ? byRules : TriageCombination.combine(byRules, current.predict(text));
+    return current == null ? byRules
+        : TriageCombination.combine(byRules, current.predict(TriageFeatures.of(nfkc, tokens)));
   }
 
   /** The rules alone. */
   public TriageResult triageByRules(String text) {
-    TriageRules current = rules.get();
     String nfkc = TextFolding.nfkc(text == null ? "" : text);
+    return byRules(nfkc, hasJapanese(nfkc) ? JapaneseAnalyzer.tokens(nfkc) : List.of());
+  }
+
+  private TriageResult byRules(String nfkc, List<Token> tokens) {
+    TriageRules current = rules.get();
     String folded = TextFolding.foldNormalized(nfkc);
     for (String idiom : current.ignored()) {
       folded = folded.replace(idiom, "|".repeat(idiom.length()));
     }
     boolean japanese = hasJapanese(nfkc);
-    List<Token> tokens = japanese ? JapaneseAnalyzer.tokens(nfkc) : List.of();
     String reading = readingOf(tokens);
     String lemmas = lemmasOf(tokens);
     String lower = nfkc.toLowerCase(Locale.ROOT);

@@ -56,6 +56,11 @@ public final class TriageFeatures {
 
   public static Vector of(String text) {
     String nfkc = TextFolding.nfkc(text == null ? "" : text);
+    return of(nfkc, hasJapanese(nfkc) ? JapaneseAnalyzer.tokens(nfkc) : List.of());
+  }
+
+  /** From NFKC text and its Kuromoji tokens (empty for text without Japanese), as the engine has them. */
+  static Vector of(String nfkc, List<JapaneseAnalyzer.Token> tokens) {
     HashSet32 seen = new HashSet32(nfkc.length() * 4 + 16);
     String folded = TextFolding.foldNormalized(nfkc.replaceAll("\\s+", String.valueOf(WORD_BREAK)));
     int[] cps = folded.codePoints().toArray();
@@ -64,17 +69,14 @@ public final class TriageFeatures {
         seen.add(hash(CHAR, cps, i, n));
       }
     }
-    if (hasJapanese(nfkc)) {
-      List<JapaneseAnalyzer.Token> tokens = JapaneseAnalyzer.tokens(nfkc);
-      String previous = "^";
-      for (JapaneseAnalyzer.Token t : tokens) {
-        if (t.lemma().isEmpty()) {
-          continue;
-        }
-        seen.add(hash(LEMMA, t.lemma()));
-        seen.add(hash(LEMMA_PAIR, previous + "|" + t.lemma()));
-        previous = t.lemma();
+    String previous = "^";
+    for (JapaneseAnalyzer.Token t : tokens) {
+      if (t.lemma().isEmpty()) {
+        continue;
       }
+      seen.add(hash(LEMMA, t.lemma()));
+      seen.add(hash(LEMMA_PAIR, previous + "|" + t.lemma()));
+      previous = t.lemma();
     }
     for (String word : nfkc.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{M}\\p{N}]+")) {
       if (word.length() > 1) {

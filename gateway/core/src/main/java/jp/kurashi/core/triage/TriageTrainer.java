@@ -26,11 +26,23 @@ import java.util.TreeSet;
  */
 public final class TriageTrainer {
 
-  /** The knobs, with the values the shipped model was trained with. */
+  /**
+   * The knobs, with the values the shipped model was trained with (chosen by 10-fold cross-validation;
+   * docs/TRIAGE.md says what each bought).
+   *
+   * @param cost              liblinear's C for every head
+   * @param positiveCost      how much more a missed category costs than a wrong one
+   * @param crisisCost        how much more a missed crisis costs than a false one, in training
+   * @param minDocuments      a feature must occur in this many training messages to be kept
+   * @param thresholdFolds    inner folds that give held-out crisis scores for the threshold
+   * @param crisisRecall      share of crises rules and model together should find on those folds
+   * @param maxFalseCrisis    but the model alone may call at most this share of the others a crisis
+   * @param categoryThreshold decision value above which a category is given
+   * @param conceptWeight     how much more a lexicon concept weighs than one n-gram of the same rarity
+   */
   public record Settings(double cost, double positiveCost, double crisisCost, int minDocuments, int thresholdFolds,
                          double crisisRecall, double maxFalseCrisis, double categoryThreshold, double conceptWeight) {
-    public static final Settings DEFAULT = new Settings(1.0, 1.0, 4.0, 2, 5, 0.99, 0.15, -0.4,
-        Double.parseDouble(System.getProperty("cw", "2")));
+    public static final Settings DEFAULT = new Settings(1.0, 1.0, 4.0, 2, 5, 0.99, 0.15, -0.4, 2.0);
   }
 
   private static final int INNER_FOLD_SALT = 0x2545f491;
@@ -174,7 +186,7 @@ public final class TriageTrainer {
         biases[k] = -1f;
         continue;
       }
-      Parameter parameter = new Parameter(SolverType.valueOf(System.getProperty("solver", "L2R_L2LOSS_SVC_DUAL")), settings.cost(), 0.01);
+      Parameter parameter = new Parameter(SolverType.L2R_L2LOSS_SVC_DUAL, settings.cost(), 0.01);
       parameter.setRandom(new Random(7));
       double positiveCost = head.equals(TriageModel.CRISIS_HEAD) ? settings.crisisCost() : settings.positiveCost();
       parameter.setWeights(new double[] {positiveCost, 1.0}, new int[] {1, -1});

@@ -35,6 +35,19 @@ class TriageEngineTest {
   }
 
   @Test
+  @DisplayName("cancels a crisis phrase only by a negation that governs that phrase")
+  void negationGovernsThePhrase() {
+    assertThat(t("死にたいとは思っていません。でも眠れない日が続いています").urgency()).isNotEqualTo(Urgency.CRISIS);
+    assertThat(t("しにたいとはおもっていません").urgency()).isNotEqualTo(Urgency.CRISIS);
+    assertThat(t("自殺は考えていません。ただ介護で疲れています").urgency()).isNotEqualTo(Urgency.CRISIS);
+    // A negation elsewhere in the sentence, before the phrase or in another clause, is about something else.
+    assertThat(t("誰にも相談できなくて、夜になると死にたいと思ってしまいます").urgency()).isEqualTo(Urgency.CRISIS);
+    assertThat(t("死にたい。仕事はないわけではないけど").urgency()).isEqualTo(Urgency.CRISIS);
+    assertThat(t("死にたい、でもお金がないわけではない").urgency()).isEqualTo(Urgency.CRISIS);
+    assertThat(t("眠れないし死にたい気持ちが消えません").urgency()).isEqualTo(Urgency.CRISIS);
+  }
+
+  @Test
   @DisplayName("reads Kansai forms")
   void kansai() {
     assertThat(t("金あらへん").categories()).contains("economic");

@@ -1,0 +1,69 @@
+package jp.kurashi.core.triage;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("The shipped triage model")
+class ShippedModelTest {
+
+  private static final String RETRAIN = "the shipped model is not the one the corpus gives: run "
+      + "java -jar gateway/target/gateway.jar triage train gateway/core/src/main/resources/triage/corpus/*.jsonl "
+      + "--out gateway/core/src/main/resources/triage/model.bin";
+
+  @Test
+  @DisplayName("was trained on the shipped corpus (by its hash)")
+  void matchesCorpus() {
+    assertThat(TriageModel.bundled().corpusSha256()).as(RETRAIN).isEqualTo(TriageCorpus.bundled().sha256());
+  }
+
+  @Test
+  @DisplayName("is exactly what `triage train` makes of the shipped corpus")
+  void reproducible() throws IOException {
+    byte[] shipped;
+    try (InputStream in = getClass().getResourceAsStream("/triage/model.bin")) {
+      shipped = in.readAllBytes();
+    }
+    byte[] trained = new TriageTrainer(TriageTrainer.Settings.DEFAULT, TriageRules.bundled())
+        .train(TriageCorpus.bundled()).toBytes();
+    assertThat(Arrays.equals(trained, shipped)).as(RETRAIN).isTrue();
+  }
+
+  @Test
+  @DisplayName("reads back what it writes, with the same verdicts")
+  void roundTrip() throws IOException {
+    TriageModel model = TriageModel.bundled();
+    TriageModel copy = TriageModel.read(model.toBytes());
+    for (String text : List.of("死にたい", "家賃が払えません", "I lost my job", "ＯＤしてしまいました")) {
+      assertThat(copy.predict(text)).isEqualTo(model.predict(text));
+    }
+  }
+
+  @Test
+  @DisplayName("refuses a file that is not a model, truncated, or of another format, with a reason")
+  void refusesBadFiles() {
+    byte[] good = TriageModel.bundled().toBytes();
+    assertThatThrownBy(() -> TriageModel.read("not a model".getBytes()))
+        .isInstanceOf(TriageModelException.class).hasMessageContaining("damaged");
+    assertThatThrownBy(() -> TriageModel.read(Arrays.copyOf(good, good.length / 2)))
+        .isInstanceOf(TriageModelException.class).hasMessageContaining("truncated");
+    assertThatThrownBy(() -> TriageModel.read(new byte[0])).isInstanceOf(TriageModelException.class);
+  }
+
+  @Test
+  @DisplayName("finds the issue's examples that the old rules missed")
+  void issueExamples() {
+    TriageEngine engine = new TriageEngine(TriageRules.bundled(), TriageModel.bundled());
+    assertThat(engine.triage("生きているのがつらいです。誰にも相談できなくて、夜になると死ぬことばかり考えてしまいます").urgency())
+        .isEqualTo(Urgency.CRISIS);
+    assertThat(engine.triage("ＯＤしてしまいました。薬を全部飲みました").urgency()).isEqualTo(Urgency.CRISIS);
+    assertThat(engine.triage("もう限界です。明日が来なければいいのに").urgency()).isEqualTo(Urgency.CRISIS);
+  }
+}
