@@ -221,12 +221,7 @@ public final class StaffApi {
             ctx.fail(ApiException.notFound("attachment " + attachmentId));
             return;
           }
-          ctx.response()
-              .putHeader("Content-Type", found.get().contentType())
-              .putHeader("Content-Disposition", "inline")
-              .putHeader("X-Content-Type-Options", "nosniff")
-              .putHeader("Content-Security-Policy", "default-src 'none'")
-              .end(io.vertx.core.buffer.Buffer.buffer(found.get().data()));
+          AttachmentResponse.send(ctx.response(), attachmentId, found.get());
         })
         .onFailure(ctx::fail);
   }
