@@ -65,10 +65,20 @@ final class CaseActionsApi {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     guard.role(ctx, session, "case.claim", Role.CONSULTANT, Role.CHIEF)
-        .compose(v -> store.claim(caseId, session.staff().id()))
-        .compose(claimed -> claimed ? guard.record(ctx, session, caseId, "case.claim")
-            : Future.failedFuture(new ApiException(409, "already_assigned",
-                "この相談はすでに担当者がいます / the case already has a consultant")))
+        .compose(v -> store.claim(caseId, session.staff().id(), session.staff().officeId()))
+        .compose(claim -> switch (claim) {
+          case CLAIMED -> guard.record(ctx, session, caseId, "case.claim");
+          // Another office's case answers as if it did not exist, and its id is kept out of this
+          // office's audit rows (only in the detail, for whoever investigates probing).
+          case NOT_FOUND -> guard.refused(ctx, session, null, "case.claim", new JsonObject().put("caseId", caseId))
+              .compose(x -> Future.failedFuture(ApiException.notFound("case " + caseId)));
+          case CLOSED -> guard.refused(ctx, session, caseId, "case.claim", null)
+              .compose(x -> Future.failedFuture(new ApiException(409, "case_closed",
+                  "この相談は終了しています / the case is closed")));
+          case TAKEN -> guard.refused(ctx, session, caseId, "case.claim", null)
+              .compose(x -> Future.failedFuture(new ApiException(409, "already_assigned",
+                  "この相談はすでに担当者がいます / the case already has a consultant")));
+        })
         .onSuccess(v -> {
           publish(CaseEvent.CASE_TRIAGED, session, caseId);
           HttpJson.ok(ctx, 200, new JsonObject().put("assigneeId", session.staff().id()));

@@ -1,6 +1,7 @@
 package jp.kurashi.console;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.store.AuditLog;
@@ -8,7 +9,9 @@ import jp.kurashi.core.store.AuditLog.AuditEntry;
 import jp.kurashi.core.store.CaseStore;
 import jp.kurashi.core.store.CaseStore.OfficeCase;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The one gate to case content and to role-restricted calls: every attempt, allowed or refused,
@@ -47,6 +50,37 @@ final class CaseGuard {
     return audit.record(AuditEntry.of(session.staff().id(), null, action, false, HttpJson.remote(ctx)))
         .compose(v -> Future.failedFuture(ApiException.forbidden("role_required",
             "この操作の権限がありません / your role may not do this")));
+  }
+
+  /**
+   * The ids of {@code found} and of those other cases of the same resident the caller may read, under
+   * the same policy as reading each directly. Each linked case whose messages will be shown gets its
+   * own {@code case.read} row (detail: the case opened); cases the caller may not read are left out
+   * of the thread, notes included, and need no row as nothing of them is shown.
+   */
+  Future<List<Long>> readableThread(RoutingContext ctx, StaffSession session, OfficeCase found) {
+    long opened = found.summary().id();
+    return cases.thread(opened).compose(thread -> {
+      List<Long> readable = new ArrayList<>();
+      readable.add(opened);
+      Future<Void> audited = Future.succeededFuture();
+      for (OfficeCase other : thread) {
+        long otherId = other.summary().id();
+        if (otherId == opened || !policy.mayRead(session.staff(), other)) {
+          continue;
+        }
+        readable.add(otherId);
+        AuditEntry entry = new AuditEntry(null, session.staff().id(), otherId, "case.read", true, HttpJson.remote(ctx),
+            new JsonObject().put("linkedFrom", opened));
+        audited = audited.compose(v -> audit.record(entry));
+      }
+      return audited.map(v -> readable);
+    });
+  }
+
+  /** Records a refused action that is not about access (e.g. claiming a closed case). */
+  Future<Void> refused(RoutingContext ctx, StaffSession session, Long caseId, String action, JsonObject detail) {
+    return audit.record(new AuditEntry(null, session.staff().id(), caseId, action, false, HttpJson.remote(ctx), detail));
   }
 
   /** Records an allowed action on a case that needed no content check (claim). */

@@ -39,10 +39,11 @@ final class CaseJson {
             .put("contentType", a.contentType())
             .put("fileName", a.fileName())
             .put("size", a.sizeBytes())
-            .put("url", "/api/cases/" + d.summary().id() + "/attachments/" + a.id()));
+            .put("url", "/api/cases/" + m.caseId() + "/attachments/" + a.id()));
       }
       messages.add(new JsonObject()
           .put("id", m.id())
+          .put("caseId", m.caseId())
           .put("direction", m.direction())
           .put("channel", m.channel())
           .put("text", m.text())

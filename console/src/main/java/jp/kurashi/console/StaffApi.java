@@ -189,8 +189,10 @@ public final class StaffApi {
   private void readCase(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     authorisedCase(ctx, session, "case.read")
-        .compose(found -> cases.detail(found).compose(detail -> triage.results(found.summary().id())
-            .map(results -> CaseJson.detail(detail).put("triage", results))))
+        .compose(found -> guard.readableThread(ctx, session, found)
+            .compose(readable -> cases.detail(found, readable))
+            .compose(detail -> triage.results(found.summary().id())
+                .map(results -> CaseJson.detail(detail).put("triage", results))))
         .onSuccess(json -> ok(ctx, 200, json))
         .onFailure(ctx::fail);
   }

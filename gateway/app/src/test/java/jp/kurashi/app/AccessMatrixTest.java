@@ -46,6 +46,10 @@ class AccessMatrixTest {
   private final Map<String, RunningGateway.StaffClient> clients = new java.util.HashMap<>();
   private long mine;
   private long theirs;
+  private long closed;
+  private long otherOffice;
+  private long mineFile;
+  private long theirsFile;
 
   record Call(String method, String path, JsonObject body) {
   }
@@ -68,6 +72,12 @@ class AccessMatrixTest {
     Await.result(new WebchatStore(db.pool()).create(office, "h2", "chat-theirs", "ja"));
     mine = write("chat-mine");
     theirs = write("chat-theirs");
+    closed = write("chat-closed");
+    Await.result(db.pool().query("UPDATE consultation_case SET status = 'closed', outcome = 'other' WHERE id = " + closed)
+        .execute());
+    otherOffice = LinkedCasesAccessTest.otherOfficeCase(db);
+    mineFile = file(mine, "chat-mine");
+    theirsFile = file(theirs, "chat-theirs");
     Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'sato') WHERE id = "
         + mine).execute());
     Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'suzuki') WHERE id = "
@@ -78,6 +88,15 @@ class AccessMatrixTest {
     IngestResult r = Await.result(running.gateway.pipeline().receive(
         new InboundMessage("webchat", contact + "-1", contact, null, "相談です", running.clock.instant())));
     return r.caseId();
+  }
+
+  /** A PDF from the resident in their case; returns the attachment's id. */
+  private long file(long caseId, String contact) {
+    Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", contact + "-file", contact, null,
+        "書類です", running.clock.instant(), List.of(new jp.kurashi.core.domain.InboundAttachment("application/pdf",
+            "書類.pdf", "%PDF-1.4".getBytes(java.nio.charset.StandardCharsets.US_ASCII))))));
+    return Await.result(db.pool().query("SELECT a.id FROM attachment a JOIN message m ON m.id = a.message_id WHERE m.case_id = "
+        + caseId).execute()).iterator().next().getLong(0);
   }
 
   @AfterAll
@@ -102,6 +121,10 @@ class AccessMatrixTest {
         {"POST", "/api/cases/" + m + "/notes", "{\"text\":\"メモ\"}", 403, 201, 201, 401},
         {"POST", "/api/cases/" + o + "/notes", "{\"text\":\"メモ\"}", 403, 201, 403, 401},
         {"POST", "/api/cases/" + o + "/claim", "{}",     403, 409, 409, 401},
+        {"POST", "/api/cases/{closed}/claim", "{}",      403, 409, 409, 401},
+        {"POST", "/api/cases/{otherOffice}/claim", "{}", 403, 404, 404, 401},
+        {"GET", "/api/cases/" + m + "/attachments/{mineFile}", null, 403, 200, 200, 401},
+        {"GET", "/api/cases/" + o + "/attachments/{theirsFile}", null, 403, 200, 403, 401},
         {"POST", "/api/cases/" + m + "/assign", "{\"staffId\":1}", 403, 200, 403, 401},
         {"POST", "/api/cases/" + o + "/triage", "{\"categories\":[\"debt\"],\"urgency\":\"normal\"}", 403, 200, 403, 401},
         {"POST", "/api/cases/" + o + "/handoffs", "{\"kind\":\"outreach\",\"message\":\"訪問します\"}", 403, 201, 403, 401},
@@ -135,7 +158,9 @@ class AccessMatrixTest {
   @DisplayName("each role gets the expected status")
   void access(String role, String method, String path, String body, int expected) {
     RunningGateway.StaffClient client = clients.get(role);
-    String realPath = path.replace("{mine}", String.valueOf(mine)).replace("{theirs}", String.valueOf(theirs));
+    String realPath = path.replace("{mine}", String.valueOf(mine)).replace("{theirs}", String.valueOf(theirs))
+        .replace("{closed}", String.valueOf(closed)).replace("{otherOffice}", String.valueOf(otherOffice))
+        .replace("{mineFile}", String.valueOf(mineFile)).replace("{theirsFile}", String.valueOf(theirsFile));
     HttpResponse<Buffer> r;
     if (method.equals("GET")) {
       r = client.get(realPath);

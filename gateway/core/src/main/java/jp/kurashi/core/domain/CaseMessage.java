@@ -5,12 +5,14 @@ import java.time.Instant;
 /**
  * One message of a case's thread, as staff read it.
  *
+ * @param caseId        the case it belongs to (a thread across linked cases mixes several)
  * @param direction     {@code in}, {@code out} or {@code note}
  * @param deliveryError the channel's words when delivery failed, else {@code null}
  * @param staffId       the author of a reply or note; {@code null} for resident and automatic messages
  */
 public record CaseMessage(
     long id,
+    long caseId,
     String direction,
     String channel,
     String text,

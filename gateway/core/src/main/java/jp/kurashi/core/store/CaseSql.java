@@ -24,20 +24,24 @@ final class CaseSql {
   static final String SUMMARY = "SELECT " + SUMMARY_COLUMNS + ", c.office_id, c.contact_id, k.display_name AS contact_name"
       + " FROM consultation_case c JOIN contact k ON k.id = c.contact_id WHERE c.id = $1";
 
-  /** $1 case. The case and every case of the same resident (contacts linked by staff). */
-  private static final String THREAD_CASES = """
-      SELECT c2.id FROM consultation_case c2 JOIN contact k2 ON k2.id = c2.contact_id
-       WHERE c2.id = $1
-          OR (k2.resident_id IS NOT NULL AND k2.resident_id =
-              (SELECT k.resident_id FROM consultation_case c JOIN contact k ON k.id = c.contact_id WHERE c.id = $1))
+  /**
+   * $1 case. The case and every other case of the same resident (contacts linked by staff), each with
+   * what an access check needs; the caller decides which of them may be shown.
+   */
+  static final String THREAD = "SELECT " + SUMMARY_COLUMNS + ", c.office_id, c.contact_id, k.display_name AS contact_name"
+      + """
+       FROM consultation_case c JOIN contact k ON k.id = c.contact_id
+      WHERE c.id = $1
+         OR (k.resident_id IS NOT NULL AND k.resident_id =
+             (SELECT k1.resident_id FROM consultation_case c1 JOIN contact k1 ON k1.id = c1.contact_id WHERE c1.id = $1))
+      ORDER BY c.id
       """;
 
-  /** $1 case. */
+  /** $1 array of case ids (only those the caller may read). */
   static final String ATTACHMENTS = """
       SELECT a.id, a.message_id, a.content_type, a.file_name, a.size_bytes
         FROM attachment a JOIN message m ON m.id = a.message_id
-       WHERE m.case_id IN (""" + THREAD_CASES + """
-      ) ORDER BY a.id
+       WHERE m.case_id = ANY($1) ORDER BY a.id
       """;
 
   /** $1 case, $2 attachment. */
@@ -47,11 +51,11 @@ final class CaseSql {
        WHERE m.case_id = $1 AND a.id = $2
       """;
 
-  /** $1 case. The whole thread across channels: this case and the linked contacts' cases. */
+  /** $1 array of case ids (only those the caller may read): their messages as one thread across channels. */
   static final String MESSAGES = """
-      SELECT id, direction, channel, body, created_at, delivery, delivery_error, staff_id
-        FROM message WHERE case_id IN (""" + THREAD_CASES + """
-      ) ORDER BY created_at, id
+      SELECT id, case_id, direction, channel, body, created_at, delivery, delivery_error, staff_id
+        FROM message WHERE case_id = ANY($1)
+       ORDER BY created_at, id
       """;
 
   /**

@@ -53,28 +53,46 @@ public final class CaseStore {
       if (rows.size() == 0) {
         return Optional.empty();
       }
-      Row row = rows.iterator().next();
-      return Optional.of(new OfficeCase(row.getLong("office_id"), row.getLong("contact_id"), summary(row),
-          row.getString("contact_name")));
+      return Optional.of(officeCase(rows.iterator().next()));
     });
   }
 
-  /** The thread of a case already found with {@link #find}, with its attachments listed. */
+  /**
+   * The case and every other case of the same resident (contacts staff linked), for access checks:
+   * each must be checked on its own before {@link #detail} is asked for its messages.
+   */
+  public Future<List<OfficeCase>> thread(long caseId) {
+    return pool.preparedQuery(CaseSql.THREAD).execute(Tuple.of(caseId)).map(rows -> {
+      List<OfficeCase> found = new ArrayList<>(rows.size());
+      rows.forEach(row -> found.add(officeCase(row)));
+      return found;
+    });
+  }
+
+  /** The case's own messages, with its attachments listed. */
   public Future<CaseDetail> detail(OfficeCase found) {
-    Tuple id = Tuple.of(found.summary().id());
-    return pool.preparedQuery(CaseSql.ATTACHMENTS).execute(id).compose(attachmentRows -> {
+    return detail(found, List.of(found.summary().id()));
+  }
+
+  /**
+   * One thread of {@code found} and the other cases named (the linked cases the caller may read),
+   * in time order, attachments listed. The caller has checked access to every case named.
+   */
+  public Future<CaseDetail> detail(OfficeCase found, List<Long> readableCaseIds) {
+    Tuple ids = Tuple.of(readableCaseIds.toArray(new Long[0]));
+    return pool.preparedQuery(CaseSql.ATTACHMENTS).execute(ids).compose(attachmentRows -> {
       Map<Long, List<AttachmentInfo>> byMessage = new HashMap<>();
       for (Row row : attachmentRows) {
         AttachmentInfo a = new AttachmentInfo(row.getLong("id"), row.getLong("message_id"),
             row.getString("content_type"), row.getString("file_name"), row.getInteger("size_bytes"));
         byMessage.computeIfAbsent(a.messageId(), k -> new ArrayList<>()).add(a);
       }
-      return pool.preparedQuery(CaseSql.MESSAGES).execute(id).map(rows -> {
+      return pool.preparedQuery(CaseSql.MESSAGES).execute(ids).map(rows -> {
         List<CaseMessage> messages = new ArrayList<>(rows.size());
         for (Row row : rows) {
           long messageId = row.getLong("id");
-          messages.add(new CaseMessage(messageId, row.getString("direction"), row.getString("channel"),
-              row.getString("body"), instant(row.getOffsetDateTime("created_at")),
+          messages.add(new CaseMessage(messageId, row.getLong("case_id"), row.getString("direction"),
+              row.getString("channel"), row.getString("body"), instant(row.getOffsetDateTime("created_at")),
               Delivery.fromCode(row.getString("delivery")), row.getString("delivery_error"), row.getLong("staff_id"),
               byMessage.getOrDefault(messageId, List.of())));
         }
@@ -106,6 +124,11 @@ public final class CaseStore {
    */
   /** An attachment's bytes with the type it was checked to be. */
   public record AttachmentData(String contentType, String fileName, byte[] data) {
+  }
+
+  private static OfficeCase officeCase(Row row) {
+    return new OfficeCase(row.getLong("office_id"), row.getLong("contact_id"), summary(row),
+        row.getString("contact_name"));
   }
 
   private static CaseSummary summary(Row row) {

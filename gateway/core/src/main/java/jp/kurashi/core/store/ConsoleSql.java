@@ -6,8 +6,22 @@ final class ConsoleSql {
   private ConsoleSql() {
   }
 
-  /** $1 case, $2 staff. Only an unassigned case can be claimed. */
-  static final String CLAIM = "UPDATE consultation_case SET assignee_id = $2 WHERE id = $1 AND assignee_id IS NULL RETURNING id";
+  /**
+   * $1 case, $2 staff, $3 the staff member's office. Only an open, unassigned case of the same office
+   * can be claimed. No row: no such case in this office; otherwise its status and whether this call
+   * claimed it. The update re-checks status and assignee on the row it locks, so a case closed or
+   * claimed meanwhile is not claimed (it reads as taken).
+   */
+  static final String CLAIM = """
+      WITH target AS (
+        SELECT id, status FROM consultation_case WHERE id = $1 AND office_id = $3
+      ), claimed AS (
+        UPDATE consultation_case SET assignee_id = $2
+         WHERE id = $1 AND office_id = $3 AND status = 'open' AND assignee_id IS NULL
+        RETURNING id
+      )
+      SELECT t.status, EXISTS (SELECT 1 FROM claimed) AS claimed FROM target t
+      """;
 
   /** $1 case, $2 staff, $3 office. The new assignee must be an active account of the same office. */
   static final String ASSIGN = """

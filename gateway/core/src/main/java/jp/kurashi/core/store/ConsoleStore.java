@@ -33,8 +33,28 @@ public final class ConsoleStore {
     return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
-  public Future<Boolean> claim(long caseId, long staffId) {
-    return changed(ConsoleSql.CLAIM, Tuple.of(caseId, staffId));
+  /** Assigns an open, unassigned case of the staff member's office to them. */
+  public Future<Claim> claim(long caseId, long staffId, long officeId) {
+    return pool.preparedQuery(ConsoleSql.CLAIM).execute(Tuple.of(caseId, staffId, officeId)).map(rows -> {
+      if (rows.size() == 0) {
+        return Claim.NOT_FOUND;
+      }
+      Row row = rows.iterator().next();
+      if (row.getBoolean("claimed")) {
+        return Claim.CLAIMED;
+      }
+      return "closed".equals(row.getString("status")) ? Claim.CLOSED : Claim.TAKEN;
+    });
+  }
+
+  /** What a claim did: the case is now the caller's, or why not. */
+  public enum Claim {
+    CLAIMED,
+    /** No such case in the caller's office (another office's case reads the same). */
+    NOT_FOUND,
+    CLOSED,
+    /** Someone already has it. */
+    TAKEN
   }
 
   public Future<Boolean> assign(long caseId, long staffId, long officeId) {
