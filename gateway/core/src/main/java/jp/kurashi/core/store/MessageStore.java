@@ -30,9 +30,12 @@ public final class MessageStore {
   private static final int GROUP_COMMIT_MAX_BATCH = 64;
   /**
    * Transactions of inbound messages committing at once; further messages wait and then share the next
-   * one. Few enough to leave the pool's other connections to triage, notices and the console.
+   * one. Two keep the server busy while the client reads the other's result; more only make the batches
+   * smaller, and each statement costs the server nearly as much to start and commit as to store a message
+   * (measured on 2 cores: 2 in flight averaged 5-7 messages a statement, 4 in flight 2.6-3.6, and stored fewer
+   * per second; docs/BENCHMARKS.md, issue 12).
    */
-  private static final int GROUP_COMMIT_IN_FLIGHT = 4;
+  static final int GROUP_COMMIT_IN_FLIGHT = 2;
 
   private static final GroupIngest GROUP = new GroupIngest(MessageStore::ingestOn);
 
