@@ -35,6 +35,7 @@ final class InboundBenchmark {
 
   private static final int CONTACTS = 10_000;
   private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+  private static final Pattern PROCESSED = Pattern.compile("number of transactions actually processed: ([0-9]+)");
 
   private InboundBenchmark() {
   }
@@ -54,41 +55,63 @@ final class InboundBenchmark {
       target.describe(vertx, settings.connect(), false);
       Database db = Database.open(vertx, settings).await();
       long office = new OfficeStore(db.pool()).ensure("default", "bench").await();
-      MessageStore store = new MessageStore(db.pool(), java.time.Clock.systemUTC());
+      // As the gateway wires it: inbound messages commit on their own pool.
+      MessageStore store = new MessageStore(db.pool(), db.inbound(), java.time.Clock.systemUTC());
       InboundPipeline pipeline = new InboundPipeline(office, store, CaseEvents.inProcess(vertx), List.of());
 
-      measure("warm-up", vertx, pipeline, producers, 5, 1);
-      Result single = measure("pipeline, 1 message per transaction", vertx, pipeline, producers, seconds, 1);
-      Result batched = measure("pipeline, 4 messages per transaction", vertx, pipeline, producers, seconds, 4);
+      CpuMeter cpu = CpuMeter.forBackend(db.pool().query("SELECT pg_backend_pid()").execute().await()
+          .iterator().next().getInteger(0));
+      measure("warm-up", vertx, db, cpu, pipeline, producers, 5, 1);
+      Result single = measure("pipeline, 1 message per receive", vertx, db, cpu, pipeline, producers, seconds, 1);
+      Result batched = measure("pipeline, 4 messages per receiveAll", vertx, db, cpu, pipeline, producers, seconds, 4);
       db.close().await();
       vertx.close().await();
 
-      double pgbenchSame = pgbench(settings.connect(), dir, "same.sql", PgbenchScripts.ingest(office, CONTACTS), producers, seconds);
-      double pgbenchThree = pgbench(settings.connect(), dir, "three.sql", PgbenchScripts.threeStatements(office, CONTACTS),
-          producers, seconds);
+      Result pgbenchSame = pgbench("pgbench, INGEST, one message per statement, " + producers + " clients",
+          settings.connect(), dir, PgbenchScripts.ingest(office, CONTACTS), 1, producers, seconds, cpu);
+      Result pgbenchThree = pgbench("pgbench, 3 statements in BEGIN/END, " + producers + " clients",
+          settings.connect(), dir, PgbenchScripts.threeStatements(office, CONTACTS), 1, producers, seconds, cpu);
+      // The set-based statement as the group commit sends it: its mean batch, as many statements at once.
+      int groupSize = (int) Math.max(1, Math.round(single.perTransaction));
+      int inFlight = PgbenchScripts.GROUP_COMMIT_IN_FLIGHT;
+      Result pgbenchGroup = pgbench("pgbench, INGEST_GROUP, " + groupSize + " messages per statement, " + inFlight
+          + " clients", settings.connect(), dir, PgbenchScripts.ingestGroup(office, CONTACTS, groupSize), groupSize,
+          inFlight, seconds, cpu);
+      Result pgbenchGroupAll = pgbench("pgbench, INGEST_GROUP, " + groupSize + " messages per statement, " + producers
+          + " clients", settings.connect(), dir, PgbenchScripts.ingestGroup(office, CONTACTS, groupSize), groupSize,
+          producers, seconds, cpu);
 
       System.out.println();
-      System.out.println("| run | messages/s | p50 ms | p99 ms | vs pgbench (same SQL) |");
-      System.out.println("| --- | ---: | ---: | ---: | ---: |");
-      row(single, pgbenchSame);
-      row(batched, pgbenchSame);
-      System.out.printf("| pgbench, same single statement | %.0f | | | 100%% |%n", pgbenchSame);
-      System.out.printf("| pgbench, 3 statements in BEGIN/END | %.0f | | | %.0f%% |%n", pgbenchThree,
-          100 * pgbenchThree / pgbenchSame);
+      System.out.println("| run | messages/s | messages per transaction | p50 ms | p99 ms | vs pgbench (INGEST) "
+          + "| CPU ms per message (client + server) |");
+      System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+      for (Result r : List.of(single, batched, pgbenchSame, pgbenchThree, pgbenchGroup, pgbenchGroupAll)) {
+        row(r, pgbenchSame.perSecond, cpu.serverMeasured());
+      }
+      if (!cpu.serverMeasured()) {
+        System.out.println("(CPU per message: the server is not on this machine, only the client's CPU is counted)");
+      }
     }
   }
 
-  private static void row(Result r, double pgbench) {
-    System.out.printf("| %s | %.0f | %.2f | %.2f | %.0f%% |%n", r.name, r.perSecond, r.p50Ms, r.p99Ms,
-        100 * r.perSecond / pgbench);
+  private static void row(Result r, double pgbench, boolean serverMeasured) {
+    System.out.printf("| %s | %.0f | %.1f | %s | %s | %.0f%% | %.3f |%n", r.name, r.perSecond, r.perTransaction,
+        Double.isNaN(r.p50Ms) ? "" : String.format("%.2f", r.p50Ms),
+        Double.isNaN(r.p99Ms) ? "" : String.format("%.2f", r.p99Ms), 100 * r.perSecond / pgbench, r.cpuMsPerMessage);
   }
 
-  private record Result(String name, double perSecond, double p50Ms, double p99Ms) {
+  /**
+   * @param cpuMsPerMessage CPU of the benchmark process (with pgbench, once it exited) and the server, per message
+   */
+  private record Result(String name, double perSecond, double perTransaction, double p50Ms, double p99Ms,
+                        double cpuMsPerMessage) {
   }
 
   /** Each producer sends its next message (or batch) as soon as the previous one is committed. */
-  private static Result measure(String name, Vertx vertx, InboundPipeline pipeline, int producers, int seconds,
-                                int batch) {
+  private static Result measure(String name, Vertx vertx, Database db, CpuMeter cpu, InboundPipeline pipeline,
+                                int producers, int seconds, int batch) throws InterruptedException {
+    long commitsBefore = commits(db);
+    double cpuBefore = CpuMeter.client() + cpu.server();
     AtomicLong committed = new AtomicLong();
     List<long[]> latencies = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -107,9 +130,19 @@ final class InboundBenchmark {
     long[] all = latencies.stream().flatMapToLong(a -> java.util.Arrays.stream(a).filter(x -> x > 0)).sorted().toArray();
     double p50 = all.length == 0 ? 0 : all[all.length / 2] / 1e6;
     double p99 = all.length == 0 ? 0 : all[(int) (all.length * 0.99)] / 1e6;
-    Result r = new Result(name, committed.get() / elapsed, p50, p99);
-    System.out.printf("%-40s %8.0f messages/s  p50 %.2f ms  p99 %.2f ms%n", name, r.perSecond, p50, p99);
+    long transactions = Math.max(1, commits(db) - commitsBefore);
+    double cpuMs = 1000 * (CpuMeter.client() + cpu.server() - cpuBefore) / Math.max(1, committed.get());
+    Result r = new Result(name, committed.get() / elapsed, (double) committed.get() / transactions, p50, p99, cpuMs);
+    System.out.printf("%-40s %8.0f messages/s  %.1f per transaction  p50 %.2f ms  p99 %.2f ms  CPU %.3f ms/message%n",
+        name, r.perSecond, r.perTransaction, p50, p99, cpuMs);
     return r;
+  }
+
+  /** Transactions committed in the database so far (nothing else writes to it during a run). */
+  private static long commits(Database db) throws InterruptedException {
+    Thread.sleep(1_000); // backends report their counters at most once a second when busy
+    return db.pool().query("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()").execute()
+        .await().iterator().next().getLong(0);
   }
 
   private static void loop(InboundPipeline pipeline, int producer, int batch, long deadline, AtomicLong committed,
@@ -139,9 +172,9 @@ final class InboundBenchmark {
     });
   }
 
-  private static double pgbench(PgConnectOptions db, Path dir, String name, String script, int clients, int seconds)
-      throws IOException, InterruptedException {
-    Path file = dir.resolve(name);
+  private static Result pgbench(String name, PgConnectOptions db, Path dir, String script, int messagesPerTransaction,
+                                int clients, int seconds, CpuMeter cpu) throws IOException, InterruptedException {
+    Path file = Files.createTempFile(dir, "pgbench", ".sql");
     Files.writeString(file, script, StandardCharsets.UTF_8);
     ProcessBuilder pb = new ProcessBuilder("pgbench", "-n", "-M", "prepared", "-c", String.valueOf(clients), "-j", "2",
         "-T", String.valueOf(seconds), "-f", file.toString(), "-h", db.getHost(), "-p", String.valueOf(db.getPort()),
@@ -151,15 +184,20 @@ final class InboundBenchmark {
     if (db.getPassword() != null) {
       pb.environment().put("PGPASSWORD", db.getPassword());
     }
+    double cpuBefore = CpuMeter.client() + cpu.server();
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
+    Thread.sleep(1_000); // pgbench's backends exit after it: let the server count their time
+    double cpuSeconds = CpuMeter.client() + cpu.server() - cpuBefore;
     Matcher m = TPS.matcher(out);
-    if (!m.find()) {
+    Matcher n = PROCESSED.matcher(out);
+    if (!m.find() || !n.find()) {
       throw new IllegalStateException("pgbench did not report tps:\n" + out);
     }
-    double tps = Double.parseDouble(m.group(1));
-    System.out.printf("%-40s %8.0f transactions/s%n", "pgbench " + name, tps);
-    return tps;
+    double perSecond = messagesPerTransaction * Double.parseDouble(m.group(1));
+    double cpuMs = 1000 * cpuSeconds / Math.max(1, messagesPerTransaction * Long.parseLong(n.group(1)));
+    System.out.printf("%-40s %8.0f messages/s  CPU %.3f ms/message%n", name, perSecond, cpuMs);
+    return new Result(name, perSecond, messagesPerTransaction, Double.NaN, Double.NaN, cpuMs);
   }
 }

@@ -6,6 +6,9 @@ package jp.kurashi.core.store;
  */
 public final class PgbenchScripts {
 
+  /** Group-commit transactions the pipeline runs at once: the clients for {@link #ingestGroup}. */
+  public static final int GROUP_COMMIT_IN_FLIGHT = MessageStore.GROUP_COMMIT_IN_FLIGHT;
+
   private PgbenchScripts() {
   }
 
@@ -22,6 +25,26 @@ public final class PgbenchScripts {
         .replace("$5", "NULL")
         .replace("$6", "'家賃が払えず困っています。相談できますか。'")
         .replace("$7", "now()");
+    return variables(officeId, contacts) + sql.replace('\n', ' ').strip() + ";\n";
+  }
+
+  /**
+   * The set-based statement the group commit sends ({@link MessageSql#INGEST_GROUP}), {@code batch} messages per
+   * statement from random contacts (a contact may come twice). pgbench cannot bind arrays, so each array is built
+   * by a small subquery in the statement itself: a little more work for the server than binding them.
+   */
+  public static String ingestGroup(long officeId, int contacts, int batch) {
+    String rows = " FROM generate_series(1, " + batch + ") g)";
+    String sql = MessageSql.INGEST_GROUP
+        .replace("$1", "(SELECT array_agg(:office::bigint)" + rows)
+        .replace("$2", "(SELECT array_agg('webchat'::text)" + rows)
+        .replace("$3", "(SELECT array_agg('bench-contact-' || (1 + floor(random() * " + contacts + "))::int)" + rows)
+        .replace("$4", "(SELECT array_agg('pgbench-set-' || :eid || '-' || g)" + rows)
+        .replace("$5", "(SELECT array_agg(NULL::text)" + rows)
+        .replace("$6", "(SELECT array_agg('家賃が払えず困っています。相談できますか。'::text)" + rows)
+        .replace("$7", "(SELECT array_agg(now())" + rows)
+        .replace("$8", "(SELECT array_agg(NULL::text)" + rows)
+        .replace("$9", "(SELECT array_agg(false)" + rows);
     return variables(officeId, contacts) + sql.replace('\n', ' ').strip() + ";\n";
   }
 

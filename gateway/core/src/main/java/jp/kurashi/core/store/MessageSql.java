@@ -58,6 +58,75 @@ final class MessageSql {
       SELECT e.id, e.case_id, e.contact_id, false, true FROM existing e
       """;
 
+  /**
+   * {@link #INGEST} for a whole group of messages in ONE statement: the batch's fields come as arrays, one
+   * element per message, and the statement ends as if INGEST had run once per message in array order.
+   * ON CONFLICT may touch a row only once per statement, so contacts are grouped per (channel, contact ref)
+   * and cases per contact first: the contact gets the latest time and the last name given, its open case is
+   * opened (at the first message's time) or touched once, and only the contact's first message reports
+   * {@code opened}. Rows are locked in one order (contacts by channel and ref, cases by contact) so two
+   * groups never wait on each other crosswise; messages are inserted in array order, so their ids keep it.
+   * A message already stored returns the stored copy with {@code duplicate}; one inserted concurrently by
+   * another transaction returns no row ({@link #FIND_BY_EXTERNAL_ID} finds it), as with INGEST.
+   *
+   * <p>The caller guarantees that no (channel, external id) occurs twice in the arrays and that no message
+   * carries a case hint (those run INGEST). Each row returned carries {@code ord}, the message's 1-based
+   * position in the arrays.
+   *
+   * <p>$1 offices, $2 channels, $3 contact refs, $4 external ids, $5 contact names, $6 bodies,
+   * $7 received at, $8 subjects, $9 automated
+   */
+  static final String INGEST_GROUP = """
+      WITH batch AS (
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+                             $8::text[], $9::boolean[])
+          WITH ORDINALITY AS b(office_id, channel, contact_ref, external_id, name, body, at, subject, automated, ord)
+      ), existing AS (
+        SELECT b.ord, m.id, m.case_id, m.contact_id
+          FROM batch b JOIN message m ON m.channel = b.channel AND m.external_id = b.external_id
+      ), fresh AS (
+        SELECT * FROM batch b WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = b.ord)
+      ), contact_in AS (
+        SELECT channel, contact_ref, (array_agg(office_id ORDER BY ord))[1] AS office_id,
+               (array_agg(name ORDER BY ord DESC) FILTER (WHERE name IS NOT NULL))[1] AS name, max(at) AS at
+          FROM fresh GROUP BY channel, contact_ref
+      ), contact_row AS (
+        INSERT INTO contact (office_id, channel, external_id, display_name, last_seen_at)
+        SELECT office_id, channel, contact_ref, name, at FROM contact_in ORDER BY channel, contact_ref
+        ON CONFLICT (channel, external_id) DO UPDATE
+          SET last_seen_at = GREATEST(contact.last_seen_at, EXCLUDED.last_seen_at),
+              display_name = COALESCE(EXCLUDED.display_name, contact.display_name)
+        RETURNING id, channel, external_id
+      ), case_in AS (
+        SELECT k.id AS contact_id, (array_agg(f.office_id ORDER BY f.ord))[1] AS office_id, min(f.channel) AS channel,
+               (array_agg(f.at ORDER BY f.ord))[1] AS first_at, max(f.at) AS last_at, min(f.ord) AS first_ord
+          FROM fresh f JOIN contact_row k ON k.channel = f.channel AND k.external_id = f.contact_ref
+         GROUP BY k.id
+      ), case_row AS (
+        INSERT INTO consultation_case (office_id, contact_id, channel, opened_at, last_message_at, last_inbound_at)
+        SELECT office_id, contact_id, channel, first_at, last_at, last_at FROM case_in ORDER BY contact_id
+        ON CONFLICT (contact_id) WHERE status = 'open' DO UPDATE
+          SET last_message_at = GREATEST(consultation_case.last_message_at, EXCLUDED.last_message_at),
+              last_inbound_at = GREATEST(consultation_case.last_inbound_at, EXCLUDED.last_inbound_at)
+        RETURNING id, contact_id, (xmax = 0) AS opened
+      ), message_row AS (
+        INSERT INTO message (case_id, contact_id, channel, direction, external_id, body, delivery, created_at, subject,
+                             automated)
+        SELECT c.id, c.contact_id, f.channel, 'in', f.external_id, f.body, 'received', f.at, f.subject, f.automated
+          FROM fresh f JOIN contact_row k ON k.channel = f.channel AND k.external_id = f.contact_ref
+          JOIN case_row c ON c.contact_id = k.id
+         ORDER BY f.ord
+        ON CONFLICT (channel, external_id) DO NOTHING
+        RETURNING id, case_id, contact_id, channel, external_id
+      )
+      SELECT f.ord, m.id AS message_id, m.case_id, m.contact_id, (c.opened AND f.ord = ci.first_ord) AS opened,
+             false AS duplicate
+        FROM message_row m JOIN fresh f ON f.channel = m.channel AND f.external_id = m.external_id
+        JOIN case_row c ON c.id = m.case_id JOIN case_in ci ON ci.contact_id = m.contact_id
+      UNION ALL
+      SELECT e.ord, e.id, e.case_id, e.contact_id, false, true FROM existing e
+      """;
+
   /** $1 channel, $2 external id. */
   static final String FIND_BY_EXTERNAL_ID =
       "SELECT id, case_id, contact_id FROM message WHERE channel = $1 AND external_id = $2";

@@ -30,9 +30,14 @@ public final class MessageStore {
   private static final int GROUP_COMMIT_MAX_BATCH = 64;
   /**
    * Transactions of inbound messages committing at once; further messages wait and then share the next
-   * one. Few enough to leave the pool's other connections to triage, notices and the console.
+   * one. Two keep the server busy while the client reads the other's result; more only make the batches
+   * smaller, and each statement costs the server nearly as much to start and commit as to store a message
+   * (measured on 2 cores: 2 in flight averaged 5-7 messages a statement, 4 in flight 2.6-3.6, and stored fewer
+   * per second; docs/BENCHMARKS.md, issue 12).
    */
-  private static final int GROUP_COMMIT_IN_FLIGHT = 4;
+  static final int GROUP_COMMIT_IN_FLIGHT = 2;
+
+  private static final GroupIngest GROUP = new GroupIngest(MessageStore::ingestOn);
 
   private final Pool pool;
   private final Clock clock;
@@ -69,22 +74,24 @@ public final class MessageStore {
     return pool.withTransaction(conn -> ingestOn(conn, officeId, message));
   }
 
-  /** Stores several inbound messages (one webhook's events) in one transaction, in order. */
+  /**
+   * Stores several inbound messages (one webhook's events) in one transaction, set-based like a group commit;
+   * the results are in the order given.
+   */
   public Future<List<IngestResult>> ingestAll(long officeId, List<InboundMessage> messages) {
-    return pool.withTransaction(conn -> {
-      List<IngestResult> results = new ArrayList<>(messages.size());
-      Future<Void> chain = Future.succeededFuture();
-      for (InboundMessage m : messages) {
-        chain = chain.compose(v -> ingestOn(conn, officeId, m)).map(r -> {
-          results.add(r);
-          return null;
-        });
+    List<GroupIngest.Request> requests = messages.stream().map(m -> new GroupIngest.Request(officeId, m)).toList();
+    return pool.withTransaction(conn -> GROUP.on(conn, requests)).compose(results -> {
+      // A message another transaction stored meanwhile: asked again now, it answers as the duplicate it is.
+      List<Future<IngestResult>> all = new ArrayList<>(results.size());
+      for (int i = 0; i < results.size(); i++) {
+        all.add(results.get(i) != null ? Future.succeededFuture(results.get(i)) : ingestOn(pool, officeId, messages.get(i)));
       }
-      return chain.map(v -> results);
+      return Future.all(all).map(v -> all.stream().map(Future::result).toList());
     });
   }
 
-  private static Future<IngestResult> ingestOn(SqlClient client, long officeId, InboundMessage m) {
+  /** INGEST for one message (and its attachments) on {@code client}. */
+  static Future<IngestResult> ingestOn(SqlClient client, long officeId, InboundMessage m) {
     Tuple params = Tuple.tuple()
         .addLong(officeId).addString(m.channel()).addString(m.contactRef()).addString(m.externalId())
         .addString(m.contactName()).addString(m.text()).addOffsetDateTime(m.receivedAt().atOffset(ZoneOffset.UTC))

@@ -95,4 +95,24 @@ class GroupCommitTest {
         .iterator().next().getLong(0);
     assertThat(stored).isEqualTo(49);
   }
+
+  @Test
+  @DisplayName("keeps a resident's good messages when one of theirs in the same batch is refused")
+  void badMessageAmongItsContactsGoodOnes() {
+    List<Future<IngestResult>> all = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      // Ten residents, four messages each, all in flight together; one message of c-3 cannot be stored.
+      all.add(store.ingest(office, message(i, "c-" + (i % 10), i == 13 ? "壊れた\u0000文字" : "相談です " + i)));
+    }
+    Await.result(Future.join(all).recover(err -> Future.succeededFuture()));
+
+    assertThat(all.get(13).failed()).isTrue();
+    assertThat(all.stream().filter(Future::succeeded).count()).isEqualTo(39);
+    List<Long> casesOfC3 = List.of(3, 23, 33).stream().map(i -> all.get(i).result().caseId()).distinct().toList();
+    assertThat(casesOfC3).hasSize(1);
+    assertThat(List.of(3, 23, 33).stream().filter(i -> all.get(i).result().caseOpened()).count()).isEqualTo(1);
+    long cases = Await.result(db.pool().query("SELECT count(*) FROM consultation_case").execute())
+        .iterator().next().getLong(0);
+    assertThat(cases).isEqualTo(10);
+  }
 }
