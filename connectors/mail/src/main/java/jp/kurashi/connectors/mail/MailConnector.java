@@ -57,7 +57,7 @@ public final class MailConnector implements ChannelConnector {
 
   @Override
   public Future<SendReceipt> send(OutboundMessage message) {
-    return store.thread(message.caseId()).compose(thread -> vertx.executeBlocking(() -> {
+    return store.thread(message.caseId(), CaseToken.newSecret()).compose(thread -> vertx.executeBlocking(() -> {
       MimeMessage mail = compose(message, thread);
       try {
         Transport.send(mail, settings.user(), settings.password());
@@ -84,7 +84,7 @@ public final class MailConnector implements ChannelConnector {
     mail.setRecipient(Message.RecipientType.TO, new InternetAddress(message.contactRef()));
     boolean iso2022 = "ISO-2022-JP".equalsIgnoreCase(settings.outboundCharset());
     String headerCharset = iso2022 ? "ISO-2022-JP" : "UTF-8";
-    mail.setSubject(subject(thread.subject(), message.caseId()), headerCharset);
+    mail.setSubject(subject(thread.subject(), new CaseToken(message.caseId(), thread.token())), headerCharset);
     mail.setSentDate(new Date());
     if (thread.lastInboundMessageId() != null && thread.lastInboundMessageId().startsWith("<")) {
       mail.setHeader("In-Reply-To", thread.lastInboundMessageId());
@@ -108,11 +108,11 @@ public final class MailConnector implements ChannelConnector {
     return mail;
   }
 
-  /** "Re: &lt;the resident's subject&gt; [KS-123]", the token and earlier Re:s not repeated. */
-  static String subject(String threadSubject, long caseId) {
+  /** "Re: &lt;the resident's subject&gt; [KS-123-7f3a9c01]", the token and earlier Re:s not repeated. */
+  static String subject(String threadSubject, CaseToken token) {
     String base = threadSubject == null || threadSubject.isBlank() ? "ご相談について" : threadSubject;
-    base = base.replaceAll("\\s*\\[KS-\\d+]", "").replaceAll("^(?i)((re|fwd?|aw|返信|転送)\\s*[:：]\\s*)+", "").trim();
-    return "Re: " + base + " [KS-" + caseId + "]";
+    base = CaseToken.strip(base).replaceAll("^(?i)((re|fwd?|aw|返信|転送)\\s*[:：]\\s*)+", "").trim();
+    return "Re: " + base + " " + token;
   }
 
   private static RuntimeException classify(MessagingException e) {

@@ -16,20 +16,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns one stored raw mail into a message of the right case: a reply joins its thread by
- * In-Reply-To/References, else by the case token in the subject ({@code [KS-123]}), else the
- * sender's open case, else a new one. A bounce marks the mail it refers to failed. A mail whose
+ * In-Reply-To/References, else by the case token in the subject ({@code [KS-123-7f3a9c01]}), else the
+ * sender's open case, else a new one. Both are only hints: the store continues a case only for its own
+ * contact, and a token whose random part is wrong is no hint at all. A bounce marks the mail it refers to failed. A mail whose
  * processing fails for any reason (unreadable, a value the database refuses, a database error) is
  * retried later with backoff, then quarantined raw, and never blocks the mails after it.
  */
 final class MailIngest {
 
   private static final Logger LOG = LoggerFactory.getLogger(MailIngest.class);
-  private static final Pattern CASE_TOKEN = Pattern.compile("\\[KS-(\\d{1,18})]");
 
   private final Vertx vertx;
   private final MailParser parser;
@@ -104,10 +102,9 @@ final class MailIngest {
             return store(pending, mail, null);
           });
     }
-    return store.caseByMessageIds(mail.references()).compose(byReference -> {
-      Long hint = byReference.or(() -> caseToken(mail.subject())).orElse(null);
-      return store(pending, mail, hint);
-    });
+    return store.caseByMessageIds(mail.references())
+        .compose(byReference -> byReference.isPresent() ? Future.succeededFuture(byReference) : byToken(mail.subject()))
+        .compose(hint -> store(pending, mail, hint.orElse(null)));
   }
 
   private Future<Void> store(PendingMail pending, ParsedMail mail, Long caseHint) {
@@ -123,9 +120,18 @@ final class MailIngest {
     });
   }
 
-  /** The case number in a subject such as "Re: 家賃の相談 [KS-123]". */
-  static Optional<Long> caseToken(String subject) {
-    Matcher token = CASE_TOKEN.matcher(subject == null ? "" : subject);
-    return token.find() ? Optional.of(Long.parseLong(token.group(1))) : Optional.empty();
+  /**
+   * The case a subject's token names. An old-form token names its case as a hint the store checks against
+   * the sender; a new-form one only when its random part is the case's.
+   */
+  private Future<Optional<Long>> byToken(String subject) {
+    Optional<CaseToken> token = CaseToken.find(subject);
+    if (token.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    if (token.get().secret() == null) {
+      return Future.succeededFuture(Optional.of(token.get().caseId()));
+    }
+    return store.caseByToken(token.get().caseId(), token.get().secret());
   }
 }

@@ -43,6 +43,8 @@ final class MailParser {
   private static final Pattern MESSAGE_ID_LINE = Pattern.compile("(?im)^message-id:\\s*(<[^>]+>)");
   private static final Pattern DIAGNOSTIC = Pattern.compile("(?im)^diagnostic-code:\\s*(.+)$");
   private static final Pattern STATUS = Pattern.compile("(?im)^status:\\s*([245]\\.\\d+\\.\\d+)");
+  private static final Set<String> REPORT_PARTS =
+      Set.of("message/delivery-status", "message/rfc822", "text/rfc822-headers");
   private static final Set<String> BULK = Set.of("bulk", "junk", "list");
   /** RFC 5321 allows a path of 256 octets, brackets included. */
   static final int MAX_ADDRESS_LENGTH = 254;
@@ -100,7 +102,6 @@ final class MailParser {
     String plain;
     String html;
     ParsedMail.Bounce bounce;
-    String deliveryStatus;
     final List<InboundAttachment> attachments = new ArrayList<>();
     final List<String> skipped = new ArrayList<>();
   }
@@ -112,14 +113,14 @@ final class MailParser {
     ContentType type = contentType(part);
     String base = type.getBaseType().toLowerCase(Locale.ROOT);
     boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(disposition(part));
+    if (depth == 0 && base.equals("multipart/report") && report((Multipart) part.getContent(), body)) {
+      return;
+    }
     if (base.startsWith("multipart/")) {
       Multipart multipart = (Multipart) part.getContent();
       boolean alternative = base.equals("multipart/alternative");
       for (int i = 0; i < multipart.getCount(); i++) {
         walk(multipart.getBodyPart(i), body, alternative || inAlternative, depth + 1);
-      }
-      if (base.equals("multipart/report") && body.deliveryStatus != null) {
-        body.bounce = bounce(body);
       }
       return;
     }
@@ -129,18 +130,6 @@ final class MailParser {
     }
     if (!attachment && base.equals("text/html") && body.html == null) {
       body.html = JapaneseCharsets.decode(bytes(part), type.getParameter("charset"));
-      return;
-    }
-    if (base.equals("message/delivery-status")) {
-      body.deliveryStatus = new String(bytes(part), StandardCharsets.ISO_8859_1);
-      return;
-    }
-    if (base.equals("message/rfc822") || base.equals("text/rfc822-headers")) {
-      String headers = new String(bytes(part), StandardCharsets.ISO_8859_1);
-      Matcher m = MESSAGE_ID_LINE.matcher(headers);
-      if (m.find() && body.bounce == null) {
-        body.bounce = new ParsedMail.Bounce(messageKey(m.group(1)), null);
-      }
       return;
     }
     if (inAlternative && base.startsWith("text/")) {
@@ -164,14 +153,43 @@ final class MailParser {
         data));
   }
 
-  private static ParsedMail.Bounce bounce(Body body) {
-    String status = body.deliveryStatus;
+  /**
+   * Reads the mail itself being a multipart/report that carries a message/delivery-status part (RFC 3464)
+   * as a bounce: the other parts are read as usual, the returned mail's Message-ID says which of ours failed. Only such a report is
+   * a bounce: a resident who forwards or quotes the desk's mail (message/rfc822 anywhere else) wrote a
+   * message, and it must not mark the desk's mail failed nor vanish from their case. False, with nothing
+   * read, for any other report.
+   */
+  private boolean report(Multipart report, Body body) throws MessagingException, IOException {
+    // One pass to decide, a second to read the text: a report without delivery status is read as any multipart.
+    String status = null;
+    String original = null;
+    for (int i = 0; i < report.getCount(); i++) {
+      BodyPart child = report.getBodyPart(i);
+      String base = contentType(child).getBaseType().toLowerCase(Locale.ROOT);
+      if (base.equals("message/delivery-status") && status == null) {
+        status = new String(bytes(child), StandardCharsets.ISO_8859_1);
+      } else if ((base.equals("message/rfc822") || base.equals("text/rfc822-headers")) && original == null) {
+        Matcher m = MESSAGE_ID_LINE.matcher(new String(bytes(child), StandardCharsets.ISO_8859_1));
+        original = m.find() ? messageKey(m.group(1)) : null;
+      }
+    }
+    if (status == null) {
+      return false;
+    }
+    for (int i = 0; i < report.getCount(); i++) {
+      BodyPart child = report.getBodyPart(i);
+      String base = contentType(child).getBaseType().toLowerCase(Locale.ROOT);
+      if (!REPORT_PARTS.contains(base)) {
+        walk(child, body, false, 1);
+      }
+    }
     Matcher diagnostic = DIAGNOSTIC.matcher(status);
     Matcher code = STATUS.matcher(status);
     String reason = diagnostic.find() ? InboundText.oneLine(diagnostic.group(1), MAX_BOUNCE_REASON_LENGTH)
         : code.find() ? "status " + code.group(1) : null;
-    String original = body.bounce == null ? null : body.bounce.originalMessageId();
-    return new ParsedMail.Bounce(original, reason == null ? "delivery failed" : reason);
+    body.bounce = new ParsedMail.Bounce(original, reason == null ? "delivery failed" : reason);
+    return true;
   }
 
   private static byte[] bytes(Part part) throws MessagingException, IOException {

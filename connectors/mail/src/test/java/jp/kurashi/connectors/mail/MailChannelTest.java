@@ -58,7 +58,7 @@ class MailChannelTest {
     Await.until(WAIT, "acknowledgement sent", () -> server.sentTo(RESIDENT).size() == 1);
     MimeMessage ack = server.sentTo(RESIDENT).get(0);
     assertThat(ack.getHeader("Auto-Submitted", null)).isEqualTo("auto-replied");
-    assertThat(ack.getSubject()).isEqualTo("Re: ①家賃の相談です(髙﨑) [KS-" + row.getLong("case_id") + "]");
+    assertThat(ack.getSubject()).matches("Re: ①家賃の相談です\\(髙﨑\\) \\[KS-" + row.getLong("case_id") + "-[0-9a-f]{8}]");
     assertThat(ack.getHeader("In-Reply-To", null)).isEqualTo("<20261125221403.A1B2C3@docomo.ne.jp>");
     assertThat((String) ack.getContent()).contains("ご相談のメールを受け取りました");
   }
@@ -76,7 +76,8 @@ class MailChannelTest {
     Await.until(WAIT, "reply sent", () -> server.sentTo(RESIDENT).size() == 2);
     MimeMessage reply = server.sentTo(RESIDENT).get(1);
     assertThat(reply.getFrom()[0].toString()).contains(MailServer.DESK);
-    assertThat(reply.getSubject()).isEqualTo("Re: ①家賃の相談です(髙﨑) [KS-" + caseId + "]");
+    assertThat(reply.getSubject()).isEqualTo(server.sentTo(RESIDENT).get(0).getSubject())
+        .matches("Re: ①家賃の相談です\\(髙﨑\\) \\[KS-" + caseId + "-[0-9a-f]{8}]");
     assertThat(reply.getHeader("In-Reply-To", null)).isEqualTo("<20261125221403.A1B2C3@docomo.ne.jp>");
     assertThat(reply.getHeader("References", null)).contains("<20261125221403.A1B2C3@docomo.ne.jp>");
     assertThat(reply.getHeader("Auto-Submitted")).isNull();
@@ -94,14 +95,19 @@ class MailChannelTest {
 
   @Test
   @DisplayName("joins a case by the token in the subject when the mail has no known references")
-  void subjectToken() {
+  void subjectToken() throws Exception {
     server.deliver(Fixtures.raw("shift-jis.eml"));
     Await.until(WAIT, "ingested", () -> messages() == 1);
     long caseId = message("<sjis-0001@example.ne.jp>").getLong("case_id");
+    Await.until(WAIT, "acknowledged", () -> server.sentTo("ichiro.suzuki@example.ne.jp").size() == 1);
+    String token = CaseToken.find(server.sentTo("ichiro.suzuki@example.ne.jp").get(0).getSubject()).orElseThrow()
+        .toString();
 
+    // The same resident from a second mailer: no references, only the token.
     String other = new String(Fixtures.raw("out-of-office.eml"), java.nio.charset.StandardCharsets.ISO_8859_1)
         .replace("Auto-Submitted: auto-replied\r\n", "").replace("X-Autoreply: yes\r\n", "")
-        .replaceFirst("Subject: .*\r\n", "Subject: Re: [KS-" + caseId + "] =?UTF-8?B?5LuK5pel44Gv?=\r\n");
+        .replace("Kenji Tanaka <kenji.tanaka@example.co.jp>", "<Ichiro.Suzuki@example.ne.jp>")
+        .replaceFirst("Subject: .*\r\n", "Subject: Re: " + token + " =?UTF-8?B?5LuK5pel44Gv?=\r\n");
     server.deliver(other.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
 
     Await.until(WAIT, "second ingested", () -> messages() == 2);

@@ -70,6 +70,37 @@ class MailParserTest {
   }
 
   @Test
+  @DisplayName("reads a resident's forward of the desk's mail (message/rfc822) as their message, not a bounce")
+  void forwardIsNotABounce() throws Exception {
+    String raw = """
+        From: ichiro.suzuki@example.ne.jp\r
+        Subject: Fwd: Re: test\r
+        Message-ID: <fwd-1@example.ne.jp>\r
+        MIME-Version: 1.0\r
+        Content-Type: multipart/mixed; boundary="b"\r
+        \r
+        --b\r
+        Content-Type: text/plain; charset=us-ascii\r
+        \r
+        see below\r
+        --b\r
+        Content-Type: message/rfc822\r
+        \r
+        From: desk@kurashi.example\r
+        Message-ID: <out-42@kurashi.example>\r
+        \r
+        words\r
+        --b--\r
+        """;
+    ParsedMail mail = parser.parse(raw.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+    assertThat(mail.bounce()).isNull();
+    assertThat(mail.automated()).isFalse();
+    assertThat(mail.text()).contains("see below");
+    assertThat(mail.attachments()).extracting(a -> a.contentType()).containsExactly("message/rfc822");
+  }
+
+  @Test
   @DisplayName("reads a DSN bounce: which of our mails failed and the server's reason")
   void bounce() throws Exception {
     ParsedMail mail = parser.parse(Fixtures.raw("dsn-bounce.eml", "BOUNCED_ID", "<out-42@kurashi.example>"));

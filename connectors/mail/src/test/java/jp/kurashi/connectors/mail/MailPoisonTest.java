@@ -129,6 +129,8 @@ class MailPoisonTest {
     assertThat(message(rows, "long-message-id").getString("external_id")).startsWith("sha256-id:").hasSize(74);
     assertThat(message(rows, "long-id-reply").getLong("case_id"))
         .as("a reply to the 2 KB Message-ID joins its case").isEqualTo(message(rows, "long-message-id").getLong("case_id"));
+    assertThat(Await.result(server.mailStore.caseByMessageIds(java.util.List.of(MailParser.messageKey(LONG_ID)))))
+        .as("the reply's In-Reply-To finds the case").contains(message(rows, "long-message-id").getLong("case_id"));
     assertThat(server.query("SELECT file_name FROM attachment WHERE message_id = $1",
         rows.get("nul-file-name").getLong("message_id")).iterator().next().getString(0)).isEqualTo("report.pdf");
     Row longName = message(rows, "nul-body-long-name");
@@ -233,7 +235,8 @@ class MailPoisonTest {
     p.add(ingested("nul-subject-html", html("nul-subject-html", "a20@example.jp")));
 
     p.add(ingested("db-once", plain("db-once", "a21@example.jp", "<db-once@poison.example>", "Subject: hi\r\n", SECRET)));
-    p.add(ingested("long-id-reply", plain("long-id-reply", "a22@example.jp", "<a22@poison.example>",
+    // From the same resident: a reference continues only the sender's own case (issue 14 item 1).
+    p.add(ingested("long-id-reply", plain("long-id-reply", "a5@example.jp", "<a22@poison.example>",
         "Subject: re\r\nIn-Reply-To: " + LONG_ID + "\r\n", SECRET)));
     p.add(ingested("nul-body-long-name", named("nul-body-long-name", "長".repeat(1000), "a23@example.jp")));
     p.add(ingested("invalid-charset", raw("From: a24@example.jp\r\nMessage-ID: <a24@poison.example>\r\n"

@@ -57,6 +57,9 @@ final class MailSql {
       SELECT case_id FROM message WHERE channel = 'mail' AND external_id = ANY($1) ORDER BY id DESC LIMIT 1
       """;
 
+  /** $1 case, $2 the token's random part. The case when the part is the one it was given. */
+  static final String CASE_BY_TOKEN = "SELECT id FROM consultation_case WHERE id = $1 AND mail_token = $2";
+
   /** $1 our Message-ID, $2 reason. */
   static final String BOUNCED = """
       UPDATE message SET delivery = 'failed', delivery_error = $2
@@ -64,9 +67,17 @@ final class MailSql {
       RETURNING id, case_id
       """;
 
-  /** $1 case. Subject of the latest inbound mail, and every Message-ID of the case, oldest first. */
+  /**
+   * $1 case, $2 a fresh random token part. Subject of the latest inbound mail, every Message-ID of the case,
+   * oldest first, and the case's token part: $2 is stored only when the case has none yet, so concurrent
+   * sends agree on the first one stored.
+   */
   static final String THREAD = """
-      SELECT (SELECT subject FROM message WHERE case_id = $1 AND direction = 'in' AND subject IS NOT NULL
+      WITH token AS (
+        UPDATE consultation_case SET mail_token = COALESCE(mail_token, $2) WHERE id = $1 RETURNING mail_token
+      )
+      SELECT (SELECT mail_token FROM token) AS token,
+             (SELECT subject FROM message WHERE case_id = $1 AND direction = 'in' AND subject IS NOT NULL
                ORDER BY id DESC LIMIT 1) AS subject,
              (SELECT external_id FROM message WHERE case_id = $1 AND direction = 'in' AND channel = 'mail'
                ORDER BY id DESC LIMIT 1) AS last_inbound,

@@ -105,13 +105,24 @@ public final class MailStore {
         : Optional.of(new long[] {rows.iterator().next().getLong("id"), rows.iterator().next().getLong("case_id")}));
   }
 
-  /** Subject, last inbound Message-ID and all Message-IDs of a case, for a reply's headers. */
-  public Future<Thread> thread(long caseId) {
-    return pool.preparedQuery(MailSql.THREAD).execute(Tuple.of(caseId)).map(rows -> {
+  /**
+   * Subject, last inbound Message-ID, all Message-IDs and the token part of a case, for a reply's headers.
+   *
+   * @param newToken the token part to give the case if it has none yet (eight lower-case hex digits)
+   */
+  public Future<Thread> thread(long caseId, String newToken) {
+    return pool.preparedQuery(MailSql.THREAD).execute(Tuple.of(caseId, newToken)).map(rows -> {
       Row row = rows.iterator().next();
       String[] ids = row.getArrayOfStrings("ids");
-      return new Thread(row.getString("subject"), row.getString("last_inbound"), ids == null ? List.of() : List.of(ids));
+      return new Thread(row.getString("subject"), row.getString("last_inbound"), ids == null ? List.of() : List.of(ids),
+          row.getString("token"));
     });
+  }
+
+  /** The case, when {@code token} is the random part of its mail token. */
+  public Future<Optional<Long>> caseByToken(long caseId, String token) {
+    return pool.preparedQuery(MailSql.CASE_BY_TOKEN).execute(Tuple.of(caseId, token))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
   }
 
   /**
@@ -145,8 +156,12 @@ public final class MailStore {
   public record PendingMail(long inboxId, byte[] raw, int attempts) {
   }
 
-  /** What a reply needs to join the resident's thread. */
-  public record Thread(String subject, String lastInboundMessageId, List<String> messageIds) {
+  /**
+   * What a reply needs to join the resident's thread.
+   *
+   * @param token the random part of the case's token; {@code null} only for a case that does not exist
+   */
+  public record Thread(String subject, String lastInboundMessageId, List<String> messageIds, String token) {
   }
 
   /** A held mailbox lock. */

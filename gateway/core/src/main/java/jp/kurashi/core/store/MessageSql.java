@@ -14,6 +14,11 @@ final class MessageSql {
    *
    * <p>$1 office, $2 channel, $3 contact ref, $4 external id, $5 contact name, $6 body, $7 received at,
    * $8 subject, $9 automated, $10 case hint (an open case to continue, or NULL)
+   *
+   * <p>The hint is only a hint: it continues a case only when that case is open, of office $1, and its
+   * contact is this sender ($2 and $3, addresses compared case-insensitively). Anything a mail claims
+   * (subject token, References) is written by its sender, so a hint to someone else's case is ignored and
+   * the message goes to the sender's own open case or a new one (issue 14 item 1).
    */
   static final String INGEST = """
       WITH existing AS (
@@ -26,11 +31,14 @@ final class MessageSql {
               display_name = COALESCE(EXCLUDED.display_name, contact.display_name)
         RETURNING id
       ), hinted AS (
-        UPDATE consultation_case
-           SET last_message_at = GREATEST(last_message_at, $7::timestamptz),
-               last_inbound_at = GREATEST(last_inbound_at, $7::timestamptz)
-         WHERE id = $10::bigint AND status = 'open' AND EXISTS (SELECT 1 FROM contact_row)
-        RETURNING id
+        UPDATE consultation_case c
+           SET last_message_at = GREATEST(c.last_message_at, $7::timestamptz),
+               last_inbound_at = GREATEST(c.last_inbound_at, $7::timestamptz)
+          FROM contact k
+         WHERE c.id = $10::bigint AND c.status = 'open' AND EXISTS (SELECT 1 FROM contact_row)
+           AND c.office_id = $1::bigint AND k.id = c.contact_id AND k.channel = $2::text
+           AND lower(k.external_id) = lower($3::text)
+        RETURNING c.id
       ), case_row AS (
         INSERT INTO consultation_case (office_id, contact_id, channel, opened_at, last_message_at, last_inbound_at)
         SELECT $1::bigint, contact_row.id, $2::text, $7::timestamptz, $7::timestamptz, $7::timestamptz FROM contact_row
