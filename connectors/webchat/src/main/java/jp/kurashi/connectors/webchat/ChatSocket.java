@@ -60,10 +60,12 @@ final class ChatSocket {
     ws.exceptionHandler(err -> LOG.atDebug().addKeyValue("sessionId", session.id()).log("chat socket error"));
     ws.closeHandler(v -> {
       closed = true;
+      deps.sockets().closed(session.id(), this);
       if (contactId != null) {
         deps.sockets().unregister(contactId, this);
       }
     });
+    deps.sockets().opened(session.id(), this);
     if (contactId != null) {
       deps.sockets().register(contactId, this);
     }
@@ -190,6 +192,14 @@ final class ChatSocket {
       return;
     }
     deps.store().line(messageId, contact).onSuccess(line -> line.ifPresent(l -> send(Frames.message(l))));
+  }
+
+  /** The session was ended: say so with the protocol's auth error and close, as a refused token would. */
+  void revoked() {
+    send(Frames.error("unknown_token", "この会話は終了しました / this chat has ended", null));
+    if (!closed) {
+      ws.close(Frames.CLOSE_UNAUTHORIZED, "unknown_token");
+    }
   }
 
   void staffTyping() {
