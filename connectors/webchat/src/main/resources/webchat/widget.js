@@ -10,7 +10,19 @@
   var store = {
     get: function (k) { try { return localStorage.getItem(key + k); } catch (e) { return null; } },
     set: function (k, v) { try { localStorage.setItem(key + k, v); } catch (e) { /* private mode */ } },
-    del: function (k) { try { localStorage.removeItem(key + k); } catch (e) { /* private mode */ } }
+    del: function (k) { try { localStorage.removeItem(key + k); } catch (e) { /* private mode */ } },
+    // Everything this widget keeps in this browser (it sets no cookies): on a shared PC nothing of the
+    // chat may be left for the next person.
+    wipe: function () {
+      [window.localStorage, window.sessionStorage].forEach(function (area) {
+        try {
+          for (var i = area.length - 1; i >= 0; i--) {
+            var k = area.key(i);
+            if (k && k.indexOf(key) === 0) { area.removeItem(k); }
+          }
+        } catch (e) { /* private mode */ }
+      });
+    }
   };
   var lang = store.get('lang') || ((navigator.language || 'ja').slice(0, 2) === 'en' ? 'en' : 'ja');
   var t = {};
@@ -25,6 +37,8 @@
   var lastTypingSent = 0;
   var root;
   var el = {};
+  // The widget shows the conversation only once the resident opens it: a page load never does.
+  var opened = pageMode;
 
   function h(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -89,11 +103,13 @@
     var head = h('div', { 'class': 'kc-head' }, [
       h(pageMode ? 'h1' : 'h2', { text: config.name, style: pageMode ? 'font-size:1.1rem;margin:0;flex:1 1 auto' : '' }),
       h('button', { type: 'button', text: t.switchLanguage, 'aria-label': t.switchLanguageLabel, lang: lang === 'ja' ? 'en' : 'ja', onclick: switchLanguage }),
+      h('button', { type: 'button', 'class': 'kc-end', text: t.endChat, 'aria-label': t.endChatLabel, onclick: endChat }),
       pageMode ? null : h('button', { type: 'button', text: t.close, 'aria-label': t.closeLabel, onclick: toggle })
     ]);
     var info = h('div', { 'class': 'kc-info' }, [
       h('div', { text: t.hours + ': ' + config.hours }),
-      h('div', { text: config.open ? t.nowOpen : t.nowClosed, 'data-testid': 'open-state' })
+      h('div', { text: config.open ? t.nowOpen : t.nowClosed, 'data-testid': 'open-state' }),
+      h('div', { text: t.sharedHint, 'data-testid': 'shared-hint' })
     ]);
     var crisis = h('details', { 'class': 'kc-crisis', open: '' }, [
       h('summary', { text: t.crisisTitle }),
@@ -112,10 +128,11 @@
     root.appendChild(el.body);
     root.appendChild(el.typing);
     root.appendChild(el.status);
-    if (store.get('consented') === config.privacyNotice.version) { chatView(); } else { consentView(); }
+    el.form = null;
+    if (store.get('consented') !== config.privacyNotice.version) { consentView(); } else if (opened) { chatView(); }
     var host = pageMode ? document.getElementById(script.getAttribute('data-target') || 'kurashi-chat') : document.body;
     host.appendChild(root);
-    if (!pageMode) { root.hidden = store.get('open') !== '1'; }
+    if (!pageMode) { root.hidden = !opened; }
   }
 
   function consentView() {
@@ -161,20 +178,19 @@
     if (ws && ws.readyState <= 1) { return; }
     status(t.connecting);
     ensureSession().then(function (token) {
-      var url = base.replace(/^http/, 'ws') + '/webchat/socket?token=' + encodeURIComponent(token) + '&after=' + lastId;
-      ws = new WebSocket(url);
-      var opened = false;
-      ws.onopen = function () {
-        opened = true;
-        failedOpens = 0;
-        retryMs = 1000;
-        status('');
-        if (store.get('consented') === config.privacyNotice.version) { ws.send(JSON.stringify({ type: 'consent', accepted: true })); }
+      // The token goes in the first frame, never in the URL (proxy logs, browser history).
+      var socket = new WebSocket(base.replace(/^http/, 'ws') + '/webchat/socket?after=' + lastId);
+      ws = socket;
+      var connected = false;
+      socket.onopen = function () {
+        connected = true;
+        socket.send(JSON.stringify({ type: 'auth', token: token }));
       };
-      ws.onmessage = function (e) { onFrame(JSON.parse(e.data)); };
-      ws.onclose = function () {
-        // A token the server no longer knows is refused before the upgrade: start a new session.
-        if (!opened && ++failedOpens >= 3) { store.del('token'); failedOpens = 0; }
+      socket.onmessage = function (e) { onFrame(JSON.parse(e.data)); };
+      socket.onclose = function (e) {
+        // 4401: the chat ended (erased elsewhere, or unused too long): start afresh, keeping nothing.
+        if (e.code === 4401) { restart(t.expired); return; }
+        if (!connected && ++failedOpens >= 3) { store.del('token'); failedOpens = 0; }
         status(t.offline);
         setTimeout(connect, retryMs);
         retryMs = Math.min(retryMs * 2, 30000);
@@ -192,7 +208,12 @@
   }
 
   function onFrame(f) {
-    if (f.type === 'consent') {
+    if (f.type === 'auth') {
+      failedOpens = 0;
+      retryMs = 1000;
+      status('');
+      if (store.get('consented') === config.privacyNotice.version) { ws.send(JSON.stringify({ type: 'consent', accepted: true })); }
+    } else if (f.type === 'consent') {
       flushPending();
     } else if (f.type === 'ack') {
       pending = pending.filter(function (p) { return p.clientId !== f.clientId; });
@@ -213,6 +234,9 @@
   }
 
   function onError(f) {
+    if (f.code === 'unknown_token' || f.code === 'auth_required') {
+      return; // the close (4401) that follows starts afresh
+    }
     if (f.code === 'consent_required') {
       ws.send(JSON.stringify({ type: 'consent', accepted: true }));
       return;
@@ -333,6 +357,29 @@
     }
   }
 
+  /** Ends the chat on the server and erases everything this widget stored in the browser. */
+  function endChat() {
+    var token = store.get('token');
+    if (token) {
+      // Erased here even when the request fails: the server then ends the token after the idle limit.
+      fetch(base + '/webchat/sessions/current', { method: 'DELETE', headers: { 'X-Chat-Token': token } })
+        .catch(function () { /* offline */ });
+    }
+    restart(t.ended);
+  }
+
+  function restart(message) {
+    if (ws) { ws.onclose = null; ws.onmessage = null; ws.close(); ws = null; }
+    store.wipe();
+    pending = [];
+    shown = {};
+    lastId = 0;
+    failedOpens = 0;
+    retryMs = 1000;
+    build();
+    status(message);
+  }
+
   function switchLanguage() {
     lang = lang === 'ja' ? 'en' : 'ja';
     store.set('lang', lang);
@@ -342,7 +389,10 @@
 
   function toggle() {
     root.hidden = !root.hidden;
-    store.set('open', root.hidden ? '0' : '1');
+    if (!root.hidden && !opened) {
+      opened = true;
+      if (store.get('consented') === config.privacyNotice.version) { chatView(); }
+    }
     if (el.launch) { el.launch.setAttribute('aria-expanded', String(!root.hidden)); }
     if (!root.hidden) { (el.input || root.querySelector('button')).focus(); }
   }
