@@ -217,7 +217,8 @@ class WebchatBrowserTest {
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
     page.getByLabel("メッセージ").fill("借金の取り立てが怖いです");
-    page.keyboard().press("Enter");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("送信")).click();
+    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/webchat-shared-sent.png")));
     Locator mine = page.locator(".kc-resident[data-id]").filter(new Locator.FilterOptions().setHasText("取り立て"));
     assertThat(mine.locator(".kc-meta")).containsText("送信済み");
     assertThat(page.getByTestId("shared-hint")).isVisible();
