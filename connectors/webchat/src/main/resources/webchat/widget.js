@@ -28,6 +28,9 @@
   var t = {};
   var config = null;
   var ws = null;
+  // True once the server has answered this socket's auth and consent frames: chat frames wait until then
+  // (in `pending`), so a message typed while a slow connection is still authenticating is sent right after.
+  var ready = false;
   var retryMs = 1000;
   var failedOpens = 0;
   var lastId = 0;
@@ -181,6 +184,7 @@
       // The token goes in the first frame, never in the URL (proxy logs, browser history).
       var socket = new WebSocket(base.replace(/^http/, 'ws') + '/webchat/socket?after=' + lastId);
       ws = socket;
+      ready = false;
       var connected = false;
       socket.onopen = function () {
         connected = true;
@@ -188,6 +192,7 @@
       };
       socket.onmessage = function (e) { onFrame(JSON.parse(e.data)); };
       socket.onclose = function (e) {
+        ready = false;
         // 4401: the chat ended (erased elsewhere, or unused too long): start afresh, keeping nothing.
         if (e.code === 4401) { restart(t.expired); return; }
         if (!connected && ++failedOpens >= 3) { store.del('token'); failedOpens = 0; }
@@ -214,6 +219,7 @@
       status('');
       if (store.get('consented') === config.privacyNotice.version) { ws.send(JSON.stringify({ type: 'consent', accepted: true })); }
     } else if (f.type === 'consent') {
+      ready = true;
       flushPending();
     } else if (f.type === 'ack') {
       pending = pending.filter(function (p) { return p.clientId !== f.clientId; });
@@ -301,8 +307,10 @@
   }
 
   function transmit(p) {
-    if (ws && ws.readyState === 1) {
+    if (ws && ws.readyState === 1 && ready) {
       ws.send(JSON.stringify({ type: 'message', clientId: p.clientId, text: p.text }));
+    } else if (ws && ws.readyState <= 1) {
+      status(t.connecting); // kept in `pending`: sent once the server confirms auth and consent
     } else {
       status(t.notSent);
     }
@@ -351,7 +359,7 @@
 
   function onInput() {
     var now = Date.now();
-    if (ws && ws.readyState === 1 && now - lastTypingSent > 2000) {
+    if (ws && ws.readyState === 1 && ready && now - lastTypingSent > 2000) {
       lastTypingSent = now;
       ws.send('{"type":"typing"}');
     }
@@ -370,6 +378,7 @@
 
   function restart(message) {
     if (ws) { ws.onclose = null; ws.onmessage = null; ws.close(); ws = null; }
+    ready = false;
     store.wipe();
     pending = [];
     shown = {};
@@ -383,7 +392,8 @@
   function switchLanguage() {
     lang = lang === 'ja' ? 'en' : 'ja';
     store.set('lang', lang);
-    if (ws) { ws.onclose = null; ws.close(); ws = null; }
+    if (ws) { ws.onclose = null; ws.onmessage = null; ws.close(); ws = null; }
+    ready = false;
     load().then(build);
   }
 

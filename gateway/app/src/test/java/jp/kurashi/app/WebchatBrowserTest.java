@@ -201,15 +201,32 @@ class WebchatBrowserTest {
   @Test
   @DisplayName("on a shared device: a reload shows no history until opened, and 会話を終了して消す ends the chat and leaves nothing")
   void sharedDevice() throws Exception {
-    // A page with the widget tag, as residents meet it on the ward's site. Served (by the browser's router) from the
-    // gateway's origin: Chromium's local network access rules refuse another local origin, and about:blank keeps
-    // no localStorage, which is what this test is about.
-    String ward = base() + "/ward/";
-    context.route(url -> url.startsWith(ward), route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
-        .setContentType("text/html; charset=utf-8")
-        .setBody("<!doctype html><html lang=ja><body><h1>区役所</h1><script src=\"" + base()
-            + "/webchat/widget.js\"></script></body></html>")));
-    Page page = context.newPage();
+    // A page with the widget tag, as residents meet it on the ward's site: served for real by a second server on
+    // loopback, another origin than the gateway's, so the widget keeps its storage on the ward's origin. Not a
+    // Playwright route: Chromium gives a routed (fulfilled) document no address, counts it as public, and its
+    // local network access checks then block the widget's WebSocket to 127.0.0.1 (fetches pass), so the chat never
+    // authenticates and nothing is sent.
+    byte[] wardPage = ("<!doctype html><html lang=ja><head><meta charset=utf-8></head><body><h1>区役所</h1>"
+        + "<script src=\"" + base() + "/webchat/widget.js\"></script></body></html>")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    com.sun.net.httpserver.HttpServer wardSite = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    wardSite.createContext("/", exchange -> {
+      exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+      exchange.sendResponseHeaders(200, wardPage.length);
+      try (var body = exchange.getResponseBody()) {
+        body.write(wardPage);
+      }
+    });
+    wardSite.start();
+    try {
+      sharedDeviceOn(context.newPage(), "http://127.0.0.1:" + wardSite.getAddress().getPort() + "/ward/");
+    } finally {
+      wardSite.stop(0);
+    }
+  }
+
+  private void sharedDeviceOn(Page page, String ward) throws Exception {
     page.navigate(ward);
     Locator launcher = page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("チャットで相談する(新しいパネルが開きます)"));

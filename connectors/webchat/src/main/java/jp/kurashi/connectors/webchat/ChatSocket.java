@@ -121,6 +121,9 @@ final class ChatSocket {
       return;
     }
     String version = deps.profile().privacyNoticeVersion();
+    // Frames behind the consent (a message sent right after it) wait until it is recorded: else they would
+    // overtake it and be refused with consent_required.
+    ws.pause();
     deps.contacts().recordConsent(deps.officeId(), WebchatConnector.CHANNEL, session.contactRef(), version,
             session.language())
         .onSuccess(contact -> {
@@ -133,7 +136,8 @@ final class ChatSocket {
           send(Frames.consent(version));
         })
         .onFailure(err -> send(Frames.error("store_failed", "保存できませんでした。もう一度お試しください / not saved, please retry",
-            null)));
+            null)))
+        .onComplete(ar -> ws.resume());
   }
 
   private void onMessage(JsonObject frame) {

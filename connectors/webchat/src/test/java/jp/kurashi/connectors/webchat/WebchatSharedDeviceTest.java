@@ -167,6 +167,24 @@ class WebchatSharedDeviceTest {
     }
 
     @Test
+    @DisplayName("keeps the frames sent right behind the auth frame, before its answer, and handles them in order")
+    void framesBehindAuth() {
+      String token = server.newSession();
+      try (ChatClient chat = server.connectWithoutToken(null)) {
+        chat.send(new JsonObject().put("type", "auth").put("token", token));
+        chat.send(new JsonObject().put("type", "consent").put("accepted", true));
+        chat.send(new JsonObject().put("type", "message").put("clientId", "c1").put("text", "すぐ送りました"));
+        JsonObject auth = chat.next("auth", "error");
+        assertThat(auth.getString("type")).as(auth.encode()).isEqualTo("auth");
+        JsonObject consent = chat.next("consent", "error");
+        assertThat(consent.getString("type")).as(consent.encode()).isEqualTo("consent");
+        JsonObject ack = chat.next("ack", "error");
+        assertThat(ack.getString("type")).as(ack.encode()).isEqualTo("ack");
+        assertThat(ack.getString("clientId")).isEqualTo("c1");
+      }
+    }
+
+    @Test
     @DisplayName("answers a garbage or non-auth first frame with the auth_required error and closes 4401")
     void garbageFirstFrame() {
       ChatClient garbage = server.connectWithoutToken(null);
