@@ -10,12 +10,27 @@
   var store = {
     get: function (k) { try { return localStorage.getItem(key + k); } catch (e) { return null; } },
     set: function (k, v) { try { localStorage.setItem(key + k, v); } catch (e) { /* private mode */ } },
-    del: function (k) { try { localStorage.removeItem(key + k); } catch (e) { /* private mode */ } }
+    del: function (k) { try { localStorage.removeItem(key + k); } catch (e) { /* private mode */ } },
+    // Everything this widget keeps in this browser (it sets no cookies): on a shared PC nothing of the
+    // chat may be left for the next person.
+    wipe: function () {
+      [window.localStorage, window.sessionStorage].forEach(function (area) {
+        try {
+          for (var i = area.length - 1; i >= 0; i--) {
+            var k = area.key(i);
+            if (k && k.indexOf(key) === 0) { area.removeItem(k); }
+          }
+        } catch (e) { /* private mode */ }
+      });
+    }
   };
   var lang = store.get('lang') || ((navigator.language || 'ja').slice(0, 2) === 'en' ? 'en' : 'ja');
   var t = {};
   var config = null;
   var ws = null;
+  // True once the server has answered this socket's auth and consent frames: chat frames wait until then
+  // (in `pending`), so a message typed while a slow connection is still authenticating is sent right after.
+  var ready = false;
   var retryMs = 1000;
   var failedOpens = 0;
   var lastId = 0;
@@ -25,6 +40,8 @@
   var lastTypingSent = 0;
   var root;
   var el = {};
+  // The widget shows the conversation only once the resident opens it: a page load never does.
+  var opened = pageMode;
 
   function h(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -89,11 +106,13 @@
     var head = h('div', { 'class': 'kc-head' }, [
       h(pageMode ? 'h1' : 'h2', { text: config.name, style: pageMode ? 'font-size:1.1rem;margin:0;flex:1 1 auto' : '' }),
       h('button', { type: 'button', text: t.switchLanguage, 'aria-label': t.switchLanguageLabel, lang: lang === 'ja' ? 'en' : 'ja', onclick: switchLanguage }),
+      h('button', { type: 'button', 'class': 'kc-end', text: t.endChat, 'aria-label': t.endChatLabel, onclick: endChat }),
       pageMode ? null : h('button', { type: 'button', text: t.close, 'aria-label': t.closeLabel, onclick: toggle })
     ]);
     var info = h('div', { 'class': 'kc-info' }, [
       h('div', { text: t.hours + ': ' + config.hours }),
-      h('div', { text: config.open ? t.nowOpen : t.nowClosed, 'data-testid': 'open-state' })
+      h('div', { text: config.open ? t.nowOpen : t.nowClosed, 'data-testid': 'open-state' }),
+      h('div', { text: t.sharedHint, 'data-testid': 'shared-hint' })
     ]);
     var crisis = h('details', { 'class': 'kc-crisis', open: '' }, [
       h('summary', { text: t.crisisTitle }),
@@ -112,10 +131,11 @@
     root.appendChild(el.body);
     root.appendChild(el.typing);
     root.appendChild(el.status);
-    if (store.get('consented') === config.privacyNotice.version) { chatView(); } else { consentView(); }
+    el.form = null;
+    if (store.get('consented') !== config.privacyNotice.version) { consentView(); } else if (opened) { chatView(); }
     var host = pageMode ? document.getElementById(script.getAttribute('data-target') || 'kurashi-chat') : document.body;
     host.appendChild(root);
-    if (!pageMode) { root.hidden = store.get('open') !== '1'; }
+    if (!pageMode) { root.hidden = !opened; }
   }
 
   function consentView() {
@@ -161,20 +181,21 @@
     if (ws && ws.readyState <= 1) { return; }
     status(t.connecting);
     ensureSession().then(function (token) {
-      var url = base.replace(/^http/, 'ws') + '/webchat/socket?token=' + encodeURIComponent(token) + '&after=' + lastId;
-      ws = new WebSocket(url);
-      var opened = false;
-      ws.onopen = function () {
-        opened = true;
-        failedOpens = 0;
-        retryMs = 1000;
-        status('');
-        if (store.get('consented') === config.privacyNotice.version) { ws.send(JSON.stringify({ type: 'consent', accepted: true })); }
+      // The token goes in the first frame, never in the URL (proxy logs, browser history).
+      var socket = new WebSocket(base.replace(/^http/, 'ws') + '/webchat/socket?after=' + lastId);
+      ws = socket;
+      ready = false;
+      var connected = false;
+      socket.onopen = function () {
+        connected = true;
+        socket.send(JSON.stringify({ type: 'auth', token: token }));
       };
-      ws.onmessage = function (e) { onFrame(JSON.parse(e.data)); };
-      ws.onclose = function () {
-        // A token the server no longer knows is refused before the upgrade: start a new session.
-        if (!opened && ++failedOpens >= 3) { store.del('token'); failedOpens = 0; }
+      socket.onmessage = function (e) { onFrame(JSON.parse(e.data)); };
+      socket.onclose = function (e) {
+        ready = false;
+        // 4401: the chat ended (erased elsewhere, or unused too long): start afresh, keeping nothing.
+        if (e.code === 4401) { restart(t.expired); return; }
+        if (!connected && ++failedOpens >= 3) { store.del('token'); failedOpens = 0; }
         status(t.offline);
         setTimeout(connect, retryMs);
         retryMs = Math.min(retryMs * 2, 30000);
@@ -192,7 +213,13 @@
   }
 
   function onFrame(f) {
-    if (f.type === 'consent') {
+    if (f.type === 'auth') {
+      failedOpens = 0;
+      retryMs = 1000;
+      status('');
+      if (store.get('consented') === config.privacyNotice.version) { ws.send(JSON.stringify({ type: 'consent', accepted: true })); }
+    } else if (f.type === 'consent') {
+      ready = true;
       flushPending();
     } else if (f.type === 'ack') {
       pending = pending.filter(function (p) { return p.clientId !== f.clientId; });
@@ -213,6 +240,9 @@
   }
 
   function onError(f) {
+    if (f.code === 'unknown_token' || f.code === 'auth_required') {
+      return; // the close (4401) that follows starts afresh
+    }
     if (f.code === 'consent_required') {
       ws.send(JSON.stringify({ type: 'consent', accepted: true }));
       return;
@@ -277,8 +307,10 @@
   }
 
   function transmit(p) {
-    if (ws && ws.readyState === 1) {
+    if (ws && ws.readyState === 1 && ready) {
       ws.send(JSON.stringify({ type: 'message', clientId: p.clientId, text: p.text }));
+    } else if (ws && ws.readyState <= 1) {
+      status(t.connecting); // kept in `pending`: sent once the server confirms auth and consent
     } else {
       status(t.notSent);
     }
@@ -327,22 +359,50 @@
 
   function onInput() {
     var now = Date.now();
-    if (ws && ws.readyState === 1 && now - lastTypingSent > 2000) {
+    if (ws && ws.readyState === 1 && ready && now - lastTypingSent > 2000) {
       lastTypingSent = now;
       ws.send('{"type":"typing"}');
     }
   }
 
+  /** Ends the chat on the server and erases everything this widget stored in the browser. */
+  function endChat() {
+    var token = store.get('token');
+    if (token) {
+      // Erased here even when the request fails: the server then ends the token after the idle limit.
+      fetch(base + '/webchat/sessions/current', { method: 'DELETE', headers: { 'X-Chat-Token': token } })
+        .catch(function () { /* offline */ });
+    }
+    restart(t.ended);
+  }
+
+  function restart(message) {
+    if (ws) { ws.onclose = null; ws.onmessage = null; ws.close(); ws = null; }
+    ready = false;
+    store.wipe();
+    pending = [];
+    shown = {};
+    lastId = 0;
+    failedOpens = 0;
+    retryMs = 1000;
+    build();
+    status(message);
+  }
+
   function switchLanguage() {
     lang = lang === 'ja' ? 'en' : 'ja';
     store.set('lang', lang);
-    if (ws) { ws.onclose = null; ws.close(); ws = null; }
+    if (ws) { ws.onclose = null; ws.onmessage = null; ws.close(); ws = null; }
+    ready = false;
     load().then(build);
   }
 
   function toggle() {
     root.hidden = !root.hidden;
-    store.set('open', root.hidden ? '0' : '1');
+    if (!root.hidden && !opened) {
+      opened = true;
+      if (store.get('consented') === config.privacyNotice.version) { chatView(); }
+    }
     if (el.launch) { el.launch.setAttribute('aria-expanded', String(!root.hidden)); }
     if (!root.hidden) { (el.input || root.querySelector('button')).focus(); }
   }

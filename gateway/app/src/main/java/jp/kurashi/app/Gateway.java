@@ -215,7 +215,7 @@ public final class Gateway {
               .register(new WebchatConnector(webchatStore));
           List<java.util.function.Consumer<Router>> channelRoutes = new java.util.ArrayList<>();
           WebchatRoutes webchat = new WebchatRoutes(officeId, webchatStore, contacts, pipeline, bus,
-              new ChatSockets(bus), config.office(), WebchatSettings.defaults(), metrics, clock);
+              new ChatSockets(bus), config.office(), WebchatSettings.defaults().withSessionIdle(config.webchatSessionIdle()), metrics, clock);
           channelRoutes.add(webchat::mount);
           config.line().ifPresent(line -> {
             LineConnector connector = new LineConnector(vertx, line, contacts);

@@ -29,6 +29,7 @@ import java.util.Set;
  * @param database      {@code DATABASE_URL}; empty means the embedded server under {@code DATA_DIR/pg}
  * @param redisUrl      {@code REDIS_URL}; empty means the in-process bus (one instance only)
  * @param adminPassword {@code GATEWAY_ADMIN_PASSWORD} for the first account; empty means generate and print once
+ * @param webchatSessionIdle {@code WEBCHAT_SESSION_IDLE_DAYS}: a web chat token unused this long is refused
  * @param databaseUnsafeFast {@code DATABASE_UNSAFE_FAST}: accept a database with fsync, synchronous commit or
  *                      full-page writes off (test servers only; a crash then loses acknowledged messages)
  */
@@ -49,6 +50,7 @@ public record GatewayConfig(
     ConsoleSettings console,
     Optional<LineSettings> line,
     Optional<MailSettings> mail,
+    Duration webchatSessionIdle,
     Duration shutdownGrace) {
 
   /** The desk's profile from {@code OFFICE_PROFILE_FILE}, else the shipped one; {@code OFFICE_NAME} renames it. */
@@ -141,6 +143,7 @@ public record GatewayConfig(
         console,
         lineSettings(src),
         mailSettings(src),
+        Duration.ofDays(src.integer("WEBCHAT_SESSION_IDLE_DAYS", 14, 1, 365)),
         Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)));
   }
 

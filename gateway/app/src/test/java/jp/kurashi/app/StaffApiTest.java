@@ -209,7 +209,7 @@ class StaffApiTest {
     void reply() {
       long office = Await.result(db.pool().query("SELECT id FROM office WHERE code = 'default'").execute())
           .iterator().next().getLong("id");
-      Await.result(new WebchatStore(db.pool()).create(office, "hash-of-a-token", "chat-session-1", "ja"));
+      Await.result(new WebchatStore(db.pool()).create(office, "hash-of-a-token", "chat-session-1", "ja", running.clock.instant()));
       IngestResult in = residentWrites("m-1", "相談できますか");
       RunningGateway.StaffClient admin = running.chief();
 

@@ -197,4 +197,88 @@ class WebchatBrowserTest {
     assertThat(page.getByText("はじめにお読みください")).isVisible();
     page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/webchat-widget.png")));
   }
+
+  @Test
+  @DisplayName("on a shared device: a reload shows no history until opened, and 会話を終了して消す ends the chat and leaves nothing")
+  void sharedDevice() throws Exception {
+    // A page with the widget tag, as residents meet it on the ward's site: served for real by a second server on
+    // loopback, another origin than the gateway's, so the widget keeps its storage on the ward's origin. Not a
+    // Playwright route: Chromium gives a routed (fulfilled) document no address, counts it as public, and its
+    // local network access checks then block the widget's WebSocket to 127.0.0.1 (fetches pass), so the chat never
+    // authenticates and nothing is sent.
+    byte[] wardPage = ("<!doctype html><html lang=ja><head><meta charset=utf-8></head><body><h1>区役所</h1>"
+        + "<script src=\"" + base() + "/webchat/widget.js\"></script></body></html>")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    com.sun.net.httpserver.HttpServer wardSite = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    wardSite.createContext("/", exchange -> {
+      exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+      exchange.sendResponseHeaders(200, wardPage.length);
+      try (var body = exchange.getResponseBody()) {
+        body.write(wardPage);
+      }
+    });
+    wardSite.start();
+    try {
+      sharedDeviceOn(context.newPage(), "http://127.0.0.1:" + wardSite.getAddress().getPort() + "/ward/");
+    } finally {
+      wardSite.stop(0);
+    }
+  }
+
+  private void sharedDeviceOn(Page page, String ward) throws Exception {
+    page.navigate(ward);
+    Locator launcher = page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("チャットで相談する(新しいパネルが開きます)"));
+    launcher.click();
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    page.getByLabel("メッセージ").fill("借金の取り立てが怖いです");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("送信")).click();
+    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/webchat-shared-sent.png")));
+    Locator mine = page.locator(".kc-resident[data-id]").filter(new Locator.FilterOptions().setHasText("取り立て"));
+    assertThat(mine.locator(".kc-meta")).containsText("送信済み");
+    assertThat(page.getByTestId("shared-hint")).isVisible();
+    assertThat(page.getByTestId("shared-hint")).containsText("共用の端末");
+    String token = (String) page.evaluate("() => Object.keys(localStorage).filter(k => k.endsWith(':token'))"
+        + ".map(k => localStorage.getItem(k))[0]");
+    assertThat(token).isNotBlank();
+
+    page.reload();
+    assertThat(launcher).isVisible();
+    assertThat(page.locator(".kc-panel")).isHidden();
+    assertThat(page.locator(".kc-msg")).hasCount(0);
+    assertThat(page.getByText("借金の取り立てが怖いです")).hasCount(0);
+    launcher.click();
+    assertThat(page.locator(".kc-resident").filter(new Locator.FilterOptions().setHasText("取り立て"))).isVisible();
+
+    Locator end = page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を終了して、この端末から会話の記録を消す"));
+    assertThat(end).isVisible();
+    assertThat(end).hasText("会話を終了して消す");
+    com.microsoft.playwright.Response ended = page.waitForResponse(
+        r -> r.url().endsWith("/webchat/sessions/current") && "DELETE".equals(r.request().method()), end::click);
+    assertThat(ended.status()).isEqualTo(204);
+    assertThat(page.getByText("はじめにお読みください")).isVisible();
+    assertThat(page.locator(".kc-msg")).hasCount(0);
+    Object left = page.evaluate("() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]"
+        + ".filter(k => k.startsWith('kurashi-chat')).length + document.cookie.length");
+    assertThat(((Number) left).intValue()).as("chat keys and cookies left in the browser").isZero();
+
+    var http = java.net.http.HttpClient.newHttpClient();
+    var refused = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/webchat/socket?token=" + token))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).as("the ended chat's token").isEqualTo(401);
+
+    page.reload();
+    launcher.click();
+    assertThat(page.getByText("はじめにお読みください")).isVisible();
+    assertThat(page.locator(".kc-msg")).hasCount(0);
+    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/webchat-ended.png")));
+
+    page.navigate(base() + "/chat");
+    assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を終了して、この端末から会話の記録を消す"))).isVisible();
+    assertThat(page.getByTestId("shared-hint")).isVisible();
+  }
 }

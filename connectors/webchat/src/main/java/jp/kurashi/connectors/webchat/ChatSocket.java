@@ -60,10 +60,12 @@ final class ChatSocket {
     ws.exceptionHandler(err -> LOG.atDebug().addKeyValue("sessionId", session.id()).log("chat socket error"));
     ws.closeHandler(v -> {
       closed = true;
+      deps.sockets().closed(session.id(), this);
       if (contactId != null) {
         deps.sockets().unregister(contactId, this);
       }
     });
+    deps.sockets().opened(session.id(), this);
     if (contactId != null) {
       deps.sockets().register(contactId, this);
     }
@@ -119,6 +121,9 @@ final class ChatSocket {
       return;
     }
     String version = deps.profile().privacyNoticeVersion();
+    // Frames behind the consent (a message sent right after it) wait until it is recorded: else they would
+    // overtake it and be refused with consent_required.
+    ws.pause();
     deps.contacts().recordConsent(deps.officeId(), WebchatConnector.CHANNEL, session.contactRef(), version,
             session.language())
         .onSuccess(contact -> {
@@ -131,7 +136,8 @@ final class ChatSocket {
           send(Frames.consent(version));
         })
         .onFailure(err -> send(Frames.error("store_failed", "保存できませんでした。もう一度お試しください / not saved, please retry",
-            null)));
+            null)))
+        .onComplete(ar -> ws.resume());
   }
 
   private void onMessage(JsonObject frame) {
@@ -190,6 +196,14 @@ final class ChatSocket {
       return;
     }
     deps.store().line(messageId, contact).onSuccess(line -> line.ifPresent(l -> send(Frames.message(l))));
+  }
+
+  /** The session was ended: say so with the protocol's auth error and close, as a refused token would. */
+  void revoked() {
+    send(Frames.error("unknown_token", "この会話は終了しました / this chat has ended", null));
+    if (!closed) {
+      ws.close(Frames.CLOSE_UNAUTHORIZED, "unknown_token");
+    }
   }
 
   void staffTyping() {

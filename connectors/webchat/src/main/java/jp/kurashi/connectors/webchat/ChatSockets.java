@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ChatSockets {
 
   private final Map<Long, Set<ChatSocket>> byContact = new ConcurrentHashMap<>();
+  private final Map<Long, Set<ChatSocket>> bySession = new ConcurrentHashMap<>();
 
   public ChatSockets(CaseEvents events) {
     events.subscribe(this::onEvent);
@@ -29,6 +30,28 @@ public final class ChatSockets {
       set.remove(socket);
       return set.isEmpty() ? null : set;
     });
+  }
+
+  void opened(long sessionId, ChatSocket socket) {
+    bySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(socket);
+  }
+
+  void closed(long sessionId, ChatSocket socket) {
+    bySession.computeIfPresent(sessionId, (k, set) -> {
+      set.remove(socket);
+      return set.isEmpty() ? null : set;
+    });
+  }
+
+  /**
+   * Closes this instance's sockets of an ended session with the protocol's auth error. Sockets of the same
+   * session on another instance stay open until they reconnect (their token is then refused).
+   */
+  void endSession(long sessionId) {
+    Set<ChatSocket> sockets = bySession.remove(sessionId);
+    if (sockets != null) {
+      sockets.forEach(ChatSocket::revoked);
+    }
   }
 
   /** Sockets open here, for metrics and tests. */

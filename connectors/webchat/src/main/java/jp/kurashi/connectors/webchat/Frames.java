@@ -6,6 +6,9 @@ import jp.kurashi.core.store.WebchatStore.ChatLine;
 /** The server frames of the web chat protocol (docs/webchat-protocol.md). */
 final class Frames {
 
+  /** Close code of a socket whose token is missing, unknown, expired or revoked (4000-4999: the application's). */
+  static final short CLOSE_UNAUTHORIZED = 4401;
+
   private Frames() {
   }
 
@@ -32,6 +35,10 @@ final class Frames {
       frame.put("clientId", clientId);
     }
     return frame.encode();
+  }
+
+  static String authenticated() {
+    return new JsonObject().put("type", "auth").put("ok", true).encode();
   }
 
   static String typing() {

@@ -1,5 +1,9 @@
 package jp.kurashi.connectors.webchat;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -23,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -54,9 +59,11 @@ public final class WebchatRoutes {
     // The widget runs on the ward's own site; no cookies are involved, so any origin may call.
     router.route("/webchat/*").handler(CorsHandler.create()
         .addOrigin("*")
-        .allowedMethods(Set.of(io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.POST))
+        .allowedMethods(Set.of(io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.POST,
+            io.vertx.core.http.HttpMethod.DELETE))
         .allowedHeaders(Set.of("Content-Type", "X-Chat-Token", "X-Client-Id", "Authorization")));
     router.post("/webchat/sessions").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::createSession);
+    router.delete("/webchat/sessions/current").handler(this::endSession);
     router.get("/webchat/socket").handler(this::socket);
     router.get("/webchat/config").handler(this::config);
     router.post("/webchat/uploads")
@@ -84,7 +91,7 @@ public final class WebchatRoutes {
     }
     String token = SecretTokens.newToken();
     String contactRef = "wc-" + SecretTokens.newToken();
-    deps.store().create(deps.officeId(), SecretTokens.hash(token), contactRef, language)
+    deps.store().create(deps.officeId(), SecretTokens.hash(token), contactRef, language, deps.clock().instant())
         .onSuccess(v -> {
           deps.metrics().increment("webchat_sessions_created_total");
           json(ctx, 201, new JsonObject().put("token", token));
@@ -93,7 +100,6 @@ public final class WebchatRoutes {
   }
 
   private void socket(RoutingContext ctx) {
-    String token = ctx.queryParams().get("token");
     Long after;
     try {
       String raw = ctx.queryParams().get("after");
@@ -102,12 +108,18 @@ public final class WebchatRoutes {
       json(ctx, 400, error("invalid_after", "after must be a message id"));
       return;
     }
+    String token = ctx.queryParams().get("token");
     if (token == null || token.isEmpty()) {
-      json(ctx, 401, error("unknown_token", "token is required"));
+      // The widget's way: the token comes in the first frame, so it never sits in a URL, a proxy's access log
+      // or the browser's history.
+      ctx.request().toWebSocket()
+          .onSuccess(ws -> awaitAuthFrame(ctx.vertx(), ws, after))
+          .onFailure(err -> LOG.atDebug().addKeyValue("error", err.toString()).log("websocket upgrade failed"));
       return;
     }
+    // Deprecated: the token in the query string, checked before the upgrade.
     ctx.request().pause();
-    deps.store().byTokenHash(SecretTokens.hash(token)).onComplete(ar -> {
+    session(token).onComplete(ar -> {
       if (ar.failed()) {
         ctx.request().resume();
         ctx.fail(ar.cause());
@@ -124,6 +136,90 @@ public final class WebchatRoutes {
           .onSuccess(ws -> new ChatSocket(ws, session, deps).start(after))
           .onFailure(err -> LOG.atDebug().addKeyValue("error", err.toString()).log("websocket upgrade failed"));
     });
+  }
+
+  /**
+   * Waits for {@code {"type":"auth","token":...}} as the socket's first frame; anything else, or nothing within
+   * the auth timeout, gets the protocol's error frame and the socket is closed with 4401.
+   */
+  private void awaitAuthFrame(Vertx vertx, ServerWebSocket ws, Long after) {
+    long timer = vertx.setTimer(deps.settings().authTimeout().toMillis(),
+        id -> refuse(ws, "auth_required", "最初に auth フレームを送ってください / send the auth frame first"));
+    ws.closeHandler(v -> vertx.cancelTimer(timer));
+    ws.binaryMessageHandler(b -> {
+      vertx.cancelTimer(timer);
+      refuse(ws, "auth_required", "最初に auth フレームを送ってください / send the auth frame first");
+    });
+    ws.textMessageHandler(text -> {
+      vertx.cancelTimer(timer);
+      // Frames sent right behind the auth frame wait until the chat socket takes over.
+      ws.pause();
+      ws.textMessageHandler(ignored -> { });
+      String token = authToken(text);
+      if (token == null) {
+        refuse(ws, "auth_required", "最初のフレームは {\"type\":\"auth\",\"token\":…} です / the first frame must be auth");
+        return;
+      }
+      session(token).onComplete(ar -> {
+        if (ar.failed()) {
+          ws.writeTextMessage(Frames.error("unavailable", "ただいま混み合っています / please try again shortly", null));
+          ws.close((short) 1011, "unavailable");
+        } else if (ar.result().isEmpty()) {
+          refuse(ws, "unknown_token", "この会話は使えません。新しく始めてください / unknown or ended chat token");
+        } else {
+          ws.writeTextMessage(Frames.authenticated());
+          new ChatSocket(ws, ar.result().get(), deps).start(after);
+          ws.resume();
+        }
+      });
+    });
+  }
+
+  /** The token of a well-formed auth frame, else {@code null}. */
+  private String authToken(String text) {
+    if (text.length() > deps.settings().maxFrameBytes()) {
+      return null;
+    }
+    try {
+      JsonObject frame = new JsonObject(text);
+      return "auth".equals(frame.getValue("type")) && frame.getValue("token") instanceof String t && !t.isBlank()
+          && t.length() <= 200 ? t : null;
+    } catch (DecodeException | ClassCastException e) {
+      return null;
+    }
+  }
+
+  private void refuse(ServerWebSocket ws, String code, String message) {
+    deps.metrics().increment("webchat_sockets_refused_total");
+    if (ws.isClosed()) {
+      return;
+    }
+    ws.writeTextMessage(Frames.error(code, message, null));
+    ws.close(Frames.CLOSE_UNAUTHORIZED, code);
+  }
+
+  /** The live session of this token (not revoked, not idle too long), marked as used now. */
+  private Future<Optional<ChatSession>> session(String token) {
+    return deps.store().byTokenHash(SecretTokens.hash(token), deps.clock().instant(), deps.settings().sessionIdle());
+  }
+
+  /** Ends the chat for good: the token opens nothing any more and this instance's sockets of it close. */
+  private void endSession(RoutingContext ctx) {
+    String token = bearer(ctx);
+    if (token == null) {
+      json(ctx, 401, error("unknown_token", "X-Chat-Token is required"));
+      return;
+    }
+    deps.store().revoke(SecretTokens.hash(token), deps.clock().instant()).onSuccess(found -> {
+      if (found.isEmpty()) {
+        json(ctx, 401, error("unknown_token", "unknown chat token"));
+        return;
+      }
+      deps.sockets().endSession(found.get());
+      deps.metrics().increment("webchat_sessions_ended_total");
+      LOG.atInfo().addKeyValue("sessionId", found.get()).log("web chat ended by the resident");
+      ctx.response().setStatusCode(204).end();
+    }).onFailure(ctx::fail);
   }
 
   private void config(RoutingContext ctx) {
@@ -167,7 +263,7 @@ public final class WebchatRoutes {
       json(ctx, 415, error("unsupported_image", "JPEG または PNG の画像を送ってください / send a JPEG or PNG image"));
       return;
     }
-    deps.store().byTokenHash(SecretTokens.hash(token)).compose(found -> {
+    session(token).compose(found -> {
       if (found.isEmpty()) {
         json(ctx, 401, error("unknown_token", "unknown chat token"));
         return io.vertx.core.Future.succeededFuture();

@@ -10,12 +10,21 @@ import java.time.Duration;
  * @param rateLimitMessages messages allowed per {@code rateWindow}
  * @param maxUploadBytes    bytes in one uploaded image
  * @param replayBatch       messages read per query when replaying a conversation
+ * @param sessionIdle       a chat token not used for this long is refused ({@code WEBCHAT_SESSION_IDLE_DAYS}), so
+ *                          a chat left on a shared PC does not open for the next person weeks later
+ * @param authTimeout       how long a socket opened without a token may wait for its {@code auth} frame
  */
 public record WebchatSettings(int maxTextLength, int maxFrameBytes, int rateLimitMessages, Duration rateWindow,
-                              int maxUploadBytes, int replayBatch) {
+                              int maxUploadBytes, int replayBatch, Duration sessionIdle, Duration authTimeout) {
 
   /** The limits documented in docs/webchat-protocol.md. */
   public static WebchatSettings defaults() {
-    return new WebchatSettings(4_000, 16 * 1024, 20, Duration.ofSeconds(10), 5 * 1024 * 1024, 200);
+    return new WebchatSettings(4_000, 16 * 1024, 20, Duration.ofSeconds(10), 5 * 1024 * 1024, 200,
+        Duration.ofDays(14), Duration.ofSeconds(10));
+  }
+
+  public WebchatSettings withSessionIdle(Duration idle) {
+    return new WebchatSettings(maxTextLength, maxFrameBytes, rateLimitMessages, rateWindow, maxUploadBytes, replayBatch,
+        idle, authTimeout);
   }
 }

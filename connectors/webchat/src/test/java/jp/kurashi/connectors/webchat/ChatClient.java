@@ -13,20 +13,24 @@ final class ChatClient implements AutoCloseable {
 
   private final WebSocket ws;
   private final BlockingQueue<JsonObject> frames;
+  private final java.util.concurrent.CompletableFuture<Short> closeStatus;
 
-  private ChatClient(WebSocket ws, BlockingQueue<JsonObject> frames) {
+  private ChatClient(WebSocket ws, BlockingQueue<JsonObject> frames, java.util.concurrent.CompletableFuture<Short> closeStatus) {
     this.ws = ws;
     this.frames = frames;
+    this.closeStatus = closeStatus;
   }
 
   /** Attaches the frame handler on the socket's event loop as soon as it connects, so no early frame is missed. */
   static ChatClient connect(io.vertx.core.Future<WebSocket> connecting) {
     BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    java.util.concurrent.CompletableFuture<Short> closeStatus = new java.util.concurrent.CompletableFuture<>();
     WebSocket ws = Await.result(connecting.map(socket -> {
       socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+      socket.closeHandler(v -> closeStatus.complete(socket.closeStatusCode()));
       return socket;
     }));
-    return new ChatClient(ws, frames);
+    return new ChatClient(ws, frames, closeStatus);
   }
 
   void send(JsonObject frame) {
@@ -74,6 +78,15 @@ final class ChatClient implements AutoCloseable {
     java.util.List<JsonObject> out = new java.util.ArrayList<>();
     frames.drainTo(out);
     return out;
+  }
+
+  /** The status code the server closed the socket with, waiting up to 10 s for it. */
+  short closedWith() {
+    try {
+      return closeStatus.get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the socket was not closed within 10 s", e);
+    }
   }
 
   boolean isClosed() {

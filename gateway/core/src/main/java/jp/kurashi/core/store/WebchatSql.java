@@ -6,20 +6,34 @@ final class WebchatSql {
   private WebchatSql() {
   }
 
-  /** $1 office, $2 token hash, $3 contact ref, $4 language. */
+  /** $1 office, $2 token hash, $3 contact ref, $4 language, $5 now (the injected clock's). */
   static final String CREATE = """
-      INSERT INTO webchat_session (office_id, token_hash, contact_ref, language) VALUES ($1, $2, $3, $4)
+      INSERT INTO webchat_session (office_id, token_hash, contact_ref, language, created_at, last_seen_at)
+      VALUES ($1, $2, $3, $4, $5, $5)
       RETURNING id
       """;
 
-  /** $1 token hash. Also bumps last_seen_at. */
+  /**
+   * $1 token hash, $2 now, $3 idle cutoff (now minus the idle limit). A live session bumps
+   * last_seen_at to $2; a revoked one, or one unused since before $3, matches nothing.
+   */
   static final String BY_TOKEN = """
-      UPDATE webchat_session s SET last_seen_at = now()
-       WHERE token_hash = $1
+      UPDATE webchat_session s SET last_seen_at = $2
+       WHERE token_hash = $1 AND revoked_at IS NULL AND last_seen_at > $3
       RETURNING s.id, s.office_id, s.contact_ref, s.language,
                 (SELECT k.id FROM contact k WHERE k.channel = 'webchat' AND k.external_id = s.contact_ref) AS contact_id,
                 (SELECT k.consent_at FROM contact k WHERE k.channel = 'webchat' AND k.external_id = s.contact_ref)
                   AS consent_at
+      """;
+
+  /**
+   * $1 token hash, $2 now. Ends the session for good; ending it again keeps the first time, so the call is
+   * idempotent. Returns the id when the token was ever issued.
+   */
+  static final String REVOKE = """
+      UPDATE webchat_session SET revoked_at = coalesce(revoked_at, $2)
+       WHERE token_hash = $1
+      RETURNING id
       """;
 
   /** $1 contact ref. */

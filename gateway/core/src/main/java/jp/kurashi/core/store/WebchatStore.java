@@ -6,8 +6,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,14 +25,19 @@ public final class WebchatStore {
     this.pool = pool;
   }
 
-  public Future<Void> create(long officeId, String tokenHash, String contactRef, String language) {
-    return pool.preparedQuery(WebchatSql.CREATE).execute(Tuple.of(officeId, tokenHash, contactRef, language))
+  public Future<Void> create(long officeId, String tokenHash, String contactRef, String language, Instant now) {
+    return pool.preparedQuery(WebchatSql.CREATE)
+        .execute(Tuple.of(officeId, tokenHash, contactRef, language, utc(now)))
         .mapEmpty();
   }
 
-  /** The session holding this token hash, if any. */
-  public Future<Optional<ChatSession>> byTokenHash(String tokenHash) {
-    return pool.preparedQuery(WebchatSql.BY_TOKEN).execute(Tuple.of(tokenHash)).map(rows -> {
+  /**
+   * The live session holding this token hash, if any, marked as used at {@code now}. A revoked session, or one
+   * not used for {@code idle}, is not found: its token is as good as unknown.
+   */
+  public Future<Optional<ChatSession>> byTokenHash(String tokenHash, Instant now, Duration idle) {
+    return pool.preparedQuery(WebchatSql.BY_TOKEN)
+        .execute(Tuple.of(tokenHash, utc(now), utc(now.minus(idle)))).map(rows -> {
       if (rows.size() == 0) {
         return Optional.empty();
       }
@@ -39,6 +46,19 @@ public final class WebchatStore {
       return Optional.of(new ChatSession(row.getLong("id"), row.getLong("office_id"), row.getString("contact_ref"),
           row.getString("language"), row.getLong("contact_id"), consent == null ? null : consent.toInstant()));
     });
+  }
+
+  /**
+   * Ends the session holding this token hash at {@code now}; ending it again changes nothing. The id of the
+   * session when the token was ever issued (revoked or expired included), else empty.
+   */
+  public Future<Optional<Long>> revoke(String tokenHash, Instant now) {
+    return pool.preparedQuery(WebchatSql.REVOKE).execute(Tuple.of(tokenHash, utc(now)))
+        .map(rows -> rows.size() == 0 ? Optional.<Long>empty() : Optional.of(rows.iterator().next().getLong("id")));
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
   }
 
   public Future<Boolean> exists(String contactRef) {
