@@ -1,5 +1,4 @@
--- Login hardening (issue 14, item 4). The version is 12.4 rather than 12 so that it does not collide
--- with the other items of the same issue developed at the same time.
+-- Login hardening (issue 14, item 4).
 
 -- The last TOTP time step (30-second counter) accepted for this account: a code of that step or an
 -- earlier one is refused, so an observed code cannot be replayed within its window.
