@@ -26,8 +26,11 @@ final class AdminApi {
   private final CaseGuard guard;
   private final LoginService logins;
   private final PasswordHasher hasher;
+  private final java.time.Clock clock;
 
-  AdminApi(Vertx vertx, StaffStore staff, ConsoleStore store, CaseGuard guard, LoginService logins, PasswordHasher hasher) {
+  AdminApi(Vertx vertx, StaffStore staff, ConsoleStore store, CaseGuard guard, LoginService logins, PasswordHasher hasher,
+           java.time.Clock clock) {
+    this.clock = clock;
     this.vertx = vertx;
     this.staff = staff;
     this.store = store;
@@ -121,11 +124,18 @@ final class AdminApi {
     staff.pendingTotp(session.staff().id())
         .compose(pending -> pending.isEmpty()
             ? Future.failedFuture(new ApiException(409, "no_pending_secret", "call /api/totp/setup first"))
-            : SecondFactor.check(pending.get(), String.valueOf(session.staff().id()), code)
-                .recover(err -> Future.failedFuture(ApiException.badRequest("wrong_code", "the code does not match"))))
+            : useProof(session.staff().id(), SecondFactor.matchingStep(pending.get(), code, clock)))
         .compose(v -> staff.enableTotp(session.staff().id()))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
+  }
+
+  /** The code that proved the app holds the secret is used up, so it cannot be replayed at a login. */
+  private Future<Boolean> useProof(long staffId, java.util.OptionalLong step) {
+    if (step.isEmpty()) {
+      return Future.failedFuture(ApiException.badRequest("wrong_code", "the code does not match"));
+    }
+    return staff.useTotpStep(staffId, step.getAsLong());
   }
 
   private void agencies(RoutingContext ctx) {

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Checks every staff API request against {@code openapi.yaml} (the API's documentation) before its
  * route runs: a call the document does not describe is 404, one that does not match it is 400. So the
- * document cannot drift from what the gateway accepts.
+ * document cannot drift from what the gateway accepts. A JSON body must say {@code application/json}
+ * (415 otherwise).
  */
 public final class ApiContract implements Handler<RoutingContext> {
 
@@ -53,6 +54,11 @@ public final class ApiContract implements Handler<RoutingContext> {
       if (takesFile(operation)) {
         contentType = OCTET_STREAM; // a file upload (the triage model): its route reads it, whatever the client called it
       } else {
+        if (!json(ctx.request().getHeader("Content-Type"))) {
+          // A text/plain or form body is what a cross-site form can send without a preflight: refuse it.
+          ctx.fail(new ApiException(415, "unsupported_media_type", "request body must be application/json"));
+          return;
+        }
         try {
           ctx.body().asJsonObject();
         } catch (RuntimeException e) {
@@ -68,6 +74,14 @@ public final class ApiContract implements Handler<RoutingContext> {
     validator.validate(request, operation.getOperationId())
         .onSuccess(valid -> ctx.next())
         .onFailure(err -> ctx.fail(ApiException.badRequest("invalid_request", err.getMessage())));
+  }
+
+  private static boolean json(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String type = contentType.split(";", 2)[0].trim();
+    return type.equalsIgnoreCase("application/json");
   }
 
   private static boolean takesFile(Operation operation) {

@@ -10,10 +10,14 @@ import jp.kurashi.core.store.StaffStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Checks a login and opens a session. Password hashing runs on a worker thread; an unknown
- * login costs the same hashing work as a known one, so timing does not tell which logins exist.
+ * Checks a login and opens a session. Each attempt is counted in the database before the password is
+ * hashed (so a parallel burst gets at most 5 hash evaluations against an account); password hashing runs
+ * on a worker thread. An unknown, inactive or locked login costs the same lookup and the same hashing
+ * work (against a decoy hash) as a wrong password and gets the same answer, so neither the answer nor its
+ * timing tells which logins exist or are locked. Every refusal says why, for the audit log only.
  */
 public final class LoginService {
 
@@ -23,54 +27,83 @@ public final class LoginService {
   private final Duration sessionTtl;
   private final Clock clock;
   private final String decoyHash;
+  private final LoginRateLimit rate;
 
-  public LoginService(Vertx vertx, StaffStore staff, PasswordHasher hasher, Duration sessionTtl, Clock clock) {
+  public LoginService(Vertx vertx, StaffStore staff, PasswordHasher hasher, Duration sessionTtl,
+                      int loginMaxPerMinute, Clock clock) {
     this.clock = clock;
     this.vertx = vertx;
     this.staff = staff;
     this.hasher = hasher;
     this.sessionTtl = sessionTtl;
+    this.rate = new LoginRateLimit(loginMaxPerMinute, clock);
     this.decoyHash = hasher.hash(SecretTokens.newToken());
   }
 
-  /** A new session, or empty when the login, password or account state does not allow it. */
-  public Future<Optional<OpenedSession>> login(String login, String password, String remoteAddr) {
+  /** Counts a login request from {@code remoteAddr}; false when that address is over its limit this minute. */
+  public boolean withinRate(String remoteAddr) {
+    return rate.tryAcquire(remoteAddr);
+  }
+
+  /** Seconds a rate-limited client at {@code remoteAddr} should wait. */
+  public long retryAfterSeconds(String remoteAddr) {
+    return rate.retryAfterSeconds(remoteAddr);
+  }
+
+  /** As below, for an account without a second factor. */
+  public Future<LoginAttempt> login(String login, String password, String remoteAddr) {
     return login(login, password, null, remoteAddr);
   }
 
-  /** As above; an account with a second factor also needs its current 6-digit {@code code}. */
-  public Future<Optional<OpenedSession>> login(String login, String password, String code, String remoteAddr) {
-    return staff.credentials(login).compose(found -> {
-      String stored = found.map(StaffStore.Credentials::passwordHash).orElse(decoyHash);
-      return vertx.executeBlocking(() -> hasher.verify(password, stored), false).compose(matches -> {
-        if (found.isEmpty() || !found.get().active()) {
-          return Future.succeededFuture(Optional.empty());
-        }
-        StaffStore.Credentials account = found.get();
-        if (locked(account)) {
-          return Future.failedFuture(new ApiException(423, "account_locked",
-              "ログインの失敗が続いたため、15分間ロックしています / locked for 15 minutes after repeated failures"));
-        }
-        if (!matches) {
-          return staff.failedLogin(account.member().id()).map(v -> Optional.<OpenedSession>empty());
-        }
-        Future<Void> secondFactor = Future.succeededFuture();
-        if (account.totpSecret() != null) {
-          if (code == null || code.isBlank()) {
-            return Future.failedFuture(new ApiException(401, "totp_required",
-                "確認コード(6桁)を入力してください / enter the 6-digit code from your authenticator app"));
-          }
-          secondFactor = SecondFactor.check(account.totpSecret(), String.valueOf(account.member().id()), code);
-        }
-        return secondFactor.transform(ar -> ar.failed()
-            ? staff.failedLogin(account.member().id()).map(v -> Optional.<OpenedSession>empty())
-            : staff.loginSucceeded(account.member().id()).compose(v -> open(account.member(), remoteAddr)).map(Optional::of));
-      });
+  /** A new session, or the reason for refusing; an account with a second factor also needs its 6-digit {@code code}. */
+  public Future<LoginAttempt> login(String login, String password, String code, String remoteAddr) {
+    return staff.claimAttempt(login).compose(claimed -> claimed.isPresent()
+        ? check(claimed.get(), password, code, remoteAddr)
+        : refusedBeforeHashing(login, password));
+  }
+
+  /** Unknown, inactive or locked: the same lookup and hashing work as a real check, then the same answer. */
+  private Future<LoginAttempt> refusedBeforeHashing(String login, String password) {
+    return staff.credentials(login).compose(found -> verify(password, decoyHash).map(ignored -> {
+      Refusal why = found.isEmpty() ? Refusal.UNKNOWN_LOGIN
+          : !found.get().active() ? Refusal.INACTIVE : Refusal.LOCKED;
+      return LoginAttempt.refused(found.map(c -> c.member().id()).orElse(null), why);
+    }));
+  }
+
+  private Future<LoginAttempt> check(StaffStore.Credentials account, String password, String code, String remoteAddr) {
+    long id = account.member().id();
+    return verify(password, account.passwordHash()).compose(matches -> {
+      if (!matches) {
+        return refuse(id, Refusal.WRONG_PASSWORD);
+      }
+      if (account.totpSecret() == null) {
+        return succeed(account, remoteAddr);
+      }
+      if (code == null || code.isBlank()) {
+        return refuse(id, Refusal.CODE_MISSING);
+      }
+      OptionalLong step = SecondFactor.matchingStep(account.totpSecret(), code, clock);
+      if (step.isEmpty()) {
+        return refuse(id, Refusal.CODE_WRONG);
+      }
+      return staff.useTotpStep(id, step.getAsLong()).compose(fresh -> fresh
+          ? succeed(account, remoteAddr) : refuse(id, Refusal.CODE_REPLAYED));
     });
   }
 
-  private boolean locked(StaffStore.Credentials c) {
-    return c.lockedUntil() != null && c.lockedUntil().isAfter(clock.instant());
+  private Future<Boolean> verify(String password, String stored) {
+    return vertx.executeBlocking(() -> hasher.verify(password, stored), false);
+  }
+
+  private Future<LoginAttempt> refuse(long staffId, Refusal why) {
+    return staff.lockIfExhausted(staffId).map(v -> LoginAttempt.refused(staffId, why));
+  }
+
+  private Future<LoginAttempt> succeed(StaffStore.Credentials account, String remoteAddr) {
+    return staff.loginSucceeded(account.member().id())
+        .compose(v -> open(account.member(), remoteAddr))
+        .map(opened -> new LoginAttempt(Optional.of(opened), account.member().id(), null));
   }
 
   private Future<OpenedSession> open(StaffMember member, String remoteAddr) {
@@ -96,6 +129,23 @@ public final class LoginService {
 
   public Future<Void> logout(StaffSession session) {
     return staff.deleteSession(session.tokenHash());
+  }
+
+  /** Why a login was refused; written to the audit log, never told to the client beyond "wrong login". */
+  public enum Refusal {
+    UNKNOWN_LOGIN, INACTIVE, LOCKED, WRONG_PASSWORD, CODE_MISSING, CODE_WRONG, CODE_REPLAYED, RATE_LIMITED;
+
+    public String code() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** The outcome of one login: a session, or the refusal (with the account's id when there is one). */
+  public record LoginAttempt(Optional<OpenedSession> session, Long staffId, Refusal refusal) {
+
+    static LoginAttempt refused(Long staffId, Refusal why) {
+      return new LoginAttempt(Optional.empty(), staffId, why);
+    }
   }
 
   /** A session just opened: the token goes into the cookie, never into a log. */

@@ -70,7 +70,7 @@ public final class StaffApi {
     this.engine = s.triageEngine();
     this.guard = new CaseGuard(s.cases(), s.audit());
     this.actions = new CaseActionsApi(s.vertx(), s.console(), s.cases(), guard, s.events(), s.hours(), s.clock());
-    this.admin = new AdminApi(s.vertx(), s.staff(), s.console(), guard, s.logins(), s.hasher());
+    this.admin = new AdminApi(s.vertx(), s.staff(), s.console(), guard, s.logins(), s.hasher(), s.clock());
     this.live = new LiveEvents(s.events());
     this.reports = new ReportsApi(s.reports(), guard, s.clock());
     this.contract = s.contract();
@@ -101,7 +101,8 @@ public final class StaffApi {
       ctx.response().putHeader("Cache-Control", "no-store");
       ctx.next();
     });
-    router.post("/login").handler(this::login);
+    // Limited per address first (a flood costs no parsing or hashing), then validated like every other call.
+    router.post("/login").handler(this::loginRate).handler(contract).handler(this::login);
     router.route().handler(auth);
     TriageModelApi.mountBodyHandler(router);
     router.route().handler(contract);
@@ -126,6 +127,20 @@ public final class StaffApi {
     return router;
   }
 
+  private void loginRate(RoutingContext ctx) {
+    String remote = remoteAddress(ctx);
+    if (logins.withinRate(remote)) {
+      ctx.next();
+      return;
+    }
+    auditLogin(triedLogin(ctx), LoginService.LoginAttempt.refused(null, LoginService.Refusal.RATE_LIMITED), remote)
+        .onComplete(done -> {
+          ctx.response().putHeader("Retry-After", String.valueOf(logins.retryAfterSeconds(remote)));
+          ctx.fail(new ApiException(429, "too_many_logins",
+              "ログインの試行が多すぎます。しばらく待ってください / too many login attempts; wait a minute"));
+        });
+  }
+
   private void login(RoutingContext ctx) {
     JsonObject body = jsonBody(ctx);
     String login = body.getValue("login") instanceof String s ? s : null;
@@ -136,21 +151,47 @@ public final class StaffApi {
     String remote = remoteAddress(ctx);
     String code = body.getValue("code") instanceof String c ? c : null;
     logins.login(login, password, code, remote)
-        .compose(opened -> audit.record(AuditEntry.of(opened.map(o -> o.member().id()).orElse(null), null,
-                "login", opened.isPresent(), remote))
-            .map(v -> opened))
-        .onSuccess(opened -> {
-          if (opened.isEmpty()) {
+        .compose(attempt -> auditLogin(login, attempt, remote).map(v -> attempt))
+        .onSuccess(attempt -> {
+          if (attempt.refusal() == LoginService.Refusal.CODE_MISSING) {
+            ctx.fail(new ApiException(401, "totp_required",
+                "確認コード(6桁)を入力してください / enter the 6-digit code from your authenticator app"));
+            return;
+          }
+          if (attempt.session().isEmpty()) {
+            // Unknown, inactive, locked, wrong password or code: one answer, so none of them can be told apart.
             ctx.fail(new ApiException(401, "invalid_credentials",
                 "ログインIDかパスワードが違います / Wrong login or password"));
             return;
           }
-          ctx.response().addCookie(sessionCookie(ctx, opened.get().token(), settings.sessionTtl().toSeconds()));
+          LoginService.OpenedSession opened = attempt.session().get();
+          ctx.response().addCookie(sessionCookie(ctx, opened.token(), settings.sessionTtl().toSeconds()));
           ok(ctx, 200, new JsonObject()
-              .put("csrfToken", opened.get().csrfToken())
-              .put("staff", CaseJson.staff(opened.get().member())));
+              .put("csrfToken", opened.csrfToken())
+              .put("staff", CaseJson.staff(opened.member())));
         })
         .onFailure(ctx::fail);
+  }
+
+  /** Every login, refused ones included, with the login name tried (never the password) and the refusal. */
+  private Future<Void> auditLogin(String login, LoginService.LoginAttempt attempt, String remote) {
+    JsonObject detail = new JsonObject().put("login", login);
+    if (attempt.refusal() != null) {
+      detail.put("refusal", attempt.refusal().code());
+    }
+    return audit.record(new AuditEntry(null, attempt.staffId(), null, "login", attempt.session().isPresent(),
+        remote, detail));
+  }
+
+  /** The login name of a request refused before validation, when its body has one. */
+  private static String triedLogin(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body() == null || ctx.body().isEmpty() ? null : ctx.body().asJsonObject();
+      Object login = body == null ? null : body.getValue("login");
+      return login instanceof String s && s.length() <= 64 ? s : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private void session(RoutingContext ctx) {

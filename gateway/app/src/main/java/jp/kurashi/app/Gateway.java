@@ -90,6 +90,7 @@ public final class Gateway {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final Clock clock;
+  private final PasswordHasher hasher;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final Deque<Supplier<Future<?>>> shutdownSteps = new ArrayDeque<>();
   private final Promise<Void> fatal = Promise.promise();
@@ -100,10 +101,11 @@ public final class Gateway {
   private TriageEngine triageEngine;
   private TriageModelInForce triageModel;
 
-  private Gateway(Vertx vertx, GatewayConfig config, Clock clock) {
+  private Gateway(Vertx vertx, GatewayConfig config, Clock clock, PasswordHasher hasher) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
+    this.hasher = hasher;
   }
 
   /**
@@ -112,7 +114,13 @@ public final class Gateway {
    * {@code clock}: the system clock in production, a chosen moment in tests.
    */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, PrintStream console, Clock clock) {
-    Gateway gateway = new Gateway(vertx, config, clock);
+    return start(vertx, config, console, clock, new PasswordHasher());
+  }
+
+  /** As above with a given hasher: tests pass one that counts hash evaluations. */
+  static Future<Gateway> start(Vertx vertx, GatewayConfig config, PrintStream console, Clock clock,
+                               PasswordHasher hasher) {
+    Gateway gateway = new Gateway(vertx, config, clock, hasher);
     return gateway.startAll(console)
         .map(v -> gateway)
         .recover(err -> gateway.stop().transform(ignored -> Future.failedFuture(err)));
@@ -184,7 +192,6 @@ public final class Gateway {
 
   private Future<Void> startServices(Database db, long officeId, PrintStream console) {
     StaffStore staff = new StaffStore(db.pool(), clock);
-    PasswordHasher hasher = new PasswordHasher();
     return new AdminBootstrap(vertx, staff, hasher, console).run(officeId, config.adminPassword())
         // Compiling the rules runs Kuromoji over every phrase and the model is read from the jar: worker thread.
         // Hashing the shipped model (what GET /api/triage/model names it by) serialises it: same thread.
@@ -233,7 +240,8 @@ public final class Gateway {
             LOG.atInfo().addKeyValue("imap", mail.imapHost()).log("email channel on");
           });
           ConsoleSettings consoleSettings = config.console();
-          return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl(), clock), false)
+          return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl(),
+              consoleSettings.loginMaxPerMinute(), clock), false)
               .compose(logins -> ApiContract.load(vertx).map(contract -> Map.entry(logins, contract)))
               .compose(loaded -> {
                 LoginService logins = loaded.getKey();
@@ -258,6 +266,7 @@ public final class Gateway {
   private Router routes(Vertx vertx, StaffApi api, List<java.util.function.Consumer<Router>> channelRoutes,
                         HealthHandler health) {
     Router router = Router.router(vertx);
+    router.route().handler(new SecurityHeaders(config.webchatFrameAncestors()));
     router.get("/health").handler(health);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

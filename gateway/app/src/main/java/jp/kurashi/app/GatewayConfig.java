@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,6 +33,8 @@ import java.util.Set;
  * @param webchatSessionIdle {@code WEBCHAT_SESSION_IDLE_DAYS}: a web chat token unused this long is refused
  * @param databaseUnsafeFast {@code DATABASE_UNSAFE_FAST}: accept a database with fsync, synchronous commit or
  *                      full-page writes off (test servers only; a crash then loses acknowledged messages)
+ * @param webchatFrameAncestors {@code WEBCHAT_FRAME_ANCESTORS}: origins (the ward's own sites) that may frame
+ *                      the {@code /chat} page; empty means none may
  */
 public record GatewayConfig(
     String httpHost,
@@ -51,7 +54,8 @@ public record GatewayConfig(
     Optional<LineSettings> line,
     Optional<MailSettings> mail,
     Duration webchatSessionIdle,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    List<String> webchatFrameAncestors) {
 
   /** The desk's profile from {@code OFFICE_PROFILE_FILE}, else the shipped one; {@code OFFICE_NAME} renames it. */
   private static OfficeProfile officeProfile(ConfigSource src) {
@@ -124,7 +128,8 @@ public record GatewayConfig(
     ConsoleSettings console = new ConsoleSettings(
         Duration.ofMinutes(src.integer("SESSION_TTL_MINUTES", 480, 5, 7 * 24 * 60)),
         src.choice("COOKIE_SECURE", "auto", Set.of("auto", "always", "never")),
-        src.integer("REPLY_MAX_LENGTH", 10_000, 100, 100_000));
+        src.integer("REPLY_MAX_LENGTH", 10_000, 100, 100_000),
+        src.integer("LOGIN_MAX_PER_MINUTE", 20, 1, 100_000));
 
     return new GatewayConfig(
         src.string("HTTP_HOST", "0.0.0.0"),
@@ -144,7 +149,24 @@ public record GatewayConfig(
         lineSettings(src),
         mailSettings(src),
         Duration.ofDays(src.integer("WEBCHAT_SESSION_IDLE_DAYS", 14, 1, 365)),
-        Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)));
+        Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)),
+        frameAncestors(src));
+  }
+
+  /** Space-separated origins such as {@code https://www.city.example.jp}: scheme and host, no path. */
+  private static List<String> frameAncestors(ConfigSource src) {
+    String raw = src.string("WEBCHAT_FRAME_ANCESTORS", "").trim();
+    if (raw.isEmpty()) {
+      return List.of();
+    }
+    List<String> origins = List.of(raw.split("\\s+"));
+    for (String origin : origins) {
+      if (!origin.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+        throw new ConfigException("WEBCHAT_FRAME_ANCESTORS must be space-separated origins like https://www.city.example.jp, got \""
+            + origin + "\"");
+      }
+    }
+    return origins;
   }
 
   /** Email is on when {@code MAIL_IMAP_HOST} is set; it then needs the rest of the mailbox's settings. */

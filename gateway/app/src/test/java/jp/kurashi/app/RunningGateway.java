@@ -29,17 +29,24 @@ final class RunningGateway implements AutoCloseable {
   final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
   private RunningGateway(Vertx vertx, Map<String, String> env, Clock clock) {
+    this(vertx, env, clock, new jp.kurashi.core.security.PasswordHasher());
+  }
+
+  private RunningGateway(Vertx vertx, Map<String, String> env, Clock clock,
+                         jp.kurashi.core.security.PasswordHasher hasher) {
     this.vertx = vertx;
     this.clock = clock;
     Map<String, String> settings = new HashMap<>(Map.of(
         "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "HTTP_INSTANCES", "1",
         "GATEWAY_ADMIN_PASSWORD", ADMIN_PASSWORD, "DATABASE_POOL_SIZE", "4",
         // The shared test server runs with fsync off for speed; durability is tested on its own.
-        "DATABASE_UNSAFE_FAST", "true"));
+        "DATABASE_UNSAFE_FAST", "true",
+        // Suites log in many times from 127.0.0.1; LoginHardeningTest sets its own limit.
+        "LOGIN_MAX_PER_MINUTE", "10000"));
     settings.putAll(env);
     GatewayConfig config = GatewayConfig.load(ConfigSource.of(settings));
     this.gateway = Await.result(Gateway.start(vertx, config, new PrintStream(console, true, StandardCharsets.UTF_8),
-        clock));
+        clock, hasher));
   }
 
   /** A gateway on the suite's clock; a test that needs the desk open or closed passes its own clock. */
@@ -49,6 +56,11 @@ final class RunningGateway implements AutoCloseable {
 
   static RunningGateway start(Vertx vertx, Map<String, String> env, Clock clock) {
     return new RunningGateway(vertx, env, clock);
+  }
+
+  /** A gateway hashing with {@code hasher} (one that counts its evaluations). */
+  static RunningGateway start(Vertx vertx, Map<String, String> env, jp.kurashi.core.security.PasswordHasher hasher) {
+    return new RunningGateway(vertx, env, TestClocks.ambient(), hasher);
   }
 
   /** The shipped desk's next open weekday at 10:00 (Tokyo), after the suite's moment. */

@@ -114,6 +114,7 @@ class StaffApiTest {
     void garbage() {
       HttpResponse<Buffer> r = Await.result(io.vertx.ext.web.client.WebClient.create(running.vertx)
           .post(running.gateway.httpPort(), "127.0.0.1", "/api/login")
+          .putHeader("Content-Type", "application/json")
           .sendBuffer(Buffer.buffer("{not json")));
       assertThat(r.statusCode()).isEqualTo(400);
       assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("invalid_json");

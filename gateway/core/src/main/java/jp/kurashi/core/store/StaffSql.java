@@ -18,8 +18,49 @@ final class StaffSql {
   /** $1 login. */
   static final String BY_LOGIN = """
       SELECT id, office_id, login, display_name, role, password_hash, active, locked_until,
-             CASE WHEN totp_enabled THEN totp_secret END AS totp_secret
+             CASE WHEN totp_enabled THEN totp_secret END AS totp_secret, totp_last_step
         FROM staff WHERE login = $1
+      """;
+
+  /**
+   * Counts a login attempt BEFORE its password is checked, and returns the account only when the attempt
+   * may go on: an active account, not locked, with fewer than 5 attempts in its 15-minute window.
+   * Concurrent attempts queue on the row lock and each re-reads the count (READ COMMITTED re-checks the
+   * WHERE clause on the updated row), so a parallel burst gets at most 5 rows back: at most 5 hashes.
+   * A success resets the count ({@link #LOGIN_OK}). $1 login, $2 now.
+   */
+  static final String CLAIM_ATTEMPT = """
+      UPDATE staff SET
+        failed_window_start = CASE WHEN failed_window_start IS NULL OR failed_window_start < $2::timestamptz - interval '15 minutes'
+                                   THEN $2::timestamptz ELSE failed_window_start END,
+        failed_logins = CASE WHEN failed_window_start IS NULL OR failed_window_start < $2::timestamptz - interval '15 minutes'
+                             THEN 1 ELSE failed_logins + 1 END
+       WHERE login = $1 AND active
+         AND (locked_until IS NULL OR locked_until <= $2::timestamptz)
+         AND (failed_window_start IS NULL OR failed_window_start < $2::timestamptz - interval '15 minutes'
+              OR failed_logins < 5)
+      RETURNING id, office_id, login, display_name, role, password_hash, active, locked_until,
+                CASE WHEN totp_enabled THEN totp_secret END AS totp_secret, totp_last_step
+      """;
+
+  /**
+   * After a refused attempt: when the window's 5 attempts are used up, locks the account for 15 minutes
+   * from now. $1 staff, $2 now.
+   */
+  static final String LOCK_IF_EXHAUSTED = """
+      UPDATE staff SET locked_until = $2::timestamptz + interval '15 minutes'
+       WHERE id = $1 AND failed_logins >= 5 AND failed_window_start >= $2::timestamptz - interval '15 minutes'
+      """;
+
+  /**
+   * Records the TOTP time step a login used; refused (no row) when that step or a later one was already
+   * used, so a code cannot be replayed. The row lock makes two logins racing with one code see one winner.
+   * $1 staff, $2 time step.
+   */
+  static final String USE_TOTP_STEP = """
+      UPDATE staff SET totp_last_step = $2
+       WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)
+      RETURNING id
       """;
 
   /** $1 staff, $2 secret. */
@@ -79,7 +120,7 @@ final class StaffSql {
   /** $1 id. */
   static final String BY_ID = """
       SELECT id, office_id, login, display_name, role, password_hash, active, locked_until,
-             CASE WHEN totp_enabled THEN totp_secret END AS totp_secret FROM staff WHERE id = $1
+             CASE WHEN totp_enabled THEN totp_secret END AS totp_secret, totp_last_step FROM staff WHERE id = $1
       """;
 
   /** $1 now. */

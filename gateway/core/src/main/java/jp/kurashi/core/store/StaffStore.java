@@ -43,6 +43,25 @@ public final class StaffStore {
     return pool.preparedQuery(StaffSql.BY_LOGIN).execute(Tuple.of(login)).map(StaffStore::credentials);
   }
 
+  /**
+   * Counts a login attempt before its password is checked; the account only when the attempt may go on
+   * (active, not locked, under 5 attempts in the window). Empty for an unknown, inactive or locked login.
+   */
+  public Future<Optional<Credentials>> claimAttempt(String login) {
+    return pool.preparedQuery(StaffSql.CLAIM_ATTEMPT).execute(Tuple.of(login, utc(clock.instant())))
+        .map(StaffStore::credentials);
+  }
+
+  /** After a refused attempt: locks the account for 15 minutes when its window's attempts are used up. */
+  public Future<Void> lockIfExhausted(long staffId) {
+    return pool.preparedQuery(StaffSql.LOCK_IF_EXHAUSTED).execute(Tuple.of(staffId, utc(clock.instant()))).mapEmpty();
+  }
+
+  /** True when {@code step} is later than any TOTP step this account used before (and is now recorded). */
+  public Future<Boolean> useTotpStep(long staffId, long step) {
+    return pool.preparedQuery(StaffSql.USE_TOTP_STEP).execute(Tuple.of(staffId, step)).map(rows -> rows.size() > 0);
+  }
+
   /** Counts a failed login; returns true when it locked the account. */
   public Future<Boolean> failedLogin(long staffId) {
     Instant now = clock.instant();
@@ -124,7 +143,8 @@ public final class StaffStore {
     Row row = rows.iterator().next();
     OffsetDateTime locked = row.getOffsetDateTime("locked_until");
     return Optional.of(new Credentials(member(row), row.getString("password_hash"),
-        row.getBoolean("active"), locked == null ? null : locked.toInstant(), row.getString("totp_secret")));
+        row.getBoolean("active"), locked == null ? null : locked.toInstant(), row.getString("totp_secret"),
+        row.getLong("totp_last_step")));
   }
 
   private static StaffMember member(Row row) {
@@ -132,9 +152,9 @@ public final class StaffStore {
         row.getString("display_name"), Role.fromCode(row.getString("role")));
   }
 
-  /** What a login check needs; never leaves the login code. */
+  /** What a login check needs; never leaves the login code. {@code totpLastStep} is null before the first code. */
   public record Credentials(StaffMember member, String passwordHash, boolean active, Instant lockedUntil,
-                            String totpSecret) {
+                            String totpSecret, Long totpLastStep) {
   }
 
   /** A logged-in staff member and the CSRF token bound to their session. */
