@@ -68,8 +68,8 @@ class AccessMatrixTest {
     running.staff("suzuki", Role.CONSULTANT);
     clients.put("anonymous", running.client());
     long office = Await.result(db.pool().query("SELECT id FROM office").execute()).iterator().next().getLong(0);
-    Await.result(new WebchatStore(db.pool()).create(office, "h1", "chat-mine", "ja", java.time.Instant.now()));
-    Await.result(new WebchatStore(db.pool()).create(office, "h2", "chat-theirs", "ja", java.time.Instant.now()));
+    Await.result(new WebchatStore(db.pool()).create(office, "h1", "chat-mine", "ja", running.clock.instant()));
+    Await.result(new WebchatStore(db.pool()).create(office, "h2", "chat-theirs", "ja", running.clock.instant()));
     mine = write("chat-mine");
     theirs = write("chat-theirs");
     closed = write("chat-closed");
