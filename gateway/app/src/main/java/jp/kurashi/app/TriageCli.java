@@ -124,7 +124,7 @@ final class TriageCli {
       throw new UsageException("--folds needs a whole number");
     }
     List<TriageCrossValidation.HeldOut> held =
-        new TriageCrossValidation(new TriageTrainer(TriageTrainer.Settings.DEFAULT, rules), rules).run(corpus, k);
+        new TriageCrossValidation(new TriageTrainer(TriageTrainer.Settings.DEFAULT, rules)).run(corpus, k);
     List<LabelledMessage> messages = held.stream().map(TriageCrossValidation.HeldOut::message).toList();
     Map<LabelledMessage, TriageCrossValidation.HeldOut> byMessage = new IdentityHashMap<>();
     held.forEach(h -> byMessage.put(h.message(), h));

@@ -39,7 +39,23 @@ public record TriageCorpus(List<LabelledMessage> messages) {
     messages = List.copyOf(sorted);
   }
 
+  /** The shipped corpus, read once: it is immutable, and the trainer, the model check and the refresh all need it. */
   public static TriageCorpus bundled() {
+    return Bundled.CORPUS;
+  }
+
+  /** {@link #sha256()} of the shipped corpus, computed once. */
+  public static String bundledSha256() {
+    return Bundled.SHA256;
+  }
+
+  /** Loaded on first use only: a gateway that never trains or checks a model does not parse 3,200 lines. */
+  private static final class Bundled {
+    static final TriageCorpus CORPUS = load();
+    static final String SHA256 = CORPUS.sha256();
+  }
+
+  private static TriageCorpus load() {
     List<LabelledMessage> all = new ArrayList<>();
     for (String file : BUNDLED_FILES) {
       try (InputStream in = TriageCorpus.class.getResourceAsStream(BUNDLED + file)) {

@@ -11,11 +11,10 @@ import java.util.List;
 public final class TriageCrossValidation {
 
   private final TriageTrainer trainer;
-  private final TriageRules rules;
 
-  public TriageCrossValidation(TriageTrainer trainer, TriageRules rules) {
+  /** Cross-validates with {@code trainer}, whose rules also stand beside each fold's model. */
+  public TriageCrossValidation(TriageTrainer trainer) {
     this.trainer = trainer;
-    this.rules = rules;
   }
 
   /** One held-out message: what the rules said, what the model trained without it said, and both together. */
@@ -37,7 +36,6 @@ public final class TriageCrossValidation {
       throw new IllegalArgumentException("cross-validation needs at least 2 folds");
     }
     TriageTrainer.Prepared all = trainer.prepare(corpus.messages());
-    TriageEngine byRules = new TriageEngine(rules);
     List<HeldOut> out = new ArrayList<>();
     for (int f = 0; f < folds; f++) {
       List<Integer> train = new ArrayList<>();
@@ -45,25 +43,13 @@ public final class TriageCrossValidation {
       for (int i = 0; i < corpus.size(); i++) {
         (fold(corpus.messages().get(i), folds) == f ? test : train).add(i);
       }
-      TriageTrainer.Prepared part = new TriageTrainer.Prepared(
-          train.stream().map(all.messages()::get).toList(),
-          train.stream().map(all.vectors()::get).toList(),
-          toArray(train, all.rulesCrisis()));
-      TriageModel model = trainer.train(part, "fold " + f);
+      TriageModel model = trainer.train(all.rows(train), "fold " + f);
       for (int i : test) {
         LabelledMessage m = all.messages().get(i);
-        TriageResult r = byRules.triageByRules(m.text());
+        TriageResult r = all.byRules().get(i);
         TriageModel.Verdict v = model.decide(model.scores(all.vectors().get(i)), all.vectors().get(i).kana());
         out.add(new HeldOut(m, r, v, TriageCombination.combine(r, v)));
       }
-    }
-    return out;
-  }
-
-  private static boolean[] toArray(List<Integer> rows, boolean[] values) {
-    boolean[] out = new boolean[rows.size()];
-    for (int i = 0; i < rows.size(); i++) {
-      out[i] = values[rows.get(i)];
     }
     return out;
   }

@@ -72,12 +72,23 @@ public final class TriageEngine {
 
   /** Rules and model together; crisis if either finds one. */
   public TriageResult triage(String text) {
+    TriageModel current = model.get();
+    if (current == null) {
+      return triageByRules(text);
+    }
+    Analysis analysis = analyse(text);
+    return TriageCombination.combine(analysis.byRules(), current.predict(analysis.features()));
+  }
+
+  /** What the rules found in a message and the model's features of it. */
+  record Analysis(TriageResult byRules, TriageFeatures.Vector features) {
+  }
+
+  /** Rules and features from one Kuromoji pass: the analysis is most of the cost of a message. */
+  Analysis analyse(String text) {
     String nfkc = TextFolding.nfkc(text == null ? "" : text);
     List<Token> tokens = hasJapanese(nfkc) ? JapaneseAnalyzer.tokens(nfkc) : List.of();
-    TriageResult byRules = byRules(nfkc, tokens);
-    TriageModel current = model.get();
-    return current == null ? byRules
-        : TriageCombination.combine(byRules, current.predict(TriageFeatures.of(nfkc, tokens)));
+    return new Analysis(byRules(nfkc, tokens), TriageFeatures.of(nfkc, tokens));
   }
 
   /** The rules alone. */

@@ -40,16 +40,10 @@ public final class TriageModelCheck {
   private record Scored(TriageRules rules, TriageModel model, TriageEvaluation evaluation) {
   }
 
-  private TriageCorpus corpus;
-  private String corpusSha256;
   private Scored lastCurrent;
 
   /** Scores {@code candidate} and {@code current} (each with {@code rules}) and compares them. Blocking. */
   public synchronized Outcome check(TriageRules rules, TriageModel current, TriageModel candidate) {
-    if (corpus == null) {
-      corpus = TriageCorpus.bundled();
-      corpusSha256 = corpus.sha256();
-    }
     TriageEvaluation before = lastCurrent != null && lastCurrent.rules() == rules && lastCurrent.model() == current
         ? lastCurrent.evaluation() : score(rules, current);
     TriageEvaluation after = score(rules, candidate);
@@ -62,11 +56,11 @@ public final class TriageModelCheck {
     }
     // Accepted, the candidate is the model in force next time; refused, the current one still is.
     lastCurrent = shortfalls.isEmpty() ? new Scored(rules, candidate, after) : new Scored(rules, current, before);
-    return new Outcome(corpusSha256, before, after, List.copyOf(shortfalls));
+    return new Outcome(TriageCorpus.bundledSha256(), before, after, List.copyOf(shortfalls));
   }
 
   private TriageEvaluation score(TriageRules rules, TriageModel model) {
     TriageEngine engine = new TriageEngine(rules, model);
-    return TriageEvaluation.of(corpus.messages(), m -> engine.triage(m.text()));
+    return TriageEvaluation.of(TriageCorpus.bundled().messages(), m -> engine.triage(m.text()));
   }
 }

@@ -2,6 +2,7 @@ package jp.kurashi.core.triage;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import jp.kurashi.core.store.DatabaseFailures;
 import jp.kurashi.core.store.TriageModelStore;
 import jp.kurashi.core.store.TriageModelStore.ModelFile;
 import org.slf4j.Logger;
@@ -50,7 +51,7 @@ public final class TriageModelRefresh extends VerticleBase {
       }
       return store.file(latest.get()).compose(file -> file.isEmpty() ? Future.<Void>succeededFuture() : load(file.get()));
     }).recover(err -> {
-      LOG.atWarn().addKeyValue("error", err.toString()).log("triage model not checked");
+      LOG.atWarn().addKeyValue("error", DatabaseFailures.describe(err)).log("triage model not checked");
       return Future.succeededFuture();
     });
   }
@@ -58,7 +59,7 @@ public final class TriageModelRefresh extends VerticleBase {
   private Future<Void> load(ModelFile file) {
     return vertx.executeBlocking(() -> {
       TriageModel model = TriageModel.read(file.content());
-      return new Loaded(model, TriageCorpus.bundled().sha256().equals(file.evaluatedCorpusSha256()));
+      return new Loaded(model, TriageCorpus.bundledSha256().equals(file.evaluatedCorpusSha256()));
     }, false).onSuccess(loaded -> {
       if (inForce.install(loaded.model(), file.sha256(), file.id())) {
         LOG.atInfo().addKeyValue("modelId", file.id()).addKeyValue("sha256", file.sha256())

@@ -56,19 +56,32 @@ public final class TriageTrainer {
     Linear.disableDebugOutput();
   }
 
-  /** Features of each message, computed once: they are the costly part and cross-validation reuses them. */
-  public record Prepared(List<LabelledMessage> messages, List<TriageFeatures.Vector> vectors, boolean[] rulesCrisis) {
+  /**
+   * Each message's features and what the rules said of it, computed once: the analysis is the costly part,
+   * and cross-validation reuses both for every fold.
+   */
+  public record Prepared(List<LabelledMessage> messages, List<TriageFeatures.Vector> vectors, List<TriageResult> byRules) {
+    boolean rulesSayCrisis(int row) {
+      return byRules.get(row).urgency() == Urgency.CRISIS;
+    }
+
+    /** The same data for some of the messages only. */
+    Prepared rows(List<Integer> rows) {
+      return new Prepared(rows.stream().map(messages::get).toList(), rows.stream().map(vectors::get).toList(),
+          rows.stream().map(byRules::get).toList());
+    }
   }
 
   public Prepared prepare(List<LabelledMessage> messages) {
     List<TriageFeatures.Vector> vectors = new ArrayList<>(messages.size());
-    boolean[] rulesCrisis = new boolean[messages.size()];
+    List<TriageResult> byRules = new ArrayList<>(messages.size());
     TriageEngine engine = new TriageEngine(rules);
-    for (int i = 0; i < messages.size(); i++) {
-      vectors.add(TriageFeatures.of(messages.get(i).text()));
-      rulesCrisis[i] = engine.triageByRules(messages.get(i).text()).urgency() == Urgency.CRISIS;
+    for (LabelledMessage m : messages) {
+      TriageEngine.Analysis analysis = engine.analyse(m.text());
+      vectors.add(analysis.features());
+      byRules.add(analysis.byRules());
     }
-    return new Prepared(List.copyOf(messages), vectors, rulesCrisis);
+    return new Prepared(List.copyOf(messages), vectors, byRules);
   }
 
   public TriageModel train(TriageCorpus corpus) {
@@ -121,7 +134,7 @@ public final class TriageTrainer {
     long crises = 0;
     for (int i : rows) {
       LabelledMessage m = data.messages().get(all[i]);
-      boolean byRules = data.rulesCrisis()[all[i]];
+      boolean byRules = data.rulesSayCrisis(all[i]);
       if (m.urgency() == Urgency.CRISIS) {
         crises++;
         if (!byRules) {

@@ -24,7 +24,7 @@ class HeldOutFiguresTest {
   static void crossValidate() {
     TriageRules rules = TriageRules.bundled();
     List<TriageCrossValidation.HeldOut> held =
-        new TriageCrossValidation(new TriageTrainer(TriageTrainer.Settings.DEFAULT, rules), rules)
+        new TriageCrossValidation(new TriageTrainer(TriageTrainer.Settings.DEFAULT, rules))
             .run(TriageCorpus.bundled(), 10);
     combined = new TriageEvaluation();
     modelAlone = new TriageEvaluation();
