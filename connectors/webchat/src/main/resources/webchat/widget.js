@@ -40,8 +40,9 @@
   var lastTypingSent = 0;
   var root;
   var el = {};
-  // The widget shows the conversation only once the resident opens it: a page load never does.
-  var opened = pageMode;
+  // The conversation is shown only once the resident asks for it: a page load never shows an earlier chat,
+  // neither in the widget nor on the /chat page, so the next person at a shared PC sees nothing by reloading.
+  var opened = pageMode && !store.get('token');
 
   function h(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -132,7 +133,7 @@
     root.appendChild(el.typing);
     root.appendChild(el.status);
     el.form = null;
-    if (store.get('consented') !== config.privacyNotice.version) { consentView(); } else if (opened) { chatView(); }
+    if (store.get('consented') !== config.privacyNotice.version) { consentView(); } else if (opened) { chatView(); } else if (pageMode) { resumeView(); }
     var host = pageMode ? document.getElementById(script.getAttribute('data-target') || 'kurashi-chat') : document.body;
     host.appendChild(root);
     if (!pageMode) { root.hidden = !opened; }
@@ -145,6 +146,14 @@
     el.body.appendChild(h('p', { 'class': 'kc-notice', text: config.privacyNotice.text }));
     el.body.appendChild(h('p', { text: t.anonymous }));
     el.body.appendChild(h('button', { type: 'button', 'class': 'kc-primary', text: t.consent, onclick: accept }));
+  }
+
+  function resumeView() {
+    el.body.textContent = '';
+    el.form = null;
+    el.body.appendChild(h('p', { text: t.resumeHint }));
+    el.body.appendChild(h('button', { type: 'button', 'class': 'kc-primary', text: t.resume,
+      onclick: function () { opened = true; chatView(); el.input.focus(); } }));
   }
 
   function chatView() {
