@@ -90,8 +90,8 @@ final class MailIngest {
 
   private Future<Void> ingest(PendingMail pending, ParsedMail mail) {
     if (mail.bounce() != null && mail.bounce().originalMessageId() != null) {
-      return store.bounced(mail.bounce().originalMessageId(), "配信できませんでした / not delivered: "
-              + mail.bounce().reason())
+      return store.bounced(mail.bounce().originalMessageId(), mail.bounce().recipients(),
+              "配信できませんでした / not delivered: " + mail.bounce().reason())
           .compose(found -> {
             if (found.isPresent()) {
               metrics.increment("mail_bounces_total");

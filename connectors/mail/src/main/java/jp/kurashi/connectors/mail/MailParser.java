@@ -43,6 +43,9 @@ final class MailParser {
   private static final Pattern MESSAGE_ID_LINE = Pattern.compile("(?im)^message-id:\\s*(<[^>]+>)");
   private static final Pattern DIAGNOSTIC = Pattern.compile("(?im)^diagnostic-code:\\s*(.+)$");
   private static final Pattern STATUS = Pattern.compile("(?im)^status:\\s*([245]\\.\\d+\\.\\d+)");
+  private static final Pattern RECIPIENT =
+      Pattern.compile("(?im)^(?:final|original)-recipient:\\s*rfc822\\s*;\\s*<?([^<>\\s]+@[^<>\\s]+?)>?\\s*$");
+  private static final int MAX_BOUNCE_RECIPIENTS = 20;
   private static final Set<String> REPORT_PARTS =
       Set.of("message/delivery-status", "message/rfc822", "text/rfc822-headers");
   private static final Set<String> BULK = Set.of("bulk", "junk", "list");
@@ -188,7 +191,12 @@ final class MailParser {
     Matcher code = STATUS.matcher(status);
     String reason = diagnostic.find() ? InboundText.oneLine(diagnostic.group(1), MAX_BOUNCE_REASON_LENGTH)
         : code.find() ? "status " + code.group(1) : null;
-    body.bounce = new ParsedMail.Bounce(original, reason == null ? "delivery failed" : reason);
+    List<String> recipients = new ArrayList<>();
+    Matcher recipient = RECIPIENT.matcher(status);
+    while (recipient.find() && recipients.size() < MAX_BOUNCE_RECIPIENTS) {
+      recipients.add(recipient.group(1).toLowerCase(Locale.ROOT));
+    }
+    body.bounce = new ParsedMail.Bounce(original, reason == null ? "delivery failed" : reason, List.copyOf(recipients));
     return true;
   }
 

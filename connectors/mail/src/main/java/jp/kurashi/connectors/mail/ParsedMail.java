@@ -27,7 +27,12 @@ record ParsedMail(
     Bounce bounce,
     Instant date) {
 
-  /** A delivery failure report about a mail the desk sent. */
-  record Bounce(String originalMessageId, String reason) {
+  /**
+   * A delivery failure report about a mail the desk sent.
+   *
+   * @param recipients the report's Final-Recipient and Original-Recipient addresses, lower case: a report
+   *                   counts only for a mail the desk sent to one of them
+   */
+  record Bounce(String originalMessageId, String reason, List<String> recipients) {
   }
 }

@@ -109,6 +109,7 @@ class MailParserTest {
     assertThat(mail.bounce()).isNotNull();
     assertThat(mail.bounce().originalMessageId()).isEqualTo("<out-42@kurashi.example>");
     assertThat(mail.bounce().reason()).contains("550 5.1.1").contains("User unknown");
+    assertThat(mail.bounce().recipients()).containsExactly("ichiro.suzuki@example.ne.jp");
   }
 
   @Test

@@ -60,11 +60,16 @@ final class MailSql {
   /** $1 case, $2 the token's random part. The case when the part is the one it was given. */
   static final String CASE_BY_TOKEN = "SELECT id FROM consultation_case WHERE id = $1 AND mail_token = $2";
 
-  /** $1 our Message-ID, $2 reason. */
+  /**
+   * $1 our Message-ID, $2 reason, $3 the report's recipients (lower case). Only a mail the desk sent to one of
+   * the report's recipients is marked: a hand-made report naming another resident's mail changes nothing.
+   */
   static final String BOUNCED = """
-      UPDATE message SET delivery = 'failed', delivery_error = $2
-       WHERE channel = 'mail' AND direction = 'out' AND external_id = $1
-      RETURNING id, case_id
+      UPDATE message m SET delivery = 'failed', delivery_error = $2
+        FROM consultation_case c JOIN contact k ON k.id = c.contact_id
+       WHERE m.channel = 'mail' AND m.direction = 'out' AND m.external_id = $1
+         AND c.id = m.case_id AND lower(k.external_id) = ANY($3)
+      RETURNING m.id, m.case_id
       """;
 
   /**

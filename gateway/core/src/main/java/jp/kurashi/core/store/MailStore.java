@@ -98,9 +98,12 @@ public final class MailStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
   }
 
-  /** Marks our mail with this Message-ID failed; returns {messageId, caseId} when found. */
-  public Future<Optional<long[]>> bounced(String messageId, String reason) {
-    return pool.preparedQuery(MailSql.BOUNCED).execute(Tuple.of(messageId, reason)).map(rows -> rows.size() == 0
+  /**
+   * Marks our mail with this Message-ID failed when it went to one of the report's recipients; returns
+   * {messageId, caseId} when it did.
+   */
+  public Future<Optional<long[]>> bounced(String messageId, List<String> recipients, String reason) {
+    return pool.preparedQuery(MailSql.BOUNCED).execute(Tuple.of(messageId, reason, recipients.toArray(String[]::new))).map(rows -> rows.size() == 0
         ? Optional.empty()
         : Optional.of(new long[] {rows.iterator().next().getLong("id"), rows.iterator().next().getLong("case_id")}));
   }
