@@ -46,6 +46,7 @@ final class CaseJson {
           .put("caseId", m.caseId())
           .put("direction", m.direction())
           .put("channel", m.channel())
+          .put("subject", m.subject())
           .put("text", m.text())
           .put("at", iso(m.at()))
           .put("delivery", m.delivery().code())

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MailWiringTest {
 
   @Test
-  @DisplayName("polls the mailbox into the queue and acknowledges by SMTP")
+  @DisplayName("polls the mailbox into the queue, acknowledges by SMTP, and shows staff each mail's subject")
   void wired(Vertx vertx) throws Exception {
     int smtp = FreePorts.next();
     int imap = FreePorts.next();
@@ -57,9 +57,35 @@ class MailWiringTest {
         JsonArray items = admin.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items");
         assertThat(items.getJsonObject(0).getString("channel")).isEqualTo("mail");
         Await.until(Duration.ofSeconds(20), "acknowledged", () -> greenMail.getReceivedMessagesForDomain("example.jp").length == 1);
+
+        // A Windows mailer's subject: ISO-2022-JP with the vendor characters ㈱ and 髙, shown to staff as written.
+        String subject = "㈱あいうえお髙かきくけこ";
+        String windows = "From: company@example.co.jp\r\nTo: desk@kurashi.example\r\nSubject: =?ISO-2022-JP?B?"
+            + java.util.Base64.getEncoder().encodeToString(subject.getBytes("x-windows-iso2022jp")) + "?=\r\n"
+            + "Message-ID: <wiring-2@example.co.jp>\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 7bit\r\n\r\n";
+        byte[] second = concat(windows.getBytes(StandardCharsets.US_ASCII),
+            "家賃のことで相談したいです。\r\n".getBytes("x-windows-iso2022jp"));
+        desk.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(second)));
+        Await.until(Duration.ofSeconds(20), "second case from mail", () ->
+            admin.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").size() == 2);
+        RunningGateway.StaffClient chief = running.chief();
+        long caseId = -1;
+        for (Object item : chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items")) {
+          caseId = Math.max(caseId, ((io.vertx.core.json.JsonObject) item).getLong("id"));
+        }
+        var message = chief.get("/api/cases/" + caseId).bodyAsJsonObject().getJsonArray("messages").getJsonObject(0);
+        assertThat(message.getString("subject")).isEqualTo(subject);
+        assertThat(message.getString("text")).contains("家賃のことで相談したいです");
       }
     } finally {
       greenMail.stop();
     }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
   }
 }

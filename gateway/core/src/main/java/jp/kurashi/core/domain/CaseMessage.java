@@ -7,6 +7,7 @@ import java.time.Instant;
  *
  * @param caseId        the case it belongs to (a thread across linked cases mixes several)
  * @param direction     {@code in}, {@code out} or {@code note}
+ * @param subject       an email's subject as the resident wrote it, else {@code null}
  * @param deliveryError the channel's words when delivery failed, else {@code null}
  * @param staffId       the author of a reply or note; {@code null} for resident and automatic messages
  */
@@ -15,6 +16,7 @@ public record CaseMessage(
     long caseId,
     String direction,
     String channel,
+    String subject,
     String text,
     Instant at,
     Delivery delivery,

@@ -92,7 +92,7 @@ public final class CaseStore {
         for (Row row : rows) {
           long messageId = row.getLong("id");
           messages.add(new CaseMessage(messageId, row.getLong("case_id"), row.getString("direction"),
-              row.getString("channel"), row.getString("body"), instant(row.getOffsetDateTime("created_at")),
+              row.getString("channel"), row.getString("subject"), row.getString("body"), instant(row.getOffsetDateTime("created_at")),
               Delivery.fromCode(row.getString("delivery")), row.getString("delivery_error"), row.getLong("staff_id"),
               byMessage.getOrDefault(messageId, List.of())));
         }
