@@ -71,6 +71,10 @@
       '.kc-crisis summary{font-weight:bold;cursor:pointer;color:#7a3e00}',
       '.kc-crisis ul{margin:.25rem 0 0;padding-left:1.1rem}',
       '.kc-crisis a{color:#7a3e00;font-weight:bold}',
+      '.kc-desk{padding:.3rem .75rem;font-size:.85rem;background:#f5f7fa;border-bottom:1px solid #d0d7de}',
+      '.kc-desk summary{cursor:pointer}',
+      '.kc-desk p{margin:.25rem 0}',
+      '.kc-desk a{color:#0b57d0}',
       '.kc-body{flex:1 1 auto;overflow-y:auto;padding:.75rem}',
       '.kc-notice{white-space:pre-wrap;font-size:.95rem}',
       '.kc-primary{background:#0b5cad;color:#fff;border:0;border-radius:.4rem;padding:.6rem 1rem;font-size:1rem;font-weight:bold;cursor:pointer;width:100%}',
@@ -123,12 +127,21 @@
           h('span', { text: '(' + line.hours + ')' })]);
       }))
     ]);
+    var desk = config.desk || {};
+    var contact = h('details', { 'class': 'kc-desk', 'data-testid': 'desk' }, [
+      h('summary', { text: t.deskTitle }),
+      desk.phone ? h('div', {}, [h('span', { text: t.deskPhone + ': ' }), h('a', { href: 'tel:' + desk.dial, text: desk.phone })]) : null,
+      desk.address ? h('div', { text: t.deskAddress + ': ' + desk.address }) : null,
+      desk.mapUrl ? h('div', {}, [h('a', { href: desk.mapUrl, target: '_blank', rel: 'noopener noreferrer', text: t.deskMap })]) : null,
+      h('p', { 'data-testid': 'complaints' }, [h('strong', { text: t.complaintsTitle + ': ' }), h('span', { text: desk.complaints || '' })])
+    ]);
     el.body = h('div', { 'class': 'kc-body' });
     el.status = h('div', { 'class': 'kc-status', role: 'alert' });
     el.typing = h('div', { 'class': 'kc-typing', 'aria-live': 'polite' });
     root.appendChild(head);
     root.appendChild(info);
     root.appendChild(crisis);
+    root.appendChild(contact);
     root.appendChild(el.body);
     root.appendChild(el.typing);
     root.appendChild(el.status);

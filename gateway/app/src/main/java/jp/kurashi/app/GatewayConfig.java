@@ -84,9 +84,7 @@ public record GatewayConfig(
     }
     Map<String, String> names = new HashMap<>(profile.name().byLanguage());
     names.put("ja", name.get());
-    return new OfficeProfile(new LocalizedText(names), profile.hoursText(), profile.hours(),
-        profile.privacyNoticeVersion(), profile.privacyNotice(), profile.hotlines(), profile.outOfHours(),
-        profile.mailAckOpen(), profile.mailAckClosed(), profile.safetyMessage(), profile.safetyMessageClosed());
+    return profile.withName(new LocalizedText(names));
   }
 
   /** Reads and checks every setting; the first bad one is a {@link ConfigException}. */

@@ -82,6 +82,9 @@ class WebchatBrowserTest {
 
     assertThat(page.getByText("はじめにお読みください")).isVisible();
     assertThat(page.getByText("よりそいホットライン")).isVisible();
+    // How to complain and to whom, one tap away on every chat.
+    page.getByText("この窓口について・ご意見や苦情").click();
+    assertThat(page.getByTestId("complaints")).containsText("苦情解決責任者");
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
 

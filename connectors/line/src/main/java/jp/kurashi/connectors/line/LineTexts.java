@@ -25,13 +25,14 @@ final class LineTexts {
   private LineTexts() {
   }
 
-  /** The greeting on follow: name, hours, privacy notice, and a consent button. */
+  /** The greeting on follow: name, hours, privacy notice, crisis lines, the desk's contact and how to complain, and a consent button. */
   static List<Message> greeting(OfficeProfile p) {
     String text = p.name().in("ja") + "です。友だち追加ありがとうございます。\n\n"
         + "受付時間: " + p.hoursText().in("ja") + "\n\n"
         + p.privacyNotice().in("ja") + "\n\n"
         + "よろしければ「同意して相談する」を押してから、困っていることをお書きください。\n\n"
-        + "いますぐ助けが必要なとき:\n" + p.hotlinesText("ja");
+        + "いますぐ助けが必要なとき:\n" + p.hotlinesText("ja") + "\n\n"
+        + p.deskText("ja");
     PostbackAction consent = new PostbackAction("同意して相談する", CONSENT_POSTBACK + p.privacyNoticeVersion(),
         "同意して相談する", null, null, null);
     QuickReply quickReply = new QuickReply(List.of(new QuickReplyItem(consent)));

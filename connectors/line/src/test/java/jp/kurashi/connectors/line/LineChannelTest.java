@@ -143,7 +143,8 @@ class LineChannelTest {
       JsonObject reply = server.line.replies.get(0).body();
       assertThat(reply.getString("replyToken")).isEqualTo("reply-f1");
       JsonObject message = reply.getJsonArray("messages").getJsonObject(0);
-      assertThat(message.getString("text")).contains("受付時間").contains(server.profile.privacyNotice().in("ja"));
+      assertThat(message.getString("text")).contains("受付時間").contains(server.profile.privacyNotice().in("ja"))
+          .contains("ご意見・苦情: " + server.profile.desk().complaints().in("ja"));
       JsonObject action = message.getJsonObject("quickReply").getJsonArray("items").getJsonObject(0).getJsonObject("action");
       assertThat(action.getString("type")).isEqualTo("postback");
       assertThat(action.getString("data")).isEqualTo("kurashi:consent:" + server.profile.privacyNoticeVersion());

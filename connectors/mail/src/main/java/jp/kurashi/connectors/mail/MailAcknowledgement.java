@@ -38,7 +38,7 @@ public final class MailAcknowledgement implements AfterIngest {
       return Future.succeededFuture();
     }
     boolean open = profile.hours().isOpen(message.receivedAt());
-    return OutOfHoursNotice.queueOnce(profile, replies, stored.caseId(), message.receivedAt(), minGap,
+    return OutOfHoursNotice.queueOnceWithDesk(profile, replies, stored.caseId(), message.receivedAt(), minGap,
         open ? profile.mailAckOpen() : profile.mailAckClosed());
   }
 }

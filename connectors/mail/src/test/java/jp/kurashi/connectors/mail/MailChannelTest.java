@@ -60,7 +60,8 @@ class MailChannelTest {
     assertThat(ack.getHeader("Auto-Submitted", null)).isEqualTo("auto-replied");
     assertThat(ack.getSubject()).matches("Re: ①家賃の相談です\\(髙﨑\\) \\[KS-" + row.getLong("case_id") + "-[0-9a-f]{8}]");
     assertThat(ack.getHeader("In-Reply-To", null)).isEqualTo("<20261125221403.A1B2C3@docomo.ne.jp>");
-    assertThat((String) ack.getContent()).contains("ご相談のメールを受け取りました");
+    assertThat((String) ack.getContent()).contains("ご相談のメールを受け取りました")
+        .contains("ご意見・苦情: ").contains("苦情解決責任者");
   }
 
   @Test

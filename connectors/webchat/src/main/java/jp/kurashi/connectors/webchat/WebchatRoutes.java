@@ -239,6 +239,12 @@ public final class WebchatRoutes {
         .put("nextOpening", p.hours().nextOpening(now).map(t -> t.toOffsetDateTime().toString()).orElse(null))
         .put("privacyNotice", new JsonObject().put("version", p.privacyNoticeVersion()).put("text", p.privacyNotice().in(lang)))
         .put("hotlines", hotlines)
+        .put("desk", new JsonObject()
+            .put("phone", p.desk().phone())
+            .put("dial", p.desk().dialable().orElse(null))
+            .put("address", p.desk().address() == null ? null : p.desk().address().in(lang))
+            .put("mapUrl", p.desk().mapUrl() == null ? null : p.desk().mapUrl().toString())
+            .put("complaints", p.desk().complaints().in(lang)))
         .put("maxTextLength", deps.settings().maxTextLength())
         .put("maxUploadBytes", deps.settings().maxUploadBytes());
     ctx.response().putHeader("Cache-Control", "no-cache");

@@ -16,6 +16,7 @@ import java.util.List;
  * @param safetyMessageClosed  the same while the desk is closed, with the next opening time in it ({@code {next}}
  *                             as above): the one message a crisis out of hours gets, instead of the safety
  *                             message followed by the out-of-hours notice
+ * @param desk                 the desk's phone, address and map, and how to complain
  */
 public record OfficeProfile(
     LocalizedText name,
@@ -28,13 +29,28 @@ public record OfficeProfile(
     LocalizedText mailAckOpen,
     LocalizedText mailAckClosed,
     LocalizedText safetyMessage,
-    LocalizedText safetyMessageClosed) {
+    LocalizedText safetyMessageClosed,
+    DeskContact desk) {
 
   public OfficeProfile {
     hotlines = List.copyOf(hotlines);
     if (privacyNoticeVersion == null || privacyNoticeVersion.isBlank()) {
       throw new IllegalArgumentException("privacy notice version is required");
     }
+    if (desk == null) {
+      throw new IllegalArgumentException("desk is required");
+    }
+  }
+
+  /** The same profile under another name (OFFICE_NAME). */
+  public OfficeProfile withName(LocalizedText newName) {
+    return new OfficeProfile(newName, hoursText, hours, privacyNoticeVersion, privacyNotice, hotlines, outOfHours,
+        mailAckOpen, mailAckClosed, safetyMessage, safetyMessageClosed, desk);
+  }
+
+  /** The desk's own contact and the complaints text, as plain lines. */
+  public String deskText(String language) {
+    return desk.text(name, language);
   }
 
   /** The crisis lines as plain text, one per line, for channels that cannot show a panel. */

@@ -57,7 +57,28 @@ public final class OfficeProfileJson {
         text(object(json, "mailAcknowledgement"), "open", "mailAcknowledgement"),
         text(object(json, "mailAcknowledgement"), "closed", "mailAcknowledgement"),
         text(json, "safetyMessage", ""),
-        safetyMessageClosed(json));
+        safetyMessageClosed(json),
+        desk(json));
+  }
+
+  /**
+   * The desk's contact. Phone, address and map are optional; a profile written before they existed gets the
+   * shipped complaints text, so residents are always told how to complain.
+   */
+  private static DeskContact desk(JsonObject json) {
+    JsonObject desk = json.getJsonObject("desk", new JsonObject());
+    LocalizedText complaints = desk.containsKey("complaints") ? text(desk, "complaints", "desk")
+        : defaults().desk().complaints();
+    java.net.URI map = null;
+    if (desk.getValue("mapUrl") != null) {
+      try {
+        map = java.net.URI.create(string(desk, "mapUrl", "desk"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("desk.mapUrl is not an address");
+      }
+    }
+    return new DeskContact(desk.getValue("phone") == null ? null : string(desk, "phone", "desk"),
+        desk.getValue("address") == null ? null : text(desk, "address", "desk"), map, complaints);
   }
 
   /**

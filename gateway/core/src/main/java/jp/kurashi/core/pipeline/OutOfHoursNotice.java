@@ -35,24 +35,40 @@ public final class OutOfHoursNotice {
    */
   public static Future<Void> queueOnce(OfficeProfile profile, ReplyQueue replies, long caseId, Instant at,
                                        Duration minGap, LocalizedText text) {
-    Rendered rendered = render(profile, text, at);
+    return queue(replies, caseId, minGap, render(profile, text, at, false));
+  }
+
+  /**
+   * As {@link #queueOnce}, with the desk's own contact and how to complain at the end: for the mail
+   * acknowledgement, the one letter-like first answer a resident keeps.
+   */
+  public static Future<Void> queueOnceWithDesk(OfficeProfile profile, ReplyQueue replies, long caseId, Instant at,
+                                               Duration minGap, LocalizedText text) {
+    return queue(replies, caseId, minGap, render(profile, text, at, true));
+  }
+
+  private static Future<Void> queue(ReplyQueue replies, long caseId, Duration minGap, Rendered rendered) {
     return replies.queueAutomaticOnce(caseId, minGap, rendered.byLanguage(), rendered.fallback()).mapEmpty();
   }
 
   /** {@code text} in each of its languages and in Japanese for any other, {@code {next}} being the opening after {@code at}. */
   static Rendered render(OfficeProfile profile, LocalizedText text, Instant at) {
+    return render(profile, text, at, false);
+  }
+
+  private static Rendered render(OfficeProfile profile, LocalizedText text, Instant at, boolean desk) {
     Optional<ZonedDateTime> next = profile.hours().nextOpening(at);
     Map<String, String> byLanguage = new HashMap<>();
     for (String language : text.byLanguage().keySet()) {
-      byLanguage.put(language, render(profile, text, language, next));
+      byLanguage.put(language, render(profile, text, language, next, desk));
     }
-    return new Rendered(byLanguage, render(profile, text, LocalizedText.DEFAULT_LANGUAGE, next));
+    return new Rendered(byLanguage, render(profile, text, LocalizedText.DEFAULT_LANGUAGE, next, desk));
   }
 
   private static String render(OfficeProfile profile, LocalizedText text, String language,
-                               Optional<ZonedDateTime> next) {
+                               Optional<ZonedDateTime> next, boolean desk) {
     return text.in(language).replace("{next}", next.map(t -> describe(t, language)).orElse("")) + "\n\n"
-        + profile.hotlinesText(language);
+        + profile.hotlinesText(language) + (desk ? "\n\n" + profile.deskText(language) : "");
   }
 
   /** "11月30日(月) 9:00" in Japanese, "Mon 30 Nov, 9:00" otherwise. */
