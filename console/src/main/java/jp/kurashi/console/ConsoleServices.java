@@ -31,6 +31,7 @@ public record ConsoleServices(
     TriageModelInForce triageModelInForce,
     TriageModelStore triageModels,
     TriageCorrectionStore triageCorrections,
+    jp.kurashi.core.store.ComplaintStore complaints,
     ReplyQueue replies,
     LoginService logins,
     PasswordHasher hasher,

@@ -56,6 +56,7 @@ public final class StaffApi {
   private final ApiContract contract;
   private final TriageModelApi model;
   private final TriageCorrectionsApi corrections;
+  private final ComplaintsApi complaints;
 
   public StaffApi(ConsoleServices s) {
     this.vertx = s.vertx();
@@ -76,6 +77,7 @@ public final class StaffApi {
     this.contract = s.contract();
     this.model = new TriageModelApi(s.vertx(), s.triageModels(), s.triageModelInForce(), guard);
     this.corrections = new TriageCorrectionsApi(s.triageCorrections(), s.audit(), guard, s.clock());
+    this.complaints = new ComplaintsApi(s.complaints(), guard, s.audit(), s.clock());
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
@@ -123,6 +125,7 @@ public final class StaffApi {
     reports.mount(router);
     model.mount(router);
     corrections.mount(router);
+    complaints.mount(router);
     router.route().failureHandler(new ApiFailureHandler());
     return router;
   }

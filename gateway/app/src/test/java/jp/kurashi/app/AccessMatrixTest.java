@@ -50,6 +50,7 @@ class AccessMatrixTest {
   private long otherOffice;
   private long mineFile;
   private long theirsFile;
+  private long complaint;
 
   record Call(String method, String path, JsonObject body) {
   }
@@ -82,6 +83,9 @@ class AccessMatrixTest {
         + mine).execute());
     Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'suzuki') WHERE id = "
         + theirs).execute());
+    complaint = clients.get("chief").post("/api/complaints", new JsonObject().put("receivedAt",
+        running.clock.instant().toString()).put("channel", "walk_in").put("summary", "窓口での苦情"), true)
+        .bodyAsJsonObject().getLong("id");
   }
 
   private long write(String contact) {
@@ -143,6 +147,10 @@ class AccessMatrixTest {
         {"GET", "/api/triage/corrections.jsonl", null,   403, 200, 403, 401},
         {"GET", "/api/channels", null,                   200, 200, 200, 401},
         {"GET", "/api/categories", null,                 200, 200, 200, 401},
+        {"GET", "/api/complaints", null,                 403, 200, 200, 401},
+        {"POST", "/api/complaints", "{\"receivedAt\":\"{now}\",\"channel\":\"phone\",\"summary\":\"対応への苦情\"}", 403, 201, 201, 401},
+        {"POST", "/api/complaints", "{\"caseId\":" + o + ",\"receivedAt\":\"{now}\",\"channel\":\"phone\",\"summary\":\"苦情\"}", 403, 201, 403, 401},
+        {"PATCH", "/api/complaints/{complaint}", "{\"response\":\"お詫びと説明をしました\"}", 403, 200, 403, 401},
     };
     String[] roles = {"admin", "chief", "consultant", "anonymous"};
     for (Object[] row : table) {
@@ -160,12 +168,15 @@ class AccessMatrixTest {
     RunningGateway.StaffClient client = clients.get(role);
     String realPath = path.replace("{mine}", String.valueOf(mine)).replace("{theirs}", String.valueOf(theirs))
         .replace("{closed}", String.valueOf(closed)).replace("{otherOffice}", String.valueOf(otherOffice))
-        .replace("{mineFile}", String.valueOf(mineFile)).replace("{theirsFile}", String.valueOf(theirsFile));
+        .replace("{mineFile}", String.valueOf(mineFile)).replace("{theirsFile}", String.valueOf(theirsFile))
+        .replace("{complaint}", String.valueOf(complaint));
     HttpResponse<Buffer> r;
     if (method.equals("GET")) {
       r = client.get(realPath);
     } else {
-      r = client.post(realPath, body == null ? new JsonObject() : new JsonObject(body.replace("{role}", role)), true);
+      String json = body == null ? "{}" : body.replace("{role}", role).replace("{now}", running.clock.instant().toString())
+          .replace("{theirs}", String.valueOf(theirs));
+      r = client.send(io.vertx.core.http.HttpMethod.valueOf(method), realPath, new JsonObject(json), true);
     }
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(expected);
     if (expected == 403 && !role.equals("anonymous")) {

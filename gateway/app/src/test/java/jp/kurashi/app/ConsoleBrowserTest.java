@@ -164,4 +164,47 @@ class ConsoleBrowserTest {
       context.close();
     }
   }
+
+  @Test
+  @DisplayName("a consultant records a phone complaint; the chief, responsible for it, records the response and closes it")
+  void complaintsRegister() {
+    running.chief();
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    try {
+      Page consultant = context.newPage();
+      consultant.navigate(base() + "/console/");
+      consultant.getByLabel("ログインID").fill("sato");
+      consultant.getByLabel("パスワード").fill("sato-password-1");
+      button(consultant, "ログイン").click();
+      consultant.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("苦情受付簿")).click();
+      consultant.getByLabel("経路").selectOption("phone");
+      consultant.getByLabel("苦情の内容").fill("<b>返信が遅い</b>とのお電話");
+      button(consultant, "苦情を記録する").click();
+      Locator row = consultant.locator("tr[data-complaint]");
+      assertThat(row).hasCount(1);
+      assertThat(row).containsText("<b>返信が遅い</b>とのお電話");
+      assertThat(row).containsText("職員 chief");
+      assertThat(row).containsText("対応中");
+      assertThat(row.getByRole(AriaRole.BUTTON)).hasCount(0);
+      consultant.close();
+      context.close();
+
+      // The chief on another PC (a fresh browser context: no session of the consultant's).
+      context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+      Page chief = context.newPage();
+      chief.navigate(base() + "/console/");
+      chief.getByLabel("ログインID").fill("chief");
+      chief.getByLabel("パスワード").fill("chief-password-1");
+      button(chief, "ログイン").click();
+      chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("苦情受付簿")).click();
+      Locator entry = chief.locator("tr[data-complaint]");
+      entry.getByLabel("対応・回答").fill("お詫びし、返信の目安をお伝えしました");
+      entry.getByLabel("終了日").fill("2026-11-20");
+      button(chief, "保存").click();
+      assertThat(chief.locator("tr[data-complaint]")).containsText("終了 2026-11-20");
+      chief.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/console-complaints.png")).setFullPage(true));
+    } finally {
+      context.close();
+    }
+  }
 }

@@ -136,7 +136,15 @@ final class RunningGateway implements AutoCloseable {
     }
 
     HttpResponse<Buffer> post(String path, JsonObject body, boolean withCsrf) {
-      var req = client.post(path);
+      return send(io.vertx.core.http.HttpMethod.POST, path, body, withCsrf);
+    }
+
+    HttpResponse<Buffer> patch(String path, JsonObject body) {
+      return send(io.vertx.core.http.HttpMethod.PATCH, path, body, true);
+    }
+
+    HttpResponse<Buffer> send(io.vertx.core.http.HttpMethod method, String path, JsonObject body, boolean withCsrf) {
+      var req = client.request(method, path);
       if (cookie != null) {
         req.putHeader("Cookie", cookie);
       }
