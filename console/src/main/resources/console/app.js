@@ -372,9 +372,35 @@ async function openCase(id, quiet) {
     el('div', {}, el('section', { class: 'card' },
       el('h2', {}, el('span', { class: `badge ${c.urgency}`, text: t()[c.urgency] }), ` KS-${c.id} ${c.contactName || ''}`),
       el('p', { class: 'meta', text: `${t().channel}: ${c.channel} · ${t().categories}: ${c.categories.map(category).join(t().listSep)}` }),
+      accommodationLine(c.accommodation),
       messages), reply, note),
-    el('div', {}, await actionsPanel(c), triagePanel(c), await handoffPanel(c))));
+    el('div', {}, await actionsPanel(c), triagePanel(c), accommodationPanel(c), await handoffPanel(c))));
   if (!quiet) replyBox.focus();
+}
+
+// Reasonable accommodation (合理的配慮): in the case header for everyone who opens it, editable in its own panel.
+function accommodationLine(a) {
+  if (!a || (!a.needs.length && !a.contactMeans && !a.contactHours && !a.note)) return null;
+  const parts = [...a.needs.map((n) => t().needs[n] || n)];
+  if (a.contactMeans || a.contactHours) parts.push(`${t().contactPreference}: ${[t().contactMeans[a.contactMeans], a.contactHours].filter(Boolean).join(' ')}`);
+  if (a.note) parts.push(a.note);
+  return el('p', { class: 'accommodation', 'data-testid': 'accommodation', text: `${t().accommodation}: ${parts.join(t().listSep)}` });
+}
+
+function accommodationPanel(c) {
+  const a = c.accommodation || { needs: [] };
+  const boxes = Object.keys(t().needs).map((code) => el('label', { class: 'row' },
+    el('input', { type: 'checkbox', value: code, checked: a.needs.includes(code) }), t().needs[code]));
+  const means = el('select', { 'aria-label': t().contactPreference }, el('option', { value: '', text: '—' }),
+    ...Object.entries(t().contactMeans).map(([v, label]) => el('option', { value: v, text: label, selected: v === a.contactMeans })));
+  const hours = el('input', { type: 'text', maxlength: 200, 'aria-label': t().contactHours, value: a.contactHours || '' });
+  const note = el('textarea', { maxlength: 2000, 'aria-label': t().accommodationNote, text: a.note || '' });
+  return el('section', { class: 'card stack' }, el('h3', { text: t().accommodation }), ...boxes, means, hours, note,
+    el('button', { class: 'secondary', type: 'button', text: t().save, onclick: async () => {
+      const r = await api('PUT', `/cases/${c.id}/accommodation`, { needs: boxes.map((b) => b.querySelector('input')).filter((i) => i.checked).map((i) => i.value),
+        contactMeans: means.value, contactHours: hours.value, note: note.value });
+      if (r.status === 200) openCase(c.id); else alert(r.data?.message || r.status);
+    } }));
 }
 
 async function actionsPanel(c) {

@@ -32,6 +32,7 @@ public record ConsoleServices(
     TriageModelStore triageModels,
     TriageCorrectionStore triageCorrections,
     jp.kurashi.core.store.ComplaintStore complaints,
+    jp.kurashi.core.store.AccommodationStore accommodations,
     ReplyQueue replies,
     LoginService logins,
     PasswordHasher hasher,

@@ -1,6 +1,7 @@
 package jp.kurashi.console;
 
 import io.vertx.core.json.JsonObject;
+import jp.kurashi.core.domain.Accommodation;
 import jp.kurashi.core.triage.Category;
 
 import java.time.Instant;
@@ -39,6 +40,7 @@ final class IntakeSummary {
         <tr><th>最初の連絡</th><td>%s(%s)</td></tr>
         <tr><th>緊急度</th><td>%s</td></tr>
         <tr><th>本人の状況</th><td><ul>%s</ul></td></tr>
+        <tr><th>配慮が必要なこと</th><td style="white-space:pre-wrap">%s</td></tr>
         <tr><th>担当者からの申し送り</th><td style="white-space:pre-wrap">%s</td></tr>
         <tr><th>作成</th><td>%s %s</td></tr>
         </table>
@@ -49,9 +51,30 @@ final class IntakeSummary {
             + (h.getString("agencyPhone") == null ? "" : " " + h.getString("agencyPhone"))),
         escape(h.getString("contactName") == null ? "(名前未登録)" : h.getString("contactName")),
         time(h.getString("openedAt")), escape(h.getString("channel")),
-        escape(URGENCY.getOrDefault(h.getString("urgency"), h.getString("urgency"))), categories,
+        escape(URGENCY.getOrDefault(h.getString("urgency"), h.getString("urgency"))), categories, accommodation(h),
         escape(h.getString("note") == null ? "" : h.getString("note")), time(h.getString("createdAt")),
         escape(h.getString("staffName")));
+  }
+
+  /** The case's communication needs and preferred contact, escaped; 「記録なし」 when staff recorded none. */
+  private static String accommodation(JsonObject h) {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    java.util.List<String> needs = new java.util.ArrayList<>();
+    h.getJsonArray("needs", new io.vertx.core.json.JsonArray())
+        .forEach(n -> needs.add(Accommodation.NEEDS.getOrDefault(String.valueOf(n), String.valueOf(n))));
+    if (!needs.isEmpty()) {
+      parts.add("伝え方: " + String.join("、", needs));
+    }
+    String means = h.getString("contactMeans");
+    String hours = h.getString("contactHours");
+    if (means != null || hours != null) {
+      parts.add("連絡の希望: " + (means == null ? "" : Accommodation.CONTACT_MEANS.getOrDefault(means, means))
+          + (means != null && hours != null ? "、" : "") + (hours == null ? "" : hours));
+    }
+    if (h.getString("accommodationNote") != null) {
+      parts.add(h.getString("accommodationNote"));
+    }
+    return escape(parts.isEmpty() ? "記録なし" : String.join("\n", parts));
   }
 
   private static String time(String iso) {

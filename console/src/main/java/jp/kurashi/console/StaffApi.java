@@ -57,6 +57,8 @@ public final class StaffApi {
   private final TriageModelApi model;
   private final TriageCorrectionsApi corrections;
   private final ComplaintsApi complaints;
+  private final AccommodationApi accommodation;
+  private final jp.kurashi.core.store.AccommodationStore accommodations;
 
   public StaffApi(ConsoleServices s) {
     this.vertx = s.vertx();
@@ -78,6 +80,8 @@ public final class StaffApi {
     this.model = new TriageModelApi(s.vertx(), s.triageModels(), s.triageModelInForce(), guard);
     this.corrections = new TriageCorrectionsApi(s.triageCorrections(), s.audit(), guard, s.clock());
     this.complaints = new ComplaintsApi(s.complaints(), guard, s.audit(), s.clock());
+    this.accommodations = s.accommodations();
+    this.accommodation = new AccommodationApi(s.accommodations(), guard, s.clock());
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
@@ -126,6 +130,7 @@ public final class StaffApi {
     model.mount(router);
     corrections.mount(router);
     complaints.mount(router);
+    accommodation.mount(router);
     router.route().failureHandler(new ApiFailureHandler());
     return router;
   }
@@ -236,7 +241,9 @@ public final class StaffApi {
         .compose(found -> guard.readableThread(ctx, session, found)
             .compose(readable -> cases.detail(found, readable))
             .compose(detail -> triage.results(found.summary().id())
-                .map(results -> CaseJson.detail(detail).put("triage", results))))
+                .map(results -> CaseJson.detail(detail).put("triage", results)))
+            .compose(json -> accommodations.of(found.summary().id())
+                .map(a -> json.put("accommodation", AccommodationApi.json(a)))))
         .onSuccess(json -> ok(ctx, 200, json))
         .onFailure(ctx::fail);
   }

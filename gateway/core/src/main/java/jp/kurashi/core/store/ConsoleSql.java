@@ -89,12 +89,14 @@ final class ConsoleSql {
   static final String HANDOFF_SUMMARY = """
       SELECT h.id, h.kind, h.at, h.note, h.created_at, h.case_id, a.name AS agency, a.phone AS agency_phone,
              c.categories, c.urgency, c.opened_at, c.channel, k.display_name AS contact_name,
-             s.display_name AS staff_name, c.office_id, c.assignee_id
+             s.display_name AS staff_name, c.office_id, c.assignee_id,
+             ca.needs, ca.contact_means, ca.contact_hours, ca.note AS accommodation_note
         FROM handoff h
         JOIN consultation_case c ON c.id = h.case_id
         JOIN contact k ON k.id = c.contact_id
         JOIN staff s ON s.id = h.staff_id
         LEFT JOIN agency a ON a.id = h.agency_id
+        LEFT JOIN case_accommodation ca ON ca.case_id = c.id
        WHERE h.id = $1
       """;
 

@@ -131,7 +131,11 @@ public final class ConsoleStore {
           .put("urgency", r.getString("urgency")).put("openedAt", iso(r.getOffsetDateTime("opened_at")))
           .put("channel", r.getString("channel")).put("contactName", r.getString("contact_name"))
           .put("staffName", r.getString("staff_name")).put("officeId", r.getLong("office_id"))
-          .put("assigneeId", r.getLong("assignee_id")));
+          .put("assigneeId", r.getLong("assignee_id"))
+          .put("needs", r.getArrayOfStrings("needs") == null ? new JsonArray()
+              : new JsonArray(java.util.List.of(r.getArrayOfStrings("needs"))))
+          .put("contactMeans", r.getString("contact_means")).put("contactHours", r.getString("contact_hours"))
+          .put("accommodationNote", r.getString("accommodation_note")));
     });
   }
 

@@ -1,0 +1,24 @@
+package jp.kurashi.core.store;
+
+/** SQL for a case's reasonable accommodation. */
+final class AccommodationSql {
+
+  private AccommodationSql() {
+  }
+
+  /** $1 case. */
+  static final String GET = """
+      SELECT needs, contact_means, contact_hours, note, updated_by, updated_at
+        FROM case_accommodation WHERE case_id = $1
+      """;
+
+  /** $1 case, $2 needs, $3 means, $4 hours, $5 note, $6 staff, $7 at. */
+  static final String PUT = """
+      INSERT INTO case_accommodation (case_id, needs, contact_means, contact_hours, note, updated_by, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT (case_id) DO UPDATE SET needs = EXCLUDED.needs, contact_means = EXCLUDED.contact_means,
+             contact_hours = EXCLUDED.contact_hours, note = EXCLUDED.note, updated_by = EXCLUDED.updated_by,
+             updated_at = EXCLUDED.updated_at
+      RETURNING needs, contact_means, contact_hours, note, updated_by, updated_at
+      """;
+}

@@ -1,0 +1,45 @@
+package jp.kurashi.core.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.domain.Accommodation;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/** Each case's reasonable accommodation (合理的配慮). */
+public final class AccommodationStore {
+
+  private final Pool pool;
+
+  public AccommodationStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** What is recorded for the case; {@link Accommodation#none()} when nothing is. */
+  public Future<Accommodation> of(long caseId) {
+    return pool.preparedQuery(AccommodationSql.GET).execute(Tuple.of(caseId)).map(AccommodationStore::first);
+  }
+
+  /** Replaces what is recorded for the case. */
+  public Future<Accommodation> put(long caseId, Accommodation a, long staffId, Instant at) {
+    return pool.preparedQuery(AccommodationSql.PUT).execute(Tuple.tuple().addLong(caseId)
+            .addArrayOfString(a.needs().toArray(String[]::new)).addString(a.contactMeans()).addString(a.contactHours())
+            .addString(a.note()).addLong(staffId).addOffsetDateTime(at.atOffset(ZoneOffset.UTC)))
+        .map(AccommodationStore::first);
+  }
+
+  private static Accommodation first(RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return Accommodation.none();
+    }
+    Row r = rows.iterator().next();
+    return new Accommodation(List.of(r.getArrayOfStrings("needs")), r.getString("contact_means"),
+        r.getString("contact_hours"), r.getString("note"), r.getLong("updated_by"),
+        r.getOffsetDateTime("updated_at").toInstant());
+  }
+}
