@@ -3,7 +3,7 @@
 import { TEXTS } from './i18n.js';
 
 const state = { lang: localStorage.getItem('kg-lang') || 'ja', csrf: null, staff: null, categories: [],
-  queue: [], selected: 0, events: null, typingTimer: null, lastTyping: 0 };
+  queue: [], queueNext: null, queueCounts: {}, queueTotal: 0, channels: [], selected: 0, events: null, typingTimer: null, lastTyping: 0 };
 const t = () => TEXTS[state.lang];
 // A category's label in the console's language (Japanese first; the code itself for one the server no longer knows).
 const category = (code) => { const c = state.categories.find((i) => i.code === code);
@@ -262,17 +262,39 @@ function deadline(c, minutes) {
   return minutes > limit ? 'late' : minutes > limit / 2 ? 'soon' : 'fine';
 }
 
+// The queue comes in pages, most pressing first (a crisis is always on the first); counts are the whole queue's.
+const QUEUE_PAGE = 100;
+
 async function loadQueue() {
   const current = takeTicket();
   if (location.hash !== '#/queue') history.replaceState(null, '', '#/queue');
-  const r = await api('GET', '/cases?status=open');
+  // A live refresh keeps as many rows as were shown (up to the 500 one page may hold), so "show more" is not undone.
+  const limit = Math.min(500, Math.max(QUEUE_PAGE, state.queue.length));
+  const r = await api('GET', `/cases?status=open&limit=${limit}`);
+  const channels = (await api('GET', '/channels')).data.items;
   if (!current()) return;
-  state.queue = r.data.items;
+  Object.assign(state, { queue: r.data.items, queueNext: r.data.next, queueCounts: r.data.counts,
+    queueTotal: r.data.total, channels });
+  renderQueue();
+}
+
+async function moreQueue() {
+  const current = takeTicket();
+  const r = await api('GET', `/cases?status=open&limit=${QUEUE_PAGE}&after=${encodeURIComponent(state.queueNext)}`);
+  if (!current() || r.status !== 200) return;
+  Object.assign(state, { queue: state.queue.concat(r.data.items), queueNext: r.data.next, queueCounts: r.data.counts,
+    queueTotal: r.data.total });
+  renderQueue();
+}
+
+function renderQueue() {
   const filter = sessionStorage.getItem('kg-filter') || 'all';
   const rows = state.queue.filter((c) => filter === 'all' || (filter === 'mine' ? c.assigneeId === state.staff.id : c.urgency === filter));
   state.selected = Math.min(state.selected, Math.max(rows.length - 1, 0));
-  const select = el('select', { id: 'filter', 'aria-label': t().urgency, onchange: (e) => { sessionStorage.setItem('kg-filter', e.target.value); loadQueue(); } },
-    ...['all', 'crisis', 'urgent', 'normal', 'mine'].map((v) => el('option', { value: v, text: t()[v], selected: v === filter })));
+  const counted = (v) => v === 'all' ? state.queueTotal : state.queueCounts[v];
+  const select = el('select', { id: 'filter', 'aria-label': t().urgency, onchange: (e) => { sessionStorage.setItem('kg-filter', e.target.value); renderQueue(); } },
+    ...['all', 'crisis', 'urgent', 'normal', 'mine'].map((v) => el('option', { value: v,
+      text: counted(v) === undefined ? t()[v] : `${t()[v]} (${counted(v)})`, selected: v === filter })));
   const body = el('tbody', {}, rows.map((c, i) => {
     const w = waited(c.lastInboundAt);
     return el('tr', { 'data-case': c.id, class: deadline(c, w.minutes), 'aria-selected': String(i === state.selected),
@@ -287,14 +309,16 @@ async function loadQueue() {
   const table = el('table', { 'aria-label': t().queue },
     el('thead', {}, el('tr', {}, ...[t().urgency, 'No.', t().categories, t().channel, t().waiting, t().assignee].map((h) => el('th', { scope: 'col', text: h })))),
     body);
-  const channels = (await api('GET', '/channels')).data.items;
-  const health = el('p', { class: 'meta', id: 'channel-health' }, `${t().channels}: `, ...channels.map((ch) => {
+  const health = el('p', { class: 'meta', id: 'channel-health' }, `${t().channels}: `, ...state.channels.map((ch) => {
     const quota = ch.quota && ch.quota.remaining !== undefined ? ` (${t().quotaLeft} ${ch.quota.remaining}/${ch.quota.limit})` : '';
     const down = ch.status !== 'UP';
     return el('span', { class: down || ch.quota?.warning ? 'error' : '', text: `${ch.channel} ${down ? t().down + ': ' + (ch.reason || '') : 'OK'}${quota}　` });
   }));
+  const paging = el('p', { class: 'meta', id: 'queue-paging' },
+    t().shownOf.replace('{n}', state.queue.length).replace('{total}', state.queueTotal), ' ',
+    state.queueNext ? el('button', { class: 'secondary', type: 'button', id: 'queue-more', text: t().showMore, onclick: moreQueue }) : null);
   $('main').replaceChildren(el('section', { class: 'card' }, el('div', { class: 'row' }, el('h2', { text: t().queue }), select), health,
-    el('p', { class: 'meta', text: t().keyboard }), table));
+    el('p', { class: 'meta', text: t().keyboard }), table, paging));
 }
 
 document.addEventListener('keydown', (e) => {

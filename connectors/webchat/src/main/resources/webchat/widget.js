@@ -195,7 +195,7 @@
     if (token) { return Promise.resolve(token); }
     return fetch(base + '/webchat/sessions', { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ language: lang }) })
-      .then(function (r) { if (!r.ok) { throw new Error('session'); } return r.json(); })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status === 429 ? '429' : 'session'); } return r.json(); })
       .then(function (b) { store.set('token', b.token); return b.token; });
   }
 
@@ -222,8 +222,8 @@
         setTimeout(connect, retryMs);
         retryMs = Math.min(retryMs * 2, 30000);
       };
-    }).catch(function () {
-      status(t.offline);
+    }).catch(function (err) {
+      status(err && err.message === '429' ? t.rateLimited : t.offline);
       setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 30000);
     });
@@ -270,8 +270,9 @@
       return;
     }
     if (f.code === 'rate_limited') {
+      // Not acknowledged, so still pending: sent again once the server's quota (retryAfter seconds) allows.
       status(t.rateLimited);
-      setTimeout(flushPending, 10000);
+      setTimeout(flushPending, Math.min(Math.max(f.retryAfter || 10, 1), 120) * 1000);
       return;
     }
     if (f.code === 'text_too_long' || f.code === 'text_required') {
@@ -368,7 +369,8 @@
       shown[b.id] = true;
     }).catch(function (err) {
       item.remove();
-      status(err.message === '413' ? t.tooBig : err.message === '415' ? t.notImage : t.error);
+      status(err.message === '413' ? t.tooBig : err.message === '415' ? t.notImage
+        : err.message === '429' ? t.rateLimited : t.error);
     });
   }
 

@@ -41,5 +41,6 @@ public record ConsoleServices(
     OfficeHours hours,
     ApiContract contract,
     ConsoleSettings settings,
+    jp.kurashi.core.security.ClientAddress clientAddress,
     Clock clock) {
 }

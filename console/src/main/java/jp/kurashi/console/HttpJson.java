@@ -6,6 +6,9 @@ import io.vertx.ext.web.RoutingContext;
 /** Reading JSON requests and writing JSON answers the same way on every route. */
 final class HttpJson {
 
+  /** Routing-context key of the resolved client address (TRUSTED_PROXIES honoured). */
+  static final String CLIENT_ADDRESS = "kurashi.clientAddress";
+
   private HttpJson() {
   }
 
@@ -46,7 +49,12 @@ final class HttpJson {
         .end(body instanceof JsonObject o ? o.encode() : ((io.vertx.core.json.JsonArray) body).encode());
   }
 
+  /** The client's address as {@link jp.kurashi.core.security.ClientAddress} resolved it when the request came in. */
   static String remote(RoutingContext ctx) {
+    String resolved = ctx.get(CLIENT_ADDRESS);
+    if (resolved != null) {
+      return resolved;
+    }
     return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
   }
 }

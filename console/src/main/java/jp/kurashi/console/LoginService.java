@@ -3,6 +3,8 @@ package jp.kurashi.console;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jp.kurashi.core.domain.StaffMember;
+import jp.kurashi.core.limits.RateDecision;
+import jp.kurashi.core.limits.RateLimiter;
 import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.security.SecretTokens;
 import jp.kurashi.core.store.StaffStore;
@@ -27,27 +29,26 @@ public final class LoginService {
   private final Duration sessionTtl;
   private final Clock clock;
   private final String decoyHash;
-  private final LoginRateLimit rate;
+  private final RateLimiter rate;
 
+  /** {@code loginRequests} counts login requests per client address ({@code LOGIN_MAX_PER_MINUTE}). */
   public LoginService(Vertx vertx, StaffStore staff, PasswordHasher hasher, Duration sessionTtl,
-                      int loginMaxPerMinute, Clock clock) {
+                      RateLimiter loginRequests, Clock clock) {
     this.clock = clock;
     this.vertx = vertx;
     this.staff = staff;
     this.hasher = hasher;
     this.sessionTtl = sessionTtl;
-    this.rate = new LoginRateLimit(loginMaxPerMinute, clock);
+    this.rate = loginRequests;
     this.decoyHash = hasher.hash(SecretTokens.newToken());
   }
 
-  /** Counts a login request from {@code remoteAddr}; false when that address is over its limit this minute. */
-  public boolean withinRate(String remoteAddr) {
-    return rate.tryAcquire(remoteAddr);
-  }
-
-  /** Seconds a rate-limited client at {@code remoteAddr} should wait. */
-  public long retryAfterSeconds(String remoteAddr) {
-    return rate.retryAfterSeconds(remoteAddr);
+  /**
+   * Counts a login request from {@code remoteAddr} (on every instance, when the limits are shared through Redis);
+   * refused when that address is over its limit this minute.
+   */
+  public Future<RateDecision> countRequest(String remoteAddr) {
+    return rate.acquire(remoteAddr);
   }
 
   /** As below, for an account without a second factor. */

@@ -21,6 +21,7 @@ import jp.kurashi.core.store.AuditLog;
 import jp.kurashi.core.store.AuditLog.AuditEntry;
 import jp.kurashi.core.store.CaseStore;
 import jp.kurashi.core.store.CaseStore.OfficeCase;
+import jp.kurashi.core.store.QueueCursor;
 import jp.kurashi.core.store.StaffStore;
 
 import java.util.Set;
@@ -35,7 +36,9 @@ import java.util.Set;
 public final class StaffApi {
 
   private static final int BODY_LIMIT_BYTES = 256 * 1024;
-  private static final int QUEUE_LIMIT = 500;
+  /** Cases per queue page unless {@code limit} says otherwise, and the most one page may hold. */
+  private static final int QUEUE_PAGE = 100;
+  private static final int QUEUE_PAGE_MAX = 500;
   private static final Set<String> STATUSES = Set.of("open", "closed");
 
   private final Vertx vertx;
@@ -59,6 +62,7 @@ public final class StaffApi {
   private final ComplaintsApi complaints;
   private final AccommodationApi accommodation;
   private final jp.kurashi.core.store.AccommodationStore accommodations;
+  private final jp.kurashi.core.security.ClientAddress clientAddress;
 
   public StaffApi(ConsoleServices s) {
     this.vertx = s.vertx();
@@ -82,11 +86,17 @@ public final class StaffApi {
     this.complaints = new ComplaintsApi(s.complaints(), guard, s.audit(), s.clock());
     this.accommodations = s.accommodations();
     this.accommodation = new AccommodationApi(s.accommodations(), guard, s.clock());
+    this.clientAddress = s.clientAddress();
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
   public Router router() {
     Router router = Router.router(vertx);
+    // Resolved once per request (TRUSTED_PROXIES honoured): every audit row and the login limit use it.
+    router.route().handler(ctx -> {
+      ctx.put(HttpJson.CLIENT_ADDRESS, clientAddress.of(ctx.request()));
+      ctx.next();
+    });
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
     router.route().handler(ctx -> {
       if (!TriageModelApi.isUpload(ctx)) {
@@ -136,17 +146,19 @@ public final class StaffApi {
   }
 
   private void loginRate(RoutingContext ctx) {
-    String remote = remoteAddress(ctx);
-    if (logins.withinRate(remote)) {
-      ctx.next();
-      return;
-    }
-    auditLogin(triedLogin(ctx), LoginService.LoginAttempt.refused(null, LoginService.Refusal.RATE_LIMITED), remote)
-        .onComplete(done -> {
-          ctx.response().putHeader("Retry-After", String.valueOf(logins.retryAfterSeconds(remote)));
-          ctx.fail(new ApiException(429, "too_many_logins",
-              "ログインの試行が多すぎます。しばらく待ってください / too many login attempts; wait a minute"));
-        });
+    String remote = HttpJson.remote(ctx);
+    logins.countRequest(remote).onSuccess(decision -> {
+      if (decision.allowed()) {
+        ctx.next();
+        return;
+      }
+      auditLogin(triedLogin(ctx), LoginService.LoginAttempt.refused(null, LoginService.Refusal.RATE_LIMITED), remote)
+          .onComplete(done -> {
+            ctx.response().putHeader("Retry-After", String.valueOf(decision.retryAfterSeconds()));
+            ctx.fail(new ApiException(429, "too_many_logins",
+                "ログインの試行が多すぎます。しばらく待ってください / too many login attempts; wait a minute"));
+          });
+    }).onFailure(ctx::fail);
   }
 
   private void login(RoutingContext ctx) {
@@ -156,7 +168,7 @@ public final class StaffApi {
     if (login == null || password == null || login.isBlank() || password.isEmpty() || password.length() > 1024) {
       throw ApiException.badRequest("invalid_request", "login and password are required");
     }
-    String remote = remoteAddress(ctx);
+    String remote = HttpJson.remote(ctx);
     String code = body.getValue("code") instanceof String c ? c : null;
     logins.login(login, password, code, remote)
         .compose(attempt -> auditLogin(login, attempt, remote).map(v -> attempt))
@@ -228,11 +240,48 @@ public final class StaffApi {
     if (!STATUSES.contains(status)) {
       throw ApiException.badRequest("invalid_status", "status must be open or closed");
     }
-    cases.list(session.staff().officeId(), status, QUEUE_LIMIT).onSuccess(list -> {
-      JsonArray items = new JsonArray();
-      list.forEach(c -> items.add(CaseJson.summary(c)));
-      ok(ctx, 200, new JsonObject().put("items", items));
-    }).onFailure(ctx::fail);
+    int limit = queueLimit(ctx.queryParams().get("limit"));
+    QueueCursor after = queueCursor(ctx.queryParams().get("after"));
+    long office = session.staff().officeId();
+    cases.list(office, status, limit, after)
+        .compose(page -> cases.countsByUrgency(office, status).map(counts -> {
+          JsonArray items = new JsonArray();
+          page.items().forEach(c -> items.add(CaseJson.summary(c)));
+          JsonObject byUrgency = new JsonObject();
+          counts.forEach(byUrgency::put);
+          return new JsonObject().put("items", items)
+              .put("next", page.next() == null ? null : page.next().encode())
+              .put("counts", byUrgency)
+              .put("total", counts.values().stream().mapToLong(Long::longValue).sum());
+        }))
+        .onSuccess(body -> ok(ctx, 200, body))
+        .onFailure(ctx::fail);
+  }
+
+  private static int queueLimit(String raw) {
+    if (raw == null) {
+      return QUEUE_PAGE;
+    }
+    try {
+      int limit = Integer.parseInt(raw);
+      if (limit >= 1 && limit <= QUEUE_PAGE_MAX) {
+        return limit;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw ApiException.badRequest("invalid_limit", "limit must be 1 to " + QUEUE_PAGE_MAX);
+  }
+
+  private static QueueCursor queueCursor(String raw) {
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    try {
+      return QueueCursor.decode(raw);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("invalid_cursor", "after must be the next value of a previous page");
+    }
   }
 
   private void readCase(RoutingContext ctx) {
@@ -391,12 +440,11 @@ public final class StaffApi {
     return switch (settings.secureCookie()) {
       case "always" -> true;
       case "never" -> false;
-      default -> ctx.request().isSSL() || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
+      // From a TRUSTED_PROXIES peer, or from anyone: a forged "https" can only add Secure, which never weakens
+      // the cookie (HSTS, which could, is sent on the trusted answer only).
+      default -> clientAddress.secure(ctx.request())
+          || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto"));
     };
-  }
-
-  private static String remoteAddress(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
   }
 
   private static void ok(RoutingContext ctx, int status, JsonObject body) {

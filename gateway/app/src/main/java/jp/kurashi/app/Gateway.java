@@ -23,6 +23,9 @@ import jp.kurashi.core.triage.TriageRulesRefresh;
 import jp.kurashi.core.store.TriageCorrectionStore;
 import jp.kurashi.core.store.TriageModelStore;
 import jp.kurashi.connectors.webchat.WebchatConnector;
+import jp.kurashi.connectors.webchat.WebchatQuotas;
+import jp.kurashi.core.limits.Quota;
+import jp.kurashi.core.limits.RateLimits;
 import jp.kurashi.connectors.webchat.WebchatRoutes;
 import jp.kurashi.connectors.webchat.WebchatSettings;
 import jp.kurashi.console.ApiContract;
@@ -182,6 +185,22 @@ public final class Gateway {
     return fatal.future();
   }
 
+  /** Rate limits shared by every instance through Redis when it is configured, else this process's own. */
+  private RateLimits rateLimits() {
+    RateLimits limits = config.redisUrl().isEmpty() ? RateLimits.inProcess(clock)
+        : RateLimits.redis(vertx, new RedisOptions().setConnectionString(config.redisUrl().get()), clock);
+    onStop(limits::close);
+    return limits;
+  }
+
+  private WebchatQuotas webchatQuotas(RateLimits limits) {
+    GatewayConfig.WebchatQuotaSettings q = config.webchatQuotas();
+    return new WebchatQuotas(config.clientAddress(),
+        limits.limiter("webchat-sessions", Quota.perHour(q.sessionsPerHour())),
+        limits.limiter("webchat-messages", Quota.perMinute(q.messagesPerMinute())),
+        limits.limiter("webchat-uploads", Quota.perHour(q.uploadsPerHour())));
+  }
+
   private Future<CaseEvents> bus() {
     if (config.redisUrl().isEmpty()) {
       return Future.succeededFuture(CaseEvents.inProcess(vertx));
@@ -204,6 +223,7 @@ public final class Gateway {
         })
         .compose(bus -> {
           onStop(bus::close);
+          RateLimits limits = rateLimits();
           MessageStore messages = new MessageStore(db.pool(), db.inbound(), clock);
           CaseStore cases = new CaseStore(db.pool(), clock);
           ReplyQueue replies = new ReplyQueue(vertx, messages, bus, clock);
@@ -222,14 +242,15 @@ public final class Gateway {
               .register(new WebchatConnector(webchatStore));
           List<java.util.function.Consumer<Router>> channelRoutes = new java.util.ArrayList<>();
           WebchatRoutes webchat = new WebchatRoutes(officeId, webchatStore, contacts, pipeline, bus,
-              new ChatSockets(bus), config.office(), WebchatSettings.defaults().withSessionIdle(config.webchatSessionIdle()), metrics, clock);
+              new ChatSockets(bus), config.office(), WebchatSettings.defaults().withSessionIdle(config.webchatSessionIdle()),
+              webchatQuotas(limits), metrics, clock);
           channelRoutes.add(webchat::mount);
           config.line().ifPresent(line -> {
             LineConnector connector = new LineConnector(vertx, line, contacts);
             channels.register(connector);
             connector.watchQuota();
             LineWebhook webhook = new LineWebhook(officeId, line, pipeline, contacts, messages, connector,
-                config.office(), metrics, clock);
+                config.office(), metrics, config.clientAddress(), clock);
             channelRoutes.add(webhook::mount);
             LOG.atInfo().log("LINE channel on");
           });
@@ -240,8 +261,9 @@ public final class Gateway {
             LOG.atInfo().addKeyValue("imap", mail.imapHost()).log("email channel on");
           });
           ConsoleSettings consoleSettings = config.console();
+          var loginRequests = limits.limiter("login", Quota.perMinute(consoleSettings.loginMaxPerMinute()));
           return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl(),
-              consoleSettings.loginMaxPerMinute(), clock), false)
+              loginRequests, clock), false)
               .compose(logins -> ApiContract.load(vertx).map(contract -> Map.entry(logins, contract)))
               .compose(loaded -> {
                 LoginService logins = loaded.getKey();
@@ -250,7 +272,7 @@ public final class Gateway {
                     new ConsoleStore(db.pool(), clock), new jp.kurashi.core.store.ReportStore(db.pool()), triageStore, triageEngine, triageModel, triageModels,
                     new TriageCorrectionStore(db.pool()), new jp.kurashi.core.store.ComplaintStore(db.pool()),
                     new jp.kurashi.core.store.AccommodationStore(db.pool()), replies, logins, hasher, channels, bus,
-                    config.office().hours(), contract, consoleSettings, clock));
+                    config.office().hours(), contract, consoleSettings, config.clientAddress(), clock));
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels,
                     databaseProcessUp);
                 return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH))
@@ -267,7 +289,7 @@ public final class Gateway {
   private Router routes(Vertx vertx, StaffApi api, List<java.util.function.Consumer<Router>> channelRoutes,
                         HealthHandler health) {
     Router router = Router.router(vertx);
-    router.route().handler(new SecurityHeaders(config.webchatFrameAncestors()));
+    router.route().handler(new SecurityHeaders(config.webchatFrameAncestors(), config.clientAddress()));
     router.get("/health").handler(health);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

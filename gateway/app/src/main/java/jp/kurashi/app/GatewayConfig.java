@@ -4,6 +4,7 @@ import jp.kurashi.connectors.line.LineSettings;
 import jp.kurashi.connectors.mail.MailSettings;
 import jp.kurashi.console.ConsoleSettings;
 import jp.kurashi.core.outbox.OutboxSettings;
+import jp.kurashi.core.security.ClientAddress;
 import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.store.DatabaseSettings;
 
@@ -35,6 +36,9 @@ import java.util.Set;
  *                      full-page writes off (test servers only; a crash then loses acknowledged messages)
  * @param webchatFrameAncestors {@code WEBCHAT_FRAME_ANCESTORS}: origins (the ward's own sites) that may frame
  *                      the {@code /chat} page; empty means none may
+ * @param webchatQuotas {@code WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS}, {@code WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS},
+ *                      {@code WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS}
+ * @param clientAddress {@code TRUSTED_PROXIES}: whose X-Forwarded-For and X-Forwarded-Proto count
  */
 public record GatewayConfig(
     String httpHost,
@@ -55,7 +59,16 @@ public record GatewayConfig(
     Optional<MailSettings> mail,
     Duration webchatSessionIdle,
     Duration shutdownGrace,
-    List<String> webchatFrameAncestors) {
+    List<String> webchatFrameAncestors,
+    WebchatQuotaSettings webchatQuotas,
+    ClientAddress clientAddress) {
+
+  /**
+   * Web chat quotas per client address. The defaults leave room for a family behind one home router, a ward PC
+   * corner used by several residents in turn, or a mobile carrier's shared address, while stopping a script.
+   */
+  public record WebchatQuotaSettings(int sessionsPerHour, int messagesPerMinute, int uploadsPerHour) {
+  }
 
   /** The desk's profile from {@code OFFICE_PROFILE_FILE}, else the shipped one; {@code OFFICE_NAME} renames it. */
   private static OfficeProfile officeProfile(ConfigSource src) {
@@ -148,7 +161,23 @@ public record GatewayConfig(
         mailSettings(src),
         Duration.ofDays(src.integer("WEBCHAT_SESSION_IDLE_DAYS", 14, 1, 365)),
         Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)),
-        frameAncestors(src));
+        frameAncestors(src),
+        new WebchatQuotaSettings(
+            src.integer("WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", 60, 1, 1_000_000),
+            src.integer("WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", 120, 1, 1_000_000),
+            src.integer("WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS", 120, 1, 1_000_000)),
+        trustedProxies(src));
+  }
+
+  /** Comma- or space-separated addresses or CIDR blocks of the load balancers in front of the gateway. */
+  private static ClientAddress trustedProxies(ConfigSource src) {
+    String raw = src.string("TRUSTED_PROXIES", "").trim();
+    try {
+      return raw.isEmpty() ? ClientAddress.direct() : ClientAddress.trusting(raw);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("TRUSTED_PROXIES must be IP addresses or CIDR blocks such as 10.0.0.0/8, separated by"
+          + " commas or spaces (" + e.getMessage() + ")");
+    }
   }
 
   /** Space-separated origins such as {@code https://www.city.example.jp}: scheme and host, no path. */

@@ -2,6 +2,7 @@ package jp.kurashi.app;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import jp.kurashi.core.security.ClientAddress;
 
 import java.util.List;
 
@@ -9,9 +10,8 @@ import java.util.List;
  * Headers every answer carries: a Content-Security-Policy without inline script (so an injected
  * {@code <script>} or {@code onclick} does not run), framing refused ({@code frame-ancestors 'none'}) except
  * for the chat page, which the ward's own sites ({@code WEBCHAT_FRAME_ANCESTORS}) may frame;
- * {@code nosniff}; no Referer (a case URL never leaks to another site); HSTS on a TLS connection.
- * HSTS is not sent on {@code X-Forwarded-Proto: https}: without a trusted-proxy setting any client could
- * send that header.
+ * {@code nosniff}; no Referer (a case URL never leaks to another site); HSTS on a TLS connection, directly or per
+ * {@code X-Forwarded-Proto: https} from one of {@code TRUSTED_PROXIES} (anyone else could send that header).
  */
 final class SecurityHeaders implements Handler<RoutingContext> {
 
@@ -22,8 +22,10 @@ final class SecurityHeaders implements Handler<RoutingContext> {
   private static final String HSTS = "max-age=31536000; includeSubDomains";
 
   private final String chatFrameAncestors;
+  private final ClientAddress clientAddress;
 
-  SecurityHeaders(List<String> chatFrameAncestors) {
+  SecurityHeaders(List<String> chatFrameAncestors, ClientAddress clientAddress) {
+    this.clientAddress = clientAddress;
     this.chatFrameAncestors = chatFrameAncestors.isEmpty() ? "'none'" : String.join(" ", chatFrameAncestors);
   }
 
@@ -39,7 +41,7 @@ final class SecurityHeaders implements Handler<RoutingContext> {
     }
     headers.set("X-Content-Type-Options", "nosniff");
     headers.set("Referrer-Policy", "no-referrer");
-    if (ctx.request().isSSL()) {
+    if (clientAddress.secure(ctx.request())) {
       headers.set("Strict-Transport-Security", HSTS);
     }
     ctx.next();

@@ -118,6 +118,9 @@ class AccessMatrixTest {
     Object[][] table = {
         // path                                         admin  chief  consultant  anonymous
         {"GET", "/api/cases?status=open", null,          200, 200, 200, 401},
+        {"GET", "/api/cases?status=open&limit=1", null,  200, 200, 200, 401},
+        {"GET", "/api/cases?status=open&limit=501", null, 400, 400, 400, 401},
+        {"GET", "/api/cases?status=open&after=Zm9vYmFy", null, 400, 400, 400, 401},
         {"GET", "/api/cases/" + m, null,                 403, 200, 200, 401},
         {"GET", "/api/cases/" + o, null,                 403, 200, 403, 401},
         {"PUT", "/api/cases/" + m + "/accommodation", "{\"needs\":[\"furigana\"]}", 403, 200, 200, 401},

@@ -9,7 +9,11 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.domain.Role;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.DatabaseSettings;
+import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.Browsers;
 import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,6 +40,7 @@ class ConsoleBrowserTest {
   private static Playwright playwright;
   private static Browser browser;
   private RunningGateway running;
+  private String databaseUrl;
 
   @BeforeAll
   static void launch() {
@@ -58,7 +64,8 @@ class ConsoleBrowserTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl()));
+    databaseUrl = TestPostgres.shared().newDatabaseUrl();
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl));
     running.staff("sato", Role.CONSULTANT);
   }
 
@@ -163,6 +170,45 @@ class ConsoleBrowserTest {
     } finally {
       context.close();
     }
+  }
+  @Test
+  @DisplayName("the queue shows a crisis first behind more than a page of older cases, its counts, and さらに表示 for the rest")
+  void queuePages() {
+    Instant now = running.clock.instant();
+    for (int i = 0; i < 105; i++) {
+      receive("older-" + i, now.minusSeconds(5_000 - i));
+    }
+    long crisis = receive("crisis", now);
+    running.chief();
+    Database db = Await.result(Database.open(running.vertx,
+        DatabaseSettings.fromUrl(databaseUrl, 1)));
+    Await.result(db.pool().query("UPDATE consultation_case SET urgency = 'crisis' WHERE id = " + crisis)
+        .execute());
+    Await.result(db.close());
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    try {
+      Page chief = context.newPage();
+      chief.navigate(base() + "/console/");
+      chief.getByLabel("ログインID").fill("chief");
+      chief.getByLabel("パスワード").fill("chief-password-1");
+      button(chief, "ログイン").click();
+      assertThat(chief.locator("tbody tr")).hasCount(100);
+      assertThat(chief.locator("tbody tr").first()).containsText("KS-" + crisis);
+      assertThat(chief.locator("#filter option[value=crisis]")).hasText("緊急(危機) (1)");
+      assertThat(chief.locator("#filter option[value=normal]")).hasText("通常 (105)");
+      assertThat(chief.locator("#queue-paging")).containsText("全106件中 100件を表示");
+      button(chief, "さらに表示").click();
+      assertThat(chief.locator("tbody tr")).hasCount(106);
+      assertThat(chief.locator("#queue-more")).hasCount(0);
+      assertThat(chief.locator("#queue-paging")).containsText("全106件中 106件を表示");
+    } finally {
+      context.close();
+    }
+  }
+
+  private long receive(String contact, Instant at) {
+    return Await.result(running.gateway.pipeline().receive(
+        new InboundMessage("webchat", contact + "-1", contact, null, "相談です", at))).caseId();
   }
 
   @Test

@@ -43,6 +43,10 @@ final class RunningGateway implements AutoCloseable {
         "DATABASE_UNSAFE_FAST", "true",
         // Suites log in many times from 127.0.0.1; LoginHardeningTest sets its own limit.
         "LOGIN_MAX_PER_MINUTE", "10000"));
+    // Every test client is 127.0.0.1; WebchatQuotaTest and TrustedProxiesTest set their own quotas.
+    settings.put("WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", "100000");
+    settings.put("WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", "100000");
+    settings.put("WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS", "100000");
     settings.putAll(env);
     GatewayConfig config = GatewayConfig.load(ConfigSource.of(settings));
     this.gateway = Await.result(Gateway.start(vertx, config, new PrintStream(console, true, StandardCharsets.UTF_8),

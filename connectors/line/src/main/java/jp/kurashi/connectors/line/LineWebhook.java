@@ -25,6 +25,7 @@ import jp.kurashi.core.domain.InboundAttachment;
 import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.security.ClientAddress;
 import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.store.ContactStore;
@@ -61,11 +62,20 @@ public final class LineWebhook {
   private final LineConnector connector;
   private final OfficeProfile profile;
   private final GatewayMetrics metrics;
+  private final ClientAddress clientAddress;
   private final Clock clock;
 
   public LineWebhook(long officeId, LineSettings settings, InboundPipeline pipeline, ContactStore contacts,
                      MessageStore messages, LineConnector connector, OfficeProfile profile, GatewayMetrics metrics,
                      Clock clock) {
+    this(officeId, settings, pipeline, contacts, messages, connector, profile, metrics, ClientAddress.direct(), clock);
+  }
+
+  /** As above; {@code clientAddress} names the sender of a refused webhook in the log (TRUSTED_PROXIES honoured). */
+  public LineWebhook(long officeId, LineSettings settings, InboundPipeline pipeline, ContactStore contacts,
+                     MessageStore messages, LineConnector connector, OfficeProfile profile, GatewayMetrics metrics,
+                     ClientAddress clientAddress, Clock clock) {
+    this.clientAddress = clientAddress;
     this.clock = clock;
     this.officeId = officeId;
     this.settings = settings;
@@ -93,7 +103,7 @@ public final class LineWebhook {
       callback = parser.handle(signature, body);
     } catch (WebhookParseException e) {
       metrics.increment("line_webhooks_refused_total", "reason", "signature");
-      LOG.atWarn().addKeyValue("remote", ctx.request().remoteAddress()).log("LINE webhook refused: bad signature");
+      LOG.atWarn().addKeyValue("remote", clientAddress.of(ctx.request())).log("LINE webhook refused: bad signature");
       ctx.response().setStatusCode(401).end();
       return;
     } catch (IOException | RuntimeException e) {

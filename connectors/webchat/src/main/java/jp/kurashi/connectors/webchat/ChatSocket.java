@@ -35,6 +35,7 @@ final class ChatSocket {
   private final ChatSession session;
   private final Deps deps;
   private final SlidingWindow rate;
+  private final String address;
   private Long contactId;
   private long lastCaseId;
   private long lastTypingAt;
@@ -42,11 +43,14 @@ final class ChatSocket {
 
   /** What every socket shares. */
   record Deps(long officeId, WebchatStore store, ContactStore contacts, InboundPipeline pipeline, CaseEvents events,
-              ChatSockets sockets, OfficeProfile profile, WebchatSettings settings, GatewayMetrics metrics, Clock clock) {
+              ChatSockets sockets, OfficeProfile profile, WebchatSettings settings, WebchatQuotas quotas,
+              GatewayMetrics metrics, Clock clock) {
   }
 
-  ChatSocket(ServerWebSocket ws, ChatSession session, Deps deps) {
+  /** {@code address}: the client's, as the upgrade request resolved it; the messages quota counts under it. */
+  ChatSocket(ServerWebSocket ws, ChatSession session, String address, Deps deps) {
     this.ws = ws;
+    this.address = address;
     this.session = session;
     this.deps = deps;
     this.rate = new SlidingWindow(deps.settings().rateLimitMessages(), deps.settings().rateWindow().toMillis());
@@ -165,6 +169,23 @@ final class ChatSocket {
       reject("rate_limited", "少し時間をおいて送ってください / too many messages, please wait a moment", clientId);
       return;
     }
+    // Frames behind this one wait for the quota's answer (from Redis, perhaps), so messages are stored in the
+    // order they were sent.
+    ws.pause();
+    deps.quotas().messages().acquire(address).onComplete(ar -> {
+      if (ar.succeeded() && !ar.result().allowed()) {
+        deps.metrics().increment("webchat_rate_limited_total", "limit", "messages");
+        reject("rate_limited", "この回線からの送信が多すぎます。少し待ってから送ってください / too many messages from "
+            + "this network; send again in a moment", clientId, ar.result().retryAfterSeconds());
+      } else {
+        store(clientId, text);
+      }
+      ws.resume();
+    });
+  }
+
+  /** Hands the message to the pipeline; acknowledged only once committed. */
+  private void store(String clientId, String text) {
     InboundMessage message = new InboundMessage(WebchatConnector.CHANNEL, session.contactRef() + "/" + clientId,
         session.contactRef(), null, text, deps.clock().instant());
     deps.pipeline().receive(message).onComplete(ar -> {
@@ -213,6 +234,11 @@ final class ChatSocket {
   private void reject(String code, String message, String clientId) {
     deps.metrics().increment("webchat_frames_rejected_total", "reason", code);
     send(Frames.error(code, message, clientId));
+  }
+
+  private void reject(String code, String message, String clientId, long retryAfterSeconds) {
+    deps.metrics().increment("webchat_frames_rejected_total", "reason", code);
+    send(Frames.error(code, message, clientId, retryAfterSeconds));
   }
 
   private void send(String frame) {

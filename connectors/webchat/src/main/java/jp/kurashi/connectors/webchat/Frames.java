@@ -37,6 +37,11 @@ final class Frames {
     return frame.encode();
   }
 
+  /** A refused frame the client may send again after {@code retryAfterSeconds} (a quota, not a bad frame). */
+  static String error(String code, String message, String clientId, long retryAfterSeconds) {
+    return new JsonObject(error(code, message, clientId)).put("retryAfter", retryAfterSeconds).encode();
+  }
+
   static String authenticated() {
     return new JsonObject().put("type", "auth").put("ok", true).encode();
   }

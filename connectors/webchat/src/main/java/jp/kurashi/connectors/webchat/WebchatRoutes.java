@@ -13,6 +13,7 @@ import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import jp.kurashi.core.domain.InboundAttachment;
 import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.limits.RateDecision;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.office.Hotline;
 import jp.kurashi.core.office.OfficeProfile;
@@ -48,9 +49,10 @@ public final class WebchatRoutes {
 
   public WebchatRoutes(long officeId, WebchatStore store, jp.kurashi.core.store.ContactStore contacts,
                        InboundPipeline pipeline, jp.kurashi.core.bus.CaseEvents events, ChatSockets sockets,
-                       OfficeProfile profile, WebchatSettings settings, GatewayMetrics metrics, Clock clock) {
-    this.deps = new ChatSocket.Deps(officeId, store, contacts, pipeline, events, sockets, profile, settings, metrics,
-        clock);
+                       OfficeProfile profile, WebchatSettings settings, WebchatQuotas quotas, GatewayMetrics metrics,
+                       Clock clock) {
+    this.deps = new ChatSocket.Deps(officeId, store, contacts, pipeline, events, sockets, profile, settings, quotas,
+        metrics, clock);
     metrics.gauge("webchat_sockets_open", sockets::openCount);
   }
 
@@ -89,14 +91,34 @@ public final class WebchatRoutes {
         return;
       }
     }
-    String token = SecretTokens.newToken();
-    String contactRef = "wc-" + SecretTokens.newToken();
-    deps.store().create(deps.officeId(), SecretTokens.hash(token), contactRef, language, deps.clock().instant())
-        .onSuccess(v -> {
-          deps.metrics().increment("webchat_sessions_created_total");
-          json(ctx, 201, new JsonObject().put("token", token));
-        })
-        .onFailure(ctx::fail);
+    String chosen = language;
+    deps.quotas().sessions().acquire(address(ctx)).onSuccess(decision -> {
+      if (!decision.allowed()) {
+        tooMany(ctx, "sessions", decision, "too_many_sessions",
+            "この回線から新しい会話が多く始められています。しばらくしてからお試しください / too many new chats from this "
+                + "network; please try again later");
+        return;
+      }
+      String token = SecretTokens.newToken();
+      String contactRef = "wc-" + SecretTokens.newToken();
+      deps.store().create(deps.officeId(), SecretTokens.hash(token), contactRef, chosen, deps.clock().instant())
+          .onSuccess(v -> {
+            deps.metrics().increment("webchat_sessions_created_total");
+            json(ctx, 201, new JsonObject().put("token", token));
+          })
+          .onFailure(ctx::fail);
+    }).onFailure(ctx::fail);
+  }
+
+  /** 429 with Retry-After and the seconds in the body too, for clients that cannot read the header. */
+  private void tooMany(RoutingContext ctx, String limit, RateDecision decision, String code, String message) {
+    deps.metrics().increment("webchat_rate_limited_total", "limit", limit);
+    ctx.response().putHeader("Retry-After", String.valueOf(decision.retryAfterSeconds()));
+    json(ctx, 429, error(code, message).put("retryAfter", decision.retryAfterSeconds()));
+  }
+
+  private String address(RoutingContext ctx) {
+    return deps.quotas().addresses().of(ctx.request());
   }
 
   private void socket(RoutingContext ctx) {
@@ -112,8 +134,9 @@ public final class WebchatRoutes {
     if (token == null || token.isEmpty()) {
       // The widget's way: the token comes in the first frame, so it never sits in a URL, a proxy's access log
       // or the browser's history.
+      String address = address(ctx);
       ctx.request().toWebSocket()
-          .onSuccess(ws -> awaitAuthFrame(ctx.vertx(), ws, after))
+          .onSuccess(ws -> awaitAuthFrame(ctx.vertx(), ws, address, after))
           .onFailure(err -> LOG.atDebug().addKeyValue("error", err.toString()).log("websocket upgrade failed"));
       return;
     }
@@ -132,8 +155,9 @@ public final class WebchatRoutes {
         return;
       }
       ChatSession session = ar.result().get();
+      String address = address(ctx);
       ctx.request().toWebSocket()
-          .onSuccess(ws -> new ChatSocket(ws, session, deps).start(after))
+          .onSuccess(ws -> new ChatSocket(ws, session, address, deps).start(after))
           .onFailure(err -> LOG.atDebug().addKeyValue("error", err.toString()).log("websocket upgrade failed"));
     });
   }
@@ -142,7 +166,7 @@ public final class WebchatRoutes {
    * Waits for {@code {"type":"auth","token":...}} as the socket's first frame; anything else, or nothing within
    * the auth timeout, gets the protocol's error frame and the socket is closed with 4401.
    */
-  private void awaitAuthFrame(Vertx vertx, ServerWebSocket ws, Long after) {
+  private void awaitAuthFrame(Vertx vertx, ServerWebSocket ws, String address, Long after) {
     long timer = vertx.setTimer(deps.settings().authTimeout().toMillis(),
         id -> refuse(ws, "auth_required", "最初に auth フレームを送ってください / send the auth frame first"));
     ws.closeHandler(v -> vertx.cancelTimer(timer));
@@ -168,7 +192,7 @@ public final class WebchatRoutes {
           refuse(ws, "unknown_token", "この会話は使えません。新しく始めてください / unknown or ended chat token");
         } else {
           ws.writeTextMessage(Frames.authenticated());
-          new ChatSocket(ws, ar.result().get(), deps).start(after);
+          new ChatSocket(ws, ar.result().get(), address, deps).start(after);
           ws.resume();
         }
       });
@@ -262,6 +286,18 @@ public final class WebchatRoutes {
       json(ctx, 400, error("invalid_client_id", "X-Client-Id must be 1 to 100 characters"));
       return;
     }
+    deps.quotas().uploads().acquire(address(ctx)).onSuccess(decision -> {
+      if (decision.allowed()) {
+        storeUpload(ctx, token, clientId);
+      } else {
+        tooMany(ctx, "uploads", decision, "too_many_uploads",
+            "この回線からの画像の送信が多すぎます。しばらくしてからお試しください / too many images from this network; "
+                + "please try again later");
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void storeUpload(RoutingContext ctx, String token, String clientId) {
     byte[] data = ctx.body() == null ? new byte[0] : ctx.body().buffer().getBytes();
     var type = ImageType.detect(data);
     if (type.isEmpty()) {

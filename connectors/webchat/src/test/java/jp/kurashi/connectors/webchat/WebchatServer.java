@@ -8,7 +8,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import jp.kurashi.core.bus.CaseEvents;
 import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.limits.Quota;
+import jp.kurashi.core.limits.RateLimits;
 import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.security.ClientAddress;
 import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.office.OfficeProfileJson;
 import jp.kurashi.core.outbox.OutboxSettings;
@@ -52,6 +55,12 @@ final class WebchatServer implements AutoCloseable {
   private final String workerId;
 
   WebchatServer(Vertx vertx, Function<WebchatServer, List<AfterIngest>> steps) {
+    this(vertx, steps, null);
+  }
+
+  /** With these quotas; {@code null}: in-process ones too large for any test to reach. */
+  WebchatServer(Vertx vertx, Function<WebchatServer, List<AfterIngest>> steps,
+                Function<Clock, WebchatQuotas> quotas) {
     this.vertx = vertx;
     this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     this.officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
@@ -62,7 +71,8 @@ final class WebchatServer implements AutoCloseable {
     WebchatStore store = new WebchatStore(db.pool());
     InboundPipeline pipeline = new InboundPipeline(officeId, messages, events, steps.apply(this));
     WebchatRoutes routes = new WebchatRoutes(officeId, store, new ContactStore(db.pool(), clock), pipeline, events,
-        new ChatSockets(events), profile, WebchatSettings.defaults(), metrics, clock);
+        new ChatSockets(events), profile, WebchatSettings.defaults(),
+        quotas == null ? generous(clock) : quotas.apply(clock), metrics, clock);
     Router router = Router.router(vertx);
     routes.mount(router);
     this.server = Await.result(vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketFrameSize(64 * 1024))
@@ -72,6 +82,12 @@ final class WebchatServer implements AutoCloseable {
         new OutboxSettings(8, Duration.ofMillis(100), Duration.ofSeconds(20), Duration.ofSeconds(5),
             new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200))), clock);
     this.workerId = Await.result(vertx.deployVerticle(worker));
+  }
+
+  static WebchatQuotas generous(Clock clock) {
+    RateLimits limits = RateLimits.inProcess(clock);
+    return new WebchatQuotas(ClientAddress.direct(), limits.limiter("sessions", Quota.perHour(100_000)),
+        limits.limiter("messages", Quota.perMinute(100_000)), limits.limiter("uploads", Quota.perHour(100_000)));
   }
 
   int port() {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * pipelined on it. A client of its own per connection means a broken pool can never keep a
  * connection alive after Redis restarted: every loss starts from nothing.
  */
-final class RedisLink {
+public final class RedisLink {
 
   private final Vertx vertx;
   private final RedisOptions options;
@@ -26,14 +26,14 @@ final class RedisLink {
   private Future<RedisConnection> current;
 
   /** {@code pushes} receives pub/sub messages; {@code null} for a link that only sends commands. */
-  RedisLink(Vertx vertx, RedisOptions options, Handler<Response> pushes) {
+  public RedisLink(Vertx vertx, RedisOptions options, Handler<Response> pushes) {
     this.vertx = vertx;
     this.options = options;
     this.pushes = pushes;
   }
 
   /** Sends one command; fails after {@code timeoutMs}, and then drops the connection. */
-  synchronized Future<Response> send(Request request, long timeoutMs) {
+  public synchronized Future<Response> send(Request request, long timeoutMs) {
     Future<RedisConnection> connection = connection();
     return connection.compose(conn -> conn.send(request))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
@@ -46,7 +46,7 @@ final class RedisLink {
   }
 
   /** Closes the connection, if any; the next command opens a new one. */
-  synchronized Future<Void> close() {
+  public synchronized Future<Void> close() {
     Future<RedisConnection> connection = current;
     return connection == null ? Future.succeededFuture() : drop(connection);
   }

@@ -11,13 +11,28 @@ final class CaseSql {
       c.last_inbound_at, c.assignee_id
       """;
 
-  /** $1 office, $2 status, $3 limit. Crisis first, then urgent, then whoever waited longest. */
+  /**
+   * One page of the queue: $1 office, $2 status, $3 limit; $4 urgency rank, $5 last inbound time (may be null) and
+   * $6 id of the previous page's last case, or all three null for the first page. Crisis first, then urgent, then
+   * whoever waited longest (cases never written to last), then id: keyset paging on that order, so a crisis case
+   * that arrives while staff page through older ones is on the first page and never cut off.
+   */
   static final String LIST = "SELECT " + SUMMARY_COLUMNS + """
         FROM consultation_case c
        WHERE c.office_id = $1 AND c.status = $2
+         AND ($4::int IS NULL
+              OR (CASE c.urgency WHEN 'crisis' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
+                  COALESCE(c.last_inbound_at, 'infinity'::timestamptz), c.id)
+                 > ($4::int, COALESCE($5::timestamptz, 'infinity'::timestamptz), $6::bigint))
        ORDER BY CASE c.urgency WHEN 'crisis' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
-                c.last_inbound_at ASC NULLS LAST, c.id
+                COALESCE(c.last_inbound_at, 'infinity'::timestamptz), c.id
        LIMIT $3
+      """;
+
+  /** $1 office, $2 status: how many cases of each urgency, for the queue's counts whatever page is shown. */
+  static final String COUNTS = """
+      SELECT c.urgency, count(*) AS n FROM consultation_case c
+       WHERE c.office_id = $1 AND c.status = $2 GROUP BY c.urgency
       """;
 
   /** $1 case. */

@@ -38,13 +38,38 @@ public final class CaseStore {
     return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
-  /** The office's cases with this status, most pressing first. */
-  public Future<List<CaseSummary>> list(long officeId, String status, int limit) {
-    return pool.preparedQuery(CaseSql.LIST).execute(Tuple.of(officeId, status, (long) limit)).map(rows -> {
+  /**
+   * One page of the office's cases with this status, most pressing first, starting after {@code after} (null: the
+   * first page); {@code next} is set when more follow.
+   */
+  public Future<QueuePage> list(long officeId, String status, int limit, QueueCursor after) {
+    Tuple params = Tuple.of(officeId, status, (long) limit + 1)
+        .addValue(after == null ? null : after.urgencyRank())
+        .addValue(after == null || after.lastInboundAt() == null ? null : after.lastInboundAt().atOffset(ZoneOffset.UTC))
+        .addValue(after == null ? null : after.caseId());
+    return pool.preparedQuery(CaseSql.LIST).execute(params).map(rows -> {
       List<CaseSummary> cases = new ArrayList<>(rows.size());
       rows.forEach(row -> cases.add(summary(row)));
-      return cases;
+      if (cases.size() <= limit) {
+        return new QueuePage(cases, null);
+      }
+      List<CaseSummary> page = List.copyOf(cases.subList(0, limit));
+      return new QueuePage(page, QueueCursor.after(page.get(limit - 1)));
     });
+  }
+
+  /** How many of the office's cases with this status are crisis, urgent and normal (every urgency present). */
+  public Future<Map<String, Long>> countsByUrgency(long officeId, String status) {
+    return pool.preparedQuery(CaseSql.COUNTS).execute(Tuple.of(officeId, status)).map(rows -> {
+      Map<String, Long> counts = new java.util.LinkedHashMap<>();
+      List.of("crisis", "urgent", "normal").forEach(u -> counts.put(u, 0L));
+      rows.forEach(row -> counts.put(row.getString("urgency"), row.getLong("n")));
+      return counts;
+    });
+  }
+
+  /** A page of the queue and where the next one starts ({@code null}: this was the last). */
+  public record QueuePage(List<CaseSummary> items, QueueCursor next) {
   }
 
   /** One case's summary with its office, for access checks. */

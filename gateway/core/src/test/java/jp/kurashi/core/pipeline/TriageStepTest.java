@@ -101,7 +101,7 @@ class TriageStepTest {
         && e.caseId() == crisis.caseId()));
 
     Await.until(WAIT, "calm case triaged", () -> caseRow(calm.caseId()).getArrayOfStrings("categories").length > 0);
-    List<CaseSummary> queue = Await.result(cases.list(office, "open", 10));
+    List<CaseSummary> queue = Await.result(cases.list(office, "open", 10, null)).items();
     assertThat(queue.get(0).id()).isEqualTo(crisis.caseId());
     assertThat(safetyMessages(calm.caseId())).isZero();
   }

@@ -41,6 +41,10 @@ final class GatewayUnderTest implements AutoCloseable {
     env.put("EMBEDDED_DB_PORT", String.valueOf(dbPort));
     env.put("GATEWAY_ADMIN_PASSWORD", StaffDesk.ADMIN_PASSWORD);
     env.put("LOG_LEVEL", "WARN");
+    // Every simulated resident writes from 127.0.0.1: the per-address quotas would stop the run, not a flood.
+    env.put("WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", "1000000");
+    env.put("WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", "1000000");
+    env.put("WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS", "1000000");
   }
 
   Path dataDir() {
