@@ -317,8 +317,35 @@ function renderQueue() {
   const paging = el('p', { class: 'meta', id: 'queue-paging' },
     t().shownOf.replace('{n}', state.queue.length).replace('{total}', state.queueTotal), ' ',
     state.queueNext ? el('button', { class: 'secondary', type: 'button', id: 'queue-more', text: t().showMore, onclick: moreQueue }) : null);
-  $('main').replaceChildren(el('section', { class: 'card' }, el('div', { class: 'row' }, el('h2', { text: t().queue }), select), health,
+  $('main').replaceChildren(el('section', { class: 'card' }, el('div', { class: 'row' }, el('h2', { text: t().queue }), select, searchForm()), health,
     el('p', { class: 'meta', text: t().keyboard }), table, paging));
+}
+
+// Search by a word of the messages, a name or an address. The phrase stays out of the URL and the history: it may
+// be a resident's name, and the PC may be shared.
+function searchForm() {
+  const input = el('input', { type: 'search', id: 'case-search', maxlength: 100, 'aria-label': t().search, placeholder: t().searchHint });
+  return el('form', { class: 'row', role: 'search', onsubmit: async (e) => {
+    e.preventDefault();
+    const phrase = input.value.trim();
+    if (!phrase) return;
+    const current = takeTicket();
+    const r = await api('GET', `/cases?q=${encodeURIComponent(phrase)}`);
+    if (!current()) return;
+    if (r.status !== 200) { $('main').replaceChildren(el('p', { class: 'error', text: r.data?.message || String(r.status) })); return; }
+    const rows = r.data.items.map((c) => el('tr', { 'data-case': c.id, onclick: () => { location.hash = `#/case/${c.id}`; } },
+      el('td', {}, el('span', { class: `badge ${c.urgency}`, text: t()[c.urgency] })),
+      el('td', {}, el('a', { href: `#/case/${c.id}`, text: `KS-${c.id}` })),
+      el('td', { text: c.categories.map(category).join(t().listSep) || '—' }),
+      el('td', { text: c.channel }),
+      el('td', { text: c.status === 'closed' ? t().closedCase : t().openCase })));
+    $('main').replaceChildren(el('section', { class: 'card' },
+      el('div', { class: 'row' }, el('h2', { text: t().searchResults.replace('{n}', rows.length) }),
+        el('a', { href: '#/queue', text: t().queue, onclick: (ev) => { ev.preventDefault(); loadQueue(); } })),
+      rows.length ? el('table', { 'aria-label': t().searchResults.replace('{n}', rows.length) },
+        el('thead', {}, el('tr', {}, ...[t().urgency, 'No.', t().categories, t().channel, t().caseStatus].map((h) => el('th', { scope: 'col', text: h })))),
+        el('tbody', {}, rows)) : el('p', { text: t().searchNone })));
+  } }, input, el('button', { class: 'secondary', type: 'submit', text: t().search }));
 }
 
 document.addEventListener('keydown', (e) => {

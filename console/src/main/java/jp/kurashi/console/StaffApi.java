@@ -39,6 +39,7 @@ public final class StaffApi {
   /** Cases per queue page unless {@code limit} says otherwise, and the most one page may hold. */
   private static final int QUEUE_PAGE = 100;
   private static final int QUEUE_PAGE_MAX = 500;
+  private static final int SEARCH_MAX_LENGTH = 100;
   private static final Set<String> STATUSES = Set.of("open", "closed");
 
   private final Vertx vertx;
@@ -240,6 +241,10 @@ public final class StaffApi {
     if (!STATUSES.contains(status)) {
       throw ApiException.badRequest("invalid_status", "status must be open or closed");
     }
+    if (ctx.queryParams().get("q") != null) {
+      searchCases(ctx, session, ctx.queryParams().get("status"));
+      return;
+    }
     int limit = queueLimit(ctx.queryParams().get("limit"));
     QueueCursor after = queueCursor(ctx.queryParams().get("after"));
     long office = session.staff().officeId();
@@ -255,6 +260,32 @@ public final class StaffApi {
               .put("total", counts.values().stream().mapToLong(Long::longValue).sum());
         }))
         .onSuccess(body -> ok(ctx, 200, body))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code GET /api/cases?q=}: cases whose contact or messages hold the phrase, among those the caller may read
+   * (the chief: the office's; a consultant: their own; the administrator reads no consultations). Audited with the
+   * number found, never the phrase, which may be a resident's name.
+   */
+  private void searchCases(RoutingContext ctx, StaffSession session, String status) {
+    String phrase = ctx.queryParams().get("q").strip();
+    if (phrase.isEmpty() || phrase.length() > SEARCH_MAX_LENGTH) {
+      throw ApiException.badRequest("invalid_q", "q は1〜" + SEARCH_MAX_LENGTH + "文字です / q must be 1 to "
+          + SEARCH_MAX_LENGTH + " characters");
+    }
+    int limit = queueLimit(ctx.queryParams().get("limit"));
+    Long only = session.staff().role() == Role.CHIEF ? null : session.staff().id();
+    guard.role(ctx, session, "case.search", Role.CHIEF, Role.CONSULTANT)
+        .compose(v -> cases.search(session.staff().officeId(), phrase, only, status, limit))
+        .compose(found -> audit.record(new AuditEntry(null, session.staff().id(), null, "case.search", true,
+                HttpJson.remote(ctx), new JsonObject().put("results", found.size())))
+            .map(v -> found))
+        .onSuccess(found -> {
+          JsonArray items = new JsonArray();
+          found.forEach(c -> items.add(CaseJson.summary(c)));
+          ok(ctx, 200, new JsonObject().put("items", items).put("next", (String) null));
+        })
         .onFailure(ctx::fail);
   }
 

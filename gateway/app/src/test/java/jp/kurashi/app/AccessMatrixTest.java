@@ -122,6 +122,7 @@ class AccessMatrixTest {
         {"GET", "/api/cases?status=open&limit=501", null, 400, 400, 400, 401},
         {"GET", "/api/cases?status=open&after=Zm9vYmFy", null, 400, 400, 400, 401},
         {"GET", "/api/cases/" + m, null,                 403, 200, 200, 401},
+        {"GET", "/api/cases?q=%E7%9B%B8%E8%AB%87", null, 403, 200, 200, 401},
         {"GET", "/api/cases/" + o, null,                 403, 200, 403, 401},
         {"PUT", "/api/cases/" + m + "/accommodation", "{\"needs\":[\"furigana\"]}", 403, 200, 200, 401},
         {"POST", "/api/cases/" + m + "/replies", "{\"text\":\"返信\"}", 403, 202, 202, 401},

@@ -253,4 +253,37 @@ class ConsoleBrowserTest {
       context.close();
     }
   }
+
+  @Test
+  @DisplayName("the chief finds a mail case by a word, sees its subject, and records how to communicate with the person")
+  void searchSubjectAccommodation() {
+    long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("mail", "<s-1@example.jp>",
+        "hanako@example.jp", "山田 花子", "アパートの退去を求められています", running.clock.instant(), java.util.List.of(),
+        "家賃の相談", false, null))).caseId();
+    running.chief();
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    try {
+      Page chief = context.newPage();
+      chief.navigate(base() + "/console/");
+      chief.getByLabel("ログインID").fill("chief");
+      chief.getByLabel("パスワード").fill("chief-password-1");
+      button(chief, "ログイン").click();
+      chief.getByRole(AriaRole.SEARCHBOX, new Page.GetByRoleOptions().setName("検索")).fill("退去");
+      button(chief, "検索").click();
+      assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("検索結果 1件"))).isVisible();
+      chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("KS-" + caseId)).click();
+      assertThat(chief.getByTestId("subject")).hasText("件名: 家賃の相談");
+      assertThat(chief.url()).doesNotContain("退去");
+
+      chief.getByLabel("筆談").check();
+      chief.getByLabel("連絡してよい時間帯").fill("平日の午前");
+      chief.locator("section").filter(new Locator.FilterOptions().setHasText("配慮が必要なこと"))
+          .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("保存")).click();
+      assertThat(chief.getByTestId("accommodation")).containsText("筆談");
+      assertThat(chief.getByTestId("accommodation")).containsText("平日の午前");
+      chief.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/console-case-accommodation.png")).setFullPage(true));
+    } finally {
+      context.close();
+    }
+  }
 }

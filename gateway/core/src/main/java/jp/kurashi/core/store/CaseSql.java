@@ -29,6 +29,27 @@ final class CaseSql {
        LIMIT $3
       """;
 
+  /**
+   * Cases found by a phrase: $1 office, $2 the phrase, $3 only cases assigned to this member of staff (NULL: every
+   * case of the office, for the chief), $4 status (NULL: both), $5 limit. A case matches when the phrase is in its
+   * contact's name or address, or in the subject or text of one of its messages (through the bigram index of
+   * V21); newest activity first.
+   */
+  static final String SEARCH = "SELECT " + SUMMARY_COLUMNS + """
+        FROM consultation_case c JOIN contact k ON k.id = c.contact_id,
+             LATERAL (SELECT lower(normalize($2::text, NFKC)) AS phrase) q
+       WHERE c.office_id = $1
+         AND ($3::bigint IS NULL OR c.assignee_id = $3)
+         AND ($4::text IS NULL OR c.status = $4)
+         AND (strpos(lower(normalize(coalesce(k.display_name, ''), NFKC)), q.phrase) > 0
+              OR strpos(lower(k.external_id), q.phrase) > 0
+              OR c.id IN (SELECT m.case_id FROM message m
+                           WHERE kurashi_bigrams(kurashi_search_text(m.subject, m.body)) @> kurashi_bigrams(q.phrase)
+                             AND strpos(kurashi_search_text(m.subject, m.body), q.phrase) > 0))
+       ORDER BY c.last_message_at DESC, c.id DESC
+       LIMIT $5
+      """;
+
   /** $1 office, $2 status: how many cases of each urgency, for the queue's counts whatever page is shown. */
   static final String COUNTS = """
       SELECT c.urgency, count(*) AS n FROM consultation_case c

@@ -58,6 +58,19 @@ public final class CaseStore {
     });
   }
 
+  /**
+   * The office's cases where {@code phrase} is in the contact's name or address or in a message, newest activity
+   * first: every case when {@code onlyAssignedTo} is null (the chief), else only that consultant's.
+   */
+  public Future<List<CaseSummary>> search(long officeId, String phrase, Long onlyAssignedTo, String status, int limit) {
+    return pool.preparedQuery(CaseSql.SEARCH).execute(Tuple.of(officeId, phrase, onlyAssignedTo, status, limit))
+        .map(rows -> {
+          List<CaseSummary> found = new ArrayList<>(rows.size());
+          rows.forEach(row -> found.add(summary(row)));
+          return found;
+        });
+  }
+
   /** How many of the office's cases with this status are crisis, urgent and normal (every urgency present). */
   public Future<Map<String, Long>> countsByUrgency(long officeId, String status) {
     return pool.preparedQuery(CaseSql.COUNTS).execute(Tuple.of(officeId, status)).map(rows -> {
