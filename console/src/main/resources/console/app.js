@@ -425,7 +425,7 @@ async function openCase(id, quiet) {
       el('p', { class: 'meta', text: `${t().channel}: ${c.channel} · ${t().categories}: ${c.categories.map(category).join(t().listSep)}` }),
       accommodationLine(c.accommodation),
       messages), reply, note),
-    el('div', {}, await actionsPanel(c), triagePanel(c), accommodationPanel(c), await handoffPanel(c))));
+    el('div', {}, await actionsPanel(c), triagePanel(c), accommodationPanel(c), await milestonesPanel(c), await handoffPanel(c))));
   if (!quiet) replyBox.focus();
 }
 
@@ -451,6 +451,23 @@ function accommodationPanel(c) {
       const r = await api('PUT', `/cases/${c.id}/accommodation`, { needs: boxes.map((b) => b.querySelector('input')).filter((i) => i.checked).map((i) => i.value),
         contactMeans: means.value, contactHours: hours.value, note: note.value });
       if (r.status === 200) openCase(c.id); else alert(r.data?.message || r.status);
+    } }));
+}
+
+// Support milestones (支援の節目): the facts the city's monthly figures count (プラン作成, 評価実施 …).
+async function milestonesPanel(c) {
+  const r = await api('GET', `/cases/${c.id}/milestones`);
+  const items = r.status === 200 ? r.data.items : [];
+  const kind = el('select', { 'aria-label': t().milestoneKind }, ...Object.entries(t().milestoneKinds).map(([v, label]) => el('option', { value: v, text: label })));
+  const on = el('input', { type: 'date', 'aria-label': t().milestoneOn, value: new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' }) });
+  const note = el('input', { type: 'text', maxlength: 2000, 'aria-label': t().milestoneNote });
+  return el('section', { class: 'card stack' }, el('h3', { text: t().milestones }),
+    el('ul', { 'data-testid': 'milestones' }, items.map((m) => el('li', {}, `${m.on} ${t().milestoneKinds[m.kind] || m.kind}${m.note ? ' — ' + m.note : ''} (${m.recordedByName}) `,
+      el('button', { class: 'secondary', type: 'button', text: t().undo, onclick: async () => { await api('DELETE', `/cases/${c.id}/milestones/${m.id}`); openCase(c.id); } })))),
+    kind, on, note,
+    el('button', { class: 'secondary', type: 'button', text: t().recordMilestone, onclick: async () => {
+      const saved = await api('POST', `/cases/${c.id}/milestones`, { kind: kind.value, on: on.value, note: note.value });
+      if (saved.status === 201) openCase(c.id); else alert(saved.data?.message || saved.status);
     } }));
 }
 

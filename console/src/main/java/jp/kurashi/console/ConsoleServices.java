@@ -33,6 +33,7 @@ public record ConsoleServices(
     TriageCorrectionStore triageCorrections,
     jp.kurashi.core.store.ComplaintStore complaints,
     jp.kurashi.core.store.AccommodationStore accommodations,
+    jp.kurashi.core.store.MilestoneStore milestones,
     ReplyQueue replies,
     LoginService logins,
     PasswordHasher hasher,

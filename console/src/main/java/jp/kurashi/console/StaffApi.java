@@ -62,6 +62,7 @@ public final class StaffApi {
   private final TriageCorrectionsApi corrections;
   private final ComplaintsApi complaints;
   private final AccommodationApi accommodation;
+  private final MilestonesApi milestones;
   private final jp.kurashi.core.store.AccommodationStore accommodations;
   private final jp.kurashi.core.security.ClientAddress clientAddress;
 
@@ -87,6 +88,7 @@ public final class StaffApi {
     this.complaints = new ComplaintsApi(s.complaints(), guard, s.audit(), s.clock());
     this.accommodations = s.accommodations();
     this.accommodation = new AccommodationApi(s.accommodations(), guard, s.clock());
+    this.milestones = new MilestonesApi(s.milestones(), guard, s.clock());
     this.clientAddress = s.clientAddress();
   }
 
@@ -142,6 +144,7 @@ public final class StaffApi {
     corrections.mount(router);
     complaints.mount(router);
     accommodation.mount(router);
+    milestones.mount(router);
     router.route().failureHandler(new ApiFailureHandler());
     return router;
   }

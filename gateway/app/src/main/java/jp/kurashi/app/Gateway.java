@@ -271,7 +271,8 @@ public final class Gateway {
                 StaffApi api = new StaffApi(new ConsoleServices(vertx, staff, cases, new AuditLog(db.pool()),
                     new ConsoleStore(db.pool(), clock), new jp.kurashi.core.store.ReportStore(db.pool()), triageStore, triageEngine, triageModel, triageModels,
                     new TriageCorrectionStore(db.pool()), new jp.kurashi.core.store.ComplaintStore(db.pool()),
-                    new jp.kurashi.core.store.AccommodationStore(db.pool()), replies, logins, hasher, channels, bus,
+                    new jp.kurashi.core.store.AccommodationStore(db.pool()),
+                    new jp.kurashi.core.store.MilestoneStore(db.pool()), replies, logins, hasher, channels, bus,
                     config.office().hours(), contract, consoleSettings, config.clientAddress(), clock));
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels,
                     databaseProcessUp);

@@ -152,6 +152,8 @@ class AccessMatrixTest {
         {"GET", "/api/triage/corrections.jsonl", null,   403, 200, 403, 401},
         {"GET", "/api/channels", null,                   200, 200, 200, 401},
         {"GET", "/api/categories", null,                 200, 200, 200, 401},
+        {"POST", "/api/cases/" + o + "/milestones", "{\"kind\":\"plan\",\"on\":\"2026-01-05\"}", 403, 201, 403, 401},
+        {"GET", "/api/cases/" + o + "/milestones", null, 403, 200, 403, 401},
         {"PUT", "/api/cases/" + o + "/accommodation", "{\"needs\":[\"writing\"]}", 403, 200, 403, 401},
         {"GET", "/api/complaints", null,                 403, 200, 200, 401},
         {"POST", "/api/complaints", "{\"receivedAt\":\"{now}\",\"channel\":\"phone\",\"summary\":\"対応への苦情\"}", 403, 201, 201, 401},

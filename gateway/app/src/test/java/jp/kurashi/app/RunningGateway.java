@@ -155,7 +155,7 @@ final class RunningGateway implements AutoCloseable {
       if (withCsrf && csrf != null) {
         req.putHeader("X-CSRF-Token", csrf);
       }
-      return Await.result(req.sendJsonObject(body));
+      return Await.result(body == null ? req.send() : req.sendJsonObject(body));
     }
   }
 }

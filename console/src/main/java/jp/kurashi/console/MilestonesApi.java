@@ -1,0 +1,104 @@
+package jp.kurashi.console;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jp.kurashi.core.domain.Milestone;
+import jp.kurashi.core.store.MilestoneStore;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+
+/**
+ * A case's support milestones (支援の節目): {@code POST /api/cases/{id}/milestones} records that an assessment, a
+ * plan, a re-plan or an evaluation was done on a day; {@code GET} lists them; {@code DELETE .../{milestoneId}}
+ * takes back one recorded by mistake. Who may work on the case, every change audited.
+ */
+final class MilestonesApi {
+
+  private static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
+
+  private final MilestoneStore store;
+  private final CaseGuard guard;
+  private final Clock clock;
+
+  MilestonesApi(MilestoneStore store, CaseGuard guard, Clock clock) {
+    this.store = store;
+    this.guard = guard;
+    this.clock = clock;
+  }
+
+  void mount(Router router) {
+    router.post("/cases/:id/milestones").handler(this::record);
+    router.get("/cases/:id/milestones").handler(this::list);
+    router.delete("/cases/:id/milestones/:milestoneId").handler(this::delete);
+  }
+
+  private void record(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    JsonObject body = HttpJson.body(ctx);
+    String kind = HttpJson.string(body, "kind");
+    if (kind == null || !Milestone.KINDS.contains(kind)) {
+      throw ApiException.badRequest("invalid_kind", "kind must be one of " + Milestone.KINDS);
+    }
+    LocalDate on = day(HttpJson.string(body, "on"));
+    String note = HttpJson.string(body, "note");
+    if (note != null && note.length() > Milestone.MAX_NOTE) {
+      throw ApiException.badRequest("invalid_note", "note is at most " + Milestone.MAX_NOTE + " characters");
+    }
+    guard.caseFor(ctx, session, caseId, "case.milestone")
+        .compose(found -> store.record(caseId, kind, on, note == null || note.isBlank() ? null : note.strip(),
+            session.staff().id(), clock.instant()))
+        .onSuccess(saved -> HttpJson.ok(ctx, 201, json(saved)))
+        .onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    guard.caseFor(ctx, session, caseId, "case.milestones.read")
+        .compose(found -> store.of(caseId))
+        .onSuccess(found -> {
+          JsonArray items = new JsonArray();
+          found.forEach(m -> items.add(json(m)));
+          HttpJson.ok(ctx, 200, new JsonObject().put("items", items));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long caseId = HttpJson.id(ctx, "id");
+    long milestoneId = HttpJson.id(ctx, "milestoneId");
+    guard.caseFor(ctx, session, caseId, "case.milestone.delete")
+        .compose(found -> store.delete(caseId, milestoneId))
+        .compose(deleted -> deleted ? Future.<Void>succeededFuture()
+            : Future.failedFuture(ApiException.notFound("milestone " + milestoneId)))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  static JsonObject json(Milestone m) {
+    return new JsonObject().put("id", m.id()).put("caseId", m.caseId()).put("kind", m.kind())
+        .put("on", m.doneOn().toString()).put("note", m.note()).put("recordedBy", m.recordedBy())
+        .put("recordedByName", m.recordedByName()).put("recordedAt", m.recordedAt().toString());
+  }
+
+  /** A day in the past or today (Japan): a milestone records what was done, not what is planned. */
+  private LocalDate day(String raw) {
+    try {
+      LocalDate day = raw == null ? null : LocalDate.parse(raw);
+      if (day != null && !day.isAfter(LocalDate.now(clock.withZone(TOKYO))) && day.getYear() >= 2000) {
+        return day;
+      }
+    } catch (DateTimeParseException ignored) {
+      // answered below
+    }
+    throw ApiException.badRequest("invalid_on", "on は実施した日(今日以前)です / on must be the day it was done, e.g. 2026-11-20, not in the future");
+  }
+}

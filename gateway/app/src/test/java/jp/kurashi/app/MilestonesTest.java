@@ -1,0 +1,88 @@
+package jp.kurashi.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.domain.Role;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Support milestones (assessment, plan, re-plan, evaluation) recorded on a case. */
+@ExtendWith(VertxExtension.class)
+@DisplayName("Support milestones")
+class MilestonesTest {
+
+  private RunningGateway running;
+  private RunningGateway.StaffClient chief;
+  private long caseId;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl()),
+        RunningGateway.deskOpen());
+    chief = running.chief();
+    caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "m-1", "chat-m", null,
+        "仕事を探しています", running.clock.instant()))).caseId();
+  }
+
+  @AfterEach
+  void stop() {
+    running.close();
+  }
+
+  private String today() {
+    return LocalDate.now(running.clock.withZone(ZoneId.of("Asia/Tokyo"))).toString();
+  }
+
+  @Test
+  @DisplayName("records an assessment and a plan in the order done, lists them, and takes one back")
+  void recordListUndo() {
+    var plan = chief.post("/api/cases/" + caseId + "/milestones",
+        new JsonObject().put("kind", "plan").put("on", today()).put("note", "就労支援を中心に"), true);
+    assertThat(plan.statusCode()).as(plan.bodyAsString()).isEqualTo(201);
+    var assessment = chief.post("/api/cases/" + caseId + "/milestones",
+        new JsonObject().put("kind", "assessment").put("on", "2026-01-05"), true);
+    assertThat(assessment.statusCode()).as(assessment.bodyAsString()).isEqualTo(201);
+
+    JsonArray items = chief.get("/api/cases/" + caseId + "/milestones").bodyAsJsonObject().getJsonArray("items");
+    assertThat(items).hasSize(2);
+    assertThat(items.getJsonObject(0).getString("kind")).isEqualTo("assessment");
+    assertThat(items.getJsonObject(1).getString("note")).isEqualTo("就労支援を中心に");
+    assertThat(items.getJsonObject(1).getString("recordedByName")).isEqualTo("職員 chief");
+
+    long id = assessment.bodyAsJsonObject().getLong("id");
+    assertThat(chief.send(HttpMethod.DELETE, "/api/cases/" + caseId + "/milestones/" + id, null, true).statusCode())
+        .isEqualTo(204);
+    assertThat(chief.send(HttpMethod.DELETE, "/api/cases/" + caseId + "/milestones/" + id, null, true).statusCode())
+        .isEqualTo(404);
+    assertThat(chief.get("/api/cases/" + caseId + "/milestones").bodyAsJsonObject().getJsonArray("items")).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("refuses a future day, an unknown kind, and a consultant the case is not assigned to")
+  void refuses() {
+    String tomorrow = LocalDate.parse(today()).plusDays(1).toString();
+    assertThat(chief.post("/api/cases/" + caseId + "/milestones", new JsonObject().put("kind", "plan").put("on", tomorrow),
+        true).statusCode()).isEqualTo(400);
+    assertThat(chief.post("/api/cases/" + caseId + "/milestones", new JsonObject().put("kind", "lunch").put("on", today()),
+        true).statusCode()).isEqualTo(400);
+    RunningGateway.StaffClient sato = running.staff("sato", Role.CONSULTANT);
+    assertThat(sato.post("/api/cases/" + caseId + "/milestones", new JsonObject().put("kind", "plan").put("on", today()),
+        true).statusCode()).isEqualTo(403);
+    assertThat(chief.get("/api/cases/" + caseId + "/milestones").bodyAsJsonObject().getJsonArray("items")).isEmpty();
+  }
+}
