@@ -5,6 +5,7 @@ import jp.kurashi.connectors.mail.MailSettings;
 import jp.kurashi.console.ConsoleSettings;
 import jp.kurashi.core.outbox.OutboxSettings;
 import jp.kurashi.core.outbox.RetryPolicy;
+import jp.kurashi.core.retention.RetentionSettings;
 import jp.kurashi.core.store.DatabaseSettings;
 
 import io.vertx.core.json.DecodeException;
@@ -35,6 +36,7 @@ import java.util.Set;
  *                      full-page writes off (test servers only; a crash then loses acknowledged messages)
  * @param webchatFrameAncestors {@code WEBCHAT_FRAME_ANCESTORS}: origins (the ward's own sites) that may frame
  *                      the {@code /chat} page; empty means none may
+ * @param retention     {@code RETENTION_YEARS}, {@code MAIL_RAW_KEEP_DAYS}, {@code AUDIT_RETENTION_YEARS}
  */
 public record GatewayConfig(
     String httpHost,
@@ -55,7 +57,8 @@ public record GatewayConfig(
     Optional<MailSettings> mail,
     Duration webchatSessionIdle,
     Duration shutdownGrace,
-    List<String> webchatFrameAncestors) {
+    List<String> webchatFrameAncestors,
+    RetentionSettings retention) {
 
   /** The desk's profile from {@code OFFICE_PROFILE_FILE}, else the shipped one; {@code OFFICE_NAME} renames it. */
   private static OfficeProfile officeProfile(ConfigSource src) {
@@ -150,7 +153,22 @@ public record GatewayConfig(
         mailSettings(src),
         Duration.ofDays(src.integer("WEBCHAT_SESSION_IDLE_DAYS", 14, 1, 365)),
         Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)),
-        frameAncestors(src));
+        frameAncestors(src),
+        retention(src));
+  }
+
+  /** What the privacy notice promises: cases erased RETENTION_YEARS after closing, the audit log kept longer. */
+  private static RetentionSettings retention(ConfigSource src) {
+    RetentionSettings defaults = RetentionSettings.defaults();
+    int years = src.integer("RETENTION_YEARS", defaults.caseYears(), 1, 100);
+    int rawDays = src.integer("MAIL_RAW_KEEP_DAYS", defaults.mailRawKeepDays(), 1, 3650);
+    int auditYears = src.integer("AUDIT_RETENTION_YEARS", Math.max(defaults.auditYears(), years * 2), 2, 200);
+    if (auditYears <= years) {
+      throw new ConfigException("AUDIT_RETENTION_YEARS (" + auditYears + ") must be more than RETENTION_YEARS ("
+          + years + "): the record of who read a case must outlive the case");
+    }
+    return new RetentionSettings(years, rawDays, auditYears, defaults.batchSize(), defaults.firstRun(),
+        defaults.interval());
   }
 
   /** Space-separated origins such as {@code https://www.city.example.jp}: scheme and host, no path. */

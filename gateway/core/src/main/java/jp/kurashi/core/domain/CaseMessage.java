@@ -9,6 +9,7 @@ import java.time.Instant;
  * @param direction     {@code in}, {@code out} or {@code note}
  * @param deliveryError the channel's words when delivery failed, else {@code null}
  * @param staffId       the author of a reply or note; {@code null} for resident and automatic messages
+ * @param unsent        the resident took it back (LINE unsend): its text and attachments are erased
  */
 public record CaseMessage(
     long id,
@@ -20,5 +21,6 @@ public record CaseMessage(
     Delivery delivery,
     String deliveryError,
     Long staffId,
-    java.util.List<AttachmentInfo> attachments) {
+    java.util.List<AttachmentInfo> attachments,
+    boolean unsent) {
 }

@@ -14,7 +14,7 @@ final class CaseSql {
   /** $1 office, $2 status, $3 limit. Crisis first, then urgent, then whoever waited longest. */
   static final String LIST = "SELECT " + SUMMARY_COLUMNS + """
         FROM consultation_case c
-       WHERE c.office_id = $1 AND c.status = $2
+       WHERE c.office_id = $1 AND c.status = $2 AND c.erased_at IS NULL
        ORDER BY CASE c.urgency WHEN 'crisis' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
                 c.last_inbound_at ASC NULLS LAST, c.id
        LIMIT $3
@@ -53,7 +53,7 @@ final class CaseSql {
 
   /** $1 array of case ids (only those the caller may read): their messages as one thread across channels. */
   static final String MESSAGES = """
-      SELECT id, case_id, direction, channel, body, created_at, delivery, delivery_error, staff_id
+      SELECT id, case_id, direction, channel, body, created_at, delivery, delivery_error, staff_id, unsent_at
         FROM message WHERE case_id = ANY($1)
        ORDER BY created_at, id
       """;
