@@ -136,7 +136,7 @@ public final class MessageStore {
     for (int i = 0; i < messageIds.length; i++) {
       channelIds[i] = ids.get(messageIds[i]);
     }
-    return pool.preparedQuery(MessageSql.CHANNEL_MESSAGE_IDS).execute(Tuple.of(messageIds, channelIds)).mapEmpty();
+    return pool.preparedQuery(MessageSql.CHANNEL_MESSAGE_IDS).execute(Tuple.of(messageIds, (Object) channelIds)).mapEmpty();
   }
 
   /** A message its sender took back: {@code [messageId, caseId]}. */

@@ -243,6 +243,18 @@ class RetentionJobTest {
   }
 
   @Test
+  @DisplayName("runs by itself shortly after it is deployed, and stops with its verticle")
+  void scheduled(Vertx vertx) {
+    long erased = seededCase(contact("line", "U-timer", "タイマー"), "line", yearsAgo(6, 40), yearsAgo(6, 0));
+    RetentionJob scheduled = new RetentionJob(new RetentionStore(db.pool()),
+        new RetentionSettings(5, 30, 10, 100, Duration.ofMillis(50), Duration.ofDays(1)), clock);
+    String id = Await.result(vertx.deployVerticle(scheduled));
+
+    Await.until(Duration.ofSeconds(15), "erased by the first run", () -> messages(erased) == 0);
+    Await.result(vertx.undeploy(id));
+  }
+
+  @Test
   @DisplayName("prunes audit rows past AUDIT_RETENTION_YEARS only")
   void auditPruned() {
     sql("INSERT INTO audit_log (at, action, allowed) VALUES ($1, 'login', true)", yearsAgo(11, 0));
