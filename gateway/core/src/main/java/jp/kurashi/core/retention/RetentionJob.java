@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -83,12 +84,15 @@ public final class RetentionJob extends VerticleBase {
     Instant rawBefore = now.minusDays(settings.mailRawKeepDays()).toInstant();
     Instant auditBefore = now.minusYears(settings.auditYears()).toInstant();
     int batch = settings.batchSize();
-    Future<Run> run = drain(() -> store.eraseClosedCases(casesBefore, batch, now.toInstant()), ErasedCases::cases,
-        ErasedCases::plus, ErasedCases.NONE)
-        .compose(cases -> drain(() -> store.eraseLeftovers(casesBefore, batch), Leftovers::total, Leftovers::plus,
-            Leftovers.NONE)
-            .compose(leftovers -> drain(() -> store.dropRawMails(rawBefore, batch), n -> n, Integer::sum, 0)
-                .compose(raw -> drain(() -> store.pruneAudit(auditBefore, batch), n -> n, Integer::sum, 0)
+    // Each step goes on after another failed: a case that cannot be erased today must not keep raw mails.
+    Future<Run> run = step("cases", drain(() -> store.eraseClosedCases(casesBefore, batch, now.toInstant()),
+        ErasedCases::cases, ErasedCases::plus, ErasedCases.NONE), ErasedCases.NONE)
+        .compose(cases -> step("leftovers", drain(() -> store.eraseLeftovers(casesBefore, batch), Leftovers::total,
+            Leftovers::plus, Leftovers.NONE), Leftovers.NONE)
+            .compose(leftovers -> step("rawMails", drain(() -> store.dropRawMails(rawBefore, batch), n -> n,
+                Integer::sum, 0), 0)
+                .compose(raw -> step("audit", drain(() -> store.pruneAudit(auditBefore, batch), n -> n, Integer::sum,
+                    0), 0)
                     .map(audit -> new Run(cases, leftovers, raw, audit)))));
     return run
         .onSuccess(r -> LOG.atInfo().addKeyValue("cases", r.cases().cases()).addKeyValue("messages", r.cases().messages())
@@ -97,18 +101,24 @@ public final class RetentionJob extends VerticleBase {
             .addKeyValue("webchatSessions", r.cases().webchatSessions() + r.leftovers().webchatSessions())
             .addKeyValue("unlinkedMails", r.leftovers().mails()).addKeyValue("rawMailsDropped", r.rawMails())
             .addKeyValue("auditRows", r.auditRows()).log("retention run"))
-        .onFailure(err -> LOG.atError().addKeyValue("error", DatabaseFailures.describe(err))
-            .log("retention run failed; the next run continues where it stopped"))
         .onComplete(done -> running.set(false));
   }
 
+  private static <T> Future<T> step(String name, Future<T> done, T none) {
+    return done.recover(err -> {
+      LOG.atError().addKeyValue("step", name).addKeyValue("error", DatabaseFailures.describe(err))
+          .log("retention step failed; the next run continues where it stopped");
+      return Future.succeededFuture(none);
+    });
+  }
+
   /** Calls {@code batch} until it returns fewer rows than a batch holds, adding up what each call returned. */
-  private <T> Future<T> drain(Supplier<Future<T>> batch, Function<T, Integer> rows, java.util.function.BinaryOperator<T> add,
+  private <T> Future<T> drain(Supplier<Future<T>> batch, Function<T, Integer> rows, BinaryOperator<T> add,
                               T total) {
     return drain(batch, rows, add, total, 0);
   }
 
-  private <T> Future<T> drain(Supplier<Future<T>> batch, Function<T, Integer> rows, java.util.function.BinaryOperator<T> add,
+  private <T> Future<T> drain(Supplier<Future<T>> batch, Function<T, Integer> rows, BinaryOperator<T> add,
                               T total, int batches) {
     if (stopped || batches >= MAX_BATCHES) {
       return Future.succeededFuture(total);
