@@ -387,7 +387,7 @@ async function openCase(id, quiet) {
   const messages = el('div', { id: 'messages', 'data-case': c.id, 'aria-live': 'polite' }, c.messages.map((m) => el('div', { class: `msg ${m.direction}`, 'data-message': m.id },
     el('span', { class: 'meta', text: `${new Date(m.at).toLocaleString(state.lang)} · ${m.direction} · ${t().delivery[m.delivery] || m.delivery}${m.deliveryError ? ' — ' + m.deliveryError : ''}` }),
     m.subject ? el('p', { class: 'subject', 'data-testid': 'subject', text: `${t().subject}: ${m.subject}` }) : null,
-    messageText(m.text),
+    m.unsent ? el('em', { class: 'unsent', text: t().unsent }) : messageText(m.text),
     m.attachments?.length ? el('p', {}, ...m.attachments.map((a) => el('a', { href: a.url, target: '_blank', rel: 'noopener', text: `${t().attachments}: ${a.fileName || a.contentType}` }))) : null,
     m.delivery === 'failed' ? el('button', { class: 'secondary', type: 'button', text: t().retry,
       onclick: async () => { await api('POST', `/cases/${id}/messages/${m.id}/retry`); openCase(id, true); } }) : null)));

@@ -30,7 +30,7 @@ export const TEXTS = {
     when: '日時', agency: 'つなぎ先', handoffNote: '申し送り', residentMessage: '相談者へ送る確認メッセージ',
     createHandoff: 'つなぎを登録して確認を送る', printSummary: '引き継ぎ票を印刷', assign: '担当を変更',
     crisisAlert: '緊急の相談が届きました', keyboard: 'キー操作: j/k で移動、Enter で開く、r で再読み込み',
-    typingResident: '相談者が入力中…', reports: '月次報告', down: '停止中', quotaLeft: '今月の残り', linkCase: '同じ方の別の相談番号(経路をまたいでつなぐ)', link: 'つなぐ', audit: '閲覧記録', auditCase: '相談番号で絞り込み', action: '操作', allowed: '許可', refused: '拒否', fiscalYear: '年度', month: '月', newCases: '新規相談', handoffsTotal: '対面支援へのつなぎ', medianResponse: '初回応答(分・中央値)', total: '合計', attachments: '添付', minutes: '分', hours: '時間', days: '日', channels: 'チャネル', listSep: '、',
+    typingResident: '相談者が入力中…', reports: '月次報告', down: '停止中', quotaLeft: '今月の残り', linkCase: '同じ方の別の相談番号(経路をまたいでつなぐ)', link: 'つなぐ', audit: '閲覧記録', auditCase: '相談番号で絞り込み', action: '操作', allowed: '許可', refused: '拒否', fiscalYear: '年度', month: '月', newCases: '新規相談', handoffsTotal: '対面支援へのつなぎ', medianResponse: '初回応答(分・中央値)', total: '合計', attachments: '添付', unsent: '送信者が取り消したメッセージ', minutes: '分', hours: '時間', days: '日', channels: 'チャネル', listSep: '、',
   },
   en: {
     title: 'Consultation console', queue: 'Queue', sound: 'Sound', logout: 'Log out', switchTo: '日本語',
@@ -62,6 +62,6 @@ export const TEXTS = {
     when: 'Date and time', agency: 'Agency', handoffNote: 'Notes for the colleague', residentMessage: 'Confirmation to the resident',
     createHandoff: 'Record and send confirmation', printSummary: 'Print intake summary', assign: 'Assign to',
     crisisAlert: 'A crisis message has arrived', keyboard: 'Keys: j/k to move, Enter to open, r to reload',
-    typingResident: 'The resident is typing…', reports: 'Monthly report', down: 'DOWN', quotaLeft: 'left this month', linkCase: 'Same person\'s other case number (links channels)', link: 'Link', audit: 'Audit log', auditCase: 'Case number', action: 'Action', allowed: 'Allowed', refused: 'refused', fiscalYear: 'Fiscal year', month: 'Month', newCases: 'New cases', handoffsTotal: 'Handoffs', medianResponse: 'First response (min, median)', total: 'Total', attachments: 'Attachments', minutes: 'min', hours: 'h', days: 'd', channels: 'Channels', listSep: ', ',
+    typingResident: 'The resident is typing…', reports: 'Monthly report', down: 'DOWN', quotaLeft: 'left this month', linkCase: 'Same person\'s other case number (links channels)', link: 'Link', audit: 'Audit log', auditCase: 'Case number', action: 'Action', allowed: 'Allowed', refused: 'refused', fiscalYear: 'Fiscal year', month: 'Month', newCases: 'New cases', handoffsTotal: 'Handoffs', medianResponse: 'First response (min, median)', total: 'Total', attachments: 'Attachments', unsent: 'Message unsent by the resident', minutes: 'min', hours: 'h', days: 'd', channels: 'Channels', listSep: ', ',
   },
 };

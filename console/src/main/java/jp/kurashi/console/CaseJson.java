@@ -52,6 +52,7 @@ final class CaseJson {
           .put("delivery", m.delivery().code())
           .put("deliveryError", m.deliveryError())
           .put("staffId", m.staffId())
+          .put("unsent", m.unsent())
           .put("attachments", attachments));
     }
     return summary(d.summary()).put("contactName", d.contactName()).put("messages", messages);

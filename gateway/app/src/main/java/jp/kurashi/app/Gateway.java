@@ -45,6 +45,8 @@ import jp.kurashi.core.bus.CaseEvents;
 import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.outbox.OutboxWorker;
 import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.retention.RetentionJob;
+import jp.kurashi.core.store.RetentionStore;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.store.AuditLog;
@@ -279,6 +281,7 @@ public final class Gateway {
                 return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH))
                     .compose(x -> deploy(new TriageModelRefresh(triageModel, triageModels, MODEL_REFRESH)))
                     .compose(x -> deployOutbox(db, channels, bus))
+                    .compose(x -> deploy(new RetentionJob(new RetentionStore(db.pool()), config.retention(), clock)))
                     .compose(x -> deployMailPoller())
                     .compose(x -> deployHttp(v2 -> routes(v2, api, channelRoutes, health)));
               });

@@ -6,6 +6,7 @@ import jp.kurashi.console.ConsoleSettings;
 import jp.kurashi.core.outbox.OutboxSettings;
 import jp.kurashi.core.security.ClientAddress;
 import jp.kurashi.core.outbox.RetryPolicy;
+import jp.kurashi.core.retention.RetentionSettings;
 import jp.kurashi.core.store.DatabaseSettings;
 
 import io.vertx.core.json.DecodeException;
@@ -39,6 +40,7 @@ import java.util.Set;
  * @param webchatQuotas {@code WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS}, {@code WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS},
  *                      {@code WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS}
  * @param clientAddress {@code TRUSTED_PROXIES}: whose X-Forwarded-For and X-Forwarded-Proto count
+ * @param retention     {@code RETENTION_YEARS}, {@code MAIL_RAW_KEEP_DAYS}, {@code AUDIT_RETENTION_YEARS}
  */
 public record GatewayConfig(
     String httpHost,
@@ -61,7 +63,8 @@ public record GatewayConfig(
     Duration shutdownGrace,
     List<String> webchatFrameAncestors,
     WebchatQuotaSettings webchatQuotas,
-    ClientAddress clientAddress) {
+    ClientAddress clientAddress,
+    RetentionSettings retention) {
 
   /**
    * Web chat quotas per client address. The defaults leave room for a family behind one home router, a ward PC
@@ -166,7 +169,8 @@ public record GatewayConfig(
             src.integer("WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", 60, 1, 1_000_000),
             src.integer("WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", 120, 1, 1_000_000),
             src.integer("WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS", 120, 1, 1_000_000)),
-        trustedProxies(src));
+        trustedProxies(src),
+        retention(src));
   }
 
   /** Comma- or space-separated addresses or CIDR blocks of the load balancers in front of the gateway. */
@@ -178,6 +182,20 @@ public record GatewayConfig(
       throw new ConfigException("TRUSTED_PROXIES must be IP addresses or CIDR blocks such as 10.0.0.0/8, separated by"
           + " commas or spaces (" + e.getMessage() + ")");
     }
+  }
+
+  /** What the privacy notice promises: cases erased RETENTION_YEARS after closing, the audit log kept longer. */
+  private static RetentionSettings retention(ConfigSource src) {
+    RetentionSettings defaults = RetentionSettings.defaults();
+    int years = src.integer("RETENTION_YEARS", defaults.caseYears(), 1, 100);
+    int rawDays = src.integer("MAIL_RAW_KEEP_DAYS", defaults.mailRawKeepDays(), 1, 3650);
+    int auditYears = src.integer("AUDIT_RETENTION_YEARS", Math.max(defaults.auditYears(), years * 2), 2, 200);
+    if (auditYears <= years) {
+      throw new ConfigException("AUDIT_RETENTION_YEARS (" + auditYears + ") must be more than RETENTION_YEARS ("
+          + years + "): the record of who read a case must outlive the case");
+    }
+    return new RetentionSettings(years, rawDays, auditYears, defaults.batchSize(), defaults.firstRun(),
+        defaults.interval());
   }
 
   /** Space-separated origins such as {@code https://www.city.example.jp}: scheme and host, no path. */

@@ -20,6 +20,21 @@ class GatewayConfigTest {
   }
 
   @Test
+  @DisplayName("keep cases 5 years after closing, raw mails 30 days and the audit log 10 years unless told otherwise")
+  void retention() {
+    assertThat(load(Map.of()).retention()).extracting("caseYears", "mailRawKeepDays", "auditYears")
+        .containsExactly(5, 30, 10);
+    assertThat(load(Map.of("RETENTION_YEARS", "7", "MAIL_RAW_KEEP_DAYS", "7")).retention())
+        .extracting("caseYears", "mailRawKeepDays", "auditYears").containsExactly(7, 7, 14);
+    assertThatThrownBy(() -> load(Map.of("RETENTION_YEARS", "0")))
+        .hasMessage("RETENTION_YEARS must be a whole number from 1 to 100, got \"0\"");
+    assertThatThrownBy(() -> load(Map.of("MAIL_RAW_KEEP_DAYS", "3651"))).hasMessageStartingWith("MAIL_RAW_KEEP_DAYS");
+    assertThatThrownBy(() -> load(Map.of("RETENTION_YEARS", "10", "AUDIT_RETENTION_YEARS", "10")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("AUDIT_RETENTION_YEARS (10) must be more than RETENTION_YEARS (10)");
+  }
+
+  @Test
   @DisplayName("default to the embedded database, the in-process bus and port 8080")
   void defaults() {
     GatewayConfig config = load(Map.of());

@@ -60,4 +60,46 @@ class LineWiringTest {
       assertThat(channels.stream().map(o -> ((JsonObject) o).getString("channel"))).contains("webchat", "line");
     }
   }
+
+  private static JsonObject event(String type, String eventId) {
+    return new JsonObject().put("type", type).put("mode", "active").put("timestamp", System.currentTimeMillis())
+        .put("webhookEventId", eventId).put("source", new JsonObject().put("type", "user").put("userId", "Uunsend"))
+        .put("deliveryContext", new JsonObject().put("isRedelivery", false));
+  }
+
+  private static int post(Vertx vertx, RunningGateway running, String secret, JsonObject event) throws Exception {
+    byte[] body = new JsonObject().put("destination", "U0").put("events", new JsonArray().add(event)).encode()
+        .getBytes(StandardCharsets.UTF_8);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return Await.result(WebClient.create(vertx).post(running.gateway.httpPort(), "127.0.0.1", "/webhook/line")
+        .putHeader("X-Line-Signature", Base64.getEncoder().encodeToString(mac.doFinal(body)))
+        .sendBuffer(Buffer.buffer(body))).statusCode();
+  }
+
+  @Test
+  @DisplayName("shows staff a message the resident unsent as unsent, its text gone from the case API")
+  void unsent(Vertx vertx) throws Exception {
+    String secret = "wiring-secret";
+    String unusedApi = "http://127.0.0.1:" + FreePorts.next() + "/";
+    try (RunningGateway running = RunningGateway.start(vertx, Map.of(
+        "DATABASE_URL", TestPostgres.shared().newDatabaseUrl(),
+        "LINE_CHANNEL_SECRET", secret, "LINE_CHANNEL_ACCESS_TOKEN", "token",
+        "LINE_API_BASE_URL", unusedApi, "LINE_DATA_API_BASE_URL", unusedApi))) {
+      assertThat(post(vertx, running, secret, event("message", "01HUNSEND1").put("replyToken", "r")
+          .put("message", new JsonObject().put("type", "text").put("id", "4711").put("text", "夫に見られたら困ります")
+              .put("quoteToken", "q")))).isEqualTo(200);
+      assertThat(post(vertx, running, secret, event("unsend", "01HUNSEND2")
+          .put("unsend", new JsonObject().put("messageId", "4711")))).isEqualTo(200);
+
+      RunningGateway.StaffClient chief = running.chief();
+      long caseId = chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").getJsonObject(0)
+          .getLong("id");
+      var response = chief.get("/api/cases/" + caseId);
+      JsonObject message = response.bodyAsJsonObject().getJsonArray("messages").getJsonObject(0);
+      assertThat(message.getBoolean("unsent")).isTrue();
+      assertThat(message.getString("text")).isEmpty();
+      assertThat(response.bodyAsString()).doesNotContain("夫に見られたら");
+    }
+  }
 }

@@ -16,6 +16,7 @@ import com.linecorp.bot.webhook.model.PostbackEvent;
 import com.linecorp.bot.webhook.model.StickerMessageContent;
 import com.linecorp.bot.webhook.model.TextMessageContent;
 import com.linecorp.bot.webhook.model.UnfollowEvent;
+import com.linecorp.bot.webhook.model.UnsendEvent;
 import com.linecorp.bot.webhook.model.VideoMessageContent;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -39,13 +40,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
  * {@code POST /webhook/line}: checks {@code X-Line-Signature} with LINE's SDK (401 and nothing stored
  * when it is missing or wrong), stores every message event of the delivery in one transaction, handles
- * follow, unfollow and consent postbacks once each, and answers 200 only after all of it is committed
- * (503 when the database is unavailable, so LINE redelivers).
+ * follow, unfollow and consent postbacks once each, erases a message its sender unsent, and answers 200 only
+ * after all of it is committed (503 when the database is unavailable, so LINE redelivers).
  * Media bytes and display names are fetched after the answer, so LINE is never kept waiting.
  */
 public final class LineWebhook {
@@ -128,6 +131,8 @@ public final class LineWebhook {
     Future<List<IngestResult>> stored = inbound.isEmpty() ? Future.succeededFuture(List.of())
         : pipeline.receiveAll(inbound);
     stored
+        // LINE's message ids are kept before the answer: an unsend event names the message by that id only.
+        .compose(results -> messages.channelMessageIds(lineMessageIds(messageEvents, results)).map(results))
         .compose(results -> handleOthers(others).map(results))
         .onSuccess(results -> {
           ctx.response().setStatusCode(200).end();
@@ -196,6 +201,35 @@ public final class LineWebhook {
     return chain;
   }
 
+  private static Map<Long, String> lineMessageIds(List<MessageEvent> events, List<IngestResult> results) {
+    Map<Long, String> ids = new LinkedHashMap<>();
+    for (int i = 0; i < events.size(); i++) {
+      MessageContent content = events.get(i).message();
+      if (content != null && content.id() != null) {
+        ids.put(results.get(i).messageId(), content.id());
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * The resident took a message back: its text and attachments are erased, not only hidden, and the erasure is
+   * audited. A message id that is not theirs, unknown, or already taken back changes nothing.
+   */
+  private Future<Void> unsend(UnsendEvent event) {
+    String messageId = event.unsend() == null ? null : event.unsend().messageId();
+    if (userId(event) == null || messageId == null) {
+      metrics.increment("line_events_total", "kind", "ignored");
+      return Future.succeededFuture();
+    }
+    return messages.unsend(LineConnector.CHANNEL, userId(event), messageId).map(erased -> {
+      metrics.increment("line_events_total", "kind", erased.isPresent() ? "unsend" : "unsend_unknown");
+      erased.ifPresent(u -> LOG.atInfo().addKeyValue("messageId", u.messageId()).addKeyValue("caseId", u.caseId())
+          .log("LINE message unsent by the resident: content erased"));
+      return null;
+    });
+  }
+
   private Future<Void> handleOthers(List<Event> events) {
     Future<Void> chain = Future.succeededFuture();
     for (Event event : events) {
@@ -205,6 +239,9 @@ public final class LineWebhook {
   }
 
   private Future<Void> handleOther(Event event) {
+    if (event instanceof UnsendEvent u) {
+      return unsend(u);
+    }
     String user = userId(event);
     boolean known = event instanceof FollowEvent || event instanceof UnfollowEvent || event instanceof PostbackEvent;
     if (!known || user == null || event.webhookEventId() == null) {

@@ -70,6 +70,11 @@ final class LineEvents {
         .put("postback", new JsonObject().put("data", data));
   }
 
+  /** The resident took back the message LINE knows as {@code messageId}. */
+  static JsonObject unsend(String eventId, String userId, String messageId) {
+    return base("unsend", eventId, userId, false).put("unsend", new JsonObject().put("messageId", messageId));
+  }
+
   static JsonObject beacon(String eventId, String userId) {
     return base("beacon", eventId, userId, false).put("replyToken", "reply-" + eventId)
         .put("beacon", new JsonObject().put("hwid", "d41d8cd98f").put("type", "enter"));

@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param subject       an email's subject as the resident wrote it, else {@code null}
  * @param deliveryError the channel's words when delivery failed, else {@code null}
  * @param staffId       the author of a reply or note; {@code null} for resident and automatic messages
+ * @param unsent        the resident took it back (LINE unsend): its text and attachments are erased
  */
 public record CaseMessage(
     long id,
@@ -22,5 +23,6 @@ public record CaseMessage(
     Delivery delivery,
     String deliveryError,
     Long staffId,
-    java.util.List<AttachmentInfo> attachments) {
+    java.util.List<AttachmentInfo> attachments,
+    boolean unsent) {
 }

@@ -19,7 +19,7 @@ final class CaseSql {
    */
   static final String LIST = "SELECT " + SUMMARY_COLUMNS + """
         FROM consultation_case c
-       WHERE c.office_id = $1 AND c.status = $2
+       WHERE c.office_id = $1 AND c.status = $2 AND c.erased_at IS NULL
          AND ($4::int IS NULL
               OR (CASE c.urgency WHEN 'crisis' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
                   COALESCE(c.last_inbound_at, 'infinity'::timestamptz), c.id)
@@ -38,7 +38,7 @@ final class CaseSql {
   static final String SEARCH = "SELECT " + SUMMARY_COLUMNS + """
         FROM consultation_case c JOIN contact k ON k.id = c.contact_id,
              LATERAL (SELECT lower(normalize($2::text, NFKC)) AS phrase) q
-       WHERE c.office_id = $1
+       WHERE c.office_id = $1 AND c.erased_at IS NULL
          AND ($3::bigint IS NULL OR c.assignee_id = $3)
          AND ($4::text IS NULL OR c.status = $4)
          AND (strpos(lower(normalize(coalesce(k.display_name, ''), NFKC)), q.phrase) > 0
@@ -53,7 +53,7 @@ final class CaseSql {
   /** $1 office, $2 status: how many cases of each urgency, for the queue's counts whatever page is shown. */
   static final String COUNTS = """
       SELECT c.urgency, count(*) AS n FROM consultation_case c
-       WHERE c.office_id = $1 AND c.status = $2 GROUP BY c.urgency
+       WHERE c.office_id = $1 AND c.status = $2 AND c.erased_at IS NULL GROUP BY c.urgency
       """;
 
   /** $1 case. */

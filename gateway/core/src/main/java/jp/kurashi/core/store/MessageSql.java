@@ -157,6 +157,50 @@ final class MessageSql {
       INSERT INTO attachment (message_id, content_type, file_name, size_bytes, data) VALUES ($1, $2, $3, $4, $5)
       """;
 
+  /**
+   * $1 message, $2 content type, $3 file name, $4 size, $5 bytes. A file fetched after the message was stored
+   * (LINE media): nothing is added once the resident has taken the message back.
+   */
+  static final String ADD_ATTACHMENT = """
+      INSERT INTO attachment (message_id, content_type, file_name, size_bytes, data)
+      SELECT $1, $2, $3, $4, $5 FROM message WHERE id = $1 AND unsent_at IS NULL
+      """;
+
+  /** $1 message ids, $2 the channel's own message ids (same order). Idempotent: a redelivery sets the same. */
+  static final String CHANNEL_MESSAGE_IDS = """
+      UPDATE message m SET channel_message_id = u.channel_message_id
+        FROM unnest($1::bigint[], $2::text[]) AS u(id, channel_message_id)
+       WHERE m.id = u.id AND m.channel_message_id IS DISTINCT FROM u.channel_message_id
+      """;
+
+  /**
+   * $1 channel, $2 the sender's channel id, $3 the channel's message id, $4 now. The resident takes their message
+   * back: its text, subject, attachments and triage findings are erased, the row stays marked, and one audit row
+   * says so, all in this one statement. Only the sender's own inbound message, only once: no row otherwise.
+   */
+  static final String UNSEND = """
+      WITH target AS (
+        SELECT m.id, m.case_id FROM message m JOIN contact k ON k.id = m.contact_id
+         WHERE m.channel = $1 AND m.channel_message_id = $3 AND m.direction = 'in' AND m.unsent_at IS NULL
+           AND k.channel = $1 AND k.external_id = $2
+         FOR UPDATE OF m
+      ), erased AS (
+        UPDATE message m SET body = '', subject = NULL, unsent_at = $4
+          FROM target t WHERE m.id = t.id
+        RETURNING m.id, m.case_id
+      ), files AS (
+        DELETE FROM attachment a USING erased e WHERE a.message_id = e.id RETURNING a.id
+      ), triage AS (
+        DELETE FROM triage_result r USING erased e WHERE r.message_id = e.id RETURNING r.message_id
+      ), audit AS (
+        INSERT INTO audit_log (case_id, action, allowed, detail)
+        SELECT e.case_id, 'message.unsent', true,
+               jsonb_build_object('messageId', e.id, 'channel', $1::text, 'attachments', (SELECT count(*) FROM files))
+          FROM erased e
+      )
+      SELECT id, case_id FROM erased
+      """;
+
   /** $1 message, $2 channel, $3 idempotency key. */
   static final String INSERT_OUTBOX =
       "INSERT INTO outbox (message_id, channel, idempotency_key) VALUES ($1, $2, $3)";

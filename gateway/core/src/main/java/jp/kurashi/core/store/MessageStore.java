@@ -122,9 +122,41 @@ public final class MessageStore {
     return client.preparedQuery(MessageSql.INSERT_ATTACHMENT).executeBatch(rows).map(v -> stored);
   }
 
-  /** Adds a file to a stored message (media fetched after the message was committed). */
+  /**
+   * Remembers the channel's own id of stored messages (LINE's message id, which an unsend event names).
+   *
+   * @param ids message id to the channel's message id
+   */
+  public Future<Void> channelMessageIds(Map<Long, String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Long[] messageIds = ids.keySet().toArray(Long[]::new);
+    String[] channelIds = new String[messageIds.length];
+    for (int i = 0; i < messageIds.length; i++) {
+      channelIds[i] = ids.get(messageIds[i]);
+    }
+    return pool.preparedQuery(MessageSql.CHANNEL_MESSAGE_IDS).execute(Tuple.of(messageIds, (Object) channelIds)).mapEmpty();
+  }
+
+  /** A message its sender took back: {@code [messageId, caseId]}. */
+  public record Unsent(long messageId, long caseId) {
+  }
+
+  /**
+   * Erases an inbound message its sender took back (text, subject, attachments, triage findings) and audits it;
+   * empty when no such message of that sender exists or it was already taken back.
+   */
+  public Future<Optional<Unsent>> unsend(String channel, String contactRef, String channelMessageId) {
+    return pool.preparedQuery(MessageSql.UNSEND)
+        .execute(Tuple.of(channel, contactRef, channelMessageId, clock.instant().atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(new Unsent(rows.iterator().next().getLong("id"), rows.iterator().next().getLong("case_id"))));
+  }
+
+  /** Adds a file to a stored message (media fetched after the message was committed), unless it was taken back. */
   public Future<Void> addAttachment(long messageId, InboundAttachment a) {
-    return pool.preparedQuery(MessageSql.INSERT_ATTACHMENT)
+    return pool.preparedQuery(MessageSql.ADD_ATTACHMENT)
         .execute(Tuple.of(messageId, a.contentType(), a.fileName(), a.data().length, Buffer.buffer(a.data())))
         .mapEmpty();
   }

@@ -1,7 +1,8 @@
 package jp.kurashi.core.store;
 
 /**
- * SQL for the monthly report: every figure counted from the case tables, months in Asia/Tokyo.
+ * SQL for the monthly report: every figure counted from the case tables, months in Asia/Tokyo. A case erased by
+ * retention keeps the row and the handoff rows these count, so a past month's figures do not change.
  * $1 office, $2 start of the fiscal year (inclusive), $3 its end (exclusive). Merged cases are left out.
  */
 final class ReportSql {
@@ -39,14 +40,18 @@ final class ReportSql {
        GROUP BY 1, 2
       """;
 
-  /** Minutes from opening to the first reply a consultant wrote, per case opened in the year. */
-  private static final String FIRST_RESPONSES = "SELECT " + MONTH.formatted("c.opened_at") + """
+  /**
+   * Minutes from opening to the first reply a consultant wrote, per case opened in the year that has one. A case
+   * erased by retention has no messages left: it keeps the minutes this same expression gave before erasure.
+   */
+  private static final String FIRST_RESPONSES = "SELECT month, minutes FROM (SELECT " + MONTH.formatted("c.opened_at") + """
        AS month,
-             EXTRACT(EPOCH FROM (MIN(m.created_at) - c.opened_at)) / 60.0 AS minutes
+             CASE WHEN c.erased_at IS NOT NULL THEN c.first_response_minutes
+                  ELSE EXTRACT(EPOCH FROM (MIN(m.created_at) - c.opened_at)) / 60.0 END AS minutes
         FROM consultation_case c
-        JOIN message m ON m.case_id = c.id AND m.direction = 'out' AND m.staff_id IS NOT NULL
+        LEFT JOIN message m ON m.case_id = c.id AND m.direction = 'out' AND m.staff_id IS NOT NULL
        WHERE c.office_id = $1 AND c.opened_at >= $2 AND c.opened_at < $3 AND c.merged_into IS NULL
-       GROUP BY c.id, c.opened_at
+       GROUP BY c.id, c.opened_at, c.erased_at, c.first_response_minutes) f WHERE minutes IS NOT NULL
       """;
 
   static final String MEDIAN_FIRST_RESPONSE = "SELECT month, percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes) AS median"

@@ -1,0 +1,132 @@
+package jp.kurashi.core.retention;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import jp.kurashi.core.store.DatabaseFailures;
+import jp.kurashi.core.store.RetentionStore;
+import jp.kurashi.core.store.RetentionStore.ErasedCases;
+import jp.kurashi.core.store.RetentionStore.Leftovers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Keeps the privacy notice's promise 「保存期間が過ぎたら消去します」: once shortly after start and then daily,
+ * erases cases closed more than {@code RETENTION_YEARS} ago, leftovers unseen as long, raw mails handled more
+ * than {@code MAIL_RAW_KEEP_DAYS} ago and audit rows past {@code AUDIT_RETENTION_YEARS}, in bounded batches of
+ * one transaction each. Every step is idempotent and safe on several instances at once (rows in another
+ * instance's batch are skipped). Logs counts only.
+ *
+ * <pre>{@code
+ * vertx.deployVerticle(new RetentionJob(new RetentionStore(pool), RetentionSettings.defaults(), clock));
+ * }</pre>
+ */
+public final class RetentionJob extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);
+  private static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
+  /** A run stops after this many batches of one kind and finishes the rest the next day. */
+  private static final int MAX_BATCHES = 10_000;
+
+  private final RetentionStore store;
+  private final RetentionSettings settings;
+  private final Clock clock;
+  private long timer = -1;
+  private volatile boolean stopped;
+  private final AtomicBoolean running = new AtomicBoolean();
+
+  public RetentionJob(RetentionStore store, RetentionSettings settings, Clock clock) {
+    this.store = store;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** What one run erased. */
+  public record Run(ErasedCases cases, Leftovers leftovers, int rawMails, int auditRows) {
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setTimer(settings.firstRun().toMillis(), id -> scheduled());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  private void scheduled() {
+    runOnce().onComplete(done -> {
+      if (!stopped) {
+        timer = vertx.setTimer(settings.interval().toMillis(), id -> scheduled());
+      }
+    });
+  }
+
+  /** Runs every step now, until nothing past retention is left; a run already going on makes this a no-op. */
+  public Future<Run> runOnce() {
+    if (!running.compareAndSet(false, true)) {
+      return Future.succeededFuture(new Run(ErasedCases.NONE, Leftovers.NONE, 0, 0));
+    }
+    ZonedDateTime now = clock.instant().atZone(TOKYO);
+    Instant casesBefore = now.minusYears(settings.caseYears()).toInstant();
+    Instant rawBefore = now.minusDays(settings.mailRawKeepDays()).toInstant();
+    Instant auditBefore = now.minusYears(settings.auditYears()).toInstant();
+    int batch = settings.batchSize();
+    // Each step goes on after another failed: a case that cannot be erased today must not keep raw mails.
+    Future<Run> run = step("cases", drain(() -> store.eraseClosedCases(casesBefore, batch, now.toInstant()),
+        ErasedCases::cases, ErasedCases::plus, ErasedCases.NONE), ErasedCases.NONE)
+        .compose(cases -> step("leftovers", drain(() -> store.eraseLeftovers(casesBefore, batch), Leftovers::total,
+            Leftovers::plus, Leftovers.NONE), Leftovers.NONE)
+            .compose(leftovers -> step("rawMails", drain(() -> store.dropRawMails(rawBefore, batch), n -> n,
+                Integer::sum, 0), 0)
+                .compose(raw -> step("audit", drain(() -> store.pruneAudit(auditBefore, batch), n -> n, Integer::sum,
+                    0), 0)
+                    .map(audit -> new Run(cases, leftovers, raw, audit)))));
+    return run
+        .onSuccess(r -> LOG.atInfo().addKeyValue("cases", r.cases().cases()).addKeyValue("messages", r.cases().messages())
+            .addKeyValue("attachments", r.cases().attachments()).addKeyValue("mails", r.cases().mails())
+            .addKeyValue("contacts", r.cases().contacts() + r.leftovers().contacts())
+            .addKeyValue("webchatSessions", r.cases().webchatSessions() + r.leftovers().webchatSessions())
+            .addKeyValue("unlinkedMails", r.leftovers().mails()).addKeyValue("rawMailsDropped", r.rawMails())
+            .addKeyValue("auditRows", r.auditRows()).log("retention run"))
+        .onComplete(done -> running.set(false));
+  }
+
+  private static <T> Future<T> step(String name, Future<T> done, T none) {
+    return done.recover(err -> {
+      LOG.atError().addKeyValue("step", name).addKeyValue("error", DatabaseFailures.describe(err))
+          .log("retention step failed; the next run continues where it stopped");
+      return Future.succeededFuture(none);
+    });
+  }
+
+  /** Calls {@code batch} until it returns fewer rows than a batch holds, adding up what each call returned. */
+  private <T> Future<T> drain(Supplier<Future<T>> batch, Function<T, Integer> rows, BinaryOperator<T> add,
+                              T total) {
+    return drain(batch, rows, add, total, 0);
+  }
+
+  private <T> Future<T> drain(Supplier<Future<T>> batch, Function<T, Integer> rows, BinaryOperator<T> add,
+                              T total, int batches) {
+    if (stopped || batches >= MAX_BATCHES) {
+      return Future.succeededFuture(total);
+    }
+    return batch.get().compose(result -> {
+      T sum = add.apply(total, result);
+      return rows.apply(result) < settings.batchSize() ? Future.succeededFuture(sum)
+          : drain(batch, rows, add, sum, batches + 1);
+    });
+  }
+}

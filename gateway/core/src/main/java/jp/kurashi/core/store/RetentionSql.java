@@ -1,0 +1,137 @@
+package jp.kurashi.core.store;
+
+/**
+ * SQL for retention (issue 14, item 12): erasing closed cases past RETENTION_YEARS in batches, dropping raw mails
+ * after MAIL_RAW_KEEP_DAYS, and pruning the audit log through its one narrow path. Every statement takes a
+ * bounded batch; the erasing ones run together in one transaction per batch (RetentionStore).
+ */
+final class RetentionSql {
+
+  private RetentionSql() {
+  }
+
+  /**
+   * $1 closed before, $2 limit. Closed cases not yet erased, oldest closing first; rows another instance's
+   * batch holds are skipped, so two instances never erase the same case at once.
+   */
+  static final String CLOSED_CASES = """
+      SELECT id FROM consultation_case
+       WHERE status = 'closed' AND erased_at IS NULL AND closed_at < $1
+       ORDER BY closed_at, id LIMIT $2
+         FOR UPDATE SKIP LOCKED
+      """;
+
+  /**
+   * $1 case ids, $2 now. The case row becomes the anonymous record the monthly report counts: the median's
+   * first-response minutes are computed exactly as ReportSql does, before the messages go; the contact, the
+   * assignee and the mail token are cleared. Returns the contacts the cases belonged to.
+   */
+  static final String ERASE_CASES = """
+      UPDATE consultation_case c
+         SET first_response_minutes = (
+               SELECT EXTRACT(EPOCH FROM (MIN(m.created_at) - c.opened_at)) / 60.0
+                 FROM message m WHERE m.case_id = c.id AND m.direction = 'out' AND m.staff_id IS NOT NULL),
+             erased_at = $2, contact_id = NULL, assignee_id = NULL, mail_token = NULL
+        FROM consultation_case old
+       WHERE old.id = c.id AND c.id = ANY($1)
+      RETURNING old.contact_id
+      """;
+
+  private static final String CASE_MESSAGES = "SELECT id FROM message WHERE case_id = ANY($1)";
+
+  /** $1 case ids. Handoffs keep kind and date (the report counts them); the note, time, agency and link go. */
+  static final String ANONYMISE_HANDOFFS = """
+      UPDATE handoff SET note = NULL, at = NULL, agency_id = NULL, message_id = NULL
+       WHERE case_id = ANY($1) OR message_id IN (""" + CASE_MESSAGES + ")";
+
+  /**
+   * $1 case ids. How to communicate with the person (it describes them) goes; support milestones keep kind and day
+   * (the monthly figures count them) and lose their note; a complaints-register entry keeps its place in the
+   * register but no longer points at the erased case.
+   */
+  static final String ERASE_CASE_RECORDS = """
+      WITH accommodation AS (DELETE FROM case_accommodation WHERE case_id = ANY($1) RETURNING 1),
+           milestones AS (UPDATE case_milestone SET note = NULL WHERE case_id = ANY($1) RETURNING 1)
+      UPDATE complaint SET case_id = NULL WHERE case_id = ANY($1)
+      """;
+
+  /** $1 case ids. The raw mails the cases' messages came from. */
+  static final String DELETE_MAILS = "DELETE FROM mail_inbox WHERE message_id IN (" + CASE_MESSAGES + ")";
+
+  /** $1 case ids. */
+  static final String DELETE_OUTBOX = "DELETE FROM outbox WHERE message_id IN (" + CASE_MESSAGES + ")";
+
+  /** $1 case ids. */
+  static final String DELETE_ATTACHMENTS = "DELETE FROM attachment WHERE message_id IN (" + CASE_MESSAGES + ")";
+
+  /** $1 case ids. What triage found (matched phrases are the resident's words) and staff corrections. */
+  static final String DELETE_TRIAGE = """
+      WITH r AS (DELETE FROM triage_result WHERE case_id = ANY($1) OR message_id IN (""" + CASE_MESSAGES + """
+      ) RETURNING 1)
+      DELETE FROM triage_correction WHERE case_id = ANY($1)
+      """;
+
+  /** $1 case ids. Messages and notes; returns the contacts they came from (a merge can mix contacts). */
+  static final String DELETE_MESSAGES = "DELETE FROM message WHERE case_id = ANY($1) RETURNING contact_id";
+
+  /**
+   * $1 contact ids. Contacts no case and no message points to any more are deleted (LINE user id, mail
+   * address, name, reply token, consent), with the web chat sessions behind them. Returns both counts.
+   */
+  static final String DELETE_CONTACTS = """
+      WITH gone AS (
+        DELETE FROM contact k
+         WHERE k.id = ANY($1)
+           AND NOT EXISTS (SELECT 1 FROM consultation_case c WHERE c.contact_id = k.id)
+           AND NOT EXISTS (SELECT 1 FROM message m WHERE m.contact_id = k.id)
+        RETURNING k.channel, k.external_id
+      ), chats AS (
+        DELETE FROM webchat_session s USING gone g
+         WHERE g.channel = 'webchat' AND s.contact_ref = g.external_id
+        RETURNING s.id
+      )
+      SELECT (SELECT count(*) FROM gone) AS contacts, (SELECT count(*) FROM chats) AS chats
+      """;
+
+  /**
+   * $1 last seen before, $2 limit. Contacts that never had a case or whose cases were all erased, unseen since
+   * the cut-off (a LINE follow without a message, a consent without a chat).
+   */
+  static final String STALE_CONTACTS = """
+      SELECT k.id FROM contact k
+       WHERE k.last_seen_at < $1
+         AND NOT EXISTS (SELECT 1 FROM consultation_case c WHERE c.contact_id = k.id)
+         AND NOT EXISTS (SELECT 1 FROM message m WHERE m.contact_id = k.id)
+       ORDER BY k.last_seen_at LIMIT $2
+         FOR UPDATE SKIP LOCKED
+      """;
+
+  /** $1 last seen before, $2 limit. Web chat sessions whose chat never became a contact. */
+  static final String STALE_CHATS = """
+      DELETE FROM webchat_session WHERE id IN (
+        SELECT s.id FROM webchat_session s
+         WHERE s.last_seen_at < $1
+           AND NOT EXISTS (SELECT 1 FROM contact k WHERE k.channel = 'webchat' AND k.external_id = s.contact_ref)
+         LIMIT $2)
+      """;
+
+  /** $1 fetched before, $2 limit. Handled mails that became no message (quarantined, bounces, ignored). */
+  static final String STALE_MAILS = """
+      DELETE FROM mail_inbox WHERE id IN (
+        SELECT id FROM mail_inbox WHERE message_id IS NULL AND status <> 'pending' AND fetched_at < $1 LIMIT $2)
+      """;
+
+  /**
+   * $1 fetched before, $2 limit. The raw bytes of handled mails (stored, or quarantined after their attempts);
+   * the row stays, so the same UID fetched again is still ignored and the case keeps its link.
+   */
+  static final String DROP_RAW = """
+      UPDATE mail_inbox SET raw = NULL WHERE id IN (
+        SELECT id FROM mail_inbox WHERE raw IS NOT NULL AND status <> 'pending' AND fetched_at < $1
+         ORDER BY fetched_at LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+      """;
+
+  /** $1 older than, $2 limit. The audit log's only way out (V17 audit_prune): never a row under two years old. */
+  static final String PRUNE_AUDIT = "SELECT audit_prune($1, $2) AS n";
+}

@@ -1,0 +1,279 @@
+package jp.kurashi.core.retention;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.ReportStore;
+import jp.kurashi.core.store.RetentionStore;
+import jp.kurashi.core.store.TestDatabases;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.TestClocks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Retention on a real database at the suite's moment: cases, contacts, chats, raw mails and audit rows. */
+@ExtendWith(VertxExtension.class)
+@DisplayName("The retention job")
+class RetentionJobTest {
+
+  /** Two cases per batch, so the three erasable cases take several transactions. */
+  private static final RetentionSettings SETTINGS = new RetentionSettings(5, 30, 10, 2, Duration.ofHours(1),
+      Duration.ofDays(1));
+
+  private final Clock clock = TestClocks.ambient();
+  private final ZonedDateTime now = clock.instant().atZone(TestClocks.TOKYO);
+  private Database db;
+  private long office;
+  private long staff;
+  private RetentionJob job;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    db = TestDatabases.fresh(vertx, 4);
+    office = TestDatabases.defaultOffice(db);
+    staff = one("INSERT INTO staff (office_id, login, display_name, role, password_hash) VALUES ($1, 'sato', '佐藤', "
+        + "'consultant', 'x') RETURNING id", office).getLong(0);
+    job = new RetentionJob(new RetentionStore(db.pool()), SETTINGS, clock);
+  }
+
+  @AfterEach
+  void tearDown() {
+    Await.result(db.close());
+  }
+
+  private Row one(String sql, Object... params) {
+    return Await.result(db.pool().preparedQuery(sql).execute(Tuple.from(params))).iterator().next();
+  }
+
+  private long count(String sql, Object... params) {
+    return one(sql, params).getLong(0);
+  }
+
+  private void sql(String sql, Object... params) {
+    Await.result(db.pool().preparedQuery(sql).execute(Tuple.from(params)));
+  }
+
+  private OffsetDateTime ago(Duration d) {
+    return now.toInstant().minus(d).atOffset(ZoneOffset.UTC);
+  }
+
+  private OffsetDateTime yearsAgo(int years, int days) {
+    return now.minusYears(years).minusDays(days).toInstant().atOffset(ZoneOffset.UTC);
+  }
+
+  private long contact(String channel, String ref, String name) {
+    return one("INSERT INTO contact (office_id, channel, external_id, display_name, last_seen_at) "
+        + "VALUES ($1, $2, $3, $4, $5) RETURNING id", office, channel, ref, name, yearsAgo(7, 0)).getLong(0);
+  }
+
+  /**
+   * A case opened {@code opened}, closed at {@code closed} (or open when null), with an inbound message carrying an
+   * attachment and triage findings, a staff reply 30 minutes later, a note, a referral handoff, a raw mail, an
+   * outbox row and an audit row.
+   */
+  private long seededCase(long contact, String channel, OffsetDateTime opened, OffsetDateTime closed) {
+    long caseId = one("""
+        INSERT INTO consultation_case (office_id, contact_id, channel, urgency, categories, opened_at, last_message_at,
+                                       status, closed_at, outcome, assignee_id, mail_token)
+        VALUES ($1, $2, $3, 'urgent', '{debt,food}', $4, $4, $5, $6, $7, $8, '0123abcd') RETURNING id""",
+        office, contact, channel, opened, closed == null ? "open" : "closed", closed, closed == null ? null : "referred",
+        staff).getLong(0);
+    long in = one("""
+        INSERT INTO message (case_id, contact_id, channel, direction, external_id, body, delivery, created_at, subject)
+        VALUES ($1, $2, $3, 'in', $4, '借金があって食べ物もありません', 'received', $5, '相談') RETURNING id""",
+        caseId, contact, channel, "ext-" + caseId, opened).getLong(0);
+    sql("INSERT INTO attachment (message_id, content_type, file_name, size_bytes, data) VALUES ($1, 'image/png', "
+        + "'letter.png', 3, $2)", in, Buffer.buffer(new byte[] {1, 2, 3}));
+    sql("INSERT INTO triage_result (message_id, case_id, categories, urgency, matched) VALUES ($1, $2, '{debt}', "
+        + "'urgent', '[\"借金\"]')", in, caseId);
+    sql("INSERT INTO triage_correction (case_id, staff_id, previous_categories, previous_urgency, categories, urgency) "
+        + "VALUES ($1, $2, '{debt}', 'urgent', '{debt,food}', 'urgent')", caseId, staff);
+    sql("INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw, status, message_id, fetched_at) "
+        + "VALUES ('INBOX', 1, $1, $2, 'done', $3, $4)", in, Buffer.buffer("From: a@example.jp\r\n\r\n借金"), in, opened);
+    long out = one("""
+        INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at)
+        VALUES ($1, $2, $3, 'out', 'お話を伺います', $4, 'sent', $5) RETURNING id""",
+        caseId, contact, channel, staff, opened.plusMinutes(30)).getLong(0);
+    sql("INSERT INTO outbox (message_id, channel, idempotency_key, status) VALUES ($1, $2, gen_random_uuid(), 'sent')",
+        out, channel);
+    sql("INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at) "
+        + "VALUES ($1, $2, $3, 'note', '家族に知られたくないとのこと', $4, 'none', $5)", caseId, contact, channel, staff,
+        opened.plusMinutes(40));
+    sql("INSERT INTO handoff (case_id, kind, at, note, message_id, staff_id, created_at) "
+        + "VALUES ($1, 'referral', $2, '法テラスに紹介', $3, $4, $2)", caseId, opened.plusDays(2), out, staff);
+    sql("INSERT INTO audit_log (staff_id, case_id, action, allowed) VALUES ($1, $2, 'case.read', true)", staff, caseId);
+    return caseId;
+  }
+
+  private long messages(long caseId) {
+    return count("SELECT count(*) FROM message WHERE case_id = $1", caseId);
+  }
+
+  private ReportStore.Figures report(OffsetDateTime opened) {
+    ZonedDateTime tokyo = opened.atZoneSameInstant(TestClocks.TOKYO);
+    int fiscalYear = tokyo.getMonthValue() >= 4 ? tokyo.getYear() : tokyo.getYear() - 1;
+    return Await.result(new ReportStore(db.pool()).fiscalYear(office, fiscalYear));
+  }
+
+  @Test
+  @DisplayName("erases a case closed six years ago, keeps one closed four years ago and an open one from seven")
+  void erasesPastRetention() {
+    OffsetDateTime oldOpened = yearsAgo(6, 40);
+    long line = contact("line", "U0123456789abcdef", "山田 花子");
+    long erased = seededCase(line, "line", oldOpened, yearsAgo(6, 0));
+    long mail = contact("mail", "hanako@example.jp", "山田");
+    long recent = seededCase(mail, "mail", yearsAgo(4, 40), yearsAgo(4, 0));
+    long chat = contact("webchat", "chat-ref-1", null);
+    sql("INSERT INTO webchat_session (office_id, token_hash, contact_ref, last_seen_at) VALUES ($1, 'h1', 'chat-ref-1', $2)",
+        office, yearsAgo(7, 0));
+    long open = seededCase(chat, "webchat", yearsAgo(7, 0), null);
+    for (long c : new long[] {erased, recent}) {
+      sql("INSERT INTO case_accommodation (case_id, needs, note, updated_by, updated_at) VALUES ($1, '{writing}', '左耳が聞こえにくい', $2, now())",
+          c, staff);
+      sql("INSERT INTO case_milestone (office_id, case_id, kind, done_on, note, recorded_by, recorded_at) "
+          + "VALUES ($1, $2, 'plan', '2020-01-10', '就労支援', $3, now())", office, c, staff);
+    }
+
+    RetentionJob.Run run = Await.result(job.runOnce());
+
+    assertThat(count("SELECT count(*) FROM case_accommodation WHERE case_id = $1", erased)).isZero();
+    assertThat(count("SELECT count(*) FROM case_accommodation WHERE case_id = $1", recent)).isOne();
+    assertThat(count("SELECT count(*) FROM case_milestone WHERE case_id = $1 AND note IS NULL AND kind = 'plan'", erased)).isOne();
+    assertThat(count("SELECT count(*) FROM case_milestone WHERE case_id = $1 AND note = '就労支援'", recent)).isOne();
+    assertThat(run.cases().cases()).isEqualTo(1);
+    assertThat(messages(erased)).isZero();
+    assertThat(count("SELECT count(*) FROM attachment")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM contact WHERE id = $1", line)).isZero();
+    assertThat(count("SELECT count(*) FROM contact WHERE external_id = 'U0123456789abcdef' OR display_name = '山田 花子'"))
+        .isZero();
+    assertThat(count("SELECT count(*) FROM mail_inbox WHERE message_id IS NULL")).isZero();
+    assertThat(count("SELECT count(*) FROM mail_inbox")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM triage_result WHERE case_id = $1", erased)).isZero();
+    assertThat(count("SELECT count(*) FROM triage_correction WHERE case_id = $1", erased)).isZero();
+    Row tombstone = one("SELECT contact_id, assignee_id, mail_token, erased_at, categories, outcome FROM consultation_case "
+        + "WHERE id = $1", erased);
+    assertThat(tombstone.getValue("contact_id")).isNull();
+    assertThat(tombstone.getValue("assignee_id")).isNull();
+    assertThat(tombstone.getValue("mail_token")).isNull();
+    assertThat(tombstone.getValue("erased_at")).isNotNull();
+    assertThat(tombstone.getArrayOfStrings("categories")).containsExactly("debt", "food");
+    Row handoff = one("SELECT kind, note, at, message_id FROM handoff WHERE case_id = $1", erased);
+    assertThat(handoff.getString("kind")).isEqualTo("referral");
+    assertThat(handoff.getValue("note")).isNull();
+    assertThat(handoff.getValue("at")).isNull();
+    assertThat(count("SELECT count(*) FROM audit_log WHERE case_id = $1", erased)).isOne();
+
+    assertThat(messages(recent)).isEqualTo(3);
+    assertThat(messages(open)).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM contact WHERE id IN ($1, $2)", mail, chat)).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM webchat_session")).isOne();
+    assertThat(count("SELECT count(*) FROM handoff WHERE note IS NOT NULL")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM consultation_case WHERE erased_at IS NOT NULL")).isOne();
+  }
+
+  @Test
+  @DisplayName("leaves every figure of the erased case's fiscal year as it was, run after run")
+  void reportUnchanged() {
+    OffsetDateTime opened = yearsAgo(6, 40);
+    seededCase(contact("line", "U1", "一"), "line", opened, yearsAgo(6, 0));
+    seededCase(contact("line", "U2", "二"), "line", opened.plusHours(1), yearsAgo(6, 0));
+    seededCase(contact("mail", "three@example.jp", "三"), "mail", opened.plusHours(2), yearsAgo(5, 1));
+    ReportStore.Figures before = report(opened);
+    String month = opened.atZoneSameInstant(TestClocks.TOKYO).toString().substring(0, 7);
+    assertThat(before.medianFirstResponse()).containsEntry(month, 30.0);
+    assertThat(before.handoffs().get(month)).containsEntry("referral", 3L);
+    assertThat(before.byChannel().get(month)).containsEntry("line", 2L).containsEntry("mail", 1L);
+
+    assertThat(Await.result(job.runOnce()).cases().cases()).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM message")).isZero();
+    assertThat(report(opened)).isEqualTo(before);
+
+    assertThat(Await.result(job.runOnce()).cases().cases()).isZero();
+    assertThat(report(opened)).isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName("keeps a contact that still has a live case, and erases a web chat with its contact and session")
+  void contacts() {
+    long both = contact("line", "U-both", "両方");
+    long old = seededCase(both, "line", yearsAgo(6, 40), yearsAgo(6, 0));
+    long live = seededCase(both, "line", yearsAgo(1, 0), null);
+    long chat = contact("webchat", "chat-ref-2", null);
+    sql("INSERT INTO webchat_session (office_id, token_hash, contact_ref, last_seen_at) VALUES ($1, 'h2', 'chat-ref-2', $2)",
+        office, yearsAgo(6, 0));
+    seededCase(chat, "webchat", yearsAgo(6, 10), yearsAgo(6, 0));
+    // A chat opened six years ago that never became a case, and a LINE follow that never wrote.
+    sql("INSERT INTO webchat_session (office_id, token_hash, contact_ref, last_seen_at) VALUES ($1, 'h3', 'chat-ref-3', $2)",
+        office, yearsAgo(6, 0));
+    contact("line", "U-follow-only", "フォローだけ");
+
+    RetentionJob.Run run = Await.result(job.runOnce());
+
+    assertThat(messages(old)).isZero();
+    assertThat(messages(live)).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM contact WHERE id = $1 AND external_id = 'U-both'", both)).isOne();
+    assertThat(count("SELECT count(*) FROM contact WHERE id = $1", chat)).isZero();
+    assertThat(count("SELECT count(*) FROM contact WHERE external_id = 'U-follow-only'")).isZero();
+    assertThat(count("SELECT count(*) FROM webchat_session")).isZero();
+    assertThat(run.cases().webchatSessions() + run.leftovers().webchatSessions()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("drops the raw bytes of handled mails after the keep period, not of mails still to be processed")
+  void rawMails() {
+    Buffer raw = Buffer.buffer("From: a@example.jp\r\nMessage-ID: <x@example.jp>\r\n\r\n家賃が払えません");
+    sql("INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw, status, fetched_at) VALUES ('INBOX', 1, 1, $1, 'done', $2)",
+        raw, ago(Duration.ofDays(31)));
+    sql("INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw, status, fetched_at) VALUES ('INBOX', 1, 2, $1, "
+        + "'quarantined', $2)", raw, ago(Duration.ofDays(31)));
+    sql("INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw, status, fetched_at) VALUES ('INBOX', 1, 3, $1, 'pending', $2)",
+        raw, ago(Duration.ofDays(31)));
+    sql("INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw, status, fetched_at) VALUES ('INBOX', 1, 4, $1, 'done', $2)",
+        raw, ago(Duration.ofDays(29)));
+
+    assertThat(Await.result(job.runOnce()).rawMails()).isEqualTo(2);
+
+    assertThat(count("SELECT count(*) FROM mail_inbox WHERE raw IS NULL AND uid IN (1, 2)")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM mail_inbox WHERE raw IS NOT NULL AND uid IN (3, 4)")).isEqualTo(2);
+    assertThat(Await.result(job.runOnce()).rawMails()).isZero();
+  }
+
+  @Test
+  @DisplayName("runs by itself shortly after it is deployed, and stops with its verticle")
+  void scheduled(Vertx vertx) {
+    long erased = seededCase(contact("line", "U-timer", "タイマー"), "line", yearsAgo(6, 40), yearsAgo(6, 0));
+    RetentionJob scheduled = new RetentionJob(new RetentionStore(db.pool()),
+        new RetentionSettings(5, 30, 10, 100, Duration.ofMillis(50), Duration.ofDays(1)), clock);
+    String id = Await.result(vertx.deployVerticle(scheduled));
+
+    Await.until(Duration.ofSeconds(15), "erased by the first run", () -> messages(erased) == 0);
+    Await.result(vertx.undeploy(id));
+  }
+
+  @Test
+  @DisplayName("prunes audit rows past AUDIT_RETENTION_YEARS only")
+  void auditPruned() {
+    sql("INSERT INTO audit_log (at, action, allowed) VALUES ($1, 'login', true)", yearsAgo(11, 0));
+    sql("INSERT INTO audit_log (at, action, allowed) VALUES ($1, 'login', true)", yearsAgo(9, 0));
+    sql("INSERT INTO audit_log (action, allowed) VALUES ('login', true)");
+
+    assertThat(Await.result(job.runOnce()).auditRows()).isOne();
+
+    assertThat(count("SELECT count(*) FROM audit_log")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM audit_log WHERE at < $1", yearsAgo(10, 0))).isZero();
+  }
+}
