@@ -89,7 +89,7 @@ final class CaseSql {
 
   /** $1 array of case ids (only those the caller may read): their messages as one thread across channels. */
   static final String MESSAGES = """
-      SELECT id, case_id, direction, channel, subject, body, created_at, delivery, delivery_error, staff_id
+      SELECT id, case_id, direction, channel, subject, body, created_at, delivery, delivery_error, staff_id, unsent_at
         FROM message WHERE case_id = ANY($1)
        ORDER BY created_at, id
       """;
