@@ -56,6 +56,8 @@ public final class StaffApi {
   private final ApiContract contract;
   private final TriageModelApi model;
   private final TriageCorrectionsApi corrections;
+  private final FirstLoginGate firstLogin;
+  private final AccountsApi accounts;
 
   public StaffApi(ConsoleServices s) {
     this.vertx = s.vertx();
@@ -76,6 +78,8 @@ public final class StaffApi {
     this.contract = s.contract();
     this.model = new TriageModelApi(s.vertx(), s.triageModels(), s.triageModelInForce(), guard);
     this.corrections = new TriageCorrectionsApi(s.triageCorrections(), s.audit(), guard, s.clock());
+    this.firstLogin = new FirstLoginGate(s.settings().requireTotpRoles());
+    this.accounts = new AccountsApi(s.vertx(), s.staff(), guard, s.hasher());
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
@@ -104,6 +108,7 @@ public final class StaffApi {
     // Limited per address first (a flood costs no parsing or hashing), then validated like every other call.
     router.post("/login").handler(this::loginRate).handler(contract).handler(this::login);
     router.route().handler(auth);
+    router.route().handler(firstLogin);
     TriageModelApi.mountBodyHandler(router);
     router.route().handler(contract);
     router.get("/session").handler(this::session);
@@ -120,6 +125,7 @@ public final class StaffApi {
     router.get("/events").handler(live::handle);
     actions.mount(router);
     admin.mount(router);
+    accounts.mount(router);
     reports.mount(router);
     model.mount(router);
     corrections.mount(router);
@@ -166,9 +172,12 @@ public final class StaffApi {
           }
           LoginService.OpenedSession opened = attempt.session().get();
           ctx.response().addCookie(sessionCookie(ctx, opened.token(), settings.sessionTtl().toSeconds()));
-          ok(ctx, 200, new JsonObject()
+          JsonObject answer = new JsonObject()
               .put("csrfToken", opened.csrfToken())
-              .put("staff", CaseJson.staff(opened.member())));
+              .put("staff", CaseJson.staff(opened.member()));
+          firstLogin.pending(opened.member().role(), opened.mustChangePassword(), opened.totpEnabled())
+              .ifPresent(step -> answer.put("pending", step.code()));
+          ok(ctx, 200, answer);
         })
         .onFailure(ctx::fail);
   }
@@ -196,7 +205,9 @@ public final class StaffApi {
 
   private void session(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    ok(ctx, 200, new JsonObject().put("csrfToken", session.csrfToken()).put("staff", CaseJson.staff(session.staff())));
+    JsonObject answer = new JsonObject().put("csrfToken", session.csrfToken()).put("staff", CaseJson.staff(session.staff()));
+    firstLogin.pending(session).ifPresent(step -> answer.put("pending", step.code()));
+    ok(ctx, 200, answer);
   }
 
   private void logout(RoutingContext ctx) {
@@ -321,6 +332,8 @@ public final class StaffApi {
           engine.replace(parsed);
           return parsed;
         }))
+        .compose(parsed -> guard.done(ctx, session, "triage.rules.write", new JsonObject().put("size", parsed.size()))
+            .map(parsed))
         .onSuccess(parsed -> ok(ctx, 200, new JsonObject().put("size", parsed.size())))
         .onFailure(err -> {
           if (err instanceof TriageRuleException bad) {
