@@ -19,13 +19,16 @@ public final class PasswordPolicy {
 
   /**
    * Known defaults, folded (lower case, letters only); a password whose letters fold to one of these is
-   * refused however it is decorated with digits, symbols or capitals ({@code Password2024!}).
+   * refused however it is decorated with digits, symbols or capitals ({@code Password2024!}) or repeated.
    */
   private static final Set<String> KNOWN_DEFAULTS = Set.of(
       "changethispassword", "changeme", "changemenow", "changethis", "password", "passwd", "passw", "admin",
       "administrator", "adminadmin", "adminpassword", "root", "toor", "secret", "letmein", "welcome", "qwerty",
       "qwertyuiop", "abc", "abcdef", "iloveyou", "default", "kurashi", "kurashigateway", "kurashiadmin", "test",
       "testtest", "guest", "");
+
+  /** A word said more than once ({@code changemechangeme}). */
+  private static final java.util.regex.Pattern REPEATED = java.util.regex.Pattern.compile("(.+?)\\1+");
 
   private PasswordPolicy() {
   }
@@ -36,7 +39,8 @@ public final class PasswordPolicy {
       return Optional.of("must be at least " + MIN_LENGTH + " characters");
     }
     String folded = password.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
-    if (KNOWN_DEFAULTS.contains(folded)) {
+    java.util.regex.Matcher repeated = REPEATED.matcher(folded);
+    if (KNOWN_DEFAULTS.contains(folded) || repeated.matches() && KNOWN_DEFAULTS.contains(repeated.group(1))) {
       return Optional.of("is a well-known default password");
     }
     if (password.chars().distinct().count() < 4) {
