@@ -76,7 +76,7 @@ final class AdminApi {
       throw ApiException.badRequest("invalid_login", "login: 3 to 64 letters, digits, . _ -");
     }
     PasswordPolicy.problem(password, login).ifPresent(why -> {
-      throw ApiException.badRequest("weak_password", "password " + why);
+      throw ApiException.badRequest("weak_password", "パスワードが弱すぎます / the password " + why);
     });
     if (displayName == null || displayName.isBlank()) {
       throw ApiException.badRequest("name_required", "displayName is required");
@@ -217,17 +217,17 @@ final class AdminApi {
         .compose(rows -> guard.done(ctx, session, "audit.export", new JsonObject()
             .put("caseId", ctx.queryParams().get("caseId")).put("rows", rows.size())).map(rows))
         .onSuccess(rows -> {
-      StringBuilder csv = new StringBuilder("\uFEFFid,at,staff_id,login,case_id,action,allowed,remote_addr\r\n");
-      for (Object o : rows) {
-        JsonObject r = (JsonObject) o;
-        csv.append(r.getLong("id")).append(',').append(r.getString("at")).append(',')
-            .append(nullable(r.getLong("staffId"))).append(',').append(csvField(r.getString("login"))).append(',')
-            .append(nullable(r.getLong("caseId"))).append(',').append(csvField(r.getString("action"))).append(',')
-            .append(r.getBoolean("allowed")).append(',').append(csvField(r.getString("remoteAddr"))).append("\r\n");
-      }
-      ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-          .putHeader("Content-Disposition", "attachment; filename=\"audit.csv\"").end(csv.toString());
-    }).onFailure(ctx::fail);
+          StringBuilder csv = new StringBuilder("\uFEFFid,at,staff_id,login,case_id,action,allowed,remote_addr\r\n");
+          for (Object o : rows) {
+            JsonObject r = (JsonObject) o;
+            csv.append(r.getLong("id")).append(',').append(r.getString("at")).append(',')
+                .append(nullable(r.getLong("staffId"))).append(',').append(csvField(r.getString("login"))).append(',')
+                .append(nullable(r.getLong("caseId"))).append(',').append(csvField(r.getString("action"))).append(',')
+                .append(r.getBoolean("allowed")).append(',').append(csvField(r.getString("remoteAddr"))).append("\r\n");
+          }
+          ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+              .putHeader("Content-Disposition", "attachment; filename=\"audit.csv\"").end(csv.toString());
+        }).onFailure(ctx::fail);
   }
 
   private static String nullable(Long v) {
