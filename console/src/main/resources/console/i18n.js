@@ -3,6 +3,10 @@ export const TEXTS = {
   ja: {
     title: '相談コンソール', queue: '受付一覧', sound: '通知音', logout: 'ログアウト', switchTo: 'English',
     login: 'ログイン', loginId: 'ログインID', password: 'パスワード', loginFailed: 'ログインできませんでした',
+    totpCode: '確認コード(6桁)', changePassword: 'パスワードの変更', changePasswordFirst: '最初のログインです。管理者から受け取ったパスワードを、自分だけが知るパスワードに変えてください(12文字以上)。',
+    currentPassword: '現在のパスワード', newPassword: '新しいパスワード', confirmPassword: '新しいパスワード(確認)', passwordsDiffer: '新しいパスワードが一致しません',
+    totpSetup: '二要素認証の設定', totpSetupFirst: 'この役割では認証アプリ(Google Authenticator など)が必要です。アプリに次のキーを登録し、表示された6桁のコードを入力してください。',
+    totpSecret: '登録キー', totpEnable: '設定する',
     urgency: '緊急度', categories: '本人の状況', channel: '経路', waiting: '待ち時間', assignee: '担当',
     none: '未割当', crisis: '緊急(危機)', urgent: '至急', normal: '通常', all: 'すべて', mine: '自分の担当',
     showMore: 'さらに表示', shownOf: '全{total}件中 {n}件を表示',
@@ -35,6 +39,10 @@ export const TEXTS = {
   en: {
     title: 'Consultation console', queue: 'Queue', sound: 'Sound', logout: 'Log out', switchTo: '日本語',
     login: 'Log in', loginId: 'Login', password: 'Password', loginFailed: 'Could not log in',
+    totpCode: 'Code (6 digits)', changePassword: 'Change password', changePasswordFirst: 'First login: replace the password you were given by one only you know (12 characters or more).',
+    currentPassword: 'Current password', newPassword: 'New password', confirmPassword: 'New password (again)', passwordsDiffer: 'The new passwords do not match',
+    totpSetup: 'Two-factor setup', totpSetupFirst: 'Your role needs an authenticator app (such as Google Authenticator). Add this key to the app and enter the 6-digit code it shows.',
+    totpSecret: 'Key', totpEnable: 'Turn on',
     urgency: 'Urgency', categories: 'Situation', channel: 'Channel', waiting: 'Waiting', assignee: 'Consultant',
     none: 'unassigned', crisis: 'Crisis', urgent: 'Urgent', normal: 'Normal', all: 'All', mine: 'Mine',
     showMore: 'Show more', shownOf: 'Showing {n} of {total}',

@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.security.PasswordHasher;
+import jp.kurashi.core.security.PasswordPolicy;
 import jp.kurashi.core.store.ConsoleStore;
 import jp.kurashi.core.store.StaffStore;
 
@@ -17,8 +18,6 @@ import jp.kurashi.core.store.StaffStore;
  * each user's own password.
  */
 final class AdminApi {
-
-  private static final int MIN_PASSWORD = 12;
 
   private final Vertx vertx;
   private final StaffStore staff;
@@ -76,15 +75,18 @@ final class AdminApi {
     if (login == null || !login.matches("[A-Za-z0-9._-]{3,64}")) {
       throw ApiException.badRequest("invalid_login", "login: 3 to 64 letters, digits, . _ -");
     }
-    if (password == null || password.length() < MIN_PASSWORD) {
-      throw ApiException.badRequest("weak_password", "password must be at least " + MIN_PASSWORD + " characters");
-    }
+    PasswordPolicy.problem(password, login).ifPresent(why -> {
+      throw ApiException.badRequest("weak_password", "パスワードが弱すぎます / the password " + why);
+    });
     if (displayName == null || displayName.isBlank()) {
       throw ApiException.badRequest("name_required", "displayName is required");
     }
     guard.role(ctx, session, "staff.create", Role.ADMIN)
         .compose(v -> vertx.executeBlocking(() -> hasher.hash(password), false))
-        .compose(hash -> staff.create(session.staff().officeId(), login, displayName.strip(), role, hash))
+        // The admin chose this password, so its owner must replace it at first login.
+        .compose(hash -> staff.create(session.staff().officeId(), login, displayName.strip(), role, hash, true))
+        .compose(id -> guard.done(ctx, session, "staff.create", new JsonObject().put("targetStaffId", id)
+            .put("login", login).put("role", role.code())).map(id))
         .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("id", id).put("login", login).put("role", role.code())))
         .onFailure(err -> ctx.fail(err instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
             ? new ApiException(409, "login_taken", "this login is already used") : err));
@@ -95,16 +97,24 @@ final class AdminApi {
     JsonObject body = HttpJson.body(ctx);
     String current = HttpJson.string(body, "current");
     String next = HttpJson.string(body, "new");
-    if (current == null || next == null || next.length() < MIN_PASSWORD) {
-      throw ApiException.badRequest("weak_password", "current and new (at least " + MIN_PASSWORD + " characters) are required");
+    if (current == null || next == null) {
+      throw ApiException.badRequest("weak_password", "current and new are required");
     }
-    logins.changePassword(session, current, next).onSuccess(changed -> {
-      if (!changed) {
-        ctx.fail(ApiException.forbidden("wrong_password", "現在のパスワードが違います / current password is wrong"));
-        return;
-      }
-      ctx.response().setStatusCode(204).end();
-    }).onFailure(ctx::fail);
+    PasswordPolicy.problem(next, session.staff().login()).ifPresent(why -> {
+      throw ApiException.badRequest("weak_password", "新しいパスワードが弱すぎます / the new password " + why);
+    });
+    if (next.equals(current)) {
+      throw ApiException.badRequest("same_password", "新しいパスワードは今と違うものにしてください / choose a new password");
+    }
+    logins.changePassword(session, current, next).compose(changed -> changed
+            ? guard.done(ctx, session, "password.change", null).map(true) : Future.succeededFuture(false))
+        .onSuccess(changed -> {
+          if (!changed) {
+            ctx.fail(ApiException.forbidden("wrong_password", "現在のパスワードが違います / current password is wrong"));
+            return;
+          }
+          ctx.response().setStatusCode(204).end();
+        }).onFailure(ctx::fail);
   }
 
   /** Starts the second factor: a new secret for the staff member's authenticator app. */
@@ -126,6 +136,7 @@ final class AdminApi {
             ? Future.failedFuture(new ApiException(409, "no_pending_secret", "call /api/totp/setup first"))
             : useProof(session.staff().id(), SecondFactor.matchingStep(pending.get(), code, clock)))
         .compose(v -> staff.enableTotp(session.staff().id()))
+        .compose(v -> guard.done(ctx, session, "totp.enable", null))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -155,6 +166,7 @@ final class AdminApi {
     guard.role(ctx, session, "agency.create", Role.ADMIN)
         .compose(v -> store.addAgency(session.staff().officeId(), name.strip(), kind.strip(), HttpJson.string(body, "phone"),
             HttpJson.string(body, "address"), HttpJson.string(body, "note")))
+        .compose(id -> guard.done(ctx, session, "agency.create", new JsonObject().put("agencyId", id)).map(id))
         .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("id", id)))
         .onFailure(ctx::fail);
   }
@@ -175,6 +187,7 @@ final class AdminApi {
     }
     guard.role(ctx, session, "template.save", Role.ADMIN)
         .compose(v -> store.saveTemplate(session.staff().officeId(), title.strip(), text))
+        .compose(id -> guard.done(ctx, session, "template.save", new JsonObject().put("templateId", id)).map(id))
         .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("id", id)))
         .onFailure(ctx::fail);
   }
@@ -200,18 +213,21 @@ final class AdminApi {
 
   private void auditCsv(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    auditRows(ctx, session, "audit.export").onSuccess(rows -> {
-      StringBuilder csv = new StringBuilder("\uFEFFid,at,staff_id,login,case_id,action,allowed,remote_addr\r\n");
-      for (Object o : rows) {
-        JsonObject r = (JsonObject) o;
-        csv.append(r.getLong("id")).append(',').append(r.getString("at")).append(',')
-            .append(nullable(r.getLong("staffId"))).append(',').append(csvField(r.getString("login"))).append(',')
-            .append(nullable(r.getLong("caseId"))).append(',').append(csvField(r.getString("action"))).append(',')
-            .append(r.getBoolean("allowed")).append(',').append(csvField(r.getString("remoteAddr"))).append("\r\n");
-      }
-      ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-          .putHeader("Content-Disposition", "attachment; filename=\"audit.csv\"").end(csv.toString());
-    }).onFailure(ctx::fail);
+    auditRows(ctx, session, "audit.export")
+        .compose(rows -> guard.done(ctx, session, "audit.export", new JsonObject()
+            .put("caseId", ctx.queryParams().get("caseId")).put("rows", rows.size())).map(rows))
+        .onSuccess(rows -> {
+          StringBuilder csv = new StringBuilder("\uFEFFid,at,staff_id,login,case_id,action,allowed,remote_addr\r\n");
+          for (Object o : rows) {
+            JsonObject r = (JsonObject) o;
+            csv.append(r.getLong("id")).append(',').append(r.getString("at")).append(',')
+                .append(nullable(r.getLong("staffId"))).append(',').append(csvField(r.getString("login"))).append(',')
+                .append(nullable(r.getLong("caseId"))).append(',').append(csvField(r.getString("action"))).append(',')
+                .append(r.getBoolean("allowed")).append(',').append(csvField(r.getString("remoteAddr"))).append("\r\n");
+          }
+          ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+              .putHeader("Content-Disposition", "attachment; filename=\"audit.csv\"").end(csv.toString());
+        }).onFailure(ctx::fail);
   }
 
   private static String nullable(Long v) {

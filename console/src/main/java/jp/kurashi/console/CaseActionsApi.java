@@ -95,8 +95,14 @@ final class CaseActionsApi {
     }
     guard.role(ctx, session, "case.assign", Role.CHIEF)
         .compose(v -> store.assign(caseId, target.longValue(), session.staff().officeId()))
-        .compose(done -> done ? guard.record(ctx, session, caseId, "case.assign")
-            : Future.failedFuture(ApiException.notFound("case or staff member")))
+        .compose(done -> switch (done) {
+          case ASSIGNED -> guard.record(ctx, session, caseId, "case.assign");
+          case NOT_FOUND -> Future.<Void>failedFuture(ApiException.notFound("case or staff member"));
+          case NOT_ASSIGNABLE -> guard.refused(ctx, session, caseId, "case.assign",
+                  new JsonObject().put("targetStaffId", target.longValue()).put("reason", "not_assignable"))
+              .compose(x -> Future.<Void>failedFuture(new ApiException(422, "not_assignable",
+                  "管理者や無効なアカウントには担当を割り当てられません / cases go only to active consultants and chiefs")));
+        })
         .onSuccess(v -> {
           publish(CaseEvent.CASE_TRIAGED, session, caseId);
           HttpJson.ok(ctx, 200, new JsonObject().put("assigneeId", target.longValue()));

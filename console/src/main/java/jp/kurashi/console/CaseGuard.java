@@ -83,6 +83,14 @@ final class CaseGuard {
     return audit.record(new AuditEntry(null, session.staff().id(), caseId, action, false, HttpJson.remote(ctx), detail));
   }
 
+  /**
+   * Records a privileged action that succeeded (an account changed, rules replaced, an export): who did
+   * it, and in {@code detail} what it was done to, never a secret.
+   */
+  Future<Void> done(RoutingContext ctx, StaffSession session, String action, JsonObject detail) {
+    return audit.record(new AuditEntry(null, session.staff().id(), null, action, true, HttpJson.remote(ctx), detail));
+  }
+
   /** Records an allowed action on a case that needed no content check (claim). */
   Future<Void> record(RoutingContext ctx, StaffSession session, Long caseId, String action) {
     return audit.record(AuditEntry.of(session.staff().id(), caseId, action, true, HttpJson.remote(ctx)));

@@ -103,17 +103,18 @@ public final class LoginService {
 
   private Future<LoginAttempt> succeed(StaffStore.Credentials account, String remoteAddr) {
     return staff.loginSucceeded(account.member().id())
-        .compose(v -> open(account.member(), remoteAddr))
+        .compose(v -> open(account, remoteAddr))
         .map(opened -> new LoginAttempt(Optional.of(opened), account.member().id(), null));
   }
 
-  private Future<OpenedSession> open(StaffMember member, String remoteAddr) {
+  private Future<OpenedSession> open(StaffStore.Credentials account, String remoteAddr) {
+    StaffMember member = account.member();
     String token = SecretTokens.newToken();
     String csrf = SecretTokens.newToken();
     return staff.deleteExpiredSessions()
         .compose(purged -> staff.createSession(SecretTokens.hash(token), member.id(), csrf,
             clock.instant().plus(sessionTtl), remoteAddr))
-        .map(v -> new OpenedSession(member, token, csrf));
+        .map(v -> new OpenedSession(member, token, csrf, account.mustChangePassword(), account.totpSecret() != null));
   }
 
   /** Checks the current password, stores the new one, and ends the account's other sessions. */
@@ -149,7 +150,11 @@ public final class LoginService {
     }
   }
 
-  /** A session just opened: the token goes into the cookie, never into a log. */
-  public record OpenedSession(StaffMember member, String token, String csrfToken) {
+  /**
+   * A session just opened: the token goes into the cookie, never into a log. The flags say which first-login
+   * steps the account still owes.
+   */
+  public record OpenedSession(StaffMember member, String token, String csrfToken, boolean mustChangePassword,
+                              boolean totpEnabled) {
   }
 }

@@ -49,7 +49,8 @@ public final class SessionAuthHandler implements Handler<RoutingContext> {
             "CSRFトークンがありません / Missing or wrong " + CSRF_HEADER));
         return;
       }
-      new StaffSession(session.member(), tokenHash, session.csrfToken()).attach(ctx);
+      new StaffSession(session.member(), tokenHash, session.csrfToken(), session.mustChangePassword(),
+          session.totpEnabled()).attach(ctx);
       ctx.next();
     });
   }

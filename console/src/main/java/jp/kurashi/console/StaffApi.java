@@ -65,6 +65,8 @@ public final class StaffApi {
   private final MilestonesApi milestones;
   private final jp.kurashi.core.store.AccommodationStore accommodations;
   private final jp.kurashi.core.security.ClientAddress clientAddress;
+  private final FirstLoginGate firstLogin;
+  private final AccountsApi accounts;
 
   public StaffApi(ConsoleServices s) {
     this.vertx = s.vertx();
@@ -90,6 +92,8 @@ public final class StaffApi {
     this.accommodation = new AccommodationApi(s.accommodations(), guard, s.clock());
     this.milestones = new MilestonesApi(s.milestones(), guard, s.clock());
     this.clientAddress = s.clientAddress();
+    this.firstLogin = new FirstLoginGate(s.settings().requireTotpRoles());
+    this.accounts = new AccountsApi(s.vertx(), s.staff(), guard, s.hasher());
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
@@ -123,6 +127,7 @@ public final class StaffApi {
     // Limited per address first (a flood costs no parsing or hashing), then validated like every other call.
     router.post("/login").handler(this::loginRate).handler(contract).handler(this::login);
     router.route().handler(auth);
+    router.route().handler(firstLogin);
     TriageModelApi.mountBodyHandler(router);
     router.route().handler(contract);
     router.get("/session").handler(this::session);
@@ -139,6 +144,7 @@ public final class StaffApi {
     router.get("/events").handler(live::handle);
     actions.mount(router);
     admin.mount(router);
+    accounts.mount(router);
     reports.mount(router);
     model.mount(router);
     corrections.mount(router);
@@ -190,9 +196,12 @@ public final class StaffApi {
           }
           LoginService.OpenedSession opened = attempt.session().get();
           ctx.response().addCookie(sessionCookie(ctx, opened.token(), settings.sessionTtl().toSeconds()));
-          ok(ctx, 200, new JsonObject()
+          JsonObject answer = new JsonObject()
               .put("csrfToken", opened.csrfToken())
-              .put("staff", CaseJson.staff(opened.member())));
+              .put("staff", CaseJson.staff(opened.member()));
+          firstLogin.pending(opened.member().role(), opened.mustChangePassword(), opened.totpEnabled())
+              .ifPresent(step -> answer.put("pending", step.code()));
+          ok(ctx, 200, answer);
         })
         .onFailure(ctx::fail);
   }
@@ -220,7 +229,9 @@ public final class StaffApi {
 
   private void session(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    ok(ctx, 200, new JsonObject().put("csrfToken", session.csrfToken()).put("staff", CaseJson.staff(session.staff())));
+    JsonObject answer = new JsonObject().put("csrfToken", session.csrfToken()).put("staff", CaseJson.staff(session.staff()));
+    firstLogin.pending(session).ifPresent(step -> answer.put("pending", step.code()));
+    ok(ctx, 200, answer);
   }
 
   private void logout(RoutingContext ctx) {
@@ -414,6 +425,8 @@ public final class StaffApi {
           engine.replace(parsed);
           return parsed;
         }))
+        .compose(parsed -> guard.done(ctx, session, "triage.rules.write", new JsonObject().put("size", parsed.size()))
+            .map(parsed))
         .onSuccess(parsed -> ok(ctx, 200, new JsonObject().put("size", parsed.size())))
         .onFailure(err -> {
           if (err instanceof TriageRuleException bad) {

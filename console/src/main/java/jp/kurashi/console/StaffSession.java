@@ -4,9 +4,11 @@ import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.StaffMember;
 
 /**
- * The logged-in staff member of a request, put there by {@link SessionAuthHandler}.
+ * The logged-in staff member of a request, put there by {@link SessionAuthHandler}; the two flags are what
+ * {@link FirstLoginGate} needs to know whether the account still owes a first-login step.
  */
-public record StaffSession(StaffMember staff, String tokenHash, String csrfToken) {
+public record StaffSession(StaffMember staff, String tokenHash, String csrfToken, boolean mustChangePassword,
+                           boolean totpEnabled) {
 
   private static final String KEY = "kurashi.staffSession";
 

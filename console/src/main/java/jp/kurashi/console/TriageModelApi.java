@@ -92,6 +92,8 @@ final class TriageModelApi {
           return vertx.executeBlocking(() -> check.check(inForce.engine().rules(), current.model(), candidate.model()), false)
               .compose(outcome -> outcome.accepted()
                   ? save(session, file, candidate, current, outcome)
+                      .compose(json -> guard.done(ctx, session, "triage.model.write",
+                          new JsonObject().put("sha256", candidate.sha256()).put("replaced", current.sha256())).map(json))
                   : Future.failedFuture(new Refused(outcome)));
         })
         .onSuccess(json -> HttpJson.ok(ctx, 200, json))

@@ -3,6 +3,7 @@ package jp.kurashi.app;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
+import jp.kurashi.app.embedded.PrivateFiles;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.security.SecretTokens;
@@ -10,57 +11,115 @@ import jp.kurashi.core.store.StaffStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * On an empty staff table, creates {@code admin} with {@code GATEWAY_ADMIN_PASSWORD}, or with a
- * generated password printed once to the console (never to the log).
+ * On an empty staff table, creates {@code admin} with {@code GATEWAY_ADMIN_PASSWORD}, or with a generated
+ * password written to {@code DATA_DIR/initial-admin-password} (0600), which must be changed at first login.
+ * The password never goes to the log or the console: they say only where the file is. Once the admin has
+ * chosen their own password, the next start deletes the file.
  */
 final class AdminBootstrap {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminBootstrap.class);
   static final String LOGIN = "admin";
+  static final String PASSWORD_FILE = "initial-admin-password";
 
   private final Vertx vertx;
   private final StaffStore staff;
   private final PasswordHasher hasher;
   private final PrintStream console;
+  private final Path dataDir;
 
-  AdminBootstrap(Vertx vertx, StaffStore staff, PasswordHasher hasher, PrintStream console) {
+  AdminBootstrap(Vertx vertx, StaffStore staff, PasswordHasher hasher, PrintStream console, Path dataDir) {
     this.vertx = vertx;
     this.staff = staff;
     this.hasher = hasher;
     this.console = console;
+    this.dataDir = dataDir;
   }
 
   Future<Void> run(long officeId, Optional<String> configuredPassword) {
     return staff.count().compose(n -> {
       if (n > 0) {
-        return Future.succeededFuture();
+        return removeUsedFile();
       }
-      String password = configuredPassword.orElseGet(() -> SecretTokens.newToken().substring(0, 20));
-      return vertx.executeBlocking(() -> hasher.hash(password), false)
-          .compose(hash -> staff.create(officeId, LOGIN, "管理者", Role.ADMIN, hash))
-          .<Void>map(id -> {
-            LOG.atInfo().addKeyValue("login", LOGIN).addKeyValue("staffId", id).log("first admin account created");
-            if (configuredPassword.isEmpty()) {
-              console.println("""
-
-                  ============================================================
-                   First start: staff account "admin" was created.
-                   初回起動: 管理者アカウント "admin" を作成しました。
-                   Password / パスワード: %s
-                   This is shown only once. Log in and change it.
-                   この表示は一度だけです。ログイン後に変更してください。
-                  ============================================================
-                  """.formatted(password));
-            }
-            return null;
-          })
-          .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
-              ? Future.succeededFuture() // another instance created it at the same moment
-              : Future.failedFuture(err));
+      return configuredPassword.isPresent() ? create(officeId, configuredPassword.get(), false) : generate(officeId);
     });
+  }
+
+  /** The operator chose {@code GATEWAY_ADMIN_PASSWORD} (checked against known defaults), so no forced change. */
+  private Future<Void> create(long officeId, String password, boolean generated) {
+    return vertx.executeBlocking(() -> hasher.hash(password), false)
+        .compose(hash -> staff.create(officeId, LOGIN, "管理者", Role.ADMIN, hash, generated))
+        .map(id -> {
+          LOG.atInfo().addKeyValue("login", LOGIN).addKeyValue("staffId", id).addKeyValue("generated", generated)
+              .log("first admin account created");
+          return null;
+        });
+  }
+
+  /**
+   * The file is written before the account exists, so its password is never lost; if the account is not
+   * created (another instance won the race, or the database failed), the file goes again.
+   */
+  private Future<Void> generate(long officeId) {
+    String password = SecretTokens.newToken().substring(0, 24);
+    Path file = dataDir.resolve(PASSWORD_FILE);
+    return vertx.executeBlocking(() -> {
+      PrivateFiles.privateDirectory(dataDir);
+      PrivateFiles.writeSecret(file, password);
+      return null;
+    }, false)
+        .recover(err -> Future.failedFuture(new ConfigException("cannot write the first admin password to " + file
+            + " (" + err.getClass().getSimpleName() + "): DATA_DIR must be writable, or set GATEWAY_ADMIN_PASSWORD")))
+        .compose(v -> create(officeId, password, true))
+        .map(v -> {
+          LOG.atWarn().addKeyValue("login", LOGIN).addKeyValue("file", file.toAbsolutePath().toString())
+              .log("first admin password written to a file readable only by the gateway's user; change it at first login");
+          console.println("""
+
+              ============================================================
+               First start: staff account "admin" was created.
+               初回起動: 管理者アカウント "admin" を作成しました。
+               Its password is in / パスワードはこのファイルにあります:
+                 %s
+               Log in and change it; the file is then deleted.
+               ログイン後に変更してください。変更後、このファイルは削除されます。
+              ============================================================
+              """.formatted(file.toAbsolutePath()));
+          return (Void) null;
+        })
+        .recover(err -> deleteFile(file).transform(ignored -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? Future.succeededFuture() // another instance created it at the same moment
+            : Future.failedFuture(err)));
+  }
+
+  /** The generated password is spent once the admin has chosen their own: its file goes. */
+  private Future<Void> removeUsedFile() {
+    Path file = dataDir.resolve(PASSWORD_FILE);
+    return vertx.executeBlocking(() -> Files.exists(file), false).compose(exists -> !exists ? Future.succeededFuture()
+        : staff.credentials(LOGIN).compose(admin -> admin.isPresent() && admin.get().mustChangePassword()
+            ? Future.succeededFuture()
+            : deleteFile(file).map(v -> {
+              LOG.atInfo().addKeyValue("file", file.toAbsolutePath().toString())
+                  .log("first admin password changed; its file deleted");
+              return null;
+            })));
+  }
+
+  private Future<Void> deleteFile(Path file) {
+    return vertx.executeBlocking(() -> {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.atWarn().addKeyValue("file", file.toAbsolutePath().toString()).log("cannot delete the first admin password file");
+      }
+      return null;
+    }, false);
   }
 }

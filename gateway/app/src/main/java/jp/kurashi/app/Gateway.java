@@ -213,7 +213,7 @@ public final class Gateway {
 
   private Future<Void> startServices(Database db, long officeId, PrintStream console) {
     StaffStore staff = new StaffStore(db.pool(), clock);
-    return new AdminBootstrap(vertx, staff, hasher, console).run(officeId, config.adminPassword())
+    return new AdminBootstrap(vertx, staff, hasher, console, config.dataDir()).run(officeId, config.adminPassword())
         // Compiling the rules runs Kuromoji over every phrase and the model is read from the jar: worker thread.
         // Hashing the shipped model (what GET /api/triage/model names it by) serialises it: same thread.
         .compose(v -> vertx.executeBlocking(() -> TriageModelInForce.shipped(

@@ -3,8 +3,10 @@ package jp.kurashi.app;
 import jp.kurashi.connectors.line.LineSettings;
 import jp.kurashi.connectors.mail.MailSettings;
 import jp.kurashi.console.ConsoleSettings;
+import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.outbox.OutboxSettings;
 import jp.kurashi.core.security.ClientAddress;
+import jp.kurashi.core.security.PasswordPolicy;
 import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.retention.RetentionSettings;
 import jp.kurashi.core.store.DatabaseSettings;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +34,8 @@ import java.util.Set;
  *
  * @param database      {@code DATABASE_URL}; empty means the embedded server under {@code DATA_DIR/pg}
  * @param redisUrl      {@code REDIS_URL}; empty means the in-process bus (one instance only)
- * @param adminPassword {@code GATEWAY_ADMIN_PASSWORD} for the first account; empty means generate and print once
+ * @param adminPassword {@code GATEWAY_ADMIN_PASSWORD} for the first account (never a known default); empty means
+ *                      generate one into {@code DATA_DIR/initial-admin-password}
  * @param webchatSessionIdle {@code WEBCHAT_SESSION_IDLE_DAYS}: a web chat token unused this long is refused
  * @param databaseUnsafeFast {@code DATABASE_UNSAFE_FAST}: accept a database with fsync, synchronous commit or
  *                      full-page writes off (test servers only; a crash then loses acknowledged messages)
@@ -120,10 +124,10 @@ public record GatewayConfig(
       }
     });
     Optional<String> adminPassword = src.optional("GATEWAY_ADMIN_PASSWORD");
-    adminPassword.ifPresent(pw -> {
-      if (pw.length() < 12) {
-        throw new ConfigException("GATEWAY_ADMIN_PASSWORD must be at least 12 characters");
-      }
+    // A known default (the old compose file shipped one) would be the first thing an attacker tries.
+    adminPassword.flatMap(pw -> PasswordPolicy.problem(pw, "admin")).ifPresent(why -> {
+      throw new ConfigException("GATEWAY_ADMIN_PASSWORD " + why + ": choose a long, unique password, or leave it "
+          + "unset to have one generated into DATA_DIR/initial-admin-password");
     });
 
     Duration sendTimeout = src.millis("OUTBOX_SEND_TIMEOUT_MS", 30_000, 100, 300_000);
@@ -143,7 +147,8 @@ public record GatewayConfig(
         Duration.ofMinutes(src.integer("SESSION_TTL_MINUTES", 480, 5, 7 * 24 * 60)),
         src.choice("COOKIE_SECURE", "auto", Set.of("auto", "always", "never")),
         src.integer("REPLY_MAX_LENGTH", 10_000, 100, 100_000),
-        src.integer("LOGIN_MAX_PER_MINUTE", 20, 1, 100_000));
+        src.integer("LOGIN_MAX_PER_MINUTE", 20, 1, 100_000),
+        requireTotpRoles(src));
 
     return new GatewayConfig(
         src.string("HTTP_HOST", "0.0.0.0"),
@@ -196,6 +201,23 @@ public record GatewayConfig(
     }
     return new RetentionSettings(years, rawDays, auditYears, defaults.batchSize(), defaults.firstRun(),
         defaults.interval());
+  }
+
+  /** {@code REQUIRE_TOTP_ROLES}: comma-separated role codes such as {@code chief,admin}; empty means none. */
+  private static Set<Role> requireTotpRoles(ConfigSource src) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String code : src.string("REQUIRE_TOTP_ROLES", "").split(",")) {
+      if (code.isBlank()) {
+        continue;
+      }
+      try {
+        roles.add(Role.fromCode(code.strip().toLowerCase(java.util.Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("REQUIRE_TOTP_ROLES must be a comma-separated list of admin, chief, consultant, got \""
+            + code.strip() + "\"");
+      }
+    }
+    return roles;
   }
 
   /** Space-separated origins such as {@code https://www.city.example.jp}: scheme and host, no path. */

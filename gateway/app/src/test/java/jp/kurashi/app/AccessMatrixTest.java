@@ -51,6 +51,7 @@ class AccessMatrixTest {
   private long mineFile;
   private long theirsFile;
   private long complaint;
+  private final Map<String, Long> staffIds = new java.util.HashMap<>();
 
   record Call(String method, String path, JsonObject body) {
   }
@@ -67,10 +68,16 @@ class AccessMatrixTest {
     clients.put("chief", running.staff("chief", Role.CHIEF));
     clients.put("consultant", running.staff("sato", Role.CONSULTANT));
     running.staff("suzuki", Role.CONSULTANT);
+    // The account the admin's account calls act on.
+    running.staff("target", Role.CONSULTANT);
     clients.put("anonymous", running.client());
     long office = Await.result(db.pool().query("SELECT id FROM office").execute()).iterator().next().getLong(0);
     Await.result(new WebchatStore(db.pool()).create(office, "h1", "chat-mine", "ja", running.clock.instant()));
     Await.result(new WebchatStore(db.pool()).create(office, "h2", "chat-theirs", "ja", running.clock.instant()));
+    for (String login : List.of("admin", "sato", "target")) {
+      staffIds.put(login, Await.result(db.pool().query("SELECT id FROM staff WHERE login = '" + login + "'").execute())
+          .iterator().next().getLong(0));
+    }
     mine = write("chat-mine");
     theirs = write("chat-theirs");
     closed = write("chat-closed");
@@ -134,7 +141,8 @@ class AccessMatrixTest {
         {"POST", "/api/cases/{otherOffice}/claim", "{}", 403, 404, 404, 401},
         {"GET", "/api/cases/" + m + "/attachments/{mineFile}", null, 403, 200, 200, 401},
         {"GET", "/api/cases/" + o + "/attachments/{theirsFile}", null, 403, 200, 403, 401},
-        {"POST", "/api/cases/" + m + "/assign", "{\"staffId\":1}", 403, 200, 403, 401},
+        {"POST", "/api/cases/" + m + "/assign", "{\"staffId\":{sato}}", 403, 200, 403, 401},
+        {"POST", "/api/cases/" + m + "/assign", "{\"staffId\":{admin}}", 403, 422, 403, 401},
         {"POST", "/api/cases/" + o + "/triage", "{\"categories\":[\"debt\"],\"urgency\":\"normal\"}", 403, 200, 403, 401},
         {"POST", "/api/cases/" + o + "/handoffs", "{\"kind\":\"outreach\",\"message\":\"訪問します\"}", 403, 201, 403, 401},
         {"GET", "/api/cases/" + o + "/handoffs", null,   403, 200, 403, 401},
@@ -143,6 +151,13 @@ class AccessMatrixTest {
         {"GET", "/api/audit.csv", null,                  403, 200, 403, 401},
         {"GET", "/api/staff", null,                      200, 200, 403, 401},
         {"POST", "/api/staff", "{\"login\":\"x{role}\",\"password\":\"long-enough-password\",\"role\":\"consultant\",\"displayName\":\"X\"}", 201, 403, 403, 401},
+        {"POST", "/api/staff/{target}/deactivate", "{}",  204, 403, 403, 401},
+        {"POST", "/api/staff/{target}/reactivate", "{}",  204, 403, 403, 401},
+        {"POST", "/api/staff/{target}/role", "{\"role\":\"consultant\"}", 200, 403, 403, 401},
+        {"POST", "/api/staff/{target}/unlock", "{}",      204, 403, 403, 401},
+        {"POST", "/api/staff/{target}/password-reset", "{}", 200, 403, 403, 401},
+        {"POST", "/api/staff/{target}/totp-reset", "{}",  204, 403, 403, 401},
+        {"POST", "/api/staff/999999/deactivate", "{}",    404, 403, 403, 401},
         {"GET", "/api/agencies", null,                   200, 200, 200, 401},
         {"POST", "/api/agencies", "{\"name\":\"新しい機関 {role}\",\"kind\":\"other\"}", 201, 403, 403, 401},
         {"GET", "/api/templates", null,                  200, 200, 200, 401},
@@ -169,21 +184,28 @@ class AccessMatrixTest {
     return rows.stream();
   }
 
+  private String fill(String template) {
+    String out = template.replace("{mine}", String.valueOf(mine)).replace("{theirs}", String.valueOf(theirs))
+        .replace("{closed}", String.valueOf(closed)).replace("{otherOffice}", String.valueOf(otherOffice))
+        .replace("{mineFile}", String.valueOf(mineFile)).replace("{theirsFile}", String.valueOf(theirsFile))
+        .replace("{complaint}", String.valueOf(complaint));
+    for (Map.Entry<String, Long> staff : staffIds.entrySet()) {
+      out = out.replace("{" + staff.getKey() + "}", String.valueOf(staff.getValue()));
+    }
+    return out;
+  }
+
   @ParameterizedTest(name = "{0} {1} {2} -> {4}")
   @MethodSource("matrix")
   @DisplayName("each role gets the expected status")
   void access(String role, String method, String path, String body, int expected) {
     RunningGateway.StaffClient client = clients.get(role);
-    String realPath = path.replace("{mine}", String.valueOf(mine)).replace("{theirs}", String.valueOf(theirs))
-        .replace("{closed}", String.valueOf(closed)).replace("{otherOffice}", String.valueOf(otherOffice))
-        .replace("{mineFile}", String.valueOf(mineFile)).replace("{theirsFile}", String.valueOf(theirsFile))
-        .replace("{complaint}", String.valueOf(complaint));
+    String realPath = fill(path);
     HttpResponse<Buffer> r;
     if (method.equals("GET")) {
       r = client.get(realPath);
     } else {
-      String json = body == null ? "{}" : body.replace("{role}", role).replace("{now}", running.clock.instant().toString())
-          .replace("{theirs}", String.valueOf(theirs));
+      String json = body == null ? "{}" : fill(body).replace("{role}", role).replace("{now}", running.clock.instant().toString());
       r = client.send(io.vertx.core.http.HttpMethod.valueOf(method), realPath, new JsonObject(json), true);
     }
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(expected);

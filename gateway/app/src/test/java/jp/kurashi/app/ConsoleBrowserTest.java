@@ -286,4 +286,41 @@ class ConsoleBrowserTest {
       context.close();
     }
   }
+
+  @Test
+  @DisplayName("a new chief must choose their own password at first login; 担当を変更 then offers no admin")
+  void forcedPasswordChange() {
+    running.created("tanaka", Role.CHIEF);
+    long caseId = jp.kurashi.testkit.Await.result(running.gateway.pipeline().receive(new jp.kurashi.core.domain.InboundMessage(
+        "webchat", "fp-1", "chat-fp", null, "生活費の相談です", running.clock.instant()))).caseId();
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    try {
+      Page chief = context.newPage();
+      chief.navigate(base() + "/console/");
+      chief.getByLabel("ログインID").fill("tanaka");
+      chief.getByLabel("パスワード").fill(RunningGateway.initialPassword("tanaka"));
+      button(chief, "ログイン").click();
+
+      assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("パスワードの変更"))).isVisible();
+      assertThat(chief.locator("#nav")).isHidden();
+      Page.GetByLabelOptions exact = new Page.GetByLabelOptions().setExact(true);
+      chief.getByLabel("現在のパスワード", exact).fill(RunningGateway.initialPassword("tanaka"));
+      chief.getByLabel("新しいパスワード", exact).fill("tanaka-own-password");
+      chief.getByLabel("新しいパスワード(確認)", exact).fill("tanaka-own-passw0rd");
+      button(chief, "パスワードの変更").click();
+      assertThat(chief.getByRole(AriaRole.ALERT).first()).containsText("一致しません");
+      chief.getByLabel("新しいパスワード(確認)", exact).fill("tanaka-own-password");
+      button(chief, "パスワードの変更").click();
+      assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
+
+      chief.navigate(base() + "/console/#/case/" + caseId);
+      Locator assignee = chief.getByLabel("担当を変更");
+      assertThat(assignee).isVisible();
+      assertThat(assignee.locator("option")).hasCount(2); // sato and tanaka: not the admin
+      assertThat(assignee).not().containsText("管理者");
+    } finally {
+      context.close();
+    }
+    assertThat(running.client().login("tanaka", "tanaka-own-password").statusCode()).isEqualTo(200);
+  }
 }

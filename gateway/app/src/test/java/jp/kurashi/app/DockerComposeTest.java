@@ -56,6 +56,19 @@ class DockerComposeTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  @DisplayName("ships no admin password: unset, the gateway generates one into DATA_DIR")
+  void noDefaultAdminPassword() throws Exception {
+    Map<String, Object> env = (Map<String, Object>) service("gateway").get("environment");
+    Object admin = env.get("GATEWAY_ADMIN_PASSWORD");
+    // Either absent, passed through from the operator's environment with no fallback, or required from it.
+    assertThat(admin == null || admin.equals("${GATEWAY_ADMIN_PASSWORD:-}")
+        || String.valueOf(admin).startsWith("${GATEWAY_ADMIN_PASSWORD:?")).as(String.valueOf(admin)).isTrue();
+    String compose = Files.readString(ROOT.resolve("docker-compose.yml"), StandardCharsets.UTF_8);
+    assertThat(compose).doesNotContain("change-this-password");
+  }
+
+  @Test
   @DisplayName("has a Dockerfile that runs the fixed jar name in exec form, so SIGTERM reaches Java")
   void dockerfile() throws Exception {
     String dockerfile = Files.readString(ROOT.resolve("Dockerfile"), StandardCharsets.UTF_8);

@@ -63,6 +63,32 @@ class GatewayConfigTest {
   }
 
   @Test
+  @DisplayName("refuse a well-known default admin password (the old compose file's among them) without repeating it")
+  void knownDefaultAdminPassword() {
+    for (String known : java.util.List.of("change-this-password", "changeme-changeme", "Password2026!", "administrator1",
+        "123456789012")) {
+      assertThatThrownBy(() -> load(Map.of("GATEWAY_ADMIN_PASSWORD", known)))
+          .as(known)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("GATEWAY_ADMIN_PASSWORD")
+          .hasMessageNotContaining(known);
+    }
+    assertThat(load(Map.of("GATEWAY_ADMIN_PASSWORD", "correct-horse-battery")).adminPassword()).isPresent();
+  }
+
+  @Test
+  @DisplayName("read REQUIRE_TOTP_ROLES as roles, refusing an unknown one")
+  void requireTotpRoles() {
+    assertThat(load(Map.of()).console().requireTotpRoles()).isEmpty();
+    assertThat(load(Map.of("REQUIRE_TOTP_ROLES", "chief, Admin")).console().requireTotpRoles())
+        .containsExactlyInAnyOrder(jp.kurashi.core.domain.Role.CHIEF, jp.kurashi.core.domain.Role.ADMIN);
+    assertThatThrownBy(() -> load(Map.of("REQUIRE_TOTP_ROLES", "chief,boss")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("REQUIRE_TOTP_ROLES")
+        .hasMessageContaining("boss");
+  }
+
+  @Test
   @DisplayName("refuse a Redis URL of another scheme and a short admin password")
   void otherRefusals() {
     assertThatThrownBy(() -> load(Map.of("REDIS_URL", "localhost:6379"))).hasMessageStartingWith("REDIS_URL");

@@ -26,8 +26,15 @@ class GatewayProcessIT {
 
     Process first = GatewayProcess.launch(workDir, env);
     GatewayProcess.awaitHealthy(first, port, workDir);
+    // The first admin's password goes to a 0600 file; the output says only where it is.
+    Path passwordFile = workDir.resolve("data/initial-admin-password");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(passwordFile))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    String password = GatewayProcess.read(passwordFile).strip();
+    assertThat(password).hasSizeGreaterThanOrEqualTo(20);
     String stdout = GatewayProcess.read(workDir.resolve("stdout.log"));
-    assertThat(stdout).contains("Password / パスワード:");
+    assertThat(stdout).contains("initial-admin-password").doesNotContain(password);
+    assertThat(GatewayProcess.read(workDir.resolve("stderr.log"))).doesNotContain(password);
     first.destroy(); // SIGTERM
     long t0 = System.nanoTime();
     assertThat(first.waitFor(10, TimeUnit.SECONDS)).as("stopped within 10 s").isTrue();
@@ -38,8 +45,9 @@ class GatewayProcessIT {
     Process second = GatewayProcess.launch(workDir, env);
     try {
       GatewayProcess.awaitHealthy(second, port, workDir);
-      // The admin from the first run is still there, so no new password is printed.
-      assertThat(GatewayProcess.read(workDir.resolve("stdout.log"))).doesNotContain("Password / パスワード:");
+      // The admin from the first run is still there, so no new password is made; the file stays until it is changed.
+      assertThat(GatewayProcess.read(workDir.resolve("stdout.log"))).doesNotContain("初回起動");
+      assertThat(GatewayProcess.read(passwordFile).strip()).isEqualTo(password);
     } finally {
       second.destroy();
       assertThat(second.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -57,6 +65,18 @@ class GatewayProcessIT {
     String stderr = GatewayProcess.read(workDir.resolve("stderr.log")).strip();
     assertThat(stderr).isEqualTo("kurashi-gateway: HTTP_PORT must be a whole number from 0 to 65535, got \"abc\"");
     assertThat(GatewayProcess.read(workDir.resolve("stdout.log"))).doesNotContain("Exception");
+  }
+
+  @Test
+  @DisplayName("refuses to start with the admin password the old compose file shipped, without repeating it")
+  void knownDefaultAdminPassword(@TempDir Path workDir) throws Exception {
+    Process p = GatewayProcess.launch(workDir, Map.of("GATEWAY_ADMIN_PASSWORD", "change-this-password"));
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(p.exitValue()).isEqualTo(2);
+    String stderr = GatewayProcess.read(workDir.resolve("stderr.log")).strip();
+    assertThat(stderr).startsWith("kurashi-gateway: GATEWAY_ADMIN_PASSWORD is a well-known default password")
+        .doesNotContain("change-this-password").doesNotContain("\n");
   }
 
   @Test

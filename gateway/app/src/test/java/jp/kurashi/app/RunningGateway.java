@@ -77,18 +77,37 @@ final class RunningGateway implements AutoCloseable {
     return TestClocks.next(LocalTime.of(3, 0), t -> !OfficeProfileJson.defaults().hours().isOpen(t));
   }
 
-  /** Creates a staff account directly in the database (as the admin would) and logs it in. */
+  /**
+   * Creates a staff account through the admin's API and logs it in; the person's first login replaces the
+   * admin's password with their own, {@code <login>-password-1}.
+   */
   StaffClient staff(String login, jp.kurashi.core.domain.Role role) {
+    long id = created(login, role);
+    StaffClient c = client();
+    c.login(login, initialPassword(login));
+    var changed = c.post("/api/password", new JsonObject().put("current", initialPassword(login))
+        .put("new", login + "-password-1"), true);
+    if (changed.statusCode() != 204) {
+      throw new IllegalStateException("staff " + id + " could not choose a password: " + changed.bodyAsString());
+    }
+    return c;
+  }
+
+  /** Creates a staff account as the admin does, with {@link #initialPassword}; returns its id. Nobody logs in. */
+  long created(String login, jp.kurashi.core.domain.Role role) {
     StaffClient admin = client();
     admin.login("admin", ADMIN_PASSWORD);
-    var created = admin.post("/api/staff", new JsonObject().put("login", login).put("password", login + "-password-1")
+    var created = admin.post("/api/staff", new JsonObject().put("login", login).put("password", initialPassword(login))
         .put("role", role.code()).put("displayName", "職員 " + login), true);
     if (created.statusCode() != 201) {
       throw new IllegalStateException("staff not created: " + created.bodyAsString());
     }
-    StaffClient c = client();
-    c.login(login, login + "-password-1");
-    return c;
+    return created.bodyAsJsonObject().getLong("id");
+  }
+
+  /** The password the admin gives a new account, to be changed at its first login. */
+  static String initialPassword(String login) {
+    return login + "-from-the-admin";
   }
 
   /** The chief's client: reads every case of the office. */

@@ -60,7 +60,8 @@ class StaffApiTest {
     long office = Await.result(db.pool().query("SELECT id FROM office WHERE code = 'default'").execute())
         .iterator().next().getLong("id");
     return Await.result(new StaffStore(db.pool(), running.clock).create(office, login, "相談員 " + login, Role.CONSULTANT,
-        new PasswordHasher().hash(password)));
+        // as if they had already chosen their own password at a first login
+        new PasswordHasher().hash(password), false));
   }
 
   private long auditRows(long caseId, String action, boolean allowed) {

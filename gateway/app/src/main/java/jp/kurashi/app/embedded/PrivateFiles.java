@@ -42,6 +42,15 @@ public final class PrivateFiles {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
     String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    writeSecret(file, secret);
+    return secret;
+  }
+
+  /**
+   * Writes {@code secret} to {@code file} (replacing it), created 0600 before a byte is written and moved
+   * into place atomically, so no other user and no half-written file is ever seen.
+   */
+  public static void writeSecret(Path file, String secret) throws IOException {
     Path partial = file.resolveSibling(file.getFileName() + ".new");
     Files.deleteIfExists(partial);
     try {
@@ -51,6 +60,5 @@ public final class PrivateFiles {
     }
     Files.writeString(partial, secret + "\n", StandardCharsets.UTF_8);
     Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    return secret;
   }
 }

@@ -23,11 +23,23 @@ final class ConsoleSql {
       SELECT t.status, EXISTS (SELECT 1 FROM claimed) AS claimed FROM target t
       """;
 
-  /** $1 case, $2 staff, $3 office. The new assignee must be an active account of the same office. */
+  /**
+   * $1 case, $2 staff, $3 office. The new assignee must be an active consultant or chief of the same
+   * office: an admin manages accounts and never reads case content, so a case given to one would sit
+   * unanswered. Returns whether it was assigned, whether the case exists in the office, and whether the
+   * staff member does (so a refusal can say which).
+   */
   static final String ASSIGN = """
-      UPDATE consultation_case c SET assignee_id = s.id
-        FROM staff s WHERE c.id = $1 AND s.id = $2 AND s.office_id = $3 AND s.active AND c.office_id = $3
-      RETURNING c.id
+      WITH target AS (
+        SELECT id, role, active FROM staff WHERE id = $2 AND office_id = $3
+      ), assigned AS (
+        UPDATE consultation_case c SET assignee_id = t.id FROM target t
+         WHERE c.id = $1 AND c.office_id = $3 AND t.active AND t.role IN ('consultant', 'chief')
+        RETURNING c.id
+      )
+      SELECT EXISTS (SELECT 1 FROM assigned) AS assigned,
+             EXISTS (SELECT 1 FROM consultation_case WHERE id = $1 AND office_id = $3) AS case_found,
+             EXISTS (SELECT 1 FROM target) AS staff_found
       """;
 
   /** $1 case, $2 staff, $3 text. */
@@ -130,7 +142,8 @@ final class ConsoleSql {
 
   /** $1 office. */
   static final String STAFF = """
-      SELECT id, login, display_name, role, active FROM staff WHERE office_id = $1 ORDER BY id
+      SELECT id, login, display_name, role, active, totp_enabled, must_change_password
+        FROM staff WHERE office_id = $1 ORDER BY id
       """;
 
   /** $1 case (optional, NULL for all), $2 office, $3 limit. */

@@ -57,8 +57,25 @@ public final class ConsoleStore {
     TAKEN
   }
 
-  public Future<Boolean> assign(long caseId, long staffId, long officeId) {
-    return changed(ConsoleSql.ASSIGN, Tuple.of(caseId, staffId, officeId));
+  /** Gives the case to an active consultant or chief of the office. */
+  public Future<Assignment> assign(long caseId, long staffId, long officeId) {
+    return pool.preparedQuery(ConsoleSql.ASSIGN).execute(Tuple.of(caseId, staffId, officeId)).map(rows -> {
+      Row row = rows.iterator().next();
+      if (row.getBoolean("assigned")) {
+        return Assignment.ASSIGNED;
+      }
+      return row.getBoolean("case_found") && row.getBoolean("staff_found") ? Assignment.NOT_ASSIGNABLE
+          : Assignment.NOT_FOUND;
+    });
+  }
+
+  /** What an assignment did. */
+  public enum Assignment {
+    ASSIGNED,
+    /** No such case or staff member in the office. */
+    NOT_FOUND,
+    /** The staff member is an admin or deactivated: cases go only to active consultants and chiefs. */
+    NOT_ASSIGNABLE
   }
 
   public Future<Long> note(long caseId, long staffId, String text) {
@@ -174,7 +191,8 @@ public final class ConsoleStore {
   public Future<JsonArray> staff(long officeId) {
     return pool.preparedQuery(ConsoleSql.STAFF).execute(Tuple.of(officeId)).map(rows -> json(rows, r -> new JsonObject()
         .put("id", r.getLong("id")).put("login", r.getString("login")).put("displayName", r.getString("display_name"))
-        .put("role", r.getString("role")).put("active", r.getBoolean("active"))));
+        .put("role", r.getString("role")).put("active", r.getBoolean("active"))
+        .put("totpEnabled", r.getBoolean("totp_enabled")).put("mustChangePassword", r.getBoolean("must_change_password"))));
   }
 
   /** Audit rows of the office, newest first; all cases when {@code caseId} is null. */

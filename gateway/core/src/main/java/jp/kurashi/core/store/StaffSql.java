@@ -8,17 +8,17 @@ final class StaffSql {
 
   static final String COUNT = "SELECT count(*) AS n FROM staff";
 
-  /** $1 office, $2 login, $3 display name, $4 role, $5 password hash. */
+  /** $1 office, $2 login, $3 display name, $4 role, $5 password hash, $6 must change the password at first login. */
   static final String INSERT = """
-      INSERT INTO staff (office_id, login, display_name, role, password_hash)
-      VALUES ($1, $2, $3, $4, $5)
+      INSERT INTO staff (office_id, login, display_name, role, password_hash, must_change_password)
+      VALUES ($1, $2, $3, $4, $5, $6)
       RETURNING id
       """;
 
   /** $1 login. */
   static final String BY_LOGIN = """
       SELECT id, office_id, login, display_name, role, password_hash, active, locked_until,
-             CASE WHEN totp_enabled THEN totp_secret END AS totp_secret, totp_last_step
+             CASE WHEN totp_enabled THEN totp_secret END AS totp_secret, totp_last_step, must_change_password
         FROM staff WHERE login = $1
       """;
 
@@ -40,7 +40,7 @@ final class StaffSql {
          AND (failed_window_start IS NULL OR failed_window_start < $2::timestamptz - interval '15 minutes'
               OR failed_logins < 5)
       RETURNING id, office_id, login, display_name, role, password_hash, active, locked_until,
-                CASE WHEN totp_enabled THEN totp_secret END AS totp_secret, totp_last_step
+                CASE WHEN totp_enabled THEN totp_secret END AS totp_secret, totp_last_step, must_change_password
       """;
 
   /**
@@ -83,7 +83,8 @@ final class StaffSql {
 
   /** $1 token hash, $2 now. Only live sessions of active staff. */
   static final String SESSION = """
-      SELECT s.csrf_token, s.expires_at, t.id, t.office_id, t.login, t.display_name, t.role
+      SELECT s.csrf_token, s.expires_at, t.id, t.office_id, t.login, t.display_name, t.role,
+             t.must_change_password, t.totp_enabled
         FROM staff_session s JOIN staff t ON t.id = s.staff_id
        WHERE s.token_hash = $1 AND s.expires_at > $2 AND t.active
       """;
@@ -111,8 +112,10 @@ final class StaffSql {
   /** $1 staff. */
   static final String LOGIN_OK = "UPDATE staff SET failed_logins = 0, failed_window_start = NULL WHERE id = $1";
 
-  /** $1 staff, $2 hash, $3 now. */
-  static final String SET_PASSWORD = "UPDATE staff SET password_hash = $2, password_changed_at = $3 WHERE id = $1";
+  /** $1 staff, $2 hash, $3 now. The person chose it, so the forced change (if any) is done. */
+  static final String SET_PASSWORD = """
+      UPDATE staff SET password_hash = $2, password_changed_at = $3, must_change_password = false WHERE id = $1
+      """;
 
   /** $1 staff, $2 session kept. */
   static final String DELETE_OTHER_SESSIONS = "DELETE FROM staff_session WHERE staff_id = $1 AND token_hash <> $2";
@@ -120,9 +123,69 @@ final class StaffSql {
   /** $1 id. */
   static final String BY_ID = """
       SELECT id, office_id, login, display_name, role, password_hash, active, locked_until,
-             CASE WHEN totp_enabled THEN totp_secret END AS totp_secret, totp_last_step FROM staff WHERE id = $1
+             CASE WHEN totp_enabled THEN totp_secret END AS totp_secret, totp_last_step, must_change_password
+        FROM staff WHERE id = $1
       """;
 
   /** $1 now. */
   static final String DELETE_EXPIRED_SESSIONS = "DELETE FROM staff_session WHERE expires_at <= $1";
+
+  /**
+   * Locks every admin row of the office, so two admins deactivating or demoting each other at the same
+   * moment queue here and the second sees the first's result: the office never loses its last admin.
+   * $1 office.
+   */
+  static final String LOCK_ADMINS = "SELECT id FROM staff WHERE office_id = $1 AND role = 'admin' FOR UPDATE";
+
+  /**
+   * $1 target, $2 office, $3 the admin acting, $4 active. Never the acting admin; an admin is deactivated
+   * only while another active admin remains. No row: no such account in the office, or refused.
+   */
+  static final String SET_ACTIVE = """
+      UPDATE staff t SET active = $4
+       WHERE t.id = $1 AND t.office_id = $2 AND t.id <> $3
+         AND ($4 OR t.role <> 'admin' OR EXISTS (
+              SELECT 1 FROM staff o WHERE o.office_id = $2 AND o.role = 'admin' AND o.active AND o.id <> $1))
+      RETURNING t.id
+      """;
+
+  /**
+   * $1 target, $2 office, $3 the admin acting, $4 new role. Never the acting admin's own role; an admin
+   * loses the role only while another active admin remains.
+   */
+  static final String SET_ROLE = """
+      UPDATE staff t SET role = $4
+       WHERE t.id = $1 AND t.office_id = $2 AND t.id <> $3
+         AND ($4 = 'admin' OR t.role <> 'admin' OR NOT t.active OR EXISTS (
+              SELECT 1 FROM staff o WHERE o.office_id = $2 AND o.role = 'admin' AND o.active AND o.id <> $1))
+      RETURNING t.id
+      """;
+
+  /** $1 target, $2 office. The lockout and its attempt count are cleared. */
+  static final String UNLOCK = """
+      UPDATE staff SET locked_until = NULL, failed_logins = 0, failed_window_start = NULL
+       WHERE id = $1 AND office_id = $2 RETURNING id
+      """;
+
+  /**
+   * $1 target, $2 office, $3 hash of the temporary password, $4 now. The person must choose their own
+   * password at the next login; the lockout is cleared, since the admin has just checked who they are.
+   */
+  static final String RESET_PASSWORD = """
+      UPDATE staff SET password_hash = $3, password_changed_at = $4, must_change_password = true,
+                       locked_until = NULL, failed_logins = 0, failed_window_start = NULL
+       WHERE id = $1 AND office_id = $2 RETURNING id
+      """;
+
+  /** $1 target, $2 office. The second factor is off until the person enrols a new app. */
+  static final String RESET_TOTP = """
+      UPDATE staff SET totp_enabled = false, totp_secret = NULL, totp_pending = NULL
+       WHERE id = $1 AND office_id = $2 RETURNING id
+      """;
+
+  /** $1 staff. Every session of the account ends. */
+  static final String DELETE_SESSIONS = "DELETE FROM staff_session WHERE staff_id = $1";
+
+  /** $1 target, $2 office. Whether the account exists in the office, its role and whether it is active. */
+  static final String IN_OFFICE = "SELECT role, active FROM staff WHERE id = $1 AND office_id = $2";
 }

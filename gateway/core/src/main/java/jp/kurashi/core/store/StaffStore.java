@@ -31,10 +31,14 @@ public final class StaffStore {
     return pool.query(StaffSql.COUNT).execute().map(rows -> rows.iterator().next().getLong("n"));
   }
 
-  /** Creates an account; the hash is an Argon2id PHC string. */
-  public Future<Long> create(long officeId, String login, String displayName, Role role, String passwordHash) {
+  /**
+   * Creates an account; the hash is an Argon2id PHC string. {@code mustChangePassword}: its owner did not
+   * choose this password (the admin did, or it was generated) and must replace it at first login.
+   */
+  public Future<Long> create(long officeId, String login, String displayName, Role role, String passwordHash,
+                             boolean mustChangePassword) {
     return pool.preparedQuery(StaffSql.INSERT)
-        .execute(Tuple.of(officeId, login, displayName, role.code(), passwordHash))
+        .execute(Tuple.of(officeId, login, displayName, role.code(), passwordHash, mustChangePassword))
         .map(rows -> rows.iterator().next().getLong("id"));
   }
 
@@ -120,7 +124,8 @@ public final class StaffStore {
       }
       Row row = rows.iterator().next();
       return Optional.of(new Session(member(row), row.getString("csrf_token"),
-          row.getOffsetDateTime("expires_at").toInstant()));
+          row.getOffsetDateTime("expires_at").toInstant(), row.getBoolean("must_change_password"),
+          row.getBoolean("totp_enabled")));
     });
   }
 
@@ -130,6 +135,54 @@ public final class StaffStore {
 
   public Future<Integer> deleteExpiredSessions() {
     return pool.preparedQuery(StaffSql.DELETE_EXPIRED_SESSIONS).execute(Tuple.of(utc(clock.instant()))).map(rows -> rows.rowCount());
+  }
+
+  /**
+   * Deactivates or reactivates an account of the office; deactivating ends its sessions in the same
+   * transaction. Refused when it would leave the office without an active admin, or {@code target} is the
+   * acting admin (the caller answers that case first).
+   */
+  public Future<AccountChange> setActive(long target, long officeId, long actingAdmin, boolean active) {
+    return pool.withTransaction(conn -> conn.preparedQuery(StaffSql.LOCK_ADMINS).execute(Tuple.of(officeId))
+        .compose(locked -> conn.preparedQuery(StaffSql.SET_ACTIVE).execute(Tuple.of(target, officeId, actingAdmin, active)))
+        .compose(rows -> rows.size() == 0 ? why(conn, target, officeId)
+            : active ? Future.succeededFuture(AccountChange.DONE)
+            : conn.preparedQuery(StaffSql.DELETE_SESSIONS).execute(Tuple.of(target)).map(AccountChange.DONE)));
+  }
+
+  /** Gives an account of the office another role; refused as {@link #setActive} is. */
+  public Future<AccountChange> setRole(long target, long officeId, long actingAdmin, Role role) {
+    return pool.withTransaction(conn -> conn.preparedQuery(StaffSql.LOCK_ADMINS).execute(Tuple.of(officeId))
+        .compose(locked -> conn.preparedQuery(StaffSql.SET_ROLE).execute(Tuple.of(target, officeId, actingAdmin, role.code())))
+        .compose(rows -> rows.size() == 0 ? why(conn, target, officeId) : Future.succeededFuture(AccountChange.DONE)));
+  }
+
+  private static Future<AccountChange> why(io.vertx.sqlclient.SqlConnection conn, long target, long officeId) {
+    return conn.preparedQuery(StaffSql.IN_OFFICE).execute(Tuple.of(target, officeId))
+        .map(rows -> rows.size() == 0 ? AccountChange.NOT_FOUND : AccountChange.LAST_ADMIN);
+  }
+
+  /** Clears a lockout; false when there is no such account in the office. */
+  public Future<Boolean> unlock(long target, long officeId) {
+    return pool.preparedQuery(StaffSql.UNLOCK).execute(Tuple.of(target, officeId)).map(rows -> rows.size() > 0);
+  }
+
+  /**
+   * Sets a temporary password the person must replace at their next login, clears the lockout and ends
+   * every session of the account; false when there is no such account in the office.
+   */
+  public Future<Boolean> resetPassword(long target, long officeId, String passwordHash) {
+    return pool.withTransaction(conn -> conn.preparedQuery(StaffSql.RESET_PASSWORD)
+        .execute(Tuple.of(target, officeId, passwordHash, utc(clock.instant())))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery(StaffSql.DELETE_SESSIONS).execute(Tuple.of(target)).map(true)));
+  }
+
+  /** Turns the second factor off (a lost phone) and ends every session; false when no such account. */
+  public Future<Boolean> resetTotp(long target, long officeId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(StaffSql.RESET_TOTP).execute(Tuple.of(target, officeId))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery(StaffSql.DELETE_SESSIONS).execute(Tuple.of(target)).map(true)));
   }
 
   private static OffsetDateTime utc(Instant t) {
@@ -144,7 +197,7 @@ public final class StaffStore {
     OffsetDateTime locked = row.getOffsetDateTime("locked_until");
     return Optional.of(new Credentials(member(row), row.getString("password_hash"),
         row.getBoolean("active"), locked == null ? null : locked.toInstant(), row.getString("totp_secret"),
-        row.getLong("totp_last_step")));
+        row.getLong("totp_last_step"), row.getBoolean("must_change_password")));
   }
 
   private static StaffMember member(Row row) {
@@ -154,10 +207,23 @@ public final class StaffStore {
 
   /** What a login check needs; never leaves the login code. {@code totpLastStep} is null before the first code. */
   public record Credentials(StaffMember member, String passwordHash, boolean active, Instant lockedUntil,
-                            String totpSecret, Long totpLastStep) {
+                            String totpSecret, Long totpLastStep, boolean mustChangePassword) {
   }
 
-  /** A logged-in staff member and the CSRF token bound to their session. */
-  public record Session(StaffMember member, String csrfToken, Instant expiresAt) {
+  /**
+   * A logged-in staff member and the CSRF token bound to their session; {@code mustChangePassword} and
+   * {@code totpEnabled} say which first-login steps the account still owes.
+   */
+  public record Session(StaffMember member, String csrfToken, Instant expiresAt, boolean mustChangePassword,
+                        boolean totpEnabled) {
+  }
+
+  /** The outcome of an admin's change to another account. */
+  public enum AccountChange {
+    DONE,
+    /** No such account in the admin's office. */
+    NOT_FOUND,
+    /** It would leave the office without an active admin. */
+    LAST_ADMIN
   }
 }

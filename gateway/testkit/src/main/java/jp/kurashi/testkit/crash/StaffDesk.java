@@ -30,6 +30,8 @@ final class StaffDesk {
   static final String ADMIN_PASSWORD = "crash-admin-password";
   private static final String LOGIN = "crash-consultant";
   private static final String PASSWORD = "crash-consultant-password";
+  /** What the admin gives the account; the consultant replaces it at first login, as the gateway requires. */
+  private static final String INITIAL_PASSWORD = "crash-consultant-initial";
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final int port;
@@ -100,7 +102,7 @@ final class StaffDesk {
       if (!login("admin", ADMIN_PASSWORD)) {
         return false;
       }
-      int status = post("/api/staff", new JsonObject().put("login", LOGIN).put("password", PASSWORD)
+      int status = post("/api/staff", new JsonObject().put("login", LOGIN).put("password", INITIAL_PASSWORD)
           .put("role", "consultant").put("displayName", "相談員 クラッシュ")).statusCode();
       // 409: created before a kill whose answer we never saw.
       if (status != 201 && status != 409) {
@@ -109,7 +111,12 @@ final class StaffDesk {
       }
       accountExists = true;
     }
-    return login(LOGIN, PASSWORD);
+    if (login(LOGIN, PASSWORD)) {
+      return true;
+    }
+    // First login (or a kill cut the password change): choose the consultant's own password.
+    return login(LOGIN, INITIAL_PASSWORD)
+        && post("/api/password", new JsonObject().put("current", INITIAL_PASSWORD).put("new", PASSWORD)).statusCode() == 204;
   }
 
   private boolean login(String login, String password) throws IOException, InterruptedException {
