@@ -35,6 +35,8 @@ import java.util.Set;
  *                      full-page writes off (test servers only; a crash then loses acknowledged messages)
  * @param webchatFrameAncestors {@code WEBCHAT_FRAME_ANCESTORS}: origins (the ward's own sites) that may frame
  *                      the {@code /chat} page; empty means none may
+ * @param metrics       {@code METRICS_TOKEN}, {@code METRICS_PORT}, {@code METRICS_HOST}: who may read {@code /metrics}
+ *                      and where it is served
  */
 public record GatewayConfig(
     String httpHost,
@@ -55,7 +57,8 @@ public record GatewayConfig(
     Optional<MailSettings> mail,
     Duration webchatSessionIdle,
     Duration shutdownGrace,
-    List<String> webchatFrameAncestors) {
+    List<String> webchatFrameAncestors,
+    MetricsSettings metrics) {
 
   /** The desk's profile from {@code OFFICE_PROFILE_FILE}, else the shipped one; {@code OFFICE_NAME} renames it. */
   private static OfficeProfile officeProfile(ConfigSource src) {
@@ -127,13 +130,17 @@ public record GatewayConfig(
 
     ConsoleSettings console = new ConsoleSettings(
         Duration.ofMinutes(src.integer("SESSION_TTL_MINUTES", 480, 5, 7 * 24 * 60)),
+        Duration.ofMinutes(src.integer("SESSION_IDLE_MINUTES", 30, 1, 24 * 60)),
         src.choice("COOKIE_SECURE", "auto", Set.of("auto", "always", "never")),
         src.integer("REPLY_MAX_LENGTH", 10_000, 100, 100_000),
-        src.integer("LOGIN_MAX_PER_MINUTE", 20, 1, 100_000));
+        src.integer("LOGIN_MAX_PER_MINUTE", 20, 1, 100_000),
+        src.integer("SSE_MAX_STREAMS_PER_SESSION", 4, 1, 100),
+        Duration.ofSeconds(src.integer("SSE_SESSION_CHECK_SECONDS", 30, 1, 600)));
+    int httpPort = src.integer("HTTP_PORT", 8080, 0, 65535);
 
     return new GatewayConfig(
         src.string("HTTP_HOST", "0.0.0.0"),
-        src.integer("HTTP_PORT", 8080, 0, 65535),
+        httpPort,
         src.integer("HTTP_INSTANCES", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
         Path.of(src.string("DATA_DIR", "./data")),
         database,
@@ -150,7 +157,8 @@ public record GatewayConfig(
         mailSettings(src),
         Duration.ofDays(src.integer("WEBCHAT_SESSION_IDLE_DAYS", 14, 1, 365)),
         Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)),
-        frameAncestors(src));
+        frameAncestors(src),
+        MetricsSettings.load(src, httpPort));
   }
 
   /** Space-separated origins such as {@code https://www.city.example.jp}: scheme and host, no path. */
