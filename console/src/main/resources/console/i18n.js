@@ -3,6 +3,8 @@ export const TEXTS = {
   ja: {
     title: '相談コンソール', queue: '受付一覧', sound: '通知音', logout: 'ログアウト', switchTo: 'English',
     login: 'ログイン', loginId: 'ログインID', password: 'パスワード', loginFailed: 'ログインできませんでした',
+    sessionIdle: '一定時間操作がなかったため、ログアウトしました', sessionExpired: 'ログインの有効期限が切れました。もう一度ログインしてください',
+    sessionEnded: 'ログインが終了しました。もう一度ログインしてください',
     urgency: '緊急度', categories: '本人の状況', channel: '経路', waiting: '待ち時間', assignee: '担当',
     none: '未割当', crisis: '緊急(危機)', urgent: '至急', normal: '通常', all: 'すべて', mine: '自分の担当',
     open: '開く', claim: '担当する', claimToRead: 'この相談の内容は担当者と主任だけが読めます。担当すると読めます。',
@@ -21,6 +23,8 @@ export const TEXTS = {
   en: {
     title: 'Consultation console', queue: 'Queue', sound: 'Sound', logout: 'Log out', switchTo: '日本語',
     login: 'Log in', loginId: 'Login', password: 'Password', loginFailed: 'Could not log in',
+    sessionIdle: 'You were logged out because there was no activity for a while', sessionExpired: 'Your login has expired. Please log in again',
+    sessionEnded: 'Your session has ended. Please log in again',
     urgency: 'Urgency', categories: 'Situation', channel: 'Channel', waiting: 'Waiting', assignee: 'Consultant',
     none: 'unassigned', crisis: 'Crisis', urgent: 'Urgent', normal: 'Normal', all: 'All', mine: 'Mine',
     open: 'Open', claim: 'Take this case', claimToRead: 'Only the assigned consultant and the chief can read this case. Take it to read it.',

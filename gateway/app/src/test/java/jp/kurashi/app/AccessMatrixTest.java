@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("Access matrix")
 class AccessMatrixTest {
 
+  private static final String METRICS_TOKEN = "matrix-metrics-token-0123456789";
+
   private Vertx vertx;
   private RunningGateway running;
   private Database db;
@@ -58,7 +60,7 @@ class AccessMatrixTest {
   void start() {
     vertx = Vertx.vertx();
     String url = TestPostgres.shared().newDatabaseUrl();
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url));
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url, "METRICS_TOKEN", METRICS_TOKEN));
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
     RunningGateway.StaffClient admin = running.client();
     admin.login("admin", RunningGateway.ADMIN_PASSWORD);
@@ -143,6 +145,9 @@ class AccessMatrixTest {
         {"GET", "/api/triage/corrections.jsonl", null,   403, 200, 403, 401},
         {"GET", "/api/channels", null,                   200, 200, 200, 401},
         {"GET", "/api/categories", null,                 200, 200, 200, 401},
+        {"GET", "/api/events", null,                     200, 200, 200, 401},
+        // METRICS_TOKEN is set: a staff session is not the scrape token (that gets 200: metricsBearer).
+        {"GET", "/metrics", null,                        401, 401, 401, 401},
     };
     String[] roles = {"admin", "chief", "consultant", "anonymous"};
     for (Object[] row : table) {
@@ -161,6 +166,13 @@ class AccessMatrixTest {
     String realPath = path.replace("{mine}", String.valueOf(mine)).replace("{theirs}", String.valueOf(theirs))
         .replace("{closed}", String.valueOf(closed)).replace("{otherOffice}", String.valueOf(otherOffice))
         .replace("{mineFile}", String.valueOf(mineFile)).replace("{theirsFile}", String.valueOf(theirsFile));
+    if (path.equals("/api/events") && client.cookie != null) {
+      // A stream the server accepted stays open: only its status is read, then it is closed.
+      LiveEventsStream stream = LiveEventsStream.attempt(vertx, running.gateway.httpPort(), client.cookie);
+      stream.close();
+      assertThat(stream.status).isEqualTo(expected);
+      return;
+    }
     HttpResponse<Buffer> r;
     if (method.equals("GET")) {
       r = client.get(realPath);
@@ -173,5 +185,21 @@ class AccessMatrixTest {
           .iterator().next().getLong(0);
       assertThat(refused).as("refusals are audited").isPositive();
     }
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("metricsCredentials")
+  @DisplayName("GET /metrics with METRICS_TOKEN set: only the bearer token opens it")
+  void metricsBearer(String authorization, int expected) {
+    var req = WebClient.create(vertx).get(running.gateway.httpPort(), "127.0.0.1", "/metrics");
+    if (authorization != null) {
+      req.putHeader("Authorization", authorization);
+    }
+    assertThat(Await.result(req.send()).statusCode()).isEqualTo(expected);
+  }
+
+  Stream<Object[]> metricsCredentials() {
+    return Stream.of(new Object[] {null, 401}, new Object[] {"Bearer wrong-token-0123456789", 401},
+        new Object[] {"Bearer " + METRICS_TOKEN, 200});
   }
 }
