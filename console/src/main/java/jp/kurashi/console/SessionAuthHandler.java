@@ -83,6 +83,6 @@ public final class SessionAuthHandler implements Handler<RoutingContext> {
 
   /** Whether a request counts as the staff member using the console. */
   private static boolean activity(RoutingContext ctx) {
-    return !LiveEvents.PATH.equals(ctx.request().path()) && ctx.request().getHeader(BACKGROUND_HEADER) == null;
+    return !LiveEvents.PATH.equals(ctx.normalizedPath()) && ctx.request().getHeader(BACKGROUND_HEADER) == null;
   }
 }
