@@ -100,6 +100,24 @@ class SessionLifetimeTest {
   }
 
   @Test
+  @DisplayName("activity is written at most once a minute, not on every call")
+  void activityWrittenOncePerMinute() {
+    java.time.OffsetDateTime atLogin = lastSeen();
+    for (int i = 0; i < 5; i++) {
+      assertThat(sato.get("/api/cases").statusCode()).isEqualTo(200);
+    }
+    assertThat(lastSeen()).as("calls within the minute").isEqualTo(atLogin);
+    minutes(2);
+    assertThat(sato.get("/api/cases").statusCode()).isEqualTo(200);
+    assertThat(lastSeen()).isAfter(atLogin.plusMinutes(1));
+  }
+
+  private java.time.OffsetDateTime lastSeen() {
+    return Await.result(db.pool().query("SELECT last_seen_at FROM staff_session s JOIN staff t ON t.id = s.staff_id"
+        + " WHERE t.login = 'sato'").execute()).iterator().next().getOffsetDateTime(0);
+  }
+
+  @Test
   @DisplayName("an open event stream and the refreshes it triggers do not keep a session alive")
   void streamIsNotActivity() {
     LiveEventsStream stream = stream(sato);
