@@ -22,14 +22,26 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-async function api(method, path, body) {
+// background: a request the console makes by itself (a refresh after a live event). The server does not count it
+// as the user's activity, so a console left open on a shared PC still logs out after SESSION_IDLE_MINUTES.
+async function api(method, path, body, background) {
   const headers = { 'Content-Type': 'application/json' };
   if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  if (background) headers['X-Kurashi-Background'] = '1';
   const res = await fetch('/api' + path, { method, headers, credentials: 'same-origin',
     body: body === undefined ? undefined : JSON.stringify(body) });
   const data = res.headers.get('Content-Type')?.includes('json') ? await res.json() : null;
-  if (res.status === 401 && path !== '/login') { showLogin(); throw new Error('unauthenticated'); }
+  if (res.status === 401 && path !== '/login') { sessionEnded(data?.error); throw new Error('unauthenticated'); }
   return { status: res.status, data };
+}
+
+// The session is over (idle, expired, logged out elsewhere, account closed): back to the login screen, saying why.
+function sessionEnded(error) {
+  const wasIn = state.csrf !== null;
+  state.csrf = null;
+  if (state.events) { state.events.close(); state.events = null; }
+  const why = { session_idle: t().sessionIdle, session_expired: t().sessionExpired }[error];
+  showLogin(why || (wasIn ? t().sessionEnded : ''));
 }
 
 function labels() {
@@ -143,9 +155,14 @@ function listen() {
   state.events = new EventSource('/api/events');
   const refresh = (e) => {
     const data = JSON.parse(e.data);
-    if (location.hash.startsWith('#/queue') || location.hash === '') loadQueue();
-    else if (location.hash === `#/case/${data.caseId}`) openCase(data.caseId, true);
+    if (location.hash.startsWith('#/queue') || location.hash === '') loadQueue(true);
+    else if (location.hash === `#/case/${data.caseId}`) openCase(data.caseId, true, true);
   };
+  // The server ends the stream when the session ends; asking for the session shows the login screen and why.
+  state.events.addEventListener('session-ended', () => {
+    if (state.events) { state.events.close(); state.events = null; }
+    api('GET', '/session', undefined, true).catch(() => {});
+  });
   ['message.received', 'message.queued', 'message.sent', 'message.failed', 'case.triaged'].forEach((type) =>
     state.events.addEventListener(type, refresh));
   state.events.addEventListener('case.crisis', (e) => {
@@ -331,13 +348,13 @@ function deadline(c, minutes) {
 // The queue comes in pages, most pressing first (a crisis is always on the first); counts are the whole queue's.
 const QUEUE_PAGE = 100;
 
-async function loadQueue() {
+async function loadQueue(background) {
   const current = takeTicket();
   if (location.hash !== '#/queue') history.replaceState(null, '', '#/queue');
   // A live refresh keeps as many rows as were shown (up to the 500 one page may hold), so "show more" is not undone.
   const limit = Math.min(500, Math.max(QUEUE_PAGE, state.queue.length));
-  const r = await api('GET', `/cases?status=open&limit=${limit}`);
-  const channels = (await api('GET', '/channels')).data.items;
+  const r = await api('GET', `/cases?status=open&limit=${limit}`, undefined, background);
+  const channels = (await api('GET', '/channels', undefined, background)).data.items;
   if (!current()) return;
   Object.assign(state, { queue: r.data.items, queueNext: r.data.next, queueCounts: r.data.counts,
     queueTotal: r.data.total, channels });
@@ -436,9 +453,9 @@ function messageText(text) {
     el('details', { class: 'quoted' }, el('summary', { text: '…' }), el('span', { text: lines.slice(at).join('\n') })));
 }
 
-async function openCase(id, quiet) {
+async function openCase(id, quiet, background) {
   const current = takeTicket();
-  const r = await api('GET', `/cases/${id}`);
+  const r = await api('GET', `/cases/${id}`, undefined, background);
   if (!current()) return;
   if (r.status === 403) {
     const summary = state.queue.find((c) => c.id === id);
@@ -609,7 +626,11 @@ async function handoffPanel(c) {
 }
 
 $('lang').addEventListener('click', () => { state.lang = state.lang === 'ja' ? 'en' : 'ja'; localStorage.setItem('kg-lang', state.lang); labels(); route(); });
-$('logout').addEventListener('click', async () => { await api('POST', '/logout', {}); state.csrf = null; state.events?.close(); showLogin(); });
+// The stream is closed first: the server ends it at logout, and its session-ended must not say "your session has ended".
+$('logout').addEventListener('click', async () => {
+  state.events?.close(); state.events = null;
+  await api('POST', '/logout', {}); state.csrf = null; showLogin();
+});
 window.addEventListener('hashchange', () => { if (state.csrf) route(); });
 
 labels();

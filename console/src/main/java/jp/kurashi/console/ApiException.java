@@ -22,6 +22,18 @@ public final class ApiException extends RuntimeException {
     return new ApiException(401, "unauthenticated", "ログインしてください / Please log in");
   }
 
+  /** The cookie's session ended after SESSION_IDLE_MINUTES without activity. */
+  public static ApiException sessionIdle() {
+    return new ApiException(401, "session_idle",
+        "一定時間操作がなかったため、ログアウトしました / You were logged out after a period of inactivity");
+  }
+
+  /** The cookie's session reached its absolute end (SESSION_TTL_MINUTES after login). */
+  public static ApiException sessionExpired() {
+    return new ApiException(401, "session_expired",
+        "ログインの有効期限が切れました / Your login has expired; please log in again");
+  }
+
   public static ApiException forbidden(String code, String message) {
     return new ApiException(403, code, message);
   }

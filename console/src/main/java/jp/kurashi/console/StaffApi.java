@@ -74,7 +74,7 @@ public final class StaffApi {
     this.audit = s.audit();
     this.replies = s.replies();
     this.logins = s.logins();
-    this.auth = new SessionAuthHandler(s.staff());
+    this.auth = new SessionAuthHandler(s.staff(), s.settings().sessionIdle(), s.clock());
     this.settings = s.settings();
     this.channels = s.channels();
     this.triage = s.triage();
@@ -82,7 +82,8 @@ public final class StaffApi {
     this.guard = new CaseGuard(s.cases(), s.audit());
     this.actions = new CaseActionsApi(s.vertx(), s.console(), s.cases(), guard, s.events(), s.hours(), s.clock());
     this.admin = new AdminApi(s.vertx(), s.staff(), s.console(), guard, s.logins(), s.hasher(), s.clock());
-    this.live = new LiveEvents(s.events());
+    this.live = new LiveEvents(s.events(), new OpenStreams(s.vertx(), s.staff(), s.settings()),
+        s.settings().maxStreamsPerSession());
     this.reports = new ReportsApi(s.reports(), guard, s.clock());
     this.contract = s.contract();
     this.model = new TriageModelApi(s.vertx(), s.triageModels(), s.triageModelInForce(), guard);
@@ -235,7 +236,9 @@ public final class StaffApi {
   }
 
   private void logout(RoutingContext ctx) {
-    logins.logout(StaffSession.of(ctx)).onSuccess(v -> {
+    StaffSession session = StaffSession.of(ctx);
+    logins.logout(session).onSuccess(v -> {
+      live.endSession(session, "logout");
       ctx.response().addCookie(sessionCookie(ctx, "", 0));
       ctx.response().setStatusCode(204).end();
     }).onFailure(ctx::fail);

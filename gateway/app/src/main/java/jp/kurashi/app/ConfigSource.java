@@ -20,7 +20,7 @@ public final class ConfigSource {
 
   /** Names of settings whose values must never be repeated in an error or a log. */
   private static final Set<String> SECRET = Set.of("GATEWAY_ADMIN_PASSWORD", "DATABASE_URL", "REDIS_URL",
-      "LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "MAIL_PASSWORD");
+      "LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "MAIL_PASSWORD", "METRICS_TOKEN");
 
   private final Map<String, String> values;
 

@@ -101,6 +101,7 @@ public final class Gateway {
   private final Promise<Void> fatal = Promise.promise();
   private java.util.function.BooleanSupplier databaseProcessUp = () -> true;
   private int httpPort;
+  private int metricsPort = -1;
   private InboundPipeline pipeline;
   private MailPoller mailPoller;
   private TriageEngine triageEngine;
@@ -283,6 +284,7 @@ public final class Gateway {
                     .compose(x -> deployOutbox(db, channels, bus))
                     .compose(x -> deploy(new RetentionJob(new RetentionStore(db.pool()), config.retention(), clock)))
                     .compose(x -> deployMailPoller())
+                    .compose(x -> deployMetricsServer())
                     .compose(x -> deployHttp(v2 -> routes(v2, api, channelRoutes, health)));
               });
         })
@@ -295,9 +297,9 @@ public final class Gateway {
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders(config.webchatFrameAncestors(), config.clientAddress()));
     router.get("/health").handler(health);
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(metrics.render()));
+    if (config.metrics().port().isEmpty()) {
+      router.get("/metrics").handler(new MetricsHandler(metrics, config.metrics().token()));
+    }
     router.route("/api/*").subRouter(api.router());
     router.get("/console").handler(ctx -> {
       // Vert.x matches /console/ here too: only the bare path is redirected.
@@ -355,6 +357,26 @@ public final class Gateway {
     });
   }
 
+  /** With {@code METRICS_PORT}, {@code /metrics} has its own server (loopback by default) and nothing else on it. */
+  private Future<Void> deployMetricsServer() {
+    MetricsSettings settings = config.metrics();
+    if (settings.port().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    MetricsHandler handler = new MetricsHandler(metrics, settings.token());
+    HttpServerVerticle server = new HttpServerVerticle(settings.host(), settings.port().getAsInt(), v -> {
+      Router router = Router.router(v);
+      router.get("/metrics").handler(handler);
+      return router;
+    }, config.shutdownGrace());
+    return vertx.deployVerticle(server).map(id -> {
+      onStop(() -> vertx.undeploy(id));
+      metricsPort = server.actualPort();
+      LOG.atInfo().addKeyValue("host", settings.host()).addKeyValue("port", metricsPort).log("metrics server started");
+      return null;
+    });
+  }
+
   private void onStop(Supplier<Future<?>> step) {
     shutdownSteps.push(step);
   }
@@ -377,6 +399,11 @@ public final class Gateway {
   /** The port HTTP listens on (the actual one when {@code HTTP_PORT} was 0 in tests). */
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The port of the separate {@code /metrics} server, or -1 when {@code METRICS_PORT} is not set. */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   /** Where connectors hand inbound messages. */

@@ -45,6 +45,8 @@ import java.util.Set;
  *                      {@code WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS}
  * @param clientAddress {@code TRUSTED_PROXIES}: whose X-Forwarded-For and X-Forwarded-Proto count
  * @param retention     {@code RETENTION_YEARS}, {@code MAIL_RAW_KEEP_DAYS}, {@code AUDIT_RETENTION_YEARS}
+ * @param metrics       {@code METRICS_TOKEN}, {@code METRICS_PORT}, {@code METRICS_HOST}: who may read {@code /metrics}
+ *                      and where it is served
  */
 public record GatewayConfig(
     String httpHost,
@@ -68,7 +70,8 @@ public record GatewayConfig(
     List<String> webchatFrameAncestors,
     WebchatQuotaSettings webchatQuotas,
     ClientAddress clientAddress,
-    RetentionSettings retention) {
+    RetentionSettings retention,
+    MetricsSettings metrics) {
 
   /**
    * Web chat quotas per client address. The defaults leave room for a family behind one home router, a ward PC
@@ -145,14 +148,18 @@ public record GatewayConfig(
 
     ConsoleSettings console = new ConsoleSettings(
         Duration.ofMinutes(src.integer("SESSION_TTL_MINUTES", 480, 5, 7 * 24 * 60)),
+        Duration.ofMinutes(src.integer("SESSION_IDLE_MINUTES", 30, 1, 24 * 60)),
         src.choice("COOKIE_SECURE", "auto", Set.of("auto", "always", "never")),
         src.integer("REPLY_MAX_LENGTH", 10_000, 100, 100_000),
         src.integer("LOGIN_MAX_PER_MINUTE", 20, 1, 100_000),
+        src.integer("SSE_MAX_STREAMS_PER_SESSION", 4, 1, 100),
+        Duration.ofSeconds(src.integer("SSE_SESSION_CHECK_SECONDS", 30, 1, 600)),
         requireTotpRoles(src));
+    int httpPort = src.integer("HTTP_PORT", 8080, 0, 65535);
 
     return new GatewayConfig(
         src.string("HTTP_HOST", "0.0.0.0"),
-        src.integer("HTTP_PORT", 8080, 0, 65535),
+        httpPort,
         src.integer("HTTP_INSTANCES", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
         Path.of(src.string("DATA_DIR", "./data")),
         database,
@@ -175,7 +182,8 @@ public record GatewayConfig(
             src.integer("WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", 120, 1, 1_000_000),
             src.integer("WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS", 120, 1, 1_000_000)),
         trustedProxies(src),
-        retention(src));
+        retention(src),
+        MetricsSettings.load(src, httpPort));
   }
 
   /** Comma- or space-separated addresses or CIDR blocks of the load balancers in front of the gateway. */

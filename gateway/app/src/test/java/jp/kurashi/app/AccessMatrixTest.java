@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("Access matrix")
 class AccessMatrixTest {
 
+  private static final String METRICS_TOKEN = "matrix-metrics-token-0123456789";
+
   private Vertx vertx;
   private RunningGateway running;
   private Database db;
@@ -60,7 +62,7 @@ class AccessMatrixTest {
   void start() {
     vertx = Vertx.vertx();
     String url = TestPostgres.shared().newDatabaseUrl();
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url));
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url, "METRICS_TOKEN", METRICS_TOKEN));
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
     RunningGateway.StaffClient admin = running.client();
     admin.login("admin", RunningGateway.ADMIN_PASSWORD);
@@ -174,6 +176,9 @@ class AccessMatrixTest {
         {"POST", "/api/complaints", "{\"receivedAt\":\"{now}\",\"channel\":\"phone\",\"summary\":\"対応への苦情\"}", 403, 201, 201, 401},
         {"POST", "/api/complaints", "{\"caseId\":" + o + ",\"receivedAt\":\"{now}\",\"channel\":\"phone\",\"summary\":\"苦情\"}", 403, 201, 403, 401},
         {"PATCH", "/api/complaints/{complaint}", "{\"response\":\"お詫びと説明をしました\"}", 403, 200, 403, 401},
+        {"GET", "/api/events", null,                     200, 200, 200, 401},
+        // METRICS_TOKEN is set: a staff session is not the scrape token (that gets 200: metricsBearer).
+        {"GET", "/metrics", null,                        401, 401, 401, 401},
     };
     String[] roles = {"admin", "chief", "consultant", "anonymous"};
     for (Object[] row : table) {
@@ -201,6 +206,13 @@ class AccessMatrixTest {
   void access(String role, String method, String path, String body, int expected) {
     RunningGateway.StaffClient client = clients.get(role);
     String realPath = fill(path);
+    if (path.equals("/api/events") && client.cookie != null) {
+      // A stream the server accepted stays open: only its status is read, then it is closed.
+      LiveEventsStream stream = LiveEventsStream.attempt(vertx, running.gateway.httpPort(), client.cookie);
+      stream.close();
+      assertThat(stream.status).isEqualTo(expected);
+      return;
+    }
     HttpResponse<Buffer> r;
     if (method.equals("GET")) {
       r = client.get(realPath);
@@ -214,5 +226,21 @@ class AccessMatrixTest {
           .iterator().next().getLong(0);
       assertThat(refused).as("refusals are audited").isPositive();
     }
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("metricsCredentials")
+  @DisplayName("GET /metrics with METRICS_TOKEN set: only the bearer token opens it")
+  void metricsBearer(String authorization, int expected) {
+    var req = WebClient.create(vertx).get(running.gateway.httpPort(), "127.0.0.1", "/metrics");
+    if (authorization != null) {
+      req.putHeader("Authorization", authorization);
+    }
+    assertThat(Await.result(req.send()).statusCode()).isEqualTo(expected);
+  }
+
+  Stream<Object[]> metricsCredentials() {
+    return Stream.of(new Object[] {null, 401}, new Object[] {"Bearer wrong-token-0123456789", 401},
+        new Object[] {"Bearer " + METRICS_TOKEN, 200});
   }
 }

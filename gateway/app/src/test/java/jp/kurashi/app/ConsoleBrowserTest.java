@@ -41,6 +41,7 @@ class ConsoleBrowserTest {
   private static Browser browser;
   private RunningGateway running;
   private String databaseUrl;
+  private final jp.kurashi.testkit.MovableClock clock = new jp.kurashi.testkit.MovableClock(jp.kurashi.testkit.TestClocks.ambient());
 
   @BeforeAll
   static void launch() {
@@ -65,7 +66,7 @@ class ConsoleBrowserTest {
   @BeforeEach
   void start(Vertx vertx) {
     databaseUrl = TestPostgres.shared().newDatabaseUrl();
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl));
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "SSE_SESSION_CHECK_SECONDS", "1"), clock);
     running.staff("sato", Role.CONSULTANT);
   }
 
@@ -322,5 +323,38 @@ class ConsoleBrowserTest {
       context.close();
     }
     assertThat(running.client().login("tanaka", "tanaka-own-password").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a console left open past SESSION_IDLE_MINUTES returns to the login screen saying why; logging out says nothing")
+  void idleLogout() {
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    try {
+      Page consultant = context.newPage();
+      consultant.navigate(base() + "/console/");
+      consultant.getByLabel("ログインID").fill("sato");
+      consultant.getByLabel("パスワード").fill("sato-password-1");
+      button(consultant, "ログイン").click();
+      assertThat(consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
+
+      clock.advance(java.time.Duration.ofMinutes(31));
+      // Nobody touches the page: the server ends the live stream, the console asks why and shows it.
+      assertThat(consultant.getByRole(AriaRole.ALERT)).hasText("一定時間操作がなかったため、ログアウトしました",
+          new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(15_000));
+      assertThat(consultant.getByLabel("ログインID")).isVisible();
+      consultant.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/console-idle-logout.png")));
+      consultant.reload();
+      assertThat(consultant.getByRole(AriaRole.ALERT)).hasText("一定時間操作がなかったため、ログアウトしました");
+
+      consultant.getByLabel("ログインID").fill("sato");
+      consultant.getByLabel("パスワード").fill("sato-password-1");
+      button(consultant, "ログイン").click();
+      assertThat(consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
+      button(consultant, "ログアウト").click();
+      assertThat(consultant.getByLabel("ログインID")).isVisible();
+      assertThat(consultant.getByRole(AriaRole.ALERT)).hasText("");
+    } finally {
+      context.close();
+    }
   }
 }

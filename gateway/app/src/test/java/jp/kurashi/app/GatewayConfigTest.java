@@ -161,4 +161,38 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> load(Map.of("GATEWAY_CONFIG_FILE", "/nonexistent/gateway.properties")))
         .hasMessageStartingWith("GATEWAY_CONFIG_FILE cannot be read");
   }
+
+  @Test
+  @DisplayName("session and event stream settings: defaults and ranges")
+  void sessionSettings() {
+    GatewayConfig config = load(Map.of());
+    assertThat(config.console().sessionIdle()).isEqualTo(java.time.Duration.ofMinutes(30));
+    assertThat(config.console().maxStreamsPerSession()).isEqualTo(4);
+    assertThat(config.console().streamSessionCheck()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThatThrownBy(() -> load(Map.of("SESSION_IDLE_MINUTES", "0"))).hasMessageStartingWith("SESSION_IDLE_MINUTES");
+    assertThatThrownBy(() -> load(Map.of("SSE_MAX_STREAMS_PER_SESSION", "0")))
+        .hasMessageStartingWith("SSE_MAX_STREAMS_PER_SESSION");
+    assertThatThrownBy(() -> load(Map.of("SSE_SESSION_CHECK_SECONDS", "0"))).hasMessageStartingWith("SSE_SESSION_CHECK_SECONDS");
+  }
+
+  @Test
+  @DisplayName("metrics settings: a short token, a bad port, the HTTP port, a host without a port are refused; the token is never shown")
+  void metricsSettings() {
+    GatewayConfig none = load(Map.of());
+    assertThat(none.metrics().token()).isEmpty();
+    assertThat(none.metrics().port()).isEmpty();
+    assertThatThrownBy(() -> load(Map.of("METRICS_TOKEN", "short-secret")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("METRICS_TOKEN").hasMessageNotContaining("short-secret");
+    assertThatThrownBy(() -> load(Map.of("METRICS_TOKEN", "with a space in it, long enough")))
+        .isInstanceOf(ConfigException.class).hasMessageNotContaining("with a space");
+    assertThatThrownBy(() -> load(Map.of("METRICS_PORT", "70000"))).hasMessageStartingWith("METRICS_PORT");
+    assertThatThrownBy(() -> load(Map.of("METRICS_PORT", "0"))).hasMessageStartingWith("METRICS_PORT");
+    assertThatThrownBy(() -> load(Map.of("METRICS_PORT", "8080"))).isInstanceOf(ConfigException.class)
+        .hasMessage("METRICS_PORT must differ from HTTP_PORT (8080)");
+    assertThatThrownBy(() -> load(Map.of("METRICS_HOST", "0.0.0.0"))).hasMessageStartingWith("METRICS_HOST");
+    GatewayConfig set = load(Map.of("METRICS_TOKEN", "a-long-enough-token", "METRICS_PORT", "9100"));
+    assertThat(set.metrics().port().getAsInt()).isEqualTo(9100);
+    assertThat(set.metrics().host()).isEqualTo("127.0.0.1");
+    assertThat(set.toString()).doesNotContain("a-long-enough-token");
+  }
 }

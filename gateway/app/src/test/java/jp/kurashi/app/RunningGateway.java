@@ -158,6 +158,15 @@ final class RunningGateway implements AutoCloseable {
       return Await.result(req.send());
     }
 
+    /** A GET the console makes by itself (a refresh after a live event): it does not count as activity. */
+    HttpResponse<Buffer> backgroundGet(String path) {
+      var req = client.get(path).putHeader("X-Kurashi-Background", "1");
+      if (cookie != null) {
+        req.putHeader("Cookie", cookie);
+      }
+      return Await.result(req.send());
+    }
+
     HttpResponse<Buffer> post(String path, JsonObject body, boolean withCsrf) {
       return send(io.vertx.core.http.HttpMethod.POST, path, body, withCsrf);
     }

@@ -75,18 +75,39 @@ final class StaffSql {
        WHERE id = $1 AND totp_pending IS NOT NULL RETURNING id
       """;
 
-  /** $1 token hash, $2 staff, $3 csrf token, $4 expires at, $5 remote address. */
+  /** $1 token hash, $2 staff, $3 csrf token, $4 expires at, $5 remote address, $6 now (the first activity). */
   static final String INSERT_SESSION = """
-      INSERT INTO staff_session (token_hash, staff_id, csrf_token, expires_at, remote_addr)
-      VALUES ($1, $2, $3, $4, $5)
+      INSERT INTO staff_session (token_hash, staff_id, csrf_token, expires_at, remote_addr, last_seen_at)
+      VALUES ($1, $2, $3, $4, $5, $6)
       """;
 
-  /** $1 token hash, $2 now. Only live sessions of active staff. */
+  /**
+   * $1 token hash. The session whether live or not (the caller decides, so a refusal can say that the session
+   * ran out rather than that there never was one), with its account's active flag.
+   */
   static final String SESSION = """
-      SELECT s.csrf_token, s.expires_at, t.id, t.office_id, t.login, t.display_name, t.role,
+      SELECT s.csrf_token, s.expires_at, s.last_seen_at, t.id, t.office_id, t.login, t.display_name, t.role, t.active,
              t.must_change_password, t.totp_enabled
         FROM staff_session s JOIN staff t ON t.id = s.staff_id
-       WHERE s.token_hash = $1 AND s.expires_at > $2 AND t.active
+       WHERE s.token_hash = $1
+      """;
+
+  /**
+   * Records activity on a session: $1 token hash, $2 now. Never moves last_seen_at back (two instances may
+   * touch the same session at once).
+   */
+  static final String TOUCH_SESSION = """
+      UPDATE staff_session SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2
+      """;
+
+  /**
+   * Which of these sessions are still live (not expired, used since the idle cutoff, account active).
+   * $1 token hashes (text[]), $2 now, $3 idle cutoff. One statement for all the event streams of an instance.
+   */
+  static final String LIVE_SESSIONS = """
+      SELECT s.token_hash
+        FROM staff_session s JOIN staff t ON t.id = s.staff_id
+       WHERE s.token_hash = ANY($1) AND s.expires_at > $2 AND s.last_seen_at > $3 AND t.active
       """;
 
   /** $1 token hash. */

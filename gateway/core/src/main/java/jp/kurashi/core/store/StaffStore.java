@@ -8,10 +8,14 @@ import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.domain.StaffMember;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Staff accounts and their login sessions. Sessions live in the database so every gateway
@@ -112,21 +116,42 @@ public final class StaffStore {
   public Future<Void> createSession(String tokenHash, long staffId, String csrfToken, Instant expiresAt,
                                     String remoteAddr) {
     return pool.preparedQuery(StaffSql.INSERT_SESSION)
-        .execute(Tuple.of(tokenHash, staffId, csrfToken, expiresAt.atOffset(ZoneOffset.UTC), remoteAddr))
+        .execute(Tuple.of(tokenHash, staffId, csrfToken, expiresAt.atOffset(ZoneOffset.UTC), remoteAddr,
+            utc(clock.instant())))
         .mapEmpty();
   }
 
-  /** A live session of an active account. */
+  /** The session with this token hash, live or not: {@link Session#state} says which. */
   public Future<Optional<Session>> session(String tokenHash) {
-    return pool.preparedQuery(StaffSql.SESSION).execute(Tuple.of(tokenHash, utc(clock.instant()))).map(rows -> {
+    return pool.preparedQuery(StaffSql.SESSION).execute(Tuple.of(tokenHash)).map(rows -> {
       if (rows.size() == 0) {
         return Optional.empty();
       }
       Row row = rows.iterator().next();
       return Optional.of(new Session(member(row), row.getString("csrf_token"),
-          row.getOffsetDateTime("expires_at").toInstant(), row.getBoolean("must_change_password"),
-          row.getBoolean("totp_enabled")));
+          row.getOffsetDateTime("expires_at").toInstant(), row.getOffsetDateTime("last_seen_at").toInstant(),
+          row.getBoolean("active"), row.getBoolean("must_change_password"), row.getBoolean("totp_enabled")));
     });
+  }
+
+  /** Records that the session was used now (its idle time starts again). */
+  public Future<Void> touchSession(String tokenHash) {
+    return pool.preparedQuery(StaffSql.TOUCH_SESSION).execute(Tuple.of(tokenHash, utc(clock.instant()))).mapEmpty();
+  }
+
+  /** Those of {@code tokenHashes} whose sessions are live now, with {@code idle} as the idle limit. */
+  public Future<Set<String>> liveSessions(Collection<String> tokenHashes, Duration idle) {
+    if (tokenHashes.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    Instant now = clock.instant();
+    return pool.preparedQuery(StaffSql.LIVE_SESSIONS)
+        .execute(Tuple.of(tokenHashes.toArray(String[]::new), utc(now), utc(now.minus(idle))))
+        .map(rows -> {
+          Set<String> live = new HashSet<>();
+          rows.forEach(row -> live.add(row.getString(0)));
+          return live;
+        });
   }
 
   public Future<Void> deleteSession(String tokenHash) {
@@ -211,11 +236,26 @@ public final class StaffStore {
   }
 
   /**
-   * A logged-in staff member and the CSRF token bound to their session; {@code mustChangePassword} and
+   * A staff member's session and the CSRF token bound to it; {@code lastSeenAt} is the last recorded activity
+   * (recorded at most once a minute), {@code active} the account's flag; {@code mustChangePassword} and
    * {@code totpEnabled} say which first-login steps the account still owes.
    */
-  public record Session(StaffMember member, String csrfToken, Instant expiresAt, boolean mustChangePassword,
-                        boolean totpEnabled) {
+  public record Session(StaffMember member, String csrfToken, Instant expiresAt, Instant lastSeenAt, boolean active,
+                        boolean mustChangePassword, boolean totpEnabled) {
+
+    /** Whether the session may be used at {@code now}, with {@code idle} as the idle limit. */
+    public SessionState state(Instant now, Duration idle) {
+      if (!active) {
+        return SessionState.INACTIVE;
+      }
+      if (!expiresAt.isAfter(now)) {
+        return SessionState.EXPIRED;
+      }
+      if (!lastSeenAt.isAfter(now.minus(idle))) {
+        return SessionState.IDLE;
+      }
+      return SessionState.LIVE;
+    }
   }
 
   /** The outcome of an admin's change to another account. */
@@ -226,4 +266,7 @@ public final class StaffStore {
     /** It would leave the office without an active admin. */
     LAST_ADMIN
   }
+
+  /** Why a session can or cannot be used: live, past its absolute end, unused too long, or its account is off. */
+  public enum SessionState { LIVE, EXPIRED, IDLE, INACTIVE }
 }
