@@ -40,6 +40,8 @@ public final class StaffApi {
   private static final int QUEUE_PAGE = 100;
   private static final int QUEUE_PAGE_MAX = 500;
   private static final int SEARCH_MAX_LENGTH = 100;
+  /** How long the unread rest of a refused model upload is read and thrown away before the connection closes. */
+  private static final long REFUSED_UPLOAD_DRAIN_MS = 3_000;
   private static final Set<String> STATUSES = Set.of("open", "closed");
 
   private final Vertx vertx;
@@ -111,12 +113,24 @@ public final class StaffApi {
         body.handle(ctx);
         return;
       }
-      // A model upload is read only after the session check: held back until then, dropped with the
-      // connection if it is refused before being read.
+      // A model upload is read only after the session check: held back until then. Refused before being read,
+      // the rest of the body is discarded for at most a few seconds and the connection closed: closing at once,
+      // with the client's bytes still unread, makes TCP reset the connection and the client may lose the answer.
       ctx.request().pause();
+      ctx.addHeadersEndHandler(v -> {
+        if (!ctx.request().isEnded()) {
+          ctx.response().putHeader("Connection", "close");
+        }
+      });
       ctx.addEndHandler(done -> {
         if (!ctx.request().isEnded()) {
-          ctx.request().connection().close();
+          long timer = vertx.setTimer(REFUSED_UPLOAD_DRAIN_MS, t -> ctx.request().connection().close());
+          ctx.request().handler(ignored -> { });
+          ctx.request().endHandler(end -> {
+            vertx.cancelTimer(timer);
+            ctx.request().connection().close();
+          });
+          ctx.request().resume();
         }
       });
       ctx.next();

@@ -216,7 +216,12 @@ class ConsoleBrowserTest {
   @DisplayName("a consultant records a phone complaint; the chief, responsible for it, records the response and closes it")
   void complaintsRegister() {
     running.chief();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    // Times as the gateway's clock has them, in Tokyo, where the browser is set too.
+    java.time.ZonedDateTime now = running.clock.instant().atZone(java.time.ZoneId.of("Asia/Tokyo"));
+    String received = now.minusHours(2).toLocalDateTime().withSecond(0).withNano(0).toString();
+    String closedOn = now.toLocalDate().minusDays(1).toString();
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
+        .setViewportSize(1280, 900));
     try {
       Page consultant = context.newPage();
       consultant.navigate(base() + "/console/");
@@ -224,6 +229,7 @@ class ConsoleBrowserTest {
       consultant.getByLabel("パスワード").fill("sato-password-1");
       button(consultant, "ログイン").click();
       consultant.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("苦情受付簿")).click();
+      consultant.getByLabel("受付日時").fill(received);
       consultant.getByLabel("経路").selectOption("phone");
       consultant.getByLabel("苦情の内容").fill("<b>返信が遅い</b>とのお電話");
       button(consultant, "苦情を記録する").click();
@@ -237,7 +243,8 @@ class ConsoleBrowserTest {
       context.close();
 
       // The chief on another PC (a fresh browser context: no session of the consultant's).
-      context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+      context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
+          .setViewportSize(1280, 900));
       Page chief = context.newPage();
       chief.navigate(base() + "/console/");
       chief.getByLabel("ログインID").fill("chief");
@@ -246,9 +253,9 @@ class ConsoleBrowserTest {
       chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("苦情受付簿")).click();
       Locator entry = chief.locator("tr[data-complaint]");
       entry.getByLabel("対応・回答").fill("お詫びし、返信の目安をお伝えしました");
-      entry.getByLabel("終了日").fill("2026-11-20");
+      entry.getByLabel("終了日").fill(closedOn);
       button(chief, "保存").click();
-      assertThat(chief.locator("tr[data-complaint]")).containsText("終了 2026-11-20");
+      assertThat(chief.locator("tr[data-complaint]")).containsText("終了 " + closedOn);
       chief.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/console-complaints.png")).setFullPage(true));
     } finally {
       context.close();
