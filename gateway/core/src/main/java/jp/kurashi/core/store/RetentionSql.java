@@ -45,13 +45,14 @@ final class RetentionSql {
        WHERE case_id = ANY($1) OR message_id IN (""" + CASE_MESSAGES + ")";
 
   /**
-   * $1 case ids. How to communicate with the person (it describes them) goes; support milestones keep kind and day
-   * (the monthly figures count them) and lose their note; a complaints-register entry keeps its place in the
+   * $1 case ids. How to communicate with the person (it describes them) goes; support milestones and the contacts
+   * staff made keep kind and day (the monthly figures count them) and lose their note; a complaints-register entry keeps its place in the
    * register but no longer points at the erased case.
    */
   static final String ERASE_CASE_RECORDS = """
       WITH accommodation AS (DELETE FROM case_accommodation WHERE case_id = ANY($1) RETURNING 1),
-           milestones AS (UPDATE case_milestone SET note = NULL WHERE case_id = ANY($1) RETURNING 1)
+           milestones AS (UPDATE case_milestone SET note = NULL WHERE case_id = ANY($1) RETURNING 1),
+           contacts_made AS (UPDATE case_contact_log SET note = NULL WHERE case_id = ANY($1) RETURNING 1)
       UPDATE complaint SET case_id = NULL WHERE case_id = ANY($1)
       """;
 
