@@ -311,13 +311,29 @@ async function loadReports() {
     el('td', { text: m.medianFirstResponseMinutes == null ? '—' : String(m.medianFirstResponseMinutes) }));
   const table = el('table', { 'aria-label': t().reports }, el('thead', {}, head),
     el('tbody', {}, months.map((m) => line(m.month, m)), line(t().total, rep.total)));
+  // The other figures the city asks for: routes staff recorded, referrals, milestones, complaints, follow-ups.
+  const sumOf = (o, keys) => keys.reduce((n, k) => n + (o[k] || 0), 0);
+  const cityCols = [
+    [t().cityRoutes, (m) => sumOf(m.byRoute, ['phone', 'walk_in', 'outreach', 'referral'])],
+    [t().cityReferred, (m) => sumOf(m.byReferralSource, ['agency', 'neighbour', 'ward_office'])],
+    [t().cityAssessments, (m) => m.milestones.assessment],
+    [t().cityPlans, (m) => m.milestones.plan + m.milestones.replan],
+    [t().cityEvaluations, (m) => m.milestones.evaluation],
+    [t().cityComplaintsIn, (m) => m.complaints.received],
+    [t().cityComplaintsClosed, (m) => m.complaints.closed],
+    [t().cityFollowUps, (m) => sumOf(m.followUps, Object.keys(m.followUps))]];
+  const cityLine = (label, m) => el('tr', {}, el('th', { scope: 'row', text: label }), ...cityCols.map(([, f]) => el('td', { text: String(f(m)) })));
+  const cityTable = el('table', { 'aria-label': t().cityFigures, 'data-testid': 'city-figures' },
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t().month }), ...cityCols.map(([h]) => el('th', { scope: 'col', text: h })))),
+    el('tbody', {}, months.map((m) => cityLine(m.month, m)), cityLine(t().total, rep.total)));
   const byMonth = el('canvas', { id: 'chart-months', 'aria-label': t().newCases, role: 'img' });
   const byCategory = el('canvas', { id: 'chart-categories', 'aria-label': t().categories, role: 'img' });
   $('main').replaceChildren(el('section', { class: 'card' },
     el('div', { class: 'row' }, el('h2', { text: t().reports }), year,
       el('a', { href: `/api/reports/monthly.csv?fy=${fy}`, text: 'CSV (UTF-8)' }),
       el('a', { href: `/api/reports/monthly.csv?fy=${fy}&encoding=shift_jis`, text: 'CSV (Shift_JIS)' })),
-    table), el('section', { class: 'card' }, byMonth), el('section', { class: 'card' }, byCategory));
+    table), el('section', { class: 'card' }, el('h3', { text: t().cityFigures }), cityTable),
+    el('section', { class: 'card' }, byMonth), el('section', { class: 'card' }, byCategory));
   try {
     await loadChartJs();
     const channels = Object.keys(months[0].byChannel);

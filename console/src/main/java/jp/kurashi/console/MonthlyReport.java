@@ -22,6 +22,14 @@ final class MonthlyReport {
   static final List<String> URGENCIES = List.of("crisis", "urgent", "normal");
   static final List<String> HANDOFFS = List.of("appointment", "outreach", "referral");
   static final List<String> OUTCOMES = List.of("information_given", "referred", "in_person_started", "no_response", "other");
+  /** How a consultation came (相談経路): the online channels, then the routes staff record. */
+  static final List<String> ROUTES = List.of("webchat", "line", "mail", "phone", "walk_in", "outreach", "referral");
+  static final List<String> CONSULTERS = List.of("self", "family", "acquaintance", "agency", "unknown");
+  static final List<String> REFERRAL_SOURCES = List.of("agency", "neighbour", "former_client", "ward_office", "self",
+      "unknown");
+  static final List<String> MILESTONES = List.of("assessment", "plan", "replan", "evaluation");
+  static final List<String> COMPLAINTS = List.of("received", "closed");
+  static final List<String> FOLLOW_UPS = List.of("phone_call", "visit", "accompany", "agency_meeting");
 
   private MonthlyReport() {
   }
@@ -38,9 +46,20 @@ final class MonthlyReport {
   static JsonObject json(int fiscalYear, Figures f) {
     Set<String> channels = new LinkedHashSet<>(CHANNELS);
     f.byChannel().values().forEach(m -> channels.addAll(m.keySet()));
+    Set<String> routes = new LinkedHashSet<>(ROUTES);
+    routes.addAll(channels);
+    Set<String> agencies = new java.util.TreeSet<>();
+    f.handoffsByAgency().values().forEach(m -> agencies.addAll(m.keySet()));
     List<JsonObject> months = new ArrayList<>();
     for (String month : months(fiscalYear)) {
-      months.add(month(month, f, channels).put("month", month));
+      months.add(month(month, f, channels).put("month", month)
+          .put("byRoute", zeros(routes, f.byChannel().get(month)))
+          .put("byConsulter", zeros(CONSULTERS, f.byConsulter().get(month)))
+          .put("byReferralSource", zeros(REFERRAL_SOURCES, f.byReferralSource().get(month)))
+          .put("milestones", zeros(MILESTONES, f.milestones().get(month)))
+          .put("complaints", zeros(COMPLAINTS, f.complaints().get(month)))
+          .put("followUps", zeros(FOLLOW_UPS, f.followUps().get(month)))
+          .put("handoffsByAgency", zeros(agencies, f.handoffsByAgency().get(month))));
     }
     JsonObject total = new JsonObject()
         .put("newCases", months.stream().mapToLong(m -> m.getLong("newCases")).sum())
@@ -49,6 +68,13 @@ final class MonthlyReport {
         .put("byUrgency", sum(months, "byUrgency"))
         .put("handoffs", sum(months, "handoffs"))
         .put("closedByOutcome", sum(months, "closedByOutcome"))
+        .put("byRoute", sum(months, "byRoute"))
+        .put("byConsulter", sum(months, "byConsulter"))
+        .put("byReferralSource", sum(months, "byReferralSource"))
+        .put("milestones", sum(months, "milestones"))
+        .put("complaints", sum(months, "complaints"))
+        .put("followUps", sum(months, "followUps"))
+        .put("handoffsByAgency", sum(months, "handoffsByAgency"))
         .put("medianFirstResponseMinutes", round(f.medianFirstResponse().get("")));
     return new JsonObject().put("fiscalYear", fiscalYear).put("months", new io.vertx.core.json.JsonArray(months))
         .put("total", total);
@@ -82,6 +108,17 @@ final class MonthlyReport {
     return out;
   }
 
+  /** The city's words for the milestone columns, in {@link #MILESTONES} order. */
+  static final List<String> MILESTONE_LABELS = List.of("アセスメント実施件数", "プラン作成件数", "再プラン作成件数",
+      "評価実施件数");
+
+  /** An agency's name as a CSV header cell: no separators, quotes or line breaks that would shift the columns. */
+  private static String csvCell(String name) {
+    String cell = name.replaceAll("[,\"\r\n]", " ");
+    // A spreadsheet would run a cell starting with = + - @ as a formula.
+    return cell.matches("^[=+\\-@].*") ? "'" + cell : cell;
+  }
+
   private static Double round(Double minutes) {
     return minutes == null ? null : Math.round(minutes * 10) / 10.0;
   }
@@ -98,17 +135,28 @@ final class MonthlyReport {
     HANDOFFS.forEach(h -> header.add("つなぎ_" + h));
     OUTCOMES.forEach(o -> header.add("終結_" + o));
     header.add("初回応答時間の中央値(分)");
+    List<String> agencies = new ArrayList<>(first.getJsonObject("handoffsByAgency").fieldNames());
+    List<String> routes = new ArrayList<>(first.getJsonObject("byRoute").fieldNames());
+    routes.forEach(r -> header.add("相談経路_" + r));
+    CONSULTERS.forEach(c -> header.add("相談者_" + c));
+    REFERRAL_SOURCES.forEach(r -> header.add("紹介元_" + r));
+    MILESTONE_LABELS.forEach(header::add);
+    header.add("苦情受付件数");
+    header.add("苦情終結件数");
+    FOLLOW_UPS.forEach(k -> header.add("フォロー_" + k));
+    agencies.forEach(a -> header.add("関係機関つなぎ_" + csvCell(a)));
     out.append(String.join(",", header)).append("\r\n");
     for (Object m : report.getJsonArray("months")) {
-      row(out, ((JsonObject) m).getString("month"), (JsonObject) m, channels);
+      row(out, ((JsonObject) m).getString("month"), (JsonObject) m, channels, routes, agencies);
     }
-    row(out, "合計", report.getJsonObject("total"), channels);
+    row(out, "合計", report.getJsonObject("total"), channels, routes, agencies);
     String text = out.toString();
     return shiftJis ? text.getBytes(Charset.forName("windows-31j"))
         : ("\uFEFF" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  private static void row(StringBuilder out, String label, JsonObject m, List<String> channels) {
+  private static void row(StringBuilder out, String label, JsonObject m, List<String> channels, List<String> routes,
+                          List<String> agencies) {
     List<String> cells = new ArrayList<>(List.of(label, String.valueOf(m.getLong("newCases"))));
     channels.forEach(c -> cells.add(String.valueOf(m.getJsonObject("byChannel").getLong(c, 0L))));
     URGENCIES.forEach(u -> cells.add(String.valueOf(m.getJsonObject("byUrgency").getLong(u, 0L))));
@@ -117,6 +165,13 @@ final class MonthlyReport {
     OUTCOMES.forEach(o -> cells.add(String.valueOf(m.getJsonObject("closedByOutcome").getLong(o, 0L))));
     Double median = m.getDouble("medianFirstResponseMinutes");
     cells.add(median == null ? "" : String.valueOf(median));
+    routes.forEach(r -> cells.add(String.valueOf(m.getJsonObject("byRoute").getLong(r, 0L))));
+    CONSULTERS.forEach(c -> cells.add(String.valueOf(m.getJsonObject("byConsulter").getLong(c, 0L))));
+    REFERRAL_SOURCES.forEach(r -> cells.add(String.valueOf(m.getJsonObject("byReferralSource").getLong(r, 0L))));
+    MILESTONES.forEach(k -> cells.add(String.valueOf(m.getJsonObject("milestones").getLong(k, 0L))));
+    COMPLAINTS.forEach(k -> cells.add(String.valueOf(m.getJsonObject("complaints").getLong(k, 0L))));
+    FOLLOW_UPS.forEach(k -> cells.add(String.valueOf(m.getJsonObject("followUps").getLong(k, 0L))));
+    agencies.forEach(a -> cells.add(String.valueOf(m.getJsonObject("handoffsByAgency").getLong(a, 0L))));
     out.append(String.join(",", cells)).append("\r\n");
   }
 }

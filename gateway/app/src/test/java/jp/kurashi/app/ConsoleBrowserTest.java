@@ -160,7 +160,9 @@ class ConsoleBrowserTest {
       button(chief, "ログイン").click();
       chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("月次報告")).click();
       assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("月次報告"))).isVisible();
-      assertThat(chief.locator("tbody tr")).hasCount(13);
+      assertThat(chief.locator("[aria-label='月次報告'] tbody tr")).hasCount(13);
+      assertThat(chief.getByTestId("city-figures").locator("tbody tr")).hasCount(13);
+      assertThat(chief.getByTestId("city-figures")).containsText("プラン作成(再プラン含む)");
       assertThat(chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("CSV (UTF-8)"))).isVisible();
       assertThat(chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("CSV (Shift_JIS)"))).isVisible();
       chief.waitForFunction("() => window.Chart && window.Chart.getChart(document.getElementById('chart-months'))");

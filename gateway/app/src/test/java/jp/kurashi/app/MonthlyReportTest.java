@@ -104,6 +104,29 @@ class MonthlyReportTest {
     handoff(kept, "appointment", "2025-10-11T10:00");
     handoff(kept, "outreach", "2025-10-12T10:00");
 
+    // A phone consultation from a family member a neighbour sent, with its milestones, contacts and a referral.
+    long phone = seedCase("2026-01-15T10:00", "phone", "normal", new String[] {"job_seeking"});
+    sql("UPDATE consultation_case SET consulter = 'family', referral_source = 'neighbour' WHERE id = $1", phone);
+    String milestone = "INSERT INTO case_milestone (office_id, case_id, kind, done_on, recorded_by, recorded_at) "
+        + "VALUES ($1, $2, $3, $4, $5, now())";
+    sql(milestone, office, phone, "assessment", java.time.LocalDate.parse("2025-03-31"), staff);   // FY2024
+    sql(milestone, office, phone, "plan", java.time.LocalDate.parse("2026-01-20"), staff);
+    sql(milestone, office, phone, "evaluation", java.time.LocalDate.parse("2026-03-31"), staff);   // last day of FY2025
+    sql(milestone, office, phone, "replan", java.time.LocalDate.parse("2026-04-01"), staff);       // FY2026
+    String contactMade = "INSERT INTO case_contact_log (office_id, case_id, kind, at, staff_id, recorded_at) "
+        + "VALUES ($1, $2, $3, $4, $5, now())";
+    sql(contactMade, office, phone, "phone_call", jst("2026-01-21T10:00"), staff);
+    sql(contactMade, office, phone, "visit", jst("2026-02-05T14:00"), staff);
+    long agency = Await.result(db.pool().preparedQuery(
+        "INSERT INTO agency (office_id, name, kind) VALUES ($1, 'ハローワーク西', 'employment') RETURNING id")
+        .execute(Tuple.of(office))).iterator().next().getLong(0);
+    sql("INSERT INTO handoff (case_id, kind, staff_id, created_at, agency_id) VALUES ($1, 'referral', $2, $3, $4)",
+        phone, staff, jst("2026-01-22T11:00"), agency);
+    String complaint = "INSERT INTO complaint (office_id, received_at, channel, summary, responsible_id, closed_on, "
+        + "recorded_by, recorded_at) VALUES ($1, $2, 'phone', '苦情', $3, $4, $3, now())";
+    sql(complaint, office, jst("2026-02-01T09:00"), staff, java.time.LocalDate.parse("2026-02-10"));
+    sql(complaint, office, jst("2026-03-31T23:59"), staff, null);
+
     report = chief.get("/api/reports/monthly?fy=2025").bodyAsJsonObject();
   }
 
@@ -173,9 +196,10 @@ class MonthlyReportTest {
   @DisplayName("totals the year")
   void total() {
     JsonObject total = report.getJsonObject("total");
-    assertThat(total.getLong("newCases")).isEqualTo(7);
-    assertThat(total.getJsonObject("byChannel")).isEqualTo(new JsonObject().put("webchat", 4L).put("line", 1L).put("mail", 2L));
-    assertThat(total.getJsonObject("handoffs").getLong("referral")).isEqualTo(1);
+    assertThat(total.getLong("newCases")).isEqualTo(8);
+    assertThat(total.getJsonObject("byChannel")).isEqualTo(new JsonObject().put("webchat", 4L).put("line", 1L).put("mail", 2L)
+        .put("phone", 1L));
+    assertThat(total.getJsonObject("handoffs").getLong("referral")).isEqualTo(2);
     assertThat(total.getJsonObject("closedByOutcome").getLong("referred")).isEqualTo(1);
     assertThat(total.getDouble("medianFirstResponseMinutes")).isEqualTo(60.0);
   }
@@ -193,12 +217,38 @@ class MonthlyReportTest {
     assertThat(lines).hasSize(14);
     assertThat(lines[0]).startsWith("月,新規相談件数,経路_webchat,経路_line,経路_mail");
     assertThat(lines[1]).startsWith("2025-04,1,1,0,0");
-    assertThat(lines[13]).startsWith("合計,7,4,1,2");
+    assertThat(lines[13]).startsWith("合計,8,4,1,2,1");
+    assertThat(lines[0]).contains("相談経路_phone", "相談者_family", "紹介元_neighbour", "プラン作成件数", "評価実施件数",
+        "苦情受付件数", "苦情終結件数", "フォロー_visit", "関係機関つなぎ_ハローワーク西");
 
     HttpResponse<Buffer> sjis = chief.get("/api/reports/monthly.csv?fy=2025&encoding=shift_jis");
     String decoded = new String(sjis.body().getBytes(), Charset.forName("windows-31j"));
     assertThat(decoded).startsWith("月,新規相談件数");
     assertThat(decoded).contains("経済的困窮");
     assertThat(running.staff("sato", Role.CONSULTANT).get("/api/reports/monthly?fy=2025").statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("counts routes, who consulted and who sent them, milestones by the day done, complaints, contacts made and handoffs by agency")
+  void cityFigures() {
+    JsonObject january = month("2026-01");
+    assertThat(january.getJsonObject("byRoute").getLong("phone")).isEqualTo(1);
+    assertThat(january.getJsonObject("byRoute").getLong("webchat")).isZero();
+    assertThat(january.getJsonObject("byConsulter").getLong("family")).isEqualTo(1);
+    assertThat(january.getJsonObject("byReferralSource").getLong("neighbour")).isEqualTo(1);
+    assertThat(january.getJsonObject("milestones").getLong("plan")).isEqualTo(1);
+    assertThat(january.getJsonObject("followUps").getLong("phone_call")).isEqualTo(1);
+    assertThat(january.getJsonObject("handoffsByAgency").getLong("ハローワーク西")).isEqualTo(1);
+    assertThat(month("2026-02").getJsonObject("complaints")).isEqualTo(new JsonObject().put("received", 1L).put("closed", 1L));
+    assertThat(month("2026-02").getJsonObject("followUps").getLong("visit")).isEqualTo(1);
+    assertThat(month("2026-03").getJsonObject("milestones").getLong("evaluation")).isEqualTo(1);
+    assertThat(month("2026-03").getJsonObject("complaints").getLong("received")).isEqualTo(1);
+
+    JsonObject total = report.getJsonObject("total");
+    assertThat(total.getJsonObject("milestones")).isEqualTo(new JsonObject()
+        .put("assessment", 0L).put("plan", 1L).put("replan", 0L).put("evaluation", 1L));
+    assertThat(total.getJsonObject("complaints")).isEqualTo(new JsonObject().put("received", 2L).put("closed", 1L));
+    assertThat(total.getJsonObject("byConsulter").getLong("unknown")).isEqualTo(7);
+    assertThat(total.getJsonObject("byRoute").getLong("webchat")).isEqualTo(4);
   }
 }

@@ -26,6 +26,44 @@ final class ReportSql {
       + " AS month, cat AS k, count(*) AS n FROM consultation_case c CROSS JOIN LATERAL unnest(c.categories) AS cat"
       + " WHERE c.office_id = $1 AND c.opened_at >= $2 AND c.opened_at < $3 AND c.merged_into IS NULL GROUP BY 1, 2";
 
+  static final String BY_CONSULTER = "SELECT " + MONTH.formatted("c.opened_at")
+      + " AS month, COALESCE(c.consulter, 'unknown') AS k, count(*) AS n " + NEW_CASES + " GROUP BY 1, 2";
+
+  static final String BY_REFERRAL_SOURCE = "SELECT " + MONTH.formatted("c.opened_at")
+      + " AS month, COALESCE(c.referral_source, 'unknown') AS k, count(*) AS n " + NEW_CASES + " GROUP BY 1, 2";
+
+  /** The fiscal year as Tokyo days, for figures recorded by day ($2, $3 as above). */
+  private static final String DAYS =
+      "($2::timestamptz AT TIME ZONE 'Asia/Tokyo')::date AND %s < ($3::timestamptz AT TIME ZONE 'Asia/Tokyo')::date";
+
+  /** Support milestones by the month they were done in: プラン作成件数, 評価実施件数 and the like. */
+  static final String MILESTONES = """
+      SELECT to_char(m.done_on, 'YYYY-MM') AS month, m.kind AS k, count(*) AS n
+        FROM case_milestone m
+       WHERE m.office_id = $1 AND m.done_on >= """ + DAYS.formatted("m.done_on") + " GROUP BY 1, 2";
+
+  /** Complaints received (by the month received) and closed (by the month closed). */
+  static final String COMPLAINTS = "SELECT month, k, count(*) AS n FROM (SELECT " + MONTH.formatted("p.received_at")
+      + " AS month, 'received' AS k FROM complaint p WHERE p.office_id = $1 AND p.received_at >= $2 AND p.received_at < $3"
+      + " UNION ALL SELECT to_char(p.closed_on, 'YYYY-MM'), 'closed' FROM complaint p WHERE p.office_id = $1"
+      + " AND p.closed_on >= " + DAYS.formatted("p.closed_on") + ") x GROUP BY 1, 2";
+
+  /** Contacts staff made (calls, visits, accompanying, agency meetings) by month and kind. */
+  static final String FOLLOW_UPS = "SELECT " + MONTH.formatted("l.at") + """
+       AS month, l.kind AS k, count(*) AS n
+        FROM case_contact_log l
+       WHERE l.office_id = $1 AND l.at >= $2 AND l.at < $3
+       GROUP BY 1, 2
+      """;
+
+  /** Handoffs that named a partner agency, by the agency's name. */
+  static final String HANDOFFS_BY_AGENCY = "SELECT " + MONTH.formatted("h.created_at") + """
+       AS month, a.name AS k, count(*) AS n
+        FROM handoff h JOIN consultation_case c ON c.id = h.case_id JOIN agency a ON a.id = h.agency_id
+       WHERE c.office_id = $1 AND h.created_at >= $2 AND h.created_at < $3 AND c.merged_into IS NULL
+       GROUP BY 1, 2
+      """;
+
   static final String HANDOFFS = "SELECT " + MONTH.formatted("h.created_at") + """
        AS month, h.kind AS k, count(*) AS n
         FROM handoff h JOIN consultation_case c ON c.id = h.case_id

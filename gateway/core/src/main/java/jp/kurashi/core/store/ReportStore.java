@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,7 +29,10 @@ public final class ReportStore {
   /** Counts per month ("YYYY-MM") and key, and the median first-response minutes per month ("" = the year). */
   public record Figures(Map<String, Map<String, Long>> byChannel, Map<String, Map<String, Long>> byUrgency,
                         Map<String, Map<String, Long>> byCategory, Map<String, Map<String, Long>> handoffs,
-                        Map<String, Map<String, Long>> closed, Map<String, Double> medianFirstResponse) {
+                        Map<String, Map<String, Long>> closed, Map<String, Double> medianFirstResponse,
+                        Map<String, Map<String, Long>> byConsulter, Map<String, Map<String, Long>> byReferralSource,
+                        Map<String, Map<String, Long>> milestones, Map<String, Map<String, Long>> complaints,
+                        Map<String, Map<String, Long>> followUps, Map<String, Map<String, Long>> handoffsByAgency) {
   }
 
   public Future<Figures> fiscalYear(long officeId, int fiscalYear) {
@@ -47,8 +51,17 @@ public final class ReportStore {
       }
       return out;
     });
-    return Future.all(channel, urgency, category, handoffs, closed, median).map(v -> new Figures(channel.result(),
-        urgency.result(), category.result(), handoffs.result(), closed.result(), median.result()));
+    Future<Map<String, Map<String, Long>>> consulter = counts(ReportSql.BY_CONSULTER, range);
+    Future<Map<String, Map<String, Long>>> referral = counts(ReportSql.BY_REFERRAL_SOURCE, range);
+    Future<Map<String, Map<String, Long>>> milestones = counts(ReportSql.MILESTONES, range);
+    Future<Map<String, Map<String, Long>>> complaints = counts(ReportSql.COMPLAINTS, range);
+    Future<Map<String, Map<String, Long>>> followUps = counts(ReportSql.FOLLOW_UPS, range);
+    Future<Map<String, Map<String, Long>>> byAgency = counts(ReportSql.HANDOFFS_BY_AGENCY, range);
+    return Future.all(List.of(channel, urgency, category, handoffs, closed, median, consulter, referral, milestones,
+            complaints, followUps, byAgency))
+        .map(v -> new Figures(channel.result(), urgency.result(), category.result(), handoffs.result(), closed.result(),
+            median.result(), consulter.result(), referral.result(), milestones.result(), complaints.result(),
+            followUps.result(), byAgency.result()));
   }
 
   private Future<Map<String, Map<String, Long>>> counts(String sql, Tuple range) {

@@ -39,9 +39,12 @@ final class RetentionSql {
 
   private static final String CASE_MESSAGES = "SELECT id FROM message WHERE case_id = ANY($1)";
 
-  /** $1 case ids. Handoffs keep kind and date (the report counts them); the note, time, agency and link go. */
+  /**
+   * $1 case ids. Handoffs keep kind, date and the partner agency (the report counts them by agency; an agency is an
+   * organisation, not the person); the note, appointment time and link to the message go.
+   */
   static final String ANONYMISE_HANDOFFS = """
-      UPDATE handoff SET note = NULL, at = NULL, agency_id = NULL, message_id = NULL
+      UPDATE handoff SET note = NULL, at = NULL, message_id = NULL
        WHERE case_id = ANY($1) OR message_id IN (""" + CASE_MESSAGES + ")";
 
   /**
