@@ -32,10 +32,11 @@ final class CaseSql {
   /**
    * Cases found by a phrase: $1 office, $2 the phrase, $3 only cases assigned to this member of staff (NULL: every
    * case of the office, for the chief), $4 status (NULL: both), $5 limit. A case matches when the phrase is in its
-   * contact's name or address, or in the subject or text of one of its messages (through the bigram index of
-   * V21); newest activity first.
+   * contact's name or address, or in the subject or text of one of its messages; newest activity first. A phrase of
+   * two characters or more finds its messages through the bigram index of V21 ({@link #SEARCH}); a single character
+   * has no bigram and is looked for in the messages of each case the caller may read ({@link #SEARCH_SHORT}).
    */
-  static final String SEARCH = "SELECT " + SUMMARY_COLUMNS + """
+  private static final String SEARCH_TEMPLATE = "SELECT " + SUMMARY_COLUMNS + """
         FROM consultation_case c JOIN contact k ON k.id = c.contact_id,
              LATERAL (SELECT lower(normalize($2::text, NFKC)) AS phrase) q
        WHERE c.office_id = $1 AND c.erased_at IS NULL
@@ -43,12 +44,19 @@ final class CaseSql {
          AND ($4::text IS NULL OR c.status = $4)
          AND (strpos(lower(normalize(coalesce(k.display_name, ''), NFKC)), q.phrase) > 0
               OR strpos(lower(k.external_id), q.phrase) > 0
-              OR c.id IN (SELECT m.case_id FROM message m
-                           WHERE kurashi_bigrams(kurashi_search_text(m.subject, m.body)) @> kurashi_bigrams(q.phrase)
-                             AND strpos(kurashi_search_text(m.subject, m.body), q.phrase) > 0))
+              OR %s)
        ORDER BY c.last_message_at DESC, c.id DESC
        LIMIT $5
       """;
+
+  static final String SEARCH = SEARCH_TEMPLATE.formatted("""
+      c.id IN (SELECT m.case_id FROM message m
+                WHERE kurashi_bigrams(kurashi_search_text(m.subject, m.body)) @> kurashi_bigrams(q.phrase)
+                  AND strpos(kurashi_search_text(m.subject, m.body), q.phrase) > 0)""");
+
+  static final String SEARCH_SHORT = SEARCH_TEMPLATE.formatted("""
+      EXISTS (SELECT 1 FROM message m
+               WHERE m.case_id = c.id AND strpos(kurashi_search_text(m.subject, m.body), q.phrase) > 0)""");
 
   /** $1 office, $2 status: how many cases of each urgency, for the queue's counts whatever page is shown. */
   static final String COUNTS = """

@@ -63,7 +63,8 @@ public final class CaseStore {
    * first: every case when {@code onlyAssignedTo} is null (the chief), else only that consultant's.
    */
   public Future<List<CaseSummary>> search(long officeId, String phrase, Long onlyAssignedTo, String status, int limit) {
-    return pool.preparedQuery(CaseSql.SEARCH).execute(Tuple.of(officeId, phrase, onlyAssignedTo, status, limit))
+    String sql = phrase.codePointCount(0, phrase.length()) < 2 ? CaseSql.SEARCH_SHORT : CaseSql.SEARCH;
+    return pool.preparedQuery(sql).execute(Tuple.of(officeId, phrase, onlyAssignedTo, status, limit))
         .map(rows -> {
           List<CaseSummary> found = new ArrayList<>(rows.size());
           rows.forEach(row -> found.add(summary(row)));
