@@ -103,7 +103,8 @@ public final class Gateway {
   private int httpPort;
   private int metricsPort = -1;
   private InboundPipeline pipeline;
-  private MailPoller mailPoller;
+  /** Verticles the configured channels own (the mail poller, the LINE quota watch), deployed once the core is up. */
+  private final List<io.vertx.core.Deployable> channelVerticles = new java.util.ArrayList<>();
   private TriageEngine triageEngine;
   private TriageModelInForce triageModel;
 
@@ -251,7 +252,7 @@ public final class Gateway {
           config.line().ifPresent(line -> {
             LineConnector connector = new LineConnector(vertx, line, contacts);
             channels.register(connector);
-            connector.watchQuota();
+            channelVerticles.add(new jp.kurashi.connectors.line.LineQuotaWatch(connector, line.quotaPollInterval()));
             LineWebhook webhook = new LineWebhook(officeId, line, pipeline, contacts, messages, connector,
                 config.office(), metrics, config.clientAddress(), clock);
             channelRoutes.add(webhook::mount);
@@ -260,7 +261,7 @@ public final class Gateway {
           config.mail().ifPresent(mail -> {
             MailStore mailStore = new MailStore(db.pool());
             channels.register(new MailConnector(vertx, mail, mailStore, config.office().name().in("ja")));
-            mailPoller = new MailPoller(mail, mailStore, pipeline, metrics, clock);
+            channelVerticles.add(new MailPoller(mail, mailStore, pipeline, metrics, clock));
             LOG.atInfo().addKeyValue("imap", mail.imapHost()).log("email channel on");
           });
           ConsoleSettings consoleSettings = config.console();
@@ -283,7 +284,7 @@ public final class Gateway {
                     .compose(x -> deploy(new TriageModelRefresh(triageModel, triageModels, MODEL_REFRESH)))
                     .compose(x -> deployOutbox(db, channels, bus))
                     .compose(x -> deploy(new RetentionJob(new RetentionStore(db.pool()), config.retention(), clock)))
-                    .compose(x -> deployMailPoller())
+                    .compose(x -> deployChannelVerticles())
                     .compose(x -> deployMetricsServer())
                     .compose(x -> deployHttp(v2 -> routes(v2, api, channelRoutes, health)));
               });
@@ -324,14 +325,12 @@ public final class Gateway {
     });
   }
 
-  private Future<Void> deployMailPoller() {
-    if (mailPoller == null) {
-      return Future.succeededFuture();
+  private Future<Void> deployChannelVerticles() {
+    Future<Void> deployed = Future.succeededFuture();
+    for (io.vertx.core.Deployable verticle : channelVerticles) {
+      deployed = deployed.compose(v -> deploy(verticle));
     }
-    return vertx.deployVerticle(mailPoller).map(id -> {
-      onStop(() -> vertx.undeploy(id));
-      return null;
-    });
+    return deployed;
   }
 
   private Future<Void> deployOutbox(Database db, ChannelRegistry channels, CaseEvents bus) {

@@ -55,12 +55,6 @@ public final class LineConnector implements ChannelConnector {
     return api;
   }
 
-  /** Starts reading the push quota now and every {@code quotaPollInterval}. */
-  public void watchQuota() {
-    refreshQuota();
-    vertx.setPeriodic(settings.quotaPollInterval().toMillis(), id -> refreshQuota());
-  }
-
   /** Reads the monthly push quota from LINE; also tells whether the token still works. */
   public Future<Void> refreshQuota() {
     return api.quota().onSuccess(q -> {

@@ -33,6 +33,8 @@ final class FakeLineApi implements AutoCloseable {
   volatile long quotaLimit = 200;
   volatile long quotaUsed = 10;
   volatile int quotaStatus = 200;
+  /** How many times the quota was asked for. */
+  final java.util.concurrent.atomic.AtomicInteger quotaReads = new java.util.concurrent.atomic.AtomicInteger();
   volatile byte[] media = new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0x00, 0x01};
   private final HttpServer server;
 
@@ -44,6 +46,7 @@ final class FakeLineApi implements AutoCloseable {
     router.get("/v2/bot/profile/:userId").handler(ctx -> json(ctx, 200, new JsonObject()
         .put("userId", ctx.pathParam("userId")).put("displayName", "山田 太郎").put("language", "ja")));
     router.get("/v2/bot/message/quota").handler(ctx -> {
+      quotaReads.incrementAndGet();
       if (quotaStatus == 200) {
         json(ctx, 200, new JsonObject().put("type", "limited").put("value", quotaLimit));
       } else {
