@@ -62,10 +62,10 @@ final class LineApi {
     return on(messaging.getProfile(userId)).map(r -> r.body().displayName());
   }
 
-  /** The monthly push limit (null when unlimited) and what was used this month. */
-  Future<long[]> quota() {
+  /** The monthly push limit and what was used this month. */
+  Future<PushQuota> quota() {
     return on(messaging.getMessageQuota()).compose(q -> on(messaging.getMessageQuotaConsumption())
-        .map(c -> new long[] {q.body().value() == null ? -1 : q.body().value(), c.body().totalUsage()}));
+        .map(c -> new PushQuota(q.body().value() == null ? -1 : q.body().value(), c.body().totalUsage())));
   }
 
   /** A resident's media file, refused when larger than {@code maxBytes}. */
@@ -117,5 +117,9 @@ final class LineApi {
 
   static String header(Throwable err, String name) {
     return unwrap(err) instanceof AbstractLineClientException e ? e.getHeader(name) : null;
+  }
+
+  /** This month's push messages: the limit ({@code -1} when unlimited) and how many were used. */
+  record PushQuota(long limit, long used) {
   }
 }

@@ -33,7 +33,7 @@ public final class LineConnector implements ChannelConnector {
   private final ContactStore contacts;
   private final LineSettings settings;
   private volatile String downReason;
-  private volatile long[] quota;
+  private volatile LineApi.PushQuota quota;
 
   public LineConnector(Vertx vertx, LineSettings settings, ContactStore contacts) {
     this(vertx, new LineApi(vertx, settings), settings, contacts);
@@ -145,13 +145,13 @@ public final class LineConnector implements ChannelConnector {
   @Override
   public ChannelHealth health() {
     JsonObject details = new JsonObject();
-    long[] q = quota;
+    LineApi.PushQuota q = quota;
     if (q != null) {
-      JsonObject quotaJson = new JsonObject().put("used", q[1]);
-      if (q[0] >= 0) {
-        long remaining = Math.max(0, q[0] - q[1]);
-        quotaJson.put("limit", q[0]).put("remaining", remaining)
-            .put("warning", q[0] > 0 && q[1] * 100 >= q[0] * (long) settings.quotaWarnPercent());
+      JsonObject quotaJson = new JsonObject().put("used", q.used());
+      if (q.limit() >= 0) {
+        long remaining = Math.max(0, q.limit() - q.used());
+        quotaJson.put("limit", q.limit()).put("remaining", remaining)
+            .put("warning", q.limit() > 0 && q.used() * 100 >= q.limit() * (long) settings.quotaWarnPercent());
       }
       details.put("quota", quotaJson);
     }

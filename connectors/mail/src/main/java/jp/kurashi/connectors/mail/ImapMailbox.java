@@ -10,6 +10,7 @@ import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
+import jp.kurashi.core.store.MailStore;
 import jp.kurashi.core.store.MailStore.RawMail;
 
 import java.io.ByteArrayOutputStream;
@@ -37,10 +38,10 @@ final class ImapMailbox implements AutoCloseable {
   }
 
   /** Mails with a UID above the cursor (all, when UIDVALIDITY changed), at most {@code max}, oldest first. */
-  Fetched fetch(Optional<long[]> cursor, int max) throws MessagingException, IOException {
+  Fetched fetch(Optional<MailStore.Cursor> cursor, int max) throws MessagingException, IOException {
     IMAPFolder f = open();
     long uidValidity = f.getUIDValidity();
-    long after = cursor.filter(c -> c[0] == uidValidity).map(c -> c[1]).orElse(0L);
+    long after = cursor.filter(c -> c.uidValidity() == uidValidity).map(MailStore.Cursor::lastUid).orElse(0L);
     Message[] found = f.getMessagesByUID(after + 1, UIDFolder.MAXUID);
     FetchProfile profile = new FetchProfile();
     profile.add(UIDFolder.FetchProfileItem.UID);

@@ -95,9 +95,9 @@ final class MailIngest {
           .compose(found -> {
             if (found.isPresent()) {
               metrics.increment("mail_bounces_total");
-              LOG.atInfo().addKeyValue("messageId", found.get()[0]).addKeyValue("caseId", found.get()[1])
+              LOG.atInfo().addKeyValue("messageId", found.get().messageId()).addKeyValue("caseId", found.get().caseId())
                   .log("bounce recorded on the mail it refers to");
-              return store.done(pending.inboxId(), found.get()[0]);
+              return store.done(pending.inboxId(), found.get().messageId());
             }
             return store(pending, mail, null);
           });

@@ -139,7 +139,7 @@ public final class MailPoller extends VerticleBase {
         });
   }
 
-  private Future<Integer> fetch(Optional<long[]> cursor) {
+  private Future<Integer> fetch(Optional<MailStore.Cursor> cursor) {
     return vertx.executeBlocking(() -> {
       try {
         return mailbox.fetch(cursor, FETCH_BATCH);
@@ -148,7 +148,7 @@ public final class MailPoller extends VerticleBase {
         throw e;
       }
     }, true).compose(fetched -> {
-      if (fetched.mails().isEmpty() && cursor.map(c -> c[0] == fetched.uidValidity()).orElse(false)) {
+      if (fetched.mails().isEmpty() && cursor.map(c -> c.uidValidity() == fetched.uidValidity()).orElse(false)) {
         return Future.succeededFuture(0);
       }
       List<Long> uids = fetched.mails().stream().map(MailStore.RawMail::uid).toList();

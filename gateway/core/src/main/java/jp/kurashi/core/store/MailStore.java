@@ -28,11 +28,19 @@ public final class MailStore {
     this.pool = pool;
   }
 
-  /** Where polling stopped: {uidvalidity, last uid}, or empty for a new mailbox. */
-  public Future<Optional<long[]>> cursor(String mailbox) {
+  /** Where polling of a mailbox folder stopped: the folder's UIDVALIDITY and the last UID taken. */
+  public record Cursor(long uidValidity, long lastUid) {
+  }
+
+  /** A desk mail a delivery report marked failed, and its case. */
+  public record Bounced(long messageId, long caseId) {
+  }
+
+  /** Where polling stopped, or empty for a new mailbox. */
+  public Future<Optional<Cursor>> cursor(String mailbox) {
     return pool.preparedQuery(MailSql.CURSOR).execute(Tuple.of(mailbox)).map(rows -> rows.size() == 0
         ? Optional.empty()
-        : Optional.of(new long[] {rows.iterator().next().getLong(0), rows.iterator().next().getLong(1)}));
+        : Optional.of(new Cursor(rows.iterator().next().getLong(0), rows.iterator().next().getLong(1))));
   }
 
   /** Keeps fetched mails raw and moves the cursor past them, in one transaction. */
@@ -99,13 +107,12 @@ public final class MailStore {
   }
 
   /**
-   * Marks our mail with this Message-ID failed when it went to one of the report's recipients; returns
-   * {messageId, caseId} when it did.
+   * Marks our mail with this Message-ID failed when it went to one of the report's recipients; that mail when it did.
    */
-  public Future<Optional<long[]>> bounced(String messageId, List<String> recipients, String reason) {
+  public Future<Optional<Bounced>> bounced(String messageId, List<String> recipients, String reason) {
     return pool.preparedQuery(MailSql.BOUNCED).execute(Tuple.of(messageId, reason, recipients.toArray(String[]::new))).map(rows -> rows.size() == 0
         ? Optional.empty()
-        : Optional.of(new long[] {rows.iterator().next().getLong("id"), rows.iterator().next().getLong("case_id")}));
+        : Optional.of(new Bounced(rows.iterator().next().getLong("id"), rows.iterator().next().getLong("case_id"))));
   }
 
   /**
