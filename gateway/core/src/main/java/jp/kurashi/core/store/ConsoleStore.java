@@ -152,7 +152,9 @@ public final class ConsoleStore {
           .put("needs", r.getArrayOfStrings("needs") == null ? new JsonArray()
               : new JsonArray(java.util.List.of(r.getArrayOfStrings("needs"))))
           .put("contactMeans", r.getString("contact_means")).put("contactHours", r.getString("contact_hours"))
-          .put("accommodationNote", r.getString("accommodation_note")));
+          .put("accommodationNote", r.getString("accommodation_note"))
+          .put("consulter", r.getString("consulter")).put("referralSource", r.getString("referral_source"))
+          .put("referralAgency", r.getString("referral_agency")));
     });
   }
 
