@@ -703,7 +703,8 @@ async function handoffPanel(c) {
   const result = el('p', { role: 'status' });
   return el('form', { class: 'card stack', onsubmit: async (e) => {
     e.preventDefault();
-    const body = { kind: kind.value, note: note.value, message: message.value };
+    // A consultation taken by phone or at the window has no channel: nothing goes to the resident.
+    const body = c.noChannel ? { kind: kind.value, note: note.value } : { kind: kind.value, note: note.value, message: message.value };
     if (when.value) body.at = new Date(when.value).toISOString();
     if (agency.value) body.agencyId = Number(agency.value);
     const r = await api('POST', `/cases/${c.id}/handoffs`, body);
@@ -717,7 +718,7 @@ async function handoffPanel(c) {
   el('label', { for: 'handoff-at', text: t().when }), when,
   el('label', { for: 'handoff-agency', text: t().agency }), agency,
   el('label', { for: 'handoff-note', text: t().handoffNote }), note,
-  el('label', { for: 'handoff-message', text: t().residentMessage }), message,
+  c.noChannel ? null : el('label', { for: 'handoff-message', text: t().residentMessage }), c.noChannel ? null : message,
   el('button', { class: 'primary', type: 'submit', text: t().createHandoff }), result);
 }
 

@@ -219,10 +219,11 @@ class StaffRecordedCaseTest {
   @DisplayName("the route of any case: consulter and referral source set by the assignee, shown on the summary")
   void route() {
     long caseId = record(tanaka, phone("家計の相談"));
+    RunningGateway.StaffClient chief = running.chief();
     var set = tanaka.send(HttpMethod.PUT, "/api/cases/" + caseId + "/route", new JsonObject().put("consulter", "self")
         .put("referralSource", "neighbour"), true);
     assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(200);
-    JsonObject summary = inQueue(running.chief(), "", caseId);
+    JsonObject summary = inQueue(chief, "", caseId);
     assertThat(summary.getString("consulter")).isEqualTo("self");
     assertThat(summary.getString("referralSource")).isEqualTo("neighbour");
 
@@ -236,10 +237,16 @@ class StaffRecordedCaseTest {
         .put("referralSource", "agency").put("referralAgencyId", agency), true).statusCode()).isEqualTo(200);
     assertThat(tanaka.get("/api/cases/" + caseId).bodyAsJsonObject().getString("referralAgency")).isEqualTo("ハローワーク");
 
-    // The printable handoff summary shows 相談経路.
+    // A handoff of a phone case is recorded and sends nothing; the printable handoff summary shows 相談経路.
     var handoff = tanaka.post("/api/cases/" + caseId + "/handoffs", new JsonObject().put("kind", "outreach")
-        .put("message", "訪問します"), true);
+        .put("note", "月曜に訪問"), true);
     assertThat(handoff.statusCode()).as(handoff.bodyAsString()).isEqualTo(201);
+    assertThat(handoff.bodyAsJsonObject().getValue("messageId")).isNull();
+    assertThat(count("SELECT count(*) FROM outbox")).isZero();
+    long chat = Await.result(running.gateway.pipeline().receive(new jp.kurashi.core.domain.InboundMessage("webchat",
+        "w-1", "chat-w", null, "相談です", running.clock.instant()))).caseId();
+    assertThat(chief.post("/api/cases/" + chat + "/handoffs", new JsonObject().put("kind", "outreach"), true)
+        .statusCode()).as("a case with a channel still needs the confirmation").isEqualTo(400);
     String html = tanaka.get(handoff.bodyAsJsonObject().getString("summaryUrl")).bodyAsString();
     assertThat(html).contains("相談経路").contains("電話").contains("紹介元: 関係機関(ハローワーク)");
   }

@@ -109,6 +109,18 @@ public final class ConsoleStore {
   }
 
   /**
+   * Records a handoff of a consultation staff recorded (phone, window): there is no channel, so no confirmation.
+   *
+   * @return the handoff's id
+   */
+  public Future<Long> handoffWithoutMessage(long caseId, String kind, Instant at, Long agencyId, String note,
+                                            long staffId) {
+    return pool.preparedQuery(ConsoleSql.HANDOFF).execute(Tuple.of(caseId, kind,
+            at == null ? null : at.atOffset(ZoneOffset.UTC), agencyId, note, null, staffId))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
    * Records a handoff and queues its confirmation to the resident in one transaction.
    *
    * @return {handoff id, confirmation message id}
