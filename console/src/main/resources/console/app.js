@@ -202,6 +202,7 @@ function route() {
   else if (location.hash.startsWith('#/reports')) loadReports();
   else if (location.hash.startsWith('#/audit')) loadAudit();
   else if (location.hash.startsWith('#/complaints')) loadComplaints();
+  else if (location.hash.startsWith('#/record')) showRecordForm();
   else loadQueue();
 }
 
@@ -369,17 +370,21 @@ async function loadQueue(background) {
   if (location.hash !== '#/queue') history.replaceState(null, '', '#/queue');
   // A live refresh keeps as many rows as were shown (up to the 500 one page may hold), so "show more" is not undone.
   const limit = Math.min(500, Math.max(QUEUE_PAGE, state.queue.length));
-  const r = await api('GET', `/cases?status=open&limit=${limit}`, undefined, background);
+  const r = await api('GET', `/cases?status=open&limit=${limit}${followUpFilter()}`, undefined, background);
   const channels = (await api('GET', '/channels', undefined, background)).data.items;
   if (!current()) return;
   Object.assign(state, { queue: r.data.items, queueNext: r.data.next, queueCounts: r.data.counts,
-    queueTotal: r.data.total, channels });
+    queueTotal: r.data.total, followUpsDue: r.data.followUpsDue, channels });
   renderQueue();
 }
 
+// The follow-ups due are asked of the server (today is the desk's day, Japan time), not filtered from the page shown.
+const followUpFilter = () => (sessionStorage.getItem('kg-filter') === 'followUp' ? '&followUp=due' : '');
+const routeLabel = (code) => t().routes[code] || code;
+
 async function moreQueue() {
   const current = takeTicket();
-  const r = await api('GET', `/cases?status=open&limit=${QUEUE_PAGE}&after=${encodeURIComponent(state.queueNext)}`);
+  const r = await api('GET', `/cases?status=open&limit=${QUEUE_PAGE}&after=${encodeURIComponent(state.queueNext)}${followUpFilter()}`);
   if (!current() || r.status !== 200) return;
   Object.assign(state, { queue: state.queue.concat(r.data.items), queueNext: r.data.next, queueCounts: r.data.counts,
     queueTotal: r.data.total });
@@ -388,20 +393,26 @@ async function moreQueue() {
 
 function renderQueue() {
   const filter = sessionStorage.getItem('kg-filter') || 'all';
-  const rows = state.queue.filter((c) => filter === 'all' || (filter === 'mine' ? c.assigneeId === state.staff.id : c.urgency === filter));
+  const rows = state.queue.filter((c) => filter === 'all' || filter === 'followUp'
+    || (filter === 'mine' ? c.assigneeId === state.staff.id : c.urgency === filter));
   state.selected = Math.min(state.selected, Math.max(rows.length - 1, 0));
-  const counted = (v) => v === 'all' ? state.queueTotal : state.queueCounts[v];
-  const select = el('select', { id: 'filter', 'aria-label': t().urgency, onchange: (e) => { sessionStorage.setItem('kg-filter', e.target.value); renderQueue(); } },
-    ...['all', 'crisis', 'urgent', 'normal', 'mine'].map((v) => el('option', { value: v,
+  const counted = (v) => v === 'all' ? state.queueTotal : v === 'followUp' ? state.followUpsDue : state.queueCounts[v];
+  const select = el('select', { id: 'filter', 'aria-label': t().urgency, onchange: (e) => {
+    const wasFollowUp = filter === 'followUp';
+    sessionStorage.setItem('kg-filter', e.target.value);
+    if (wasFollowUp || e.target.value === 'followUp') loadQueue(); else renderQueue();
+  } },
+    ...['all', 'crisis', 'urgent', 'normal', 'mine', 'followUp'].map((v) => el('option', { value: v,
       text: counted(v) === undefined ? t()[v] : `${t()[v]} (${counted(v)})`, selected: v === filter })));
   const body = el('tbody', {}, rows.map((c, i) => {
     const w = waited(c.lastInboundAt);
     return el('tr', { 'data-case': c.id, class: deadline(c, w.minutes), 'aria-selected': String(i === state.selected),
       onclick: () => { location.hash = `#/case/${c.id}`; } },
-    el('td', {}, el('span', { class: `badge ${c.urgency}`, text: t()[c.urgency] })),
+    el('td', {}, el('span', { class: `badge ${c.urgency}`, text: t()[c.urgency] }),
+      c.followUpDue ? el('span', { class: 'badge followup', 'data-testid': 'follow-up-due', text: t().followUpDue }) : null),
     el('td', { text: `KS-${c.id}` }),
     el('td', { text: c.categories.map(category).join(t().listSep) || '—' }),
-    el('td', { text: c.channel }),
+    el('td', { text: routeLabel(c.channel) }),
     el('td', { text: w.text }),
     el('td', { text: c.assigneeId ? (c.assigneeId === state.staff.id ? state.staff.displayName : `#${c.assigneeId}`) : t().none }));
   }));
@@ -416,7 +427,9 @@ function renderQueue() {
   const paging = el('p', { class: 'meta', id: 'queue-paging' },
     t().shownOf.replace('{n}', state.queue.length).replace('{total}', state.queueTotal), ' ',
     state.queueNext ? el('button', { class: 'secondary', type: 'button', id: 'queue-more', text: t().showMore, onclick: moreQueue }) : null);
-  $('main').replaceChildren(el('section', { class: 'card' }, el('div', { class: 'row' }, el('h2', { text: t().queue }), select, searchForm()), health,
+  const record = ['consultant', 'chief'].includes(state.staff.role) ? el('a', { class: 'secondary', href: '#/record',
+    id: 'record-consultation', text: t().recordConsultation }) : null;
+  $('main').replaceChildren(el('section', { class: 'card' }, el('div', { class: 'row' }, el('h2', { text: t().queue }), select, searchForm(), record), health,
     el('p', { class: 'meta', text: t().keyboard }), table, paging));
 }
 
@@ -501,7 +514,7 @@ async function openCase(id, quiet, background) {
     if (Date.now() - state.lastTyping > 3000) { state.lastTyping = Date.now(); api('POST', `/cases/${id}/typing`, {}); }
   } });
   const fill = (body) => body.replaceAll('{name}', c.contactName || '').replaceAll('{staff}', state.staff.displayName);
-  const reply = el('form', { class: 'card stack', onsubmit: async (e) => {
+  const reply = c.noChannel ? el('p', { class: 'card meta', id: 'no-channel', text: t().noChannel }) : el('form', { class: 'card stack', onsubmit: async (e) => {
     e.preventDefault();
     if (!replyBox.value.trim()) return;
     const res = await api('POST', `/cases/${id}/replies`, { text: replyBox.value });
@@ -521,11 +534,94 @@ async function openCase(id, quiet, background) {
   $('main').replaceChildren(el('div', { class: 'grid' },
     el('div', {}, el('section', { class: 'card' },
       el('h2', {}, el('span', { class: `badge ${c.urgency}`, text: t()[c.urgency] }), ` KS-${c.id} ${c.contactName || ''}`),
-      el('p', { class: 'meta', text: `${t().channel}: ${c.channel} · ${t().categories}: ${c.categories.map(category).join(t().listSep)}` }),
+      el('p', { class: 'meta', text: `${t().route}: ${routeLabel(c.channel)} · ${t().categories}: ${c.categories.map(category).join(t().listSep)}` }),
+      c.followUpDue ? el('p', {}, el('span', { class: 'badge followup', text: `${t().followUpDue} ${c.followUpOn}` })) : null,
       accommodationLine(c.accommodation),
       messages), reply, note),
-    el('div', {}, await actionsPanel(c), triagePanel(c), accommodationPanel(c), await milestonesPanel(c), await handoffPanel(c))));
-  if (!quiet) replyBox.focus();
+    el('div', {}, await actionsPanel(c), await routePanel(c), triagePanel(c), accommodationPanel(c), await milestonesPanel(c), await handoffPanel(c))));
+  if (!quiet && !c.noChannel) replyBox.focus();
+}
+
+// A consultation taken by phone, at the window, on a visit or from an agency (相談を記録): the recorder is assigned
+// it; it is triaged like any message and gets no automatic reply.
+async function showRecordForm() {
+  const current = takeTicket();
+  const agencies = (await api('GET', '/agencies')).data.items;
+  if (!current()) return;
+  const error = el('p', { class: 'error', role: 'alert' });
+  const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  const options = (labels) => Object.entries(labels).map(([v, label]) => el('option', { value: v, text: label }));
+  const routeSelect = el('select', { id: 'record-route', name: 'route' },
+    ...['phone', 'walk_in', 'outreach', 'referral'].map((v) => el('option', { value: v, text: t().routes[v] })));
+  const agencyLabel = el('label', { for: 'record-agency', text: t().referralAgency, hidden: true });
+  const agency = el('select', { id: 'record-agency', name: 'agency', hidden: true }, ...agencies.map((a) => el('option', { value: a.id, text: a.name })));
+  routeSelect.addEventListener('change', () => { agencyLabel.hidden = agency.hidden = routeSelect.value !== 'referral'; });
+  const form = el('form', { class: 'card stack', 'aria-label': t().recordConsultation, onsubmit: async (e) => {
+    e.preventDefault();
+    const body = { route: routeSelect.value, consulter: $('record-consulter').value, name: $('record-name').value,
+      text: $('record-text').value, at: new Date($('record-at').value).toISOString() };
+    if (body.route === 'referral') body.agencyId = Number(agency.value);
+    const r = await api('POST', '/cases', body);
+    if (r.status !== 201) { error.textContent = r.data?.message || String(r.status); return; }
+    location.hash = `#/case/${r.data.id}`;
+  } },
+  el('h2', { text: t().recordConsultation }), el('p', { class: 'meta', text: t().recordConsultationHelp }),
+  el('label', { for: 'record-route', text: t().route }), routeSelect, agencyLabel, agency,
+  el('label', { for: 'record-consulter', text: t().consulter }),
+  el('select', { id: 'record-consulter', name: 'consulter' }, ...options(t().consulters)),
+  el('label', { for: 'record-name', text: t().consultationName }),
+  el('input', { id: 'record-name', name: 'name', type: 'text', maxlength: 100, autocomplete: 'off' }),
+  el('label', { for: 'record-text', text: t().consultationText }),
+  el('textarea', { id: 'record-text', name: 'text', required: true, maxlength: 10000 }),
+  el('label', { for: 'record-at', text: t().consultedAt }),
+  el('input', { id: 'record-at', name: 'at', type: 'datetime-local', required: true, value: local(new Date()) }),
+  el('p', { class: 'row' }, el('button', { class: 'primary', type: 'submit', id: 'record-save', text: t().recordConsultation }),
+    el('a', { href: '#/queue', text: t().queue })), error);
+  $('main').replaceChildren(form);
+  routeSelect.focus();
+}
+
+// 相談経路 of any case (who consulted, who sent them), the contacts staff made, and the next follow-up day.
+async function routePanel(c) {
+  const [agencies, contacts] = await Promise.all([api('GET', '/agencies'), api('GET', `/cases/${c.id}/contacts`)]);
+  const none = () => el('option', { value: '', text: '—' });
+  const consulter = el('select', { 'aria-label': t().consulter }, none(),
+    ...Object.entries(t().consulters).map(([v, label]) => el('option', { value: v, text: label, selected: v === c.consulter })));
+  const source = el('select', { 'aria-label': t().referralSource }, none(),
+    ...Object.entries(t().referralSources).map(([v, label]) => el('option', { value: v, text: label, selected: v === c.referralSource })));
+  const agency = el('select', { 'aria-label': t().referralAgency }, none(),
+    ...agencies.data.items.map((a) => el('option', { value: a.id, text: a.name, selected: a.id === c.referralAgencyId })));
+  const kind = el('select', { 'aria-label': t().kind }, ...Object.entries(t().contactKinds).map(([v, label]) => el('option', { value: v, text: label })));
+  const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  const at = el('input', { type: 'datetime-local', 'aria-label': t().contactAt, value: local(new Date()) });
+  const note = el('input', { type: 'text', maxlength: 2000, 'aria-label': t().contactNote });
+  const followUp = el('input', { type: 'date', id: 'follow-up-on', 'aria-label': t().followUpOn, value: c.followUpOn || '' });
+  const error = el('p', { class: 'error', role: 'alert' });
+  const saved = (r, status) => { if (r.status === status) openCase(c.id); else error.textContent = r.data?.message || String(r.status); };
+  return el('section', { class: 'card stack', 'data-testid': 'route-panel' }, el('h3', { text: t().route }),
+    el('p', { text: `${routeLabel(c.channel)}${c.referralAgency ? ' — ' + c.referralAgency : ''}` }),
+    el('label', { text: t().consulter }), consulter, el('label', { text: t().referralSource }), source,
+    el('label', { text: t().referralAgency }), agency,
+    el('button', { class: 'secondary', type: 'button', text: t().save, onclick: async () => {
+      const body = { consulter: consulter.value || null, referralSource: source.value || null,
+        referralAgencyId: source.value === 'agency' && agency.value ? Number(agency.value) : null };
+      saved(await api('PUT', `/cases/${c.id}/route`, body), 200);
+    } }),
+    el('h3', { text: t().followUpOn }), el('div', { class: 'row' }, followUp,
+      el('button', { class: 'secondary', type: 'button', text: t().save, onclick: async () => {
+        if (followUp.value) saved(await api('PUT', `/cases/${c.id}/follow-up`, { on: followUp.value }), 200);
+      } }),
+      el('button', { class: 'secondary', type: 'button', text: t().clearFollowUp, onclick: async () => {
+        saved(await api('PUT', `/cases/${c.id}/follow-up`, { on: null }), 200);
+      } })),
+    el('h3', { text: t().contactsMade }),
+    el('ul', { 'data-testid': 'contacts-made' }, (contacts.data?.items || []).map((m) => el('li', {},
+      `${new Date(m.at).toLocaleString(state.lang)} ${t().contactKinds[m.kind] || m.kind}${m.note ? ' — ' + m.note : ''} (${m.staffName})`))),
+    kind, at, note,
+    el('button', { class: 'secondary', type: 'button', text: t().recordContact, onclick: async () => {
+      if (!at.value) return;
+      saved(await api('POST', `/cases/${c.id}/contacts`, { kind: kind.value, at: new Date(at.value).toISOString(), note: note.value }), 201);
+    } }), error);
 }
 
 // Reasonable accommodation (合理的配慮): in the case header for everyone who opens it, editable in its own panel.
@@ -623,7 +719,8 @@ async function handoffPanel(c) {
   const result = el('p', { role: 'status' });
   return el('form', { class: 'card stack', onsubmit: async (e) => {
     e.preventDefault();
-    const body = { kind: kind.value, note: note.value, message: message.value };
+    // A consultation taken by phone or at the window has no channel: nothing goes to the resident.
+    const body = c.noChannel ? { kind: kind.value, note: note.value } : { kind: kind.value, note: note.value, message: message.value };
     if (when.value) body.at = new Date(when.value).toISOString();
     if (agency.value) body.agencyId = Number(agency.value);
     const r = await api('POST', `/cases/${c.id}/handoffs`, body);
@@ -637,7 +734,7 @@ async function handoffPanel(c) {
   el('label', { for: 'handoff-at', text: t().when }), when,
   el('label', { for: 'handoff-agency', text: t().agency }), agency,
   el('label', { for: 'handoff-note', text: t().handoffNote }), note,
-  el('label', { for: 'handoff-message', text: t().residentMessage }), message,
+  c.noChannel ? null : el('label', { for: 'handoff-message', text: t().residentMessage }), c.noChannel ? null : message,
   el('button', { class: 'primary', type: 'submit', text: t().createHandoff }), result);
 }
 

@@ -249,9 +249,6 @@ final class CaseActionsApi {
     if (kind == null || !HANDOFFS.contains(kind)) {
       throw ApiException.badRequest("invalid_kind", "kind must be appointment, outreach or referral");
     }
-    if (message == null || message.isBlank()) {
-      throw ApiException.badRequest("message_required", "message (what the resident receives) is required");
-    }
     Instant at = null;
     if (body.getValue("at") != null) {
       try {
@@ -268,14 +265,28 @@ final class CaseActionsApi {
       throw ApiException.badRequest("agency_required", "a referral needs agencyId");
     }
     Instant when = at;
+    boolean noMessage = message == null || message.isBlank();
     guard.caseFor(ctx, session, caseId, "case.handoff")
-        .compose(found -> agencyId == null ? Future.succeededFuture(true)
-            : store.agencyInOffice(agencyId, session.staff().officeId()))
-        .compose(known -> known ? store.handoff(caseId, kind, when, agencyId, note, message, session.staff().id())
-            : Future.failedFuture(ApiException.notFound("agency " + agencyId)))
+        .compose(found -> {
+          // A consultation taken by phone or at the window has no channel: the handoff is recorded, nothing is sent.
+          boolean noChannel = jp.kurashi.core.domain.StaffRoutes.isStaffRoute(found.summary().channel());
+          if (noMessage && !noChannel) {
+            return Future.failedFuture(ApiException.badRequest("message_required",
+                "message (what the resident receives) is required"));
+          }
+          return (agencyId == null ? Future.succeededFuture(true)
+              : store.agencyInOffice(agencyId, session.staff().officeId()))
+              .compose(known -> !known ? Future.<Long[]>failedFuture(ApiException.notFound("agency " + agencyId))
+                  : noChannel ? store.handoffWithoutMessage(caseId, kind, when, agencyId, note, session.staff().id())
+                      .map(id -> new Long[] {id, null})
+                  : store.handoff(caseId, kind, when, agencyId, note, message, session.staff().id())
+                      .map(ids -> new Long[] {ids[0], ids[1]}));
+        })
         .onSuccess(ids -> {
-          vertx.eventBus().publish(OutboxWorker.WAKE_ADDRESS, null);
-          publish(CaseEvent.MESSAGE_QUEUED, session, caseId);
+          if (ids[1] != null) {
+            vertx.eventBus().publish(OutboxWorker.WAKE_ADDRESS, null);
+            publish(CaseEvent.MESSAGE_QUEUED, session, caseId);
+          }
           HttpJson.ok(ctx, 201, new JsonObject().put("id", ids[0]).put("messageId", ids[1])
               .put("summaryUrl", "/api/handoffs/" + ids[0] + "/summary"));
         })

@@ -16,6 +16,18 @@ final class CaseJson {
   private CaseJson() {
   }
 
+  private static final java.time.ZoneId TOKYO = java.time.ZoneId.of("Asia/Tokyo");
+
+  /** Today at the desk (Japan), which decides whether a follow-up is due. */
+  static java.time.LocalDate today(java.time.Clock clock) {
+    return java.time.LocalDate.now(clock.withZone(TOKYO));
+  }
+
+  /** The summary with {@code followUpDue}: its follow-up day is {@code today} or past. */
+  static JsonObject summary(CaseSummary c, java.time.LocalDate today) {
+    return summary(c).put("followUpDue", c.followUpOn() != null && !c.followUpOn().isAfter(today));
+  }
+
   static JsonObject summary(CaseSummary c) {
     return new JsonObject()
         .put("id", c.id())
@@ -26,7 +38,19 @@ final class CaseJson {
         .put("openedAt", iso(c.openedAt()))
         .put("lastMessageAt", iso(c.lastMessageAt()))
         .put("lastInboundAt", iso(c.lastInboundAt()))
-        .put("assigneeId", c.assigneeId());
+        .put("assigneeId", c.assigneeId())
+        // 相談経路: the channel is the route (online channel, or phone, walk_in, outreach, referral).
+        .put("route", c.channel())
+        .put("noChannel", jp.kurashi.core.domain.StaffRoutes.isStaffRoute(c.channel()))
+        .put("consulter", c.consulter())
+        .put("referralSource", c.referralSource())
+        .put("referralAgencyId", c.referralAgencyId())
+        .put("referralAgency", c.referralAgencyName())
+        .put("followUpOn", c.followUpOn() == null ? null : c.followUpOn().toString());
+  }
+
+  static JsonObject detail(CaseDetail d, java.time.LocalDate today) {
+    return detail(d).put("followUpDue", d.summary().followUpOn() != null && !d.summary().followUpOn().isAfter(today));
   }
 
   static JsonObject detail(CaseDetail d) {

@@ -34,6 +34,8 @@ public record ConsoleServices(
     jp.kurashi.core.store.ComplaintStore complaints,
     jp.kurashi.core.store.AccommodationStore accommodations,
     jp.kurashi.core.store.MilestoneStore milestones,
+    jp.kurashi.core.store.StaffCaseStore staffCases,
+    jp.kurashi.core.pipeline.StaffIntake staffIntake,
     ReplyQueue replies,
     LoginService logins,
     PasswordHasher hasher,

@@ -16,6 +16,13 @@ final class IntakeSummary {
       .withZone(ZoneId.of("Asia/Tokyo"));
   private static final Map<String, String> KINDS = Map.of("appointment", "窓口での面談", "outreach", "訪問(アウトリーチ)",
       "referral", "関係機関へのつなぎ");
+  /** 相談経路: how the consultation came (the case's channel), who consulted, who sent them. */
+  private static final Map<String, String> ROUTES = Map.of("webchat", "Webチャット", "line", "LINE", "mail", "メール",
+      "phone", "電話", "walk_in", "窓口来所", "outreach", "訪問(アウトリーチ)", "referral", "関係機関からのつなぎ");
+  private static final Map<String, String> CONSULTERS = Map.of("self", "本人", "family", "家族", "acquaintance", "知人",
+      "agency", "関係機関");
+  private static final Map<String, String> SOURCES = Map.of("agency", "関係機関", "neighbour", "近隣住民",
+      "former_client", "以前の相談者", "ward_office", "区役所", "self", "本人(自ら)");
   private static final Map<String, String> URGENCY = Map.of("crisis", "緊急(危機)", "urgent", "至急", "normal", "通常");
 
   private IntakeSummary() {
@@ -38,6 +45,7 @@ final class IntakeSummary {
         <tr><th>つなぎ先</th><td>%s</td></tr>
         <tr><th>相談者</th><td>%s</td></tr>
         <tr><th>最初の連絡</th><td>%s(%s)</td></tr>
+        <tr><th>相談経路</th><td>%s</td></tr>
         <tr><th>緊急度</th><td>%s</td></tr>
         <tr><th>本人の状況</th><td><ul>%s</ul></td></tr>
         <tr><th>配慮が必要なこと</th><td style="white-space:pre-wrap">%s</td></tr>
@@ -50,10 +58,29 @@ final class IntakeSummary {
         time(h.getString("at")), escape(h.getString("agency") == null ? "—" : h.getString("agency")
             + (h.getString("agencyPhone") == null ? "" : " " + h.getString("agencyPhone"))),
         escape(h.getString("contactName") == null ? "(名前未登録)" : h.getString("contactName")),
-        time(h.getString("openedAt")), escape(h.getString("channel")),
+        time(h.getString("openedAt")), escape(label(ROUTES, h.getString("channel"))), route(h),
         escape(URGENCY.getOrDefault(h.getString("urgency"), h.getString("urgency"))), categories, accommodation(h),
         escape(h.getString("note") == null ? "" : h.getString("note")), time(h.getString("createdAt")),
         escape(h.getString("staffName")));
+  }
+
+  /** The route, who consulted and who sent them (with the agency), escaped. */
+  static String route(JsonObject h) {
+    StringBuilder out = new StringBuilder(label(ROUTES, h.getString("channel")));
+    if (h.getString("consulter") != null) {
+      out.append(" / 相談者: ").append(label(CONSULTERS, h.getString("consulter")));
+    }
+    if (h.getString("referralSource") != null) {
+      out.append(" / 紹介元: ").append(label(SOURCES, h.getString("referralSource")));
+      if (h.getString("referralAgency") != null) {
+        out.append("(").append(h.getString("referralAgency")).append(")");
+      }
+    }
+    return escape(out.toString());
+  }
+
+  private static String label(Map<String, String> labels, String code) {
+    return code == null ? "—" : labels.getOrDefault(code, code);
   }
 
   /** The case's communication needs and preferred contact, escaped; 「記録なし」 when staff recorded none. */

@@ -11,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.domain.Role;
+import jp.kurashi.core.domain.StaffRoutes;
 import jp.kurashi.core.store.TriageStore;
 import jp.kurashi.core.triage.Category;
 import jp.kurashi.core.triage.TriageEngine;
@@ -24,6 +25,7 @@ import jp.kurashi.core.store.CaseStore.OfficeCase;
 import jp.kurashi.core.store.QueueCursor;
 import jp.kurashi.core.store.StaffStore;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -65,6 +67,8 @@ public final class StaffApi {
   private final ComplaintsApi complaints;
   private final AccommodationApi accommodation;
   private final MilestonesApi milestones;
+  private final StaffCasesApi staffCases;
+  private final java.time.Clock clock;
   private final jp.kurashi.core.store.AccommodationStore accommodations;
   private final jp.kurashi.core.security.ClientAddress clientAddress;
   private final FirstLoginGate firstLogin;
@@ -94,6 +98,8 @@ public final class StaffApi {
     this.accommodations = s.accommodations();
     this.accommodation = new AccommodationApi(s.accommodations(), guard, s.clock());
     this.milestones = new MilestonesApi(s.milestones(), guard, s.clock());
+    this.staffCases = new StaffCasesApi(s.staffIntake(), s.staffCases(), guard, s.clock());
+    this.clock = s.clock();
     this.clientAddress = s.clientAddress();
     this.firstLogin = new FirstLoginGate(s.settings().requireTotpRoles());
     this.accounts = new AccountsApi(s.vertx(), s.staff(), guard, s.hasher());
@@ -166,6 +172,7 @@ public final class StaffApi {
     complaints.mount(router);
     accommodation.mount(router);
     milestones.mount(router);
+    staffCases.mount(router);
     router.route().failureHandler(new ApiFailureHandler());
     return router;
   }
@@ -278,17 +285,25 @@ public final class StaffApi {
     }
     int limit = queueLimit(ctx.queryParams().get("limit"));
     QueueCursor after = queueCursor(ctx.queryParams().get("after"));
+    String followUp = ctx.queryParams().get("followUp");
+    if (followUp != null && !followUp.equals("due")) {
+      throw ApiException.badRequest("invalid_follow_up", "followUp must be due");
+    }
     long office = session.staff().officeId();
-    cases.list(office, status, limit, after)
-        .compose(page -> cases.countsByUrgency(office, status).map(counts -> {
+    java.time.LocalDate today = CaseJson.today(clock);
+    cases.list(office, status, limit, after, followUp == null ? null : today)
+        .compose(page -> cases.followUpsDue(office, status, today).map(due -> Map.entry(page, due)))
+        .compose(listed -> cases.countsByUrgency(office, status).map(counts -> {
+          CaseStore.QueuePage page = listed.getKey();
           JsonArray items = new JsonArray();
-          page.items().forEach(c -> items.add(CaseJson.summary(c)));
+          page.items().forEach(c -> items.add(CaseJson.summary(c, today)));
           JsonObject byUrgency = new JsonObject();
           counts.forEach(byUrgency::put);
           return new JsonObject().put("items", items)
               .put("next", page.next() == null ? null : page.next().encode())
               .put("counts", byUrgency)
-              .put("total", counts.values().stream().mapToLong(Long::longValue).sum());
+              .put("total", counts.values().stream().mapToLong(Long::longValue).sum())
+              .put("followUpsDue", listed.getValue());
         }))
         .onSuccess(body -> ok(ctx, 200, body))
         .onFailure(ctx::fail);
@@ -314,7 +329,8 @@ public final class StaffApi {
             .map(v -> found))
         .onSuccess(found -> {
           JsonArray items = new JsonArray();
-          found.forEach(c -> items.add(CaseJson.summary(c)));
+          java.time.LocalDate today = CaseJson.today(clock);
+          found.forEach(c -> items.add(CaseJson.summary(c, today)));
           ok(ctx, 200, new JsonObject().put("items", items).put("next", (String) null));
         })
         .onFailure(ctx::fail);
@@ -352,7 +368,7 @@ public final class StaffApi {
         .compose(found -> guard.readableThread(ctx, session, found)
             .compose(readable -> cases.detail(found, readable))
             .compose(detail -> triage.results(found.summary().id())
-                .map(results -> CaseJson.detail(detail).put("triage", results)))
+                .map(results -> CaseJson.detail(detail, CaseJson.today(clock)).put("triage", results)))
             .compose(json -> accommodations.of(found.summary().id())
                 .map(a -> json.put("accommodation", AccommodationApi.json(a)))))
         .onSuccess(json -> ok(ctx, 200, json))
@@ -370,7 +386,12 @@ public final class StaffApi {
       throw ApiException.badRequest("text_too_long", "text is longer than " + settings.maxReplyLength() + " characters");
     }
     authorisedCase(ctx, session, "case.reply")
-        .compose(found -> replies.queue(found.summary().id(), session.staff().id(), text))
+        // A consultation taken by phone or at the window has no channel: a reply queued for it could never go out.
+        .compose(found -> StaffRoutes.isStaffRoute(found.summary().channel())
+            ? Future.failedFuture(new ApiException(409, "no_channel",
+                "この相談は電話・窓口などで受けたため、ここからは返信できません / this consultation came by phone, "
+                    + "at the window or by visit: there is no channel to reply on"))
+            : replies.queue(found.summary().id(), session.staff().id(), text))
         .onSuccess(queued -> ok(ctx, 202, new JsonObject().put("messageId", queued.messageId())))
         .onFailure(ctx::fail);
   }

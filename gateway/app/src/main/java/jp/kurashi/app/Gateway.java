@@ -13,7 +13,9 @@ import jp.kurashi.connectors.mail.MailPoller;
 import jp.kurashi.connectors.webchat.ChatSockets;
 import jp.kurashi.core.store.MailStore;
 import jp.kurashi.core.store.TriageStore;
+import jp.kurashi.core.pipeline.StaffIntake;
 import jp.kurashi.core.pipeline.TriageStep;
+import jp.kurashi.core.store.StaffCaseStore;
 import jp.kurashi.core.triage.TriageEngine;
 import jp.kurashi.core.triage.TriageModel;
 import jp.kurashi.core.triage.TriageRules;
@@ -264,6 +266,9 @@ public final class Gateway {
             channelVerticles.add(new MailPoller(mail, mailStore, pipeline, metrics, clock));
             LOG.atInfo().addKeyValue("imap", mail.imapHost()).log("email channel on");
           });
+          // Consultations staff record (phone, window, visit, agency) are triaged like resident messages, without
+          // any automatic notice: there is no channel to send one on.
+          StaffCaseStore staffCases = new StaffCaseStore(db.pool());
           ConsoleSettings consoleSettings = config.console();
           var loginRequests = limits.limiter("login", Quota.perMinute(consoleSettings.loginMaxPerMinute()));
           return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl(),
@@ -276,7 +281,10 @@ public final class Gateway {
                     new ConsoleStore(db.pool(), clock), new jp.kurashi.core.store.ReportStore(db.pool()), triageStore, triageEngine, triageModel, triageModels,
                     new TriageCorrectionStore(db.pool()), new jp.kurashi.core.store.ComplaintStore(db.pool()),
                     new jp.kurashi.core.store.AccommodationStore(db.pool()),
-                    new jp.kurashi.core.store.MilestoneStore(db.pool()), replies, logins, hasher, channels, bus,
+                    new jp.kurashi.core.store.MilestoneStore(db.pool()), staffCases,
+                    new StaffIntake(staffCases, TriageStep.withoutNotices(vertx, officeId, triageEngine, triageStore,
+                        bus, clock), bus),
+                    replies, logins, hasher, channels, bus,
                     config.office().hours(), contract, consoleSettings, config.clientAddress(), clock));
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels,
                     databaseProcessUp);

@@ -53,6 +53,7 @@ class AccessMatrixTest {
   private long mineFile;
   private long theirsFile;
   private long complaint;
+  private long phone;
   private final Map<String, Long> staffIds = new java.util.HashMap<>();
 
   record Call(String method, String path, JsonObject body) {
@@ -95,6 +96,9 @@ class AccessMatrixTest {
     complaint = clients.get("chief").post("/api/complaints", new JsonObject().put("receivedAt",
         running.clock.instant().toString()).put("channel", "walk_in").put("summary", "窓口での苦情"), true)
         .bodyAsJsonObject().getLong("id");
+    // A consultation the consultant took by phone: assigned to them, no channel to reply on.
+    phone = clients.get("consultant").post("/api/cases", new JsonObject().put("route", "phone").put("consulter", "self")
+        .put("text", "電話での相談").put("at", running.clock.instant().toString()), true).bodyAsJsonObject().getLong("id");
   }
 
   private long write(String contact) {
@@ -176,6 +180,16 @@ class AccessMatrixTest {
         {"POST", "/api/complaints", "{\"receivedAt\":\"{now}\",\"channel\":\"phone\",\"summary\":\"対応への苦情\"}", 403, 201, 201, 401},
         {"POST", "/api/complaints", "{\"caseId\":" + o + ",\"receivedAt\":\"{now}\",\"channel\":\"phone\",\"summary\":\"苦情\"}", 403, 201, 403, 401},
         {"PATCH", "/api/complaints/{complaint}", "{\"response\":\"お詫びと説明をしました\"}", 403, 200, 403, 401},
+        {"POST", "/api/cases", "{\"route\":\"phone\",\"consulter\":\"self\",\"text\":\"電話相談\",\"at\":\"{now}\"}", 403, 201, 201, 401},
+        {"GET", "/api/cases?followUp=due", null,         200, 200, 200, 401},
+        {"POST", "/api/cases/{phone}/replies", "{\"text\":\"返信\"}", 403, 409, 409, 401},
+        {"PUT", "/api/cases/" + m + "/route", "{\"consulter\":\"family\"}", 403, 200, 200, 401},
+        {"PUT", "/api/cases/" + o + "/route", "{\"consulter\":\"family\"}", 403, 200, 403, 401},
+        {"POST", "/api/cases/" + o + "/contacts", "{\"kind\":\"visit\",\"at\":\"{now}\"}", 403, 201, 403, 401},
+        {"POST", "/api/cases/{phone}/contacts", "{\"kind\":\"phone_call\",\"at\":\"{now}\"}", 403, 201, 201, 401},
+        {"GET", "/api/cases/" + o + "/contacts", null,   403, 200, 403, 401},
+        {"PUT", "/api/cases/" + o + "/follow-up", "{\"on\":null}", 403, 200, 403, 401},
+        {"PUT", "/api/cases/{phone}/follow-up", "{\"on\":null}", 403, 200, 200, 401},
         {"GET", "/api/events", null,                     200, 200, 200, 401},
         // METRICS_TOKEN is set: a staff session is not the scrape token (that gets 200: metricsBearer).
         {"GET", "/metrics", null,                        401, 401, 401, 401},
@@ -193,7 +207,7 @@ class AccessMatrixTest {
     String out = template.replace("{mine}", String.valueOf(mine)).replace("{theirs}", String.valueOf(theirs))
         .replace("{closed}", String.valueOf(closed)).replace("{otherOffice}", String.valueOf(otherOffice))
         .replace("{mineFile}", String.valueOf(mineFile)).replace("{theirsFile}", String.valueOf(theirsFile))
-        .replace("{complaint}", String.valueOf(complaint));
+        .replace("{complaint}", String.valueOf(complaint)).replace("{phone}", String.valueOf(phone));
     for (Map.Entry<String, Long> staff : staffIds.entrySet()) {
       out = out.replace("{" + staff.getKey() + "}", String.valueOf(staff.getValue()));
     }

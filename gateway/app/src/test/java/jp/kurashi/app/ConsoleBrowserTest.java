@@ -366,4 +366,54 @@ class ConsoleBrowserTest {
       context.close();
     }
   }
+  @Test
+  @DisplayName("a consultant records a phone consultation: it is in the queue as 電話, without a reply box, follow-up due")
+  void recordPhoneConsultation() {
+    // Times as the gateway's clock has them, in Tokyo, where the browser is set too.
+    java.time.ZonedDateTime now = running.clock.instant().atZone(java.time.ZoneId.of("Asia/Tokyo"));
+    String at = now.minusHours(1).toLocalDateTime().withSecond(0).withNano(0).toString();
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
+        .setViewportSize(1280, 900));
+    try {
+      Page consultant = context.newPage();
+      consultant.onDialog(d -> d.dismiss());
+      consultant.navigate(base() + "/console/");
+      consultant.getByLabel("ログインID").fill("sato");
+      consultant.getByLabel("パスワード").fill("sato-password-1");
+      button(consultant, "ログイン").click();
+      consultant.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("相談を記録")).click();
+      consultant.getByLabel("相談経路").selectOption("phone");
+      consultant.getByLabel("相談者").selectOption("family");
+      consultant.getByLabel("名前(空欄なら匿名)").fill("<b>山田</b> 花子");
+      consultant.getByLabel("相談の内容").fill("娘から電話。母が家賃を3か月滞納していて退去を求められている");
+      consultant.getByLabel("相談を受けた日時").fill(at);
+      button(consultant, "相談を記録").click();
+
+      // The case opens: the text is its first message, there is no reply box, notes and the route panel are there.
+      assertThat(consultant.locator(".msg.in").first()).containsText("家賃を3か月滞納");
+      assertThat(consultant.locator("h2").first()).containsText("<b>山田</b> 花子");
+      assertThat(consultant.locator("#no-channel")).containsText("ここからは返信できません");
+      assertThat(consultant.locator("#reply")).hasCount(0);
+      Locator panel = consultant.locator("[data-testid=route-panel]");
+      assertThat(panel).containsText("電話");
+      panel.getByLabel("次のフォローアップ日").fill(now.toLocalDate().toString());
+      panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("保存").setExact(true)).nth(1).click();
+      assertThat(consultant.locator(".badge.followup")).containsText("フォローアップ期日");
+      panel = consultant.locator("[data-testid=route-panel]");
+      panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("対応を記録")).click();
+      assertThat(consultant.locator("[data-testid=contacts-made] li")).hasCount(1);
+
+      consultant.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("受付一覧")).click();
+      Locator row = consultant.locator("tbody tr");
+      assertThat(row).hasCount(1);
+      assertThat(row).containsText("電話");
+      assertThat(row.locator("[data-testid=follow-up-due]")).hasText("フォローアップ期日");
+      consultant.locator("#filter").selectOption("followUp");
+      assertThat(consultant.locator("tbody tr")).hasCount(1);
+      consultant.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/console-phone-case.png"))
+          .setFullPage(true));
+    } finally {
+      context.close();
+    }
+  }
 }

@@ -1,10 +1,17 @@
 package jp.kurashi.core.domain;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 
 /**
- * A case as the queue shows it: no message text.
+ * A case as the queue shows it: no message text. Its channel is also its route (相談経路): the online channel, or
+ * the staff route ({@link StaffRoutes#ROUTES}) of a consultation staff recorded.
+ *
+ * @param consulter          who consulted ({@link StaffRoutes#CONSULTERS}), {@code null} until staff record it
+ * @param referralSource     who sent them ({@link StaffRoutes#REFERRAL_SOURCES}), or {@code null}
+ * @param referralAgencyName the sending agency's name, or {@code null}
+ * @param followUpOn         the next follow-up day, or {@code null}
  */
 public record CaseSummary(
     long id,
@@ -15,5 +22,10 @@ public record CaseSummary(
     Instant openedAt,
     Instant lastMessageAt,
     Instant lastInboundAt,
-    Long assigneeId) {
+    Long assigneeId,
+    String consulter,
+    String referralSource,
+    Long referralAgencyId,
+    String referralAgencyName,
+    LocalDate followUpOn) {
 }

@@ -20,7 +20,8 @@ import java.time.Clock;
  * {@link AutomaticNotice}, which sends the one automatic message the message gets (the safety message on a
  * crisis at once, whatever the hour, with the opening hours in it while the desk is closed; else the
  * out-of-hours notice while closed). Deciding both after triage, in one place, is what keeps a crisis at
- * night to one message. When triage fails, the message is still answered as a non-crisis one.
+ * night to one message. When triage fails, the message is still answered as a non-crisis one. A consultation staff
+ * recorded (by phone, at the window) is triaged {@link #withoutNotices without} any: there is no channel to send on.
  */
 public final class TriageStep implements AfterIngest {
 
@@ -45,6 +46,12 @@ public final class TriageStep implements AfterIngest {
     this.notices = notices;
   }
 
+  /** Triage, crisis alert and events as for any message, and no automatic message at all. */
+  public static TriageStep withoutNotices(Vertx vertx, long officeId, TriageEngine engine, TriageStore store,
+                                          CaseEvents events, Clock clock) {
+    return new TriageStep(vertx, officeId, engine, store, events, null, clock);
+  }
+
   @Override
   public String name() {
     return "triage";
@@ -65,6 +72,9 @@ public final class TriageStep implements AfterIngest {
           .compose(v -> result.urgency() == Urgency.CRISIS ? crisis(message, stored) : Future.succeededFuture(false));
     });
     // A failed triage still leaves the resident answered (out-of-hours notice), and is still reported as failed.
+    if (notices == null) {
+      return crisis.<Void>mapEmpty();
+    }
     return crisis.transform(verdict -> notices.send(message, stored, verdict.succeeded() && verdict.result())
         .transform(sent -> verdict.failed() ? Future.<Void>failedFuture(verdict.cause())
             : sent.failed() ? Future.<Void>failedFuture(sent.cause()) : Future.<Void>succeededFuture()));
@@ -72,7 +82,7 @@ public final class TriageStep implements AfterIngest {
 
   private Future<Boolean> crisis(InboundMessage message, IngestResult stored) {
     LOG.atWarn().addKeyValue("caseId", stored.caseId()).addKeyValue("channel", message.channel())
-        .log("crisis found: safety message and alert");
+        .addKeyValue("safetyMessage", notices != null).log("crisis found: alert");
     return publish(CaseEvent.CASE_CRISIS, message, stored).map(true);
   }
 

@@ -8,18 +8,21 @@ final class CaseSql {
 
   private static final String SUMMARY_COLUMNS = """
       c.id, c.channel, c.status, c.urgency, c.categories, c.opened_at, c.last_message_at,
-      c.last_inbound_at, c.assignee_id
+      c.last_inbound_at, c.assignee_id, c.consulter, c.referral_source, c.referral_agency_id,
+      (SELECT a.name FROM agency a WHERE a.id = c.referral_agency_id) AS referral_agency_name, c.follow_up_on
       """;
 
   /**
    * One page of the queue: $1 office, $2 status, $3 limit; $4 urgency rank, $5 last inbound time (may be null) and
    * $6 id of the previous page's last case, or all three null for the first page. Crisis first, then urgent, then
    * whoever waited longest (cases never written to last), then id: keyset paging on that order, so a crisis case
-   * that arrives while staff page through older ones is on the first page and never cut off.
+   * that arrives while staff page through older ones is on the first page and never cut off. $7: only cases whose
+   * follow-up day is this day or earlier (the follow-ups due), or NULL for every case.
    */
   static final String LIST = "SELECT " + SUMMARY_COLUMNS + """
         FROM consultation_case c
        WHERE c.office_id = $1 AND c.status = $2 AND c.erased_at IS NULL
+         AND ($7::date IS NULL OR c.follow_up_on <= $7::date)
          AND ($4::int IS NULL
               OR (CASE c.urgency WHEN 'crisis' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,
                   COALESCE(c.last_inbound_at, 'infinity'::timestamptz), c.id)
@@ -62,6 +65,12 @@ final class CaseSql {
   static final String COUNTS = """
       SELECT c.urgency, count(*) AS n FROM consultation_case c
        WHERE c.office_id = $1 AND c.status = $2 AND c.erased_at IS NULL GROUP BY c.urgency
+      """;
+
+  /** $1 office, $2 status, $3 today (Tokyo): how many cases have their follow-up day today or before. */
+  static final String FOLLOW_UPS_DUE = """
+      SELECT count(*) AS n FROM consultation_case c
+       WHERE c.office_id = $1 AND c.status = $2 AND c.erased_at IS NULL AND c.follow_up_on <= $3::date
       """;
 
   /** $1 case. */

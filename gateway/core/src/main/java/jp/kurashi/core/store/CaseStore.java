@@ -12,6 +12,7 @@ import jp.kurashi.core.domain.Delivery;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -43,10 +44,16 @@ public final class CaseStore {
    * first page); {@code next} is set when more follow.
    */
   public Future<QueuePage> list(long officeId, String status, int limit, QueueCursor after) {
+    return list(officeId, status, limit, after, null);
+  }
+
+  /** {@link #list}, only the cases whose follow-up day is {@code dueBy} or earlier (null: every case). */
+  public Future<QueuePage> list(long officeId, String status, int limit, QueueCursor after, LocalDate dueBy) {
     Tuple params = Tuple.of(officeId, status, (long) limit + 1)
         .addValue(after == null ? null : after.urgencyRank())
         .addValue(after == null || after.lastInboundAt() == null ? null : after.lastInboundAt().atOffset(ZoneOffset.UTC))
-        .addValue(after == null ? null : after.caseId());
+        .addValue(after == null ? null : after.caseId())
+        .addLocalDate(dueBy);
     return pool.preparedQuery(CaseSql.LIST).execute(params).map(rows -> {
       List<CaseSummary> cases = new ArrayList<>(rows.size());
       rows.forEach(row -> cases.add(summary(row)));
@@ -80,6 +87,12 @@ public final class CaseStore {
       rows.forEach(row -> counts.put(row.getString("urgency"), row.getLong("n")));
       return counts;
     });
+  }
+
+  /** How many of the office's cases with this status have their follow-up day {@code today} or earlier. */
+  public Future<Long> followUpsDue(long officeId, String status, LocalDate today) {
+    return pool.preparedQuery(CaseSql.FOLLOW_UPS_DUE).execute(Tuple.of(officeId, status).addLocalDate(today))
+        .map(rows -> rows.iterator().next().getLong("n"));
   }
 
   /** A page of the queue and where the next one starts ({@code null}: this was the last). */
@@ -175,7 +188,9 @@ public final class CaseStore {
     return new CaseSummary(row.getLong("id"), row.getString("channel"), row.getString("status"),
         row.getString("urgency"), categories == null ? List.of() : List.of(categories),
         instant(row.getOffsetDateTime("opened_at")), instant(row.getOffsetDateTime("last_message_at")),
-        instant(row.getOffsetDateTime("last_inbound_at")), row.getLong("assignee_id"));
+        instant(row.getOffsetDateTime("last_inbound_at")), row.getLong("assignee_id"), row.getString("consulter"),
+        row.getString("referral_source"), row.getLong("referral_agency_id"), row.getString("referral_agency_name"),
+        row.getLocalDate("follow_up_on"));
   }
 
   private static Instant instant(OffsetDateTime t) {

@@ -102,7 +102,8 @@ final class ConsoleSql {
       SELECT h.id, h.kind, h.at, h.note, h.created_at, h.case_id, a.name AS agency, a.phone AS agency_phone,
              c.categories, c.urgency, c.opened_at, c.channel, k.display_name AS contact_name,
              s.display_name AS staff_name, c.office_id, c.assignee_id,
-             ca.needs, ca.contact_means, ca.contact_hours, ca.note AS accommodation_note
+             ca.needs, ca.contact_means, ca.contact_hours, ca.note AS accommodation_note,
+             c.consulter, c.referral_source, (SELECT ra.name FROM agency ra WHERE ra.id = c.referral_agency_id) AS referral_agency
         FROM handoff h
         JOIN consultation_case c ON c.id = h.case_id
         JOIN contact k ON k.id = c.contact_id

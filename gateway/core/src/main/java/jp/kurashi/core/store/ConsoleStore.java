@@ -109,6 +109,18 @@ public final class ConsoleStore {
   }
 
   /**
+   * Records a handoff of a consultation staff recorded (phone, window): there is no channel, so no confirmation.
+   *
+   * @return the handoff's id
+   */
+  public Future<Long> handoffWithoutMessage(long caseId, String kind, Instant at, Long agencyId, String note,
+                                            long staffId) {
+    return pool.preparedQuery(ConsoleSql.HANDOFF).execute(Tuple.of(caseId, kind,
+            at == null ? null : at.atOffset(ZoneOffset.UTC), agencyId, note, null, staffId))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
    * Records a handoff and queues its confirmation to the resident in one transaction.
    *
    * @return {handoff id, confirmation message id}
@@ -152,7 +164,9 @@ public final class ConsoleStore {
           .put("needs", r.getArrayOfStrings("needs") == null ? new JsonArray()
               : new JsonArray(java.util.List.of(r.getArrayOfStrings("needs"))))
           .put("contactMeans", r.getString("contact_means")).put("contactHours", r.getString("contact_hours"))
-          .put("accommodationNote", r.getString("accommodation_note")));
+          .put("accommodationNote", r.getString("accommodation_note"))
+          .put("consulter", r.getString("consulter")).put("referralSource", r.getString("referral_source"))
+          .put("referralAgency", r.getString("referral_agency")));
     });
   }
 

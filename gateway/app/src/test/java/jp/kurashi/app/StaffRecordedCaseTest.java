@@ -1,0 +1,270 @@
+package jp.kurashi.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Row;
+import jp.kurashi.core.domain.Role;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.DatabaseSettings;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Consultations staff record (phone, window, outreach, referral) and the route, contacts made and follow-up of any
+ * case (issue 16 items 1 and 2), on a real gateway. The desk is closed, so any automatic notice would be queued.
+ */
+@ExtendWith(VertxExtension.class)
+@DisplayName("Staff-recorded consultations")
+class StaffRecordedCaseTest {
+
+  private RunningGateway running;
+  private Database db;
+  private RunningGateway.StaffClient tanaka;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    String url = TestPostgres.shared().newDatabaseUrl();
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url), RunningGateway.deskClosed());
+    db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
+    tanaka = running.staff("tanaka", Role.CONSULTANT);
+  }
+
+  @AfterEach
+  void stop() {
+    Await.result(db.close());
+    running.close();
+  }
+
+  private String minutesAgo(int minutes) {
+    return running.clock.instant().minus(Duration.ofMinutes(minutes)).toString();
+  }
+
+  private String today() {
+    return LocalDate.now(running.clock.withZone(ZoneId.of("Asia/Tokyo"))).toString();
+  }
+
+  private JsonObject phone(String text) {
+    return new JsonObject().put("route", "phone").put("consulter", "family").put("name", "山田 花子")
+        .put("text", text).put("at", minutesAgo(30));
+  }
+
+  private long record(RunningGateway.StaffClient who, JsonObject body) {
+    var created = who.post("/api/cases", body, true);
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    return created.bodyAsJsonObject().getLong("id");
+  }
+
+  private long count(String sql) {
+    Row row = Await.result(db.pool().query(sql).execute()).iterator().next();
+    return row.getLong(0);
+  }
+
+  private JsonObject inQueue(RunningGateway.StaffClient who, String query, long caseId) {
+    JsonArray items = who.get("/api/cases" + query).bodyAsJsonObject().getJsonArray("items");
+    return items.stream().map(JsonObject.class::cast).filter(c -> c.getLong("id") == caseId).findFirst().orElse(null);
+  }
+
+  @Test
+  @DisplayName("a phone consultation is in the queue, triaged, assigned to its recorder, and readable with its text")
+  void phoneInQueue() {
+    long caseId = record(tanaka, phone("家賃を3か月滞納していて、来月退去を求められています"));
+
+    JsonObject summary = inQueue(running.chief(), "", caseId);
+    assertThat(summary).isNotNull();
+    assertThat(summary.getString("channel")).isEqualTo("phone");
+    assertThat(summary.getString("route")).isEqualTo("phone");
+    assertThat(summary.getBoolean("noChannel")).isTrue();
+    assertThat(summary.getString("consulter")).isEqualTo("family");
+    assertThat(summary.getJsonArray("categories")).isNotEmpty();
+    assertThat(count("SELECT count(*) FROM triage_result WHERE case_id = "
+        + caseId)).isEqualTo(1);
+
+    var read = tanaka.get("/api/cases/" + caseId);
+    assertThat(read.statusCode()).as(read.bodyAsString()).isEqualTo(200);
+    JsonObject detail = read.bodyAsJsonObject();
+    assertThat(detail.getLong("assigneeId")).isNotNull();
+    assertThat(detail.getString("contactName")).isEqualTo("山田 花子");
+    JsonObject first = detail.getJsonArray("messages").getJsonObject(0);
+    assertThat(first.getString("direction")).isEqualTo("in");
+    assertThat(first.getString("text")).contains("滞納");
+    assertThat(count("SELECT count(*) FROM consultation_case WHERE id = " + caseId + " AND channel = 'phone'"))
+        .as("the monthly report counts it by route").isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM audit_log WHERE case_id = " + caseId + " AND action = 'case.record'"))
+        .isEqualTo(1);
+
+    // Search finds it by its text, as it finds a resident's message.
+    var found = tanaka.get("/api/cases?q=" + java.net.URLEncoder.encode("退去", java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(found.bodyAsJsonObject().getJsonArray("items").size()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a crisis told by phone is a crisis and alerts consoles; no notice is queued and a reply is refused")
+  void crisisWithoutNotice(Vertx vertx) {
+    RunningGateway.StaffClient chief = running.chief();
+    try (LiveEventsStream live = LiveEventsStream.open(vertx, running.gateway.httpPort(), chief.cookie)) {
+      long caseId = record(tanaka, phone("もう死にたい。消えてしまいたいと話していました").put("name", ""));
+      Await.until(Duration.ofSeconds(10), "crisis event", () -> live.events.stream()
+          .anyMatch(e -> "case.crisis".equals(e.getString("type")) && e.getLong("caseId") == caseId));
+      assertThat(inQueue(chief, "", caseId).getString("urgency")).isEqualTo("crisis");
+      assertThat(chief.get("/api/cases/" + caseId).bodyAsJsonObject().getString("contactName"))
+          .as("an anonymous consultation").isNull();
+
+      var reply = tanaka.post("/api/cases/" + caseId + "/replies", new JsonObject().put("text", "ご連絡します"), true);
+      assertThat(reply.statusCode()).isEqualTo(409);
+      assertThat(reply.bodyAsJsonObject().getString("error")).isEqualTo("no_channel");
+      assertThat(tanaka.post("/api/cases/" + caseId + "/notes", new JsonObject().put("text", "折り返し予定"), true)
+          .statusCode()).as("notes still work").isEqualTo(201);
+
+      assertThat(count("SELECT count(*) FROM outbox")).as("no safety message, notice or reply queued").isZero();
+      assertThat(count("SELECT count(*) FROM message WHERE case_id = " + caseId + " AND direction = 'out'")).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("a referral needs an active agency of the office, and takes it as its referral source")
+  void referral() {
+    long agency = count("SELECT min(id) FROM agency");
+    JsonObject body = new JsonObject().put("route", "referral").put("consulter", "agency").put("text", "就労の相談")
+        .put("at", minutesAgo(5));
+    var without = tanaka.post("/api/cases", body, true);
+    assertThat(without.statusCode()).isEqualTo(400);
+    assertThat(without.bodyAsJsonObject().getString("error")).isEqualTo("agency_required");
+    var unknown = tanaka.post("/api/cases", body.copy().put("agencyId", 999_999), true);
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.bodyAsJsonObject().getString("error")).isEqualTo("unknown_agency");
+
+    long caseId = record(tanaka, body.copy().put("agencyId", agency));
+    JsonObject detail = tanaka.get("/api/cases/" + caseId).bodyAsJsonObject();
+    assertThat(detail.getString("route")).isEqualTo("referral");
+    assertThat(detail.getString("referralSource")).isEqualTo("agency");
+    assertThat(detail.getLong("referralAgencyId")).isEqualTo(agency);
+    assertThat(detail.getString("referralAgency")).isEqualTo("ハローワーク");
+    assertThat(count("SELECT count(*) FROM consultation_case")).as("nothing stored for the refused ones").isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("refuses a bad route, consulter, empty text, a future or year-old time, and the administrator")
+  void validation() {
+    assertThat(tanaka.post("/api/cases", phone("x").put("route", "line"), true).statusCode()).isEqualTo(400);
+    assertThat(tanaka.post("/api/cases", phone("x").put("consulter", "boss"), true).statusCode()).isEqualTo(400);
+    assertThat(tanaka.post("/api/cases", phone(" "), true).statusCode()).isEqualTo(400);
+    assertThat(tanaka.post("/api/cases", phone("x").put("at", running.clock.instant().plusSeconds(3600).toString()),
+        true).statusCode()).isEqualTo(400);
+    assertThat(tanaka.post("/api/cases", phone("x").put("at", running.clock.instant().minus(Duration.ofDays(400))
+        .toString()), true).statusCode()).isEqualTo(400);
+    assertThat(tanaka.post("/api/cases", phone("x").put("at", "yesterday"), true).statusCode()).isEqualTo(400);
+    RunningGateway.StaffClient admin = running.client();
+    admin.login("admin", RunningGateway.ADMIN_PASSWORD);
+    assertThat(admin.post("/api/cases", phone("x"), true).statusCode()).isEqualTo(403);
+    assertThat(count("SELECT count(*) FROM consultation_case")).isZero();
+  }
+
+  @Test
+  @DisplayName("contacts made and the follow-up day: listed, and the queue marks and filters the follow-ups due")
+  void contactsAndFollowUp() {
+    long due = record(tanaka, phone("生活費が足りません"));
+    long later = record(tanaka, phone("仕事を探しています").put("route", "walk_in").put("consulter", "self"));
+
+    var call = tanaka.post("/api/cases/" + due + "/contacts", new JsonObject().put("kind", "phone_call")
+        .put("at", minutesAgo(10)).put("note", "折り返しの電話。面談日を調整"), true);
+    assertThat(call.statusCode()).as(call.bodyAsString()).isEqualTo(201);
+    assertThat(tanaka.post("/api/cases/" + due + "/contacts", new JsonObject().put("kind", "visit")
+        .put("at", minutesAgo(5)), true).statusCode()).isEqualTo(201);
+    assertThat(tanaka.post("/api/cases/" + due + "/contacts", new JsonObject().put("kind", "lunch")
+        .put("at", minutesAgo(5)), true).statusCode()).isEqualTo(400);
+    JsonArray contacts = tanaka.get("/api/cases/" + due + "/contacts").bodyAsJsonObject().getJsonArray("items");
+    assertThat(contacts).hasSize(2);
+    assertThat(contacts.getJsonObject(0).getString("kind")).isEqualTo("phone_call");
+    assertThat(contacts.getJsonObject(0).getString("staffName")).isEqualTo("職員 tanaka");
+
+    String tomorrow = LocalDate.parse(today()).plusDays(1).toString();
+    assertThat(tanaka.send(HttpMethod.PUT, "/api/cases/" + due + "/follow-up", new JsonObject().put("on", today()), true)
+        .statusCode()).isEqualTo(200);
+    assertThat(tanaka.send(HttpMethod.PUT, "/api/cases/" + later + "/follow-up", new JsonObject().put("on", tomorrow),
+        true).statusCode()).isEqualTo(200);
+    assertThat(tanaka.send(HttpMethod.PUT, "/api/cases/" + later + "/follow-up",
+        new JsonObject().put("on", "2020-01-01"), true).statusCode()).as("a day gone by").isEqualTo(400);
+
+    RunningGateway.StaffClient chief = running.chief();
+    JsonObject dueSummary = inQueue(chief, "", due);
+    assertThat(dueSummary.getString("followUpOn")).isEqualTo(today());
+    assertThat(dueSummary.getBoolean("followUpDue")).isTrue();
+    assertThat(inQueue(chief, "", later).getBoolean("followUpDue")).isFalse();
+    JsonObject page = chief.get("/api/cases?followUp=due").bodyAsJsonObject();
+    assertThat(page.getJsonArray("items")).hasSize(1);
+    assertThat(page.getJsonArray("items").getJsonObject(0).getLong("id")).isEqualTo(due);
+    assertThat(page.getInteger("followUpsDue")).isEqualTo(1);
+
+    assertThat(tanaka.send(HttpMethod.PUT, "/api/cases/" + due + "/follow-up", new JsonObject().putNull("on"), true)
+        .statusCode()).isEqualTo(200);
+    assertThat(chief.get("/api/cases?followUp=due").bodyAsJsonObject().getJsonArray("items")).isEmpty();
+  }
+
+  @Test
+  @DisplayName("the route of any case: consulter and referral source set by the assignee, shown on the summary")
+  void route() {
+    long caseId = record(tanaka, phone("家計の相談"));
+    RunningGateway.StaffClient chief = running.chief();
+    var set = tanaka.send(HttpMethod.PUT, "/api/cases/" + caseId + "/route", new JsonObject().put("consulter", "self")
+        .put("referralSource", "neighbour"), true);
+    assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(200);
+    JsonObject summary = inQueue(chief, "", caseId);
+    assertThat(summary.getString("consulter")).isEqualTo("self");
+    assertThat(summary.getString("referralSource")).isEqualTo("neighbour");
+
+    long agency = count("SELECT min(id) FROM agency");
+    assertThat(tanaka.send(HttpMethod.PUT, "/api/cases/" + caseId + "/route", new JsonObject()
+        .put("referralSource", "neighbour").put("referralAgencyId", agency), true).statusCode())
+        .as("an agency only with source agency").isEqualTo(400);
+    assertThat(tanaka.send(HttpMethod.PUT, "/api/cases/" + caseId + "/route", new JsonObject()
+        .put("referralSource", "ward_hall"), true).statusCode()).isEqualTo(400);
+    assertThat(tanaka.send(HttpMethod.PUT, "/api/cases/" + caseId + "/route", new JsonObject()
+        .put("referralSource", "agency").put("referralAgencyId", agency), true).statusCode()).isEqualTo(200);
+    assertThat(tanaka.get("/api/cases/" + caseId).bodyAsJsonObject().getString("referralAgency")).isEqualTo("ハローワーク");
+
+    // A handoff of a phone case is recorded and sends nothing; the printable handoff summary shows 相談経路.
+    var handoff = tanaka.post("/api/cases/" + caseId + "/handoffs", new JsonObject().put("kind", "outreach")
+        .put("note", "月曜に訪問"), true);
+    assertThat(handoff.statusCode()).as(handoff.bodyAsString()).isEqualTo(201);
+    assertThat(handoff.bodyAsJsonObject().getValue("messageId")).isNull();
+    assertThat(count("SELECT count(*) FROM outbox")).isZero();
+    long chat = Await.result(running.gateway.pipeline().receive(new jp.kurashi.core.domain.InboundMessage("webchat",
+        "w-1", "chat-w", null, "相談です", running.clock.instant()))).caseId();
+    assertThat(chief.post("/api/cases/" + chat + "/handoffs", new JsonObject().put("kind", "outreach"), true)
+        .statusCode()).as("a case with a channel still needs the confirmation").isEqualTo(400);
+    String html = tanaka.get(handoff.bodyAsJsonObject().getString("summaryUrl")).bodyAsString();
+    assertThat(html).contains("相談経路").contains("電話").contains("紹介元: 関係機関(ハローワーク)");
+  }
+
+  @Test
+  @DisplayName("need to know: another consultant can neither read nor change a case someone else recorded")
+  void needToKnow() {
+    long caseId = record(tanaka, phone("借金の相談"));
+    RunningGateway.StaffClient sato = running.staff("sato", Role.CONSULTANT);
+    assertThat(sato.get("/api/cases/" + caseId).statusCode()).isEqualTo(403);
+    assertThat(sato.get("/api/cases/" + caseId + "/contacts").statusCode()).isEqualTo(403);
+    assertThat(sato.send(HttpMethod.PUT, "/api/cases/" + caseId + "/route", new JsonObject().put("consulter", "self"),
+        true).statusCode()).isEqualTo(403);
+    assertThat(sato.send(HttpMethod.PUT, "/api/cases/" + caseId + "/follow-up", new JsonObject().put("on", today()),
+        true).statusCode()).isEqualTo(403);
+    assertThat(sato.post("/api/cases/" + caseId + "/contacts", new JsonObject().put("kind", "visit")
+        .put("at", minutesAgo(1)), true).statusCode()).isEqualTo(403);
+    assertThat(sato.get("/api/cases?q=" + java.net.URLEncoder.encode("借金", java.nio.charset.StandardCharsets.UTF_8))
+        .bodyAsJsonObject().getJsonArray("items")).isEmpty();
+  }
+}

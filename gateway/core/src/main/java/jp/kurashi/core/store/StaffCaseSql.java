@@ -1,0 +1,61 @@
+package jp.kurashi.core.store;
+
+/** SQL for cases staff record (phone, window, outreach, referral) and for route, contacts made and follow-up. */
+final class StaffCaseSql {
+
+  private StaffCaseSql() {
+  }
+
+  /**
+   * Opens a staff-recorded case in ONE statement: a contact of the route standing for the person, the case (assigned
+   * to whoever recorded it) and the consultation as its first inbound message. $1 office, $2 route, $3 contact ref
+   * (fresh and random: never shared with another case), $4 name (NULL: anonymous), $5 text, $6 when it took place,
+   * $7 recording staff, $8 consulter, $9 referral source, $10 referral agency, $11 the message's own id.
+   */
+  static final String OPEN = """
+      WITH contact_row AS (
+        INSERT INTO contact (office_id, channel, external_id, display_name, created_at, last_seen_at)
+        VALUES ($1, $2, $3, $4, $6, $6)
+        RETURNING id
+      ), case_row AS (
+        INSERT INTO consultation_case (office_id, contact_id, channel, opened_at, last_message_at, last_inbound_at,
+                                       assignee_id, consulter, referral_source, referral_agency_id)
+        SELECT $1, contact_row.id, $2, $6, $6, $6, $7, $8, $9, $10 FROM contact_row
+        RETURNING id, contact_id
+      )
+      INSERT INTO message (case_id, contact_id, channel, direction, external_id, body, delivery, created_at)
+      SELECT case_row.id, case_row.contact_id, $2, 'in', $11, $5, 'received', $6 FROM case_row
+      RETURNING id AS message_id, case_id, contact_id
+      """;
+
+  /** $1 agency, $2 office: the agency is the office's and still in use. */
+  static final String AGENCY_ACTIVE = "SELECT 1 FROM agency WHERE id = $1 AND office_id = $2 AND active";
+
+  /** $1 case, $2 consulter, $3 referral source, $4 referral agency (each NULL to clear). */
+  static final String SET_ROUTE = """
+      UPDATE consultation_case SET consulter = $2, referral_source = $3, referral_agency_id = $4
+       WHERE id = $1 AND erased_at IS NULL RETURNING id
+      """;
+
+  /** $1 case, $2 follow-up day (NULL: none). */
+  static final String SET_FOLLOW_UP = """
+      UPDATE consultation_case SET follow_up_on = $2 WHERE id = $1 AND erased_at IS NULL RETURNING id
+      """;
+
+  /** $1 case, $2 kind, $3 when, $4 note, $5 staff, $6 recorded at. The office is the case's. */
+  static final String ADD_CONTACT = """
+      WITH added AS (
+        INSERT INTO case_contact_log (office_id, case_id, kind, at, note, staff_id, recorded_at)
+        SELECT c.office_id, c.id, $2, $3, $4, $5, $6 FROM consultation_case c WHERE c.id = $1 AND c.erased_at IS NULL
+        RETURNING id, case_id, kind, at, note, staff_id, recorded_at
+      )
+      SELECT added.*, s.display_name AS staff_name FROM added JOIN staff s ON s.id = added.staff_id
+      """;
+
+  /** $1 case: its contacts made, in the order they happened. */
+  static final String CONTACTS = """
+      SELECT l.id, l.case_id, l.kind, l.at, l.note, l.staff_id, l.recorded_at, s.display_name AS staff_name
+        FROM case_contact_log l JOIN staff s ON s.id = l.staff_id
+       WHERE l.case_id = $1 ORDER BY l.at, l.id
+      """;
+}

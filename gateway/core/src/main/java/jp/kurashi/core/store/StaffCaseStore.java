@@ -1,0 +1,95 @@
+package jp.kurashi.core.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.domain.ContactMade;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.StaffRecordedConsultation;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Cases staff record (a consultation by phone, at the window, on a visit, from an agency) and what staff record on
+ * any case: who consulted and who sent them, the contacts made, the next follow-up day.
+ */
+public final class StaffCaseStore {
+
+  private final Pool pool;
+
+  public StaffCaseStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Opens the case with the consultation as its first message; the contact is new and random, so the case never
+   * joins another person's. A referral's source is the agency that sent them.
+   */
+  public Future<IngestResult> open(long officeId, StaffRecordedConsultation c) {
+    String ref = "staff-" + UUID.randomUUID();
+    boolean referral = c.route().equals("referral");
+    Tuple params = Tuple.tuple().addLong(officeId).addString(c.route()).addString(ref).addString(c.name())
+        .addString(c.text()).addOffsetDateTime(c.at().atOffset(ZoneOffset.UTC)).addLong(c.staffId())
+        .addString(c.consulter()).addString(referral ? "agency" : null).addLong(referral ? c.agencyId() : null)
+        .addString(ref);
+    return pool.preparedQuery(StaffCaseSql.OPEN).execute(params).map(rows -> {
+      Row row = rows.iterator().next();
+      return new IngestResult(row.getLong("message_id"), row.getLong("case_id"), row.getLong("contact_id"), false, true);
+    });
+  }
+
+  /** True when the agency is the office's and still in use. */
+  public Future<Boolean> agencyActive(long agencyId, long officeId) {
+    return pool.preparedQuery(StaffCaseSql.AGENCY_ACTIVE).execute(Tuple.of(agencyId, officeId))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** Sets who consulted and who sent them (nulls clear); fails with {@link NotFoundException} for no such case. */
+  public Future<Void> route(long caseId, String consulter, String referralSource, Long referralAgencyId) {
+    return pool.preparedQuery(StaffCaseSql.SET_ROUTE).execute(Tuple.of(caseId, consulter, referralSource,
+        referralAgencyId)).compose(rows -> found(rows.size(), caseId));
+  }
+
+  /** Sets the next follow-up day ({@code null}: none). */
+  public Future<Void> followUp(long caseId, LocalDate on) {
+    return pool.preparedQuery(StaffCaseSql.SET_FOLLOW_UP).execute(Tuple.of(caseId).addLocalDate(on))
+        .compose(rows -> found(rows.size(), caseId));
+  }
+
+  public Future<ContactMade> addContact(long caseId, String kind, Instant at, String note, long staffId,
+                                        Instant recordedAt) {
+    return pool.preparedQuery(StaffCaseSql.ADD_CONTACT).execute(Tuple.tuple().addLong(caseId).addString(kind)
+            .addOffsetDateTime(at.atOffset(ZoneOffset.UTC)).addString(note).addLong(staffId)
+            .addOffsetDateTime(recordedAt.atOffset(ZoneOffset.UTC)))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw new NotFoundException("case " + caseId);
+          }
+          return contact(rows.iterator().next());
+        });
+  }
+
+  public Future<List<ContactMade>> contacts(long caseId) {
+    return pool.preparedQuery(StaffCaseSql.CONTACTS).execute(Tuple.of(caseId)).map(rows -> {
+      List<ContactMade> found = new ArrayList<>(rows.size());
+      rows.forEach(row -> found.add(contact(row)));
+      return found;
+    });
+  }
+
+  private static Future<Void> found(int updated, long caseId) {
+    return updated > 0 ? Future.succeededFuture() : Future.failedFuture(new NotFoundException("case " + caseId));
+  }
+
+  private static ContactMade contact(Row row) {
+    return new ContactMade(row.getLong("id"), row.getLong("case_id"), row.getString("kind"),
+        row.getOffsetDateTime("at").toInstant(), row.getString("note"), row.getLong("staff_id"),
+        row.getString("staff_name"), row.getOffsetDateTime("recorded_at").toInstant());
+  }
+}
