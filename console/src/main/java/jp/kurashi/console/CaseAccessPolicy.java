@@ -19,7 +19,8 @@ public final class CaseAccessPolicy {
     if (staff.role() == Role.CHIEF) {
       return true;
     }
+    // Only a consultant reads by being assigned: an account that became admin while it held cases reads none.
     Long assignee = found.summary().assigneeId();
-    return assignee != null && assignee == staff.id();
+    return staff.role() == Role.CONSULTANT && assignee != null && assignee == staff.id();
   }
 }

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -31,6 +32,9 @@ final class ComplaintsApi {
   private static final int MAX_LIMIT = 1000;
   /** A complaint received "now" on a PC whose clock runs a little ahead is still accepted. */
   private static final Duration CLOCK_SLACK = Duration.ofMinutes(5);
+  /** A complaint recorded late is still recorded; one older than this is a typing mistake. */
+  private static final Duration OLDEST = Duration.ofDays(3 * 366);
+  private static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
 
   private final ComplaintStore complaints;
   private final CaseGuard guard;
@@ -52,12 +56,19 @@ final class ComplaintsApi {
 
   private void create(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
+    guard.role(ctx, session, "complaint.create", Role.CHIEF, Role.CONSULTANT)
+        .compose(v -> record(ctx, session))
+        .onSuccess(saved -> HttpJson.ok(ctx, 201, json(saved)))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Complaint> record(RoutingContext ctx, StaffSession session) {
     JsonObject body = HttpJson.body(ctx);
     Long caseId = body.getLong("caseId");
     Long responsibleId = body.getLong("responsibleId");
     NewComplaint complaint = new NewComplaint(session.staff().officeId(), caseId, receivedAt(body),
         channel(body), text(body, "summary", true), responsibleId, session.staff().id(), clock.instant());
-    guard.role(ctx, session, "complaint.create", Role.CHIEF, Role.CONSULTANT)
+    return Future.<Void>succeededFuture()
         .compose(v -> responsibleId == null || session.staff().role() == Role.CHIEF ? Future.<Void>succeededFuture()
             : guard.role(ctx, session, "complaint.create.responsible", Role.CHIEF))
         .compose(v -> caseId == null ? Future.<Void>succeededFuture()
@@ -67,9 +78,7 @@ final class ComplaintsApi {
             ? Future.failedFuture(new ApiException(409, "no_responsible",
                 "対応する責任者(主任相談員)がいません。管理者に確認してください / nobody can answer for it: no active chief, "
                     + "or the person named is not an active chief or consultant of this office"))
-            : audited(ctx, session, saved.get(), "complaint.create"))
-        .onSuccess(saved -> HttpJson.ok(ctx, 201, json(saved)))
-        .onFailure(ctx::fail);
+            : audited(ctx, session, saved.get(), "complaint.create"));
   }
 
   private void list(RoutingContext ctx) {
@@ -100,6 +109,11 @@ final class ComplaintsApi {
         .compose(v -> complaints.find(id, office))
         .compose(found -> found.isEmpty() ? Future.failedFuture(ApiException.notFound("complaint " + id))
             : Future.succeededFuture(found.get()))
+        .compose(found -> change.closedOn() != null
+            && change.closedOn().isBefore(found.receivedAt().atZone(TOKYO).toLocalDate())
+            ? Future.failedFuture(ApiException.badRequest("invalid_closed_on",
+                "終了日が受付日より前です / closedOn is before the day the complaint was received"))
+            : Future.succeededFuture(found))
         .compose(found -> {
           boolean chief = session.staff().role() == Role.CHIEF;
           boolean responsible = found.responsibleId() == session.staff().id();
@@ -143,7 +157,7 @@ final class ComplaintsApi {
     String raw = HttpJson.string(body, "receivedAt");
     try {
       Instant at = raw == null ? null : Instant.parse(raw);
-      if (at != null && !at.isAfter(clock.instant().plus(CLOCK_SLACK))) {
+      if (at != null && !at.isAfter(clock.instant().plus(CLOCK_SLACK)) && !at.isBefore(clock.instant().minus(OLDEST))) {
         return at;
       }
     } catch (DateTimeParseException ignored) {
@@ -179,7 +193,7 @@ final class ComplaintsApi {
     }
     try {
       LocalDate day = LocalDate.parse(raw);
-      if (!day.isAfter(LocalDate.now(clock.withZone(java.time.ZoneId.of("Asia/Tokyo"))).plusDays(1))) {
+      if (!day.isAfter(LocalDate.now(clock.withZone(TOKYO)))) {
         return day;
       }
     } catch (DateTimeParseException ignored) {

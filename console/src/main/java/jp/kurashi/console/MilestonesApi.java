@@ -24,12 +24,21 @@ final class MilestonesApi {
 
   private final MilestoneStore store;
   private final CaseGuard guard;
+  private final jp.kurashi.core.store.AuditLog audit;
   private final Clock clock;
 
-  MilestonesApi(MilestoneStore store, CaseGuard guard, Clock clock) {
+  MilestonesApi(MilestoneStore store, CaseGuard guard, jp.kurashi.core.store.AuditLog audit, Clock clock) {
     this.store = store;
     this.guard = guard;
+    this.audit = audit;
     this.clock = clock;
+  }
+
+  /** What was recorded or taken back, so a month's figures can be explained after the report went out. */
+  private Future<Void> audited(RoutingContext ctx, StaffSession session, String action, Milestone m) {
+    return audit.record(new jp.kurashi.core.store.AuditLog.AuditEntry(null, session.staff().id(), m.caseId(), action,
+        true, HttpJson.remote(ctx), new JsonObject().put("milestoneId", m.id()).put("kind", m.kind())
+            .put("on", m.doneOn().toString())));
   }
 
   void mount(Router router) {
@@ -54,6 +63,7 @@ final class MilestonesApi {
     guard.caseFor(ctx, session, caseId, "case.milestone")
         .compose(found -> store.record(caseId, kind, on, note == null || note.isBlank() ? null : note.strip(),
             session.staff().id(), clock.instant()))
+        .compose(saved -> audited(ctx, session, "milestone.recorded", saved).map(saved))
         .onSuccess(saved -> HttpJson.ok(ctx, 201, json(saved)))
         .onFailure(ctx::fail);
   }
@@ -76,9 +86,10 @@ final class MilestonesApi {
     long caseId = HttpJson.id(ctx, "id");
     long milestoneId = HttpJson.id(ctx, "milestoneId");
     guard.caseFor(ctx, session, caseId, "case.milestone.delete")
-        .compose(found -> store.delete(caseId, milestoneId))
-        .compose(deleted -> deleted ? Future.<Void>succeededFuture()
-            : Future.failedFuture(ApiException.notFound("milestone " + milestoneId)))
+        .compose(found -> store.of(caseId))
+        .compose(all -> all.stream().filter(m -> m.id() == milestoneId).findFirst()
+            .map(m -> store.delete(caseId, milestoneId).compose(v -> audited(ctx, session, "milestone.deleted", m)))
+            .orElseGet(() -> Future.failedFuture(ApiException.notFound("milestone " + milestoneId))))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

@@ -97,7 +97,7 @@ public final class StaffApi {
     this.complaints = new ComplaintsApi(s.complaints(), guard, s.audit(), s.clock());
     this.accommodations = s.accommodations();
     this.accommodation = new AccommodationApi(s.accommodations(), guard, s.clock());
-    this.milestones = new MilestonesApi(s.milestones(), guard, s.clock());
+    this.milestones = new MilestonesApi(s.milestones(), guard, s.audit(), s.clock());
     this.staffCases = new StaffCasesApi(s.staffIntake(), s.staffCases(), guard, s.clock());
     this.clock = s.clock();
     this.clientAddress = s.clientAddress();
@@ -325,7 +325,8 @@ public final class StaffApi {
     guard.role(ctx, session, "case.search", Role.CHIEF, Role.CONSULTANT)
         .compose(v -> cases.search(session.staff().officeId(), phrase, only, status, limit))
         .compose(found -> audit.record(new AuditEntry(null, session.staff().id(), null, "case.search", true,
-                HttpJson.remote(ctx), new JsonObject().put("results", found.size())))
+                HttpJson.remote(ctx), new JsonObject().put("results", found.size())
+                    .put("cases", new JsonArray(found.stream().map(c -> c.id()).toList()))))
             .map(v -> found))
         .onSuccess(found -> {
           JsonArray items = new JsonArray();

@@ -241,6 +241,25 @@ class AccountLifecycleTest {
     }
 
     @Test
+    @DisplayName("an account made admin while it holds cases reads none of them, and its open cases go back to the queue")
+    void promotedToAdminReadsNothing(Vertx vertx) {
+      start(vertx, Map.of());
+      RunningGateway.StaffClient sato = running.staff("sato", Role.CONSULTANT);
+      long id = staffId("sato");
+      long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "p-1", "chat-p", null,
+          "相談です", running.clock.instant()))).caseId();
+      Await.result(db.pool().preparedQuery("UPDATE consultation_case SET assignee_id = $1 WHERE id = $2")
+          .execute(Tuple.of(id, caseId)));
+      assertThat(sato.get("/api/cases/" + caseId).statusCode()).isEqualTo(200);
+
+      assertThat(admin().post("/api/staff/" + id + "/role", new JsonObject().put("role", "admin"), true).statusCode())
+          .isEqualTo(200);
+      assertThat(sato.get("/api/cases/" + caseId).statusCode()).isEqualTo(403);
+      assertThat(Await.result(db.pool().preparedQuery("SELECT assignee_id FROM consultation_case WHERE id = $1")
+          .execute(Tuple.of(caseId))).iterator().next().getValue(0)).isNull();
+    }
+
+    @Test
     @DisplayName("unlocks a locked account")
     void unlock(Vertx vertx) {
       start(vertx, Map.of());

@@ -86,6 +86,8 @@ class CaseSearchTest {
     assertThat(found(chief, "山田")).containsExactly(debt);
     assertThat(found(chief, "TARO@EXAMPLE")).containsExactly(debt);
     assertThat(found(chief, "ローン")).containsExactly(debt);
+    assertThat(found(chief, "ﾛｰﾝ")).as("half-width katakana").containsExactly(debt);
+    assertThat(found(chief, "ｶﾞ")).as("two half-width characters that fold into one").isEmpty();
     assertThat(found(chief, "生活保護")).isEmpty();
     assertThat(found(chief, "家")).as("one character, no bigram").containsExactly(rent);
   }

@@ -82,6 +82,7 @@ class ComplaintsTest {
     RunningGateway.StaffClient sato = running.staff("sato", Role.CONSULTANT);
     long satoId = count("SELECT id FROM staff WHERE login = 'sato'");
     long id = chief.post("/api/complaints", complaint("walk_in", "窓口での対応について"), true).bodyAsJsonObject().getLong("id");
+    String today = java.time.LocalDate.now(running.clock.withZone(java.time.ZoneId.of("Asia/Tokyo"))).toString();
 
     assertThat(sato.patch("/api/complaints/" + id, new JsonObject().put("response", "説明しました")).statusCode())
         .as("not responsible").isEqualTo(403);
@@ -91,10 +92,15 @@ class ComplaintsTest {
         .as("a consultant cannot change who is responsible").isEqualTo(403);
 
     var closed = sato.patch("/api/complaints/" + id, new JsonObject().put("response", "お詫びし、手順を見直しました")
-        .put("closedOn", "2026-01-05"));
+        .put("closedOn", today));
     assertThat(closed.statusCode()).as(closed.bodyAsString()).isEqualTo(200);
     assertThat(closed.bodyAsJsonObject().getString("status")).isEqualTo("closed");
     assertThat(closed.bodyAsJsonObject().getString("response")).isEqualTo("お詫びし、手順を見直しました");
+    String tomorrow = java.time.LocalDate.parse(today).plusDays(1).toString();
+    assertThat(chief.patch("/api/complaints/" + id, new JsonObject().put("closedOn", tomorrow)).statusCode())
+        .as("closed tomorrow").isEqualTo(400);
+    assertThat(chief.patch("/api/complaints/" + id, new JsonObject().put("closedOn", "2020-01-01")).statusCode())
+        .as("closed before it was received").isEqualTo(400);
     var reopened = chief.patch("/api/complaints/" + id, new JsonObject().put("reopen", true));
     assertThat(reopened.bodyAsJsonObject().getString("closedOn")).isNull();
     assertThat(reopened.bodyAsJsonObject().getString("response")).isEqualTo("お詫びし、手順を見直しました");
@@ -132,6 +138,9 @@ class ComplaintsTest {
         .put("receivedAt", running.clock.instant().plusSeconds(86_400).toString()), true);
     assertThat(future.statusCode()).isEqualTo(400);
     assertThat(sato.post("/api/complaints", complaint("fax", "苦情"), true).statusCode()).isEqualTo(400);
+    assertThat(sato.post("/api/complaints", complaint("phone", "苦情")
+        .put("receivedAt", running.clock.instant().minus(java.time.Duration.ofDays(4 * 365)).toString()), true).statusCode())
+        .as("received four years ago: a typing mistake").isEqualTo(400);
     assertThat(sato.post("/api/complaints", complaint("phone", " "), true).statusCode()).isEqualTo(400);
     assertThat(count("SELECT count(*) FROM complaint")).isZero();
   }

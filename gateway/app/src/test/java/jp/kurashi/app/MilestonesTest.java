@@ -70,6 +70,9 @@ class MilestonesTest {
     assertThat(chief.send(HttpMethod.DELETE, "/api/cases/" + caseId + "/milestones/" + id, null, true).statusCode())
         .isEqualTo(404);
     assertThat(chief.get("/api/cases/" + caseId + "/milestones").bodyAsJsonObject().getJsonArray("items")).hasSize(1);
+    var actions = chief.get("/api/audit?caseId=" + caseId).bodyAsJsonObject().getJsonArray("items").stream()
+        .map(a -> ((JsonObject) a).getString("action")).toList();
+    assertThat(actions).contains("milestone.recorded", "milestone.deleted");
   }
 
   @Test

@@ -99,7 +99,7 @@ public final class RetentionJob extends VerticleBase {
             .addKeyValue("attachments", r.cases().attachments()).addKeyValue("mails", r.cases().mails())
             .addKeyValue("contacts", r.cases().contacts() + r.leftovers().contacts())
             .addKeyValue("webchatSessions", r.cases().webchatSessions() + r.leftovers().webchatSessions())
-            .addKeyValue("unlinkedMails", r.leftovers().mails()).addKeyValue("rawMailsDropped", r.rawMails())
+            .addKeyValue("unlinkedMails", r.leftovers().mails()).addKeyValue("complaintsErased", r.leftovers().complaints()).addKeyValue("rawMailsDropped", r.rawMails())
             .addKeyValue("auditRows", r.auditRows()).log("retention run"))
         .onComplete(done -> running.set(false));
   }

@@ -15,7 +15,7 @@ final class AccommodationSql {
   /** $1 case, $2 needs, $3 means, $4 hours, $5 note, $6 staff, $7 at. */
   static final String PUT = """
       INSERT INTO case_accommodation (case_id, needs, contact_means, contact_hours, note, updated_by, updated_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      SELECT c.id, $2, $3, $4, $5, $6, $7 FROM consultation_case c WHERE c.id = $1 AND c.erased_at IS NULL
       ON CONFLICT (case_id) DO UPDATE SET needs = EXCLUDED.needs, contact_means = EXCLUDED.contact_means,
              contact_hours = EXCLUDED.contact_hours, note = EXCLUDED.note, updated_by = EXCLUDED.updated_by,
              updated_at = EXCLUDED.updated_at

@@ -25,7 +25,7 @@ public final class AccommodationStore {
     return pool.preparedQuery(AccommodationSql.GET).execute(Tuple.of(caseId)).map(AccommodationStore::first);
   }
 
-  /** Replaces what is recorded for the case. */
+  /** Replaces what is recorded for the case; an erased case takes nothing ({@link Accommodation#none()}). */
   public Future<Accommodation> put(long caseId, Accommodation a, long staffId, Instant at) {
     return pool.preparedQuery(AccommodationSql.PUT).execute(Tuple.tuple().addLong(caseId)
             .addArrayOfString(a.needs().toArray(String[]::new)).addString(a.contactMeans()).addString(a.contactHours())

@@ -37,7 +37,8 @@ final class CaseSql {
    * case of the office, for the chief), $4 status (NULL: both), $5 limit. A case matches when the phrase is in its
    * contact's name or address, or in the subject or text of one of its messages; newest activity first. A phrase of
    * two characters or more finds its messages through the bigram index of V21 ({@link #SEARCH}); a single character
-   * has no bigram and is looked for in the messages of each case the caller may read ({@link #SEARCH_SHORT}).
+   * has no bigram and is looked for in the messages of each case the caller may read ({@link #SEARCH_SHORT}), as is a
+   * consultant's phrase: the few cases they hold cost less than the index's matches across the whole database.
    */
   private static final String SEARCH_TEMPLATE = "SELECT " + SUMMARY_COLUMNS + """
         FROM consultation_case c JOIN contact k ON k.id = c.contact_id,

@@ -70,7 +70,11 @@ public final class CaseStore {
    * first: every case when {@code onlyAssignedTo} is null (the chief), else only that consultant's.
    */
   public Future<List<CaseSummary>> search(long officeId, String phrase, Long onlyAssignedTo, String status, int limit) {
-    String sql = phrase.codePointCount(0, phrase.length()) < 2 ? CaseSql.SEARCH_SHORT : CaseSql.SEARCH;
+    // The index holds bigrams of the NFKC form (ｶﾞ is ガ, one character): a phrase with none looks case by case, as
+    // does a consultant's search, which only ever reads their own few cases.
+    String folded = java.text.Normalizer.normalize(phrase, java.text.Normalizer.Form.NFKC);
+    boolean byCase = onlyAssignedTo != null || folded.codePointCount(0, folded.length()) < 2;
+    String sql = byCase ? CaseSql.SEARCH_SHORT : CaseSql.SEARCH;
     return pool.preparedQuery(sql).execute(Tuple.of(officeId, phrase, onlyAssignedTo, status, limit))
         .map(rows -> {
           List<CaseSummary> found = new ArrayList<>(rows.size());

@@ -10,7 +10,7 @@ final class MilestoneSql {
   static final String INSERT = """
       WITH inserted AS (
         INSERT INTO case_milestone (office_id, case_id, kind, done_on, note, recorded_by, recorded_at)
-        SELECT c.office_id, c.id, $2, $3, $4, $5, $6 FROM consultation_case c WHERE c.id = $1
+        SELECT c.office_id, c.id, $2, $3, $4, $5, $6 FROM consultation_case c WHERE c.id = $1 AND c.erased_at IS NULL
         RETURNING *
       )
       SELECT i.id, i.case_id, i.kind, i.done_on, i.note, i.recorded_by, s.display_name AS recorded_by_name, i.recorded_at

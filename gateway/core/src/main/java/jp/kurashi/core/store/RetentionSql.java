@@ -49,14 +49,14 @@ final class RetentionSql {
 
   /**
    * $1 case ids. How to communicate with the person (it describes them) goes; support milestones and the contacts
-   * staff made keep kind and day (the monthly figures count them) and lose their note; a complaints-register entry keeps its place in the
-   * register but no longer points at the erased case.
+   * staff made keep kind and day (the monthly figures count them) and lose their note; a complaints-register entry
+   * keeps its place, dates and channel in the register (the report counts them) but loses its words and its case.
    */
   static final String ERASE_CASE_RECORDS = """
       WITH accommodation AS (DELETE FROM case_accommodation WHERE case_id = ANY($1) RETURNING 1),
            milestones AS (UPDATE case_milestone SET note = NULL WHERE case_id = ANY($1) RETURNING 1),
            contacts_made AS (UPDATE case_contact_log SET note = NULL WHERE case_id = ANY($1) RETURNING 1)
-      UPDATE complaint SET case_id = NULL WHERE case_id = ANY($1)
+      UPDATE complaint SET case_id = NULL, summary = '(保存期間の経過により消去)', response = NULL WHERE case_id = ANY($1)
       """;
 
   /** $1 case ids. The raw mails the cases' messages came from. */
@@ -108,6 +108,18 @@ final class RetentionSql {
          AND NOT EXISTS (SELECT 1 FROM message m WHERE m.contact_id = k.id)
        ORDER BY k.last_seen_at LIMIT $2
          FOR UPDATE SKIP LOCKED
+      """;
+
+  /**
+   * $1 closed before, $2 limit. Complaints closed longer ago than the retention period lose their words (they name
+   * the resident and what happened); the entry, its dates, channel and who answered for it stay for the counts.
+   */
+  static final String STALE_COMPLAINTS = """
+      UPDATE complaint SET summary = '(保存期間の経過により消去)', response = NULL, case_id = NULL
+       WHERE id IN (SELECT p.id FROM complaint p
+                     WHERE p.closed_on < ($1::timestamptz AT TIME ZONE 'Asia/Tokyo')::date
+                       AND p.summary <> '(保存期間の経過により消去)'
+                     ORDER BY p.closed_on LIMIT $2 FOR UPDATE SKIP LOCKED)
       """;
 
   /** $1 last seen before, $2 limit. Web chat sessions whose chat never became a contact. */

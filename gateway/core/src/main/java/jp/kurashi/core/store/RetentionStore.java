@@ -43,16 +43,17 @@ public final class RetentionStore {
   }
 
   /** Leftovers past retention that belong to no case: stale contacts, web chat sessions, unlinked raw mails. */
-  public record Leftovers(int contacts, int webchatSessions, int mails) {
+  public record Leftovers(int contacts, int webchatSessions, int mails, int complaints) {
 
-    public static final Leftovers NONE = new Leftovers(0, 0, 0);
+    public static final Leftovers NONE = new Leftovers(0, 0, 0, 0);
 
     public int total() {
-      return contacts + webchatSessions + mails;
+      return contacts + webchatSessions + mails + complaints;
     }
 
     public Leftovers plus(Leftovers o) {
-      return new Leftovers(contacts + o.contacts, webchatSessions + o.webchatSessions, mails + o.mails);
+      return new Leftovers(contacts + o.contacts, webchatSessions + o.webchatSessions, mails + o.mails,
+          complaints + o.complaints);
     }
   }
 
@@ -124,7 +125,7 @@ public final class RetentionStore {
   /**
    * Deletes up to {@code limit} of each kind of leftover unseen since {@code before}: contacts without cases or
    * messages (with their web chat sessions), web chat sessions that never became a contact, and handled raw
-   * mails that became no message.
+   * mails that became no message; and the words of complaints closed before {@code before}.
    */
   public Future<Leftovers> eraseLeftovers(Instant before, int limit) {
     Tuple range = Tuple.of(utc(before), (long) limit);
@@ -136,7 +137,9 @@ public final class RetentionStore {
         })
         .compose(contacts -> conn.preparedQuery(RetentionSql.STALE_CHATS).execute(range)
             .compose(chats -> conn.preparedQuery(RetentionSql.STALE_MAILS).execute(range)
-                .map(mails -> new Leftovers(contacts[0], contacts[1] + chats.rowCount(), mails.rowCount())))));
+                .compose(mails -> conn.preparedQuery(RetentionSql.STALE_COMPLAINTS).execute(range)
+                    .map(complaints -> new Leftovers(contacts[0], contacts[1] + chats.rowCount(), mails.rowCount(),
+                        complaints.rowCount()))))));
   }
 
   /** Drops the raw bytes of up to {@code limit} handled mails fetched before {@code fetchedBefore}. */

@@ -175,11 +175,19 @@ final class StaffSql {
    * loses the role only while another active admin remains.
    */
   static final String SET_ROLE = """
-      UPDATE staff t SET role = $4
-       WHERE t.id = $1 AND t.office_id = $2 AND t.id <> $3
-         AND ($4 = 'admin' OR t.role <> 'admin' OR NOT t.active OR EXISTS (
-              SELECT 1 FROM staff o WHERE o.office_id = $2 AND o.role = 'admin' AND o.active AND o.id <> $1))
-      RETURNING t.id
+      WITH changed AS (
+        UPDATE staff t SET role = $4
+         WHERE t.id = $1 AND t.office_id = $2 AND t.id <> $3
+           AND ($4 = 'admin' OR t.role <> 'admin' OR NOT t.active OR EXISTS (
+                SELECT 1 FROM staff o WHERE o.office_id = $2 AND o.role = 'admin' AND o.active AND o.id <> $1))
+        RETURNING t.id
+      ), unassigned AS (
+        -- An administrator reads no consultations: the open cases they held go back to the queue.
+        UPDATE consultation_case c SET assignee_id = NULL
+         WHERE $4 = 'admin' AND c.assignee_id IN (SELECT id FROM changed) AND c.status = 'open'
+        RETURNING c.id
+      )
+      SELECT id FROM changed
       """;
 
   /** $1 target, $2 office. The lockout and its attempt count are cleared. */

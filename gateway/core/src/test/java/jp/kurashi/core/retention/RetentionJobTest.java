@@ -233,6 +233,26 @@ class RetentionJobTest {
   }
 
   @Test
+  @DisplayName("erases the words of complaints about an erased case or closed past retention, keeping the register's entries")
+  void complaints() {
+    long line = contact("line", "U-complainer", "苦情 太郎");
+    long erased = seededCase(line, "line", yearsAgo(6, 40), yearsAgo(6, 0));
+    String insert = "INSERT INTO complaint (office_id, case_id, received_at, channel, summary, responsible_id, response, "
+        + "closed_on, recorded_by, recorded_at) VALUES ($1, $2, $3, 'phone', $4, $5, '説明しました', $6, $5, $3)";
+    sql(insert, office, erased, yearsAgo(6, 20), "山田さんの件で返信が遅い", staff, yearsAgo(6, 10).toLocalDate());
+    sql(insert, office, null, yearsAgo(6, 20), "窓口で待たされた(鈴木)", staff, yearsAgo(6, 10).toLocalDate());
+    sql(insert, office, null, yearsAgo(1, 20), "電話がつながらない", staff, yearsAgo(1, 10).toLocalDate());
+
+    RetentionJob.Run run = Await.result(job.runOnce());
+
+    assertThat(count("SELECT count(*) FROM complaint")).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM complaint WHERE summary LIKE '%山田%' OR summary LIKE '%鈴木%'")).isZero();
+    assertThat(count("SELECT count(*) FROM complaint WHERE response IS NULL AND case_id IS NULL")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM complaint WHERE summary = '電話がつながらない' AND response IS NOT NULL")).isOne();
+    assertThat(run.leftovers().complaints()).isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("drops the raw bytes of handled mails after the keep period, not of mails still to be processed")
   void rawMails() {
     Buffer raw = Buffer.buffer("From: a@example.jp\r\nMessage-ID: <x@example.jp>\r\n\r\n家賃が払えません");
