@@ -16,7 +16,8 @@ final class CaseJson {
   private CaseJson() {
   }
 
-  static JsonObject summary(CaseSummary c) {
+  /** The case; {@code consent} says whether its resident agreed to the privacy notice in force ({@code noticeVersion}). */
+  static JsonObject summary(CaseSummary c, String noticeVersion) {
     return new JsonObject()
         .put("id", c.id())
         .put("channel", c.channel())
@@ -26,10 +27,18 @@ final class CaseJson {
         .put("openedAt", iso(c.openedAt()))
         .put("lastMessageAt", iso(c.lastMessageAt()))
         .put("lastInboundAt", iso(c.lastInboundAt()))
-        .put("assigneeId", c.assigneeId());
+        .put("assigneeId", c.assigneeId())
+        .put("consent", consent(c, noticeVersion));
   }
 
-  static JsonObject detail(CaseDetail d) {
+  /** {@code given}, {@code missing}, or {@code outdated} (agreed to an older notice), with the version and time. */
+  static JsonObject consent(CaseSummary c, String noticeVersion) {
+    String state = c.consentAt() == null ? "missing"
+        : noticeVersion == null || noticeVersion.equals(c.consentVersion()) ? "given" : "outdated";
+    return new JsonObject().put("state", state).put("version", c.consentVersion()).put("at", iso(c.consentAt()));
+  }
+
+  static JsonObject detail(CaseDetail d, String noticeVersion) {
     JsonArray messages = new JsonArray();
     for (CaseMessage m : d.messages()) {
       JsonArray attachments = new JsonArray();
@@ -55,7 +64,7 @@ final class CaseJson {
           .put("unsent", m.unsent())
           .put("attachments", attachments));
     }
-    return summary(d.summary()).put("contactName", d.contactName()).put("messages", messages);
+    return summary(d.summary(), noticeVersion).put("contactName", d.contactName()).put("messages", messages);
   }
 
   static JsonObject staff(StaffMember s) {

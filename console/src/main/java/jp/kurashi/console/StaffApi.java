@@ -69,6 +69,7 @@ public final class StaffApi {
   private final jp.kurashi.core.security.ClientAddress clientAddress;
   private final FirstLoginGate firstLogin;
   private final AccountsApi accounts;
+  private final String noticeVersion;
 
   public StaffApi(ConsoleServices s) {
     this.vertx = s.vertx();
@@ -97,6 +98,7 @@ public final class StaffApi {
     this.clientAddress = s.clientAddress();
     this.firstLogin = new FirstLoginGate(s.settings().requireTotpRoles());
     this.accounts = new AccountsApi(s.vertx(), s.staff(), guard, s.hasher());
+    this.noticeVersion = s.privacyNoticeVersion();
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
@@ -282,7 +284,7 @@ public final class StaffApi {
     cases.list(office, status, limit, after)
         .compose(page -> cases.countsByUrgency(office, status).map(counts -> {
           JsonArray items = new JsonArray();
-          page.items().forEach(c -> items.add(CaseJson.summary(c)));
+          page.items().forEach(c -> items.add(CaseJson.summary(c, noticeVersion)));
           JsonObject byUrgency = new JsonObject();
           counts.forEach(byUrgency::put);
           return new JsonObject().put("items", items)
@@ -314,7 +316,7 @@ public final class StaffApi {
             .map(v -> found))
         .onSuccess(found -> {
           JsonArray items = new JsonArray();
-          found.forEach(c -> items.add(CaseJson.summary(c)));
+          found.forEach(c -> items.add(CaseJson.summary(c, noticeVersion)));
           ok(ctx, 200, new JsonObject().put("items", items).put("next", (String) null));
         })
         .onFailure(ctx::fail);
@@ -352,7 +354,7 @@ public final class StaffApi {
         .compose(found -> guard.readableThread(ctx, session, found)
             .compose(readable -> cases.detail(found, readable))
             .compose(detail -> triage.results(found.summary().id())
-                .map(results -> CaseJson.detail(detail).put("triage", results)))
+                .map(results -> CaseJson.detail(detail, noticeVersion).put("triage", results)))
             .compose(json -> accommodations.of(found.summary().id())
                 .map(a -> json.put("accommodation", AccommodationApi.json(a)))))
         .onSuccess(json -> ok(ctx, 200, json))

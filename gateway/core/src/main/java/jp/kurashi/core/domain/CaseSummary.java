@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A case as the queue shows it: no message text.
+ * A case as the queue shows it: no message text. {@code consentAt} and {@code consentVersion} are the case's contact's
+ * agreement to the privacy notice ({@code null} until given).
  */
 public record CaseSummary(
     long id,
@@ -15,5 +16,7 @@ public record CaseSummary(
     Instant openedAt,
     Instant lastMessageAt,
     Instant lastInboundAt,
-    Long assigneeId) {
+    Long assigneeId,
+    Instant consentAt,
+    String consentVersion) {
 }

@@ -8,7 +8,7 @@ final class CaseSql {
 
   private static final String SUMMARY_COLUMNS = """
       c.id, c.channel, c.status, c.urgency, c.categories, c.opened_at, c.last_message_at,
-      c.last_inbound_at, c.assignee_id
+      c.last_inbound_at, c.assignee_id, k.consent_at, k.consent_version
       """;
 
   /**
@@ -18,7 +18,7 @@ final class CaseSql {
    * that arrives while staff page through older ones is on the first page and never cut off.
    */
   static final String LIST = "SELECT " + SUMMARY_COLUMNS + """
-        FROM consultation_case c
+        FROM consultation_case c JOIN contact k ON k.id = c.contact_id
        WHERE c.office_id = $1 AND c.status = $2 AND c.erased_at IS NULL
          AND ($4::int IS NULL
               OR (CASE c.urgency WHEN 'crisis' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END,

@@ -174,7 +174,8 @@ public final class CaseStore {
     return new CaseSummary(row.getLong("id"), row.getString("channel"), row.getString("status"),
         row.getString("urgency"), categories == null ? List.of() : List.of(categories),
         instant(row.getOffsetDateTime("opened_at")), instant(row.getOffsetDateTime("last_message_at")),
-        instant(row.getOffsetDateTime("last_inbound_at")), row.getLong("assignee_id"));
+        instant(row.getOffsetDateTime("last_inbound_at")), row.getLong("assignee_id"),
+        instant(row.getOffsetDateTime("consent_at")), row.getString("consent_version"));
   }
 
   private static Instant instant(OffsetDateTime t) {
