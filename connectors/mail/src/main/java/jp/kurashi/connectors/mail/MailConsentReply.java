@@ -29,7 +29,7 @@ public final class MailConsentReply implements AfterIngest {
   /** Where a mailer starts the quoted original or the signature: nothing from there on is the resident's answer. */
   private static final Pattern CUT = Pattern.compile(
       "^(-- ?|-{2,}\\s*(original message|元のメッセージ|転送メッセージ).*-{2,}|_{3,}|-{3,}|={3,}|[━─]{3,}"
-          + "|on .+ wrote:|.+(が|は)書きました\\s*[:：]?|.+<[^>]+@[^>]+>\\s*(wrote|のメッセージ).*)$",
+          + "|on .+ wrote:|.+(が|は)書きました\\s*[:：]?|.+<[^>]+@[^>]+>\\s*([:：]|wrote.*|のメッセージ.*))$",
       Pattern.CASE_INSENSITIVE);
   private static final Pattern NOISE = Pattern.compile("[\\s「」『』\"'“”‘’。．.、,!！?？]+");
 
