@@ -410,7 +410,7 @@ function renderQueue() {
       onclick: () => { location.hash = `#/case/${c.id}`; } },
     el('td', {}, el('span', { class: `badge ${c.urgency}`, text: t()[c.urgency] }),
       c.followUpDue ? el('span', { class: 'badge followup', 'data-testid': 'follow-up-due', text: t().followUpDue }) : null),
-    el('td', { text: `KS-${c.id}` }),
+    el('td', {}, `KS-${c.id}`, consentBadge(c.consent)),
     el('td', { text: c.categories.map(category).join(t().listSep) || '—' }),
     el('td', { text: routeLabel(c.channel) }),
     el('td', { text: w.text }),
@@ -536,6 +536,7 @@ async function openCase(id, quiet, background) {
       el('h2', {}, el('span', { class: `badge ${c.urgency}`, text: t()[c.urgency] }), ` KS-${c.id} ${c.contactName || ''}`),
       el('p', { class: 'meta', text: `${t().route}: ${routeLabel(c.channel)} · ${t().categories}: ${c.categories.map(category).join(t().listSep)}` }),
       c.followUpDue ? el('p', {}, el('span', { class: 'badge followup', text: `${t().followUpDue} ${c.followUpOn}` })) : null,
+      consentLine(c.consent),
       accommodationLine(c.accommodation),
       messages), reply, note),
     el('div', {}, await actionsPanel(c), await routePanel(c), triagePanel(c), accommodationPanel(c), await milestonesPanel(c), await handoffPanel(c))));
@@ -624,6 +625,23 @@ async function routePanel(c) {
     } }), error);
 }
 
+// Consent to the privacy notice: until the resident agrees (LINE, mail) only safety handling runs, so staff must see
+// it on the queue row and in the case header; once given, the notice version and time are shown.
+function consentBadge(consent) {
+  if (!consent || consent.state === 'given') return null;
+  return el('span', { class: 'badge consent-missing', 'data-testid': 'consent-missing', text: t().consentMissing });
+}
+
+function consentLine(consent) {
+  if (!consent) return null;
+  if (consent.state === 'given') {
+    return el('p', { class: 'meta', 'data-testid': 'consent',
+      text: `${t().consentGiven}: ${t().consentVersion} ${consent.version} · ${new Date(consent.at).toLocaleString(state.lang)}` });
+  }
+  const older = consent.state === 'outdated' ? ` (${t().consentOutdated.replace('{version}', consent.version)})` : '';
+  return el('p', { 'data-testid': 'consent' }, consentBadge(consent), ` ${t().consentMissingHelp}${older}`);
+}
+
 // Reasonable accommodation (合理的配慮): in the case header for everyone who opens it, editable in its own panel.
 function accommodationLine(a) {
   if (!a || (!a.needs.length && !a.contactMeans && !a.contactHours && !a.note)) return null;
@@ -707,13 +725,16 @@ async function handoffPanel(c) {
   const list = el('ul', { id: 'handoff-list' });
   const showHandoffs = async () => {
     const done = (await api('GET', `/cases/${c.id}/handoffs`)).data?.items || [];
-    list.replaceChildren(...done.map((h) => el('li', {}, `${t().kinds[h.kind] || h.kind}${h.agency ? ' — ' + h.agency : ''} `,
+    const sharing = (h) => h.sharingConsent === true ? ` (${t().sharingYes})` : h.sharingConsent === false ? ` (${t().sharingNo})` : '';
+    list.replaceChildren(...done.map((h) => el('li', {}, `${t().kinds[h.kind] || h.kind}${h.agency ? ' — ' + h.agency : ''}${sharing(h)} `,
       el('a', { href: `/api/handoffs/${h.id}/summary`, target: '_blank', rel: 'noopener', text: t().printSummary }))));
   };
   await showHandoffs();
   const kind = el('select', { id: 'handoff-kind' }, ...Object.entries(t().kinds).map(([v, label]) => el('option', { value: v, text: label })));
   const when = el('input', { id: 'handoff-at', type: 'datetime-local' });
   const agency = el('select', { id: 'handoff-agency' }, el('option', { value: '', text: '—' }), ...agencies.map((a) => el('option', { value: a.id, text: a.name })));
+  const sharing = el('select', { id: 'handoff-sharing' }, el('option', { value: '', text: '—' }),
+    el('option', { value: 'yes', text: t().sharingYes }), el('option', { value: 'no', text: t().sharingNo }));
   const note = el('textarea', { id: 'handoff-note' });
   const message = el('textarea', { id: 'handoff-message' });
   const result = el('p', { role: 'status' });
@@ -723,16 +744,18 @@ async function handoffPanel(c) {
     const body = c.noChannel ? { kind: kind.value, note: note.value } : { kind: kind.value, note: note.value, message: message.value };
     if (when.value) body.at = new Date(when.value).toISOString();
     if (agency.value) body.agencyId = Number(agency.value);
+    if (sharing.value) body.sharingConsent = sharing.value === 'yes';
     const r = await api('POST', `/cases/${c.id}/handoffs`, body);
     if (r.status === 201) {
       // Only this form resets and the list gains the new handoff: a reply being typed stays.
-      note.value = ''; message.value = ''; when.value = ''; result.textContent = '';
+      note.value = ''; message.value = ''; when.value = ''; sharing.value = ''; result.textContent = '';
       await showHandoffs();
     } else result.textContent = r.data?.message || String(r.status);
   } }, el('h3', { text: t().handoff }), list,
   el('label', { for: 'handoff-kind', text: t().kind }), kind,
   el('label', { for: 'handoff-at', text: t().when }), when,
   el('label', { for: 'handoff-agency', text: t().agency }), agency,
+  el('label', { for: 'handoff-sharing', text: t().sharingConsent }), sharing,
   el('label', { for: 'handoff-note', text: t().handoffNote }), note,
   c.noChannel ? null : el('label', { for: 'handoff-message', text: t().residentMessage }), c.noChannel ? null : message,
   el('button', { class: 'primary', type: 'submit', text: t().createHandoff }), result);

@@ -264,6 +264,17 @@ final class CaseActionsApi {
     if (kind.equals("referral") && agencyId == null) {
       throw ApiException.badRequest("agency_required", "a referral needs agencyId");
     }
+    Object sharing = body.getValue("sharingConsent");
+    if (sharing != null && !(sharing instanceof Boolean)) {
+      throw ApiException.badRequest("invalid_sharing_consent", "sharingConsent must be true or false");
+    }
+    // Whether the resident agreed to their information going to the agency is asked for every agency named: the
+    // in-person consultant must know before calling them.
+    if (agencyId != null && sharing == null) {
+      throw ApiException.badRequest("sharing_consent_required",
+          "関係機関への情報提供の同意の有無を記録してください / sharingConsent (true or false) is required when an agency is named");
+    }
+    Boolean sharingConsent = (Boolean) sharing;
     Instant when = at;
     boolean noMessage = message == null || message.isBlank();
     guard.caseFor(ctx, session, caseId, "case.handoff")
@@ -277,9 +288,10 @@ final class CaseActionsApi {
           return (agencyId == null ? Future.succeededFuture(true)
               : store.agencyInOffice(agencyId, session.staff().officeId()))
               .compose(known -> !known ? Future.<Long[]>failedFuture(ApiException.notFound("agency " + agencyId))
-                  : noChannel ? store.handoffWithoutMessage(caseId, kind, when, agencyId, note, session.staff().id())
+                  : noChannel ? store.handoffWithoutMessage(caseId, kind, when, agencyId, note, session.staff().id(),
+                          sharingConsent)
                       .map(id -> new Long[] {id, null})
-                  : store.handoff(caseId, kind, when, agencyId, note, message, session.staff().id())
+                  : store.handoff(caseId, kind, when, agencyId, note, message, session.staff().id(), sharingConsent)
                       .map(ids -> new Long[] {ids[0], ids[1]}));
         })
         .onSuccess(ids -> {

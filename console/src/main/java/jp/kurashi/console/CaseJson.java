@@ -23,9 +23,20 @@ final class CaseJson {
     return java.time.LocalDate.now(clock.withZone(TOKYO));
   }
 
-  /** The summary with {@code followUpDue}: its follow-up day is {@code today} or past. */
-  static JsonObject summary(CaseSummary c, java.time.LocalDate today) {
-    return summary(c).put("followUpDue", c.followUpOn() != null && !c.followUpOn().isAfter(today));
+  /**
+   * The summary with {@code followUpDue} (its follow-up day is {@code today} or past) and {@code consent} (whether
+   * its resident agreed to the privacy notice in force, {@code noticeVersion}).
+   */
+  static JsonObject summary(CaseSummary c, java.time.LocalDate today, String noticeVersion) {
+    return summary(c).put("followUpDue", c.followUpOn() != null && !c.followUpOn().isAfter(today))
+        .put("consent", consent(c, noticeVersion));
+  }
+
+  /** {@code given}, {@code missing}, or {@code outdated} (agreed to an older notice), with the version and time. */
+  static JsonObject consent(CaseSummary c, String noticeVersion) {
+    String state = c.consentAt() == null ? "missing"
+        : noticeVersion == null || noticeVersion.equals(c.consentVersion()) ? "given" : "outdated";
+    return new JsonObject().put("state", state).put("version", c.consentVersion()).put("at", iso(c.consentAt()));
   }
 
   static JsonObject summary(CaseSummary c) {
@@ -49,8 +60,9 @@ final class CaseJson {
         .put("followUpOn", c.followUpOn() == null ? null : c.followUpOn().toString());
   }
 
-  static JsonObject detail(CaseDetail d, java.time.LocalDate today) {
-    return detail(d).put("followUpDue", d.summary().followUpOn() != null && !d.summary().followUpOn().isAfter(today));
+  static JsonObject detail(CaseDetail d, java.time.LocalDate today, String noticeVersion) {
+    return detail(d).put("followUpDue", d.summary().followUpOn() != null && !d.summary().followUpOn().isAfter(today))
+        .put("consent", consent(d.summary(), noticeVersion));
   }
 
   static JsonObject detail(CaseDetail d) {

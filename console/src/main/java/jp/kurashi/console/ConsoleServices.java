@@ -18,7 +18,10 @@ import jp.kurashi.core.triage.TriageModelInForce;
 
 import java.time.Clock;
 
-/** Everything the staff API uses, built once in the app and handed over as one value. */
+/**
+ * Everything the staff API uses, built once in the app and handed over as one value; {@code privacyNoticeVersion}
+ * is the notice residents are asked to agree to now (a case whose resident agreed to an older one shows so).
+ */
 public record ConsoleServices(
     Vertx vertx,
     StaffStore staff,
@@ -45,5 +48,6 @@ public record ConsoleServices(
     ApiContract contract,
     ConsoleSettings settings,
     jp.kurashi.core.security.ClientAddress clientAddress,
-    Clock clock) {
+    Clock clock,
+    String privacyNoticeVersion) {
 }

@@ -43,6 +43,7 @@ final class IntakeSummary {
         <tr><th>引き継ぎの種類</th><td>%s</td></tr>
         <tr><th>日時</th><td>%s</td></tr>
         <tr><th>つなぎ先</th><td>%s</td></tr>
+        <tr><th>関係機関への情報提供の同意</th><td>%s</td></tr>
         <tr><th>相談者</th><td>%s</td></tr>
         <tr><th>最初の連絡</th><td>%s(%s)</td></tr>
         <tr><th>相談経路</th><td>%s</td></tr>
@@ -57,6 +58,7 @@ final class IntakeSummary {
         """.formatted(h.getLong("caseId"), h.getLong("caseId"), escape(KINDS.getOrDefault(h.getString("kind"), h.getString("kind"))),
         time(h.getString("at")), escape(h.getString("agency") == null ? "—" : h.getString("agency")
             + (h.getString("agencyPhone") == null ? "" : " " + h.getString("agencyPhone"))),
+        sharingConsent(h),
         escape(h.getString("contactName") == null ? "(名前未登録)" : h.getString("contactName")),
         time(h.getString("openedAt")), escape(label(ROUTES, h.getString("channel"))), route(h),
         escape(URGENCY.getOrDefault(h.getString("urgency"), h.getString("urgency"))), categories, accommodation(h),
@@ -81,6 +83,12 @@ final class IntakeSummary {
 
   private static String label(Map<String, String> labels, String code) {
     return code == null ? "—" : labels.getOrDefault(code, code);
+  }
+
+  /** Whether the resident agreed to their information going to the agency: あり, なし, or — (no agency, not recorded). */
+  private static String sharingConsent(JsonObject h) {
+    Boolean agreed = h.getBoolean("sharingConsent");
+    return agreed == null ? "—" : agreed ? "あり" : "なし(本人の同意がないため、つなぎ先に相談内容を伝えないでください)";
   }
 
   /** The case's communication needs and preferred contact, escaped; 「記録なし」 when staff recorded none. */

@@ -73,6 +73,7 @@ public final class StaffApi {
   private final jp.kurashi.core.security.ClientAddress clientAddress;
   private final FirstLoginGate firstLogin;
   private final AccountsApi accounts;
+  private final String noticeVersion;
 
   public StaffApi(ConsoleServices s) {
     this.vertx = s.vertx();
@@ -103,6 +104,7 @@ public final class StaffApi {
     this.clientAddress = s.clientAddress();
     this.firstLogin = new FirstLoginGate(s.settings().requireTotpRoles());
     this.accounts = new AccountsApi(s.vertx(), s.staff(), guard, s.hasher());
+    this.noticeVersion = s.privacyNoticeVersion();
   }
 
   /** A new router with every API route; mount it at {@code /api}. */
@@ -296,7 +298,7 @@ public final class StaffApi {
         .compose(listed -> cases.countsByUrgency(office, status).map(counts -> {
           CaseStore.QueuePage page = listed.getKey();
           JsonArray items = new JsonArray();
-          page.items().forEach(c -> items.add(CaseJson.summary(c, today)));
+          page.items().forEach(c -> items.add(CaseJson.summary(c, today, noticeVersion)));
           JsonObject byUrgency = new JsonObject();
           counts.forEach(byUrgency::put);
           return new JsonObject().put("items", items)
@@ -331,7 +333,7 @@ public final class StaffApi {
         .onSuccess(found -> {
           JsonArray items = new JsonArray();
           java.time.LocalDate today = CaseJson.today(clock);
-          found.forEach(c -> items.add(CaseJson.summary(c, today)));
+          found.forEach(c -> items.add(CaseJson.summary(c, today, noticeVersion)));
           ok(ctx, 200, new JsonObject().put("items", items).put("next", (String) null));
         })
         .onFailure(ctx::fail);
@@ -369,7 +371,7 @@ public final class StaffApi {
         .compose(found -> guard.readableThread(ctx, session, found)
             .compose(readable -> cases.detail(found, readable))
             .compose(detail -> triage.results(found.summary().id())
-                .map(results -> CaseJson.detail(detail, CaseJson.today(clock)).put("triage", results)))
+                .map(results -> CaseJson.detail(detail, CaseJson.today(clock), noticeVersion).put("triage", results)))
             .compose(json -> accommodations.of(found.summary().id())
                 .map(a -> json.put("accommodation", AccommodationApi.json(a)))))
         .onSuccess(json -> ok(ctx, 200, json))

@@ -8,6 +8,7 @@ import io.vertx.redis.client.RedisOptions;
 import jp.kurashi.connectors.line.LineConnector;
 import jp.kurashi.connectors.line.LineWebhook;
 import jp.kurashi.connectors.mail.MailAcknowledgement;
+import jp.kurashi.connectors.mail.MailConsentReply;
 import jp.kurashi.connectors.mail.MailConnector;
 import jp.kurashi.connectors.mail.MailPoller;
 import jp.kurashi.connectors.webchat.ChatSockets;
@@ -38,6 +39,7 @@ import jp.kurashi.core.store.ConsoleStore;
 import io.vertx.ext.web.handler.StaticHandler;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.pipeline.AutomaticNotice;
+import jp.kurashi.core.pipeline.ConsentRequest;
 import jp.kurashi.core.store.ContactStore;
 import jp.kurashi.core.store.WebchatStore;
 import java.time.Duration;
@@ -235,15 +237,22 @@ public final class Gateway {
           ReplyQueue replies = new ReplyQueue(vertx, messages, bus, clock);
           TriageStore triageStore = new TriageStore(db.pool(), clock);
           TriageModelStore triageModels = new TriageModelStore(db.pool(), clock);
+          ContactStore contacts = new ContactStore(db.pool(), clock);
+          // LINE and mail residents can write before agreeing to the privacy notice (web chat asks first).
+          java.util.Set<String> consentFirst = java.util.Set.of(LineConnector.CHANNEL, MailConnector.CHANNEL);
           pipeline = new InboundPipeline(officeId, messages, bus, List.of(
+              // A mail answering 「同意します」 is recorded first, so the steps after it see the consent.
+              new MailConsentReply(officeId, config.office(), contacts),
               // Triage sends the one automatic notice (safety message or out-of-hours notice) once it knows
               // whether the message is a crisis. The mail acknowledgement comes after it, so a crisis mail at
-              // night (whose safety message took the notice slot) gets no second mail.
+              // night (whose safety message took the notice slot) gets no second mail. Before consent only the
+              // safety message goes out, and the consent request follows it.
               new TriageStep(vertx, officeId, triageEngine, triageStore, bus,
-                  new AutomaticNotice(config.office(), replies, AUTO_NOTICE_GAP, SAFETY_GAP), clock),
-              new MailAcknowledgement(config.office(), replies, AUTO_NOTICE_GAP)));
+                  new AutomaticNotice(config.office(), replies, AUTO_NOTICE_GAP, SAFETY_GAP, contacts, consentFirst),
+                  clock),
+              new ConsentRequest(config.office(), contacts, replies, java.util.Set.of(LineConnector.CHANNEL)),
+              new MailAcknowledgement(config.office(), replies, AUTO_NOTICE_GAP, contacts)));
           WebchatStore webchatStore = new WebchatStore(db.pool());
-          ContactStore contacts = new ContactStore(db.pool(), clock);
           ChannelRegistry channels = new ChannelRegistry()
               .register(new WebchatConnector(webchatStore));
           List<java.util.function.Consumer<Router>> channelRoutes = new java.util.ArrayList<>();
@@ -252,7 +261,7 @@ public final class Gateway {
               webchatQuotas(limits), metrics, clock);
           channelRoutes.add(webchat::mount);
           config.line().ifPresent(line -> {
-            LineConnector connector = new LineConnector(vertx, line, contacts);
+            LineConnector connector = new LineConnector(vertx, line, contacts, config.office().privacyNoticeVersion());
             channels.register(connector);
             channelVerticles.add(new jp.kurashi.connectors.line.LineQuotaWatch(connector, line.quotaPollInterval()));
             LineWebhook webhook = new LineWebhook(officeId, line, pipeline, contacts, messages, connector,
@@ -285,7 +294,8 @@ public final class Gateway {
                     new StaffIntake(staffCases, TriageStep.withoutNotices(vertx, officeId, triageEngine, triageStore,
                         bus, clock), bus),
                     replies, logins, hasher, channels, bus,
-                    config.office().hours(), contract, consoleSettings, config.clientAddress(), clock));
+                    config.office().hours(), contract, consoleSettings, config.clientAddress(), clock,
+                    config.office().privacyNoticeVersion()));
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels,
                     databaseProcessUp);
                 return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH))

@@ -265,6 +265,38 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  @DisplayName("a LINE case whose resident has not agreed shows 同意未確認 on the queue row and in the case header (Consent not confirmed in English); a referral records consent to share")
+  void consentNotConfirmed() {
+    long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("line", "c-1", "U-consent", null,
+        "家賃が払えません", running.clock.instant()))).caseId();
+    running.chief();
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    try {
+      Page chief = context.newPage();
+      chief.navigate(base() + "/console/");
+      chief.getByLabel("ログインID").fill("chief");
+      chief.getByLabel("パスワード").fill("chief-password-1");
+      button(chief, "ログイン").click();
+      assertThat(chief.locator("tr[data-case='" + caseId + "']").getByTestId("consent-missing")).hasText("同意未確認");
+
+      chief.locator("tr[data-case='" + caseId + "']").click();
+      assertThat(chief.getByTestId("consent")).containsText("同意未確認");
+      chief.locator("#handoff-kind").selectOption("referral");
+      chief.locator("#handoff-agency").selectOption(new com.microsoft.playwright.options.SelectOption().setIndex(1));
+      chief.getByLabel("関係機関への情報提供の同意(つなぎ先があるときは必須)").selectOption("yes");
+      chief.getByLabel("相談者へ送る確認メッセージ").fill("社協におつなぎします");
+      button(chief, "つなぎを登録して確認を送る").click();
+      assertThat(chief.locator("#handoff-list")).containsText("情報提供の同意あり");
+      chief.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/console-consent.png")).setFullPage(true));
+
+      chief.locator("#lang").click();
+      assertThat(chief.getByTestId("consent")).containsText("Consent not confirmed");
+    } finally {
+      context.close();
+    }
+  }
+
+  @Test
   @DisplayName("the chief finds a mail case by a word, sees its subject, and records how to communicate with the person")
   void searchSubjectAccommodation() {
     long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("mail", "<s-1@example.jp>",

@@ -247,7 +247,8 @@ class StaffApiTest {
       JsonObject thread = chief.get("/api/cases/" + chat.caseId()).bodyAsJsonObject();
       assertThat(thread.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("channel")))
           .contains("webchat", "line");
-      assertThat(chief.get("/api/cases/" + line.caseId()).bodyAsJsonObject().getJsonArray("messages")).hasSize(2);
+      // Both residents' messages, and the consent request the LINE resident got (they had not agreed yet).
+      assertThat(chief.get("/api/cases/" + line.caseId()).bodyAsJsonObject().getJsonArray("messages")).hasSize(3);
     }
 
     @Test

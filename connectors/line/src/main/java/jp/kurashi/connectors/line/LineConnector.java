@@ -21,7 +21,9 @@ import java.util.UUID;
  * Replies to LINE users. Staff replies are pushed with {@code X-Line-Retry-Key} set to the outbox's
  * idempotency key, the same on every attempt; automatic messages use the user's reply token while it
  * is valid (free, no push quota), falling back to a push. 429 and 5xx are retried with LINE's
- * Retry-After; other 4xx fail with LINE's words; a revoked token marks the channel down.
+ * Retry-After; other 4xx fail with LINE's words; a revoked token marks the channel down. An automatic message to a
+ * user who has not agreed to the current privacy notice carries the 「同意して相談する」 button, so the consent
+ * request (and a safety message sent before consent) can be answered with one tap.
  */
 public final class LineConnector implements ChannelConnector {
 
@@ -32,18 +34,25 @@ public final class LineConnector implements ChannelConnector {
   private final LineApi api;
   private final ContactStore contacts;
   private final LineSettings settings;
+  private final String noticeVersion;
   private volatile String downReason;
   private volatile LineApi.PushQuota quota;
 
   public LineConnector(Vertx vertx, LineSettings settings, ContactStore contacts) {
-    this(vertx, new LineApi(vertx, settings), settings, contacts);
+    this(vertx, settings, contacts, null);
   }
 
-  LineConnector(Vertx vertx, LineApi api, LineSettings settings, ContactStore contacts) {
+  /** As above; automatic messages to users who have not agreed to notice {@code noticeVersion} get the agree button. */
+  public LineConnector(Vertx vertx, LineSettings settings, ContactStore contacts, String noticeVersion) {
+    this(vertx, new LineApi(vertx, settings), settings, contacts, noticeVersion);
+  }
+
+  LineConnector(Vertx vertx, LineApi api, LineSettings settings, ContactStore contacts, String noticeVersion) {
     this.vertx = vertx;
     this.api = api;
     this.settings = settings;
     this.contacts = contacts;
+    this.noticeVersion = noticeVersion;
   }
 
   @Override
@@ -65,10 +74,23 @@ public final class LineConnector implements ChannelConnector {
 
   @Override
   public Future<SendReceipt> send(OutboundMessage message) {
-    List<List<Message>> pushes = LineTexts.split(message.text());
-    if (pushes.isEmpty()) {
+    List<List<Message>> split = LineTexts.split(message.text());
+    if (split.isEmpty()) {
       return Future.failedFuture(SendFailure.permanent("empty message"));
     }
+    return withButton(message, split).compose(pushes -> send(message, pushes));
+  }
+
+  private Future<List<List<Message>>> withButton(OutboundMessage message, List<List<Message>> pushes) {
+    if (!message.automatic() || noticeVersion == null) {
+      return Future.succeededFuture(pushes);
+    }
+    return contacts.find(CHANNEL, message.contactRef()).map(found ->
+        found.isPresent() && found.get().consentedTo(noticeVersion) ? pushes
+            : LineTexts.withConsentButton(pushes, noticeVersion));
+  }
+
+  private Future<SendReceipt> send(OutboundMessage message, List<List<Message>> pushes) {
     Future<Boolean> replied = message.automatic() && pushes.size() == 1
         ? tryReplyToken(message, pushes.get(0)) : Future.succeededFuture(false);
     return replied.compose(done -> done ? Future.succeededFuture(SendReceipt.accepted()) : pushAll(message, pushes));

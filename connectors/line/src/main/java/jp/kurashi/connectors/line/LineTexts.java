@@ -33,10 +33,25 @@ final class LineTexts {
         + "よろしければ「同意して相談する」を押してから、困っていることをお書きください。\n\n"
         + "いますぐ助けが必要なとき:\n" + p.hotlinesText("ja") + "\n\n"
         + p.deskText("ja");
-    PostbackAction consent = new PostbackAction("同意して相談する", CONSENT_POSTBACK + p.privacyNoticeVersion(),
+    return List.of(new TextMessage(consentButton(p.privacyNoticeVersion()), null, truncate(text), null, null));
+  }
+
+  /** The 「同意して相談する」 quick-reply button, answering with the consent postback for {@code version}. */
+  static QuickReply consentButton(String version) {
+    PostbackAction consent = new PostbackAction("同意して相談する", CONSENT_POSTBACK + version,
         "同意して相談する", null, null, null);
-    QuickReply quickReply = new QuickReply(List.of(new QuickReplyItem(consent)));
-    return List.of(new TextMessage(quickReply, null, truncate(text), null, null));
+    return new QuickReply(List.of(new QuickReplyItem(consent)));
+  }
+
+  /** The pushes with the consent button under the very last message (LINE shows quick replies only there). */
+  static List<List<Message>> withConsentButton(List<List<Message>> pushes, String version) {
+    List<List<Message>> out = new ArrayList<>(pushes);
+    List<Message> last = new ArrayList<>(out.get(out.size() - 1));
+    if (last.get(last.size() - 1) instanceof TextMessage t) {
+      last.set(last.size() - 1, new TextMessage(consentButton(version), null, t.text(), null, null));
+      out.set(out.size() - 1, List.copyOf(last));
+    }
+    return List.copyOf(out);
   }
 
   static List<Message> consentThanks() {

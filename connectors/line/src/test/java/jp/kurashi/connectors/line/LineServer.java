@@ -18,7 +18,16 @@ import jp.kurashi.core.outbox.OutboxSettings;
 import jp.kurashi.core.outbox.OutboxWorker;
 import jp.kurashi.core.outbox.ReplyQueue;
 import jp.kurashi.core.outbox.RetryPolicy;
+import jp.kurashi.core.pipeline.AfterIngest;
+import jp.kurashi.core.pipeline.AutomaticNotice;
+import jp.kurashi.core.pipeline.ConsentRequest;
 import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.pipeline.TriageStep;
+import jp.kurashi.core.store.TriageStore;
+import jp.kurashi.core.triage.TriageEngine;
+import jp.kurashi.core.triage.TriageModel;
+import jp.kurashi.core.triage.TriageRules;
+import java.util.Set;
 import jp.kurashi.core.store.ContactStore;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
@@ -39,7 +48,7 @@ import jp.kurashi.testkit.TestClocks;
 final class LineServer implements AutoCloseable {
 
   /** The suite's clock (see TestClocks): the hour the suite runs at must not matter. */
-  final Clock clock = TestClocks.ambient();
+  final Clock clock;
 
   static final String SECRET = "test-channel-secret";
 
@@ -52,22 +61,39 @@ final class LineServer implements AutoCloseable {
   final LineConnector connector;
   final GatewayMetrics metrics = new GatewayMetrics();
   final OfficeProfile profile = OfficeProfileJson.defaults();
+  final CaseEvents events;
   private final HttpServer server;
   private final String workerId;
 
   LineServer(Vertx vertx) {
+    this(vertx, TestClocks.ambient(), false);
+  }
+
+  /**
+   * With {@code gatewaySteps}, the after-commit steps the gateway runs on LINE messages (triage with the automatic
+   * notice, the consent request) and the connector's consent button, as Gateway wires them.
+   */
+  LineServer(Vertx vertx, Clock clock, boolean gatewaySteps) {
+    this.clock = clock;
     this.vertx = vertx;
     this.line = new FakeLineApi(vertx);
     this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     this.officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
-    CaseEvents events = CaseEvents.inProcess(vertx);
+    this.events = CaseEvents.inProcess(vertx);
     this.messages = new MessageStore(db.pool(), clock);
     this.replies = new ReplyQueue(vertx, messages, events, clock);
     ContactStore contacts = new ContactStore(db.pool(), clock);
     LineSettings settings = new LineSettings(SECRET, "test-access-token", URI.create(line.baseUrl()),
         URI.create(line.baseUrl()), 1024 * 1024, 90, Duration.ofMinutes(10), Duration.ofSeconds(5));
-    this.connector = new LineConnector(vertx, settings, contacts);
-    InboundPipeline pipeline = new InboundPipeline(officeId, messages, events, List.of());
+    this.connector = gatewaySteps ? new LineConnector(vertx, settings, contacts, profile.privacyNoticeVersion())
+        : new LineConnector(vertx, settings, contacts);
+    List<AfterIngest> steps = !gatewaySteps ? List.of() : List.of(
+        new TriageStep(vertx, officeId, new TriageEngine(TriageRules.bundled(), TriageModel.bundled()),
+            new TriageStore(db.pool(), clock), events,
+            new AutomaticNotice(profile, replies, Duration.ofHours(12), Duration.ofMinutes(30), contacts,
+                Set.of(LineConnector.CHANNEL)), clock),
+        new ConsentRequest(profile, contacts, replies, Set.of(LineConnector.CHANNEL)));
+    InboundPipeline pipeline = new InboundPipeline(officeId, messages, events, steps);
     Router router = Router.router(vertx);
     new LineWebhook(officeId, settings, pipeline, contacts, messages, connector, profile, metrics, clock).mount(router);
     this.server = Await.result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));

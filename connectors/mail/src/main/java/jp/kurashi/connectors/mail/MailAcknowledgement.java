@@ -8,23 +8,32 @@ import jp.kurashi.core.outbox.ReplyQueue;
 import jp.kurashi.core.pipeline.AfterIngest;
 import jp.kurashi.core.pipeline.OutOfHoursNotice;
 
+import jp.kurashi.core.office.LocalizedText;
+import jp.kurashi.core.store.ContactStore;
+
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Acknowledges a new email consultation with the desk's hours-aware text. Never answers
  * automated mail (auto-replies, lists, bounces), so two auto-responders cannot loop. It takes the
- * case's automatic-notice slot, so the out-of-hours notice does not follow it with a second mail.
+ * case's automatic-notice slot, so the out-of-hours notice does not follow it with a second mail. To a resident who
+ * has not agreed to the current privacy notice it carries the notice and how to agree (reply 「同意します」, or
+ * the web chat page), from the office profile.
  */
 public final class MailAcknowledgement implements AfterIngest {
 
   private final OfficeProfile profile;
   private final ReplyQueue replies;
   private final Duration minGap;
+  private final ContactStore contacts;
 
-  public MailAcknowledgement(OfficeProfile profile, ReplyQueue replies, Duration minGap) {
+  public MailAcknowledgement(OfficeProfile profile, ReplyQueue replies, Duration minGap, ContactStore contacts) {
     this.profile = profile;
     this.replies = replies;
     this.minGap = minGap;
+    this.contacts = contacts;
   }
 
   @Override
@@ -37,8 +46,20 @@ public final class MailAcknowledgement implements AfterIngest {
     if (!MailConnector.CHANNEL.equals(message.channel()) || message.automated() || !stored.caseOpened()) {
       return Future.succeededFuture();
     }
-    boolean open = profile.hours().isOpen(message.receivedAt());
-    return OutOfHoursNotice.queueOnceWithDesk(profile, replies, stored.caseId(), message.receivedAt(), minGap,
-        open ? profile.mailAckOpen() : profile.mailAckClosed());
+    LocalizedText ack = profile.hours().isOpen(message.receivedAt()) ? profile.mailAckOpen() : profile.mailAckClosed();
+    return contacts.find(stored.contactId())
+        .map(found -> found.isPresent() && found.get().consentedTo(profile.privacyNoticeVersion()) ? ack
+            : withNotice(ack))
+        .compose(text -> OutOfHoursNotice.queueOnceWithDesk(profile, replies, stored.caseId(), message.receivedAt(),
+            minGap, text));
+  }
+
+  private LocalizedText withNotice(LocalizedText ack) {
+    Map<String, String> byLanguage = new HashMap<>();
+    for (String language : ack.byLanguage().keySet()) {
+      byLanguage.put(language, ack.in(language) + "\n\n" + profile.privacyNotice().in(language) + "\n\n"
+          + profile.consentByMail().in(language));
+    }
+    return new LocalizedText(byLanguage);
   }
 }

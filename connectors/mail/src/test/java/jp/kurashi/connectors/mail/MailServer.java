@@ -57,6 +57,7 @@ final class MailServer implements AutoCloseable {
   final MailStore mailStore;
   final MailSettings settings;
   final InboundPipeline pipeline;
+  final jp.kurashi.core.store.ContactStore contacts;
   final GatewayMetrics metrics = new GatewayMetrics();
   final OfficeProfile profile = OfficeProfileJson.defaults();
   private final String workerId;
@@ -83,8 +84,10 @@ final class MailServer implements AutoCloseable {
     MessageStore messages = new MessageStore(db.pool(), clock);
     replies = new ReplyQueue(vertx, messages, events, clock);
     mailStore = new MailStore(db.pool());
+    contacts = new jp.kurashi.core.store.ContactStore(db.pool(), clock);
     pipeline = new InboundPipeline(officeId, messages, events,
-        List.of(new MailAcknowledgement(profile, replies, Duration.ofHours(12))));
+        List.of(new MailConsentReply(officeId, profile, contacts),
+            new MailAcknowledgement(profile, replies, Duration.ofHours(12), contacts)));
     OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()),
         new ChannelRegistry().register(new MailConnector(vertx, settings, mailStore, "くらしのサポートコーナー")), events,
         new OutboxSettings(8, Duration.ofMillis(100), Duration.ofSeconds(40), Duration.ofSeconds(10),

@@ -12,6 +12,8 @@ import java.util.List;
  * @param referralSource     who sent them ({@link StaffRoutes#REFERRAL_SOURCES}), or {@code null}
  * @param referralAgencyName the sending agency's name, or {@code null}
  * @param followUpOn         the next follow-up day, or {@code null}
+ * @param consentAt          when the case's contact agreed to the privacy notice, {@code null} until they do
+ * @param consentVersion     which version of the notice they agreed to
  */
 public record CaseSummary(
     long id,
@@ -27,5 +29,7 @@ public record CaseSummary(
     String referralSource,
     Long referralAgencyId,
     String referralAgencyName,
-    LocalDate followUpOn) {
+    LocalDate followUpOn,
+    Instant consentAt,
+    String consentVersion) {
 }

@@ -17,6 +17,10 @@ import java.util.List;
  *                             as above): the one message a crisis out of hours gets, instead of the safety
  *                             message followed by the out-of-hours notice
  * @param desk                 the desk's phone, address and map, and how to complain
+ * @param consentRequest       after the privacy notice, to a LINE resident who wrote before agreeing to it: how to
+ *                             agree (the button under the message)
+ * @param consentByMail        after the privacy notice in the mail acknowledgement: how to agree (reply
+ *                             「同意します」, or the web chat page)
  */
 public record OfficeProfile(
     LocalizedText name,
@@ -30,7 +34,9 @@ public record OfficeProfile(
     LocalizedText mailAckClosed,
     LocalizedText safetyMessage,
     LocalizedText safetyMessageClosed,
-    DeskContact desk) {
+    DeskContact desk,
+    LocalizedText consentRequest,
+    LocalizedText consentByMail) {
 
   public OfficeProfile {
     hotlines = List.copyOf(hotlines);
@@ -45,7 +51,7 @@ public record OfficeProfile(
   /** The same profile under another name (OFFICE_NAME). */
   public OfficeProfile withName(LocalizedText newName) {
     return new OfficeProfile(newName, hoursText, hours, privacyNoticeVersion, privacyNotice, hotlines, outOfHours,
-        mailAckOpen, mailAckClosed, safetyMessage, safetyMessageClosed, desk);
+        mailAckOpen, mailAckClosed, safetyMessage, safetyMessageClosed, desk, consentRequest, consentByMail);
   }
 
   /** The desk's own contact and the complaints text, as plain lines. */

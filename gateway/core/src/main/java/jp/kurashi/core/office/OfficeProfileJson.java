@@ -58,7 +58,26 @@ public final class OfficeProfileJson {
         text(object(json, "mailAcknowledgement"), "closed", "mailAcknowledgement"),
         text(json, "safetyMessage", ""),
         safetyMessageClosed(json),
-        desk(json));
+        desk(json),
+        textOrShipped(json, "consentRequest"),
+        textOrShipped(json, "consentByMail"));
+  }
+
+  /**
+   * A text a desk's own profile written before it existed may lack: then the shipped one, so every channel still
+   * says how to agree to the privacy notice.
+   */
+  private static LocalizedText textOrShipped(JsonObject json, String field) {
+    if (json.containsKey(field)) {
+      return text(json, field, "");
+    }
+    JsonObject shipped;
+    try (var in = OfficeProfileJson.class.getResourceAsStream("/office-profile.json")) {
+      shipped = new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return text(shipped, field, "");
   }
 
   /**

@@ -9,7 +9,8 @@ final class CaseSql {
   private static final String SUMMARY_COLUMNS = """
       c.id, c.channel, c.status, c.urgency, c.categories, c.opened_at, c.last_message_at,
       c.last_inbound_at, c.assignee_id, c.consulter, c.referral_source, c.referral_agency_id,
-      (SELECT a.name FROM agency a WHERE a.id = c.referral_agency_id) AS referral_agency_name, c.follow_up_on
+      (SELECT a.name FROM agency a WHERE a.id = c.referral_agency_id) AS referral_agency_name, c.follow_up_on,
+      k.consent_at, k.consent_version
       """;
 
   /**
@@ -20,7 +21,7 @@ final class CaseSql {
    * follow-up day is this day or earlier (the follow-ups due), or NULL for every case.
    */
   static final String LIST = "SELECT " + SUMMARY_COLUMNS + """
-        FROM consultation_case c
+        FROM consultation_case c JOIN contact k ON k.id = c.contact_id
        WHERE c.office_id = $1 AND c.status = $2 AND c.erased_at IS NULL
          AND ($7::date IS NULL OR c.follow_up_on <= $7::date)
          AND ($4::int IS NULL

@@ -91,15 +91,19 @@ final class ConsoleSql {
       RETURNING message.id
       """;
 
-  /** $1 case, $2 kind, $3 at, $4 agency, $5 note, $6 confirmation message, $7 staff. */
+  /**
+   * $1 case, $2 kind, $3 at, $4 agency, $5 note, $6 confirmation message, $7 staff, $8 whether the resident agreed to
+   * share with the agency.
+   */
   static final String HANDOFF = """
-      INSERT INTO handoff (case_id, kind, at, agency_id, note, message_id, staff_id)
-      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+      INSERT INTO handoff (case_id, kind, at, agency_id, note, message_id, staff_id, sharing_consent)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
       """;
 
   /** $1 handoff. Everything the in-person consultant's summary shows. */
   static final String HANDOFF_SUMMARY = """
       SELECT h.id, h.kind, h.at, h.note, h.created_at, h.case_id, a.name AS agency, a.phone AS agency_phone,
+             h.sharing_consent,
              c.categories, c.urgency, c.opened_at, c.channel, k.display_name AS contact_name,
              s.display_name AS staff_name, c.office_id, c.assignee_id,
              ca.needs, ca.contact_means, ca.contact_hours, ca.note AS accommodation_note,
@@ -115,7 +119,7 @@ final class ConsoleSql {
 
   /** $1 case. */
   static final String HANDOFFS = """
-      SELECT h.id, h.kind, h.at, h.note, h.created_at, a.name AS agency
+      SELECT h.id, h.kind, h.at, h.note, h.created_at, a.name AS agency, h.sharing_consent
         FROM handoff h LEFT JOIN agency a ON a.id = h.agency_id WHERE h.case_id = $1 ORDER BY h.id
       """;
 

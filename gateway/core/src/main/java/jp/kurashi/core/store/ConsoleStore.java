@@ -114,19 +114,20 @@ public final class ConsoleStore {
    * @return the handoff's id
    */
   public Future<Long> handoffWithoutMessage(long caseId, String kind, Instant at, Long agencyId, String note,
-                                            long staffId) {
+                                            long staffId, Boolean sharingConsent) {
     return pool.preparedQuery(ConsoleSql.HANDOFF).execute(Tuple.of(caseId, kind,
-            at == null ? null : at.atOffset(ZoneOffset.UTC), agencyId, note, null, staffId))
+            at == null ? null : at.atOffset(ZoneOffset.UTC), agencyId, note, null, staffId).addValue(sharingConsent))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /**
-   * Records a handoff and queues its confirmation to the resident in one transaction.
+   * Records a handoff and queues its confirmation to the resident in one transaction. {@code sharingConsent}: whether
+   * the resident agreed to their information being shared with the agency ({@code null} when none is named).
    *
    * @return {handoff id, confirmation message id}
    */
   public Future<long[]> handoff(long caseId, String kind, Instant at, Long agencyId, String note, String confirmation,
-                                long staffId) {
+                                long staffId, Boolean sharingConsent) {
     return pool.withTransaction(conn -> conn.preparedQuery(MessageSql.INSERT_REPLY)
         .execute(Tuple.of(caseId, confirmation, staffId, now()))
         .compose(rows -> {
@@ -140,7 +141,8 @@ public final class ConsoleStore {
           return conn.preparedQuery(MessageSql.INSERT_OUTBOX)
               .execute(Tuple.of(messageId, row.getString("channel"), UUID.randomUUID()))
               .compose(v -> conn.preparedQuery(ConsoleSql.HANDOFF).execute(Tuple.of(caseId, kind,
-                  at == null ? null : at.atOffset(ZoneOffset.UTC), agencyId, note, messageId, staffId)))
+                  at == null ? null : at.atOffset(ZoneOffset.UTC), agencyId, note, messageId, staffId)
+                  .addValue(sharingConsent)))
               .map(h -> new long[] {h.iterator().next().getLong(0), messageId});
         }));
   }
@@ -156,6 +158,7 @@ public final class ConsoleStore {
           .put("at", iso(r.getOffsetDateTime("at"))).put("note", r.getString("note"))
           .put("createdAt", iso(r.getOffsetDateTime("created_at"))).put("caseId", r.getLong("case_id"))
           .put("agency", r.getString("agency")).put("agencyPhone", r.getString("agency_phone"))
+          .put("sharingConsent", r.getBoolean("sharing_consent"))
           .put("categories", new JsonArray(java.util.List.of(r.getArrayOfStrings("categories"))))
           .put("urgency", r.getString("urgency")).put("openedAt", iso(r.getOffsetDateTime("opened_at")))
           .put("channel", r.getString("channel")).put("contactName", r.getString("contact_name"))
@@ -174,6 +177,7 @@ public final class ConsoleStore {
     return pool.preparedQuery(ConsoleSql.HANDOFFS).execute(Tuple.of(caseId)).map(rows -> json(rows, r -> new JsonObject()
         .put("id", r.getLong("id")).put("kind", r.getString("kind")).put("at", iso(r.getOffsetDateTime("at")))
         .put("note", r.getString("note")).put("agency", r.getString("agency"))
+        .put("sharingConsent", r.getBoolean("sharing_consent"))
         .put("createdAt", iso(r.getOffsetDateTime("created_at")))));
   }
 

@@ -53,4 +53,19 @@ final class ContactSql {
   static final String FIND = """
       SELECT id, consent_at, consent_version, language, reachable FROM contact WHERE channel = $1 AND external_id = $2
       """;
+
+  /** $1 contact. */
+  static final String FIND_BY_ID = """
+      SELECT id, consent_at, consent_version, language, reachable FROM contact WHERE id = $1
+      """;
+
+  /**
+   * $1 contact, $2 notice version. Notes that the contact is being asked to agree to this version, unless they
+   * already agreed to it or were already asked: a row only for the one caller that should ask.
+   */
+  static final String ASK_CONSENT_ONCE = """
+      UPDATE contact SET consent_asked_version = $2
+       WHERE id = $1 AND consent_version IS DISTINCT FROM $2 AND consent_asked_version IS DISTINCT FROM $2
+      RETURNING id
+      """;
 }

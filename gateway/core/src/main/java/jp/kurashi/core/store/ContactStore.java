@@ -70,15 +70,32 @@ public final class ContactStore {
   }
 
   public Future<Optional<ContactInfo>> find(String channel, String contactRef) {
-    return pool.preparedQuery(ContactSql.FIND).execute(Tuple.of(channel, contactRef)).map(rows -> {
-      if (rows.size() == 0) {
-        return Optional.empty();
-      }
-      Row row = rows.iterator().next();
-      OffsetDateTime consent = row.getOffsetDateTime("consent_at");
-      return Optional.of(new ContactInfo(row.getLong("id"), consent == null ? null : consent.toInstant(),
-          row.getString("consent_version"), row.getString("language"), row.getBoolean("reachable")));
-    });
+    return pool.preparedQuery(ContactSql.FIND).execute(Tuple.of(channel, contactRef)).map(ContactStore::info);
+  }
+
+  /** The contact with this id, if there is one. */
+  public Future<Optional<ContactInfo>> find(long contactId) {
+    return pool.preparedQuery(ContactSql.FIND_BY_ID).execute(Tuple.of(contactId)).map(ContactStore::info);
+  }
+
+  /**
+   * Whether this caller should ask the contact to agree to notice {@code version}: true only when the contact has
+   * not agreed to it and was not asked for it before; the request is noted in the same statement, so of two
+   * messages arriving together only one asks.
+   */
+  public Future<Boolean> askConsentOnce(long contactId, String version) {
+    return pool.preparedQuery(ContactSql.ASK_CONSENT_ONCE).execute(Tuple.of(contactId, version))
+        .map(rows -> rows.size() > 0);
+  }
+
+  private static Optional<ContactInfo> info(io.vertx.sqlclient.RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return Optional.empty();
+    }
+    Row row = rows.iterator().next();
+    OffsetDateTime consent = row.getOffsetDateTime("consent_at");
+    return Optional.of(new ContactInfo(row.getLong("id"), consent == null ? null : consent.toInstant(),
+        row.getString("consent_version"), row.getString("language"), row.getBoolean("reachable")));
   }
 
   /** A contact's consent state; {@code consentAt} is {@code null} until given. */
@@ -86,6 +103,11 @@ public final class ContactStore {
 
     public boolean consented() {
       return consentAt != null;
+    }
+
+    /** Whether the contact agreed to this version of the privacy notice (not only to an older one). */
+    public boolean consentedTo(String version) {
+      return consentAt != null && version.equals(consentVersion);
     }
   }
 }

@@ -1,0 +1,136 @@
+package jp.kurashi.connectors.line;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import jp.kurashi.core.domain.CaseEvent;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.TestClocks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Consent on LINE for a resident who writes before agreeing: asked once per notice version, nothing ordinary sent
+ * before they agree, the safety message and the crisis alert all the same. The desk is closed (a night clock), so
+ * every message would otherwise get the out-of-hours notice.
+ */
+@ExtendWith(VertxExtension.class)
+@DisplayName("LINE consent before the first answer")
+class LineConsentTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private LineServer server;
+  private final List<CaseEvent> events = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    var profile = jp.kurashi.core.office.OfficeProfileJson.defaults();
+    server = new LineServer(vertx, TestClocks.next(LocalTime.of(3, 0), t -> !profile.hours().isOpen(t)), true);
+    server.events.subscribe(events::add);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  /** Posts one text message and waits until every after-commit step has run on it (its received event). */
+  private void write(String eventId, String user, String text) {
+    long before = received();
+    assertThat(server.post(LineEvents.callback(LineEvents.text(eventId, user, text))).statusCode()).isEqualTo(200);
+    Await.until(WAIT, "steps of " + eventId, () -> received() > before);
+  }
+
+  private long received() {
+    return events.stream().filter(e -> CaseEvent.MESSAGE_RECEIVED.equals(e.type())).count();
+  }
+
+  /** Every message LINE was asked to show (replies and pushes). */
+  private List<JsonObject> sent() {
+    List<JsonObject> out = new ArrayList<>();
+    server.line.replies.forEach(c -> c.body().getJsonArray("messages").forEach(m -> out.add((JsonObject) m)));
+    server.line.pushes.forEach(c -> c.body().getJsonArray("messages").forEach(m -> out.add((JsonObject) m)));
+    return out;
+  }
+
+  private List<String> outbound(String user) {
+    List<String> out = new ArrayList<>();
+    Await.result(server.db.pool().preparedQuery("""
+            SELECT m.body FROM message m JOIN contact k ON k.id = m.contact_id
+             WHERE k.external_id = $1 AND m.direction = 'out' ORDER BY m.id""")
+        .execute(io.vertx.sqlclient.Tuple.of(user))).forEach(r -> out.add(r.getString(0)));
+    return out;
+  }
+
+  private String notice() {
+    return server.profile.privacyNotice().in("ja");
+  }
+
+  private String outOfHoursStart() {
+    return server.profile.outOfHours().in("ja").substring(0, 20);
+  }
+
+  @Test
+  @DisplayName("the first message gets one consent request with the agree button; the second gets none; no out-of-hours notice before consent")
+  void askedOnce() {
+    write("e1", "U1", "家賃が払えなくて困っています");
+    Await.until(WAIT, "consent request delivered", () -> sent().size() == 1);
+    JsonObject request = sent().get(0);
+    assertThat(request.getString("text")).contains(notice()).contains("同意して相談する");
+    JsonArray items = request.getJsonObject("quickReply").getJsonArray("items");
+    assertThat(items.getJsonObject(0).getJsonObject("action").getString("data"))
+        .isEqualTo("kurashi:consent:" + server.profile.privacyNoticeVersion());
+    assertThat(server.one("SELECT consent_asked_version FROM contact WHERE external_id = 'U1'").getString(0))
+        .isEqualTo(server.profile.privacyNoticeVersion());
+
+    write("e2", "U1", "どうしたらいいですか");
+
+    assertThat(outbound("U1")).hasSize(1).allSatisfy(body -> assertThat(body).contains(notice()));
+    assertThat(outbound("U1")).noneMatch(body -> body.startsWith(outOfHoursStart()));
+  }
+
+  @Test
+  @DisplayName("a crisis before consent still gets the safety message and raises the crisis alert, then the consent request")
+  void crisisBeforeConsent() {
+    write("c1", "U2", "もう死にたい。消えてしまいたい");
+
+    assertThat(events).anyMatch(e -> CaseEvent.CASE_CRISIS.equals(e.type()));
+    List<String> out = outbound("U2");
+    assertThat(out).hasSize(2);
+    assertThat(out.get(0)).contains(server.profile.hotlinesText("ja")).doesNotContain(notice());
+    assertThat(out.get(1)).contains(notice());
+    Await.until(WAIT, "both delivered", () -> sent().size() == 2);
+  }
+
+  @Test
+  @DisplayName("after the button is pressed, consent is recorded and the ordinary notices resume, with no second request")
+  void afterConsent() {
+    write("e1", "U3", "相談があります");
+    server.post(LineEvents.callback(LineEvents.postback("p1", "U3",
+        "kurashi:consent:" + server.profile.privacyNoticeVersion())));
+    assertThat(server.one("SELECT consent_version FROM contact WHERE external_id = 'U3'").getString(0))
+        .isEqualTo(server.profile.privacyNoticeVersion());
+
+    write("e2", "U3", "続きです");
+
+    List<String> out = outbound("U3");
+    assertThat(out).hasSize(2);
+    assertThat(out.get(1)).startsWith(outOfHoursStart()).doesNotContain(notice());
+    // The notice after consent carries no agree button.
+    Await.until(WAIT, "delivered", () -> sent().stream().anyMatch(m -> m.getString("text").startsWith(outOfHoursStart())));
+    assertThat(sent().stream().filter(m -> m.getString("text").startsWith(outOfHoursStart())))
+        .allSatisfy(m -> assertThat(m.getValue("quickReply")).isNull());
+  }
+}

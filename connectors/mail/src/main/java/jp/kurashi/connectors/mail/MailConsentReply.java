@@ -1,0 +1,92 @@
+package jp.kurashi.connectors.mail;
+
+import io.vertx.core.Future;
+import jp.kurashi.core.domain.IngestResult;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.office.OfficeProfile;
+import jp.kurashi.core.pipeline.AfterIngest;
+import jp.kurashi.core.store.ContactStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Records consent to the current privacy notice when a resident answers the acknowledgement with 「同意します」
+ * or "I agree": only the words they wrote count (quoted lines, the quoted original and the signature are left out),
+ * and only when that is all they wrote, so a consultation that merely contains the words is not taken as consent.
+ * Runs before triage, so the message that agrees is already answered as one from a resident who agreed.
+ */
+public final class MailConsentReply implements AfterIngest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MailConsentReply.class);
+  private static final Set<String> JAPANESE = Set.of("同意します", "同意いたします", "同意する", "同意", "同意しました");
+  private static final Set<String> ENGLISH = Set.of("iagree", "agree", "iagreetothenotice", "yesiagree");
+  /** Where a mailer starts the quoted original or the signature: nothing from there on is the resident's answer. */
+  private static final Pattern CUT = Pattern.compile(
+      "^(-- ?|-{2,}\\s*(original message|元のメッセージ|転送メッセージ).*-{2,}|_{3,}|-{3,}|={3,}|[━─]{3,}"
+          + "|on .+ wrote:|.+(が|は)書きました\\s*[:：]?|.+<[^>]+@[^>]+>\\s*([:：]|wrote.*|のメッセージ.*))$",
+      Pattern.CASE_INSENSITIVE);
+  private static final Pattern NOISE = Pattern.compile("[\\s「」『』\"'“”‘’。．.、,!！?？]+");
+
+  private final long officeId;
+  private final OfficeProfile profile;
+  private final ContactStore contacts;
+
+  public MailConsentReply(long officeId, OfficeProfile profile, ContactStore contacts) {
+    this.officeId = officeId;
+    this.profile = profile;
+    this.contacts = contacts;
+  }
+
+  @Override
+  public String name() {
+    return "mail-consent";
+  }
+
+  @Override
+  public Future<Void> apply(InboundMessage message, IngestResult stored) {
+    if (!MailConnector.CHANNEL.equals(message.channel()) || message.automated()) {
+      return Future.succeededFuture();
+    }
+    Optional<String> language = agreement(message.text());
+    if (language.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String version = profile.privacyNoticeVersion();
+    return contacts.recordConsent(officeId, MailConnector.CHANNEL, message.contactRef(), version, language.get())
+        .onSuccess(c -> LOG.atInfo().addKeyValue("caseId", stored.caseId()).addKeyValue("noticeVersion", version)
+            .log("mail consent recorded"))
+        .mapEmpty();
+  }
+
+  /** {@code ja} or {@code en} when the resident's own words are an agreement and nothing else; else empty. */
+  static Optional<String> agreement(String text) {
+    String said = NOISE.matcher(Normalizer.normalize(ownWords(text), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT))
+        .replaceAll("");
+    if (JAPANESE.contains(said)) {
+      return Optional.of("ja");
+    }
+    return ENGLISH.contains(said) ? Optional.of("en") : Optional.empty();
+  }
+
+  /** The lines the resident wrote: up to the quoted original or the signature, quoted lines left out. */
+  static String ownWords(String text) {
+    StringBuilder out = new StringBuilder();
+    for (String line : text.split("\n", -1)) {
+      String trimmed = line.strip();
+      if (CUT.matcher(trimmed).matches()) {
+        break;
+      }
+      if (trimmed.startsWith(">") || trimmed.startsWith("＞")) {
+        continue;
+      }
+      out.append(trimmed).append('\n');
+    }
+    return out.toString();
+  }
+}
