@@ -221,7 +221,7 @@ class ConsoleBrowserTest {
     // Times as the gateway's clock has them, in Tokyo, where the browser is set too.
     java.time.ZonedDateTime now = running.clock.instant().atZone(java.time.ZoneId.of("Asia/Tokyo"));
     String received = now.minusHours(2).toLocalDateTime().withSecond(0).withNano(0).toString();
-    String closedOn = now.toLocalDate().minusDays(1).toString();
+    String closedOn = now.toLocalDate().toString();
     BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
         .setViewportSize(1280, 900));
     try {
