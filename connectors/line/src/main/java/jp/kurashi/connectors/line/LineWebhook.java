@@ -131,8 +131,6 @@ public final class LineWebhook {
     Future<List<IngestResult>> stored = inbound.isEmpty() ? Future.succeededFuture(List.of())
         : pipeline.receiveAll(inbound);
     stored
-        // LINE's message ids are kept before the answer: an unsend event names the message by that id only.
-        .compose(results -> messages.channelMessageIds(lineMessageIds(messageEvents, results)).map(results))
         .compose(results -> handleOthers(others).map(results))
         .onSuccess(results -> {
           ctx.response().setStatusCode(200).end();
@@ -161,8 +159,9 @@ public final class LineWebhook {
   private InboundMessage toInbound(MessageEvent e) {
     // The gateway's own clock, as for mail and web chat: office hours and notices are decided by when the
     // desk received the message, and LINE's timestamp on a redelivery can be hours old.
+    // LINE's message id goes in with the message (one commit, before the 200): an unsend names the message by it.
     return new InboundMessage(LineConnector.CHANNEL, e.webhookEventId(), userId(e), null, text(e.message()),
-        clock.instant());
+        clock.instant(), List.of(), null, false, null, e.message() == null ? null : e.message().id());
   }
 
   private static String text(MessageContent content) {
@@ -199,17 +198,6 @@ public final class LineWebhook {
       }
     }
     return chain;
-  }
-
-  private static Map<Long, String> lineMessageIds(List<MessageEvent> events, List<IngestResult> results) {
-    Map<Long, String> ids = new LinkedHashMap<>();
-    for (int i = 0; i < events.size(); i++) {
-      MessageContent content = events.get(i).message();
-      if (content != null && content.id() != null) {
-        ids.put(results.get(i).messageId(), content.id());
-      }
-    }
-    return ids;
   }
 
   /**

@@ -15,6 +15,7 @@ public final class PgbenchScripts {
   /** The pipeline's single ingest statement, with pgbench variables for its parameters. */
   public static String ingest(long officeId, int contacts) {
     String sql = MessageSql.INGEST
+        .replace("$11", "NULL")
         .replace("$10", "NULL")
         .replace("$8", "NULL")
         .replace("$9", "false")
@@ -36,6 +37,7 @@ public final class PgbenchScripts {
   public static String ingestGroup(long officeId, int contacts, int batch) {
     String rows = " FROM generate_series(1, " + batch + ") g)";
     String sql = MessageSql.INGEST_GROUP
+        .replace("$10", "(SELECT array_agg(NULL::text)" + rows)
         .replace("$1", "(SELECT array_agg(:office::bigint)" + rows)
         .replace("$2", "(SELECT array_agg('webchat'::text)" + rows)
         .replace("$3", "(SELECT array_agg('bench-contact-' || (1 + floor(random() * " + contacts + "))::int)" + rows)

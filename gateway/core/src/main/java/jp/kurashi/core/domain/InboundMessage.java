@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param automated       sent by a machine (auto-reply, bulk, bounce): stored, never answered
  * @param caseHint        the case this message continues (mail threading), or {@code null} to use
  *                        the contact's open case; a hint to a closed or missing case is ignored
+ * @param channelMessageId the channel's id of the message where it differs from {@code externalId} (LINE's
+ *                        message id, which an unsend names), stored with the message in the same commit; or {@code null}
  */
 public record InboundMessage(
     String channel,
@@ -29,7 +31,8 @@ public record InboundMessage(
     List<InboundAttachment> attachments,
     String subject,
     boolean automated,
-    Long caseHint) {
+    Long caseHint,
+    String channelMessageId) {
 
   /** Longest external id or contact reference accepted; longer ones are a connector bug. */
   public static final int MAX_REF_LENGTH = 512;
@@ -41,6 +44,14 @@ public record InboundMessage(
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(receivedAt, "receivedAt");
     attachments = attachments == null ? List.of() : List.copyOf(attachments);
+  }
+
+  /** A message the channel names by its external id only. */
+  public InboundMessage(String channel, String externalId, String contactRef, String contactName, String text,
+                        Instant receivedAt, List<InboundAttachment> attachments, String subject, boolean automated,
+                        Long caseHint) {
+    this(channel, externalId, contactRef, contactName, text, receivedAt, attachments, subject, automated, caseHint,
+        null);
   }
 
   /** A message without attachments. */
@@ -58,7 +69,7 @@ public record InboundMessage(
   /** The same message with other text, name and subject (normalisation keeps everything else). */
   public InboundMessage withText(String newText, String newName, String newSubject) {
     return new InboundMessage(channel, externalId, contactRef, newName, newText, receivedAt, attachments, newSubject,
-        automated, caseHint);
+        automated, caseHint, channelMessageId);
   }
 
   private static void requireRef(String name, String value) {

@@ -115,6 +115,7 @@ final class GroupIngest {
     OffsetDateTime[] times = new OffsetDateTime[n];
     String[] subjects = new String[n];
     Boolean[] automated = new Boolean[n];
+    String[] channelMessageIds = new String[n];
     for (int i = 0; i < n; i++) {
       Request r = group.get(run.get(i));
       InboundMessage m = r.message();
@@ -127,10 +128,11 @@ final class GroupIngest {
       times[i] = m.receivedAt().atOffset(ZoneOffset.UTC);
       subjects[i] = m.subject();
       automated[i] = m.automated();
+      channelMessageIds[i] = m.channelMessageId();
     }
     Tuple params = Tuple.tuple().addArrayOfLong(offices).addArrayOfString(channels).addArrayOfString(contacts)
         .addArrayOfString(externalIds).addArrayOfString(names).addArrayOfString(bodies).addArrayOfOffsetDateTime(times)
-        .addArrayOfString(subjects).addArrayOfBoolean(automated);
+        .addArrayOfString(subjects).addArrayOfBoolean(automated).addArrayOfString(channelMessageIds);
     return client.preparedQuery(MessageSql.INGEST_GROUP).execute(params).compose(rows -> {
       // A message another transaction stored while this statement ran has no row: its result stays null.
       for (Row row : rows) {

@@ -13,7 +13,7 @@ final class MessageSql {
    * no row: {@link #FIND_BY_EXTERNAL_ID} then finds the winner.
    *
    * <p>$1 office, $2 channel, $3 contact ref, $4 external id, $5 contact name, $6 body, $7 received at,
-   * $8 subject, $9 automated, $10 case hint (an open case to continue, or NULL)
+   * $8 subject, $9 automated, $10 case hint (an open case to continue, or NULL), $11 the channel's message id (or NULL)
    *
    * <p>The hint is only a hint: it continues a case only when that case is open, of office $1, and its
    * contact is this sender ($2 and $3, addresses compared case-insensitively). Anything a mail claims
@@ -53,9 +53,9 @@ final class MessageSql {
         SELECT id, opened FROM case_row
       ), message_row AS (
         INSERT INTO message (case_id, contact_id, channel, direction, external_id, body, delivery, created_at,
-                             subject, automated)
+                             subject, automated, channel_message_id)
         SELECT chosen.id, contact_row.id, $2::text, 'in', $4::text, $6::text, 'received', $7::timestamptz,
-               $8::text, $9::boolean
+               $8::text, $9::boolean, $11::text
           FROM chosen CROSS JOIN contact_row
         ON CONFLICT (channel, external_id) DO NOTHING
         RETURNING id, case_id, contact_id
@@ -82,13 +82,14 @@ final class MessageSql {
    * position in the arrays.
    *
    * <p>$1 offices, $2 channels, $3 contact refs, $4 external ids, $5 contact names, $6 bodies,
-   * $7 received at, $8 subjects, $9 automated
+   * $7 received at, $8 subjects, $9 automated, $10 the channel's message ids
    */
   static final String INGEST_GROUP = """
       WITH batch AS (
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                             $8::text[], $9::boolean[])
-          WITH ORDINALITY AS b(office_id, channel, contact_ref, external_id, name, body, at, subject, automated, ord)
+                             $8::text[], $9::boolean[], $10::text[])
+          WITH ORDINALITY AS b(office_id, channel, contact_ref, external_id, name, body, at, subject, automated,
+                               channel_message_id, ord)
       ), existing AS (
         SELECT b.ord, m.id, m.case_id, m.contact_id
           FROM batch b JOIN message m ON m.channel = b.channel AND m.external_id = b.external_id
@@ -119,8 +120,9 @@ final class MessageSql {
         RETURNING id, contact_id, (xmax = 0) AS opened
       ), message_row AS (
         INSERT INTO message (case_id, contact_id, channel, direction, external_id, body, delivery, created_at, subject,
-                             automated)
-        SELECT c.id, c.contact_id, f.channel, 'in', f.external_id, f.body, 'received', f.at, f.subject, f.automated
+                             automated, channel_message_id)
+        SELECT c.id, c.contact_id, f.channel, 'in', f.external_id, f.body, 'received', f.at, f.subject, f.automated,
+               f.channel_message_id
           FROM fresh f JOIN contact_row k ON k.channel = f.channel AND k.external_id = f.contact_ref
           JOIN case_row c ON c.contact_id = k.id
          ORDER BY f.ord
@@ -164,13 +166,6 @@ final class MessageSql {
   static final String ADD_ATTACHMENT = """
       INSERT INTO attachment (message_id, content_type, file_name, size_bytes, data)
       SELECT $1, $2, $3, $4, $5 FROM message WHERE id = $1 AND unsent_at IS NULL
-      """;
-
-  /** $1 message ids, $2 the channel's own message ids (same order). Idempotent: a redelivery sets the same. */
-  static final String CHANNEL_MESSAGE_IDS = """
-      UPDATE message m SET channel_message_id = u.channel_message_id
-        FROM unnest($1::bigint[], $2::text[]) AS u(id, channel_message_id)
-       WHERE m.id = u.id AND m.channel_message_id IS DISTINCT FROM u.channel_message_id
       """;
 
   /**

@@ -95,7 +95,7 @@ public final class MessageStore {
     Tuple params = Tuple.tuple()
         .addLong(officeId).addString(m.channel()).addString(m.contactRef()).addString(m.externalId())
         .addString(m.contactName()).addString(m.text()).addOffsetDateTime(m.receivedAt().atOffset(ZoneOffset.UTC))
-        .addString(m.subject()).addBoolean(m.automated()).addLong(m.caseHint());
+        .addString(m.subject()).addBoolean(m.automated()).addLong(m.caseHint()).addString(m.channelMessageId());
     return client.preparedQuery(MessageSql.INGEST).execute(params).compose(rows -> {
       if (rows.size() > 0) {
         Row row = rows.iterator().next();
@@ -120,23 +120,6 @@ public final class MessageStore {
       rows.add(Tuple.of(stored.messageId(), a.contentType(), a.fileName(), a.data().length, Buffer.buffer(a.data())));
     }
     return client.preparedQuery(MessageSql.INSERT_ATTACHMENT).executeBatch(rows).map(v -> stored);
-  }
-
-  /**
-   * Remembers the channel's own id of stored messages (LINE's message id, which an unsend event names).
-   *
-   * @param ids message id to the channel's message id
-   */
-  public Future<Void> channelMessageIds(Map<Long, String> ids) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Long[] messageIds = ids.keySet().toArray(Long[]::new);
-    String[] channelIds = new String[messageIds.length];
-    for (int i = 0; i < messageIds.length; i++) {
-      channelIds[i] = ids.get(messageIds[i]);
-    }
-    return pool.preparedQuery(MessageSql.CHANNEL_MESSAGE_IDS).execute(Tuple.of(messageIds, (Object) channelIds)).mapEmpty();
   }
 
   /** A message its sender took back: {@code [messageId, caseId]}. */
