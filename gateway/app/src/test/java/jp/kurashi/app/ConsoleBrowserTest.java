@@ -297,7 +297,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @DisplayName("the chief finds a mail case by a word, sees its subject, and records how to communicate with the person")
+  @DisplayName("the chief finds a mail case by a word, sees its subject, records how to communicate with the person and a support plan")
   void searchSubjectAccommodation() {
     long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("mail", "<s-1@example.jp>",
         "hanako@example.jp", "山田 花子", "アパートの退去を求められています", running.clock.instant(), java.util.List.of(),
@@ -323,6 +323,16 @@ class ConsoleBrowserTest {
           .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("保存")).click();
       assertThat(chief.getByTestId("accommodation")).containsText("筆談");
       assertThat(chief.getByTestId("accommodation")).containsText("平日の午前");
+
+      // A support plan made today, recorded in the milestones panel and listed there.
+      String today = java.time.LocalDate.now(running.clock.withZone(java.time.ZoneId.of("Asia/Tokyo"))).toString();
+      Locator milestones = chief.locator("section").filter(new Locator.FilterOptions().setHas(
+          chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("支援の節目"))));
+      milestones.getByLabel("種類", new Locator.GetByLabelOptions().setExact(true)).selectOption("plan");
+      milestones.getByLabel("実施日").fill(today);
+      milestones.getByLabel("メモ(任意)").fill("就労支援を中心に");
+      milestones.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("記録する").setExact(true)).click();
+      assertThat(chief.getByTestId("milestones")).containsText(today + " プラン作成 — 就労支援を中心に");
       chief.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/console-case-accommodation.png")).setFullPage(true));
     } finally {
       context.close();
