@@ -36,7 +36,8 @@ final class CaseSql {
   /**
    * Cases found by a phrase: $1 office, $2 the phrase, $3 only cases assigned to this member of staff (NULL: every
    * case of the office, for the chief), $4 status (NULL: both), $5 limit. A case matches when the phrase is in its
-   * contact's name or address, or in the subject or text of one of its messages; newest activity first. A phrase of
+   * contact's name or address, or in the subject or text of one of its messages (the resident's, staff replies and
+   * notes; not the desk's automatic messages, which are the same in every case); newest activity first. A phrase of
    * two characters or more finds its messages through the bigram index of V21 ({@link #SEARCH}); a single character
    * has no bigram and is looked for in the messages of each case the caller may read ({@link #SEARCH_SHORT}), as is a
    * consultant's phrase: the few cases they hold cost less than the index's matches across the whole database.
@@ -56,12 +57,14 @@ final class CaseSql {
 
   static final String SEARCH = SEARCH_TEMPLATE.formatted("""
       c.id IN (SELECT m.case_id FROM message m
-                WHERE kurashi_bigrams(kurashi_search_text(m.subject, m.body)) @> kurashi_bigrams(q.phrase)
+                WHERE (m.direction <> 'out' OR m.staff_id IS NOT NULL)
+                  AND kurashi_bigrams(kurashi_search_text(m.subject, m.body)) @> kurashi_bigrams(q.phrase)
                   AND strpos(kurashi_search_text(m.subject, m.body), q.phrase) > 0)""");
 
   static final String SEARCH_SHORT = SEARCH_TEMPLATE.formatted("""
       EXISTS (SELECT 1 FROM message m
-               WHERE m.case_id = c.id AND strpos(kurashi_search_text(m.subject, m.body), q.phrase) > 0)""");
+               WHERE m.case_id = c.id AND (m.direction <> 'out' OR m.staff_id IS NOT NULL)
+                 AND strpos(kurashi_search_text(m.subject, m.body), q.phrase) > 0)""");
 
   /** $1 office, $2 status: how many cases of each urgency, for the queue's counts whatever page is shown. */
   static final String COUNTS = """
