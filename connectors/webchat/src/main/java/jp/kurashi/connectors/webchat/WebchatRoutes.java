@@ -137,7 +137,7 @@ public final class WebchatRoutes {
       String address = address(ctx);
       ctx.request().toWebSocket()
           .onSuccess(ws -> awaitAuthFrame(ctx.vertx(), ws, address, after))
-          .onFailure(err -> LOG.atDebug().addKeyValue("error", err.toString()).log("websocket upgrade failed"));
+          .onFailure(err -> LOG.atDebug().addKeyValue("error", err.getClass().getName()).log("websocket upgrade failed"));
       return;
     }
     // Deprecated: the token in the query string, checked before the upgrade.
@@ -158,7 +158,7 @@ public final class WebchatRoutes {
       String address = address(ctx);
       ctx.request().toWebSocket()
           .onSuccess(ws -> new ChatSocket(ws, session, address, deps).start(after))
-          .onFailure(err -> LOG.atDebug().addKeyValue("error", err.toString()).log("websocket upgrade failed"));
+          .onFailure(err -> LOG.atDebug().addKeyValue("error", err.getClass().getName()).log("websocket upgrade failed"));
     });
   }
 
