@@ -173,7 +173,7 @@ class AccessMatrixTest {
         {"GET", "/api/triage/corrections.jsonl", null,   403, 200, 403, 401},
         {"GET", "/api/channels", null,                   200, 200, 200, 401},
         {"GET", "/api/categories", null,                 200, 200, 200, 401},
-        {"POST", "/api/cases/" + o + "/milestones", "{\"kind\":\"plan\",\"on\":\"2026-01-05\"}", 403, 201, 403, 401},
+        {"POST", "/api/cases/" + o + "/milestones", "{\"kind\":\"plan\",\"on\":\"{today}\"}", 403, 201, 403, 401},
         {"GET", "/api/cases/" + o + "/milestones", null, 403, 200, 403, 401},
         {"PUT", "/api/cases/" + o + "/accommodation", "{\"needs\":[\"writing\"]}", 403, 200, 403, 401},
         {"GET", "/api/complaints", null,                 403, 200, 200, 401},
@@ -231,7 +231,8 @@ class AccessMatrixTest {
     if (method.equals("GET")) {
       r = client.get(realPath);
     } else {
-      String json = body == null ? "{}" : fill(body).replace("{role}", role).replace("{now}", running.clock.instant().toString());
+      String json = body == null ? "{}" : fill(body).replace("{role}", role).replace("{now}", running.clock.instant().toString())
+          .replace("{today}", java.time.LocalDate.now(running.clock.withZone(java.time.ZoneId.of("Asia/Tokyo"))).toString());
       r = client.send(io.vertx.core.http.HttpMethod.valueOf(method), realPath, new JsonObject(json), true);
     }
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(expected);

@@ -55,7 +55,7 @@ class MilestonesTest {
         new JsonObject().put("kind", "plan").put("on", today()).put("note", "就労支援を中心に"), true);
     assertThat(plan.statusCode()).as(plan.bodyAsString()).isEqualTo(201);
     var assessment = chief.post("/api/cases/" + caseId + "/milestones",
-        new JsonObject().put("kind", "assessment").put("on", "2026-01-05"), true);
+        new JsonObject().put("kind", "assessment").put("on", LocalDate.parse(today()).minusDays(30).toString()), true);
     assertThat(assessment.statusCode()).as(assessment.bodyAsString()).isEqualTo(201);
 
     JsonArray items = chief.get("/api/cases/" + caseId + "/milestones").bodyAsJsonObject().getJsonArray("items");

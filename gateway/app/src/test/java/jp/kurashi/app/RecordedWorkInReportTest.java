@@ -68,15 +68,23 @@ class RecordedWorkInReportTest {
     assertThat(chief.get("/api/cases/" + phoneCase).bodyAsJsonObject().getJsonArray("messages").stream()
         .map(m -> ((JsonObject) m).getString("text"))).anyMatch(t -> t != null && t.contains("佐々木です"));
 
-    int fiscalYear = today.getMonthValue() >= 4 ? today.getYear() : today.getYear() - 1;
-    JsonObject report = chief.get("/api/reports/monthly?fy=" + fiscalYear).bodyAsJsonObject();
-    String month = today.toString().substring(0, 7);
-    JsonObject thisMonth = report.getJsonArray("months").stream().map(m -> (JsonObject) m)
-        .filter(m -> m.getString("month").equals(month)).findFirst().orElseThrow();
-    assertThat(thisMonth.getJsonObject("byRoute").getLong("phone")).isEqualTo(1);
-    assertThat(thisMonth.getJsonObject("byRoute").getLong("webchat")).isEqualTo(1);
-    assertThat(thisMonth.getJsonObject("byConsulter").getLong("self")).isEqualTo(1);
-    assertThat(thisMonth.getJsonObject("milestones").getLong("plan")).isEqualTo(1);
-    assertThat(thisMonth.getJsonObject("complaints").getLong("received")).isEqualTo(1);
+    // Each figure is read in the month of its own moment: the phone call and the complaint were 20 minutes ago,
+    // which is last month (or last fiscal year) in the first minutes of a month.
+    LocalDate atDay = java.time.Instant.parse(at).atZone(TOKYO).toLocalDate();
+    JsonObject consulted = month(chief, atDay);
+    assertThat(consulted.getJsonObject("byRoute").getLong("phone")).isEqualTo(1);
+    assertThat(consulted.getJsonObject("byConsulter").getLong("self")).isEqualTo(1);
+    assertThat(consulted.getJsonObject("complaints").getLong("received")).isEqualTo(1);
+    JsonObject now = month(chief, today);
+    assertThat(now.getJsonObject("byRoute").getLong("webchat")).isEqualTo(1);
+    assertThat(now.getJsonObject("milestones").getLong("plan")).isEqualTo(1);
+  }
+
+  /** The report's row for the month of {@code day}, from that day's fiscal year. */
+  private static JsonObject month(RunningGateway.StaffClient chief, LocalDate day) {
+    int fiscalYear = day.getMonthValue() >= 4 ? day.getYear() : day.getYear() - 1;
+    String month = day.toString().substring(0, 7);
+    return chief.get("/api/reports/monthly?fy=" + fiscalYear).bodyAsJsonObject().getJsonArray("months").stream()
+        .map(m -> (JsonObject) m).filter(m -> m.getString("month").equals(month)).findFirst().orElseThrow();
   }
 }
