@@ -40,6 +40,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.pipeline.AutomaticNotice;
 import jp.kurashi.core.pipeline.ConsentRequest;
+import jp.kurashi.core.pipeline.AfterCommitQueue;
+import jp.kurashi.core.pipeline.AfterCommitSweep;
 import jp.kurashi.core.store.ContactStore;
 import jp.kurashi.core.store.WebchatStore;
 import java.time.Duration;
@@ -90,6 +92,13 @@ public final class Gateway {
   /** At most one safety message per case in this time, however many crisis messages arrive. */
   private static final Duration SAFETY_GAP = Duration.ofMinutes(30);
   private static final Duration RULES_REFRESH = Duration.ofSeconds(30);
+  /** After-commit work kept waiting in a flood; beyond it the sweep picks the messages up from the database. */
+  private static final int AFTER_COMMIT_QUEUE = 10_000;
+  /** How often stored messages whose triage never ran are looked for; younger ones are left to the work under way. */
+  private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
+  private static final Duration SWEEP_GRACE = Duration.ofMinutes(1);
+  /** Older unfinished messages are left alone: a notice days late would only confuse. */
+  private static final Duration SWEEP_WINDOW = Duration.ofHours(24);
   /** How soon the other instances run a model the chief installed on one of them. */
   private static final Duration MODEL_REFRESH = Duration.ofSeconds(30);
   /** The embedded server is started again after dying, but not more often than this. */
@@ -251,7 +260,9 @@ public final class Gateway {
                   new AutomaticNotice(config.office(), replies, AUTO_NOTICE_GAP, SAFETY_GAP, contacts, consentFirst),
                   clock),
               new ConsentRequest(config.office(), contacts, replies, java.util.Set.of(LineConnector.CHANNEL)),
-              new MailAcknowledgement(config.office(), replies, AUTO_NOTICE_GAP, contacts)));
+              new MailAcknowledgement(config.office(), replies, AUTO_NOTICE_GAP, contacts)),
+              // Half the pool at most for triage and notices: the console and the outbox keep connections.
+              new AfterCommitQueue(Math.max(2, config.databasePoolSize() / 2), AFTER_COMMIT_QUEUE));
           WebchatStore webchatStore = new WebchatStore(db.pool());
           ChannelRegistry channels = new ChannelRegistry()
               .register(new WebchatConnector(webchatStore));
@@ -303,6 +314,8 @@ public final class Gateway {
                     .compose(x -> deployOutbox(db, channels, bus))
                     .compose(x -> deploy(new RetentionJob(new RetentionStore(db.pool()), config.retention(), clock)))
                     .compose(x -> deployChannelVerticles())
+                    .compose(x -> deploy(new AfterCommitSweep(pipeline, messages, channels.channels(), clock,
+                        SWEEP_INTERVAL, SWEEP_GRACE, SWEEP_WINDOW)))
                     .compose(x -> deployMetricsServer())
                     .compose(x -> deployHttp(v2 -> routes(v2, api, channelRoutes, health)));
               });

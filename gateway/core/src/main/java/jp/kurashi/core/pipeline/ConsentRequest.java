@@ -46,19 +46,14 @@ public final class ConsentRequest implements AfterIngest {
       return Future.succeededFuture();
     }
     String version = profile.privacyNoticeVersion();
-    return contacts.find(stored.contactId()).compose(found -> {
-      if (found.isEmpty() || found.get().consentedTo(version)) {
-        return Future.succeededFuture();
+    return contacts.askConsentOnce(stored.contactId(), version).compose(ask -> {
+      if (ask.isEmpty()) {
+        return Future.<Void>succeededFuture();
       }
-      String language = found.get().language() == null ? "ja" : found.get().language();
-      return contacts.askConsentOnce(stored.contactId(), version).compose(ask -> {
-        if (!ask) {
-          return Future.<Void>succeededFuture();
-        }
-        LOG.atInfo().addKeyValue("caseId", stored.caseId()).addKeyValue("channel", message.channel())
-            .addKeyValue("noticeVersion", version).log("consent requested");
-        return replies.queueSystem(stored.caseId(), text(profile, language)).mapEmpty();
-      });
+      String language = ask.get().isEmpty() ? "ja" : ask.get();
+      LOG.atInfo().addKeyValue("caseId", stored.caseId()).addKeyValue("channel", message.channel())
+          .addKeyValue("noticeVersion", version).log("consent requested");
+      return replies.queueSystem(stored.caseId(), text(profile, language)).mapEmpty();
     });
   }
 

@@ -10,7 +10,8 @@ import jp.kurashi.core.store.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,18 +36,45 @@ public final class InboundPipeline {
   private final MessageStore store;
   private final CaseEvents events;
   private final List<AfterIngest> steps;
+  private final AfterCommitQueue afterCommit;
 
+  /** With the default bound on after-commit work: 16 running, 10,000 waiting. */
   public InboundPipeline(long officeId, MessageStore store, CaseEvents events, List<AfterIngest> steps) {
+    this(officeId, store, events, steps, new AfterCommitQueue(16, 10_000));
+  }
+
+  public InboundPipeline(long officeId, MessageStore store, CaseEvents events, List<AfterIngest> steps,
+                         AfterCommitQueue afterCommit) {
     this.officeId = officeId;
     this.store = store;
     this.events = events;
     this.steps = List.copyOf(steps);
+    this.afterCommit = afterCommit;
   }
 
   /** Stores one message; completes after commit. */
   public Future<IngestResult> receive(InboundMessage message) {
     InboundMessage clean = InboundText.normalise(message);
-    return store.ingest(officeId, clean).onSuccess(result -> afterCommit(clean, result));
+    return store.ingest(officeId, clean).onSuccess(result -> {
+      logStored(clean, result);
+      if (!result.duplicate()) {
+        afterCommit.submit(List.of(result.messageId()), () -> afterCommit(clean, result));
+      }
+    });
+  }
+
+  /**
+   * Runs the after-commit steps of a message stored earlier whose steps never finished (the gateway stopped, or a
+   * flood left them to {@link AfterCommitSweep}); nothing when they are already waiting or running here. Every step
+   * is idempotent, so a message whose steps did run in part is answered once.
+   */
+  public Future<Void> resume(InboundMessage message, IngestResult stored) {
+    return afterCommit.submit(List.of(stored.messageId()), () -> afterCommit(message, stored));
+  }
+
+  /** The bounded queue the after-commit steps run through. */
+  public AfterCommitQueue afterCommitQueue() {
+    return afterCommit;
   }
 
   /**
@@ -62,17 +90,27 @@ public final class InboundPipeline {
       // Messages of one case in one delivery are handled one after the other, in order: a resident who sends
       // 「死にたい」 and 「助けて」 together at night gets the safety message, not an out-of-hours notice for the
       // second one that happened to be triaged first. Other cases' messages do not wait.
-      Map<Long, Future<Void>> lastOfCase = new HashMap<>();
+      Map<Long, List<Integer>> byCase = new LinkedHashMap<>();
       for (int i = 0; i < results.size(); i++) {
-        InboundMessage message = clean.get(i);
-        IngestResult result = results.get(i);
-        Future<Void> previous = lastOfCase.getOrDefault(result.caseId(), Future.succeededFuture());
-        lastOfCase.put(result.caseId(), previous.transform(done -> afterCommit(message, result)));
+        logStored(clean.get(i), results.get(i));
+        if (!results.get(i).duplicate()) {
+          byCase.computeIfAbsent(results.get(i).caseId(), c -> new ArrayList<>()).add(i);
+        }
+      }
+      for (List<Integer> ofCase : byCase.values()) {
+        List<Long> ids = ofCase.stream().map(i -> results.get(i).messageId()).toList();
+        afterCommit.submit(ids, () -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (int i : ofCase) {
+            chain = chain.transform(done -> afterCommit(clean.get(i), results.get(i)));
+          }
+          return chain;
+        });
       }
     });
   }
 
-  private Future<Void> afterCommit(InboundMessage message, IngestResult result) {
+  private static void logStored(InboundMessage message, IngestResult result) {
     LOG.atInfo()
         .addKeyValue("channel", message.channel())
         .addKeyValue("caseId", result.caseId())
@@ -80,9 +118,9 @@ public final class InboundPipeline {
         .addKeyValue("duplicate", result.duplicate())
         .addKeyValue("caseOpened", result.caseOpened())
         .log("inbound message stored");
-    if (result.duplicate()) {
-      return Future.succeededFuture();
-    }
+  }
+
+  private Future<Void> afterCommit(InboundMessage message, IngestResult result) {
     Future<Void> chain = Future.succeededFuture();
     for (AfterIngest step : steps) {
       chain = chain.compose(v -> step.apply(message, result))

@@ -66,6 +66,6 @@ final class ContactSql {
   static final String ASK_CONSENT_ONCE = """
       UPDATE contact SET consent_asked_version = $2
        WHERE id = $1 AND consent_version IS DISTINCT FROM $2 AND consent_asked_version IS DISTINCT FROM $2
-      RETURNING id
+      RETURNING id, language
       """;
 }

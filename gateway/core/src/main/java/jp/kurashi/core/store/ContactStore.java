@@ -79,13 +79,15 @@ public final class ContactStore {
   }
 
   /**
-   * Whether this caller should ask the contact to agree to notice {@code version}: true only when the contact has
-   * not agreed to it and was not asked for it before; the request is noted in the same statement, so of two
-   * messages arriving together only one asks.
+   * Whether this caller should ask the contact to agree to notice {@code version}: the contact's language (empty
+   * string when unknown) only when the contact has not agreed to it and was not asked for it before; empty
+   * otherwise. The request is noted in the same statement (one round trip, and for a contact already asked no
+   * write at all), so of two messages arriving together only one asks.
    */
-  public Future<Boolean> askConsentOnce(long contactId, String version) {
+  public Future<Optional<String>> askConsentOnce(long contactId, String version) {
     return pool.preparedQuery(ContactSql.ASK_CONSENT_ONCE).execute(Tuple.of(contactId, version))
-        .map(rows -> rows.size() > 0);
+        .map(rows -> rows.size() == 0 ? Optional.<String>empty()
+            : Optional.of(java.util.Objects.requireNonNullElse(rows.iterator().next().getString("language"), "")));
   }
 
   private static Optional<ContactInfo> info(io.vertx.sqlclient.RowSet<Row> rows) {

@@ -173,6 +173,21 @@ final class MessageSql {
    * back: its text, subject, attachments and triage findings are erased, the row stays marked, and one audit row
    * says so, all in this one statement. Only the sender's own inbound message, only once: no row otherwise.
    */
+  /**
+   * Resident messages on the given channels whose after-commit steps never finished (no triage result), received
+   * in [$2, $3), oldest first, at most $4; taken-back messages are left alone. $1 channels.
+   */
+  static final String UNFINISHED = """
+      SELECT m.id, m.case_id, m.contact_id, m.channel, m.external_id, k.external_id AS contact_ref, m.body,
+             m.created_at, m.subject, m.channel_message_id
+        FROM message m JOIN contact k ON k.id = m.contact_id
+       WHERE m.direction = 'in' AND NOT m.automated AND m.unsent_at IS NULL AND m.channel = ANY($1)
+         AND m.created_at >= $2 AND m.created_at < $3
+         AND NOT EXISTS (SELECT 1 FROM triage_result t WHERE t.message_id = m.id)
+       ORDER BY m.id
+       LIMIT $4
+      """;
+
   static final String UNSEND = """
       WITH target AS (
         SELECT m.id, m.case_id FROM message m JOIN contact k ON k.id = m.contact_id

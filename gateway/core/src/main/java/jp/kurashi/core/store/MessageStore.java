@@ -11,6 +11,8 @@ import jp.kurashi.core.domain.InboundAttachment;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.domain.IngestResult;
 
+import java.time.Instant;
+import java.util.Collection;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Map;
@@ -120,6 +122,32 @@ public final class MessageStore {
       rows.add(Tuple.of(stored.messageId(), a.contentType(), a.fileName(), a.data().length, Buffer.buffer(a.data())));
     }
     return client.preparedQuery(MessageSql.INSERT_ATTACHMENT).executeBatch(rows).map(v -> stored);
+  }
+
+  /** A stored resident message whose after-commit steps are still to run, as the pipeline saw it at commit. */
+  public record Unfinished(InboundMessage message, IngestResult stored) {
+  }
+
+  /**
+   * Resident messages on {@code channels} received in [{@code since}, {@code before}) that were never triaged
+   * (the gateway stopped between commit and triage, or shed the work in a flood), oldest first.
+   */
+  public Future<List<Unfinished>> unfinished(Collection<String> channels, Instant since, Instant before, int limit) {
+    return pool.preparedQuery(MessageSql.UNFINISHED)
+        .execute(Tuple.of(channels.toArray(String[]::new), since.atOffset(ZoneOffset.UTC),
+            before.atOffset(ZoneOffset.UTC), limit))
+        .map(rows -> {
+          List<Unfinished> found = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            InboundMessage m = new InboundMessage(r.getString("channel"), r.getString("external_id"),
+                r.getString("contact_ref"), null, java.util.Objects.requireNonNullElse(r.getString("body"), ""),
+                r.getOffsetDateTime("created_at").toInstant(), List.of(), r.getString("subject"), false, null,
+                r.getString("channel_message_id"));
+            found.add(new Unfinished(m, new IngestResult(r.getLong("id"), r.getLong("case_id"),
+                r.getLong("contact_id"), false, false)));
+          }
+          return found;
+        });
   }
 
   /** A message its sender took back: {@code [messageId, caseId]}. */

@@ -1,0 +1,89 @@
+package jp.kurashi.core.pipeline;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import jp.kurashi.core.store.DatabaseFailures;
+import jp.kurashi.core.store.MessageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Finishes what a commit promised: every {@code interval} (and at start) finds resident messages that were stored
+ * but never triaged, because the gateway was killed between a channel's acknowledgement and the triage, or a flood
+ * was larger than {@link AfterCommitQueue} keeps, and runs their after-commit steps then. A crisis written just before
+ * a crash still gets its triage, its alert and its safety message. Messages younger than {@code grace} are left to
+ * the work already under way; those older than {@code window} are left alone (a notice days late would only confuse).
+ */
+public final class AfterCommitSweep extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AfterCommitSweep.class);
+  private static final int BATCH = 500;
+
+  private final InboundPipeline pipeline;
+  private final MessageStore messages;
+  private final Set<String> channels;
+  private final Clock clock;
+  private final Duration interval;
+  private final Duration grace;
+  private final Duration window;
+  private long timer = -1;
+  private boolean sweeping;
+
+  /**
+   * @param channels the channels whose messages run through {@code pipeline} (staff-recorded ones have their own)
+   */
+  public AfterCommitSweep(InboundPipeline pipeline, MessageStore messages, Set<String> channels, Clock clock,
+                          Duration interval, Duration grace, Duration window) {
+    this.pipeline = pipeline;
+    this.messages = messages;
+    this.channels = Set.copyOf(channels);
+    this.clock = clock;
+    this.interval = interval;
+    this.grace = grace;
+    this.window = window;
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(0, interval.toMillis(), id -> sweep());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  /** One pass; completes with the number of messages handed to the pipeline. */
+  public Future<Integer> sweep() {
+    if (sweeping || channels.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    sweeping = true;
+    Instant now = clock.instant();
+    return messages.unfinished(channels, now.minus(window), now.minus(grace), BATCH)
+        .map(found -> {
+          int resumed = 0;
+          for (MessageStore.Unfinished u : found) {
+            if (!pipeline.afterCommitQueue().pending(u.stored().messageId())) {
+              pipeline.resume(u.message(), u.stored());
+              resumed++;
+            }
+          }
+          if (resumed > 0) {
+            LOG.atWarn().addKeyValue("messages", resumed)
+                .log("after-commit steps resumed for messages stored but never triaged");
+          }
+          return resumed;
+        })
+        .onFailure(err -> LOG.atWarn().addKeyValue("error", DatabaseFailures.describe(err))
+            .log("after-commit sweep failed; next pass will retry"))
+        .onComplete(ar -> sweeping = false);
+  }
+}
