@@ -41,6 +41,9 @@ import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.pipeline.AutomaticNotice;
 import jp.kurashi.core.pipeline.ConsentRequest;
 import jp.kurashi.core.pipeline.AfterCommitQueue;
+import jp.kurashi.core.lease.LeasedVerticle;
+import jp.kurashi.core.lease.PeriodicJob;
+import jp.kurashi.core.store.JobLeaseStore;
 import jp.kurashi.core.pipeline.AfterCommitSweep;
 import jp.kurashi.core.store.ContactStore;
 import jp.kurashi.core.store.WebchatStore;
@@ -92,6 +95,9 @@ public final class Gateway {
   /** At most one safety message per case in this time, however many crisis messages arrive. */
   private static final Duration SAFETY_GAP = Duration.ofMinutes(30);
   private static final Duration RULES_REFRESH = Duration.ofSeconds(30);
+  /** A periodic job's lease; renewed every JOB_LEASE_RENEWAL, so a dead instance's jobs move within 25 s. */
+  private static final Duration JOB_LEASE = Duration.ofSeconds(20);
+  private static final Duration JOB_LEASE_RENEWAL = Duration.ofSeconds(5);
   /** After-commit work kept waiting in a flood; beyond it the sweep picks the messages up from the database. */
   private static final int AFTER_COMMIT_QUEUE = 10_000;
   /** How often stored messages whose triage never ran are looked for; younger ones are left to the work under way. */
@@ -112,12 +118,14 @@ public final class Gateway {
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final Deque<Supplier<Future<?>>> shutdownSteps = new ArrayDeque<>();
   private final Promise<Void> fatal = Promise.promise();
+  /** This instance among those on one database: the holder of the job leases it takes ({@link InstanceName}). */
+  private String instanceName;
   private java.util.function.BooleanSupplier databaseProcessUp = () -> true;
   private int httpPort;
   private int metricsPort = -1;
   private InboundPipeline pipeline;
   /** Verticles the configured channels own (the mail poller, the LINE quota watch), deployed once the core is up. */
-  private final List<io.vertx.core.Deployable> channelVerticles = new java.util.ArrayList<>();
+  private final List<PeriodicJob> channelVerticles = new java.util.ArrayList<>();
   private TriageEngine triageEngine;
   private TriageModelInForce triageModel;
 
@@ -147,7 +155,11 @@ public final class Gateway {
   }
 
   private Future<Void> startAll(PrintStream console) {
-    return databaseSettings()
+    return vertx.executeBlocking(() -> InstanceName.of(config.dataDir()), false)
+        .compose(name -> {
+          instanceName = name;
+          return databaseSettings();
+        })
         .compose(settings -> Database.open(vertx, settings))
         .compose(db -> {
           onStop(db::close);
@@ -274,7 +286,8 @@ public final class Gateway {
           config.line().ifPresent(line -> {
             LineConnector connector = new LineConnector(vertx, line, contacts, config.office().privacyNoticeVersion());
             channels.register(connector);
-            channelVerticles.add(new jp.kurashi.connectors.line.LineQuotaWatch(connector, line.quotaPollInterval()));
+            channelVerticles.add(new PeriodicJob("line-quota",
+                () -> new jp.kurashi.connectors.line.LineQuotaWatch(connector, line.quotaPollInterval())));
             LineWebhook webhook = new LineWebhook(officeId, line, pipeline, contacts, messages, connector,
                 config.office(), metrics, config.clientAddress(), clock);
             channelRoutes.add(webhook::mount);
@@ -283,7 +296,8 @@ public final class Gateway {
           config.mail().ifPresent(mail -> {
             MailStore mailStore = new MailStore(db.pool());
             channels.register(new MailConnector(vertx, mail, mailStore, config.office().name().in("ja")));
-            channelVerticles.add(new MailPoller(mail, mailStore, pipeline, metrics, clock));
+            channelVerticles.add(new PeriodicJob("mail-poller",
+                () -> new MailPoller(mail, mailStore, pipeline, metrics, clock)));
             LOG.atInfo().addKeyValue("imap", mail.imapHost()).log("email channel on");
           });
           // Consultations staff record (phone, window, visit, agency) are triaged like resident messages, without
@@ -312,10 +326,12 @@ public final class Gateway {
                 return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH))
                     .compose(x -> deploy(new TriageModelRefresh(triageModel, triageModels, MODEL_REFRESH)))
                     .compose(x -> deployOutbox(db, channels, bus))
-                    .compose(x -> deploy(new RetentionJob(new RetentionStore(db.pool()), config.retention(), clock)))
-                    .compose(x -> deployChannelVerticles())
-                    .compose(x -> deploy(new AfterCommitSweep(pipeline, messages, channels.channels(), clock,
-                        SWEEP_INTERVAL, SWEEP_GRACE, SWEEP_WINDOW)))
+                    .compose(x -> deployLeased(db, new PeriodicJob("retention",
+                        () -> new RetentionJob(new RetentionStore(db.pool()), config.retention(), clock))))
+                    .compose(x -> deployChannelVerticles(db))
+                    .compose(x -> deployLeased(db, new PeriodicJob("after-commit-sweep",
+                        () -> new AfterCommitSweep(pipeline, messages, channels.channels(), clock,
+                            SWEEP_INTERVAL, SWEEP_GRACE, SWEEP_WINDOW))))
                     .compose(x -> deployMetricsServer())
                     .compose(x -> deployHttp(v2 -> routes(v2, api, channelRoutes, health)));
               });
@@ -356,12 +372,18 @@ public final class Gateway {
     });
   }
 
-  private Future<Void> deployChannelVerticles() {
+  private Future<Void> deployChannelVerticles(Database db) {
     Future<Void> deployed = Future.succeededFuture();
-    for (io.vertx.core.Deployable verticle : channelVerticles) {
-      deployed = deployed.compose(v -> deploy(verticle));
+    for (PeriodicJob job : channelVerticles) {
+      deployed = deployed.compose(v -> deployLeased(db, job));
     }
     return deployed;
+  }
+
+  /** A periodic job runs on one instance at a time: this one while it holds the job's lease. */
+  private Future<Void> deployLeased(Database db, PeriodicJob job) {
+    return deploy(new LeasedVerticle(job.name(), new JobLeaseStore(db.pool()), instanceName, JOB_LEASE, JOB_LEASE_RENEWAL,
+        job.verticle()));
   }
 
   private Future<Void> deployOutbox(Database db, ChannelRegistry channels, CaseEvents bus) {
