@@ -2,7 +2,6 @@ package jp.kurashi.console;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Accommodation;
 import jp.kurashi.core.store.AccommodationStore;
@@ -27,8 +26,8 @@ final class AccommodationApi {
     this.clock = clock;
   }
 
-  void mount(Router router) {
-    router.put("/cases/:id/accommodation").handler(this::put);
+  void bind(Operations operations) {
+    operations.on("setAccommodation", this::put);
   }
 
   private void put(RoutingContext ctx) {

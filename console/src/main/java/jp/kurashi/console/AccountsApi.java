@@ -3,7 +3,6 @@ package jp.kurashi.console;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.security.PasswordHasher;
@@ -31,13 +30,13 @@ final class AccountsApi {
     this.hasher = hasher;
   }
 
-  void mount(Router router) {
-    router.post("/staff/:id/deactivate").handler(ctx -> active(ctx, false));
-    router.post("/staff/:id/reactivate").handler(ctx -> active(ctx, true));
-    router.post("/staff/:id/role").handler(this::role);
-    router.post("/staff/:id/unlock").handler(this::unlock);
-    router.post("/staff/:id/password-reset").handler(this::resetPassword);
-    router.post("/staff/:id/totp-reset").handler(this::resetTotp);
+  void bind(Operations operations) {
+    operations.on("deactivateStaff", ctx -> active(ctx, false));
+    operations.on("reactivateStaff", ctx -> active(ctx, true));
+    operations.on("changeStaffRole", this::role);
+    operations.on("unlockStaff", this::unlock);
+    operations.on("resetStaffPassword", this::resetPassword);
+    operations.on("resetStaffTotp", this::resetTotp);
   }
 
   /** A deactivated account's sessions end at once: its next request, SSE included on reconnect, is 401. */

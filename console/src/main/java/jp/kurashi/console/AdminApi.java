@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.security.PasswordHasher;
@@ -38,18 +37,18 @@ final class AdminApi {
     this.hasher = hasher;
   }
 
-  void mount(Router router) {
-    router.get("/staff").handler(this::listStaff);
-    router.post("/staff").handler(this::createStaff);
-    router.post("/password").handler(this::changePassword);
-    router.post("/totp/setup").handler(this::totpSetup);
-    router.post("/totp/enable").handler(this::totpEnable);
-    router.get("/agencies").handler(this::agencies);
-    router.post("/agencies").handler(this::addAgency);
-    router.get("/templates").handler(this::templates);
-    router.post("/templates").handler(this::saveTemplate);
-    router.get("/audit").handler(this::audit);
-    router.get("/audit.csv").handler(this::auditCsv);
+  void bind(Operations operations) {
+    operations.on("listStaff", this::listStaff);
+    operations.on("createStaff", this::createStaff);
+    operations.on("changePassword", this::changePassword);
+    operations.on("totpSetup", this::totpSetup);
+    operations.on("totpEnable", this::totpEnable);
+    operations.on("listAgencies", this::agencies);
+    operations.on("addAgency", this::addAgency);
+    operations.on("listTemplates", this::templates);
+    operations.on("saveTemplate", this::saveTemplate);
+    operations.on("audit", this::audit);
+    operations.on("auditCsv", this::auditCsv);
   }
 
   private void listStaff(RoutingContext ctx) {

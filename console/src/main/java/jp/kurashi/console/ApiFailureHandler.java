@@ -5,6 +5,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.openapi.validation.ValidatorException;
 import jp.kurashi.core.store.ContactUnreachableException;
 import jp.kurashi.core.store.DatabaseFailures;
 import jp.kurashi.core.store.NotFoundException;
@@ -42,6 +43,11 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
       status = 400;
       code = "invalid_json";
       message = "request body is not valid JSON";
+    } else if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException invalid) {
+      // The request does not match openapi.yaml (RouterBuilder's validation).
+      status = 400;
+      code = "invalid_request";
+      message = invalid.getMessage();
     } else if (failure instanceof HttpException http) {
       status = http.getStatusCode();
       code = status == 413 ? "too_large" : "http_" + status;

@@ -2,7 +2,6 @@ package jp.kurashi.console;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.bus.CaseEvents;
 import jp.kurashi.core.domain.CaseEvent;
@@ -45,20 +44,20 @@ final class CaseActionsApi {
     this.clock = clock;
   }
 
-  void mount(Router router) {
-    router.post("/cases/:id/claim").handler(this::claim);
-    router.post("/cases/:id/assign").handler(this::assign);
-    router.post("/cases/:id/notes").handler(this::note);
-    router.post("/cases/:id/close").handler(this::close);
-    router.post("/cases/:id/complaint").handler(this::complaint);
-    router.post("/cases/:id/reopen").handler(this::reopen);
-    router.post("/cases/:id/merge").handler(this::merge);
-    router.post("/cases/:id/link").handler(this::link);
-    router.post("/cases/:id/typing").handler(this::typing);
-    router.post("/cases/:id/messages/:messageId/retry").handler(this::retry);
-    router.post("/cases/:id/handoffs").handler(this::handoff);
-    router.get("/cases/:id/handoffs").handler(this::handoffs);
-    router.get("/handoffs/:handoffId/summary").handler(this::summary);
+  void bind(Operations operations) {
+    operations.on("claim", this::claim);
+    operations.on("assign", this::assign);
+    operations.on("addNote", this::note);
+    operations.on("closeCase", this::close);
+    operations.on("complaint", this::complaint);
+    operations.on("reopen", this::reopen);
+    operations.on("merge", this::merge);
+    operations.on("link", this::link);
+    operations.on("typing", this::typing);
+    operations.on("retry", this::retry);
+    operations.on("handoff", this::handoff);
+    operations.on("listHandoffs", this::handoffs);
+    operations.on("intakeSummary", this::summary);
   }
 
   private void claim(RoutingContext ctx) {

@@ -3,7 +3,6 @@ package jp.kurashi.console;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Complaint;
 import jp.kurashi.core.domain.Role;
@@ -48,10 +47,10 @@ final class ComplaintsApi {
     this.clock = clock;
   }
 
-  void mount(Router router) {
-    router.post("/complaints").handler(this::create);
-    router.get("/complaints").handler(this::list);
-    router.patch("/complaints/:id").handler(this::update);
+  void bind(Operations operations) {
+    operations.on("recordComplaint", this::create);
+    operations.on("listComplaints", this::list);
+    operations.on("updateComplaint", this::update);
   }
 
   private void create(RoutingContext ctx) {

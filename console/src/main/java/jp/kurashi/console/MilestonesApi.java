@@ -3,7 +3,6 @@ package jp.kurashi.console;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Milestone;
 import jp.kurashi.core.store.MilestoneStore;
@@ -41,10 +40,10 @@ final class MilestonesApi {
             .put("on", m.doneOn().toString())));
   }
 
-  void mount(Router router) {
-    router.post("/cases/:id/milestones").handler(this::record);
-    router.get("/cases/:id/milestones").handler(this::list);
-    router.delete("/cases/:id/milestones/:milestoneId").handler(this::delete);
+  void bind(Operations operations) {
+    operations.on("recordMilestone", this::record);
+    operations.on("listMilestones", this::list);
+    operations.on("deleteMilestone", this::delete);
   }
 
   private void record(RoutingContext ctx) {

@@ -2,7 +2,6 @@ package jp.kurashi.console;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.store.ReportStore;
@@ -24,9 +23,9 @@ final class ReportsApi {
     this.guard = guard;
   }
 
-  void mount(Router router) {
-    router.get("/reports/monthly").handler(this::json);
-    router.get("/reports/monthly.csv").handler(this::csv);
+  void bind(Operations operations) {
+    operations.on("monthlyReport", this::json);
+    operations.on("monthlyReportCsv", this::csv);
   }
 
   private Future<io.vertx.core.json.JsonObject> report(RoutingContext ctx, StaffSession session) {

@@ -109,14 +109,14 @@ public final class StaffApi {
 
   /** A new router with every API route; mount it at {@code /api}. */
   public Router router() {
-    Router router = Router.router(vertx);
+    Operations operations = new Operations(vertx, contract);
     // Resolved once per request (TRUSTED_PROXIES honoured): every audit row and the login limit use it.
-    router.route().handler(ctx -> {
+    operations.before(ctx -> {
       ctx.put(HttpJson.CLIENT_ADDRESS, clientAddress.of(ctx.request()));
       ctx.next();
     });
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
-    router.route().handler(ctx -> {
+    operations.before(ctx -> {
       if (!TriageModelApi.isUpload(ctx)) {
         body.handle(ctx);
         return;
@@ -143,38 +143,42 @@ public final class StaffApi {
       });
       ctx.next();
     });
-    router.route().handler(ctx -> {
+    operations.before(ctx -> {
       ctx.response().putHeader("Cache-Control", "no-store");
       ctx.next();
     });
-    // Limited per address first (a flood costs no parsing or hashing), then validated like every other call.
-    router.post("/login").handler(this::loginRate).handler(contract).handler(this::login);
-    router.route().handler(auth);
-    router.route().handler(firstLogin);
-    TriageModelApi.mountBodyHandler(router);
-    router.route().handler(contract);
-    router.get("/session").handler(this::session);
-    router.post("/logout").handler(this::logout);
-    router.get("/channels").handler(this::channels);
-    router.get("/cases").handler(this::listCases);
-    router.get("/cases/:id").handler(this::readCase);
-    router.post("/cases/:id/replies").handler(this::reply);
-    router.get("/cases/:id/attachments/:attachmentId").handler(this::attachment);
-    router.post("/cases/:id/triage").handler(this::correctTriage);
-    router.get("/categories").handler(this::categories);
-    router.get("/triage/rules").handler(this::rules);
-    router.put("/triage/rules").handler(this::saveRules);
-    router.get("/events").handler(live::handle);
-    actions.mount(router);
-    admin.mount(router);
-    accounts.mount(router);
-    reports.mount(router);
-    model.mount(router);
-    corrections.mount(router);
-    complaints.mount(router);
-    accommodation.mount(router);
-    milestones.mount(router);
-    staffCases.mount(router);
+    // Login is limited per address first (a flood costs no parsing or hashing), then validated like every other
+    // call; every other call needs its session (and its first-login step done) before it is validated.
+    operations.before(contract.whenPublic(this::loginRate))
+        .before(contract.unlessPublic(auth))
+        .before(contract.unlessPublic(firstLogin))
+        .before(TriageModelApi.uploadBody());
+    operations.on("login", this::login)
+        .on("session", this::session)
+        .on("logout", this::logout)
+        .on("channels", this::channels)
+        .on("listCases", this::listCases)
+        .on("readCase", this::readCase)
+        .on("reply", this::reply)
+        .on("attachment", this::attachment)
+        .on("correctTriage", this::correctTriage)
+        .on("categories", this::categories)
+        .on("triageRules", this::rules)
+        .on("saveTriageRules", this::saveRules)
+        .on("events", live::handle);
+    actions.bind(operations);
+    admin.bind(operations);
+    accounts.bind(operations);
+    reports.bind(operations);
+    model.bind(operations);
+    corrections.bind(operations);
+    complaints.bind(operations);
+    accommodation.bind(operations);
+    milestones.bind(operations);
+    staffCases.bind(operations);
+    Router router = operations.router();
+    router.route().handler(ctx -> ctx.fail(ApiException.notFound("API route " + ctx.request().method() + " "
+        + ctx.request().path())));
     router.route().failureHandler(new ApiFailureHandler());
     return router;
   }

@@ -3,7 +3,6 @@ package jp.kurashi.console;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.ContactMade;
 import jp.kurashi.core.domain.Role;
@@ -47,12 +46,12 @@ final class StaffCasesApi {
     this.clock = clock;
   }
 
-  void mount(Router router) {
-    router.post("/cases").handler(this::record);
-    router.put("/cases/:id/route").handler(this::route);
-    router.post("/cases/:id/contacts").handler(this::addContact);
-    router.get("/cases/:id/contacts").handler(this::contacts);
-    router.put("/cases/:id/follow-up").handler(this::followUp);
+  void bind(Operations operations) {
+    operations.on("recordConsultation", this::record);
+    operations.on("setCaseRoute", this::route);
+    operations.on("recordCaseContact", this::addContact);
+    operations.on("listCaseContacts", this::contacts);
+    operations.on("setFollowUp", this::followUp);
   }
 
   private void record(RoutingContext ctx) {

@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jp.kurashi.core.domain.Role;
@@ -51,23 +51,30 @@ final class TriageModelApi {
     this.guard = guard;
   }
 
-  /** True for the upload, whose body is read only after the session is checked (see {@link #mountBodyHandler}). */
+  /** True for the upload, whose body is read only after the session is checked (see {@link #uploadBody}). */
   static boolean isUpload(RoutingContext ctx) {
     return ctx.request().method() == HttpMethod.PUT && ctx.normalizedPath().equals("/api" + PATH);
   }
 
   /**
    * Reads the upload's body, up to {@link #MAX_BYTES} (413 above, refused from Content-Length before a byte
-   * is read). Mounted after the session check, so nobody logged out can make the gateway hold 20 MB; the
-   * request is paused until then.
+   * is read). Runs after the session check, so nobody logged out can make the gateway hold 20 MB; the
+   * request is paused until then. Any other request passes on.
    */
-  static void mountBodyHandler(Router router) {
-    router.put(PATH).handler(BodyHandler.create(false).setBodyLimit(MAX_BYTES));
+  static Handler<RoutingContext> uploadBody() {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BYTES);
+    return ctx -> {
+      if (isUpload(ctx)) {
+        body.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    };
   }
 
-  void mount(Router router) {
-    router.get(PATH).handler(this::describe);
-    router.put(PATH).handler(this::install);
+  void bind(Operations operations) {
+    operations.on("triageModel", this::describe);
+    operations.on("installTriageModel", this::install);
   }
 
   private void describe(RoutingContext ctx) {
