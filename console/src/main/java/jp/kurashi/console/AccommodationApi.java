@@ -34,10 +34,9 @@ final class AccommodationApi {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     Accommodation wanted = read(HttpJson.body(ctx));
-    guard.caseFor(ctx, session, caseId, "case.accommodation")
+    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.accommodation")
         .compose(found -> store.put(caseId, wanted, session.staff().id(), clock.instant()))
-        .onSuccess(saved -> HttpJson.ok(ctx, 200, json(saved)))
-        .onFailure(ctx::fail);
+        .map(saved -> json(saved)), 200);
   }
 
   static JsonObject json(Accommodation a) {

@@ -53,47 +53,63 @@ final class AdminApi {
 
   private void listStaff(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    guard.role(ctx, session, "staff.list", Role.CHIEF, Role.ADMIN)
+    HttpJson.respond(ctx, guard.role(ctx, session, "staff.list", Role.CHIEF, Role.ADMIN)
         .compose(v -> store.staff(session.staff().officeId()))
-        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", list)))
-        .onFailure(ctx::fail);
+        .map(list -> new JsonObject().put("items", list)), 200);
   }
 
   private void createStaff(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    JsonObject body = HttpJson.body(ctx);
-    String login = HttpJson.string(body, "login");
-    String password = HttpJson.string(body, "password");
-    String displayName = HttpJson.string(body, "displayName");
-    Role role;
-    try {
-      role = Role.fromCode(String.valueOf(body.getValue("role")));
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("invalid_role", "role must be admin, chief or consultant");
+    HttpJson.respond(ctx, HttpJson.checked(() -> NewStaff.of(HttpJson.body(ctx)))
+        .compose(member -> guard.role(ctx, session, "staff.create", Role.ADMIN)
+            .compose(v -> vertx.executeBlocking(() -> hasher.hash(member.password()), false))
+            // The admin chose this password, so its owner must replace it at first login.
+            .compose(hash -> staff.create(session.staff().officeId(), member.login(), member.displayName(), member.role(),
+                hash, true))
+            .recover(err -> Future.failedFuture(err instanceof io.vertx.pgclient.PgException pg
+                && "23505".equals(pg.getSqlState()) ? new ApiException(409, "login_taken", "this login is already used") : err))
+            .compose(id -> guard.done(ctx, session, "staff.create", new JsonObject().put("targetStaffId", id)
+                .put("login", member.login()).put("role", member.role().code())).map(id))
+            .map(id -> new JsonObject().put("id", id).put("login", member.login()).put("role", member.role().code()))), 201);
+  }
+
+  /** A new account as the admin typed it. */
+  private record NewStaff(String login, String password, String displayName, Role role) {
+
+    static NewStaff of(JsonObject body) {
+      String login = HttpJson.string(body, "login");
+      String password = HttpJson.string(body, "password");
+      String displayName = HttpJson.string(body, "displayName");
+      Role role;
+      try {
+        role = Role.fromCode(String.valueOf(body.getValue("role")));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("invalid_role", "role must be admin, chief or consultant");
+      }
+      if (login == null || !login.matches("[A-Za-z0-9._-]{3,64}")) {
+        throw ApiException.badRequest("invalid_login", "login: 3 to 64 letters, digits, . _ -");
+      }
+      PasswordPolicy.problem(password, login).ifPresent(why -> {
+        throw ApiException.badRequest("weak_password", "パスワードが弱すぎます / the password " + why);
+      });
+      if (displayName == null || displayName.isBlank()) {
+        throw ApiException.badRequest("name_required", "displayName is required");
+      }
+      return new NewStaff(login, password, displayName.strip(), role);
     }
-    if (login == null || !login.matches("[A-Za-z0-9._-]{3,64}")) {
-      throw ApiException.badRequest("invalid_login", "login: 3 to 64 letters, digits, . _ -");
-    }
-    PasswordPolicy.problem(password, login).ifPresent(why -> {
-      throw ApiException.badRequest("weak_password", "パスワードが弱すぎます / the password " + why);
-    });
-    if (displayName == null || displayName.isBlank()) {
-      throw ApiException.badRequest("name_required", "displayName is required");
-    }
-    guard.role(ctx, session, "staff.create", Role.ADMIN)
-        .compose(v -> vertx.executeBlocking(() -> hasher.hash(password), false))
-        // The admin chose this password, so its owner must replace it at first login.
-        .compose(hash -> staff.create(session.staff().officeId(), login, displayName.strip(), role, hash, true))
-        .compose(id -> guard.done(ctx, session, "staff.create", new JsonObject().put("targetStaffId", id)
-            .put("login", login).put("role", role.code())).map(id))
-        .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("id", id).put("login", login).put("role", role.code())))
-        .onFailure(err -> ctx.fail(err instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
-            ? new ApiException(409, "login_taken", "this login is already used") : err));
   }
 
   private void changePassword(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    JsonObject body = HttpJson.body(ctx);
+    HttpJson.respond(ctx, HttpJson.checked(() -> newPassword(session, HttpJson.body(ctx)))
+        .compose(change -> logins.changePassword(session, change.getKey(), change.getValue()))
+        .compose(changed -> changed ? guard.done(ctx, session, "password.change", null)
+            : Future.failedFuture(ApiException.forbidden("wrong_password", "現在のパスワードが違います / current password is wrong"))),
+        204);
+  }
+
+  /** The current and the new password, the new one strong enough and different. */
+  private static java.util.Map.Entry<String, String> newPassword(StaffSession session, JsonObject body) {
     String current = HttpJson.string(body, "current");
     String next = HttpJson.string(body, "new");
     if (current == null || next == null) {
@@ -105,39 +121,28 @@ final class AdminApi {
     if (next.equals(current)) {
       throw ApiException.badRequest("same_password", "新しいパスワードは今と違うものにしてください / choose a new password");
     }
-    logins.changePassword(session, current, next).compose(changed -> changed
-            ? guard.done(ctx, session, "password.change", null).map(true) : Future.succeededFuture(false))
-        .onSuccess(changed -> {
-          if (!changed) {
-            ctx.fail(ApiException.forbidden("wrong_password", "現在のパスワードが違います / current password is wrong"));
-            return;
-          }
-          ctx.response().setStatusCode(204).end();
-        }).onFailure(ctx::fail);
+    return java.util.Map.entry(current, next);
   }
 
   /** Starts the second factor: a new secret for the staff member's authenticator app. */
   private void totpSetup(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     var key = SecondFactor.newKey();
-    staff.setPendingTotp(session.staff().id(), key.getKey())
-        .onSuccess(v -> HttpJson.ok(ctx, 200, new JsonObject().put("secret", key.getKey())
-            .put("uri", SecondFactor.uri(key, session.staff().login()))))
-        .onFailure(ctx::fail);
+    HttpJson.respond(ctx, staff.setPendingTotp(session.staff().id(), key.getKey())
+        .map(v -> new JsonObject().put("secret", key.getKey()).put("uri", SecondFactor.uri(key, session.staff().login()))),
+        200);
   }
 
   /** Turns the second factor on once a code from the app proves it holds the secret. */
   private void totpEnable(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    String code = HttpJson.string(HttpJson.body(ctx), "code");
-    staff.pendingTotp(session.staff().id())
+    String code = HttpJson.string(ctx.body().asJsonObject(), "code"); // the contract requires it, six digits
+    HttpJson.respond(ctx, staff.pendingTotp(session.staff().id())
         .compose(pending -> pending.isEmpty()
             ? Future.failedFuture(new ApiException(409, "no_pending_secret", "call /api/totp/setup first"))
             : useProof(session.staff().id(), SecondFactor.matchingStep(pending.get(), code, clock)))
         .compose(v -> staff.enableTotp(session.staff().id()))
-        .compose(v -> guard.done(ctx, session, "totp.enable", null))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
+        .compose(v -> guard.done(ctx, session, "totp.enable", null)), 204);
   }
 
   /** The code that proved the app holds the secret is used up, so it cannot be replayed at a login. */
@@ -150,45 +155,51 @@ final class AdminApi {
 
   private void agencies(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    store.agencies(session.staff().officeId())
-        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", list))).onFailure(ctx::fail);
+    HttpJson.respond(ctx, store.agencies(session.staff().officeId()).map(list -> new JsonObject().put("items", list)), 200);
   }
 
   private void addAgency(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    JsonObject body = HttpJson.body(ctx);
+    HttpJson.respond(ctx, HttpJson.checked(() -> agency(HttpJson.body(ctx)))
+        .compose(body -> guard.role(ctx, session, "agency.create", Role.ADMIN)
+            .compose(v -> store.addAgency(session.staff().officeId(), body.getString("name").strip(),
+                body.getString("kind").strip(), HttpJson.string(body, "phone"), HttpJson.string(body, "address"),
+                HttpJson.string(body, "note"))))
+        .compose(id -> guard.done(ctx, session, "agency.create", new JsonObject().put("agencyId", id)).map(id))
+        .map(id -> new JsonObject().put("id", id)), 201);
+  }
+
+  private static JsonObject agency(JsonObject body) {
     String name = HttpJson.string(body, "name");
     String kind = HttpJson.string(body, "kind");
     if (name == null || name.isBlank() || kind == null || kind.isBlank()) {
       throw ApiException.badRequest("invalid_agency", "name and kind are required");
     }
-    guard.role(ctx, session, "agency.create", Role.ADMIN)
-        .compose(v -> store.addAgency(session.staff().officeId(), name.strip(), kind.strip(), HttpJson.string(body, "phone"),
-            HttpJson.string(body, "address"), HttpJson.string(body, "note")))
-        .compose(id -> guard.done(ctx, session, "agency.create", new JsonObject().put("agencyId", id)).map(id))
-        .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("id", id)))
-        .onFailure(ctx::fail);
+    return body;
   }
 
   private void templates(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    store.templates(session.staff().officeId())
-        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", list))).onFailure(ctx::fail);
+    HttpJson.respond(ctx, store.templates(session.staff().officeId()).map(list -> new JsonObject().put("items", list)), 200);
   }
 
   private void saveTemplate(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    JsonObject body = HttpJson.body(ctx);
+    HttpJson.respond(ctx, HttpJson.checked(() -> template(HttpJson.body(ctx)))
+        .compose(body -> guard.role(ctx, session, "template.save", Role.ADMIN)
+            .compose(v -> store.saveTemplate(session.staff().officeId(), body.getString("title").strip(),
+                body.getString("body"))))
+        .compose(id -> guard.done(ctx, session, "template.save", new JsonObject().put("templateId", id)).map(id))
+        .map(id -> new JsonObject().put("id", id)), 201);
+  }
+
+  private static JsonObject template(JsonObject body) {
     String title = HttpJson.string(body, "title");
     String text = HttpJson.string(body, "body");
     if (title == null || title.isBlank() || text == null || text.isBlank()) {
       throw ApiException.badRequest("invalid_template", "title and body are required");
     }
-    guard.role(ctx, session, "template.save", Role.ADMIN)
-        .compose(v -> store.saveTemplate(session.staff().officeId(), title.strip(), text))
-        .compose(id -> guard.done(ctx, session, "template.save", new JsonObject().put("templateId", id)).map(id))
-        .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("id", id)))
-        .onFailure(ctx::fail);
+    return body;
   }
 
   private Future<JsonArray> auditRows(RoutingContext ctx, StaffSession session, String action) {
@@ -206,8 +217,7 @@ final class AdminApi {
 
   private void audit(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    auditRows(ctx, session, "audit.read")
-        .onSuccess(rows -> HttpJson.ok(ctx, 200, new JsonObject().put("items", rows))).onFailure(ctx::fail);
+    HttpJson.respond(ctx, auditRows(ctx, session, "audit.read").map(rows -> new JsonObject().put("items", rows)), 200);
   }
 
   private void auditCsv(RoutingContext ctx) {

@@ -27,7 +27,9 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
     int status;
     String code;
     String message;
+    JsonObject body = new JsonObject();
     if (failure instanceof ApiException api) {
+      body = api.details();
       status = api.status();
       code = api.code();
       message = api.getMessage();
@@ -75,6 +77,6 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
-        .end(new JsonObject().put("error", code).put("message", message).encode());
+        .end(body.put("error", code).put("message", message).encode());
   }
 }

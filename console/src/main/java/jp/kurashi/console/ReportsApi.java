@@ -37,7 +37,7 @@ final class ReportsApi {
 
   private void json(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    report(ctx, session).onSuccess(r -> HttpJson.ok(ctx, 200, r)).onFailure(ctx::fail);
+    HttpJson.respond(ctx, report(ctx, session), 200);
   }
 
   private void csv(RoutingContext ctx) {

@@ -79,16 +79,15 @@ final class TriageModelApi {
 
   private void describe(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    guard.role(ctx, session, "triage.model.read", Role.CHIEF, Role.ADMIN)
+    HttpJson.respond(ctx, guard.role(ctx, session, "triage.model.read", Role.CHIEF, Role.ADMIN)
         .compose(v -> json(inForce.current()))
-        .onSuccess(json -> HttpJson.ok(ctx, 200, json))
-        .onFailure(ctx::fail);
+        .map(json -> json), 200);
   }
 
   private void install(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     byte[] file = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    guard.role(ctx, session, "triage.model.write", Role.CHIEF)
+    HttpJson.respond(ctx, guard.role(ctx, session, "triage.model.write", Role.CHIEF)
         .compose(v -> file.length == 0
             ? Future.failedFuture(ApiException.badRequest("model_required",
                 "モデルファイルがありません / The request body must be a model file"))
@@ -101,16 +100,8 @@ final class TriageModelApi {
                   ? save(session, file, candidate, current, outcome)
                       .compose(json -> guard.done(ctx, session, "triage.model.write",
                           new JsonObject().put("sha256", candidate.sha256()).put("replaced", current.sha256())).map(json))
-                  : Future.failedFuture(new Refused(outcome)));
-        })
-        .onSuccess(json -> HttpJson.ok(ctx, 200, json))
-        .onFailure(err -> {
-          if (err instanceof Refused refused) {
-            HttpJson.ok(ctx, 409, refusal(refused.outcome()));
-            return;
-          }
-          ctx.fail(err);
-        });
+                  : Future.failedFuture(refusal(outcome)));
+        }), 200);
   }
 
   private Future<JsonObject> save(StaffSession session, byte[] file, Candidate candidate, Installed current, Outcome outcome) {
@@ -163,7 +154,8 @@ final class TriageModelApi {
   }
 
   /** 409 with both models' figures and, in Japanese then English, what the new one falls short in. */
-  static JsonObject refusal(Outcome o) {
+  /** A model that read fine but scores below the one in force: 409 with the figures, not a failure of the gateway. */
+  static ApiException refusal(Outcome o) {
     List<String> ja = new ArrayList<>();
     List<String> en = new ArrayList<>();
     if (o.shortfalls().contains(Shortfall.CRISIS_RECALL)) {
@@ -184,25 +176,12 @@ final class TriageModelApi {
         + String.join(" and ", en) + " (new / current: crisis recall " + figures + ", micro-F1 " + f1 + ").";
     JsonArray shortfalls = new JsonArray();
     o.shortfalls().forEach(s -> shortfalls.add(s.name().toLowerCase(Locale.ROOT)));
-    return new JsonObject().put("error", "model_scores_lower").put("message", message).put("shortfalls", shortfalls)
+    return new ApiException(409, "model_scores_lower", message, new JsonObject().put("shortfalls", shortfalls)
         .put("corpusSha256", o.corpusSha256()).put("messages", next.messages())
-        .put("candidate", json(figures(next))).put("current", json(figures(now)));
+        .put("candidate", json(figures(next))).put("current", json(figures(now))));
   }
 
   private record Candidate(TriageModel model, String sha256) {
   }
 
-  /** A model that read fine but scores below the one in force; answered 409, not a failure of the gateway. */
-  private static final class Refused extends RuntimeException {
-    private final transient Outcome outcome;
-
-    Refused(Outcome outcome) {
-      super("model scores lower", null, false, false);
-      this.outcome = outcome;
-    }
-
-    Outcome outcome() {
-      return outcome;
-    }
-  }
 }
