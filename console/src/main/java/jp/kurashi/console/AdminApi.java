@@ -2,15 +2,17 @@ package jp.kurashi.console;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.security.PasswordPolicy;
-import jp.kurashi.core.store.ConsoleStore;
+import jp.kurashi.core.store.AgencyStore;
+import jp.kurashi.core.store.AuditLog;
+import jp.kurashi.core.store.AuditLog.Recorded;
 import jp.kurashi.core.store.StaffStore;
+import jp.kurashi.core.store.TemplateStore;
 
 /**
  * Accounts, the office's lists and the audit log: staff (admin), partner agencies and reply
@@ -21,18 +23,22 @@ final class AdminApi {
 
   private final Vertx vertx;
   private final StaffStore staff;
-  private final ConsoleStore store;
+  private final AgencyStore agencies;
+  private final TemplateStore templates;
+  private final AuditLog audit;
   private final CaseGuard guard;
   private final LoginService logins;
   private final PasswordHasher hasher;
   private final java.time.Clock clock;
 
-  AdminApi(Vertx vertx, StaffStore staff, ConsoleStore store, CaseGuard guard, LoginService logins, PasswordHasher hasher,
-           java.time.Clock clock) {
+  AdminApi(Vertx vertx, StaffStore staff, AgencyStore agencies, TemplateStore templates, AuditLog audit, CaseGuard guard,
+           LoginService logins, PasswordHasher hasher, java.time.Clock clock) {
     this.clock = clock;
     this.vertx = vertx;
     this.staff = staff;
-    this.store = store;
+    this.agencies = agencies;
+    this.templates = templates;
+    this.audit = audit;
     this.guard = guard;
     this.logins = logins;
     this.hasher = hasher;
@@ -55,8 +61,8 @@ final class AdminApi {
   private void listStaff(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     guard.role(ctx, session, "staff.list", Role.CHIEF, Role.ADMIN)
-        .compose(v -> store.staff(session.staff().officeId()))
-        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", list)))
+        .compose(v -> staff.list(session.staff().officeId()))
+        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", RecordJson.array(list, RecordJson::staff))))
         .onFailure(ctx::fail);
   }
 
@@ -151,8 +157,9 @@ final class AdminApi {
 
   private void agencies(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    store.agencies(session.staff().officeId())
-        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", list))).onFailure(ctx::fail);
+    agencies.list(session.staff().officeId())
+        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", RecordJson.array(list, RecordJson::agency))))
+        .onFailure(ctx::fail);
   }
 
   private void addAgency(RoutingContext ctx) {
@@ -164,7 +171,7 @@ final class AdminApi {
       throw ApiException.badRequest("invalid_agency", "name and kind are required");
     }
     guard.role(ctx, session, "agency.create", Role.ADMIN)
-        .compose(v -> store.addAgency(session.staff().officeId(), name.strip(), kind.strip(), HttpJson.string(body, "phone"),
+        .compose(v -> agencies.add(session.staff().officeId(), name.strip(), kind.strip(), HttpJson.string(body, "phone"),
             HttpJson.string(body, "address"), HttpJson.string(body, "note")))
         .compose(id -> guard.done(ctx, session, "agency.create", new JsonObject().put("agencyId", id)).map(id))
         .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("id", id)))
@@ -173,8 +180,9 @@ final class AdminApi {
 
   private void templates(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    store.templates(session.staff().officeId())
-        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", list))).onFailure(ctx::fail);
+    templates.list(session.staff().officeId())
+        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", RecordJson.array(list, RecordJson::template))))
+        .onFailure(ctx::fail);
   }
 
   private void saveTemplate(RoutingContext ctx) {
@@ -186,13 +194,13 @@ final class AdminApi {
       throw ApiException.badRequest("invalid_template", "title and body are required");
     }
     guard.role(ctx, session, "template.save", Role.ADMIN)
-        .compose(v -> store.saveTemplate(session.staff().officeId(), title.strip(), text))
+        .compose(v -> templates.save(session.staff().officeId(), title.strip(), text))
         .compose(id -> guard.done(ctx, session, "template.save", new JsonObject().put("templateId", id)).map(id))
         .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("id", id)))
         .onFailure(ctx::fail);
   }
 
-  private Future<JsonArray> auditRows(RoutingContext ctx, StaffSession session, String action) {
+  private Future<java.util.List<Recorded>> auditRows(RoutingContext ctx, StaffSession session, String action) {
     String raw = ctx.queryParams().get("caseId");
     Long caseId;
     try {
@@ -202,13 +210,14 @@ final class AdminApi {
     }
     Long id = caseId;
     return guard.role(ctx, session, action, Role.CHIEF)
-        .compose(v -> store.audit(id, session.staff().officeId(), 10_000));
+        .compose(v -> audit.list(id, session.staff().officeId(), 10_000));
   }
 
   private void audit(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     auditRows(ctx, session, "audit.read")
-        .onSuccess(rows -> HttpJson.ok(ctx, 200, new JsonObject().put("items", rows))).onFailure(ctx::fail);
+        .onSuccess(rows -> HttpJson.ok(ctx, 200, new JsonObject().put("items", RecordJson.array(rows, RecordJson::audit))))
+        .onFailure(ctx::fail);
   }
 
   private void auditCsv(RoutingContext ctx) {
@@ -218,12 +227,11 @@ final class AdminApi {
             .put("caseId", ctx.queryParams().get("caseId")).put("rows", rows.size())).map(rows))
         .onSuccess(rows -> {
           StringBuilder csv = new StringBuilder("\uFEFFid,at,staff_id,login,case_id,action,allowed,remote_addr\r\n");
-          for (Object o : rows) {
-            JsonObject r = (JsonObject) o;
-            csv.append(r.getLong("id")).append(',').append(r.getString("at")).append(',')
-                .append(nullable(r.getLong("staffId"))).append(',').append(csvField(r.getString("login"))).append(',')
-                .append(nullable(r.getLong("caseId"))).append(',').append(csvField(r.getString("action"))).append(',')
-                .append(r.getBoolean("allowed")).append(',').append(csvField(r.getString("remoteAddr"))).append("\r\n");
+          for (Recorded r : rows) {
+            csv.append(r.id()).append(',').append(r.at()).append(',')
+                .append(nullable(r.staffId())).append(',').append(csvField(r.login())).append(',')
+                .append(nullable(r.caseId())).append(',').append(csvField(r.action())).append(',')
+                .append(r.allowed()).append(',').append(csvField(r.remoteAddr())).append("\r\n");
           }
           ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
               .putHeader("Content-Disposition", "attachment; filename=\"audit.csv\"").end(csv.toString());

@@ -87,8 +87,9 @@ public final class StaffApi {
     this.triage = s.triage();
     this.engine = s.triageEngine();
     this.guard = new CaseGuard(s.cases(), s.audit());
-    this.actions = new CaseActionsApi(s.vertx(), s.console(), s.cases(), guard, s.events(), s.hours(), s.clock());
-    this.admin = new AdminApi(s.vertx(), s.staff(), s.console(), guard, s.logins(), s.hasher(), s.clock());
+    this.actions = new CaseActionsApi(s.commands(), s.handoffs(), s.agencies(), guard, s.events(), s.hours(), s.clock());
+    this.admin = new AdminApi(s.vertx(), s.staff(), s.agencies(), s.templates(), s.audit(), guard, s.logins(), s.hasher(),
+        s.clock());
     this.live = new LiveEvents(s.events(), new OpenStreams(s.vertx(), s.staff(), s.settings()),
         s.settings().maxStreamsPerSession());
     this.reports = new ReportsApi(s.reports(), guard, s.clock());
