@@ -163,7 +163,9 @@ function listen() {
     if (state.events) { state.events.close(); state.events = null; }
     api('GET', '/session', undefined, true).catch(() => {});
   });
-  ['message.received', 'message.queued', 'message.sent', 'message.failed', 'case.triaged'].forEach((type) =>
+  ['message.received', 'message.queued', 'message.sent', 'message.failed', 'case.triaged', 'case.claimed', 'case.assigned',
+    'case.closed', 'case.reopened', 'case.merged', 'case.linked', 'complaint.recorded', 'handoff.created', 'reply.retried',
+    'note.added'].forEach((type) =>
     state.events.addEventListener(type, refresh));
   state.events.addEventListener('case.crisis', (e) => {
     const data = JSON.parse(e.data);
