@@ -159,6 +159,7 @@ public final class StaffApi {
     router.get("/channels").handler(this::channels);
     router.get("/cases").handler(this::listCases);
     router.get("/cases/:id").handler(this::readCase);
+    router.get("/cases/:id/messages").handler(this::messagesAfter);
     router.post("/cases/:id/replies").handler(this::reply);
     router.get("/cases/:id/attachments/:attachmentId").handler(this::attachment);
     router.post("/cases/:id/triage").handler(this::correctTriage);
@@ -377,6 +378,32 @@ public final class StaffApi {
                 .map(a -> json.put("accommodation", AccommodationApi.json(a)))))
         .onSuccess(json -> ok(ctx, 200, json))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code GET /api/cases/{id}/messages?after=ID}: the messages stored after {@code ID} on a case this login has
+   * opened (and on its linked cases it opened), for a console that already shows the thread. Not a new read: it
+   * writes no audit row when allowed ({@link CaseGuard#followedThread} says why), a refusal is audited.
+   */
+  private void messagesAfter(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    long after = nonNegative(ctx.queryParams().get("after"), "after");
+    guard.followedThread(ctx, session, pathId(ctx))
+        .compose(readable -> cases.messagesAfter(readable, after))
+        .onSuccess(list -> ok(ctx, 200, new JsonObject().put("items", CaseJson.messages(list))))
+        .onFailure(ctx::fail);
+  }
+
+  private static long nonNegative(String raw, String what) {
+    try {
+      long value = Long.parseLong(raw == null ? "" : raw);
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw ApiException.badRequest("invalid_" + what, what + " must be a message id (0 or more)");
   }
 
   private void reply(RoutingContext ctx) {
