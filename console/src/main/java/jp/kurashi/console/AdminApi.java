@@ -2,14 +2,16 @@ package jp.kurashi.console;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.security.PasswordPolicy;
-import jp.kurashi.core.store.ConsoleStore;
+import jp.kurashi.core.store.AgencyStore;
+import jp.kurashi.core.store.AuditLog;
+import jp.kurashi.core.store.AuditLog.Recorded;
 import jp.kurashi.core.store.StaffStore;
+import jp.kurashi.core.store.TemplateStore;
 
 /**
  * Accounts, the office's lists and the audit log: staff (admin), partner agencies and reply
@@ -20,18 +22,22 @@ final class AdminApi {
 
   private final Vertx vertx;
   private final StaffStore staff;
-  private final ConsoleStore store;
+  private final AgencyStore agencies;
+  private final TemplateStore templates;
+  private final AuditLog audit;
   private final CaseGuard guard;
   private final LoginService logins;
   private final PasswordHasher hasher;
   private final java.time.Clock clock;
 
-  AdminApi(Vertx vertx, StaffStore staff, ConsoleStore store, CaseGuard guard, LoginService logins, PasswordHasher hasher,
-           java.time.Clock clock) {
+  AdminApi(Vertx vertx, StaffStore staff, AgencyStore agencies, TemplateStore templates, AuditLog audit, CaseGuard guard,
+           LoginService logins, PasswordHasher hasher, java.time.Clock clock) {
     this.clock = clock;
     this.vertx = vertx;
     this.staff = staff;
-    this.store = store;
+    this.agencies = agencies;
+    this.templates = templates;
+    this.audit = audit;
     this.guard = guard;
     this.logins = logins;
     this.hasher = hasher;
@@ -54,8 +60,8 @@ final class AdminApi {
   private void listStaff(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     HttpJson.respond(ctx, guard.role(ctx, session, "staff.list", Role.CHIEF, Role.ADMIN)
-        .compose(v -> store.staff(session.staff().officeId()))
-        .map(list -> new JsonObject().put("items", list)), 200);
+        .compose(v -> staff.list(session.staff().officeId()))
+        .map(list -> new JsonObject().put("items", RecordJson.array(list, RecordJson::staff))), 200);
   }
 
   private void createStaff(RoutingContext ctx) {
@@ -155,14 +161,15 @@ final class AdminApi {
 
   private void agencies(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, store.agencies(session.staff().officeId()).map(list -> new JsonObject().put("items", list)), 200);
+    HttpJson.respond(ctx, agencies.list(session.staff().officeId())
+        .map(list -> new JsonObject().put("items", RecordJson.array(list, RecordJson::agency))), 200);
   }
 
   private void addAgency(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     HttpJson.respond(ctx, HttpJson.checked(() -> agency(HttpJson.body(ctx)))
         .compose(body -> guard.role(ctx, session, "agency.create", Role.ADMIN)
-            .compose(v -> store.addAgency(session.staff().officeId(), body.getString("name").strip(),
+            .compose(v -> agencies.add(session.staff().officeId(), body.getString("name").strip(),
                 body.getString("kind").strip(), HttpJson.string(body, "phone"), HttpJson.string(body, "address"),
                 HttpJson.string(body, "note"))))
         .compose(id -> guard.done(ctx, session, "agency.create", new JsonObject().put("agencyId", id)).map(id))
@@ -180,14 +187,15 @@ final class AdminApi {
 
   private void templates(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, store.templates(session.staff().officeId()).map(list -> new JsonObject().put("items", list)), 200);
+    HttpJson.respond(ctx, templates.list(session.staff().officeId())
+        .map(list -> new JsonObject().put("items", RecordJson.array(list, RecordJson::template))), 200);
   }
 
   private void saveTemplate(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     HttpJson.respond(ctx, HttpJson.checked(() -> template(HttpJson.body(ctx)))
         .compose(body -> guard.role(ctx, session, "template.save", Role.ADMIN)
-            .compose(v -> store.saveTemplate(session.staff().officeId(), body.getString("title").strip(),
+            .compose(v -> templates.save(session.staff().officeId(), body.getString("title").strip(),
                 body.getString("body"))))
         .compose(id -> guard.done(ctx, session, "template.save", new JsonObject().put("templateId", id)).map(id))
         .map(id -> new JsonObject().put("id", id)), 201);
@@ -202,7 +210,7 @@ final class AdminApi {
     return body;
   }
 
-  private Future<JsonArray> auditRows(RoutingContext ctx, StaffSession session, String action) {
+  private Future<java.util.List<Recorded>> auditRows(RoutingContext ctx, StaffSession session, String action) {
     String raw = ctx.queryParams().get("caseId");
     Long caseId;
     try {
@@ -212,12 +220,13 @@ final class AdminApi {
     }
     Long id = caseId;
     return guard.role(ctx, session, action, Role.CHIEF)
-        .compose(v -> store.audit(id, session.staff().officeId(), 10_000));
+        .compose(v -> audit.list(id, session.staff().officeId(), 10_000));
   }
 
   private void audit(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, auditRows(ctx, session, "audit.read").map(rows -> new JsonObject().put("items", rows)), 200);
+    HttpJson.respond(ctx, auditRows(ctx, session, "audit.read")
+        .map(rows -> new JsonObject().put("items", RecordJson.array(rows, RecordJson::audit))), 200);
   }
 
   private void auditCsv(RoutingContext ctx) {
@@ -227,12 +236,11 @@ final class AdminApi {
             .put("caseId", ctx.queryParams().get("caseId")).put("rows", rows.size())).map(rows))
         .onSuccess(rows -> {
           StringBuilder csv = new StringBuilder("\uFEFFid,at,staff_id,login,case_id,action,allowed,remote_addr\r\n");
-          for (Object o : rows) {
-            JsonObject r = (JsonObject) o;
-            csv.append(r.getLong("id")).append(',').append(r.getString("at")).append(',')
-                .append(nullable(r.getLong("staffId"))).append(',').append(csvField(r.getString("login"))).append(',')
-                .append(nullable(r.getLong("caseId"))).append(',').append(csvField(r.getString("action"))).append(',')
-                .append(r.getBoolean("allowed")).append(',').append(csvField(r.getString("remoteAddr"))).append("\r\n");
+          for (Recorded r : rows) {
+            csv.append(r.id()).append(',').append(r.at()).append(',')
+                .append(nullable(r.staffId())).append(',').append(csvField(r.login())).append(',')
+                .append(nullable(r.caseId())).append(',').append(csvField(r.action())).append(',')
+                .append(r.allowed()).append(',').append(csvField(r.remoteAddr())).append("\r\n");
           }
           ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
               .putHeader("Content-Disposition", "attachment; filename=\"audit.csv\"").end(csv.toString());

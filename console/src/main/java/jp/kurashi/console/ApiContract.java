@@ -22,9 +22,11 @@ public final class ApiContract {
   private static final String OPERATION = "kurashi.operation";
 
   private final OpenAPIContract contract;
+  private final ContractEnums enums;
 
   private ApiContract(OpenAPIContract contract) {
     this.contract = contract;
+    this.enums = ContractEnums.of(contract);
   }
 
   /** Reads {@code openapi.yaml} from the classpath. */
@@ -34,6 +36,11 @@ public final class ApiContract {
 
   OpenAPIContract openApi() {
     return contract;
+  }
+
+  /** The document's lists (components/schemas with an enum). */
+  public ContractEnums enums() {
+    return enums;
   }
 
   /** Runs {@code handler} only for an operation that needs no session (login); every other request passes on. */

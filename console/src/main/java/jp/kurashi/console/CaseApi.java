@@ -45,6 +45,7 @@ final class CaseApi {
 
   void bind(Operations operations) {
     operations.on("readCase", this::readCase)
+        .on("caseMessagesAfter", this::messagesAfter)
         .on("reply", this::reply)
         .on("attachment", this::attachment)
         .on("correctTriage", this::correctTriage);
@@ -59,6 +60,33 @@ final class CaseApi {
                 .map(results -> CaseJson.detail(detail, CaseJson.today(clock), noticeVersion).put("triage", results)))
             .compose(json -> accommodations.of(found.summary().id())
                 .map(a -> json.put("accommodation", AccommodationApi.json(a))))), 200);
+  }
+
+  /**
+   * {@code GET /api/cases/{id}/messages?after=ID}: the messages stored after {@code ID} on a case this login has
+   * opened (and on its linked cases it opened), for a console that already shows the thread. Not a new read: it
+   * writes no audit row when allowed ({@link CaseGuard#followedThread} says why), a refusal is audited.
+   */
+  private void messagesAfter(RoutingContext ctx) {
+    StaffSession session = StaffSession.of(ctx);
+    HttpJson.respond(ctx, HttpJson.checked(() -> nonNegative(ctx.queryParams().get("after"), "after"))
+        .compose(after -> HttpJson.checked(() -> HttpJson.id(ctx, "id"))
+            .compose(id -> guard.followedThread(ctx, session, id))
+            .compose(readable -> cases.messagesAfter(readable, after)))
+        .map(list -> new JsonObject().put("items", CaseJson.messages(list))), 200);
+  }
+
+  /** A message id, 0 or more (the contract checks it too). */
+  private static long nonNegative(String raw, String what) {
+    try {
+      long value = Long.parseLong(raw == null ? "" : raw);
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException ignored) {
+      // answered below
+    }
+    throw ApiException.badRequest("invalid_" + what, what + " must be a message id (0 or more)");
   }
 
   private void reply(RoutingContext ctx) {

@@ -14,12 +14,14 @@ import java.time.ZoneId;
 final class ReportsApi {
 
   private final ReportStore store;
+  private final MonthlyReport report;
   private final CaseGuard guard;
   private final Clock clock;
 
-  ReportsApi(ReportStore store, CaseGuard guard, Clock clock) {
+  ReportsApi(ReportStore store, MonthlyReport report, CaseGuard guard, Clock clock) {
     this.clock = clock;
     this.store = store;
+    this.report = report;
     this.guard = guard;
   }
 
@@ -28,16 +30,16 @@ final class ReportsApi {
     operations.on("monthlyReportCsv", this::csv);
   }
 
-  private Future<io.vertx.core.json.JsonObject> report(RoutingContext ctx, StaffSession session) {
+  private Future<io.vertx.core.json.JsonObject> figures(RoutingContext ctx, StaffSession session) {
     int fy = fiscalYear(ctx.queryParams().get("fy"));
     return guard.role(ctx, session, "report.read", Role.CHIEF, Role.ADMIN)
         .compose(v -> store.fiscalYear(session.staff().officeId(), fy))
-        .map(figures -> MonthlyReport.json(fy, figures));
+        .map(figures -> report.json(fy, figures));
   }
 
   private void json(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, report(ctx, session), 200);
+    HttpJson.respond(ctx, figures(ctx, session), 200);
   }
 
   private void csv(RoutingContext ctx) {
@@ -47,10 +49,10 @@ final class ReportsApi {
     if (encoding != null && !sjis && !"utf-8".equalsIgnoreCase(encoding)) {
       throw ApiException.badRequest("invalid_encoding", "encoding must be utf-8 or shift_jis");
     }
-    report(ctx, session).onSuccess(r -> ctx.response()
+    figures(ctx, session).onSuccess(r -> ctx.response()
         .putHeader("Content-Type", "text/csv; charset=" + (sjis ? "Shift_JIS" : "UTF-8"))
         .putHeader("Content-Disposition", "attachment; filename=\"monthly-report-FY" + r.getInteger("fiscalYear") + ".csv\"")
-        .end(Buffer.buffer(MonthlyReport.csv(r, sjis)))).onFailure(ctx::fail);
+        .end(Buffer.buffer(report.csv(r, sjis)))).onFailure(ctx::fail);
   }
 
   /** The requested fiscal year, or the current one (it starts in April, Japan time). */

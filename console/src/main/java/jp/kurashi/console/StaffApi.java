@@ -45,18 +45,19 @@ public final class StaffApi {
         .before(TriageModelApi.uploadBody());
     session.bind(operations);
     operations.on("events", live::handle);
-    new ReferenceApi(s.channels()).bind(operations);
+    new ReferenceApi(s.channels(), contract.enums()).bind(operations);
     new QueueApi(s.cases(), s.audit(), guard, s.clock(), s.privacyNoticeVersion()).bind(operations);
     new CaseApi(s.cases(), s.triage(), s.accommodations(), s.replies(), guard, s.settings(), s.clock(),
         s.privacyNoticeVersion()).bind(operations);
-    new CaseActionsApi(s.vertx(), s.console(), s.cases(), guard, s.events(), s.hours(), s.clock()).bind(operations);
+    new CaseActionsApi(s.commands(), s.handoffs(), s.agencies(), guard, s.events(), s.hours(), s.clock()).bind(operations);
     new StaffCasesApi(s.staffIntake(), s.staffCases(), guard, s.clock()).bind(operations);
     new AccommodationApi(s.accommodations(), guard, s.clock()).bind(operations);
     new MilestonesApi(s.milestones(), guard, s.audit(), s.clock()).bind(operations);
     new ComplaintsApi(s.complaints(), guard, s.audit(), s.clock()).bind(operations);
-    new AdminApi(s.vertx(), s.staff(), s.console(), guard, s.logins(), s.hasher(), s.clock()).bind(operations);
+    new AdminApi(s.vertx(), s.staff(), s.agencies(), s.templates(), s.audit(), guard, s.logins(), s.hasher(), s.clock())
+        .bind(operations);
     new AccountsApi(s.vertx(), s.staff(), guard, s.hasher()).bind(operations);
-    new ReportsApi(s.reports(), guard, s.clock()).bind(operations);
+    new ReportsApi(s.reports(), new MonthlyReport(contract.enums()), guard, s.clock()).bind(operations);
     new TriageRulesApi(s.vertx(), s.triage(), s.triageEngine(), guard).bind(operations);
     new TriageModelApi(s.vertx(), s.triageModels(), s.triageModelInForce(), guard).bind(operations);
     new TriageCorrectionsApi(s.triageCorrections(), s.audit(), guard, s.clock()).bind(operations);

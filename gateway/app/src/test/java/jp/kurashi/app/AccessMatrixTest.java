@@ -173,6 +173,7 @@ class AccessMatrixTest {
         {"GET", "/api/triage/corrections.jsonl", null,   403, 200, 403, 401},
         {"GET", "/api/channels", null,                   200, 200, 200, 401},
         {"GET", "/api/categories", null,                 200, 200, 200, 401},
+        {"GET", "/api/meta", null,                       200, 200, 200, 401},
         {"POST", "/api/cases/" + o + "/milestones", "{\"kind\":\"plan\",\"on\":\"{today}\"}", 403, 201, 403, 401},
         {"GET", "/api/cases/" + o + "/milestones", null, 403, 200, 403, 401},
         {"PUT", "/api/cases/" + o + "/accommodation", "{\"needs\":[\"writing\"]}", 403, 200, 403, 401},
