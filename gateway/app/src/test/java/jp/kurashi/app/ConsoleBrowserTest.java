@@ -209,6 +209,46 @@ class ConsoleBrowserTest {
     }
   }
 
+  @Test
+  @DisplayName("the open case shows five new messages as they arrive, without reading the case again: one case.read row")
+  void openCaseFollowsNewMessages() {
+    long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "follow-0", "chat-follow",
+        null, "最初の相談です", running.clock.instant()))).caseId();
+    Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    try {
+      Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'sato') "
+          + "WHERE id = " + caseId).execute());
+      Page consultant = context.newPage();
+      consultant.navigate(base() + "/console/");
+      consultant.getByLabel("ログインID").fill("sato");
+      consultant.getByLabel("パスワード").fill("sato-password-1");
+      button(consultant, "ログイン").click();
+      assertThat(consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
+      consultant.navigate(base() + "/console/#/case/" + caseId);
+      assertThat(consultant.locator(".msg.in")).hasCount(1);
+      // A reply being written stays: the thread grows, the page is not drawn again.
+      consultant.getByLabel("返信").last().fill("書きかけの返信");
+
+      for (int i = 1; i <= 5; i++) {
+        Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "follow-" + i, "chat-follow", null,
+            "続きの相談 " + i, running.clock.instant())));
+      }
+
+      assertThat(consultant.locator(".msg.in")).hasCount(6);
+      assertThat(consultant.locator(".msg.in").last()).containsText("続きの相談 5");
+      assertThat(consultant.getByLabel("返信").last()).hasValue("書きかけの返信");
+      long reads = Await.result(db.pool().query("SELECT count(*) FROM audit_log WHERE action = 'case.read' AND case_id = "
+          + caseId).execute()).iterator().next().getLong(0);
+      String log = Await.result(db.pool().query("SELECT string_agg(id || ' ' || action || ' ' || coalesce(case_id::text, '-') || ' '"
+          + " || coalesce(detail::text, ''), E'\\n' ORDER BY id) FROM audit_log").execute()).iterator().next().getString(0);
+      assertThat(reads).as("opening the case is the only read:\n" + log).isEqualTo(1);
+    } finally {
+      context.close();
+      Await.result(db.close());
+    }
+  }
+
   private long receive(String contact, Instant at) {
     return Await.result(running.gateway.pipeline().receive(
         new InboundMessage("webchat", contact + "-1", contact, null, "相談です", at))).caseId();
