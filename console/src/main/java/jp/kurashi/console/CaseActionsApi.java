@@ -292,7 +292,7 @@ final class CaseActionsApi {
   private void handoffs(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
-    guard.caseFor(ctx, session, caseId, "case.read")
+    guard.caseFor(ctx, session, caseId, "case.handoffs.read")
         .compose(found -> handoffs.ofCase(caseId))
         .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", RecordJson.array(list, RecordJson::handoff))))
         .onFailure(ctx::fail);

@@ -55,7 +55,7 @@ public final class AuditLog {
    * they may follow without a new read being recorded.
    */
   public Future<Set<Long>> readSinceLogin(long staffId, List<Long> caseIds) {
-    return pool.preparedQuery(AuditSql.READ_SINCE_LOGIN).execute(Tuple.of(staffId, caseIds.toArray(new Long[0])))
+    return pool.preparedQuery(AuditSql.READ_SINCE_LOGIN).execute(Tuple.tuple().addLong(staffId).addArrayOfLong(caseIds.toArray(new Long[0])))
         .map(rows -> {
           Set<Long> read = new HashSet<>();
           rows.forEach(r -> read.add(r.getLong(0)));
