@@ -2,7 +2,6 @@ package jp.kurashi.console;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Accommodation;
 import jp.kurashi.core.store.AccommodationStore;
@@ -27,18 +26,17 @@ final class AccommodationApi {
     this.clock = clock;
   }
 
-  void mount(Router router) {
-    router.put("/cases/:id/accommodation").handler(this::put);
+  void bind(Operations operations) {
+    operations.on("setAccommodation", this::put);
   }
 
   private void put(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     Accommodation wanted = read(HttpJson.body(ctx));
-    guard.caseFor(ctx, session, caseId, "case.accommodation")
+    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.accommodation")
         .compose(found -> store.put(caseId, wanted, session.staff().id(), clock.instant()))
-        .onSuccess(saved -> HttpJson.ok(ctx, 200, json(saved)))
-        .onFailure(ctx::fail);
+        .map(saved -> json(saved)), 200);
   }
 
   static JsonObject json(Accommodation a) {

@@ -3,7 +3,6 @@ package jp.kurashi.console;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.security.PasswordHasher;
@@ -31,13 +30,13 @@ final class AccountsApi {
     this.hasher = hasher;
   }
 
-  void mount(Router router) {
-    router.post("/staff/:id/deactivate").handler(ctx -> active(ctx, false));
-    router.post("/staff/:id/reactivate").handler(ctx -> active(ctx, true));
-    router.post("/staff/:id/role").handler(this::role);
-    router.post("/staff/:id/unlock").handler(this::unlock);
-    router.post("/staff/:id/password-reset").handler(this::resetPassword);
-    router.post("/staff/:id/totp-reset").handler(this::resetTotp);
+  void bind(Operations operations) {
+    operations.on("deactivateStaff", ctx -> active(ctx, false));
+    operations.on("reactivateStaff", ctx -> active(ctx, true));
+    operations.on("changeStaffRole", this::role);
+    operations.on("unlockStaff", this::unlock);
+    operations.on("resetStaffPassword", this::resetPassword);
+    operations.on("resetStaffTotp", this::resetTotp);
   }
 
   /** A deactivated account's sessions end at once: its next request, SSE included on reconnect, is 401. */
@@ -45,12 +44,10 @@ final class AccountsApi {
     StaffSession session = StaffSession.of(ctx);
     long target = HttpJson.id(ctx, "id");
     String action = active ? "staff.reactivate" : "staff.deactivate";
-    guard.role(ctx, session, action, Role.ADMIN)
+    HttpJson.respond(ctx, guard.role(ctx, session, action, Role.ADMIN)
         .compose(v -> notSelf(session, target))
         .compose(v -> staff.setActive(target, session.staff().officeId(), session.staff().id(), active))
-        .compose(change -> answer(ctx, session, action, target, change, new JsonObject()))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
+        .compose(change -> answer(ctx, session, action, target, change, new JsonObject())), 204);
   }
 
   private void role(RoutingContext ctx) {
@@ -62,22 +59,19 @@ final class AccountsApi {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("invalid_role", "role must be admin, chief or consultant");
     }
-    guard.role(ctx, session, "staff.role", Role.ADMIN)
+    HttpJson.respond(ctx, guard.role(ctx, session, "staff.role", Role.ADMIN)
         .compose(v -> notSelf(session, target))
         .compose(v -> staff.setRole(target, session.staff().officeId(), session.staff().id(), role))
         .compose(change -> answer(ctx, session, "staff.role", target, change, new JsonObject().put("role", role.code())))
-        .onSuccess(v -> HttpJson.ok(ctx, 200, new JsonObject().put("id", target).put("role", role.code())))
-        .onFailure(ctx::fail);
+        .map(v -> new JsonObject().put("id", target).put("role", role.code())), 200);
   }
 
   private void unlock(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long target = HttpJson.id(ctx, "id");
-    guard.role(ctx, session, "staff.unlock", Role.ADMIN)
+    HttpJson.respond(ctx, guard.role(ctx, session, "staff.unlock", Role.ADMIN)
         .compose(v -> staff.unlock(target, session.staff().officeId()))
-        .compose(found -> answer(ctx, session, "staff.unlock", target, found))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
+        .compose(found -> answer(ctx, session, "staff.unlock", target, found)), 204);
   }
 
   /**
@@ -88,25 +82,22 @@ final class AccountsApi {
     StaffSession session = StaffSession.of(ctx);
     long target = HttpJson.id(ctx, "id");
     String temporary = SecretTokens.newToken().substring(0, 20);
-    guard.role(ctx, session, "staff.password.reset", Role.ADMIN)
+    HttpJson.respond(ctx, guard.role(ctx, session, "staff.password.reset", Role.ADMIN)
         .compose(v -> notSelf(session, target))
         .compose(v -> vertx.executeBlocking(() -> hasher.hash(temporary), false))
         .compose(hash -> staff.resetPassword(target, session.staff().officeId(), hash))
         .compose(found -> answer(ctx, session, "staff.password.reset", target, found))
-        .onSuccess(v -> HttpJson.ok(ctx, 200, new JsonObject().put("temporaryPassword", temporary)))
-        .onFailure(ctx::fail);
+        .map(v -> new JsonObject().put("temporaryPassword", temporary)), 200);
   }
 
   /** For a lost phone: the second factor is off, sessions end; a role that requires one enrols again at login. */
   private void resetTotp(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long target = HttpJson.id(ctx, "id");
-    guard.role(ctx, session, "staff.totp.reset", Role.ADMIN)
+    HttpJson.respond(ctx, guard.role(ctx, session, "staff.totp.reset", Role.ADMIN)
         .compose(v -> notSelf(session, target))
         .compose(v -> staff.resetTotp(target, session.staff().officeId()))
-        .compose(found -> answer(ctx, session, "staff.totp.reset", target, found))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
+        .compose(found -> answer(ctx, session, "staff.totp.reset", target, found)), 204);
   }
 
   /** The admin's own account changes only through their own password and second-factor calls. */

@@ -1,5 +1,7 @@
 package jp.kurashi.console;
 
+import io.vertx.core.json.JsonObject;
+
 /**
  * A refusal the API answers with a status code and a stable error code for the console to show.
  */
@@ -7,11 +9,18 @@ public final class ApiException extends RuntimeException {
 
   private final int status;
   private final String code;
+  private final JsonObject details;
 
   public ApiException(int status, String code, String message) {
+    this(status, code, message, null);
+  }
+
+  /** With fields the error body carries beside {@code error} and {@code message} (e.g. the line of a bad rule). */
+  public ApiException(int status, String code, String message, JsonObject details) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
+    this.details = details == null ? new JsonObject() : details.copy();
   }
 
   public static ApiException badRequest(String code, String message) {
@@ -48,5 +57,9 @@ public final class ApiException extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  public JsonObject details() {
+    return details.copy();
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.openapi.validation.ValidatorException;
 import jp.kurashi.core.store.ContactUnreachableException;
 import jp.kurashi.core.store.DatabaseFailures;
 import jp.kurashi.core.store.NotFoundException;
@@ -26,7 +27,9 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
     int status;
     String code;
     String message;
+    JsonObject body = new JsonObject();
     if (failure instanceof ApiException api) {
+      body = api.details();
       status = api.status();
       code = api.code();
       message = api.getMessage();
@@ -42,6 +45,11 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
       status = 400;
       code = "invalid_json";
       message = "request body is not valid JSON";
+    } else if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException invalid) {
+      // The request does not match openapi.yaml (RouterBuilder's validation).
+      status = 400;
+      code = "invalid_request";
+      message = invalid.getMessage();
     } else if (failure instanceof HttpException http) {
       status = http.getStatusCode();
       code = status == 413 ? "too_large" : "http_" + status;
@@ -69,6 +77,6 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
-        .end(new JsonObject().put("error", code).put("message", message).encode());
+        .end(body.put("error", code).put("message", message).encode());
   }
 }

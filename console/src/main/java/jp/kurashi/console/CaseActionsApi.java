@@ -2,18 +2,18 @@ package jp.kurashi.console;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.bus.CaseEvents;
 import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.office.OfficeHours;
-import jp.kurashi.core.outbox.OutboxWorker;
-import jp.kurashi.core.store.ConsoleStore;
+import jp.kurashi.core.cases.CaseCommands;
+import jp.kurashi.core.store.AgencyStore;
+import jp.kurashi.core.store.HandoffStore;
+import jp.kurashi.core.store.HandoffStore.NewHandoff;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Set;
 
 /**
  * What consultants do to a case: claim, assign, notes, close, complaint, retry a failed reply,
@@ -21,51 +21,48 @@ import java.util.Set;
  */
 final class CaseActionsApi {
 
-  private static final Set<String> OUTCOMES = Set.of("information_given", "referred", "in_person_started",
-      "no_response", "other");
-  private static final Set<String> HANDOFFS = Set.of("appointment", "outreach", "referral");
   private static final int MAX_NOTE = 10_000;
 
-  private final io.vertx.core.Vertx vertx;
-  private final ConsoleStore store;
+  private final CaseCommands commands;
+  private final HandoffStore handoffs;
+  private final AgencyStore agencies;
   private final CaseGuard guard;
   private final CaseEvents events;
   private final OfficeHours hours;
   private final java.time.Clock clock;
-  private final jp.kurashi.core.store.CaseStore cases;
 
-  CaseActionsApi(io.vertx.core.Vertx vertx, ConsoleStore store, jp.kurashi.core.store.CaseStore cases, CaseGuard guard,
+  CaseActionsApi(CaseCommands commands, HandoffStore handoffs, AgencyStore agencies, CaseGuard guard,
                  CaseEvents events, OfficeHours hours, java.time.Clock clock) {
-    this.vertx = vertx;
-    this.cases = cases;
-    this.store = store;
+    this.commands = commands;
+    this.handoffs = handoffs;
+    this.agencies = agencies;
     this.guard = guard;
     this.events = events;
     this.hours = hours;
     this.clock = clock;
   }
 
-  void mount(Router router) {
-    router.post("/cases/:id/claim").handler(this::claim);
-    router.post("/cases/:id/assign").handler(this::assign);
-    router.post("/cases/:id/notes").handler(this::note);
-    router.post("/cases/:id/close").handler(this::close);
-    router.post("/cases/:id/complaint").handler(this::complaint);
-    router.post("/cases/:id/reopen").handler(this::reopen);
-    router.post("/cases/:id/merge").handler(this::merge);
-    router.post("/cases/:id/link").handler(this::link);
-    router.post("/cases/:id/typing").handler(this::typing);
-    router.post("/cases/:id/messages/:messageId/retry").handler(this::retry);
-    router.post("/cases/:id/handoffs").handler(this::handoff);
-    router.get("/cases/:id/handoffs").handler(this::handoffs);
-    router.get("/handoffs/:handoffId/summary").handler(this::summary);
+  void bind(Operations operations) {
+    operations.on("claim", this::claim);
+    operations.on("assign", this::assign);
+    operations.on("addNote", this::note);
+    operations.on("closeCase", this::close);
+    operations.on("complaint", this::complaint);
+    operations.on("reopen", this::reopen);
+    operations.on("merge", this::merge);
+    operations.on("link", this::link);
+    operations.on("typing", this::typing);
+    operations.on("retry", this::retry);
+    operations.on("handoff", this::handoff);
+    operations.on("listHandoffs", this::handoffs);
+    operations.on("intakeSummary", this::summary);
   }
 
   private void claim(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     guard.role(ctx, session, "case.claim", Role.CONSULTANT, Role.CHIEF)
-        .compose(v -> store.claim(caseId, session.staff().id(), session.staff().officeId()))
+        .compose(v -> commands.claim(caseId, session.staff().id(), session.staff().officeId()))
         .compose(claim -> switch (claim) {
           case CLAIMED -> guard.record(ctx, session, caseId, "case.claim");
           // Another office's case answers as if it did not exist, and its id is kept out of this
@@ -80,7 +77,6 @@ final class CaseActionsApi {
                   "この相談はすでに担当者がいます / the case already has a consultant")));
         })
         .onSuccess(v -> {
-          publish(CaseEvent.CASE_TRIAGED, session, caseId);
           HttpJson.ok(ctx, 200, new JsonObject().put("assigneeId", session.staff().id()));
         })
         .onFailure(ctx::fail);
@@ -94,7 +90,7 @@ final class CaseActionsApi {
       throw ApiException.badRequest("staff_required", "staffId is required");
     }
     guard.role(ctx, session, "case.assign", Role.CHIEF)
-        .compose(v -> store.assign(caseId, target.longValue(), session.staff().officeId()))
+        .compose(v -> commands.assign(caseId, target.longValue(), session.staff().officeId()))
         .compose(done -> switch (done) {
           case ASSIGNED -> guard.record(ctx, session, caseId, "case.assign");
           case NOT_FOUND -> Future.<Void>failedFuture(ApiException.notFound("case or staff member"));
@@ -104,7 +100,6 @@ final class CaseActionsApi {
                   "管理者や無効なアカウントには担当を割り当てられません / cases go only to active consultants and chiefs")));
         })
         .onSuccess(v -> {
-          publish(CaseEvent.CASE_TRIAGED, session, caseId);
           HttpJson.ok(ctx, 200, new JsonObject().put("assigneeId", target.longValue()));
         })
         .onFailure(ctx::fail);
@@ -118,7 +113,7 @@ final class CaseActionsApi {
       throw ApiException.badRequest("text_required", "text is required (at most " + MAX_NOTE + " characters)");
     }
     guard.caseFor(ctx, session, caseId, "case.note")
-        .compose(found -> store.note(caseId, session.staff().id(), text))
+        .compose(found -> commands.note(caseId, session.staff().id(), text))
         .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("messageId", id)))
         .onFailure(ctx::fail);
   }
@@ -127,17 +122,16 @@ final class CaseActionsApi {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     String outcome = HttpJson.string(HttpJson.body(ctx), "outcome");
-    if (outcome == null || !OUTCOMES.contains(outcome)) {
-      throw ApiException.badRequest("invalid_outcome", "outcome must be one of " + OUTCOMES);
+    if (outcome == null) { // one of the contract's Outcome values, checked before this runs
+      throw ApiException.badRequest("invalid_outcome", "outcome is required");
     }
     guard.caseFor(ctx, session, caseId, "case.close")
-        .compose(found -> store.close(caseId, outcome))
+        .compose(found -> commands.close(caseId, outcome))
         .onSuccess(closed -> {
           if (!closed) {
             ctx.fail(new ApiException(409, "not_open", "the case is not open"));
             return;
           }
-          publish(CaseEvent.CASE_TRIAGED, session, caseId);
           HttpJson.ok(ctx, 200, new JsonObject().put("status", "closed").put("outcome", outcome));
         })
         .onFailure(ctx::fail);
@@ -147,13 +141,12 @@ final class CaseActionsApi {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     guard.caseFor(ctx, session, caseId, "case.reopen")
-        .compose(found -> store.reopen(caseId))
+        .compose(found -> commands.reopen(caseId))
         .onSuccess(done -> {
           if (!done) {
             ctx.fail(new ApiException(409, "cannot_reopen", "the case is open, merged, or its resident has another open case"));
             return;
           }
-          publish(CaseEvent.CASE_TRIAGED, session, caseId);
           HttpJson.ok(ctx, 200, new JsonObject().put("status", "open"));
         })
         .onFailure(ctx::fail);
@@ -168,13 +161,12 @@ final class CaseActionsApi {
       throw ApiException.badRequest("into_required", "into (the case to keep) is required");
     }
     guard.role(ctx, session, "case.merge", Role.CHIEF)
-        .compose(v -> store.merge(caseId, kept.longValue(), session.staff().officeId()))
+        .compose(v -> commands.merge(caseId, kept.longValue(), session.staff().officeId()))
         .onSuccess(done -> {
           if (!done) {
             ctx.fail(new ApiException(409, "cannot_merge", "both cases must exist in this office and not be merged already"));
             return;
           }
-          publish(CaseEvent.CASE_TRIAGED, session, kept.longValue());
           HttpJson.ok(ctx, 200, new JsonObject().put("mergedInto", kept.longValue()));
         })
         .onFailure(ctx::fail);
@@ -193,7 +185,7 @@ final class CaseActionsApi {
     }
     guard.caseFor(ctx, session, caseId, "case.link")
         .compose(a -> guard.caseFor(ctx, session, otherId.longValue(), "case.link"))
-        .compose(b -> cases.link(caseId, otherId.longValue(), session.staff().officeId()))
+        .compose(b -> commands.link(caseId, otherId.longValue(), session.staff().officeId()))
         .onSuccess(done -> HttpJson.ok(ctx, 200, new JsonObject().put("linked", done)))
         .onFailure(ctx::fail);
   }
@@ -204,9 +196,8 @@ final class CaseActionsApi {
     long caseId = HttpJson.id(ctx, "id");
     boolean flag = !Boolean.FALSE.equals(HttpJson.body(ctx).getValue("complaint"));
     guard.caseFor(ctx, session, caseId, "case.complaint")
-        .compose(found -> store.complaint(caseId, flag))
+        .compose(found -> commands.complaint(caseId, flag))
         .onSuccess(v -> {
-          publish(CaseEvent.CASE_TRIAGED, session, caseId);
           HttpJson.ok(ctx, 200, new JsonObject().put("complaint", flag));
         })
         .onFailure(ctx::fail);
@@ -227,13 +218,12 @@ final class CaseActionsApi {
     long caseId = HttpJson.id(ctx, "id");
     long messageId = HttpJson.id(ctx, "messageId");
     guard.caseFor(ctx, session, caseId, "message.retry")
-        .compose(found -> store.retry(caseId, messageId))
+        .compose(found -> commands.retry(caseId, messageId))
         .onSuccess(again -> {
           if (!again) {
             ctx.fail(new ApiException(409, "not_failed", "only a failed reply can be sent again"));
             return;
           }
-          vertx.eventBus().publish(OutboxWorker.WAKE_ADDRESS, null);
           HttpJson.ok(ctx, 202, new JsonObject().put("messageId", messageId).put("delivery", "queued"));
         })
         .onFailure(ctx::fail);
@@ -246,8 +236,8 @@ final class CaseActionsApi {
     String kind = HttpJson.string(body, "kind");
     String message = HttpJson.string(body, "message");
     String note = HttpJson.string(body, "note");
-    if (kind == null || !HANDOFFS.contains(kind)) {
-      throw ApiException.badRequest("invalid_kind", "kind must be appointment, outreach or referral");
+    if (kind == null) { // one of the contract's HandoffKind values, checked before this runs
+      throw ApiException.badRequest("invalid_kind", "kind is required");
     }
     Instant at = null;
     if (body.getValue("at") != null) {
@@ -286,21 +276,15 @@ final class CaseActionsApi {
                 "message (what the resident receives) is required"));
           }
           return (agencyId == null ? Future.succeededFuture(true)
-              : store.agencyInOffice(agencyId, session.staff().officeId()))
-              .compose(known -> !known ? Future.<Long[]>failedFuture(ApiException.notFound("agency " + agencyId))
-                  : noChannel ? store.handoffWithoutMessage(caseId, kind, when, agencyId, note, session.staff().id(),
-                          sharingConsent)
-                      .map(id -> new Long[] {id, null})
-                  : store.handoff(caseId, kind, when, agencyId, note, message, session.staff().id(), sharingConsent)
-                      .map(ids -> new Long[] {ids[0], ids[1]}));
+              : agencies.inOffice(agencyId, session.staff().officeId()))
+              .compose(known -> !known ? Future.<HandoffStore.Created>failedFuture(ApiException.notFound("agency " + agencyId))
+                  : commands.handoff(new NewHandoff(caseId, kind, when, agencyId, note, session.staff().id(),
+                      sharingConsent), noChannel ? null : message));
         })
-        .onSuccess(ids -> {
-          if (ids[1] != null) {
-            vertx.eventBus().publish(OutboxWorker.WAKE_ADDRESS, null);
-            publish(CaseEvent.MESSAGE_QUEUED, session, caseId);
-          }
-          HttpJson.ok(ctx, 201, new JsonObject().put("id", ids[0]).put("messageId", ids[1])
-              .put("summaryUrl", "/api/handoffs/" + ids[0] + "/summary"));
+        .onSuccess(created -> {
+          Long messageId = created.confirmation() == null ? null : created.confirmation().messageId();
+          HttpJson.ok(ctx, 201, new JsonObject().put("id", created.handoffId()).put("messageId", messageId)
+              .put("summaryUrl", "/api/handoffs/" + created.handoffId() + "/summary"));
         })
         .onFailure(ctx::fail);
   }
@@ -308,9 +292,9 @@ final class CaseActionsApi {
   private void handoffs(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
-    guard.caseFor(ctx, session, caseId, "case.read")
-        .compose(found -> store.handoffs(caseId))
-        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", list)))
+    guard.caseFor(ctx, session, caseId, "case.handoffs.read")
+        .compose(found -> handoffs.ofCase(caseId))
+        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", RecordJson.array(list, RecordJson::handoff))))
         .onFailure(ctx::fail);
   }
 
@@ -318,17 +302,13 @@ final class CaseActionsApi {
   private void summary(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long handoffId = HttpJson.id(ctx, "handoffId");
-    store.handoffSummary(handoffId)
+    handoffs.summary(handoffId)
         .compose(found -> found.isEmpty() ? Future.failedFuture(ApiException.notFound("handoff " + handoffId))
-            : guard.caseFor(ctx, session, found.get().getLong("caseId"), "handoff.summary").map(c -> found.get()))
+            : guard.caseFor(ctx, session, found.get().caseId(), "handoff.summary").map(c -> RecordJson.summary(found.get())))
         .onSuccess(h -> ctx.response()
             .putHeader("Content-Type", "text/html; charset=utf-8")
             .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
             .end(IntakeSummary.html(h)))
         .onFailure(ctx::fail);
-  }
-
-  private void publish(String type, StaffSession session, long caseId) {
-    events.publish(new CaseEvent(type, session.staff().officeId(), caseId, 0, null, "console", clock.instant()));
   }
 }

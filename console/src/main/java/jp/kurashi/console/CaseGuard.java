@@ -78,6 +78,37 @@ final class CaseGuard {
     });
   }
 
+  /**
+   * The ids of the case and of its linked cases whose new messages the caller may follow without a new audit row:
+   * the caller may read each under the same policy as {@link #caseFor}, and this login already recorded reading it
+   * (an allowed {@code case.read} since the staff member's latest login, {@link AuditLog#readSinceLogin}). Following
+   * is therefore never a read that went unrecorded: what it returns is in that recorded read or arrived after it. A
+   * refusal is audited ({@code case.follow}, 403); a case this login has not opened is {@code 409 read_first}, so
+   * the console opens it the audited way.
+   */
+  Future<List<Long>> followedThread(RoutingContext ctx, StaffSession session, long caseId) {
+    return cases.find(caseId).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(ApiException.notFound("case " + caseId));
+      }
+      if (!policy.mayRead(session.staff(), found.get())) {
+        return audit.record(AuditEntry.of(session.staff().id(), caseId, "case.follow", false, HttpJson.remote(ctx)))
+            .compose(v -> Future.failedFuture(ApiException.forbidden("case_not_yours",
+                "この相談を見る権限がありません / You may not work on this case")));
+      }
+      return cases.thread(caseId).compose(thread -> {
+        List<Long> mayRead = new ArrayList<>();
+        mayRead.add(caseId);
+        thread.stream().filter(other -> other.summary().id() != caseId && policy.mayRead(session.staff(), other))
+            .forEach(other -> mayRead.add(other.summary().id()));
+        return audit.readSinceLogin(session.staff().id(), mayRead).compose(read -> read.contains(caseId)
+            ? Future.succeededFuture(mayRead.stream().filter(read::contains).toList())
+            : Future.failedFuture(new ApiException(409, "read_first",
+                "この相談をもう一度開いてください / open the case first (GET /api/cases/{id})")));
+      });
+    });
+  }
+
   /** Records a refused action that is not about access (e.g. claiming a closed case). */
   Future<Void> refused(RoutingContext ctx, StaffSession session, Long caseId, String action, JsonObject detail) {
     return audit.record(new AuditEntry(null, session.staff().id(), caseId, action, false, HttpJson.remote(ctx), detail));

@@ -66,8 +66,13 @@ final class CaseJson {
   }
 
   static JsonObject detail(CaseDetail d) {
+    return summary(d.summary()).put("contactName", d.contactName()).put("messages", messages(d.messages()));
+  }
+
+  /** A thread's messages (or the new ones of a thread already shown), each with its attachments' URLs. */
+  static JsonArray messages(java.util.List<CaseMessage> list) {
     JsonArray messages = new JsonArray();
-    for (CaseMessage m : d.messages()) {
+    for (CaseMessage m : list) {
       JsonArray attachments = new JsonArray();
       for (AttachmentInfo a : m.attachments()) {
         attachments.add(new JsonObject()
@@ -91,7 +96,7 @@ final class CaseJson {
           .put("unsent", m.unsent())
           .put("attachments", attachments));
     }
-    return summary(d.summary()).put("contactName", d.contactName()).put("messages", messages);
+    return messages;
   }
 
   static JsonObject staff(StaffMember s) {

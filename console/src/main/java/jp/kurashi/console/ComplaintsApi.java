@@ -3,7 +3,6 @@ package jp.kurashi.console;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Complaint;
 import jp.kurashi.core.domain.Role;
@@ -48,18 +47,17 @@ final class ComplaintsApi {
     this.clock = clock;
   }
 
-  void mount(Router router) {
-    router.post("/complaints").handler(this::create);
-    router.get("/complaints").handler(this::list);
-    router.patch("/complaints/:id").handler(this::update);
+  void bind(Operations operations) {
+    operations.on("recordComplaint", this::create);
+    operations.on("listComplaints", this::list);
+    operations.on("updateComplaint", this::update);
   }
 
   private void create(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    guard.role(ctx, session, "complaint.create", Role.CHIEF, Role.CONSULTANT)
+    HttpJson.respond(ctx, guard.role(ctx, session, "complaint.create", Role.CHIEF, Role.CONSULTANT)
         .compose(v -> record(ctx, session))
-        .onSuccess(saved -> HttpJson.ok(ctx, 201, json(saved)))
-        .onFailure(ctx::fail);
+        .map(saved -> json(saved)), 201);
   }
 
   private Future<Complaint> record(RoutingContext ctx, StaffSession session) {
@@ -85,17 +83,12 @@ final class ComplaintsApi {
     StaffSession session = StaffSession.of(ctx);
     int limit = limit(ctx.queryParams().get("limit"));
     Long only = session.staff().role() == Role.CHIEF ? null : session.staff().id();
-    guard.role(ctx, session, "complaint.list", Role.CHIEF, Role.CONSULTANT)
+    HttpJson.respond(ctx, guard.role(ctx, session, "complaint.list", Role.CHIEF, Role.CONSULTANT)
         .compose(v -> complaints.list(session.staff().officeId(), only, limit))
         .compose(found -> audit.record(new AuditEntry(null, session.staff().id(), null, "complaint.list", true,
                 HttpJson.remote(ctx), new JsonObject().put("entries", found.size())))
-            .map(v -> found))
-        .onSuccess(found -> {
-          JsonArray items = new JsonArray();
-          found.forEach(c -> items.add(json(c)));
-          HttpJson.ok(ctx, 200, new JsonObject().put("items", items));
-        })
-        .onFailure(ctx::fail);
+            .map(v -> new JsonObject().put("items", new JsonArray(found.stream().map(ComplaintsApi::json).toList())))),
+        200);
   }
 
   private void update(RoutingContext ctx) {
@@ -105,7 +98,7 @@ final class ComplaintsApi {
     ComplaintUpdate change = new ComplaintUpdate(text(body, "response", false), closedOn(body),
         Boolean.TRUE.equals(body.getBoolean("reopen")), body.getLong("responsibleId"));
     long office = session.staff().officeId();
-    guard.role(ctx, session, "complaint.update", Role.CHIEF, Role.CONSULTANT)
+    HttpJson.respond(ctx, guard.role(ctx, session, "complaint.update", Role.CHIEF, Role.CONSULTANT)
         .compose(v -> complaints.find(id, office))
         .compose(found -> found.isEmpty() ? Future.failedFuture(ApiException.notFound("complaint " + id))
             : Future.succeededFuture(found.get()))
@@ -127,8 +120,7 @@ final class ComplaintsApi {
             ? Future.failedFuture(new ApiException(409, "no_responsible",
                 "その職員は責任者にできません / that member of staff cannot answer for it (not an active chief or consultant here)"))
             : audited(ctx, session, saved.get(), "complaint.update"))
-        .onSuccess(saved -> HttpJson.ok(ctx, 200, json(saved)))
-        .onFailure(ctx::fail);
+        .map(saved -> json(saved)), 200);
   }
 
   private Future<Complaint> audited(RoutingContext ctx, StaffSession session, Complaint c, String action) {

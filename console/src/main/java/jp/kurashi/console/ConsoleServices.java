@@ -8,7 +8,6 @@ import jp.kurashi.core.outbox.ReplyQueue;
 import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.store.AuditLog;
 import jp.kurashi.core.store.CaseStore;
-import jp.kurashi.core.store.ConsoleStore;
 import jp.kurashi.core.store.StaffStore;
 import jp.kurashi.core.store.TriageCorrectionStore;
 import jp.kurashi.core.store.TriageModelStore;
@@ -27,7 +26,10 @@ public record ConsoleServices(
     StaffStore staff,
     CaseStore cases,
     AuditLog audit,
-    ConsoleStore console,
+    jp.kurashi.core.cases.CaseCommands commands,
+    jp.kurashi.core.store.HandoffStore handoffs,
+    jp.kurashi.core.store.AgencyStore agencies,
+    jp.kurashi.core.store.TemplateStore templates,
     jp.kurashi.core.store.ReportStore reports,
     TriageStore triage,
     TriageEngine triageEngine,

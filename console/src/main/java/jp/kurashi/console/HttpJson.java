@@ -1,15 +1,44 @@
 package jp.kurashi.console;
 
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Reading JSON requests and writing JSON answers the same way on every route. */
+import java.util.concurrent.Callable;
+
+/**
+ * Reading JSON requests and writing JSON answers the same way on every route. A handler is one flat chain:
+ *
+ * <pre>{@code
+ * HttpJson.respond(ctx, HttpJson.checked(() -> text(ctx))
+ *     .compose(text -> store.note(caseId, text))
+ *     .map(id -> new JsonObject().put("messageId", id)), 201);
+ * }</pre>
+ */
 final class HttpJson {
 
   /** Routing-context key of the resolved client address (TRUSTED_PROXIES honoured). */
   static final String CLIENT_ADDRESS = "kurashi.clientAddress";
 
   private HttpJson() {
+  }
+
+  /**
+   * Answers with the future's value ({@link JsonObject} or {@link JsonArray}; none for a bodiless status such as
+   * 204) and {@code status}, or hands its failure to {@link ApiFailureHandler}: the one way a handler ends.
+   */
+  static void respond(RoutingContext ctx, Future<?> answer, int status) {
+    answer.onSuccess(body -> ok(ctx, status, body)).onFailure(ctx::fail);
+  }
+
+  /** A check that may refuse the request ({@link ApiException}) as a future, so a refusal fails like every step. */
+  static <T> Future<T> checked(Callable<T> check) {
+    try {
+      return Future.succeededFuture(check.call());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
   }
 
   static JsonObject body(RoutingContext ctx) {
@@ -44,9 +73,13 @@ final class HttpJson {
   }
 
   static void ok(RoutingContext ctx, int status, Object body) {
+    if (body == null) {
+      ctx.response().setStatusCode(status).end();
+      return;
+    }
     ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(body instanceof JsonObject o ? o.encode() : ((io.vertx.core.json.JsonArray) body).encode());
+        .end(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
   }
 
   /** The client's address as {@link jp.kurashi.core.security.ClientAddress} resolved it when the request came in. */

@@ -74,8 +74,11 @@ final class LiveEvents {
     streams.endSession(session.tokenHash(), reason);
   }
 
+  /** The event without the office (the stream is the office's) and the contact (no view needs it). */
   private static String data(CaseEvent e) {
-    return new JsonObject().put("type", e.type()).put("caseId", e.caseId()).put("messageId", e.messageId())
-        .put("channel", e.channel()).put("at", e.at().toString()).encode();
+    JsonObject json = e.toJson();
+    json.remove("officeId");
+    json.remove("contactId");
+    return json.encode();
   }
 }

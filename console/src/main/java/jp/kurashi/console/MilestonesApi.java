@@ -3,7 +3,6 @@ package jp.kurashi.console;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Milestone;
 import jp.kurashi.core.store.MilestoneStore;
@@ -41,10 +40,10 @@ final class MilestonesApi {
             .put("on", m.doneOn().toString())));
   }
 
-  void mount(Router router) {
-    router.post("/cases/:id/milestones").handler(this::record);
-    router.get("/cases/:id/milestones").handler(this::list);
-    router.delete("/cases/:id/milestones/:milestoneId").handler(this::delete);
+  void bind(Operations operations) {
+    operations.on("recordMilestone", this::record);
+    operations.on("listMilestones", this::list);
+    operations.on("deleteMilestone", this::delete);
   }
 
   private void record(RoutingContext ctx) {
@@ -60,38 +59,31 @@ final class MilestonesApi {
     if (note != null && note.length() > Milestone.MAX_NOTE) {
       throw ApiException.badRequest("invalid_note", "note is at most " + Milestone.MAX_NOTE + " characters");
     }
-    guard.caseFor(ctx, session, caseId, "case.milestone")
+    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.milestone")
         .compose(found -> store.record(caseId, kind, on, note == null || note.isBlank() ? null : note.strip(),
             session.staff().id(), clock.instant()))
         .compose(saved -> audited(ctx, session, "milestone.recorded", saved).map(saved))
-        .onSuccess(saved -> HttpJson.ok(ctx, 201, json(saved)))
-        .onFailure(ctx::fail);
+        .map(saved -> json(saved)), 201);
   }
 
   private void list(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
-    guard.caseFor(ctx, session, caseId, "case.milestones.read")
+    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.milestones.read")
         .compose(found -> store.of(caseId))
-        .onSuccess(found -> {
-          JsonArray items = new JsonArray();
-          found.forEach(m -> items.add(json(m)));
-          HttpJson.ok(ctx, 200, new JsonObject().put("items", items));
-        })
-        .onFailure(ctx::fail);
+        .map(found -> new JsonObject().put("items", new JsonArray(found.stream().map(MilestonesApi::json).toList()))),
+        200);
   }
 
   private void delete(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     long milestoneId = HttpJson.id(ctx, "milestoneId");
-    guard.caseFor(ctx, session, caseId, "case.milestone.delete")
+    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.milestone.delete")
         .compose(found -> store.of(caseId))
         .compose(all -> all.stream().filter(m -> m.id() == milestoneId).findFirst()
             .map(m -> store.delete(caseId, milestoneId).compose(v -> audited(ctx, session, "milestone.deleted", m)))
-            .orElseGet(() -> Future.failedFuture(ApiException.notFound("milestone " + milestoneId))))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
+            .orElseGet(() -> Future.failedFuture(ApiException.notFound("milestone " + milestoneId)))), 204);
   }
 
   static JsonObject json(Milestone m) {

@@ -19,19 +19,36 @@ import java.util.Set;
 final class MonthlyReport {
 
   static final List<String> CHANNELS = List.of("webchat", "line", "mail");
-  static final List<String> URGENCIES = List.of("crisis", "urgent", "normal");
-  static final List<String> HANDOFFS = List.of("appointment", "outreach", "referral");
-  static final List<String> OUTCOMES = List.of("information_given", "referred", "in_person_started", "no_response", "other");
-  /** How a consultation came (相談経路): the online channels, then the routes staff record. */
-  static final List<String> ROUTES = List.of("webchat", "line", "mail", "phone", "walk_in", "outreach", "referral");
-  static final List<String> CONSULTERS = List.of("self", "family", "acquaintance", "agency", "unknown");
-  static final List<String> REFERRAL_SOURCES = List.of("agency", "neighbour", "former_client", "ward_office", "self",
-      "unknown");
-  static final List<String> MILESTONES = List.of("assessment", "plan", "replan", "evaluation");
   static final List<String> COMPLAINTS = List.of("received", "closed");
-  static final List<String> FOLLOW_UPS = List.of("phone_call", "visit", "accompany", "agency_meeting");
+  /** Cases whose consulter or referral source nobody recorded (a resident's own message) are counted here. */
+  private static final String UNKNOWN = "unknown";
 
-  private MonthlyReport() {
+  private final List<String> urgencies;
+  private final List<String> handoffs;
+  private final List<String> outcomes;
+  /** How a consultation came (相談経路): the online channels, then the routes staff record. */
+  private final List<String> routes;
+  private final List<String> consulters;
+  private final List<String> referralSources;
+  private final List<String> milestones;
+  private final List<String> followUps;
+
+  /** The report's columns are the contract's lists, in its order. */
+  MonthlyReport(ContractEnums enums) {
+    this.urgencies = enums.of("Urgency");
+    this.handoffs = enums.of("HandoffKind");
+    this.outcomes = enums.of("Outcome");
+    this.routes = concat(CHANNELS, enums.of("StaffRoute"));
+    this.consulters = concat(enums.of("Consulter"), List.of(UNKNOWN));
+    this.referralSources = concat(enums.of("ReferralSource"), List.of(UNKNOWN));
+    this.milestones = enums.of("MilestoneKind");
+    this.followUps = enums.of("ContactKind");
+  }
+
+  private static List<String> concat(List<String> first, List<String> then) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(then);
+    return List.copyOf(all);
   }
 
   static List<String> months(int fiscalYear) {
@@ -43,10 +60,10 @@ final class MonthlyReport {
     return months;
   }
 
-  static JsonObject json(int fiscalYear, Figures f) {
+  JsonObject json(int fiscalYear, Figures f) {
     Set<String> channels = new LinkedHashSet<>(CHANNELS);
     f.byChannel().values().forEach(m -> channels.addAll(m.keySet()));
-    Set<String> routes = new LinkedHashSet<>(ROUTES);
+    Set<String> routes = new LinkedHashSet<>(this.routes);
     routes.addAll(channels);
     Set<String> agencies = new java.util.TreeSet<>();
     f.handoffsByAgency().values().forEach(m -> agencies.addAll(m.keySet()));
@@ -54,11 +71,11 @@ final class MonthlyReport {
     for (String month : months(fiscalYear)) {
       months.add(month(month, f, channels).put("month", month)
           .put("byRoute", zeros(routes, f.byChannel().get(month)))
-          .put("byConsulter", zeros(CONSULTERS, f.byConsulter().get(month)))
-          .put("byReferralSource", zeros(REFERRAL_SOURCES, f.byReferralSource().get(month)))
-          .put("milestones", zeros(MILESTONES, f.milestones().get(month)))
+          .put("byConsulter", zeros(consulters, f.byConsulter().get(month)))
+          .put("byReferralSource", zeros(referralSources, f.byReferralSource().get(month)))
+          .put("milestones", zeros(milestones, f.milestones().get(month)))
           .put("complaints", zeros(COMPLAINTS, f.complaints().get(month)))
-          .put("followUps", zeros(FOLLOW_UPS, f.followUps().get(month)))
+          .put("followUps", zeros(followUps, f.followUps().get(month)))
           .put("handoffsByAgency", zeros(agencies, f.handoffsByAgency().get(month))));
     }
     JsonObject total = new JsonObject()
@@ -80,16 +97,16 @@ final class MonthlyReport {
         .put("total", total);
   }
 
-  private static JsonObject month(String month, Figures f, Set<String> channels) {
+  private JsonObject month(String month, Figures f, Set<String> channels) {
     JsonObject byChannel = zeros(channels, f.byChannel().get(month));
     long newCases = byChannel.stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
     return new JsonObject()
         .put("newCases", newCases)
         .put("byChannel", byChannel)
         .put("byCategory", zeros(Category.codes(), f.byCategory().get(month)))
-        .put("byUrgency", zeros(URGENCIES, f.byUrgency().get(month)))
-        .put("handoffs", zeros(HANDOFFS, f.handoffs().get(month)))
-        .put("closedByOutcome", zeros(OUTCOMES, f.closed().get(month)))
+        .put("byUrgency", zeros(urgencies, f.byUrgency().get(month)))
+        .put("handoffs", zeros(handoffs, f.handoffs().get(month)))
+        .put("closedByOutcome", zeros(outcomes, f.closed().get(month)))
         .put("medianFirstResponseMinutes", round(f.medianFirstResponse().get(month)));
   }
 
@@ -108,7 +125,7 @@ final class MonthlyReport {
     return out;
   }
 
-  /** The city's words for the milestone columns, in {@link #MILESTONES} order. */
+  /** The city's words for the milestone columns, in {@code MilestoneKind} order. */
   static final List<String> MILESTONE_LABELS = List.of("アセスメント実施件数", "プラン作成件数", "再プラン作成件数",
       "評価実施件数");
 
@@ -124,26 +141,26 @@ final class MonthlyReport {
   }
 
   /** Header, twelve month rows and a total row; UTF-8 with BOM, or Shift_JIS (windows-31j) for older software. */
-  static byte[] csv(JsonObject report, boolean shiftJis) {
+  byte[] csv(JsonObject report, boolean shiftJis) {
     JsonObject first = report.getJsonArray("months").getJsonObject(0);
     List<String> channels = new ArrayList<>(first.getJsonObject("byChannel").fieldNames());
     StringBuilder out = new StringBuilder();
     List<String> header = new ArrayList<>(List.of("月", "新規相談件数"));
     channels.forEach(c -> header.add("経路_" + c));
-    URGENCIES.forEach(u -> header.add("緊急度_" + u));
+    urgencies.forEach(u -> header.add("緊急度_" + u));
     Category.LABELS.forEach((code, label) -> header.add(label));
-    HANDOFFS.forEach(h -> header.add("つなぎ_" + h));
-    OUTCOMES.forEach(o -> header.add("終結_" + o));
+    handoffs.forEach(h -> header.add("つなぎ_" + h));
+    outcomes.forEach(o -> header.add("終結_" + o));
     header.add("初回応答時間の中央値(分)");
     List<String> agencies = new ArrayList<>(first.getJsonObject("handoffsByAgency").fieldNames());
     List<String> routes = new ArrayList<>(first.getJsonObject("byRoute").fieldNames());
     routes.forEach(r -> header.add("相談経路_" + r));
-    CONSULTERS.forEach(c -> header.add("相談者_" + c));
-    REFERRAL_SOURCES.forEach(r -> header.add("紹介元_" + r));
+    consulters.forEach(c -> header.add("相談者_" + c));
+    referralSources.forEach(r -> header.add("紹介元_" + r));
     MILESTONE_LABELS.forEach(header::add);
     header.add("苦情受付件数");
     header.add("苦情終結件数");
-    FOLLOW_UPS.forEach(k -> header.add("フォロー_" + k));
+    followUps.forEach(k -> header.add("フォロー_" + k));
     agencies.forEach(a -> header.add("関係機関つなぎ_" + csvCell(a)));
     out.append(String.join(",", header)).append("\r\n");
     for (Object m : report.getJsonArray("months")) {
@@ -155,22 +172,22 @@ final class MonthlyReport {
         : ("\uFEFF" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  private static void row(StringBuilder out, String label, JsonObject m, List<String> channels, List<String> routes,
+  private void row(StringBuilder out, String label, JsonObject m, List<String> channels, List<String> routes,
                           List<String> agencies) {
     List<String> cells = new ArrayList<>(List.of(label, String.valueOf(m.getLong("newCases"))));
     channels.forEach(c -> cells.add(String.valueOf(m.getJsonObject("byChannel").getLong(c, 0L))));
-    URGENCIES.forEach(u -> cells.add(String.valueOf(m.getJsonObject("byUrgency").getLong(u, 0L))));
+    urgencies.forEach(u -> cells.add(String.valueOf(m.getJsonObject("byUrgency").getLong(u, 0L))));
     Category.codes().forEach(c -> cells.add(String.valueOf(m.getJsonObject("byCategory").getLong(c, 0L))));
-    HANDOFFS.forEach(h -> cells.add(String.valueOf(m.getJsonObject("handoffs").getLong(h, 0L))));
-    OUTCOMES.forEach(o -> cells.add(String.valueOf(m.getJsonObject("closedByOutcome").getLong(o, 0L))));
+    handoffs.forEach(h -> cells.add(String.valueOf(m.getJsonObject("handoffs").getLong(h, 0L))));
+    outcomes.forEach(o -> cells.add(String.valueOf(m.getJsonObject("closedByOutcome").getLong(o, 0L))));
     Double median = m.getDouble("medianFirstResponseMinutes");
     cells.add(median == null ? "" : String.valueOf(median));
     routes.forEach(r -> cells.add(String.valueOf(m.getJsonObject("byRoute").getLong(r, 0L))));
-    CONSULTERS.forEach(c -> cells.add(String.valueOf(m.getJsonObject("byConsulter").getLong(c, 0L))));
-    REFERRAL_SOURCES.forEach(r -> cells.add(String.valueOf(m.getJsonObject("byReferralSource").getLong(r, 0L))));
-    MILESTONES.forEach(k -> cells.add(String.valueOf(m.getJsonObject("milestones").getLong(k, 0L))));
+    consulters.forEach(c -> cells.add(String.valueOf(m.getJsonObject("byConsulter").getLong(c, 0L))));
+    referralSources.forEach(r -> cells.add(String.valueOf(m.getJsonObject("byReferralSource").getLong(r, 0L))));
+    milestones.forEach(k -> cells.add(String.valueOf(m.getJsonObject("milestones").getLong(k, 0L))));
     COMPLAINTS.forEach(k -> cells.add(String.valueOf(m.getJsonObject("complaints").getLong(k, 0L))));
-    FOLLOW_UPS.forEach(k -> cells.add(String.valueOf(m.getJsonObject("followUps").getLong(k, 0L))));
+    followUps.forEach(k -> cells.add(String.valueOf(m.getJsonObject("followUps").getLong(k, 0L))));
     agencies.forEach(a -> cells.add(String.valueOf(m.getJsonObject("handoffsByAgency").getLong(a, 0L))));
     out.append(String.join(",", cells)).append("\r\n");
   }

@@ -2,7 +2,6 @@ package jp.kurashi.console;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.store.ReportStore;
@@ -15,30 +14,32 @@ import java.time.ZoneId;
 final class ReportsApi {
 
   private final ReportStore store;
+  private final MonthlyReport report;
   private final CaseGuard guard;
   private final Clock clock;
 
-  ReportsApi(ReportStore store, CaseGuard guard, Clock clock) {
+  ReportsApi(ReportStore store, MonthlyReport report, CaseGuard guard, Clock clock) {
     this.clock = clock;
     this.store = store;
+    this.report = report;
     this.guard = guard;
   }
 
-  void mount(Router router) {
-    router.get("/reports/monthly").handler(this::json);
-    router.get("/reports/monthly.csv").handler(this::csv);
+  void bind(Operations operations) {
+    operations.on("monthlyReport", this::json);
+    operations.on("monthlyReportCsv", this::csv);
   }
 
-  private Future<io.vertx.core.json.JsonObject> report(RoutingContext ctx, StaffSession session) {
+  private Future<io.vertx.core.json.JsonObject> figures(RoutingContext ctx, StaffSession session) {
     int fy = fiscalYear(ctx.queryParams().get("fy"));
     return guard.role(ctx, session, "report.read", Role.CHIEF, Role.ADMIN)
         .compose(v -> store.fiscalYear(session.staff().officeId(), fy))
-        .map(figures -> MonthlyReport.json(fy, figures));
+        .map(figures -> report.json(fy, figures));
   }
 
   private void json(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    report(ctx, session).onSuccess(r -> HttpJson.ok(ctx, 200, r)).onFailure(ctx::fail);
+    HttpJson.respond(ctx, figures(ctx, session), 200);
   }
 
   private void csv(RoutingContext ctx) {
@@ -48,10 +49,10 @@ final class ReportsApi {
     if (encoding != null && !sjis && !"utf-8".equalsIgnoreCase(encoding)) {
       throw ApiException.badRequest("invalid_encoding", "encoding must be utf-8 or shift_jis");
     }
-    report(ctx, session).onSuccess(r -> ctx.response()
+    figures(ctx, session).onSuccess(r -> ctx.response()
         .putHeader("Content-Type", "text/csv; charset=" + (sjis ? "Shift_JIS" : "UTF-8"))
         .putHeader("Content-Disposition", "attachment; filename=\"monthly-report-FY" + r.getInteger("fiscalYear") + ".csv\"")
-        .end(Buffer.buffer(MonthlyReport.csv(r, sjis)))).onFailure(ctx::fail);
+        .end(Buffer.buffer(report.csv(r, sjis)))).onFailure(ctx::fail);
   }
 
   /** The requested fiscal year, or the current one (it starts in April, Japan time). */

@@ -3,7 +3,6 @@ package jp.kurashi.console;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.ContactMade;
 import jp.kurashi.core.domain.Role;
@@ -47,12 +46,12 @@ final class StaffCasesApi {
     this.clock = clock;
   }
 
-  void mount(Router router) {
-    router.post("/cases").handler(this::record);
-    router.put("/cases/:id/route").handler(this::route);
-    router.post("/cases/:id/contacts").handler(this::addContact);
-    router.get("/cases/:id/contacts").handler(this::contacts);
-    router.put("/cases/:id/follow-up").handler(this::followUp);
+  void bind(Operations operations) {
+    operations.on("recordConsultation", this::record);
+    operations.on("setCaseRoute", this::route);
+    operations.on("recordCaseContact", this::addContact);
+    operations.on("listCaseContacts", this::contacts);
+    operations.on("setFollowUp", this::followUp);
   }
 
   private void record(RoutingContext ctx) {
@@ -78,13 +77,12 @@ final class StaffCasesApi {
     }
     StaffRecordedConsultation consultation = new StaffRecordedConsultation(route, consulter,
         name == null || name.isBlank() ? null : name.strip(), text, at, agencyId, session.staff().id());
-    guard.role(ctx, session, "case.record", Role.CONSULTANT, Role.CHIEF)
+    HttpJson.respond(ctx, guard.role(ctx, session, "case.record", Role.CONSULTANT, Role.CHIEF)
         .compose(v -> agency(agencyId, session))
         .compose(v -> intake.record(session.staff().officeId(), consultation))
         .compose(stored -> guard.record(ctx, session, stored.caseId(), "case.record").map(stored))
-        .onSuccess(stored -> HttpJson.ok(ctx, 201, new JsonObject().put("id", stored.caseId())
-            .put("messageId", stored.messageId()).put("channel", route)))
-        .onFailure(ctx::fail);
+        .map(stored -> new JsonObject().put("id", stored.caseId())
+            .put("messageId", stored.messageId()).put("channel", route)), 201);
   }
 
   private void route(RoutingContext ctx) {
@@ -98,12 +96,11 @@ final class StaffCasesApi {
       throw ApiException.badRequest("invalid_agency", "紹介元の機関は紹介元が「関係機関」のときだけ指定できます / "
           + "referralAgencyId goes only with referralSource agency");
     }
-    guard.caseFor(ctx, session, caseId, "case.route")
+    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.route")
         .compose(found -> agency(agencyId, session))
         .compose(v -> store.route(caseId, consulter, source, agencyId))
-        .onSuccess(v -> HttpJson.ok(ctx, 200, new JsonObject().put("consulter", consulter)
-            .put("referralSource", source).put("referralAgencyId", agencyId)))
-        .onFailure(ctx::fail);
+        .map(v -> new JsonObject().put("consulter", consulter)
+            .put("referralSource", source).put("referralAgencyId", agencyId)), 200);
   }
 
   private void addContact(RoutingContext ctx) {
@@ -116,24 +113,19 @@ final class StaffCasesApi {
     if (body.getValue("note") != null && note == null || note != null && note.length() > StaffRoutes.MAX_NOTE) {
       throw ApiException.badRequest("invalid_note", "note is at most " + StaffRoutes.MAX_NOTE + " characters");
     }
-    guard.caseFor(ctx, session, caseId, "case.contact")
+    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.contact")
         .compose(found -> store.addContact(caseId, kind, at, note == null || note.isBlank() ? null : note.strip(),
             session.staff().id(), clock.instant()))
-        .onSuccess(saved -> HttpJson.ok(ctx, 201, json(saved)))
-        .onFailure(ctx::fail);
+        .map(saved -> json(saved)), 201);
   }
 
   private void contacts(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
-    guard.caseFor(ctx, session, caseId, "case.contacts.read")
+    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.contacts.read")
         .compose(found -> store.contacts(caseId))
-        .onSuccess(found -> {
-          JsonArray items = new JsonArray();
-          found.forEach(c -> items.add(json(c)));
-          HttpJson.ok(ctx, 200, new JsonObject().put("items", items));
-        })
-        .onFailure(ctx::fail);
+        .map(found -> new JsonObject().put("items", new JsonArray(found.stream().map(StaffCasesApi::json).toList()))),
+        200);
   }
 
   private void followUp(RoutingContext ctx) {
@@ -144,10 +136,9 @@ final class StaffCasesApi {
       throw ApiException.badRequest("invalid_on", "on is required: a day such as 2026-12-01, or null for none");
     }
     LocalDate on = followUpDay(body.getValue("on"));
-    guard.caseFor(ctx, session, caseId, "case.follow_up")
+    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.follow_up")
         .compose(found -> store.followUp(caseId, on))
-        .onSuccess(v -> HttpJson.ok(ctx, 200, new JsonObject().put("followUpOn", on == null ? null : on.toString())))
-        .onFailure(ctx::fail);
+        .map(v -> new JsonObject().put("followUpOn", on == null ? null : on.toString())), 200);
   }
 
   /** Passes when no agency is named or it is an active agency of the caller's office; 400 otherwise. */

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.store.AuditLog;
@@ -51,8 +50,8 @@ final class TriageCorrectionsApi {
     this.clock = clock;
   }
 
-  void mount(Router router) {
-    router.get("/triage/corrections.jsonl").handler(this::export);
+  void bind(Operations operations) {
+    operations.on("triageCorrections", this::export);
   }
 
   private void export(RoutingContext ctx) {

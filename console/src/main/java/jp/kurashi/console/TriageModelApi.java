@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jp.kurashi.core.domain.Role;
@@ -51,37 +51,43 @@ final class TriageModelApi {
     this.guard = guard;
   }
 
-  /** True for the upload, whose body is read only after the session is checked (see {@link #mountBodyHandler}). */
+  /** True for the upload, whose body is read only after the session is checked (see {@link #uploadBody}). */
   static boolean isUpload(RoutingContext ctx) {
     return ctx.request().method() == HttpMethod.PUT && ctx.normalizedPath().equals("/api" + PATH);
   }
 
   /**
    * Reads the upload's body, up to {@link #MAX_BYTES} (413 above, refused from Content-Length before a byte
-   * is read). Mounted after the session check, so nobody logged out can make the gateway hold 20 MB; the
-   * request is paused until then.
+   * is read). Runs after the session check, so nobody logged out can make the gateway hold 20 MB; the
+   * request is paused until then. Any other request passes on.
    */
-  static void mountBodyHandler(Router router) {
-    router.put(PATH).handler(BodyHandler.create(false).setBodyLimit(MAX_BYTES));
+  static Handler<RoutingContext> uploadBody() {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BYTES);
+    return ctx -> {
+      if (isUpload(ctx)) {
+        body.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    };
   }
 
-  void mount(Router router) {
-    router.get(PATH).handler(this::describe);
-    router.put(PATH).handler(this::install);
+  void bind(Operations operations) {
+    operations.on("triageModel", this::describe);
+    operations.on("installTriageModel", this::install);
   }
 
   private void describe(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    guard.role(ctx, session, "triage.model.read", Role.CHIEF, Role.ADMIN)
+    HttpJson.respond(ctx, guard.role(ctx, session, "triage.model.read", Role.CHIEF, Role.ADMIN)
         .compose(v -> json(inForce.current()))
-        .onSuccess(json -> HttpJson.ok(ctx, 200, json))
-        .onFailure(ctx::fail);
+        .map(json -> json), 200);
   }
 
   private void install(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     byte[] file = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    guard.role(ctx, session, "triage.model.write", Role.CHIEF)
+    HttpJson.respond(ctx, guard.role(ctx, session, "triage.model.write", Role.CHIEF)
         .compose(v -> file.length == 0
             ? Future.failedFuture(ApiException.badRequest("model_required",
                 "モデルファイルがありません / The request body must be a model file"))
@@ -94,16 +100,8 @@ final class TriageModelApi {
                   ? save(session, file, candidate, current, outcome)
                       .compose(json -> guard.done(ctx, session, "triage.model.write",
                           new JsonObject().put("sha256", candidate.sha256()).put("replaced", current.sha256())).map(json))
-                  : Future.failedFuture(new Refused(outcome)));
-        })
-        .onSuccess(json -> HttpJson.ok(ctx, 200, json))
-        .onFailure(err -> {
-          if (err instanceof Refused refused) {
-            HttpJson.ok(ctx, 409, refusal(refused.outcome()));
-            return;
-          }
-          ctx.fail(err);
-        });
+                  : Future.failedFuture(refusal(outcome)));
+        }), 200);
   }
 
   private Future<JsonObject> save(StaffSession session, byte[] file, Candidate candidate, Installed current, Outcome outcome) {
@@ -156,7 +154,8 @@ final class TriageModelApi {
   }
 
   /** 409 with both models' figures and, in Japanese then English, what the new one falls short in. */
-  static JsonObject refusal(Outcome o) {
+  /** A model that read fine but scores below the one in force: 409 with the figures, not a failure of the gateway. */
+  static ApiException refusal(Outcome o) {
     List<String> ja = new ArrayList<>();
     List<String> en = new ArrayList<>();
     if (o.shortfalls().contains(Shortfall.CRISIS_RECALL)) {
@@ -177,25 +176,12 @@ final class TriageModelApi {
         + String.join(" and ", en) + " (new / current: crisis recall " + figures + ", micro-F1 " + f1 + ").";
     JsonArray shortfalls = new JsonArray();
     o.shortfalls().forEach(s -> shortfalls.add(s.name().toLowerCase(Locale.ROOT)));
-    return new JsonObject().put("error", "model_scores_lower").put("message", message).put("shortfalls", shortfalls)
+    return new ApiException(409, "model_scores_lower", message, new JsonObject().put("shortfalls", shortfalls)
         .put("corpusSha256", o.corpusSha256()).put("messages", next.messages())
-        .put("candidate", json(figures(next))).put("current", json(figures(now)));
+        .put("candidate", json(figures(next))).put("current", json(figures(now))));
   }
 
   private record Candidate(TriageModel model, String sha256) {
   }
 
-  /** A model that read fine but scores below the one in force; answered 409, not a failure of the gateway. */
-  private static final class Refused extends RuntimeException {
-    private final transient Outcome outcome;
-
-    Refused(Outcome outcome) {
-      super("model scores lower", null, false, false);
-      this.outcome = outcome;
-    }
-
-    Outcome outcome() {
-      return outcome;
-    }
-  }
 }

@@ -35,7 +35,6 @@ import jp.kurashi.console.ApiContract;
 import jp.kurashi.console.ConsoleServices;
 import java.util.Map;
 import jp.kurashi.console.ConsoleSettings;
-import jp.kurashi.core.store.ConsoleStore;
 import io.vertx.ext.web.handler.StaticHandler;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.pipeline.AutomaticNotice;
@@ -311,8 +310,12 @@ public final class Gateway {
               .compose(loaded -> {
                 LoginService logins = loaded.getKey();
                 ApiContract contract = loaded.getValue();
+                var handoffs = new jp.kurashi.core.store.HandoffStore(db.pool(), clock);
                 StaffApi api = new StaffApi(new ConsoleServices(vertx, staff, cases, new AuditLog(db.pool()),
-                    new ConsoleStore(db.pool(), clock), new jp.kurashi.core.store.ReportStore(db.pool()), triageStore, triageEngine, triageModel, triageModels,
+                    new jp.kurashi.core.cases.CaseCommands(new jp.kurashi.core.store.CaseCommandStore(db.pool(), clock),
+                        handoffs, replies, bus, clock),
+                    handoffs, new jp.kurashi.core.store.AgencyStore(db.pool()), new jp.kurashi.core.store.TemplateStore(db.pool()),
+                    new jp.kurashi.core.store.ReportStore(db.pool()), triageStore, triageEngine, triageModel, triageModels,
                     new TriageCorrectionStore(db.pool()), new jp.kurashi.core.store.ComplaintStore(db.pool()),
                     new jp.kurashi.core.store.AccommodationStore(db.pool()),
                     new jp.kurashi.core.store.MilestoneStore(db.pool()), staffCases,

@@ -137,6 +137,9 @@ class AccessMatrixTest {
         {"GET", "/api/cases/" + m, null,                 403, 200, 200, 401},
         {"GET", "/api/cases?q=%E7%9B%B8%E8%AB%87", null, 403, 200, 200, 401},
         {"GET", "/api/cases/" + o, null,                 403, 200, 403, 401},
+        // Following a case this login opened (the reads just above): new messages, no new audit row.
+        {"GET", "/api/cases/" + m + "/messages?after=0", null, 403, 200, 200, 401},
+        {"GET", "/api/cases/" + o + "/messages?after=0", null, 403, 200, 403, 401},
         {"PUT", "/api/cases/" + m + "/accommodation", "{\"needs\":[\"furigana\"]}", 403, 200, 200, 401},
         {"POST", "/api/cases/" + m + "/replies", "{\"text\":\"返信\"}", 403, 202, 202, 401},
         {"POST", "/api/cases/" + o + "/replies", "{\"text\":\"返信\"}", 403, 202, 403, 401},
@@ -173,6 +176,7 @@ class AccessMatrixTest {
         {"GET", "/api/triage/corrections.jsonl", null,   403, 200, 403, 401},
         {"GET", "/api/channels", null,                   200, 200, 200, 401},
         {"GET", "/api/categories", null,                 200, 200, 200, 401},
+        {"GET", "/api/meta", null,                       200, 200, 200, 401},
         {"POST", "/api/cases/" + o + "/milestones", "{\"kind\":\"plan\",\"on\":\"{today}\"}", 403, 201, 403, 401},
         {"GET", "/api/cases/" + o + "/milestones", null, 403, 200, 403, 401},
         {"PUT", "/api/cases/" + o + "/accommodation", "{\"needs\":[\"writing\"]}", 403, 200, 403, 401},

@@ -209,6 +209,92 @@ class ConsoleBrowserTest {
     }
   }
 
+  /** A console signed in as {@code login} (password {@code <login>-password-1}), showing the queue. */
+  private Page signedIn(BrowserContext context, String login) {
+    Page page = context.newPage();
+    page.navigate(base() + "/console/");
+    page.getByLabel("ログインID").fill(login);
+    page.getByLabel("パスワード").fill(login + "-password-1");
+    button(page, "ログイン").click();
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
+    return page;
+  }
+
+  @Test
+  @DisplayName("the queue patches a row from a command's event without asking again, and a burst of new cases reloads it once or twice")
+  void queuePatchedAndDebounced() {
+    long first = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "q-0", "chat-q-0", null,
+        "相談です", running.clock.instant()))).caseId();
+    RunningGateway.StaffClient chief = running.chief();
+    long satoId = chief.get("/api/staff").bodyAsJsonObject().getJsonArray("items").stream()
+        .map(io.vertx.core.json.JsonObject.class::cast).filter(s -> "sato".equals(s.getString("login")))
+        .findFirst().orElseThrow().getLong("id");
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    try {
+      Page consultant = signedIn(context, "sato");
+      AtomicInteger queueLoads = new AtomicInteger();
+      consultant.onRequest(request -> {
+        if (request.url().contains("/api/cases?")) {
+          queueLoads.incrementAndGet();
+        }
+      });
+      Locator row = consultant.locator("tr[data-case='" + first + "']");
+      assertThat(row).containsText("未割当");
+
+      chief.post("/api/cases/" + first + "/assign", new io.vertx.core.json.JsonObject().put("staffId", satoId), true);
+      assertThat(row).containsText("職員 sato");
+      chief.post("/api/cases/" + first + "/close", new io.vertx.core.json.JsonObject().put("outcome", "referred"), true);
+      assertThat(row).hasCount(0);
+      consultant.waitForTimeout(1_000);
+      assertThat(queueLoads.get()).as("patched from the events, not reloaded").isZero();
+
+      for (int i = 1; i <= 20; i++) {
+        Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "q-" + i, "chat-q-" + i, null,
+            "相談です " + i, running.clock.instant())));
+      }
+      assertThat(consultant.locator("tbody tr")).hasCount(20);
+      consultant.waitForTimeout(2_500);
+      assertThat(queueLoads.get()).as("20 new cases, 40 events: the reloads are debounced").isBetween(1, 4);
+    } finally {
+      context.close();
+    }
+  }
+
+  @Test
+  @DisplayName("the open case shows five new messages as they arrive, without reading the case again: one case.read row")
+  void openCaseFollowsNewMessages() {
+    long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "follow-0", "chat-follow",
+        null, "最初の相談です", running.clock.instant()))).caseId();
+    Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
+    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    try {
+      Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'sato') "
+          + "WHERE id = " + caseId).execute());
+      Page consultant = signedIn(context, "sato");
+      consultant.navigate(base() + "/console/#/case/" + caseId);
+      assertThat(consultant.locator(".msg.in")).hasCount(1);
+      // A reply being written stays: the thread grows, the page is not drawn again.
+      consultant.getByLabel("返信").last().fill("書きかけの返信");
+
+      for (int i = 1; i <= 5; i++) {
+        Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "follow-" + i, "chat-follow", null,
+            "続きの相談 " + i, running.clock.instant())));
+      }
+
+      assertThat(consultant.locator(".msg.in")).hasCount(6);
+      assertThat(consultant.locator(".msg.in").last()).containsText("続きの相談 5");
+      assertThat(consultant.getByLabel("返信").last()).hasValue("書きかけの返信");
+      long reads = Await.result(db.pool().query("SELECT count(*) FROM audit_log WHERE action = 'case.read' AND case_id = "
+          + caseId).execute()).iterator().next().getLong(0);
+      String log = Await.result(db.pool().query("SELECT string_agg(id || ' ' || action || ' ' || coalesce(case_id::text, '-') || ' '"
+          + " || coalesce(detail::text, ''), E'\\n' ORDER BY id) FROM audit_log").execute()).iterator().next().getString(0);
+      assertThat(reads).as("opening the case is the only read:\n" + log).isEqualTo(1);
+    } finally {
+      context.close();
+      Await.result(db.close());
+    }
+  }
+
   private long receive(String contact, Instant at) {
     return Await.result(running.gateway.pipeline().receive(
         new InboundMessage("webchat", contact + "-1", contact, null, "相談です", at))).caseId();

@@ -48,7 +48,7 @@ public final class ReplyQueue {
   public Future<Optional<QueuedReply>> queueAutomaticOnce(long caseId, Duration minGap,
                                                           Map<String, String> textByLanguage, String fallback) {
     return store.queueAutoNotice(caseId, minGap, textByLanguage, fallback)
-        .onSuccess(queued -> queued.ifPresent(this::queued));
+        .onSuccess(queued -> queued.ifPresent(this::announce));
   }
 
   /**
@@ -60,16 +60,25 @@ public final class ReplyQueue {
   public Future<Optional<QueuedReply>> queueSafetyOnce(long caseId, Duration minGap, Map<String, String> textByLanguage,
                                                        String fallback, boolean asNotice) {
     return store.queueSafetyNotice(caseId, minGap, textByLanguage, fallback, asNotice)
-        .onSuccess(queued -> queued.ifPresent(this::queued));
+        .onSuccess(queued -> queued.ifPresent(this::announce));
   }
 
   private Future<QueuedReply> queueOn(long caseId, Long staffId, String text) {
-    return store.queueReply(caseId, staffId, text).onSuccess(this::queued);
+    return store.queueReply(caseId, staffId, text).onSuccess(this::announce);
   }
 
-  private void queued(QueuedReply reply) {
-    vertx.eventBus().publish(OutboxWorker.WAKE_ADDRESS, null);
+  /**
+   * After the commit of a reply queued by another command's transaction (a handoff's confirmation): wakes the
+   * local worker and publishes {@code message.queued}, as for any reply.
+   */
+  public void announce(QueuedReply reply) {
+    wakeWorker();
     events.publish(new CaseEvent(CaseEvent.MESSAGE_QUEUED, reply.officeId(), reply.caseId(), reply.contactId(),
         reply.messageId(), reply.channel(), clock.instant()));
+  }
+
+  /** Nudges the local outbox worker (a failed reply put back in the outbox) instead of waiting for its next poll. */
+  public void wakeWorker() {
+    vertx.eventBus().publish(OutboxWorker.WAKE_ADDRESS, null);
   }
 }

@@ -6,6 +6,11 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Who read or tried to read which case, when and from where. Rows are only ever added.
@@ -24,6 +29,38 @@ public final class AuditLog {
         .execute(Tuple.of(entry.staffId(), entry.caseId(), entry.action(), entry.allowed(),
             entry.remoteAddr(), entry.detail()))
         .mapEmpty();
+  }
+
+  /** One row as the chief's audit view lists it, with the login of whoever it was. */
+  public record Recorded(long id, Instant at, Long staffId, String login, Long caseId, String action, boolean allowed,
+                         String remoteAddr) {
+  }
+
+  /** Rows of the office, newest first, at most {@code limit}; every case's when {@code caseId} is null. */
+  public Future<List<Recorded>> list(Long caseId, long officeId, int limit) {
+    return pool.preparedQuery(AuditSql.LIST).execute(Tuple.of(caseId, officeId, (long) limit)).map(rows -> {
+      List<Recorded> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> {
+        OffsetDateTime at = r.getOffsetDateTime("at");
+        out.add(new Recorded(r.getLong("id"), at == null ? null : at.toInstant(), r.getLong("staff_id"),
+            r.getString("login"), r.getLong("case_id"), r.getString("action"), r.getBoolean("allowed"),
+            r.getString("remote_addr")));
+      });
+      return out;
+    });
+  }
+
+  /**
+   * Which of {@code caseIds} the staff member opened (an allowed {@code case.read}) since their latest login: what
+   * they may follow without a new read being recorded.
+   */
+  public Future<Set<Long>> readSinceLogin(long staffId, List<Long> caseIds) {
+    return pool.preparedQuery(AuditSql.READ_SINCE_LOGIN).execute(Tuple.tuple().addLong(staffId).addArrayOfLong(caseIds.toArray(new Long[0])))
+        .map(rows -> {
+          Set<Long> read = new HashSet<>();
+          rows.forEach(r -> read.add(r.getLong(0)));
+          return read;
+        });
   }
 
   /** One audit row; {@code at} is set by the database on insert. */

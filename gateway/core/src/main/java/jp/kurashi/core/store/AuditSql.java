@@ -11,4 +11,23 @@ final class AuditSql {
       INSERT INTO audit_log (staff_id, case_id, action, allowed, remote_addr, detail)
       VALUES ($1, $2, $3, $4, $5, $6)
       """;
+
+  /** $1 case (optional, NULL for all), $2 office, $3 limit. */
+  static final String LIST = """
+      SELECT a.id, a.at, a.staff_id, s.login, a.case_id, a.action, a.allowed, a.remote_addr
+        FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id
+       WHERE ($1::bigint IS NULL OR a.case_id = $1) AND (s.office_id = $2 OR s.id IS NULL)
+       ORDER BY a.id DESC LIMIT $3
+      """;
+
+  /**
+   * $1 staff, $2 cases: those of the cases the staff member read (an allowed {@code case.read} row) since their
+   * latest login. Ids, not times, order the rows: {@code at} is the database's clock, and ids only grow.
+   */
+  static final String READ_SINCE_LOGIN = """
+      SELECT DISTINCT r.case_id FROM audit_log r
+       WHERE r.case_id = ANY($2) AND r.staff_id = $1 AND r.action = 'case.read' AND r.allowed
+         AND r.id > COALESCE((SELECT max(l.id) FROM audit_log l
+                               WHERE l.staff_id = $1 AND l.action = 'login' AND l.allowed), 0)
+      """;
 }

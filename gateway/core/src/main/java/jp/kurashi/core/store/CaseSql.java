@@ -95,11 +95,11 @@ final class CaseSql {
       ORDER BY c.id
       """;
 
-  /** $1 array of case ids (only those the caller may read). */
+  /** $1 array of case ids (only those the caller may read), $2 only messages after this id (0: all). */
   static final String ATTACHMENTS = """
       SELECT a.id, a.message_id, a.content_type, a.file_name, a.size_bytes
         FROM attachment a JOIN message m ON m.id = a.message_id
-       WHERE m.case_id = ANY($1) ORDER BY a.id
+       WHERE m.case_id = ANY($1) AND m.id > $2 ORDER BY a.id
       """;
 
   /** $1 case, $2 attachment. */
@@ -109,32 +109,13 @@ final class CaseSql {
        WHERE m.case_id = $1 AND a.id = $2
       """;
 
-  /** $1 array of case ids (only those the caller may read): their messages as one thread across channels. */
+  /**
+   * $1 array of case ids (only those the caller may read): their messages as one thread across channels; $2 only
+   * those after this id (0: all).
+   */
   static final String MESSAGES = """
       SELECT id, case_id, direction, channel, subject, body, created_at, delivery, delivery_error, staff_id, unsent_at
-        FROM message WHERE case_id = ANY($1)
+        FROM message WHERE case_id = ANY($1) AND id > $2
        ORDER BY created_at, id
-      """;
-
-  /**
-   * Links the contacts of two cases as one resident: an existing resident is kept (and two are
-   * joined), or a new one is created. $1 case, $2 other case, $3 office.
-   */
-  static final String LINK = """
-      WITH pair AS (
-        SELECT k.id, k.resident_id FROM consultation_case c JOIN contact k ON k.id = c.contact_id
-         WHERE c.id IN ($1, $2) AND c.office_id = $3
-      ), created AS (
-        INSERT INTO resident (office_id) SELECT $3
-         WHERE NOT EXISTS (SELECT 1 FROM pair WHERE resident_id IS NOT NULL) AND (SELECT count(*) FROM pair) = 2
-        RETURNING id
-      ), chosen AS (
-        SELECT COALESCE((SELECT min(resident_id) FROM pair), (SELECT id FROM created)) AS id
-      )
-      UPDATE contact SET resident_id = (SELECT id FROM chosen)
-       WHERE (SELECT count(*) FROM pair) = 2
-         AND (id IN (SELECT id FROM pair)
-              OR resident_id IN (SELECT resident_id FROM pair WHERE resident_id IS NOT NULL))
-      RETURNING resident_id
       """;
 }

@@ -135,15 +135,27 @@ public final class CaseStore {
    * in time order, attachments listed. The caller has checked access to every case named.
    */
   public Future<CaseDetail> detail(OfficeCase found, List<Long> readableCaseIds) {
-    Tuple ids = Tuple.of(readableCaseIds.toArray(new Long[0]));
-    return pool.preparedQuery(CaseSql.ATTACHMENTS).execute(ids).compose(attachmentRows -> {
+    return messages(readableCaseIds, 0).map(messages -> new CaseDetail(found.summary(), found.contactName(), messages));
+  }
+
+  /**
+   * The messages of the cases named stored after message {@code afterId} (new ones on a case already shown), in
+   * time order, attachments listed. The caller has checked access to every case named.
+   */
+  public Future<List<CaseMessage>> messagesAfter(List<Long> readableCaseIds, long afterId) {
+    return messages(readableCaseIds, afterId);
+  }
+
+  private Future<List<CaseMessage>> messages(List<Long> readableCaseIds, long afterId) {
+    Tuple params = Tuple.of(readableCaseIds.toArray(new Long[0]), afterId);
+    return pool.preparedQuery(CaseSql.ATTACHMENTS).execute(params).compose(attachmentRows -> {
       Map<Long, List<AttachmentInfo>> byMessage = new HashMap<>();
       for (Row row : attachmentRows) {
         AttachmentInfo a = new AttachmentInfo(row.getLong("id"), row.getLong("message_id"),
             row.getString("content_type"), row.getString("file_name"), row.getInteger("size_bytes"));
         byMessage.computeIfAbsent(a.messageId(), k -> new ArrayList<>()).add(a);
       }
-      return pool.preparedQuery(CaseSql.MESSAGES).execute(ids).map(rows -> {
+      return pool.preparedQuery(CaseSql.MESSAGES).execute(params).map(rows -> {
         List<CaseMessage> messages = new ArrayList<>(rows.size());
         for (Row row : rows) {
           long messageId = row.getLong("id");
@@ -152,14 +164,9 @@ public final class CaseStore {
               Delivery.fromCode(row.getString("delivery")), row.getString("delivery_error"), row.getLong("staff_id"),
               byMessage.getOrDefault(messageId, List.of()), row.getOffsetDateTime("unsent_at") != null));
         }
-        return new CaseDetail(found.summary(), found.contactName(), messages);
+        return messages;
       });
     });
-  }
-
-  /** Links the residents behind two cases of the office; false when either case is not there. */
-  public Future<Boolean> link(long caseId, long otherCaseId, long officeId) {
-    return pool.preparedQuery(CaseSql.LINK).execute(Tuple.of(caseId, otherCaseId, officeId)).map(rows -> rows.size() > 0);
   }
 
   /** The bytes of one attachment of a case, if it belongs to that case. */

@@ -188,8 +188,16 @@ public final class MessageStore {
    *     {@link ContactUnreachableException} when the channel can no longer reach the resident
    */
   public Future<QueuedReply> queueReply(long caseId, Long staffId, String text) {
-    return pool.withTransaction(conn -> conn.preparedQuery(MessageSql.INSERT_REPLY)
-        .execute(Tuple.of(caseId, text, staffId, now()))
+    return pool.withTransaction(conn -> queueReplyOn(conn, caseId, staffId, text, now()));
+  }
+
+  /**
+   * The reply path inside a caller's transaction (a handoff's confirmation is queued with the handoff): the
+   * message, its outbox row and the case's last-message time.
+   */
+  static Future<QueuedReply> queueReplyOn(SqlClient conn, long caseId, Long staffId, String text, OffsetDateTime now) {
+    return conn.preparedQuery(MessageSql.INSERT_REPLY)
+        .execute(Tuple.of(caseId, text, staffId, now))
         .compose(rows -> {
           if (rows.size() == 0) {
             return conn.preparedQuery(MessageSql.CASE_CONTACT_REACHABLE).execute(Tuple.of(caseId))
@@ -202,9 +210,9 @@ public final class MessageStore {
               row.getLong("office_id"), row.getString("channel"), UUID.randomUUID());
           return conn.preparedQuery(MessageSql.INSERT_OUTBOX)
               .execute(Tuple.of(reply.messageId(), reply.channel(), reply.idempotencyKey()))
-              .compose(v -> conn.preparedQuery(MessageSql.TOUCH_CASE).execute(Tuple.of(caseId, now())))
+              .compose(v -> conn.preparedQuery(MessageSql.TOUCH_CASE).execute(Tuple.of(caseId, now)))
               .map(v -> reply);
-        }));
+        });
   }
 
   /**

@@ -217,4 +217,10 @@ final class StaffSql {
 
   /** $1 target, $2 office. Whether the account exists in the office, its role and whether it is active. */
   static final String IN_OFFICE = "SELECT role, active FROM staff WHERE id = $1 AND office_id = $2";
+
+  /** $1 office: the staff list the chief and the admin see. */
+  static final String LIST = """
+      SELECT id, login, display_name, role, active, totp_enabled, must_change_password
+        FROM staff WHERE office_id = $1 ORDER BY id
+      """;
 }

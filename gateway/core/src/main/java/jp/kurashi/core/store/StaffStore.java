@@ -31,6 +31,22 @@ public final class StaffStore {
     this.clock = clock;
   }
 
+  /** One account as the office's staff list shows it. */
+  public record Listed(long id, String login, String displayName, Role role, boolean active, boolean totpEnabled,
+                       boolean mustChangePassword) {
+  }
+
+  /** The office's accounts, deactivated ones included. */
+  public Future<java.util.List<Listed>> list(long officeId) {
+    return pool.preparedQuery(StaffSql.LIST).execute(Tuple.of(officeId)).map(rows -> {
+      java.util.List<Listed> out = new java.util.ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(new Listed(r.getLong("id"), r.getString("login"), r.getString("display_name"),
+          Role.fromCode(r.getString("role")), r.getBoolean("active"), r.getBoolean("totp_enabled"),
+          r.getBoolean("must_change_password"))));
+      return out;
+    });
+  }
+
   public Future<Long> count() {
     return pool.query(StaffSql.COUNT).execute().map(rows -> rows.iterator().next().getLong("n"));
   }

@@ -1,10 +1,18 @@
 package jp.kurashi.core.store;
 
-/** SQL for what consultants do to cases: claim, assign, notes, close, complaints, handoffs, retries. */
-final class ConsoleSql {
+/**
+ * SQL for what consultants do to a case: claim, assign, close, reopen, merge, link, complaint, notes, retries.
+ * Each change returns the case as it left it ({@link #CASE_STATE}'s columns), which its event carries.
+ */
+final class CaseCommandSql {
 
-  private ConsoleSql() {
+  private CaseCommandSql() {
   }
+
+  /** $1 case: the columns every change returns. */
+  static final String CASE_STATE = """
+      SELECT id, office_id, contact_id, channel, status, assignee_id, urgency FROM consultation_case WHERE id = $1
+      """;
 
   /**
    * $1 case, $2 staff, $3 the staff member's office. Only an open, unassigned case of the same office
@@ -18,9 +26,11 @@ final class ConsoleSql {
       ), claimed AS (
         UPDATE consultation_case SET assignee_id = $2
          WHERE id = $1 AND office_id = $3 AND status = 'open' AND assignee_id IS NULL
-        RETURNING id
+        RETURNING id, office_id, contact_id, channel, status, assignee_id, urgency
       )
-      SELECT t.status, EXISTS (SELECT 1 FROM claimed) AS claimed FROM target t
+      SELECT t.status AS found_status, c.id IS NOT NULL AS claimed,
+             c.id, c.office_id, c.contact_id, c.channel, c.status, c.assignee_id, c.urgency
+        FROM target t LEFT JOIN claimed c ON true
       """;
 
   /**
@@ -35,11 +45,13 @@ final class ConsoleSql {
       ), assigned AS (
         UPDATE consultation_case c SET assignee_id = t.id FROM target t
          WHERE c.id = $1 AND c.office_id = $3 AND t.active AND t.role IN ('consultant', 'chief')
-        RETURNING c.id
+        RETURNING c.id, c.office_id, c.contact_id, c.channel, c.status, c.assignee_id, c.urgency
       )
-      SELECT EXISTS (SELECT 1 FROM assigned) AS assigned,
+      SELECT a.id IS NOT NULL AS assigned,
              EXISTS (SELECT 1 FROM consultation_case WHERE id = $1 AND office_id = $3) AS case_found,
-             EXISTS (SELECT 1 FROM target) AS staff_found
+             EXISTS (SELECT 1 FROM target) AS staff_found,
+             a.id, a.office_id, a.contact_id, a.channel, a.status, a.assignee_id, a.urgency
+        FROM (SELECT 1) one LEFT JOIN assigned a ON true
       """;
 
   /** $1 case, $2 staff, $3 text. */
@@ -52,7 +64,8 @@ final class ConsoleSql {
   /** $1 case, $2 outcome, $3 now. */
   static final String CLOSE = """
       UPDATE consultation_case SET status = 'closed', outcome = $2, closed_at = $3
-       WHERE id = $1 AND status = 'open' RETURNING id
+       WHERE id = $1 AND status = 'open'
+      RETURNING id, office_id, contact_id, channel, status, assignee_id, urgency
       """;
 
   /** $1 case. A closed case reopens unless its contact already has another open case. */
@@ -60,7 +73,7 @@ final class ConsoleSql {
       UPDATE consultation_case c SET status = 'open', outcome = NULL, closed_at = NULL
        WHERE c.id = $1 AND c.status = 'closed' AND c.merged_into IS NULL
          AND NOT EXISTS (SELECT 1 FROM consultation_case o WHERE o.contact_id = c.contact_id AND o.status = 'open')
-      RETURNING c.id
+      RETURNING c.id, c.office_id, c.contact_id, c.channel, c.status, c.assignee_id, c.urgency
       """;
 
   /** $1 duplicate, $2 case kept, $3 office, $4 now. The duplicate closes and points at the kept case. */
@@ -69,14 +82,39 @@ final class ConsoleSql {
              outcome = COALESCE(d.outcome, 'other')
        WHERE d.id = $1 AND d.id <> $2 AND d.office_id = $3 AND d.merged_into IS NULL
          AND EXISTS (SELECT 1 FROM consultation_case k WHERE k.id = $2 AND k.office_id = $3 AND k.merged_into IS NULL)
-      RETURNING d.id
+      RETURNING d.id, d.office_id, d.contact_id, d.channel, d.status, d.assignee_id, d.urgency
       """;
 
   /** $1 duplicate, $2 case kept: the thread moves to the kept case. */
   static final String MOVE_MESSAGES = "UPDATE message SET case_id = $2 WHERE case_id = $1";
 
+  /**
+   * Links the contacts of two cases as one resident: an existing resident is kept (and two are
+   * joined), or a new one is created. $1 case, $2 other case, $3 office.
+   */
+  static final String LINK = """
+      WITH pair AS (
+        SELECT k.id, k.resident_id FROM consultation_case c JOIN contact k ON k.id = c.contact_id
+         WHERE c.id IN ($1, $2) AND c.office_id = $3
+      ), created AS (
+        INSERT INTO resident (office_id) SELECT $3
+         WHERE NOT EXISTS (SELECT 1 FROM pair WHERE resident_id IS NOT NULL) AND (SELECT count(*) FROM pair) = 2
+        RETURNING id
+      ), chosen AS (
+        SELECT COALESCE((SELECT min(resident_id) FROM pair), (SELECT id FROM created)) AS id
+      )
+      UPDATE contact SET resident_id = (SELECT id FROM chosen)
+       WHERE (SELECT count(*) FROM pair) = 2
+         AND (id IN (SELECT id FROM pair)
+              OR resident_id IN (SELECT resident_id FROM pair WHERE resident_id IS NOT NULL))
+      RETURNING resident_id
+      """;
+
   /** $1 case, $2 complaint flag. */
-  static final String COMPLAINT = "UPDATE consultation_case SET complaint = $2 WHERE id = $1 RETURNING id";
+  static final String COMPLAINT = """
+      UPDATE consultation_case SET complaint = $2 WHERE id = $1
+      RETURNING id, office_id, contact_id, channel, status, assignee_id, urgency
+      """;
 
   /** $1 message, $2 case. A failed reply goes back to the outbox with a fresh set of attempts. */
   static final String RETRY = """
@@ -89,73 +127,5 @@ final class ConsoleSql {
       )
       UPDATE message SET delivery = 'queued', delivery_error = NULL FROM again WHERE message.id = again.message_id
       RETURNING message.id
-      """;
-
-  /**
-   * $1 case, $2 kind, $3 at, $4 agency, $5 note, $6 confirmation message, $7 staff, $8 whether the resident agreed to
-   * share with the agency.
-   */
-  static final String HANDOFF = """
-      INSERT INTO handoff (case_id, kind, at, agency_id, note, message_id, staff_id, sharing_consent)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
-      """;
-
-  /** $1 handoff. Everything the in-person consultant's summary shows. */
-  static final String HANDOFF_SUMMARY = """
-      SELECT h.id, h.kind, h.at, h.note, h.created_at, h.case_id, a.name AS agency, a.phone AS agency_phone,
-             h.sharing_consent,
-             c.categories, c.urgency, c.opened_at, c.channel, k.display_name AS contact_name,
-             s.display_name AS staff_name, c.office_id, c.assignee_id,
-             ca.needs, ca.contact_means, ca.contact_hours, ca.note AS accommodation_note,
-             c.consulter, c.referral_source, (SELECT ra.name FROM agency ra WHERE ra.id = c.referral_agency_id) AS referral_agency
-        FROM handoff h
-        JOIN consultation_case c ON c.id = h.case_id
-        JOIN contact k ON k.id = c.contact_id
-        JOIN staff s ON s.id = h.staff_id
-        LEFT JOIN agency a ON a.id = h.agency_id
-        LEFT JOIN case_accommodation ca ON ca.case_id = c.id
-       WHERE h.id = $1
-      """;
-
-  /** $1 case. */
-  static final String HANDOFFS = """
-      SELECT h.id, h.kind, h.at, h.note, h.created_at, a.name AS agency, h.sharing_consent
-        FROM handoff h LEFT JOIN agency a ON a.id = h.agency_id WHERE h.case_id = $1 ORDER BY h.id
-      """;
-
-  /** $1 office. */
-  static final String AGENCIES = """
-      SELECT id, name, kind, phone, address, note FROM agency WHERE office_id = $1 AND active ORDER BY id
-      """;
-
-  /** $1 office, $2 name, $3 kind, $4 phone, $5 address, $6 note. */
-  static final String ADD_AGENCY = """
-      INSERT INTO agency (office_id, name, kind, phone, address, note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
-      """;
-
-  /** $1 agency, $2 office. */
-  static final String AGENCY_IN_OFFICE = "SELECT 1 FROM agency WHERE id = $1 AND office_id = $2 AND active";
-
-  /** $1 office. */
-  static final String TEMPLATES = "SELECT id, title, body FROM reply_template WHERE office_id = $1 ORDER BY id";
-
-  /** $1 office, $2 title, $3 body. */
-  static final String ADD_TEMPLATE = """
-      INSERT INTO reply_template (office_id, title, body) VALUES ($1, $2, $3)
-      ON CONFLICT (office_id, title) DO UPDATE SET body = EXCLUDED.body RETURNING id
-      """;
-
-  /** $1 office. */
-  static final String STAFF = """
-      SELECT id, login, display_name, role, active, totp_enabled, must_change_password
-        FROM staff WHERE office_id = $1 ORDER BY id
-      """;
-
-  /** $1 case (optional, NULL for all), $2 office, $3 limit. */
-  static final String AUDIT = """
-      SELECT a.id, a.at, a.staff_id, s.login, a.case_id, a.action, a.allowed, a.remote_addr
-        FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id
-       WHERE ($1::bigint IS NULL OR a.case_id = $1) AND (s.office_id = $2 OR s.id IS NULL)
-       ORDER BY a.id DESC LIMIT $3
       """;
 }

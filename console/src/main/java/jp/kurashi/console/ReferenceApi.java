@@ -1,0 +1,46 @@
+package jp.kurashi.console;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.triage.Category;
+
+/**
+ * What the console shows beside the cases: {@code GET /api/channels} (which channels can deliver now, with details
+ * such as LINE's remaining push quota), {@code GET /api/categories} (the intake form's categories and labels) and
+ * {@code GET /api/meta} (the contract's lists: urgencies, outcomes, routes…).
+ */
+final class ReferenceApi {
+
+  private final ChannelRegistry channels;
+  private final ContractEnums enums;
+
+  ReferenceApi(ChannelRegistry channels, ContractEnums enums) {
+    this.channels = channels;
+    this.enums = enums;
+  }
+
+  void bind(Operations operations) {
+    operations.on("channels", this::channels).on("categories", this::categories).on("meta", this::meta);
+  }
+
+  /** The contract's lists, so the console's menus and filters never keep copies of them. */
+  private void meta(RoutingContext ctx) {
+    HttpJson.respond(ctx, Future.succeededFuture(new JsonObject().put("enums", enums.json())), 200);
+  }
+
+  private void channels(RoutingContext ctx) {
+    JsonArray items = new JsonArray();
+    channels.connectors().forEach(c -> items.add(c.health().toJson().put("channel", c.channel())));
+    HttpJson.respond(ctx, Future.succeededFuture(new JsonObject().put("items", items)), 200);
+  }
+
+  private void categories(RoutingContext ctx) {
+    JsonArray items = new JsonArray();
+    Category.LABELS.forEach((code, label) -> items.add(new JsonObject().put("code", code).put("label", label)
+        .put("labelEn", Category.LABELS_EN.get(code))));
+    HttpJson.respond(ctx, Future.succeededFuture(new JsonObject().put("items", items)), 200);
+  }
+}

@@ -1,0 +1,59 @@
+import { state, t } from './state.js';
+import { $, el, takeTicket } from './dom.js';
+import { api } from './api.js';
+
+// The complaints register (苦情受付簿): anyone who takes a complaint records it; the chief (or whom the chief
+// names) answers for it, records the response and closes it.
+const COMPLAINT_CHANNELS = ['phone', 'walk_in', 'webchat', 'line', 'mail', 'letter', 'other'];
+export async function loadComplaints() {
+  const current = takeTicket();
+  const r = await api('GET', '/complaints');
+  if (!current()) return;
+  if (r.status !== 200) { $('main').replaceChildren(el('p', { class: 'error', text: r.data?.message || String(r.status) })); return; }
+  const error = el('p', { class: 'error', role: 'alert' });
+  const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  const form = el('form', { class: 'stack', 'aria-label': t().recordComplaint, onsubmit: async (e) => {
+    e.preventDefault();
+    const body = { receivedAt: new Date(form.receivedAt.value).toISOString(), channel: form.channel.value, summary: form.summary.value };
+    if (form.caseId.value) body.caseId = Number(form.caseId.value);
+    const saved = await api('POST', '/complaints', body);
+    if (saved.status !== 201) { error.textContent = saved.data?.message || String(saved.status); return; }
+    loadComplaints();
+  } },
+  el('label', { for: 'complaint-received', text: t().complaintReceived }),
+  el('input', { id: 'complaint-received', name: 'receivedAt', type: 'datetime-local', required: true, value: local(new Date()) }),
+  el('label', { for: 'complaint-channel', text: t().channel }),
+  el('select', { id: 'complaint-channel', name: 'channel' }, ...COMPLAINT_CHANNELS.map((c) => el('option', { value: c, text: t().complaintChannels[c] }))),
+  el('label', { for: 'complaint-case', text: t().complaintCase }),
+  el('input', { id: 'complaint-case', name: 'caseId', type: 'number', min: 1 }),
+  el('label', { for: 'complaint-summary', text: t().complaintSummary }),
+  el('textarea', { id: 'complaint-summary', name: 'summary', required: true, maxlength: 10000 }),
+  el('p', {}, el('button', { class: 'primary', type: 'submit', text: t().recordComplaint })), error);
+  const entry = (c) => {
+    const mayAnswer = state.staff.role === 'chief' || c.responsibleId === state.staff.id;
+    const response = el('textarea', { 'aria-label': t().complaintResponse, maxlength: 10000, text: c.response || '' });
+    const closedOn = el('input', { type: 'date', 'aria-label': t().complaintClosedOn, value: c.closedOn || '' });
+    const save = async () => {
+      const body = { response: response.value };
+      if (closedOn.value) body.closedOn = closedOn.value; else if (c.closedOn) body.reopen = true;
+      const saved = await api('PATCH', `/complaints/${c.id}`, body);
+      if (saved.status !== 200) { error.textContent = saved.data?.message || String(saved.status); return; }
+      loadComplaints();
+    };
+    return el('tr', { 'data-complaint': c.id },
+      el('td', { text: new Date(c.receivedAt).toLocaleString(state.lang) }),
+      el('td', { text: t().complaintChannels[c.channel] || c.channel }),
+      el('td', {}, c.caseId ? el('a', { href: `#/case/${c.caseId}`, text: `KS-${c.caseId}` }) : '—'),
+      el('td', { class: 'msg', text: c.summary }),
+      el('td', { text: c.responsibleName }),
+      el('td', { text: c.status === 'closed' ? `${t().complaintClosed} ${c.closedOn}` : t().complaintOpen }),
+      el('td', {}, mayAnswer ? el('div', { class: 'stack' }, response, closedOn,
+        el('button', { class: 'secondary', type: 'button', text: t().save, onclick: save })) : el('span', { text: c.response || '' })));
+  };
+  $('main').replaceChildren(
+    el('section', { class: 'card' }, el('h2', { text: t().complaints }), el('p', { class: 'meta', text: t().complaintsHelp }), form),
+    el('section', { class: 'card' }, el('table', { 'aria-label': t().complaints },
+      el('thead', {}, el('tr', {}, ...[t().complaintReceived, t().channel, 'No.', t().complaintSummary, t().complaintResponsible,
+        t().complaintStatus, t().complaintResponse].map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, r.data.items.map(entry)))));
+}

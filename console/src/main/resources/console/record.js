@@ -1,0 +1,42 @@
+import { t } from './state.js';
+import { $, el, takeTicket } from './dom.js';
+import { api } from './api.js';
+
+// A consultation taken by phone, at the window, on a visit or from an agency (相談を記録): the recorder is assigned
+// it; it is triaged like any message and gets no automatic reply.
+export async function showRecordForm() {
+  const current = takeTicket();
+  const agencies = (await api('GET', '/agencies')).data.items;
+  if (!current()) return;
+  const error = el('p', { class: 'error', role: 'alert' });
+  const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  const options = (labels) => Object.entries(labels).map(([v, label]) => el('option', { value: v, text: label }));
+  const routeSelect = el('select', { id: 'record-route', name: 'route' },
+    ...['phone', 'walk_in', 'outreach', 'referral'].map((v) => el('option', { value: v, text: t().routes[v] })));
+  const agencyLabel = el('label', { for: 'record-agency', text: t().referralAgency, hidden: true });
+  const agency = el('select', { id: 'record-agency', name: 'agency', hidden: true }, ...agencies.map((a) => el('option', { value: a.id, text: a.name })));
+  routeSelect.addEventListener('change', () => { agencyLabel.hidden = agency.hidden = routeSelect.value !== 'referral'; });
+  const form = el('form', { class: 'card stack', 'aria-label': t().recordConsultation, onsubmit: async (e) => {
+    e.preventDefault();
+    const body = { route: routeSelect.value, consulter: $('record-consulter').value, name: $('record-name').value,
+      text: $('record-text').value, at: new Date($('record-at').value).toISOString() };
+    if (body.route === 'referral') body.agencyId = Number(agency.value);
+    const r = await api('POST', '/cases', body);
+    if (r.status !== 201) { error.textContent = r.data?.message || String(r.status); return; }
+    location.hash = `#/case/${r.data.id}`;
+  } },
+  el('h2', { text: t().recordConsultation }), el('p', { class: 'meta', text: t().recordConsultationHelp }),
+  el('label', { for: 'record-route', text: t().route }), routeSelect, agencyLabel, agency,
+  el('label', { for: 'record-consulter', text: t().consulter }),
+  el('select', { id: 'record-consulter', name: 'consulter' }, ...options(t().consulters)),
+  el('label', { for: 'record-name', text: t().consultationName }),
+  el('input', { id: 'record-name', name: 'name', type: 'text', maxlength: 100, autocomplete: 'off' }),
+  el('label', { for: 'record-text', text: t().consultationText }),
+  el('textarea', { id: 'record-text', name: 'text', required: true, maxlength: 10000 }),
+  el('label', { for: 'record-at', text: t().consultedAt }),
+  el('input', { id: 'record-at', name: 'at', type: 'datetime-local', required: true, value: local(new Date()) }),
+  el('p', { class: 'row' }, el('button', { class: 'primary', type: 'submit', id: 'record-save', text: t().recordConsultation }),
+    el('a', { href: '#/queue', text: t().queue })), error);
+  $('main').replaceChildren(form);
+  routeSelect.focus();
+}

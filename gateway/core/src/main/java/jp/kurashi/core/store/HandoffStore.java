@@ -1,0 +1,107 @@
+package jp.kurashi.core.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.domain.CaseChange;
+import jp.kurashi.core.store.MessageStore.QueuedReply;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Handoffs to in-person support: recorded with the resident's confirmation, listed, summarised for printing. */
+public final class HandoffStore {
+
+  private final Pool pool;
+  private final Clock clock;
+
+  public HandoffStore(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  /** What a new handoff says; {@code sharingConsent} is {@code null} when no agency is named. */
+  public record NewHandoff(long caseId, String kind, Instant at, Long agencyId, String note, long staffId,
+                           Boolean sharingConsent) {
+  }
+
+  /** A handoff recorded; {@code confirmation} is the reply queued to the resident, {@code null} when none was. */
+  public record Created(long handoffId, CaseChange change, QueuedReply confirmation) {
+  }
+
+  /**
+   * Records a handoff and, when {@code confirmation} is given, queues it to the resident through the reply path, in
+   * one transaction. A consultation staff recorded (phone, window) has no channel: it gets no confirmation.
+   *
+   * @return the handoff; a failed {@link NotFoundException} or {@link ContactUnreachableException} as for a reply
+   */
+  public Future<Created> create(NewHandoff handoff, String confirmation) {
+    OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
+    return pool.withTransaction(conn -> (confirmation == null ? Future.<QueuedReply>succeededFuture(null)
+        : MessageStore.queueReplyOn(conn, handoff.caseId(), handoff.staffId(), confirmation, now))
+        .compose(reply -> conn.preparedQuery(HandoffSql.INSERT).execute(Tuple.of(handoff.caseId(), handoff.kind(),
+                handoff.at() == null ? null : handoff.at().atOffset(ZoneOffset.UTC), handoff.agencyId(), handoff.note(),
+                reply == null ? null : reply.messageId(), handoff.staffId()).addValue(handoff.sharingConsent()))
+            .map(rows -> {
+              Row row = rows.iterator().next();
+              return new Created(row.getLong("handoff_id"), CaseCommandStore.change(row), reply);
+            })));
+  }
+
+  /** One handoff of a case, as the case's list shows it. */
+  public record Handoff(long id, String kind, Instant at, String note, String agency, Boolean sharingConsent,
+                        Instant createdAt) {
+  }
+
+  public Future<List<Handoff>> ofCase(long caseId) {
+    return pool.preparedQuery(HandoffSql.OF_CASE).execute(Tuple.of(caseId)).map(rows -> {
+      List<Handoff> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(new Handoff(r.getLong("id"), r.getString("kind"), instant(r.getOffsetDateTime("at")),
+          r.getString("note"), r.getString("agency"), r.getBoolean("sharing_consent"),
+          instant(r.getOffsetDateTime("created_at")))));
+      return out;
+    });
+  }
+
+  /**
+   * What the in-person consultant's printable summary shows; {@code officeId} and {@code assigneeId} are for the
+   * access check.
+   */
+  public record Summary(long id, String kind, Instant at, String note, Instant createdAt, long caseId, String agency,
+                        String agencyPhone, Boolean sharingConsent, List<String> categories, String urgency,
+                        Instant openedAt, String channel, String contactName, String staffName, long officeId,
+                        Long assigneeId, List<String> needs, String contactMeans, String contactHours,
+                        String accommodationNote, String consulter, String referralSource, String referralAgency) {
+  }
+
+  public Future<Optional<Summary>> summary(long handoffId) {
+    return pool.preparedQuery(HandoffSql.SUMMARY).execute(Tuple.of(handoffId)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      return Optional.of(new Summary(r.getLong("id"), r.getString("kind"), instant(r.getOffsetDateTime("at")),
+          r.getString("note"), instant(r.getOffsetDateTime("created_at")), r.getLong("case_id"), r.getString("agency"),
+          r.getString("agency_phone"), r.getBoolean("sharing_consent"), strings(r.getArrayOfStrings("categories")),
+          r.getString("urgency"), instant(r.getOffsetDateTime("opened_at")), r.getString("channel"),
+          r.getString("contact_name"), r.getString("staff_name"), r.getLong("office_id"), r.getLong("assignee_id"),
+          strings(r.getArrayOfStrings("needs")), r.getString("contact_means"), r.getString("contact_hours"),
+          r.getString("accommodation_note"), r.getString("consulter"), r.getString("referral_source"),
+          r.getString("referral_agency")));
+    });
+  }
+
+  private static List<String> strings(String[] values) {
+    return values == null ? List.of() : List.of(values);
+  }
+
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+}

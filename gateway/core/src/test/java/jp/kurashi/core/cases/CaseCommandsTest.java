@@ -1,0 +1,209 @@
+package jp.kurashi.core.cases;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.domain.CaseEvent;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.domain.Role;
+import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.store.CaseCommandStore;
+import jp.kurashi.core.store.CaseCommandStore.Claim;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.HandoffStore;
+import jp.kurashi.core.store.HandoffStore.Created;
+import jp.kurashi.core.store.HandoffStore.NewHandoff;
+import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.NotFoundException;
+import jp.kurashi.core.store.StaffStore;
+import jp.kurashi.core.store.TestDatabases;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.TestClocks;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Case commands: one transaction each, then their own event with the case's new state")
+class CaseCommandsTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final String TEXT = "家賃が払えません、相談したいです";
+  private static final String CONFIRMATION = "来週火曜10時に窓口でお待ちしています";
+
+  // Stopped, so the time the reply path writes can be compared exactly.
+  private final Clock clock = Clock.fixed(
+      TestClocks.ambient().instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS), java.time.ZoneOffset.UTC);
+  private final List<CaseEvent> events = new CopyOnWriteArrayList<>();
+  private Database db;
+  private long office;
+  private long staffId;
+  private MessageStore messages;
+  private CaseCommands commands;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    db = TestDatabases.fresh(vertx);
+    office = TestDatabases.defaultOffice(db);
+    messages = new MessageStore(db.pool(), clock);
+    CaseEvents bus = CaseEvents.inProcess(vertx);
+    bus.subscribe(events::add);
+    commands = new CaseCommands(new CaseCommandStore(db.pool(), clock), new HandoffStore(db.pool(), clock),
+        new ReplyQueue(vertx, messages, bus, clock), bus, clock);
+    staffId = Await.result(new StaffStore(db.pool(), clock).create(office, "sato", "佐藤", Role.CONSULTANT, "x", false));
+  }
+
+  @AfterEach
+  void tearDown() {
+    Await.result(db.close());
+  }
+
+  /** A resident's first message, an hour before the gateway's now: opens a case. */
+  private long openCase(String contact) {
+    return Await.result(messages.ingest(office, new InboundMessage("line", "m-" + contact, contact, null, TEXT,
+        clock.instant().minus(Duration.ofHours(1))))).caseId();
+  }
+
+  private CaseEvent awaitEvent(String type, long caseId) {
+    Await.until(WAIT, type, () -> events.stream().anyMatch(e -> e.type().equals(type) && e.caseId() == caseId));
+    return events.stream().filter(e -> e.type().equals(type) && e.caseId() == caseId).findFirst().orElseThrow();
+  }
+
+  private long count(String sql, Object... params) {
+    return Await.result(db.pool().preparedQuery(sql).execute(Tuple.wrap(params))).iterator().next().getLong(0);
+  }
+
+  @Test
+  @DisplayName("a claim publishes case.claimed with the new assignee; a second claim changes nothing and says nothing")
+  void claim() {
+    long caseId = openCase("U-claim");
+
+    assertThat(Await.result(commands.claim(caseId, staffId, office))).isEqualTo(Claim.CLAIMED);
+    CaseEvent claimed = awaitEvent(CaseEvent.CASE_CLAIMED, caseId);
+    assertThat(claimed.assigneeId()).isEqualTo(staffId);
+    assertThat(claimed.status()).isEqualTo("open");
+    assertThat(claimed.urgency()).isNotNull();
+    assertThat(claimed.officeId()).isEqualTo(office);
+    assertThat(claimed.channel()).isEqualTo("line");
+    assertThat(claimed.contactId()).isPositive();
+
+    assertThat(Await.result(commands.claim(caseId, staffId, office))).isEqualTo(Claim.TAKEN);
+    assertThat(Await.result(commands.claim(caseId, staffId, office + 1000))).isEqualTo(Claim.NOT_FOUND);
+    assertThat(events.stream().filter(e -> e.type().equals(CaseEvent.CASE_CLAIMED))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("close and reopen publish the case's status; closing a closed case is refused without an event")
+  void closeAndReopen() {
+    long caseId = openCase("U-close");
+
+    assertThat(Await.result(commands.close(caseId, "referred"))).isTrue();
+    assertThat(awaitEvent(CaseEvent.CASE_CLOSED, caseId).status()).isEqualTo("closed");
+    assertThat(Await.result(commands.close(caseId, "referred"))).isFalse();
+    assertThat(Await.result(commands.reopen(caseId))).isTrue();
+    assertThat(awaitEvent(CaseEvent.CASE_REOPENED, caseId).status()).isEqualTo("open");
+    assertThat(events.stream().filter(e -> e.type().equals(CaseEvent.CASE_CLOSED))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a handoff queues its confirmation through the reply path: outbox row, case touched, message.queued")
+  void handoffWithConfirmation() {
+    long caseId = openCase("U-handoff");
+
+    Created created = Await.result(commands.handoff(new NewHandoff(caseId, "appointment",
+        clock.instant().plus(Duration.ofDays(7)), null, "窓口で面談", staffId, null), CONFIRMATION));
+
+    long messageId = created.confirmation().messageId();
+    assertThat(count("SELECT count(*) FROM outbox WHERE message_id = $1", messageId)).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM handoff WHERE id = $1 AND message_id = $2", created.handoffId(), messageId))
+        .isEqualTo(1);
+    // The reply path's TOUCH_CASE: the queue sorts by the case's last message, which is now the confirmation.
+    Row touched = Await.result(db.pool().preparedQuery("SELECT last_message_at FROM consultation_case WHERE id = $1")
+        .execute(Tuple.of(caseId))).iterator().next();
+    assertThat(touched.getOffsetDateTime(0).toInstant()).isEqualTo(clock.instant());
+
+    CaseEvent handoff = awaitEvent(CaseEvent.HANDOFF_CREATED, caseId);
+    assertThat(handoff.handoffId()).isEqualTo(created.handoffId());
+    assertThat(handoff.messageId()).isEqualTo(messageId);
+    assertThat(awaitEvent(CaseEvent.MESSAGE_QUEUED, caseId).messageId()).isEqualTo(messageId);
+    assertThat(events).allSatisfy(e -> assertThat(e.toJson().encode()).doesNotContain(CONFIRMATION).doesNotContain(TEXT));
+  }
+
+  @Test
+  @DisplayName("a handoff that fails leaves no confirmation behind: message, outbox row and handoff are one transaction")
+  void handoffIsOneTransaction() {
+    long caseId = openCase("U-atomic");
+    long before = count("SELECT count(*) FROM message WHERE case_id = $1", caseId);
+
+    // An agency that does not exist: the handoff row is refused after the confirmation was inserted.
+    assertThatThrownBy(() -> Await.result(commands.handoff(new NewHandoff(caseId, "referral", null, 999_999L, null,
+        staffId, true), CONFIRMATION))).isNotNull();
+
+    assertThat(count("SELECT count(*) FROM message WHERE case_id = $1", caseId)).isEqualTo(before);
+    assertThat(count("SELECT count(*) FROM outbox")).isZero();
+    assertThat(count("SELECT count(*) FROM handoff")).isZero();
+    assertThatThrownBy(() -> Await.result(commands.handoff(new NewHandoff(987_654L, "outreach", null, null, null,
+        staffId, null), CONFIRMATION))).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  @DisplayName("a handoff without a confirmation (no channel) queues nothing and still publishes handoff.created")
+  void handoffWithoutConfirmation() {
+    long caseId = openCase("U-phone");
+
+    Created created = Await.result(commands.handoff(new NewHandoff(caseId, "outreach", null, null, "訪問", staffId,
+        null), null));
+
+    assertThat(created.confirmation()).isNull();
+    assertThat(count("SELECT count(*) FROM outbox")).isZero();
+    CaseEvent handoff = awaitEvent(CaseEvent.HANDOFF_CREATED, caseId);
+    assertThat(handoff.handoffId()).isEqualTo(created.handoffId());
+    assertThat(handoff.messageId()).isNull();
+  }
+
+  @Test
+  @DisplayName("a merge moves the thread and says which case was kept; a failed reply retried goes back to the outbox")
+  void mergeAndRetry() {
+    long duplicate = openCase("U-dup");
+    long kept = openCase("U-kept");
+
+    assertThat(Await.result(commands.merge(duplicate, kept, office))).isTrue();
+    CaseEvent merged = awaitEvent(CaseEvent.CASE_MERGED, duplicate);
+    assertThat(merged.otherCaseId()).isEqualTo(kept);
+    assertThat(merged.status()).isEqualTo("closed");
+    assertThat(count("SELECT count(*) FROM message WHERE case_id = $1", duplicate)).isZero();
+
+    long reply = Await.result(messages.queueReply(kept, staffId, "お電話ください")).messageId();
+    assertThat(Await.result(commands.retry(kept, reply))).as("not failed yet").isFalse();
+    Await.result(db.pool().preparedQuery("UPDATE outbox SET status = 'failed' WHERE message_id = $1").execute(Tuple.of(reply)));
+    assertThat(Await.result(commands.retry(kept, reply))).isTrue();
+    assertThat(awaitEvent(CaseEvent.REPLY_RETRIED, kept).messageId()).isEqualTo(reply);
+    assertThat(count("SELECT count(*) FROM outbox WHERE message_id = $1 AND status = 'pending'", reply)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("the new state survives the Redis bus's JSON: every field of a command's event is read back")
+  void eventJson() {
+    long caseId = openCase("U-json");
+    Await.result(commands.complaint(caseId, true));
+    CaseEvent complaint = awaitEvent(CaseEvent.COMPLAINT_RECORDED, caseId);
+    assertThat(complaint.complaint()).isTrue();
+    assertThat(CaseEvent.fromJson(complaint.toJson())).isEqualTo(complaint);
+    CaseEvent message = new CaseEvent(CaseEvent.MESSAGE_RECEIVED, office, caseId, 1, 2L, "line", clock.instant());
+    assertThat(message.toJson().fieldNames()).doesNotContain("status", "assigneeId", "otherCaseId");
+    assertThat(CaseEvent.fromJson(message.toJson())).isEqualTo(message);
+  }
+}
