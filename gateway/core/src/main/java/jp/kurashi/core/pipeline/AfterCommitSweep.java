@@ -32,7 +32,7 @@ public final class AfterCommitSweep extends VerticleBase {
   private final Duration grace;
   private final Duration window;
   private long timer = -1;
-  private boolean sweeping;
+  private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param channels the channels whose messages run through {@code pipeline} (staff-recorded ones have their own)
@@ -62,10 +62,9 @@ public final class AfterCommitSweep extends VerticleBase {
 
   /** One pass; completes with the number of messages handed to the pipeline. */
   public Future<Integer> sweep() {
-    if (sweeping || channels.isEmpty()) {
+    if (channels.isEmpty() || !sweeping.compareAndSet(false, true)) {
       return Future.succeededFuture(0);
     }
-    sweeping = true;
     Instant now = clock.instant();
     return messages.unfinished(channels, now.minus(window), now.minus(grace), BATCH)
         .map(found -> {
@@ -84,6 +83,6 @@ public final class AfterCommitSweep extends VerticleBase {
         })
         .onFailure(err -> LOG.atWarn().addKeyValue("error", DatabaseFailures.describe(err))
             .log("after-commit sweep failed; next pass will retry"))
-        .onComplete(ar -> sweeping = false);
+        .onComplete(ar -> sweeping.set(false));
   }
 }

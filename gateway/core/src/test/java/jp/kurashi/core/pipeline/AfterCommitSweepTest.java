@@ -64,7 +64,6 @@ class AfterCommitSweepTest {
         new AutomaticNotice(profile, replies, Duration.ofHours(12), Duration.ofMinutes(30)), clock)));
     sweep = new AfterCommitSweep(pipeline, messages, Set.of("line", "mail"), clock, Duration.ofHours(1),
         Duration.ofMinutes(1), Duration.ofHours(24));
-    Await.result(vertx.deployVerticle(sweep));
   }
 
   @AfterEach
@@ -91,15 +90,18 @@ class AfterCommitSweepTest {
 
   @Test
   @DisplayName("a crisis stored just before a crash gets its triage and the safety message once, on the next sweep")
-  void crisisBeforeCrash() throws Exception {
+  void crisisBeforeCrash(Vertx vertx) throws Exception {
     long crisis = storedOnly("k-1", "line", "もう死にたい。薬を全部飲みました");
     clock.advance(Duration.ofMinutes(2));
 
-    assertThat(Await.result(sweep.sweep())).isEqualTo(1);
+    // The gateway starts again: the sweep's first pass runs as it is deployed.
+    Await.result(vertx.deployVerticle(sweep));
     Await.until(Duration.ofSeconds(15), "triaged", () -> triaged(crisis));
     Await.until(Duration.ofSeconds(10), "safety message", () -> automatic().size() == 1);
     assertThat(automatic().get(0)).contains("つらい気持ちを書いてくださって").contains("受付時間外");
 
+    assertThat(Await.result(sweep.sweep())).isZero();
+    clock.advance(Duration.ofMinutes(31)); // past the safety message's own gap: only the triage result stops a repeat
     assertThat(Await.result(sweep.sweep())).isZero();
     Thread.sleep(300); // time for a second safety message to do the wrong thing
     assertThat(automatic()).hasSize(1);
