@@ -195,7 +195,7 @@ public final class TriageEngine {
   /**
    * Whether a negation in another language governs the phrase at {@code start..end}: its cue stands right
    * before it (不想死, "don't want to die", "không muốn chết") or right after it (मर्न मन छैन), with at
-   * most one word between.
+   * most one spaced word between.
    */
   static boolean negatedForeign(String text, int start, int end, List<TriageRules.ForeignNegation> negations) {
     for (TriageRules.ForeignNegation n : negations) {
@@ -218,7 +218,7 @@ public final class TriageEngine {
 
   /**
    * Text between a foreign phrase and its negation: nothing, a space, or one word of a spaced script
-   * (Latin, Devanagari); in Chinese or Korean, which do not space words, one character at most.
+   * (Latin, Devanagari); in Chinese, which does not space words, nothing (受不了想死 is no negation of 想死).
    */
   private static boolean withinOneWord(String between) {
     String t = between.strip();
@@ -228,7 +228,7 @@ public final class TriageEngine {
     if (t.contains(" ") || t.chars().anyMatch(c -> CLAUSE_BREAKS.indexOf(c) >= 0)) {
       return false;
     }
-    return t.codePointCount(0, t.length()) <= 1 || t.codePoints().allMatch(cp -> {
+    return t.codePoints().allMatch(cp -> {
       Character.UnicodeScript script = Character.UnicodeScript.of(cp);
       return script == Character.UnicodeScript.LATIN || script == Character.UnicodeScript.DEVANAGARI
           || script == Character.UnicodeScript.INHERITED || script == Character.UnicodeScript.COMMON;

@@ -70,6 +70,7 @@ class TriageEngineTest {
     // A negation elsewhere in the message is about something else.
     assertThat(t("我不知道怎么办，想死").urgency()).isEqualTo(Urgency.CRISIS);
     assertThat(t("我不知道该怎么办真的想死").urgency()).isEqualTo(Urgency.CRISIS);
+    assertThat(t("受不了想死了").urgency()).isEqualTo(Urgency.CRISIS);
     assertThat(t("I don't know what to do. I want to die").urgency()).isEqualTo(Urgency.CRISIS);
     assertThat(t("Em không có tiền, em muốn chết").urgency()).isEqualTo(Urgency.CRISIS);
     assertThat(t("मलाई मर्न मन लाग्यो").urgency()).isEqualTo(Urgency.CRISIS);
