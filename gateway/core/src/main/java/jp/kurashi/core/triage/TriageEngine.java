@@ -27,6 +27,10 @@ public final class TriageEngine {
   private static final int NEGATION_WINDOW = 24;
   /** How many characters may stand between a phrase and its negation (「死にたい|って思ったことは|ない」). */
   private static final int NEGATION_GAP = 6;
+  /** How far into the phrase itself its negation may begin (「死ぬつもり」+「つもりはない」). */
+  private static final int NEGATION_OVERLAP = 4;
+  /** How many characters a negation in another language may stand from its phrase (one short word). */
+  private static final int FOREIGN_GAP = 12;
   /** Where a clause ends: a negation after one of these is about something else. */
   private static final String CLAUSE_BREAKS = "。．.!！?？\n、，,；;|";
   /** Simplified characters and particles that do not occur in Japanese: tell Chinese from kanji-only Japanese. */
@@ -112,7 +116,9 @@ public final class TriageEngine {
     String[] found = new String[rules.size()];
     for (PhraseIndex.Hit hit : current.surfaceIndex().search(folded)) {
       int r = hit.phrase() / 2;
-      if (found[r] == null && !negated(folded, hit.end(), current.negations())) {
+      // Phrases of other languages are read below, in the unfolded text, with their own negations.
+      if (found[r] == null && rules.get(r).kind() != TriageRules.Kind.FOREIGN
+          && !negated(folded, hit.end(), current.negations())) {
         found[r] = hit.phrase() % 2 == 0 ? rules.get(r).folded() : rules.get(r).reading();
       }
     }
@@ -126,7 +132,8 @@ public final class TriageEngine {
     for (PhraseIndex.Hit hit : current.foreignIndex().search(lower)) {
       Rule rule = rules.get(hit.phrase());
       int start = hit.end() - rule.folded().length();
-      if (found[hit.phrase()] == null && (!rule.kanaOnly() || wholeWord(lower, start, hit.end()))) {
+      if (found[hit.phrase()] == null && (!rule.kanaOnly() || wholeWord(lower, start, hit.end()))
+          && !negatedForeign(lower, start, hit.end(), current.foreignNegations())) {
         found[hit.phrase()] = rule.folded();
       }
     }
@@ -162,6 +169,15 @@ public final class TriageEngine {
    * the sentence (「誰にも相談できなくて、死ぬことばかり考えて」) or in the next clause does not cancel it.
    */
   static boolean negated(String text, int end, List<String> negations) {
+    // A cue may begin inside the phrase's last characters: 「死ぬ[つもり]はない」 is 死ぬつもり and つもりはない,
+    // 「死にたい[わ]けじゃない」 the Kansai 死にたいわ and わけじゃない.
+    for (int start = Math.max(0, end - NEGATION_OVERLAP); start < end; start++) {
+      for (String cue : negations) {
+        if (start + cue.length() > end && text.startsWith(cue, start)) {
+          return true;
+        }
+      }
+    }
     int limit = Math.min(text.length(), end + NEGATION_WINDOW);
     for (int start = end; start < limit && start - end <= NEGATION_GAP; start++) {
       if (start > end && CLAUSE_BREAKS.indexOf(text.charAt(start - 1)) >= 0) {
@@ -174,6 +190,49 @@ public final class TriageEngine {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a negation in another language governs the phrase at {@code start..end}: its cue stands right
+   * before it (不想死, "don't want to die", "không muốn chết") or right after it (मर्न मन छैन), with at
+   * most one spaced word between.
+   */
+  static boolean negatedForeign(String text, int start, int end, List<TriageRules.ForeignNegation> negations) {
+    for (TriageRules.ForeignNegation n : negations) {
+      if (n.before()) {
+        String head = text.substring(Math.max(0, start - n.cue().length() - FOREIGN_GAP), start);
+        int at = head.lastIndexOf(n.cue());
+        if (at >= 0 && withinOneWord(head.substring(at + n.cue().length()))) {
+          return true;
+        }
+      } else {
+        String tail = text.substring(end, Math.min(text.length(), end + n.cue().length() + FOREIGN_GAP));
+        int at = tail.indexOf(n.cue());
+        if (at >= 0 && withinOneWord(tail.substring(0, at))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Text between a foreign phrase and its negation: nothing, a space, or one word of a spaced script
+   * (Latin, Devanagari); in Chinese, which does not space words, nothing (受不了想死 is no negation of 想死).
+   */
+  private static boolean withinOneWord(String between) {
+    String t = between.strip();
+    if (t.isEmpty()) {
+      return true;
+    }
+    if (t.contains(" ") || t.chars().anyMatch(c -> CLAUSE_BREAKS.indexOf(c) >= 0)) {
+      return false;
+    }
+    return t.codePoints().allMatch(cp -> {
+      Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+      return script == Character.UnicodeScript.LATIN || script == Character.UnicodeScript.DEVANAGARI
+          || script == Character.UnicodeScript.INHERITED || script == Character.UnicodeScript.COMMON;
+    });
   }
 
   private static String findLemmas(Rule rule, String lemmas, List<Token> tokens, String nfkc, List<String> negations) {

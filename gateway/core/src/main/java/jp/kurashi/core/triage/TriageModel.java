@@ -66,8 +66,12 @@ public final class TriageModel {
   }
 
   /** What the model says of one message. */
-  public record Verdict(Set<String> categories, Urgency urgency, double crisisScore, boolean crisis) {
+  public record Verdict(Set<String> categories, Urgency urgency, double urgentScore, double crisisScore, boolean crisis,
+                        Set<String> ruledOut) {
   }
+
+  /** A category score below this: the model is confident the message is not about it (chosen on 10 folds). */
+  static final double CONFIDENTLY_NOT = -0.8;
 
   /** The SHA-256 (hex) of the corpus this model was trained on, as {@link TriageCorpus#sha256} gives it. */
   public String corpusSha256() {
@@ -150,6 +154,7 @@ public final class TriageModel {
 
   Verdict decide(double[] scores, boolean kana) {
     Set<String> categories = new LinkedHashSet<>();
+    Set<String> ruledOut = new LinkedHashSet<>();
     int best = -1;
     for (int k = 0; k < heads.size(); k++) {
       if (heads.get(k).startsWith("!")) {
@@ -157,6 +162,8 @@ public final class TriageModel {
       }
       if (scores[k] > categoryThreshold) {
         categories.add(heads.get(k));
+      } else if (scores[k] < CONFIDENTLY_NOT) {
+        ruledOut.add(heads.get(k));
       }
       if (best < 0 || scores[k] > scores[best]) {
         best = k;
@@ -168,7 +175,7 @@ public final class TriageModel {
     }
     boolean crisis = scores[crisisHead] >= (kana ? crisisThreshold : otherCrisisThreshold);
     Urgency urgency = crisis ? Urgency.CRISIS : scores[urgentHead] > 0 ? Urgency.URGENT : Urgency.NORMAL;
-    return new Verdict(categories, urgency, scores[crisisHead], crisis);
+    return new Verdict(categories, urgency, scores[urgentHead], scores[crisisHead], crisis, ruledOut);
   }
 
   /** The model file: gzip of a versioned binary layout; the same model always gives the same bytes. */

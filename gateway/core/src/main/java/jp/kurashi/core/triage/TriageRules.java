@@ -30,12 +30,15 @@ public final class TriageRules {
   private final List<Rule> rules;
   private final List<String> negations;
   private final List<String> ignored;
+  private final List<ForeignNegation> foreignNegations;
 
   private final PhraseIndex surfaceIndex;
   private final PhraseIndex readingIndex;
   private final PhraseIndex foreignIndex;
 
-  private TriageRules(String text, List<Rule> rules, List<String> negations, List<String> ignored) {
+  private TriageRules(String text, List<Rule> rules, List<String> negations, List<String> ignored,
+                      List<ForeignNegation> foreignNegations) {
+    this.foreignNegations = List.copyOf(foreignNegations);
     this.text = text;
     this.rules = List.copyOf(rules);
     this.negations = List.copyOf(negations);
@@ -87,6 +90,7 @@ public final class TriageRules {
     List<Rule> rules = new ArrayList<>();
     List<String> negations = new ArrayList<>();
     List<String> ignored = new ArrayList<>();
+    List<ForeignNegation> foreignNegations = new ArrayList<>();
     String section = null;
     Urgency urgency = null;
     String[] lines = text.split("\r?\n", -1);
@@ -128,6 +132,10 @@ public final class TriageRules {
       }
       switch (section) {
         case "negation" -> {
+          if (line.startsWith("@")) {
+            foreignNegations.add(foreignNegation(lineNo, line.substring(1).strip()));
+            continue;
+          }
           // Also as it sounds: a phrase found in the message's reading is followed by the reading of its negation.
           negations.add(TextFolding.fold(line));
           String reading = TextFolding.foldNormalized(JapaneseAnalyzer.reading(TextFolding.nfkc(line)));
@@ -142,7 +150,25 @@ public final class TriageRules {
     if (rules.isEmpty()) {
       throw new TriageRuleException(lines.length, "no rules at all");
     }
-    return new TriageRules(text, rules, negations, ignored);
+    return new TriageRules(text, rules, negations, ignored, foreignNegations);
+  }
+
+  /**
+   * A negation in another language, written with … where the phrase stands: 「@不…」 cancels 想死 in
+   * 不想死, 「@don't …」 "want to die" in "I don't want to die", 「@… छैन」 मर्न मन in मर्न मन छैन.
+   */
+  record ForeignNegation(String cue, boolean before) {
+  }
+
+  private static ForeignNegation foreignNegation(int lineNo, String line) throws TriageRuleException {
+    // Messages are compared in NFKC, lower case; the … is looked for before NFKC turns it into "...".
+    if (line.endsWith("…") && line.length() > 1) {
+      return new ForeignNegation(TextFolding.nfkc(line.substring(0, line.length() - 1)).strip().toLowerCase(java.util.Locale.ROOT), true);
+    }
+    if (line.startsWith("…") && line.length() > 1) {
+      return new ForeignNegation(TextFolding.nfkc(line.substring(1)).strip().toLowerCase(java.util.Locale.ROOT), false);
+    }
+    throw new TriageRuleException(lineNo, "a negation for other languages marks where the phrase stands with …, e.g. @不… or @… छैन");
   }
 
   private static Rule compile(int lineNo, String category, Urgency urgency, String line) throws TriageRuleException {
@@ -188,6 +214,10 @@ public final class TriageRules {
 
   List<String> negations() {
     return negations;
+  }
+
+  List<ForeignNegation> foreignNegations() {
+    return foreignNegations;
   }
 
   List<String> ignored() {

@@ -48,6 +48,42 @@ class TriageEngineTest {
   }
 
   @Test
+  @DisplayName("cancels a phrase whose negation begins inside it (死ぬ[つもり]はない, 死にたい[わ]けじゃない)")
+  void negationOverlapsThePhrase() {
+    assertThat(t("心配しないでください、死ぬつもりはないです").urgency()).isNotEqualTo(Urgency.CRISIS);
+    assertThat(t("死にたいわけじゃない。でも今夜寝るとこない").urgency()).isEqualTo(Urgency.URGENT);
+    assertThat(t("自殺する気はありません").urgency()).isNotEqualTo(Urgency.CRISIS);
+    assertThat(t("死にたいなんて一度も思ったことないです").urgency()).isNotEqualTo(Urgency.CRISIS);
+    // The Kansai 死にたいわ is still a crisis when no negation follows.
+    assertThat(t("もう死にたいわ").urgency()).isEqualTo(Urgency.CRISIS);
+    assertThat(t("死ぬつもりです").urgency()).isEqualTo(Urgency.CRISIS);
+  }
+
+  @Test
+  @DisplayName("cancels a phrase in another language only by a negation right beside it")
+  void foreignNegation() {
+    assertThat(t("我不是想自杀，只是压力很大").urgency()).isNotEqualTo(Urgency.CRISIS);
+    assertThat(t("不想死，也不想伤害自己").urgency()).isNotEqualTo(Urgency.CRISIS);
+    assertThat(t("I don't want to die, I just need help with rent").urgency()).isNotEqualTo(Urgency.CRISIS);
+    assertThat(t("Em không muốn chết, chỉ mệt thôi").urgency()).isNotEqualTo(Urgency.CRISIS);
+    assertThat(t("मलाई मर्न मन छैन").urgency()).isNotEqualTo(Urgency.CRISIS);
+    // A negation elsewhere in the message is about something else.
+    assertThat(t("我不知道怎么办，想死").urgency()).isEqualTo(Urgency.CRISIS);
+    assertThat(t("我不知道该怎么办真的想死").urgency()).isEqualTo(Urgency.CRISIS);
+    assertThat(t("受不了想死了").urgency()).isEqualTo(Urgency.CRISIS);
+    assertThat(t("I don't know what to do. I want to die").urgency()).isEqualTo(Urgency.CRISIS);
+    assertThat(t("Em không có tiền, em muốn chết").urgency()).isEqualTo(Urgency.CRISIS);
+    assertThat(t("मलाई मर्न मन लाग्यो").urgency()).isEqualTo(Urgency.CRISIS);
+  }
+
+  @Test
+  @DisplayName("refuses a negation for other languages that does not say where the phrase stands")
+  void foreignNegationNeedsItsPlace() {
+    assertThatThrownBy(() -> TriageRules.parse("[negation]\n@不\n[food urgent]\n米がない\n"))
+        .isInstanceOf(TriageRuleException.class).hasMessageContaining("…");
+  }
+
+  @Test
   @DisplayName("reads Kansai forms")
   void kansai() {
     assertThat(t("金あらへん").categories()).contains("economic");
