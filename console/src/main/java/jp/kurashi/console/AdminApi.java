@@ -62,7 +62,7 @@ final class AdminApi {
     StaffSession session = StaffSession.of(ctx);
     guard.role(ctx, session, "staff.list", Role.CHIEF, Role.ADMIN)
         .compose(v -> staff.list(session.staff().officeId()))
-        .onSuccess(list -> HttpJson.ok(ctx, 200, RecordJson.items(list, RecordJson::staff)))
+        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", RecordJson.array(list, RecordJson::staff))))
         .onFailure(ctx::fail);
   }
 
@@ -158,7 +158,7 @@ final class AdminApi {
   private void agencies(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     agencies.list(session.staff().officeId())
-        .onSuccess(list -> HttpJson.ok(ctx, 200, RecordJson.items(list, RecordJson::agency)))
+        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", RecordJson.array(list, RecordJson::agency))))
         .onFailure(ctx::fail);
   }
 
@@ -181,7 +181,7 @@ final class AdminApi {
   private void templates(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     templates.list(session.staff().officeId())
-        .onSuccess(list -> HttpJson.ok(ctx, 200, RecordJson.items(list, RecordJson::template)))
+        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", RecordJson.array(list, RecordJson::template))))
         .onFailure(ctx::fail);
   }
 
@@ -216,7 +216,7 @@ final class AdminApi {
   private void audit(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     auditRows(ctx, session, "audit.read")
-        .onSuccess(rows -> HttpJson.ok(ctx, 200, RecordJson.items(rows, RecordJson::audit)))
+        .onSuccess(rows -> HttpJson.ok(ctx, 200, new JsonObject().put("items", RecordJson.array(rows, RecordJson::audit))))
         .onFailure(ctx::fail);
   }
 

@@ -19,11 +19,10 @@ final class RecordJson {
   private RecordJson() {
   }
 
-  /** A list answer: {@code {"items": [...]}}. */
-  static <T> JsonObject items(List<T> items, Function<T, JsonObject> map) {
+  static <T> JsonArray array(List<T> items, Function<T, JsonObject> map) {
     JsonArray out = new JsonArray();
     items.forEach(i -> out.add(map.apply(i)));
-    return new JsonObject().put("items", out);
+    return out;
   }
 
   static JsonObject agency(Agency a) {
