@@ -1,5 +1,6 @@
 package jp.kurashi.console;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -27,16 +28,16 @@ final class AccommodationApi {
   }
 
   void bind(Operations operations) {
-    operations.on("setAccommodation", this::put);
+    operations.answer("setAccommodation", 200, this::put);
   }
 
-  private void put(RoutingContext ctx) {
+  private Future<?> put(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     Accommodation wanted = read(HttpJson.body(ctx));
-    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.accommodation")
+    return guard.caseFor(ctx, session, caseId, "case.accommodation")
         .compose(found -> store.put(caseId, wanted, session.staff().id(), clock.instant()))
-        .map(saved -> json(saved)), 200);
+        .map(saved -> json(saved));
   }
 
   static JsonObject json(Accommodation a) {

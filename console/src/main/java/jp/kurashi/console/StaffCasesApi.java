@@ -47,14 +47,14 @@ final class StaffCasesApi {
   }
 
   void bind(Operations operations) {
-    operations.on("recordConsultation", this::record);
-    operations.on("setCaseRoute", this::route);
-    operations.on("recordCaseContact", this::addContact);
-    operations.on("listCaseContacts", this::contacts);
-    operations.on("setFollowUp", this::followUp);
+    operations.answer("recordConsultation", 201, this::record);
+    operations.answer("setCaseRoute", 200, this::route);
+    operations.answer("recordCaseContact", 201, this::addContact);
+    operations.answer("listCaseContacts", 200, this::contacts);
+    operations.answer("setFollowUp", 200, this::followUp);
   }
 
-  private void record(RoutingContext ctx) {
+  private Future<?> record(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     JsonObject body = HttpJson.body(ctx);
     String route = oneOf(body, "route", StaffRoutes.ROUTES, true);
@@ -77,15 +77,15 @@ final class StaffCasesApi {
     }
     StaffRecordedConsultation consultation = new StaffRecordedConsultation(route, consulter,
         name == null || name.isBlank() ? null : name.strip(), text, at, agencyId, session.staff().id());
-    HttpJson.respond(ctx, guard.role(ctx, session, "case.record", Role.CONSULTANT, Role.CHIEF)
+    return guard.role(ctx, session, "case.record", Role.CONSULTANT, Role.CHIEF)
         .compose(v -> agency(agencyId, session))
         .compose(v -> intake.record(session.staff().officeId(), consultation))
         .compose(stored -> guard.record(ctx, session, stored.caseId(), "case.record").map(stored))
         .map(stored -> new JsonObject().put("id", stored.caseId())
-            .put("messageId", stored.messageId()).put("channel", route)), 201);
+            .put("messageId", stored.messageId()).put("channel", route));
   }
 
-  private void route(RoutingContext ctx) {
+  private Future<?> route(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     JsonObject body = HttpJson.body(ctx);
@@ -96,14 +96,14 @@ final class StaffCasesApi {
       throw ApiException.badRequest("invalid_agency", "紹介元の機関は紹介元が「関係機関」のときだけ指定できます / "
           + "referralAgencyId goes only with referralSource agency");
     }
-    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.route")
+    return guard.caseFor(ctx, session, caseId, "case.route")
         .compose(found -> agency(agencyId, session))
         .compose(v -> store.route(caseId, consulter, source, agencyId))
         .map(v -> new JsonObject().put("consulter", consulter)
-            .put("referralSource", source).put("referralAgencyId", agencyId)), 200);
+            .put("referralSource", source).put("referralAgencyId", agencyId));
   }
 
-  private void addContact(RoutingContext ctx) {
+  private Future<?> addContact(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     JsonObject body = HttpJson.body(ctx);
@@ -113,22 +113,21 @@ final class StaffCasesApi {
     if (body.getValue("note") != null && note == null || note != null && note.length() > StaffRoutes.MAX_NOTE) {
       throw ApiException.badRequest("invalid_note", "note is at most " + StaffRoutes.MAX_NOTE + " characters");
     }
-    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.contact")
+    return guard.caseFor(ctx, session, caseId, "case.contact")
         .compose(found -> store.addContact(caseId, kind, at, note == null || note.isBlank() ? null : note.strip(),
             session.staff().id(), clock.instant()))
-        .map(saved -> json(saved)), 201);
+        .map(saved -> json(saved));
   }
 
-  private void contacts(RoutingContext ctx) {
+  private Future<?> contacts(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
-    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.contacts.read")
+    return guard.caseFor(ctx, session, caseId, "case.contacts.read")
         .compose(found -> store.contacts(caseId))
-        .map(found -> new JsonObject().put("items", new JsonArray(found.stream().map(StaffCasesApi::json).toList()))),
-        200);
+        .map(found -> new JsonObject().put("items", new JsonArray(found.stream().map(StaffCasesApi::json).toList())));
   }
 
-  private void followUp(RoutingContext ctx) {
+  private Future<?> followUp(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     JsonObject body = HttpJson.body(ctx);
@@ -136,9 +135,9 @@ final class StaffCasesApi {
       throw ApiException.badRequest("invalid_on", "on is required: a day such as 2026-12-01, or null for none");
     }
     LocalDate on = followUpDay(body.getValue("on"));
-    HttpJson.respond(ctx, guard.caseFor(ctx, session, caseId, "case.follow_up")
+    return guard.caseFor(ctx, session, caseId, "case.follow_up")
         .compose(found -> store.followUp(caseId, on))
-        .map(v -> new JsonObject().put("followUpOn", on == null ? null : on.toString())), 200);
+        .map(v -> new JsonObject().put("followUpOn", on == null ? null : on.toString()));
   }
 
   /** Passes when no agency is named or it is an active agency of the caller's office; 400 otherwise. */
