@@ -61,7 +61,7 @@ final class AdminApi {
     StaffSession session = StaffSession.of(ctx);
     return guard.role(ctx, session, "staff.list", Role.CHIEF, Role.ADMIN)
         .compose(v -> staff.list(session.staff().officeId()))
-        .map(list -> new JsonObject().put("items", RecordJson.array(list, RecordJson::staff)));
+        .map(list -> RecordJson.items(list, RecordJson::staff));
   }
 
   private Future<?> createStaff(RoutingContext ctx) {
@@ -160,7 +160,7 @@ final class AdminApi {
   private Future<?> agencies(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     return agencies.list(session.staff().officeId())
-        .map(list -> new JsonObject().put("items", RecordJson.array(list, RecordJson::agency)));
+        .map(list -> RecordJson.items(list, RecordJson::agency));
   }
 
   private Future<?> addAgency(RoutingContext ctx) {
@@ -186,7 +186,7 @@ final class AdminApi {
   private Future<?> templates(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     return templates.list(session.staff().officeId())
-        .map(list -> new JsonObject().put("items", RecordJson.array(list, RecordJson::template)));
+        .map(list -> RecordJson.items(list, RecordJson::template));
   }
 
   private Future<?> saveTemplate(RoutingContext ctx) {
@@ -224,7 +224,7 @@ final class AdminApi {
   private Future<?> audit(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     return auditRows(ctx, session, "audit.read")
-        .map(rows -> new JsonObject().put("items", RecordJson.array(rows, RecordJson::audit)));
+        .map(rows -> RecordJson.items(rows, RecordJson::audit));
   }
 
   private void auditCsv(RoutingContext ctx) {

@@ -240,7 +240,8 @@ final class CaseActionsApi {
           }
           return (agencyId == null ? Future.succeededFuture(true)
               : agencies.inOffice(agencyId, session.staff().officeId()))
-              .compose(known -> !known ? Future.<HandoffStore.Created>failedFuture(ApiException.notFound("agency " + agencyId))
+              .compose(known -> !known
+                  ? Future.<HandoffStore.Created>failedFuture(ApiException.notFound("agency " + agencyId))
                   : commands.handoff(new NewHandoff(caseId, kind, when, agencyId, note, session.staff().id(),
                       sharingConsent), noChannel ? null : message));
         })
@@ -254,7 +255,7 @@ final class CaseActionsApi {
     long caseId = HttpJson.id(ctx, "id");
     return guard.caseFor(ctx, session, caseId, "case.handoffs.read")
         .compose(found -> handoffs.ofCase(caseId))
-        .map(list -> new JsonObject().put("items", RecordJson.array(list, RecordJson::handoff)));
+        .map(list -> RecordJson.items(list, RecordJson::handoff));
   }
 
   /** The command's answer when it took effect, else 409 {@code code}: the case was not in a state it applies to. */
@@ -268,7 +269,8 @@ final class CaseActionsApi {
     long handoffId = HttpJson.id(ctx, "handoffId");
     handoffs.summary(handoffId)
         .compose(found -> found.isEmpty() ? Future.failedFuture(ApiException.notFound("handoff " + handoffId))
-            : guard.caseFor(ctx, session, found.get().caseId(), "handoff.summary").map(c -> RecordJson.summary(found.get())))
+            : guard.caseFor(ctx, session, found.get().caseId(), "handoff.summary")
+                .map(c -> RecordJson.summary(found.get())))
         .onSuccess(h -> ctx.response()
             .putHeader("Content-Type", "text/html; charset=utf-8")
             .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
