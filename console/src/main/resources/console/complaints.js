@@ -1,10 +1,9 @@
-import { state, t } from './state.js';
+import { state, t, labelled } from './state.js';
 import { $, el, takeTicket } from './dom.js';
 import { api } from './api.js';
 
 // The complaints register (苦情受付簿): anyone who takes a complaint records it; the chief (or whom the chief
 // names) answers for it, records the response and closes it.
-const COMPLAINT_CHANNELS = ['phone', 'walk_in', 'webchat', 'line', 'mail', 'letter', 'other'];
 export async function loadComplaints() {
   const current = takeTicket();
   const r = await api('GET', '/complaints');
@@ -23,7 +22,7 @@ export async function loadComplaints() {
   el('label', { for: 'complaint-received', text: t().complaintReceived }),
   el('input', { id: 'complaint-received', name: 'receivedAt', type: 'datetime-local', required: true, value: local(new Date()) }),
   el('label', { for: 'complaint-channel', text: t().channel }),
-  el('select', { id: 'complaint-channel', name: 'channel' }, ...COMPLAINT_CHANNELS.map((c) => el('option', { value: c, text: t().complaintChannels[c] }))),
+  el('select', { id: 'complaint-channel', name: 'channel' }, ...labelled('ComplaintChannel', t().complaintChannels).map(([c, label]) => el('option', { value: c, text: label }))),
   el('label', { for: 'complaint-case', text: t().complaintCase }),
   el('input', { id: 'complaint-case', name: 'caseId', type: 'number', min: 1 }),
   el('label', { for: 'complaint-summary', text: t().complaintSummary }),

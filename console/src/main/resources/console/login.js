@@ -99,8 +99,9 @@ async function showTotpSetup() {
 }
 
 async function start() {
-  const c = await api('GET', '/categories');
+  const [c, meta] = await Promise.all([api('GET', '/categories'), api('GET', '/meta')]);
   state.categories = c.data.items;
+  state.enums = meta.data.enums;
   $('nav').hidden = false;
   $('who').textContent = `${state.staff.displayName} (${state.staff.role})`;
   $('nav-reports').hidden = !['chief', 'admin'].includes(state.staff.role);

@@ -1,5 +1,5 @@
 // The side panels of an open case: actions, route, triage, accommodation, milestones, handoffs.
-import { state, t, category, routeLabel } from './state.js';
+import { state, t, category, routeLabel, choices, labelled } from './state.js';
 import { el } from './dom.js';
 import { api } from './api.js';
 import { openCase } from './case.js';
@@ -10,12 +10,12 @@ export async function routePanel(c) {
   const [agencies, contacts] = await Promise.all([api('GET', '/agencies'), api('GET', `/cases/${c.id}/contacts`)]);
   const none = () => el('option', { value: '', text: '—' });
   const consulter = el('select', { 'aria-label': t().consulter }, none(),
-    ...Object.entries(t().consulters).map(([v, label]) => el('option', { value: v, text: label, selected: v === c.consulter })));
+    ...labelled('Consulter', t().consulters).map(([v, label]) => el('option', { value: v, text: label, selected: v === c.consulter })));
   const source = el('select', { 'aria-label': t().referralSource }, none(),
-    ...Object.entries(t().referralSources).map(([v, label]) => el('option', { value: v, text: label, selected: v === c.referralSource })));
+    ...labelled('ReferralSource', t().referralSources).map(([v, label]) => el('option', { value: v, text: label, selected: v === c.referralSource })));
   const agency = el('select', { 'aria-label': t().referralAgency }, none(),
     ...agencies.data.items.map((a) => el('option', { value: a.id, text: a.name, selected: a.id === c.referralAgencyId })));
-  const kind = el('select', { 'aria-label': t().kind }, ...Object.entries(t().contactKinds).map(([v, label]) => el('option', { value: v, text: label })));
+  const kind = el('select', { 'aria-label': t().kind }, ...labelled('ContactKind', t().contactKinds).map(([v, label]) => el('option', { value: v, text: label })));
   const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
   const at = el('input', { type: 'datetime-local', 'aria-label': t().contactAt, value: local(new Date()) });
   const note = el('input', { type: 'text', maxlength: 2000, 'aria-label': t().contactNote });
@@ -59,10 +59,10 @@ export function accommodationLine(a) {
 
 export function accommodationPanel(c) {
   const a = c.accommodation || { needs: [] };
-  const boxes = Object.keys(t().needs).map((code) => el('label', { class: 'row' },
-    el('input', { type: 'checkbox', value: code, checked: a.needs.includes(code) }), t().needs[code]));
+  const boxes = labelled('Need', t().needs).map(([code, label]) => el('label', { class: 'row' },
+    el('input', { type: 'checkbox', value: code, checked: a.needs.includes(code) }), label));
   const means = el('select', { 'aria-label': t().contactPreference }, el('option', { value: '', text: '—' }),
-    ...Object.entries(t().contactMeans).map(([v, label]) => el('option', { value: v, text: label, selected: v === a.contactMeans })));
+    ...labelled('ContactMeans', t().contactMeans).filter(([v]) => v !== '').map(([v, label]) => el('option', { value: v, text: label, selected: v === a.contactMeans })));
   const hours = el('input', { type: 'text', maxlength: 200, 'aria-label': t().contactHours, value: a.contactHours || '' });
   const note = el('textarea', { maxlength: 2000, 'aria-label': t().accommodationNote, text: a.note || '' });
   return el('section', { class: 'card stack' }, el('h3', { text: t().accommodation }), ...boxes, means, hours, note,
@@ -77,7 +77,7 @@ export function accommodationPanel(c) {
 export async function milestonesPanel(c) {
   const r = await api('GET', `/cases/${c.id}/milestones`);
   const items = r.status === 200 ? r.data.items : [];
-  const kind = el('select', { 'aria-label': t().milestoneKind }, ...Object.entries(t().milestoneKinds).map(([v, label]) => el('option', { value: v, text: label })));
+  const kind = el('select', { 'aria-label': t().milestoneKind }, ...labelled('MilestoneKind', t().milestoneKinds).map(([v, label]) => el('option', { value: v, text: label })));
   const on = el('input', { type: 'date', 'aria-label': t().milestoneOn, value: new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' }) });
   const note = el('input', { type: 'text', maxlength: 2000, 'aria-label': t().milestoneNote });
   return el('section', { class: 'card stack' }, el('h3', { text: t().milestones }),
@@ -91,7 +91,7 @@ export async function milestonesPanel(c) {
 }
 
 export async function actionsPanel(c) {
-  const outcome = el('select', { id: 'outcome', 'aria-label': t().outcome }, ...Object.entries(t().outcomes).map(([v, label]) => el('option', { value: v, text: label })));
+  const outcome = el('select', { id: 'outcome', 'aria-label': t().outcome }, ...labelled('Outcome', t().outcomes).map(([v, label]) => el('option', { value: v, text: label })));
   const panel = el('section', { class: 'card stack' },
     el('h3', { text: t().close }), el('div', { class: 'row' }, outcome,
       el('button', { class: 'secondary', type: 'button', text: t().close, onclick: async () => { await api('POST', `/cases/${c.id}/close`, { outcome: outcome.value }); loadQueue(); } })),
@@ -116,7 +116,7 @@ export async function actionsPanel(c) {
 export function triagePanel(c) {
   const boxes = state.categories.map(({ code }) => el('label', { class: 'row' },
     el('input', { type: 'checkbox', value: code, checked: c.categories.includes(code) }), category(code)));
-  const urgency = el('select', { 'aria-label': t().urgency }, ...['crisis', 'urgent', 'normal'].map((u) => el('option', { value: u, text: t()[u], selected: u === c.urgency })));
+  const urgency = el('select', { 'aria-label': t().urgency }, ...choices('Urgency').map((u) => el('option', { value: u, text: t()[u] || u, selected: u === c.urgency })));
   const reasons = el('ul', {}, (c.triage || []).flatMap((r) => r.matched.map((m) => el('li', { text: `${category(m.category)}: 「${m.found}」` }))));
   return el('details', { class: 'card' }, el('summary', { text: t().triage }), reasons,
     el('form', { class: 'stack', onsubmit: async (e) => {
@@ -136,7 +136,7 @@ export async function handoffPanel(c) {
       el('a', { href: `/api/handoffs/${h.id}/summary`, target: '_blank', rel: 'noopener', text: t().printSummary }))));
   };
   await showHandoffs();
-  const kind = el('select', { id: 'handoff-kind' }, ...Object.entries(t().kinds).map(([v, label]) => el('option', { value: v, text: label })));
+  const kind = el('select', { id: 'handoff-kind' }, ...labelled('HandoffKind', t().kinds).map(([v, label]) => el('option', { value: v, text: label })));
   const when = el('input', { id: 'handoff-at', type: 'datetime-local' });
   const agency = el('select', { id: 'handoff-agency' }, el('option', { value: '', text: '—' }), ...agencies.map((a) => el('option', { value: a.id, text: a.name })));
   const sharing = el('select', { id: 'handoff-sharing' }, el('option', { value: '', text: '—' }),

@@ -1,5 +1,5 @@
 // The queue of open cases: pages, filters, search, keyboard; patched from live events, reloaded at most once a burst.
-import { state, t, category, routeLabel } from './state.js';
+import { state, t, category, routeLabel, choices } from './state.js';
 import { $, el, takeTicket } from './dom.js';
 import { api } from './api.js';
 import { consentBadge } from './consent.js';
@@ -101,7 +101,7 @@ export function renderQueue() {
     sessionStorage.setItem('kg-filter', e.target.value);
     if (wasFollowUp || e.target.value === 'followUp') loadQueue(); else renderQueue();
   } },
-    ...['all', 'crisis', 'urgent', 'normal', 'mine', 'followUp'].map((v) => el('option', { value: v,
+    ...['all', ...choices('Urgency'), 'mine', 'followUp'].map((v) => el('option', { value: v,
       text: counted(v) === undefined ? t()[v] : `${t()[v]} (${counted(v)})`, selected: v === filter })));
   const body = el('tbody', {}, rows.map((c, i) => {
     const w = waited(c.lastInboundAt);

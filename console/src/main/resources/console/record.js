@@ -1,4 +1,4 @@
-import { t } from './state.js';
+import { t, labelled } from './state.js';
 import { $, el, takeTicket } from './dom.js';
 import { api } from './api.js';
 
@@ -10,9 +10,9 @@ export async function showRecordForm() {
   if (!current()) return;
   const error = el('p', { class: 'error', role: 'alert' });
   const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-  const options = (labels) => Object.entries(labels).map(([v, label]) => el('option', { value: v, text: label }));
+  const options = (pairs) => pairs.map(([v, label]) => el('option', { value: v, text: label }));
   const routeSelect = el('select', { id: 'record-route', name: 'route' },
-    ...['phone', 'walk_in', 'outreach', 'referral'].map((v) => el('option', { value: v, text: t().routes[v] })));
+    ...options(labelled('StaffRoute', t().routes)));
   const agencyLabel = el('label', { for: 'record-agency', text: t().referralAgency, hidden: true });
   const agency = el('select', { id: 'record-agency', name: 'agency', hidden: true }, ...agencies.map((a) => el('option', { value: a.id, text: a.name })));
   routeSelect.addEventListener('change', () => { agencyLabel.hidden = agency.hidden = routeSelect.value !== 'referral'; });
@@ -28,7 +28,7 @@ export async function showRecordForm() {
   el('h2', { text: t().recordConsultation }), el('p', { class: 'meta', text: t().recordConsultationHelp }),
   el('label', { for: 'record-route', text: t().route }), routeSelect, agencyLabel, agency,
   el('label', { for: 'record-consulter', text: t().consulter }),
-  el('select', { id: 'record-consulter', name: 'consulter' }, ...options(t().consulters)),
+  el('select', { id: 'record-consulter', name: 'consulter' }, ...options(labelled('Consulter', t().consulters))),
   el('label', { for: 'record-name', text: t().consultationName }),
   el('input', { id: 'record-name', name: 'name', type: 'text', maxlength: 100, autocomplete: 'off' }),
   el('label', { for: 'record-text', text: t().consultationText }),

@@ -1,5 +1,5 @@
 // The city's monthly report: the table staff send, two charts, and the CSV exports.
-import { t, category } from './state.js';
+import { t, category, choices } from './state.js';
 import { $, el, takeTicket } from './dom.js';
 import { api } from './api.js';
 
@@ -37,7 +37,7 @@ export async function loadReports() {
   // The other figures the city asks for: routes staff recorded, referrals, milestones, complaints, follow-ups.
   const sumOf = (o, keys) => keys.reduce((n, k) => n + (o[k] || 0), 0);
   const cityCols = [
-    [t().cityRoutes, (m) => sumOf(m.byRoute, ['phone', 'walk_in', 'outreach', 'referral'])],
+    [t().cityRoutes, (m) => sumOf(m.byRoute, choices('StaffRoute'))],
     [t().cityReferred, (m) => sumOf(m.byReferralSource, ['agency', 'neighbour', 'ward_office'])],
     [t().cityAssessments, (m) => m.milestones.assessment],
     [t().cityPlans, (m) => m.milestones.plan + m.milestones.replan],

@@ -31,26 +31,26 @@ final class AccountsApi {
   }
 
   void bind(Operations operations) {
-    operations.on("deactivateStaff", ctx -> active(ctx, false));
-    operations.on("reactivateStaff", ctx -> active(ctx, true));
-    operations.on("changeStaffRole", this::role);
-    operations.on("unlockStaff", this::unlock);
-    operations.on("resetStaffPassword", this::resetPassword);
-    operations.on("resetStaffTotp", this::resetTotp);
+    operations.answer("deactivateStaff", 204, ctx -> active(ctx, false));
+    operations.answer("reactivateStaff", 204, ctx -> active(ctx, true));
+    operations.answer("changeStaffRole", 200, this::role);
+    operations.answer("unlockStaff", 204, this::unlock);
+    operations.answer("resetStaffPassword", 200, this::resetPassword);
+    operations.answer("resetStaffTotp", 204, this::resetTotp);
   }
 
   /** A deactivated account's sessions end at once: its next request, SSE included on reconnect, is 401. */
-  private void active(RoutingContext ctx, boolean active) {
+  private Future<Void> active(RoutingContext ctx, boolean active) {
     StaffSession session = StaffSession.of(ctx);
     long target = HttpJson.id(ctx, "id");
     String action = active ? "staff.reactivate" : "staff.deactivate";
-    HttpJson.respond(ctx, guard.role(ctx, session, action, Role.ADMIN)
+    return guard.role(ctx, session, action, Role.ADMIN)
         .compose(v -> notSelf(session, target))
         .compose(v -> staff.setActive(target, session.staff().officeId(), session.staff().id(), active))
-        .compose(change -> answer(ctx, session, action, target, change, new JsonObject())), 204);
+        .compose(change -> answer(ctx, session, action, target, change, new JsonObject()));
   }
 
-  private void role(RoutingContext ctx) {
+  private Future<?> role(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long target = HttpJson.id(ctx, "id");
     Role role;
@@ -59,45 +59,45 @@ final class AccountsApi {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("invalid_role", "role must be admin, chief or consultant");
     }
-    HttpJson.respond(ctx, guard.role(ctx, session, "staff.role", Role.ADMIN)
+    return guard.role(ctx, session, "staff.role", Role.ADMIN)
         .compose(v -> notSelf(session, target))
         .compose(v -> staff.setRole(target, session.staff().officeId(), session.staff().id(), role))
         .compose(change -> answer(ctx, session, "staff.role", target, change, new JsonObject().put("role", role.code())))
-        .map(v -> new JsonObject().put("id", target).put("role", role.code())), 200);
+        .map(v -> new JsonObject().put("id", target).put("role", role.code()));
   }
 
-  private void unlock(RoutingContext ctx) {
+  private Future<?> unlock(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long target = HttpJson.id(ctx, "id");
-    HttpJson.respond(ctx, guard.role(ctx, session, "staff.unlock", Role.ADMIN)
+    return guard.role(ctx, session, "staff.unlock", Role.ADMIN)
         .compose(v -> staff.unlock(target, session.staff().officeId()))
-        .compose(found -> answer(ctx, session, "staff.unlock", target, found)), 204);
+        .compose(found -> answer(ctx, session, "staff.unlock", target, found));
   }
 
   /**
    * A new random password, returned once to the admin to hand over in person; the account must replace it
    * at its next login, and every session it had ends. The admin never chooses it, so it is never a weak one.
    */
-  private void resetPassword(RoutingContext ctx) {
+  private Future<?> resetPassword(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long target = HttpJson.id(ctx, "id");
     String temporary = SecretTokens.newToken().substring(0, 20);
-    HttpJson.respond(ctx, guard.role(ctx, session, "staff.password.reset", Role.ADMIN)
+    return guard.role(ctx, session, "staff.password.reset", Role.ADMIN)
         .compose(v -> notSelf(session, target))
         .compose(v -> vertx.executeBlocking(() -> hasher.hash(temporary), false))
         .compose(hash -> staff.resetPassword(target, session.staff().officeId(), hash))
         .compose(found -> answer(ctx, session, "staff.password.reset", target, found))
-        .map(v -> new JsonObject().put("temporaryPassword", temporary)), 200);
+        .map(v -> new JsonObject().put("temporaryPassword", temporary));
   }
 
   /** For a lost phone: the second factor is off, sessions end; a role that requires one enrols again at login. */
-  private void resetTotp(RoutingContext ctx) {
+  private Future<?> resetTotp(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long target = HttpJson.id(ctx, "id");
-    HttpJson.respond(ctx, guard.role(ctx, session, "staff.totp.reset", Role.ADMIN)
+    return guard.role(ctx, session, "staff.totp.reset", Role.ADMIN)
         .compose(v -> notSelf(session, target))
         .compose(v -> staff.resetTotp(target, session.staff().officeId()))
-        .compose(found -> answer(ctx, session, "staff.totp.reset", target, found)), 204);
+        .compose(found -> answer(ctx, session, "staff.totp.reset", target, found));
   }
 
   /** The admin's own account changes only through their own password and second-factor calls. */

@@ -44,29 +44,29 @@ final class AdminApi {
   }
 
   void bind(Operations operations) {
-    operations.on("listStaff", this::listStaff);
-    operations.on("createStaff", this::createStaff);
-    operations.on("changePassword", this::changePassword);
-    operations.on("totpSetup", this::totpSetup);
-    operations.on("totpEnable", this::totpEnable);
-    operations.on("listAgencies", this::agencies);
-    operations.on("addAgency", this::addAgency);
-    operations.on("listTemplates", this::templates);
-    operations.on("saveTemplate", this::saveTemplate);
-    operations.on("audit", this::audit);
+    operations.answer("listStaff", 200, this::listStaff);
+    operations.answer("createStaff", 201, this::createStaff);
+    operations.answer("changePassword", 204, this::changePassword);
+    operations.answer("totpSetup", 200, this::totpSetup);
+    operations.answer("totpEnable", 204, this::totpEnable);
+    operations.answer("listAgencies", 200, this::agencies);
+    operations.answer("addAgency", 201, this::addAgency);
+    operations.answer("listTemplates", 200, this::templates);
+    operations.answer("saveTemplate", 201, this::saveTemplate);
+    operations.answer("audit", 200, this::audit);
     operations.on("auditCsv", this::auditCsv);
   }
 
-  private void listStaff(RoutingContext ctx) {
+  private Future<?> listStaff(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, guard.role(ctx, session, "staff.list", Role.CHIEF, Role.ADMIN)
+    return guard.role(ctx, session, "staff.list", Role.CHIEF, Role.ADMIN)
         .compose(v -> staff.list(session.staff().officeId()))
-        .map(list -> new JsonObject().put("items", RecordJson.array(list, RecordJson::staff))), 200);
+        .map(list -> RecordJson.items(list, RecordJson::staff));
   }
 
-  private void createStaff(RoutingContext ctx) {
+  private Future<?> createStaff(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, HttpJson.checked(() -> NewStaff.of(HttpJson.body(ctx)))
+    return HttpJson.checked(() -> NewStaff.of(HttpJson.body(ctx)))
         .compose(member -> guard.role(ctx, session, "staff.create", Role.ADMIN)
             .compose(v -> vertx.executeBlocking(() -> hasher.hash(member.password()), false))
             // The admin chose this password, so its owner must replace it at first login.
@@ -76,7 +76,7 @@ final class AdminApi {
                 && "23505".equals(pg.getSqlState()) ? new ApiException(409, "login_taken", "this login is already used") : err))
             .compose(id -> guard.done(ctx, session, "staff.create", new JsonObject().put("targetStaffId", id)
                 .put("login", member.login()).put("role", member.role().code())).map(id))
-            .map(id -> new JsonObject().put("id", id).put("login", member.login()).put("role", member.role().code()))), 201);
+            .map(id -> new JsonObject().put("id", id).put("login", member.login()).put("role", member.role().code())));
   }
 
   /** A new account as the admin typed it. */
@@ -105,13 +105,12 @@ final class AdminApi {
     }
   }
 
-  private void changePassword(RoutingContext ctx) {
+  private Future<?> changePassword(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, HttpJson.checked(() -> newPassword(session, HttpJson.body(ctx)))
+    return HttpJson.checked(() -> newPassword(session, HttpJson.body(ctx)))
         .compose(change -> logins.changePassword(session, change.getKey(), change.getValue()))
         .compose(changed -> changed ? guard.done(ctx, session, "password.change", null)
-            : Future.failedFuture(ApiException.forbidden("wrong_password", "現在のパスワードが違います / current password is wrong"))),
-        204);
+            : Future.failedFuture(ApiException.forbidden("wrong_password", "現在のパスワードが違います / current password is wrong")));
   }
 
   /** The current and the new password, the new one strong enough and different. */
@@ -131,24 +130,23 @@ final class AdminApi {
   }
 
   /** Starts the second factor: a new secret for the staff member's authenticator app. */
-  private void totpSetup(RoutingContext ctx) {
+  private Future<?> totpSetup(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     var key = SecondFactor.newKey();
-    HttpJson.respond(ctx, staff.setPendingTotp(session.staff().id(), key.getKey())
-        .map(v -> new JsonObject().put("secret", key.getKey()).put("uri", SecondFactor.uri(key, session.staff().login()))),
-        200);
+    return staff.setPendingTotp(session.staff().id(), key.getKey())
+        .map(v -> new JsonObject().put("secret", key.getKey()).put("uri", SecondFactor.uri(key, session.staff().login())));
   }
 
   /** Turns the second factor on once a code from the app proves it holds the secret. */
-  private void totpEnable(RoutingContext ctx) {
+  private Future<?> totpEnable(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     String code = HttpJson.string(ctx.body().asJsonObject(), "code"); // the contract requires it, six digits
-    HttpJson.respond(ctx, staff.pendingTotp(session.staff().id())
+    return staff.pendingTotp(session.staff().id())
         .compose(pending -> pending.isEmpty()
             ? Future.failedFuture(new ApiException(409, "no_pending_secret", "call /api/totp/setup first"))
             : useProof(session.staff().id(), SecondFactor.matchingStep(pending.get(), code, clock)))
         .compose(v -> staff.enableTotp(session.staff().id()))
-        .compose(v -> guard.done(ctx, session, "totp.enable", null)), 204);
+        .compose(v -> guard.done(ctx, session, "totp.enable", null));
   }
 
   /** The code that proved the app holds the secret is used up, so it cannot be replayed at a login. */
@@ -159,21 +157,21 @@ final class AdminApi {
     return staff.useTotpStep(staffId, step.getAsLong());
   }
 
-  private void agencies(RoutingContext ctx) {
+  private Future<?> agencies(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, agencies.list(session.staff().officeId())
-        .map(list -> new JsonObject().put("items", RecordJson.array(list, RecordJson::agency))), 200);
+    return agencies.list(session.staff().officeId())
+        .map(list -> RecordJson.items(list, RecordJson::agency));
   }
 
-  private void addAgency(RoutingContext ctx) {
+  private Future<?> addAgency(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, HttpJson.checked(() -> agency(HttpJson.body(ctx)))
+    return HttpJson.checked(() -> agency(HttpJson.body(ctx)))
         .compose(body -> guard.role(ctx, session, "agency.create", Role.ADMIN)
             .compose(v -> agencies.add(session.staff().officeId(), body.getString("name").strip(),
                 body.getString("kind").strip(), HttpJson.string(body, "phone"), HttpJson.string(body, "address"),
                 HttpJson.string(body, "note"))))
         .compose(id -> guard.done(ctx, session, "agency.create", new JsonObject().put("agencyId", id)).map(id))
-        .map(id -> new JsonObject().put("id", id)), 201);
+        .map(id -> new JsonObject().put("id", id));
   }
 
   private static JsonObject agency(JsonObject body) {
@@ -185,20 +183,20 @@ final class AdminApi {
     return body;
   }
 
-  private void templates(RoutingContext ctx) {
+  private Future<?> templates(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, templates.list(session.staff().officeId())
-        .map(list -> new JsonObject().put("items", RecordJson.array(list, RecordJson::template))), 200);
+    return templates.list(session.staff().officeId())
+        .map(list -> RecordJson.items(list, RecordJson::template));
   }
 
-  private void saveTemplate(RoutingContext ctx) {
+  private Future<?> saveTemplate(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, HttpJson.checked(() -> template(HttpJson.body(ctx)))
+    return HttpJson.checked(() -> template(HttpJson.body(ctx)))
         .compose(body -> guard.role(ctx, session, "template.save", Role.ADMIN)
             .compose(v -> templates.save(session.staff().officeId(), body.getString("title").strip(),
                 body.getString("body"))))
         .compose(id -> guard.done(ctx, session, "template.save", new JsonObject().put("templateId", id)).map(id))
-        .map(id -> new JsonObject().put("id", id)), 201);
+        .map(id -> new JsonObject().put("id", id));
   }
 
   private static JsonObject template(JsonObject body) {
@@ -223,10 +221,10 @@ final class AdminApi {
         .compose(v -> audit.list(id, session.staff().officeId(), 10_000));
   }
 
-  private void audit(RoutingContext ctx) {
+  private Future<?> audit(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, auditRows(ctx, session, "audit.read")
-        .map(rows -> new JsonObject().put("items", RecordJson.array(rows, RecordJson::audit))), 200);
+    return auditRows(ctx, session, "audit.read")
+        .map(rows -> RecordJson.items(rows, RecordJson::audit));
   }
 
   private void auditCsv(RoutingContext ctx) {

@@ -43,25 +43,25 @@ final class CaseActionsApi {
   }
 
   void bind(Operations operations) {
-    operations.on("claim", this::claim);
-    operations.on("assign", this::assign);
-    operations.on("addNote", this::note);
-    operations.on("closeCase", this::close);
-    operations.on("complaint", this::complaint);
-    operations.on("reopen", this::reopen);
-    operations.on("merge", this::merge);
-    operations.on("link", this::link);
-    operations.on("typing", this::typing);
-    operations.on("retry", this::retry);
-    operations.on("handoff", this::handoff);
-    operations.on("listHandoffs", this::handoffs);
+    operations.answer("claim", 200, this::claim);
+    operations.answer("assign", 200, this::assign);
+    operations.answer("addNote", 201, this::note);
+    operations.answer("closeCase", 200, this::close);
+    operations.answer("complaint", 200, this::complaint);
+    operations.answer("reopen", 200, this::reopen);
+    operations.answer("merge", 200, this::merge);
+    operations.answer("link", 200, this::link);
+    operations.answer("typing", 204, this::typing);
+    operations.answer("retry", 202, this::retry);
+    operations.answer("handoff", 201, this::handoff);
+    operations.answer("listHandoffs", 200, this::handoffs);
     operations.on("intakeSummary", this::summary);
   }
 
-  private void claim(RoutingContext ctx) {
+  private Future<?> claim(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
-    guard.role(ctx, session, "case.claim", Role.CONSULTANT, Role.CHIEF)
+    return guard.role(ctx, session, "case.claim", Role.CONSULTANT, Role.CHIEF)
         .compose(v -> commands.claim(caseId, session.staff().id(), session.staff().officeId()))
         .compose(claim -> switch (claim) {
           case CLAIMED -> guard.record(ctx, session, caseId, "case.claim");
@@ -76,20 +76,17 @@ final class CaseActionsApi {
               .compose(x -> Future.failedFuture(new ApiException(409, "already_assigned",
                   "この相談はすでに担当者がいます / the case already has a consultant")));
         })
-        .onSuccess(v -> {
-          HttpJson.ok(ctx, 200, new JsonObject().put("assigneeId", session.staff().id()));
-        })
-        .onFailure(ctx::fail);
+        .map(v -> new JsonObject().put("assigneeId", session.staff().id()));
   }
 
-  private void assign(RoutingContext ctx) {
+  private Future<?> assign(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     Object staffId = HttpJson.body(ctx).getValue("staffId");
     if (!(staffId instanceof Number target)) {
       throw ApiException.badRequest("staff_required", "staffId is required");
     }
-    guard.role(ctx, session, "case.assign", Role.CHIEF)
+    return guard.role(ctx, session, "case.assign", Role.CHIEF)
         .compose(v -> commands.assign(caseId, target.longValue(), session.staff().officeId()))
         .compose(done -> switch (done) {
           case ASSIGNED -> guard.record(ctx, session, caseId, "case.assign");
@@ -99,137 +96,103 @@ final class CaseActionsApi {
               .compose(x -> Future.<Void>failedFuture(new ApiException(422, "not_assignable",
                   "管理者や無効なアカウントには担当を割り当てられません / cases go only to active consultants and chiefs")));
         })
-        .onSuccess(v -> {
-          HttpJson.ok(ctx, 200, new JsonObject().put("assigneeId", target.longValue()));
-        })
-        .onFailure(ctx::fail);
+        .map(v -> new JsonObject().put("assigneeId", target.longValue()));
   }
 
-  private void note(RoutingContext ctx) {
+  private Future<?> note(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     String text = HttpJson.string(HttpJson.body(ctx), "text");
     if (text == null || text.isBlank() || text.length() > MAX_NOTE) {
       throw ApiException.badRequest("text_required", "text is required (at most " + MAX_NOTE + " characters)");
     }
-    guard.caseFor(ctx, session, caseId, "case.note")
+    return guard.caseFor(ctx, session, caseId, "case.note")
         .compose(found -> commands.note(caseId, session.staff().id(), text))
-        .onSuccess(id -> HttpJson.ok(ctx, 201, new JsonObject().put("messageId", id)))
-        .onFailure(ctx::fail);
+        .map(id -> new JsonObject().put("messageId", id));
   }
 
-  private void close(RoutingContext ctx) {
+  private Future<?> close(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     String outcome = HttpJson.string(HttpJson.body(ctx), "outcome");
     if (outcome == null) { // one of the contract's Outcome values, checked before this runs
       throw ApiException.badRequest("invalid_outcome", "outcome is required");
     }
-    guard.caseFor(ctx, session, caseId, "case.close")
+    return guard.caseFor(ctx, session, caseId, "case.close")
         .compose(found -> commands.close(caseId, outcome))
-        .onSuccess(closed -> {
-          if (!closed) {
-            ctx.fail(new ApiException(409, "not_open", "the case is not open"));
-            return;
-          }
-          HttpJson.ok(ctx, 200, new JsonObject().put("status", "closed").put("outcome", outcome));
-        })
-        .onFailure(ctx::fail);
+        .compose(closed -> answered(closed, new JsonObject().put("status", "closed").put("outcome", outcome),
+            "not_open", "the case is not open"));
   }
 
-  private void reopen(RoutingContext ctx) {
+  private Future<?> reopen(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
-    guard.caseFor(ctx, session, caseId, "case.reopen")
+    return guard.caseFor(ctx, session, caseId, "case.reopen")
         .compose(found -> commands.reopen(caseId))
-        .onSuccess(done -> {
-          if (!done) {
-            ctx.fail(new ApiException(409, "cannot_reopen", "the case is open, merged, or its resident has another open case"));
-            return;
-          }
-          HttpJson.ok(ctx, 200, new JsonObject().put("status", "open"));
-        })
-        .onFailure(ctx::fail);
+        .compose(done -> answered(done, new JsonObject().put("status", "open"),
+            "cannot_reopen", "the case is open, merged, or its resident has another open case"));
   }
 
   /** The chief folds a duplicate case into another one (e.g. the same person on two channels). */
-  private void merge(RoutingContext ctx) {
+  private Future<?> merge(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     Object into = HttpJson.body(ctx).getValue("into");
     if (!(into instanceof Number kept)) {
       throw ApiException.badRequest("into_required", "into (the case to keep) is required");
     }
-    guard.role(ctx, session, "case.merge", Role.CHIEF)
+    return guard.role(ctx, session, "case.merge", Role.CHIEF)
         .compose(v -> commands.merge(caseId, kept.longValue(), session.staff().officeId()))
-        .onSuccess(done -> {
-          if (!done) {
-            ctx.fail(new ApiException(409, "cannot_merge", "both cases must exist in this office and not be merged already"));
-            return;
-          }
-          HttpJson.ok(ctx, 200, new JsonObject().put("mergedInto", kept.longValue()));
-        })
-        .onFailure(ctx::fail);
+        .compose(done -> answered(done, new JsonObject().put("mergedInto", kept.longValue()),
+            "cannot_merge", "both cases must exist in this office and not be merged already"));
   }
 
   /**
    * Links two cases' contacts as one resident (the same person on LINE and email), so each case
    * shows the whole thread across channels. The caller must be allowed to read both.
    */
-  private void link(RoutingContext ctx) {
+  private Future<?> link(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     Object other = HttpJson.body(ctx).getValue("caseId");
     if (!(other instanceof Number otherId)) {
       throw ApiException.badRequest("case_required", "caseId (the other case of the same person) is required");
     }
-    guard.caseFor(ctx, session, caseId, "case.link")
+    return guard.caseFor(ctx, session, caseId, "case.link")
         .compose(a -> guard.caseFor(ctx, session, otherId.longValue(), "case.link"))
         .compose(b -> commands.link(caseId, otherId.longValue(), session.staff().officeId()))
-        .onSuccess(done -> HttpJson.ok(ctx, 200, new JsonObject().put("linked", done)))
-        .onFailure(ctx::fail);
+        .map(done -> new JsonObject().put("linked", done));
   }
 
   /** Marks a complaint (苦情); the chief sees every complaint of the office. */
-  private void complaint(RoutingContext ctx) {
+  private Future<?> complaint(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     boolean flag = !Boolean.FALSE.equals(HttpJson.body(ctx).getValue("complaint"));
-    guard.caseFor(ctx, session, caseId, "case.complaint")
+    return guard.caseFor(ctx, session, caseId, "case.complaint")
         .compose(found -> commands.complaint(caseId, flag))
-        .onSuccess(v -> {
-          HttpJson.ok(ctx, 200, new JsonObject().put("complaint", flag));
-        })
-        .onFailure(ctx::fail);
+        .map(v -> new JsonObject().put("complaint", flag));
   }
 
-  private void typing(RoutingContext ctx) {
+  private Future<?> typing(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
-    guard.caseFor(ctx, session, caseId, "case.typing")
+    return guard.caseFor(ctx, session, caseId, "case.typing")
         .compose(found -> events.publish(new CaseEvent(CaseEvent.STAFF_TYPING, found.officeId(), caseId,
-            found.contactId(), null, found.summary().channel(), clock.instant())))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
+            found.contactId(), null, found.summary().channel(), clock.instant())));
   }
 
-  private void retry(RoutingContext ctx) {
+  private Future<?> retry(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     long messageId = HttpJson.id(ctx, "messageId");
-    guard.caseFor(ctx, session, caseId, "message.retry")
+    return guard.caseFor(ctx, session, caseId, "message.retry")
         .compose(found -> commands.retry(caseId, messageId))
-        .onSuccess(again -> {
-          if (!again) {
-            ctx.fail(new ApiException(409, "not_failed", "only a failed reply can be sent again"));
-            return;
-          }
-          HttpJson.ok(ctx, 202, new JsonObject().put("messageId", messageId).put("delivery", "queued"));
-        })
-        .onFailure(ctx::fail);
+        .compose(again -> answered(again, new JsonObject().put("messageId", messageId).put("delivery", "queued"),
+            "not_failed", "only a failed reply can be sent again"));
   }
 
-  private void handoff(RoutingContext ctx) {
+  private Future<?> handoff(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     JsonObject body = HttpJson.body(ctx);
@@ -267,7 +230,7 @@ final class CaseActionsApi {
     Boolean sharingConsent = (Boolean) sharing;
     Instant when = at;
     boolean noMessage = message == null || message.isBlank();
-    guard.caseFor(ctx, session, caseId, "case.handoff")
+    return guard.caseFor(ctx, session, caseId, "case.handoff")
         .compose(found -> {
           // A consultation taken by phone or at the window has no channel: the handoff is recorded, nothing is sent.
           boolean noChannel = jp.kurashi.core.domain.StaffRoutes.isStaffRoute(found.summary().channel());
@@ -277,25 +240,27 @@ final class CaseActionsApi {
           }
           return (agencyId == null ? Future.succeededFuture(true)
               : agencies.inOffice(agencyId, session.staff().officeId()))
-              .compose(known -> !known ? Future.<HandoffStore.Created>failedFuture(ApiException.notFound("agency " + agencyId))
+              .compose(known -> !known
+                  ? Future.<HandoffStore.Created>failedFuture(ApiException.notFound("agency " + agencyId))
                   : commands.handoff(new NewHandoff(caseId, kind, when, agencyId, note, session.staff().id(),
                       sharingConsent), noChannel ? null : message));
         })
-        .onSuccess(created -> {
-          Long messageId = created.confirmation() == null ? null : created.confirmation().messageId();
-          HttpJson.ok(ctx, 201, new JsonObject().put("id", created.handoffId()).put("messageId", messageId)
-              .put("summaryUrl", "/api/handoffs/" + created.handoffId() + "/summary"));
-        })
-        .onFailure(ctx::fail);
+        .map(created -> new JsonObject().put("id", created.handoffId())
+            .put("messageId", created.confirmation() == null ? null : created.confirmation().messageId())
+            .put("summaryUrl", "/api/handoffs/" + created.handoffId() + "/summary"));
   }
 
-  private void handoffs(RoutingContext ctx) {
+  private Future<?> handoffs(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
-    guard.caseFor(ctx, session, caseId, "case.handoffs.read")
+    return guard.caseFor(ctx, session, caseId, "case.handoffs.read")
         .compose(found -> handoffs.ofCase(caseId))
-        .onSuccess(list -> HttpJson.ok(ctx, 200, new JsonObject().put("items", RecordJson.array(list, RecordJson::handoff))))
-        .onFailure(ctx::fail);
+        .map(list -> RecordJson.items(list, RecordJson::handoff));
+  }
+
+  /** The command's answer when it took effect, else 409 {@code code}: the case was not in a state it applies to. */
+  private static Future<JsonObject> answered(boolean done, JsonObject answer, String code, String message) {
+    return done ? Future.succeededFuture(answer) : Future.failedFuture(new ApiException(409, code, message));
   }
 
   /** A one-page printable intake summary for the in-person consultant (HTML, every value escaped). */
@@ -304,7 +269,8 @@ final class CaseActionsApi {
     long handoffId = HttpJson.id(ctx, "handoffId");
     handoffs.summary(handoffId)
         .compose(found -> found.isEmpty() ? Future.failedFuture(ApiException.notFound("handoff " + handoffId))
-            : guard.caseFor(ctx, session, found.get().caseId(), "handoff.summary").map(c -> RecordJson.summary(found.get())))
+            : guard.caseFor(ctx, session, found.get().caseId(), "handoff.summary")
+                .map(c -> RecordJson.summary(found.get())))
         .onSuccess(h -> ctx.response()
             .putHeader("Content-Type", "text/html; charset=utf-8")
             .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")

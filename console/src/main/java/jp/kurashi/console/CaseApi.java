@@ -44,22 +44,22 @@ final class CaseApi {
   }
 
   void bind(Operations operations) {
-    operations.on("readCase", this::readCase)
-        .on("caseMessagesAfter", this::messagesAfter)
-        .on("reply", this::reply)
+    operations.answer("readCase", 200, this::readCase)
+        .answer("caseMessagesAfter", 200, this::messagesAfter)
+        .answer("reply", 202, this::reply)
         .on("attachment", this::attachment)
-        .on("correctTriage", this::correctTriage);
+        .answer("correctTriage", 200, this::correctTriage);
   }
 
-  private void readCase(RoutingContext ctx) {
+  private Future<?> readCase(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, authorisedCase(ctx, session, "case.read")
+    return authorisedCase(ctx, session, "case.read")
         .compose(found -> guard.readableThread(ctx, session, found)
             .compose(readable -> cases.detail(found, readable))
             .compose(detail -> triage.results(found.summary().id())
                 .map(results -> CaseJson.detail(detail, CaseJson.today(clock), noticeVersion).put("triage", results)))
             .compose(json -> accommodations.of(found.summary().id())
-                .map(a -> json.put("accommodation", AccommodationApi.json(a))))), 200);
+                .map(a -> json.put("accommodation", AccommodationApi.json(a)))));
   }
 
   /**
@@ -67,13 +67,13 @@ final class CaseApi {
    * opened (and on its linked cases it opened), for a console that already shows the thread. Not a new read: it
    * writes no audit row when allowed ({@link CaseGuard#followedThread} says why), a refusal is audited.
    */
-  private void messagesAfter(RoutingContext ctx) {
+  private Future<?> messagesAfter(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, HttpJson.checked(() -> nonNegative(ctx.queryParams().get("after"), "after"))
+    return HttpJson.checked(() -> nonNegative(ctx.queryParams().get("after"), "after"))
         .compose(after -> HttpJson.checked(() -> HttpJson.id(ctx, "id"))
             .compose(id -> guard.followedThread(ctx, session, id))
             .compose(readable -> cases.messagesAfter(readable, after)))
-        .map(list -> new JsonObject().put("items", CaseJson.messages(list))), 200);
+        .map(list -> new JsonObject().put("items", CaseJson.messages(list)));
   }
 
   /** A message id, 0 or more (the contract checks it too). */
@@ -89,9 +89,9 @@ final class CaseApi {
     throw ApiException.badRequest("invalid_" + what, what + " must be a message id (0 or more)");
   }
 
-  private void reply(RoutingContext ctx) {
+  private Future<?> reply(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, HttpJson.checked(() -> replyText(ctx))
+    return HttpJson.checked(() -> replyText(ctx))
         .compose(text -> authorisedCase(ctx, session, "case.reply")
             // A consultation taken by phone or at the window has no channel: a reply queued for it could never go out.
             .compose(found -> StaffRoutes.isStaffRoute(found.summary().channel())
@@ -99,7 +99,7 @@ final class CaseApi {
                     "この相談は電話・窓口などで受けたため、ここからは返信できません / this consultation came by phone, "
                         + "at the window or by visit: there is no channel to reply on"))
                 : replies.queue(found.summary().id(), session.staff().id(), text)))
-        .map(queued -> new JsonObject().put("messageId", queued.messageId())), 202);
+        .map(queued -> new JsonObject().put("messageId", queued.messageId()));
   }
 
   private String replyText(RoutingContext ctx) {
@@ -126,13 +126,12 @@ final class CaseApi {
   }
 
   /** Staff set a case's categories and urgency; the correction is kept beside what triage said. */
-  private void correctTriage(RoutingContext ctx) {
+  private Future<?> correctTriage(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, HttpJson.checked(() -> correction(HttpJson.body(ctx)))
+    return HttpJson.checked(() -> correction(HttpJson.body(ctx)))
         .compose(fix -> authorisedCase(ctx, session, "case.triage")
             .compose(found -> triage.correct(found.summary().id(), session.staff().id(), fix.categories(), fix.urgency()))
-            .map(v -> new JsonObject().put("categories", new JsonArray(fix.categories())).put("urgency", fix.urgency()))),
-        200);
+            .map(v -> new JsonObject().put("categories", new JsonArray(fix.categories())).put("urgency", fix.urgency())));
   }
 
   /** The categories (known codes, duplicates dropped) and urgency; the contract has checked the urgency's values. */

@@ -8,12 +8,15 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.Callable;
 
 /**
- * Reading JSON requests and writing JSON answers the same way on every route. A handler is one flat chain:
+ * Reading JSON requests and writing JSON answers the same way on every route. A handler is one flat chain, bound
+ * with {@link Operations#answer} (which calls {@link #respond}):
  *
  * <pre>{@code
- * HttpJson.respond(ctx, HttpJson.checked(() -> text(ctx))
- *     .compose(text -> store.note(caseId, text))
- *     .map(id -> new JsonObject().put("messageId", id)), 201);
+ * private Future<JsonObject> note(RoutingContext ctx) {
+ *   return HttpJson.checked(() -> text(ctx))
+ *       .compose(text -> store.note(caseId, text))
+ *       .map(id -> new JsonObject().put("messageId", id));
+ * }
  * }</pre>
  */
 final class HttpJson {
@@ -36,6 +39,15 @@ final class HttpJson {
   static <T> Future<T> checked(Callable<T> check) {
     try {
       return Future.succeededFuture(check.call());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** The future a step returns, or a failed one when the step throws before returning it. */
+  static <T> Future<T> attempt(Callable<Future<T>> step) {
+    try {
+      return step.call();
     } catch (Exception e) {
       return Future.failedFuture(e);
     }

@@ -1,5 +1,6 @@
 package jp.kurashi.console;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -8,13 +9,15 @@ import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Binds each of the contract's operations, by its {@code operationId}, to the handler that answers it; the router is
  * built only when every operation has one, so a route cannot be missing from the code or from the document.
  *
  * <pre>{@code
- * operations.on("claim", this::claim).on("assign", this::assign);
+ * operations.answer("claim", 200, this::claim)   // Future<JsonObject> claim(RoutingContext ctx)
+ *     .on("events", live::handle);              // a handler that writes its own response (a stream, a file)
  * }</pre>
  */
 final class Operations {
@@ -40,6 +43,14 @@ final class Operations {
     route.setDoSecurity(false);
     route.addHandler(handler);
     return this;
+  }
+
+  /**
+   * Binds an operation answered with JSON and {@code status}: the handler returns the answer's future, and a check
+   * it throws ({@link ApiException}) fails that future like any later step; {@link ApiFailureHandler} answers both.
+   */
+  Operations answer(String operationId, int status, Function<RoutingContext, Future<?>> handler) {
+    return on(operationId, ctx -> HttpJson.respond(ctx, HttpJson.attempt(() -> handler.apply(ctx)), status));
   }
 
   /** The router of every operation; fails when one has no handler. */

@@ -41,20 +41,19 @@ final class QueueApi {
   }
 
   void bind(Operations operations) {
-    operations.on("listCases", this::listCases);
+    operations.answer("listCases", 200, this::listCases);
   }
 
-  private void listCases(RoutingContext ctx) {
+  private Future<?> listCases(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     if (ctx.queryParams().get("q") != null) {
-      searchCases(ctx, session);
-      return;
+      return searchCases(ctx, session);
     }
     String status = ctx.queryParams().get("status") == null ? "open" : ctx.queryParams().get("status");
     String followUp = ctx.queryParams().get("followUp");
     long office = session.staff().officeId();
     LocalDate today = CaseJson.today(clock);
-    HttpJson.respond(ctx, HttpJson.checked(() -> cursor(ctx.queryParams().get("after")))
+    return HttpJson.checked(() -> cursor(ctx.queryParams().get("after")))
         .compose(after -> cases.list(office, status, limit(ctx), after, followUp == null ? null : today))
         .compose(page -> cases.followUpsDue(office, status, today)
             .compose(due -> cases.countsByUrgency(office, status).map(counts -> {
@@ -65,7 +64,7 @@ final class QueueApi {
                   .put("counts", byUrgency)
                   .put("total", counts.values().stream().mapToLong(Long::longValue).sum())
                   .put("followUpsDue", due);
-            }))), 200);
+            })));
   }
 
   /**
@@ -73,17 +72,16 @@ final class QueueApi {
    * (the chief: the office's; a consultant: their own; the administrator reads no consultations). Audited with the
    * number found, never the phrase, which may be a resident's name.
    */
-  private void searchCases(RoutingContext ctx, StaffSession session) {
+  private Future<JsonObject> searchCases(RoutingContext ctx, StaffSession session) {
     Long only = session.staff().role() == Role.CHIEF ? null : session.staff().id();
-    HttpJson.respond(ctx, HttpJson.checked(() -> phrase(ctx))
+    return HttpJson.checked(() -> phrase(ctx))
         .compose(phrase -> guard.role(ctx, session, "case.search", Role.CHIEF, Role.CONSULTANT).map(phrase))
         .compose(phrase -> cases.search(session.staff().officeId(), phrase, only, ctx.queryParams().get("status"),
             limit(ctx)))
         .compose(found -> audit.record(new AuditEntry(null, session.staff().id(), null, "case.search", true,
                 HttpJson.remote(ctx), new JsonObject().put("results", found.size())
                     .put("cases", new JsonArray(found.stream().map(CaseSummary::id).toList()))))
-            .map(v -> new JsonObject().put("items", summaries(found, CaseJson.today(clock))).put("next", (String) null))),
-        200);
+            .map(v -> new JsonObject().put("items", summaries(found, CaseJson.today(clock))).put("next", (String) null)));
   }
 
   private static String phrase(RoutingContext ctx) {

@@ -19,10 +19,11 @@ final class RecordJson {
   private RecordJson() {
   }
 
-  static <T> JsonArray array(List<T> items, Function<T, JsonObject> map) {
+  /** A list answer: {@code {"items": [...]}}. */
+  static <T> JsonObject items(List<T> items, Function<T, JsonObject> map) {
     JsonArray out = new JsonArray();
     items.forEach(i -> out.add(map.apply(i)));
-    return out;
+    return new JsonObject().put("items", out);
   }
 
   static JsonObject agency(Agency a) {

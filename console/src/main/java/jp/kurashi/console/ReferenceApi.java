@@ -23,24 +23,24 @@ final class ReferenceApi {
   }
 
   void bind(Operations operations) {
-    operations.on("channels", this::channels).on("categories", this::categories).on("meta", this::meta);
+    operations.answer("channels", 200, this::channels).answer("categories", 200, this::categories).answer("meta", 200, this::meta);
   }
 
   /** The contract's lists, so the console's menus and filters never keep copies of them. */
-  private void meta(RoutingContext ctx) {
-    HttpJson.respond(ctx, Future.succeededFuture(new JsonObject().put("enums", enums.json())), 200);
+  private Future<?> meta(RoutingContext ctx) {
+    return Future.succeededFuture(new JsonObject().put("enums", enums.json()));
   }
 
-  private void channels(RoutingContext ctx) {
+  private Future<?> channels(RoutingContext ctx) {
     JsonArray items = new JsonArray();
     channels.connectors().forEach(c -> items.add(c.health().toJson().put("channel", c.channel())));
-    HttpJson.respond(ctx, Future.succeededFuture(new JsonObject().put("items", items)), 200);
+    return Future.succeededFuture(new JsonObject().put("items", items));
   }
 
-  private void categories(RoutingContext ctx) {
+  private Future<?> categories(RoutingContext ctx) {
     JsonArray items = new JsonArray();
     Category.LABELS.forEach((code, label) -> items.add(new JsonObject().put("code", code).put("label", label)
         .put("labelEn", Category.LABELS_EN.get(code))));
-    HttpJson.respond(ctx, Future.succeededFuture(new JsonObject().put("items", items)), 200);
+    return Future.succeededFuture(new JsonObject().put("items", items));
   }
 }

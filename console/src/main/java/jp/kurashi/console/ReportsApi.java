@@ -26,7 +26,7 @@ final class ReportsApi {
   }
 
   void bind(Operations operations) {
-    operations.on("monthlyReport", this::json);
+    operations.answer("monthlyReport", 200, this::json);
     operations.on("monthlyReportCsv", this::csv);
   }
 
@@ -37,9 +37,9 @@ final class ReportsApi {
         .map(figures -> report.json(fy, figures));
   }
 
-  private void json(RoutingContext ctx) {
+  private Future<?> json(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, figures(ctx, session), 200);
+    return figures(ctx, session);
   }
 
   private void csv(RoutingContext ctx) {

@@ -35,7 +35,7 @@ final class SessionApi {
   }
 
   void bind(Operations operations) {
-    operations.on("login", this::login).on("session", this::session).on("logout", this::logout);
+    operations.answer("login", 200, this::login).answer("session", 200, this::session).answer("logout", 204, this::logout);
   }
 
   /** Runs before a login is validated: a flood from one address costs no parsing or hashing. */
@@ -57,12 +57,12 @@ final class SessionApi {
         });
   }
 
-  private void login(RoutingContext ctx) {
+  private Future<?> login(RoutingContext ctx) {
     String remote = HttpJson.remote(ctx);
-    HttpJson.respond(ctx, HttpJson.checked(() -> Credentials.of(HttpJson.body(ctx)))
+    return HttpJson.checked(() -> Credentials.of(HttpJson.body(ctx)))
         .compose(tried -> logins.login(tried.login(), tried.password(), tried.code(), remote)
             .compose(attempt -> auditLogin(tried.login(), attempt, remote).map(attempt)))
-        .compose(attempt -> opened(ctx, attempt)), 200);
+        .compose(attempt -> opened(ctx, attempt));
   }
 
   /** The answer to a login: the session with its cookie, or one refusal whatever was wrong. */
@@ -107,20 +107,20 @@ final class SessionApi {
     }
   }
 
-  private void session(RoutingContext ctx) {
+  private Future<?> session(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     JsonObject answer = new JsonObject().put("csrfToken", session.csrfToken()).put("staff", CaseJson.staff(session.staff()));
     firstLogin.pending(session).ifPresent(step -> answer.put("pending", step.code()));
-    HttpJson.respond(ctx, Future.succeededFuture(answer), 200);
+    return Future.succeededFuture(answer);
   }
 
-  private void logout(RoutingContext ctx) {
+  private Future<?> logout(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, logins.logout(session).map(v -> {
+    return logins.logout(session).map(v -> {
       live.endSession(session, "logout");
       ctx.response().addCookie(sessionCookie(ctx, "", 0));
       return null;
-    }), 204);
+    });
   }
 
   private Cookie sessionCookie(RoutingContext ctx, String value, long maxAgeSeconds) {

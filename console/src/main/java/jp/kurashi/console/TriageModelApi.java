@@ -73,21 +73,21 @@ final class TriageModelApi {
   }
 
   void bind(Operations operations) {
-    operations.on("triageModel", this::describe);
-    operations.on("installTriageModel", this::install);
+    operations.answer("triageModel", 200, this::describe);
+    operations.answer("installTriageModel", 200, this::install);
   }
 
-  private void describe(RoutingContext ctx) {
+  private Future<?> describe(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, guard.role(ctx, session, "triage.model.read", Role.CHIEF, Role.ADMIN)
+    return guard.role(ctx, session, "triage.model.read", Role.CHIEF, Role.ADMIN)
         .compose(v -> json(inForce.current()))
-        .map(json -> json), 200);
+        .map(json -> json);
   }
 
-  private void install(RoutingContext ctx) {
+  private Future<?> install(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     byte[] file = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    HttpJson.respond(ctx, guard.role(ctx, session, "triage.model.write", Role.CHIEF)
+    return guard.role(ctx, session, "triage.model.write", Role.CHIEF)
         .compose(v -> file.length == 0
             ? Future.failedFuture(ApiException.badRequest("model_required",
                 "モデルファイルがありません / The request body must be a model file"))
@@ -101,7 +101,7 @@ final class TriageModelApi {
                       .compose(json -> guard.done(ctx, session, "triage.model.write",
                           new JsonObject().put("sha256", candidate.sha256()).put("replaced", current.sha256())).map(json))
                   : Future.failedFuture(refusal(outcome)));
-        }), 200);
+        });
   }
 
   private Future<JsonObject> save(StaffSession session, byte[] file, Candidate candidate, Installed current, Outcome outcome) {

@@ -29,18 +29,18 @@ final class TriageRulesApi {
   }
 
   void bind(Operations operations) {
-    operations.on("triageRules", this::rules).on("saveTriageRules", this::saveRules);
+    operations.answer("triageRules", 200, this::rules).answer("saveTriageRules", 200, this::saveRules);
   }
 
-  private void rules(RoutingContext ctx) {
+  private Future<?> rules(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, guard.role(ctx, session, "triage.rules.read", Role.CHIEF, Role.ADMIN)
-        .map(v -> new JsonObject().put("rules", engine.rules().text()).put("size", engine.rules().size())), 200);
+    return guard.role(ctx, session, "triage.rules.read", Role.CHIEF, Role.ADMIN)
+        .map(v -> new JsonObject().put("rules", engine.rules().text()).put("size", engine.rules().size()));
   }
 
-  private void saveRules(RoutingContext ctx) {
+  private Future<?> saveRules(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    HttpJson.respond(ctx, HttpJson.checked(() -> rulesText(ctx))
+    return HttpJson.checked(() -> rulesText(ctx))
         .compose(text -> guard.role(ctx, session, "triage.rules.write", Role.CHIEF, Role.ADMIN)
             .compose(v -> vertx.executeBlocking(() -> TriageRules.parse(text), false))
             .recover(err -> Future.failedFuture(err instanceof TriageRuleException bad
@@ -51,7 +51,7 @@ final class TriageRulesApi {
               return parsed;
             })))
         .compose(parsed -> guard.done(ctx, session, "triage.rules.write", new JsonObject().put("size", parsed.size()))
-            .map(v -> new JsonObject().put("size", parsed.size()))), 200);
+            .map(v -> new JsonObject().put("size", parsed.size())));
   }
 
   private static String rulesText(RoutingContext ctx) {

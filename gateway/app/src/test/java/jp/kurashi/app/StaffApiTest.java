@@ -262,6 +262,9 @@ class StaffApiTest {
       assertThat(wrongKind.bodyAsJsonObject().getString("error")).isEqualTo("invalid_request");
       assertThat(chief.get("/api/cases/abc").bodyAsJsonObject().getString("error")).isEqualTo("invalid_request");
       assertThat(chief.get("/api/no-such-thing").statusCode()).isEqualTo(404);
+      // The document's lists, as the console reads them for its menus.
+      assertThat(chief.get("/api/meta").bodyAsJsonObject().getJsonObject("enums").getJsonArray("Urgency").getList())
+          .containsExactly("crisis", "urgent", "normal");
       assertThat(chief.post("/api/cases/" + in.caseId() + "/assign", new JsonObject().put("staffId", "someone"), true)
           .statusCode()).isEqualTo(400);
     }
