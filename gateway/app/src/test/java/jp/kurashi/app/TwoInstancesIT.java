@@ -74,11 +74,12 @@ class TwoInstancesIT {
     long t0 = System.nanoTime();
     String databaseUrl = TestPostgres.shared().newDatabaseUrl();
     try (TestRedis redis = TestRedis.start()) {
+      // Both start at once on the empty database, as compose starts its replicas: migration, office and first
+      // admin are raced for.
       Instance a = launch("A", workDir.resolve("a"), databaseUrl, redis.url());
-      GatewayProcess.awaitHealthy(a.process(), a.port(), a.dir());
-      // B starts on the database A migrated and seeded: the order a rolling deployment has.
       Instance b = launch("B", workDir.resolve("b"), databaseUrl, redis.url());
       try {
+        GatewayProcess.awaitHealthy(a.process(), a.port(), a.dir());
         GatewayProcess.awaitHealthy(b.process(), b.port(), b.dir());
         System.out.printf("[two-instances] both healthy after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
