@@ -52,15 +52,24 @@ final class AdminBootstrap {
     });
   }
 
-  /** The operator chose {@code GATEWAY_ADMIN_PASSWORD} (checked against known defaults), so no forced change. */
+  /**
+   * The operator chose {@code GATEWAY_ADMIN_PASSWORD} (checked against known defaults), so no forced change.
+   * Instances started together on an empty database all see no staff; one creates the account, and the others'
+   * unique violation means it exists, not that the start failed.
+   */
   private Future<Void> create(long officeId, String password, boolean generated) {
     return vertx.executeBlocking(() -> hasher.hash(password), false)
         .compose(hash -> staff.create(officeId, LOGIN, "管理者", Role.ADMIN, hash, generated))
-        .map(id -> {
+        .<Void>map(id -> {
           LOG.atInfo().addKeyValue("login", LOGIN).addKeyValue("staffId", id).addKeyValue("generated", generated)
               .log("first admin account created");
           return null;
-        });
+        })
+        .recover(err -> !generated && isUniqueViolation(err) ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  private static boolean isUniqueViolation(Throwable err) {
+    return err instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 
   /**
@@ -94,7 +103,7 @@ final class AdminBootstrap {
               """.formatted(file.toAbsolutePath()));
           return (Void) null;
         })
-        .recover(err -> deleteFile(file).transform(ignored -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
+        .recover(err -> deleteFile(file).transform(ignored -> isUniqueViolation(err)
             ? Future.succeededFuture() // another instance created it at the same moment
             : Future.failedFuture(err)));
   }
