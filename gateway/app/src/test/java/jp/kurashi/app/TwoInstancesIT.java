@@ -1,5 +1,6 @@
 package jp.kurashi.app;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.FreePorts;
@@ -23,12 +24,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -91,15 +90,16 @@ class TwoInstancesIT {
             .statusCode()).isEqualTo(204);
         Session staffOnB = login(b, LOGIN, PASSWORD).orElseThrow();
 
-        try (LiveEvents eventsOnB = LiveEvents.open(http, b, staffOnB);
+        Vertx vertx = Vertx.vertx();
+        try (LiveEventsStream eventsOnB = LiveEventsStream.open(vertx, b.port(), staffOnB.cookie());
              Resident resident = Resident.connect(http, a)) {
           long messageId = resident.say("c-1", "家賃が払えず困っています");
           long caseId = longQuery(databaseUrl, "SELECT case_id FROM message WHERE id = " + messageId);
 
           // 2. The console's live events on B show what arrived on A.
           Await.until(Duration.ofSeconds(10), "message.received for message " + messageId + " on B's /api/events",
-              () -> eventsOnB.has("message.received", messageId));
-          assertThat(eventsOnB.matching("message.received", messageId))
+              () -> !received(eventsOnB, messageId).isEmpty());
+          assertThat(received(eventsOnB, messageId))
               .as("B's live event stream shows the message that arrived on A, once").hasSize(1);
 
           // 1. A staff reply sent through B reaches the resident's socket on A, exactly once.
@@ -115,6 +115,8 @@ class TwoInstancesIT {
               .as("reply messages stored").isEqualTo(1);
           assertThat(stringQuery(databaseUrl, "SELECT status || '/' || attempts FROM outbox o JOIN message m ON m.id = o.message_id"
               + " WHERE m.body = '" + reply + "'")).as("the reply's outbox row: sent, in one attempt").isEqualTo("sent/1");
+        } finally {
+          Await.result(vertx.close());
         }
 
         // 4. Shared lockout: five wrong passwords on A lock the account on B too (the right password is refused there).
@@ -164,6 +166,11 @@ class TwoInstancesIT {
         System.out.printf("[two-instances] total %d ms%n", (System.nanoTime() - t0) / 1_000_000);
       }
     }
+  }
+
+  private static List<JsonObject> received(LiveEventsStream stream, long messageId) {
+    return stream.events.stream().filter(e -> "message.received".equals(e.getString("type"))
+        && Long.valueOf(messageId).equals(e.getLong("messageId"))).toList();
   }
 
   private static Instance launch(String label, Path dir, String databaseUrl, String redisUrl) throws Exception {
@@ -323,75 +330,6 @@ class TwoInstancesIT {
     @Override
     public void close() {
       socket.abort();
-    }
-  }
-
-  /** The console's {@code GET /api/events} stream on one instance, read line by line on the HTTP client's thread. */
-  private static final class LiveEvents implements AutoCloseable {
-
-    private final List<JsonObject> events = new CopyOnWriteArrayList<>();
-    private CompletableFuture<HttpResponse<Void>> response;
-
-    static LiveEvents open(HttpClient http, Instance at, Session s) throws Exception {
-      LiveEvents stream = new LiveEvents();
-      CompletableFuture<Void> connected = new CompletableFuture<>();
-      List<String> block = new ArrayList<>();
-      stream.response = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + at.port() + "/api/events"))
-          .header("Cookie", s.cookie()).header("Accept", "text/event-stream").build(),
-          HttpResponse.BodyHandlers.fromLineSubscriber(new java.util.concurrent.Flow.Subscriber<String>() {
-            @Override
-            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
-              subscription.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(String line) {
-              if (line.startsWith(": connected")) {
-                connected.complete(null);
-              } else if (line.isEmpty()) {
-                stream.onBlock(block);
-                block.clear();
-              } else {
-                block.add(line);
-              }
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-              connected.completeExceptionally(throwable);
-            }
-
-            @Override
-            public void onComplete() {
-            }
-          }));
-      connected.get(10, TimeUnit.SECONDS);
-      return stream;
-    }
-
-    private void onBlock(List<String> lines) {
-      String type = null;
-      for (String line : lines) {
-        if (line.startsWith("event: ")) {
-          type = line.substring(7);
-        } else if (line.startsWith("data: ") && type != null) {
-          events.add(new JsonObject(line.substring(6)).put("event", type));
-        }
-      }
-    }
-
-    boolean has(String type, long messageId) {
-      return !matching(type, messageId).isEmpty();
-    }
-
-    List<JsonObject> matching(String type, long messageId) {
-      return events.stream().filter(e -> type.equals(e.getString("event")) && Long.valueOf(messageId).equals(e.getLong("messageId")))
-          .toList();
-    }
-
-    @Override
-    public void close() {
-      response.cancel(true);
     }
   }
 }
