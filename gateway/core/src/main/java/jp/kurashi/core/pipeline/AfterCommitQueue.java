@@ -87,6 +87,11 @@ public final class AfterCommitQueue {
     return pending.contains(messageId);
   }
 
+  /** How many more units may wait now before further ones are refused. */
+  public synchronized int room() {
+    return maxQueued - queue.size();
+  }
+
   /** Units waiting for a place. */
   public synchronized int queued() {
     return queue.size();

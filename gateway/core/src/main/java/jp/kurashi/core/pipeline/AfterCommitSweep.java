@@ -23,6 +23,7 @@ public final class AfterCommitSweep extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AfterCommitSweep.class);
   private static final int BATCH = 500;
+  private static final Duration FOLLOW_UP = Duration.ofSeconds(1);
 
   private final InboundPipeline pipeline;
   private final MessageStore messages;
@@ -32,6 +33,7 @@ public final class AfterCommitSweep extends VerticleBase {
   private final Duration grace;
   private final Duration window;
   private long timer = -1;
+  private long followUp = -1;
   private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
@@ -57,6 +59,7 @@ public final class AfterCommitSweep extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(followUp);
     return Future.succeededFuture();
   }
 
@@ -66,14 +69,27 @@ public final class AfterCommitSweep extends VerticleBase {
       return Future.succeededFuture(0);
     }
     Instant now = clock.instant();
-    return messages.unfinished(channels, now.minus(window), now.minus(grace), BATCH)
+    AfterCommitQueue queue = pipeline.afterCommitQueue();
+    // No more than the queue can take now: the rest would only be refused again.
+    int batch = Math.min(BATCH, queue.room());
+    if (batch <= 0) {
+      sweeping.set(false);
+      return Future.succeededFuture(0);
+    }
+    return messages.unfinished(channels, now.minus(window), now.minus(grace), batch)
         .map(found -> {
           int resumed = 0;
           for (MessageStore.Unfinished u : found) {
-            if (!pipeline.afterCommitQueue().pending(u.stored().messageId())) {
+            if (!queue.pending(u.stored().messageId())) {
               pipeline.resume(u.message(), u.stored());
               resumed++;
             }
+          }
+          if (found.size() == batch && vertx != null) {
+            // A flood left more than one batch: the next pass comes as soon as this one has had time to run,
+            // not a whole interval later.
+            vertx.cancelTimer(followUp);
+            followUp = vertx.setTimer(FOLLOW_UP.toMillis(), id -> sweep());
           }
           if (resumed > 0) {
             LOG.atWarn().addKeyValue("messages", resumed)

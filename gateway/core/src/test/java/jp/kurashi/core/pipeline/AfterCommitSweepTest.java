@@ -122,6 +122,23 @@ class AfterCommitSweepTest {
   }
 
   @Test
+  @DisplayName("more unfinished messages than the queue can take are worked off in quick follow-up passes")
+  void followUp(Vertx vertx) {
+    // A queue with room for two: each pass takes two, and the next comes a second later, not an interval later.
+    InboundPipeline small = new InboundPipeline(office, messages, CaseEvents.inProcess(vertx),
+        List.of(new TriageStep(vertx, office, ENGINE, new TriageStore(db.pool(), clock), CaseEvents.inProcess(vertx),
+            null, clock)), new AfterCommitQueue(1, 2));
+    List<Long> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      ids.add(storedOnly("f-" + i, "line", "家賃が払えません " + i));
+    }
+    clock.advance(Duration.ofMinutes(2));
+    Await.result(vertx.deployVerticle(new AfterCommitSweep(small, messages, Set.of("line"), clock, Duration.ofHours(1),
+        Duration.ofMinutes(1), Duration.ofHours(24))));
+    Await.until(Duration.ofSeconds(15), "all seven triaged", () -> ids.stream().allMatch(this::triaged));
+  }
+
+  @Test
   @DisplayName("a message the pipeline triaged is never swept")
   void finishedMessagesStay() throws Exception {
     long id = Await.result(pipeline.receive(new InboundMessage("mail", "m-1", "a@example.jp", null,
