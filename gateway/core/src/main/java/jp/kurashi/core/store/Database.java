@@ -10,6 +10,10 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import jp.kurashi.core.channel.Channels;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,10 +55,21 @@ public final class Database {
         .build();
   }
 
+  /**
+   * Core's migrations and those of every channel on the classpath, switched on or not (see
+   * {@link jp.kurashi.core.channel.Channel}): one version sequence, applied in version order.
+   */
+  public static List<String> locations() {
+    List<String> locations = new ArrayList<>();
+    locations.add("classpath:db/migration");
+    locations.addAll(Channels.migrations());
+    return locations;
+  }
+
   private static Void migrate(DatabaseSettings settings) {
     var result = Flyway.configure()
         .dataSource(settings.jdbcUrl(), settings.connect().getUser(), settings.connect().getPassword())
-        .locations("classpath:db/migration")
+        .locations(locations().toArray(String[]::new))
         .connectRetries(5)
         .load()
         .migrate();
