@@ -39,7 +39,9 @@ import java.time.Duration;
 import jp.kurashi.console.LoginService;
 import jp.kurashi.console.StaffApi;
 import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.channel.Channel;
 import jp.kurashi.core.channel.ChannelContext;
+import jp.kurashi.core.channel.Channels;
 import jp.kurashi.core.channel.ChannelParts;
 import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.channel.ChannelRoutes;
@@ -241,29 +243,30 @@ public final class Gateway {
           ContactStore contacts = new ContactStore(db.pool(), clock);
           ChannelContext channelContext = new ChannelContext(vertx, officeId, config.office(), db.pool(), contacts,
               messages, replies, bus, limits, metrics, config.clientAddress(), clock);
-          List<ChannelSetup> switchedOn = config.channels();
+          // The pipeline's part comes from every installed channel, switched on or not (see Channel).
+          List<Channel> installed = Channels.installed();
           // Residents of these channels can write before agreeing to the privacy notice (web chat asks first).
-          java.util.Set<String> consentFirst = names(switchedOn, ChannelSetup::writesBeforeConsent);
+          java.util.Set<String> consentFirst = names(installed, Channel::writesBeforeConsent);
           List<jp.kurashi.core.pipeline.AfterIngest> steps = new java.util.ArrayList<>();
           // A channel's own steps before triage see the message first (e.g. a mail answering 「同意します」 is recorded,
           // so the steps after it see the consent).
-          switchedOn.forEach(c -> steps.addAll(c.beforeTriage(channelContext)));
+          installed.forEach(c -> steps.addAll(c.beforeTriage(channelContext)));
           // Triage sends the one automatic notice (safety message or out-of-hours notice) once it knows whether the
           // message is a crisis; before consent only the safety message goes out, and the consent request follows.
           steps.add(new TriageStep(vertx, officeId, triageEngine, triageStore, bus,
               new AutomaticNotice(config.office(), replies, AutomaticNotice.NOTICE_GAP, SAFETY_GAP, contacts, consentFirst),
               clock));
           steps.add(new ConsentRequest(config.office(), contacts, replies,
-              names(switchedOn, ChannelSetup::wantsConsentRequest)));
+              names(installed, Channel::wantsConsentRequest)));
           // A channel's steps after triage (e.g. the mail acknowledgement, which must not double a night's notice).
-          switchedOn.forEach(c -> steps.addAll(c.afterTriage(channelContext)));
+          installed.forEach(c -> steps.addAll(c.afterTriage(channelContext)));
           // Half the pool at most for triage and notices: the console and the outbox keep connections.
           pipeline = new InboundPipeline(officeId, messages, bus, steps,
               new AfterCommitQueue(Math.max(2, config.databasePoolSize() / 2), AFTER_COMMIT_QUEUE));
           ChannelRegistry channels = new ChannelRegistry();
           List<ChannelRoutes> channelRoutes = new java.util.ArrayList<>();
           List<PeriodicJob> channelJobs = new java.util.ArrayList<>();
-          for (ChannelSetup channel : switchedOn) {
+          for (ChannelSetup channel : config.channels()) {
             ChannelParts parts = channel.start(channelContext, pipeline);
             channels.register(parts.connector());
             channelRoutes.addAll(parts.routes());
@@ -313,9 +316,8 @@ public final class Gateway {
             .log("gateway started"));
   }
 
-  private static java.util.Set<String> names(List<ChannelSetup> channels,
-                                             java.util.function.Predicate<ChannelSetup> which) {
-    return channels.stream().filter(which).map(ChannelSetup::name).collect(java.util.stream.Collectors.toSet());
+  private static java.util.Set<String> names(List<Channel> channels, java.util.function.Predicate<Channel> which) {
+    return channels.stream().filter(which).map(Channel::name).collect(java.util.stream.Collectors.toSet());
   }
 
   private Router routes(Vertx vertx, StaffApi api, List<ChannelRoutes> channelRoutes,

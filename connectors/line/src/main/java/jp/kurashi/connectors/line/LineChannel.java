@@ -30,6 +30,17 @@ public final class LineChannel implements Channel {
     return 20;
   }
 
+  /** A LINE user can write without ever following the account or pressing the greeting's button. */
+  @Override
+  public boolean writesBeforeConsent() {
+    return true;
+  }
+
+  @Override
+  public boolean wantsConsentRequest() {
+    return true;
+  }
+
   @Override
   public Optional<ChannelSetup> configure(ConfigSource src) {
     return settings(src).map(Setup::new);
@@ -60,21 +71,10 @@ public final class LineChannel implements Channel {
       return LineConnector.CHANNEL;
     }
 
-    /** A LINE user can write without ever following the account or pressing the greeting's button. */
-    @Override
-    public boolean writesBeforeConsent() {
-      return true;
-    }
-
-    @Override
-    public boolean wantsConsentRequest() {
-      return true;
-    }
-
     @Override
     public ChannelParts start(ChannelContext ctx, InboundPipeline pipeline) {
       LineConnector connector = new LineConnector(ctx.vertx(), settings, ctx.contacts(),
-          ctx.office().privacyNoticeVersion());
+          new LineStore(ctx.pool(), ctx.clock()), ctx.office().privacyNoticeVersion());
       LineWebhook webhook = new LineWebhook(ctx.officeId(), settings, pipeline, ctx.contacts(), ctx.messages(),
           connector, ctx.office(), ctx.metrics(), ctx.clientAddress(), ctx.clock());
       LOG.atInfo().log("LINE channel on");

@@ -10,7 +10,7 @@ import jp.kurashi.core.lease.PeriodicJob;
 import jp.kurashi.core.pipeline.AfterIngest;
 import jp.kurashi.core.pipeline.AutomaticNotice;
 import jp.kurashi.core.pipeline.InboundPipeline;
-import jp.kurashi.core.store.MailStore;
+import jp.kurashi.connectors.mail.MailStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +32,27 @@ public final class MailChannel implements Channel {
   @Override
   public int position() {
     return 30;
+  }
+
+  /** Anyone can mail the desk; the acknowledgement asks for consent (no separate consent request). */
+  @Override
+  public boolean writesBeforeConsent() {
+    return true;
+  }
+
+  /** A mail answering 「同意します」 is recorded first, so the steps after it see the consent. */
+  @Override
+  public List<AfterIngest> beforeTriage(ChannelContext ctx) {
+    return List.of(new MailConsentReply(ctx.officeId(), ctx.office(), ctx.contacts()));
+  }
+
+  /**
+   * The acknowledgement comes after triage's automatic notice, so a crisis mail at night (whose safety message
+   * took the notice slot) gets no second mail.
+   */
+  @Override
+  public List<AfterIngest> afterTriage(ChannelContext ctx) {
+    return List.of(new MailAcknowledgement(ctx.office(), ctx.replies(), AutomaticNotice.NOTICE_GAP, ctx.contacts()));
   }
 
   @Override
@@ -77,27 +98,6 @@ public final class MailChannel implements Channel {
     @Override
     public String name() {
       return MailConnector.CHANNEL;
-    }
-
-    /** Anyone can mail the desk; the acknowledgement asks for consent (no separate consent request). */
-    @Override
-    public boolean writesBeforeConsent() {
-      return true;
-    }
-
-    /** A mail answering 「同意します」 is recorded first, so the steps after it see the consent. */
-    @Override
-    public List<AfterIngest> beforeTriage(ChannelContext ctx) {
-      return List.of(new MailConsentReply(ctx.officeId(), ctx.office(), ctx.contacts()));
-    }
-
-    /**
-     * The acknowledgement comes after triage's automatic notice, so a crisis mail at night (whose safety message
-     * took the notice slot) gets no second mail.
-     */
-    @Override
-    public List<AfterIngest> afterTriage(ChannelContext ctx) {
-      return List.of(new MailAcknowledgement(ctx.office(), ctx.replies(), AutomaticNotice.NOTICE_GAP, ctx.contacts()));
     }
 
     @Override

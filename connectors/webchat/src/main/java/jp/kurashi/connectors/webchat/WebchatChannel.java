@@ -9,7 +9,7 @@ import jp.kurashi.core.limits.Quota;
 import jp.kurashi.core.limits.RateLimits;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.security.ClientAddress;
-import jp.kurashi.core.store.WebchatStore;
+import jp.kurashi.connectors.webchat.WebchatStore;
 
 import java.time.Duration;
 import java.util.List;

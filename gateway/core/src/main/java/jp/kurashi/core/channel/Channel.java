@@ -2,6 +2,9 @@ package jp.kurashi.core.channel;
 
 import jp.kurashi.core.config.ConfigSource;
 
+import jp.kurashi.core.pipeline.AfterIngest;
+
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,6 +28,32 @@ public interface Channel {
   /** Where the channel's migrations live; version numbers are shared with core's and every other channel's. */
   default String migrations() {
     return "classpath:db/migration/" + name();
+  }
+
+  // The pipeline's part is the installed channel's, switched on or not: a message of a channel switched off since
+  // (swept after a restart, or injected by staff tooling) is handled as it always was.
+
+  /**
+   * Whether residents can write before agreeing to the privacy notice (web chat asks before its first message;
+   * LINE and mail cannot): on such channels no out-of-hours notice goes out before consent.
+   */
+  default boolean writesBeforeConsent() {
+    return false;
+  }
+
+  /** Whether the core's consent request follows a first message sent before consent (mail asks in its own reply). */
+  default boolean wantsConsentRequest() {
+    return false;
+  }
+
+  /** Steps run after a message is stored and before triage (e.g. recording a consent the message gives). */
+  default List<AfterIngest> beforeTriage(ChannelContext ctx) {
+    return List.of();
+  }
+
+  /** Steps run after triage and the automatic notice (e.g. an acknowledgement that must not double a notice). */
+  default List<AfterIngest> afterTriage(ChannelContext ctx) {
+    return List.of();
   }
 
   /**

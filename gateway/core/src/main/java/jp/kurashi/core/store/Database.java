@@ -28,6 +28,8 @@ public final class Database {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+  private static final String CORE_MIGRATIONS = "classpath:db/migration";
+
   /** Connections kept for storing inbound messages, apart from the main pool (see {@link #inbound()}). */
   public static final int INBOUND_CONNECTIONS = 4;
 
@@ -61,8 +63,10 @@ public final class Database {
    */
   public static List<String> locations() {
     List<String> locations = new ArrayList<>();
-    locations.add("classpath:db/migration");
-    locations.addAll(Channels.migrations());
+    locations.add(CORE_MIGRATIONS);
+    // Flyway scans a location recursively: a channel's db/migration/<name> is already under core's (and naming it
+    // again only earns a warning on every start). A channel that keeps its migrations elsewhere is added here.
+    Channels.migrations().stream().filter(l -> !l.startsWith(CORE_MIGRATIONS + "/")).forEach(locations::add);
     return locations;
   }
 
