@@ -18,7 +18,8 @@ import java.util.Set;
  */
 final class MonthlyReport {
 
-  static final List<String> CHANNELS = List.of("webchat", "line", "mail");
+  /** The installed channels (core's registry of plug-ins), whether switched on here or not: columns stay fixed. */
+  static final List<String> CHANNELS = jp.kurashi.core.channel.Channels.names();
   static final List<String> COMPLAINTS = List.of("received", "closed");
   /** Cases whose consulter or referral source nobody recorded (a resident's own message) are counted here. */
   private static final String UNKNOWN = "unknown";

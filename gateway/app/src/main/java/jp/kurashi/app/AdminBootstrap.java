@@ -1,5 +1,7 @@
 package jp.kurashi.app;
 
+import jp.kurashi.core.config.ConfigException;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;

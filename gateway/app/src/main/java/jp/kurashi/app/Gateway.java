@@ -1,18 +1,12 @@
 package jp.kurashi.app;
 
+import jp.kurashi.core.config.ConfigException;
+
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.RedisOptions;
-import jp.kurashi.connectors.line.LineConnector;
-import jp.kurashi.connectors.line.LineWebhook;
-import jp.kurashi.connectors.mail.MailAcknowledgement;
-import jp.kurashi.connectors.mail.MailConsentReply;
-import jp.kurashi.connectors.mail.MailConnector;
-import jp.kurashi.connectors.mail.MailPoller;
-import jp.kurashi.connectors.webchat.ChatSockets;
-import jp.kurashi.core.store.MailStore;
 import jp.kurashi.core.store.TriageStore;
 import jp.kurashi.core.pipeline.StaffIntake;
 import jp.kurashi.core.pipeline.TriageStep;
@@ -25,12 +19,8 @@ import jp.kurashi.core.triage.TriageModelRefresh;
 import jp.kurashi.core.triage.TriageRulesRefresh;
 import jp.kurashi.core.store.TriageCorrectionStore;
 import jp.kurashi.core.store.TriageModelStore;
-import jp.kurashi.connectors.webchat.WebchatConnector;
-import jp.kurashi.connectors.webchat.WebchatQuotas;
 import jp.kurashi.core.limits.Quota;
 import jp.kurashi.core.limits.RateLimits;
-import jp.kurashi.connectors.webchat.WebchatRoutes;
-import jp.kurashi.connectors.webchat.WebchatSettings;
 import jp.kurashi.console.ApiContract;
 import jp.kurashi.console.ConsoleServices;
 import java.util.Map;
@@ -45,12 +35,17 @@ import jp.kurashi.core.lease.PeriodicJob;
 import jp.kurashi.core.store.JobLeaseStore;
 import jp.kurashi.core.pipeline.AfterCommitSweep;
 import jp.kurashi.core.store.ContactStore;
-import jp.kurashi.core.store.WebchatStore;
 import java.time.Duration;
 import jp.kurashi.console.LoginService;
 import jp.kurashi.console.StaffApi;
 import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.channel.Channel;
+import jp.kurashi.core.channel.ChannelContext;
+import jp.kurashi.core.channel.Channels;
+import jp.kurashi.core.channel.ChannelParts;
 import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.channel.ChannelRoutes;
+import jp.kurashi.core.channel.ChannelSetup;
 import jp.kurashi.core.outbox.OutboxWorker;
 import jp.kurashi.core.outbox.ReplyQueue;
 import jp.kurashi.core.retention.RetentionJob;
@@ -89,8 +84,6 @@ public final class Gateway {
 
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-  /** At most one automatic out-of-hours notice per case in this time. */
-  private static final Duration AUTO_NOTICE_GAP = Duration.ofHours(12);
   /** At most one safety message per case in this time, however many crisis messages arrive. */
   private static final Duration SAFETY_GAP = Duration.ofMinutes(30);
   private static final Duration RULES_REFRESH = Duration.ofSeconds(30);
@@ -123,8 +116,6 @@ public final class Gateway {
   private int httpPort;
   private int metricsPort = -1;
   private InboundPipeline pipeline;
-  /** Verticles the configured channels own (the mail poller, the LINE quota watch), deployed once the core is up. */
-  private final List<PeriodicJob> channelVerticles = new java.util.ArrayList<>();
   private TriageEngine triageEngine;
   private TriageModelInForce triageModel;
 
@@ -221,14 +212,6 @@ public final class Gateway {
     return limits;
   }
 
-  private WebchatQuotas webchatQuotas(RateLimits limits) {
-    GatewayConfig.WebchatQuotaSettings q = config.webchatQuotas();
-    return new WebchatQuotas(config.clientAddress(),
-        limits.limiter("webchat-sessions", Quota.perHour(q.sessionsPerHour())),
-        limits.limiter("webchat-messages", Quota.perMinute(q.messagesPerMinute())),
-        limits.limiter("webchat-uploads", Quota.perHour(q.uploadsPerHour())));
-  }
-
   private Future<CaseEvents> bus() {
     if (config.redisUrl().isEmpty()) {
       return Future.succeededFuture(CaseEvents.inProcess(vertx));
@@ -258,47 +241,37 @@ public final class Gateway {
           TriageStore triageStore = new TriageStore(db.pool(), clock);
           TriageModelStore triageModels = new TriageModelStore(db.pool(), clock);
           ContactStore contacts = new ContactStore(db.pool(), clock);
-          // LINE and mail residents can write before agreeing to the privacy notice (web chat asks first).
-          java.util.Set<String> consentFirst = java.util.Set.of(LineConnector.CHANNEL, MailConnector.CHANNEL);
-          pipeline = new InboundPipeline(officeId, messages, bus, List.of(
-              // A mail answering 「同意します」 is recorded first, so the steps after it see the consent.
-              new MailConsentReply(officeId, config.office(), contacts),
-              // Triage sends the one automatic notice (safety message or out-of-hours notice) once it knows
-              // whether the message is a crisis. The mail acknowledgement comes after it, so a crisis mail at
-              // night (whose safety message took the notice slot) gets no second mail. Before consent only the
-              // safety message goes out, and the consent request follows it.
-              new TriageStep(vertx, officeId, triageEngine, triageStore, bus,
-                  new AutomaticNotice(config.office(), replies, AUTO_NOTICE_GAP, SAFETY_GAP, contacts, consentFirst),
-                  clock),
-              new ConsentRequest(config.office(), contacts, replies, java.util.Set.of(LineConnector.CHANNEL)),
-              new MailAcknowledgement(config.office(), replies, AUTO_NOTICE_GAP, contacts)),
-              // Half the pool at most for triage and notices: the console and the outbox keep connections.
+          ChannelContext channelContext = new ChannelContext(vertx, officeId, config.office(), db.pool(), contacts,
+              messages, replies, bus, limits, metrics, config.clientAddress(), clock);
+          // The pipeline's part comes from every installed channel, switched on or not (see Channel).
+          List<Channel> installed = Channels.installed();
+          // Residents of these channels can write before agreeing to the privacy notice (web chat asks first).
+          java.util.Set<String> consentFirst = names(installed, Channel::writesBeforeConsent);
+          List<jp.kurashi.core.pipeline.AfterIngest> steps = new java.util.ArrayList<>();
+          // A channel's own steps before triage see the message first (e.g. a mail answering 「同意します」 is recorded,
+          // so the steps after it see the consent).
+          installed.forEach(c -> steps.addAll(c.beforeTriage(channelContext)));
+          // Triage sends the one automatic notice (safety message or out-of-hours notice) once it knows whether the
+          // message is a crisis; before consent only the safety message goes out, and the consent request follows.
+          steps.add(new TriageStep(vertx, officeId, triageEngine, triageStore, bus,
+              new AutomaticNotice(config.office(), replies, AutomaticNotice.NOTICE_GAP, SAFETY_GAP, contacts, consentFirst),
+              clock));
+          steps.add(new ConsentRequest(config.office(), contacts, replies,
+              names(installed, Channel::wantsConsentRequest)));
+          // A channel's steps after triage (e.g. the mail acknowledgement, which must not double a night's notice).
+          installed.forEach(c -> steps.addAll(c.afterTriage(channelContext)));
+          // Half the pool at most for triage and notices: the console and the outbox keep connections.
+          pipeline = new InboundPipeline(officeId, messages, bus, steps,
               new AfterCommitQueue(Math.max(2, config.databasePoolSize() / 2), AFTER_COMMIT_QUEUE));
-          WebchatStore webchatStore = new WebchatStore(db.pool());
-          ChannelRegistry channels = new ChannelRegistry()
-              .register(new WebchatConnector(webchatStore));
-          List<java.util.function.Consumer<Router>> channelRoutes = new java.util.ArrayList<>();
-          WebchatRoutes webchat = new WebchatRoutes(officeId, webchatStore, contacts, pipeline, bus,
-              new ChatSockets(bus), config.office(), WebchatSettings.defaults().withSessionIdle(config.webchatSessionIdle()),
-              webchatQuotas(limits), metrics, clock);
-          channelRoutes.add(webchat::mount);
-          config.line().ifPresent(line -> {
-            LineConnector connector = new LineConnector(vertx, line, contacts, config.office().privacyNoticeVersion());
-            channels.register(connector);
-            channelVerticles.add(new PeriodicJob("line-quota",
-                () -> new jp.kurashi.connectors.line.LineQuotaWatch(connector, line.quotaPollInterval())));
-            LineWebhook webhook = new LineWebhook(officeId, line, pipeline, contacts, messages, connector,
-                config.office(), metrics, config.clientAddress(), clock);
-            channelRoutes.add(webhook::mount);
-            LOG.atInfo().log("LINE channel on");
-          });
-          config.mail().ifPresent(mail -> {
-            MailStore mailStore = new MailStore(db.pool());
-            channels.register(new MailConnector(vertx, mail, mailStore, config.office().name().in("ja")));
-            channelVerticles.add(new PeriodicJob("mail-poller",
-                () -> new MailPoller(mail, mailStore, pipeline, metrics, clock)));
-            LOG.atInfo().addKeyValue("imap", mail.imapHost()).log("email channel on");
-          });
+          ChannelRegistry channels = new ChannelRegistry();
+          List<ChannelRoutes> channelRoutes = new java.util.ArrayList<>();
+          List<PeriodicJob> channelJobs = new java.util.ArrayList<>();
+          for (ChannelSetup channel : config.channels()) {
+            ChannelParts parts = channel.start(channelContext, pipeline);
+            channels.register(parts.connector());
+            channelRoutes.addAll(parts.routes());
+            channelJobs.addAll(parts.jobs());
+          }
           // Consultations staff record (phone, window, visit, agency) are triaged like resident messages, without
           // any automatic notice: there is no channel to send one on.
           StaffCaseStore staffCases = new StaffCaseStore(db.pool());
@@ -331,7 +304,7 @@ public final class Gateway {
                     .compose(x -> deployOutbox(db, channels, bus))
                     .compose(x -> deployLeased(db, new PeriodicJob("retention",
                         () -> new RetentionJob(new RetentionStore(db.pool()), config.retention(), clock))))
-                    .compose(x -> deployChannelVerticles(db))
+                    .compose(x -> deployChannelJobs(db, channelJobs))
                     .compose(x -> deployLeased(db, new PeriodicJob("after-commit-sweep",
                         () -> new AfterCommitSweep(pipeline, messages, channels.channels(), clock,
                             SWEEP_INTERVAL, SWEEP_GRACE, SWEEP_WINDOW))))
@@ -343,7 +316,11 @@ public final class Gateway {
             .log("gateway started"));
   }
 
-  private Router routes(Vertx vertx, StaffApi api, List<java.util.function.Consumer<Router>> channelRoutes,
+  private static java.util.Set<String> names(List<Channel> channels, java.util.function.Predicate<Channel> which) {
+    return channels.stream().filter(which).map(Channel::name).collect(java.util.stream.Collectors.toSet());
+  }
+
+  private Router routes(Vertx vertx, StaffApi api, List<ChannelRoutes> channelRoutes,
                         HealthHandler health) {
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders(config.webchatFrameAncestors(), config.clientAddress()));
@@ -363,7 +340,7 @@ public final class Gateway {
     router.route("/console/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/console/*").handler(StaticHandler.create("console").setDefaultContentEncoding("UTF-8")
         .setCachingEnabled(false));
-    channelRoutes.forEach(mount -> mount.accept(router));
+    channelRoutes.forEach(mount -> mount.mount(router));
     router.get("/").handler(ctx -> ctx.redirect("/chat"));
     return router;
   }
@@ -375,9 +352,9 @@ public final class Gateway {
     });
   }
 
-  private Future<Void> deployChannelVerticles(Database db) {
+  private Future<Void> deployChannelJobs(Database db, List<PeriodicJob> jobs) {
     Future<Void> deployed = Future.succeededFuture();
-    for (PeriodicJob job : channelVerticles) {
+    for (PeriodicJob job : jobs) {
       deployed = deployed.compose(v -> deployLeased(db, job));
     }
     return deployed;

@@ -1,7 +1,11 @@
 package jp.kurashi.app;
 
-import jp.kurashi.connectors.line.LineSettings;
-import jp.kurashi.connectors.mail.MailSettings;
+import jp.kurashi.core.config.ConfigSource;
+import jp.kurashi.core.config.ConfigException;
+
+import jp.kurashi.core.channel.Channel;
+import jp.kurashi.core.channel.ChannelSetup;
+import jp.kurashi.core.channel.Channels;
 import jp.kurashi.console.ConsoleSettings;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.outbox.OutboxSettings;
@@ -36,13 +40,11 @@ import java.util.Set;
  * @param redisUrl      {@code REDIS_URL}; empty means the in-process bus (one instance only)
  * @param adminPassword {@code GATEWAY_ADMIN_PASSWORD} for the first account (never a known default); empty means
  *                      generate one into {@code DATA_DIR/initial-admin-password}
- * @param webchatSessionIdle {@code WEBCHAT_SESSION_IDLE_DAYS}: a web chat token unused this long is refused
  * @param databaseUnsafeFast {@code DATABASE_UNSAFE_FAST}: accept a database with fsync, synchronous commit or
  *                      full-page writes off (test servers only; a crash then loses acknowledged messages)
  * @param webchatFrameAncestors {@code WEBCHAT_FRAME_ANCESTORS}: origins (the ward's own sites) that may frame
  *                      the {@code /chat} page; empty means none may
- * @param webchatQuotas {@code WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS}, {@code WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS},
- *                      {@code WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS}
+ * @param channels      the installed channels their own settings switched on ({@link Channel#configure}), in position order
  * @param clientAddress {@code TRUSTED_PROXIES}: whose X-Forwarded-For and X-Forwarded-Proto count
  * @param retention     {@code RETENTION_YEARS}, {@code MAIL_RAW_KEEP_DAYS}, {@code AUDIT_RETENTION_YEARS}
  * @param metrics       {@code METRICS_TOKEN}, {@code METRICS_PORT}, {@code METRICS_HOST}: who may read {@code /metrics}
@@ -63,22 +65,12 @@ public record GatewayConfig(
     OfficeProfile office,
     OutboxSettings outbox,
     ConsoleSettings console,
-    Optional<LineSettings> line,
-    Optional<MailSettings> mail,
-    Duration webchatSessionIdle,
+    List<ChannelSetup> channels,
     Duration shutdownGrace,
     List<String> webchatFrameAncestors,
-    WebchatQuotaSettings webchatQuotas,
     ClientAddress clientAddress,
     RetentionSettings retention,
     MetricsSettings metrics) {
-
-  /**
-   * Web chat quotas per client address. The defaults leave room for a family behind one home router, a ward PC
-   * corner used by several residents in turn, or a mobile carrier's shared address, while stopping a script.
-   */
-  public record WebchatQuotaSettings(int sessionsPerHour, int messagesPerMinute, int uploadsPerHour) {
-  }
 
   /** The desk's profile from {@code OFFICE_PROFILE_FILE}, else the shipped one; {@code OFFICE_NAME} renames it. */
   private static OfficeProfile officeProfile(ConfigSource src) {
@@ -172,15 +164,9 @@ public record GatewayConfig(
         officeProfile(src),
         outbox,
         console,
-        lineSettings(src),
-        mailSettings(src),
-        Duration.ofDays(src.integer("WEBCHAT_SESSION_IDLE_DAYS", 14, 1, 365)),
+        channels(src),
         Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)),
         frameAncestors(src),
-        new WebchatQuotaSettings(
-            src.integer("WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", 60, 1, 1_000_000),
-            src.integer("WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", 120, 1, 1_000_000),
-            src.integer("WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS", 120, 1, 1_000_000)),
         trustedProxies(src),
         retention(src),
         MetricsSettings.load(src, httpPort));
@@ -244,52 +230,13 @@ public record GatewayConfig(
     return origins;
   }
 
-  /** Email is on when {@code MAIL_IMAP_HOST} is set; it then needs the rest of the mailbox's settings. */
-  private static Optional<MailSettings> mailSettings(ConfigSource src) {
-    Optional<String> imapHost = src.optional("MAIL_IMAP_HOST");
-    if (imapHost.isEmpty()) {
-      return Optional.empty();
-    }
-    boolean tls = src.bool("MAIL_TLS", true);
-    String address = required(src, "MAIL_ADDRESS", "MAIL_IMAP_HOST");
-    if (!address.matches("[^@\\s]+@[^@\\s]+")) {
-      throw new ConfigException("MAIL_ADDRESS must be an email address, got \"" + address + "\"");
-    }
-    return Optional.of(new MailSettings(
-        imapHost.get(),
-        src.integer("MAIL_IMAP_PORT", tls ? 993 : 143, 1, 65535),
-        required(src, "MAIL_SMTP_HOST", "MAIL_IMAP_HOST"),
-        src.integer("MAIL_SMTP_PORT", tls ? 465 : 25, 1, 65535),
-        required(src, "MAIL_USER", "MAIL_IMAP_HOST"),
-        required(src, "MAIL_PASSWORD", "MAIL_IMAP_HOST"),
-        address,
-        tls,
-        Duration.ofSeconds(src.integer("MAIL_POLL_SECONDS", 60, 1, 3600)),
-        src.string("MAIL_FOLDER", "INBOX"),
-        src.optional("MAIL_PROCESSED_FOLDER").orElse(null),
-        src.choice("MAIL_CHARSET", "UTF-8", Set.of("UTF-8", "ISO-2022-JP")),
-        src.integer("MAIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-        Duration.ofSeconds(src.integer("MAIL_TIMEOUT_SECONDS", 30, 1, 300))));
+  /** Each installed channel reads its own settings; those they leave off are not in the list. */
+  private static List<ChannelSetup> channels(ConfigSource src) {
+    return Channels.installed().stream().flatMap(channel -> channel.configure(src).stream()).toList();
   }
 
-  private static String required(ConfigSource src, String name, String because) {
-    return src.optional(name).orElseThrow(() -> new ConfigException(name + " must be set when " + because + " is"));
-  }
-
-  /** LINE is on when {@code LINE_CHANNEL_SECRET} is set; it then needs the access token too. */
-  private static Optional<LineSettings> lineSettings(ConfigSource src) {
-    Optional<String> secret = src.optional("LINE_CHANNEL_SECRET");
-    if (secret.isEmpty()) {
-      return Optional.empty();
-    }
-    String token = src.optional("LINE_CHANNEL_ACCESS_TOKEN").orElseThrow(() ->
-        new ConfigException("LINE_CHANNEL_ACCESS_TOKEN must be set when LINE_CHANNEL_SECRET is"));
-    return Optional.of(new LineSettings(secret.get(), token,
-        src.uri("LINE_API_BASE_URL", LineSettings.LINE_API),
-        src.uri("LINE_DATA_API_BASE_URL", LineSettings.LINE_DATA_API),
-        src.integer("LINE_MEDIA_MAX_BYTES", 20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
-        src.integer("LINE_QUOTA_WARN_PERCENT", 90, 1, 100),
-        Duration.ofMinutes(src.integer("LINE_QUOTA_POLL_MINUTES", 10, 1, 1440)),
-        Duration.ofSeconds(src.integer("LINE_TIMEOUT_SECONDS", 10, 1, 120))));
+  /** The switched-on channel named {@code name}, if any. */
+  public Optional<ChannelSetup> channel(String name) {
+    return channels.stream().filter(c -> c.name().equals(name)).findFirst();
   }
 }

@@ -1,5 +1,8 @@
 package jp.kurashi.app;
 
+import jp.kurashi.core.config.ConfigSource;
+import jp.kurashi.core.config.ConfigException;
+
 import io.vertx.core.Vertx;
 import jp.kurashi.app.backup.BackupCli;
 import org.slf4j.Logger;

@@ -1,5 +1,8 @@
 package jp.kurashi.app;
 
+import jp.kurashi.core.config.ConfigSource;
+import jp.kurashi.core.config.ConfigException;
+
 import java.util.Optional;
 import java.util.OptionalInt;
 

@@ -1,5 +1,8 @@
 package jp.kurashi.app;
 
+import jp.kurashi.core.config.ConfigSource;
+import jp.kurashi.core.config.ConfigException;
+
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,34 +102,11 @@ class GatewayConfigTest {
   }
 
   @Test
-  @DisplayName("turn LINE on with its secret, and refuse a secret without an access token")
-  void line() {
-    assertThat(load(Map.of()).line()).isEmpty();
-    assertThat(load(Map.of("LINE_CHANNEL_SECRET", "s", "LINE_CHANNEL_ACCESS_TOKEN", "t")).line().orElseThrow()
-        .apiBaseUrl().toString()).isEqualTo("https://api.line.me/");
-    assertThatThrownBy(() -> load(Map.of("LINE_CHANNEL_SECRET", "s")))
-        .hasMessage("LINE_CHANNEL_ACCESS_TOKEN must be set when LINE_CHANNEL_SECRET is");
-    assertThatThrownBy(() -> load(Map.of("LINE_CHANNEL_SECRET", "s", "LINE_CHANNEL_ACCESS_TOKEN", "t",
-        "LINE_API_BASE_URL", "ftp://x"))).hasMessageStartingWith("LINE_API_BASE_URL must be an http");
-  }
-
-  @Test
-  @DisplayName("turn email on with its IMAP host, and name what else it needs")
-  void mail() {
-    assertThat(load(Map.of()).mail()).isEmpty();
-    Map<String, String> mail = Map.of("MAIL_IMAP_HOST", "imap.example.jp", "MAIL_SMTP_HOST", "smtp.example.jp",
-        "MAIL_USER", "desk", "MAIL_PASSWORD", "pw", "MAIL_ADDRESS", "desk@example.jp");
-    var settings = load(mail).mail().orElseThrow();
-    assertThat(settings.imapPort()).isEqualTo(993);
-    assertThat(settings.tls()).isTrue();
-    assertThatThrownBy(() -> load(Map.of("MAIL_IMAP_HOST", "imap.example.jp")))
-        .hasMessageEndingWith("must be set when MAIL_IMAP_HOST is");
-    var bad = new java.util.HashMap<>(mail);
-    bad.put("MAIL_ADDRESS", "not-an-address");
-    assertThatThrownBy(() -> load(bad)).hasMessageStartingWith("MAIL_ADDRESS must be an email address");
-    bad.put("MAIL_ADDRESS", "desk@example.jp");
-    bad.put("MAIL_CHARSET", "EBCDIC");
-    assertThatThrownBy(() -> load(bad)).hasMessageStartingWith("MAIL_CHARSET must be one of");
+  @DisplayName("switch on only the installed channels whose settings ask for it, each read by its own plug-in")
+  void channels() {
+    assertThat(load(Map.of()).channels()).extracting(c -> c.name())
+        .containsExactlyElementsOf(jp.kurashi.core.channel.Channels.installed().stream()
+            .filter(c -> c.configure(ConfigSource.of(Map.of())).isPresent()).map(c -> c.name()).toList());
   }
 
   @Test

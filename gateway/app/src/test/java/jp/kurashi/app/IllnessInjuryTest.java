@@ -45,7 +45,7 @@ class IllnessInjuryTest {
     DatabaseSettings settings = DatabaseSettings.fromUrl(url, 2);
     // The schema as the last version before the split left it, with a case triaged 病気・けが back then.
     Flyway.configure().dataSource(settings.jdbcUrl(), settings.connect().getUser(), settings.connect().getPassword())
-        .locations("classpath:db/migration").target("9").load().migrate();
+        .locations(jp.kurashi.core.store.Database.locations().toArray(String[]::new)).target("9").load().migrate();
     long old = seedOldCase(settings);
 
     // The gateway's start migrates the database to the newest version.

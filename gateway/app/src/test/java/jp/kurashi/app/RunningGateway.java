@@ -1,5 +1,7 @@
 package jp.kurashi.app;
 
+import jp.kurashi.core.config.ConfigSource;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;

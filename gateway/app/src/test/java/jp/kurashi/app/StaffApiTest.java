@@ -14,7 +14,7 @@ import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.core.store.StaffStore;
-import jp.kurashi.core.store.WebchatStore;
+import jp.kurashi.connectors.webchat.WebchatStore;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,8 @@
 package jp.kurashi.app;
 
+import jp.kurashi.core.config.ConfigSource;
+import jp.kurashi.core.config.ConfigException;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -33,26 +33,35 @@ public final class LineConnector implements ChannelConnector {
   private final Vertx vertx;
   private final LineApi api;
   private final ContactStore contacts;
+  private final LineStore store;
   private final LineSettings settings;
   private final String noticeVersion;
   private volatile String downReason;
   private volatile LineApi.PushQuota quota;
 
-  public LineConnector(Vertx vertx, LineSettings settings, ContactStore contacts) {
-    this(vertx, settings, contacts, null);
+  public LineConnector(Vertx vertx, LineSettings settings, ContactStore contacts, LineStore store) {
+    this(vertx, settings, contacts, store, null);
   }
 
   /** As above; automatic messages to users who have not agreed to notice {@code noticeVersion} get the agree button. */
-  public LineConnector(Vertx vertx, LineSettings settings, ContactStore contacts, String noticeVersion) {
-    this(vertx, new LineApi(vertx, settings), settings, contacts, noticeVersion);
+  public LineConnector(Vertx vertx, LineSettings settings, ContactStore contacts, LineStore store,
+                       String noticeVersion) {
+    this(vertx, new LineApi(vertx, settings), settings, contacts, store, noticeVersion);
   }
 
-  LineConnector(Vertx vertx, LineApi api, LineSettings settings, ContactStore contacts, String noticeVersion) {
+  LineConnector(Vertx vertx, LineApi api, LineSettings settings, ContactStore contacts, LineStore store,
+                String noticeVersion) {
     this.vertx = vertx;
     this.api = api;
     this.settings = settings;
     this.contacts = contacts;
+    this.store = store;
     this.noticeVersion = noticeVersion;
+  }
+
+  /** Reply tokens and seen webhook events, shared with the webhook. */
+  LineStore store() {
+    return store;
   }
 
   @Override
@@ -97,7 +106,7 @@ public final class LineConnector implements ChannelConnector {
   }
 
   private Future<Boolean> tryReplyToken(OutboundMessage message, List<Message> messages) {
-    return contacts.takeReplyToken(CHANNEL, message.contactRef()).compose(token -> {
+    return store.takeReplyToken(CHANNEL, message.contactRef()).compose(token -> {
       if (token.isEmpty()) {
         return Future.succeededFuture(false);
       }

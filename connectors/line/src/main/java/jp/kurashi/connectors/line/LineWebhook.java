@@ -194,7 +194,7 @@ public final class LineWebhook {
     Instant expires = clock.instant().plus(LineSettings.REPLY_TOKEN_LIFETIME);
     for (MessageEvent e : events) {
       if (e.replyToken() != null) {
-        chain = chain.compose(v -> contacts.saveReplyToken(LineConnector.CHANNEL, userId(e), e.replyToken(), expires));
+        chain = chain.compose(v -> connector.store().saveReplyToken(LineConnector.CHANNEL, userId(e), e.replyToken(), expires));
       }
     }
     return chain;
@@ -237,7 +237,7 @@ public final class LineWebhook {
       LOG.atInfo().addKeyValue("type", event.getClass().getSimpleName()).log("LINE event acknowledged, not handled");
       return Future.succeededFuture();
     }
-    return contacts.firstDelivery(LineConnector.CHANNEL, event.webhookEventId()).compose(first -> {
+    return connector.store().firstDelivery(LineConnector.CHANNEL, event.webhookEventId()).compose(first -> {
       if (!first) {
         metrics.increment("line_events_total", "kind", "redelivered");
         return Future.succeededFuture();

@@ -10,8 +10,8 @@ import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
-import jp.kurashi.core.store.MailStore;
-import jp.kurashi.core.store.MailStore.RawMail;
+import jp.kurashi.connectors.mail.MailStore;
+import jp.kurashi.connectors.mail.MailStore.RawMail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

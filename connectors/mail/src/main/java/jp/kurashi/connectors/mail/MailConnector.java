@@ -15,7 +15,7 @@ import jp.kurashi.core.channel.ChannelConnector;
 import jp.kurashi.core.channel.SendFailure;
 import jp.kurashi.core.channel.SendReceipt;
 import jp.kurashi.core.domain.OutboundMessage;
-import jp.kurashi.core.store.MailStore;
+import jp.kurashi.connectors.mail.MailStore;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 

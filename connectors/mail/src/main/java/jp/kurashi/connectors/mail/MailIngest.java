@@ -7,8 +7,8 @@ import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.store.DatabaseFailures;
-import jp.kurashi.core.store.MailStore;
-import jp.kurashi.core.store.MailStore.PendingMail;
+import jp.kurashi.connectors.mail.MailStore;
+import jp.kurashi.connectors.mail.MailStore.PendingMail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,7 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
 import jakarta.mail.internet.MimeMessage;
-import jp.kurashi.core.store.MailStore;
+import jp.kurashi.connectors.mail.MailStore;
 import jp.kurashi.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -21,7 +21,7 @@ import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
-import jp.kurashi.core.store.MailStore;
+import jp.kurashi.connectors.mail.MailStore;
 import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.OutboxStore;

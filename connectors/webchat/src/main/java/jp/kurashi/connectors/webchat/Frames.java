@@ -1,7 +1,7 @@
 package jp.kurashi.connectors.webchat;
 
 import io.vertx.core.json.JsonObject;
-import jp.kurashi.core.store.WebchatStore.ChatLine;
+import jp.kurashi.connectors.webchat.WebchatStore.ChatLine;
 
 /** The server frames of the web chat protocol (docs/webchat-protocol.md). */
 final class Frames {

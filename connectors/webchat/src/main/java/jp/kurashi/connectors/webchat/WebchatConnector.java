@@ -5,7 +5,7 @@ import jp.kurashi.core.channel.ChannelConnector;
 import jp.kurashi.core.channel.SendFailure;
 import jp.kurashi.core.channel.SendReceipt;
 import jp.kurashi.core.domain.OutboundMessage;
-import jp.kurashi.core.store.WebchatStore;
+import jp.kurashi.connectors.webchat.WebchatStore;
 
 /**
  * Web chat replies: the stored message is the delivery. Once the outbox marks it sent, the

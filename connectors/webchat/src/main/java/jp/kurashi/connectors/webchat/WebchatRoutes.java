@@ -20,8 +20,8 @@ import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.security.SecretTokens;
 import jp.kurashi.core.store.DatabaseFailures;
-import jp.kurashi.core.store.WebchatStore;
-import jp.kurashi.core.store.WebchatStore.ChatSession;
+import jp.kurashi.connectors.webchat.WebchatStore;
+import jp.kurashi.connectors.webchat.WebchatStore.ChatSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

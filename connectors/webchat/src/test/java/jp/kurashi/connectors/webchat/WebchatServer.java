@@ -27,7 +27,7 @@ import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.OutboxStore;
-import jp.kurashi.core.store.WebchatStore;
+import jp.kurashi.connectors.webchat.WebchatStore;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.TestPostgres;
 

@@ -1,7 +1,8 @@
 package jp.kurashi.app.backup;
 
-import jp.kurashi.app.ConfigException;
-import jp.kurashi.app.ConfigSource;
+import jp.kurashi.core.config.ConfigSource;
+import jp.kurashi.core.config.ConfigException;
+
 import jp.kurashi.app.GatewayConfig;
 import org.flywaydb.core.api.FlywayException;
 import org.postgresql.util.PSQLException;

@@ -69,7 +69,7 @@ final class RestoreLoader {
   private static FluentConfiguration migrations(DatabaseLocation location) {
     return Flyway.configure()
         .dataSource(location.jdbcUrl(), location.user(), location.password())
-        .locations("classpath:db/migration")
+        .locations(jp.kurashi.core.store.Database.locations().toArray(String[]::new))
         .connectRetries(2);
   }
 

@@ -32,6 +32,9 @@ import java.util.Set;
  */
 public final class AutomaticNotice {
 
+  /** At most one automatic out-of-hours notice per case in this time (a channel's own acknowledgement shares it). */
+  public static final Duration NOTICE_GAP = Duration.ofHours(12);
+
   private final OfficeProfile profile;
   private final ReplyQueue replies;
   private final Duration noticeGap;

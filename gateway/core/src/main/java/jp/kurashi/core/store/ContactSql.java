@@ -29,26 +29,6 @@ final class ContactSql {
       UPDATE contact SET display_name = $3 WHERE channel = $1 AND external_id = $2 AND display_name IS NULL
       """;
 
-  /** $1 channel, $2 contact ref, $3 token, $4 expires at. */
-  static final String SAVE_REPLY_TOKEN = """
-      UPDATE contact SET reply_token = $3, reply_token_expires_at = $4 WHERE channel = $1 AND external_id = $2
-      """;
-
-  /** $1 channel, $2 contact ref, $3 now. Takes the token once: a reply token may be used only once. */
-  static final String TAKE_REPLY_TOKEN = """
-      UPDATE contact k SET reply_token = NULL, reply_token_expires_at = NULL
-        FROM (SELECT id, reply_token FROM contact
-               WHERE channel = $1 AND external_id = $2 AND reply_token IS NOT NULL AND reply_token_expires_at > $3
-               FOR UPDATE) live
-       WHERE k.id = live.id
-      RETURNING live.reply_token
-      """;
-
-  /** $1 channel, $2 event id. */
-  static final String FIRST_DELIVERY = """
-      INSERT INTO webhook_dedupe (channel, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id
-      """;
-
   /** $1 channel, $2 contact ref. */
   static final String FIND = """
       SELECT id, consent_at, consent_version, language, reachable FROM contact WHERE channel = $1 AND external_id = $2

@@ -51,24 +51,6 @@ public final class ContactStore {
     return pool.preparedQuery(ContactSql.NAME_IF_MISSING).execute(Tuple.of(channel, contactRef, name)).mapEmpty();
   }
 
-  /** Keeps the contact's latest reply token until it expires. */
-  public Future<Void> saveReplyToken(String channel, String contactRef, String token, Instant expiresAt) {
-    return pool.preparedQuery(ContactSql.SAVE_REPLY_TOKEN)
-        .execute(Tuple.of(channel, contactRef, token, expiresAt.atOffset(java.time.ZoneOffset.UTC))).mapEmpty();
-  }
-
-  /** The contact's reply token if still valid, removed so nobody uses it twice. */
-  public Future<Optional<String>> takeReplyToken(String channel, String contactRef) {
-    return pool.preparedQuery(ContactSql.TAKE_REPLY_TOKEN).execute(Tuple.of(channel, contactRef, now()))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
-  }
-
-  /** True the first time a channel event id is seen; false for a redelivery. */
-  public Future<Boolean> firstDelivery(String channel, String eventId) {
-    return pool.preparedQuery(ContactSql.FIRST_DELIVERY).execute(Tuple.of(channel, eventId))
-        .map(rows -> rows.size() > 0);
-  }
-
   public Future<Optional<ContactInfo>> find(String channel, String contactRef) {
     return pool.preparedQuery(ContactSql.FIND).execute(Tuple.of(channel, contactRef)).map(ContactStore::info);
   }

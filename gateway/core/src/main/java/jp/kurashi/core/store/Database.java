@@ -10,6 +10,10 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import jp.kurashi.core.channel.Channels;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class Database {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private static final String CORE_MIGRATIONS = "classpath:db/migration";
 
   /** Connections kept for storing inbound messages, apart from the main pool (see {@link #inbound()}). */
   public static final int INBOUND_CONNECTIONS = 4;
@@ -51,10 +57,23 @@ public final class Database {
         .build();
   }
 
+  /**
+   * Core's migrations and those of every channel on the classpath, switched on or not (see
+   * {@link jp.kurashi.core.channel.Channel}): one version sequence, applied in version order.
+   */
+  public static List<String> locations() {
+    List<String> locations = new ArrayList<>();
+    locations.add(CORE_MIGRATIONS);
+    // Flyway scans a location recursively: a channel's db/migration/<name> is already under core's (and naming it
+    // again only earns a warning on every start). A channel that keeps its migrations elsewhere is added here.
+    Channels.migrations().stream().filter(l -> !l.startsWith(CORE_MIGRATIONS + "/")).forEach(locations::add);
+    return locations;
+  }
+
   private static Void migrate(DatabaseSettings settings) {
     var result = Flyway.configure()
         .dataSource(settings.jdbcUrl(), settings.connect().getUser(), settings.connect().getPassword())
-        .locations("classpath:db/migration")
+        .locations(locations().toArray(String[]::new))
         .connectRetries(5)
         .load()
         .migrate();

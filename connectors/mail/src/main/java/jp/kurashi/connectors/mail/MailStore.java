@@ -1,4 +1,4 @@
-package jp.kurashi.core.store;
+package jp.kurashi.connectors.mail;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

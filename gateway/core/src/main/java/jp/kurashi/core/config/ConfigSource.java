@@ -1,4 +1,4 @@
-package jp.kurashi.app;
+package jp.kurashi.core.config;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -18,9 +18,11 @@ import java.util.Set;
  */
 public final class ConfigSource {
 
-  /** Names of settings whose values must never be repeated in an error or a log. */
-  private static final Set<String> SECRET = Set.of("GATEWAY_ADMIN_PASSWORD", "DATABASE_URL", "REDIS_URL",
-      "LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "MAIL_PASSWORD", "METRICS_TOKEN");
+  /**
+   * Names of settings whose values must never be repeated in an error or a log: these, and every name ending in
+   * _SECRET, _TOKEN or _PASSWORD (so a channel's own secrets need no entry here).
+   */
+  private static final Set<String> SECRET = Set.of("DATABASE_URL", "REDIS_URL");
 
   private final Map<String, String> values;
 
@@ -131,6 +133,8 @@ public final class ConfigSource {
   }
 
   static String shown(String name, String value) {
-    return SECRET.contains(name) ? "(a value that is not shown)" : "\"" + value + "\"";
+    boolean secret = SECRET.contains(name) || name.endsWith("_SECRET") || name.endsWith("_TOKEN")
+        || name.endsWith("_PASSWORD");
+    return secret ? "(a value that is not shown)" : "\"" + value + "\"";
   }
 }

@@ -1,4 +1,4 @@
-package jp.kurashi.core.store;
+package jp.kurashi.connectors.webchat;
 
 /** SQL for web chat sessions and the conversation a chat replays. */
 final class WebchatSql {

@@ -1,4 +1,4 @@
-package jp.kurashi.core.store;
+package jp.kurashi.connectors.mail;
 
 /** SQL for the email channel: cursor, raw inbox, threading, bounces. */
 final class MailSql {

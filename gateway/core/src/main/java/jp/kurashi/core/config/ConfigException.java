@@ -1,4 +1,4 @@
-package jp.kurashi.app;
+package jp.kurashi.core.config;
 
 /**
  * A setting is missing or has a value the gateway cannot use. The message names the setting

@@ -1,4 +1,4 @@
-package jp.kurashi.core.store;
+package jp.kurashi.connectors.webchat;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

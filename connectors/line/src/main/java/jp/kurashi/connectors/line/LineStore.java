@@ -1,0 +1,41 @@
+package jp.kurashi.connectors.line;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+/** What only LINE stores: a contact's one-use reply token, and the webhook events already seen. */
+public final class LineStore {
+
+  private final Pool pool;
+  private final Clock clock;
+
+  public LineStore(Pool pool, Clock clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  /** Keeps the contact's latest reply token until it expires. */
+  public Future<Void> saveReplyToken(String channel, String contactRef, String token, Instant expiresAt) {
+    return pool.preparedQuery(LineSql.SAVE_REPLY_TOKEN)
+        .execute(Tuple.of(channel, contactRef, token, expiresAt.atOffset(ZoneOffset.UTC))).mapEmpty();
+  }
+
+  /** The contact's reply token if still valid, removed so nobody uses it twice. */
+  public Future<Optional<String>> takeReplyToken(String channel, String contactRef) {
+    return pool.preparedQuery(LineSql.TAKE_REPLY_TOKEN)
+        .execute(Tuple.of(channel, contactRef, clock.instant().atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+  }
+
+  /** True the first time a channel event id is seen; false for a redelivery. */
+  public Future<Boolean> firstDelivery(String channel, String eventId) {
+    return pool.preparedQuery(LineSql.FIRST_DELIVERY).execute(Tuple.of(channel, eventId))
+        .map(rows -> rows.size() > 0);
+  }
+}

@@ -1,0 +1,77 @@
+package jp.kurashi.connectors.webchat;
+
+import jp.kurashi.core.channel.Channel;
+import jp.kurashi.core.channel.ChannelContext;
+import jp.kurashi.core.channel.ChannelParts;
+import jp.kurashi.core.channel.ChannelSetup;
+import jp.kurashi.core.config.ConfigSource;
+import jp.kurashi.core.limits.Quota;
+import jp.kurashi.core.limits.RateLimits;
+import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.security.ClientAddress;
+import jp.kurashi.connectors.webchat.WebchatStore;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The resident web chat as a channel plug-in: always on (it needs no account anywhere), tuned by its settings. */
+public final class WebchatChannel implements Channel {
+
+  @Override
+  public String name() {
+    return WebchatConnector.CHANNEL;
+  }
+
+  @Override
+  public int position() {
+    return 10;
+  }
+
+  @Override
+  public Optional<ChannelSetup> configure(ConfigSource src) {
+    return Optional.of(new Setup(
+        Duration.ofDays(src.integer("WEBCHAT_SESSION_IDLE_DAYS", 14, 1, 365)),
+        new QuotaSettings(
+            src.integer("WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", 60, 1, 1_000_000),
+            src.integer("WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", 120, 1, 1_000_000),
+            src.integer("WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS", 120, 1, 1_000_000))));
+  }
+
+  /**
+   * Web chat quotas per client address. The defaults leave room for a family behind one home router, a ward PC
+   * corner used by several residents in turn, or a mobile carrier's shared address, while stopping a script.
+   */
+  public record QuotaSettings(int sessionsPerHour, int messagesPerMinute, int uploadsPerHour) {
+
+    /** The limiters, shared by every instance when the rate limits are in Redis. */
+    public WebchatQuotas limiters(RateLimits limits, ClientAddress addresses) {
+      return new WebchatQuotas(addresses,
+          limits.limiter("webchat-sessions", Quota.perHour(sessionsPerHour)),
+          limits.limiter("webchat-messages", Quota.perMinute(messagesPerMinute)),
+          limits.limiter("webchat-uploads", Quota.perHour(uploadsPerHour)));
+    }
+  }
+
+  /**
+   * Switched-on web chat.
+   *
+   * @param sessionIdle {@code WEBCHAT_SESSION_IDLE_DAYS}: a web chat token unused this long is refused
+   */
+  public record Setup(Duration sessionIdle, QuotaSettings quotas) implements ChannelSetup {
+
+    @Override
+    public String name() {
+      return WebchatConnector.CHANNEL;
+    }
+
+    @Override
+    public ChannelParts start(ChannelContext ctx, InboundPipeline pipeline) {
+      WebchatStore store = new WebchatStore(ctx.pool());
+      WebchatRoutes routes = new WebchatRoutes(ctx.officeId(), store, ctx.contacts(), pipeline, ctx.bus(),
+          new ChatSockets(ctx.bus()), ctx.office(), WebchatSettings.defaults().withSessionIdle(sessionIdle),
+          quotas.limiters(ctx.rateLimits(), ctx.clientAddress()), ctx.metrics(), ctx.clock());
+      return new ChannelParts(new WebchatConnector(store), List.of(routes::mount), List.of());
+    }
+  }
+}

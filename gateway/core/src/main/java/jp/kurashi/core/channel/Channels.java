@@ -1,0 +1,36 @@
+package jp.kurashi.core.channel;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * The channel plug-ins on the classpath, found with {@link ServiceLoader}, in {@link Channel#position()} order so start-up, migrations and
+ * reports do not depend on the classpath's order.
+ */
+public final class Channels {
+
+  private Channels() {
+  }
+
+  /** Every installed channel, switched on or not. */
+  public static List<Channel> installed() {
+    List<Channel> found = ServiceLoader.load(Channel.class).stream().map(ServiceLoader.Provider::get)
+        .sorted(Comparator.comparingInt(Channel::position).thenComparing(Channel::name)).toList();
+    long distinct = found.stream().map(Channel::name).distinct().count();
+    if (distinct != found.size()) {
+      throw new IllegalStateException("two channel plug-ins share a name: " + found.stream().map(Channel::name).toList());
+    }
+    return found;
+  }
+
+  /** The codes of every installed channel (the report's channel columns). */
+  public static List<String> names() {
+    return installed().stream().map(Channel::name).toList();
+  }
+
+  /** Flyway locations of every installed channel's migrations. */
+  public static List<String> migrations() {
+    return installed().stream().map(Channel::migrations).toList();
+  }
+}
