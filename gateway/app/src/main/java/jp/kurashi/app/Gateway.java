@@ -299,7 +299,8 @@ public final class Gateway {
                     config.office().privacyNoticeVersion()));
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels,
                     databaseProcessUp);
-                return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH))
+                return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH,
+                    config.triageWarmUpMessages()))
                     .compose(x -> deploy(new TriageModelRefresh(triageModel, triageModels, MODEL_REFRESH)))
                     .compose(x -> deployOutbox(db, channels, bus))
                     .compose(x -> deployLeased(db, new PeriodicJob("retention",

@@ -49,6 +49,8 @@ import java.util.Set;
  * @param retention     {@code RETENTION_YEARS}, {@code MAIL_RAW_KEEP_DAYS}, {@code AUDIT_RETENTION_YEARS}
  * @param metrics       {@code METRICS_TOKEN}, {@code METRICS_PORT}, {@code METRICS_HOST}: who may read {@code /metrics}
  *                      and where it is served
+ * @param triageWarmUpMessages {@code TRIAGE_WARMUP_MESSAGES}: shipped corpus texts triaged before the gateway listens,
+ *                      so the JIT compiler has compiled the analyser before the first resident writes
  */
 public record GatewayConfig(
     String httpHost,
@@ -70,7 +72,8 @@ public record GatewayConfig(
     List<String> webchatFrameAncestors,
     ClientAddress clientAddress,
     RetentionSettings retention,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    int triageWarmUpMessages) {
 
   /** The desk's profile from {@code OFFICE_PROFILE_FILE}, else the shipped one; {@code OFFICE_NAME} renames it. */
   private static OfficeProfile officeProfile(ConfigSource src) {
@@ -169,7 +172,8 @@ public record GatewayConfig(
         frameAncestors(src),
         trustedProxies(src),
         retention(src),
-        MetricsSettings.load(src, httpPort));
+        MetricsSettings.load(src, httpPort),
+        src.integer("TRIAGE_WARMUP_MESSAGES", 3_000, 1, 100_000));
   }
 
   /** Comma- or space-separated addresses or CIDR blocks of the load balancers in front of the gateway. */
