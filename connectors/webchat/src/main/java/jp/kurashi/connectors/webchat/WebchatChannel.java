@@ -1,5 +1,7 @@
 package jp.kurashi.connectors.webchat;
 
+import jp.kurashi.core.office.LocalizedText;
+import java.util.Map;
 import jp.kurashi.core.channel.Channel;
 import jp.kurashi.core.channel.ChannelContext;
 import jp.kurashi.core.channel.ChannelParts;
@@ -26,6 +28,11 @@ public final class WebchatChannel implements Channel {
   @Override
   public int position() {
     return 10;
+  }
+
+  @Override
+  public LocalizedText label() {
+    return new LocalizedText(Map.of("ja", "Webチャット", "en", "Web chat"));
   }
 
   @Override
