@@ -324,7 +324,7 @@ public final class Gateway {
   private Router routes(Vertx vertx, StaffApi api, List<ChannelRoutes> channelRoutes,
                         HealthHandler health) {
     Router router = Router.router(vertx);
-    router.route().handler(new SecurityHeaders(config.webchatFrameAncestors(), config.clientAddress()));
+    router.route().handler(new SecurityHeaders(config.clientAddress()));
     router.get("/health").handler(health);
     if (config.metrics().port().isEmpty()) {
       router.get("/metrics").handler(new MetricsHandler(metrics, config.metrics().token()));

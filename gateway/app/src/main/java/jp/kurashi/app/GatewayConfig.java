@@ -42,8 +42,6 @@ import java.util.Set;
  *                      generate one into {@code DATA_DIR/initial-admin-password}
  * @param databaseUnsafeFast {@code DATABASE_UNSAFE_FAST}: accept a database with fsync, synchronous commit or
  *                      full-page writes off (test servers only; a crash then loses acknowledged messages)
- * @param webchatFrameAncestors {@code WEBCHAT_FRAME_ANCESTORS}: origins (the ward's own sites) that may frame
- *                      the {@code /chat} page; empty means none may
  * @param channels      the installed channels their own settings switched on ({@link Channel#configure}), in position order
  * @param clientAddress {@code TRUSTED_PROXIES}: whose X-Forwarded-For and X-Forwarded-Proto count
  * @param retention     {@code RETENTION_YEARS}, {@code MAIL_RAW_KEEP_DAYS}, {@code AUDIT_RETENTION_YEARS}
@@ -69,7 +67,6 @@ public record GatewayConfig(
     ConsoleSettings console,
     List<ChannelSetup> channels,
     Duration shutdownGrace,
-    List<String> webchatFrameAncestors,
     ClientAddress clientAddress,
     RetentionSettings retention,
     MetricsSettings metrics,
@@ -169,7 +166,6 @@ public record GatewayConfig(
         console,
         channels(src),
         Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)),
-        frameAncestors(src),
         trustedProxies(src),
         retention(src),
         MetricsSettings.load(src, httpPort),
@@ -216,22 +212,6 @@ public record GatewayConfig(
       }
     }
     return roles;
-  }
-
-  /** Space-separated origins such as {@code https://www.city.example.jp}: scheme and host, no path. */
-  private static List<String> frameAncestors(ConfigSource src) {
-    String raw = src.string("WEBCHAT_FRAME_ANCESTORS", "").trim();
-    if (raw.isEmpty()) {
-      return List.of();
-    }
-    List<String> origins = List.of(raw.split("\\s+"));
-    for (String origin : origins) {
-      if (!origin.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
-        throw new ConfigException("WEBCHAT_FRAME_ANCESTORS must be space-separated origins like https://www.city.example.jp, got \""
-            + origin + "\"");
-      }
-    }
-    return origins;
   }
 
   /** Each installed channel reads its own settings; those they leave off are not in the list. */
