@@ -1,4 +1,4 @@
-import { state, t, labelled } from './state.js';
+import { state, t, labelled, channelLabel } from './state.js';
 import { $, el, takeTicket } from './dom.js';
 import { api } from './api.js';
 
@@ -41,7 +41,7 @@ export async function loadComplaints() {
     };
     return el('tr', { 'data-complaint': c.id },
       el('td', { text: new Date(c.receivedAt).toLocaleString(state.lang) }),
-      el('td', { text: t().complaintChannels[c.channel] || c.channel }),
+      el('td', { text: t().complaintChannels[c.channel] || channelLabel(c.channel) || c.channel }),
       el('td', {}, c.caseId ? el('a', { href: `#/case/${c.caseId}`, text: `KS-${c.caseId}` }) : '—'),
       el('td', { class: 'msg', text: c.summary }),
       el('td', { text: c.responsibleName }),

@@ -102,6 +102,7 @@ async function start() {
   const [c, meta] = await Promise.all([api('GET', '/categories'), api('GET', '/meta')]);
   state.categories = c.data.items;
   state.enums = meta.data.enums;
+  state.channelNames = meta.data.channels;
   $('nav').hidden = false;
   $('who').textContent = `${state.staff.displayName} (${state.staff.role})`;
   const operator = state.staff.role === 'operator';

@@ -1,5 +1,5 @@
 // The side panels of an open case: actions, route, triage, accommodation, milestones, handoffs.
-import { state, t, category, routeLabel, choices, labelled } from './state.js';
+import { state, t, category, routeLabel, channelLabel, choices, labelled } from './state.js';
 import { el } from './dom.js';
 import { api } from './api.js';
 import { openCase } from './case.js';
@@ -52,7 +52,7 @@ export async function routePanel(c) {
 export function accommodationLine(a) {
   if (!a || (!a.needs.length && !a.contactMeans && !a.contactHours && !a.note)) return null;
   const parts = [...a.needs.map((n) => t().needs[n] || n)];
-  if (a.contactMeans || a.contactHours) parts.push(`${t().contactPreference}: ${[t().contactMeans[a.contactMeans], a.contactHours].filter(Boolean).join(' ')}`);
+  if (a.contactMeans || a.contactHours) parts.push(`${t().contactPreference}: ${[t().contactMeans[a.contactMeans] || channelLabel(a.contactMeans) || a.contactMeans, a.contactHours].filter(Boolean).join(' ')}`);
   if (a.note) parts.push(a.note);
   return el('p', { class: 'accommodation', 'data-testid': 'accommodation', text: `${t().accommodation}: ${parts.join(t().listSep)}` });
 }

@@ -121,7 +121,7 @@ export function renderQueue() {
   const health = el('p', { class: 'meta', id: 'channel-health' }, `${t().channels}: `, ...state.channels.map((ch) => {
     const quota = ch.quota && ch.quota.remaining !== undefined ? ` (${t().quotaLeft} ${ch.quota.remaining}/${ch.quota.limit})` : '';
     const down = ch.status !== 'UP';
-    return el('span', { class: down || ch.quota?.warning ? 'error' : '', text: `${ch.channel} ${down ? t().down + ': ' + (ch.reason || '') : 'OK'}${quota}　` });
+    return el('span', { class: down || ch.quota?.warning ? 'error' : '', text: `${routeLabel(ch.channel)} ${down ? t().down + ': ' + (ch.reason || '') : 'OK'}${quota}　` });
   }));
   const paging = el('p', { class: 'meta', id: 'queue-paging' },
     t().shownOf.replace('{n}', state.queue.length).replace('{total}', state.queueTotal), ' ',
@@ -148,7 +148,7 @@ function searchForm() {
       el('td', {}, el('span', { class: `badge ${c.urgency}`, text: t()[c.urgency] })),
       el('td', {}, el('a', { href: `#/case/${c.id}`, text: `KS-${c.id}` })),
       el('td', { text: c.categories.map(category).join(t().listSep) || '—' }),
-      el('td', { text: c.channel }),
+      el('td', { text: routeLabel(c.channel) }),
       el('td', { text: c.status === 'closed' ? t().closedCase : t().openCase })));
     $('main').replaceChildren(el('section', { class: 'card' },
       el('div', { class: 'row' }, el('h2', { text: t().searchResults.replace('{n}', rows.length) }),

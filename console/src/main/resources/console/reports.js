@@ -1,5 +1,5 @@
 // The city's monthly report: the table staff send, two charts, and the CSV exports.
-import { t, category, choices } from './state.js';
+import { t, category, choices, routeLabel } from './state.js';
 import { $, el, takeTicket } from './dom.js';
 import { api } from './api.js';
 
@@ -29,7 +29,7 @@ export async function loadReports() {
     onchange: (e) => { sessionStorage.setItem('kg-fy', e.target.value); loadReports(); } });
   const months = rep.months;
   const head = el('tr', {}, el('th', { scope: 'col', text: t().month }), el('th', { scope: 'col', text: t().newCases }),
-    ...Object.keys(months[0].byChannel).map((c) => el('th', { scope: 'col', text: c })),
+    ...Object.keys(months[0].byChannel).map((c) => el('th', { scope: 'col', text: routeLabel(c) })),
     el('th', { scope: 'col', text: t().handoffsTotal }), el('th', { scope: 'col', text: t().medianResponse }));
   const line = (label, m) => el('tr', {}, el('th', { scope: 'row', text: label }), el('td', { text: String(m.newCases) }),
     ...Object.values(m.byChannel).map((v) => el('td', { text: String(v) })),
@@ -65,7 +65,7 @@ export async function loadReports() {
     await loadChartJs();
     const channels = Object.keys(months[0].byChannel);
     new window.Chart(byMonth, { type: 'bar', data: { labels: months.map((m) => m.month),
-      datasets: channels.map((c) => ({ label: c, data: months.map((m) => m.byChannel[c]) })) },
+      datasets: channels.map((c) => ({ label: routeLabel(c), data: months.map((m) => m.byChannel[c]) })) },
       options: { animation: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } });
     const cats = Object.entries(rep.total.byCategory).filter(([, n]) => n > 0);
     new window.Chart(byCategory, { type: 'bar', data: { labels: cats.map(([k]) => category(k)),

@@ -6,6 +6,19 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import jp.kurashi.core.channel.Channels;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The staff API's contract, {@code openapi.yaml}: the API's routes are built from it ({@link Operations}) and every
@@ -29,9 +42,46 @@ public final class ApiContract {
     this.enums = ContractEnums.of(contract);
   }
 
-  /** Reads {@code openapi.yaml} from the classpath. */
+  /**
+   * Reads {@code openapi.yaml} from the classpath, with every installed channel's code in the lists that name channels
+   * (see {@link #withChannels}).
+   */
   public static Future<ApiContract> load(Vertx vertx) {
-    return OpenAPIContract.from(vertx, "openapi.yaml").map(ApiContract::new);
+    List<String> channels = Channels.names();
+    return vertx.executeBlocking(ApiContract::document, false)
+        .compose(document -> OpenAPIContract.from(vertx, withChannels(document, channels)))
+        .map(ApiContract::new);
+  }
+
+  /** {@code openapi.yaml} as written (the contract's own raw form has its references resolved into it). */
+  private static JsonObject document() throws IOException {
+    try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream("openapi.yaml")) {
+      if (in == null) {
+        throw new IOException("openapi.yaml is missing from the classpath");
+      }
+      Map<String, Object> yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+      return new JsonObject(yaml);
+    }
+  }
+
+  /**
+   * The document with {@code channels} inserted into every list marked {@code x-channels-at: N} (at index N): the
+   * document names the desk's own ways (電話, 窓口…) and no channel, so a channel plug-in added to the build is in
+   * the validation, the menus and the report without an edit here.
+   */
+  static JsonObject withChannels(JsonObject raw, List<String> channels) {
+    JsonObject copy = raw.copy();
+    JsonObject schemas = copy.getJsonObject("components", new JsonObject()).getJsonObject("schemas", new JsonObject());
+    for (String name : schemas.fieldNames()) {
+      if (schemas.getValue(name) instanceof JsonObject schema && schema.getValue("x-channels-at") instanceof Integer at
+          && schema.getValue("enum") instanceof JsonArray values) {
+        List<Object> list = new ArrayList<>(values.getList());
+        // A channel named like one of the desk's own ways (an SMS plug-in beside "sms" as a contact means) is one entry.
+        list.addAll(Math.min(at, list.size()), channels.stream().filter(c -> !list.contains(c)).toList());
+        schema.put("enum", new JsonArray(list));
+      }
+    }
+    return copy;
   }
 
   OpenAPIContract openApi() {

@@ -24,7 +24,11 @@ public record ContractEnums(Map<String, List<String>> lists) {
   }
 
   static ContractEnums of(OpenAPIContract contract) {
-    JsonObject schemas = contract.getRawContract().getJsonObject("components", new JsonObject())
+    return of(contract.getRawContract());
+  }
+
+  static ContractEnums of(JsonObject document) {
+    JsonObject schemas = document.getJsonObject("components", new JsonObject())
         .getJsonObject("schemas", new JsonObject());
     Map<String, List<String>> lists = new LinkedHashMap<>();
     schemas.forEach(entry -> {

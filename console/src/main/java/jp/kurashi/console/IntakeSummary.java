@@ -17,8 +17,7 @@ final class IntakeSummary {
   private static final Map<String, String> KINDS = Map.of("appointment", "窓口での面談", "outreach", "訪問(アウトリーチ)",
       "referral", "関係機関へのつなぎ");
   /** 相談経路: how the consultation came (the case's channel), who consulted, who sent them. */
-  private static final Map<String, String> ROUTES = Map.of("webchat", "Webチャット", "line", "LINE", "mail", "メール",
-      "phone", "電話", "walk_in", "窓口来所", "outreach", "訪問(アウトリーチ)", "referral", "関係機関からのつなぎ");
+  private static final Map<String, String> ROUTES = routes();
   private static final Map<String, String> CONSULTERS = Map.of("self", "本人", "family", "家族", "acquaintance", "知人",
       "agency", "関係機関");
   private static final Map<String, String> SOURCES = Map.of("agency", "関係機関", "neighbour", "近隣住民",
@@ -26,6 +25,19 @@ final class IntakeSummary {
   private static final Map<String, String> URGENCY = Map.of("crisis", "緊急(危機)", "urgent", "至急", "normal", "通常");
 
   private IntakeSummary() {
+  }
+
+  /** The installed channels' names and the routes of consultations staff record. */
+  private static Map<String, String> routes() {
+    Map<String, String> routes = new java.util.HashMap<>(Map.of("phone", "電話", "walk_in", "窓口来所",
+        "outreach", "訪問(アウトリーチ)", "referral", "関係機関からのつなぎ"));
+    jp.kurashi.core.channel.Channels.labels().forEach((code, label) -> routes.put(code, label.in("ja")));
+    return Map.copyOf(routes);
+  }
+
+  /** A contact means in the summary's words: a channel's name or one of the desk's own means. */
+  private static String contactMeans(String means) {
+    return Accommodation.OTHER_CONTACT_MEANS.getOrDefault(means, ROUTES.getOrDefault(means, means));
   }
 
   static String html(JsonObject h) {
@@ -103,7 +115,7 @@ final class IntakeSummary {
     String means = h.getString("contactMeans");
     String hours = h.getString("contactHours");
     if (means != null || hours != null) {
-      parts.add("連絡の希望: " + (means == null ? "" : Accommodation.CONTACT_MEANS.getOrDefault(means, means))
+      parts.add("連絡の希望: " + (means == null ? "" : contactMeans(means))
           + (means != null && hours != null ? "、" : "") + (hours == null ? "" : hours));
     }
     if (h.getString("accommodationNote") != null) {

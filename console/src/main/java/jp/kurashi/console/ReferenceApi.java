@@ -5,12 +5,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.channel.Channels;
 import jp.kurashi.core.triage.Category;
 
 /**
  * What the console shows beside the cases: {@code GET /api/channels} (which channels can deliver now, with details
  * such as LINE's remaining push quota), {@code GET /api/categories} (the intake form's categories and labels) and
- * {@code GET /api/meta} (the contract's lists: urgencies, outcomes, routes…).
+ * {@code GET /api/meta} (the contract's lists: urgencies, outcomes, routes…, and every installed channel's name).
  */
 final class ReferenceApi {
 
@@ -28,7 +29,10 @@ final class ReferenceApi {
 
   /** The contract's lists, so the console's menus and filters never keep copies of them. */
   private Future<?> meta(RoutingContext ctx) {
-    return Future.succeededFuture(new JsonObject().put("enums", enums.json()));
+    JsonArray installed = new JsonArray();
+    Channels.labels().forEach((code, label) -> installed.add(new JsonObject().put("code", code)
+        .put("label", label.in("ja")).put("labelEn", label.in("en"))));
+    return Future.succeededFuture(new JsonObject().put("enums", enums.json()).put("channels", installed));
   }
 
   private Future<?> channels(RoutingContext ctx) {

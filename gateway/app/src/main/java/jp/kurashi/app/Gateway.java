@@ -299,7 +299,8 @@ public final class Gateway {
                     config.office().privacyNoticeVersion()));
                 HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels,
                     databaseProcessUp);
-                return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH))
+                return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH,
+                    config.triageWarmUpMessages()))
                     .compose(x -> deploy(new TriageModelRefresh(triageModel, triageModels, MODEL_REFRESH)))
                     .compose(x -> deployOutbox(db, channels, bus))
                     .compose(x -> deployLeased(db, new PeriodicJob("retention",
@@ -323,7 +324,7 @@ public final class Gateway {
   private Router routes(Vertx vertx, StaffApi api, List<ChannelRoutes> channelRoutes,
                         HealthHandler health) {
     Router router = Router.router(vertx);
-    router.route().handler(new SecurityHeaders(config.webchatFrameAncestors(), config.clientAddress()));
+    router.route().handler(new SecurityHeaders(config.clientAddress()));
     router.get("/health").handler(health);
     if (config.metrics().port().isEmpty()) {
       router.get("/metrics").handler(new MetricsHandler(metrics, config.metrics().token()));

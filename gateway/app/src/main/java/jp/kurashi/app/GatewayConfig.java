@@ -42,13 +42,13 @@ import java.util.Set;
  *                      generate one into {@code DATA_DIR/initial-admin-password}
  * @param databaseUnsafeFast {@code DATABASE_UNSAFE_FAST}: accept a database with fsync, synchronous commit or
  *                      full-page writes off (test servers only; a crash then loses acknowledged messages)
- * @param webchatFrameAncestors {@code WEBCHAT_FRAME_ANCESTORS}: origins (the ward's own sites) that may frame
- *                      the {@code /chat} page; empty means none may
  * @param channels      the installed channels their own settings switched on ({@link Channel#configure}), in position order
  * @param clientAddress {@code TRUSTED_PROXIES}: whose X-Forwarded-For and X-Forwarded-Proto count
  * @param retention     {@code RETENTION_YEARS}, {@code MAIL_RAW_KEEP_DAYS}, {@code AUDIT_RETENTION_YEARS}
  * @param metrics       {@code METRICS_TOKEN}, {@code METRICS_PORT}, {@code METRICS_HOST}: who may read {@code /metrics}
  *                      and where it is served
+ * @param triageWarmUpMessages {@code TRIAGE_WARMUP_MESSAGES}: shipped corpus texts triaged before the gateway listens,
+ *                      so the JIT compiler has compiled the analyser before the first resident writes
  */
 public record GatewayConfig(
     String httpHost,
@@ -67,10 +67,10 @@ public record GatewayConfig(
     ConsoleSettings console,
     List<ChannelSetup> channels,
     Duration shutdownGrace,
-    List<String> webchatFrameAncestors,
     ClientAddress clientAddress,
     RetentionSettings retention,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    int triageWarmUpMessages) {
 
   /** The desk's profile from {@code OFFICE_PROFILE_FILE}, else the shipped one; {@code OFFICE_NAME} renames it. */
   private static OfficeProfile officeProfile(ConfigSource src) {
@@ -166,10 +166,10 @@ public record GatewayConfig(
         console,
         channels(src),
         Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)),
-        frameAncestors(src),
         trustedProxies(src),
         retention(src),
-        MetricsSettings.load(src, httpPort));
+        MetricsSettings.load(src, httpPort),
+        src.integer("TRIAGE_WARMUP_MESSAGES", 3_000, 1, 100_000));
   }
 
   /** Comma- or space-separated addresses or CIDR blocks of the load balancers in front of the gateway. */
@@ -214,22 +214,6 @@ public record GatewayConfig(
       }
     }
     return roles;
-  }
-
-  /** Space-separated origins such as {@code https://www.city.example.jp}: scheme and host, no path. */
-  private static List<String> frameAncestors(ConfigSource src) {
-    String raw = src.string("WEBCHAT_FRAME_ANCESTORS", "").trim();
-    if (raw.isEmpty()) {
-      return List.of();
-    }
-    List<String> origins = List.of(raw.split("\\s+"));
-    for (String origin : origins) {
-      if (!origin.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
-        throw new ConfigException("WEBCHAT_FRAME_ANCESTORS must be space-separated origins like https://www.city.example.jp, got \""
-            + origin + "\"");
-      }
-    }
-    return origins;
   }
 
   /** Each installed channel reads its own settings; those they leave off are not in the list. */

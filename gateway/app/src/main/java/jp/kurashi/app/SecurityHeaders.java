@@ -4,12 +4,10 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.security.ClientAddress;
 
-import java.util.List;
-
 /**
  * Headers every answer carries: a Content-Security-Policy without inline script (so an injected
- * {@code <script>} or {@code onclick} does not run), framing refused ({@code frame-ancestors 'none'}) except
- * for the chat page, which the ward's own sites ({@code WEBCHAT_FRAME_ANCESTORS}) may frame;
+ * {@code <script>} or {@code onclick} does not run), framing refused ({@code frame-ancestors 'none'}; a channel's
+ * page the ward's own sites may frame lifts it for itself, see {@link jp.kurashi.core.security.Framing});
  * {@code nosniff}; no Referer (a case URL never leaks to another site); HSTS on a TLS connection, directly or per
  * {@code X-Forwarded-Proto: https} from one of {@code TRUSTED_PROXIES} (anyone else could send that header).
  */
@@ -21,34 +19,22 @@ final class SecurityHeaders implements Handler<RoutingContext> {
       + "frame-ancestors ";
   private static final String HSTS = "max-age=31536000; includeSubDomains";
 
-  private final String chatFrameAncestors;
   private final ClientAddress clientAddress;
 
-  SecurityHeaders(List<String> chatFrameAncestors, ClientAddress clientAddress) {
+  SecurityHeaders(ClientAddress clientAddress) {
     this.clientAddress = clientAddress;
-    this.chatFrameAncestors = chatFrameAncestors.isEmpty() ? "'none'" : String.join(" ", chatFrameAncestors);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    boolean chatPage = chatPage(ctx.request().path());
     var headers = ctx.response().headers();
-    headers.set("Content-Security-Policy", POLICY + (chatPage ? chatFrameAncestors : "'none'"));
-    if (chatPage) {
-      headers.remove("X-Frame-Options");
-    } else {
-      headers.set("X-Frame-Options", "DENY"); // for browsers older than frame-ancestors
-    }
+    headers.set("Content-Security-Policy", POLICY + "'none'");
+    headers.set("X-Frame-Options", "DENY"); // for browsers older than frame-ancestors
     headers.set("X-Content-Type-Options", "nosniff");
     headers.set("Referrer-Policy", "no-referrer");
     if (clientAddress.secure(ctx.request())) {
       headers.set("Strict-Transport-Security", HSTS);
     }
     ctx.next();
-  }
-
-  /** {@code /chat} is rerouted to the page's file, so both paths are the chat page. */
-  private static boolean chatPage(String path) {
-    return "/chat".equals(path) || "/webchat/chat.html".equals(path);
   }
 }

@@ -74,6 +74,9 @@ class AccommodationTest {
     assertThat(put(sato, new JsonObject().put("needs", new JsonArray().add("writing"))).statusCode()).isEqualTo(403);
     assertThat(put(chief, new JsonObject().put("needs", new JsonArray().add("telepathy"))).statusCode()).isEqualTo(400);
     assertThat(put(chief, new JsonObject().put("contactMeans", "pigeon")).statusCode()).isEqualTo(400);
+    // Web chat is a means by its channel's code; the old spelling is no code of any channel.
+    assertThat(put(chief, new JsonObject().put("contactMeans", "chat")).statusCode()).isEqualTo(400);
+    assertThat(put(chief, new JsonObject().put("contactMeans", "webchat")).statusCode()).isEqualTo(200);
     assertThat(put(chief, new JsonObject().put("note", "x".repeat(2001))).statusCode()).isEqualTo(400);
     assertThat(chief.get("/api/cases/" + caseId).bodyAsJsonObject().getJsonObject("accommodation").getJsonArray("needs"))
         .isEmpty();

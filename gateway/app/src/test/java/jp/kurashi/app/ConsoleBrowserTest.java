@@ -100,7 +100,7 @@ class ConsoleBrowserTest {
       consultant.getByLabel("パスワード").fill("sato-password-1");
       button(consultant, "ログイン").click();
       assertThat(consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
-      assertThat(consultant.locator("#channel-health")).containsText("webchat OK");
+      assertThat(consultant.locator("#channel-health")).containsText("Webチャット OK");
 
       Page resident = residentContext.newPage();
       resident.navigate(base() + "/chat");

@@ -46,6 +46,7 @@ class GatewayConfigTest {
     assertThat(config.redisUrl()).isEmpty();
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(config.office().name().in("ja")).isEqualTo("くらしのサポートコーナー");
+    assertThat(config.triageWarmUpMessages()).isEqualTo(3_000);
   }
 
   @Test
@@ -97,6 +98,7 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> load(Map.of("REDIS_URL", "localhost:6379"))).hasMessageStartingWith("REDIS_URL");
     assertThatThrownBy(() -> load(Map.of("GATEWAY_ADMIN_PASSWORD", "short"))).hasMessageStartingWith("GATEWAY_ADMIN_PASSWORD");
     assertThatThrownBy(() -> load(Map.of("COOKIE_SECURE", "sometimes"))).hasMessageStartingWith("COOKIE_SECURE");
+    assertThatThrownBy(() -> load(Map.of("TRIAGE_WARMUP_MESSAGES", "0"))).hasMessageStartingWith("TRIAGE_WARMUP_MESSAGES");
     assertThatThrownBy(() -> load(Map.of("OUTBOX_INITIAL_DELAY_MS", "5000", "OUTBOX_MAX_DELAY_MS", "10")))
         .hasMessageStartingWith("OUTBOX_MAX_DELAY_MS");
   }

@@ -118,7 +118,9 @@ class SecurityHeadersTest {
   @Test
   @DisplayName("chat page without WEBCHAT_FRAME_ANCESTORS: nobody may frame it; a bad origin stops the start with one line")
   void frameAncestorsSetting() {
-    assertThat(GatewayConfig.load(ConfigSource.of(Map.of())).webchatFrameAncestors()).isEmpty();
+    assertThat(GatewayConfig.load(ConfigSource.of(Map.of())).channels()).filteredOn(c -> c.name().equals("webchat"))
+        .singleElement().extracting(c -> ((jp.kurashi.connectors.webchat.WebchatChannel.Setup) c).frameAncestors())
+        .isEqualTo(java.util.List.of());
     assertThatThrownBy(() -> GatewayConfig.load(ConfigSource.of(Map.of("WEBCHAT_FRAME_ANCESTORS", "https://ok.example.jp/path"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("WEBCHAT_FRAME_ANCESTORS must be space-separated origins");

@@ -265,6 +265,13 @@ class StaffApiTest {
       // The document's lists, as the console reads them for its menus.
       assertThat(chief.get("/api/meta").bodyAsJsonObject().getJsonObject("enums").getJsonArray("Urgency").getList())
           .containsExactly("crisis", "urgent", "normal");
+      // Lists that name channels take the installed plug-ins' codes, and the console gets their names from them.
+      JsonObject meta = chief.get("/api/meta").bodyAsJsonObject();
+      assertThat(meta.getJsonObject("enums").getJsonArray("ComplaintChannel").getList())
+          .containsExactly("phone", "walk_in", "webchat", "line", "mail", "letter", "other");
+      assertThat(meta.getJsonArray("channels").stream().map(c -> ((JsonObject) c).getString("code") + "="
+          + ((JsonObject) c).getString("label") + "/" + ((JsonObject) c).getString("labelEn")))
+          .containsExactly("webchat=Webチャット/Web chat", "line=LINE/LINE", "mail=メール/Email");
       assertThat(chief.post("/api/cases/" + in.caseId() + "/assign", new JsonObject().put("staffId", "someone"), true)
           .statusCode()).isEqualTo(400);
     }

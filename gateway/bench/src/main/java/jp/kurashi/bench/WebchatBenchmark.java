@@ -107,6 +107,8 @@ final class WebchatBenchmark {
 
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     long[] latencies = new long[rate * seconds * 2];
+    long[] sentAfter = new long[latencies.length];
+    long[] passStart = {Long.MAX_VALUE};
     AtomicLong acked = new AtomicLong();
     List<WebSocket> open = new ArrayList<>();
     long t0 = System.nanoTime();
@@ -125,6 +127,7 @@ final class WebchatBenchmark {
                       int n = (int) acked.getAndIncrement();
                       if (n < latencies.length) {
                         latencies[n] = System.nanoTime() - start;
+                        sentAfter[n] = start - passStart[0];
                       }
                     }
                   }
@@ -145,6 +148,7 @@ final class WebchatBenchmark {
     AtomicLong sent = new AtomicLong();
     long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
     long start = System.nanoTime();
+    passStart[0] = start;
     long total = (long) rate * seconds;
     long timer = vertx.setPeriodic(1, id -> {
       long due = Math.min(total, (System.nanoTime() - start) / intervalNanos);
@@ -167,7 +171,21 @@ final class WebchatBenchmark {
     while (acked.get() < total && System.nanoTime() < drainDeadline) {
       Thread.sleep(100);
     }
+    printTimeline(latencies, sentAfter, (int) Math.min(acked.get(), latencies.length), seconds);
     return new Pass(open, total, acked, latencies, heapConnected, heapPeak, start);
+  }
+
+  /** p99 of the messages sent in each 5 s of the pass: a cold gateway's tail sits in the first seconds. */
+  private static void printTimeline(long[] latencies, long[] sentAfter, int count, int seconds) {
+    StringBuilder line = new StringBuilder("ack p99 by 5 s window of sending:");
+    for (int from = 0; from < seconds; from += 5) {
+      long lo = TimeUnit.SECONDS.toNanos(from);
+      long hi = TimeUnit.SECONDS.toNanos(from + 5);
+      long[] window = java.util.stream.IntStream.range(0, count).filter(i -> sentAfter[i] >= lo && sentAfter[i] < hi)
+          .mapToLong(i -> latencies[i]).toArray();
+      line.append(String.format(" %d-%ds %.0f ms;", from, from + 5, new Percentiles(window).ms(99)));
+    }
+    System.out.println(line);
   }
 
   private static long heapAfterGc(GatewayProcess gateway) throws Exception {

@@ -1,5 +1,7 @@
 package jp.kurashi.connectors.line;
 
+import jp.kurashi.core.office.LocalizedText;
+import java.util.Map;
 import jp.kurashi.core.channel.Channel;
 import jp.kurashi.core.channel.ChannelContext;
 import jp.kurashi.core.channel.ChannelParts;
@@ -28,6 +30,11 @@ public final class LineChannel implements Channel {
   @Override
   public int position() {
     return 20;
+  }
+
+  @Override
+  public LocalizedText label() {
+    return new LocalizedText(Map.of("ja", "LINE", "en", "LINE"));
   }
 
   /** A LINE user can write without ever following the account or pressing the greeting's button. */

@@ -1,5 +1,7 @@
 package jp.kurashi.connectors.mail;
 
+import jp.kurashi.core.office.LocalizedText;
+import java.util.Map;
 import jp.kurashi.core.channel.Channel;
 import jp.kurashi.core.channel.ChannelContext;
 import jp.kurashi.core.channel.ChannelParts;
@@ -32,6 +34,11 @@ public final class MailChannel implements Channel {
   @Override
   public int position() {
     return 30;
+  }
+
+  @Override
+  public LocalizedText label() {
+    return new LocalizedText(Map.of("ja", "メール", "en", "Email"));
   }
 
   /** Anyone can mail the desk; the acknowledgement asks for consent (no separate consent request). */

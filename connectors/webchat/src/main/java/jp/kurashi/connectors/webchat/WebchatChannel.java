@@ -1,10 +1,14 @@
 package jp.kurashi.connectors.webchat;
 
+import jp.kurashi.core.office.LocalizedText;
+import java.util.Map;
 import jp.kurashi.core.channel.Channel;
 import jp.kurashi.core.channel.ChannelContext;
 import jp.kurashi.core.channel.ChannelParts;
 import jp.kurashi.core.channel.ChannelSetup;
+import jp.kurashi.core.config.ConfigException;
 import jp.kurashi.core.config.ConfigSource;
+import jp.kurashi.core.security.Framing;
 import jp.kurashi.core.limits.Quota;
 import jp.kurashi.core.limits.RateLimits;
 import jp.kurashi.core.pipeline.InboundPipeline;
@@ -29,9 +33,21 @@ public final class WebchatChannel implements Channel {
   }
 
   @Override
+  public LocalizedText label() {
+    return new LocalizedText(Map.of("ja", "Webチャット", "en", "Web chat"));
+  }
+
+  @Override
   public Optional<ChannelSetup> configure(ConfigSource src) {
+    List<String> frameAncestors;
+    try {
+      frameAncestors = Framing.origins(src.string("WEBCHAT_FRAME_ANCESTORS", ""));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("WEBCHAT_FRAME_ANCESTORS must be space-separated origins like https://www.city.example.jp ("
+          + e.getMessage() + ")");
+    }
     return Optional.of(new Setup(
-        Duration.ofDays(src.integer("WEBCHAT_SESSION_IDLE_DAYS", 14, 1, 365)),
+        Duration.ofDays(src.integer("WEBCHAT_SESSION_IDLE_DAYS", 14, 1, 365)), frameAncestors,
         new QuotaSettings(
             src.integer("WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", 60, 1, 1_000_000),
             src.integer("WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", 120, 1, 1_000_000),
@@ -56,9 +72,10 @@ public final class WebchatChannel implements Channel {
   /**
    * Switched-on web chat.
    *
-   * @param sessionIdle {@code WEBCHAT_SESSION_IDLE_DAYS}: a web chat token unused this long is refused
+   * @param sessionIdle    {@code WEBCHAT_SESSION_IDLE_DAYS}: a web chat token unused this long is refused
+   * @param frameAncestors {@code WEBCHAT_FRAME_ANCESTORS}: the ward's own sites, which may frame the chat page
    */
-  public record Setup(Duration sessionIdle, QuotaSettings quotas) implements ChannelSetup {
+  public record Setup(Duration sessionIdle, List<String> frameAncestors, QuotaSettings quotas) implements ChannelSetup {
 
     @Override
     public String name() {
@@ -69,7 +86,7 @@ public final class WebchatChannel implements Channel {
     public ChannelParts start(ChannelContext ctx, InboundPipeline pipeline) {
       WebchatStore store = new WebchatStore(ctx.pool());
       WebchatRoutes routes = new WebchatRoutes(ctx.officeId(), store, ctx.contacts(), pipeline, ctx.bus(),
-          new ChatSockets(ctx.bus()), ctx.office(), WebchatSettings.defaults().withSessionIdle(sessionIdle),
+          new ChatSockets(ctx.bus()), ctx.office(), WebchatSettings.defaults().withSessionIdle(sessionIdle).withFrameAncestors(frameAncestors),
           quotas.limiters(ctx.rateLimits(), ctx.clientAddress()), ctx.metrics(), ctx.clock());
       return new ChannelParts(new WebchatConnector(store), List.of(routes::mount), List.of());
     }

@@ -7,6 +7,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import jp.kurashi.core.security.Framing;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -72,6 +73,11 @@ public final class WebchatRoutes {
         .handler(BodyHandler.create(false).setBodyLimit(deps.settings().maxUploadBytes()))
         .handler(this::upload);
     router.get("/chat").handler(ctx -> ctx.reroute("/webchat/chat.html"));
+    // Rerouted requests pass the gateway's headers again: the page lifts the framing refusal on its own path.
+    router.get("/webchat/chat.html").handler(ctx -> {
+      Framing.allow(ctx.response(), deps.settings().frameAncestors());
+      ctx.next();
+    });
     router.route("/webchat/*").handler(StaticHandler.create("webchat")
         .setDefaultContentEncoding("UTF-8")
         .setMaxAgeSeconds(300));

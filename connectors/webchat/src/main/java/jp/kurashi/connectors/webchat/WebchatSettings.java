@@ -1,6 +1,7 @@
 package jp.kurashi.connectors.webchat;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Limits of the resident web chat.
@@ -13,18 +14,30 @@ import java.time.Duration;
  * @param sessionIdle       a chat token not used for this long is refused ({@code WEBCHAT_SESSION_IDLE_DAYS}), so
  *                          a chat left on a shared PC does not open for the next person weeks later
  * @param authTimeout       how long a socket opened without a token may wait for its {@code auth} frame
+ * @param frameAncestors    origins (the ward's own sites) that may frame the chat page ({@code WEBCHAT_FRAME_ANCESTORS});
+ *                          empty means none may
  */
 public record WebchatSettings(int maxTextLength, int maxFrameBytes, int rateLimitMessages, Duration rateWindow,
-                              int maxUploadBytes, int replayBatch, Duration sessionIdle, Duration authTimeout) {
+                              int maxUploadBytes, int replayBatch, Duration sessionIdle, Duration authTimeout,
+                              List<String> frameAncestors) {
+
+  public WebchatSettings {
+    frameAncestors = List.copyOf(frameAncestors);
+  }
 
   /** The limits documented in docs/webchat-protocol.md. */
   public static WebchatSettings defaults() {
     return new WebchatSettings(4_000, 16 * 1024, 20, Duration.ofSeconds(10), 5 * 1024 * 1024, 200,
-        Duration.ofDays(14), Duration.ofSeconds(10));
+        Duration.ofDays(14), Duration.ofSeconds(10), List.of());
   }
 
   public WebchatSettings withSessionIdle(Duration idle) {
     return new WebchatSettings(maxTextLength, maxFrameBytes, rateLimitMessages, rateWindow, maxUploadBytes, replayBatch,
-        idle, authTimeout);
+        idle, authTimeout, frameAncestors);
+  }
+
+  public WebchatSettings withFrameAncestors(List<String> origins) {
+    return new WebchatSettings(maxTextLength, maxFrameBytes, rateLimitMessages, rateWindow, maxUploadBytes, replayBatch,
+        sessionIdle, authTimeout, origins);
   }
 }

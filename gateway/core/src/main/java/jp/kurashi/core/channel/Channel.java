@@ -1,6 +1,7 @@
 package jp.kurashi.core.channel;
 
 import jp.kurashi.core.config.ConfigSource;
+import jp.kurashi.core.office.LocalizedText;
 
 import jp.kurashi.core.pipeline.AfterIngest;
 
@@ -19,6 +20,9 @@ public interface Channel {
 
   /** The channel code stored with contacts, messages and cases, e.g. {@code line}. */
   String name();
+
+  /** What staff call the channel (Japanese first), e.g. メール / Email: the console, the report and the handoff sheet. */
+  LocalizedText label();
 
   /** Where the channel comes in lists such as the monthly report's columns: smaller first, then by name. */
   default int position() {

@@ -1,5 +1,10 @@
 package jp.kurashi.core.channel;
 
+import jp.kurashi.core.office.LocalizedText;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -27,6 +32,13 @@ public final class Channels {
   /** The codes of every installed channel (the report's channel columns). */
   public static List<String> names() {
     return installed().stream().map(Channel::name).toList();
+  }
+
+  /** What staff call each installed channel, by code, in position order. */
+  public static Map<String, LocalizedText> labels() {
+    Map<String, LocalizedText> labels = new LinkedHashMap<>();
+    installed().forEach(c -> labels.put(c.name(), c.label()));
+    return labels;
   }
 
   /** Flyway locations of every installed channel's migrations. */

@@ -20,19 +20,26 @@ public final class TriageRulesRefresh extends VerticleBase {
   private final TriageEngine engine;
   private final TriageStore store;
   private final Duration interval;
+  private final int warmUpMessages;
   private long loadedId = -1;
   private long timer = -1;
 
-  public TriageRulesRefresh(TriageEngine engine, TriageStore store, Duration interval) {
+  /** {@code warmUpMessages}: how many shipped corpus texts to triage before start completes (see {@link TriageEngine#warmUp}). */
+  public TriageRulesRefresh(TriageEngine engine, TriageStore store, Duration interval, int warmUpMessages) {
     this.engine = engine;
     this.store = store;
     this.interval = interval;
+    this.warmUpMessages = warmUpMessages;
   }
 
   @Override
   public Future<?> start() {
     return refresh().compose(v -> vertx.executeBlocking(() -> {
-      engine.warmUp();
+      long began = System.nanoTime();
+      engine.warmUp(warmUpMessages);
+      LOG.atInfo().addKeyValue("messages", warmUpMessages)
+          .addKeyValue("ms", java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began))
+          .log("triage warmed up");
       return null;
     }, false)).onSuccess(v -> timer = vertx.setPeriodic(interval.toMillis(), id -> refresh()));
   }

@@ -16,6 +16,16 @@ class TriageEngineTest {
   }
 
   @Test
+  @DisplayName("warms up over more texts than the corpus holds, and triages the same afterwards")
+  void warmUpCyclesTheCorpus() {
+    TriageEngine engine = new TriageEngine(TriageRules.bundled(), TriageModel.bundled());
+    String text = "仕事を失って家賃が払えません。もう消えたい";
+    TriageResult before = engine.triage(text);
+    engine.warmUp(TriageCorpus.bundled().messages().size() + 10);
+    assertThat(engine.triage(text)).isEqualTo(before);
+  }
+
+  @Test
   @DisplayName("finds a crisis however it is written: kanji, hiragana, katakana, half-width, conjugated")
   void crisisInAnyScript() {
     for (String text : new String[] {"死にたい", "しにたい", "シニタイ", "ｼﾆﾀｲ", "死にたかった", "もう死にたくて仕方ない",

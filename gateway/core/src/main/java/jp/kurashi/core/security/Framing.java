@@ -1,0 +1,47 @@
+package jp.kurashi.core.security;
+
+import io.vertx.core.http.HttpServerResponse;
+
+import java.util.List;
+
+/**
+ * Lets one page be framed by the given origins, where the gateway's headers refuse framing for every answer
+ * ({@code frame-ancestors 'none'}, {@code X-Frame-Options: DENY}): a channel's page embedded in the ward's own site.
+ */
+public final class Framing {
+
+  private static final String CSP = "Content-Security-Policy";
+
+  private Framing() {
+  }
+
+  /** Rewrites the answer's frame-ancestors to {@code origins}; with none, the refusal stays as it is. */
+  public static void allow(HttpServerResponse response, List<String> origins) {
+    if (origins.isEmpty()) {
+      return;
+    }
+    String policy = response.headers().get(CSP);
+    if (policy != null) {
+      response.headers().set(CSP, policy.replaceFirst("frame-ancestors [^;]*", "frame-ancestors " + String.join(" ", origins)));
+    }
+    response.headers().remove("X-Frame-Options");
+  }
+
+  /**
+   * Parses space-separated origins such as {@code https://www.city.example.jp} (scheme and host, no path); anything
+   * else is an {@link IllegalArgumentException} naming it.
+   */
+  public static List<String> origins(String raw) {
+    String trimmed = raw == null ? "" : raw.trim();
+    if (trimmed.isEmpty()) {
+      return List.of();
+    }
+    List<String> origins = List.of(trimmed.split("\\s+"));
+    for (String origin : origins) {
+      if (!origin.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+        throw new IllegalArgumentException("not an origin like https://www.city.example.jp: \"" + origin + "\"");
+      }
+    }
+    return origins;
+  }
+}
