@@ -3,7 +3,8 @@ package jp.kurashi.core.store;
 /**
  * SQL for the monthly report: every figure counted from the case tables, months in Asia/Tokyo. A case erased by
  * retention keeps the row and the handoff rows these count, so a past month's figures do not change.
- * $1 offices (an array: one office, or every office for the combined report), $2 start of the fiscal year (inclusive), $3 its end (exclusive). Merged cases are left out.
+ * $1 offices (an array: one office, or every office for the combined report), $2 start of the fiscal year
+ * (inclusive), $3 its end (exclusive). Merged cases are left out.
  */
 final class ReportSql {
 
@@ -103,7 +104,7 @@ final class ReportSql {
    * last (no reply by staff since their latest message). Erased and merged cases are left out, as in the queue.
    */
   static final String QUEUE_COUNTS = """
-      SELECT o.id, count(w.id) AS open, count(w.id) FILTER (WHERE w.urgency = 'crisis') AS crisis,
+      SELECT o.id, o.code, o.name, count(w.id) AS open, count(w.id) FILTER (WHERE w.urgency = 'crisis') AS crisis,
              count(w.id) FILTER (WHERE w.waiting) AS waiting,
              count(w.id) FILTER (WHERE w.waiting AND w.urgency = 'crisis') AS crisis_waiting,
              min(w.last_inbound_at) FILTER (WHERE w.waiting) AS oldest_waiting

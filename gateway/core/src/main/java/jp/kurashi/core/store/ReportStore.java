@@ -61,21 +61,16 @@ public final class ReportStore {
 
   /** Every office's queue counts, oldest office first; never a case's content. */
   public Future<List<QueueCounts>> queueCounts() {
-    return offices().compose(offices -> pool.query(ReportSql.QUEUE_COUNTS).execute().map(rows -> {
-      Map<Long, Office> byId = new HashMap<>();
-      offices.forEach(o -> byId.put(o.id(), o));
+    return pool.query(ReportSql.QUEUE_COUNTS).execute().map(rows -> {
       List<QueueCounts> out = new ArrayList<>();
       for (Row r : rows) {
-        Office office = byId.get(r.getLong("id"));
-        if (office == null) {
-          continue; // created between the two queries: shown on the next request
-        }
         OffsetDateTime oldest = r.getOffsetDateTime("oldest_waiting");
-        out.add(new QueueCounts(office, r.getLong("open"), r.getLong("crisis"), r.getLong("waiting"),
-            r.getLong("crisis_waiting"), oldest == null ? null : oldest.toInstant()));
+        out.add(new QueueCounts(new Office(r.getLong("id"), r.getString("code"), r.getString("name")), r.getLong("open"),
+            r.getLong("crisis"), r.getLong("waiting"), r.getLong("crisis_waiting"),
+            oldest == null ? null : oldest.toInstant()));
       }
       return out;
-    }));
+    });
   }
 
   public Future<Figures> fiscalYear(long officeId, int fiscalYear) {
