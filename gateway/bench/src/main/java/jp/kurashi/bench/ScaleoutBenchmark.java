@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +46,7 @@ final class ScaleoutBenchmark {
   }
 
   /** What one configuration measured. */
-  record Result(int instances, Phase fixed, Phase saturated, long acked, long stored, long lost, long duplicated) {
+  record Result(int instances, Phase fixed, Phase saturated, DeliveryCheck delivery) {
   }
 
   /** One phase: rates, latencies and who used the CPU (seconds of CPU per second of the phase). */
@@ -134,11 +133,11 @@ final class ScaleoutBenchmark {
       Phase saturatedPhase = Sample.take(gateways, server, servers).since(before, saturated);
       LineWebhookBenchmark.settle(vertx, connect);
 
-      long[] check = load.check(connect);
+      DeliveryCheck check = load.check(connect);
       load.close();
-      System.out.printf("%d instance(s): fixed rate done, flood %.0f events/s, acked %d, lost %d, duplicated %d%n",
-          instances, saturatedPhase.linePerSecond(), check[0], check[2], check[3]);
-      return new Result(instances, fixedPhase, saturatedPhase, check[0], check[1], check[2], check[3]);
+      System.out.printf("%d instance(s): fixed rate done, flood %.0f events/s, acked %d, lost %d, duplicated %d; load %s%n",
+          instances, saturatedPhase.linePerSecond(), check.acked(), check.lost(), check.duplicated(), loadAverage());
+      return new Result(instances, fixedPhase, saturatedPhase, check);
     } finally {
       for (GatewayProcess g : gateways) {
         g.close();
@@ -319,21 +318,16 @@ final class ScaleoutBenchmark {
           });
     }
 
-    /** Acknowledged, stored of those, lost (acknowledged, not stored) and stored twice. */
-    long[] check(PgConnectOptions connect) {
+    /** Every acknowledged message against the stored inbound rows. */
+    DeliveryCheck check(PgConnectOptions connect) {
       Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(connect).using(vertx).build();
       try {
-        Set<String> stored = new HashSet<>();
-        long duplicated = 0;
+        List<DeliveryCheck.StoredRow> rows = new ArrayList<>();
         for (Row r : pool.query("SELECT channel, external_id, count(*) AS n FROM message WHERE direction = 'in'"
             + " AND external_id IS NOT NULL GROUP BY 1, 2").execute().await()) {
-          // Web chat stores the client's id after the chat's own reference: "ref/clientId".
-          String external = r.getString("external_id");
-          stored.add(r.getString("channel") + ":" + external.substring(external.indexOf('/') + 1));
-          duplicated += r.getLong("n") - 1;
+          rows.add(new DeliveryCheck.StoredRow(r.getString("channel"), r.getString("external_id"), r.getLong("n")));
         }
-        long lost = acked.stream().filter(id -> !stored.contains(id)).count();
-        return new long[] {acked.size(), acked.size() - lost, lost, duplicated};
+        return DeliveryCheck.of(acked, rows);
       } finally {
         pool.close().await();
       }
@@ -359,9 +353,15 @@ final class ScaleoutBenchmark {
         r.saturated().linePerSecond(), r.saturated().lineP50(), r.saturated().lineP99()));
     row(results, "LINE flood: CPU (cores) gateways / database / Redis / load generator", r -> cpu(r.saturated()));
     row(results, "LINE flood: database's share of the CPU", r -> String.format("%.0f %%", 100 * r.saturated().databaseShare()));
-    row(results, "acknowledged / stored / lost / stored twice", r -> r.acked() + " / " + r.stored() + " / " + r.lost()
-        + " / " + r.duplicated());
+    row(results, "acknowledged / stored / lost / stored twice", r -> r.delivery().acked() + " / "
+        + r.delivery().stored() + " / " + r.delivery().lost() + " / " + r.delivery().duplicated());
     System.out.println("load average after the run: " + loadAverage());
+    double capacity = results.stream().mapToDouble(r -> r.saturated().linePerSecond()).max().orElse(0);
+    System.out.println(DeskSizing.FY2023.describe(capacity));
+    if (results.stream().anyMatch(r -> !r.delivery().clean())) {
+      System.out.println("FAILED: an acknowledged message was lost or stored twice");
+      System.exit(1);
+    }
   }
 
   private static String cpu(Phase p) {
