@@ -62,6 +62,18 @@ final class ScaleoutBenchmark {
     double databaseShare() {
       return cpuTotal() == 0 ? 0 : databaseCpu / cpuTotal();
     }
+
+    double eventsPerSecond() {
+      return webchatPerSecond + linePerSecond;
+    }
+
+    /**
+     * Milliseconds of CPU per acknowledged message, all parts and the database alone: the work a message needs,
+     * whatever share of a shared machine's cores the run was left (events/s is that share divided by this).
+     */
+    double cpuMsPerEvent(double cores) {
+      return eventsPerSecond() == 0 ? Double.NaN : 1000 * cores / eventsPerSecond();
+    }
   }
 
   static void run(String[] args) throws Exception {
@@ -349,10 +361,12 @@ final class ScaleoutBenchmark {
         r.fixed().linePerSecond(), r.fixed().lineP50(), r.fixed().lineP99()));
     row(results, "fixed rate: CPU (cores) gateways / database / Redis / load generator", r -> cpu(r.fixed()));
     row(results, "fixed rate: database's share of the CPU", r -> String.format("%.0f %%", 100 * r.fixed().databaseShare()));
+    row(results, "fixed rate: CPU ms per message, all / database", r -> perEvent(r.fixed()));
     row(results, "LINE flood: events/s committed, p50 / p99 ms", r -> String.format("**%.0f**, %.1f / %.1f",
         r.saturated().linePerSecond(), r.saturated().lineP50(), r.saturated().lineP99()));
     row(results, "LINE flood: CPU (cores) gateways / database / Redis / load generator", r -> cpu(r.saturated()));
     row(results, "LINE flood: database's share of the CPU", r -> String.format("%.0f %%", 100 * r.saturated().databaseShare()));
+    row(results, "LINE flood: CPU ms per event, all / database", r -> perEvent(r.saturated()));
     row(results, "acknowledged / stored / lost / stored twice", r -> r.delivery().acked() + " / "
         + r.delivery().stored() + " / " + r.delivery().lost() + " / " + r.delivery().duplicated());
     System.out.println("load average after the run: " + loadAverage());
@@ -362,6 +376,10 @@ final class ScaleoutBenchmark {
       System.out.println("FAILED: an acknowledged message was lost or stored twice");
       System.exit(1);
     }
+  }
+
+  private static String perEvent(Phase p) {
+    return String.format("%.2f / %.2f", p.cpuMsPerEvent(p.cpuTotal()), p.cpuMsPerEvent(p.databaseCpu()));
   }
 
   private static String cpu(Phase p) {

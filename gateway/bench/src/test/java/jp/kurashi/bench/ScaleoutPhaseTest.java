@@ -18,6 +18,16 @@ class ScaleoutPhaseTest {
   }
 
   @Test
+  @DisplayName("CPU per message: the cores a phase used over the messages it acknowledged, in milliseconds")
+  void perMessage() {
+    ScaleoutBenchmark.Phase phase = new ScaleoutBenchmark.Phase(100, 2, 20, 100, 3, 30, 20, 0.8, 0.6, 0.05, 0.15);
+    assertThat(phase.eventsPerSecond()).isEqualTo(200);
+    assertThat(phase.cpuMsPerEvent(phase.cpuTotal())).isCloseTo(8.0, within(1e-9));
+    assertThat(phase.cpuMsPerEvent(phase.databaseCpu())).isCloseTo(3.0, within(1e-9));
+    assertThat(new ScaleoutBenchmark.Phase(0, 0, 0, 0, 0, 0, 1, 0.1, 0, 0, 0).cpuMsPerEvent(0.1)).isNaN();
+  }
+
+  @Test
   @DisplayName("a phase that measured no CPU has no share rather than a division by zero")
   void nothingMeasured() {
     assertThat(new ScaleoutBenchmark.Phase(0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0).databaseShare()).isZero();
