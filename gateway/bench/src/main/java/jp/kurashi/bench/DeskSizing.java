@@ -1,5 +1,7 @@
 package jp.kurashi.bench;
 
+import java.util.Locale;
+
 /**
  * What a desk's year of consultations asks of the gateway at its busiest hour, against a measured capacity.
  * Residents do not write evenly: the busiest day of the year carries {@code peakDayFactor} times an average
@@ -12,7 +14,7 @@ package jp.kurashi.bench;
  */
 record DeskSizing(int consultationsPerYear, int messagesPerConsultation, double peakDayFactor, double peakHourShare) {
 
-  /** The FY2023 desk, sized generously: 638 consultations, 50 messages each, a day 10 times the average, 25 % in one hour. */
+  /** The FY2023 desk, sized generously: 638 consultations, 50 messages each, busiest day ×10, 25 % of it in one hour. */
   static final DeskSizing FY2023 = new DeskSizing(638, 50, 10, 0.25);
 
   DeskSizing {
@@ -48,8 +50,9 @@ record DeskSizing(int consultationsPerYear, int messagesPerConsultation, double 
 
   /** One line for a benchmark's output. */
   String describe(double capacityPerSecond) {
-    return String.format(java.util.Locale.ROOT, "desk of %d consultations/year × %d messages = %.0f messages/year, %.0f a day on average;"
-            + " busiest hour (day ×%.0f, %.0f %% in one hour) %.0f messages = %.3f/s; measured %.0f/s is %,.0f times that",
+    return String.format(Locale.ROOT, "desk of %d consultations/year × %d messages = %.0f messages/year,"
+            + " %.0f a day on average; busiest hour (day ×%.0f, %.0f %% in one hour) %.0f messages = %.3f/s;"
+            + " measured %.0f/s is %,.0f times that",
         consultationsPerYear, messagesPerConsultation, messagesPerYear(), averagePerDay(), peakDayFactor,
         100 * peakHourShare, peakPerHour(), peakPerSecond(), capacityPerSecond, headroom(capacityPerSecond));
   }
