@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +46,7 @@ final class ScaleoutBenchmark {
   }
 
   /** What one configuration measured. */
-  record Result(int instances, Phase fixed, Phase saturated, long acked, long stored, long lost, long duplicated) {
+  record Result(int instances, Phase fixed, Phase saturated, DeliveryCheck delivery) {
   }
 
   /** One phase: rates, latencies and who used the CPU (seconds of CPU per second of the phase). */
@@ -62,6 +61,18 @@ final class ScaleoutBenchmark {
     /** The database's part of all the CPU the run used: where the next limit is. */
     double databaseShare() {
       return cpuTotal() == 0 ? 0 : databaseCpu / cpuTotal();
+    }
+
+    double eventsPerSecond() {
+      return webchatPerSecond + linePerSecond;
+    }
+
+    /**
+     * Milliseconds of CPU per acknowledged message, all parts and the database alone: the work a message needs,
+     * whatever share of a shared machine's cores the run was left (events/s is that share divided by this).
+     */
+    double cpuMsPerEvent(double cores) {
+      return eventsPerSecond() == 0 ? Double.NaN : 1000 * cores / eventsPerSecond();
     }
   }
 
@@ -134,11 +145,11 @@ final class ScaleoutBenchmark {
       Phase saturatedPhase = Sample.take(gateways, server, servers).since(before, saturated);
       LineWebhookBenchmark.settle(vertx, connect);
 
-      long[] check = load.check(connect);
+      DeliveryCheck check = load.check(connect);
       load.close();
-      System.out.printf("%d instance(s): fixed rate done, flood %.0f events/s, acked %d, lost %d, duplicated %d%n",
-          instances, saturatedPhase.linePerSecond(), check[0], check[2], check[3]);
-      return new Result(instances, fixedPhase, saturatedPhase, check[0], check[1], check[2], check[3]);
+      System.out.printf("%d instance(s): fixed rate done, flood %.0f events/s, acked %d, lost %d, duplicated %d; load %s%n",
+          instances, saturatedPhase.linePerSecond(), check.acked(), check.lost(), check.duplicated(), loadAverage());
+      return new Result(instances, fixedPhase, saturatedPhase, check);
     } finally {
       for (GatewayProcess g : gateways) {
         g.close();
@@ -319,21 +330,16 @@ final class ScaleoutBenchmark {
           });
     }
 
-    /** Acknowledged, stored of those, lost (acknowledged, not stored) and stored twice. */
-    long[] check(PgConnectOptions connect) {
+    /** Every acknowledged message against the stored inbound rows. */
+    DeliveryCheck check(PgConnectOptions connect) {
       Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(connect).using(vertx).build();
       try {
-        Set<String> stored = new HashSet<>();
-        long duplicated = 0;
+        List<DeliveryCheck.StoredRow> rows = new ArrayList<>();
         for (Row r : pool.query("SELECT channel, external_id, count(*) AS n FROM message WHERE direction = 'in'"
             + " AND external_id IS NOT NULL GROUP BY 1, 2").execute().await()) {
-          // Web chat stores the client's id after the chat's own reference: "ref/clientId".
-          String external = r.getString("external_id");
-          stored.add(r.getString("channel") + ":" + external.substring(external.indexOf('/') + 1));
-          duplicated += r.getLong("n") - 1;
+          rows.add(new DeliveryCheck.StoredRow(r.getString("channel"), r.getString("external_id"), r.getLong("n")));
         }
-        long lost = acked.stream().filter(id -> !stored.contains(id)).count();
-        return new long[] {acked.size(), acked.size() - lost, lost, duplicated};
+        return DeliveryCheck.of(acked, rows);
       } finally {
         pool.close().await();
       }
@@ -355,13 +361,25 @@ final class ScaleoutBenchmark {
         r.fixed().linePerSecond(), r.fixed().lineP50(), r.fixed().lineP99()));
     row(results, "fixed rate: CPU (cores) gateways / database / Redis / load generator", r -> cpu(r.fixed()));
     row(results, "fixed rate: database's share of the CPU", r -> String.format("%.0f %%", 100 * r.fixed().databaseShare()));
+    row(results, "fixed rate: CPU ms per message, all / database", r -> perEvent(r.fixed()));
     row(results, "LINE flood: events/s committed, p50 / p99 ms", r -> String.format("**%.0f**, %.1f / %.1f",
         r.saturated().linePerSecond(), r.saturated().lineP50(), r.saturated().lineP99()));
     row(results, "LINE flood: CPU (cores) gateways / database / Redis / load generator", r -> cpu(r.saturated()));
     row(results, "LINE flood: database's share of the CPU", r -> String.format("%.0f %%", 100 * r.saturated().databaseShare()));
-    row(results, "acknowledged / stored / lost / stored twice", r -> r.acked() + " / " + r.stored() + " / " + r.lost()
-        + " / " + r.duplicated());
+    row(results, "LINE flood: CPU ms per event, all / database", r -> perEvent(r.saturated()));
+    row(results, "acknowledged / stored / lost / stored twice", r -> r.delivery().acked() + " / "
+        + r.delivery().stored() + " / " + r.delivery().lost() + " / " + r.delivery().duplicated());
     System.out.println("load average after the run: " + loadAverage());
+    double capacity = results.stream().mapToDouble(r -> r.saturated().linePerSecond()).max().orElse(0);
+    System.out.println(DeskSizing.FY2023.describe(capacity));
+    if (results.stream().anyMatch(r -> !r.delivery().clean())) {
+      System.out.println("FAILED: an acknowledged message was lost or stored twice");
+      System.exit(1);
+    }
+  }
+
+  private static String perEvent(Phase p) {
+    return String.format("%.2f / %.2f", p.cpuMsPerEvent(p.cpuTotal()), p.cpuMsPerEvent(p.databaseCpu()));
   }
 
   private static String cpu(Phase p) {

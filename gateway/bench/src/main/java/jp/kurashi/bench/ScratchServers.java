@@ -1,5 +1,7 @@
 package jp.kurashi.bench;
 
+import jp.kurashi.testkit.TestRedis;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -8,11 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A separate PostgreSQL server (Debian's PostgreSQL 15, durable as installed: fsync and synchronous commit on) and a
- * real Redis, started for one benchmark in a scratch directory and stopped after it: what several gateway
- * instances share in production.
+ * real Redis ({@code redis-server} from the PATH, else the binary inside embedded-redis that the tests use), started
+ * for one benchmark in a scratch directory and stopped after it: what several gateway instances share in production.
  */
 final class ScratchServers implements AutoCloseable {
 
@@ -21,13 +24,18 @@ final class ScratchServers implements AutoCloseable {
   private final Path pgData;
   final int pgPort;
   final int redisPort;
+  /** The redis-server this started itself, or null when it runs inside embedded-redis. */
   private final Process redis;
+  private final TestRedis embeddedRedis;
+  private final long redisPid;
 
-  private ScratchServers(Path pgData, int pgPort, int redisPort, Process redis) {
+  private ScratchServers(Path pgData, int pgPort, int redisPort, Process redis, TestRedis embeddedRedis, long redisPid) {
     this.pgData = pgData;
     this.pgPort = pgPort;
     this.redisPort = redisPort;
     this.redis = redis;
+    this.embeddedRedis = embeddedRedis;
+    this.redisPid = redisPid;
   }
 
   static ScratchServers start(Path dir) throws Exception {
@@ -40,12 +48,25 @@ final class ScratchServers implements AutoCloseable {
     run(pgCommand("pg_ctl", "-D", pgData.toString(), "-l", pgData.resolve("server.log").toString(), "-w", "-o",
         "-p " + pgPort + " -k " + pgData + " -c listen_addresses=127.0.0.1 -c max_connections=200"
             + " -c shared_buffers=256MB", "start"));
+    if (!onPath("redis-server")) {
+      TestRedis embedded = TestRedis.start();
+      // embedded-redis runs its binary as a child of this JVM; its pid is what the CPU meter reads.
+      long pid = ProcessHandle.current().children().filter(p -> p.info().command().orElse("").contains("redis"))
+          .mapToLong(ProcessHandle::pid).max().orElse(0);
+      System.out.println("redis-server not on the PATH: the embedded-redis binary, port " + embedded.port());
+      return new ScratchServers(pgData, pgPort, embedded.port(), null, embedded, pid);
+    }
     int redisPort = freePort();
     Process redis = new ProcessBuilder("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no").redirectErrorStream(true)
         .redirectOutput(dir.resolve("redis.log").toFile()).start();
     awaitPort(redisPort);
-    return new ScratchServers(pgData, pgPort, redisPort, redis);
+    return new ScratchServers(pgData, pgPort, redisPort, redis, null, redis.pid());
+  }
+
+  private static boolean onPath(String program) {
+    return Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, program)));
   }
 
   /** {@code postgresql://} URL of a new, empty database {@code name} on the server. */
@@ -64,13 +85,17 @@ final class ScratchServers implements AutoCloseable {
   }
 
   double redisCpuSeconds() {
-    return ProcessCpu.seconds(redis.pid());
+    return redisPid == 0 ? 0 : ProcessCpu.seconds(redisPid);
   }
 
   @Override
   public void close() throws Exception {
-    redis.destroy();
-    redis.waitFor(10, TimeUnit.SECONDS);
+    if (redis != null) {
+      redis.destroy();
+      redis.waitFor(10, TimeUnit.SECONDS);
+    } else {
+      embeddedRedis.close();
+    }
     run(pgCommand("pg_ctl", "-D", pgData.toString(), "-m", "fast", "-w", "stop"));
   }
 
