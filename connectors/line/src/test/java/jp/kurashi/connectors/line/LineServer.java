@@ -9,10 +9,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import jp.kurashi.core.Core;
 import jp.kurashi.core.bus.CaseEvents;
-import jp.kurashi.core.limits.RateLimits;
-import jp.kurashi.core.triage.TriageModelInForce;
 import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.office.OfficeProfile;
@@ -26,6 +23,7 @@ import jp.kurashi.core.pipeline.AutomaticNotice;
 import jp.kurashi.core.pipeline.ConsentRequest;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.pipeline.TriageStep;
+import jp.kurashi.core.store.TriageStore;
 import jp.kurashi.core.triage.TriageEngine;
 import jp.kurashi.core.triage.TriageModel;
 import jp.kurashi.core.triage.TriageRules;
@@ -64,7 +62,6 @@ final class LineServer implements AutoCloseable {
   final GatewayMetrics metrics = new GatewayMetrics();
   final OfficeProfile profile = OfficeProfileJson.defaults();
   final CaseEvents events;
-  final Core core;
   private final HttpServer server;
   private final String workerId;
 
@@ -83,18 +80,17 @@ final class LineServer implements AutoCloseable {
     this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     this.officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     this.events = CaseEvents.inProcess(vertx);
-    this.core = Core.of(vertx, db, events, RateLimits.inProcess(clock), TriageModelInForce.shipped(
-        new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), metrics, clock);
-    this.messages = core.messages();
-    this.replies = core.replies();
-    ContactStore contacts = core.contacts();
+    this.messages = new MessageStore(db.pool(), clock);
+    this.replies = new ReplyQueue(vertx, messages, events, clock);
+    ContactStore contacts = new ContactStore(db.pool(), clock);
     LineStore lineStore = new LineStore(db.pool(), clock);
     LineSettings settings = new LineSettings(SECRET, "test-access-token", URI.create(line.baseUrl()),
         URI.create(line.baseUrl()), 1024 * 1024, 90, Duration.ofMinutes(10), Duration.ofSeconds(5));
     this.connector = gatewaySteps ? new LineConnector(vertx, settings, contacts, lineStore, profile.privacyNoticeVersion())
         : new LineConnector(vertx, settings, contacts, lineStore);
     List<AfterIngest> steps = !gatewaySteps ? List.of() : List.of(
-        new TriageStep(vertx, officeId, core.triageEngine(), core.triageStore(), events,
+        new TriageStep(vertx, officeId, new TriageEngine(TriageRules.bundled(), TriageModel.bundled()),
+            new TriageStore(db.pool(), clock), events,
             new AutomaticNotice(profile, replies, Duration.ofHours(12), Duration.ofMinutes(30), contacts,
                 Set.of(LineConnector.CHANNEL)), clock),
         new ConsentRequest(profile, contacts, replies, Set.of(LineConnector.CHANNEL)));

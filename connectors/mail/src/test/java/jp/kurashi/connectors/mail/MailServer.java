@@ -9,13 +9,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import jp.kurashi.core.Core;
 import jp.kurashi.core.bus.CaseEvents;
-import jp.kurashi.core.limits.RateLimits;
-import jp.kurashi.core.triage.TriageEngine;
-import jp.kurashi.core.triage.TriageModel;
-import jp.kurashi.core.triage.TriageModelInForce;
-import jp.kurashi.core.triage.TriageRules;
 import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.office.OfficeProfile;
@@ -28,6 +22,7 @@ import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.connectors.mail.MailStore;
+import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.OutboxStore;
 import jp.kurashi.testkit.Await;
@@ -86,12 +81,11 @@ final class MailServer implements AutoCloseable {
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     CaseEvents events = CaseEvents.inProcess(vertx);
-    Core core = Core.of(vertx, db, events, RateLimits.inProcess(clock), TriageModelInForce.shipped(
-        new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), metrics, clock);
-    replies = core.replies();
+    MessageStore messages = new MessageStore(db.pool(), clock);
+    replies = new ReplyQueue(vertx, messages, events, clock);
     mailStore = new MailStore(db.pool());
-    contacts = core.contacts();
-    pipeline = new InboundPipeline(officeId, core.messages(), events,
+    contacts = new jp.kurashi.core.store.ContactStore(db.pool(), clock);
+    pipeline = new InboundPipeline(officeId, messages, events,
         List.of(new MailConsentReply(officeId, profile, contacts),
             new MailAcknowledgement(profile, replies, Duration.ofHours(12), contacts)));
     OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()),
