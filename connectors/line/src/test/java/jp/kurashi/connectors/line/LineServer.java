@@ -9,7 +9,10 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.wiring.Core;
 import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.limits.RateLimits;
+import jp.kurashi.core.triage.TriageModelInForce;
 import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.office.OfficeProfile;
@@ -23,7 +26,6 @@ import jp.kurashi.core.pipeline.AutomaticNotice;
 import jp.kurashi.core.pipeline.ConsentRequest;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.pipeline.TriageStep;
-import jp.kurashi.core.store.TriageStore;
 import jp.kurashi.core.triage.TriageEngine;
 import jp.kurashi.core.triage.TriageModel;
 import jp.kurashi.core.triage.TriageRules;
@@ -62,6 +64,7 @@ final class LineServer implements AutoCloseable {
   final GatewayMetrics metrics = new GatewayMetrics();
   final OfficeProfile profile = OfficeProfileJson.defaults();
   final CaseEvents events;
+  final Core core;
   private final HttpServer server;
   private final String workerId;
 
@@ -80,17 +83,18 @@ final class LineServer implements AutoCloseable {
     this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     this.officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     this.events = CaseEvents.inProcess(vertx);
-    this.messages = new MessageStore(db.pool(), clock);
-    this.replies = new ReplyQueue(vertx, messages, events, clock);
-    ContactStore contacts = new ContactStore(db.pool(), clock);
+    this.core = Core.create(vertx, db, events, RateLimits.inProcess(clock), TriageModelInForce.shipped(
+        new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), clock);
+    this.messages = core.messages();
+    this.replies = core.replies();
+    ContactStore contacts = core.contacts();
     LineStore lineStore = new LineStore(db.pool(), clock);
     LineSettings settings = new LineSettings(SECRET, "test-access-token", URI.create(line.baseUrl()),
         URI.create(line.baseUrl()), 1024 * 1024, 90, Duration.ofMinutes(10), Duration.ofSeconds(5));
     this.connector = gatewaySteps ? new LineConnector(vertx, settings, contacts, lineStore, profile.privacyNoticeVersion())
         : new LineConnector(vertx, settings, contacts, lineStore);
     List<AfterIngest> steps = !gatewaySteps ? List.of() : List.of(
-        new TriageStep(vertx, officeId, new TriageEngine(TriageRules.bundled(), TriageModel.bundled()),
-            new TriageStore(db.pool(), clock), events,
+        new TriageStep(vertx, officeId, core.triage().engine(), core.triageStore(), events,
             new AutomaticNotice(profile, replies, Duration.ofHours(12), Duration.ofMinutes(30), contacts,
                 Set.of(LineConnector.CHANNEL)), clock),
         new ConsentRequest(profile, contacts, replies, Set.of(LineConnector.CHANNEL)));

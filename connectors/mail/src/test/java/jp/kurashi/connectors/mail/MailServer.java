@@ -9,7 +9,13 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import jp.kurashi.core.wiring.Core;
 import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.limits.RateLimits;
+import jp.kurashi.core.triage.TriageEngine;
+import jp.kurashi.core.triage.TriageModel;
+import jp.kurashi.core.triage.TriageModelInForce;
+import jp.kurashi.core.triage.TriageRules;
 import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.office.OfficeProfile;
@@ -22,7 +28,6 @@ import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.connectors.mail.MailStore;
-import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.OutboxStore;
 import jp.kurashi.testkit.Await;
@@ -81,11 +86,12 @@ final class MailServer implements AutoCloseable {
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     CaseEvents events = CaseEvents.inProcess(vertx);
-    MessageStore messages = new MessageStore(db.pool(), clock);
-    replies = new ReplyQueue(vertx, messages, events, clock);
+    Core core = Core.create(vertx, db, events, RateLimits.inProcess(clock), TriageModelInForce.shipped(
+        new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), clock);
+    replies = core.replies();
     mailStore = new MailStore(db.pool());
-    contacts = new jp.kurashi.core.store.ContactStore(db.pool(), clock);
-    pipeline = new InboundPipeline(officeId, messages, events,
+    contacts = core.contacts();
+    pipeline = new InboundPipeline(officeId, core.messages(), events,
         List.of(new MailConsentReply(officeId, profile, contacts),
             new MailAcknowledgement(profile, replies, Duration.ofHours(12), contacts)));
     OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()),

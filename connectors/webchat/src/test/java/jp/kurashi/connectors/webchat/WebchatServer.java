@@ -6,7 +6,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
+import jp.kurashi.core.wiring.Core;
 import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.triage.TriageEngine;
+import jp.kurashi.core.triage.TriageModel;
+import jp.kurashi.core.triage.TriageModelInForce;
+import jp.kurashi.core.triage.TriageRules;
 import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.limits.Quota;
 import jp.kurashi.core.limits.RateLimits;
@@ -21,10 +26,8 @@ import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.pipeline.AfterIngest;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.store.CaseStore;
-import jp.kurashi.core.store.ContactStore;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
-import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.OutboxStore;
 import jp.kurashi.connectors.webchat.WebchatStore;
@@ -47,6 +50,7 @@ final class WebchatServer implements AutoCloseable {
   final Database db;
   final long officeId;
   final CaseEvents events;
+  final Core core;
   final ReplyQueue replies;
   final CaseStore cases;
   final GatewayMetrics metrics = new GatewayMetrics();
@@ -65,12 +69,13 @@ final class WebchatServer implements AutoCloseable {
     this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     this.officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     this.events = CaseEvents.inProcess(vertx);
-    MessageStore messages = new MessageStore(db.pool(), clock);
-    this.cases = new CaseStore(db.pool(), clock);
-    this.replies = new ReplyQueue(vertx, messages, events, clock);
+    this.core = Core.create(vertx, db, events, RateLimits.inProcess(clock), TriageModelInForce.shipped(
+        new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), clock);
+    this.cases = core.cases();
+    this.replies = core.replies();
     WebchatStore store = new WebchatStore(db.pool());
-    InboundPipeline pipeline = new InboundPipeline(officeId, messages, events, steps.apply(this));
-    WebchatRoutes routes = new WebchatRoutes(officeId, store, new ContactStore(db.pool(), clock), pipeline, events,
+    InboundPipeline pipeline = new InboundPipeline(officeId, core.messages(), events, steps.apply(this));
+    WebchatRoutes routes = new WebchatRoutes(officeId, store, core.contacts(), pipeline, events,
         new ChatSockets(events), profile, WebchatSettings.defaults(),
         quotas == null ? generous(clock) : quotas.apply(clock), metrics, clock);
     Router router = Router.router(vertx);

@@ -31,7 +31,7 @@ public final class LeasedVerticle extends VerticleBase {
   private final Supplier<Deployable> work;
   private long timer = -1;
   private String deployment;
-  private boolean changing;
+  private boolean attempting;
   private long heldSince = -1;
   private long lastRenewed;
 
@@ -78,9 +78,16 @@ public final class LeasedVerticle extends VerticleBase {
   }
 
   private Future<Void> renew() {
-    if (changing) {
+    // One attempt at a time: on a slow database a hold can outlast the renewal period, and two attempts that both
+    // found the job stopped would both start it.
+    if (attempting) {
       return Future.succeededFuture();
     }
+    attempting = true;
+    return attempt().onComplete(ar -> attempting = false);
+  }
+
+  private Future<Void> attempt() {
     long attempt = System.nanoTime();
     return leases.hold(job, holder, ttl).transform(ar -> {
       if (ar.succeeded() && ar.result()) {
@@ -98,9 +105,7 @@ public final class LeasedVerticle extends VerticleBase {
   }
 
   private Future<Void> takeOver() {
-    changing = true;
     return vertx.deployVerticle(work.get()).transform(ar -> {
-      changing = false;
       if (ar.failed()) {
         LOG.atError().addKeyValue("job", job).addKeyValue("error", ar.cause().getClass().getSimpleName())
             .log("job could not start; its lease is given up for another instance");
@@ -114,12 +119,11 @@ public final class LeasedVerticle extends VerticleBase {
   }
 
   private Future<Void> giveUp(String why) {
-    changing = true;
     String stopping = deployment;
     deployment = null;
     LOG.atWarn().addKeyValue("job", job).addKeyValue("why", why)
         .addKeyValue("heldSeconds", (System.nanoTime() - heldSince) / 1_000_000_000L)
         .log("job lease lost: the job stops here");
-    return vertx.undeploy(stopping).recover(err -> Future.succeededFuture()).onComplete(ar -> changing = false);
+    return vertx.undeploy(stopping).recover(err -> Future.succeededFuture());
   }
 }

@@ -118,4 +118,23 @@ class LeasedVerticleTest {
         .execute());
     Await.until(Duration.ofSeconds(2), "stopped", () -> onA.get() == 0);
   }
+
+  @Test
+  @DisplayName("a database slower than the renewal period still starts the job once (renewals never overlap)")
+  void slowRenewalsDoNotOverlap() throws Exception {
+    // Another session holds the lease row locked: every renewal waits behind it, several periods long.
+    var locker = Await.result(dbB.pool().getConnection());
+    Await.result(locker.query("BEGIN").execute());
+    Await.result(locker.query("INSERT INTO job_lease (job, holder, expires_at) VALUES ('mail-poller', 'a', now())")
+        .execute());
+    Future<String> deployed = vertxA.deployVerticle(new LeasedVerticle("mail-poller", new JobLeaseStore(dbA.pool()),
+        "a", TTL, RENEW, () -> new Job(onA)));
+    Thread.sleep(RENEW.toMillis() * 5);
+    assertThat(onA).hasValue(0);
+    Await.result(locker.query("COMMIT").execute());
+    Await.result(locker.close());
+    Await.result(deployed);
+    Thread.sleep(RENEW.toMillis() * 3);
+    assertThat(onA).as("job instances started on A").hasValue(1);
+  }
 }
