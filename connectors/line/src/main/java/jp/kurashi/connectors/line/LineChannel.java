@@ -81,7 +81,7 @@ public final class LineChannel implements Channel {
     @Override
     public ChannelParts start(ChannelContext ctx, InboundPipeline pipeline) {
       LineConnector connector = new LineConnector(ctx.vertx(), settings, ctx.contacts(),
-          new LineStore(ctx.pool(), ctx.clock()), ctx.office().privacyNoticeVersion());
+          new LineStore(ctx.pool(), ctx.clock(), ctx.officeId()), ctx.office().privacyNoticeVersion());
       LineWebhook webhook = new LineWebhook(ctx.officeId(), settings, pipeline, ctx.contacts(), ctx.messages(),
           connector, ctx.office(), ctx.metrics(), ctx.clientAddress(), ctx.clock());
       LOG.atInfo().log("LINE channel on");

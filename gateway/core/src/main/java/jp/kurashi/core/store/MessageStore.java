@@ -108,7 +108,7 @@ public final class MessageStore {
       }
       // A concurrent delivery of the same external id committed first: report its row.
       return client.preparedQuery(MessageSql.FIND_BY_EXTERNAL_ID)
-          .execute(Tuple.of(m.channel(), m.externalId()))
+          .execute(Tuple.of(m.channel(), m.externalId(), officeId))
           .map(MessageStore::firstAsDuplicate);
     });
   }
@@ -158,9 +158,9 @@ public final class MessageStore {
    * Erases an inbound message its sender took back (text, subject, attachments, triage findings) and audits it;
    * empty when no such message of that sender exists or it was already taken back.
    */
-  public Future<Optional<Unsent>> unsend(String channel, String contactRef, String channelMessageId) {
+  public Future<Optional<Unsent>> unsend(long officeId, String channel, String contactRef, String channelMessageId) {
     return pool.preparedQuery(MessageSql.UNSEND)
-        .execute(Tuple.of(channel, contactRef, channelMessageId, clock.instant().atOffset(ZoneOffset.UTC)))
+        .execute(Tuple.of(channel, contactRef, channelMessageId, clock.instant().atOffset(ZoneOffset.UTC), officeId))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(new Unsent(rows.iterator().next().getLong("id"), rows.iterator().next().getLong("case_id"))));
   }
