@@ -92,7 +92,12 @@ public final class LineWebhook {
   }
 
   public void mount(Router router) {
-    router.post("/webhook/line").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::handle);
+    mount(router, "/webhook/line");
+  }
+
+  /** At {@code path}: each office's LINE channel has its own, signed with its own secret. */
+  public void mount(Router router, String path) {
+    router.post(path).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::handle);
   }
 
   private void handle(RoutingContext ctx) {
