@@ -1,5 +1,5 @@
 // Kurashi Gateway staff console: plain ES modules, no build step (api, dom, state, login, live, router, queue, case,
-// panels, reports, audit, complaints, record). Resident text is only ever put into the page with textContent.
+// panels, reports, audit, complaints, record, overview). Resident text is only ever put into the page with textContent.
 import { state, t } from './state.js';
 import { $ } from './dom.js';
 import { api } from './api.js';
@@ -10,6 +10,7 @@ function labels() {
   document.documentElement.lang = state.lang;
   $('title').textContent = t().title;
   $('nav-queue').textContent = t().queue;
+  $('nav-overview').textContent = t().offices;
   $('nav-reports').textContent = t().reports;
   $('nav-audit').textContent = t().audit;
   $('nav-complaints').textContent = t().complaints;

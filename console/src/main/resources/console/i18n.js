@@ -1,6 +1,8 @@
 // Console texts, Japanese first. Add a language by adding a block with the same keys.
 export const TEXTS = {
   ja: {
+    offices: '事業所一覧', officesHelp: '各事業所の受付状況(件数のみ)。相談の内容は法人本部からは見られません。', office: '事業所',
+    openCases: '対応中', waitingCases: '返信待ち', crisisWaiting: '緊急で返信待ち', oldestWaiting: '最長の待ち時間', allOffices: '全事業所(合計)',
     title: '相談コンソール', queue: '受付一覧', sound: '通知音', logout: 'ログアウト', switchTo: 'English',
     login: 'ログイン', loginId: 'ログインID', password: 'パスワード', loginFailed: 'ログインできませんでした',
     totpCode: '確認コード(6桁)', changePassword: 'パスワードの変更', changePasswordFirst: '最初のログインです。管理者から受け取ったパスワードを、自分だけが知るパスワードに変えてください(12文字以上)。',
@@ -56,6 +58,8 @@ export const TEXTS = {
     consentMissing: 'Consent not confirmed', consentMissingHelp: 'The resident has not agreed to the privacy notice yet (only the safety message is sent automatically).',
     consentOutdated: 'agreed to an older notice, version {version}', consentGiven: 'Agreed to the privacy notice', consentVersion: 'version',
     sharingConsent: 'Resident agreed to share with the agency (required when an agency is chosen)', sharingYes: 'agreed to share', sharingNo: 'did not agree to share',
+    offices: 'Offices', officesHelp: 'Each office\'s queue (counts only). The operator cannot see what residents wrote.', office: 'Office',
+    openCases: 'Open', waitingCases: 'Waiting for a reply', crisisWaiting: 'Crisis waiting', oldestWaiting: 'Longest wait', allOffices: 'All offices (total)',
     title: 'Consultation console', queue: 'Queue', sound: 'Sound', logout: 'Log out', switchTo: '日本語',
     login: 'Log in', loginId: 'Login', password: 'Password', loginFailed: 'Could not log in',
     totpCode: 'Code (6 digits)', changePassword: 'Change password', changePasswordFirst: 'First login: replace the password you were given by one only you know (12 characters or more).',

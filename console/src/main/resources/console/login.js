@@ -105,9 +105,14 @@ async function start() {
   state.channelNames = meta.data.channels;
   $('nav').hidden = false;
   $('who').textContent = `${state.staff.displayName} (${state.staff.role})`;
-  $('nav-reports').hidden = !['chief', 'admin'].includes(state.staff.role);
+  const operator = state.staff.role === 'operator';
+  $('nav-queue').hidden = operator;
+  $('nav-overview').hidden = !operator;
+  $('sound').closest('label').hidden = operator; // no live events, nothing to sound for
+  $('nav-reports').hidden = !['chief', 'admin', 'operator'].includes(state.staff.role);
   $('nav-audit').hidden = state.staff.role !== 'chief';
   $('nav-complaints').hidden = !['chief', 'consultant'].includes(state.staff.role);
-  listen();
+  // The operator gets no live events: they are about cases.
+  if (!operator) listen();
   route();
 }

@@ -18,7 +18,10 @@ export async function loadReports() {
   const current = takeTicket();
   const now = new Date();
   const fy = Number(sessionStorage.getItem('kg-fy')) || (now.getMonth() >= 3 ? now.getFullYear() : now.getFullYear() - 1);
-  const r = await api('GET', `/reports/monthly?fy=${fy}`);
+  // #/reports?office=kita: one office's report, or all of them (the operator's links); the caller's own by default.
+  const office = new URLSearchParams(location.hash.split('?')[1] || '').get('office');
+  const scope = office ? `&office=${encodeURIComponent(office)}` : '';
+  const r = await api('GET', `/reports/monthly?fy=${fy}${scope}`);
   if (!current()) return;
   if (r.status !== 200) { $('main').replaceChildren(el('p', { class: 'error', text: r.data?.message || String(r.status) })); return; }
   const rep = r.data;
@@ -52,9 +55,10 @@ export async function loadReports() {
   const byMonth = el('canvas', { id: 'chart-months', 'aria-label': t().newCases, role: 'img' });
   const byCategory = el('canvas', { id: 'chart-categories', 'aria-label': t().categories, role: 'img' });
   $('main').replaceChildren(el('section', { class: 'card' },
-    el('div', { class: 'row' }, el('h2', { text: t().reports }), year,
-      el('a', { href: `/api/reports/monthly.csv?fy=${fy}`, text: 'CSV (UTF-8)' }),
-      el('a', { href: `/api/reports/monthly.csv?fy=${fy}&encoding=shift_jis`, text: 'CSV (Shift_JIS)' })),
+    el('div', { class: 'row' }, el('h2', { text: t().reports }),
+      rep.office ? el('span', { 'data-testid': 'report-office', text: rep.office.code === 'all' ? t().allOffices : rep.office.name }) : null, year,
+      el('a', { href: `/api/reports/monthly.csv?fy=${fy}${scope}`, text: 'CSV (UTF-8)' }),
+      el('a', { href: `/api/reports/monthly.csv?fy=${fy}&encoding=shift_jis${scope}`, text: 'CSV (Shift_JIS)' })),
     table), el('section', { class: 'card' }, el('h3', { text: t().cityFigures }), cityTable),
     el('section', { class: 'card' }, byMonth), el('section', { class: 'card' }, byCategory));
   try {

@@ -6,6 +6,7 @@ import { loadReports } from './reports.js';
 import { loadAudit } from './audit.js';
 import { loadComplaints } from './complaints.js';
 import { showRecordForm } from './record.js';
+import { loadOverview } from './overview.js';
 
 export function route() {
   if (state.pending) return; // the server allows nothing but the first-login step
@@ -15,5 +16,7 @@ export function route() {
   else if (location.hash.startsWith('#/audit')) loadAudit();
   else if (location.hash.startsWith('#/complaints')) loadComplaints();
   else if (location.hash.startsWith('#/record')) showRecordForm();
+  // The operator (法人本部) sees counts only: the offices' overview instead of a queue.
+  else if (state.staff?.role === 'operator') loadOverview();
   else loadQueue();
 }

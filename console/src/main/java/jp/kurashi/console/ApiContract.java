@@ -117,14 +117,25 @@ public final class ApiContract {
 
   /** Whether the document says the request's operation needs no session ({@code security: []}). */
   private boolean isPublic(RoutingContext ctx) {
+    Operation operation = operation(ctx);
+    return operation != null && operation.getSecurityRequirements().isEmpty();
+  }
+
+  /** Whether the document lets the operator (法人本部) make the request's call ({@code x-operator: true}). */
+  boolean operatorMay(RoutingContext ctx) {
+    Operation operation = operation(ctx);
+    return operation != null && operation.getOpenAPIModel().getBoolean("x-operator", false);
+  }
+
+  /** The request's operation, looked up once per request; null for a call the document does not describe. */
+  Operation operation(RoutingContext ctx) {
     Operation operation = ctx.get(OPERATION);
     if (operation == null) {
       operation = contract.findOperation(ctx.request().path(), ctx.request().method());
-      if (operation == null) {
-        return false;
+      if (operation != null) {
+        ctx.put(OPERATION, operation);
       }
-      ctx.put(OPERATION, operation);
     }
-    return operation.getSecurityRequirements().isEmpty();
+    return operation;
   }
 }

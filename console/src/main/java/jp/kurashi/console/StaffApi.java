@@ -42,6 +42,7 @@ public final class StaffApi {
         .before(contract.whenPublic(session::loginLimit))
         .before(contract.unlessPublic(new SessionAuthHandler(s.staff(), s.settings().sessionIdle(), s.clock())))
         .before(contract.unlessPublic(firstLogin))
+        .before(contract.unlessPublic(new OperatorGate(contract, s.audit())))
         .before(TriageModelApi.uploadBody());
     session.bind(operations);
     operations.on("events", live::handle);
@@ -58,6 +59,7 @@ public final class StaffApi {
         .bind(operations);
     new AccountsApi(s.vertx(), s.staff(), guard, s.hasher()).bind(operations);
     new ReportsApi(s.reports(), new MonthlyReport(contract.enums()), guard, s.clock()).bind(operations);
+    new OfficesApi(s.reports(), guard).bind(operations);
     new TriageRulesApi(s.vertx(), s.triage(), s.triageEngine(), guard).bind(operations);
     new TriageModelApi(s.vertx(), s.triageModels(), s.triageModelInForce(), guard).bind(operations);
     new TriageCorrectionsApi(s.triageCorrections(), s.audit(), guard, s.clock()).bind(operations);

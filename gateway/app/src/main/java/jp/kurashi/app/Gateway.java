@@ -73,7 +73,9 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import jp.kurashi.core.wiring.Core;
 
 /**
  * The one place that wires the gateway: database, bus, pipeline, outbox, connectors, HTTP.
@@ -110,14 +112,18 @@ public final class Gateway {
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final Deque<Supplier<Future<?>>> shutdownSteps = new ArrayDeque<>();
   private final Promise<Void> fatal = Promise.promise();
-  /** This instance among those on one database: the holder of the job leases it takes ({@link InstanceName}). */
-  private String instanceName;
-  private java.util.function.BooleanSupplier databaseProcessUp = () -> true;
-  private int httpPort;
-  private int metricsPort = -1;
-  private InboundPipeline pipeline;
-  private TriageEngine triageEngine;
-  private TriageModelInForce triageModel;
+  /** What start-up produced; set once, by {@link #start}, before the gateway is handed out. */
+  private final Promise<Running> running = Promise.promise();
+
+  /** The database opened for this instance, and whether its process (when embedded) is still up. */
+  private record OpenDatabase(Database db, BooleanSupplier processUp) {}
+
+  /** One office's wiring: its pipeline, its switched-on channels and what they add to HTTP and the jobs. */
+  private record Office(long officeId, InboundPipeline pipeline, ChannelRegistry channels,
+                        List<ChannelRoutes> routes, List<PeriodicJob> jobs) {}
+
+  /** What a started gateway reports: its ports and where connectors hand inbound messages. */
+  private record Running(int httpPort, int metricsPort, InboundPipeline pipeline) {}
 
   private Gateway(Vertx vertx, GatewayConfig config, Clock clock, PasswordHasher hasher) {
     this.vertx = vertx;
@@ -140,39 +146,58 @@ public final class Gateway {
                                PasswordHasher hasher) {
     Gateway gateway = new Gateway(vertx, config, clock, hasher);
     return gateway.startAll(console)
-        .map(v -> gateway)
+        .map(started -> {
+          gateway.running.complete(started);
+          return gateway;
+        })
         .recover(err -> gateway.stop().transform(ignored -> Future.failedFuture(err)));
   }
 
-  private Future<Void> startAll(PrintStream console) {
+  /** Start-up, top to bottom: each step takes what the steps before it produced. */
+  private Future<Running> startAll(PrintStream console) {
     return vertx.executeBlocking(() -> InstanceName.of(config.dataDir()), false)
-        .compose(name -> {
-          instanceName = name;
-          return databaseSettings();
-        })
-        .compose(settings -> Database.open(vertx, settings))
-        .compose(db -> {
-          onStop(db::close);
-          return checkDurable(db)
-              .compose(v -> new OfficeStore(db.pool()).ensure(config.officeCode(), config.office().name().in("ja")))
-              .compose(officeId -> startServices(db, officeId, console));
-        });
+        .compose(instanceName -> openDatabase()
+            .compose(open -> ensureOffice(open.db())
+                .compose(officeId -> buildCore(open.db(), officeId, console)
+                    .compose(core -> {
+                      Office office = startOffice(core, officeId);
+                      return buildConsole(core, office)
+                          .compose(api -> deployJobs(core, office, instanceName)
+                              .compose(v -> deployMetricsServer())
+                              .compose(metricsPort -> deployHttp(v -> routes(v, api, office.routes(),
+                                  new HealthHandler(open.db(), core.bus(), config.redisUrl().isPresent(),
+                                      office.channels(), open.processUp())))
+                                  .map(httpPort -> new Running(httpPort, metricsPort, office.pipeline()))));
+                    }))))
+        .onSuccess(r -> LOG.atInfo().addKeyValue("port", r.httpPort()).addKeyValue("office", config.officeCode())
+            .log("gateway started"));
   }
 
-  private Future<DatabaseSettings> databaseSettings() {
+  /** The configured server, or the embedded one started (and watched) in the data directory; refuses one that is not durable. */
+  private Future<OpenDatabase> openDatabase() {
     if (config.database().isPresent()) {
-      return Future.succeededFuture(config.database().get());
+      return open(config.database().get(), () -> true);
     }
     return vertx.executeBlocking(() -> {
       PrivateFiles.privateDirectory(config.dataDir());
       return LocalPostgres.start(config.dataDir().resolve("pg"), config.embeddedDatabasePort());
-    }).map(pg -> {
+    }).compose(pg -> {
       EmbeddedServerWatch watch = new EmbeddedServerWatch(vertx, pg, EMBEDDED_MAX_RESTARTS, EMBEDDED_RESTART_WINDOW);
-      databaseProcessUp = watch::running;
       watch.givenUp().onFailure(fatal::tryFail);
       onStop(watch::stop);
-      return pg.settings(config.databasePoolSize());
+      return open(pg.settings(config.databasePoolSize()), watch::running);
     });
+  }
+
+  private Future<OpenDatabase> open(DatabaseSettings settings, BooleanSupplier processUp) {
+    return Database.open(vertx, settings).compose(db -> {
+      onStop(db::close);
+      return checkDurable(db).map(v -> new OpenDatabase(db, processUp));
+    });
+  }
+
+  private Future<Long> ensureOffice(Database db) {
+    return new OfficeStore(db.pool()).ensure(config.officeCode(), config.office().name().in("ja"));
   }
 
   /**
@@ -220,101 +245,122 @@ public final class Gateway {
         .recover(err -> Future.failedFuture(new ConfigException("REDIS_URL: cannot connect to Redis")));
   }
 
-  private Future<Void> startServices(Database db, long officeId, PrintStream console) {
+  /**
+   * The first administrator, the triage model in force, the bus and the rate limits, then the {@link Core} over them.
+   */
+  private Future<Core> buildCore(Database db, long officeId, PrintStream console) {
     StaffStore staff = new StaffStore(db.pool(), clock);
     return new AdminBootstrap(vertx, staff, hasher, console, config.dataDir()).run(officeId, config.adminPassword())
         // Compiling the rules runs Kuromoji over every phrase and the model is read from the jar: worker thread.
         // Hashing the shipped model (what GET /api/triage/model names it by) serialises it: same thread.
         .compose(v -> vertx.executeBlocking(() -> TriageModelInForce.shipped(
             new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), false))
-        .compose(inForce -> {
-          triageModel = inForce;
-          triageEngine = inForce.engine();
-          return bus();
-        })
-        .compose(bus -> {
+        .compose(triage -> bus().map(bus -> {
           onStop(bus::close);
-          RateLimits limits = rateLimits();
-          MessageStore messages = new MessageStore(db.pool(), db.inbound(), clock);
-          CaseStore cases = new CaseStore(db.pool(), clock);
-          ReplyQueue replies = new ReplyQueue(vertx, messages, bus, clock);
-          TriageStore triageStore = new TriageStore(db.pool(), clock);
-          TriageModelStore triageModels = new TriageModelStore(db.pool(), clock);
-          ContactStore contacts = new ContactStore(db.pool(), clock);
-          ChannelContext channelContext = new ChannelContext(vertx, officeId, config.office(), db.pool(), contacts,
-              messages, replies, bus, limits, metrics, config.clientAddress(), clock);
-          // The pipeline's part comes from every installed channel, switched on or not (see Channel).
-          List<Channel> installed = Channels.installed();
-          // Residents of these channels can write before agreeing to the privacy notice (web chat asks first).
-          java.util.Set<String> consentFirst = names(installed, Channel::writesBeforeConsent);
-          List<jp.kurashi.core.pipeline.AfterIngest> steps = new java.util.ArrayList<>();
-          // A channel's own steps before triage see the message first (e.g. a mail answering 「同意します」 is recorded,
-          // so the steps after it see the consent).
-          installed.forEach(c -> steps.addAll(c.beforeTriage(channelContext)));
-          // Triage sends the one automatic notice (safety message or out-of-hours notice) once it knows whether the
-          // message is a crisis; before consent only the safety message goes out, and the consent request follows.
-          steps.add(new TriageStep(vertx, officeId, triageEngine, triageStore, bus,
-              new AutomaticNotice(config.office(), replies, AutomaticNotice.NOTICE_GAP, SAFETY_GAP, contacts, consentFirst),
-              clock));
-          steps.add(new ConsentRequest(config.office(), contacts, replies,
-              names(installed, Channel::wantsConsentRequest)));
-          // A channel's steps after triage (e.g. the mail acknowledgement, which must not double a night's notice).
-          installed.forEach(c -> steps.addAll(c.afterTriage(channelContext)));
-          // Half the pool at most for triage and notices: the console and the outbox keep connections.
-          pipeline = new InboundPipeline(officeId, messages, bus, steps,
-              new AfterCommitQueue(Math.max(2, config.databasePoolSize() / 2), AFTER_COMMIT_QUEUE));
-          ChannelRegistry channels = new ChannelRegistry();
-          List<ChannelRoutes> channelRoutes = new java.util.ArrayList<>();
-          List<PeriodicJob> channelJobs = new java.util.ArrayList<>();
-          for (ChannelSetup channel : config.channels()) {
-            ChannelParts parts = channel.start(channelContext, pipeline);
-            channels.register(parts.connector());
-            channelRoutes.addAll(parts.routes());
-            channelJobs.addAll(parts.jobs());
-          }
-          // Consultations staff record (phone, window, visit, agency) are triaged like resident messages, without
-          // any automatic notice: there is no channel to send one on.
-          StaffCaseStore staffCases = new StaffCaseStore(db.pool());
-          ConsoleSettings consoleSettings = config.console();
-          var loginRequests = limits.limiter("login", Quota.perMinute(consoleSettings.loginMaxPerMinute()));
-          return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl(),
-              loginRequests, clock), false)
-              .compose(logins -> ApiContract.load(vertx).map(contract -> Map.entry(logins, contract)))
-              .compose(loaded -> {
-                LoginService logins = loaded.getKey();
-                ApiContract contract = loaded.getValue();
-                var handoffs = new jp.kurashi.core.store.HandoffStore(db.pool(), clock);
-                StaffApi api = new StaffApi(new ConsoleServices(vertx, staff, cases, new AuditLog(db.pool()),
-                    new jp.kurashi.core.cases.CaseCommands(new jp.kurashi.core.store.CaseCommandStore(db.pool(), clock),
-                        handoffs, replies, bus, clock),
-                    handoffs, new jp.kurashi.core.store.AgencyStore(db.pool()), new jp.kurashi.core.store.TemplateStore(db.pool()),
-                    new jp.kurashi.core.store.ReportStore(db.pool()), triageStore, triageEngine, triageModel, triageModels,
-                    new TriageCorrectionStore(db.pool()), new jp.kurashi.core.store.ComplaintStore(db.pool()),
-                    new jp.kurashi.core.store.AccommodationStore(db.pool()),
-                    new jp.kurashi.core.store.MilestoneStore(db.pool()), staffCases,
-                    new StaffIntake(staffCases, TriageStep.withoutNotices(vertx, officeId, triageEngine, triageStore,
-                        bus, clock), bus),
-                    replies, logins, hasher, channels, bus,
-                    config.office().hours(), contract, consoleSettings, config.clientAddress(), clock,
-                    config.office().privacyNoticeVersion()));
-                HealthHandler health = new HealthHandler(db, bus, config.redisUrl().isPresent(), channels,
-                    databaseProcessUp);
-                return deploy(new TriageRulesRefresh(triageEngine, triageStore, RULES_REFRESH,
-                    config.triageWarmUpMessages()))
-                    .compose(x -> deploy(new TriageModelRefresh(triageModel, triageModels, MODEL_REFRESH)))
-                    .compose(x -> deployOutbox(db, channels, bus))
-                    .compose(x -> deployLeased(db, new PeriodicJob("retention",
-                        () -> new RetentionJob(new RetentionStore(db.pool()), config.retention(), clock))))
-                    .compose(x -> deployChannelJobs(db, channelJobs))
-                    .compose(x -> deployLeased(db, new PeriodicJob("after-commit-sweep",
-                        () -> new AfterCommitSweep(pipeline, messages, channels.channels(), clock,
-                            SWEEP_INTERVAL, SWEEP_GRACE, SWEEP_WINDOW))))
-                    .compose(x -> deployMetricsServer())
-                    .compose(x -> deployHttp(v2 -> routes(v2, api, channelRoutes, health)));
-              });
-        })
-        .onSuccess(v -> LOG.atInfo().addKeyValue("port", httpPort).addKeyValue("office", config.officeCode())
-            .log("gateway started"));
+          return Core.create(vertx, db, bus, rateLimits(), triage, clock);
+        }));
+  }
+
+  /**
+   * One office's part: its {@link ChannelContext}, its pipeline with the channels' steps around triage, and its
+   * switched-on channels started. Everything else is shared through {@code core}.
+   */
+  private Office startOffice(Core core, long officeId) {
+    ChannelContext channelContext = new ChannelContext(vertx, officeId, config.office(), core.database().pool(),
+        core.contacts(), core.messages(), core.replies(), core.bus(), core.limits(), metrics, config.clientAddress(),
+        clock);
+    InboundPipeline pipeline = pipeline(core, officeId, channelContext);
+    ChannelRegistry channels = new ChannelRegistry();
+    List<ChannelRoutes> channelRoutes = new java.util.ArrayList<>();
+    List<PeriodicJob> channelJobs = new java.util.ArrayList<>();
+    for (ChannelSetup channel : config.channels()) {
+      ChannelParts parts = channel.start(channelContext, pipeline);
+      channels.register(parts.connector());
+      channelRoutes.addAll(parts.routes());
+      channelJobs.addAll(parts.jobs());
+    }
+    return new Office(officeId, pipeline, channels, List.copyOf(channelRoutes), List.copyOf(channelJobs));
+  }
+
+  private InboundPipeline pipeline(Core core, long officeId, ChannelContext channelContext) {
+    // The pipeline's part comes from every installed channel, switched on or not (see Channel).
+    List<Channel> installed = Channels.installed();
+    // Residents of these channels can write before agreeing to the privacy notice (web chat asks first).
+    java.util.Set<String> consentFirst = names(installed, Channel::writesBeforeConsent);
+    List<jp.kurashi.core.pipeline.AfterIngest> steps = new java.util.ArrayList<>();
+    // A channel's own steps before triage see the message first (e.g. a mail answering 「同意します」 is recorded,
+    // so the steps after it see the consent).
+    installed.forEach(c -> steps.addAll(c.beforeTriage(channelContext)));
+    // Triage sends the one automatic notice (safety message or out-of-hours notice) once it knows whether the
+    // message is a crisis; before consent only the safety message goes out, and the consent request follows.
+    steps.add(new TriageStep(vertx, officeId, core.triage().engine(), core.triageStore(), core.bus(),
+        new AutomaticNotice(config.office(), core.replies(), AutomaticNotice.NOTICE_GAP, SAFETY_GAP, core.contacts(),
+            consentFirst),
+        clock));
+    steps.add(new ConsentRequest(config.office(), core.contacts(), core.replies(),
+        names(installed, Channel::wantsConsentRequest)));
+    // A channel's steps after triage (e.g. the mail acknowledgement, which must not double a night's notice).
+    installed.forEach(c -> steps.addAll(c.afterTriage(channelContext)));
+    // Half the pool at most for triage and notices: the console and the outbox keep connections.
+    return new InboundPipeline(officeId, core.messages(), core.bus(), steps,
+        new AfterCommitQueue(Math.max(2, config.databasePoolSize() / 2), AFTER_COMMIT_QUEUE));
+  }
+
+  /** The staff console's API: logins (built on a worker: the hasher's warm-up), the contract, the services. */
+  private Future<StaffApi> buildConsole(Core core, Office office) {
+    var db = core.database();
+    var bus = core.bus();
+    var replies = core.replies();
+    var triageEngine = core.triage().engine();
+    long officeId = office.officeId();
+    StaffStore staff = new StaffStore(db.pool(), clock);
+    // Consultations staff record (phone, window, visit, agency) are triaged like resident messages, without
+    // any automatic notice: there is no channel to send one on.
+    StaffCaseStore staffCases = new StaffCaseStore(db.pool());
+    ConsoleSettings consoleSettings = config.console();
+    var loginRequests = core.limits().limiter("login", Quota.perMinute(consoleSettings.loginMaxPerMinute()));
+    return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl(),
+            loginRequests, clock), false)
+        .compose(logins -> ApiContract.load(vertx).map(contract -> {
+          var handoffs = new jp.kurashi.core.store.HandoffStore(db.pool(), clock);
+          return new StaffApi(new ConsoleServices(vertx, staff, core.cases(), new AuditLog(db.pool()),
+              new jp.kurashi.core.cases.CaseCommands(new jp.kurashi.core.store.CaseCommandStore(db.pool(), clock),
+                  handoffs, replies, bus, clock),
+              handoffs, new jp.kurashi.core.store.AgencyStore(db.pool()), new jp.kurashi.core.store.TemplateStore(db.pool()),
+              new jp.kurashi.core.store.ReportStore(db.pool()), core.triageStore(), triageEngine, core.triage(),
+              core.triageModels(),
+              new TriageCorrectionStore(db.pool()), new jp.kurashi.core.store.ComplaintStore(db.pool()),
+              new jp.kurashi.core.store.AccommodationStore(db.pool()),
+              new jp.kurashi.core.store.MilestoneStore(db.pool()), staffCases,
+              new StaffIntake(staffCases, TriageStep.withoutNotices(vertx, officeId, triageEngine, core.triageStore(),
+                  bus, clock), bus),
+              replies, logins, hasher, office.channels(), bus,
+              config.office().hours(), contract, consoleSettings, config.clientAddress(), clock,
+              config.office().privacyNoticeVersion()));
+        }));
+  }
+
+  /** Every background verticle: triage refreshes, the outbox, and the leased periodic jobs (retention, channels', sweep). */
+  private Future<Void> deployJobs(Core core, Office office, String instanceName) {
+    Database db = core.database();
+    List<PeriodicJob> leased = new java.util.ArrayList<>();
+    leased.add(new PeriodicJob("retention",
+        () -> new RetentionJob(new RetentionStore(db.pool()), config.retention(), clock)));
+    leased.addAll(office.jobs());
+    leased.add(new PeriodicJob("after-commit-sweep",
+        () -> new AfterCommitSweep(office.pipeline(), core.messages(), office.channels().channels(), clock,
+            SWEEP_INTERVAL, SWEEP_GRACE, SWEEP_WINDOW)));
+    Future<?> deployed = deploy(new TriageRulesRefresh(core.triage().engine(), core.triageStore(), RULES_REFRESH,
+        config.triageWarmUpMessages()))
+        .compose(x -> deploy(new TriageModelRefresh(core.triage(), core.triageModels(), MODEL_REFRESH)))
+        .compose(x -> deploy(new OutboxWorker(new OutboxStore(db.pool()), office.channels(), core.bus(),
+            config.outbox(), clock)));
+    for (PeriodicJob job : leased) {
+      // A periodic job runs on one instance at a time: this one while it holds the job's lease.
+      deployed = deployed.compose(x -> deploy(new LeasedVerticle(job.name(), new JobLeaseStore(db.pool()),
+          instanceName, JOB_LEASE, JOB_LEASE_RENEWAL, job.verticle())));
+    }
+    return deployed.mapEmpty();
   }
 
   private static java.util.Set<String> names(List<Channel> channels, java.util.function.Predicate<Channel> which) {
@@ -346,55 +392,34 @@ public final class Gateway {
     return router;
   }
 
-  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
-    return vertx.deployVerticle(verticle).map(id -> {
-      onStop(() -> vertx.undeploy(id));
-      return null;
-    });
+  /** The one way a verticle is deployed: its undeploy is a stop step. */
+  private Future<String> deploy(io.vertx.core.Deployable verticle) {
+    return deploy(() -> verticle, new DeploymentOptions());
   }
 
-  private Future<Void> deployChannelJobs(Database db, List<PeriodicJob> jobs) {
-    Future<Void> deployed = Future.succeededFuture();
-    for (PeriodicJob job : jobs) {
-      deployed = deployed.compose(v -> deployLeased(db, job));
-    }
-    return deployed;
+  private Future<String> deploy(Supplier<? extends io.vertx.core.Deployable> verticles, DeploymentOptions options) {
+    return vertx.deployVerticle(verticles, options).onSuccess(id -> onStop(() -> vertx.undeploy(id)));
   }
 
-  /** A periodic job runs on one instance at a time: this one while it holds the job's lease. */
-  private Future<Void> deployLeased(Database db, PeriodicJob job) {
-    return deploy(new LeasedVerticle(job.name(), new JobLeaseStore(db.pool()), instanceName, JOB_LEASE, JOB_LEASE_RENEWAL,
-        job.verticle()));
-  }
-
-  private Future<Void> deployOutbox(Database db, ChannelRegistry channels, CaseEvents bus) {
-    OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()), channels, bus, config.outbox(), clock);
-    return vertx.deployVerticle(worker).map(id -> {
-      onStop(() -> vertx.undeploy(id));
-      return null;
-    });
-  }
-
-  private Future<Void> deployHttp(java.util.function.Function<Vertx, Router> routes) {
+  /** The HTTP servers (one per {@code HTTP_INSTANCES}); completes with the port they listen on. */
+  private Future<Integer> deployHttp(java.util.function.Function<Vertx, Router> routes) {
     List<HttpServerVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    DeploymentOptions options = new DeploymentOptions().setInstances(config.httpInstances());
-    return vertx.deployVerticle(() -> {
+    return deploy(() -> {
       HttpServerVerticle server = new HttpServerVerticle(config.httpHost(), config.httpPort(), routes,
           config.shutdownGrace());
       servers.add(server);
       return server;
-    }, options).map(id -> {
-      onStop(() -> vertx.undeploy(id));
-      httpPort = servers.get(0).actualPort();
-      return null;
-    });
+    }, new DeploymentOptions().setInstances(config.httpInstances())).map(id -> servers.get(0).actualPort());
   }
 
-  /** With {@code METRICS_PORT}, {@code /metrics} has its own server (loopback by default) and nothing else on it. */
-  private Future<Void> deployMetricsServer() {
+  /**
+   * With {@code METRICS_PORT}, {@code /metrics} has its own server (loopback by default) and nothing else on it;
+   * completes with its port, or -1 without one.
+   */
+  private Future<Integer> deployMetricsServer() {
     MetricsSettings settings = config.metrics();
     if (settings.port().isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(-1);
     }
     MetricsHandler handler = new MetricsHandler(metrics, settings.token());
     HttpServerVerticle server = new HttpServerVerticle(settings.host(), settings.port().getAsInt(), v -> {
@@ -402,11 +427,10 @@ public final class Gateway {
       router.get("/metrics").handler(handler);
       return router;
     }, config.shutdownGrace());
-    return vertx.deployVerticle(server).map(id -> {
-      onStop(() -> vertx.undeploy(id));
-      metricsPort = server.actualPort();
-      LOG.atInfo().addKeyValue("host", settings.host()).addKeyValue("port", metricsPort).log("metrics server started");
-      return null;
+    return deploy(server).map(id -> {
+      int port = server.actualPort();
+      LOG.atInfo().addKeyValue("host", settings.host()).addKeyValue("port", port).log("metrics server started");
+      return port;
     });
   }
 
@@ -431,16 +455,20 @@ public final class Gateway {
 
   /** The port HTTP listens on (the actual one when {@code HTTP_PORT} was 0 in tests). */
   public int httpPort() {
-    return httpPort;
+    return running().httpPort();
   }
 
   /** The port of the separate {@code /metrics} server, or -1 when {@code METRICS_PORT} is not set. */
   public int metricsPort() {
-    return metricsPort;
+    return running().metricsPort();
   }
 
   /** Where connectors hand inbound messages. */
   public InboundPipeline pipeline() {
-    return pipeline;
+    return running().pipeline();
+  }
+
+  private Running running() {
+    return running.future().result();
   }
 }

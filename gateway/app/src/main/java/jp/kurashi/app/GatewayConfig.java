@@ -230,7 +230,9 @@ public record GatewayConfig(
       try {
         roles.add(Role.fromCode(code.strip().toLowerCase(java.util.Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("REQUIRE_TOTP_ROLES must be a comma-separated list of admin, chief, consultant, got \""
+        throw new ConfigException("REQUIRE_TOTP_ROLES must be a comma-separated list of "
+            + java.util.Arrays.stream(Role.values()).map(Role::code).collect(java.util.stream.Collectors.joining(", "))
+            + ", got \""
             + code.strip() + "\"");
       }
     }

@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every role against every staff endpoint, with the status each must get. "mine" is a case assigned
- * to the consultant; "theirs" is assigned to another consultant. Refusals are 403 and audited.
+ * to the consultant; "theirs" is assigned to another consultant. Refusals are 403 and audited. The operator
+ * (法人本部) gets every office's counts and reports and nothing else.
  */
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -74,6 +75,7 @@ class AccessMatrixTest {
     // The account the admin's account calls act on.
     running.staff("target", Role.CONSULTANT);
     clients.put("anonymous", running.client());
+    clients.put("operator", running.staff("honbu", Role.OPERATOR));
     long office = Await.result(db.pool().query("SELECT id FROM office").execute()).iterator().next().getLong(0);
     Await.result(new WebchatStore(db.pool()).create(office, "h1", "chat-mine", "ja", running.clock.instant()));
     Await.result(new WebchatStore(db.pool()).create(office, "h2", "chat-theirs", "ja", running.clock.instant()));
@@ -129,76 +131,82 @@ class AccessMatrixTest {
     String m = "{mine}";
     String o = "{theirs}";
     Object[][] table = {
-        // path                                         admin  chief  consultant  anonymous
-        {"GET", "/api/cases?status=open", null,          200, 200, 200, 401},
-        {"GET", "/api/cases?status=open&limit=1", null,  200, 200, 200, 401},
-        {"GET", "/api/cases?status=open&limit=501", null, 400, 400, 400, 401},
-        {"GET", "/api/cases?status=open&after=Zm9vYmFy", null, 400, 400, 400, 401},
-        {"GET", "/api/cases/" + m, null,                 403, 200, 200, 401},
-        {"GET", "/api/cases?q=%E7%9B%B8%E8%AB%87", null, 403, 200, 200, 401},
-        {"GET", "/api/cases/" + o, null,                 403, 200, 403, 401},
+        // path                                         admin  chief  consultant  anonymous  operator
+        {"GET", "/api/cases?status=open", null,          200, 200, 200, 401, 403},
+        {"GET", "/api/cases?status=open&limit=1", null,  200, 200, 200, 401, 403},
+        {"GET", "/api/cases?status=open&limit=501", null, 400, 400, 400, 401, 403},
+        {"GET", "/api/cases?status=open&after=Zm9vYmFy", null, 400, 400, 400, 401, 403},
+        {"GET", "/api/cases/" + m, null,                 403, 200, 200, 401, 403},
+        {"GET", "/api/cases?q=%E7%9B%B8%E8%AB%87", null, 403, 200, 200, 401, 403},
+        {"GET", "/api/cases/" + o, null,                 403, 200, 403, 401, 403},
         // Following a case this login opened (the reads just above): new messages, no new audit row.
-        {"GET", "/api/cases/" + m + "/messages?after=0", null, 403, 200, 200, 401},
-        {"GET", "/api/cases/" + o + "/messages?after=0", null, 403, 200, 403, 401},
-        {"PUT", "/api/cases/" + m + "/accommodation", "{\"needs\":[\"furigana\"]}", 403, 200, 200, 401},
-        {"POST", "/api/cases/" + m + "/replies", "{\"text\":\"返信\"}", 403, 202, 202, 401},
-        {"POST", "/api/cases/" + o + "/replies", "{\"text\":\"返信\"}", 403, 202, 403, 401},
-        {"POST", "/api/cases/" + m + "/notes", "{\"text\":\"メモ\"}", 403, 201, 201, 401},
-        {"POST", "/api/cases/" + o + "/notes", "{\"text\":\"メモ\"}", 403, 201, 403, 401},
-        {"POST", "/api/cases/" + o + "/claim", "{}",     403, 409, 409, 401},
-        {"POST", "/api/cases/{closed}/claim", "{}",      403, 409, 409, 401},
-        {"POST", "/api/cases/{otherOffice}/claim", "{}", 403, 404, 404, 401},
-        {"GET", "/api/cases/" + m + "/attachments/{mineFile}", null, 403, 200, 200, 401},
-        {"GET", "/api/cases/" + o + "/attachments/{theirsFile}", null, 403, 200, 403, 401},
-        {"POST", "/api/cases/" + m + "/assign", "{\"staffId\":{sato}}", 403, 200, 403, 401},
-        {"POST", "/api/cases/" + m + "/assign", "{\"staffId\":{admin}}", 403, 422, 403, 401},
-        {"POST", "/api/cases/" + o + "/triage", "{\"categories\":[\"debt\"],\"urgency\":\"normal\"}", 403, 200, 403, 401},
-        {"POST", "/api/cases/" + o + "/handoffs", "{\"kind\":\"outreach\",\"message\":\"訪問します\"}", 403, 201, 403, 401},
-        {"GET", "/api/cases/" + o + "/handoffs", null,   403, 200, 403, 401},
-        {"POST", "/api/cases/" + o + "/complaint", "{\"complaint\":true}", 403, 200, 403, 401},
-        {"GET", "/api/audit?caseId=" + m, null,          403, 200, 403, 401},
-        {"GET", "/api/audit.csv", null,                  403, 200, 403, 401},
-        {"GET", "/api/staff", null,                      200, 200, 403, 401},
-        {"POST", "/api/staff", "{\"login\":\"x{role}\",\"password\":\"long-enough-password\",\"role\":\"consultant\",\"displayName\":\"X\"}", 201, 403, 403, 401},
-        {"POST", "/api/staff/{target}/deactivate", "{}",  204, 403, 403, 401},
-        {"POST", "/api/staff/{target}/reactivate", "{}",  204, 403, 403, 401},
-        {"POST", "/api/staff/{target}/role", "{\"role\":\"consultant\"}", 200, 403, 403, 401},
-        {"POST", "/api/staff/{target}/unlock", "{}",      204, 403, 403, 401},
-        {"POST", "/api/staff/{target}/password-reset", "{}", 200, 403, 403, 401},
-        {"POST", "/api/staff/{target}/totp-reset", "{}",  204, 403, 403, 401},
-        {"POST", "/api/staff/999999/deactivate", "{}",    404, 403, 403, 401},
-        {"GET", "/api/agencies", null,                   200, 200, 200, 401},
-        {"POST", "/api/agencies", "{\"name\":\"新しい機関 {role}\",\"kind\":\"other\"}", 201, 403, 403, 401},
-        {"GET", "/api/templates", null,                  200, 200, 200, 401},
-        {"POST", "/api/templates", "{\"title\":\"t {role}\",\"body\":\"b\"}", 201, 403, 403, 401},
-        {"GET", "/api/triage/rules", null,               200, 200, 403, 401},
-        {"GET", "/api/triage/model", null,               200, 200, 403, 401},
-        {"GET", "/api/triage/corrections.jsonl", null,   403, 200, 403, 401},
-        {"GET", "/api/channels", null,                   200, 200, 200, 401},
-        {"GET", "/api/categories", null,                 200, 200, 200, 401},
-        {"GET", "/api/meta", null,                       200, 200, 200, 401},
-        {"POST", "/api/cases/" + o + "/milestones", "{\"kind\":\"plan\",\"on\":\"{today}\"}", 403, 201, 403, 401},
-        {"GET", "/api/cases/" + o + "/milestones", null, 403, 200, 403, 401},
-        {"PUT", "/api/cases/" + o + "/accommodation", "{\"needs\":[\"writing\"]}", 403, 200, 403, 401},
-        {"GET", "/api/complaints", null,                 403, 200, 200, 401},
-        {"POST", "/api/complaints", "{\"receivedAt\":\"{now}\",\"channel\":\"phone\",\"summary\":\"対応への苦情\"}", 403, 201, 201, 401},
-        {"POST", "/api/complaints", "{\"caseId\":" + o + ",\"receivedAt\":\"{now}\",\"channel\":\"phone\",\"summary\":\"苦情\"}", 403, 201, 403, 401},
-        {"PATCH", "/api/complaints/{complaint}", "{\"response\":\"お詫びと説明をしました\"}", 403, 200, 403, 401},
-        {"POST", "/api/cases", "{\"route\":\"phone\",\"consulter\":\"self\",\"text\":\"電話相談\",\"at\":\"{now}\"}", 403, 201, 201, 401},
-        {"GET", "/api/cases?followUp=due", null,         200, 200, 200, 401},
-        {"POST", "/api/cases/{phone}/replies", "{\"text\":\"返信\"}", 403, 409, 409, 401},
-        {"PUT", "/api/cases/" + m + "/route", "{\"consulter\":\"family\"}", 403, 200, 200, 401},
-        {"PUT", "/api/cases/" + o + "/route", "{\"consulter\":\"family\"}", 403, 200, 403, 401},
-        {"POST", "/api/cases/" + o + "/contacts", "{\"kind\":\"visit\",\"at\":\"{now}\"}", 403, 201, 403, 401},
-        {"POST", "/api/cases/{phone}/contacts", "{\"kind\":\"phone_call\",\"at\":\"{now}\"}", 403, 201, 201, 401},
-        {"GET", "/api/cases/" + o + "/contacts", null,   403, 200, 403, 401},
-        {"PUT", "/api/cases/" + o + "/follow-up", "{\"on\":null}", 403, 200, 403, 401},
-        {"PUT", "/api/cases/{phone}/follow-up", "{\"on\":null}", 403, 200, 200, 401},
-        {"GET", "/api/events", null,                     200, 200, 200, 401},
+        {"GET", "/api/cases/" + m + "/messages?after=0", null, 403, 200, 200, 401, 403},
+        {"GET", "/api/cases/" + o + "/messages?after=0", null, 403, 200, 403, 401, 403},
+        {"PUT", "/api/cases/" + m + "/accommodation", "{\"needs\":[\"furigana\"]}", 403, 200, 200, 401, 403},
+        {"POST", "/api/cases/" + m + "/replies", "{\"text\":\"返信\"}", 403, 202, 202, 401, 403},
+        {"POST", "/api/cases/" + o + "/replies", "{\"text\":\"返信\"}", 403, 202, 403, 401, 403},
+        {"POST", "/api/cases/" + m + "/notes", "{\"text\":\"メモ\"}", 403, 201, 201, 401, 403},
+        {"POST", "/api/cases/" + o + "/notes", "{\"text\":\"メモ\"}", 403, 201, 403, 401, 403},
+        {"POST", "/api/cases/" + o + "/claim", "{}",     403, 409, 409, 401, 403},
+        {"POST", "/api/cases/{closed}/claim", "{}",      403, 409, 409, 401, 403},
+        {"POST", "/api/cases/{otherOffice}/claim", "{}", 403, 404, 404, 401, 403},
+        {"GET", "/api/cases/" + m + "/attachments/{mineFile}", null, 403, 200, 200, 401, 403},
+        {"GET", "/api/cases/" + o + "/attachments/{theirsFile}", null, 403, 200, 403, 401, 403},
+        {"POST", "/api/cases/" + m + "/assign", "{\"staffId\":{sato}}", 403, 200, 403, 401, 403},
+        {"POST", "/api/cases/" + m + "/assign", "{\"staffId\":{admin}}", 403, 422, 403, 401, 403},
+        {"POST", "/api/cases/" + o + "/triage", "{\"categories\":[\"debt\"],\"urgency\":\"normal\"}", 403, 200, 403, 401, 403},
+        {"POST", "/api/cases/" + o + "/handoffs", "{\"kind\":\"outreach\",\"message\":\"訪問します\"}", 403, 201, 403, 401, 403},
+        {"GET", "/api/cases/" + o + "/handoffs", null,   403, 200, 403, 401, 403},
+        {"POST", "/api/cases/" + o + "/complaint", "{\"complaint\":true}", 403, 200, 403, 401, 403},
+        {"GET", "/api/audit?caseId=" + m, null,          403, 200, 403, 401, 403},
+        {"GET", "/api/audit.csv", null,                  403, 200, 403, 401, 403},
+        {"GET", "/api/staff", null,                      200, 200, 403, 401, 403},
+        {"POST", "/api/staff", "{\"login\":\"x{role}\",\"password\":\"long-enough-password\",\"role\":\"consultant\",\"displayName\":\"X\"}", 201, 403, 403, 401, 403},
+        {"POST", "/api/staff/{target}/deactivate", "{}",  204, 403, 403, 401, 403},
+        {"POST", "/api/staff/{target}/reactivate", "{}",  204, 403, 403, 401, 403},
+        {"POST", "/api/staff/{target}/role", "{\"role\":\"consultant\"}", 200, 403, 403, 401, 403},
+        {"POST", "/api/staff/{target}/unlock", "{}",      204, 403, 403, 401, 403},
+        {"POST", "/api/staff/{target}/password-reset", "{}", 200, 403, 403, 401, 403},
+        {"POST", "/api/staff/{target}/totp-reset", "{}",  204, 403, 403, 401, 403},
+        {"POST", "/api/staff/999999/deactivate", "{}",    404, 403, 403, 401, 403},
+        {"GET", "/api/agencies", null,                   200, 200, 200, 401, 403},
+        {"POST", "/api/agencies", "{\"name\":\"新しい機関 {role}\",\"kind\":\"other\"}", 201, 403, 403, 401, 403},
+        {"GET", "/api/templates", null,                  200, 200, 200, 401, 403},
+        {"POST", "/api/templates", "{\"title\":\"t {role}\",\"body\":\"b\"}", 201, 403, 403, 401, 403},
+        {"GET", "/api/triage/rules", null,               200, 200, 403, 401, 403},
+        {"GET", "/api/triage/model", null,               200, 200, 403, 401, 403},
+        {"GET", "/api/triage/corrections.jsonl", null,   403, 200, 403, 401, 403},
+        {"GET", "/api/channels", null,                   200, 200, 200, 401, 403},
+        {"GET", "/api/categories", null,                 200, 200, 200, 401, 200},
+        {"GET", "/api/meta", null,                       200, 200, 200, 401, 200},
+        {"POST", "/api/cases/" + o + "/milestones", "{\"kind\":\"plan\",\"on\":\"{today}\"}", 403, 201, 403, 401, 403},
+        {"GET", "/api/cases/" + o + "/milestones", null, 403, 200, 403, 401, 403},
+        {"PUT", "/api/cases/" + o + "/accommodation", "{\"needs\":[\"writing\"]}", 403, 200, 403, 401, 403},
+        {"GET", "/api/complaints", null,                 403, 200, 200, 401, 403},
+        {"POST", "/api/complaints", "{\"receivedAt\":\"{now}\",\"channel\":\"phone\",\"summary\":\"対応への苦情\"}", 403, 201, 201, 401, 403},
+        {"POST", "/api/complaints", "{\"caseId\":" + o + ",\"receivedAt\":\"{now}\",\"channel\":\"phone\",\"summary\":\"苦情\"}", 403, 201, 403, 401, 403},
+        {"PATCH", "/api/complaints/{complaint}", "{\"response\":\"お詫びと説明をしました\"}", 403, 200, 403, 401, 403},
+        {"POST", "/api/cases", "{\"route\":\"phone\",\"consulter\":\"self\",\"text\":\"電話相談\",\"at\":\"{now}\"}", 403, 201, 201, 401, 403},
+        {"GET", "/api/cases?followUp=due", null,         200, 200, 200, 401, 403},
+        {"POST", "/api/cases/{phone}/replies", "{\"text\":\"返信\"}", 403, 409, 409, 401, 403},
+        {"PUT", "/api/cases/" + m + "/route", "{\"consulter\":\"family\"}", 403, 200, 200, 401, 403},
+        {"PUT", "/api/cases/" + o + "/route", "{\"consulter\":\"family\"}", 403, 200, 403, 401, 403},
+        {"POST", "/api/cases/" + o + "/contacts", "{\"kind\":\"visit\",\"at\":\"{now}\"}", 403, 201, 403, 401, 403},
+        {"POST", "/api/cases/{phone}/contacts", "{\"kind\":\"phone_call\",\"at\":\"{now}\"}", 403, 201, 201, 401, 403},
+        {"GET", "/api/cases/" + o + "/contacts", null,   403, 200, 403, 401, 403},
+        {"PUT", "/api/cases/" + o + "/follow-up", "{\"on\":null}", 403, 200, 403, 401, 403},
+        {"PUT", "/api/cases/{phone}/follow-up", "{\"on\":null}", 403, 200, 200, 401, 403},
+        {"GET", "/api/events", null,                     200, 200, 200, 401, 403},
         // METRICS_TOKEN is set: a staff session is not the scrape token (that gets 200: metricsBearer).
-        {"GET", "/metrics", null,                        401, 401, 401, 401},
+        // The operator (法人本部): counts and reports of every office, nothing else (OperatorGate).
+        {"GET", "/api/offices/overview", null,           403, 403, 403, 401, 200},
+        {"GET", "/api/reports/monthly", null,            200, 200, 403, 401, 200},
+        {"GET", "/api/reports/monthly?office=other", null, 403, 403, 403, 401, 200},
+        {"GET", "/api/reports/monthly?office=all", null, 403, 403, 403, 401, 200},
+        {"GET", "/api/reports/monthly.csv?office=all", null, 403, 403, 403, 401, 200},
+        {"GET", "/metrics", null,                        401, 401, 401, 401, 401},
     };
-    String[] roles = {"admin", "chief", "consultant", "anonymous"};
+    String[] roles = {"admin", "chief", "consultant", "anonymous", "operator"};
     for (Object[] row : table) {
       for (int i = 0; i < roles.length; i++) {
         rows.add(new Object[] {roles[i], row[0], row[1], row[2], row[3 + i]});

@@ -100,4 +100,11 @@ class ArchitectureTest {
                     c -> c.getPackageName().startsWith("io.vertx.sqlclient")))))
         .check(classes);
   }
+
+  @Test
+  @DisplayName("the gateway carries no start-up state in mutable fields: each start-up step returns what the next needs")
+  void gatewayFieldsAreFinal() {
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields().that().areDeclaredIn(Gateway.class)
+        .should().beFinal().check(classes);
+  }
 }

@@ -3,7 +3,7 @@ package jp.kurashi.bench;
 import java.util.Arrays;
 
 /**
- * Entry point of the benchmark jar: {@code java -jar bench.jar inbound|webchat|line|triage|crash [arguments]}.
+ * Entry point of the benchmark jar: {@code java -jar bench.jar inbound|webchat|line|triage|crash|scaleout [arguments]}.
  */
 public final class Bench {
 
@@ -19,8 +19,9 @@ public final class Bench {
       case "line" -> LineWebhookBenchmark.run(rest);
       case "triage" -> TriageBenchmark.run(rest);
       case "crash" -> CrashBenchmark.run(rest);
+      case "scaleout" -> ScaleoutBenchmark.run(rest);
       default -> {
-        System.err.println("unknown benchmark: " + which + " (known: inbound, webchat, line, triage, crash)");
+        System.err.println("unknown benchmark: " + which + " (known: inbound, webchat, line, triage, crash, scaleout)");
         System.exit(2);
       }
     }

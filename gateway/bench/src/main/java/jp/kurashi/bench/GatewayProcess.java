@@ -65,6 +65,11 @@ final class GatewayProcess implements AutoCloseable {
     return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
+  /** CPU seconds the gateway's JVM has used so far (user and system), from {@code /proc}. */
+  double cpuSeconds() {
+    return ProcessCpu.seconds(process.pid());
+  }
+
   /** Asks the gateway's JVM for a full GC, so the heap figure is live data, not garbage. */
   void fullGc() throws IOException, InterruptedException {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LineWebhookBenchmark {
 
-  private static final String SECRET = "bench-channel-secret";
+  static final String SECRET = "bench-channel-secret";
   /** Event numbers from here on belong to the warm-up and come from users of their own. */
   private static final long WARMUP_IDS = 1_000_000_000L;
 
@@ -97,7 +97,7 @@ final class LineWebhookBenchmark {
    * Waits until the gateway has finished the after-commit work of what it acknowledged (every resident message
    * triaged, no automatic message waiting in the outbox), and says how much there was.
    */
-  private static void settle(Vertx vertx, PgConnectOptions connect) throws InterruptedException {
+  static void settle(Vertx vertx, PgConnectOptions connect) throws InterruptedException {
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(connect).using(vertx).build();
     try {
       long start = System.nanoTime();
@@ -132,7 +132,7 @@ final class LineWebhookBenchmark {
     }
   }
 
-  private static Buffer signedBody(long n) {
+  static Buffer signedBody(long n) {
     JsonObject event = new JsonObject().put("type", "message").put("mode", "active")
         .put("timestamp", System.currentTimeMillis()).put("webhookEventId", "bench-" + n)
         .put("source", new JsonObject().put("type", "user")
@@ -143,7 +143,7 @@ final class LineWebhookBenchmark {
     return Buffer.buffer(new JsonObject().put("destination", "U0").put("events", new JsonArray().add(event)).encode());
   }
 
-  private static String sign(Buffer body) {
+  static String sign(Buffer body) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

@@ -161,6 +161,7 @@ final class WebchatBenchmark {
             .put("text", "家賃の支払いについて相談したいです。(" + n + ")").encode());
       }
     });
+    double cpuBefore = gateway.cpuSeconds();
     long heapPeak = 0;
     while (sent.get() < total) {
       Thread.sleep(500);
@@ -171,6 +172,8 @@ final class WebchatBenchmark {
     while (acked.get() < total && System.nanoTime() < drainDeadline) {
       Thread.sleep(100);
     }
+    System.out.printf("gateway CPU while sending: %.1f s in %.1f s%n", gateway.cpuSeconds() - cpuBefore,
+        (System.nanoTime() - start) / 1e9);
     printTimeline(latencies, sentAfter, (int) Math.min(acked.get(), latencies.length), seconds);
     return new Pass(open, total, acked, latencies, heapConnected, heapPeak, start);
   }

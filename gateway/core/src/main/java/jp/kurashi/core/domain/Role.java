@@ -11,7 +11,9 @@ public enum Role {
   /** 主任相談支援員: every case of the office, assignments, audit, reports. */
   CHIEF,
   /** 相談支援員: full content of their own cases only. */
-  CONSULTANT;
+  CONSULTANT,
+  /** 法人本部: every office's counts and monthly reports, never a consultation's content. */
+  OPERATOR;
 
   public String code() {
     return name().toLowerCase(Locale.ROOT);

@@ -5,9 +5,12 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +38,56 @@ public final class ReportStore {
                         Map<String, Map<String, Long>> followUps, Map<String, Map<String, Long>> handoffsByAgency) {
   }
 
+  /** One office of the deployment. */
+  public record Office(long id, String code, String name) {
+  }
+
+  /**
+   * One office's queue as counts: open cases, open crisis cases, those waiting for staff (the resident wrote last)
+   * and of them the crisis ones, and the latest inbound message of the case that has waited longest (null: none).
+   */
+  public record QueueCounts(Office office, long open, long crisis, long waiting, long crisisWaiting,
+                            Instant oldestWaitingSince) {
+  }
+
+  /** Every office, oldest first. */
+  public Future<List<Office>> offices() {
+    return pool.query(ReportSql.OFFICES).execute().map(rows -> {
+      List<Office> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new Office(r.getLong("id"), r.getString("code"), r.getString("name"))));
+      return out;
+    });
+  }
+
+  /** Every office's queue counts, oldest office first; never a case's content. */
+  public Future<List<QueueCounts>> queueCounts() {
+    return offices().compose(offices -> pool.query(ReportSql.QUEUE_COUNTS).execute().map(rows -> {
+      Map<Long, Office> byId = new HashMap<>();
+      offices.forEach(o -> byId.put(o.id(), o));
+      List<QueueCounts> out = new ArrayList<>();
+      for (Row r : rows) {
+        Office office = byId.get(r.getLong("id"));
+        if (office == null) {
+          continue; // created between the two queries: shown on the next request
+        }
+        OffsetDateTime oldest = r.getOffsetDateTime("oldest_waiting");
+        out.add(new QueueCounts(office, r.getLong("open"), r.getLong("crisis"), r.getLong("waiting"),
+            r.getLong("crisis_waiting"), oldest == null ? null : oldest.toInstant()));
+      }
+      return out;
+    }));
+  }
+
   public Future<Figures> fiscalYear(long officeId, int fiscalYear) {
-    Tuple range = Tuple.of(officeId, LocalDate.of(fiscalYear, 4, 1).atStartOfDay(TOKYO).toOffsetDateTime()
+    return fiscalYear(List.of(officeId), fiscalYear);
+  }
+
+  /**
+   * The figures of these offices together: counts are the sums of each office's, the median first response is the
+   * median over all their cases (not a sum of medians).
+   */
+  public Future<Figures> fiscalYear(List<Long> officeIds, int fiscalYear) {
+    Tuple range = Tuple.of(officeIds.toArray(new Long[0]), LocalDate.of(fiscalYear, 4, 1).atStartOfDay(TOKYO).toOffsetDateTime()
         .withOffsetSameInstant(ZoneOffset.UTC), LocalDate.of(fiscalYear + 1, 4, 1).atStartOfDay(TOKYO).toOffsetDateTime()
         .withOffsetSameInstant(ZoneOffset.UTC));
     Future<Map<String, Map<String, Long>>> channel = counts(ReportSql.BY_CHANNEL, range);
