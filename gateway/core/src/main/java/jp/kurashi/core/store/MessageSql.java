@@ -179,13 +179,14 @@ final class MessageSql {
    */
   /**
    * Resident messages on the given channels whose after-commit steps never finished (no triage result), received
-   * in [$2, $3), oldest first, at most $4; taken-back messages are left alone. $1 channels.
+   * in [$2, $3), oldest first, at most $4; taken-back messages are left alone. $1 channels, $5 office (each office's
+   * pipeline sweeps its own: its profile's notices, its staff's live events).
    */
   static final String UNFINISHED = """
       SELECT m.id, m.case_id, m.contact_id, m.channel, m.external_id, k.external_id AS contact_ref, m.body,
              m.created_at, m.subject, m.channel_message_id
         FROM message m JOIN contact k ON k.id = m.contact_id
-       WHERE m.direction = 'in' AND NOT m.automated AND m.unsent_at IS NULL AND m.channel = ANY($1)
+       WHERE m.office_id = $5 AND m.direction = 'in' AND NOT m.automated AND m.unsent_at IS NULL AND m.channel = ANY($1)
          AND m.created_at >= $2 AND m.created_at < $3
          AND NOT EXISTS (SELECT 1 FROM triage_result t WHERE t.message_id = m.id)
        ORDER BY m.id

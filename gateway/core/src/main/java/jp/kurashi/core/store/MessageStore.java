@@ -132,10 +132,11 @@ public final class MessageStore {
    * Resident messages on {@code channels} received in [{@code since}, {@code before}) that were never triaged
    * (the gateway stopped between commit and triage, or shed the work in a flood), oldest first.
    */
-  public Future<List<Unfinished>> unfinished(Collection<String> channels, Instant since, Instant before, int limit) {
+  public Future<List<Unfinished>> unfinished(long officeId, Collection<String> channels, Instant since, Instant before,
+                                             int limit) {
     return pool.preparedQuery(MessageSql.UNFINISHED)
         .execute(Tuple.of(channels.toArray(String[]::new), since.atOffset(ZoneOffset.UTC),
-            before.atOffset(ZoneOffset.UTC), limit))
+            before.atOffset(ZoneOffset.UTC), limit, officeId))
         .map(rows -> {
           List<Unfinished> found = new ArrayList<>(rows.size());
           for (Row r : rows) {
