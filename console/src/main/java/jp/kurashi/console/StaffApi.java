@@ -46,7 +46,7 @@ public final class StaffApi {
         .before(TriageModelApi.uploadBody());
     session.bind(operations);
     operations.on("events", live::handle);
-    new ReferenceApi(s.channels(), contract.enums()).bind(operations);
+    new ReferenceApi(s.channels(), contract.enums(), s.offices()).bind(operations);
     new QueueApi(s.cases(), s.audit(), guard, s.clock(), s.privacyNoticeVersion()).bind(operations);
     new CaseApi(s.cases(), s.triage(), s.accommodations(), s.replies(), guard, s.settings(), s.clock(),
         s.privacyNoticeVersion()).bind(operations);

@@ -161,7 +161,7 @@ public final class Gateway {
     return vertx.executeBlocking(() -> InstanceName.of(config.dataDir()), false)
         .compose(instanceName -> openDatabase()
             .compose(open -> ensureOffices(open.db())
-                .compose(officeIds -> buildCore(open.db(), officeIds.get(0), console)
+                .compose(officeIds -> buildCore(open.db(), officeIds, console)
                     .compose(core -> {
                       ChannelRegistry channels = new ChannelRegistry();
                       List<Office> offices = new java.util.ArrayList<>();
@@ -170,7 +170,7 @@ public final class Gateway {
                       }
                       Office first = offices.get(0);
                       List<ChannelRoutes> routes = offices.stream().flatMap(o -> o.routes().stream()).toList();
-                      return buildConsole(core, first)
+                      return buildConsole(core, first, offices)
                           .compose(api -> deployJobs(core, offices, instanceName)
                               .compose(v -> deployMetricsServer())
                               .compose(metricsPort -> deployHttp(v -> routes(v, api, routes, first,
@@ -268,9 +268,17 @@ public final class Gateway {
   /**
    * The first administrator, the triage model in force, the bus and the rate limits, then the {@link Core} over them.
    */
-  private Future<Core> buildCore(Database db, long officeId, PrintStream console) {
+  private Future<Core> buildCore(Database db, List<Long> officeIds, PrintStream console) {
     StaffStore staff = new StaffStore(db.pool(), clock);
-    return new AdminBootstrap(vertx, staff, hasher, console, config.dataDir()).run(officeId, config.adminPassword())
+    AdminBootstrap bootstrap = new AdminBootstrap(vertx, staff, hasher, console, config.dataDir());
+    Future<Void> admins = bootstrap.run(officeIds.get(0), config.adminPassword());
+    // Every further office of OFFICES_FILE gets its own first administrator.
+    for (int i = 1; i < officeIds.size(); i++) {
+      long officeId = officeIds.get(i);
+      String code = config.offices().get(i).code();
+      admins = admins.compose(v -> bootstrap.runForOffice(officeId, code));
+    }
+    return admins
         // Compiling the rules runs Kuromoji over every phrase and the model is read from the jar: worker thread.
         // Hashing the shipped model (what GET /api/triage/model names it by) serialises it: same thread.
         .compose(v -> vertx.executeBlocking(() -> TriageModelInForce.shipped(
@@ -331,7 +339,7 @@ public final class Gateway {
   }
 
   /** The staff console's API: logins (built on a worker: the hasher's warm-up), the contract, the services. */
-  private Future<StaffApi> buildConsole(Core core, Office office) {
+  private Future<StaffApi> buildConsole(Core core, Office office, List<Office> offices) {
     var db = core.database();
     var bus = core.bus();
     var replies = core.replies();
@@ -359,8 +367,13 @@ public final class Gateway {
                   bus, clock), bus),
               replies, logins, hasher, office.channels(), bus,
               config.office().hours(), contract, consoleSettings, config.clientAddress(), clock,
-              config.office().privacyNoticeVersion()));
+              config.office().privacyNoticeVersion(), consoleOffices(offices)));
         }));
+  }
+
+  private static List<jp.kurashi.console.ConsoleOffice> consoleOffices(List<Office> offices) {
+    return offices.stream().map(o -> new jp.kurashi.console.ConsoleOffice(o.officeId(), o.config().code(),
+        o.config().profile().name())).toList();
   }
 
   /** Every background verticle: triage refreshes, the outbox, and the leased periodic jobs (retention, channels', sweep). */

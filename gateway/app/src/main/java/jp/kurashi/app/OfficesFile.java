@@ -30,9 +30,8 @@ import java.util.regex.Pattern;
  *   {"code": "suita",
  *    "profile": {"name": {"ja": "吹田市くらしの相談窓口", "en": "Suita"}, "phone": "06-0000-0000"},
  *    "channels": {
- *      "line": {"LINE_CHANNEL_SECRET": {"env": "SUITA_LINE_SECRET"}, "LINE_CHANNEL_ACCESS_TOKEN": {"env": "SUITA_LINE_TOKEN"}},
- *      "mail": {"MAIL_IMAP_HOST": "imap.example.jp", "MAIL_USER": "suita", "MAIL_PASSWORD": {"env": "SUITA_MAIL_PASSWORD"}, ...},
- *      "webchat": {}}}]}
+ *      "<channel code>": {"<the channel's setting>": "value", "<its secret>": {"env": "SUITA_SECRET"}},
+ *      "<another channel>": {}}}]}
  * }</pre>
  *
  * <p>A profile is the shipped one with the office's fields over it (same fields as {@code OFFICE_PROFILE_FILE}).

@@ -165,6 +165,18 @@ class OfficeBoundaryTest {
   }
 
   @Test
+  @DisplayName("the console's header names the caller's office")
+  void header() {
+    JsonObject yodo = yodoChief.get("/api/meta").bodyAsJsonObject().getJsonObject("office");
+    assertThat(yodo.getString("code")).isEqualTo("yodogawa");
+    assertThat(yodo.getString("name")).isEqualTo("淀川区くらしの相談窓口");
+    assertThat(suitaChief.get("/api/meta").bodyAsJsonObject().getJsonObject("office").getString("name"))
+        .isEqualTo("吹田市くらしの相談窓口");
+    // Each office's own channels: one web chat each, not both offices'.
+    assertThat(yodoChief.get("/api/channels").bodyAsJsonObject().getJsonArray("items")).hasSize(1);
+  }
+
+  @Test
   @DisplayName("live events of one office's cases reach only that office's staff")
   void liveEvents() {
     try (LiveEventsStream suitaLive = LiveEventsStream.open(vertx, running.gateway.httpPort(), suitaChief.cookie);

@@ -49,6 +49,7 @@ class TwoOfficesTest {
   private long yodogawa;
   private RunningGateway.StaffClient suitaChief;
   private RunningGateway.StaffClient yodoChief;
+  private Path dataDir;
 
   @BeforeAll
   void start() throws Exception {
@@ -71,8 +72,10 @@ class TwoOfficesTest {
         ]}
         """.formatted(SUITA_SECRET, suitaLine.baseUrl(), suitaLine.baseUrl(), yodoLine.baseUrl(), yodoLine.baseUrl()),
         StandardCharsets.UTF_8);
+    dataDir = Files.createTempDirectory("two-offices");
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url, "OFFICES_FILE", file.toString(),
-        "YODOGAWA_LINE_SECRET", YODO_SECRET, "YODOGAWA_LINE_TOKEN", "yodogawa-token"), RunningGateway.deskOpen());
+        "YODOGAWA_LINE_SECRET", YODO_SECRET, "YODOGAWA_LINE_TOKEN", "yodogawa-token", "DATA_DIR", dataDir.toString()),
+        RunningGateway.deskOpen());
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
     yodogawa = Await.result(new OfficeStore(db.pool()).ensure("yodogawa", "淀川区くらしの相談窓口"));
     suitaChief = running.staff("suita-chief", Role.CHIEF);
@@ -137,6 +140,27 @@ class TwoOfficesTest {
     Await.until(Duration.ofSeconds(15), "the reply pushed on suita's channel", () -> suitaLine.pushes.stream()
         .anyMatch(p -> p.encode().contains("吹田の窓口からの返信です")));
     assertThat(yodoLine.pushes).noneMatch(p -> p.encode().contains("吹田の窓口からの返信です"));
+  }
+
+  @Test
+  @DisplayName("the second office gets its own first administrator, who creates staff in that office only")
+  void secondOfficesAdmin() throws Exception {
+    Path file = dataDir.resolve("initial-admin-password-yodogawa");
+    assertThat(file).exists();
+    String password = Files.readString(file).strip();
+    RunningGateway.StaffClient admin = running.client();
+    HttpResponse<Buffer> login = admin.login("admin-yodogawa", password);
+    assertThat(login.statusCode()).isEqualTo(200);
+    assertThat(login.bodyAsJsonObject().getString("pending")).isNotNull();
+    assertThat(admin.post("/api/password", new JsonObject().put("current", password)
+        .put("new", "yodogawa-admin-password-2"), true).statusCode()).isEqualTo(204);
+    assertThat(admin.post("/api/staff", new JsonObject().put("login", "yodo-sato").put("password", "yodo-sato-from-admin")
+        .put("role", "consultant").put("displayName", "佐藤"), true).statusCode()).isEqualTo(201);
+    assertThat(count("SELECT count(*) FROM staff WHERE login = 'yodo-sato' AND office_id = $1", yodogawa)).isEqualTo(1L);
+    assertThat(count("SELECT count(*) FROM staff WHERE login = 'admin-yodogawa' AND office_id = $1", yodogawa))
+        .isEqualTo(1L);
+    // The first office's admin is the one GATEWAY_ADMIN_PASSWORD names; no other office has an "admin-suita".
+    assertThat(count("SELECT count(*) FROM staff WHERE login = 'admin-suita'")).isZero();
   }
 
   @Test

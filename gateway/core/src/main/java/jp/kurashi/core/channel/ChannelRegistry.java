@@ -57,6 +57,17 @@ public final class ChannelRegistry {
     return List.copyOf(new ArrayList<>(connectors.values()));
   }
 
+  /** The connectors carrying office {@code officeId}'s replies, one per channel. */
+  public java.util.Collection<ChannelConnector> connectors(long officeId) {
+    Map<String, ChannelConnector> own = new LinkedHashMap<>();
+    connectors.forEach((key, connector) -> {
+      if (key.officeId() == officeId || key.officeId() == ANY_OFFICE) {
+        own.putIfAbsent(key.channel(), connector);
+      }
+    });
+    return List.copyOf(own.values());
+  }
+
   /** The channel codes with a connector in at least one office. */
   public Set<String> channels() {
     return connectors.keySet().stream().map(Key::channel).collect(Collectors.toUnmodifiableSet());
