@@ -373,7 +373,7 @@ public final class Gateway {
 
   private static List<jp.kurashi.console.ConsoleOffice> consoleOffices(List<Office> offices) {
     return offices.stream().map(o -> new jp.kurashi.console.ConsoleOffice(o.officeId(), o.config().code(),
-        o.config().profile().name())).toList();
+        o.config().profile().name(), o.config().profile().hours(), o.config().profile().privacyNoticeVersion())).toList();
   }
 
   /** Every background verticle: triage refreshes, the outbox, and the leased periodic jobs (retention, channels', sweep). */

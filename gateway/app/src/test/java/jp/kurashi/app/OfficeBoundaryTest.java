@@ -60,7 +60,9 @@ class OfficeBoundaryTest {
     Files.writeString(file, """
         {"offices": [
           {"code": "suita", "profile": {"name": {"ja": "吹田市くらしの相談窓口"}}, "channels": {"webchat": {}}},
-          {"code": "yodogawa", "profile": {"name": {"ja": "淀川区くらしの相談窓口"}}, "channels": {"webchat": {}}}
+          {"code": "yodogawa", "profile": {"name": {"ja": "淀川区くらしの相談窓口"},
+            "privacyNotice": {"version": "yodo-2", "ja": "淀川区の個人情報の取扱い", "en": "Yodogawa's privacy notice"}},
+           "channels": {"webchat": {}}}
         ]}
         """, StandardCharsets.UTF_8);
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url, "OFFICES_FILE", file.toString()));
@@ -162,6 +164,18 @@ class OfficeBoundaryTest {
     assertThat(yodoChief.get("/api/complaints").bodyAsString()).doesNotContain("吹田での苦情");
     assertThat(yodoChief.patch("/api/complaints/" + complaintId, new JsonObject().put("response", "淀川から"))
         .statusCode()).isIn(403, 404);
+  }
+
+  @Test
+  @DisplayName("consent is judged against the privacy notice of the case's own office")
+  void consentPerOffice() {
+    var contacts = new jp.kurashi.core.store.ContactStore(db.pool(), running.clock);
+    Await.result(contacts.recordConsent(yodogawa, "webchat", "chat-same", "yodo-2", "ja"));
+    Await.result(contacts.recordConsent(suita, "webchat", "chat-same", "yodo-2", "ja"));
+    assertThat(yodoChief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").getJsonObject(0)
+        .getJsonObject("consent").getString("state")).isEqualTo("given");
+    assertThat(suitaChief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").getJsonObject(0)
+        .getJsonObject("consent").getString("state")).isEqualTo("outdated");
   }
 
   @Test
