@@ -103,6 +103,11 @@ async function start() {
   state.categories = c.data.items;
   state.enums = meta.data.enums;
   state.channelNames = meta.data.channels;
+  // Whose desk this is: one deployment may serve several offices (OFFICES_FILE).
+  state.office = meta.data.office || null;
+  $('office').textContent = state.office ? state.office.name : '';
+  $('office').title = state.office ? state.office.nameEn : '';
+  $('office').hidden = !state.office;
   $('nav').hidden = false;
   $('who').textContent = `${state.staff.displayName} (${state.staff.role})`;
   const operator = state.staff.role === 'operator';

@@ -6,7 +6,12 @@
   var script = document.currentScript;
   var base = new URL(script.src, location.href).origin;
   var pageMode = script.getAttribute('data-mode') === 'page';
-  var key = 'kurashi-chat:' + base + ':';
+  // A deployment serving several offices: widget.js?office=suita on the ward's site, /chat/suita as a page.
+  var pageOffice = pageMode ? (location.pathname.match(/^\/chat\/([a-z0-9-]+)\/?$/) || [])[1] : null;
+  var office = new URL(script.src, location.href).searchParams.get('office') || pageOffice || '';
+  if (!/^[a-z0-9-]*$/.test(office)) { office = ''; }
+  var api = base + '/webchat' + (office ? '/' + office : '');
+  var key = 'kurashi-chat:' + base + (office ? '/' + office : '') + ':';
   var store = {
     get: function (k) { try { return localStorage.getItem(key + k); } catch (e) { return null; } },
     set: function (k, v) { try { localStorage.setItem(key + k, v); } catch (e) { /* private mode */ } },
@@ -101,7 +106,7 @@
   function load() {
     return Promise.all([
       fetch(base + '/webchat/i18n/' + lang + '.json').then(function (r) { return r.json(); }),
-      fetch(base + '/webchat/config?lang=' + lang).then(function (r) { return r.json(); })
+      fetch(api + '/config?lang=' + lang).then(function (r) { return r.json(); })
     ]).then(function (both) { t = both[0]; config = both[1]; });
   }
 
@@ -193,7 +198,7 @@
   function ensureSession() {
     var token = store.get('token');
     if (token) { return Promise.resolve(token); }
-    return fetch(base + '/webchat/sessions', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    return fetch(api + '/sessions', { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ language: lang }) })
       .then(function (r) { if (!r.ok) { throw new Error(r.status === 429 ? '429' : 'session'); } return r.json(); })
       .then(function (b) { store.set('token', b.token); return b.token; });
@@ -204,7 +209,7 @@
     status(t.connecting);
     ensureSession().then(function (token) {
       // The token goes in the first frame, never in the URL (proxy logs, browser history).
-      var socket = new WebSocket(base.replace(/^http/, 'ws') + '/webchat/socket?after=' + lastId);
+      var socket = new WebSocket(api.replace(/^http/, 'ws') + '/socket?after=' + lastId);
       ws = socket;
       ready = false;
       var connected = false;
@@ -358,7 +363,7 @@
     var item = renderPending({ clientId: clientId, text: '' });
     item.querySelector('.kc-text').appendChild(h('img', { src: URL.createObjectURL(file), alt: t.image }));
     ensureSession().then(function (token) {
-      return fetch(base + '/webchat/uploads', { method: 'POST', body: file,
+      return fetch(api + '/uploads', { method: 'POST', body: file,
         headers: { 'X-Chat-Token': token, 'X-Client-Id': clientId, 'Content-Type': file.type } });
     }).then(function (r) {
       if (!r.ok) { throw new Error(String(r.status)); }
@@ -394,7 +399,7 @@
     var token = store.get('token');
     if (token) {
       // Erased here even when the request fails: the server then ends the token after the idle limit.
-      fetch(base + '/webchat/sessions/current', { method: 'DELETE', headers: { 'X-Chat-Token': token } })
+      fetch(api + '/sessions/current', { method: 'DELETE', headers: { 'X-Chat-Token': token } })
         .catch(function () { /* offline */ });
     }
     restart(t.ended);

@@ -28,11 +28,13 @@ final class CaseActionsApi {
   private final AgencyStore agencies;
   private final CaseGuard guard;
   private final CaseEvents events;
-  private final OfficeHours hours;
+  /** Each office's opening hours (offices of one deployment may have their own). */
+  private final java.util.function.LongFunction<OfficeHours> hours;
   private final java.time.Clock clock;
 
   CaseActionsApi(CaseCommands commands, HandoffStore handoffs, AgencyStore agencies, CaseGuard guard,
-                 CaseEvents events, OfficeHours hours, java.time.Clock clock) {
+                 CaseEvents events, java.util.function.LongFunction<OfficeHours> hours,
+                 java.time.Clock clock) {
     this.commands = commands;
     this.handoffs = handoffs;
     this.agencies = agencies;
@@ -210,7 +212,7 @@ final class CaseActionsApi {
         throw ApiException.badRequest("invalid_at", "at must be an ISO-8601 instant, e.g. 2026-12-01T01:00:00Z");
       }
     }
-    if (kind.equals("appointment") && (at == null || !hours.isOpen(at))) {
+    if (kind.equals("appointment") && (at == null || !hours.apply(session.staff().officeId()).isOpen(at))) {
       throw ApiException.badRequest("outside_hours", "窓口の予約は受付時間内の日時にしてください / an appointment must be within office hours");
     }
     Long agencyId = body.getValue("agencyId") instanceof Number n ? n.longValue() : null;

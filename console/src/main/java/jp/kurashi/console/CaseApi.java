@@ -29,10 +29,12 @@ final class CaseApi {
   private final CaseGuard guard;
   private final ConsoleSettings settings;
   private final Clock clock;
-  private final String noticeVersion;
+  /** The privacy notice in force in each office (offices of one deployment may have their own). */
+  private final java.util.function.LongFunction<String> noticeVersion;
 
   CaseApi(CaseStore cases, TriageStore triage, AccommodationStore accommodations, ReplyQueue replies, CaseGuard guard,
-          ConsoleSettings settings, Clock clock, String noticeVersion) {
+          ConsoleSettings settings, Clock clock,
+          java.util.function.LongFunction<String> noticeVersion) {
     this.cases = cases;
     this.triage = triage;
     this.accommodations = accommodations;
@@ -57,7 +59,8 @@ final class CaseApi {
         .compose(found -> guard.readableThread(ctx, session, found)
             .compose(readable -> cases.detail(found, readable))
             .compose(detail -> triage.results(found.summary().id())
-                .map(results -> CaseJson.detail(detail, CaseJson.today(clock), noticeVersion).put("triage", results)))
+                .map(results -> CaseJson.detail(detail, CaseJson.today(clock),
+                    noticeVersion.apply(session.staff().officeId())).put("triage", results)))
             .compose(json -> accommodations.of(found.summary().id())
                 .map(a -> json.put("accommodation", AccommodationApi.json(a)))));
   }

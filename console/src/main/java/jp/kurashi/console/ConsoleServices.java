@@ -19,7 +19,8 @@ import java.time.Clock;
 
 /**
  * Everything the staff API uses, built once in the app and handed over as one value; {@code privacyNoticeVersion}
- * is the notice residents are asked to agree to now (a case whose resident agreed to an older one shows so).
+ * is the notice residents are asked to agree to now (a case whose resident agreed to an older one shows so);
+ * {@code offices} every office served (the console's header names the caller's).
  */
 public record ConsoleServices(
     Vertx vertx,
@@ -51,5 +52,6 @@ public record ConsoleServices(
     ConsoleSettings settings,
     jp.kurashi.core.security.ClientAddress clientAddress,
     Clock clock,
-    String privacyNoticeVersion) {
+    String privacyNoticeVersion,
+    java.util.List<ConsoleOffice> offices) {
 }

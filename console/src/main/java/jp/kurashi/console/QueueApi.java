@@ -30,9 +30,11 @@ final class QueueApi {
   private final AuditLog audit;
   private final CaseGuard guard;
   private final Clock clock;
-  private final String noticeVersion;
+  /** The privacy notice in force in each office (offices of one deployment may have their own). */
+  private final java.util.function.LongFunction<String> noticeVersion;
 
-  QueueApi(CaseStore cases, AuditLog audit, CaseGuard guard, Clock clock, String noticeVersion) {
+  QueueApi(CaseStore cases, AuditLog audit, CaseGuard guard, Clock clock,
+           java.util.function.LongFunction<String> noticeVersion) {
     this.cases = cases;
     this.audit = audit;
     this.guard = guard;
@@ -59,7 +61,7 @@ final class QueueApi {
             .compose(due -> cases.countsByUrgency(office, status).map(counts -> {
               JsonObject byUrgency = new JsonObject();
               counts.forEach(byUrgency::put);
-              return new JsonObject().put("items", summaries(page.items(), today))
+              return new JsonObject().put("items", summaries(page.items(), today, office))
                   .put("next", page.next() == null ? null : page.next().encode())
                   .put("counts", byUrgency)
                   .put("total", counts.values().stream().mapToLong(Long::longValue).sum())
@@ -81,7 +83,7 @@ final class QueueApi {
         .compose(found -> audit.record(new AuditEntry(null, session.staff().id(), null, "case.search", true,
                 HttpJson.remote(ctx), new JsonObject().put("results", found.size())
                     .put("cases", new JsonArray(found.stream().map(CaseSummary::id).toList()))))
-            .map(v -> new JsonObject().put("items", summaries(found, CaseJson.today(clock))).put("next", (String) null)));
+            .map(v -> new JsonObject().put("items", summaries(found, CaseJson.today(clock), session.staff().officeId())).put("next", (String) null)));
   }
 
   private static String phrase(RoutingContext ctx) {
@@ -93,7 +95,8 @@ final class QueueApi {
     return phrase;
   }
 
-  private JsonArray summaries(List<CaseSummary> found, LocalDate today) {
+  private JsonArray summaries(List<CaseSummary> found, LocalDate today, long officeId) {
+    String noticeVersion = this.noticeVersion.apply(officeId);
     JsonArray items = new JsonArray();
     found.forEach(c -> items.add(CaseJson.summary(c, today, noticeVersion)));
     return items;

@@ -17,10 +17,12 @@ final class ReferenceApi {
 
   private final ChannelRegistry channels;
   private final ContractEnums enums;
+  private final java.util.Map<Long, ConsoleOffice> offices;
 
-  ReferenceApi(ChannelRegistry channels, ContractEnums enums) {
+  ReferenceApi(ChannelRegistry channels, ContractEnums enums, java.util.List<ConsoleOffice> offices) {
     this.channels = channels;
     this.enums = enums;
+    this.offices = offices.stream().collect(java.util.stream.Collectors.toMap(ConsoleOffice::id, o -> o));
   }
 
   void bind(Operations operations) {
@@ -32,12 +34,21 @@ final class ReferenceApi {
     JsonArray installed = new JsonArray();
     Channels.labels().forEach((code, label) -> installed.add(new JsonObject().put("code", code)
         .put("label", label.in("ja")).put("labelEn", label.in("en"))));
-    return Future.succeededFuture(new JsonObject().put("enums", enums.json()).put("channels", installed));
+    JsonObject answer = new JsonObject().put("enums", enums.json()).put("channels", installed);
+    // The caller's office, for the console's header: with several offices on one deployment, staff see whose desk
+    // they are working at.
+    ConsoleOffice office = offices.get(StaffSession.of(ctx).staff().officeId());
+    if (office != null) {
+      answer.put("office", new JsonObject().put("code", office.code()).put("name", office.name().in("ja"))
+          .put("nameEn", office.name().in("en")));
+    }
+    return Future.succeededFuture(answer);
   }
 
   private Future<?> channels(RoutingContext ctx) {
     JsonArray items = new JsonArray();
-    channels.connectors().forEach(c -> items.add(c.health().toJson().put("channel", c.channel())));
+    channels.connectors(StaffSession.of(ctx).staff().officeId())
+        .forEach(c -> items.add(c.health().toJson().put("channel", c.channel())));
     return Future.succeededFuture(new JsonObject().put("items", items));
   }
 

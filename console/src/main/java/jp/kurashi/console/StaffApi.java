@@ -46,11 +46,18 @@ public final class StaffApi {
         .before(TriageModelApi.uploadBody());
     session.bind(operations);
     operations.on("events", live::handle);
-    new ReferenceApi(s.channels(), contract.enums()).bind(operations);
-    new QueueApi(s.cases(), s.audit(), guard, s.clock(), s.privacyNoticeVersion()).bind(operations);
+    new ReferenceApi(s.channels(), contract.enums(), s.offices()).bind(operations);
+    // Each office's notice and hours; the deployment's (the first office's) for an office not listed.
+    java.util.Map<Long, ConsoleOffice> offices = s.offices().stream()
+        .collect(java.util.stream.Collectors.toMap(ConsoleOffice::id, o -> o));
+    java.util.function.LongFunction<String> notice = id -> offices.containsKey(id)
+        ? offices.get(id).privacyNoticeVersion() : s.privacyNoticeVersion();
+    java.util.function.LongFunction<jp.kurashi.core.office.OfficeHours> hours = id -> offices.containsKey(id)
+        ? offices.get(id).hours() : s.hours();
+    new QueueApi(s.cases(), s.audit(), guard, s.clock(), notice).bind(operations);
     new CaseApi(s.cases(), s.triage(), s.accommodations(), s.replies(), guard, s.settings(), s.clock(),
-        s.privacyNoticeVersion()).bind(operations);
-    new CaseActionsApi(s.commands(), s.handoffs(), s.agencies(), guard, s.events(), s.hours(), s.clock()).bind(operations);
+        notice).bind(operations);
+    new CaseActionsApi(s.commands(), s.handoffs(), s.agencies(), guard, s.events(), hours, s.clock()).bind(operations);
     new StaffCasesApi(s.staffIntake(), s.staffCases(), guard, s.clock()).bind(operations);
     new AccommodationApi(s.accommodations(), guard, s.clock()).bind(operations);
     new MilestonesApi(s.milestones(), guard, s.audit(), s.clock()).bind(operations);

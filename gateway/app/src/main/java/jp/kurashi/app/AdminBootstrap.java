@@ -48,10 +48,23 @@ final class AdminBootstrap {
   Future<Void> run(long officeId, Optional<String> configuredPassword) {
     return staff.count().compose(n -> {
       if (n > 0) {
-        return removeUsedFile();
+        return removeUsedFile(LOGIN, dataDir.resolve(PASSWORD_FILE));
       }
-      return configuredPassword.isPresent() ? create(officeId, configuredPassword.get(), false) : generate(officeId);
+      return configuredPassword.isPresent() ? create(officeId, LOGIN, configuredPassword.get(), false)
+          : generate(officeId, LOGIN, dataDir.resolve(PASSWORD_FILE));
     });
+  }
+
+  /**
+   * A further office of {@code OFFICES_FILE} without any account: its own administrator {@code admin-<code>}, whose
+   * generated password is written to {@code DATA_DIR/initial-admin-password-<code>} and must be changed at first
+   * login (never {@code GATEWAY_ADMIN_PASSWORD}: one known password must not open every office). An administrator
+   * creates staff in their own office only, so each office needs its own.
+   */
+  Future<Void> runForOffice(long officeId, String code) {
+    String login = LOGIN + "-" + code;
+    Path file = dataDir.resolve(PASSWORD_FILE + "-" + code);
+    return staff.countIn(officeId).compose(n -> n > 0 ? removeUsedFile(login, file) : generate(officeId, login, file));
   }
 
   /**
@@ -59,11 +72,11 @@ final class AdminBootstrap {
    * Instances started together on an empty database all see no staff; one creates the account, and the others'
    * unique violation means it exists, not that the start failed.
    */
-  private Future<Void> create(long officeId, String password, boolean generated) {
+  private Future<Void> create(long officeId, String login, String password, boolean generated) {
     return vertx.executeBlocking(() -> hasher.hash(password), false)
-        .compose(hash -> staff.create(officeId, LOGIN, "管理者", Role.ADMIN, hash, generated))
+        .compose(hash -> staff.create(officeId, login, "管理者", Role.ADMIN, hash, generated))
         .<Void>map(id -> {
-          LOG.atInfo().addKeyValue("login", LOGIN).addKeyValue("staffId", id).addKeyValue("generated", generated)
+          LOG.atInfo().addKeyValue("login", login).addKeyValue("staffId", id).addKeyValue("generated", generated)
               .log("first admin account created");
           return null;
         })
@@ -78,9 +91,8 @@ final class AdminBootstrap {
    * The file is written before the account exists, so its password is never lost; if the account is not
    * created (another instance won the race, or the database failed), the file goes again.
    */
-  private Future<Void> generate(long officeId) {
+  private Future<Void> generate(long officeId, String login, Path file) {
     String password = SecretTokens.newToken().substring(0, 24);
-    Path file = dataDir.resolve(PASSWORD_FILE);
     return vertx.executeBlocking(() -> {
       PrivateFiles.privateDirectory(dataDir);
       PrivateFiles.writeSecret(file, password);
@@ -88,21 +100,21 @@ final class AdminBootstrap {
     }, false)
         .recover(err -> Future.failedFuture(new ConfigException("cannot write the first admin password to " + file
             + " (" + err.getClass().getSimpleName() + "): DATA_DIR must be writable, or set GATEWAY_ADMIN_PASSWORD")))
-        .compose(v -> create(officeId, password, true))
+        .compose(v -> create(officeId, login, password, true))
         .map(v -> {
-          LOG.atWarn().addKeyValue("login", LOGIN).addKeyValue("file", file.toAbsolutePath().toString())
+          LOG.atWarn().addKeyValue("login", login).addKeyValue("file", file.toAbsolutePath().toString())
               .log("first admin password written to a file readable only by the gateway's user; change it at first login");
           console.println("""
 
               ============================================================
-               First start: staff account "admin" was created.
-               初回起動: 管理者アカウント "admin" を作成しました。
+               First start: staff account "%s" was created.
+               初回起動: 管理者アカウント "%s" を作成しました。
                Its password is in / パスワードはこのファイルにあります:
                  %s
                Log in and change it; the file is then deleted.
                ログイン後に変更してください。変更後、このファイルは削除されます。
               ============================================================
-              """.formatted(file.toAbsolutePath()));
+              """.formatted(login, login, file.toAbsolutePath()));
           return (Void) null;
         })
         .recover(err -> deleteFile(file).transform(ignored -> isUniqueViolation(err)
@@ -111,10 +123,9 @@ final class AdminBootstrap {
   }
 
   /** The generated password is spent once the admin has chosen their own: its file goes. */
-  private Future<Void> removeUsedFile() {
-    Path file = dataDir.resolve(PASSWORD_FILE);
+  private Future<Void> removeUsedFile(String login, Path file) {
     return vertx.executeBlocking(() -> Files.exists(file), false).compose(exists -> !exists ? Future.succeededFuture()
-        : staff.credentials(LOGIN).compose(admin -> admin.isPresent() && admin.get().mustChangePassword()
+        : staff.credentials(login).compose(admin -> admin.isPresent() && admin.get().mustChangePassword()
             ? Future.succeededFuture()
             : deleteFile(file).map(v -> {
               LOG.atInfo().addKeyValue("file", file.toAbsolutePath().toString())

@@ -118,9 +118,12 @@ public final class Gateway {
   /** The database opened for this instance, and whether its process (when embedded) is still up. */
   private record OpenDatabase(Database db, BooleanSupplier processUp) {}
 
-  /** One office's wiring: its pipeline, its switched-on channels and what they add to HTTP and the jobs. */
-  private record Office(long officeId, InboundPipeline pipeline, ChannelRegistry channels,
-                        List<ChannelRoutes> routes, List<PeriodicJob> jobs) {}
+  /**
+   * One office's wiring: its pipeline, its switched-on channels and what they add to HTTP and the jobs. The
+   * registry is every office's: the outbox and the console find each office's connector in it.
+   */
+  private record Office(OfficeConfig config, long officeId, InboundPipeline pipeline, ChannelRegistry channels,
+                        java.util.Set<String> channelNames, List<ChannelRoutes> routes, List<PeriodicJob> jobs) {}
 
   /** What a started gateway reports: its ports and where connectors hand inbound messages. */
   private record Running(int httpPort, int metricsPort, InboundPipeline pipeline) {}
@@ -157,19 +160,26 @@ public final class Gateway {
   private Future<Running> startAll(PrintStream console) {
     return vertx.executeBlocking(() -> InstanceName.of(config.dataDir()), false)
         .compose(instanceName -> openDatabase()
-            .compose(open -> ensureOffice(open.db())
-                .compose(officeId -> buildCore(open.db(), officeId, console)
+            .compose(open -> ensureOffices(open.db())
+                .compose(officeIds -> buildCore(open.db(), officeIds, console)
                     .compose(core -> {
-                      Office office = startOffice(core, officeId);
-                      return buildConsole(core, office)
-                          .compose(api -> deployJobs(core, office, instanceName)
+                      ChannelRegistry channels = new ChannelRegistry();
+                      List<Office> offices = new java.util.ArrayList<>();
+                      for (int i = 0; i < officeIds.size(); i++) {
+                        offices.add(startOffice(core, config.offices().get(i), officeIds.get(i), channels));
+                      }
+                      Office first = offices.get(0);
+                      List<ChannelRoutes> routes = offices.stream().flatMap(o -> o.routes().stream()).toList();
+                      return buildConsole(core, first, offices)
+                          .compose(api -> deployJobs(core, offices, instanceName)
                               .compose(v -> deployMetricsServer())
-                              .compose(metricsPort -> deployHttp(v -> routes(v, api, office.routes(),
+                              .compose(metricsPort -> deployHttp(v -> routes(v, api, routes, first,
                                   new HealthHandler(open.db(), core.bus(), config.redisUrl().isPresent(),
-                                      office.channels(), open.processUp())))
-                                  .map(httpPort -> new Running(httpPort, metricsPort, office.pipeline()))));
+                                      channels, open.processUp())))
+                                  .map(httpPort -> new Running(httpPort, metricsPort, first.pipeline()))));
                     }))))
-        .onSuccess(r -> LOG.atInfo().addKeyValue("port", r.httpPort()).addKeyValue("office", config.officeCode())
+        .onSuccess(r -> LOG.atInfo().addKeyValue("port", r.httpPort())
+            .addKeyValue("offices", String.join(",", config.offices().stream().map(OfficeConfig::code).toList()))
             .log("gateway started"));
   }
 
@@ -196,8 +206,18 @@ public final class Gateway {
     });
   }
 
-  private Future<Long> ensureOffice(Database db) {
-    return new OfficeStore(db.pool()).ensure(config.officeCode(), config.office().name().in("ja"));
+  /** Every office served, in the configured order: their ids. */
+  private Future<List<Long>> ensureOffices(Database db) {
+    OfficeStore store = new OfficeStore(db.pool());
+    List<Long> ids = new java.util.ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (OfficeConfig office : config.offices()) {
+      chain = chain.compose(v -> store.ensure(office.code(), office.profile().name().in("ja")).map(id -> {
+        ids.add(id);
+        return null;
+      }));
+    }
+    return chain.map(v -> List.copyOf(ids));
   }
 
   /**
@@ -248,9 +268,17 @@ public final class Gateway {
   /**
    * The first administrator, the triage model in force, the bus and the rate limits, then the {@link Core} over them.
    */
-  private Future<Core> buildCore(Database db, long officeId, PrintStream console) {
+  private Future<Core> buildCore(Database db, List<Long> officeIds, PrintStream console) {
     StaffStore staff = new StaffStore(db.pool(), clock);
-    return new AdminBootstrap(vertx, staff, hasher, console, config.dataDir()).run(officeId, config.adminPassword())
+    AdminBootstrap bootstrap = new AdminBootstrap(vertx, staff, hasher, console, config.dataDir());
+    Future<Void> admins = bootstrap.run(officeIds.get(0), config.adminPassword());
+    // Every further office of OFFICES_FILE gets its own first administrator.
+    for (int i = 1; i < officeIds.size(); i++) {
+      long officeId = officeIds.get(i);
+      String code = config.offices().get(i).code();
+      admins = admins.compose(v -> bootstrap.runForOffice(officeId, code));
+    }
+    return admins
         // Compiling the rules runs Kuromoji over every phrase and the model is read from the jar: worker thread.
         // Hashing the shipped model (what GET /api/triage/model names it by) serialises it: same thread.
         .compose(v -> vertx.executeBlocking(() -> TriageModelInForce.shipped(
@@ -262,27 +290,31 @@ public final class Gateway {
   }
 
   /**
-   * One office's part: its {@link ChannelContext}, its pipeline with the channels' steps around triage, and its
-   * switched-on channels started. Everything else is shared through {@code core}.
+   * One office's part: its {@link ChannelContext} (its profile; its code after its public paths when
+   * {@code OFFICES_FILE} lists the offices), its pipeline with the channels' steps around triage, and its
+   * switched-on channels started, their connectors registered as the office's. Everything else is shared through
+   * {@code core}.
    */
-  private Office startOffice(Core core, long officeId) {
-    ChannelContext channelContext = new ChannelContext(vertx, officeId, config.office(), core.database().pool(),
+  private Office startOffice(Core core, OfficeConfig office, long officeId, ChannelRegistry channels) {
+    ChannelContext channelContext = new ChannelContext(vertx, officeId, office.profile(), core.database().pool(),
         core.contacts(), core.messages(), core.replies(), core.bus(), core.limits(), metrics, config.clientAddress(),
-        clock);
-    InboundPipeline pipeline = pipeline(core, officeId, channelContext);
-    ChannelRegistry channels = new ChannelRegistry();
+        clock, office.code(), config.officePaths() ? "/" + office.code() : "");
+    InboundPipeline pipeline = pipeline(core, officeId, office, channelContext);
     List<ChannelRoutes> channelRoutes = new java.util.ArrayList<>();
     List<PeriodicJob> channelJobs = new java.util.ArrayList<>();
-    for (ChannelSetup channel : config.channels()) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (ChannelSetup channel : office.channels()) {
       ChannelParts parts = channel.start(channelContext, pipeline);
-      channels.register(parts.connector());
+      channels.register(officeId, parts.connector());
+      names.add(parts.connector().channel());
       channelRoutes.addAll(parts.routes());
       channelJobs.addAll(parts.jobs());
     }
-    return new Office(officeId, pipeline, channels, List.copyOf(channelRoutes), List.copyOf(channelJobs));
+    return new Office(office, officeId, pipeline, channels, java.util.Set.copyOf(names), List.copyOf(channelRoutes),
+        List.copyOf(channelJobs));
   }
 
-  private InboundPipeline pipeline(Core core, long officeId, ChannelContext channelContext) {
+  private InboundPipeline pipeline(Core core, long officeId, OfficeConfig office, ChannelContext channelContext) {
     // The pipeline's part comes from every installed channel, switched on or not (see Channel).
     List<Channel> installed = Channels.installed();
     // Residents of these channels can write before agreeing to the privacy notice (web chat asks first).
@@ -294,10 +326,10 @@ public final class Gateway {
     // Triage sends the one automatic notice (safety message or out-of-hours notice) once it knows whether the
     // message is a crisis; before consent only the safety message goes out, and the consent request follows.
     steps.add(new TriageStep(vertx, officeId, core.triage().engine(), core.triageStore(), core.bus(),
-        new AutomaticNotice(config.office(), core.replies(), AutomaticNotice.NOTICE_GAP, SAFETY_GAP, core.contacts(),
+        new AutomaticNotice(office.profile(), core.replies(), AutomaticNotice.NOTICE_GAP, SAFETY_GAP, core.contacts(),
             consentFirst),
         clock));
-    steps.add(new ConsentRequest(config.office(), core.contacts(), core.replies(),
+    steps.add(new ConsentRequest(office.profile(), core.contacts(), core.replies(),
         names(installed, Channel::wantsConsentRequest)));
     // A channel's steps after triage (e.g. the mail acknowledgement, which must not double a night's notice).
     installed.forEach(c -> steps.addAll(c.afterTriage(channelContext)));
@@ -307,12 +339,11 @@ public final class Gateway {
   }
 
   /** The staff console's API: logins (built on a worker: the hasher's warm-up), the contract, the services. */
-  private Future<StaffApi> buildConsole(Core core, Office office) {
+  private Future<StaffApi> buildConsole(Core core, Office office, List<Office> offices) {
     var db = core.database();
     var bus = core.bus();
     var replies = core.replies();
     var triageEngine = core.triage().engine();
-    long officeId = office.officeId();
     StaffStore staff = new StaffStore(db.pool(), clock);
     // Consultations staff record (phone, window, visit, agency) are triaged like resident messages, without
     // any automatic notice: there is no channel to send one on.
@@ -332,28 +363,37 @@ public final class Gateway {
               new TriageCorrectionStore(db.pool()), new jp.kurashi.core.store.ComplaintStore(db.pool()),
               new jp.kurashi.core.store.AccommodationStore(db.pool()),
               new jp.kurashi.core.store.MilestoneStore(db.pool()), staffCases,
-              new StaffIntake(staffCases, TriageStep.withoutNotices(vertx, officeId, triageEngine, core.triageStore(),
+              new StaffIntake(staffCases, ofCase -> TriageStep.withoutNotices(vertx, ofCase, triageEngine, core.triageStore(),
                   bus, clock), bus),
               replies, logins, hasher, office.channels(), bus,
               config.office().hours(), contract, consoleSettings, config.clientAddress(), clock,
-              config.office().privacyNoticeVersion()));
+              config.office().privacyNoticeVersion(), consoleOffices(offices)));
         }));
   }
 
+  private static List<jp.kurashi.console.ConsoleOffice> consoleOffices(List<Office> offices) {
+    return offices.stream().map(o -> new jp.kurashi.console.ConsoleOffice(o.officeId(), o.config().code(),
+        o.config().profile().name(), o.config().profile().hours(), o.config().profile().privacyNoticeVersion())).toList();
+  }
+
   /** Every background verticle: triage refreshes, the outbox, and the leased periodic jobs (retention, channels', sweep). */
-  private Future<Void> deployJobs(Core core, Office office, String instanceName) {
+  private Future<Void> deployJobs(Core core, List<Office> offices, String instanceName) {
     Database db = core.database();
     List<PeriodicJob> leased = new java.util.ArrayList<>();
     leased.add(new PeriodicJob("retention",
         () -> new RetentionJob(new RetentionStore(db.pool()), config.retention(), clock)));
-    leased.addAll(office.jobs());
-    leased.add(new PeriodicJob("after-commit-sweep",
-        () -> new AfterCommitSweep(office.pipeline(), core.messages(), office.channels().channels(), clock,
-            SWEEP_INTERVAL, SWEEP_GRACE, SWEEP_WINDOW)));
+    for (Office office : offices) {
+      leased.addAll(office.jobs());
+      // Each office's pipeline sweeps its own messages (its profile's notices); one lease per office.
+      leased.add(new PeriodicJob("after-commit-sweep" + (config.officePaths() ? "/" + office.config().code() : ""),
+          () -> new AfterCommitSweep(office.pipeline(), core.messages(), office.channelNames(), clock,
+              SWEEP_INTERVAL, SWEEP_GRACE, SWEEP_WINDOW)));
+    }
+    ChannelRegistry channels = offices.get(0).channels();
     Future<?> deployed = deploy(new TriageRulesRefresh(core.triage().engine(), core.triageStore(), RULES_REFRESH,
         config.triageWarmUpMessages()))
         .compose(x -> deploy(new TriageModelRefresh(core.triage(), core.triageModels(), MODEL_REFRESH)))
-        .compose(x -> deploy(new OutboxWorker(new OutboxStore(db.pool()), office.channels(), core.bus(),
+        .compose(x -> deploy(new OutboxWorker(new OutboxStore(db.pool()), channels, core.bus(),
             config.outbox(), clock)));
     for (PeriodicJob job : leased) {
       // A periodic job runs on one instance at a time: this one while it holds the job's lease.
@@ -367,7 +407,7 @@ public final class Gateway {
     return channels.stream().filter(which).map(Channel::name).collect(java.util.stream.Collectors.toSet());
   }
 
-  private Router routes(Vertx vertx, StaffApi api, List<ChannelRoutes> channelRoutes,
+  private Router routes(Vertx vertx, StaffApi api, List<ChannelRoutes> channelRoutes, Office first,
                         HealthHandler health) {
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders(config.clientAddress()));
@@ -388,7 +428,9 @@ public final class Gateway {
     router.route("/console/*").handler(StaticHandler.create("console").setDefaultContentEncoding("UTF-8")
         .setCachingEnabled(false));
     channelRoutes.forEach(mount -> mount.mount(router));
-    router.get("/").handler(ctx -> ctx.redirect("/chat"));
+    // The first office's chat page (the only one without OFFICES_FILE).
+    String chat = "/chat" + (config.officePaths() ? "/" + first.config().code() : "");
+    router.get("/").handler(ctx -> ctx.redirect(chat));
     return router;
   }
 

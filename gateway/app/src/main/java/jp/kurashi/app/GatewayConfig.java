@@ -49,6 +49,11 @@ import java.util.Set;
  *                      and where it is served
  * @param triageWarmUpMessages {@code TRIAGE_WARMUP_MESSAGES}: shipped corpus texts triaged before the gateway listens,
  *                      so the JIT compiler has compiled the analyser before the first resident writes
+ * @param officeCode    {@code OFFICE_CODE}, or the first office of {@code OFFICES_FILE}
+ * @param office        {@code OFFICE_PROFILE_FILE}, or the first office's profile of {@code OFFICES_FILE}
+ * @param offices       every office served: the one office above without {@code OFFICES_FILE}, else the file's
+ * @param officePaths   whether each office's public paths carry its code ({@code /webhook/line/suita}): with
+ *                      {@code OFFICES_FILE}; without it the paths of one office ({@code /webhook/line}, {@code /chat})
  */
 public record GatewayConfig(
     String httpHost,
@@ -70,7 +75,9 @@ public record GatewayConfig(
     ClientAddress clientAddress,
     RetentionSettings retention,
     MetricsSettings metrics,
-    int triageWarmUpMessages) {
+    int triageWarmUpMessages,
+    List<OfficeConfig> offices,
+    boolean officePaths) {
 
   /** The desk's profile from {@code OFFICE_PROFILE_FILE}, else the shipped one; {@code OFFICE_NAME} renames it. */
   private static OfficeProfile officeProfile(ConfigSource src) {
@@ -149,6 +156,20 @@ public record GatewayConfig(
         requireTotpRoles(src));
     int httpPort = src.integer("HTTP_PORT", 8080, 0, 65535);
 
+    Optional<String> officesFile = src.optional("OFFICES_FILE");
+    List<OfficeConfig> offices;
+    if (officesFile.isPresent()) {
+      for (String single : List.of("OFFICE_CODE", "OFFICE_PROFILE_FILE", "OFFICE_NAME")) {
+        if (src.optional(single).isPresent()) {
+          throw new ConfigException("set either OFFICES_FILE or " + single + ", not both: with OFFICES_FILE every "
+              + "office's code and profile are in the file");
+        }
+      }
+      offices = OfficesFile.read(src, officesFile.get(), Channels.installed());
+    } else {
+      offices = List.of(new OfficeConfig(src.string("OFFICE_CODE", "default"), officeProfile(src), channels(src)));
+    }
+
     return new GatewayConfig(
         src.string("HTTP_HOST", "0.0.0.0"),
         httpPort,
@@ -160,16 +181,18 @@ public record GatewayConfig(
         src.bool("DATABASE_UNSAFE_FAST", false),
         redis,
         adminPassword,
-        src.string("OFFICE_CODE", "default"),
-        officeProfile(src),
+        offices.get(0).code(),
+        offices.get(0).profile(),
         outbox,
         console,
-        channels(src),
+        offices.get(0).channels(),
         Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)),
         trustedProxies(src),
         retention(src),
         MetricsSettings.load(src, httpPort),
-        src.integer("TRIAGE_WARMUP_MESSAGES", 3_000, 1, 100_000));
+        src.integer("TRIAGE_WARMUP_MESSAGES", 3_000, 1, 100_000),
+        offices,
+        officesFile.isPresent());
   }
 
   /** Comma- or space-separated addresses or CIDR blocks of the load balancers in front of the gateway. */

@@ -78,15 +78,23 @@ public final class LineChannel implements Channel {
       return LineConnector.CHANNEL;
     }
 
+    /** The LINE channel is known by its secret: two offices with one would read each other's webhooks. */
+    @Override
+    public Optional<String> account() {
+      return Optional.of(settings.channelSecret());
+    }
+
     @Override
     public ChannelParts start(ChannelContext ctx, InboundPipeline pipeline) {
       LineConnector connector = new LineConnector(ctx.vertx(), settings, ctx.contacts(),
-          new LineStore(ctx.pool(), ctx.clock()), ctx.office().privacyNoticeVersion());
+          new LineStore(ctx.pool(), ctx.clock(), ctx.officeId()), ctx.office().privacyNoticeVersion());
       LineWebhook webhook = new LineWebhook(ctx.officeId(), settings, pipeline, ctx.contacts(), ctx.messages(),
           connector, ctx.office(), ctx.metrics(), ctx.clientAddress(), ctx.clock());
-      LOG.atInfo().log("LINE channel on");
-      return new ChannelParts(connector, List.of(webhook::mount),
-          List.of(new PeriodicJob("line-quota", () -> new LineQuotaWatch(connector, settings.quotaPollInterval()))));
+      String path = "/webhook/line" + ctx.officePath();
+      LOG.atInfo().addKeyValue("office", ctx.officeCode()).addKeyValue("path", path).log("LINE channel on");
+      return new ChannelParts(connector, List.of(router -> webhook.mount(router, path)),
+          List.of(new PeriodicJob(ctx.jobName("line-quota"),
+              () -> new LineQuotaWatch(connector, settings.quotaPollInterval()))));
     }
   }
 }

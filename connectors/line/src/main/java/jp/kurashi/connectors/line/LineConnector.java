@@ -94,7 +94,7 @@ public final class LineConnector implements ChannelConnector {
     if (!message.automatic() || noticeVersion == null) {
       return Future.succeededFuture(pushes);
     }
-    return contacts.find(CHANNEL, message.contactRef()).map(found ->
+    return contacts.find(store.officeId(), CHANNEL, message.contactRef()).map(found ->
         found.isPresent() && found.get().consentedTo(noticeVersion) ? pushes
             : LineTexts.withConsentButton(pushes, noticeVersion));
   }

@@ -6,16 +6,18 @@ final class LineSql {
   private LineSql() {
   }
 
-  /** $1 channel, $2 contact ref, $3 token, $4 expires at. */
+  /** $1 channel, $2 contact ref, $3 token, $4 expires at, $5 office. */
   static final String SAVE_REPLY_TOKEN = """
-      UPDATE contact SET reply_token = $3, reply_token_expires_at = $4 WHERE channel = $1 AND external_id = $2
+      UPDATE contact SET reply_token = $3, reply_token_expires_at = $4
+       WHERE channel = $1 AND external_id = $2 AND office_id = $5
       """;
 
-  /** $1 channel, $2 contact ref, $3 now. Takes the token once: a reply token may be used only once. */
+  /** $1 channel, $2 contact ref, $3 now, $4 office. Takes the token once: a reply token may be used only once. */
   static final String TAKE_REPLY_TOKEN = """
       UPDATE contact k SET reply_token = NULL, reply_token_expires_at = NULL
         FROM (SELECT id, reply_token FROM contact
-               WHERE channel = $1 AND external_id = $2 AND reply_token IS NOT NULL AND reply_token_expires_at > $3
+               WHERE channel = $1 AND external_id = $2 AND office_id = $4 AND reply_token IS NOT NULL
+                 AND reply_token_expires_at > $3
                FOR UPDATE) live
        WHERE k.id = live.id
       RETURNING live.reply_token

@@ -92,7 +92,12 @@ public final class LineWebhook {
   }
 
   public void mount(Router router) {
-    router.post("/webhook/line").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::handle);
+    mount(router, "/webhook/line");
+  }
+
+  /** At {@code path}: each office's LINE channel has its own, signed with its own secret. */
+  public void mount(Router router, String path) {
+    router.post(path).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::handle);
   }
 
   private void handle(RoutingContext ctx) {
@@ -210,7 +215,7 @@ public final class LineWebhook {
       metrics.increment("line_events_total", "kind", "ignored");
       return Future.succeededFuture();
     }
-    return messages.unsend(LineConnector.CHANNEL, userId(event), messageId).map(erased -> {
+    return messages.unsend(officeId, LineConnector.CHANNEL, userId(event), messageId).map(erased -> {
       metrics.increment("line_events_total", "kind", erased.isPresent() ? "unsend" : "unsend_unknown");
       erased.ifPresent(u -> LOG.atInfo().addKeyValue("messageId", u.messageId()).addKeyValue("caseId", u.caseId())
           .log("LINE message unsent by the resident: content erased"));
@@ -244,13 +249,13 @@ public final class LineWebhook {
       }
       if (event instanceof FollowEvent f) {
         metrics.increment("line_events_total", "kind", "follow");
-        return contacts.setReachable(LineConnector.CHANNEL, user, true)
+        return contacts.setReachable(officeId, LineConnector.CHANNEL, user, true)
             .onSuccess(v -> replyQuietly(f.replyToken(), LineTexts.greeting(profile), "greeting"))
             .mapEmpty();
       }
       if (event instanceof UnfollowEvent) {
         metrics.increment("line_events_total", "kind", "unfollow");
-        return contacts.setReachable(LineConnector.CHANNEL, user, false).mapEmpty();
+        return contacts.setReachable(officeId, LineConnector.CHANNEL, user, false).mapEmpty();
       }
       PostbackEvent p = (PostbackEvent) event;
       String data = p.postback() == null ? null : p.postback().data();
@@ -284,7 +289,7 @@ public final class LineWebhook {
       }
       if (r.caseOpened()) {
         connector.api().displayName(userId(e))
-            .compose(name -> contacts.nameIfMissing(LineConnector.CHANNEL, userId(e), name))
+            .compose(name -> contacts.nameIfMissing(officeId, LineConnector.CHANNEL, userId(e), name))
             .onFailure(err -> LOG.atInfo().addKeyValue("caseId", r.caseId()).addKeyValue("status", LineApi.status(err))
                 .log("LINE profile not read"));
       }

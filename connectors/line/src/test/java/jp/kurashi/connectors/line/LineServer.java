@@ -88,7 +88,7 @@ final class LineServer implements AutoCloseable {
     this.messages = core.messages();
     this.replies = core.replies();
     ContactStore contacts = core.contacts();
-    LineStore lineStore = new LineStore(db.pool(), clock);
+    LineStore lineStore = new LineStore(db.pool(), clock, officeId);
     LineSettings settings = new LineSettings(SECRET, "test-access-token", URI.create(line.baseUrl()),
         URI.create(line.baseUrl()), 1024 * 1024, 90, Duration.ofMinutes(10), Duration.ofSeconds(5));
     this.connector = gatewaySteps ? new LineConnector(vertx, settings, contacts, lineStore, profile.privacyNoticeVersion())

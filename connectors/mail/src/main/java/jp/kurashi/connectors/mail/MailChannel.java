@@ -107,12 +107,19 @@ public final class MailChannel implements Channel {
       return MailConnector.CHANNEL;
     }
 
+    /** The mailbox (folder, user, server): two offices polling one would each take the other's residents' mail. */
+    @Override
+    public Optional<String> account() {
+      return Optional.of(settings.mailboxKey());
+    }
+
     @Override
     public ChannelParts start(ChannelContext ctx, InboundPipeline pipeline) {
       MailStore store = new MailStore(ctx.pool());
-      LOG.atInfo().addKeyValue("imap", settings.imapHost()).log("email channel on");
+      LOG.atInfo().addKeyValue("office", ctx.officeCode()).addKeyValue("imap", settings.imapHost())
+          .log("email channel on");
       return new ChannelParts(new MailConnector(ctx.vertx(), settings, store, ctx.office().name().in("ja")),
-          List.of(), List.of(new PeriodicJob("mail-poller",
+          List.of(), List.of(new PeriodicJob(ctx.jobName("mail-poller"),
               () -> new MailPoller(settings, store, pipeline, ctx.metrics(), ctx.clock()))));
     }
   }

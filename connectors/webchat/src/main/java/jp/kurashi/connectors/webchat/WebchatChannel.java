@@ -88,7 +88,8 @@ public final class WebchatChannel implements Channel {
       WebchatRoutes routes = new WebchatRoutes(ctx.officeId(), store, ctx.contacts(), pipeline, ctx.bus(),
           new ChatSockets(ctx.bus()), ctx.office(), WebchatSettings.defaults().withSessionIdle(sessionIdle).withFrameAncestors(frameAncestors),
           quotas.limiters(ctx.rateLimits(), ctx.clientAddress()), ctx.metrics(), ctx.clock());
-      return new ChannelParts(new WebchatConnector(store), List.of(routes::mount), List.of());
+      return new ChannelParts(new WebchatConnector(store), List.of(router -> routes.mount(router, ctx.officePath())),
+          List.of());
     }
   }
 }

@@ -59,20 +59,31 @@ public final class WebchatRoutes {
 
   /** Adds the web chat routes to {@code router}. */
   public void mount(Router router) {
+    mount(router, "");
+  }
+
+  /**
+   * Adds the web chat routes of one office: its API under {@code /webchat} + {@code officePath} and its page at
+   * {@code /chat} + {@code officePath}; the widget and its texts are the same for every office (the widget finds its
+   * office in {@code widget.js?office=} or the page's path). Mounting twice (two offices) adds the shared handlers
+   * twice, which changes nothing: the first answers.
+   */
+  public void mount(Router router, String officePath) {
+    String api = "/webchat" + officePath;
     // The widget runs on the ward's own site; no cookies are involved, so any origin may call.
     router.route("/webchat/*").handler(CorsHandler.create()
         .addOrigin("*")
         .allowedMethods(Set.of(io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.POST,
             io.vertx.core.http.HttpMethod.DELETE))
         .allowedHeaders(Set.of("Content-Type", "X-Chat-Token", "X-Client-Id", "Authorization")));
-    router.post("/webchat/sessions").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::createSession);
-    router.delete("/webchat/sessions/current").handler(this::endSession);
-    router.get("/webchat/socket").handler(this::socket);
-    router.get("/webchat/config").handler(this::config);
-    router.post("/webchat/uploads")
+    router.post(api + "/sessions").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::createSession);
+    router.delete(api + "/sessions/current").handler(this::endSession);
+    router.get(api + "/socket").handler(this::socket);
+    router.get(api + "/config").handler(this::config);
+    router.post(api + "/uploads")
         .handler(BodyHandler.create(false).setBodyLimit(deps.settings().maxUploadBytes()))
         .handler(this::upload);
-    router.get("/chat").handler(ctx -> ctx.reroute("/webchat/chat.html"));
+    router.get("/chat" + officePath).handler(ctx -> ctx.reroute("/webchat/chat.html"));
     // Rerouted requests pass the gateway's headers again: the page lifts the framing refusal on its own path.
     router.get("/webchat/chat.html").handler(ctx -> {
       Framing.allow(ctx.response(), deps.settings().frameAncestors());
@@ -228,9 +239,13 @@ public final class WebchatRoutes {
     ws.close(Frames.CLOSE_UNAUTHORIZED, code);
   }
 
-  /** The live session of this token (not revoked, not idle too long), marked as used now. */
+  /**
+   * The live session of this token (not revoked, not idle too long), marked as used now. Only a session of this
+   * office: a token of another office's chat opens nothing here, or its messages would land in this office's cases.
+   */
   private Future<Optional<ChatSession>> session(String token) {
-    return deps.store().byTokenHash(SecretTokens.hash(token), deps.clock().instant(), deps.settings().sessionIdle());
+    return deps.store().byTokenHash(SecretTokens.hash(token), deps.clock().instant(), deps.settings().sessionIdle())
+        .map(found -> found.filter(s -> s.officeId() == deps.officeId()));
   }
 
   /** Ends the chat for good: the token opens nothing any more and this instance's sockets of it close. */

@@ -54,9 +54,9 @@ public final class PgbenchScripts {
   public static String threeStatements(long officeId, int contacts) {
     return variables(officeId, contacts) + """
         BEGIN;
-        INSERT INTO contact (office_id, channel, external_id, last_seen_at) VALUES (:office, 'webchat', 'bench-contact-' || :contact, now()) ON CONFLICT (channel, external_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at RETURNING id \\gset c_
+        INSERT INTO contact (office_id, channel, external_id, last_seen_at) VALUES (:office, 'webchat', 'bench-contact-' || :contact, now()) ON CONFLICT (office_id, channel, external_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at RETURNING id \\gset c_
         INSERT INTO consultation_case (office_id, contact_id, channel, opened_at, last_message_at, last_inbound_at) VALUES (:office, :c_id, 'webchat', now(), now(), now()) ON CONFLICT (contact_id) WHERE status = 'open' DO UPDATE SET last_message_at = EXCLUDED.last_message_at RETURNING id \\gset k_
-        INSERT INTO message (case_id, contact_id, channel, direction, external_id, body, delivery) VALUES (:k_id, :c_id, 'webchat', 'in', 'pgbench3-' || :eid, '家賃が払えず困っています。相談できますか。', 'received') ON CONFLICT (channel, external_id) DO NOTHING;
+        INSERT INTO message (office_id, case_id, contact_id, channel, direction, external_id, body, delivery) VALUES (:office, :k_id, :c_id, 'webchat', 'in', 'pgbench3-' || :eid, '家賃が払えず困っています。相談できますか。', 'received') ON CONFLICT (office_id, channel, external_id) DO NOTHING;
         END;
         """;
   }

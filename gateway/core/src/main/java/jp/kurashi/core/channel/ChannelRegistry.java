@@ -1,35 +1,75 @@
 package jp.kurashi.core.channel;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The connectors this gateway instance runs, registered explicitly at start-up.
+ * The connectors this gateway instance runs, registered explicitly at start-up: one per channel, or, when one
+ * deployment serves several offices, one per office and channel (each office has its own LINE channel, mailbox…).
  */
 public final class ChannelRegistry {
 
-  private final Map<String, ChannelConnector> connectors = new LinkedHashMap<>();
+  /** The key of a connector registered for every office. */
+  private static final long ANY_OFFICE = -1;
 
-  /** Adds a connector; registering one channel twice is a wiring bug. */
+  private final Map<Key, ChannelConnector> connectors = new LinkedHashMap<>();
+
+  private record Key(long officeId, String channel) {
+  }
+
+  /** Adds a connector that carries the channel's replies of every office; registering one channel twice is a wiring bug. */
   public ChannelRegistry register(ChannelConnector connector) {
-    if (connectors.putIfAbsent(connector.channel(), connector) != null) {
-      throw new IllegalStateException("channel registered twice: " + connector.channel());
+    return put(new Key(ANY_OFFICE, connector.channel()), connector);
+  }
+
+  /** Adds office {@code officeId}'s connector of its channel. */
+  public ChannelRegistry register(long officeId, ChannelConnector connector) {
+    return put(new Key(officeId, connector.channel()), connector);
+  }
+
+  private ChannelRegistry put(Key key, ChannelConnector connector) {
+    if (connectors.putIfAbsent(key, connector) != null) {
+      throw new IllegalStateException("channel registered twice: " + connector.channel()
+          + (key.officeId() == ANY_OFFICE ? "" : " of office " + key.officeId()));
     }
     return this;
   }
 
+  /** The connector carrying office {@code officeId}'s replies on {@code channel}. */
+  public Optional<ChannelConnector> find(long officeId, String channel) {
+    ChannelConnector own = connectors.get(new Key(officeId, channel));
+    return own != null ? Optional.of(own) : Optional.ofNullable(connectors.get(new Key(ANY_OFFICE, channel)));
+  }
+
+  /** The connector of {@code channel}: the first registered when several offices have one. */
   public Optional<ChannelConnector> find(String channel) {
-    return Optional.ofNullable(connectors.get(channel));
+    return connectors.entrySet().stream().filter(e -> e.getKey().channel().equals(channel))
+        .map(Map.Entry::getValue).findFirst();
   }
 
   /** Every registered connector, in registration order. */
   public java.util.Collection<ChannelConnector> connectors() {
-    return java.util.List.copyOf(connectors.values());
+    return List.copyOf(new ArrayList<>(connectors.values()));
   }
 
+  /** The connectors carrying office {@code officeId}'s replies, one per channel. */
+  public java.util.Collection<ChannelConnector> connectors(long officeId) {
+    Map<String, ChannelConnector> own = new LinkedHashMap<>();
+    connectors.forEach((key, connector) -> {
+      if (key.officeId() == officeId || key.officeId() == ANY_OFFICE) {
+        own.putIfAbsent(key.channel(), connector);
+      }
+    });
+    return List.copyOf(own.values());
+  }
+
+  /** The channel codes with a connector in at least one office. */
   public Set<String> channels() {
-    return Set.copyOf(connectors.keySet());
+    return connectors.keySet().stream().map(Key::channel).collect(Collectors.toUnmodifiableSet());
   }
 }

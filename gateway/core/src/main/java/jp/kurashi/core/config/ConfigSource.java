@@ -50,6 +50,26 @@ public final class ConfigSource {
     return new ConfigSource(merged);
   }
 
+  /**
+   * These settings over this source's: how one office's own settings (its LINE channel, its mailbox) reach a channel
+   * plug-in's {@code configure}, with the deployment's shared settings (time-outs, quotas) underneath.
+   */
+  public ConfigSource over(Map<String, String> settings) {
+    Map<String, String> merged = new HashMap<>(values);
+    merged.putAll(settings);
+    return new ConfigSource(merged);
+  }
+
+  /** These settings alone, with nothing underneath. */
+  public static ConfigSource only(Map<String, String> settings) {
+    return new ConfigSource(settings);
+  }
+
+  /** Whether {@code name} holds a secret, whose value is never shown in an error or a log. */
+  public static boolean secret(String name) {
+    return SECRET.contains(name) || name.endsWith("_SECRET") || name.endsWith("_TOKEN") || name.endsWith("_PASSWORD");
+  }
+
   private static Map<String, String> readFile(Path path) {
     Properties props = new Properties();
     try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
@@ -133,8 +153,6 @@ public final class ConfigSource {
   }
 
   static String shown(String name, String value) {
-    boolean secret = SECRET.contains(name) || name.endsWith("_SECRET") || name.endsWith("_TOKEN")
-        || name.endsWith("_PASSWORD");
-    return secret ? "(a value that is not shown)" : "\"" + value + "\"";
+    return secret(name) ? "(a value that is not shown)" : "\"" + value + "\"";
   }
 }

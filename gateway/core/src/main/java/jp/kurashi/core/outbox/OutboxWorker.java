@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -118,10 +119,13 @@ public final class OutboxWorker extends VerticleBase {
 
   private void dispatch(ClaimedReply reply) {
     inFlight++;
-    ChannelConnector connector = channels.find(reply.message().channel()).orElseThrow();
+    // Each office has its own connector of a channel (its LINE channel, its mailbox); an office without one
+    // cannot send on that channel, which no retry will change.
+    Optional<ChannelConnector> connector = channels.find(reply.officeId(), reply.message().channel());
     Future<SendReceipt> sending;
     try {
-      sending = connector.send(reply.message());
+      sending = connector.isPresent() ? connector.get().send(reply.message())
+          : Future.failedFuture(SendFailure.permanent("the channel is not set up for this office"));
     } catch (RuntimeException e) {
       sending = Future.failedFuture(e);
     }

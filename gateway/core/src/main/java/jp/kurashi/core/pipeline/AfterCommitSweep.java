@@ -76,7 +76,7 @@ public final class AfterCommitSweep extends VerticleBase {
       sweeping.set(false);
       return Future.succeededFuture(0);
     }
-    return messages.unfinished(channels, now.minus(window), now.minus(grace), batch)
+    return messages.unfinished(pipeline.officeId(), channels, now.minus(window), now.minus(grace), batch)
         .map(found -> {
           int resumed = 0;
           for (MessageStore.Unfinished u : found) {

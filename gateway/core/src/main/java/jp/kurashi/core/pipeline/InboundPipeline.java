@@ -72,6 +72,11 @@ public final class InboundPipeline {
     return afterCommit.submit(List.of(stored.messageId()), () -> afterCommit(message, stored));
   }
 
+  /** The office whose messages this pipeline stores. */
+  public long officeId() {
+    return officeId;
+  }
+
   /** The bounded queue the after-commit steps run through. */
   public AfterCommitQueue afterCommitQueue() {
     return afterCommit;

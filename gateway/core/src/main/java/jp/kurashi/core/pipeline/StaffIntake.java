@@ -26,11 +26,19 @@ public final class StaffIntake {
   private static final Logger LOG = LoggerFactory.getLogger(StaffIntake.class);
 
   private final StaffCaseStore store;
-  private final TriageStep triage;
+  private final java.util.function.LongFunction<TriageStep> triage;
   private final CaseEvents events;
 
   /** {@code triage} must be {@link TriageStep#withoutNotices}. */
   public StaffIntake(StaffCaseStore store, TriageStep triage, CaseEvents events) {
+    this(store, office -> triage, events);
+  }
+
+  /**
+   * For a deployment of several offices: {@code triage} gives each office's step ({@link TriageStep#withoutNotices}),
+   * whose live events reach that office's staff.
+   */
+  public StaffIntake(StaffCaseStore store, java.util.function.LongFunction<TriageStep> triage, CaseEvents events) {
     this.store = store;
     this.triage = triage;
     this.events = events;
@@ -47,7 +55,7 @@ public final class StaffIntake {
       LOG.atInfo().addKeyValue("channel", c.route()).addKeyValue("caseId", stored.caseId())
           .addKeyValue("messageId", stored.messageId()).addKeyValue("staffId", c.staffId())
           .log("staff-recorded consultation stored");
-      return triage.apply(clean, stored)
+      return triage.apply(officeId).apply(clean, stored)
           .recover(err -> {
             LOG.atError().addKeyValue("caseId", stored.caseId()).addKeyValue("error", DatabaseFailures.describe(err))
                 .log("staff-recorded consultation not triaged");

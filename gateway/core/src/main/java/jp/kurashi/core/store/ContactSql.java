@@ -13,25 +13,27 @@ final class ContactSql {
   static final String CONSENT = """
       INSERT INTO contact (office_id, channel, external_id, consent_at, consent_version, language)
       VALUES ($1, $2, $3, $6, $4, $5)
-      ON CONFLICT (channel, external_id) DO UPDATE
+      ON CONFLICT (office_id, channel, external_id) DO UPDATE
         SET consent_at = EXCLUDED.consent_at, consent_version = EXCLUDED.consent_version,
             language = COALESCE(EXCLUDED.language, contact.language)
       RETURNING id, consent_at
       """;
 
-  /** $1 channel, $2 contact ref, $3 reachable. */
+  /** $1 channel, $2 contact ref, $3 reachable, $4 office. */
   static final String SET_REACHABLE = """
-      UPDATE contact SET reachable = $3 WHERE channel = $1 AND external_id = $2 RETURNING id
+      UPDATE contact SET reachable = $3 WHERE channel = $1 AND external_id = $2 AND office_id = $4 RETURNING id
       """;
 
-  /** $1 channel, $2 contact ref, $3 name. Only fills a missing name: staff may have corrected it. */
+  /** $1 channel, $2 contact ref, $3 name, $4 office. Only fills a missing name: staff may have corrected it. */
   static final String NAME_IF_MISSING = """
-      UPDATE contact SET display_name = $3 WHERE channel = $1 AND external_id = $2 AND display_name IS NULL
+      UPDATE contact SET display_name = $3
+       WHERE channel = $1 AND external_id = $2 AND office_id = $4 AND display_name IS NULL
       """;
 
-  /** $1 channel, $2 contact ref. */
+  /** $1 channel, $2 contact ref, $3 office. */
   static final String FIND = """
-      SELECT id, consent_at, consent_version, language, reachable FROM contact WHERE channel = $1 AND external_id = $2
+      SELECT id, consent_at, consent_version, language, reachable FROM contact
+       WHERE channel = $1 AND external_id = $2 AND office_id = $3
       """;
 
   /** $1 contact. */

@@ -41,18 +41,21 @@ public final class ContactStore {
   }
 
   /** Marks whether the channel can still reach the contact (LINE unfollow / follow); false when unknown. */
-  public Future<Boolean> setReachable(String channel, String contactRef, boolean reachable) {
-    return pool.preparedQuery(ContactSql.SET_REACHABLE).execute(Tuple.of(channel, contactRef, reachable))
+  public Future<Boolean> setReachable(long officeId, String channel, String contactRef, boolean reachable) {
+    return pool.preparedQuery(ContactSql.SET_REACHABLE).execute(Tuple.of(channel, contactRef, reachable, officeId))
         .map(rows -> rows.rowCount() > 0);
   }
 
   /** Stores the name the channel knows, unless the contact already has one. */
-  public Future<Void> nameIfMissing(String channel, String contactRef, String name) {
-    return pool.preparedQuery(ContactSql.NAME_IF_MISSING).execute(Tuple.of(channel, contactRef, name)).mapEmpty();
+  public Future<Void> nameIfMissing(long officeId, String channel, String contactRef, String name) {
+    return pool.preparedQuery(ContactSql.NAME_IF_MISSING).execute(Tuple.of(channel, contactRef, name, officeId))
+        .mapEmpty();
   }
 
-  public Future<Optional<ContactInfo>> find(String channel, String contactRef) {
-    return pool.preparedQuery(ContactSql.FIND).execute(Tuple.of(channel, contactRef)).map(ContactStore::info);
+  /** The office's contact with this channel identity, if there is one (identities are unique per office). */
+  public Future<Optional<ContactInfo>> find(long officeId, String channel, String contactRef) {
+    return pool.preparedQuery(ContactSql.FIND).execute(Tuple.of(channel, contactRef, officeId))
+        .map(ContactStore::info);
   }
 
   /** The contact with this id, if there is one. */

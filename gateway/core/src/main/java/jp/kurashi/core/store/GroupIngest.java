@@ -58,11 +58,12 @@ final class GroupIngest {
     IngestResult[] results = new IngestResult[group.size()];
     // Index of each message's first copy in the group; a repeat is answered from it at the end.
     int[] firstCopy = new int[group.size()];
-    Map<List<String>, Integer> seen = new HashMap<>();
+    Map<List<Object>, Integer> seen = new HashMap<>();
     List<Integer> distinct = new ArrayList<>(group.size());
     for (int i = 0; i < group.size(); i++) {
       InboundMessage m = group.get(i).message();
-      Integer first = seen.putIfAbsent(List.of(m.channel(), m.externalId()), i);
+      // The same mail in two offices' mailboxes is two messages: external ids are unique per office.
+      Integer first = seen.putIfAbsent(List.of(group.get(i).officeId(), m.channel(), m.externalId()), i);
       firstCopy[i] = first == null ? i : first;
       if (first == null) {
         distinct.add(i);

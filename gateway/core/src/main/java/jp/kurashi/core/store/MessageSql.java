@@ -8,7 +8,7 @@ final class MessageSql {
 
   /**
    * Contact upsert, case find-or-open and message insert in ONE statement, hence one atomic
-   * round trip. A message whose (channel, external id) is already stored changes nothing and
+   * round trip. A message whose (office, channel, external id) is already stored changes nothing and
    * returns the first copy. Under a race with a concurrent duplicate the statement may return
    * no row: {@link #FIND_BY_EXTERNAL_ID} then finds the winner.
    *
@@ -22,11 +22,11 @@ final class MessageSql {
    */
   static final String INGEST = """
       WITH existing AS (
-        SELECT id, case_id, contact_id FROM message WHERE channel = $2 AND external_id = $4
+        SELECT id, case_id, contact_id FROM message WHERE office_id = $1 AND channel = $2 AND external_id = $4
       ), contact_row AS (
         INSERT INTO contact (office_id, channel, external_id, display_name, last_seen_at)
         SELECT $1::bigint, $2::text, $3::text, $5::text, $7::timestamptz WHERE NOT EXISTS (SELECT 1 FROM existing)
-        ON CONFLICT (channel, external_id) DO UPDATE
+        ON CONFLICT (office_id, channel, external_id) DO UPDATE
           SET last_seen_at = GREATEST(contact.last_seen_at, EXCLUDED.last_seen_at),
               display_name = COALESCE(EXCLUDED.display_name, contact.display_name)
         RETURNING id
@@ -52,12 +52,12 @@ final class MessageSql {
         UNION ALL
         SELECT id, opened FROM case_row
       ), message_row AS (
-        INSERT INTO message (case_id, contact_id, channel, direction, external_id, body, delivery, created_at,
-                             subject, automated, channel_message_id)
-        SELECT chosen.id, contact_row.id, $2::text, 'in', $4::text, $6::text, 'received', $7::timestamptz,
-               $8::text, $9::boolean, $11::text
+        INSERT INTO message (office_id, case_id, contact_id, channel, direction, external_id, body, delivery,
+                             created_at, subject, automated, channel_message_id)
+        SELECT $1::bigint, chosen.id, contact_row.id, $2::text, 'in', $4::text, $6::text, 'received',
+               $7::timestamptz, $8::text, $9::boolean, $11::text
           FROM chosen CROSS JOIN contact_row
-        ON CONFLICT (channel, external_id) DO NOTHING
+        ON CONFLICT (office_id, channel, external_id) DO NOTHING
         RETURNING id, case_id, contact_id
       )
       SELECT m.id AS message_id, m.case_id, m.contact_id, c.opened, false AS duplicate
@@ -69,15 +69,15 @@ final class MessageSql {
   /**
    * {@link #INGEST} for a whole group of messages in ONE statement: the batch's fields come as arrays, one
    * element per message, and the statement ends as if INGEST had run once per message in array order.
-   * ON CONFLICT may touch a row only once per statement, so contacts are grouped per (channel, contact ref)
+   * ON CONFLICT may touch a row only once per statement, so contacts are grouped per (office, channel, contact ref)
    * and cases per contact first: the contact gets the latest time and the last name given, its open case is
    * opened (at the first message's time) or touched once, and only the contact's first message reports
-   * {@code opened}. Rows are locked in one order (contacts by channel and ref, cases by contact) so two
+   * {@code opened}. Rows are locked in one order (contacts by office, channel and ref, cases by contact) so two
    * groups never wait on each other crosswise; messages are inserted in array order, so their ids keep it.
    * A message already stored returns the stored copy with {@code duplicate}; one inserted concurrently by
    * another transaction returns no row ({@link #FIND_BY_EXTERNAL_ID} finds it), as with INGEST.
    *
-   * <p>The caller guarantees that no (channel, external id) occurs twice in the arrays and that no message
+   * <p>The caller guarantees that no (office, channel, external id) occurs twice in the arrays and that no message
    * carries a case hint (those run INGEST). Each row returned carries {@code ord}, the message's 1-based
    * position in the arrays.
    *
@@ -92,24 +92,26 @@ final class MessageSql {
                                channel_message_id, ord)
       ), existing AS (
         SELECT b.ord, m.id, m.case_id, m.contact_id
-          FROM batch b JOIN message m ON m.channel = b.channel AND m.external_id = b.external_id
+          FROM batch b JOIN message m
+            ON m.office_id = b.office_id AND m.channel = b.channel AND m.external_id = b.external_id
       ), fresh AS (
         SELECT * FROM batch b WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = b.ord)
       ), contact_in AS (
-        SELECT channel, contact_ref, (array_agg(office_id ORDER BY ord))[1] AS office_id,
+        SELECT office_id, channel, contact_ref,
                (array_agg(name ORDER BY ord DESC) FILTER (WHERE name IS NOT NULL))[1] AS name, max(at) AS at
-          FROM fresh GROUP BY channel, contact_ref
+          FROM fresh GROUP BY office_id, channel, contact_ref
       ), contact_row AS (
         INSERT INTO contact (office_id, channel, external_id, display_name, last_seen_at)
-        SELECT office_id, channel, contact_ref, name, at FROM contact_in ORDER BY channel, contact_ref
-        ON CONFLICT (channel, external_id) DO UPDATE
+        SELECT office_id, channel, contact_ref, name, at FROM contact_in ORDER BY office_id, channel, contact_ref
+        ON CONFLICT (office_id, channel, external_id) DO UPDATE
           SET last_seen_at = GREATEST(contact.last_seen_at, EXCLUDED.last_seen_at),
               display_name = COALESCE(EXCLUDED.display_name, contact.display_name)
-        RETURNING id, channel, external_id
+        RETURNING id, office_id, channel, external_id
       ), case_in AS (
-        SELECT k.id AS contact_id, (array_agg(f.office_id ORDER BY f.ord))[1] AS office_id, min(f.channel) AS channel,
+        SELECT k.id AS contact_id, min(k.office_id) AS office_id, min(f.channel) AS channel,
                (array_agg(f.at ORDER BY f.ord))[1] AS first_at, max(f.at) AS last_at, min(f.ord) AS first_ord
-          FROM fresh f JOIN contact_row k ON k.channel = f.channel AND k.external_id = f.contact_ref
+          FROM fresh f
+          JOIN contact_row k ON k.office_id = f.office_id AND k.channel = f.channel AND k.external_id = f.contact_ref
          GROUP BY k.id
       ), case_row AS (
         INSERT INTO consultation_case (office_id, contact_id, channel, opened_at, last_message_at, last_inbound_at)
@@ -119,27 +121,29 @@ final class MessageSql {
               last_inbound_at = GREATEST(consultation_case.last_inbound_at, EXCLUDED.last_inbound_at)
         RETURNING id, contact_id, (xmax = 0) AS opened
       ), message_row AS (
-        INSERT INTO message (case_id, contact_id, channel, direction, external_id, body, delivery, created_at, subject,
-                             automated, channel_message_id)
-        SELECT c.id, c.contact_id, f.channel, 'in', f.external_id, f.body, 'received', f.at, f.subject, f.automated,
-               f.channel_message_id
-          FROM fresh f JOIN contact_row k ON k.channel = f.channel AND k.external_id = f.contact_ref
+        INSERT INTO message (office_id, case_id, contact_id, channel, direction, external_id, body, delivery, created_at,
+                             subject, automated, channel_message_id)
+        SELECT f.office_id, c.id, c.contact_id, f.channel, 'in', f.external_id, f.body, 'received', f.at, f.subject,
+               f.automated, f.channel_message_id
+          FROM fresh f
+          JOIN contact_row k ON k.office_id = f.office_id AND k.channel = f.channel AND k.external_id = f.contact_ref
           JOIN case_row c ON c.contact_id = k.id
          ORDER BY f.ord
-        ON CONFLICT (channel, external_id) DO NOTHING
-        RETURNING id, case_id, contact_id, channel, external_id
+        ON CONFLICT (office_id, channel, external_id) DO NOTHING
+        RETURNING id, office_id, case_id, contact_id, channel, external_id
       )
       SELECT f.ord, m.id AS message_id, m.case_id, m.contact_id, (c.opened AND f.ord = ci.first_ord) AS opened,
              false AS duplicate
-        FROM message_row m JOIN fresh f ON f.channel = m.channel AND f.external_id = m.external_id
+        FROM message_row m
+        JOIN fresh f ON f.office_id = m.office_id AND f.channel = m.channel AND f.external_id = m.external_id
         JOIN case_row c ON c.id = m.case_id JOIN case_in ci ON ci.contact_id = m.contact_id
       UNION ALL
       SELECT e.ord, e.id, e.case_id, e.contact_id, false, true FROM existing e
       """;
 
-  /** $1 channel, $2 external id. */
+  /** $1 channel, $2 external id, $3 office. */
   static final String FIND_BY_EXTERNAL_ID =
-      "SELECT id, case_id, contact_id FROM message WHERE channel = $1 AND external_id = $2";
+      "SELECT id, case_id, contact_id FROM message WHERE channel = $1 AND external_id = $2 AND office_id = $3";
 
   /** $1 case, $2 body, $3 staff, $4 now. Fails to return a row when the case does not exist. */
   static final String INSERT_REPLY = """
@@ -169,19 +173,20 @@ final class MessageSql {
       """;
 
   /**
-   * $1 channel, $2 the sender's channel id, $3 the channel's message id, $4 now. The resident takes their message
+   * $1 channel, $2 the sender's channel id, $3 the channel's message id, $4 now, $5 office. The resident takes their message
    * back: its text, subject, attachments and triage findings are erased, the row stays marked, and one audit row
    * says so, all in this one statement. Only the sender's own inbound message, only once: no row otherwise.
    */
   /**
    * Resident messages on the given channels whose after-commit steps never finished (no triage result), received
-   * in [$2, $3), oldest first, at most $4; taken-back messages are left alone. $1 channels.
+   * in [$2, $3), oldest first, at most $4; taken-back messages are left alone. $1 channels, $5 office (each office's
+   * pipeline sweeps its own: its profile's notices, its staff's live events).
    */
   static final String UNFINISHED = """
       SELECT m.id, m.case_id, m.contact_id, m.channel, m.external_id, k.external_id AS contact_ref, m.body,
              m.created_at, m.subject, m.channel_message_id
         FROM message m JOIN contact k ON k.id = m.contact_id
-       WHERE m.direction = 'in' AND NOT m.automated AND m.unsent_at IS NULL AND m.channel = ANY($1)
+       WHERE m.office_id = $5 AND m.direction = 'in' AND NOT m.automated AND m.unsent_at IS NULL AND m.channel = ANY($1)
          AND m.created_at >= $2 AND m.created_at < $3
          AND NOT EXISTS (SELECT 1 FROM triage_result t WHERE t.message_id = m.id)
        ORDER BY m.id
@@ -192,7 +197,7 @@ final class MessageSql {
       WITH target AS (
         SELECT m.id, m.case_id FROM message m JOIN contact k ON k.id = m.contact_id
          WHERE m.channel = $1 AND m.channel_message_id = $3 AND m.direction = 'in' AND m.unsent_at IS NULL
-           AND k.channel = $1 AND k.external_id = $2
+           AND k.channel = $1 AND k.external_id = $2 AND k.office_id = $5
          FOR UPDATE OF m
       ), erased AS (
         UPDATE message m SET body = '', subject = NULL, unsent_at = $4

@@ -108,7 +108,7 @@ public final class MessageStore {
       }
       // A concurrent delivery of the same external id committed first: report its row.
       return client.preparedQuery(MessageSql.FIND_BY_EXTERNAL_ID)
-          .execute(Tuple.of(m.channel(), m.externalId()))
+          .execute(Tuple.of(m.channel(), m.externalId(), officeId))
           .map(MessageStore::firstAsDuplicate);
     });
   }
@@ -132,10 +132,11 @@ public final class MessageStore {
    * Resident messages on {@code channels} received in [{@code since}, {@code before}) that were never triaged
    * (the gateway stopped between commit and triage, or shed the work in a flood), oldest first.
    */
-  public Future<List<Unfinished>> unfinished(Collection<String> channels, Instant since, Instant before, int limit) {
+  public Future<List<Unfinished>> unfinished(long officeId, Collection<String> channels, Instant since, Instant before,
+                                             int limit) {
     return pool.preparedQuery(MessageSql.UNFINISHED)
         .execute(Tuple.of(channels.toArray(String[]::new), since.atOffset(ZoneOffset.UTC),
-            before.atOffset(ZoneOffset.UTC), limit))
+            before.atOffset(ZoneOffset.UTC), limit, officeId))
         .map(rows -> {
           List<Unfinished> found = new ArrayList<>(rows.size());
           for (Row r : rows) {
@@ -158,9 +159,9 @@ public final class MessageStore {
    * Erases an inbound message its sender took back (text, subject, attachments, triage findings) and audits it;
    * empty when no such message of that sender exists or it was already taken back.
    */
-  public Future<Optional<Unsent>> unsend(String channel, String contactRef, String channelMessageId) {
+  public Future<Optional<Unsent>> unsend(long officeId, String channel, String contactRef, String channelMessageId) {
     return pool.preparedQuery(MessageSql.UNSEND)
-        .execute(Tuple.of(channel, contactRef, channelMessageId, clock.instant().atOffset(ZoneOffset.UTC)))
+        .execute(Tuple.of(channel, contactRef, channelMessageId, clock.instant().atOffset(ZoneOffset.UTC), officeId))
         .map(rows -> rows.size() == 0 ? Optional.empty()
             : Optional.of(new Unsent(rows.iterator().next().getLong("id"), rows.iterator().next().getLong("case_id"))));
   }

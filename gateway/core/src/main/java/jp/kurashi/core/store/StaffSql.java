@@ -8,6 +8,9 @@ final class StaffSql {
 
   static final String COUNT = "SELECT count(*) AS n FROM staff";
 
+  /** $1 office. */
+  static final String COUNT_IN_OFFICE = "SELECT count(*) AS n FROM staff WHERE office_id = $1";
+
   /** $1 office, $2 login, $3 display name, $4 role, $5 password hash, $6 must change the password at first login. */
   static final String INSERT = """
       INSERT INTO staff (office_id, login, display_name, role, password_hash, must_change_password)

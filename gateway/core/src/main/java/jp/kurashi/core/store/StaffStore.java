@@ -51,6 +51,12 @@ public final class StaffStore {
     return pool.query(StaffSql.COUNT).execute().map(rows -> rows.iterator().next().getLong("n"));
   }
 
+  /** How many accounts office {@code officeId} has, active or not. */
+  public Future<Long> countIn(long officeId) {
+    return pool.preparedQuery(StaffSql.COUNT_IN_OFFICE).execute(Tuple.of(officeId))
+        .map(rows -> rows.iterator().next().getLong("n"));
+  }
+
   /**
    * Creates an account; the hash is an Argon2id PHC string. {@code mustChangePassword}: its owner did not
    * choose this password (the admin did, or it was generated) and must replace it at first login.

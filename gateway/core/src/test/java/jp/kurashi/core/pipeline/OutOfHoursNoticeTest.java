@@ -110,7 +110,7 @@ class OutOfHoursNoticeTest {
         .contains("Mon 30 Nov, 9:00");
 
     Await.result(new ContactStore(db.pool(), clock).recordConsent(office, "line", "U-gone", "v1", null));
-    Await.result(new ContactStore(db.pool(), clock).setReachable("line", "U-gone", false));
+    Await.result(new ContactStore(db.pool(), clock).setReachable(office, "line", "U-gone", false));
     Await.result(pipeline.receive(new InboundMessage("line", "gone-1", "U-gone", null, "もう一度",
         ZonedDateTime.of(2026, 11, 27, 22, 30, 0, 0, TOKYO).toInstant())));
     long caseOfGone = Await.result(db.pool().query(
