@@ -190,7 +190,7 @@ public record GatewayConfig(
         trustedProxies(src),
         retention(src),
         MetricsSettings.load(src, httpPort),
-        src.integer("TRIAGE_WARMUP_MESSAGES", 3_000, 1, 100_000),
+        src.integer("TRIAGE_WARMUP_MESSAGES", 1, 1, 100_000),
         offices,
         officesFile.isPresent());
   }

@@ -46,7 +46,7 @@ class GatewayConfigTest {
     assertThat(config.redisUrl()).isEmpty();
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(config.office().name().in("ja")).isEqualTo("くらしのサポートコーナー");
-    assertThat(config.triageWarmUpMessages()).isEqualTo(3_000);
+    assertThat(config.triageWarmUpMessages()).isEqualTo(1);
   }
 
   @Test

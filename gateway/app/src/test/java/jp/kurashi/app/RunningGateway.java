@@ -43,8 +43,6 @@ final class RunningGateway implements AutoCloseable {
         "GATEWAY_ADMIN_PASSWORD", ADMIN_PASSWORD, "DATABASE_POOL_SIZE", "4",
         // The shared test server runs with fsync off for speed; durability is tested on its own.
         "DATABASE_UNSAFE_FAST", "true",
-        // Hundreds of gateways start in the suite; the warm-up (GatewayConfigTest, TriageEngineTest) only slows them.
-        "TRIAGE_WARMUP_MESSAGES", "1",
         // Suites log in many times from 127.0.0.1; LoginHardeningTest sets its own limit.
         "LOGIN_MAX_PER_MINUTE", "10000"));
     // Every test client is 127.0.0.1; WebchatQuotaTest and TrustedProxiesTest set their own quotas.
