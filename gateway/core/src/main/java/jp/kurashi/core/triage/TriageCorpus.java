@@ -25,7 +25,7 @@ public record TriageCorpus(List<LabelledMessage> messages) {
   private static final String BUNDLED = "/triage/corpus/";
   private static final List<String> BUNDLED_FILES =
       List.of("part-a-japanese.jsonl", "part-b-registers.jsonl", "part-c-languages.jsonl", "part-d-japanese.jsonl",
-          "part-e-languages.jsonl", "part-f-followups.jsonl", "part-g-japanese.jsonl", "part-h-languages.jsonl");
+          "part-e-languages.jsonl", "part-f-followups.jsonl");
 
   public TriageCorpus {
     List<LabelledMessage> sorted = new ArrayList<>(messages);
@@ -49,7 +49,7 @@ public record TriageCorpus(List<LabelledMessage> messages) {
     return Bundled.SHA256;
   }
 
-  /** Loaded on first use only: a gateway that never trains or checks a model does not parse 4,600 lines. */
+  /** Loaded on first use only: a gateway that never trains or checks a model does not parse 3,200 lines. */
   private static final class Bundled {
     static final TriageCorpus CORPUS = load();
     static final String SHA256 = CORPUS.sha256();
