@@ -50,7 +50,7 @@ final class HealthHandler implements Handler<RoutingContext> {
       // A channel that is down is reported, but does not take the instance out of the load balancer:
       // the other channels and the console still work.
       JsonObject channelStates = new JsonObject();
-      channels.connectors().forEach(c -> channelStates.put(c.channel(), c.health().toJson()));
+      channels.byName().forEach((name, c) -> channelStates.put(name, c.health().toJson()));
       boolean up = db.succeeded() && redis.succeeded();
       ctx.response()
           .setStatusCode(up ? 200 : 503)

@@ -176,6 +176,16 @@ class TwoOfficesTest {
   }
 
   @Test
+  @DisplayName("/health reports each office's LINE channel on its own, so one office's outage is not hidden")
+  void healthPerOffice() {
+    long suita = count("SELECT id FROM office WHERE code = 'suita'");
+    JsonObject channels = new JsonObject(Await.result(WebClient.create(vertx)
+        .get(running.gateway.httpPort(), "127.0.0.1", "/health").send()).bodyAsString()).getJsonObject("channels");
+    assertThat(channels.fieldNames()).contains("line@" + suita, "line@" + yodogawa)
+        .doesNotContain("line");
+  }
+
+  @Test
   @DisplayName("each office's web chat has its page and opens sessions of that office")
   void webChatPerOffice() {
     WebClient web = WebClient.create(vertx);

@@ -57,6 +57,17 @@ public final class ChannelRegistry {
     return List.copyOf(new ArrayList<>(connectors.values()));
   }
 
+  /**
+   * Every connector by a name for health reports: the channel's code, with {@code @officeId} for one registered for
+   * an office (so one office's LINE channel being down is not hidden by another's being up).
+   */
+  public Map<String, ChannelConnector> byName() {
+    Map<String, ChannelConnector> named = new LinkedHashMap<>();
+    connectors.forEach((key, connector) -> named.put(
+        key.officeId() == ANY_OFFICE ? key.channel() : key.channel() + "@" + key.officeId(), connector));
+    return named;
+  }
+
   /** The connectors carrying office {@code officeId}'s replies, one per channel. */
   public java.util.Collection<ChannelConnector> connectors(long officeId) {
     Map<String, ChannelConnector> own = new LinkedHashMap<>();
