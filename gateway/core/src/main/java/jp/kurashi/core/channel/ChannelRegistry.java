@@ -58,13 +58,15 @@ public final class ChannelRegistry {
   }
 
   /**
-   * Every connector by a name for health reports: the channel's code, with {@code @officeId} for one registered for
-   * an office (so one office's LINE channel being down is not hidden by another's being up).
+   * Every connector by a name for health reports: the channel's code, with {@code @officeId} where several offices
+   * have the channel (so one office's LINE channel being down is not hidden by another's being up).
    */
   public Map<String, ChannelConnector> byName() {
+    Map<String, Long> perChannel = connectors.keySet().stream()
+        .collect(Collectors.groupingBy(Key::channel, Collectors.counting()));
     Map<String, ChannelConnector> named = new LinkedHashMap<>();
-    connectors.forEach((key, connector) -> named.put(
-        key.officeId() == ANY_OFFICE ? key.channel() : key.channel() + "@" + key.officeId(), connector));
+    connectors.forEach((key, connector) -> named.put(perChannel.get(key.channel()) == 1 || key.officeId() == ANY_OFFICE
+        ? key.channel() : key.channel() + "@" + key.officeId(), connector));
     return named;
   }
 
