@@ -65,7 +65,8 @@ class OfficeBoundaryTest {
            "channels": {"webchat": {}}}
         ]}
         """, StandardCharsets.UTF_8);
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url, "OFFICES_FILE", file.toString()));
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url, "OFFICES_FILE", file.toString()),
+        RunningGateway.deskOpen());
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
     suita = Await.result(new OfficeStore(db.pool()).ensure("suita", "吹田市くらしの相談窓口"));
     yodogawa = Await.result(new OfficeStore(db.pool()).ensure("yodogawa", "淀川区くらしの相談窓口"));

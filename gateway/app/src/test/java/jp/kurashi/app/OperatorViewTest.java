@@ -66,7 +66,7 @@ class OperatorViewTest {
   void start() {
     vertx = Vertx.vertx();
     String url = TestPostgres.shared().newDatabaseUrl();
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url));
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url), RunningGateway.deskOpen());
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
     now = running.clock.instant().truncatedTo(ChronoUnit.SECONDS);
     LocalDate today = LocalDate.ofInstant(now, ZoneId.of("Asia/Tokyo"));

@@ -55,7 +55,7 @@ class TwoOfficesMailTest {
           StandardCharsets.UTF_8);
       try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url,
           "OFFICES_FILE", file.toString(), "SUITA_MAIL_PASSWORD", "suita-password",
-          "YODOGAWA_MAIL_PASSWORD", "yodogawa-password"))) {
+          "YODOGAWA_MAIL_PASSWORD", "yodogawa-password"), RunningGateway.deskOpen())) {
         String raw = "From: resident@example.jp\r\nTo: suita@kurashi.example, yodogawa@kurashi.example\r\n"
             + "Subject: =?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString("相談です".getBytes(StandardCharsets.UTF_8))
             + "?=\r\nMessage-ID: <both-1@example.jp>\r\nMIME-Version: 1.0\r\n"
