@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 /**
  * Reads a message and says what it is about and how urgent it is. Each phrase is looked for in the
@@ -31,6 +32,12 @@ public final class TriageEngine {
   private static final int NEGATION_OVERLAP = 4;
   /** How many characters a negation in another language may stand from its phrase (one short word). */
   private static final int FOREIGN_GAP = 12;
+  /**
+   * A negative ending right on the matched verb (「死に|たく|ない」「消え|たく|はない」「死な|へん」): the dictionary forms
+   * match 死ぬ+たい in 「死にたくない」 too. Endings that mean "must" (「死な|ないと」「死な|なくちゃ」) are not negations.
+   */
+  private static final Pattern NEGATIVE_ENDING =
+      Pattern.compile("[はも]?(ない(?!と)|なく(?!ちゃ|ては|ても)|なかっ|ねえ|ねぇ|ねー|ありません|ません|へん|ひん)");
   /** Where a clause ends: a negation after one of these is about something else. */
   private static final String CLAUSE_BREAKS = "。．.!！?？\n、，,；;|";
   /** Simplified characters and particles that do not occur in Japanese: tell Chinese from kanji-only Japanese. */
@@ -258,7 +265,7 @@ public final class TriageEngine {
       int endIndex = countSeparators(lemmas, at + rule.lemmas().length() - 1) - 1;
       int endOffset = tokens.get(Math.min(Math.max(endIndex, 0), tokens.size() - 1)).end();
       String after = TextFolding.foldNormalized(nfkc.substring(Math.min(endOffset, Math.min(nfkc.length(), endOffset + 40))));
-      if (!negated(after, 0, negations)) {
+      if (!negated(after, 0, negations) && !NEGATIVE_ENDING.matcher(after).lookingAt()) {
         return rule.lemmas().substring(1, rule.lemmas().length() - 1).replace('|', ' ');
       }
       from = at + 1;

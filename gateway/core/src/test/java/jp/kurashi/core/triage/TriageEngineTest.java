@@ -70,6 +70,27 @@ class TriageEngineTest {
   }
 
   @Test
+  @DisplayName("cancels a conjugated phrase whose own ending is negative (死にたくない), never a 'must' (死にたくなくちゃ)")
+  void negativeEndingOfTheVerb() {
+    assertThat(t("死にたくないけど、お金がない").urgency()).isNotEqualTo(Urgency.CRISIS);
+    assertThat(t("干からびそう。いや、死にたくはない").urgency()).isNotEqualTo(Urgency.CRISIS);
+    assertThat(t("消えたくなかった").urgency()).isNotEqualTo(Urgency.CRISIS);
+    assertThat(t("もう死にたくて仕方ない").urgency()).isEqualTo(Urgency.CRISIS);
+    assertThat(t("消えたくてたまらない").urgency()).isEqualTo(Urgency.CRISIS);
+  }
+
+  @Test
+  @DisplayName("knows the ways people write that a crisis phrase is not meant (とまでは思っていません, わけじゃなくて)")
+  void moreNegationsOfThePhrase() {
+    for (String text : new String[] {"死にたいとまでは思っていません。ただ眠れない", "死にたいわけじゃなくて、制度を知りたい",
+        "最初に書きますが、死にたいとかそういうことではありません", "私は死ぬつもりなんてない。でも取り立てが来る",
+        "死にたいとは全く思っていません", "消えたいわけじゃなくて、将来が不安なだけ"}) {
+      assertThat(t(text).urgency()).as(text).isNotEqualTo(Urgency.CRISIS);
+    }
+    assertThat(t("死にたいけどお金はない").urgency()).isEqualTo(Urgency.CRISIS);
+  }
+
+  @Test
   @DisplayName("cancels a phrase in another language only by a negation right beside it")
   void foreignNegation() {
     assertThat(t("我不是想自杀，只是压力很大").urgency()).isNotEqualTo(Urgency.CRISIS);
