@@ -25,7 +25,8 @@ public record TriageCorpus(List<LabelledMessage> messages) {
   private static final String BUNDLED = "/triage/corpus/";
   private static final List<String> BUNDLED_FILES =
       List.of("part-a-japanese.jsonl", "part-b-registers.jsonl", "part-c-languages.jsonl", "part-d-japanese.jsonl",
-          "part-e-languages.jsonl", "part-f-followups.jsonl");
+          "part-e-languages.jsonl", "part-f-followups.jsonl", "part-g-japanese.jsonl", "part-h-languages.jsonl",
+          "part-i-followups.jsonl");
 
   public TriageCorpus {
     List<LabelledMessage> sorted = new ArrayList<>(messages);
