@@ -50,7 +50,7 @@ public record TriageCorpus(List<LabelledMessage> messages) {
     return Bundled.SHA256;
   }
 
-  /** Loaded on first use only: a gateway that never trains or checks a model does not parse 3,200 lines. */
+  /** Loaded on first use only: a gateway that never trains or checks a model does not parse 5,200 lines. */
   private static final class Bundled {
     static final TriageCorpus CORPUS = load();
     static final String SHA256 = CORPUS.sha256();
