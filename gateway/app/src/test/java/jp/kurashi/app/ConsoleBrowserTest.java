@@ -2,10 +2,8 @@ package jp.kurashi.app;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -16,14 +14,12 @@ import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.Browsers;
 import jp.kurashi.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,31 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The staff console in Chromium")
 class ConsoleBrowserTest {
 
-  private static Playwright playwright;
-  private static Browser browser;
+  @RegisterExtension
+  static final Browsers.Chromium chromium = Browsers.chromium();
+
   private RunningGateway running;
   private String databaseUrl;
   private final jp.kurashi.testkit.MovableClock clock = new jp.kurashi.testkit.MovableClock(jp.kurashi.testkit.TestClocks.ambient());
-
-  @BeforeAll
-  static void launch() {
-    if (!Browsers.chromiumInstalled()) {
-      if (Browsers.inCi()) {
-        throw new IllegalStateException(Browsers.HOW_TO_RUN);
-      }
-      Assumptions.abort(Browsers.HOW_TO_RUN);
-    }
-    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(Browsers.CHROMIUM).setArgs(Browsers.CHROMIUM_ARGS).setHeadless(true));
-  }
-
-  @AfterAll
-  static void close() {
-    if (playwright != null) {
-      playwright.close();
-    }
-  }
 
   @BeforeEach
   void start(Vertx vertx) {
@@ -86,8 +63,8 @@ class ConsoleBrowserTest {
   @Test
   @DisplayName("a consultant sees a chat arrive live, claims it, replies, hands over; resident text stays text")
   void consultantFlow() {
-    BrowserContext staffContext = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
-    BrowserContext residentContext = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(390, 844));
+    BrowserContext staffContext = chromium.newContext(1280, 900);
+    BrowserContext residentContext = chromium.newContext(390, 844);
     AtomicInteger dialogs = new AtomicInteger();
     try {
       Page consultant = staffContext.newPage();
@@ -151,7 +128,7 @@ class ConsoleBrowserTest {
   @DisplayName("the chief's monthly report page shows the table, Chart.js charts and both CSV downloads")
   void reportsPage() {
     running.chief();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
       Page chief = context.newPage();
       chief.navigate(base() + "/console/");
@@ -188,7 +165,7 @@ class ConsoleBrowserTest {
     Await.result(db.pool().query("UPDATE consultation_case SET urgency = 'crisis' WHERE id = " + crisis)
         .execute());
     Await.result(db.close());
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
       Page chief = context.newPage();
       chief.navigate(base() + "/console/");
@@ -229,7 +206,7 @@ class ConsoleBrowserTest {
     long satoId = chief.get("/api/staff").bodyAsJsonObject().getJsonArray("items").stream()
         .map(io.vertx.core.json.JsonObject.class::cast).filter(s -> "sato".equals(s.getString("login")))
         .findFirst().orElseThrow().getLong("id");
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
       Page consultant = signedIn(context, "sato");
       AtomicInteger queueLoads = new AtomicInteger();
@@ -266,7 +243,7 @@ class ConsoleBrowserTest {
     long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "follow-0", "chat-follow",
         null, "最初の相談です", running.clock.instant()))).caseId();
     Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
       Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'sato') "
           + "WHERE id = " + caseId).execute());
@@ -308,7 +285,7 @@ class ConsoleBrowserTest {
     java.time.ZonedDateTime now = running.clock.instant().atZone(java.time.ZoneId.of("Asia/Tokyo"));
     String received = now.minusHours(2).toLocalDateTime().withSecond(0).withNano(0).toString();
     String closedOn = now.toLocalDate().toString();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
+    BrowserContext context = chromium.browser().newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
         .setViewportSize(1280, 900));
     try {
       Page consultant = context.newPage();
@@ -331,7 +308,7 @@ class ConsoleBrowserTest {
       context.close();
 
       // The chief on another PC (a fresh browser context: no session of the consultant's).
-      context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
+      context = chromium.browser().newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
           .setViewportSize(1280, 900));
       Page chief = context.newPage();
       chief.navigate(base() + "/console/");
@@ -356,7 +333,7 @@ class ConsoleBrowserTest {
     long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("line", "c-1", "U-consent", null,
         "家賃が払えません", running.clock.instant()))).caseId();
     running.chief();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
       Page chief = context.newPage();
       chief.navigate(base() + "/console/");
@@ -389,7 +366,7 @@ class ConsoleBrowserTest {
         "hanako@example.jp", "山田 花子", "アパートの退去を求められています", running.clock.instant(), java.util.List.of(),
         "家賃の相談", false, null))).caseId();
     running.chief();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
       Page chief = context.newPage();
       chief.navigate(base() + "/console/");
@@ -431,7 +408,7 @@ class ConsoleBrowserTest {
     running.created("tanaka", Role.CHIEF);
     long caseId = jp.kurashi.testkit.Await.result(running.gateway.pipeline().receive(new jp.kurashi.core.domain.InboundMessage(
         "webchat", "fp-1", "chat-fp", null, "生活費の相談です", running.clock.instant()))).caseId();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
       Page chief = context.newPage();
       chief.navigate(base() + "/console/");
@@ -465,7 +442,7 @@ class ConsoleBrowserTest {
   @Test
   @DisplayName("a console left open past SESSION_IDLE_MINUTES returns to the login screen saying why; logging out says nothing")
   void idleLogout() {
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
       Page consultant = context.newPage();
       consultant.navigate(base() + "/console/");
@@ -500,7 +477,7 @@ class ConsoleBrowserTest {
     // Times as the gateway's clock has them, in Tokyo, where the browser is set too.
     java.time.ZonedDateTime now = running.clock.instant().atZone(java.time.ZoneId.of("Asia/Tokyo"));
     String at = now.minusHours(1).toLocalDateTime().withSecond(0).withNano(0).toString();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
+    BrowserContext context = chromium.browser().newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
         .setViewportSize(1280, 900));
     try {
       Page consultant = context.newPage();
