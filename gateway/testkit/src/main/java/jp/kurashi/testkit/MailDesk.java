@@ -28,21 +28,25 @@ public final class MailDesk implements AutoCloseable {
   public static final String DOMAIN = "kurashi.example";
 
   private final GreenMail greenMail;
-  private final int smtp;
-  private final int imap;
 
-  private MailDesk(int smtp, int imap) {
-    this.smtp = smtp;
-    this.imap = imap;
-    this.greenMail = new GreenMail(new ServerSetup[] {
-        new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-        new ServerSetup(imap, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
+  private MailDesk(GreenMail greenMail) {
+    this.greenMail = greenMail;
   }
 
   public static MailDesk start() {
-    MailDesk desk = new MailDesk(FreePorts.next(), FreePorts.next());
-    desk.greenMail.start();
-    return desk;
+    GreenMail greenMail = new GreenMail(new ServerSetup[] {
+        new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+        new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
+    greenMail.start();
+    return new MailDesk(greenMail);
+  }
+
+  public int smtpPort() {
+    return greenMail.getSmtp().getPort();
+  }
+
+  public int imapPort() {
+    return greenMail.getImap().getPort();
   }
 
   /** A desk mailbox, {@code <login>@kurashi.example}. */
@@ -53,8 +57,8 @@ public final class MailDesk implements AutoCloseable {
 
   /** The gateway's settings for this mailbox: plain IMAP polled every second, plain SMTP. */
   public Map<String, String> settings(Mailbox box) {
-    return Map.of("MAIL_IMAP_HOST", "127.0.0.1", "MAIL_IMAP_PORT", String.valueOf(imap),
-        "MAIL_SMTP_HOST", "127.0.0.1", "MAIL_SMTP_PORT", String.valueOf(smtp),
+    return Map.of("MAIL_IMAP_HOST", "127.0.0.1", "MAIL_IMAP_PORT", String.valueOf(imapPort()),
+        "MAIL_SMTP_HOST", "127.0.0.1", "MAIL_SMTP_PORT", String.valueOf(smtpPort()),
         "MAIL_USER", box.login(), "MAIL_PASSWORD", box.password(), "MAIL_ADDRESS", box.address(),
         "MAIL_TLS", "false", "MAIL_POLL_SECONDS", "1");
   }
