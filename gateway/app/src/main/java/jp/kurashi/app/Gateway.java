@@ -149,7 +149,7 @@ public final class Gateway {
   /** The offices with the staff console's API over them. */
   private record Staffed(Wired wired, StaffApi api) {}
 
-  /** ... and the port of the separate metrics server (-1 without one). */
+  /** The offices and the console, with the port of the separate metrics server (-1 without one). */
   private record Measured(Staffed staffed, int metricsPort) {}
 
   /** What a started gateway reports: its ports and where connectors hand inbound messages. */
@@ -189,7 +189,7 @@ public final class Gateway {
    * the stop steps, so a failed step leaves {@link #start} to stop what started before it.
    */
   private Future<Running> startAll() {
-    return vertx.executeBlocking(() -> InstanceName.of(config.dataDir()), false)
+    return instanceName()
         .compose(this::openDatabase)
         .compose(this::ensureOffices)
         .compose(this::buildCore)
@@ -201,6 +201,11 @@ public final class Gateway {
         .onSuccess(r -> LOG.atInfo().addKeyValue("port", r.httpPort())
             .addKeyValue("offices", String.join(",", config.offices().stream().map(OfficeConfig::code).toList()))
             .log("gateway started"));
+  }
+
+  /** This instance's name, kept in {@code DATA_DIR/instance-id} across restarts: the holder of its job leases. */
+  private Future<String> instanceName() {
+    return vertx.executeBlocking(() -> InstanceName.of(config.dataDir()), false);
   }
 
   /** The configured server, or the embedded one started (and watched) in the data directory; refuses one that is not durable. */
@@ -385,8 +390,12 @@ public final class Gateway {
     var loginRequests = wired.core().limits().limiter("login", Quota.perMinute(consoleSettings.loginMaxPerMinute()));
     return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl(),
             loginRequests, clock), false)
-        .compose(logins -> ApiContract.load(vertx).map(contract -> new Staffed(wired,
-            staffApi(wired, staff, logins, contract))));
+        .compose(logins -> consoleApi(wired, staff, logins));
+  }
+
+  /** The API over its contract (read from the class path). */
+  private Future<Staffed> consoleApi(Wired wired, StaffStore staff, LoginService logins) {
+    return ApiContract.load(vertx).map(contract -> new Staffed(wired, staffApi(wired, staff, logins, contract)));
   }
 
   private StaffApi staffApi(Wired wired, StaffStore staff, LoginService logins, ApiContract contract) {
@@ -496,13 +505,16 @@ public final class Gateway {
   private Future<Running> deployHttp(Measured measured) {
     Staffed staffed = measured.staffed();
     List<HttpServerVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    return deploy(() -> {
-      HttpServerVerticle server = new HttpServerVerticle(config.httpHost(), config.httpPort(),
-          v -> routes(v, staffed), config.shutdownGrace());
-      servers.add(server);
-      return server;
-    }, new DeploymentOptions().setInstances(config.httpInstances()))
+    return deploy(() -> httpServer(staffed, servers), new DeploymentOptions().setInstances(config.httpInstances()))
         .map(id -> new Running(servers.get(0).actualPort(), measured.metricsPort(), staffed.wired().first().pipeline()));
+  }
+
+  /** One HTTP instance, remembered in {@code servers} so the port it got can be read. */
+  private HttpServerVerticle httpServer(Staffed staffed, List<HttpServerVerticle> servers) {
+    HttpServerVerticle server = new HttpServerVerticle(config.httpHost(), config.httpPort(), v -> routes(v, staffed),
+        config.shutdownGrace());
+    servers.add(server);
+    return server;
   }
 
   /**
