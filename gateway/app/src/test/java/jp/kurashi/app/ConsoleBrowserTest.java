@@ -73,9 +73,7 @@ class ConsoleBrowserTest {
         d.dismiss();
       });
       consultant.navigate(base() + "/console/");
-      consultant.getByLabel("ログインID").fill("sato");
-      consultant.getByLabel("パスワード").fill("sato-password-1");
-      button(consultant, "ログイン").click();
+      ConsolePage.logIn(consultant, "sato", "sato-password-1");
       assertThat(consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
       assertThat(consultant.locator("#channel-health")).containsText("Webチャット OK");
 
@@ -130,11 +128,7 @@ class ConsoleBrowserTest {
     running.chief();
     BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Page chief = context.newPage();
-      chief.navigate(base() + "/console/");
-      chief.getByLabel("ログインID").fill("chief");
-      chief.getByLabel("パスワード").fill("chief-password-1");
-      button(chief, "ログイン").click();
+      Page chief = ConsolePage.open(context, running, "chief");
       chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("月次報告")).click();
       assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("月次報告"))).isVisible();
       assertThat(chief.locator("[aria-label='月次報告'] tbody tr")).hasCount(13);
@@ -167,11 +161,7 @@ class ConsoleBrowserTest {
     Await.result(db.close());
     BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Page chief = context.newPage();
-      chief.navigate(base() + "/console/");
-      chief.getByLabel("ログインID").fill("chief");
-      chief.getByLabel("パスワード").fill("chief-password-1");
-      button(chief, "ログイン").click();
+      Page chief = ConsolePage.open(context, running, "chief");
       assertThat(chief.locator("tbody tr")).hasCount(100);
       assertThat(chief.locator("tbody tr").first()).containsText("KS-" + crisis);
       assertThat(chief.locator("#filter option[value=crisis]")).hasText("緊急(危機) (1)");
@@ -188,11 +178,7 @@ class ConsoleBrowserTest {
 
   /** A console signed in as {@code login} (password {@code <login>-password-1}), showing the queue. */
   private Page signedIn(BrowserContext context, String login) {
-    Page page = context.newPage();
-    page.navigate(base() + "/console/");
-    page.getByLabel("ログインID").fill(login);
-    page.getByLabel("パスワード").fill(login + "-password-1");
-    button(page, "ログイン").click();
+    Page page = ConsolePage.open(context, running, login);
     assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
     return page;
   }
@@ -288,11 +274,7 @@ class ConsoleBrowserTest {
     BrowserContext context = chromium.browser().newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
         .setViewportSize(1280, 900));
     try {
-      Page consultant = context.newPage();
-      consultant.navigate(base() + "/console/");
-      consultant.getByLabel("ログインID").fill("sato");
-      consultant.getByLabel("パスワード").fill("sato-password-1");
-      button(consultant, "ログイン").click();
+      Page consultant = ConsolePage.open(context, running, "sato");
       consultant.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("苦情受付簿")).click();
       consultant.getByLabel("受付日時").fill(received);
       consultant.getByLabel("経路").selectOption("phone");
@@ -310,11 +292,7 @@ class ConsoleBrowserTest {
       // The chief on another PC (a fresh browser context: no session of the consultant's).
       context = chromium.browser().newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
           .setViewportSize(1280, 900));
-      Page chief = context.newPage();
-      chief.navigate(base() + "/console/");
-      chief.getByLabel("ログインID").fill("chief");
-      chief.getByLabel("パスワード").fill("chief-password-1");
-      button(chief, "ログイン").click();
+      Page chief = ConsolePage.open(context, running, "chief");
       chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("苦情受付簿")).click();
       Locator entry = chief.locator("tr[data-complaint]");
       entry.getByLabel("対応・回答").fill("お詫びし、返信の目安をお伝えしました");
@@ -335,11 +313,7 @@ class ConsoleBrowserTest {
     running.chief();
     BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Page chief = context.newPage();
-      chief.navigate(base() + "/console/");
-      chief.getByLabel("ログインID").fill("chief");
-      chief.getByLabel("パスワード").fill("chief-password-1");
-      button(chief, "ログイン").click();
+      Page chief = ConsolePage.open(context, running, "chief");
       assertThat(chief.locator("tr[data-case='" + caseId + "']").getByTestId("consent-missing")).hasText("同意未確認");
 
       chief.locator("tr[data-case='" + caseId + "']").click();
@@ -368,11 +342,7 @@ class ConsoleBrowserTest {
     running.chief();
     BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Page chief = context.newPage();
-      chief.navigate(base() + "/console/");
-      chief.getByLabel("ログインID").fill("chief");
-      chief.getByLabel("パスワード").fill("chief-password-1");
-      button(chief, "ログイン").click();
+      Page chief = ConsolePage.open(context, running, "chief");
       chief.getByRole(AriaRole.SEARCHBOX, new Page.GetByRoleOptions().setName("検索")).fill("退去");
       button(chief, "検索").click();
       assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("検索結果 1件"))).isVisible();
@@ -412,9 +382,7 @@ class ConsoleBrowserTest {
     try {
       Page chief = context.newPage();
       chief.navigate(base() + "/console/");
-      chief.getByLabel("ログインID").fill("tanaka");
-      chief.getByLabel("パスワード").fill(RunningGateway.initialPassword("tanaka"));
-      button(chief, "ログイン").click();
+      ConsolePage.logIn(chief, "tanaka", RunningGateway.initialPassword("tanaka"));
 
       assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("パスワードの変更"))).isVisible();
       assertThat(chief.locator("#nav")).isHidden();
@@ -444,11 +412,7 @@ class ConsoleBrowserTest {
   void idleLogout() {
     BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Page consultant = context.newPage();
-      consultant.navigate(base() + "/console/");
-      consultant.getByLabel("ログインID").fill("sato");
-      consultant.getByLabel("パスワード").fill("sato-password-1");
-      button(consultant, "ログイン").click();
+      Page consultant = ConsolePage.open(context, running, "sato");
       assertThat(consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
 
       clock.advance(java.time.Duration.ofMinutes(31));
@@ -460,9 +424,7 @@ class ConsoleBrowserTest {
       consultant.reload();
       assertThat(consultant.getByRole(AriaRole.ALERT)).hasText("一定時間操作がなかったため、ログアウトしました");
 
-      consultant.getByLabel("ログインID").fill("sato");
-      consultant.getByLabel("パスワード").fill("sato-password-1");
-      button(consultant, "ログイン").click();
+      ConsolePage.logIn(consultant, "sato", "sato-password-1");
       assertThat(consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
       button(consultant, "ログアウト").click();
       assertThat(consultant.getByLabel("ログインID")).isVisible();
@@ -483,9 +445,7 @@ class ConsoleBrowserTest {
       Page consultant = context.newPage();
       consultant.onDialog(d -> d.dismiss());
       consultant.navigate(base() + "/console/");
-      consultant.getByLabel("ログインID").fill("sato");
-      consultant.getByLabel("パスワード").fill("sato-password-1");
-      button(consultant, "ログイン").click();
+      ConsolePage.logIn(consultant, "sato", "sato-password-1");
       consultant.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("相談を記録")).click();
       consultant.getByLabel("相談経路").selectOption("phone");
       consultant.getByLabel("相談者").selectOption("family");

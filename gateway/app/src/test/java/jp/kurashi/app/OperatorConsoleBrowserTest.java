@@ -70,11 +70,7 @@ class OperatorConsoleBrowserTest {
   void overview() {
     BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Page page = context.newPage();
-      page.navigate("http://127.0.0.1:" + running.gateway.httpPort() + "/console/");
-      page.getByLabel("ログインID").fill("honbu");
-      page.getByLabel("パスワード").fill("honbu-password-1");
-      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("ログイン").setExact(true)).click();
+      Page page = ConsolePage.open(context, running, "honbu");
 
       assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("事業所一覧"))).isVisible();
       Locator rows = page.getByTestId("offices").locator("tbody tr");
