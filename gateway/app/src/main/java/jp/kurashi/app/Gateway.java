@@ -107,6 +107,8 @@ public final class Gateway {
 
   private final Vertx vertx;
   private final GatewayConfig config;
+  /** Where the generated first passwords are announced. */
+  private final PrintStream console;
   private final Clock clock;
   private final PasswordHasher hasher;
   private final GatewayMetrics metrics = new GatewayMetrics();
@@ -115,8 +117,16 @@ public final class Gateway {
   /** What start-up produced; set once, by {@link #start}, before the gateway is handed out. */
   private final Promise<Running> running = Promise.promise();
 
-  /** The database opened for this instance, and whether its process (when embedded) is still up. */
-  private record OpenDatabase(Database db, BooleanSupplier processUp) {}
+  // What each start-up step produced, with what the steps after it still need from before.
+
+  /** The database opened for this instance (named for its job leases), and whether its process (when embedded) is up. */
+  private record Opened(String instanceName, Database db, BooleanSupplier processUp) {}
+
+  /** Every office served has its row: their ids, in the configured order. */
+  private record Registered(Opened opened, List<Long> officeIds) {}
+
+  /** What every office and channel shares. */
+  private record Built(Opened opened, List<Long> officeIds, Core core) {}
 
   /**
    * One office's wiring: its pipeline, its switched-on channels and what they add to HTTP and the jobs. The
@@ -125,12 +135,30 @@ public final class Gateway {
   private record Office(OfficeConfig config, long officeId, InboundPipeline pipeline, ChannelRegistry channels,
                         java.util.Set<String> channelNames, List<ChannelRoutes> routes, List<PeriodicJob> jobs) {}
 
+  /** Every office started; the first is the one without {@code OFFICES_FILE}. */
+  private record Wired(Opened opened, Core core, List<Office> offices, ChannelRegistry channels) {
+    Office first() {
+      return offices.get(0);
+    }
+
+    List<ChannelRoutes> routes() {
+      return offices.stream().flatMap(o -> o.routes().stream()).toList();
+    }
+  }
+
+  /** The offices with the staff console's API over them. */
+  private record Staffed(Wired wired, StaffApi api) {}
+
+  /** The offices and the console, with the port of the separate metrics server (-1 without one). */
+  private record Measured(Staffed staffed, int metricsPort) {}
+
   /** What a started gateway reports: its ports and where connectors hand inbound messages. */
   private record Running(int httpPort, int metricsPort, InboundPipeline pipeline) {}
 
-  private Gateway(Vertx vertx, GatewayConfig config, Clock clock, PasswordHasher hasher) {
+  private Gateway(Vertx vertx, GatewayConfig config, PrintStream console, Clock clock, PasswordHasher hasher) {
     this.vertx = vertx;
     this.config = config;
+    this.console = console;
     this.clock = clock;
     this.hasher = hasher;
   }
@@ -147,8 +175,8 @@ public final class Gateway {
   /** As above with a given hasher: tests pass one that counts hash evaluations. */
   static Future<Gateway> start(Vertx vertx, GatewayConfig config, PrintStream console, Clock clock,
                                PasswordHasher hasher) {
-    Gateway gateway = new Gateway(vertx, config, clock, hasher);
-    return gateway.startAll(console)
+    Gateway gateway = new Gateway(vertx, config, console, clock, hasher);
+    return gateway.startAll()
         .map(started -> {
           gateway.running.complete(started);
           return gateway;
@@ -156,37 +184,34 @@ public final class Gateway {
         .recover(err -> gateway.stop().transform(ignored -> Future.failedFuture(err)));
   }
 
-  /** Start-up, top to bottom: each step takes what the steps before it produced. */
-  private Future<Running> startAll(PrintStream console) {
-    return vertx.executeBlocking(() -> InstanceName.of(config.dataDir()), false)
-        .compose(instanceName -> openDatabase()
-            .compose(open -> ensureOffices(open.db())
-                .compose(officeIds -> buildCore(open.db(), officeIds, console)
-                    .compose(core -> {
-                      ChannelRegistry channels = new ChannelRegistry();
-                      List<Office> offices = new java.util.ArrayList<>();
-                      for (int i = 0; i < officeIds.size(); i++) {
-                        offices.add(startOffice(core, config.offices().get(i), officeIds.get(i), channels));
-                      }
-                      Office first = offices.get(0);
-                      List<ChannelRoutes> routes = offices.stream().flatMap(o -> o.routes().stream()).toList();
-                      return buildConsole(core, first, offices)
-                          .compose(api -> deployJobs(core, offices, instanceName)
-                              .compose(v -> deployMetricsServer())
-                              .compose(metricsPort -> deployHttp(v -> routes(v, api, routes, first,
-                                  new HealthHandler(open.db(), core.bus(), config.redisUrl().isPresent(),
-                                      channels, open.processUp())))
-                                  .map(httpPort -> new Running(httpPort, metricsPort, first.pipeline()))));
-                    }))))
+  /**
+   * Start-up, top to bottom: each step takes what the steps before it produced and pushes its undoing onto
+   * the stop steps, so a failed step leaves {@link #start} to stop what started before it.
+   */
+  private Future<Running> startAll() {
+    return instanceName()
+        .compose(this::openDatabase)
+        .compose(this::ensureOffices)
+        .compose(this::buildCore)
+        .compose(this::startOffices)
+        .compose(this::buildConsole)
+        .compose(this::deployJobs)
+        .compose(this::deployMetricsServer)
+        .compose(this::deployHttp)
         .onSuccess(r -> LOG.atInfo().addKeyValue("port", r.httpPort())
             .addKeyValue("offices", String.join(",", config.offices().stream().map(OfficeConfig::code).toList()))
             .log("gateway started"));
   }
 
+  /** This instance's name, kept in {@code DATA_DIR/instance-id} across restarts: the holder of its job leases. */
+  private Future<String> instanceName() {
+    return vertx.executeBlocking(() -> InstanceName.of(config.dataDir()), false);
+  }
+
   /** The configured server, or the embedded one started (and watched) in the data directory; refuses one that is not durable. */
-  private Future<OpenDatabase> openDatabase() {
+  private Future<Opened> openDatabase(String instanceName) {
     if (config.database().isPresent()) {
-      return open(config.database().get(), () -> true);
+      return open(instanceName, config.database().get(), () -> true);
     }
     return vertx.executeBlocking(() -> {
       PrivateFiles.privateDirectory(config.dataDir());
@@ -195,29 +220,30 @@ public final class Gateway {
       EmbeddedServerWatch watch = new EmbeddedServerWatch(vertx, pg, EMBEDDED_MAX_RESTARTS, EMBEDDED_RESTART_WINDOW);
       watch.givenUp().onFailure(fatal::tryFail);
       onStop(watch::stop);
-      return open(pg.settings(config.databasePoolSize()), watch::running);
+      return open(instanceName, pg.settings(config.databasePoolSize()), watch::running);
     });
   }
 
-  private Future<OpenDatabase> open(DatabaseSettings settings, BooleanSupplier processUp) {
+  private Future<Opened> open(String instanceName, DatabaseSettings settings, BooleanSupplier processUp) {
     return Database.open(vertx, settings).compose(db -> {
       onStop(db::close);
-      return checkDurable(db).map(v -> new OpenDatabase(db, processUp));
+      return checkDurable(db).map(v -> new Opened(instanceName, db, processUp));
     });
   }
 
   /** Every office served, in the configured order: their ids. */
-  private Future<List<Long>> ensureOffices(Database db) {
-    OfficeStore store = new OfficeStore(db.pool());
-    List<Long> ids = new java.util.ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
+  private Future<Registered> ensureOffices(Opened opened) {
+    OfficeStore store = new OfficeStore(opened.db().pool());
+    Future<List<Long>> ids = Future.succeededFuture(List.of());
     for (OfficeConfig office : config.offices()) {
-      chain = chain.compose(v -> store.ensure(office.code(), office.profile().name().in("ja")).map(id -> {
-        ids.add(id);
-        return null;
-      }));
+      ids = ids.compose(before -> ensureOffice(store, office, before));
     }
-    return chain.map(v -> List.copyOf(ids));
+    return ids.map(officeIds -> new Registered(opened, officeIds));
+  }
+
+  private static Future<List<Long>> ensureOffice(OfficeStore store, OfficeConfig office, List<Long> before) {
+    return store.ensure(office.code(), office.profile().name().in("ja"))
+        .map(id -> java.util.stream.Stream.concat(before.stream(), java.util.stream.Stream.of(id)).toList());
   }
 
   /**
@@ -258,17 +284,18 @@ public final class Gateway {
   }
 
   private Future<CaseEvents> bus() {
-    if (config.redisUrl().isEmpty()) {
-      return Future.succeededFuture(CaseEvents.inProcess(vertx));
-    }
-    return CaseEvents.redis(vertx, new RedisOptions().setConnectionString(config.redisUrl().get()))
-        .recover(err -> Future.failedFuture(new ConfigException("REDIS_URL: cannot connect to Redis")));
+    Future<CaseEvents> bus = config.redisUrl().isEmpty() ? Future.succeededFuture(CaseEvents.inProcess(vertx))
+        : CaseEvents.redis(vertx, new RedisOptions().setConnectionString(config.redisUrl().get()))
+            .recover(err -> Future.failedFuture(new ConfigException("REDIS_URL: cannot connect to Redis")));
+    return bus.onSuccess(events -> onStop(events::close));
   }
 
   /**
    * The first administrator, the triage model in force, the bus and the rate limits, then the {@link Core} over them.
    */
-  private Future<Core> buildCore(Database db, List<Long> officeIds, PrintStream console) {
+  private Future<Built> buildCore(Registered registered) {
+    Database db = registered.opened().db();
+    List<Long> officeIds = registered.officeIds();
     StaffStore staff = new StaffStore(db.pool(), clock);
     AdminBootstrap bootstrap = new AdminBootstrap(vertx, staff, hasher, console, config.dataDir());
     Future<Void> admins = bootstrap.run(officeIds.get(0), config.adminPassword());
@@ -279,14 +306,32 @@ public final class Gateway {
       admins = admins.compose(v -> bootstrap.runForOffice(officeId, code));
     }
     return admins
-        // Compiling the rules runs Kuromoji over every phrase and the model is read from the jar: worker thread.
-        // Hashing the shipped model (what GET /api/triage/model names it by) serialises it: same thread.
-        .compose(v -> vertx.executeBlocking(() -> TriageModelInForce.shipped(
-            new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), false))
-        .compose(triage -> bus().map(bus -> {
-          onStop(bus::close);
-          return Core.create(vertx, db, bus, rateLimits(), triage, clock);
-        }));
+        .compose(v -> shippedTriage())
+        .compose(triage -> core(db, triage))
+        .map(core -> new Built(registered.opened(), officeIds, core));
+  }
+
+  /**
+   * Compiling the rules runs Kuromoji over every phrase and the model is read from the jar: worker thread.
+   * Hashing the shipped model (what GET /api/triage/model names it by) serialises it: same thread.
+   */
+  private Future<TriageModelInForce> shippedTriage() {
+    return vertx.executeBlocking(() -> TriageModelInForce.shipped(
+        new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), false);
+  }
+
+  private Future<Core> core(Database db, TriageModelInForce triage) {
+    return bus().map(bus -> Core.create(vertx, db, bus, rateLimits(), triage, clock));
+  }
+
+  /** Every office started in the configured order, their connectors in one registry. */
+  private Future<Wired> startOffices(Built built) {
+    ChannelRegistry channels = new ChannelRegistry();
+    List<Office> offices = new java.util.ArrayList<>();
+    for (int i = 0; i < built.officeIds().size(); i++) {
+      offices.add(startOffice(built.core(), config.offices().get(i), built.officeIds().get(i), channels));
+    }
+    return Future.succeededFuture(new Wired(built.opened(), built.core(), List.copyOf(offices), channels));
   }
 
   /**
@@ -339,36 +384,44 @@ public final class Gateway {
   }
 
   /** The staff console's API: logins (built on a worker: the hasher's warm-up), the contract, the services. */
-  private Future<StaffApi> buildConsole(Core core, Office office, List<Office> offices) {
+  private Future<Staffed> buildConsole(Wired wired) {
+    StaffStore staff = new StaffStore(wired.core().database().pool(), clock);
+    ConsoleSettings consoleSettings = config.console();
+    var loginRequests = wired.core().limits().limiter("login", Quota.perMinute(consoleSettings.loginMaxPerMinute()));
+    return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl(),
+            loginRequests, clock), false)
+        .compose(logins -> consoleApi(wired, staff, logins));
+  }
+
+  /** The API over its contract (read from the class path). */
+  private Future<Staffed> consoleApi(Wired wired, StaffStore staff, LoginService logins) {
+    return ApiContract.load(vertx).map(contract -> new Staffed(wired, staffApi(wired, staff, logins, contract)));
+  }
+
+  private StaffApi staffApi(Wired wired, StaffStore staff, LoginService logins, ApiContract contract) {
+    Core core = wired.core();
     var db = core.database();
     var bus = core.bus();
     var replies = core.replies();
     var triageEngine = core.triage().engine();
-    StaffStore staff = new StaffStore(db.pool(), clock);
     // Consultations staff record (phone, window, visit, agency) are triaged like resident messages, without
     // any automatic notice: there is no channel to send one on.
     StaffCaseStore staffCases = new StaffCaseStore(db.pool());
-    ConsoleSettings consoleSettings = config.console();
-    var loginRequests = core.limits().limiter("login", Quota.perMinute(consoleSettings.loginMaxPerMinute()));
-    return vertx.executeBlocking(() -> new LoginService(vertx, staff, hasher, consoleSettings.sessionTtl(),
-            loginRequests, clock), false)
-        .compose(logins -> ApiContract.load(vertx).map(contract -> {
-          var handoffs = new jp.kurashi.core.store.HandoffStore(db.pool(), clock);
-          return new StaffApi(new ConsoleServices(vertx, staff, core.cases(), new AuditLog(db.pool()),
-              new jp.kurashi.core.cases.CaseCommands(new jp.kurashi.core.store.CaseCommandStore(db.pool(), clock),
-                  handoffs, replies, bus, clock),
-              handoffs, new jp.kurashi.core.store.AgencyStore(db.pool()), new jp.kurashi.core.store.TemplateStore(db.pool()),
-              new jp.kurashi.core.store.ReportStore(db.pool()), core.triageStore(), triageEngine, core.triage(),
-              core.triageModels(),
-              new TriageCorrectionStore(db.pool()), new jp.kurashi.core.store.ComplaintStore(db.pool()),
-              new jp.kurashi.core.store.AccommodationStore(db.pool()),
-              new jp.kurashi.core.store.MilestoneStore(db.pool()), staffCases,
-              new StaffIntake(staffCases, ofCase -> TriageStep.withoutNotices(vertx, ofCase, triageEngine, core.triageStore(),
-                  bus, clock), bus),
-              replies, logins, hasher, office.channels(), bus,
-              config.office().hours(), contract, consoleSettings, config.clientAddress(), clock,
-              config.office().privacyNoticeVersion(), consoleOffices(offices)));
-        }));
+    var handoffs = new jp.kurashi.core.store.HandoffStore(db.pool(), clock);
+    return new StaffApi(new ConsoleServices(vertx, staff, core.cases(), new AuditLog(db.pool()),
+        new jp.kurashi.core.cases.CaseCommands(new jp.kurashi.core.store.CaseCommandStore(db.pool(), clock),
+            handoffs, replies, bus, clock),
+        handoffs, new jp.kurashi.core.store.AgencyStore(db.pool()), new jp.kurashi.core.store.TemplateStore(db.pool()),
+        new jp.kurashi.core.store.ReportStore(db.pool()), core.triageStore(), triageEngine, core.triage(),
+        core.triageModels(),
+        new TriageCorrectionStore(db.pool()), new jp.kurashi.core.store.ComplaintStore(db.pool()),
+        new jp.kurashi.core.store.AccommodationStore(db.pool()),
+        new jp.kurashi.core.store.MilestoneStore(db.pool()), staffCases,
+        new StaffIntake(staffCases, ofCase -> TriageStep.withoutNotices(vertx, ofCase, triageEngine, core.triageStore(),
+            bus, clock), bus),
+        replies, logins, hasher, wired.first().channels(), bus,
+        config.office().hours(), contract, config.console(), config.clientAddress(), clock,
+        config.office().privacyNoticeVersion(), consoleOffices(wired.offices())));
   }
 
   private static List<jp.kurashi.console.ConsoleOffice> consoleOffices(List<Office> offices) {
@@ -377,7 +430,10 @@ public final class Gateway {
   }
 
   /** Every background verticle: triage refreshes, the outbox, and the leased periodic jobs (retention, channels', sweep). */
-  private Future<Void> deployJobs(Core core, List<Office> offices, String instanceName) {
+  private Future<Staffed> deployJobs(Staffed staffed) {
+    Core core = staffed.wired().core();
+    List<Office> offices = staffed.wired().offices();
+    String instanceName = staffed.wired().opened().instanceName();
     Database db = core.database();
     List<PeriodicJob> leased = new java.util.ArrayList<>();
     leased.add(new PeriodicJob("retention",
@@ -389,7 +445,7 @@ public final class Gateway {
           () -> new AfterCommitSweep(office.pipeline(), core.messages(), office.channelNames(), clock,
               SWEEP_INTERVAL, SWEEP_GRACE, SWEEP_WINDOW)));
     }
-    ChannelRegistry channels = offices.get(0).channels();
+    ChannelRegistry channels = staffed.wired().channels();
     Future<?> deployed = deploy(new TriageRulesRefresh(core.triage().engine(), core.triageStore(), RULES_REFRESH,
         config.triageWarmUpMessages()))
         .compose(x -> deploy(new TriageModelRefresh(core.triage(), core.triageModels(), MODEL_REFRESH)))
@@ -400,22 +456,24 @@ public final class Gateway {
       deployed = deployed.compose(x -> deploy(new LeasedVerticle(job.name(), new JobLeaseStore(db.pool()),
           instanceName, JOB_LEASE, JOB_LEASE_RENEWAL, job.verticle())));
     }
-    return deployed.mapEmpty();
+    return deployed.map(staffed);
   }
 
   private static java.util.Set<String> names(List<Channel> channels, java.util.function.Predicate<Channel> which) {
     return channels.stream().filter(which).map(Channel::name).collect(java.util.stream.Collectors.toSet());
   }
 
-  private Router routes(Vertx vertx, StaffApi api, List<ChannelRoutes> channelRoutes, Office first,
-                        HealthHandler health) {
+  /** The public server's routes, built for each HTTP instance ({@code vertx} is the one it runs on). */
+  private Router routes(Vertx vertx, Staffed staffed) {
+    Wired wired = staffed.wired();
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders(config.clientAddress()));
-    router.get("/health").handler(health);
+    router.get("/health").handler(new HealthHandler(wired.opened().db(), wired.core().bus(),
+        config.redisUrl().isPresent(), wired.channels(), wired.opened().processUp()));
     if (config.metrics().port().isEmpty()) {
       router.get("/metrics").handler(new MetricsHandler(metrics, config.metrics().token()));
     }
-    router.route("/api/*").subRouter(api.router());
+    router.route("/api/*").subRouter(staffed.api().router());
     router.get("/console").handler(ctx -> {
       // Vert.x matches /console/ here too: only the bare path is redirected.
       if (ctx.request().path().equals("/console")) {
@@ -427,9 +485,9 @@ public final class Gateway {
     router.route("/console/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/console/*").handler(StaticHandler.create("console").setDefaultContentEncoding("UTF-8")
         .setCachingEnabled(false));
-    channelRoutes.forEach(mount -> mount.mount(router));
+    wired.routes().forEach(mount -> mount.mount(router));
     // The first office's chat page (the only one without OFFICES_FILE).
-    String chat = "/chat" + (config.officePaths() ? "/" + first.config().code() : "");
+    String chat = "/chat" + (config.officePaths() ? "/" + wired.first().config().code() : "");
     router.get("/").handler(ctx -> ctx.redirect(chat));
     return router;
   }
@@ -443,25 +501,30 @@ public final class Gateway {
     return vertx.deployVerticle(verticles, options).onSuccess(id -> onStop(() -> vertx.undeploy(id)));
   }
 
-  /** The HTTP servers (one per {@code HTTP_INSTANCES}); completes with the port they listen on. */
-  private Future<Integer> deployHttp(java.util.function.Function<Vertx, Router> routes) {
+  /** The public HTTP servers (one per {@code HTTP_INSTANCES}), last: the gateway answers once all is ready. */
+  private Future<Running> deployHttp(Measured measured) {
+    Staffed staffed = measured.staffed();
     List<HttpServerVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    return deploy(() -> {
-      HttpServerVerticle server = new HttpServerVerticle(config.httpHost(), config.httpPort(), routes,
-          config.shutdownGrace());
-      servers.add(server);
-      return server;
-    }, new DeploymentOptions().setInstances(config.httpInstances())).map(id -> servers.get(0).actualPort());
+    return deploy(() -> httpServer(staffed, servers), new DeploymentOptions().setInstances(config.httpInstances()))
+        .map(id -> new Running(servers.get(0).actualPort(), measured.metricsPort(), staffed.wired().first().pipeline()));
+  }
+
+  /** One HTTP instance, remembered in {@code servers} so the port it got can be read. */
+  private HttpServerVerticle httpServer(Staffed staffed, List<HttpServerVerticle> servers) {
+    HttpServerVerticle server = new HttpServerVerticle(config.httpHost(), config.httpPort(), v -> routes(v, staffed),
+        config.shutdownGrace());
+    servers.add(server);
+    return server;
   }
 
   /**
    * With {@code METRICS_PORT}, {@code /metrics} has its own server (loopback by default) and nothing else on it;
    * completes with its port, or -1 without one.
    */
-  private Future<Integer> deployMetricsServer() {
+  private Future<Measured> deployMetricsServer(Staffed staffed) {
     MetricsSettings settings = config.metrics();
     if (settings.port().isEmpty()) {
-      return Future.succeededFuture(-1);
+      return Future.succeededFuture(new Measured(staffed, -1));
     }
     MetricsHandler handler = new MetricsHandler(metrics, settings.token());
     HttpServerVerticle server = new HttpServerVerticle(settings.host(), settings.port().getAsInt(), v -> {
@@ -472,7 +535,7 @@ public final class Gateway {
     return deploy(server).map(id -> {
       int port = server.actualPort();
       LOG.atInfo().addKeyValue("host", settings.host()).addKeyValue("port", port).log("metrics server started");
-      return port;
+      return new Measured(staffed, port);
     });
   }
 

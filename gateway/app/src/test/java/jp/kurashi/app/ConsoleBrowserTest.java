@@ -2,10 +2,8 @@ package jp.kurashi.app;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -16,14 +14,12 @@ import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.Browsers;
 import jp.kurashi.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,31 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The staff console in Chromium")
 class ConsoleBrowserTest {
 
-  private static Playwright playwright;
-  private static Browser browser;
+  @RegisterExtension
+  static final Browsers.Chromium chromium = Browsers.chromium();
+
   private RunningGateway running;
   private String databaseUrl;
   private final jp.kurashi.testkit.MovableClock clock = new jp.kurashi.testkit.MovableClock(jp.kurashi.testkit.TestClocks.ambient());
-
-  @BeforeAll
-  static void launch() {
-    if (!Browsers.chromiumInstalled()) {
-      if (Browsers.inCi()) {
-        throw new IllegalStateException(Browsers.HOW_TO_RUN);
-      }
-      Assumptions.abort(Browsers.HOW_TO_RUN);
-    }
-    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(Browsers.CHROMIUM).setArgs(Browsers.CHROMIUM_ARGS).setHeadless(true));
-  }
-
-  @AfterAll
-  static void close() {
-    if (playwright != null) {
-      playwright.close();
-    }
-  }
 
   @BeforeEach
   void start(Vertx vertx) {
@@ -86,8 +63,8 @@ class ConsoleBrowserTest {
   @Test
   @DisplayName("a consultant sees a chat arrive live, claims it, replies, hands over; resident text stays text")
   void consultantFlow() {
-    BrowserContext staffContext = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
-    BrowserContext residentContext = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(390, 844));
+    BrowserContext staffContext = chromium.newContext(1280, 900);
+    BrowserContext residentContext = chromium.newContext(390, 844);
     AtomicInteger dialogs = new AtomicInteger();
     try {
       Page consultant = staffContext.newPage();
@@ -96,9 +73,7 @@ class ConsoleBrowserTest {
         d.dismiss();
       });
       consultant.navigate(base() + "/console/");
-      consultant.getByLabel("ログインID").fill("sato");
-      consultant.getByLabel("パスワード").fill("sato-password-1");
-      button(consultant, "ログイン").click();
+      ConsolePage.logIn(consultant, "sato", "sato-password-1");
       assertThat(consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
       assertThat(consultant.locator("#channel-health")).containsText("Webチャット OK");
 
@@ -151,13 +126,9 @@ class ConsoleBrowserTest {
   @DisplayName("the chief's monthly report page shows the table, Chart.js charts and both CSV downloads")
   void reportsPage() {
     running.chief();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Page chief = context.newPage();
-      chief.navigate(base() + "/console/");
-      chief.getByLabel("ログインID").fill("chief");
-      chief.getByLabel("パスワード").fill("chief-password-1");
-      button(chief, "ログイン").click();
+      Page chief = ConsolePage.open(context, running, "chief");
       chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("月次報告")).click();
       assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("月次報告"))).isVisible();
       assertThat(chief.locator("[aria-label='月次報告'] tbody tr")).hasCount(13);
@@ -188,13 +159,9 @@ class ConsoleBrowserTest {
     Await.result(db.pool().query("UPDATE consultation_case SET urgency = 'crisis' WHERE id = " + crisis)
         .execute());
     Await.result(db.close());
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Page chief = context.newPage();
-      chief.navigate(base() + "/console/");
-      chief.getByLabel("ログインID").fill("chief");
-      chief.getByLabel("パスワード").fill("chief-password-1");
-      button(chief, "ログイン").click();
+      Page chief = ConsolePage.open(context, running, "chief");
       assertThat(chief.locator("tbody tr")).hasCount(100);
       assertThat(chief.locator("tbody tr").first()).containsText("KS-" + crisis);
       assertThat(chief.locator("#filter option[value=crisis]")).hasText("緊急(危機) (1)");
@@ -211,11 +178,7 @@ class ConsoleBrowserTest {
 
   /** A console signed in as {@code login} (password {@code <login>-password-1}), showing the queue. */
   private Page signedIn(BrowserContext context, String login) {
-    Page page = context.newPage();
-    page.navigate(base() + "/console/");
-    page.getByLabel("ログインID").fill(login);
-    page.getByLabel("パスワード").fill(login + "-password-1");
-    button(page, "ログイン").click();
+    Page page = ConsolePage.open(context, running, login);
     assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
     return page;
   }
@@ -229,7 +192,7 @@ class ConsoleBrowserTest {
     long satoId = chief.get("/api/staff").bodyAsJsonObject().getJsonArray("items").stream()
         .map(io.vertx.core.json.JsonObject.class::cast).filter(s -> "sato".equals(s.getString("login")))
         .findFirst().orElseThrow().getLong("id");
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
       Page consultant = signedIn(context, "sato");
       AtomicInteger queueLoads = new AtomicInteger();
@@ -266,7 +229,7 @@ class ConsoleBrowserTest {
     long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "follow-0", "chat-follow",
         null, "最初の相談です", running.clock.instant()))).caseId();
     Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
       Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'sato') "
           + "WHERE id = " + caseId).execute());
@@ -308,14 +271,10 @@ class ConsoleBrowserTest {
     java.time.ZonedDateTime now = running.clock.instant().atZone(java.time.ZoneId.of("Asia/Tokyo"));
     String received = now.minusHours(2).toLocalDateTime().withSecond(0).withNano(0).toString();
     String closedOn = now.toLocalDate().toString();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
+    BrowserContext context = chromium.browser().newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
         .setViewportSize(1280, 900));
     try {
-      Page consultant = context.newPage();
-      consultant.navigate(base() + "/console/");
-      consultant.getByLabel("ログインID").fill("sato");
-      consultant.getByLabel("パスワード").fill("sato-password-1");
-      button(consultant, "ログイン").click();
+      Page consultant = ConsolePage.open(context, running, "sato");
       consultant.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("苦情受付簿")).click();
       consultant.getByLabel("受付日時").fill(received);
       consultant.getByLabel("経路").selectOption("phone");
@@ -331,13 +290,9 @@ class ConsoleBrowserTest {
       context.close();
 
       // The chief on another PC (a fresh browser context: no session of the consultant's).
-      context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
+      context = chromium.browser().newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
           .setViewportSize(1280, 900));
-      Page chief = context.newPage();
-      chief.navigate(base() + "/console/");
-      chief.getByLabel("ログインID").fill("chief");
-      chief.getByLabel("パスワード").fill("chief-password-1");
-      button(chief, "ログイン").click();
+      Page chief = ConsolePage.open(context, running, "chief");
       chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("苦情受付簿")).click();
       Locator entry = chief.locator("tr[data-complaint]");
       entry.getByLabel("対応・回答").fill("お詫びし、返信の目安をお伝えしました");
@@ -356,13 +311,9 @@ class ConsoleBrowserTest {
     long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("line", "c-1", "U-consent", null,
         "家賃が払えません", running.clock.instant()))).caseId();
     running.chief();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Page chief = context.newPage();
-      chief.navigate(base() + "/console/");
-      chief.getByLabel("ログインID").fill("chief");
-      chief.getByLabel("パスワード").fill("chief-password-1");
-      button(chief, "ログイン").click();
+      Page chief = ConsolePage.open(context, running, "chief");
       assertThat(chief.locator("tr[data-case='" + caseId + "']").getByTestId("consent-missing")).hasText("同意未確認");
 
       chief.locator("tr[data-case='" + caseId + "']").click();
@@ -389,13 +340,9 @@ class ConsoleBrowserTest {
         "hanako@example.jp", "山田 花子", "アパートの退去を求められています", running.clock.instant(), java.util.List.of(),
         "家賃の相談", false, null))).caseId();
     running.chief();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Page chief = context.newPage();
-      chief.navigate(base() + "/console/");
-      chief.getByLabel("ログインID").fill("chief");
-      chief.getByLabel("パスワード").fill("chief-password-1");
-      button(chief, "ログイン").click();
+      Page chief = ConsolePage.open(context, running, "chief");
       chief.getByRole(AriaRole.SEARCHBOX, new Page.GetByRoleOptions().setName("検索")).fill("退去");
       button(chief, "検索").click();
       assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("検索結果 1件"))).isVisible();
@@ -431,13 +378,11 @@ class ConsoleBrowserTest {
     running.created("tanaka", Role.CHIEF);
     long caseId = jp.kurashi.testkit.Await.result(running.gateway.pipeline().receive(new jp.kurashi.core.domain.InboundMessage(
         "webchat", "fp-1", "chat-fp", null, "生活費の相談です", running.clock.instant()))).caseId();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
       Page chief = context.newPage();
       chief.navigate(base() + "/console/");
-      chief.getByLabel("ログインID").fill("tanaka");
-      chief.getByLabel("パスワード").fill(RunningGateway.initialPassword("tanaka"));
-      button(chief, "ログイン").click();
+      ConsolePage.logIn(chief, "tanaka", RunningGateway.initialPassword("tanaka"));
 
       assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("パスワードの変更"))).isVisible();
       assertThat(chief.locator("#nav")).isHidden();
@@ -465,13 +410,9 @@ class ConsoleBrowserTest {
   @Test
   @DisplayName("a console left open past SESSION_IDLE_MINUTES returns to the login screen saying why; logging out says nothing")
   void idleLogout() {
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Page consultant = context.newPage();
-      consultant.navigate(base() + "/console/");
-      consultant.getByLabel("ログインID").fill("sato");
-      consultant.getByLabel("パスワード").fill("sato-password-1");
-      button(consultant, "ログイン").click();
+      Page consultant = ConsolePage.open(context, running, "sato");
       assertThat(consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
 
       clock.advance(java.time.Duration.ofMinutes(31));
@@ -483,9 +424,7 @@ class ConsoleBrowserTest {
       consultant.reload();
       assertThat(consultant.getByRole(AriaRole.ALERT)).hasText("一定時間操作がなかったため、ログアウトしました");
 
-      consultant.getByLabel("ログインID").fill("sato");
-      consultant.getByLabel("パスワード").fill("sato-password-1");
-      button(consultant, "ログイン").click();
+      ConsolePage.logIn(consultant, "sato", "sato-password-1");
       assertThat(consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
       button(consultant, "ログアウト").click();
       assertThat(consultant.getByLabel("ログインID")).isVisible();
@@ -500,15 +439,13 @@ class ConsoleBrowserTest {
     // Times as the gateway's clock has them, in Tokyo, where the browser is set too.
     java.time.ZonedDateTime now = running.clock.instant().atZone(java.time.ZoneId.of("Asia/Tokyo"));
     String at = now.minusHours(1).toLocalDateTime().withSecond(0).withNano(0).toString();
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
+    BrowserContext context = chromium.browser().newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
         .setViewportSize(1280, 900));
     try {
       Page consultant = context.newPage();
       consultant.onDialog(d -> d.dismiss());
       consultant.navigate(base() + "/console/");
-      consultant.getByLabel("ログインID").fill("sato");
-      consultant.getByLabel("パスワード").fill("sato-password-1");
-      button(consultant, "ログイン").click();
+      ConsolePage.logIn(consultant, "sato", "sato-password-1");
       consultant.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("相談を記録")).click();
       consultant.getByLabel("相談経路").selectOption("phone");
       consultant.getByLabel("相談者").selectOption("family");

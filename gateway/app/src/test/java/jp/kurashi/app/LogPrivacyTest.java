@@ -1,7 +1,5 @@
 package jp.kurashi.app;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -9,24 +7,20 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
-import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.FreePorts;
+import jp.kurashi.testkit.MailDesk;
 import jp.kurashi.testkit.TestPostgres;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -60,25 +54,15 @@ class LogPrivacyTest {
   void nothingPersonal(Vertx vertx) throws Exception {
     Map<String, String> forbidden = new LinkedHashMap<>();
     List<String> lines;
-    int smtp = FreePorts.next();
-    int imap = FreePorts.next();
-    GreenMail greenMail = new GreenMail(new ServerSetup[] {
-        new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-        new ServerSetup(imap, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
-    greenMail.start();
     String databaseUrl = TestPostgres.shared().newDatabaseUrl();
-    try (FakeLine line = new FakeLine(vertx, "山田 " + LINE_NAME)) {
-      var desk = greenMail.setUser("desk@kurashi.example", "desk", MAIL_PASSWORD);
+    try (MailDesk mail = MailDesk.start(); FakeLine line = new FakeLine(vertx, "山田 " + LINE_NAME)) {
+      MailDesk.Mailbox desk = mail.mailbox("desk", MAIL_PASSWORD);
+      Map<String, String> settings = new java.util.HashMap<>(mail.settings(desk));
+      settings.putAll(Map.of("DATABASE_URL", databaseUrl,
+          "LINE_CHANNEL_SECRET", LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN", LINE_TOKEN,
+          "LINE_API_BASE_URL", line.baseUrl(), "LINE_DATA_API_BASE_URL", line.baseUrl()));
       try (ProductionLogs logs = ProductionLogs.capture()) {
-        try (RunningGateway running = RunningGateway.start(vertx, Map.ofEntries(
-            Map.entry("DATABASE_URL", databaseUrl),
-            Map.entry("LINE_CHANNEL_SECRET", LINE_SECRET), Map.entry("LINE_CHANNEL_ACCESS_TOKEN", LINE_TOKEN),
-            Map.entry("LINE_API_BASE_URL", line.baseUrl()), Map.entry("LINE_DATA_API_BASE_URL", line.baseUrl()),
-            Map.entry("MAIL_IMAP_HOST", "127.0.0.1"), Map.entry("MAIL_IMAP_PORT", String.valueOf(imap)),
-            Map.entry("MAIL_SMTP_HOST", "127.0.0.1"), Map.entry("MAIL_SMTP_PORT", String.valueOf(smtp)),
-            Map.entry("MAIL_USER", "desk"), Map.entry("MAIL_PASSWORD", MAIL_PASSWORD),
-            Map.entry("MAIL_ADDRESS", "desk@kurashi.example"), Map.entry("MAIL_TLS", "false"),
-            Map.entry("MAIL_POLL_SECONDS", "1")))) {
+        try (RunningGateway running = RunningGateway.start(vertx, settings)) {
           int port = running.gateway.httpPort();
 
           lineWebhook(vertx, port, FakeLine.event("follow", "01FOLLOW", "Uprivacy")
@@ -87,11 +71,10 @@ class LogPrivacyTest {
               .put("message", new JsonObject().put("type", "text").put("id", "m1")
                   .put("text", "家賃が払えません " + LINE_TEXT).put("quoteToken", "q")));
 
-          desk.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream((
-              "From: " + MAIL_FROM + "\r\nTo: desk@kurashi.example\r\nSubject: " + MAIL_SUBJECT + "\r\n"
-                  + "Message-ID: <privacy-1@example.jp>\r\nMIME-Version: 1.0\r\n"
-                  + "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
-                  + "仕事を失いました。" + MAIL_BODY + "\r\n").getBytes(StandardCharsets.UTF_8))));
+          desk.deliver("From: " + MAIL_FROM + "\r\nTo: desk@kurashi.example\r\nSubject: " + MAIL_SUBJECT + "\r\n"
+              + "Message-ID: <privacy-1@example.jp>\r\nMIME-Version: 1.0\r\n"
+              + "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+              + "仕事を失いました。" + MAIL_BODY + "\r\n");
 
           String chatToken = Await.result(WebClient.create(vertx).post(port, "127.0.0.1", "/webchat/sessions")
               .sendJsonObject(new JsonObject().put("language", "ja"))).bodyAsJsonObject().getString("token");
@@ -119,15 +102,13 @@ class LogPrivacyTest {
 
           Await.until(Duration.ofSeconds(30), "the LINE reply pushed",
               () -> line.pushes.stream().anyMatch(p -> p.encode().contains(LINE_REPLY)));
-          Await.until(Duration.ofSeconds(30), "the mail reply sent", () -> Arrays.stream(greenMail.getReceivedMessages())
+          Await.until(Duration.ofSeconds(30), "the mail reply sent", () -> Arrays.stream(mail.sent())
               .anyMatch(m -> text(m).contains(MAIL_REPLY)));
           next(frames, f -> "message".equals(f.getString("type")) && f.getString("text", "").contains(CHAT_REPLY));
           Await.result(chat.close());
         }
         lines = logs.lines();
       }
-    } finally {
-      greenMail.stop();
     }
 
     // The check must be able to fail: the gateway's own INFO lines were captured.

@@ -1,24 +1,17 @@
 package jp.kurashi.app;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.junit5.VertxExtension;
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.FreePorts;
+import jp.kurashi.testkit.MailDesk;
 import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,26 +22,16 @@ class MailWiringTest {
   @Test
   @DisplayName("polls the mailbox into the queue, acknowledges by SMTP, and shows staff each mail's subject")
   void wired(Vertx vertx) throws Exception {
-    int smtp = FreePorts.next();
-    int imap = FreePorts.next();
-    GreenMail greenMail = new GreenMail(new ServerSetup[] {
-        new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-        new ServerSetup(imap, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
-    greenMail.start();
-    try {
-      var desk = greenMail.setUser("desk@kurashi.example", "desk", "desk-password");
-      try (RunningGateway running = RunningGateway.start(vertx, Map.of(
-          "DATABASE_URL", TestPostgres.shared().newDatabaseUrl(),
-          "MAIL_IMAP_HOST", "127.0.0.1", "MAIL_IMAP_PORT", String.valueOf(imap),
-          "MAIL_SMTP_HOST", "127.0.0.1", "MAIL_SMTP_PORT", String.valueOf(smtp),
-          "MAIL_USER", "desk", "MAIL_PASSWORD", "desk-password", "MAIL_ADDRESS", "desk@kurashi.example",
-          "MAIL_TLS", "false", "MAIL_POLL_SECONDS", "1"))) {
+    try (MailDesk mail = MailDesk.start()) {
+      MailDesk.Mailbox desk = mail.mailbox("desk", "desk-password");
+      var settings = new java.util.HashMap<>(mail.settings(desk));
+      settings.put("DATABASE_URL", TestPostgres.shared().newDatabaseUrl());
+      try (RunningGateway running = RunningGateway.start(vertx, settings)) {
         String raw = "From: resident@example.jp\r\nTo: desk@kurashi.example\r\nSubject: =?UTF-8?B?"
             + java.util.Base64.getEncoder().encodeToString("相談です".getBytes(StandardCharsets.UTF_8)) + "?=\r\n"
             + "Message-ID: <wiring-1@example.jp>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
             + "Content-Transfer-Encoding: 8bit\r\n\r\n";
-        byte[] body = (raw + "仕事を失いました。\r\n").getBytes(StandardCharsets.UTF_8);
-        desk.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(body)));
+        desk.deliver(raw + "仕事を失いました。\r\n");
 
         RunningGateway.StaffClient admin = running.client();
         admin.login("admin", RunningGateway.ADMIN_PASSWORD);
@@ -56,7 +39,7 @@ class MailWiringTest {
             admin.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").size() == 1);
         JsonArray items = admin.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items");
         assertThat(items.getJsonObject(0).getString("channel")).isEqualTo("mail");
-        Await.until(Duration.ofSeconds(20), "acknowledged", () -> greenMail.getReceivedMessagesForDomain("example.jp").length == 1);
+        Await.until(Duration.ofSeconds(20), "acknowledged", () -> mail.sentTo("example.jp").length == 1);
 
         // A Windows mailer's subject: ISO-2022-JP with the vendor characters ㈱ and 髙, shown to staff as written.
         String subject = "㈱あいうえお髙かきくけこ";
@@ -66,7 +49,7 @@ class MailWiringTest {
             + "Content-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 7bit\r\n\r\n";
         byte[] second = concat(windows.getBytes(StandardCharsets.US_ASCII),
             "家賃のことで相談したいです。\r\n".getBytes("x-windows-iso2022jp"));
-        desk.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(second)));
+        desk.deliver(second);
         Await.until(Duration.ofSeconds(20), "second case from mail", () ->
             admin.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").size() == 2);
         RunningGateway.StaffClient chief = running.chief();
@@ -78,8 +61,6 @@ class MailWiringTest {
         assertThat(message.getString("subject")).isEqualTo(subject);
         assertThat(message.getString("text")).contains("家賃のことで相談したいです");
       }
-    } finally {
-      greenMail.stop();
     }
   }
 

@@ -1,11 +1,8 @@
 package jp.kurashi.app;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -16,14 +13,12 @@ import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.Browsers;
 import jp.kurashi.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,30 +35,11 @@ class OperatorConsoleBrowserTest {
 
   private static final String SECRET = "北の窓口への相談本文ひみつ";
 
-  private static Playwright playwright;
-  private static Browser browser;
+  @RegisterExtension
+  static final Browsers.Chromium chromium = Browsers.chromium();
+
   private RunningGateway running;
   private Database db;
-
-  @BeforeAll
-  static void launch() {
-    if (!Browsers.chromiumInstalled()) {
-      if (Browsers.inCi()) {
-        throw new IllegalStateException(Browsers.HOW_TO_RUN);
-      }
-      Assumptions.abort(Browsers.HOW_TO_RUN);
-    }
-    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(Browsers.CHROMIUM).setArgs(Browsers.CHROMIUM_ARGS).setHeadless(true));
-  }
-
-  @AfterAll
-  static void close() {
-    if (playwright != null) {
-      playwright.close();
-    }
-  }
 
   @BeforeEach
   void start(Vertx vertx) {
@@ -92,13 +68,9 @@ class OperatorConsoleBrowserTest {
   @Test
   @DisplayName("the operator sees every office's counts instead of the queue, opens an office's report, and reads it in English")
   void overview() {
-    BrowserContext context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(1280, 900));
+    BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Page page = context.newPage();
-      page.navigate("http://127.0.0.1:" + running.gateway.httpPort() + "/console/");
-      page.getByLabel("ログインID").fill("honbu");
-      page.getByLabel("パスワード").fill("honbu-password-1");
-      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("ログイン").setExact(true)).click();
+      Page page = ConsolePage.open(context, running, "honbu");
 
       assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("事業所一覧"))).isVisible();
       Locator rows = page.getByTestId("offices").locator("tbody tr");

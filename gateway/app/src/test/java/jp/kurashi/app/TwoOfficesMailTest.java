@@ -1,23 +1,18 @@
 package jp.kurashi.app;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.FreePorts;
+import jp.kurashi.testkit.MailDesk;
 import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.store.Database;
@@ -32,27 +27,15 @@ class TwoOfficesMailTest {
   @Test
   @DisplayName("one mail sent to both offices' mailboxes is a case in each, from the same address")
   void sameMailBothMailboxes(Vertx vertx) throws Exception {
-    int smtp = FreePorts.next();
-    int imap = FreePorts.next();
-    GreenMail greenMail = new GreenMail(new ServerSetup[] {
-        new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-        new ServerSetup(imap, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
-    greenMail.start();
     String url = TestPostgres.shared().newDatabaseUrl();
     Database db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
-    try {
-      var suita = greenMail.setUser("suita@kurashi.example", "suita", "suita-password");
-      var yodogawa = greenMail.setUser("yodogawa@kurashi.example", "yodogawa", "yodogawa-password");
-      String mailbox = """
-          {"MAIL_IMAP_HOST": "127.0.0.1", "MAIL_IMAP_PORT": %d, "MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": %d,
-           "MAIL_USER": "%s", "MAIL_PASSWORD": {"env": "%s"}, "MAIL_ADDRESS": "%s@kurashi.example",
-           "MAIL_TLS": false, "MAIL_POLL_SECONDS": 1}""";
+    try (MailDesk mail = MailDesk.start()) {
+      MailDesk.Mailbox suita = mail.mailbox("suita", "suita-password");
+      MailDesk.Mailbox yodogawa = mail.mailbox("yodogawa", "yodogawa-password");
       Path file = Files.createTempFile("offices", ".json");
-      Files.writeString(file, "{\"offices\": [{\"code\": \"suita\", \"channels\": {\"mail\": "
-          + mailbox.formatted(imap, smtp, "suita", "SUITA_MAIL_PASSWORD", "suita") + "}},"
-          + "{\"code\": \"yodogawa\", \"channels\": {\"mail\": "
-          + mailbox.formatted(imap, smtp, "yodogawa", "YODOGAWA_MAIL_PASSWORD", "yodogawa") + "}}]}",
-          StandardCharsets.UTF_8);
+      Files.writeString(file, new JsonObject().put("offices", new JsonArray()
+          .add(office("suita", mail.settings(suita), "SUITA_MAIL_PASSWORD"))
+          .add(office("yodogawa", mail.settings(yodogawa), "YODOGAWA_MAIL_PASSWORD"))).encode(), StandardCharsets.UTF_8);
       try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url,
           "OFFICES_FILE", file.toString(), "SUITA_MAIL_PASSWORD", "suita-password",
           "YODOGAWA_MAIL_PASSWORD", "yodogawa-password"), RunningGateway.deskOpen())) {
@@ -60,9 +43,8 @@ class TwoOfficesMailTest {
             + "Subject: =?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString("相談です".getBytes(StandardCharsets.UTF_8))
             + "?=\r\nMessage-ID: <both-1@example.jp>\r\nMIME-Version: 1.0\r\n"
             + "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n仕事を失いました。\r\n";
-        byte[] body = raw.getBytes(StandardCharsets.UTF_8);
-        suita.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(body)));
-        yodogawa.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(body)));
+        suita.deliver(raw);
+        yodogawa.deliver(raw);
 
         Await.until(Duration.ofSeconds(30), "a case in each office", () -> Await.result(db.pool().query(
             "SELECT count(DISTINCT office_id) FROM consultation_case WHERE channel = 'mail'").execute())
@@ -76,16 +58,22 @@ class TwoOfficesMailTest {
         assertThat(found).containsExactly("suita:1/1/1", "yodogawa:1/1/1");
         // Each office acknowledges from its own address.
         Await.until(Duration.ofSeconds(20), "two acknowledgements", () ->
-            greenMail.getReceivedMessagesForDomain("example.jp").length == 2);
+            mail.sentTo("example.jp").length == 2);
         java.util.Set<String> senders = new java.util.HashSet<>();
-        for (var m : greenMail.getReceivedMessagesForDomain("example.jp")) {
+        for (var m : mail.sentTo("example.jp")) {
           senders.add(m.getFrom()[0].toString());
         }
         assertThat(senders).hasSize(2);
       }
     } finally {
       Await.result(db.close());
-      greenMail.stop();
     }
+  }
+
+  /** An office of OFFICES_FILE with this mailbox, its password read from the environment variable named. */
+  private static JsonObject office(String code, Map<String, String> mailbox, String passwordVariable) {
+    JsonObject settings = new JsonObject(new java.util.HashMap<>(mailbox))
+        .put("MAIL_PASSWORD", new JsonObject().put("env", passwordVariable));
+    return new JsonObject().put("code", code).put("channels", new JsonObject().put("mail", settings));
   }
 }

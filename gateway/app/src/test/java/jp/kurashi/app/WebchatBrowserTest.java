@@ -2,7 +2,6 @@ package jp.kurashi.app;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -11,14 +10,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import jp.kurashi.testkit.Browsers;
 import jp.kurashi.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,38 +27,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The resident chat page in Chromium")
 class WebchatBrowserTest {
 
-  private static Playwright playwright;
-  private static Browser browser;
+  @RegisterExtension
+  static final Browsers.Chromium chromium = Browsers.chromium();
+
   private RunningGateway running;
   private BrowserContext context;
-
-  @BeforeAll
-  static void launch() {
-    if (!Browsers.chromiumInstalled()) {
-      if (Browsers.inCi()) {
-        throw new IllegalStateException(Browsers.HOW_TO_RUN);
-      }
-      Assumptions.abort(Browsers.HOW_TO_RUN);
-    }
-    playwright = Playwright.create(new Playwright.CreateOptions()
-        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(Browsers.CHROMIUM).setArgs(Browsers.CHROMIUM_ARGS).setHeadless(true));
-  }
-
-  @AfterAll
-  static void close() {
-    if (playwright != null) {
-      playwright.close();
-    }
-  }
 
   @BeforeEach
   void start(Vertx vertx) {
     // The desk is open: the conversation test expects the consultant's reply as the only message back.
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl()),
         RunningGateway.deskOpen());
-    context = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP").setViewportSize(390, 844));
+    context = chromium.newContext(390, 844);
   }
 
   @AfterEach
@@ -144,7 +121,7 @@ class WebchatBrowserTest {
   @DisplayName("keeps every text at a contrast of at least 4.5:1 and stays usable at 200% zoom")
   void contrastAndZoom() {
     // 200% zoom on a 390 px phone is a 195 CSS px wide layout.
-    BrowserContext zoomed = browser.newContext(new Browser.NewContextOptions().setLocale("ja-JP")
+    BrowserContext zoomed = chromium.browser().newContext(new Browser.NewContextOptions().setLocale("ja-JP")
         .setViewportSize(195, 422).setDeviceScaleFactor(2));
     try {
       Page page = zoomed.newPage();

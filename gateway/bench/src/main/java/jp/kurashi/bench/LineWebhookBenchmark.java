@@ -1,7 +1,6 @@
 package jp.kurashi.bench;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -163,35 +162,8 @@ final class LineWebhookBenchmark {
   }
 
   private static double[] closedLoop(Vertx vertx, WebClient client, int port, int senders, int seconds, AtomicLong ids) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<Future<Void>> done = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int i = 0; i < senders; i++) {
-      Promise<Void> p = Promise.promise();
-      done.add(p.future());
-      vertx.runOnContext(v -> sendLoop(client, port, deadline, ids, latencies, p));
-    }
-    Future.all(done).await();
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    Percentiles pct = new Percentiles(latencies.stream().mapToLong(Long::longValue).toArray());
-    return new double[] {pct.count() / elapsed, pct.ms(50), pct.ms(99)};
-  }
-
-  private static void sendLoop(WebClient client, int port, long deadline, AtomicLong ids, List<Long> latencies,
-                               Promise<Void> done) {
-    if (System.nanoTime() >= deadline) {
-      done.complete();
-      return;
-    }
-    post(client, port, ids.incrementAndGet()).onComplete(ar -> {
-      if (ar.failed()) {
-        done.fail(ar.cause());
-        return;
-      }
-      latencies.add(ar.result());
-      sendLoop(client, port, deadline, ids, latencies, done);
-    });
+    ClosedLoop.Result run = ClosedLoop.run(vertx, senders, seconds, () -> post(client, port, ids.incrementAndGet()));
+    return new double[] {run.perSecond(), run.latencies().ms(50), run.latencies().ms(99)};
   }
 
   private static double[] openLoop(Vertx vertx, WebClient client, int port, int rate, int seconds, AtomicLong ids)

@@ -1,7 +1,6 @@
 package jp.kurashi.bench;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -141,7 +140,7 @@ final class ScaleoutBenchmark {
       LineWebhookBenchmark.settle(vertx, connect);
 
       before = Sample.take(gateways, server, servers);
-      Load.Rates saturated = load.lineFlood("s", senders, seconds);
+      Load.Rates saturated = load.lineFlood(senders, seconds);
       Phase saturatedPhase = Sample.take(gateways, server, servers).since(before, saturated);
       LineWebhookBenchmark.settle(vertx, connect);
 
@@ -259,8 +258,8 @@ final class ScaleoutBenchmark {
         }
         long lineDue = Math.min(lineTotal, (long) (elapsed * lineRate));
         while (lineSent.get() < lineDue) {
-          long n = lineSent.getAndIncrement();
-          post(n).onComplete(ar -> {
+          lineSent.incrementAndGet();
+          post().onComplete(ar -> {
             if (ar.succeeded()) {
               line.add(ar.result());
             }
@@ -282,39 +281,13 @@ final class ScaleoutBenchmark {
     }
 
     /** {@code senders} LINE senders at once, each posting its next webhook when the last is answered. */
-    Rates lineFlood(String phase, int senders, int seconds) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      List<Long> line = java.util.Collections.synchronizedList(new ArrayList<>());
-      List<Future<Void>> done = new ArrayList<>();
-      long start = System.nanoTime();
-      for (int i = 0; i < senders; i++) {
-        Promise<Void> p = Promise.promise();
-        done.add(p.future());
-        vertx.runOnContext(v -> sendLoop(deadline, line, p));
-      }
-      Future.all(done).await();
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      return new Rates(0, new Percentiles(new long[0]), line.size() / elapsed,
-          new Percentiles(line.stream().mapToLong(Long::longValue).toArray()));
-    }
-
-    private void sendLoop(long deadline, List<Long> latencies, Promise<Void> done) {
-      if (System.nanoTime() >= deadline) {
-        done.complete();
-        return;
-      }
-      post(0).onComplete(ar -> {
-        if (ar.failed()) {
-          done.fail(ar.cause());
-          return;
-        }
-        latencies.add(ar.result());
-        sendLoop(deadline, latencies, done);
-      });
+    Rates lineFlood(int senders, int seconds) {
+      ClosedLoop.Result line = ClosedLoop.run(vertx, senders, seconds, this::post);
+      return new Rates(0, new Percentiles(new long[0]), line.perSecond(), line.latencies());
     }
 
     /** One signed webhook with one event, to the next instance in turn. */
-    private Future<Long> post(long ignored) {
+    private Future<Long> post() {
       long n = lineIds.incrementAndGet();
       Buffer body = LineWebhookBenchmark.signedBody(n);
       long t0 = System.nanoTime();

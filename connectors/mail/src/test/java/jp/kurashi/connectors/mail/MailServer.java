@@ -1,13 +1,9 @@
 package jp.kurashi.connectors.mail;
 
-import com.icegreen.greenmail.user.GreenMailUser;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jp.kurashi.core.wiring.Core;
 import jp.kurashi.core.bus.CaseEvents;
@@ -31,14 +27,12 @@ import jp.kurashi.connectors.mail.MailStore;
 import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.OutboxStore;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.FreePorts;
+import jp.kurashi.testkit.MailDesk;
 import jp.kurashi.testkit.TestPostgres;
 
-import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.time.Clock;
 import jp.kurashi.testkit.TestClocks;
 
@@ -54,8 +48,8 @@ final class MailServer implements AutoCloseable {
   static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(1));
 
   final Vertx vertx;
-  final GreenMail greenMail;
-  final GreenMailUser deskUser;
+  final MailDesk mail;
+  final MailDesk.Mailbox deskUser;
   final Database db;
   final long officeId;
   final ReplyQueue replies;
@@ -74,15 +68,10 @@ final class MailServer implements AutoCloseable {
 
   MailServer(Vertx vertx, Duration pollInterval) {
     this.vertx = vertx;
-    int smtp = FreePorts.next();
-    int imap = FreePorts.next();
-    greenMail = new GreenMail(new ServerSetup[] {
-        new ServerSetup(smtp, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-        new ServerSetup(imap, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
-    greenMail.start();
-    deskUser = greenMail.setUser(DESK, "desk", "desk-password");
-    settings = new MailSettings("127.0.0.1", imap, "127.0.0.1", smtp, "desk", "desk-password", DESK, false,
-        pollInterval, "INBOX", null, "UTF-8", 1024 * 1024, Duration.ofSeconds(10));
+    mail = MailDesk.start();
+    deskUser = mail.mailbox("desk", "desk-password");
+    settings = new MailSettings("127.0.0.1", mail.imapPort(), "127.0.0.1", mail.smtpPort(), "desk", "desk-password",
+        DESK, false, pollInterval, "INBOX", null, "UTF-8", 1024 * 1024, Duration.ofSeconds(10));
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     CaseEvents events = CaseEvents.inProcess(vertx);
@@ -113,7 +102,7 @@ final class MailServer implements AutoCloseable {
   /** Puts a raw mail into the desk's INBOX, as the mail server would on delivery. */
   void deliver(byte[] raw) {
     try {
-      deskUser.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)));
+      deskUser.deliver(raw);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -122,7 +111,7 @@ final class MailServer implements AutoCloseable {
   /** Mails the desk sent through SMTP to this address. */
   List<MimeMessage> sentTo(String address) {
     List<MimeMessage> out = new ArrayList<>();
-    for (MimeMessage m : greenMail.getReceivedMessages()) {
+    for (MimeMessage m : mail.sent()) {
       try {
         if (m.getAllRecipients() != null && m.getAllRecipients()[0].toString().contains(address)) {
           out.add(m);
@@ -152,7 +141,7 @@ final class MailServer implements AutoCloseable {
   public void close() {
     Await.result(vertx.undeploy(workerId));
     stopPoller();
-    greenMail.stop();
+    mail.close();
     Await.result(db.close());
   }
 }

@@ -1,23 +1,18 @@
 package jp.kurashi.testkit.crash;
 
-import com.icegreen.greenmail.user.GreenMailUser;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
-import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import jp.kurashi.testkit.FreePorts;
+import jp.kurashi.testkit.MailDesk;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 
 /**
@@ -27,7 +22,7 @@ import java.util.Random;
  */
 final class MailResidents implements AutoCloseable {
 
-  static final String DESK = "desk@kurashi.example";
+  static final String DESK = "desk@" + MailDesk.DOMAIN;
   static final String DESK_LOGIN = "desk";
   static final String DESK_PASSWORD = "desk-password";
   private static final String RESIDENT_DOMAIN = "resident.example";
@@ -36,32 +31,27 @@ final class MailResidents implements AutoCloseable {
   record Received(String messageId, String to, String text) {
   }
 
-  private final GreenMail greenMail;
-  private final GreenMailUser desk;
+  private final MailDesk mail;
+  private final MailDesk.Mailbox desk;
   private final int residents;
   private final Ledger ledger;
-  private final Session session = Session.getInstance(new Properties());
 
   MailResidents(int residents, Ledger ledger) {
     // GreenMail logs a stack trace each time a killed gateway drops its IMAP IDLE connection: expected here.
     if (org.slf4j.LoggerFactory.getLogger("com.icegreen") instanceof ch.qos.logback.classic.Logger logger) {
       logger.setLevel(ch.qos.logback.classic.Level.ERROR);
     }
-    this.greenMail = new GreenMail(new ServerSetup[] {
-        new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-        new ServerSetup(FreePorts.next(), "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
-    greenMail.start();
-    this.desk = greenMail.setUser(DESK, DESK_LOGIN, DESK_PASSWORD);
+    this.mail = MailDesk.start();
+    this.desk = mail.mailbox(DESK_LOGIN, DESK_PASSWORD);
     this.residents = residents;
     this.ledger = ledger;
   }
 
   /** The gateway's MAIL_ settings for this server: plain IMAP polled every second, plain SMTP. */
   Map<String, String> settings() {
-    return Map.of("MAIL_IMAP_HOST", "127.0.0.1", "MAIL_IMAP_PORT", String.valueOf(greenMail.getImap().getPort()),
-        "MAIL_SMTP_HOST", "127.0.0.1", "MAIL_SMTP_PORT", String.valueOf(greenMail.getSmtp().getPort()),
-        "MAIL_USER", DESK_LOGIN, "MAIL_PASSWORD", DESK_PASSWORD, "MAIL_ADDRESS", DESK, "MAIL_TLS", "false",
-        "MAIL_POLL_SECONDS", "1", "MAIL_TIMEOUT_SECONDS", "5");
+    Map<String, String> settings = new HashMap<>(mail.settings(desk));
+    settings.put("MAIL_TIMEOUT_SECONDS", "5");
+    return Map.copyOf(settings);
   }
 
   /** Delivers one resident's mail into the desk's mailbox (no network: the mail server itself takes it). */
@@ -74,7 +64,7 @@ final class MailResidents implements AutoCloseable {
         + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
         + "貯金がなくなりました " + marker + "\r\n";
     try {
-      desk.deliver(new MimeMessage(session, new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8))));
+      desk.deliver(raw);
     } catch (MessagingException e) {
       throw new IllegalStateException("GreenMail refused a mail", e);
     }
@@ -84,7 +74,7 @@ final class MailResidents implements AutoCloseable {
   /** Every mail the gateway sent to residents. */
   List<Received> received() {
     List<Received> out = new ArrayList<>();
-    for (MimeMessage m : greenMail.getReceivedMessagesForDomain(RESIDENT_DOMAIN)) {
+    for (MimeMessage m : mail.sentTo(RESIDENT_DOMAIN)) {
       try {
         out.add(new Received(m.getMessageID(), String.valueOf(m.getAllRecipients()[0]), text(m)));
       } catch (MessagingException | IOException e) {
@@ -111,6 +101,6 @@ final class MailResidents implements AutoCloseable {
 
   @Override
   public void close() {
-    greenMail.stop();
+    mail.close();
   }
 }
