@@ -29,6 +29,8 @@ final class RunningGateway implements AutoCloseable {
   final Clock clock;
   final Gateway gateway;
   final ByteArrayOutputStream console = new ByteArrayOutputStream();
+  /** The data directory this harness made because the test gave none; removed on close. */
+  private final java.nio.file.Path scratchDir;
 
   private RunningGateway(Vertx vertx, Map<String, String> env, Clock clock) {
     this(vertx, env, clock, new jp.kurashi.core.security.PasswordHasher());
@@ -49,6 +51,11 @@ final class RunningGateway implements AutoCloseable {
     settings.put("WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", "100000");
     settings.put("WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", "100000");
     settings.put("WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS", "100000");
+    // Never the working directory: a test without its own DATA_DIR would leave passwords and ids in the source tree.
+    this.scratchDir = env.containsKey("DATA_DIR") ? null : scratchDirectory();
+    if (scratchDir != null) {
+      settings.put("DATA_DIR", scratchDir.toString());
+    }
     settings.putAll(env);
     GatewayConfig config = GatewayConfig.load(ConfigSource.of(settings));
     this.gateway = Await.result(Gateway.start(vertx, config, new PrintStream(console, true, StandardCharsets.UTF_8),
@@ -130,6 +137,21 @@ final class RunningGateway implements AutoCloseable {
   @Override
   public void close() {
     Await.result(gateway.stop());
+    if (scratchDir != null) {
+      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(scratchDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  private static java.nio.file.Path scratchDirectory() {
+    try {
+      return java.nio.file.Files.createTempDirectory("gateway-test");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Staff API calls as the console makes them: session cookie plus CSRF header. */

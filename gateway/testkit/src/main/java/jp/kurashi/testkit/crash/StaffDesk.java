@@ -55,7 +55,7 @@ final class StaffDesk {
   /** One reply to a random open case; false when the gateway or database did not answer this time. */
   boolean replyOnce(Random random) {
     try {
-      if (cookie == null && !logIn()) {
+      if (cookie == null && !signIn()) {
         return false;
       }
       List<OpenCase> cases = openCases();
@@ -64,13 +64,15 @@ final class StaffDesk {
       }
       OpenCase c = cases.get(random.nextInt(cases.size()));
       if (!claimed.contains(c.id())) {
-        int status = post("/api/cases/" + c.id() + "/claim", new JsonObject()).statusCode();
+        HttpResponse<String> claim = post("/api/cases/" + c.id() + "/claim", new JsonObject());
+        int status = claim.statusCode();
         if (status == 401) {
           cookie = null;
           return false;
         }
         if (status != 200 && status != 409) {
-          ledger.replyOutcome("claim " + status);
+          // The error code (never a message text) says which rule refused it.
+          ledger.replyOutcome("claim " + status + " " + errorCode(claim));
           return false;
         }
         claimed.add(c.id());
@@ -119,6 +121,22 @@ final class StaffDesk {
         && post("/api/password", new JsonObject().put("current", INITIAL_PASSWORD).put("new", PASSWORD)).statusCode() == 204;
   }
 
+  /**
+   * Signs in, or forgets whatever session a failed attempt left: a kill can cut the password change after its
+   * login, and that session may do nothing else (403 password_change_required on every claim until dropped).
+   */
+  private boolean signIn() throws IOException, InterruptedException {
+    boolean in = false;
+    try {
+      in = logIn();
+      return in;
+    } finally {
+      if (!in) {
+        cookie = null;
+      }
+    }
+  }
+
   private boolean login(String login, String password) throws IOException, InterruptedException {
     cookie = null;
     HttpResponse<String> r = http.send(request("/api/login").POST(HttpRequest.BodyPublishers.ofString(
@@ -134,6 +152,14 @@ final class StaffDesk {
     cookie = setCookie.get().split(";")[0];
     csrf = new JsonObject(r.body()).getString("csrfToken");
     return true;
+  }
+
+  private static String errorCode(HttpResponse<String> r) {
+    try {
+      return new JsonObject(r.body()).getString("error", "");
+    } catch (RuntimeException notJson) {
+      return "";
+    }
   }
 
   private HttpResponse<String> post(String path, JsonObject body) throws IOException, InterruptedException {
