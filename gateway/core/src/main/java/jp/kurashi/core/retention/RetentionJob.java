@@ -26,8 +26,8 @@ import java.util.function.Supplier;
  * Keeps the privacy notice's promise 「保存期間が過ぎたら消去します」: once shortly after start and then daily,
  * erases cases closed more than {@code RETENTION_YEARS} ago (each channel's rows of them in the same transaction),
  * leftovers unseen as long, what each channel's own keep period lets go (raw mails after {@code MAIL_RAW_KEEP_DAYS})
- * and audit rows past {@code AUDIT_RETENTION_YEARS}, in bounded batches of one transaction each. Every step is idempotent and safe on several instances at once (rows in another
- * instance's batch are skipped). Logs counts only.
+ * and audit rows past {@code AUDIT_RETENTION_YEARS}, in bounded batches of one transaction each. Every step is
+ * idempotent and safe on several instances at once (rows in another instance's batch are skipped). Logs counts only.
  *
  * <pre>{@code
  * vertx.deployVerticle(new RetentionJob(new RetentionStore(pool, channelRetention), RetentionSettings.defaults(),
