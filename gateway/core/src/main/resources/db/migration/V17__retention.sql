@@ -1,4 +1,5 @@
 -- Retention (issue 14, item 12): what the privacy notice promises (「保存期間が過ぎたら消去します」) and APPI asks.
+-- (Raw mails' retention, here until issue 15, is the mail channel's V17.1.)
 
 -- A case closed more than RETENTION_YEARS ago is erased by the retention job: its messages, attachments, raw
 -- mails, triage rows and notes are deleted, its handoffs keep only kind and date, and the case row stays as an
@@ -23,11 +24,6 @@ CREATE INDEX message_contact ON message (contact_id);
 ALTER TABLE message ADD COLUMN channel_message_id text;
 ALTER TABLE message ADD COLUMN unsent_at timestamptz;
 CREATE INDEX message_channel_message ON message (channel, channel_message_id) WHERE channel_message_id IS NOT NULL;
-
--- A processed mail's raw bytes are dropped after MAIL_RAW_KEEP_DAYS; the row stays (mailbox, uid, the message it
--- became), so a re-fetch of the same UID is still ignored; a re-sent mail is still deduplicated by its Message-ID.
-ALTER TABLE mail_inbox ALTER COLUMN raw DROP NOT NULL;
-CREATE INDEX mail_inbox_raw_kept ON mail_inbox (fetched_at) WHERE raw IS NOT NULL AND status <> 'pending';
 
 -- The audit log is append-only. The trigger refuses UPDATE, DELETE and TRUNCATE (of a log with rows) whatever
 -- role connects (the embedded server has one role, which owns the tables); in production the gateway connects as

@@ -437,7 +437,7 @@ public final class Gateway {
     Database db = core.database();
     List<PeriodicJob> leased = new java.util.ArrayList<>();
     leased.add(new PeriodicJob("retention",
-        () -> new RetentionJob(new RetentionStore(db.pool()), config.retention(), clock)));
+        () -> new RetentionJob(new RetentionStore(db.pool(), config.channelRetention()), config.retention(), clock)));
     for (Office office : offices) {
       leased.addAll(office.jobs());
       // Each office's pipeline sweeps its own messages (its profile's notices); one lease per office.

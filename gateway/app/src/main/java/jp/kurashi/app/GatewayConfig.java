@@ -4,6 +4,7 @@ import jp.kurashi.core.config.ConfigSource;
 import jp.kurashi.core.config.ConfigException;
 
 import jp.kurashi.core.channel.Channel;
+import jp.kurashi.core.channel.ChannelRetention;
 import jp.kurashi.core.channel.ChannelSetup;
 import jp.kurashi.core.channel.Channels;
 import jp.kurashi.console.ConsoleSettings;
@@ -44,7 +45,9 @@ import java.util.Set;
  *                      full-page writes off (test servers only; a crash then loses acknowledged messages)
  * @param channels      the installed channels their own settings switched on ({@link Channel#configure}), in position order
  * @param clientAddress {@code TRUSTED_PROXIES}: whose X-Forwarded-For and X-Forwarded-Proto count
- * @param retention     {@code RETENTION_YEARS}, {@code MAIL_RAW_KEEP_DAYS}, {@code AUDIT_RETENTION_YEARS}
+ * @param retention     {@code RETENTION_YEARS}, {@code AUDIT_RETENTION_YEARS}
+ * @param channelRetention what each installed channel erases of its own tables (switched on or not), by channel code,
+ *                      from its own settings ({@code MAIL_RAW_KEEP_DAYS})
  * @param metrics       {@code METRICS_TOKEN}, {@code METRICS_PORT}, {@code METRICS_HOST}: who may read {@code /metrics}
  *                      and where it is served
  * @param triageWarmUpMessages {@code TRIAGE_WARMUP_MESSAGES}: shipped corpus texts triaged before the gateway listens,
@@ -74,6 +77,7 @@ public record GatewayConfig(
     Duration shutdownGrace,
     ClientAddress clientAddress,
     RetentionSettings retention,
+    Map<String, ChannelRetention> channelRetention,
     MetricsSettings metrics,
     int triageWarmUpMessages,
     List<OfficeConfig> offices,
@@ -189,6 +193,7 @@ public record GatewayConfig(
         Duration.ofSeconds(src.integer("SHUTDOWN_GRACE_SECONDS", 8, 1, 60)),
         trustedProxies(src),
         retention(src),
+        channelRetention(src),
         MetricsSettings.load(src, httpPort),
         src.integer("TRIAGE_WARMUP_MESSAGES", 1, 1, 100_000),
         offices,
@@ -210,13 +215,12 @@ public record GatewayConfig(
   private static RetentionSettings retention(ConfigSource src) {
     RetentionSettings defaults = RetentionSettings.defaults();
     int years = src.integer("RETENTION_YEARS", defaults.caseYears(), 1, 100);
-    int rawDays = src.integer("MAIL_RAW_KEEP_DAYS", defaults.mailRawKeepDays(), 1, 3650);
     int auditYears = src.integer("AUDIT_RETENTION_YEARS", Math.max(defaults.auditYears(), years * 2), 2, 200);
     if (auditYears <= years) {
       throw new ConfigException("AUDIT_RETENTION_YEARS (" + auditYears + ") must be more than RETENTION_YEARS ("
           + years + "): the record of who read a case must outlive the case");
     }
-    return new RetentionSettings(years, rawDays, auditYears, defaults.batchSize(), defaults.firstRun(),
+    return new RetentionSettings(years, auditYears, defaults.batchSize(), defaults.firstRun(),
         defaults.interval());
   }
 
@@ -237,6 +241,16 @@ public record GatewayConfig(
       }
     }
     return roles;
+  }
+
+  /**
+   * Each installed channel's part of retention, switched on or not, from the deployment's settings (retention runs
+   * once for the deployment, not per office).
+   */
+  private static Map<String, ChannelRetention> channelRetention(ConfigSource src) {
+    Map<String, ChannelRetention> retention = new java.util.LinkedHashMap<>();
+    Channels.installed().forEach(channel -> channel.retention(src).ifPresent(r -> retention.put(channel.name(), r)));
+    return java.util.Collections.unmodifiableMap(retention);
   }
 
   /** Each installed channel reads its own settings; those they leave off are not in the list. */

@@ -23,12 +23,12 @@ class GatewayConfigTest {
   }
 
   @Test
-  @DisplayName("keep cases 5 years after closing, raw mails 30 days and the audit log 10 years unless told otherwise")
+  @DisplayName("keep cases 5 years after closing and the audit log 10 years unless told otherwise; each channel its own")
   void retention() {
-    assertThat(load(Map.of()).retention()).extracting("caseYears", "mailRawKeepDays", "auditYears")
-        .containsExactly(5, 30, 10);
-    assertThat(load(Map.of("RETENTION_YEARS", "7", "MAIL_RAW_KEEP_DAYS", "7")).retention())
-        .extracting("caseYears", "mailRawKeepDays", "auditYears").containsExactly(7, 7, 14);
+    assertThat(load(Map.of()).retention()).extracting("caseYears", "auditYears").containsExactly(5, 10);
+    assertThat(load(Map.of("RETENTION_YEARS", "7")).retention()).extracting("caseYears", "auditYears")
+        .containsExactly(7, 14);
+    assertThat(load(Map.of()).channelRetention()).as("switched on or not").containsOnlyKeys("webchat", "mail");
     assertThatThrownBy(() -> load(Map.of("RETENTION_YEARS", "0")))
         .hasMessage("RETENTION_YEARS must be a whole number from 1 to 100, got \"0\"");
     assertThatThrownBy(() -> load(Map.of("MAIL_RAW_KEEP_DAYS", "3651"))).hasMessageStartingWith("MAIL_RAW_KEEP_DAYS");

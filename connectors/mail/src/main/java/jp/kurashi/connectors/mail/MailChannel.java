@@ -5,6 +5,7 @@ import java.util.Map;
 import jp.kurashi.core.channel.Channel;
 import jp.kurashi.core.channel.ChannelContext;
 import jp.kurashi.core.channel.ChannelParts;
+import jp.kurashi.core.channel.ChannelRetention;
 import jp.kurashi.core.channel.ChannelSetup;
 import jp.kurashi.core.config.ConfigException;
 import jp.kurashi.core.config.ConfigSource;
@@ -60,6 +61,16 @@ public final class MailChannel implements Channel {
   @Override
   public List<AfterIngest> afterTriage(ChannelContext ctx) {
     return List.of(new MailAcknowledgement(ctx.office(), ctx.replies(), AutomaticNotice.NOTICE_GAP, ctx.contacts()));
+  }
+
+  /**
+   * Raw mails go with their cases and after {@code MAIL_RAW_KEEP_DAYS} (1 to 3650, default 30), whether email is
+   * on or not: a desk that switched it off still holds the mails it fetched.
+   */
+  @Override
+  public Optional<ChannelRetention> retention(ConfigSource src) {
+    return Optional.of(new MailRetentionStore(Duration.ofDays(
+        src.integer("MAIL_RAW_KEEP_DAYS", MailRetentionStore.DEFAULT_RAW_KEEP_DAYS, 1, 3650))));
   }
 
   @Override

@@ -95,4 +95,29 @@ final class MailSql {
 
   /** $1 lock key. */
   static final String UNLOCK = "SELECT pg_advisory_unlock($1)";
+
+  // Retention (MailRetentionStore): the raw mails of erased cases, mails that became no message, raw bytes after
+  // MAIL_RAW_KEEP_DAYS.
+
+  /** $1 case ids (being erased, in the same transaction). The raw mails the cases' messages came from. */
+  static final String DELETE_CASES_MAILS = """
+      DELETE FROM mail_inbox WHERE message_id IN (SELECT id FROM message WHERE case_id = ANY($1))
+      """;
+
+  /** $1 fetched before, $2 limit. Handled mails that became no message (quarantined, bounces, ignored). */
+  static final String STALE_MAILS = """
+      DELETE FROM mail_inbox WHERE id IN (
+        SELECT id FROM mail_inbox WHERE message_id IS NULL AND status <> 'pending' AND fetched_at < $1 LIMIT $2)
+      """;
+
+  /**
+   * $1 fetched before, $2 limit. The raw bytes of handled mails (stored, or quarantined after their attempts);
+   * the row stays, so the same UID fetched again is still ignored and the case keeps its link.
+   */
+  static final String DROP_RAW = """
+      UPDATE mail_inbox SET raw = NULL WHERE id IN (
+        SELECT id FROM mail_inbox WHERE raw IS NOT NULL AND status <> 'pending' AND fetched_at < $1
+         ORDER BY fetched_at LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+      """;
 }

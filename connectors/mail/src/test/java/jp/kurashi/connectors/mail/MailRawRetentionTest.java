@@ -2,6 +2,7 @@ package jp.kurashi.connectors.mail;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import jp.kurashi.core.config.ConfigSource;
 import jp.kurashi.core.retention.RetentionJob;
 import jp.kurashi.core.retention.RetentionSettings;
 import jp.kurashi.core.store.RetentionStore;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,8 +43,9 @@ class MailRawRetentionTest {
   }
 
   private RetentionJob jobAt(Instant moment) {
-    return new RetentionJob(new RetentionStore(server.db.pool()), RetentionSettings.defaults(),
-        TestClocks.startingAt(moment));
+    return new RetentionJob(new RetentionStore(server.db.pool(),
+        Map.of("mail", new MailChannel().retention(ConfigSource.of(Map.of())).orElseThrow())),
+        RetentionSettings.defaults(), TestClocks.startingAt(moment));
   }
 
   @Test
@@ -54,9 +57,9 @@ class MailRawRetentionTest {
     Instant fetched = server.query("SELECT fetched_at FROM mail_inbox").iterator().next()
         .getOffsetDateTime(0).toInstant();
 
-    assertThat(Await.result(jobAt(fetched.plus(Duration.ofDays(29))).runOnce()).rawMails()).isZero();
+    assertThat(Await.result(jobAt(fetched.plus(Duration.ofDays(29))).runOnce()).pruned("mail")).isZero();
     assertThat(count("SELECT count(*) FROM mail_inbox WHERE raw IS NOT NULL")).isOne();
-    assertThat(Await.result(jobAt(fetched.plus(Duration.ofDays(31))).runOnce()).rawMails()).isOne();
+    assertThat(Await.result(jobAt(fetched.plus(Duration.ofDays(31))).runOnce()).pruned("mail")).isOne();
     assertThat(count("SELECT count(*) FROM mail_inbox WHERE raw IS NOT NULL")).isZero();
     assertThat(count("SELECT count(*) FROM mail_inbox WHERE message_id IS NOT NULL")).as("the row keeps its link").isOne();
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import jp.kurashi.core.channel.Channel;
 import jp.kurashi.core.channel.ChannelContext;
 import jp.kurashi.core.channel.ChannelParts;
+import jp.kurashi.core.channel.ChannelRetention;
 import jp.kurashi.core.channel.ChannelSetup;
 import jp.kurashi.core.config.ConfigException;
 import jp.kurashi.core.config.ConfigSource;
@@ -35,6 +36,12 @@ public final class WebchatChannel implements Channel {
   @Override
   public LocalizedText label() {
     return new LocalizedText(Map.of("ja", "Webチャット", "en", "Web chat"));
+  }
+
+  /** A chat's sessions go with its contact, and those that never became one once unseen past retention. */
+  @Override
+  public Optional<ChannelRetention> retention(ConfigSource src) {
+    return Optional.of(new WebchatRetentionStore());
   }
 
   @Override

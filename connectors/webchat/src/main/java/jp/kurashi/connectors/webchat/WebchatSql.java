@@ -55,4 +55,18 @@ final class WebchatSql {
              EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = m.id) AS has_attachment
         FROM message m WHERE m.id = $1 AND m.contact_id = $2 AND m.direction IN ('in', 'out')
       """;
+
+  // Retention (WebchatRetentionStore): sessions go with their contact, or when they never became one.
+
+  /** $1 contact refs of web chat contacts being erased (same transaction). Their sessions (token hashes). */
+  static final String DELETE_CONTACTS_SESSIONS = "DELETE FROM webchat_session WHERE contact_ref = ANY($1)";
+
+  /** $1 last seen before, $2 limit. Web chat sessions whose chat never became a contact. */
+  static final String STALE_SESSIONS = """
+      DELETE FROM webchat_session WHERE id IN (
+        SELECT s.id FROM webchat_session s
+         WHERE s.last_seen_at < $1
+           AND NOT EXISTS (SELECT 1 FROM contact k WHERE k.channel = 'webchat' AND k.external_id = s.contact_ref)
+         LIMIT $2)
+      """;
 }

@@ -61,6 +61,16 @@ public interface Channel {
   }
 
   /**
+   * What the retention job erases of the channel's own tables, read from the deployment's settings (a bad one is a
+   * {@link jp.kurashi.core.config.ConfigException} naming it). Asked of every installed channel, switched on or
+   * not: a channel switched off still has rows that must go when their cases do. Empty: the channel keeps nothing
+   * of its own about residents.
+   */
+  default Optional<ChannelRetention> retention(ConfigSource settings) {
+    return Optional.empty();
+  }
+
+  /**
    * Reads the channel's own settings: empty when they leave it off; a {@link jp.kurashi.core.config.ConfigException}
    * naming the setting when they are wrong.
    */

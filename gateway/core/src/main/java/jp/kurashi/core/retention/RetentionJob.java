@@ -13,6 +13,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
@@ -20,13 +24,14 @@ import java.util.function.Supplier;
 
 /**
  * Keeps the privacy notice's promise 「保存期間が過ぎたら消去します」: once shortly after start and then daily,
- * erases cases closed more than {@code RETENTION_YEARS} ago, leftovers unseen as long, raw mails handled more
- * than {@code MAIL_RAW_KEEP_DAYS} ago and audit rows past {@code AUDIT_RETENTION_YEARS}, in bounded batches of
- * one transaction each. Every step is idempotent and safe on several instances at once (rows in another
- * instance's batch are skipped). Logs counts only.
+ * erases cases closed more than {@code RETENTION_YEARS} ago (each channel's rows of them in the same transaction),
+ * leftovers unseen as long, what each channel's own keep period lets go (raw mails after {@code MAIL_RAW_KEEP_DAYS})
+ * and audit rows past {@code AUDIT_RETENTION_YEARS}, in bounded batches of one transaction each. Every step is
+ * idempotent and safe on several instances at once (rows in another instance's batch are skipped). Logs counts only.
  *
  * <pre>{@code
- * vertx.deployVerticle(new RetentionJob(new RetentionStore(pool), RetentionSettings.defaults(), clock));
+ * vertx.deployVerticle(new RetentionJob(new RetentionStore(pool, channelRetention), RetentionSettings.defaults(),
+ *     clock));
  * }</pre>
  */
 public final class RetentionJob extends VerticleBase {
@@ -49,8 +54,15 @@ public final class RetentionJob extends VerticleBase {
     this.clock = clock;
   }
 
-  /** What one run erased. */
-  public record Run(ErasedCases cases, Leftovers leftovers, int rawMails, int auditRows) {
+  /** What one run erased; {@code pruned}: the rows each channel's own keep period let go, by channel code. */
+  public record Run(ErasedCases cases, Leftovers leftovers, Map<String, Integer> pruned, int auditRows) {
+
+    public static final Run NONE = new Run(ErasedCases.NONE, Leftovers.NONE, Map.of(), 0);
+
+    /** The rows {@code channel}'s keep period let go in this run (0 when none). */
+    public int pruned(String channel) {
+      return pruned.getOrDefault(channel, 0);
+    }
   }
 
   @Override
@@ -77,11 +89,10 @@ public final class RetentionJob extends VerticleBase {
   /** Runs every step now, until nothing past retention is left; a run already going on makes this a no-op. */
   public Future<Run> runOnce() {
     if (!running.compareAndSet(false, true)) {
-      return Future.succeededFuture(new Run(ErasedCases.NONE, Leftovers.NONE, 0, 0));
+      return Future.succeededFuture(Run.NONE);
     }
     ZonedDateTime now = clock.instant().atZone(TOKYO);
     Instant casesBefore = now.minusYears(settings.caseYears()).toInstant();
-    Instant rawBefore = now.minusDays(settings.mailRawKeepDays()).toInstant();
     Instant auditBefore = now.minusYears(settings.auditYears()).toInstant();
     int batch = settings.batchSize();
     // Each step goes on after another failed: a case that cannot be erased today must not keep raw mails.
@@ -89,19 +100,47 @@ public final class RetentionJob extends VerticleBase {
         ErasedCases::cases, ErasedCases::plus, ErasedCases.NONE), ErasedCases.NONE)
         .compose(cases -> step("leftovers", drain(() -> store.eraseLeftovers(casesBefore, batch), Leftovers::total,
             Leftovers::plus, Leftovers.NONE), Leftovers.NONE)
-            .compose(leftovers -> step("rawMails", drain(() -> store.dropRawMails(rawBefore, batch), n -> n,
-                Integer::sum, 0), 0)
-                .compose(raw -> step("audit", drain(() -> store.pruneAudit(auditBefore, batch), n -> n, Integer::sum,
-                    0), 0)
-                    .map(audit -> new Run(cases, leftovers, raw, audit)))));
-    return run
-        .onSuccess(r -> LOG.atInfo().addKeyValue("cases", r.cases().cases()).addKeyValue("messages", r.cases().messages())
-            .addKeyValue("attachments", r.cases().attachments()).addKeyValue("mails", r.cases().mails())
-            .addKeyValue("contacts", r.cases().contacts() + r.leftovers().contacts())
-            .addKeyValue("webchatSessions", r.cases().webchatSessions() + r.leftovers().webchatSessions())
-            .addKeyValue("unlinkedMails", r.leftovers().mails()).addKeyValue("complaintsErased", r.leftovers().complaints()).addKeyValue("rawMailsDropped", r.rawMails())
-            .addKeyValue("auditRows", r.auditRows()).log("retention run"))
-        .onComplete(done -> running.set(false));
+            .compose(leftovers -> pruneChannels(now.toInstant(), batch)
+                .compose(pruned -> step("audit", drain(() -> store.pruneAudit(auditBefore, batch), n -> n,
+                    Integer::sum, 0), 0)
+                    .map(audit -> new Run(cases, leftovers, pruned, audit)))));
+    return run.onSuccess(RetentionJob::log).onComplete(done -> running.set(false));
+  }
+
+  /** Each channel's own keep period, one channel after another; one that fails does not stop the next. */
+  private Future<Map<String, Integer>> pruneChannels(Instant now, int batch) {
+    Map<String, Integer> pruned = new LinkedHashMap<>();
+    Future<Void> done = Future.succeededFuture();
+    for (String channel : store.channels()) {
+      done = done.compose(v -> step("prune:" + channel, drain(() -> store.prune(channel, now, batch), n -> n,
+          Integer::sum, 0), 0))
+          .map(n -> {
+            pruned.put(channel, n);
+            return null;
+          });
+    }
+    return done.map(v -> pruned);
+  }
+
+  /**
+   * Counts only. Channel keys are the channel's code and what went: {@code mail.withCases} (was {@code mails}),
+   * {@code mail.leftovers} ({@code unlinkedMails}), {@code mail.pruned} ({@code rawMailsDropped}),
+   * {@code webchat.withCases} plus {@code webchat.leftovers} ({@code webchatSessions}).
+   */
+  private static void log(Run r) {
+    var line = LOG.atInfo().addKeyValue("cases", r.cases().cases()).addKeyValue("messages", r.cases().messages())
+        .addKeyValue("attachments", r.cases().attachments())
+        .addKeyValue("contacts", r.cases().contacts() + r.leftovers().contacts())
+        .addKeyValue("complaintsErased", r.leftovers().complaints());
+    Set<String> channels = new LinkedHashSet<>(r.cases().channelRows().keySet());
+    channels.addAll(r.leftovers().channelRows().keySet());
+    channels.addAll(r.pruned().keySet());
+    for (String channel : channels) {
+      line = line.addKeyValue(channel + ".withCases", r.cases().channel(channel))
+          .addKeyValue(channel + ".leftovers", r.leftovers().channel(channel))
+          .addKeyValue(channel + ".pruned", r.pruned(channel));
+    }
+    line.addKeyValue("auditRows", r.auditRows()).log("retention run");
   }
 
   private static <T> Future<T> step(String name, Future<T> done, T none) {

@@ -1,9 +1,9 @@
 package jp.kurashi.core.store;
 
 /**
- * SQL for retention (issue 14, item 12): erasing closed cases past RETENTION_YEARS in batches, dropping raw mails
- * after MAIL_RAW_KEEP_DAYS, and pruning the audit log through its one narrow path. Every statement takes a
- * bounded batch; the erasing ones run together in one transaction per batch (RetentionStore).
+ * SQL for retention (issue 14, item 12): erasing closed cases past RETENTION_YEARS in batches and pruning the audit
+ * log through its one narrow path. Every statement takes a bounded batch; the erasing ones run together in one
+ * transaction per batch (RetentionStore). Core's tables only: a channel erases its own (ChannelRetention).
  */
 final class RetentionSql {
 
@@ -59,9 +59,6 @@ final class RetentionSql {
       UPDATE complaint SET case_id = NULL, summary = '(保存期間の経過により消去)', response = NULL WHERE case_id = ANY($1)
       """;
 
-  /** $1 case ids. The raw mails the cases' messages came from. */
-  static final String DELETE_MAILS = "DELETE FROM mail_inbox WHERE message_id IN (" + CASE_MESSAGES + ")";
-
   /** $1 case ids. */
   static final String DELETE_OUTBOX = "DELETE FROM outbox WHERE message_id IN (" + CASE_MESSAGES + ")";
 
@@ -79,22 +76,15 @@ final class RetentionSql {
   static final String DELETE_MESSAGES = "DELETE FROM message WHERE case_id = ANY($1) RETURNING contact_id";
 
   /**
-   * $1 contact ids. Contacts no case and no message points to any more are deleted (LINE user id, mail
-   * address, name, reply token, consent), with the web chat sessions behind them. Returns both counts.
+   * $1 contact ids. Contacts no case and no message points to any more are deleted (LINE user id, mail address,
+   * name, reply token, consent). Returns each one's channel and external id, for the channel's own rows behind it.
    */
   static final String DELETE_CONTACTS = """
-      WITH gone AS (
-        DELETE FROM contact k
-         WHERE k.id = ANY($1)
-           AND NOT EXISTS (SELECT 1 FROM consultation_case c WHERE c.contact_id = k.id)
-           AND NOT EXISTS (SELECT 1 FROM message m WHERE m.contact_id = k.id)
-        RETURNING k.channel, k.external_id
-      ), chats AS (
-        DELETE FROM webchat_session s USING gone g
-         WHERE g.channel = 'webchat' AND s.contact_ref = g.external_id
-        RETURNING s.id
-      )
-      SELECT (SELECT count(*) FROM gone) AS contacts, (SELECT count(*) FROM chats) AS chats
+      DELETE FROM contact k
+       WHERE k.id = ANY($1)
+         AND NOT EXISTS (SELECT 1 FROM consultation_case c WHERE c.contact_id = k.id)
+         AND NOT EXISTS (SELECT 1 FROM message m WHERE m.contact_id = k.id)
+      RETURNING k.channel, k.external_id
       """;
 
   /**
@@ -120,32 +110,6 @@ final class RetentionSql {
                      WHERE p.closed_on < ($1::timestamptz AT TIME ZONE 'Asia/Tokyo')::date
                        AND p.summary <> '(保存期間の経過により消去)'
                      ORDER BY p.closed_on LIMIT $2 FOR UPDATE SKIP LOCKED)
-      """;
-
-  /** $1 last seen before, $2 limit. Web chat sessions whose chat never became a contact. */
-  static final String STALE_CHATS = """
-      DELETE FROM webchat_session WHERE id IN (
-        SELECT s.id FROM webchat_session s
-         WHERE s.last_seen_at < $1
-           AND NOT EXISTS (SELECT 1 FROM contact k WHERE k.channel = 'webchat' AND k.external_id = s.contact_ref)
-         LIMIT $2)
-      """;
-
-  /** $1 fetched before, $2 limit. Handled mails that became no message (quarantined, bounces, ignored). */
-  static final String STALE_MAILS = """
-      DELETE FROM mail_inbox WHERE id IN (
-        SELECT id FROM mail_inbox WHERE message_id IS NULL AND status <> 'pending' AND fetched_at < $1 LIMIT $2)
-      """;
-
-  /**
-   * $1 fetched before, $2 limit. The raw bytes of handled mails (stored, or quarantined after their attempts);
-   * the row stays, so the same UID fetched again is still ignored and the case keeps its link.
-   */
-  static final String DROP_RAW = """
-      UPDATE mail_inbox SET raw = NULL WHERE id IN (
-        SELECT id FROM mail_inbox WHERE raw IS NOT NULL AND status <> 'pending' AND fetched_at < $1
-         ORDER BY fetched_at LIMIT $2
-           FOR UPDATE SKIP LOCKED)
       """;
 
   /** $1 older than, $2 limit. The audit log's only way out (V17 audit_prune): never a row under two years old. */

@@ -1,10 +1,15 @@
 package jp.kurashi.core.retention;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.channel.ChannelRetention;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.ReportStore;
 import jp.kurashi.core.store.RetentionStore;
@@ -19,19 +24,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Retention on a real database at the suite's moment: cases, contacts, chats, raw mails and audit rows. */
+/**
+ * Retention on a real database at the suite's moment: cases, contacts, complaints, audit rows, and a channel's own rows
+ * through its {@link jp.kurashi.core.channel.ChannelRetention} (the real channels' are tested in their modules).
+ */
 @ExtendWith(VertxExtension.class)
 @DisplayName("The retention job")
 class RetentionJobTest {
 
   /** Two cases per batch, so the three erasable cases take several transactions. */
-  private static final RetentionSettings SETTINGS = new RetentionSettings(5, 30, 10, 2, Duration.ofHours(1),
+  private static final RetentionSettings SETTINGS = new RetentionSettings(5, 10, 2, Duration.ofHours(1),
       Duration.ofDays(1));
 
   private final Clock clock = TestClocks.ambient();
@@ -82,8 +94,8 @@ class RetentionJobTest {
 
   /**
    * A case opened {@code opened}, closed at {@code closed} (or open when null), with an inbound message carrying an
-   * attachment and triage findings, a staff reply 30 minutes later, a note, a referral handoff, a raw mail, an
-   * outbox row and an audit row.
+   * attachment and triage findings, a staff reply 30 minutes later, a note, a referral handoff, an outbox row and an
+   * audit row.
    */
   private long seededCase(long contact, String channel, OffsetDateTime opened, OffsetDateTime closed) {
     long caseId = one("""
@@ -102,8 +114,6 @@ class RetentionJobTest {
         + "'urgent', '[\"借金\"]')", in, caseId);
     sql("INSERT INTO triage_correction (case_id, staff_id, previous_categories, previous_urgency, categories, urgency) "
         + "VALUES ($1, $2, '{debt}', 'urgent', '{debt,food}', 'urgent')", caseId, staff);
-    sql("INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw, status, message_id, fetched_at) "
-        + "VALUES ('INBOX', 1, $1, $2, 'done', $3, $4)", in, Buffer.buffer("From: a@example.jp\r\n\r\n借金"), in, opened);
     long out = one("""
         INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at)
         VALUES ($1, $2, $3, 'out', 'お話を伺います', $4, 'sent', $5) RETURNING id""",
@@ -138,8 +148,6 @@ class RetentionJobTest {
     long mail = contact("mail", "hanako@example.jp", "山田");
     long recent = seededCase(mail, "mail", yearsAgo(4, 40), yearsAgo(4, 0));
     long chat = contact("webchat", "chat-ref-1", null);
-    sql("INSERT INTO webchat_session (office_id, token_hash, contact_ref, last_seen_at) VALUES ($1, 'h1', 'chat-ref-1', $2)",
-        office, yearsAgo(7, 0));
     long open = seededCase(chat, "webchat", yearsAgo(7, 0), null);
     for (long c : new long[] {erased, recent}) {
       sql("INSERT INTO case_accommodation (case_id, needs, note, updated_by, updated_at) VALUES ($1, '{writing}', '左耳が聞こえにくい', $2, now())",
@@ -160,8 +168,6 @@ class RetentionJobTest {
     assertThat(count("SELECT count(*) FROM contact WHERE id = $1", line)).isZero();
     assertThat(count("SELECT count(*) FROM contact WHERE external_id = 'U0123456789abcdef' OR display_name = '山田 花子'"))
         .isZero();
-    assertThat(count("SELECT count(*) FROM mail_inbox WHERE message_id IS NULL")).isZero();
-    assertThat(count("SELECT count(*) FROM mail_inbox")).isEqualTo(2);
     assertThat(count("SELECT count(*) FROM triage_result WHERE case_id = $1", erased)).isZero();
     assertThat(count("SELECT count(*) FROM triage_correction WHERE case_id = $1", erased)).isZero();
     Row tombstone = one("SELECT contact_id, assignee_id, mail_token, erased_at, categories, outcome FROM consultation_case "
@@ -180,7 +186,6 @@ class RetentionJobTest {
     assertThat(messages(recent)).isEqualTo(3);
     assertThat(messages(open)).isEqualTo(3);
     assertThat(count("SELECT count(*) FROM contact WHERE id IN ($1, $2)", mail, chat)).isEqualTo(2);
-    assertThat(count("SELECT count(*) FROM webchat_session")).isOne();
     assertThat(count("SELECT count(*) FROM handoff WHERE note IS NOT NULL")).isEqualTo(2);
     assertThat(count("SELECT count(*) FROM consultation_case WHERE erased_at IS NOT NULL")).isOne();
   }
@@ -207,18 +212,14 @@ class RetentionJobTest {
   }
 
   @Test
-  @DisplayName("keeps a contact that still has a live case, and erases a web chat with its contact and session")
+  @DisplayName("keeps a contact that still has a live case, and erases one whose cases are all erased or who never wrote")
   void contacts() {
     long both = contact("line", "U-both", "両方");
     long old = seededCase(both, "line", yearsAgo(6, 40), yearsAgo(6, 0));
     long live = seededCase(both, "line", yearsAgo(1, 0), null);
     long chat = contact("webchat", "chat-ref-2", null);
-    sql("INSERT INTO webchat_session (office_id, token_hash, contact_ref, last_seen_at) VALUES ($1, 'h2', 'chat-ref-2', $2)",
-        office, yearsAgo(6, 0));
     seededCase(chat, "webchat", yearsAgo(6, 10), yearsAgo(6, 0));
-    // A chat opened six years ago that never became a case, and a LINE follow that never wrote.
-    sql("INSERT INTO webchat_session (office_id, token_hash, contact_ref, last_seen_at) VALUES ($1, 'h3', 'chat-ref-3', $2)",
-        office, yearsAgo(6, 0));
+    // A LINE follow that never wrote.
     contact("line", "U-follow-only", "フォローだけ");
 
     RetentionJob.Run run = Await.result(job.runOnce());
@@ -228,8 +229,8 @@ class RetentionJobTest {
     assertThat(count("SELECT count(*) FROM contact WHERE id = $1 AND external_id = 'U-both'", both)).isOne();
     assertThat(count("SELECT count(*) FROM contact WHERE id = $1", chat)).isZero();
     assertThat(count("SELECT count(*) FROM contact WHERE external_id = 'U-follow-only'")).isZero();
-    assertThat(count("SELECT count(*) FROM webchat_session")).isZero();
-    assertThat(run.cases().webchatSessions() + run.leftovers().webchatSessions()).isEqualTo(2);
+    assertThat(run.cases().contacts()).isOne();
+    assertThat(run.leftovers().contacts()).isOne();
   }
 
   @Test
@@ -252,24 +253,108 @@ class RetentionJobTest {
     assertThat(run.leftovers().complaints()).isEqualTo(1);
   }
 
+  /**
+   * A channel's own rows, as a plug-in keeps them: one per message it carried, one per contact (a session), and
+   * rows that belong to neither; {@code failing} makes its statement in the case batch fail.
+   */
+  private static final class RowsRetention implements ChannelRetention {
+
+    volatile boolean failing;
+    final List<List<String>> contactCalls = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Future<Integer> eraseWithCases(SqlConnection conn, Long[] caseIds) {
+      return conn.preparedQuery(failing ? "SELECT 1 / 0" : "DELETE FROM channel_row WHERE message_id IN "
+          + "(SELECT id FROM message WHERE case_id = ANY($1))").execute(failing ? Tuple.tuple() : Tuple.of((Object) caseIds))
+          .map(RowSet::rowCount);
+    }
+
+    @Override
+    public Future<Integer> eraseWithContacts(SqlConnection conn, List<String> externalIds) {
+      contactCalls.add(externalIds);
+      return conn.preparedQuery("DELETE FROM channel_row WHERE contact_ref = ANY($1)")
+          .execute(Tuple.of((Object) externalIds.toArray(String[]::new))).map(RowSet::rowCount);
+    }
+
+    @Override
+    public Future<Integer> eraseLeftovers(SqlConnection conn, Instant before, int limit) {
+      return conn.preparedQuery("DELETE FROM channel_row WHERE id IN (SELECT id FROM channel_row WHERE message_id IS "
+          + "NULL AND contact_ref IS NULL AND seen_at < $1 LIMIT $2)")
+          .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), (long) limit)).map(RowSet::rowCount);
+    }
+
+    @Override
+    public Future<Integer> prune(SqlClient client, Instant now, int limit) {
+      return client.preparedQuery("UPDATE channel_row SET payload = NULL WHERE id IN (SELECT id FROM channel_row "
+          + "WHERE payload IS NOT NULL AND seen_at < $1 LIMIT $2)")
+          .execute(Tuple.of(now.minus(Duration.ofDays(30)).atOffset(ZoneOffset.UTC), (long) limit)).map(RowSet::rowCount);
+    }
+  }
+
+  private RowsRetention rowsChannel() {
+    sql("""
+        CREATE TABLE channel_row (id bigserial PRIMARY KEY, message_id bigint REFERENCES message (id),
+                                  contact_ref text, payload text, seen_at timestamptz NOT NULL)""");
+    RowsRetention rows = new RowsRetention();
+    job = new RetentionJob(new RetentionStore(db.pool(), Map.of("rows", rows)), SETTINGS, clock);
+    return rows;
+  }
+
+  private void channelRow(Long message, String contactRef, OffsetDateTime seen) {
+    sql("INSERT INTO channel_row (message_id, contact_ref, payload, seen_at) VALUES ($1, $2, 'raw', $3)", message,
+        contactRef, seen);
+  }
+
+  private long inbound(long caseId) {
+    return count("SELECT id FROM message WHERE case_id = $1 AND direction = 'in'", caseId);
+  }
+
   @Test
-  @DisplayName("drops the raw bytes of handled mails after the keep period, not of mails still to be processed")
-  void rawMails() {
-    Buffer raw = Buffer.buffer("From: a@example.jp\r\nMessage-ID: <x@example.jp>\r\n\r\n家賃が払えません");
-    sql("INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw, status, fetched_at) VALUES ('INBOX', 1, 1, $1, 'done', $2)",
-        raw, ago(Duration.ofDays(31)));
-    sql("INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw, status, fetched_at) VALUES ('INBOX', 1, 2, $1, "
-        + "'quarantined', $2)", raw, ago(Duration.ofDays(31)));
-    sql("INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw, status, fetched_at) VALUES ('INBOX', 1, 3, $1, 'pending', $2)",
-        raw, ago(Duration.ofDays(31)));
-    sql("INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw, status, fetched_at) VALUES ('INBOX', 1, 4, $1, 'done', $2)",
-        raw, ago(Duration.ofDays(29)));
+  @DisplayName("erases a channel's rows with the cases and contacts they belong to, and its leftovers, counted by channel")
+  void channelRows() {
+    RowsRetention rows = rowsChannel();
+    long erased = seededCase(contact("rows", "ref-old", "古い"), "rows", yearsAgo(6, 40), yearsAgo(6, 0));
+    long kept = seededCase(contact("rows", "ref-new", "新しい"), "rows", yearsAgo(4, 40), yearsAgo(4, 0));
+    channelRow(inbound(erased), null, yearsAgo(6, 40));
+    channelRow(inbound(kept), null, yearsAgo(4, 40));
+    channelRow(null, "ref-old", yearsAgo(6, 40));
+    channelRow(null, "ref-new", yearsAgo(4, 40));
+    channelRow(null, null, yearsAgo(6, 0));
+    channelRow(null, null, yearsAgo(1, 0));
+    contact("line", "U-other-channel", "別の経路");
 
-    assertThat(Await.result(job.runOnce()).rawMails()).isEqualTo(2);
+    RetentionJob.Run run = Await.result(job.runOnce());
 
-    assertThat(count("SELECT count(*) FROM mail_inbox WHERE raw IS NULL AND uid IN (1, 2)")).isEqualTo(2);
-    assertThat(count("SELECT count(*) FROM mail_inbox WHERE raw IS NOT NULL AND uid IN (3, 4)")).isEqualTo(2);
-    assertThat(Await.result(job.runOnce()).rawMails()).isZero();
+    assertThat(run.cases().channel("rows")).as("the message's row and the contact's").isEqualTo(2);
+    assertThat(run.leftovers().channel("rows")).isOne();
+    assertThat(rows.contactCalls).as("only the channel's own contacts").containsExactly(List.of("ref-old"));
+    assertThat(count("SELECT count(*) FROM channel_row WHERE message_id = $1 OR contact_ref = 'ref-new'", inbound(kept)))
+        .isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM channel_row")).isEqualTo(3);
+    assertThat(run.pruned("rows")).as("the three rows left, all seen over 30 days ago").isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM channel_row WHERE payload IS NULL")).isEqualTo(3);
+    assertThat(Await.result(job.runOnce()).pruned("rows")).isZero();
+  }
+
+  @Test
+  @DisplayName("erases nothing of a batch whose channel statement fails: one transaction, the next run finishes it")
+  void channelFailureRollsBack() {
+    RowsRetention rows = rowsChannel();
+    long caseId = seededCase(contact("rows", "ref-fail", "失敗"), "rows", yearsAgo(6, 40), yearsAgo(6, 0));
+    channelRow(inbound(caseId), null, yearsAgo(6, 40));
+    rows.failing = true;
+
+    assertThat(Await.result(job.runOnce()).cases().cases()).isZero();
+
+    assertThat(messages(caseId)).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM consultation_case WHERE id = $1 AND erased_at IS NULL", caseId)).isOne();
+    assertThat(count("SELECT count(*) FROM attachment")).isOne();
+    assertThat(count("SELECT count(*) FROM channel_row")).isOne();
+
+    rows.failing = false;
+    assertThat(Await.result(job.runOnce()).cases().cases()).isOne();
+    assertThat(messages(caseId)).isZero();
+    assertThat(count("SELECT count(*) FROM channel_row")).isZero();
   }
 
   @Test
@@ -277,7 +362,7 @@ class RetentionJobTest {
   void scheduled(Vertx vertx) {
     long erased = seededCase(contact("line", "U-timer", "タイマー"), "line", yearsAgo(6, 40), yearsAgo(6, 0));
     RetentionJob scheduled = new RetentionJob(new RetentionStore(db.pool()),
-        new RetentionSettings(5, 30, 10, 100, Duration.ofMillis(50), Duration.ofDays(1)), clock);
+        new RetentionSettings(5, 10, 100, Duration.ofMillis(50), Duration.ofDays(1)), clock);
     String id = Await.result(vertx.deployVerticle(scheduled));
 
     Await.until(Duration.ofSeconds(15), "erased by the first run", () -> messages(erased) == 0);
