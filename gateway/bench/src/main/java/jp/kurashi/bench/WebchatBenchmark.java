@@ -162,6 +162,7 @@ final class WebchatBenchmark {
       }
     });
     double cpuBefore = gateway.cpuSeconds();
+    Map<String, Double> threadsBefore = gateway.threadCpu();
     long heapPeak = 0;
     while (sent.get() < total) {
       Thread.sleep(500);
@@ -172,8 +173,9 @@ final class WebchatBenchmark {
     while (acked.get() < total && System.nanoTime() < drainDeadline) {
       Thread.sleep(100);
     }
-    System.out.printf("gateway CPU while sending: %.1f s in %.1f s%n", gateway.cpuSeconds() - cpuBefore,
-        (System.nanoTime() - start) / 1e9);
+    System.out.printf("gateway CPU while sending: %.1f s in %.1f s (sending from %s)%n", gateway.cpuSeconds() - cpuBefore,
+        (System.nanoTime() - start) / 1e9, java.time.Instant.now().minusNanos(System.nanoTime() - start));
+    System.out.println("gateway CPU by thread while sending: " + ThreadCpu.difference(threadsBefore, gateway.threadCpu()));
     printTimeline(latencies, sentAfter, (int) Math.min(acked.get(), latencies.length), seconds);
     return new Pass(open, total, acked, latencies, heapConnected, heapPeak, start);
   }
