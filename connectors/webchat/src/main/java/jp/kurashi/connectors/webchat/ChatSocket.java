@@ -104,7 +104,7 @@ final class ChatSocket {
     }
     JsonObject frame;
     try {
-      frame = new JsonObject(text);
+      frame = Frames.parse(text);
     } catch (DecodeException | ClassCastException e) {
       reject("invalid_json", "frame is not a JSON object", null);
       return;

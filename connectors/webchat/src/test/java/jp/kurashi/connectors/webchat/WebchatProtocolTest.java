@@ -232,6 +232,8 @@ class WebchatProtocolTest {
         assertThat(chat.next("error").getString("code")).isEqualTo("invalid_json");
         chat.sendRaw("[1,2,3]");
         assertThat(chat.next("error").getString("code")).isEqualTo("invalid_json");
+        chat.sendRaw("null");
+        assertThat(chat.next("error").getString("code")).isEqualTo("invalid_json");
         chat.send(new JsonObject().put("type", "dance"));
         assertThat(chat.next("error").getString("code")).isEqualTo("unknown_type");
         chat.send(new JsonObject().put("type", "message").put("text", "no client id"));
@@ -243,7 +245,7 @@ class WebchatProtocolTest {
         assertThat(chat.isClosed()).isFalse();
         assertThat(chat.message("ok", "まだ使えますか").getString("type")).isEqualTo("ack");
         assertThat(chat.message("exact", "あ".repeat(4_000)).getString("type")).isEqualTo("ack");
-        assertThat(server.metrics.value("webchat_frames_rejected_total", "reason", "invalid_json")).isEqualTo(2);
+        assertThat(server.metrics.value("webchat_frames_rejected_total", "reason", "invalid_json")).isEqualTo(3);
         assertThat(server.metrics.value("webchat_frames_rejected_total", "reason", "frame_too_large")).isEqualTo(1);
       }
     }
