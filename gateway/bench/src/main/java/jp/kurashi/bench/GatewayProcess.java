@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -31,7 +33,16 @@ final class GatewayProcess implements AutoCloseable {
       port = s.getLocalPort();
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + maxHeap, "-jar", jar.toAbsolutePath().toString())
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap));
+    // BENCH_GATEWAY_JAVA_OPTS: extra JVM options for the gateway only (a flight recording, a class-data archive),
+    // so the launch under test can be the operators' documented one, not only the plain `java -jar`.
+    String extra = System.getenv("BENCH_GATEWAY_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+      System.out.println("gateway JVM options: " + extra.trim());
+    }
+    command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+    ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dataDir.resolve("gateway.log").toFile());
     pb.environment().putAll(env);
@@ -68,6 +79,11 @@ final class GatewayProcess implements AutoCloseable {
   /** CPU seconds the gateway's JVM has used so far (user and system), from {@code /proc}. */
   double cpuSeconds() {
     return ProcessCpu.seconds(process.pid());
+  }
+
+  /** CPU seconds the gateway's threads have used so far, by kind of thread (JIT, GC, event loops...). */
+  Map<String, Double> threadCpu() {
+    return ThreadCpu.byKind(process.pid());
   }
 
   /** Asks the gateway's JVM for a full GC, so the heap figure is live data, not garbage. */

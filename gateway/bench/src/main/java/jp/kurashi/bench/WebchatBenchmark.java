@@ -110,6 +110,7 @@ final class WebchatBenchmark {
     long[] sentAfter = new long[latencies.length];
     long[] passStart = {Long.MAX_VALUE};
     AtomicLong acked = new AtomicLong();
+    AtomicLong messageFrames = new AtomicLong();
     List<WebSocket> open = new ArrayList<>();
     long t0 = System.nanoTime();
     for (int i = 0; i < sockets; i += 200) {
@@ -121,6 +122,7 @@ final class WebchatBenchmark {
                 JsonObject frame = new JsonObject(text);
                 switch (frame.getString("type")) {
                   case "consent" -> p.tryComplete();
+                  case "message" -> messageFrames.incrementAndGet();
                   case "ack" -> {
                     Long start = sentAt.remove(frame.getString("clientId"));
                     if (start != null) {
@@ -162,6 +164,7 @@ final class WebchatBenchmark {
       }
     });
     double cpuBefore = gateway.cpuSeconds();
+    Map<String, Double> threadsBefore = gateway.threadCpu();
     long heapPeak = 0;
     while (sent.get() < total) {
       Thread.sleep(500);
@@ -172,8 +175,12 @@ final class WebchatBenchmark {
     while (acked.get() < total && System.nanoTime() < drainDeadline) {
       Thread.sleep(100);
     }
-    System.out.printf("gateway CPU while sending: %.1f s in %.1f s%n", gateway.cpuSeconds() - cpuBefore,
-        (System.nanoTime() - start) / 1e9);
+    System.out.printf("gateway CPU while sending: %.1f s in %.1f s (sending from %s)%n", gateway.cpuSeconds() - cpuBefore,
+        (System.nanoTime() - start) / 1e9, java.time.Instant.now().minusNanos(System.nanoTime() - start));
+    // Each resident's first message out of hours gets the out-of-hours notice as a message frame.
+    System.out.printf("message frames received by the residents' sockets: %d (for %d messages sent)%n",
+        messageFrames.get(), total);
+    System.out.println("gateway CPU by thread while sending: " + ThreadCpu.difference(threadsBefore, gateway.threadCpu()));
     printTimeline(latencies, sentAfter, (int) Math.min(acked.get(), latencies.length), seconds);
     return new Pass(open, total, acked, latencies, heapConnected, heapPeak, start);
   }

@@ -30,12 +30,15 @@ final class ChatSocket {
   private static final Logger LOG = LoggerFactory.getLogger(ChatSocket.class);
   private static final int MAX_CLIENT_ID = 100;
   private static final long TYPING_INTERVAL_MS = 2_000;
+  /** Acks whose message events may still be on their way: more than a resident sends before after-commit ends. */
+  private static final int RECENT_ACKS = 8;
 
   private final ServerWebSocket ws;
   private final ChatSession session;
   private final Deps deps;
   private final SlidingWindow rate;
   private final String address;
+  private final RecentIds acked = new RecentIds(RECENT_ACKS);
   private Long contactId;
   private long lastCaseId;
   private long lastTypingAt;
@@ -101,7 +104,7 @@ final class ChatSocket {
     }
     JsonObject frame;
     try {
-      frame = new JsonObject(text);
+      frame = Frames.parse(text);
     } catch (DecodeException | ClassCastException e) {
       reject("invalid_json", "frame is not a JSON object", null);
       return;
@@ -196,6 +199,7 @@ final class ChatSocket {
         return;
       }
       lastCaseId = ar.result().caseId();
+      acked.add(ar.result().messageId());
       send(Frames.ack(clientId, ar.result().messageId()));
     });
   }
@@ -210,10 +214,13 @@ final class ChatSocket {
         WebchatConnector.CHANNEL, deps.clock().instant()));
   }
 
-  /** Sends a message of this chat (a staff reply, or the resident's own from another tab). */
+  /**
+   * Sends a message of this chat (a staff reply, or the resident's own from another tab); not the resident's own
+   * message acknowledged on this socket, which would cost a read and a frame the client ignores.
+   */
   void push(long messageId) {
     Long contact = contactId;
-    if (closed || contact == null) {
+    if (closed || contact == null || acked.contains(messageId)) {
       return;
     }
     deps.store().line(messageId, contact).onSuccess(line -> line.ifPresent(l -> send(Frames.message(l))));

@@ -198,6 +198,26 @@ class WebchatProtocolTest {
         assertThat(reply.getString("text")).isEqualTo("はい、相談員の田中です");
       }
     }
+
+    @Test
+    @DisplayName("of the resident reach their other tab, not back to the socket that sent them (it has the ack)")
+    void ownMessageToOtherTabOnly() {
+      String token = server.newSession();
+      try (ChatClient sender = server.consentedChat(token); ChatClient otherTab = server.consentedChat(token)) {
+        long id = sender.message("c-1", "別のタブにも").getLong("id");
+        JsonObject shown = otherTab.next("message");
+        assertThat(shown.getLong("id")).isEqualTo(id);
+        assertThat(shown.getString("from")).isEqualTo("resident");
+
+        // The event reached both sockets before this reply was queued: had the sender been sent its own message,
+        // that frame would come before the reply.
+        Await.result(server.replies.queueSystem(one("SELECT case_id FROM message WHERE id = $1", id).getLong(0),
+            "受け付けました"));
+        JsonObject next = sender.next("message");
+        assertThat(next.getString("text")).isEqualTo("受け付けました");
+        assertThat(otherTab.next("message").getString("text")).isEqualTo("受け付けました");
+      }
+    }
   }
 
   @Nested
@@ -212,6 +232,8 @@ class WebchatProtocolTest {
         assertThat(chat.next("error").getString("code")).isEqualTo("invalid_json");
         chat.sendRaw("[1,2,3]");
         assertThat(chat.next("error").getString("code")).isEqualTo("invalid_json");
+        chat.sendRaw("null");
+        assertThat(chat.next("error").getString("code")).isEqualTo("invalid_json");
         chat.send(new JsonObject().put("type", "dance"));
         assertThat(chat.next("error").getString("code")).isEqualTo("unknown_type");
         chat.send(new JsonObject().put("type", "message").put("text", "no client id"));
@@ -223,7 +245,7 @@ class WebchatProtocolTest {
         assertThat(chat.isClosed()).isFalse();
         assertThat(chat.message("ok", "まだ使えますか").getString("type")).isEqualTo("ack");
         assertThat(chat.message("exact", "あ".repeat(4_000)).getString("type")).isEqualTo("ack");
-        assertThat(server.metrics.value("webchat_frames_rejected_total", "reason", "invalid_json")).isEqualTo(2);
+        assertThat(server.metrics.value("webchat_frames_rejected_total", "reason", "invalid_json")).isEqualTo(3);
         assertThat(server.metrics.value("webchat_frames_rejected_total", "reason", "frame_too_large")).isEqualTo(1);
       }
     }

@@ -16,7 +16,7 @@ final class LocalCaseEvents implements CaseEvents {
 
   @Override
   public Future<Void> publish(CaseEvent event) {
-    local.deliver(event.toJson());
+    local.deliver(event);
     return Future.succeededFuture();
   }
 

@@ -86,11 +86,15 @@ final class RedisCaseEvents implements CaseEvents {
   private void onPush(Response push) {
     // Pub/sub pushes are ["message", channel, payload]; subscribe confirmations are ignored.
     if (push.size() == 3 && "message".equals(push.get(0).toString())) {
+      CaseEvent event;
       try {
-        local.deliver(new JsonObject(push.get(2).toString()));
-      } catch (DecodeException e) {
+        // Read once here, not once per listener.
+        event = CaseEvent.fromJson(new JsonObject(push.get(2).toString()));
+      } catch (DecodeException | IllegalArgumentException e) {
         LOG.atWarn().log("dropped a malformed message on the case event channel");
+        return;
       }
+      local.deliver(event);
     }
   }
 
