@@ -2,6 +2,7 @@ package jp.kurashi.core.triage;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * k-fold cross-validation: trains on all folds but one and triages the messages of that one, so every
@@ -31,25 +32,35 @@ public final class TriageCrossValidation {
     return Math.floorMod(TriageFeatures.mix(m.id().hashCode() ^ salt), folds);
   }
 
+  /**
+   * Scores every message of {@code corpus} with a model trained on the other folds. Folds are trained side by side
+   * (each on its own copy of nothing shared but the read-only prepared messages); the result is in fold order, so it
+   * is the same on any number of cores.
+   */
   public List<HeldOut> run(TriageCorpus corpus, int folds) {
     if (folds < 2) {
       throw new IllegalArgumentException("cross-validation needs at least 2 folds");
     }
     TriageTrainer.Prepared all = trainer.prepare(corpus.messages());
-    List<HeldOut> out = new ArrayList<>();
-    for (int f = 0; f < folds; f++) {
-      List<Integer> train = new ArrayList<>();
-      List<Integer> test = new ArrayList<>();
-      for (int i = 0; i < corpus.size(); i++) {
-        (fold(corpus.messages().get(i), folds) == f ? test : train).add(i);
-      }
-      TriageModel model = trainer.train(all.rows(train), "fold " + f);
-      for (int i : test) {
-        LabelledMessage m = all.messages().get(i);
-        TriageResult r = all.byRules().get(i);
-        TriageModel.Verdict v = model.decide(model.scores(all.vectors().get(i)), all.vectors().get(i).kana());
-        out.add(new HeldOut(m, r, v, TriageCombination.combine(r, v)));
-      }
+    return IntStream.range(0, folds).parallel()
+        .mapToObj(f -> heldOut(all, corpus, folds, f))
+        .flatMap(List::stream)
+        .toList();
+  }
+
+  private List<HeldOut> heldOut(TriageTrainer.Prepared all, TriageCorpus corpus, int folds, int f) {
+    List<Integer> train = new ArrayList<>();
+    List<Integer> test = new ArrayList<>();
+    for (int i = 0; i < corpus.size(); i++) {
+      (fold(corpus.messages().get(i), folds) == f ? test : train).add(i);
+    }
+    TriageModel model = trainer.train(all.rows(train), "fold " + f);
+    List<HeldOut> out = new ArrayList<>(test.size());
+    for (int i : test) {
+      LabelledMessage m = all.messages().get(i);
+      TriageResult r = all.byRules().get(i);
+      TriageModel.Verdict v = model.decide(model.scores(all.vectors().get(i)), all.vectors().get(i).kana());
+      out.add(new HeldOut(m, r, v, TriageCombination.combine(r, v)));
     }
     return out;
   }
