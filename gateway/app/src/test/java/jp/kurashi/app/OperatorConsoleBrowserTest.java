@@ -1,6 +1,7 @@
 package jp.kurashi.app;
 
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Clock;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -44,7 +45,9 @@ class OperatorConsoleBrowserTest {
   @BeforeEach
   void start(Vertx vertx) {
     String url = TestPostgres.shared().newDatabaseUrl();
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url));
+    // A pinned weekday 10:00: the case opened two hours before is in the same month as the report the page opens,
+    // which at the real time would not hold in the first two hours of a month.
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url), RunningGateway.deskOpen());
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
     running.staff("honbu", Role.OPERATOR);
     // A second office with a crisis case waiting two hours, written straight into the database.
@@ -69,6 +72,8 @@ class OperatorConsoleBrowserTest {
   @DisplayName("the operator sees every office's counts instead of the queue, opens an office's report, and reads it in English")
   void overview() {
     BrowserContext context = chromium.newContext(1280, 900);
+    // The page reckons waits and the report's month from its own clock: the gateway's.
+    context.clock().install(new Clock.InstallOptions().setTime(running.clock.millis()));
     try {
       Page page = ConsolePage.open(context, running, "honbu");
 
