@@ -29,19 +29,24 @@ import java.util.Map;
  * @param hours     {@code open} or {@code closed}
  * @param database  {@code embedded} or a {@code postgresql://} URL
  * @param warmup    {@code --warmup}: run the load once unmeasured first, so the figures are a warm JVM's
+ * @param restart   {@code --restart}: run the load once on a first gateway, then measure a new (cold) gateway JVM
+ *                  on the same data directory, as a desk's restart on a long-used server
  * @param positional the remaining arguments, in order
  */
-record BenchTarget(String hours, String database, boolean warmup, List<String> positional) {
+record BenchTarget(String hours, String database, boolean warmup, boolean restart, List<String> positional) {
 
   /** Reads {@code --hours=} and {@code --database=} from {@code args}; defaults: closed, embedded. */
   static BenchTarget parse(String[] args) {
     String hours = "closed";
     String database = "embedded";
     boolean warmup = false;
+    boolean restart = false;
     List<String> rest = new ArrayList<>();
     for (String a : args) {
       if (a.equals("--warmup")) {
         warmup = true;
+      } else if (a.equals("--restart")) {
+        restart = true;
       } else if (a.startsWith("--hours=")) {
         hours = a.substring("--hours=".length());
         if (!hours.equals("open") && !hours.equals("closed")) {
@@ -53,7 +58,7 @@ record BenchTarget(String hours, String database, boolean warmup, List<String> p
         rest.add(a);
       }
     }
-    return new BenchTarget(hours, database, warmup, List.copyOf(rest));
+    return new BenchTarget(hours, database, warmup, restart, List.copyOf(rest));
   }
 
   int intArg(int index, int fallback) {

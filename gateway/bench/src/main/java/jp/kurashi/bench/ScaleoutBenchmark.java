@@ -124,7 +124,7 @@ final class ScaleoutBenchmark {
       }
       PgConnectOptions connect = PgConnectOptions.fromUri(database);
       if (instances == 1) {
-        new BenchTarget(target.hours(), database, true, List.of()).describe(vertx, connect, true);
+        new BenchTarget(target.hours(), database, true, false, List.of()).describe(vertx, connect, true);
       }
       int[] ports = gateways.stream().mapToInt(g -> g.port).toArray();
       Load load = new Load(vertx, ports, sockets);
