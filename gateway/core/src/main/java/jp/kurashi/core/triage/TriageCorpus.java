@@ -26,7 +26,7 @@ public record TriageCorpus(List<LabelledMessage> messages) {
   private static final List<String> BUNDLED_FILES =
       List.of("part-a-japanese.jsonl", "part-b-registers.jsonl", "part-c-languages.jsonl", "part-d-japanese.jsonl",
           "part-e-languages.jsonl", "part-f-followups.jsonl", "part-g-japanese.jsonl", "part-h-languages.jsonl",
-          "part-i-followups.jsonl");
+          "part-i-followups.jsonl", "part-l-japanese.jsonl", "part-m-languages.jsonl");
 
   public TriageCorpus {
     List<LabelledMessage> sorted = new ArrayList<>(messages);
@@ -50,7 +50,7 @@ public record TriageCorpus(List<LabelledMessage> messages) {
     return Bundled.SHA256;
   }
 
-  /** Loaded on first use only: a gateway that never trains or checks a model does not parse 5,200 lines. */
+  /** Loaded on first use only: a gateway that never trains or checks a model does not parse 6,600 lines. */
   private static final class Bundled {
     static final TriageCorpus CORPUS = load();
     static final String SHA256 = CORPUS.sha256();

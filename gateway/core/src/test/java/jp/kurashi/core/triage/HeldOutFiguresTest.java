@@ -66,10 +66,10 @@ class HeldOutFiguresTest {
     assertThat(combined.microF1()).isGreaterThanOrEqualTo(MICRO_F1);
   }
 
-  // Measured on 5,200 messages (0.958, 0.164, 0.827, 0.750), less a small margin: training is
+  // Measured on 6,600 messages (0.965, 0.161, 0.838, 0.764), less a small margin: training is
   // deterministic, so only a change to the corpus, features, settings or rules moves them.
-  private static final double CRISIS_RECALL = 0.95;
-  private static final double FALSE_CRISIS = 0.17;
-  private static final double URGENCY = 0.82;
-  private static final double MICRO_F1 = 0.745;
+  private static final double CRISIS_RECALL = 0.96;
+  private static final double FALSE_CRISIS = 0.165;
+  private static final double URGENCY = 0.83;
+  private static final double MICRO_F1 = 0.755;
 }

@@ -66,4 +66,15 @@ class ShippedModelTest {
     assertThat(engine.triage("ＯＤしてしまいました。薬を全部飲みました").urgency()).isEqualTo(Urgency.CRISIS);
     assertThat(engine.triage("もう限界です。明日が来なければいいのに").urgency()).isEqualTo(Urgency.CRISIS);
   }
+
+  @Test
+  @DisplayName("gives no safety message for a bare thanks or an everyday follow-up, and still does for a farewell")
+  void bareFollowUps() {
+    TriageEngine engine = new TriageEngine(TriageRules.bundled(), TriageModel.bundled());
+    // 「お世話になりました」 alone scored as a crisis before part L taught short, bare messages.
+    for (String text : List.of("お世話になりました", "ありがとうございました", "LINEからも送ります", "あとで送ります")) {
+      assertThat(engine.triage(text).urgency()).as(text).isNotEqualTo(Urgency.CRISIS);
+    }
+    assertThat(engine.triage("今までありがとう。もう連絡しません").urgency()).isEqualTo(Urgency.CRISIS);
+  }
 }
