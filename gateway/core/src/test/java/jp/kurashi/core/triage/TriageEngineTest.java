@@ -3,6 +3,8 @@ package jp.kurashi.core.triage;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -105,6 +107,22 @@ class TriageEngineTest {
     assertThat(t("I don't know what to do. I want to die").urgency()).isEqualTo(Urgency.CRISIS);
     assertThat(t("Em không có tiền, em muốn chết").urgency()).isEqualTo(Urgency.CRISIS);
     assertThat(t("मलाई मर्न मन लाग्यो").urgency()).isEqualTo(Urgency.CRISIS);
+  }
+
+  @Test
+  @DisplayName("knows the wish to die in Korean, Portuguese, Tagalog and romaji, and their negations and quotations")
+  void moreLanguages() {
+    for (String crisis : List.of("요즘 너무 힘들어요 죽고 싶어요", "Não aguento mais, quero morrer",
+        "nao quero mais viver", "Pagod na ako, gusto ko nang mamatay", "mou genkai. shinitai",
+        "I dont want to live anymore", "tôi không muốn sống nữa")) {
+      assertThat(t(crisis).urgency()).as(crisis).isEqualTo(Urgency.CRISIS);
+    }
+    for (String not : List.of("죽고 싶지 않아요. 그냥 일자리가 필요해요", "친구가 죽고 싶다고 했어요. 어떻게 도와요?",
+        "Não quero morrer, só preciso de ajuda com o aluguel", "nao quero morrer so estou cansada",
+        "Hindi po ako magpapakamatay, gusto ko lang magtanong", "shinitai toka ja nai kedo, shakkin ga aru",
+        "kietai kurai hazukashii kedo, yachin ga harae nai")) {
+      assertThat(t(not).urgency()).as(not).isNotEqualTo(Urgency.CRISIS);
+    }
   }
 
   @Test
