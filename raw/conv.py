@@ -1,0 +1,22 @@
+import json,sys,glob,re,unicodedata
+VALID=set("economic debt budget arrears housing homeless food job_seeking work_trouble illness injury disability mental_health suicide_risk family dv_abuse care childcare child_education isolation legal foreign other".split())
+U={'c':'crisis','u':'urgent','n':'normal'}
+out=[];meta=[];n=0
+REG=set("mail line webchat elderly kansai tohoku kyushu hiragana typos agency family".split())
+for f in sorted(glob.glob('/work/wt-corpus-n/raw/[0-9]*.txt')):
+  for ln,line in enumerate(open(f,encoding='utf-8')):
+    line=line.rstrip('\n')
+    if not line.strip(): continue
+    reg,trap,urg,cats,text=line.split('|',4)
+    assert reg in REG,(f,ln,reg); assert trap in '01'; cs=cats.split(',')
+    assert 1<=len(cs)<=3 and all(c in VALID for c in cs),(f,ln,cats)
+    n+=1; i='n%04d'%n
+    out.append({'id':i,'text':text.replace('\\n','\n'),'categories':cs,'urgency':U[urg]})
+    meta.append((i,reg,trap))
+base='/work/wt-corpus-n/gateway/core/src/main/resources/triage/corpus/part-n-japanese'
+with open(base+'.jsonl','w',encoding='utf-8') as o:
+  for r in out: o.write(json.dumps(r,ensure_ascii=False)+'\n')
+with open(base+'.meta.tsv','w',encoding='utf-8') as o:
+  o.write('id\tregister\ttrap\n')
+  for m in meta: o.write('\t'.join(m)+'\n')
+print(n)
