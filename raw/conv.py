@@ -1,6 +1,14 @@
 import json,sys,glob,re,unicodedata
 VALID=set("economic debt budget arrears housing homeless food job_seeking work_trouble illness injury disability mental_health suicide_risk family dv_abuse care childcare child_education isolation legal foreign other".split())
 U={'c':'crisis','u':'urgent','n':'normal'}
+EXT={}
+for l in open('/work/wt-corpus-n/raw/ext.txt',encoding='utf-8'):
+  if l.strip():
+    k,v=l.rstrip('\n').split('|',1); EXT[k]=v
+def ins(t,e):
+  for i,ch in enumerate(t):
+    if i>=10 and ch in '。　': return t[:i+1]+e+t[i+1:]
+  return e+t
 out=[];meta=[];n=0
 REG=set("mail line webchat elderly kansai tohoku kyushu hiragana typos agency family".split())
 for f in sorted(glob.glob('/work/wt-corpus-n/raw/[0-9]*.txt')):
@@ -11,6 +19,7 @@ for f in sorted(glob.glob('/work/wt-corpus-n/raw/[0-9]*.txt')):
     assert reg in REG,(f,ln,reg); assert trap in '01'; cs=cats.split(',')
     assert 1<=len(cs)<=3 and all(c in VALID for c in cs),(f,ln,cats)
     n+=1; i='n%04d'%n
+    text=ins(text,EXT[i]) if i in EXT else text
     out.append({'id':i,'text':text.replace('\\n','\n'),'categories':cs,'urgency':U[urg]})
     meta.append((i,reg,trap))
 base='/work/wt-corpus-n/gateway/core/src/main/resources/triage/corpus/part-n-japanese'
