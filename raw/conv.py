@@ -4,10 +4,15 @@ U={'c':'crisis','u':'urgent','n':'normal'}
 EXT={}
 for l in open('/work/wt-corpus-n/raw/ext.txt',encoding='utf-8'):
   if l.strip():
-    k,v=l.rstrip('\n').split('|',1); EXT[k]=v
+    k,v=l.rstrip('\n').split('|',1); EXT[k]=EXT.get(k,'')+v
 def ins(t,e):
-  for i,ch in enumerate(t):
-    if i>=10 and ch in '。　': return t[:i+1]+e+t[i+1:]
+  t2=t.replace('\\n','\n')
+  m=re.search(r'(歳|才|さい|[0-9０-９一二三四五六七八九十]+の(男|女)|代の|代男|代女|者です|母親です|父親です)',t2)
+  start=m.end() if m else 10
+  for i in range(start,len(t2)):
+    if t2[i] in '。　\n':
+      j=i+1
+      return (t2[:j]+e+t2[j:]).replace('\n','\\n')
   return e+t
 out=[];meta=[];n=0
 REG=set("mail line webchat elderly kansai tohoku kyushu hiragana typos agency family".split())
