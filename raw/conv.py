@@ -4,10 +4,10 @@ U={'c':'crisis','u':'urgent','n':'normal'}
 EXT={}
 for l in open('/work/wt-corpus-n/raw/ext.txt',encoding='utf-8'):
   if l.strip():
-    k,v=l.rstrip('\n').split('|',1); EXT[k]=EXT.get(k,'')+v
+    k,v=l.rstrip('\n').split('|',1); p0=EXT.get(k,''); EXT[k]=p0+('　' if p0 and v and p0[-1] not in '。　' else '')+v
 def ins(t,e):
   t2=t.replace('\\n','\n')
-  m=re.search(r'(歳|才|さい|[0-9０-９一二三四五六七八九十]+の(男|女)|代の|代男|代女|者です|母親です|父親です)',t2)
+  m=re.search(r'(歳|才|さい|[0-9０-９一二三四五六七八九十]+の(男|女)|代の|代男|代女|者です|母親です|父親です|婆で|爺で)',t2)
   start=m.end() if m else 10
   for i in range(start,len(t2)):
     if t2[i] in '。　\n':
@@ -24,7 +24,12 @@ for f in sorted(glob.glob('/work/wt-corpus-n/raw/[0-9]*.txt')):
     assert reg in REG,(f,ln,reg); assert trap in '01'; cs=cats.split(',')
     assert 1<=len(cs)<=3 and all(c in VALID for c in cs),(f,ln,cats)
     n+=1; i='n%04d'%n
-    text=ins(text,EXT[i]) if i in EXT else text
+    if i in EXT and reg=='hiragana':
+      e=EXT[i].replace('　　','　'); e=e if e.endswith('　') else e+'　'
+      e=re.sub(r'(す|た)(?=[^　])',lambda m:m.group(1)+'　',e) if False else e
+      m=re.search(r'(です|ます)　',text); k=m.end() if m else 0
+      text=text[:k]+e+text[k:]
+    elif i in EXT: text=ins(text,EXT[i])
     out.append({'id':i,'text':text.replace('\\n','\n'),'categories':cs,'urgency':U[urg]})
     meta.append((i,reg,trap))
 base='/work/wt-corpus-n/gateway/core/src/main/resources/triage/corpus/part-n-japanese'
