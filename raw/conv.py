@@ -7,13 +7,15 @@ for l in open('/work/wt-corpus-n/raw/ext.txt',encoding='utf-8'):
     k,v=l.rstrip('\n').split('|',1); p0=EXT.get(k,''); EXT[k]=p0+('　' if p0 and v and p0[-1] not in '。　' else '')+v
 def ins(t,e):
   t2=t.replace('\\n','\n')
-  m=re.search(r'(歳|才|さい|[0-9０-９一二三四五六七八九十]+の(男|女)|代の|代男|代女|者です|母親です|父親です|婆で|爺で)',t2)
+  m=re.search(r'(歳|才|(?<!くだ)さい|[0-9０-９一二三四五六七八九十]+の(男|女)|代の|代男|代女|者です|母親です|父親です|婆で|爺で)',t2)
   start=m.end() if m else 10
+  delims='。　\n' if m else ('。' if '。' in t2[10:] else '。　\n')
   for i in range(start,len(t2)):
-    if t2[i] in '。　\n':
+    if t2[i] in delims:
       j=i+1
       return (t2[:j]+e+t2[j:]).replace('\n','\\n')
   return e+t
+ANCH={'n0111':'悩んでいたようです。','n0195':'経理を担当しています。','n0144':'届きます。','n0147':'連絡をとっていません。','n0216':'通知がありました。','n0231':'入院が必要になりました。','n0135':'主婦です。','n0072':'ひとり親の母です。','n0087':'日本語すこしだけわかります。'}
 out=[];meta=[];n=0
 REG=set("mail line webchat elderly kansai tohoku kyushu hiragana typos agency family".split())
 for f in sorted(glob.glob('/work/wt-corpus-n/raw/[0-9]*.txt')):
@@ -29,6 +31,8 @@ for f in sorted(glob.glob('/work/wt-corpus-n/raw/[0-9]*.txt')):
       e=re.sub(r'(す|た)(?=[^　])',lambda m:m.group(1)+'　',e) if False else e
       m=re.search(r'(です|ます)　',text); k=m.end() if m else 0
       text=text[:k]+e+text[k:]
+    elif i in EXT and i in ANCH and ANCH[i] in text:
+      k=text.index(ANCH[i])+len(ANCH[i]); text=text[:k]+EXT[i]+text[k:]
     elif i in EXT: text=ins(text,EXT[i])
     out.append({'id':i,'text':text.replace('\\n','\n'),'categories':cs,'urgency':U[urg]})
     meta.append((i,reg,trap))
