@@ -213,6 +213,16 @@ final class WebchatBenchmark {
       line.append(String.format(" %d-%ds %.0f ms;", from, from + 5, new Percentiles(window).ms(99)));
     }
     System.out.println(line);
+    StringBuilder first = new StringBuilder("ack p50 / p99 by second of the first 5 s:");
+    for (int from = 0; from < Math.min(5, seconds); from++) {
+      long lo = TimeUnit.SECONDS.toNanos(from);
+      long hi = TimeUnit.SECONDS.toNanos(from + 1);
+      long[] window = java.util.stream.IntStream.range(0, count).filter(i -> sentAfter[i] >= lo && sentAfter[i] < hi)
+          .mapToLong(i -> latencies[i]).toArray();
+      Percentiles p = new Percentiles(window);
+      first.append(String.format(" %d s %.0f / %.0f ms;", from, p.ms(50), p.ms(99)));
+    }
+    System.out.println(first);
   }
 
   private static long heapAfterGc(GatewayProcess gateway) throws Exception {
