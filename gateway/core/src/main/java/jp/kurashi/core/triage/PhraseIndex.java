@@ -64,11 +64,13 @@ final class PhraseIndex {
     List<Hit> hits = new ArrayList<>();
     Node n = root;
     for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      while (n != root && !n.next.containsKey(c)) {
+      Character c = text.charAt(i);
+      Node next = n.next.get(c);
+      while (next == null && n != root) {
         n = n.fail;
+        next = n.next.get(c);
       }
-      n = n.next.getOrDefault(c, root);
+      n = next == null ? root : next;
       for (int k = 0; k < n.out.size(); k++) {
         hits.add(new Hit(n.out.get(k), i + 1));
       }

@@ -288,13 +288,13 @@ public final class TriageEngine {
   }
 
   private static String readingOf(List<Token> tokens) {
-    StringBuilder out = new StringBuilder();
+    StringBuilder out = new StringBuilder(tokens.size() * 4);
     tokens.forEach(t -> out.append(t.reading()));
     return out.toString();
   }
 
   private static String lemmasOf(List<Token> tokens) {
-    StringBuilder out = new StringBuilder("|");
+    StringBuilder out = new StringBuilder(tokens.size() * 4).append('|');
     tokens.forEach(t -> out.append(t.lemma()).append('|'));
     return out.toString();
   }

@@ -3,6 +3,7 @@ package jp.kurashi.core.triage;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * What the statistical model reads of a message: character 1–3-grams of the folded text (they survive
@@ -22,6 +23,8 @@ public final class TriageFeatures {
   private static final int CONCEPT = 0x165667b1;
   private static final int CONCEPT_PAIR = 0x61c88647;
   private static final char WORD_BREAK = '_';
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+  private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{M}\\p{N}]+");
 
   /** The hashes of every concept feature and pair, sorted: the trainer gives them more weight. */
   private static final int[] CONCEPT_FEATURES = conceptFeatures();
@@ -62,7 +65,7 @@ public final class TriageFeatures {
   /** From NFKC text and its Kuromoji tokens (empty for text without Japanese), as the engine has them. */
   static Vector of(String nfkc, List<JapaneseAnalyzer.Token> tokens) {
     HashSet32 seen = new HashSet32(nfkc.length() * 4 + 16);
-    String folded = TextFolding.foldNormalized(nfkc.replaceAll("\\s+", String.valueOf(WORD_BREAK)));
+    String folded = TextFolding.foldNormalized(SPACES.matcher(nfkc).replaceAll(String.valueOf(WORD_BREAK)));
     int[] cps = folded.codePoints().toArray();
     for (int n = 1; n <= MAX_NGRAM; n++) {
       for (int i = 0; i + n <= cps.length; i++) {
@@ -78,7 +81,7 @@ public final class TriageFeatures {
       seen.add(hash(LEMMA_PAIR, previous + "|" + t.lemma()));
       previous = t.lemma();
     }
-    for (String word : nfkc.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{M}\\p{N}]+")) {
+    for (String word : NOT_WORD.split(nfkc.toLowerCase(Locale.ROOT))) {
       if (word.length() > 1) {
         seen.add(hash(WORD, word));
         String bare = TextFolding.withoutAccents(word);

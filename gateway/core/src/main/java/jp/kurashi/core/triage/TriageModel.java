@@ -131,8 +131,22 @@ public final class TriageModel {
   static int[] rowsOf(int[] vocabulary, TriageFeatures.Vector x) {
     int[] features = x.features();
     int[] rows = new int[features.length];
-    for (int i = 0; i < features.length; i++) {
-      rows[i] = Math.max(-1, Arrays.binarySearch(vocabulary, features[i]));
+    Arrays.fill(rows, -1);
+    // Both arrays are sorted, so each search starts where the last one ended and gallops forward: a message's
+    // features are spread over the vocabulary, a few hundred rows apart, found in a few steps instead of 17.
+    int from = 0;
+    for (int i = 0; i < features.length && from < vocabulary.length; i++) {
+      int key = features[i];
+      int step = 1;
+      int to = from;
+      while (to < vocabulary.length && vocabulary[to] < key) {
+        from = to + 1;
+        to += step;
+        step <<= 1;
+      }
+      int at = Arrays.binarySearch(vocabulary, from, Math.min(to + 1, vocabulary.length), key);
+      rows[i] = Math.max(-1, at);
+      from = at >= 0 ? at + 1 : -at - 1;
     }
     return rows;
   }

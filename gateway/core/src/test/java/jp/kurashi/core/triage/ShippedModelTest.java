@@ -77,4 +77,18 @@ class ShippedModelTest {
     }
     assertThat(engine.triage("今までありがとう。もう連絡しません").urgency()).isEqualTo(Urgency.CRISIS);
   }
+
+  @Test
+  @DisplayName("finds each feature's row in the vocabulary exactly as a binary search of each does")
+  void rowsAsBinarySearch() {
+    java.util.Random random = new java.util.Random(7);
+    for (int round = 0; round < 200; round++) {
+      int[] vocabulary = random.ints(random.nextInt(3_000), -50_000, 50_000).distinct().sorted().toArray();
+      int[] features = random.ints(random.nextInt(400), -60_000, 60_000).distinct().sorted().toArray();
+      int[] rows = TriageModel.rowsOf(vocabulary, new TriageFeatures.Vector(features, true));
+      for (int i = 0; i < features.length; i++) {
+        assertThat(rows[i]).isEqualTo(Math.max(-1, Arrays.binarySearch(vocabulary, features[i])));
+      }
+    }
+  }
 }
