@@ -206,23 +206,24 @@ final class WebchatBenchmark {
   private static void printTimeline(long[] latencies, long[] sentAfter, int count, int seconds) {
     StringBuilder line = new StringBuilder("ack p99 by 5 s window of sending:");
     for (int from = 0; from < seconds; from += 5) {
-      long lo = TimeUnit.SECONDS.toNanos(from);
-      long hi = TimeUnit.SECONDS.toNanos(from + 5);
-      long[] window = java.util.stream.IntStream.range(0, count).filter(i -> sentAfter[i] >= lo && sentAfter[i] < hi)
-          .mapToLong(i -> latencies[i]).toArray();
-      line.append(String.format(" %d-%ds %.0f ms;", from, from + 5, new Percentiles(window).ms(99)));
+      line.append(String.format(" %d-%ds %.0f ms;", from, from + 5,
+          sentBetween(latencies, sentAfter, count, from, from + 5).ms(99)));
     }
     System.out.println(line);
     StringBuilder first = new StringBuilder("ack p50 / p99 by second of the first 5 s:");
     for (int from = 0; from < Math.min(5, seconds); from++) {
-      long lo = TimeUnit.SECONDS.toNanos(from);
-      long hi = TimeUnit.SECONDS.toNanos(from + 1);
-      long[] window = java.util.stream.IntStream.range(0, count).filter(i -> sentAfter[i] >= lo && sentAfter[i] < hi)
-          .mapToLong(i -> latencies[i]).toArray();
-      Percentiles p = new Percentiles(window);
+      Percentiles p = sentBetween(latencies, sentAfter, count, from, from + 1);
       first.append(String.format(" %d s %.0f / %.0f ms;", from, p.ms(50), p.ms(99)));
     }
     System.out.println(first);
+  }
+
+  /** The latencies of the messages sent between second {@code from} and second {@code to} of the pass. */
+  private static Percentiles sentBetween(long[] latencies, long[] sentAfter, int count, int from, int to) {
+    long lo = TimeUnit.SECONDS.toNanos(from);
+    long hi = TimeUnit.SECONDS.toNanos(to);
+    return new Percentiles(java.util.stream.IntStream.range(0, count).filter(i -> sentAfter[i] >= lo && sentAfter[i] < hi)
+        .mapToLong(i -> latencies[i]).toArray());
   }
 
   private static long heapAfterGc(GatewayProcess gateway) throws Exception {
