@@ -345,6 +345,9 @@ public final class Gateway {
         core.contacts(), core.messages(), core.replies(), core.bus(), core.limits(), metrics, config.clientAddress(),
         clock, office.code(), config.officePaths() ? "/" + office.code() : "");
     InboundPipeline pipeline = pipeline(core, officeId, office, channelContext);
+    // Stopped after HTTP and the jobs, before the pool: running triage finishes, waiting work is left to the sweep.
+    onStop(() -> pipeline.afterCommitQueue().close()
+        .timeout(config.shutdownGrace().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
     List<ChannelRoutes> channelRoutes = new java.util.ArrayList<>();
     List<PeriodicJob> channelJobs = new java.util.ArrayList<>();
     java.util.Set<String> names = new java.util.HashSet<>();

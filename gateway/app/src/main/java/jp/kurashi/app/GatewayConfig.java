@@ -15,6 +15,7 @@ import jp.kurashi.core.security.PasswordPolicy;
 import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.retention.RetentionSettings;
 import jp.kurashi.core.store.DatabaseSettings;
+import jp.kurashi.app.warmup.WarmUpSettings;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -52,6 +53,8 @@ import java.util.Set;
  *                      and where it is served
  * @param triageWarmUpMessages {@code TRIAGE_WARMUP_MESSAGES}: shipped corpus texts triaged before the gateway listens,
  *                      so the JIT compiler has compiled the analyser before the first resident writes
+ * @param warmUp        {@code STARTUP_WARMUP_MESSAGES}, {@code STARTUP_WARMUP_SECONDS}: the message path run on a scratch
+ *                      gateway before this one listens ({@link jp.kurashi.app.warmup.StartupWarmUp})
  * @param officeCode    {@code OFFICE_CODE}, or the first office of {@code OFFICES_FILE}
  * @param office        {@code OFFICE_PROFILE_FILE}, or the first office's profile of {@code OFFICES_FILE}
  * @param offices       every office served: the one office above without {@code OFFICES_FILE}, else the file's
@@ -80,6 +83,7 @@ public record GatewayConfig(
     Map<String, ChannelRetention> channelRetention,
     MetricsSettings metrics,
     int triageWarmUpMessages,
+    WarmUpSettings warmUp,
     List<OfficeConfig> offices,
     boolean officePaths) {
 
@@ -111,6 +115,21 @@ public record GatewayConfig(
     Map<String, String> names = new HashMap<>(profile.name().byLanguage());
     names.put("ja", name.get());
     return profile.withName(new LocalizedText(names));
+  }
+
+  /**
+   * The settings of a scratch gateway for {@link jp.kurashi.app.warmup.StartupWarmUp}: this desk's first office (its profile, texts and
+   * hours) with only {@code webchat} switched on, its own embedded database in {@code dataDir}, loopback on any free
+   * port, no Redis, no metrics server and no warm-up of its own. Nothing in it reaches the desk's database, its
+   * other channels or another instance.
+   */
+  public GatewayConfig scratch(Path scratchDir, String adminPassword, ChannelSetup webchat) {
+    OfficeConfig office = new OfficeConfig(officeCode, this.office, List.of(webchat));
+    return new GatewayConfig("127.0.0.1", 0, httpInstances, scratchDir, Optional.empty(), databasePoolSize, 0, false,
+        Optional.empty(), Optional.of(adminPassword), officeCode, this.office, outbox, console, List.of(webchat),
+        Duration.ofSeconds(1), ClientAddress.direct(), retention, channelRetention,
+        new MetricsSettings(Optional.empty(), java.util.OptionalInt.empty(), "127.0.0.1"), triageWarmUpMessages,
+        WarmUpSettings.OFF, List.of(office), false);
   }
 
   /** Reads and checks every setting; the first bad one is a {@link ConfigException}. */
@@ -196,6 +215,7 @@ public record GatewayConfig(
         channelRetention(src),
         MetricsSettings.load(src, httpPort),
         src.integer("TRIAGE_WARMUP_MESSAGES", 1, 1, 100_000),
+        WarmUpSettings.load(src),
         offices,
         officesFile.isPresent());
   }

@@ -93,4 +93,43 @@ class GatewayProcessIT {
       assertThat(GatewayProcess.read(workDir.resolve("stderr.log"))).contains("kurashi-gateway: could not start:");
     }
   }
+
+  @Test
+  @DisplayName("killed during its start-up warm-up, starts again within 60 s, stops the scratch server and deletes it")
+  void killedDuringWarmUp(@TempDir Path workDir) throws Exception {
+    int port = FreePorts.next();
+    // The shipped default, named: GatewayProcess turns the warm-up off for the other tests.
+    Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(port), "STARTUP_WARMUP_MESSAGES", "3000");
+    Path scratch = workDir.resolve("data/" + jp.kurashi.app.warmup.StartupWarmUp.DIRECTORY);
+    Path scratchPid = scratch.resolve("pg/postmaster.pid");
+
+    Process first = GatewayProcess.launch(workDir, env);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    // The scratch server is up once its pid file says "ready"; a moment later its residents are writing.
+    while (!java.nio.file.Files.exists(scratchPid) || !GatewayProcess.read(scratchPid).contains("ready")) {
+      assertThat(first.isAlive()).as("gateway died: %s", GatewayProcess.read(workDir.resolve("stderr.log"))).isTrue();
+      assertThat(System.nanoTime()).as("no scratch server within 120 s").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    Thread.sleep(1500);
+    long orphan = Long.parseLong(GatewayProcess.read(scratchPid).lines().findFirst().orElseThrow().strip());
+    first.destroyForcibly(); // SIGKILL: the scratch server, a child process, keeps running
+    assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).as("the scratch server outlives the kill")
+        .contains(true);
+    assertThat(GatewayProcess.health(port)).isEqualTo(-1);
+
+    Process second = GatewayProcess.launch(workDir, env);
+    try {
+      GatewayProcess.awaitHealthy(second, port, workDir, Duration.ofSeconds(60));
+      assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).as("scratch server stopped")
+          .isFalse();
+      try (var left = java.nio.file.Files.list(scratch)) {
+        assertThat(left.map(p -> p.getFileName().toString())).containsExactly("pg-bin");
+      }
+      assertThat(GatewayProcess.read(workDir.resolve("stderr.log"))).contains("start-up warm-up done");
+    } finally {
+      GatewayProcess.stop(second);
+    }
+  }
 }

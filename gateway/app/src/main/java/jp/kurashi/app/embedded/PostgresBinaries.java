@@ -48,7 +48,7 @@ public final class PostgresBinaries {
       return new PostgresBinaries(home);
     }
     Path partial = parent.resolve(home.getFileName() + ".partial");
-    deleteTree(partial);
+    PrivateFiles.deleteTree(partial);
     Files.createDirectories(partial);
     try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(
         new BufferedInputStream(new java.io.ByteArrayInputStream(bundle))))) {
@@ -73,7 +73,7 @@ public final class PostgresBinaries {
       }
     }
     Files.createFile(partial.resolve(".ready"));
-    deleteTree(home);
+    PrivateFiles.deleteTree(home);
     Files.move(partial, home, StandardCopyOption.ATOMIC_MOVE);
     return new PostgresBinaries(home);
   }
@@ -116,17 +116,6 @@ public final class PostgresBinaries {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bundle)).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

@@ -35,6 +35,8 @@ public final class AfterCommitQueue {
   private final Set<Long> pending = new HashSet<>();
   private int running;
   private long shed;
+  /** Set by {@link #close}: no more work is taken, and this completes once the last running unit has finished. */
+  private Promise<Void> closing;
 
   /**
    * @param maxRunning units running at once; with the database pool's size, triage and notices use at most that
@@ -57,6 +59,9 @@ public final class AfterCommitQueue {
     Work work = new Work(List.copyOf(messageIds), run, Promise.promise());
     boolean start;
     synchronized (this) {
+      if (closing != null) {
+        return Future.failedFuture(new IllegalStateException("stopping: after-commit work left to the sweep"));
+      }
       if (messageIds.stream().anyMatch(pending::contains)) {
         return Future.succeededFuture();
       }
@@ -92,6 +97,40 @@ public final class AfterCommitQueue {
     return maxQueued - queue.size();
   }
 
+  /** Whether nothing waits or runs: the after-commit work of every message handed here has finished. */
+  public synchronized boolean idle() {
+    return running == 0 && queue.isEmpty();
+  }
+
+  /**
+   * Stops taking work, for a gateway that is stopping: the units still waiting are dropped (their messages are
+   * committed, and {@link AfterCommitSweep} runs their steps after the next start, as after a crash); completes once
+   * the units already running have finished, so they do not meet a closed database pool.
+   */
+  public Future<Void> close() {
+    List<Work> dropped;
+    Promise<Void> closed;
+    synchronized (this) {
+      if (closing != null) {
+        return closing.future();
+      }
+      closing = Promise.promise();
+      closed = closing;
+      dropped = List.copyOf(queue);
+      queue.clear();
+      dropped.forEach(w -> pending.removeAll(w.messageIds()));
+      if (running == 0) {
+        closing.complete();
+      }
+    }
+    if (!dropped.isEmpty()) {
+      LOG.atInfo().addKeyValue("units", dropped.size()).log("stopping: waiting after-commit work left to the sweep");
+    }
+    IllegalStateException stopping = new IllegalStateException("stopping: after-commit work left to the sweep");
+    dropped.forEach(w -> w.done().tryFail(stopping));
+    return closed.future();
+  }
+
   /** Units waiting for a place. */
   public synchronized int queued() {
     return queue.size();
@@ -125,6 +164,9 @@ public final class AfterCommitQueue {
       next = queue.pollFirst();
       if (next == null) {
         running--;
+        if (running == 0 && closing != null) {
+          closing.tryComplete();
+        }
       }
     }
     work.done().handle(ran);

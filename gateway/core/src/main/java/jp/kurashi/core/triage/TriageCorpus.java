@@ -51,6 +51,20 @@ public record TriageCorpus(List<LabelledMessage> messages) {
     return Bundled.SHA256;
   }
 
+  /**
+   * {@code count} texts spread over the shipped corpus (every part, so every language and register), read afresh and
+   * not kept: for exercising the message path at start-up, where holding 7,900 messages for good would waste heap.
+   */
+  public static List<String> sampleTexts(int count) {
+    List<LabelledMessage> all = load().messages();
+    List<String> texts = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      // 7,919 is prime, so the steps visit the whole corpus before any message comes round again.
+      texts.add(all.get((int) ((long) i * 7919 % all.size())).text());
+    }
+    return texts;
+  }
+
   /** Loaded on first use only: a gateway that never trains or checks a model does not parse 7,900 lines. */
   private static final class Bundled {
     static final TriageCorpus CORPUS = load();

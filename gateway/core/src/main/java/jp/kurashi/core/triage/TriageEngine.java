@@ -86,11 +86,8 @@ public final class TriageEngine {
     if (messages <= 1) {
       return;
     }
-    List<LabelledMessage> corpus = TriageCorpus.bundled().messages();
     // Spread over the corpus (it is sorted by id, so by part): every language and register is warmed, not one.
-    for (int i = 1; i < messages; i++) {
-      triage(corpus.get((int) ((long) i * 7919 % corpus.size())).text());
-    }
+    TriageCorpus.sampleTexts(messages - 1).forEach(this::triage);
   }
 
   /** Rules and model together; crisis if either finds one. */

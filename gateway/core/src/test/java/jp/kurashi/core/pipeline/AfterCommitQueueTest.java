@@ -93,4 +93,33 @@ class AfterCommitQueueTest {
     assertThat(ran).hasValue(100_000);
     assertThat(queue.queued()).isZero();
   }
+
+  @Test
+  @DisplayName("closing drops the waiting units, lets the running one finish first, and refuses new work")
+  void close() {
+    AfterCommitQueue queue = new AfterCommitQueue(1, 10);
+    Promise<Void> running = Promise.promise();
+    List<Long> ran = new ArrayList<>();
+    queue.submit(List.of(1L), () -> {
+      ran.add(1L);
+      return running.future();
+    });
+    Future<Void> waiting = queue.submit(List.of(2L), () -> {
+      ran.add(2L);
+      return Future.succeededFuture();
+    });
+    assertThat(queue.idle()).isFalse();
+
+    Future<Void> closed = queue.close();
+    assertThat(waiting.failed()).as("the waiting unit is left to the sweep").isTrue();
+    assertThat(queue.pending(2L)).isFalse();
+    assertThat(closed.isComplete()).as("the running unit has not finished").isFalse();
+    assertThat(queue.submit(List.of(3L), Future::succeededFuture).failed()).isTrue();
+
+    running.complete();
+    assertThat(closed.succeeded()).isTrue();
+    assertThat(ran).containsExactly(1L);
+    assertThat(queue.idle()).isTrue();
+    assertThat(queue.close().succeeded()).as("closing twice").isTrue();
+  }
 }

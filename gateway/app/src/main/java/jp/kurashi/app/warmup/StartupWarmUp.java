@@ -1,0 +1,197 @@
+package jp.kurashi.app.warmup;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import jp.kurashi.app.Gateway;
+import jp.kurashi.app.GatewayConfig;
+import jp.kurashi.app.embedded.LocalPostgres;
+import jp.kurashi.app.embedded.PrivateFiles;
+import jp.kurashi.core.channel.ChannelSetup;
+import jp.kurashi.core.channel.Channels;
+import jp.kurashi.core.config.ConfigSource;
+import jp.kurashi.core.office.OfficeHours;
+import jp.kurashi.core.triage.TriageCorpus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the web chat message path on a scratch gateway in this JVM before the real one starts, so the JIT compiler has
+ * compiled it before the first resident writes.
+ *
+ * <p>A cold JVM answers its first 5–20 s of load several times slower (docs/BENCHMARKS.md: 100–370 ms p99 against
+ * 13–19 ms warm, on two cores), and it is the JVM's warm-up, not the database's. The scratch gateway is this desk's
+ * own code and office profile with only web chat switched on, its own embedded database in {@code DATA_DIR/warmup},
+ * loopback on a free port, no Redis, and a clock set to a moment the desk is closed (the out-of-hours path runs every
+ * step the in-hours one does, and the notice too). Residents on loopback write shipped corpus texts to it; then it is
+ * stopped and its database deleted. Nothing reaches the desk's database, its other channels or another instance, and
+ * a warm-up that fails or runs out of time only costs the warm-up: the desk still starts.
+ */
+public final class StartupWarmUp {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StartupWarmUp.class);
+  /** Under {@code DATA_DIR}; a fixed place, so a warm-up killed half-way is found and its server stopped next time. */
+  public static final String DIRECTORY = "warmup";
+  /** The unpacked server programs are kept: unpacking them again would add a second or two to every start. */
+  private static final String PROGRAMS = "pg-bin";
+  /** A few messages per resident, as residents write: most of the warm-up's cases are new, as a night's are. */
+  private static final int MESSAGES_PER_RESIDENT = 3;
+  /** Residents writing at once: enough to fill the group commit's batches as a busy minute does. */
+  private static final int RESIDENTS_AT_ONCE = 32;
+  /**
+   * Of the warm-up's time, the part residents write in. Triage and the notices fall behind the acknowledgements on a
+   * cold JVM; they run on in the rest, and what still waits then goes with the scratch gateway.
+   */
+  private static final double WRITING_SHARE = 0.8;
+  /** The scratch gateway's own quotas: every resident of the warm-up comes from 127.0.0.1. */
+  private static final Map<String, String> UNLIMITED = Map.of(
+      "WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", "1000000",
+      "WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", "1000000",
+      "WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS", "1000000");
+  /** How far ahead a closed moment is looked for; a desk open round the clock warms its in-hours path instead. */
+  private static final Duration CLOSED_SEARCH = Duration.ofDays(14);
+  private static final int LONGEST_TEXT = 2_000;
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final Clock clock;
+  private final Path scratchDir;
+
+  private StartupWarmUp(Vertx vertx, GatewayConfig config, Clock clock) {
+    this.vertx = vertx;
+    this.config = config;
+    this.clock = clock;
+    this.scratchDir = config.dataDir().resolve(DIRECTORY);
+  }
+
+  /**
+   * Warms up as {@code config.warmUp()} says, or only clears what a killed warm-up left when it is off. Never fails:
+   * whatever goes wrong is logged (without any text) and the start goes on; completes with what was written
+   * ({@link WarmUpResult#NONE} when off or failed).
+   */
+  public static Future<WarmUpResult> run(Vertx vertx, GatewayConfig config, Clock clock) {
+    StartupWarmUp warmUp = new StartupWarmUp(vertx, config, clock);
+    if (!config.warmUp().on()) {
+      return warmUp.clearLeftovers().recover(StartupWarmUp::failed).map(WarmUpResult.NONE);
+    }
+    long began = System.nanoTime();
+    QuietLogs quiet = QuietLogs.start();
+    return warmUp.warmUp(began)
+        .andThen(x -> quiet.close())
+        .compose(written -> {
+          LOG.atInfo().addKeyValue("messages", written.acknowledged()).addKeyValue("pushed", written.pushed())
+              .addKeyValue("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began))
+              .log("start-up warm-up done");
+          return warmUp.clearLeftovers().map(written);
+        })
+        .recover(err -> failed(err).compose(x -> warmUp.clearLeftovers()).recover(StartupWarmUp::failed)
+            .map(WarmUpResult.NONE));
+  }
+
+  private static Future<Void> failed(Throwable err) {
+    LOG.atWarn().addKeyValue("error", err.getClass().getSimpleName()).addKeyValue("reason", err.getMessage())
+        .log("start-up warm-up failed; starting without it");
+    return Future.succeededFuture();
+  }
+
+  /** The scratch gateway started, written to until done or out of time, settled and stopped. */
+  private Future<WarmUpResult> warmUp(long began) {
+    WarmUpSettings settings = config.warmUp();
+    return vertx.executeBlocking(this::texts, false).compose(texts -> {
+      GatewayConfig scratch = config.scratch(scratchDir, newPassword(), webchat());
+      Clock closed = closedClock(config.office().hours());
+      PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+      return Gateway.start(vertx, scratch, nowhere, closed).compose(gateway -> {
+        LoopbackResidents residents = new LoopbackResidents(vertx, gateway.httpPort(), texts);
+        long writing = (long) (settings.limit().toMillis() * WRITING_SHARE)
+            - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+        long timer = vertx.setTimer(Math.max(1, writing), id -> residents.stop());
+        return residents.write(settings.messages(), MESSAGES_PER_RESIDENT, RESIDENTS_AT_ONCE)
+            .compose(written -> settled(gateway, began).map(written))
+            .eventually(() -> {
+              vertx.cancelTimer(timer);
+              return residents.close().transform(x -> gateway.stop());
+            });
+      });
+    });
+  }
+
+  /**
+   * The shipped corpus texts the residents write, the longest left out (a long mail is not a chat message). Makes
+   * {@code DATA_DIR} private first: the scratch folder inside it must not be what creates it.
+   */
+  private List<String> texts() throws java.io.IOException {
+    PrivateFiles.privateDirectory(config.dataDir());
+    return TriageCorpus.sampleTexts(Math.min(config.warmUp().messages(), 8_000)).stream()
+        .filter(t -> t.length() <= LONGEST_TEXT).toList();
+  }
+
+  /** Lets triage and the notices of the acknowledged messages run until they are done or the warm-up's time is up. */
+  private Future<Void> settled(Gateway gateway, long began) {
+    long left = config.warmUp().limit().toNanos() - (System.nanoTime() - began);
+    if (gateway.pipeline().afterCommitQueue().idle() || left <= 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.timer(50).compose(x -> settled(gateway, began));
+  }
+
+  /** The system clock moved to the desk's next closed hour, or left as it is for a desk that never closes. */
+  private Clock closedClock(OfficeHours hours) {
+    Instant now = clock.instant();
+    for (Duration ahead = Duration.ZERO; ahead.compareTo(CLOSED_SEARCH) <= 0; ahead = ahead.plusMinutes(30)) {
+      if (!hours.isOpen(now.plus(ahead))) {
+        return Clock.offset(clock, ahead);
+      }
+    }
+    return clock;
+  }
+
+  private static ChannelSetup webchat() {
+    return Channels.installed().stream().filter(c -> c.name().equals("webchat")).findFirst()
+        .flatMap(c -> c.configure(ConfigSource.only(UNLIMITED)))
+        .orElseThrow(() -> new IllegalStateException("the web chat channel is not installed"));
+  }
+
+  /** The scratch gateway's administrator: its password is never shown or kept, and its database is deleted. */
+  private static String newPassword() {
+    byte[] bytes = new byte[24];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /**
+   * Deletes the scratch gateway's files, keeping the unpacked server programs. A scratch server still running (its
+   * gateway was killed during a warm-up) is stopped first, by starting and closing it as a start after a crash does.
+   */
+  private Future<Void> clearLeftovers() {
+    return vertx.executeBlocking(() -> {
+      if (!Files.isDirectory(scratchDir)) {
+        return null;
+      }
+      Path cluster = scratchDir.resolve("pg");
+      if (Files.exists(cluster.resolve("postmaster.pid"))) {
+        LocalPostgres.start(cluster, 0).close();
+      }
+      try (var entries = Files.list(scratchDir)) {
+        for (Path entry : entries.filter(p -> !p.getFileName().toString().equals(PROGRAMS)).toList()) {
+          if (Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            PrivateFiles.deleteTree(entry);
+          } else {
+            Files.delete(entry);
+          }
+        }
+      }
+      return null;
+    }, false);
+  }
+}

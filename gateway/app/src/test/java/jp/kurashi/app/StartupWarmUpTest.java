@@ -1,0 +1,94 @@
+package jp.kurashi.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import jp.kurashi.app.warmup.StartupWarmUp;
+import jp.kurashi.app.warmup.WarmUpResult;
+import jp.kurashi.core.config.ConfigSource;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The start-up warm-up on a scratch gateway")
+class StartupWarmUpTest {
+
+  /** A Sunday, 03:00 in Tokyo: the shipped profile's desk is closed, so the warm-up writes at once. */
+  private static final Clock SUNDAY_NIGHT = Clock.fixed(Instant.parse("2026-11-28T18:00:00Z"), ZoneOffset.UTC);
+
+  @Test
+  @DisplayName("writes its messages, then leaves nothing in DATA_DIR but the unpacked programs, and nothing in the log")
+  void leavesNothing(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    GatewayConfig config = config(dataDir, "60");
+    List<String> lines;
+    WarmUpResult result;
+    try (ProductionLogs logs = ProductionLogs.capture()) {
+      result = StartupWarmUp.run(vertx, config, SUNDAY_NIGHT).await(3, TimeUnit.MINUTES);
+      lines = logs.lines();
+    }
+
+    assertThat(result.acknowledged()).isEqualTo(60);
+    try (var left = Files.list(dataDir.resolve(StartupWarmUp.DIRECTORY))) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("pg-bin");
+    }
+    // The desk's own files are not made by the warm-up: no cluster, no first administrator's password.
+    assertThat(dataDir.resolve("pg")).doesNotExist();
+    assertThat(dataDir.resolve("initial-admin-password")).doesNotExist();
+    // Its crises, cases and notices are not the desk's: an alert on "crisis found" must not fire for them.
+    assertThat(lines).noneMatch(l -> l.contains("crisis found") || l.contains("message triaged")
+        || l.contains("inbound message stored") || l.contains("Pool closed"));
+    assertThat(lines).anyMatch(l -> l.contains("start-up warm-up done") && l.contains("messages=\"60\""));
+  }
+
+  @Test
+  @DisplayName("off, it only clears what a warm-up killed half-way left behind")
+  void offClearsLeftovers(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    Path scratch = dataDir.resolve(StartupWarmUp.DIRECTORY);
+    Files.createDirectories(scratch.resolve("pg/base"));
+    Files.writeString(scratch.resolve("instance-id"), "killed");
+
+    WarmUpResult result = StartupWarmUp.run(vertx, config(dataDir, "0"), SUNDAY_NIGHT).await(1, TimeUnit.MINUTES);
+
+    assertThat(result).isEqualTo(WarmUpResult.NONE);
+    try (var left = Files.list(scratch)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("a warm-up that cannot run is logged and skipped: the desk still starts")
+  void failureIsNotFatal(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    // A file where the scratch gateway's folder should be: its database cannot be made.
+    Files.writeString(dataDir.resolve(StartupWarmUp.DIRECTORY), "in the way");
+    List<String> lines;
+    WarmUpResult result;
+    try (ProductionLogs logs = ProductionLogs.capture()) {
+      result = StartupWarmUp.run(vertx, config(dataDir, "60"), SUNDAY_NIGHT).await(2, TimeUnit.MINUTES);
+      lines = logs.lines();
+    }
+
+    assertThat(result).isEqualTo(WarmUpResult.NONE);
+    assertThat(lines).anyMatch(l -> l.contains("start-up warm-up failed; starting without it"));
+  }
+
+  private static GatewayConfig config(Path dataDir, String messages) {
+    Map<String, String> env = new HashMap<>();
+    env.put("DATA_DIR", dataDir.toString());
+    env.put("STARTUP_WARMUP_MESSAGES", messages);
+    env.put("STARTUP_WARMUP_SECONDS", "120");
+    return GatewayConfig.load(ConfigSource.only(env));
+  }
+}
