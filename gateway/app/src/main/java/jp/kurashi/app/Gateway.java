@@ -59,6 +59,7 @@ import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.app.embedded.EmbeddedServerWatch;
 import jp.kurashi.app.embedded.LocalPostgres;
 import jp.kurashi.app.embedded.PrivateFiles;
+import jp.kurashi.app.warmup.StartupWarmUp;
 import jp.kurashi.core.store.Durability;
 import io.vertx.core.Promise;
 import jp.kurashi.core.store.MessageStore;
@@ -191,6 +192,7 @@ public final class Gateway {
   private Future<Running> startAll() {
     return instanceName()
         .compose(this::openDatabase)
+        .compose(this::warmUp)
         .compose(this::ensureOffices)
         .compose(this::buildCore)
         .compose(this::startOffices)
@@ -229,6 +231,15 @@ public final class Gateway {
       onStop(db::close);
       return checkDurable(db).map(v -> new Opened(instanceName, db, processUp));
     });
+  }
+
+  /**
+   * The message path run on a scratch gateway ({@link StartupWarmUp}) so the JIT has compiled it before the first
+   * resident writes. Right after the database: a wrong {@code DATABASE_URL} or a {@code DATA_DIR} in use fails at once,
+   * and nothing of this desk runs yet whose logs the warm-up's quiet would hide. Never fails the start.
+   */
+  private Future<Opened> warmUp(Opened opened) {
+    return StartupWarmUp.run(vertx, config, clock).map(opened);
   }
 
   /** Every office served, in the configured order: their ids. */

@@ -5,7 +5,6 @@ import jp.kurashi.core.config.ConfigException;
 
 import io.vertx.core.Vertx;
 import jp.kurashi.app.backup.BackupCli;
-import jp.kurashi.app.warmup.StartupWarmUp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -50,14 +49,6 @@ public final class Main {
     }
 
     Vertx vertx = Vertx.vertx();
-    // Before listening: the JIT compiles the message path on a scratch gateway, not on the first residents' messages.
-    try {
-      StartupWarmUp.run(vertx, config, Clock.systemUTC())
-          .await(config.warmUp().limit().plusMinutes(2).toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      // Its own limit stops the load; only a scratch server that will not stop gets here. The desk starts anyway.
-      LOG.atWarn().log("start-up warm-up did not finish; starting without waiting for it");
-    }
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, config, System.out, Clock.systemUTC()).await(5, TimeUnit.MINUTES);

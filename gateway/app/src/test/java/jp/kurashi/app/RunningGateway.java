@@ -51,6 +51,8 @@ final class RunningGateway implements AutoCloseable {
     settings.put("WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", "100000");
     settings.put("WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", "100000");
     settings.put("WEBCHAT_UPLOADS_PER_HOUR_PER_ADDRESS", "100000");
+    // Suites start many gateways; the start-up warm-up would add its 25 s to each. StartupWarmUpTest tests it.
+    settings.put("STARTUP_WARMUP_MESSAGES", "0");
     // Never the working directory: a test without its own DATA_DIR would leave passwords and ids in the source tree.
     this.scratchDir = env.containsKey("DATA_DIR") ? null : scratchDirectory();
     if (scratchDir != null) {

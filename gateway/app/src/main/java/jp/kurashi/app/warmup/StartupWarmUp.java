@@ -26,8 +26,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the web chat message path on a scratch gateway in this JVM before the real one starts, so the JIT compiler has
- * compiled it before the first resident writes.
+ * Runs the web chat message path on a scratch gateway in this JVM while the real one starts (after its database is
+ * open, before anything else of it runs or listens), so the JIT compiler has compiled it before the first resident
+ * writes.
  *
  * <p>A cold JVM answers its first 5–20 s of load several times slower (docs/BENCHMARKS.md: 100–370 ms p99 against
  * 13–19 ms warm, on two cores), and it is the JVM's warm-up, not the database's. The scratch gateway is this desk's
