@@ -66,7 +66,8 @@ public final class Main {
       LOG.atError().addKeyValue("error", err.toString()).log("cannot go on; exiting for the supervisor to restart");
       System.exit(EXIT_DEPENDENCY_LOST);
     });
-    installShutdown(vertx, gateway, config.shutdownGrace().plusSeconds(1));
+    // The grace twice: once for HTTP's in-flight requests, once for the after-commit work then running.
+    installShutdown(vertx, gateway, config.shutdownGrace().multipliedBy(2).plusSeconds(1));
   }
 
   /**

@@ -33,14 +33,24 @@ class StartupWarmUpTest {
   @DisplayName("writes its messages, then leaves nothing in DATA_DIR but the unpacked programs, and nothing in the log")
   void leavesNothing(Vertx vertx, @TempDir Path dataDir) throws Exception {
     GatewayConfig config = config(dataDir, "60");
+    // The scratch server's pid, read while it runs: a folder can be deleted under a live server, so its absence
+    // afterwards proves nothing.
+    Path pidFile = dataDir.resolve(StartupWarmUp.DIRECTORY).resolve("pg/postmaster.pid");
+    java.util.Set<Long> servers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    long watch = vertx.setPeriodic(20, id -> scratchServer(pidFile).ifPresent(servers::add));
     List<String> lines;
     WarmUpResult result;
     try (ProductionLogs logs = ProductionLogs.capture()) {
       result = StartupWarmUp.run(vertx, config, SUNDAY_NIGHT).await(3, TimeUnit.MINUTES);
       lines = logs.lines();
+    } finally {
+      vertx.cancelTimer(watch);
     }
 
     assertThat(result.acknowledged()).isEqualTo(60);
+    assertThat(servers).as("the scratch server was seen running").hasSize(1);
+    assertThat(ProcessHandle.of(servers.iterator().next()).map(ProcessHandle::isAlive).orElse(false))
+        .as("the scratch server is stopped").isFalse();
     try (var left = Files.list(dataDir.resolve(StartupWarmUp.DIRECTORY))) {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("pg-bin");
     }
@@ -51,6 +61,23 @@ class StartupWarmUpTest {
     assertThat(lines).noneMatch(l -> l.contains("crisis found") || l.contains("message triaged")
         || l.contains("inbound message stored") || l.contains("Pool closed"));
     assertThat(lines).anyMatch(l -> l.contains("start-up warm-up done") && l.contains("messages=\"60\""));
+  }
+
+  @Test
+  @DisplayName("ends at its time limit, even one shorter than the scratch gateway's start, and still leaves nothing")
+  void timeLimit(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    GatewayConfig config = GatewayConfig.load(ConfigSource.only(Map.of("DATA_DIR", dataDir.toString(),
+        "STARTUP_WARMUP_MESSAGES", "100000", "STARTUP_WARMUP_SECONDS", "2")));
+    long began = System.nanoTime();
+
+    WarmUpResult result = StartupWarmUp.run(vertx, config, SUNDAY_NIGHT).await(2, TimeUnit.MINUTES);
+
+    // 2 s of limit and the 20 s stop budget bound it; writing 100,000 messages would take minutes.
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - began)).isLessThan(java.time.Duration.ofSeconds(22));
+    assertThat(result.acknowledged()).isLessThan(100_000);
+    try (var left = Files.list(dataDir.resolve(StartupWarmUp.DIRECTORY))) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("pg-bin");
+    }
   }
 
   @Test
@@ -82,6 +109,17 @@ class StartupWarmUpTest {
 
     assertThat(result).isEqualTo(WarmUpResult.NONE);
     assertThat(lines).anyMatch(l -> l.contains("start-up warm-up failed; starting without it"));
+  }
+
+  /** The pid in a postmaster.pid that says the server is ready, if there is one. */
+  private static java.util.Optional<Long> scratchServer(Path pidFile) {
+    try {
+      List<String> lines = Files.readAllLines(pidFile);
+      return lines.size() >= 8 && lines.get(7).strip().equals("ready")
+          ? java.util.Optional.of(Long.parseLong(lines.get(0).strip())) : java.util.Optional.empty();
+    } catch (java.io.IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   private static GatewayConfig config(Path dataDir, String messages) {

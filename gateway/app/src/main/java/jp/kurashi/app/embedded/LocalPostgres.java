@@ -85,6 +85,25 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   /**
+   * Stops a server left running on {@code dataDir} by a killed gateway, and removes a stale pid file, without starting
+   * one: for a folder about to be deleted. Holds the folder's lock meanwhile, as {@link #start} does; does nothing when
+   * there is no pid file.
+   */
+  public static void stopLeftOver(Path dataDir) throws IOException {
+    Path data = dataDir.toAbsolutePath().normalize();
+    if (PostmasterPidFile.read(data).isEmpty()) {
+      return;
+    }
+    Path home = PrivateFiles.privateDirectory(data.getParent());
+    FileLock lock = lockDataDir(home);
+    try {
+      stopOrphan(PostgresBinaries.unpack(home.resolve("pg-bin")), data);
+    } finally {
+      lock.channel().close();
+    }
+  }
+
+  /**
    * Connection settings for the server a running gateway keeps on {@code dataDir} (e.g. {@code DATA_DIR/pg}),
    * read from its pid file and password file; empty when no ready server of that directory runs. For
    * commands that work beside a running gateway (a backup, a benchmark); they never start or stop it.

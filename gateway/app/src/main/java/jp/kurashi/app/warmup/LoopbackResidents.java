@@ -88,6 +88,8 @@ final class LoopbackResidents {
       }
       Chat chat = new Chat(ws);
       ws.textMessageHandler(chat::frame);
+      // A socket that closes (the gateway stopping, or abort) ends every wait on it: nothing may hang the start.
+      ws.closeHandler(v -> chat.closed());
       return chat.send(new JsonObject().put("type", "auth").put("token", token), chat.signedIn)
           .compose(v -> chat.send(new JsonObject().put("type", "consent").put("accepted", true), chat.consented))
           .map(chat);
@@ -117,6 +119,14 @@ final class LoopbackResidents {
     stopped = true;
   }
 
+  /** Stops, and closes every socket now: the waits on them fail, so {@link #write} completes. */
+  void abort() {
+    stop();
+    synchronized (open) {
+      open.forEach(WebSocket::close);
+    }
+  }
+
   /** Closes every socket and both clients. */
   Future<Void> close() {
     List<Future<Void>> closing = new ArrayList<>();
@@ -143,8 +153,20 @@ final class LoopbackResidents {
       return ws.writeTextMessage(frame.encode()).compose(v -> answer.future());
     }
 
+    void closed() {
+      IllegalStateException closed = new IllegalStateException("the scratch gateway's socket closed");
+      signedIn.tryFail(closed);
+      consented.tryFail(closed);
+      waiting.values().forEach(p -> p.tryFail(closed));
+    }
+
     void frame(String text) {
-      JsonObject frame = new JsonObject(text);
+      JsonObject frame;
+      try {
+        frame = new JsonObject(text);
+      } catch (io.vertx.core.json.DecodeException e) {
+        return;
+      }
       switch (String.valueOf(frame.getValue("type"))) {
         case "auth" -> signedIn.tryComplete();
         case "consent" -> consented.tryComplete();

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jp.kurashi.app.Gateway;
 import jp.kurashi.app.GatewayConfig;
-import jp.kurashi.app.embedded.LocalPostgres;
 import jp.kurashi.app.embedded.PrivateFiles;
 import jp.kurashi.core.channel.ChannelSetup;
 import jp.kurashi.core.channel.Channels;
@@ -16,8 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +40,6 @@ public final class StartupWarmUp {
   private static final Logger LOG = LoggerFactory.getLogger(StartupWarmUp.class);
   /** Under {@code DATA_DIR}; a fixed place, so a warm-up killed half-way is found and its server stopped next time. */
   public static final String DIRECTORY = "warmup";
-  /** The unpacked server programs are kept: unpacking them again would add a second or two to every start. */
-  private static final String PROGRAMS = "pg-bin";
   /** A few messages per resident, as residents write: most of the warm-up's cases are new, as a night's are. */
   private static final int MESSAGES_PER_RESIDENT = 3;
   /** Residents writing at once: enough to fill the group commit's batches as a busy minute does. */
@@ -54,6 +49,11 @@ public final class StartupWarmUp {
    * cold JVM; they run on in the rest, and what still waits then goes with the scratch gateway.
    */
   private static final double WRITING_SHARE = 0.8;
+  /**
+   * Beyond the limit, for the scratch gateway and its server to stop; past it the warm-up is abandoned (its sockets
+   * closed, its folder left for the next start to clear) and the start goes on whatever hangs.
+   */
+  private static final Duration STOP_BUDGET = Duration.ofSeconds(20);
   /** The scratch gateway's own quotas: every resident of the warm-up comes from 127.0.0.1. */
   private static final Map<String, String> UNLIMITED = Map.of(
       "WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", "1000000",
@@ -66,37 +66,49 @@ public final class StartupWarmUp {
   private final Vertx vertx;
   private final GatewayConfig config;
   private final Clock clock;
-  private final Path scratchDir;
+  private final ScratchFolder folder;
+  /** The residents once they write: abandoning the warm-up closes their sockets. */
+  private volatile LoopbackResidents residents;
 
   private StartupWarmUp(Vertx vertx, GatewayConfig config, Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
-    this.scratchDir = config.dataDir().resolve(DIRECTORY);
+    this.folder = new ScratchFolder(config.dataDir().resolve(DIRECTORY));
   }
 
   /**
-   * Warms up as {@code config.warmUp()} says, or only clears what a killed warm-up left when it is off. Never fails:
-   * whatever goes wrong is logged (without any text) and the start goes on; completes with what was written
-   * ({@link WarmUpResult#NONE} when off or failed).
+   * Warms up as {@code config.warmUp()} says, or only clears what a killed warm-up left when it is off. Never fails,
+   * and completes within the limit plus {@link #STOP_BUDGET}: whatever goes wrong is logged (without any text) and the
+   * start goes on. Completes with what was written ({@link WarmUpResult#NONE} when off or failed).
    */
   public static Future<WarmUpResult> run(Vertx vertx, GatewayConfig config, Clock clock) {
     StartupWarmUp warmUp = new StartupWarmUp(vertx, config, clock);
     if (!config.warmUp().on()) {
-      return warmUp.clearLeftovers().recover(StartupWarmUp::failed).map(WarmUpResult.NONE);
+      return warmUp.clear().recover(StartupWarmUp::failed).map(WarmUpResult.NONE);
     }
     long began = System.nanoTime();
-    QuietLogs quiet = QuietLogs.start();
-    return warmUp.warmUp(began)
-        .andThen(x -> quiet.close())
-        .compose(written -> {
-          LOG.atInfo().addKeyValue("messages", written.acknowledged()).addKeyValue("pushed", written.pushed())
-              .addKeyValue("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began))
-              .log("start-up warm-up done");
-          return warmUp.clearLeftovers().map(written);
-        })
-        .recover(err -> failed(err).compose(x -> warmUp.clearLeftovers()).recover(StartupWarmUp::failed)
-            .map(WarmUpResult.NONE));
+    LOG.atInfo().addKeyValue("messages", config.warmUp().messages())
+        .addKeyValue("seconds", config.warmUp().limit().toSeconds())
+        .log("start-up warm-up: a scratch gateway runs the message path; its log lines are held at ERROR until done");
+    return warmUp.clear().compose(x -> {
+      QuietLogs quiet = QuietLogs.start();
+      return warmUp.warmUp(began)
+          .timeout(config.warmUp().limit().plus(STOP_BUDGET).toMillis(), TimeUnit.MILLISECONDS)
+          .andThen(done -> quiet.close());
+    }).compose(written -> {
+      LOG.atInfo().addKeyValue("messages", written.acknowledged()).addKeyValue("pushed", written.pushed())
+          .addKeyValue("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began))
+          .log("start-up warm-up done");
+      return warmUp.clear().recover(StartupWarmUp::failed).map(written);
+    }, err -> {
+      if (err instanceof java.util.concurrent.TimeoutException) {
+        // Something hangs: close what can be closed and leave the folder to the next start.
+        warmUp.abandon();
+        return failed(err).map(WarmUpResult.NONE);
+      }
+      return failed(err).compose(v -> warmUp.clear()).recover(StartupWarmUp::failed).map(WarmUpResult.NONE);
+    });
   }
 
   private static Future<Void> failed(Throwable err) {
@@ -109,22 +121,31 @@ public final class StartupWarmUp {
   private Future<WarmUpResult> warmUp(long began) {
     WarmUpSettings settings = config.warmUp();
     return vertx.executeBlocking(this::texts, false).compose(texts -> {
-      GatewayConfig scratch = config.scratch(scratchDir, newPassword(), webchat());
+      GatewayConfig scratch = config.scratch(folder.path(), newPassword(), webchat());
       Clock closed = closedClock(config.office().hours());
       PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
       return Gateway.start(vertx, scratch, nowhere, closed).compose(gateway -> {
-        LoopbackResidents residents = new LoopbackResidents(vertx, gateway.httpPort(), texts);
-        long writing = (long) (settings.limit().toMillis() * WRITING_SHARE)
+        LoopbackResidents writing = new LoopbackResidents(vertx, gateway.httpPort(), texts);
+        residents = writing;
+        long writingMillis = (long) (settings.limit().toMillis() * WRITING_SHARE)
             - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-        long timer = vertx.setTimer(Math.max(1, writing), id -> residents.stop());
-        return residents.write(settings.messages(), MESSAGES_PER_RESIDENT, RESIDENTS_AT_ONCE)
+        long timer = vertx.setTimer(Math.max(1, writingMillis), id -> writing.stop());
+        return writing.write(settings.messages(), MESSAGES_PER_RESIDENT, RESIDENTS_AT_ONCE)
             .compose(written -> settled(gateway, began).map(written))
             .eventually(() -> {
               vertx.cancelTimer(timer);
-              return residents.close().transform(x -> gateway.stop());
+              return writing.close().transform(x -> gateway.stop());
             });
       });
     });
+  }
+
+  /** Closes the residents' sockets, so whatever waits on them fails and the scratch gateway's stop can follow. */
+  private void abandon() {
+    LoopbackResidents writing = residents;
+    if (writing != null) {
+      writing.abort();
+    }
   }
 
   /**
@@ -170,28 +191,10 @@ public final class StartupWarmUp {
     return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  /**
-   * Deletes the scratch gateway's files, keeping the unpacked server programs. A scratch server still running (its
-   * gateway was killed during a warm-up) is stopped first, by starting and closing it as a start after a crash does.
-   */
-  private Future<Void> clearLeftovers() {
+  /** Empties the scratch folder (a server a killed warm-up left running is stopped first), on a worker thread. */
+  private Future<Void> clear() {
     return vertx.executeBlocking(() -> {
-      if (!Files.isDirectory(scratchDir)) {
-        return null;
-      }
-      Path cluster = scratchDir.resolve("pg");
-      if (Files.exists(cluster.resolve("postmaster.pid"))) {
-        LocalPostgres.start(cluster, 0).close();
-      }
-      try (var entries = Files.list(scratchDir)) {
-        for (Path entry : entries.filter(p -> !p.getFileName().toString().equals(PROGRAMS)).toList()) {
-          if (Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            PrivateFiles.deleteTree(entry);
-          } else {
-            Files.delete(entry);
-          }
-        }
-      }
+      folder.clear();
       return null;
     }, false);
   }

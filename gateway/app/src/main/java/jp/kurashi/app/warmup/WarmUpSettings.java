@@ -20,7 +20,7 @@ public record WarmUpSettings(int messages, Duration limit) {
   /** Reads both settings; the defaults were measured on the 2-core machine of docs/BENCHMARKS.md. */
   public static WarmUpSettings load(ConfigSource src) {
     return new WarmUpSettings(src.integer("STARTUP_WARMUP_MESSAGES", 3_000, 0, 100_000),
-        Duration.ofSeconds(src.integer("STARTUP_WARMUP_SECONDS", 25, 1, 600)));
+        Duration.ofSeconds(src.integer("STARTUP_WARMUP_SECONDS", 25, 1, 120)));
   }
 
   /** Whether there is anything to run. */

@@ -119,9 +119,10 @@ public final class AfterCommitQueue {
       dropped = List.copyOf(queue);
       queue.clear();
       dropped.forEach(w -> pending.removeAll(w.messageIds()));
-      if (running == 0) {
-        closing.complete();
-      }
+    }
+    if (idle()) {
+      // Outside the lock: what follows the close (the rest of a gateway's stop) must not run holding it.
+      closed.tryComplete();
     }
     if (!dropped.isEmpty()) {
       LOG.atInfo().addKeyValue("units", dropped.size()).log("stopping: waiting after-commit work left to the sweep");
@@ -159,15 +160,19 @@ public final class AfterCommitQueue {
   /** Frees the place of {@code work} (or hands it to the next unit, which is returned) and completes it. */
   private Work finish(Work work, Future<Void> ran) {
     Work next;
+    Promise<Void> closedNow = null;
     synchronized (this) {
       pending.removeAll(work.messageIds());
       next = queue.pollFirst();
       if (next == null) {
         running--;
-        if (running == 0 && closing != null) {
-          closing.tryComplete();
+        if (running == 0) {
+          closedNow = closing;
         }
       }
+    }
+    if (closedNow != null) {
+      closedNow.tryComplete();
     }
     work.done().handle(ran);
     return next;
