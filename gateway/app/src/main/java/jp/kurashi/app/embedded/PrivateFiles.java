@@ -39,11 +39,16 @@ public final class PrivateFiles {
    * readable by others, even for a moment.
    */
   public static String newSecret(Path file) throws IOException {
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String secret = randomSecret();
     writeSecret(file, secret);
     return secret;
+  }
+
+  /** 32 random bytes as URL-safe Base64: a password nobody types, kept in a private file or nowhere. */
+  public static String randomSecret() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /**
@@ -62,7 +67,7 @@ public final class PrivateFiles {
     Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Deletes {@code dir} and everything under it, not following links out of it; nothing when it does not exist. */
+  /** Deletes {@code dir} (or a file) and everything under it, not following links; nothing when it does not exist. */
   public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;

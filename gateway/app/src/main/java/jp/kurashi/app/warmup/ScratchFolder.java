@@ -39,11 +39,7 @@ final class ScratchFolder {
     } finally {
       try (var entries = Files.list(dir)) {
         for (Path entry : entries.filter(p -> !p.getFileName().toString().equals(PROGRAMS)).toList()) {
-          if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-            PrivateFiles.deleteTree(entry);
-          } else {
-            Files.delete(entry);
-          }
+          PrivateFiles.deleteTree(entry);
         }
       }
     }

@@ -63,6 +63,13 @@ public final class StartupWarmUp {
   private static final Duration CLOSED_SEARCH = Duration.ofDays(14);
   private static final int LONGEST_TEXT = 2_000;
 
+  /**
+   * What the scratch gateway needs: the texts its residents write, and its settings (its administrator's password is
+   * random, never shown or kept, and goes with its database).
+   */
+  private record Scratch(List<String> texts, GatewayConfig config) {
+  }
+
   private final Vertx vertx;
   private final GatewayConfig config;
   private final Clock clock;
@@ -120,12 +127,13 @@ public final class StartupWarmUp {
   /** The scratch gateway started, written to until done or out of time, settled and stopped. */
   private Future<WarmUpResult> warmUp(long began) {
     WarmUpSettings settings = config.warmUp();
-    return vertx.executeBlocking(this::texts, false).compose(texts -> {
-      GatewayConfig scratch = config.scratch(folder.path(), newPassword(), webchat());
-      Clock closed = closedClock(config.office().hours());
+    // The corpus is parsed and the channel plug-ins looked up on a worker thread, not on the start's event loop.
+    return vertx.executeBlocking(() -> new Scratch(texts(),
+        config.scratch(folder.path(), PrivateFiles.randomSecret(), webchat())), false).compose(scratch -> {
+      Clock closed = closedClock(clock, config.office().hours());
       PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-      return Gateway.start(vertx, scratch, nowhere, closed).compose(gateway -> {
-        LoopbackResidents writing = new LoopbackResidents(vertx, gateway.httpPort(), texts);
+      return Gateway.start(vertx, scratch.config(), nowhere, closed).compose(gateway -> {
+        LoopbackResidents writing = new LoopbackResidents(vertx, gateway.httpPort(), scratch.texts());
         residents = writing;
         long writingMillis = (long) (settings.limit().toMillis() * WRITING_SHARE)
             - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
@@ -167,8 +175,8 @@ public final class StartupWarmUp {
     return vertx.timer(50).compose(x -> settled(gateway, began));
   }
 
-  /** The system clock moved to the desk's next closed hour, or left as it is for a desk that never closes. */
-  private Clock closedClock(OfficeHours hours) {
+  /** {@code clock} moved to the desk's next closed half hour, or left as it is for a desk that never closes. */
+  static Clock closedClock(Clock clock, OfficeHours hours) {
     Instant now = clock.instant();
     for (Duration ahead = Duration.ZERO; ahead.compareTo(CLOSED_SEARCH) <= 0; ahead = ahead.plusMinutes(30)) {
       if (!hours.isOpen(now.plus(ahead))) {
@@ -182,13 +190,6 @@ public final class StartupWarmUp {
     return Channels.installed().stream().filter(c -> c.name().equals("webchat")).findFirst()
         .flatMap(c -> c.configure(ConfigSource.only(UNLIMITED)))
         .orElseThrow(() -> new IllegalStateException("the web chat channel is not installed"));
-  }
-
-  /** The scratch gateway's administrator: its password is never shown or kept, and its database is deleted. */
-  private static String newPassword() {
-    byte[] bytes = new byte[24];
-    new java.security.SecureRandom().nextBytes(bytes);
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** Empties the scratch folder (a server a killed warm-up left running is stopped first), on a worker thread. */
