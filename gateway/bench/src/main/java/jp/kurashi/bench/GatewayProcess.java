@@ -76,6 +76,11 @@ final class GatewayProcess implements AutoCloseable {
     return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
+  /** The gateway's own ack-latency histogram for {@code channel} (web chat, LINE), as it stands now. */
+  AckHistogram ackHistogram(String channel) {
+    return AckHistogram.parse(get("/metrics").body(), channel);
+  }
+
   /** CPU seconds the gateway's JVM has used so far (user and system), from {@code /proc}. */
   double cpuSeconds() {
     return ProcessCpu.seconds(process.pid());

@@ -182,16 +182,23 @@ final class WebchatBenchmark {
     });
     double cpuBefore = gateway.cpuSeconds();
     Map<String, Double> threadsBefore = gateway.threadCpu();
+    // The gateway's own measure of the same acks, scraped every 5 s: its side of the socket alone, apart from the
+    // load generator's (a cold JVM too, on the same two cores).
+    List<AckHistogram> scrapes = new ArrayList<>(List.of(gateway.ackHistogram("webchat")));
     long heapPeak = 0;
     while (sent.get() < total) {
       Thread.sleep(500);
       heapPeak = Math.max(heapPeak, gateway.metric("jvm_memory_heap_used_bytes"));
+      if (System.nanoTime() - start >= TimeUnit.SECONDS.toNanos(5L * scrapes.size())) {
+        scrapes.add(gateway.ackHistogram("webchat"));
+      }
     }
     vertx.cancelTimer(timer);
     long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (acked.get() < total && System.nanoTime() < drainDeadline) {
       Thread.sleep(100);
     }
+    scrapes.add(gateway.ackHistogram("webchat"));
     System.out.printf("gateway CPU while sending: %.1f s in %.1f s (sending from %s)%n", gateway.cpuSeconds() - cpuBefore,
         (System.nanoTime() - start) / 1e9, java.time.Instant.now().minusNanos(System.nanoTime() - start));
     // Each resident's first message out of hours gets the out-of-hours notice as a message frame.
@@ -199,6 +206,7 @@ final class WebchatBenchmark {
         messageFrames.get(), total);
     System.out.println("gateway CPU by thread while sending: " + ThreadCpu.difference(threadsBefore, gateway.threadCpu()));
     printTimeline(latencies, sentAfter, (int) Math.min(acked.get(), latencies.length), seconds);
+    printGatewaySide(scrapes);
     return new Pass(open, total, acked, latencies, heapConnected, heapPeak, start);
   }
 
@@ -216,6 +224,17 @@ final class WebchatBenchmark {
       first.append(String.format(" %d s %.0f / %.0f ms;", from, p.ms(50), p.ms(99)));
     }
     System.out.println(first);
+  }
+
+  /** What the gateway itself measured, frame in to ack out: the whole pass, then each 5 s in which acks were sent. */
+  private static void printGatewaySide(List<AckHistogram> scrapes) {
+    System.out.println("gateway-side ack, whole pass: " + scrapes.get(scrapes.size() - 1).since(scrapes.get(0)).describe());
+    StringBuilder line = new StringBuilder("gateway-side ack p99 by 5 s window of acking:");
+    for (int i = 1; i < scrapes.size(); i++) {
+      AckHistogram window = scrapes.get(i).since(scrapes.get(i - 1));
+      line.append(String.format(" %.0f ms (%d);", window.quantileMs(0.99), window.count()));
+    }
+    System.out.println(line);
   }
 
   /** The latencies of the messages sent between second {@code from} and second {@code to} of the pass. */

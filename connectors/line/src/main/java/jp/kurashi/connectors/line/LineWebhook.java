@@ -101,6 +101,7 @@ public final class LineWebhook {
   }
 
   private void handle(RoutingContext ctx) {
+    long receivedAt = System.nanoTime();
     String signature = ctx.request().getHeader(WebhookParser.SIGNATURE_HEADER_NAME);
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     CallbackRequest callback;
@@ -138,6 +139,8 @@ public final class LineWebhook {
     stored
         .compose(results -> handleOthers(others).map(results))
         .onSuccess(results -> {
+          metrics.observe(GatewayMetrics.INBOUND_ACK_SECONDS, "channel", LineConnector.CHANNEL,
+              System.nanoTime() - receivedAt);
           ctx.response().setStatusCode(200).end();
           metrics.increment("line_events_total", "kind", "message");
           // Reply tokens are an optimisation (an automatic message can always be pushed), so saving them

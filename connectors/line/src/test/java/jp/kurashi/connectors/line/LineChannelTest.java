@@ -68,6 +68,8 @@ class LineChannelTest {
       assertThat(server.count("SELECT count(*) FROM message")).isZero();
       assertThat(server.count("SELECT count(*) FROM contact")).isZero();
       assertThat(server.metrics.value("line_webhooks_refused_total", "reason", "signature")).isEqualTo(3);
+      assertThat(server.metrics.render()).as("a refused delivery is not an acknowledged one")
+          .doesNotContain("inbound_ack_seconds");
     }
 
     @Test
@@ -94,6 +96,7 @@ class LineChannelTest {
       assertThat(server.post(LineEvents.callback(LineEvents.text("e1", "U1", "家賃が払えません"))).statusCode()).isEqualTo(200);
 
       assertThat(server.one("SELECT body FROM message WHERE external_id = 'e1'").getString(0)).isEqualTo("家賃が払えません");
+      assertThat(server.metrics.render()).contains("inbound_ack_seconds_count{channel=\"line\"} 1\n");
       Await.until(WAIT, "display name", () -> "山田 太郎".equals(
           server.one("SELECT display_name FROM contact WHERE external_id = 'U1'").getString(0)));
     }

@@ -148,6 +148,7 @@ final class ChatSocket {
   }
 
   private void onMessage(JsonObject frame) {
+    long receivedAt = System.nanoTime();
     Object rawClientId = frame.getValue("clientId");
     String clientId = rawClientId instanceof String s && !s.isBlank() && s.length() <= MAX_CLIENT_ID ? s : null;
     if (clientId == null) {
@@ -181,14 +182,14 @@ final class ChatSocket {
         reject("rate_limited", "この回線からの送信が多すぎます。少し待ってから送ってください / too many messages from "
             + "this network; send again in a moment", clientId, ar.result().retryAfterSeconds());
       } else {
-        store(clientId, text);
+        store(clientId, text, receivedAt);
       }
       ws.resume();
     });
   }
 
   /** Hands the message to the pipeline; acknowledged only once committed. */
-  private void store(String clientId, String text) {
+  private void store(String clientId, String text, long receivedAt) {
     InboundMessage message = new InboundMessage(WebchatConnector.CHANNEL, session.contactRef() + "/" + clientId,
         session.contactRef(), null, text, deps.clock().instant());
     deps.pipeline().receive(message).onComplete(ar -> {
@@ -200,6 +201,8 @@ final class ChatSocket {
       }
       lastCaseId = ar.result().caseId();
       acked.add(ar.result().messageId());
+      deps.metrics().observe(GatewayMetrics.INBOUND_ACK_SECONDS, "channel", WebchatConnector.CHANNEL,
+          System.nanoTime() - receivedAt);
       send(Frames.ack(clientId, ar.result().messageId()));
     });
   }

@@ -125,6 +125,8 @@ class WebchatProtocolTest {
         Row row = one("SELECT body, direction FROM message WHERE id = $1", ack.getLong("id"));
         assertThat(row.getString("body")).isEqualTo("家賃が払えません");
         assertThat(row.getString("direction")).isEqualTo("in");
+        assertThat(server.metrics.render()).as("the ack's wait, counted for operators")
+            .contains("inbound_ack_seconds_count{channel=\"webchat\"} 1\n");
       }
     }
 

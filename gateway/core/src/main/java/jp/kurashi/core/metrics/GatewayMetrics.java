@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * Counters of what the gateway did and refused, rendered in the Prometheus text format at
- * {@code GET /metrics}. Names and label values are code-defined, never resident input.
+ * Counters of what the gateway did and refused, and histograms of how long it took, rendered in the
+ * Prometheus text format at {@code GET /metrics}. Names and label values are code-defined, never resident input.
  *
  * <pre>{@code
  * metrics.increment("webchat_frames_rejected_total", "reason", "invalid_json");
@@ -18,8 +18,15 @@ import java.util.function.LongSupplier;
  */
 public final class GatewayMetrics {
 
+  /**
+   * From a message's arrival (a web chat frame, a LINE webhook) to its acknowledgement, by channel: the wait a
+   * resident's app sees, and the figure issue 12's latency goals are stated on.
+   */
+  public static final String INBOUND_ACK_SECONDS = "inbound_ack_seconds";
+
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
   private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, LatencyHistogram>> histograms = new ConcurrentHashMap<>();
 
   public GatewayMetrics() {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -42,6 +49,15 @@ public final class GatewayMetrics {
     counters.computeIfAbsent(name, k -> new LongAdder()).increment();
   }
 
+  /**
+   * Counts one duration, in nanoseconds of {@link System#nanoTime()} (a monotonic clock: a duration, not a moment,
+   * so not the injected wall clock), into the histogram {@code name} with one label.
+   */
+  public void observe(String name, String label, String value, long nanos) {
+    histograms.computeIfAbsent(name, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(label + "=\"" + value + "\"", k -> new LatencyHistogram()).observe(nanos);
+  }
+
   /** The current value; 0 for a counter never incremented. */
   public long value(String name, String label, String value) {
     LongAdder a = counters.get(name + "{" + label + "=\"" + value + "\"}");
@@ -61,6 +77,10 @@ public final class GatewayMetrics {
         lastName = name;
       }
       out.append(key).append(' ').append(e.getValue().sum()).append('\n');
+    }
+    for (Map.Entry<String, Map<String, LatencyHistogram>> h : new TreeMap<>(histograms).entrySet()) {
+      out.append("# TYPE ").append(h.getKey()).append(" histogram\n");
+      new TreeMap<>(h.getValue()).forEach((labels, histogram) -> histogram.render(out, h.getKey(), labels));
     }
     for (Map.Entry<String, LongSupplier> g : new TreeMap<>(gauges).entrySet()) {
       out.append("# TYPE ").append(g.getKey()).append(" gauge\n")
