@@ -112,6 +112,8 @@ public final class Gateway {
   private final PrintStream console;
   private final Clock clock;
   private final PasswordHasher hasher;
+  /** Completes when the operator asks the gateway to stop (SIGTERM) while it is still starting. */
+  private final Future<Void> stopRequested;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final Deque<Supplier<Future<?>>> shutdownSteps = new ArrayDeque<>();
   private final Promise<Void> fatal = Promise.promise();
@@ -156,12 +158,14 @@ public final class Gateway {
   /** What a started gateway reports: its ports and where connectors hand inbound messages. */
   private record Running(int httpPort, int metricsPort, InboundPipeline pipeline) {}
 
-  private Gateway(Vertx vertx, GatewayConfig config, PrintStream console, Clock clock, PasswordHasher hasher) {
+  private Gateway(Vertx vertx, GatewayConfig config, PrintStream console, Clock clock, PasswordHasher hasher,
+                  Future<Void> stopRequested) {
     this.vertx = vertx;
     this.config = config;
     this.console = console;
     this.clock = clock;
     this.hasher = hasher;
+    this.stopRequested = stopRequested;
   }
 
   /**
@@ -170,13 +174,27 @@ public final class Gateway {
    * {@code clock}: the system clock in production, a chosen moment in tests.
    */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, PrintStream console, Clock clock) {
-    return start(vertx, config, console, clock, new PasswordHasher());
+    return start(vertx, config, console, clock, Promise.<Void>promise().future());
+  }
+
+  /**
+   * As above; once {@code stopRequested} completes (the operator's SIGTERM during the start), the start-up warm-up is
+   * cut short and the start fails with {@link StopRequestedException} after stopping what it had started.
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, PrintStream console, Clock clock,
+                                      Future<Void> stopRequested) {
+    return start(vertx, config, console, clock, new PasswordHasher(), stopRequested);
   }
 
   /** As above with a given hasher: tests pass one that counts hash evaluations. */
   static Future<Gateway> start(Vertx vertx, GatewayConfig config, PrintStream console, Clock clock,
                                PasswordHasher hasher) {
-    Gateway gateway = new Gateway(vertx, config, console, clock, hasher);
+    return start(vertx, config, console, clock, hasher, Promise.<Void>promise().future());
+  }
+
+  private static Future<Gateway> start(Vertx vertx, GatewayConfig config, PrintStream console, Clock clock,
+                                       PasswordHasher hasher, Future<Void> stopRequested) {
+    Gateway gateway = new Gateway(vertx, config, console, clock, hasher, stopRequested);
     return gateway.startAll()
         .map(started -> {
           gateway.running.complete(started);
@@ -193,6 +211,7 @@ public final class Gateway {
     return instanceName()
         .compose(this::openDatabase)
         .compose(this::warmUp)
+        .compose(this::unlessStopRequested)
         .compose(this::ensureOffices)
         .compose(this::buildCore)
         .compose(this::startOffices)
@@ -239,7 +258,12 @@ public final class Gateway {
    * and nothing of this desk runs yet whose logs the warm-up's quiet would hide. Never fails the start.
    */
   private Future<Opened> warmUp(Opened opened) {
-    return StartupWarmUp.run(vertx, config, clock).map(opened);
+    return StartupWarmUp.run(vertx, config, clock, stopRequested).map(opened);
+  }
+
+  /** Goes no further than the database once a stop was asked for: the rest would only be stopped again. */
+  private Future<Opened> unlessStopRequested(Opened opened) {
+    return stopRequested.isComplete() ? Future.failedFuture(new StopRequestedException()) : Future.succeededFuture(opened);
   }
 
   /** Every office served, in the configured order: their ids. */

@@ -3,6 +3,8 @@ package jp.kurashi.app;
 import jp.kurashi.core.config.ConfigSource;
 import jp.kurashi.core.config.ConfigException;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import jp.kurashi.app.backup.BackupCli;
 import org.slf4j.Logger;
@@ -12,11 +14,10 @@ import sun.misc.Signal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code java -jar gateway.jar}: reads the settings, starts the gateway, and on SIGTERM or
- * SIGINT stops it gracefully and exits 0. A bad setting exits 2 with one line naming it.
+ * SIGINT (also during the start) stops it gracefully and exits 0. A bad setting exits 2 with one line naming it.
  */
 public final class Main {
 
@@ -48,11 +49,23 @@ public final class Main {
       return;
     }
 
+    // Handled from the first moment: a SIGTERM during the start (its warm-up takes half a minute) cuts the start short
+    // and stops what it started, instead of the JVM's default exit that would leave the embedded servers running.
+    Promise<Void> stopRequested = Promise.promise();
+    Signal.handle(new Signal("TERM"), sig -> stopRequested.tryComplete());
+    Signal.handle(new Signal("INT"), sig -> stopRequested.tryComplete());
     Vertx vertx = Vertx.vertx();
     Gateway gateway;
     try {
-      gateway = Gateway.start(vertx, config, System.out, Clock.systemUTC()).await(5, TimeUnit.MINUTES);
+      gateway = Gateway.start(vertx, config, System.out, Clock.systemUTC(), stopRequested.future())
+          .await(5, TimeUnit.MINUTES);
     } catch (Exception e) {
+      if (stoppedOnRequest(e)) {
+        LOG.atInfo().log("stopped during the start, as asked");
+        vertx.close();
+        System.exit(0);
+        return;
+      }
       String reason = e instanceof ConfigException ? e.getMessage() : describe(e);
       System.err.println("kurashi-gateway: could not start: " + reason);
       LOG.atError().addKeyValue("error", e.toString()).log("start failed");
@@ -67,19 +80,15 @@ public final class Main {
       System.exit(EXIT_DEPENDENCY_LOST);
     });
     // The grace twice: once for HTTP's in-flight requests, once for the after-commit work then running.
-    installShutdown(vertx, gateway, config.shutdownGrace().multipliedBy(2).plusSeconds(1));
+    installShutdown(vertx, gateway, stopRequested.future(), config.shutdownGrace().multipliedBy(2).plusSeconds(1));
   }
 
   /**
    * The JVM's default for SIGTERM runs shutdown hooks and exits 143; an orchestrator reads that
    * as a crash. Handling the signal ourselves lets a clean stop exit 0.
    */
-  private static void installShutdown(Vertx vertx, Gateway gateway, Duration limit) {
-    AtomicBoolean stopping = new AtomicBoolean();
+  private static void installShutdown(Vertx vertx, Gateway gateway, Future<Void> stopRequested, Duration limit) {
     Runnable stop = () -> {
-      if (!stopping.compareAndSet(false, true)) {
-        return;
-      }
       LOG.atInfo().log("stopping");
       int status = 0;
       try {
@@ -92,8 +101,17 @@ public final class Main {
       LOG.atInfo().addKeyValue("exitStatus", status).log("stopped");
       System.exit(status);
     };
-    Signal.handle(new Signal("TERM"), sig -> new Thread(stop, "gateway-stop").start());
-    Signal.handle(new Signal("INT"), sig -> new Thread(stop, "gateway-stop").start());
+    // Not on the signal's thread, which the JVM needs free; once, however many signals come.
+    stopRequested.onComplete(x -> new Thread(stop, "gateway-stop").start());
+  }
+
+  private static boolean stoppedOnRequest(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StopRequestedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(Throwable e) {

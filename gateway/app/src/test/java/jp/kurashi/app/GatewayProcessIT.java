@@ -132,4 +132,32 @@ class GatewayProcessIT {
       GatewayProcess.stop(second);
     }
   }
+  @Test
+  @DisplayName("SIGTERM during its start-up warm-up: stops both servers it started and exits 0 within seconds")
+  void terminatedDuringWarmUp(@TempDir Path workDir) throws Exception {
+    int port = FreePorts.next();
+    Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(port), "STARTUP_WARMUP_MESSAGES", "3000");
+    Path deskPid = workDir.resolve("data/pg/postmaster.pid");
+    Path scratchPid = workDir.resolve("data/" + jp.kurashi.app.warmup.StartupWarmUp.DIRECTORY + "/pg/postmaster.pid");
+
+    Process gateway = GatewayProcess.launch(workDir, env);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!java.nio.file.Files.exists(scratchPid) || !GatewayProcess.read(scratchPid).contains("ready")) {
+      assertThat(gateway.isAlive()).as("gateway died: %s", GatewayProcess.read(workDir.resolve("stderr.log"))).isTrue();
+      assertThat(System.nanoTime()).as("no scratch server within 120 s").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    Thread.sleep(1500);
+    long desk = Long.parseLong(GatewayProcess.read(deskPid).lines().findFirst().orElseThrow().strip());
+    long scratch = Long.parseLong(GatewayProcess.read(scratchPid).lines().findFirst().orElseThrow().strip());
+
+    gateway.destroy(); // SIGTERM, as systemd, Docker or Ctrl-C send it
+    // Without the handler the JVM exits 143 at once and leaves both servers running.
+    assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+    assertThat(gateway.exitValue()).as("a stop asked for is a clean stop").isZero();
+    assertThat(ProcessHandle.of(scratch).map(ProcessHandle::isAlive).orElse(false)).as("scratch server").isFalse();
+    assertThat(ProcessHandle.of(desk).map(ProcessHandle::isAlive).orElse(false)).as("desk's server").isFalse();
+    assertThat(GatewayProcess.health(port)).isEqualTo(-1);
+    assertThat(GatewayProcess.read(workDir.resolve("stdout.log"))).doesNotContain("is listening");
+  }
 }

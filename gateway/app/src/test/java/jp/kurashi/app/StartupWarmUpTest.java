@@ -28,6 +28,8 @@ class StartupWarmUpTest {
 
   /** A Sunday, 03:00 in Tokyo: the shipped profile's desk is closed, so the warm-up writes at once. */
   private static final Clock SUNDAY_NIGHT = Clock.fixed(Instant.parse("2026-11-28T18:00:00Z"), ZoneOffset.UTC);
+  /** No stop is asked for. */
+  private static final io.vertx.core.Future<Void> NEVER = io.vertx.core.Promise.<Void>promise().future();
 
   @Test
   @DisplayName("writes its messages, then leaves nothing in DATA_DIR but the unpacked programs, and nothing in the log")
@@ -41,7 +43,7 @@ class StartupWarmUpTest {
     List<String> lines;
     WarmUpResult result;
     try (ProductionLogs logs = ProductionLogs.capture()) {
-      result = StartupWarmUp.run(vertx, config, SUNDAY_NIGHT).await(3, TimeUnit.MINUTES);
+      result = StartupWarmUp.run(vertx, config, SUNDAY_NIGHT, NEVER).await(3, TimeUnit.MINUTES);
       lines = logs.lines();
     } finally {
       vertx.cancelTimer(watch);
@@ -70,11 +72,38 @@ class StartupWarmUpTest {
         "STARTUP_WARMUP_MESSAGES", "100000", "STARTUP_WARMUP_SECONDS", "5")));
     long began = System.nanoTime();
 
-    WarmUpResult result = StartupWarmUp.run(vertx, config, SUNDAY_NIGHT).await(2, TimeUnit.MINUTES);
+    WarmUpResult result = StartupWarmUp.run(vertx, config, SUNDAY_NIGHT, NEVER).await(2, TimeUnit.MINUTES);
 
     // The 5 s limit (writing stops at 4 s, usually before the scratch gateway is even up), its 20 s stop budget and
     // the clean-up bound it, with room for a loaded CI machine; writing 100,000 messages would take minutes.
     assertThat(java.time.Duration.ofNanos(System.nanoTime() - began)).isLessThan(java.time.Duration.ofSeconds(45));
+    assertThat(result.acknowledged()).isLessThan(100_000);
+    try (var left = Files.list(dataDir.resolve(StartupWarmUp.DIRECTORY))) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("pg-bin");
+    }
+  }
+
+  @Test
+  @DisplayName("a stop asked for while its residents write ends it within seconds, and it still leaves nothing")
+  void stopRequested(Vertx vertx, @TempDir Path dataDir) throws Exception {
+    GatewayConfig config = GatewayConfig.load(ConfigSource.only(Map.of("DATA_DIR", dataDir.toString(),
+        "STARTUP_WARMUP_MESSAGES", "100000", "STARTUP_WARMUP_SECONDS", "120")));
+    Path pidFile = dataDir.resolve(StartupWarmUp.DIRECTORY).resolve("pg/postmaster.pid");
+    io.vertx.core.Promise<Void> stop = io.vertx.core.Promise.promise();
+    io.vertx.core.Future<WarmUpResult> running = StartupWarmUp.run(vertx, config, SUNDAY_NIGHT, stop.future());
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (scratchServer(pidFile).isEmpty()) {
+      assertThat(System.nanoTime()).as("no scratch server within 2 min").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    Thread.sleep(4_000); // its gateway starts on the server, then residents write
+    long asked = System.nanoTime();
+
+    stop.complete();
+    WarmUpResult result = running.await(2, TimeUnit.MINUTES);
+
+    // Without the stop it would write for 96 s; stopping the scratch gateway and its server takes a few.
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - asked)).isLessThan(java.time.Duration.ofSeconds(20));
     assertThat(result.acknowledged()).isLessThan(100_000);
     try (var left = Files.list(dataDir.resolve(StartupWarmUp.DIRECTORY))) {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("pg-bin");
@@ -88,7 +117,7 @@ class StartupWarmUpTest {
     Files.createDirectories(scratch.resolve("pg/base"));
     Files.writeString(scratch.resolve("instance-id"), "killed");
 
-    WarmUpResult result = StartupWarmUp.run(vertx, config(dataDir, "0"), SUNDAY_NIGHT).await(1, TimeUnit.MINUTES);
+    WarmUpResult result = StartupWarmUp.run(vertx, config(dataDir, "0"), SUNDAY_NIGHT, NEVER).await(1, TimeUnit.MINUTES);
 
     assertThat(result).isEqualTo(WarmUpResult.NONE);
     try (var left = Files.list(scratch)) {
@@ -104,7 +133,7 @@ class StartupWarmUpTest {
     List<String> lines;
     WarmUpResult result;
     try (ProductionLogs logs = ProductionLogs.capture()) {
-      result = StartupWarmUp.run(vertx, config(dataDir, "60"), SUNDAY_NIGHT).await(2, TimeUnit.MINUTES);
+      result = StartupWarmUp.run(vertx, config(dataDir, "60"), SUNDAY_NIGHT, NEVER).await(2, TimeUnit.MINUTES);
       lines = logs.lines();
     }
 

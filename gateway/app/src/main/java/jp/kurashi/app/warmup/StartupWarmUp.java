@@ -74,24 +74,28 @@ public final class StartupWarmUp {
   private final GatewayConfig config;
   private final Clock clock;
   private final ScratchFolder folder;
+  /** The operator's stop during the start: the residents stop writing and nothing waits for triage to settle. */
+  private final Future<Void> stopRequested;
   /** The residents once they write: abandoning the warm-up closes their sockets. */
   private volatile LoopbackResidents residents;
 
-  private StartupWarmUp(Vertx vertx, GatewayConfig config, Clock clock) {
+  private StartupWarmUp(Vertx vertx, GatewayConfig config, Clock clock, Future<Void> stopRequested) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
+    this.stopRequested = stopRequested;
     this.folder = new ScratchFolder(config.dataDir().resolve(DIRECTORY));
   }
 
   /**
    * Warms up as {@code config.warmUp()} says, or only clears what a killed warm-up left when it is off. Never fails,
    * and completes within the limit plus {@link #STOP_BUDGET}: whatever goes wrong is logged (without any text) and the
-   * start goes on. Completes with what was written ({@link WarmUpResult#NONE} when off or failed).
+   * start goes on. Completes with what was written ({@link WarmUpResult#NONE} when off or failed). Once
+   * {@code stopRequested} completes, the warm-up ends as soon as its scratch gateway has stopped.
    */
-  public static Future<WarmUpResult> run(Vertx vertx, GatewayConfig config, Clock clock) {
-    StartupWarmUp warmUp = new StartupWarmUp(vertx, config, clock);
-    if (!config.warmUp().on()) {
+  public static Future<WarmUpResult> run(Vertx vertx, GatewayConfig config, Clock clock, Future<Void> stopRequested) {
+    StartupWarmUp warmUp = new StartupWarmUp(vertx, config, clock, stopRequested);
+    if (!config.warmUp().on() || stopRequested.isComplete()) {
       return warmUp.clear().recover(StartupWarmUp::failed).map(WarmUpResult.NONE);
     }
     long began = System.nanoTime();
@@ -138,6 +142,7 @@ public final class StartupWarmUp {
         long writingMillis = (long) (settings.limit().toMillis() * WRITING_SHARE)
             - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
         long timer = vertx.setTimer(Math.max(1, writingMillis), id -> writing.stop());
+        stopRequested.onComplete(x -> writing.stop());
         return writing.write(settings.messages(), MESSAGES_PER_RESIDENT, RESIDENTS_AT_ONCE)
             .compose(written -> settled(gateway, began).map(written))
             .eventually(() -> {
@@ -169,7 +174,7 @@ public final class StartupWarmUp {
   /** Lets triage and the notices of the acknowledged messages run until they are done or the warm-up's time is up. */
   private Future<Void> settled(Gateway gateway, long began) {
     long left = config.warmUp().limit().toNanos() - (System.nanoTime() - began);
-    if (gateway.pipeline().afterCommitQueue().idle() || left <= 0) {
+    if (gateway.pipeline().afterCommitQueue().idle() || left <= 0 || stopRequested.isComplete()) {
       return Future.succeededFuture();
     }
     return vertx.timer(50).compose(x -> settled(gateway, began));
