@@ -49,7 +49,29 @@ final class HtmlText {
         }
       }
     }, doc.body() == null ? doc : doc.body());
-    return out.toString().replaceAll("[ \\t]+\\n", "\n").replaceAll("\\n{3,}", "\n\n").strip();
+    return withoutTrailingBlanks(out).replaceAll("\\n{3,}", "\n\n").strip();
+  }
+
+  /**
+   * Each line without the spaces and tabs at its end, in one pass: the pattern {@code [ \t]+\n} took quadratic time
+   * on a long run of tabs without a newline, which a table of empty cells makes.
+   */
+  private static String withoutTrailingBlanks(CharSequence text) {
+    StringBuilder out = new StringBuilder(text.length());
+    int blanks = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ' ' || c == '\t') {
+        blanks++;
+        continue;
+      }
+      if (c != '\n') {
+        out.append(text, i - blanks, i);
+      }
+      blanks = 0;
+      out.append(c);
+    }
+    return out.append(text, text.length() - blanks, text.length()).toString();
   }
 
   private static void newline(StringBuilder out) {

@@ -31,6 +31,13 @@ public final class MailConsentReply implements AfterIngest {
       "^(-- ?|-{2,}\\s*(original message|元のメッセージ|転送メッセージ).*-{2,}|_{3,}|-{3,}|={3,}|[━─]{3,}"
           + "|on .+ wrote:|.+(が|は)書きました\\s*[:：]?|.+<[^>]+@[^>]+>\\s*([:：]|wrote.*|のメッセージ.*))$",
       Pattern.CASE_INSENSITIVE);
+  /**
+   * Lines longer than this are not a mailer's quote or signature line, and are not matched against {@link #CUT}:
+   * its {@code .+<…@…>} backtracks in cubic time on a long line (3,200 characters took seconds, on an event loop).
+   */
+  private static final int LONGEST_CUT_LINE = 300;
+  /** Own words longer than this are a message, not a bare "I agree": reading stops there. */
+  private static final int LONGEST_AGREEMENT = 200;
   private static final Pattern NOISE = Pattern.compile("[\\s「」『』\"'“”‘’。．.、,!！?？]+");
 
   private final long officeId;
@@ -79,13 +86,16 @@ public final class MailConsentReply implements AfterIngest {
     StringBuilder out = new StringBuilder();
     for (String line : text.split("\n", -1)) {
       String trimmed = line.strip();
-      if (CUT.matcher(trimmed).matches()) {
+      if (trimmed.length() <= LONGEST_CUT_LINE && CUT.matcher(trimmed).matches()) {
         break;
       }
       if (trimmed.startsWith(">") || trimmed.startsWith("＞")) {
         continue;
       }
       out.append(trimmed).append('\n');
+      if (out.length() > LONGEST_AGREEMENT) {
+        break;
+      }
     }
     return out.toString();
   }
