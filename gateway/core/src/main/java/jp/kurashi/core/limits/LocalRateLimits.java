@@ -1,5 +1,7 @@
 package jp.kurashi.core.limits;
 
+import jp.kurashi.core.security.ClientNetwork;
+
 import io.vertx.core.Future;
 
 import java.time.Clock;
@@ -33,6 +35,8 @@ final class LocalRateLimits implements RateLimits {
     private final Quota quota;
     private final Clock clock;
     private final ConcurrentHashMap<String, Count> counts = new ConcurrentHashMap<>();
+    /** When finished windows were last dropped: at most once a second, not a full scan on every event of a flood. */
+    private volatile long purgedAt;
 
     Counter(Quota quota, Clock clock) {
       this.quota = quota;
@@ -47,10 +51,11 @@ final class LocalRateLimits implements RateLimits {
     RateDecision count(String key) {
       long now = clock.millis();
       long window = quota.window().toMillis();
-      if (counts.size() > PURGE_ABOVE) {
+      if (counts.size() > PURGE_ABOVE && now - purgedAt >= 1_000) {
+        purgedAt = now;
         counts.values().removeIf(c -> now - c.start >= window);
       }
-      Count counted = counts.compute(key == null ? "" : key, (k, c) ->
+      Count counted = counts.compute(key == null ? "" : ClientNetwork.of(key), (k, c) ->
           c == null || now - c.start >= window ? new Count(now, 1) : new Count(c.start, c.n + 1));
       return new RateDecision(counted.n <= quota.limit(), retryAfterSeconds(counted.start + window - now));
     }

@@ -16,6 +16,6 @@ import io.vertx.core.Future;
  */
 public interface RateLimiter {
 
-  /** Counts one event of {@code key} and says whether it is within the quota. */
+  /** Counts one event of {@code key} (an IPv6 address counts by its /64) and says whether it is within the quota. */
   Future<RateDecision> acquire(String key);
 }

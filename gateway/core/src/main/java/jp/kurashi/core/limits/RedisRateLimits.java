@@ -1,5 +1,7 @@
 package jp.kurashi.core.limits;
 
+import jp.kurashi.core.security.ClientNetwork;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -75,7 +77,7 @@ final class RedisRateLimits implements RateLimits {
 
     @Override
     public Future<RateDecision> acquire(String key) {
-      String redisKey = PREFIX + name + ":" + (key == null ? "" : key);
+      String redisKey = PREFIX + name + ":" + (key == null ? "" : ClientNetwork.of(key));
       Request incr = Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(redisKey).arg(quota.window().toMillis());
       return link.send(incr, COMMAND_TIMEOUT_MS)
           .map(r -> new RateDecision(r.get(0).toLong() <= quota.limit(),

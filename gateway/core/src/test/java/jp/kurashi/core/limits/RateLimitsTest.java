@@ -50,6 +50,21 @@ class RateLimitsTest {
   }
 
   @Test
+  @DisplayName("an IPv6 address counts by its /64: one line cannot rotate addresses past its quota; IPv4 by itself")
+  void ipv6ByNetwork() {
+    RateLimiter limiter = RateLimits.inProcess(new StepClock()).limiter("t", Quota.perHour(3));
+    assertThat(allowed(limiter, "2001:db8:1:2::10")).isTrue();
+    assertThat(allowed(limiter, "2001:db8:1:2:aaaa:bbbb:cccc:dddd")).isTrue();
+    assertThat(allowed(limiter, "2001:0db8:0001:0002:0:0:0:1")).isTrue();
+    assertThat(allowed(limiter, "2001:db8:1:2::ffff")).as("a fourth address of the same /64").isFalse();
+    assertThat(allowed(limiter, "2001:db8:1:3::10")).as("the next /64 is another line").isTrue();
+    assertThat(allowed(limiter, "192.0.2.1")).isTrue();
+    assertThat(allowed(limiter, "192.0.2.2")).isTrue();
+    assertThat(jp.kurashi.core.security.ClientNetwork.of("2001:db8:1:2::10")).isEqualTo("2001:db8:1:2::/64");
+    assertThat(jp.kurashi.core.security.ClientNetwork.of("::ffff:192.0.2.1")).isEqualTo("::ffff:192.0.2.1");
+  }
+
+  @Test
   @DisplayName("in process: the limit per key and window, Retry-After until the window ends, a new window counts afresh")
   void inProcess() {
     StepClock clock = new StepClock();
@@ -83,6 +98,10 @@ class RateLimitsTest {
       assertThat(allowed(a, "192.0.2.1")).isFalse();
       assertThat(allowed(b, "192.0.2.9")).isTrue();
       assertThat(allowed(two.limiter("uploads", Quota.perHour(3)), "192.0.2.1")).isTrue();
+      assertThat(allowed(a, "2001:db8:7:1::1")).isTrue();
+      assertThat(allowed(b, "2001:db8:7:1:ffff::2")).isTrue();
+      assertThat(allowed(a, "2001:db8:7:1:abcd:1:2:3")).isTrue();
+      assertThat(allowed(b, "2001:db8:7:1:0:0:0:4")).as("the same /64, on the other instance").isFalse();
       Await.result(one.close());
       Await.result(two.close());
     }
