@@ -24,6 +24,9 @@ final class LineSql {
       """;
 
   /** $1 channel, $2 event id. */
+  static final String DELIVERED = "SELECT 1 FROM webhook_dedupe WHERE channel = $1 AND event_id = $2";
+
+  /** $1 channel, $2 event id. */
   static final String FIRST_DELIVERY = """
       INSERT INTO webhook_dedupe (channel, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id
       """;

@@ -42,6 +42,11 @@ public final class LineStore {
   }
 
   /** True the first time a channel event id is seen; false for a redelivery. */
+  /** Whether the event was already handled (a redelivery of it is then only acknowledged). */
+  public Future<Boolean> delivered(String channel, String eventId) {
+    return pool.preparedQuery(LineSql.DELIVERED).execute(Tuple.of(channel, eventId)).map(rows -> rows.size() > 0);
+  }
+
   public Future<Boolean> firstDelivery(String channel, String eventId) {
     return pool.preparedQuery(LineSql.FIRST_DELIVERY).execute(Tuple.of(channel, eventId))
         .map(rows -> rows.size() > 0);

@@ -245,32 +245,45 @@ public final class LineWebhook {
       LOG.atInfo().addKeyValue("type", event.getClass().getSimpleName()).log("LINE event acknowledged, not handled");
       return Future.succeededFuture();
     }
-    return connector.store().firstDelivery(LineConnector.CHANNEL, event.webhookEventId()).compose(first -> {
-      if (!first) {
+    // The event is recorded as handled only after its action: recorded first, a failed action answered 500 would
+    // make LINE redeliver an event already marked done, and a consent (asked for once) would be lost. Each action
+    // may run twice (a redelivery racing the first delivery); the reply goes only with the delivery that records it.
+    return connector.store().delivered(LineConnector.CHANNEL, event.webhookEventId()).compose(seen -> {
+      if (seen) {
         metrics.increment("line_events_total", "kind", "redelivered");
         return Future.succeededFuture();
       }
-      if (event instanceof FollowEvent f) {
-        metrics.increment("line_events_total", "kind", "follow");
-        return contacts.setReachable(officeId, LineConnector.CHANNEL, user, true)
-            .onSuccess(v -> replyQuietly(f.replyToken(), LineTexts.greeting(profile), "greeting"))
-            .mapEmpty();
-      }
-      if (event instanceof UnfollowEvent) {
-        metrics.increment("line_events_total", "kind", "unfollow");
-        return contacts.setReachable(officeId, LineConnector.CHANNEL, user, false).mapEmpty();
-      }
-      PostbackEvent p = (PostbackEvent) event;
-      String data = p.postback() == null ? null : p.postback().data();
-      if (data != null && data.startsWith(LineTexts.CONSENT_POSTBACK)) {
-        metrics.increment("line_events_total", "kind", "consent");
-        String version = data.substring(LineTexts.CONSENT_POSTBACK.length());
-        return contacts.recordConsent(officeId, LineConnector.CHANNEL, user, version, "ja")
-            .onSuccess(c -> replyQuietly(p.replyToken(), LineTexts.consentThanks(), "consent thanks"))
-            .mapEmpty();
-      }
-      return Future.succeededFuture();
+      return otherAction(event, user).compose(reply -> connector.store()
+          .firstDelivery(LineConnector.CHANNEL, event.webhookEventId())
+          .onSuccess(first -> {
+            if (first) {
+              reply.run();
+            }
+          })
+          .mapEmpty());
     });
+  }
+
+  /** Follow, unfollow or consent applied (each is idempotent); completes with its reply, sent once recorded. */
+  private Future<Runnable> otherAction(Event event, String user) {
+    if (event instanceof FollowEvent f) {
+      metrics.increment("line_events_total", "kind", "follow");
+      return contacts.setReachable(officeId, LineConnector.CHANNEL, user, true)
+          .map(v -> () -> replyQuietly(f.replyToken(), LineTexts.greeting(profile), "greeting"));
+    }
+    if (event instanceof UnfollowEvent) {
+      metrics.increment("line_events_total", "kind", "unfollow");
+      return contacts.setReachable(officeId, LineConnector.CHANNEL, user, false).map(v -> () -> { });
+    }
+    PostbackEvent p = (PostbackEvent) event;
+    String data = p.postback() == null ? null : p.postback().data();
+    if (data != null && data.startsWith(LineTexts.CONSENT_POSTBACK)) {
+      metrics.increment("line_events_total", "kind", "consent");
+      String version = data.substring(LineTexts.CONSENT_POSTBACK.length());
+      return contacts.recordConsent(officeId, LineConnector.CHANNEL, user, version, "ja")
+          .map(c -> () -> replyQuietly(p.replyToken(), LineTexts.consentThanks(), "consent thanks"));
+    }
+    return Future.succeededFuture(() -> { });
   }
 
   private void replyQuietly(String replyToken, List<com.linecorp.bot.messaging.model.Message> reply, String what) {

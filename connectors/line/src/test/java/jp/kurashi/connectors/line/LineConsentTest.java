@@ -133,4 +133,30 @@ class LineConsentTest {
     assertThat(sent().stream().filter(m -> m.getString("text").startsWith(outOfHoursStart())))
         .allSatisfy(m -> assertThat(m.getValue("quickReply")).isNull());
   }
+  @Test
+  @DisplayName("a consent whose first delivery failed is recorded from LINE's redelivery, and thanked once")
+  void consentAfterOneFailure() {
+    // The consent's statement fails once, as in a database blip after the event was first seen.
+    server.execute("CREATE SEQUENCE consent_once");
+    server.execute("""
+        CREATE FUNCTION consent_once_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.consent_version IS NOT NULL AND nextval('consent_once') = 1 THEN
+            RAISE EXCEPTION 'blip' USING ERRCODE = 'serialization_failure';
+          END IF;
+          RETURN NEW;
+        END $$""");
+    server.execute("CREATE TRIGGER consent_once_guard BEFORE INSERT OR UPDATE ON contact FOR EACH ROW "
+        + "EXECUTE FUNCTION consent_once_guard()");
+    String consent = "kurashi:consent:" + server.profile.privacyNoticeVersion();
+
+    assertThat(server.post(LineEvents.callback(LineEvents.postback("p1", "U7", consent))).statusCode())
+        .as("not stored: LINE redelivers").isNotEqualTo(200);
+    assertThat(server.post(LineEvents.callback(LineEvents.postback("p1", "U7", consent))).statusCode()).isEqualTo(200);
+    assertThat(server.post(LineEvents.callback(LineEvents.postback("p1", "U7", consent))).statusCode()).isEqualTo(200);
+
+    assertThat(server.one("SELECT consent_version FROM contact WHERE external_id = 'U7'").getString(0))
+        .isEqualTo(server.profile.privacyNoticeVersion());
+    Await.until(WAIT, "consent thanked", () -> server.line.replies.size() == 1);
+  }
 }

@@ -126,6 +126,11 @@ final class LineServer implements AutoCloseable {
     return Await.result(db.pool().preparedQuery(sql).execute(Tuple.from(params))).iterator().next();
   }
 
+  /** Runs a statement that returns no rows (a trigger that makes a statement fail, in a test). */
+  void execute(String sql) {
+    Await.result(db.pool().query(sql).execute());
+  }
+
   long count(String sql, Object... params) {
     return one(sql, params).getLong(0);
   }
