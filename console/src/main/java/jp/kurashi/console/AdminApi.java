@@ -109,8 +109,16 @@ final class AdminApi {
     StaffSession session = StaffSession.of(ctx);
     return HttpJson.checked(() -> newPassword(session, HttpJson.body(ctx)))
         .compose(change -> logins.changePassword(session, change.getKey(), change.getValue()))
-        .compose(changed -> changed ? guard.done(ctx, session, "password.change", null)
-            : Future.failedFuture(ApiException.forbidden("wrong_password", "現在のパスワードが違います / current password is wrong")));
+        .compose(outcome -> switch (outcome) {
+          case CHANGED -> guard.done(ctx, session, "password.change", null);
+          case WRONG_PASSWORD -> guard.refused(ctx, session, null, "password.change",
+                  new JsonObject().put("reason", "wrong_password"))
+              .compose(v -> Future.failedFuture(ApiException.forbidden("wrong_password",
+                  "現在のパスワードが違います / current password is wrong")));
+          case LOCKED -> guard.refused(ctx, session, null, "password.change", new JsonObject().put("reason", "locked"))
+              .compose(v -> Future.failedFuture(ApiException.forbidden("account_locked",
+                  "試行回数が多すぎます。15分後にログインし直してください / too many attempts: log in again in 15 minutes")));
+        });
   }
 
   /** The current and the new password, the new one strong enough and different. */
@@ -129,12 +137,21 @@ final class AdminApi {
     return java.util.Map.entry(current, next);
   }
 
-  /** Starts the second factor: a new secret for the staff member's authenticator app. */
+  /**
+   * Starts the second factor: a new secret for the staff member's authenticator app. Refused once it is on: whoever
+   * sits at an open console must not put their own app in the owner's place (the administrator resets it instead).
+   */
   private Future<?> totpSetup(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     var key = SecondFactor.newKey();
     return staff.setPendingTotp(session.staff().id(), key.getKey())
-        .map(v -> new JsonObject().put("secret", key.getKey()).put("uri", SecondFactor.uri(key, session.staff().login())));
+        .compose(kept -> kept
+            ? Future.succeededFuture(new JsonObject().put("secret", key.getKey())
+                .put("uri", SecondFactor.uri(key, session.staff().login())))
+            : guard.refused(ctx, session, null, "totp.setup", new JsonObject().put("reason", "already_on"))
+                .compose(v -> Future.failedFuture(new ApiException(409, "totp_already_on",
+                    "二段階認証はすでに有効です。変更は管理者にリセットを頼んでください / the second factor is already on; "
+                        + "ask the administrator to reset it"))));
   }
 
   /** Turns the second factor on once a code from the app proves it holds the secret. */
@@ -145,8 +162,10 @@ final class AdminApi {
         .compose(pending -> pending.isEmpty()
             ? Future.failedFuture(new ApiException(409, "no_pending_secret", "call /api/totp/setup first"))
             : useProof(session.staff().id(), SecondFactor.matchingStep(pending.get(), code, clock)))
-        .compose(v -> staff.enableTotp(session.staff().id()))
-        .compose(v -> guard.done(ctx, session, "totp.enable", null));
+        .compose(fresh -> fresh ? staff.enableTotp(session.staff().id())
+            : Future.failedFuture(ApiException.badRequest("wrong_code", "the code was already used; wait for the next")))
+        .compose(enabled -> enabled ? guard.done(ctx, session, "totp.enable", null)
+            : Future.failedFuture(new ApiException(409, "totp_already_on", "the second factor is already on")));
   }
 
   /** The code that proved the app holds the secret is used up, so it cannot be replayed at a login. */

@@ -127,11 +127,22 @@ public final class ApiContract {
     return operation != null && operation.getOpenAPIModel().getBoolean("x-operator", false);
   }
 
+  /**
+   * The path as the router matches it: percent-decoded and without dot segments ({@code normalizedPath}), and without
+   * a trailing slash, which the router ignores. The raw path let {@code /api/ca%73es} or {@code /api/cases/} reach
+   * the handler of {@code /api/cases} while no operation was found for them, so the gates that ask for the operation
+   * (the operator's, the login limit's) were passed by.
+   */
+  static String routedPath(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
   /** The request's operation, looked up once per request; null for a call the document does not describe. */
   Operation operation(RoutingContext ctx) {
     Operation operation = ctx.get(OPERATION);
     if (operation == null) {
-      operation = contract.findOperation(ctx.request().path(), ctx.request().method());
+      operation = contract.findOperation(routedPath(ctx), ctx.request().method());
       if (operation != null) {
         ctx.put(OPERATION, operation);
       }

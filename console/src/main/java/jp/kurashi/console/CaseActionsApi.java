@@ -145,8 +145,20 @@ final class CaseActionsApi {
     }
     return guard.role(ctx, session, "case.merge", Role.CHIEF)
         .compose(v -> commands.merge(caseId, kept.longValue(), session.staff().officeId()))
+        .compose(done -> done ? merged(ctx, session, caseId, kept.longValue()) : Future.succeededFuture(false))
         .compose(done -> answered(done, new JsonObject().put("mergedInto", kept.longValue()),
             "cannot_merge", "both cases must exist in this office and not be merged already"));
+  }
+
+  /**
+   * Audits a merge on both cases. The kept case's row also marks its thread as changed: whoever follows it must
+   * open it again (a recorded read) before the moved messages are sent to them.
+   */
+  private Future<Boolean> merged(RoutingContext ctx, StaffSession session, long duplicate, long kept) {
+    JsonObject detail = new JsonObject().put("duplicate", duplicate).put("into", kept);
+    return guard.record(ctx, session, duplicate, "case.merge", detail)
+        .compose(v -> guard.record(ctx, session, kept, "case.merge", detail))
+        .map(true);
   }
 
   /**

@@ -124,6 +124,11 @@ final class CaseGuard {
 
   /** Records an allowed action on a case that needed no content check (claim). */
   Future<Void> record(RoutingContext ctx, StaffSession session, Long caseId, String action) {
-    return audit.record(AuditEntry.of(session.staff().id(), caseId, action, true, HttpJson.remote(ctx)));
+    return record(ctx, session, caseId, action, null);
+  }
+
+  /** The same, with what it was done with in {@code detail} (the other case of a merge), never a secret. */
+  Future<Void> record(RoutingContext ctx, StaffSession session, Long caseId, String action, JsonObject detail) {
+    return audit.record(new AuditEntry(null, session.staff().id(), caseId, action, true, HttpJson.remote(ctx), detail));
   }
 }

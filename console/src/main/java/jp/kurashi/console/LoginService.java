@@ -117,15 +117,29 @@ public final class LoginService {
         .map(v -> new OpenedSession(member, token, csrf, account.mustChangePassword(), account.totpSecret() != null));
   }
 
-  /** Checks the current password, stores the new one, and ends the account's other sessions. */
-  public Future<Boolean> changePassword(StaffSession session, String current, String next) {
-    return staff.credentials(session.staff().id()).compose(found -> {
-      if (found.isEmpty()) {
-        return Future.succeededFuture(false);
+  /** What came of a password change. */
+  public enum PasswordChange {
+    CHANGED, WRONG_PASSWORD,
+    /** The account's attempts are used up (logins and changes count together): this session has ended. */
+    LOCKED
+  }
+
+  /**
+   * Checks the current password, stores the new one, and ends the account's other sessions. A wrong current password
+   * counts as a failed login: else an open session (a shared PC, a colleague's moment at the desk) could try passwords
+   * without limit and learn the one that opens the account everywhere.
+   */
+  public Future<PasswordChange> changePassword(StaffSession session, String current, String next) {
+    return staff.claimAttempt(session.staff().login()).compose(claimed -> {
+      if (claimed.isEmpty() || claimed.get().member().id() != session.staff().id()) {
+        return staff.deleteSession(session.tokenHash()).map(PasswordChange.LOCKED);
       }
-      return vertx.executeBlocking(() -> hasher.verify(current, found.get().passwordHash())
-          ? hasher.hash(next) : null, false).compose(hash -> hash == null ? Future.succeededFuture(false)
-          : staff.changePassword(session.staff().id(), hash, session.tokenHash()).map(true));
+      long id = session.staff().id();
+      return vertx.executeBlocking(() -> hasher.verify(current, claimed.get().passwordHash())
+          ? hasher.hash(next) : null, false).compose(hash -> hash == null
+          ? staff.lockIfExhausted(id).map(PasswordChange.WRONG_PASSWORD)
+          : staff.loginSucceeded(id).compose(v -> staff.changePassword(id, hash, session.tokenHash()))
+              .map(PasswordChange.CHANGED));
     });
   }
 

@@ -43,7 +43,7 @@ public final class StaffApi {
         .before(contract.unlessPublic(new SessionAuthHandler(s.staff(), s.settings().sessionIdle(), s.clock())))
         .before(contract.unlessPublic(firstLogin))
         .before(contract.unlessPublic(new OperatorGate(contract, s.audit())))
-        .before(TriageModelApi.uploadBody());
+        .before(TriageModelApi.uploadBody(guard));
     session.bind(operations);
     operations.on("events", live::handle);
     new ReferenceApi(s.channels(), contract.enums(), s.offices()).bind(operations);

@@ -56,19 +56,23 @@ final class TriageModelApi {
     return ctx.request().method() == HttpMethod.PUT && ctx.normalizedPath().equals("/api" + PATH);
   }
 
+  /** The audited action of installing a model; only the chief may. */
+  private static final String WRITE = "triage.model.write";
+
   /**
    * Reads the upload's body, up to {@link #MAX_BYTES} (413 above, refused from Content-Length before a byte
-   * is read). Runs after the session check, so nobody logged out can make the gateway hold 20 MB; the
-   * request is paused until then. Any other request passes on.
+   * is read). Runs after the session check, and reads only a chief's upload: anyone else's is refused (and audited)
+   * here, unread, so neither someone logged out nor a colleague without the right can make the gateway hold 20 MB
+   * at a time; the request is paused until then. Any other request passes on.
    */
-  static Handler<RoutingContext> uploadBody() {
+  static Handler<RoutingContext> uploadBody(CaseGuard guard) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BYTES);
     return ctx -> {
-      if (isUpload(ctx)) {
-        body.handle(ctx);
-      } else {
+      if (!isUpload(ctx)) {
         ctx.next();
+        return;
       }
+      guard.role(ctx, StaffSession.of(ctx), WRITE, Role.CHIEF).onSuccess(v -> body.handle(ctx)).onFailure(ctx::fail);
     };
   }
 
@@ -87,7 +91,7 @@ final class TriageModelApi {
   private Future<?> install(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     byte[] file = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    return guard.role(ctx, session, "triage.model.write", Role.CHIEF)
+    return guard.role(ctx, session, WRITE, Role.CHIEF)
         .compose(v -> file.length == 0
             ? Future.failedFuture(ApiException.badRequest("model_required",
                 "モデルファイルがありません / The request body must be a model file"))

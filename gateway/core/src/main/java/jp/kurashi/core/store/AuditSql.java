@@ -35,5 +35,7 @@ final class AuditSql {
        WHERE r.case_id = ANY($2) AND r.staff_id = $1 AND r.action = 'case.read' AND r.allowed
          AND r.id > COALESCE((SELECT max(l.id) FROM audit_log l
                                WHERE l.staff_id = $1 AND l.action = 'login' AND l.allowed), 0)
+         AND r.id > COALESCE((SELECT max(m.id) FROM audit_log m
+                               WHERE m.case_id = r.case_id AND m.action = 'case.merge' AND m.allowed), 0)
       """;
 }

@@ -67,7 +67,7 @@ final class StaffSql {
       """;
 
   /** $1 staff, $2 secret. */
-  static final String TOTP_PENDING = "UPDATE staff SET totp_pending = $2 WHERE id = $1";
+  static final String TOTP_PENDING = "UPDATE staff SET totp_pending = $2 WHERE id = $1 AND NOT totp_enabled RETURNING id";
 
   /** $1 staff. */
   static final String TOTP_PENDING_SECRET = "SELECT totp_pending FROM staff WHERE id = $1";
@@ -75,7 +75,7 @@ final class StaffSql {
   /** $1 staff. The pending secret becomes the account's second factor. */
   static final String TOTP_ENABLE = """
       UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_enabled = true
-       WHERE id = $1 AND totp_pending IS NOT NULL RETURNING id
+       WHERE id = $1 AND totp_pending IS NOT NULL AND NOT totp_enabled RETURNING id
       """;
 
   /** $1 token hash, $2 staff, $3 csrf token, $4 expires at, $5 remote address, $6 now (the first activity). */
@@ -185,9 +185,10 @@ final class StaffSql {
                 SELECT 1 FROM staff o WHERE o.office_id = $2 AND o.role = 'admin' AND o.active AND o.id <> $1))
         RETURNING t.id
       ), unassigned AS (
-        -- An administrator reads no consultations: the open cases they held go back to the queue.
+        -- Only consultants and chiefs read consultations: an administrator's or operator's open cases go back to the
+        -- queue, or they would stay assigned to someone who cannot open them and others could not claim them.
         UPDATE consultation_case c SET assignee_id = NULL
-         WHERE $4 = 'admin' AND c.assignee_id IN (SELECT id FROM changed) AND c.status = 'open'
+         WHERE $4 NOT IN ('consultant', 'chief') AND c.assignee_id IN (SELECT id FROM changed) AND c.status = 'open'
         RETURNING c.id
       )
       SELECT id FROM changed

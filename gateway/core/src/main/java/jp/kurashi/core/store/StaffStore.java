@@ -120,9 +120,12 @@ public final class StaffStore {
         .mapEmpty());
   }
 
-  /** Keeps a new TOTP secret until the staff member confirms it with a code. */
-  public Future<Void> setPendingTotp(long staffId, String secret) {
-    return pool.preparedQuery(StaffSql.TOTP_PENDING).execute(Tuple.of(staffId, secret)).mapEmpty();
+  /**
+   * Keeps a new TOTP secret until the staff member confirms it with a code; false, nothing kept, when the account
+   * already has a second factor (only the administrator's reset removes it).
+   */
+  public Future<Boolean> setPendingTotp(long staffId, String secret) {
+    return pool.preparedQuery(StaffSql.TOTP_PENDING).execute(Tuple.of(staffId, secret)).map(rows -> rows.size() > 0);
   }
 
   public Future<Optional<String>> pendingTotp(long staffId) {
@@ -197,11 +200,15 @@ public final class StaffStore {
             : conn.preparedQuery(StaffSql.DELETE_SESSIONS).execute(Tuple.of(target)).map(AccountChange.DONE)));
   }
 
-  /** Gives an account of the office another role; refused as {@link #setActive} is. */
+  /**
+   * Gives an account of the office another role; refused as {@link #setActive} is. Its sessions end: a live event
+   * stream opened under the old role would otherwise go on.
+   */
   public Future<AccountChange> setRole(long target, long officeId, long actingAdmin, Role role) {
     return pool.withTransaction(conn -> conn.preparedQuery(StaffSql.LOCK_ADMINS).execute(Tuple.of(officeId))
         .compose(locked -> conn.preparedQuery(StaffSql.SET_ROLE).execute(Tuple.of(target, officeId, actingAdmin, role.code())))
-        .compose(rows -> rows.size() == 0 ? why(conn, target, officeId) : Future.succeededFuture(AccountChange.DONE)));
+        .compose(rows -> rows.size() == 0 ? why(conn, target, officeId)
+            : conn.preparedQuery(StaffSql.DELETE_SESSIONS).execute(Tuple.of(target)).map(AccountChange.DONE)));
   }
 
   private static Future<AccountChange> why(io.vertx.sqlclient.SqlConnection conn, long target, long officeId) {
