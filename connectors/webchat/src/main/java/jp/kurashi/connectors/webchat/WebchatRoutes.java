@@ -80,9 +80,14 @@ public final class WebchatRoutes {
     router.delete(api + "/sessions/current").handler(this::endSession);
     router.get(api + "/socket").handler(this::socket);
     router.get(api + "/config").handler(this::config);
+    // Who uploads is checked from the headers before the body is read: else anyone could make the gateway hold
+    // an upload's megabytes per request, with a made-up token, as fast as they could open connections.
+    // (The body handler is called from a handler of ours: Vert.x Web refuses a body handler after a user one.)
+    BodyHandler uploadBody = BodyHandler.create(false).setBodyLimit(deps.settings().maxUploadBytes());
     router.post(api + "/uploads")
-        .handler(BodyHandler.create(false).setBodyLimit(deps.settings().maxUploadBytes()))
-        .handler(this::upload);
+        .handler(this::uploader)
+        .handler(uploadBody::handle)
+        .handler(this::storeUpload);
     router.get("/chat" + officePath).handler(ctx -> ctx.reroute("/webchat/chat.html"));
     // Rerouted requests pass the gateway's headers again: the page lifts the framing refusal on its own path.
     router.get("/webchat/chat.html").handler(ctx -> {
@@ -296,7 +301,16 @@ public final class WebchatRoutes {
     json(ctx, 200, body);
   }
 
-  private void upload(RoutingContext ctx) {
+  /** Routing-context key of the uploading chat, checked before the body is read. */
+  private static final String UPLOADER = "kurashi.webchat.uploader";
+
+  /**
+   * The upload's sender from its headers, within its network's quota, with a known chat that accepted the privacy
+   * notice.
+   */
+  private void uploader(RoutingContext ctx) {
+    // Paused until the body handler reads it; a refused upload is answered and never read.
+    ctx.request().pause();
     String token = bearer(ctx);
     String clientId = ctx.request().getHeader("X-Client-Id");
     if (token == null) {
@@ -307,18 +321,30 @@ public final class WebchatRoutes {
       json(ctx, 400, error("invalid_client_id", "X-Client-Id must be 1 to 100 characters"));
       return;
     }
-    deps.quotas().uploads().acquire(address(ctx)).onSuccess(decision -> {
-      if (decision.allowed()) {
-        storeUpload(ctx, token, clientId);
-      } else {
+    deps.quotas().uploads().acquire(address(ctx)).compose(decision -> {
+      if (!decision.allowed()) {
         tooMany(ctx, "uploads", decision, "too_many_uploads",
             "この回線からの画像の送信が多すぎます。しばらくしてからお試しください / too many images from this network; "
                 + "please try again later");
+        return io.vertx.core.Future.succeededFuture();
       }
+      return session(token).map(found -> {
+        if (found.isEmpty()) {
+          json(ctx, 401, error("unknown_token", "unknown chat token"));
+        } else if (found.get().consentAt() == null) {
+          json(ctx, 403, error("consent_required", "accept the privacy notice first"));
+        } else {
+          ctx.put(UPLOADER, found.get());
+          ctx.next();
+        }
+        return null;
+      });
     }).onFailure(ctx::fail);
   }
 
-  private void storeUpload(RoutingContext ctx, String token, String clientId) {
+  private void storeUpload(RoutingContext ctx) {
+    ChatSession session = ctx.get(UPLOADER);
+    String clientId = ctx.request().getHeader("X-Client-Id");
     byte[] data = ctx.body() == null ? new byte[0] : ctx.body().buffer().getBytes();
     var type = ImageType.detect(data);
     if (type.isEmpty()) {
@@ -326,25 +352,13 @@ public final class WebchatRoutes {
       json(ctx, 415, error("unsupported_image", "JPEG または PNG の画像を送ってください / send a JPEG or PNG image"));
       return;
     }
-    session(token).compose(found -> {
-      if (found.isEmpty()) {
-        json(ctx, 401, error("unknown_token", "unknown chat token"));
-        return io.vertx.core.Future.succeededFuture();
-      }
-      ChatSession session = found.get();
-      if (session.consentAt() == null) {
-        json(ctx, 403, error("consent_required", "accept the privacy notice first"));
-        return io.vertx.core.Future.succeededFuture();
-      }
-      String extension = type.get().equals("image/png") ? "png" : "jpg";
-      InboundMessage message = new InboundMessage(WebchatConnector.CHANNEL, session.contactRef() + "/" + clientId,
-          session.contactRef(), null, "", deps.clock().instant(),
-          List.of(new InboundAttachment(type.get(), "image." + extension, data)));
-      return deps.pipeline().receive(message).map(stored -> {
-        json(ctx, 201, new JsonObject().put("id", stored.messageId()));
-        return null;
-      });
-    }).onFailure(ctx::fail);
+    String extension = type.get().equals("image/png") ? "png" : "jpg";
+    InboundMessage message = new InboundMessage(WebchatConnector.CHANNEL, session.contactRef() + "/" + clientId,
+        session.contactRef(), null, "", deps.clock().instant(),
+        List.of(new InboundAttachment(type.get(), "image." + extension, data)));
+    deps.pipeline().receive(message)
+        .onSuccess(stored -> json(ctx, 201, new JsonObject().put("id", stored.messageId())))
+        .onFailure(ctx::fail);
   }
 
   private static String bearer(RoutingContext ctx) {

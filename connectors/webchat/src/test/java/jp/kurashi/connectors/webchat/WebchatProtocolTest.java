@@ -323,5 +323,27 @@ class WebchatProtocolTest {
       assertThat(r.statusCode()).isEqualTo(413);
       assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("too_large");
     }
+
+    @Test
+    @DisplayName("answer an unknown token or a chat without consent before a byte of the image is sent")
+    void refusedUnread() {
+      String early = server.newSession();
+      for (String token : new String[] {"made-up-token", early}) {
+        io.vertx.core.http.HttpClient http = server.vertx.createHttpClient();
+        try {
+          // Only the head of a 4 MB upload is sent: an answer can come only from the headers.
+          io.vertx.core.http.HttpClientResponse answer = Await.result(http.request(io.vertx.core.http.HttpMethod.POST,
+                  server.port(), "127.0.0.1", "/webchat/uploads")
+              .compose(req -> {
+                req.putHeader("X-Chat-Token", token).putHeader("X-Client-Id", "big")
+                    .putHeader("Content-Type", "image/png").putHeader("Content-Length", String.valueOf(4_000_000));
+                return req.sendHead().compose(v -> req.response());
+              }).timeout(5, java.util.concurrent.TimeUnit.SECONDS));
+          assertThat(answer.statusCode()).isEqualTo(token.equals(early) ? 403 : 401);
+        } finally {
+          http.close();
+        }
+      }
+    }
   }
 }
