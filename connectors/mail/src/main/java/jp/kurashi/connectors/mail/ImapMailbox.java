@@ -37,20 +37,35 @@ final class ImapMailbox implements AutoCloseable {
     this.session = Session.getInstance(settings.imapProperties());
   }
 
-  /** Mails with a UID above the cursor (all, when UIDVALIDITY changed), at most {@code max}, oldest first. */
-  Fetched fetch(Optional<MailStore.Cursor> cursor, int max) throws MessagingException, IOException {
+  /**
+   * Mails with a UID above the cursor (all, when UIDVALIDITY changed), oldest first: at most {@code max} of them and,
+   * by the sizes the server reports, at most {@code maxBytes} together (a larger mail comes alone). Each is held whole
+   * in memory until stored, so fifty large mails at once could exhaust the heap, and the next start would fetch
+   * the same fifty again.
+   */
+  Fetched fetch(Optional<MailStore.Cursor> cursor, int max, long maxBytes) throws MessagingException, IOException {
     IMAPFolder f = open();
     long uidValidity = f.getUIDValidity();
     long after = cursor.filter(c -> c.uidValidity() == uidValidity).map(MailStore.Cursor::lastUid).orElse(0L);
     Message[] found = f.getMessagesByUID(after + 1, UIDFolder.MAXUID);
     FetchProfile profile = new FetchProfile();
     profile.add(UIDFolder.FetchProfileItem.UID);
+    profile.add(FetchProfile.Item.SIZE);
     f.fetch(found, profile);
-    List<Message> newer = Arrays.stream(found)
+    List<Message> waiting = Arrays.stream(found)
         .filter(m -> uid(f, m) > after)
         .sorted(Comparator.comparingLong(m -> uid(f, m)))
-        .limit(max)
         .toList();
+    List<Message> newer = new ArrayList<>();
+    long bytes = 0;
+    for (Message m : waiting) {
+      long size = Math.max(0, m.getSize());
+      if (newer.size() == max || (!newer.isEmpty() && bytes + size > maxBytes)) {
+        break;
+      }
+      newer.add(m);
+      bytes += size;
+    }
     List<RawMail> mails = new ArrayList<>();
     long last = after;
     for (Message m : newer) {
@@ -60,7 +75,7 @@ final class ImapMailbox implements AutoCloseable {
       mails.add(new RawMail(uid, out.toByteArray()));
       last = Math.max(last, uid);
     }
-    return new Fetched(uidValidity, mails, last);
+    return new Fetched(uidValidity, mails, last, newer.size() < waiting.size());
   }
 
   /** Flags stored mails \Seen, or moves them to the processed folder when one is set. */
@@ -130,6 +145,7 @@ final class ImapMailbox implements AutoCloseable {
   }
 
   /** What one fetch brought. */
-  record Fetched(long uidValidity, List<RawMail> mails, long lastUid) {
+  /** {@code more}: newer mails are waiting beyond this batch. */
+  record Fetched(long uidValidity, List<RawMail> mails, long lastUid, boolean more) {
   }
 }

@@ -264,12 +264,31 @@ final class MailParser {
     if (candidate == null) {
       // A bare address is the last word: only that word is matched, and one longer than an address can be is
       // handed on as it is (and refused as too long) without a match, so a long From cannot make it backtrack.
-      String[] words = unfolded.replaceAll("\\(.*?\\)", "").trim().split("\\s+");
+      String[] words = withoutComments(unfolded).trim().split("\\s+");
       String last = words[words.length - 1];
       Matcher plain = ADDRESS.matcher(last);
       candidate = last.length() > MAX_ADDRESS_LENGTH + 2 ? last : plain.find() ? plain.group(1) : null;
     }
     return candidate != null && candidate.contains("@") ? candidate : null;
+  }
+
+  /**
+   * The header without its comments, each ( to the next ): what {@code replaceAll("\\(.*?\\)", "")} gave, in one
+   * pass (the pattern took quadratic time on many ( without a )).
+   */
+  private static String withoutComments(String header) {
+    StringBuilder out = new StringBuilder(header.length());
+    int at = 0;
+    while (at < header.length()) {
+      int open = header.indexOf('(', at);
+      int close = open < 0 ? -1 : header.indexOf(')', open + 1);
+      if (close < 0) {
+        break;
+      }
+      out.append(header, at, open);
+      at = close + 1;
+    }
+    return out.append(header, at, header.length()).toString();
   }
 
   private static String name(String from) {
@@ -279,8 +298,10 @@ final class MailParser {
     String unfolded = from.replaceAll("\\r?\\n[ \\t]", " ").trim();
     int lt = unfolded.lastIndexOf('<');
     if (lt <= 0) {
-      Matcher comment = Pattern.compile("\\((.+)\\)").matcher(unfolded);
-      return comment.find() ? blankToNull(EncodedWords.decode(comment.group(1))) : null;
+      // From the first ( to the last ), as the pattern \((.+)\) found it, without its quadratic search.
+      int open = unfolded.indexOf('(');
+      int close = unfolded.lastIndexOf(')');
+      return open >= 0 && close > open + 1 ? blankToNull(EncodedWords.decode(unfolded.substring(open + 1, close))) : null;
     }
     String name = EncodedWords.decode(unfolded.substring(0, lt).trim());
     if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {

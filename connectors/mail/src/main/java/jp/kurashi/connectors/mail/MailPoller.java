@@ -30,6 +30,8 @@ public final class MailPoller extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(MailPoller.class);
   private static final int FETCH_BATCH = 50;
+  /** The most a batch's mails may weigh together, by the sizes the server reports. */
+  private static final long FETCH_BYTES = 32L * 1024 * 1024;
   private static final int PROCESS_BATCH = 20;
   /** Three attempts about 30 s and 60 s apart: long enough for a database hiccup to pass. */
   static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofSeconds(30), Duration.ofMinutes(10));
@@ -128,7 +130,7 @@ public final class MailPoller extends VerticleBase {
                 .log("mail poll failed; retrying next round");
           } else {
             lastError = null;
-            if (ar.result() >= FETCH_BATCH) {
+            if (ar.result()) {
               again = true;
             }
           }
@@ -139,23 +141,24 @@ public final class MailPoller extends VerticleBase {
         });
   }
 
-  private Future<Integer> fetch(Optional<MailStore.Cursor> cursor) {
+  /** Stores the next batch of new mails; true when more are waiting. */
+  private Future<Boolean> fetch(Optional<MailStore.Cursor> cursor) {
     return vertx.executeBlocking(() -> {
       try {
-        return mailbox.fetch(cursor, FETCH_BATCH);
+        return mailbox.fetch(cursor, FETCH_BATCH, FETCH_BYTES);
       } catch (Exception e) {
         mailbox.close();
         throw e;
       }
     }, true).compose(fetched -> {
       if (fetched.mails().isEmpty() && cursor.map(c -> c.uidValidity() == fetched.uidValidity()).orElse(false)) {
-        return Future.succeededFuture(0);
+        return Future.succeededFuture(false);
       }
       List<Long> uids = fetched.mails().stream().map(MailStore.RawMail::uid).toList();
       return store.storeFetched(settings.mailboxKey(), fetched.uidValidity(), fetched.mails(), fetched.lastUid())
           .compose(v -> vertx.executeBlocking(() -> {
             mailbox.markProcessed(uids);
-            return uids.size();
+            return fetched.more();
           }, true));
     });
   }
