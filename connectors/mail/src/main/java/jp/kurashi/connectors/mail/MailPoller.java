@@ -51,6 +51,8 @@ public final class MailPoller extends VerticleBase {
   private boolean stopping;
   private Thread idleThread;
   private volatile String lastError;
+  /** Quarantined mails still held, as of the last round: an operator's alert, since no resident will see them. */
+  private final java.util.concurrent.atomic.AtomicLong quarantined = new java.util.concurrent.atomic.AtomicLong();
   private final Clock clock;
 
   public MailPoller(MailSettings settings, MailStore store, InboundPipeline pipeline, GatewayMetrics metrics,
@@ -74,6 +76,7 @@ public final class MailPoller extends VerticleBase {
   public Future<?> start() {
     ingest = new MailIngest(vertx, new MailParser(settings.maxAttachmentBytes()), store, pipeline, metrics, retry,
         clock);
+    metrics.gauge("mail_quarantined_mails", quarantined::get);
     timer = vertx.setPeriodic(1, settings.pollInterval().toMillis(), id -> tick());
     return Future.succeededFuture();
   }
@@ -121,6 +124,10 @@ public final class MailPoller extends VerticleBase {
         .compose(v -> store.cursor(settings.mailboxKey()))
         .compose(this::fetch)
         .compose(fetched -> processPending().map(fetched))
+        .compose(fetched -> store.quarantined().map(n -> {
+          quarantined.set(n);
+          return fetched;
+        }))
         .onComplete(ar -> {
           polling = false;
           if (ar.failed()) {

@@ -47,10 +47,8 @@ final class MailSql {
       RETURNING status
       """;
 
-  static final String QUARANTINED = """
-      SELECT id, mailbox, uid, attempts, last_error, fetched_at, length(raw) AS size
-        FROM mail_inbox WHERE status = 'quarantined' ORDER BY id DESC LIMIT 200
-      """;
+  /** Quarantined mails whose raw bytes are still kept (until MAIL_RAW_KEEP_DAYS). */
+  static final String QUARANTINED = "SELECT count(*) FROM mail_inbox WHERE status = 'quarantined' AND raw IS NOT NULL";
 
   /** $1 Message-IDs. The case of the newest mail message with one of these ids. */
   static final String CASE_BY_MESSAGE_IDS = """

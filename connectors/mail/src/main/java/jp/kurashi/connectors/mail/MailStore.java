@@ -2,7 +2,6 @@ package jp.kurashi.connectors.mail;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.DatabaseException;
 import io.vertx.sqlclient.Pool;
@@ -83,18 +82,9 @@ public final class MailStore {
         .map(rows -> rows.size() > 0 && "quarantined".equals(rows.iterator().next().getString(0)));
   }
 
-  /** Quarantined mails for staff (without their content). */
-  public Future<JsonArray> quarantined() {
-    return pool.query(MailSql.QUARANTINED).execute().map(rows -> {
-      JsonArray out = new JsonArray();
-      for (Row row : rows) {
-        out.add(new JsonObject().put("id", row.getLong("id")).put("mailbox", row.getString("mailbox"))
-            .put("uid", row.getLong("uid")).put("attempts", row.getInteger("attempts"))
-            .put("error", row.getString("last_error")).put("size", row.getInteger("size"))
-            .put("fetchedAt", row.getOffsetDateTime("fetched_at").toInstant().toString()));
-      }
-      return out;
-    });
+  /** How many quarantined mails still have their raw bytes, in every mailbox. */
+  public Future<Long> quarantined() {
+    return pool.query(MailSql.QUARANTINED).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** The case of the newest message carrying one of these Message-IDs. */

@@ -119,6 +119,11 @@ class MailPoisonTest {
       }
     }
 
+    // An operator sees them: no resident or consultant will.
+    long quarantined = poison.stream().filter(p -> p.expected() != Outcome.INGESTED).count();
+    Await.until(WAIT, "the quarantine counted for operators", () -> server.metrics.render()
+        .contains("mail_quarantined_mails " + quarantined + "\n"));
+
     // Normalised like message text, and bounded.
     assertThat(subject(rows, "nul-subject-raw")).isEqualTo("rent help");
     assertThat(subject(rows, "nul-subject-encoded")).isEqualTo("家賃の相談");
