@@ -111,7 +111,9 @@ public final class LineConnector implements ChannelConnector {
         return Future.succeededFuture(false);
       }
       return api.reply(token.get(), messages).map(v -> true).recover(err -> {
-        // An expired or used token is no loss: the push below delivers.
+        // An expired or used token (400) is no loss: the push below delivers. After a timeout or a 5xx the reply may
+        // have reached the resident all the same, and the push can show it twice: chosen over a safety message that
+        // might never arrive (a reply cannot be asked about, nor given a retry key).
         LOG.atInfo().addKeyValue("messageId", message.messageId()).addKeyValue("status", LineApi.status(err))
             .log("reply token not accepted, pushing instead");
         return Future.succeededFuture(false);
