@@ -236,6 +236,9 @@ class AccountLifecycleTest {
       assertThat(sato.get("/api/audit").statusCode()).isEqualTo(403);
       assertThat(admin().post("/api/staff/" + id + "/role", new JsonObject().put("role", "chief"), true).statusCode())
           .isEqualTo(200);
+      // The sessions of the old role end (a live event stream opened under it would go on); the next login has the new one.
+      assertThat(sato.get("/api/audit").statusCode()).isEqualTo(401);
+      sato.login("sato", "sato-password-1");
       assertThat(sato.get("/api/audit").statusCode()).isEqualTo(200);
       assertThat(audited("staff.role", staffId("admin"), id)).isEqualTo(1);
     }
@@ -254,6 +257,8 @@ class AccountLifecycleTest {
 
       assertThat(admin().post("/api/staff/" + id + "/role", new JsonObject().put("role", "admin"), true).statusCode())
           .isEqualTo(200);
+      assertThat(sato.get("/api/cases/" + caseId).statusCode()).isEqualTo(401);
+      sato.login("sato", "sato-password-1");
       assertThat(sato.get("/api/cases/" + caseId).statusCode()).isEqualTo(403);
       assertThat(Await.result(db.pool().preparedQuery("SELECT assignee_id FROM consultation_case WHERE id = $1")
           .execute(Tuple.of(caseId))).iterator().next().getValue(0)).isNull();
