@@ -228,6 +228,10 @@ final class WebchatBenchmark {
 
   /** What the gateway itself measured, frame in to ack out: the whole pass, then each 5 s in which acks were sent. */
   private static void printGatewaySide(List<AckHistogram> scrapes) {
+    if (scrapes.get(scrapes.size() - 1).count() == 0) {
+      System.out.println("gateway-side ack: not reported (a gateway built before inbound_ack_seconds)");
+      return;
+    }
     System.out.println("gateway-side ack, whole pass: " + scrapes.get(scrapes.size() - 1).since(scrapes.get(0)).describe());
     StringBuilder line = new StringBuilder("gateway-side ack p99 by 5 s window of acking:");
     for (int i = 1; i < scrapes.size(); i++) {
