@@ -104,14 +104,7 @@ class GatewayProcessIT {
     Path scratchPid = scratch.resolve("pg/postmaster.pid");
 
     Process first = GatewayProcess.launch(workDir, env);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    // The scratch server is up once its pid file says "ready"; a moment later its residents are writing.
-    while (!java.nio.file.Files.exists(scratchPid) || !GatewayProcess.read(scratchPid).contains("ready")) {
-      assertThat(first.isAlive()).as("gateway died: %s", GatewayProcess.read(workDir.resolve("stderr.log"))).isTrue();
-      assertThat(System.nanoTime()).as("no scratch server within 120 s").isLessThan(deadline);
-      Thread.sleep(50);
-    }
-    Thread.sleep(1500);
+    awaitScratchServer(first, workDir, scratchPid);
     long orphan = Long.parseLong(GatewayProcess.read(scratchPid).lines().findFirst().orElseThrow().strip());
     first.destroyForcibly(); // SIGKILL: the scratch server, a child process, keeps running
     assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -141,13 +134,7 @@ class GatewayProcessIT {
     Path scratchPid = workDir.resolve("data/" + jp.kurashi.app.warmup.StartupWarmUp.DIRECTORY + "/pg/postmaster.pid");
 
     Process gateway = GatewayProcess.launch(workDir, env);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!java.nio.file.Files.exists(scratchPid) || !GatewayProcess.read(scratchPid).contains("ready")) {
-      assertThat(gateway.isAlive()).as("gateway died: %s", GatewayProcess.read(workDir.resolve("stderr.log"))).isTrue();
-      assertThat(System.nanoTime()).as("no scratch server within 120 s").isLessThan(deadline);
-      Thread.sleep(50);
-    }
-    Thread.sleep(1500);
+    awaitScratchServer(gateway, workDir, scratchPid);
     long desk = Long.parseLong(GatewayProcess.read(deskPid).lines().findFirst().orElseThrow().strip());
     long scratch = Long.parseLong(GatewayProcess.read(scratchPid).lines().findFirst().orElseThrow().strip());
 
@@ -159,5 +146,16 @@ class GatewayProcessIT {
     assertThat(ProcessHandle.of(desk).map(ProcessHandle::isAlive).orElse(false)).as("desk's server").isFalse();
     assertThat(GatewayProcess.health(port)).isEqualTo(-1);
     assertThat(GatewayProcess.read(workDir.resolve("stdout.log"))).doesNotContain("is listening");
+  }
+
+  /** Waits until the warm-up's scratch server is up (its pid file says "ready"), then a moment for its residents. */
+  private static void awaitScratchServer(Process gateway, Path workDir, Path scratchPid) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!java.nio.file.Files.exists(scratchPid) || !GatewayProcess.read(scratchPid).contains("ready")) {
+      assertThat(gateway.isAlive()).as("gateway died: %s", GatewayProcess.read(workDir.resolve("stderr.log"))).isTrue();
+      assertThat(System.nanoTime()).as("no scratch server within 120 s").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    Thread.sleep(1500);
   }
 }
