@@ -113,7 +113,7 @@ class InsiderAbuseTest {
   }
 
   @Test
-  @DisplayName("a wrong current password counts as a failed login: the fifth locks the account and ends the session")
+  @DisplayName("a wrong current password counts as a failed login: five lock the account, the next attempt ends the session")
   void passwordGuessing() {
     RunningGateway.StaffClient victim = running.staff("ito", Role.CHIEF);
     long itoId = one("SELECT id FROM staff WHERE login = 'ito'");
