@@ -67,7 +67,8 @@ public final class LineChannel implements Channel {
         src.integer("LINE_MEDIA_MAX_BYTES", 20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
         src.integer("LINE_QUOTA_WARN_PERCENT", 90, 1, 100),
         Duration.ofMinutes(src.integer("LINE_QUOTA_POLL_MINUTES", 10, 1, 1440)),
-        Duration.ofSeconds(src.integer("LINE_TIMEOUT_SECONDS", 10, 1, 120))));
+        Duration.ofSeconds(src.integer("LINE_TIMEOUT_SECONDS", 10, 1, 120)),
+        src.integer("LINE_WEBHOOKS_IN_FLIGHT", 64, 1, 10_000)));
   }
 
   /** Switched-on LINE. */

@@ -14,9 +14,11 @@ import java.time.Duration;
  * @param quotaWarnPercent   warn staff when this share of the monthly push quota is used
  * @param quotaPollInterval  how often the quota is read
  * @param timeout            per call to LINE's API
+ * @param webhooksInFlight   {@code LINE_WEBHOOKS_IN_FLIGHT}: deliveries read at once; more get 503 unread (LINE redelivers)
  */
 public record LineSettings(String channelSecret, String accessToken, URI apiBaseUrl, URI dataApiBaseUrl,
-                           int mediaMaxBytes, int quotaWarnPercent, Duration quotaPollInterval, Duration timeout) {
+                           int mediaMaxBytes, int quotaWarnPercent, Duration quotaPollInterval, Duration timeout,
+                           int webhooksInFlight) {
 
   public static final URI LINE_API = URI.create("https://api.line.me/");
   public static final URI LINE_DATA_API = URI.create("https://api-data.line.me/");

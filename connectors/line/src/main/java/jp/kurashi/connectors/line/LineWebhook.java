@@ -65,6 +65,8 @@ public final class LineWebhook {
   private final LineConnector connector;
   private final OfficeProfile profile;
   private final GatewayMetrics metrics;
+  /** Deliveries being read or handled now, on every event loop. */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   private final ClientAddress clientAddress;
   private final Clock clock;
 
@@ -97,7 +99,27 @@ public final class LineWebhook {
 
   /** At {@code path}: each office's LINE channel has its own, signed with its own secret. */
   public void mount(Router router, String path) {
-    router.post(path).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::handle);
+    // (The body handler is called from a handler of ours: Vert.x Web refuses a body handler after a user one.)
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+    router.post(path).handler(this::admit).handler(body::handle).handler(this::handle);
+  }
+
+  /**
+   * At most {@code LINE_WEBHOOKS_IN_FLIGHT} deliveries are read at once; beyond, 503 before a byte of the body is read
+   * (LINE redelivers). A body must be read whole before its signature can be checked, so without this anyone could
+   * make the gateway hold a megabyte per connection they opened.
+   */
+  private void admit(RoutingContext ctx) {
+    ctx.request().pause();
+    if (inFlight.incrementAndGet() > settings.webhooksInFlight()) {
+      inFlight.decrementAndGet();
+      metrics.increment("line_webhooks_refused_total", "reason", "busy");
+      LOG.atWarn().addKeyValue("inFlight", settings.webhooksInFlight()).log("LINE webhook refused: too many at once");
+      ctx.response().setStatusCode(503).putHeader("Retry-After", "1").end();
+      return;
+    }
+    ctx.addEndHandler(done -> inFlight.decrementAndGet());
+    ctx.next();
   }
 
   private void handle(RoutingContext ctx) {

@@ -80,6 +80,35 @@ class LineChannelTest {
     }
 
     @Test
+    @DisplayName("beyond the deliveries read at once, one gets 503 before its body is read; the next after them is served")
+    void tooManyAtOnce() {
+      io.vertx.core.http.HttpClient http = server.vertx.createHttpClient(
+          new io.vertx.core.http.PoolOptions().setHttp1MaxSize(LineServer.IN_FLIGHT + 2));
+      try {
+        java.util.List<io.vertx.core.http.HttpClientRequest> open = new java.util.ArrayList<>();
+        for (int i = 0; i <= LineServer.IN_FLIGHT; i++) {
+          // Only the head of a 1 MB delivery: a signature can be checked only once the body is in.
+          io.vertx.core.http.HttpClientRequest req = Await.result(http.request(io.vertx.core.http.HttpMethod.POST,
+              server.port(), "127.0.0.1", "/webhook/line"));
+          req.putHeader("Content-Type", "application/json").putHeader("X-Line-Signature", "x")
+              .putHeader("Content-Length", String.valueOf(1_000_000));
+          Await.result(req.sendHead());
+          open.add(req);
+        }
+        io.vertx.core.http.HttpClientResponse refused = Await.result(open.get(LineServer.IN_FLIGHT).response()
+            .timeout(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(server.metrics.value("line_webhooks_refused_total", "reason", "busy")).isEqualTo(1);
+        for (io.vertx.core.http.HttpClientRequest req : open.subList(0, LineServer.IN_FLIGHT)) {
+          req.reset();
+        }
+        Await.until(WAIT, "served again", () -> server.post(LineEvents.callback()).statusCode() == 200);
+      } finally {
+        http.close();
+      }
+    }
+
+    @Test
     @DisplayName("LINE's verification call with no events gets 200")
     void verify() {
       assertThat(server.post(LineEvents.callback()).statusCode()).isEqualTo(200);

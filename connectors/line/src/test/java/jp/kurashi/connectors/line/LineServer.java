@@ -90,7 +90,7 @@ final class LineServer implements AutoCloseable {
     ContactStore contacts = core.contacts();
     LineStore lineStore = new LineStore(db.pool(), clock, officeId);
     LineSettings settings = new LineSettings(SECRET, "test-access-token", URI.create(line.baseUrl()),
-        URI.create(line.baseUrl()), 1024 * 1024, 90, Duration.ofMinutes(10), Duration.ofSeconds(5));
+        URI.create(line.baseUrl()), 1024 * 1024, 90, Duration.ofMinutes(10), Duration.ofSeconds(5), IN_FLIGHT);
     this.connector = gatewaySteps ? new LineConnector(vertx, settings, contacts, lineStore, profile.privacyNoticeVersion())
         : new LineConnector(vertx, settings, contacts, lineStore);
     List<AfterIngest> steps = !gatewaySteps ? List.of() : List.of(
@@ -113,6 +113,11 @@ final class LineServer implements AutoCloseable {
     return post(body, LineSigner.sign(SECRET, body));
   }
 
+  /** The port the webhook listens on. */
+  int port() {
+    return server.actualPort();
+  }
+
   HttpResponse<Buffer> post(byte[] body, String signature) {
     var request = WebClient.create(vertx).post(server.actualPort(), "127.0.0.1", "/webhook/line")
         .putHeader("Content-Type", "application/json");
@@ -121,6 +126,9 @@ final class LineServer implements AutoCloseable {
     }
     return Await.result(request.sendBuffer(Buffer.buffer(body)));
   }
+
+  /** Webhook deliveries read at once in these tests. */
+  static final int IN_FLIGHT = 16;
 
   Row one(String sql, Object... params) {
     return Await.result(db.pool().preparedQuery(sql).execute(Tuple.from(params))).iterator().next();
