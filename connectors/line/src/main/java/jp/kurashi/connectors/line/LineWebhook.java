@@ -317,10 +317,7 @@ public final class LineWebhook {
             .log("LINE reply not sent"));
   }
 
-  /**
-   * After LINE has its 200: display names for new contacts, media bytes for media messages, and a writer marked
-   * unreachable (by an unfollow redelivered late, out of order) reachable again.
-   */
+  /** After LINE has its 200: display names for new contacts, media bytes for media messages. */
   private void afterAnswer(List<MessageEvent> events, List<IngestResult> results) {
     for (int i = 0; i < events.size(); i++) {
       MessageEvent e = events.get(i);
@@ -328,9 +325,6 @@ public final class LineWebhook {
       if (r.duplicate()) {
         continue;
       }
-      contacts.reachableAgain(officeId, LineConnector.CHANNEL, userId(e))
-          .onFailure(err -> LOG.atWarn().addKeyValue("caseId", r.caseId())
-              .addKeyValue("error", DatabaseFailures.describe(err)).log("LINE contact not marked reachable again"));
       if (r.caseOpened()) {
         connector.api().displayName(userId(e))
             .compose(name -> contacts.nameIfMissing(officeId, LineConnector.CHANNEL, userId(e), name))

@@ -204,20 +204,6 @@ class LineChannelTest {
       server.post(LineEvents.callback(LineEvents.follow("f2", "U1")));
       assertThat(server.one("SELECT reachable FROM contact WHERE external_id = 'U1'").getBoolean(0)).isTrue();
     }
-
-    @Test
-    @DisplayName("a resident marked unreachable by a late unfollow who writes is reachable again")
-    void writingMakesReachable() {
-      server.post(LineEvents.callback(LineEvents.text("e1", "U2", "相談です")));
-      server.post(LineEvents.callback(LineEvents.unfollow("u1", "U2")));
-      assertThat(server.one("SELECT reachable FROM contact WHERE external_id = 'U2'").getBoolean(0)).isFalse();
-
-      assertThat(server.post(LineEvents.callback(LineEvents.text("e2", "U2", "まだ困っています"))).statusCode())
-          .isEqualTo(200);
-
-      Await.until(WAIT, "reachable again",
-          () -> server.one("SELECT reachable FROM contact WHERE external_id = 'U2'").getBoolean(0));
-    }
   }
 
   @Nested

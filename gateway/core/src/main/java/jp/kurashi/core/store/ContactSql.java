@@ -20,11 +20,6 @@ final class ContactSql {
       """;
 
   /** $1 channel, $2 contact ref, $3 reachable, $4 office. */
-  /** $1 channel, $2 contact ref, $3 office. Writes only a contact marked unreachable. */
-  static final String REACHABLE_AGAIN = """
-      UPDATE contact SET reachable = true WHERE channel = $1 AND external_id = $2 AND office_id = $3 AND NOT reachable
-      """;
-
   static final String SET_REACHABLE = """
       UPDATE contact SET reachable = $3 WHERE channel = $1 AND external_id = $2 AND office_id = $4 RETURNING id
       """;

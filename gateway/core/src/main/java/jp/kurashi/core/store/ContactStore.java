@@ -46,14 +46,6 @@ public final class ContactStore {
         .map(rows -> rows.rowCount() > 0);
   }
 
-  /**
-   * Marks a contact reachable again once they write: whoever writes can be answered, whatever a late or out-of-order
-   * unfollow said. Writes nothing for a contact already reachable.
-   */
-  public Future<Void> reachableAgain(long officeId, String channel, String contactRef) {
-    return pool.preparedQuery(ContactSql.REACHABLE_AGAIN).execute(Tuple.of(channel, contactRef, officeId)).mapEmpty();
-  }
-
   /** Stores the name the channel knows, unless the contact already has one. */
   public Future<Void> nameIfMissing(long officeId, String channel, String contactRef, String name) {
     return pool.preparedQuery(ContactSql.NAME_IF_MISSING).execute(Tuple.of(channel, contactRef, name, officeId))
