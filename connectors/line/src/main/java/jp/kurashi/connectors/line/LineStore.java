@@ -41,12 +41,12 @@ public final class LineStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
   }
 
-  /** True the first time a channel event id is seen; false for a redelivery. */
   /** Whether the event was already handled (a redelivery of it is then only acknowledged). */
   public Future<Boolean> delivered(String channel, String eventId) {
     return pool.preparedQuery(LineSql.DELIVERED).execute(Tuple.of(channel, eventId)).map(rows -> rows.size() > 0);
   }
 
+  /** Records the event as handled: true the first time, false when another delivery of it recorded it first. */
   public Future<Boolean> firstDelivery(String channel, String eventId) {
     return pool.preparedQuery(LineSql.FIRST_DELIVERY).execute(Tuple.of(channel, eventId))
         .map(rows -> rows.size() > 0);
