@@ -53,9 +53,7 @@ class StartupWarmUpTest {
     assertThat(servers).as("the scratch server was seen running").hasSize(1);
     assertThat(ProcessHandle.of(servers.iterator().next()).map(ProcessHandle::isAlive).orElse(false))
         .as("the scratch server is stopped").isFalse();
-    try (var left = Files.list(dataDir.resolve(StartupWarmUp.DIRECTORY))) {
-      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("pg-bin");
-    }
+    assertOnlyProgramsLeft(dataDir);
     // The desk's own files are not made by the warm-up: no cluster, no first administrator's password.
     assertThat(dataDir.resolve("pg")).doesNotExist();
     assertThat(dataDir.resolve("initial-admin-password")).doesNotExist();
@@ -78,9 +76,7 @@ class StartupWarmUpTest {
     // the clean-up bound it, with room for a loaded CI machine; writing 100,000 messages would take minutes.
     assertThat(java.time.Duration.ofNanos(System.nanoTime() - began)).isLessThan(java.time.Duration.ofSeconds(45));
     assertThat(result.acknowledged()).isLessThan(100_000);
-    try (var left = Files.list(dataDir.resolve(StartupWarmUp.DIRECTORY))) {
-      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("pg-bin");
-    }
+    assertOnlyProgramsLeft(dataDir);
   }
 
   @Test
@@ -105,9 +101,7 @@ class StartupWarmUpTest {
     // Without the stop it would write for 96 s; stopping the scratch gateway and its server takes a few.
     assertThat(java.time.Duration.ofNanos(System.nanoTime() - asked)).isLessThan(java.time.Duration.ofSeconds(20));
     assertThat(result.acknowledged()).isLessThan(100_000);
-    try (var left = Files.list(dataDir.resolve(StartupWarmUp.DIRECTORY))) {
-      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("pg-bin");
-    }
+    assertOnlyProgramsLeft(dataDir);
   }
 
   @Test
@@ -139,6 +133,13 @@ class StartupWarmUpTest {
 
     assertThat(result).isEqualTo(WarmUpResult.NONE);
     assertThat(lines).anyMatch(l -> l.contains("start-up warm-up failed; starting without it"));
+  }
+
+  /** The scratch folder holds the unpacked server programs only: no cluster, no settings, no password. */
+  private static void assertOnlyProgramsLeft(Path dataDir) throws java.io.IOException {
+    try (var left = Files.list(dataDir.resolve(StartupWarmUp.DIRECTORY))) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("pg-bin");
+    }
   }
 
   /** The pid in a postmaster.pid that says the server is ready, if there is one. */
