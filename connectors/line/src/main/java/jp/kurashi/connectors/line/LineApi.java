@@ -75,7 +75,7 @@ final class LineApi {
       try (InputStream in = blob.byteStream()) {
         byte[] data = in.readNBytes(maxBytes + 1);
         if (data.length > maxBytes) {
-          throw new IOException("media larger than " + maxBytes + " bytes");
+          throw new MediaTooLargeException(maxBytes);
         }
         return new Media(blob.mimeType(), data);
       }
@@ -83,6 +83,13 @@ final class LineApi {
   }
 
   record Media(String contentType, byte[] data) {
+  }
+
+  /** A media file over {@code LINE_MEDIA_MAX_BYTES}: fetching it again cannot help. */
+  static final class MediaTooLargeException extends IOException {
+    MediaTooLargeException(int maxBytes) {
+      super("media larger than " + maxBytes + " bytes");
+    }
   }
 
   private <T> Future<T> on(CompletableFuture<T> call) {

@@ -68,7 +68,9 @@ public final class LineChannel implements Channel {
         src.integer("LINE_QUOTA_WARN_PERCENT", 90, 1, 100),
         Duration.ofMinutes(src.integer("LINE_QUOTA_POLL_MINUTES", 10, 1, 1440)),
         Duration.ofSeconds(src.integer("LINE_TIMEOUT_SECONDS", 10, 1, 120)),
-        src.integer("LINE_WEBHOOKS_IN_FLIGHT", 64, 1, 10_000)));
+        src.integer("LINE_WEBHOOKS_IN_FLIGHT", 64, 1, 10_000),
+        Duration.ofSeconds(src.integer("LINE_MEDIA_RETRY_SECONDS", 30, 1, 3600)),
+        src.integer("LINE_MEDIA_ATTEMPTS", 10, 1, 100)));
   }
 
   /** Switched-on LINE. */
@@ -89,13 +91,16 @@ public final class LineChannel implements Channel {
     public ChannelParts start(ChannelContext ctx, InboundPipeline pipeline) {
       LineConnector connector = new LineConnector(ctx.vertx(), settings, ctx.contacts(),
           new LineStore(ctx.pool(), ctx.clock(), ctx.officeId()), ctx.office().privacyNoticeVersion());
+      LineMediaFetcher media = new LineMediaFetcher(connector, settings, ctx.metrics());
       LineWebhook webhook = new LineWebhook(ctx.officeId(), settings, pipeline, ctx.contacts(), ctx.messages(),
-          connector, ctx.office(), ctx.metrics(), ctx.clientAddress(), ctx.clock());
+          connector, media, ctx.office(), ctx.metrics(), ctx.clientAddress(), ctx.clock());
       String path = "/webhook/line" + ctx.officePath();
       LOG.atInfo().addKeyValue("office", ctx.officeCode()).addKeyValue("path", path).log("LINE channel on");
       return new ChannelParts(connector, List.of(router -> webhook.mount(router, path)),
           List.of(new PeriodicJob(ctx.jobName("line-quota"),
-              () -> new LineQuotaWatch(connector, settings.quotaPollInterval()))));
+                  () -> new LineQuotaWatch(connector, settings.quotaPollInterval())),
+              new PeriodicJob(ctx.jobName("line-media"),
+                  () -> new LineMediaRetry(connector.store(), media, settings.mediaRetry()))));
     }
   }
 }

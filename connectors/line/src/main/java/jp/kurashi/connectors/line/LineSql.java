@@ -30,4 +30,60 @@ final class LineSql {
   static final String FIRST_DELIVERY = """
       INSERT INTO webhook_dedupe (channel, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id
       """;
+
+  // Media (LineMediaFetcher, LineMediaRetry). Retry times are the database's, as for mail: they schedule work,
+  // they decide nothing a resident or the desk sees.
+
+  /**
+   * $1 message ids, $2 LINE's message ids, $3 file names (or NULL), $4 milliseconds before a retry may take them.
+   * A redelivery's media are already there and stay as they are.
+   */
+  static final String MEDIA_AWAITED = """
+      INSERT INTO line_media (message_id, line_message_id, file_name, next_attempt_at)
+      SELECT u.message_id, u.line_message_id, u.file_name, now() + $4 * interval '1 millisecond'
+        FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(message_id, line_message_id, file_name)
+      ON CONFLICT (message_id) DO NOTHING
+      """;
+
+  /**
+   * $1 office, $2 limit, $3 milliseconds the taker has before another may take them. Media of the office's messages
+   * due for another attempt, taken: their next attempt moves past the lease, so a taker that dies leaves them due again.
+   */
+  static final String MEDIA_DUE = """
+      UPDATE line_media j SET next_attempt_at = now() + $3 * interval '1 millisecond'
+       WHERE j.message_id IN (
+         SELECT l.message_id FROM line_media l JOIN message m ON m.id = l.message_id
+          WHERE l.status = 'pending' AND l.next_attempt_at <= now() AND m.office_id = $1
+          ORDER BY l.next_attempt_at LIMIT $2
+            FOR UPDATE OF l SKIP LOCKED)
+      RETURNING j.message_id, j.line_message_id, j.file_name, j.attempts
+      """;
+
+  /**
+   * $1 message, $2 content type, $3 file name, $4 size, $5 bytes. The file joins its message, once, and the media
+   * row is done, in one statement; nothing is added when the media was already stored or the resident took the
+   * message back. Returns a row when the file was added.
+   */
+  static final String MEDIA_STORED = """
+      WITH job AS (
+        UPDATE line_media SET status = 'stored', attempts = attempts + 1, last_error = NULL
+         WHERE message_id = $1 AND status = 'pending'
+        RETURNING message_id
+      )
+      INSERT INTO attachment (message_id, content_type, file_name, size_bytes, data)
+      SELECT m.id, $2, $3, $4, $5 FROM message m JOIN job ON job.message_id = m.id WHERE m.unsent_at IS NULL
+      RETURNING message_id
+      """;
+
+  /**
+   * $1 message, $2 reason, $3 true when trying again cannot help, $4 attempts allowed, $5 milliseconds until the next.
+   * Returns the new status; no row when the media was no longer pending.
+   */
+  static final String MEDIA_FAILED = """
+      UPDATE line_media SET attempts = attempts + 1, last_error = $2,
+             status = CASE WHEN $3 OR attempts + 1 >= $4 THEN 'failed' ELSE 'pending' END,
+             next_attempt_at = now() + $5 * interval '1 millisecond'
+       WHERE message_id = $1 AND status = 'pending'
+      RETURNING status
+      """;
 }

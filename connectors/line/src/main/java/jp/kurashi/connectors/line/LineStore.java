@@ -1,15 +1,23 @@
 package jp.kurashi.connectors.line;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
-/** What only LINE stores, for one office's LINE channel: a contact's one-use reply token, and the webhook events already seen. */
+/**
+ * What only LINE stores, for one office's LINE channel: a contact's one-use reply token, the webhook events already seen,
+ * and the residents' media files still to fetch.
+ */
 public final class LineStore {
 
   private final Pool pool;
@@ -50,5 +58,55 @@ public final class LineStore {
   public Future<Boolean> firstDelivery(String channel, String eventId) {
     return pool.preparedQuery(LineSql.FIRST_DELIVERY).execute(Tuple.of(channel, eventId))
         .map(rows -> rows.size() > 0);
+  }
+
+  /** A resident's media file still to be fetched from LINE into message {@code messageId}. */
+  public record PendingMedia(long messageId, String lineMessageId, String fileName, int attempts) {
+  }
+
+  /**
+   * Records media to fetch, in the commit before LINE gets its 200; those of a redelivery are already recorded.
+   * A retry takes them only after {@code firstTryTime}, the time the fetch right after the 200 has.
+   */
+  public Future<Void> mediaAwaited(List<PendingMedia> media, Duration firstTryTime) {
+    if (media.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Long[] ids = media.stream().map(PendingMedia::messageId).toArray(Long[]::new);
+    String[] lineIds = media.stream().map(PendingMedia::lineMessageId).toArray(String[]::new);
+    String[] names = media.stream().map(PendingMedia::fileName).toArray(String[]::new);
+    return pool.preparedQuery(LineSql.MEDIA_AWAITED).execute(Tuple.of(ids, lineIds, names, firstTryTime.toMillis()))
+        .mapEmpty();
+  }
+
+  /** Up to {@code limit} of this office's media due for another attempt, each held for {@code lease}. */
+  public Future<List<PendingMedia>> dueMedia(int limit, Duration lease) {
+    return pool.preparedQuery(LineSql.MEDIA_DUE).execute(Tuple.of(officeId, limit, lease.toMillis())).map(rows -> {
+      List<PendingMedia> out = new ArrayList<>();
+      for (Row row : rows) {
+        out.add(new PendingMedia(row.getLong("message_id"), row.getString("line_message_id"),
+            row.getString("file_name"), row.getInteger("attempts")));
+      }
+      return out;
+    });
+  }
+
+  /** Stores the fetched file with its message; false when it was stored already or the message was taken back. */
+  public Future<Boolean> mediaStored(long messageId, String contentType, String fileName, byte[] data) {
+    return pool.preparedQuery(LineSql.MEDIA_STORED)
+        .execute(Tuple.of(messageId, contentType, fileName, data.length, Buffer.buffer(data)))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /**
+   * Records a failed fetch: it is tried again after {@code retryIn}, or never when {@code last} or when this was
+   * the last attempt allowed. True when the media is now given up.
+   *
+   * @param reason why, in LINE's words or an error class; nothing the resident sent
+   */
+  public Future<Boolean> mediaFailed(long messageId, String reason, boolean last, int attemptsAllowed, Duration retryIn) {
+    return pool.preparedQuery(LineSql.MEDIA_FAILED)
+        .execute(Tuple.of(messageId, reason, last, attemptsAllowed, retryIn.toMillis()))
+        .map(rows -> rows.size() > 0 && "failed".equals(rows.iterator().next().getString(0)));
   }
 }

@@ -22,7 +22,7 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import jp.kurashi.core.domain.InboundAttachment;
+import jp.kurashi.connectors.line.LineStore.PendingMedia;
 import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.metrics.GatewayMetrics;
@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code POST /webhook/line}: checks {@code X-Line-Signature} with LINE's SDK (401 and nothing stored
@@ -63,6 +64,7 @@ public final class LineWebhook {
   private final ContactStore contacts;
   private final MessageStore messages;
   private final LineConnector connector;
+  private final LineMediaFetcher media;
   private final OfficeProfile profile;
   private final GatewayMetrics metrics;
   /** Deliveries being read or handled now, on every event loop. */
@@ -70,16 +72,18 @@ public final class LineWebhook {
   private final ClientAddress clientAddress;
   private final Clock clock;
 
-  public LineWebhook(long officeId, LineSettings settings, InboundPipeline pipeline, ContactStore contacts,
-                     MessageStore messages, LineConnector connector, OfficeProfile profile, GatewayMetrics metrics,
-                     Clock clock) {
-    this(officeId, settings, pipeline, contacts, messages, connector, profile, metrics, ClientAddress.direct(), clock);
+  LineWebhook(long officeId, LineSettings settings, InboundPipeline pipeline, ContactStore contacts,
+              MessageStore messages, LineConnector connector, LineMediaFetcher media, OfficeProfile profile,
+              GatewayMetrics metrics, Clock clock) {
+    this(officeId, settings, pipeline, contacts, messages, connector, media, profile, metrics, ClientAddress.direct(),
+        clock);
   }
 
   /** As above; {@code clientAddress} names the sender of a refused webhook in the log (TRUSTED_PROXIES honoured). */
-  public LineWebhook(long officeId, LineSettings settings, InboundPipeline pipeline, ContactStore contacts,
-                     MessageStore messages, LineConnector connector, OfficeProfile profile, GatewayMetrics metrics,
-                     ClientAddress clientAddress, Clock clock) {
+  LineWebhook(long officeId, LineSettings settings, InboundPipeline pipeline, ContactStore contacts,
+              MessageStore messages, LineConnector connector, LineMediaFetcher media, OfficeProfile profile,
+              GatewayMetrics metrics, ClientAddress clientAddress, Clock clock) {
+    this.media = media;
     this.clientAddress = clientAddress;
     this.clock = clock;
     this.officeId = officeId;
@@ -159,7 +163,9 @@ public final class LineWebhook {
     Future<List<IngestResult>> stored = inbound.isEmpty() ? Future.succeededFuture(List.of())
         : pipeline.receiveAll(inbound);
     stored
-        .compose(results -> handleOthers(others).map(results))
+        .compose(results -> handleOthers(others)
+            .compose(v -> connector.store().mediaAwaited(mediaOf(messageEvents, results), media.firstTryTime()))
+            .map(results))
         .onSuccess(results -> {
           metrics.observe(GatewayMetrics.INBOUND_ACK_SECONDS, "channel", LineConnector.CHANNEL,
               System.nanoTime() - receivedAt);
@@ -331,29 +337,26 @@ public final class LineWebhook {
             .onFailure(err -> LOG.atInfo().addKeyValue("caseId", r.caseId()).addKeyValue("status", LineApi.status(err))
                 .log("LINE profile not read"));
       }
-      MessageContent content = e.message();
-      if (content instanceof ImageMessageContent || content instanceof VideoMessageContent
-          || content instanceof AudioMessageContent || content instanceof FileMessageContent) {
-        String fileName = content instanceof FileMessageContent f ? f.fileName() : null;
-        fetchMedia(r, content.id(), fileName, 1);
-      }
+      mediaOf(e, r).ifPresent(media::fetch);
     }
   }
 
-  private void fetchMedia(IngestResult stored, String lineMessageId, String fileName, int attempt) {
-    connector.api().content(lineMessageId, settings.mediaMaxBytes())
-        .compose(media -> messages.addAttachment(stored.messageId(),
-            new InboundAttachment(media.contentType() == null ? "application/octet-stream" : media.contentType(),
-                fileName, media.data())))
-        .onSuccess(v -> metrics.increment("line_media_stored_total"))
-        .onFailure(err -> {
-          if (attempt < 3 && LineApi.status(err) != 404 && LineApi.status(err) != 410) {
-            connector.api().vertx().setTimer(2_000L * attempt, id -> fetchMedia(stored, lineMessageId, fileName, attempt + 1));
-            return;
-          }
-          metrics.increment("line_media_failed_total");
-          LOG.atError().addKeyValue("messageId", stored.messageId()).addKeyValue("caseId", stored.caseId())
-              .addKeyValue("error", LineApi.describe(err)).log("LINE media not stored");
-        });
+  /** The media files of these messages, to record before the 200 so none is lost if the fetch after it is not made. */
+  private static List<PendingMedia> mediaOf(List<MessageEvent> events, List<IngestResult> results) {
+    List<PendingMedia> out = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      mediaOf(events.get(i), results.get(i)).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  private static Optional<PendingMedia> mediaOf(MessageEvent e, IngestResult stored) {
+    MessageContent content = e.message();
+    if (content instanceof ImageMessageContent || content instanceof VideoMessageContent
+        || content instanceof AudioMessageContent || content instanceof FileMessageContent) {
+      String fileName = content instanceof FileMessageContent f ? f.fileName() : null;
+      return Optional.of(new PendingMedia(stored.messageId(), content.id(), fileName, 0));
+    }
+    return Optional.empty();
   }
 }

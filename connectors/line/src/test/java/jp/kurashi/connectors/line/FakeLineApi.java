@@ -36,6 +36,10 @@ final class FakeLineApi implements AutoCloseable {
   /** How many times the quota was asked for. */
   final java.util.concurrent.atomic.AtomicInteger quotaReads = new java.util.concurrent.atomic.AtomicInteger();
   volatile byte[] media = new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0x00, 0x01};
+  /** Statuses the next media downloads answer, in turn; 200 with {@link #media} once they are used up. */
+  final Deque<Integer> contentAnswers = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  /** How many times media were asked for. */
+  final java.util.concurrent.atomic.AtomicInteger contentReads = new java.util.concurrent.atomic.AtomicInteger();
   private final HttpServer server;
 
   FakeLineApi(Vertx vertx) {
@@ -54,8 +58,7 @@ final class FakeLineApi implements AutoCloseable {
       }
     });
     router.get("/v2/bot/message/quota/consumption").handler(ctx -> json(ctx, 200, new JsonObject().put("totalUsage", quotaUsed)));
-    router.get("/v2/bot/message/:id/content").handler(ctx -> ctx.response().putHeader("Content-Type", "image/jpeg")
-        .end(Buffer.buffer(media)));
+    router.get("/v2/bot/message/:id/content").handler(this::content);
     server = Await.result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
   }
 
@@ -77,6 +80,16 @@ final class FakeLineApi implements AutoCloseable {
       ctx.response().putHeader("Retry-After", answer.retryAfter());
     }
     json(ctx, answer.status(), answer.body());
+  }
+
+  private void content(RoutingContext ctx) {
+    contentReads.incrementAndGet();
+    Integer status = contentAnswers.pollFirst();
+    if (status != null && status != 200) {
+      json(ctx, status, new JsonObject().put("message", "Not found or not ready"));
+      return;
+    }
+    ctx.response().putHeader("Content-Type", "image/jpeg").end(Buffer.buffer(media));
   }
 
   private void reply(RoutingContext ctx) {

@@ -67,6 +67,7 @@ final class LineServer implements AutoCloseable {
   final Core core;
   private final HttpServer server;
   private final String workerId;
+  private final String mediaRetryId;
 
   LineServer(Vertx vertx) {
     this(vertx, TestClocks.ambient(), false);
@@ -90,7 +91,8 @@ final class LineServer implements AutoCloseable {
     ContactStore contacts = core.contacts();
     LineStore lineStore = new LineStore(db.pool(), clock, officeId);
     LineSettings settings = new LineSettings(SECRET, "test-access-token", URI.create(line.baseUrl()),
-        URI.create(line.baseUrl()), 1024 * 1024, 90, Duration.ofMinutes(10), Duration.ofSeconds(5), IN_FLIGHT);
+        URI.create(line.baseUrl()), 1024 * 1024, 90, Duration.ofMinutes(10), Duration.ofSeconds(5), IN_FLIGHT,
+        MEDIA_RETRY, MEDIA_ATTEMPTS);
     this.connector = gatewaySteps ? new LineConnector(vertx, settings, contacts, lineStore, profile.privacyNoticeVersion())
         : new LineConnector(vertx, settings, contacts, lineStore);
     List<AfterIngest> steps = !gatewaySteps ? List.of() : List.of(
@@ -100,7 +102,10 @@ final class LineServer implements AutoCloseable {
         new ConsentRequest(profile, contacts, replies, Set.of(LineConnector.CHANNEL)));
     InboundPipeline pipeline = new InboundPipeline(officeId, messages, events, steps);
     Router router = Router.router(vertx);
-    new LineWebhook(officeId, settings, pipeline, contacts, messages, connector, profile, metrics, clock).mount(router);
+    LineMediaFetcher media = new LineMediaFetcher(connector, settings, metrics);
+    new LineWebhook(officeId, settings, pipeline, contacts, messages, connector, media, profile, metrics, clock)
+        .mount(router);
+    this.mediaRetryId = Await.result(vertx.deployVerticle(new LineMediaRetry(lineStore, media, MEDIA_RETRY)));
     this.server = Await.result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()), new ChannelRegistry().register(connector), events,
         new OutboxSettings(8, Duration.ofMillis(100), Duration.ofSeconds(20), Duration.ofSeconds(5),
@@ -129,6 +134,10 @@ final class LineServer implements AutoCloseable {
 
   /** Webhook deliveries read at once in these tests. */
   static final int IN_FLIGHT = 16;
+  /** Media are looked for this often, and a failed fetch first waits about this long. */
+  static final Duration MEDIA_RETRY = Duration.ofMillis(200);
+  /** Fetches of one media file before it is given up. */
+  static final int MEDIA_ATTEMPTS = 3;
 
   Row one(String sql, Object... params) {
     return Await.result(db.pool().preparedQuery(sql).execute(Tuple.from(params))).iterator().next();
@@ -152,6 +161,7 @@ final class LineServer implements AutoCloseable {
   @Override
   public void close() {
     Await.result(vertx.undeploy(workerId));
+    Await.result(vertx.undeploy(mediaRetryId));
     Await.result(server.close());
     line.close();
     Await.result(db.close());

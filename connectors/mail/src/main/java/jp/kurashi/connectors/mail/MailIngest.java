@@ -3,6 +3,7 @@ package jp.kurashi.connectors.mail;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.pipeline.InboundPipeline;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * Turns one stored raw mail into a message of the right case: a reply joins its thread by
@@ -108,15 +110,34 @@ final class MailIngest {
   }
 
   private Future<Void> store(PendingMail pending, ParsedMail mail, Long caseHint) {
-    String text = mail.text();
-    if (!mail.skipped().isEmpty()) {
-      text = text + "\n\n[保存しなかった添付ファイル / attachments not stored: " + String.join(", ", mail.skipped()) + "]";
-    }
-    InboundMessage message = new InboundMessage(MailConnector.CHANNEL, mail.messageId(), mail.fromAddress(),
-        mail.fromName(), text, clock.instant(), mail.attachments(), mail.subject(), mail.automated(), caseHint);
-    return pipeline.receive(message).compose(stored -> {
-      metrics.increment("mail_received_total", "kind", mail.automated() ? "automated" : "resident");
-      return store.done(pending.inboxId(), stored.messageId());
+    String body = mail.skipped().isEmpty() ? mail.text() : mail.text()
+        + "\n\n[保存しなかった添付ファイル / attachments not stored: " + String.join(", ", mail.skipped()) + "]";
+    Function<String, InboundMessage> message = key -> new InboundMessage(MailConnector.CHANNEL, key,
+        mail.fromAddress(), mail.fromName(), body, clock.instant(), mail.attachments(), mail.subject(),
+        mail.automated(), caseHint);
+    return pipeline.receive(message.apply(mail.messageId()))
+        .compose(stored -> stored.duplicate() ? ownMessage(pending, mail, stored, message) : Future.succeededFuture(stored))
+        .compose(stored -> {
+          metrics.increment("mail_received_total", "kind", mail.automated() ? "automated" : "resident");
+          return store.done(pending.inboxId(), stored.messageId());
+        });
+  }
+
+  /**
+   * A Message-ID is whatever its sender wrote. When the message already stored under it came from someone else
+   * (another resident, a mailer that reuses ids, the desk's own mail), this is a different mail, and it is stored
+   * under a key of its sender and its id rather than taken for a duplicate and lost.
+   */
+  private Future<IngestResult> ownMessage(PendingMail pending, ParsedMail mail, IngestResult existing,
+                                          Function<String, InboundMessage> message) {
+    return store.sentBy(existing.messageId(), mail.fromAddress()).compose(same -> {
+      if (same) {
+        return Future.succeededFuture(existing);
+      }
+      metrics.increment("mail_message_id_reused_total");
+      LOG.atInfo().addKeyValue("inboxId", pending.inboxId())
+          .log("Message-ID already stored for another sender; stored under this sender's own key");
+      return pipeline.receive(message.apply(MailParser.senderMessageKey(mail.messageId(), mail.fromAddress())));
     });
   }
 

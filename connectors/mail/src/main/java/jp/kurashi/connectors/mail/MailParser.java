@@ -341,6 +341,15 @@ final class MailParser {
         : "sha256-id:" + sha256(clean.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The key a mail is stored under when another sender's mail (or the desk's own) already holds its Message-ID:
+   * the id and the sender together, so the same mail fetched again is still stored once.
+   */
+  static String senderMessageKey(String messageKey, String fromAddress) {
+    return "sha256-from-id:" + sha256((fromAddress.toLowerCase(java.util.Locale.ROOT) + "\n" + messageKey)
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
   private static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

@@ -55,6 +55,12 @@ final class MailSql {
       SELECT case_id FROM message WHERE channel = 'mail' AND external_id = ANY($1) ORDER BY id DESC LIMIT 1
       """;
 
+  /** $1 message, $2 a sender's address. Whether the message came in from that address. */
+  static final String SENT_BY = """
+      SELECT EXISTS (SELECT 1 FROM message m JOIN contact k ON k.id = m.contact_id
+                      WHERE m.id = $1 AND m.direction = 'in' AND lower(k.external_id) = lower($2)) AS sent_by
+      """;
+
   /** $1 case, $2 the token's random part. The case when the part is the one it was given. */
   static final String CASE_BY_TOKEN = "SELECT id FROM consultation_case WHERE id = $1 AND mail_token = $2";
 

@@ -119,6 +119,12 @@ public final class MailStore {
     });
   }
 
+  /** Whether this message is an inbound mail from {@code address} (compared case-insensitively). */
+  public Future<Boolean> sentBy(long messageId, String address) {
+    return pool.preparedQuery(MailSql.SENT_BY).execute(Tuple.of(messageId, address))
+        .map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
   /** The case, when {@code token} is the random part of its mail token. */
   public Future<Optional<Long>> caseByToken(long caseId, String token) {
     return pool.preparedQuery(MailSql.CASE_BY_TOKEN).execute(Tuple.of(caseId, token))

@@ -201,4 +201,26 @@ class MailThreadSecurityTest {
     assertThat(server.query("SELECT delivery FROM message WHERE external_id = $1", ackId).iterator().next()
         .getString(0)).isNotEqualTo("failed");
   }
+
+  @Test
+  @DisplayName("stores B's mail that reuses A's Message-ID, or the desk's, in B's case, and the same mail delivered twice once")
+  void reusedMessageId() throws Exception {
+    residentAWrote();
+    String ackId = server.sentTo(A).get(0).getMessageID();
+    Await.until(WAIT, "ack id stored", () -> server.count(
+        "SELECT count(*) FROM message WHERE external_id = $1 AND direction = 'out'", ackId) == 1);
+
+    server.deliver(mail(B, "<sjis-0001@example.ne.jp>", "hello", "", "same id as A's first mail"));
+    server.deliver(mail(B, ackId, "hello again", "", "same id as the desk's mail to A"));
+    server.deliver(mail(B, "<sjis-0001@example.ne.jp>", "hello", "", "same id as A's first mail"));
+    server.deliver(mail(A, "<sjis-0001@example.ne.jp>", "again", "", "A's mailer sent it twice"));
+
+    Await.until(WAIT, "all four handled", () -> server.count("SELECT count(*) FROM mail_inbox WHERE status = 'done'") == 5);
+    assertThat(inbound()).as("A's first, B's two; the repeats are duplicates").isEqualTo(3);
+    assertThat(server.count("""
+        SELECT count(*) FROM message m JOIN contact k ON k.id = m.contact_id
+         WHERE m.direction = 'in' AND k.external_id = $1""", B)).isEqualTo(2);
+    assertThat(message("<sjis-0001@example.ne.jp>").getString("case_contact")).isEqualTo(A);
+    assertThat(server.count("SELECT count(*) FROM message WHERE external_id = $1", ackId)).isOne();
+  }
 }

@@ -164,20 +164,6 @@ final class MessageSql {
       """;
 
   /**
-   * $1 message, $2 content type, $3 file name, $4 size, $5 bytes. A file fetched after the message was stored
-   * (LINE media): nothing is added once the resident has taken the message back.
-   */
-  static final String ADD_ATTACHMENT = """
-      INSERT INTO attachment (message_id, content_type, file_name, size_bytes, data)
-      SELECT $1, $2, $3, $4, $5 FROM message WHERE id = $1 AND unsent_at IS NULL
-      """;
-
-  /**
-   * $1 channel, $2 the sender's channel id, $3 the channel's message id, $4 now, $5 office. The resident takes their message
-   * back: its text, subject, attachments and triage findings are erased, the row stays marked, and one audit row
-   * says so, all in this one statement. Only the sender's own inbound message, only once: no row otherwise.
-   */
-  /**
    * Resident messages on the given channels whose after-commit steps never finished (no triage result), received
    * in [$2, $3), oldest first, at most $4; taken-back messages are left alone. $1 channels, $5 office (each office's
    * pipeline sweeps its own: its profile's notices, its staff's live events).
@@ -193,6 +179,11 @@ final class MessageSql {
        LIMIT $4
       """;
 
+  /**
+   * $1 channel, $2 the sender's channel id, $3 the channel's message id, $4 now, $5 office. The resident takes their message
+   * back: its text, subject, attachments and triage findings are erased, the row stays marked, and one audit row
+   * says so, all in this one statement. Only the sender's own inbound message, only once: no row otherwise.
+   */
   static final String UNSEND = """
       WITH target AS (
         SELECT m.id, m.case_id FROM message m JOIN contact k ON k.id = m.contact_id

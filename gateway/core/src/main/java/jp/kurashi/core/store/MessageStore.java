@@ -166,13 +166,6 @@ public final class MessageStore {
             : Optional.of(new Unsent(rows.iterator().next().getLong("id"), rows.iterator().next().getLong("case_id"))));
   }
 
-  /** Adds a file to a stored message (media fetched after the message was committed), unless it was taken back. */
-  public Future<Void> addAttachment(long messageId, InboundAttachment a) {
-    return pool.preparedQuery(MessageSql.ADD_ATTACHMENT)
-        .execute(Tuple.of(messageId, a.contentType(), a.fileName(), a.data().length, Buffer.buffer(a.data())))
-        .mapEmpty();
-  }
-
   private static IngestResult firstAsDuplicate(RowSet<Row> rows) {
     if (rows.size() == 0) {
       throw new IllegalStateException("message neither inserted nor found");

@@ -1,0 +1,80 @@
+package jp.kurashi.connectors.line;
+
+import io.vertx.core.Future;
+import jp.kurashi.connectors.line.LineStore.PendingMedia;
+import jp.kurashi.core.metrics.GatewayMetrics;
+import jp.kurashi.core.outbox.RetryPolicy;
+import jp.kurashi.core.store.DatabaseFailures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Fetches a resident's photo, video, voice message or file from LINE into its message. Right after the webhook's 200
+ * and then, for what failed or a restart cut short, from {@link LineMediaRetry}: a failure is recorded with the time
+ * of the next attempt, or, when LINE no longer has the file, it is too large, or the attempts are used up, as the
+ * reason the message stays without it.
+ */
+final class LineMediaFetcher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LineMediaFetcher.class);
+  private static final Duration LONGEST_WAIT = Duration.ofHours(1);
+
+  private final LineConnector connector;
+  private final LineSettings settings;
+  private final GatewayMetrics metrics;
+  private final RetryPolicy retry;
+
+  LineMediaFetcher(LineConnector connector, LineSettings settings, GatewayMetrics metrics) {
+    this.connector = connector;
+    this.settings = settings;
+    this.metrics = metrics;
+    Duration first = settings.mediaRetry().compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : settings.mediaRetry();
+    this.retry = new RetryPolicy(settings.mediaAttempts(), first, LONGEST_WAIT);
+  }
+
+  /** The wait before a retry may take media just recorded, so that it does not race the fetch right after the 200. */
+  Duration firstTryTime() {
+    return settings.timeout().multipliedBy(3);
+  }
+
+  /** One attempt; completes when its outcome is recorded, and never fails (what could not be recorded stays due). */
+  Future<Void> fetch(PendingMedia media) {
+    return connector.api().content(media.lineMessageId(), settings.mediaMaxBytes())
+        .compose(file -> connector.store().mediaStored(media.messageId(),
+            file.contentType() == null ? "application/octet-stream" : file.contentType(), media.fileName(), file.data()))
+        .compose(added -> {
+          if (added) {
+            metrics.increment("line_media_stored_total");
+          }
+          return Future.<Void>succeededFuture();
+        }, err -> failed(media, err))
+        .recover(err -> {
+          LOG.atWarn().addKeyValue("messageId", media.messageId()).addKeyValue("error", DatabaseFailures.describe(err))
+              .log("LINE media attempt not recorded; it stays due");
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> failed(PendingMedia media, Throwable err) {
+    int attempt = media.attempts() + 1;
+    int status = LineApi.status(err);
+    boolean hopeless = status == 404 || status == 410 || LineApi.unwrap(err) instanceof LineApi.MediaTooLargeException;
+    String reason = LineApi.describe(err);
+    Duration retryIn = retry.delayAfter(attempt, null, ThreadLocalRandom.current());
+    return connector.store().mediaFailed(media.messageId(), reason, hopeless, retry.maxAttempts(), retryIn)
+        .map(givenUp -> {
+          if (givenUp) {
+            metrics.increment("line_media_failed_total");
+            LOG.atError().addKeyValue("messageId", media.messageId()).addKeyValue("attempt", attempt)
+                .addKeyValue("error", reason).log("LINE media not stored; given up");
+          } else {
+            LOG.atInfo().addKeyValue("messageId", media.messageId()).addKeyValue("attempt", attempt)
+                .addKeyValue("error", reason).addKeyValue("retryIn", retryIn.toString()).log("LINE media not fetched yet");
+          }
+          return null;
+        });
+  }
+}

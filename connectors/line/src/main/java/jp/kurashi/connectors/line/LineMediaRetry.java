@@ -1,0 +1,67 @@
+package jp.kurashi.connectors.line;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import jp.kurashi.connectors.line.LineStore.PendingMedia;
+import jp.kurashi.core.store.DatabaseFailures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every {@code LINE_MEDIA_RETRY_SECONDS}, fetches the media that are due again: those whose fetch failed, and those
+ * a restart or a crash left between the 200 and the file. One instance runs it (a leased job); each round takes a few
+ * at a time, one after another, so a backlog never floods LINE or the heap.
+ */
+final class LineMediaRetry extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LineMediaRetry.class);
+  private static final int PER_ROUND = 8;
+
+  private final LineStore store;
+  private final LineMediaFetcher fetcher;
+  private final Duration interval;
+  private long timer = -1;
+  private boolean running;
+
+  LineMediaRetry(LineStore store, LineMediaFetcher fetcher, Duration interval) {
+    this.store = store;
+    this.fetcher = fetcher;
+    this.interval = interval;
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(1, interval.toMillis(), id -> round());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  private void round() {
+    if (running) {
+      return;
+    }
+    running = true;
+    // The lease outlasts a whole round of fetches, each bounded by the API timeout, so no other taker overlaps it.
+    store.dueMedia(PER_ROUND, fetcher.firstTryTime().multipliedBy(PER_ROUND))
+        .compose(this::fetchInTurn)
+        .onFailure(err -> LOG.atWarn().addKeyValue("error", DatabaseFailures.describe(err))
+            .log("LINE media due for another attempt not read"))
+        .onComplete(done -> running = false);
+  }
+
+  private Future<Void> fetchInTurn(List<PendingMedia> due) {
+    Future<Void> chain = Future.succeededFuture();
+    for (PendingMedia media : due) {
+      chain = chain.compose(v -> fetcher.fetch(media));
+    }
+    return chain;
+  }
+}

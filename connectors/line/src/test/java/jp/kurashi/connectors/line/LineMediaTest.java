@@ -1,0 +1,115 @@
+package jp.kurashi.connectors.line;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Row;
+import jp.kurashi.testkit.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A resident's photo is part of what LINE was told we have: it is recorded before the 200 and fetched until it is
+ * stored, or until LINE no longer has it, whatever happens to the fetch right after the 200.
+ */
+@ExtendWith(VertxExtension.class)
+@DisplayName("LINE media")
+class LineMediaTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private LineServer server;
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    server = new LineServer(vertx);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private long attachments() {
+    return server.count("SELECT count(*) FROM attachment");
+  }
+
+  private Row media() {
+    return server.one("SELECT status, attempts, last_error FROM line_media");
+  }
+
+  /** Waits a few retry rounds, so that a fetch that should not happen would have. */
+  private static void severalRounds() throws InterruptedException {
+    Thread.sleep(LineServer.MEDIA_RETRY.multipliedBy(8).toMillis());
+  }
+
+  @Test
+  @DisplayName("whose first two fetches fail is stored once, by a later attempt")
+  void retried() throws Exception {
+    server.line.contentAnswers.add(500);
+    server.line.contentAnswers.add(503);
+
+    assertThat(server.post(LineEvents.callback(LineEvents.image("i1", "U1"))).statusCode()).isEqualTo(200);
+
+    Await.until(WAIT, "image stored", () -> attachments() == 1);
+    severalRounds();
+    assertThat(attachments()).isOne();
+    assertThat(server.line.contentReads.get()).isEqualTo(3);
+    assertThat(media().getString("status")).isEqualTo("stored");
+    assertThat(media().getInteger("attempts")).isEqualTo(3);
+    assertThat(server.one("SELECT content_type FROM attachment").getString(0)).isEqualTo("image/jpeg");
+  }
+
+  @Test
+  @DisplayName("that LINE no longer has is given up at once, with LINE's reason")
+  void gone() throws Exception {
+    server.line.contentAnswers.add(404);
+
+    assertThat(server.post(LineEvents.callback(LineEvents.image("i1", "U1"))).statusCode()).isEqualTo(200);
+
+    Await.until(WAIT, "given up", () -> "failed".equals(media().getString("status")));
+    severalRounds();
+    assertThat(server.line.contentReads.get()).isOne();
+    assertThat(media().getString("last_error")).startsWith("LINE 404");
+    assertThat(attachments()).isZero();
+  }
+
+  @Test
+  @DisplayName("that keeps failing is given up after LINE_MEDIA_ATTEMPTS fetches")
+  void attemptsUsedUp() throws Exception {
+    for (int i = 0; i < LineServer.MEDIA_ATTEMPTS + 2; i++) {
+      server.line.contentAnswers.add(500);
+    }
+
+    assertThat(server.post(LineEvents.callback(LineEvents.image("i1", "U1"))).statusCode()).isEqualTo(200);
+
+    Await.until(WAIT, "given up", () -> "failed".equals(media().getString("status")));
+    severalRounds();
+    assertThat(server.line.contentReads.get()).isEqualTo(LineServer.MEDIA_ATTEMPTS);
+    assertThat(media().getInteger("attempts")).isEqualTo(LineServer.MEDIA_ATTEMPTS);
+    assertThat(attachments()).isZero();
+  }
+
+  @Test
+  @DisplayName("left unfetched when the gateway stopped after the 200 is fetched later; a redelivery adds nothing")
+  void afterACrash() throws Exception {
+    assertThat(server.post(LineEvents.callback(LineEvents.image("i1", "U1"))).statusCode()).isEqualTo(200);
+    Await.until(WAIT, "image stored", () -> attachments() == 1);
+
+    // What a kill between the 200 and the fetch leaves: the message and its media row, no file.
+    server.execute("DELETE FROM attachment");
+    server.execute("UPDATE line_media SET status = 'pending', attempts = 0, next_attempt_at = now()");
+    Await.until(WAIT, "image fetched again", () -> attachments() == 1);
+
+    assertThat(server.post(LineEvents.callback(LineEvents.image("i1", "U1"))).statusCode()).isEqualTo(200);
+    severalRounds();
+    assertThat(attachments()).isOne();
+    assertThat(server.count("SELECT count(*) FROM line_media")).isOne();
+    assertThat(server.line.contentReads.get()).isEqualTo(2);
+  }
+}
