@@ -17,6 +17,7 @@ function messageText(text) {
 function messageView(caseId, m) {
   return el('div', { class: `msg ${m.direction}`, 'data-message': m.id },
     el('span', { class: 'meta', text: `${new Date(m.at).toLocaleString(state.lang)} · ${m.direction} · ${t().delivery[m.delivery] || m.delivery}${m.deliveryError ? ' — ' + m.deliveryError : ''}` }),
+    m.senderUnverified ? el('p', { class: 'unverified', 'data-testid': 'sender-unverified', text: t().senderUnverified }) : null,
     m.subject ? el('p', { class: 'subject', 'data-testid': 'subject', text: `${t().subject}: ${m.subject}` }) : null,
     m.unsent ? el('em', { class: 'unsent', text: t().unsent }) : messageText(m.text),
     m.attachments?.length ? el('p', {}, ...m.attachments.map((a) => el('a', { href: a.url, target: '_blank', rel: 'noopener', text: `${t().attachments}: ${a.fileName || a.contentType}` }))) : null,

@@ -94,6 +94,7 @@ final class CaseJson {
           .put("deliveryError", m.deliveryError())
           .put("staffId", m.staffId())
           .put("unsent", m.unsent())
+          .put("senderUnverified", m.senderUnverified())
           .put("attachments", attachments));
     }
     return messages;

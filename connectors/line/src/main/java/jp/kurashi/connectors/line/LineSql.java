@@ -61,8 +61,8 @@ final class LineSql {
 
   /**
    * $1 message, $2 content type, $3 file name, $4 size, $5 bytes. The file joins its message, once, and the media
-   * row is done, in one statement; nothing is added when the media was already stored or the resident took the
-   * message back. Returns a row when the file was added.
+   * row is done, in one statement; nothing is added when the media was already stored (also by a gateway from before
+   * this table) or the resident took the message back. Returns a row when the file was added.
    */
   static final String MEDIA_STORED = """
       WITH job AS (
@@ -71,7 +71,8 @@ final class LineSql {
         RETURNING message_id
       )
       INSERT INTO attachment (message_id, content_type, file_name, size_bytes, data)
-      SELECT m.id, $2, $3, $4, $5 FROM message m JOIN job ON job.message_id = m.id WHERE m.unsent_at IS NULL
+      SELECT m.id, $2, $3, $4, $5 FROM message m JOIN job ON job.message_id = m.id
+       WHERE m.unsent_at IS NULL AND NOT EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = m.id)
       RETURNING message_id
       """;
 

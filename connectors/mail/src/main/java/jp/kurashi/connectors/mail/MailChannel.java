@@ -103,7 +103,8 @@ public final class MailChannel implements Channel {
         src.optional("MAIL_PROCESSED_FOLDER").orElse(null),
         src.choice("MAIL_CHARSET", "UTF-8", Set.of("UTF-8", "ISO-2022-JP")),
         src.integer("MAIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-        Duration.ofSeconds(src.integer("MAIL_TIMEOUT_SECONDS", 30, 1, 300))));
+        Duration.ofSeconds(src.integer("MAIL_TIMEOUT_SECONDS", 30, 1, 300)),
+        src.optional("MAIL_AUTHSERV_ID").orElse(null)));
   }
 
   private static String required(ConfigSource src, String name, String because) {

@@ -64,6 +64,11 @@ public final class MailConsentReply implements AfterIngest {
     if (language.isEmpty()) {
       return Future.succeededFuture();
     }
+    if (message.senderUnverified()) {
+      // Anyone can write the resident's address in a From; an agreement is taken only from a confirmed sender.
+      LOG.atInfo().addKeyValue("caseId", stored.caseId()).log("mail consent not taken: sender not verified");
+      return Future.succeededFuture();
+    }
     String version = profile.privacyNoticeVersion();
     return contacts.recordConsent(officeId, MailConnector.CHANNEL, message.contactRef(), version, language.get())
         .onSuccess(c -> LOG.atInfo().addKeyValue("caseId", stored.caseId()).addKeyValue("noticeVersion", version)

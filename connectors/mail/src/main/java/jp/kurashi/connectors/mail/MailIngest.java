@@ -33,14 +33,16 @@ final class MailIngest {
 
   private final Vertx vertx;
   private final MailParser parser;
+  private final SenderAuthentication senders;
   private final MailStore store;
   private final InboundPipeline pipeline;
   private final GatewayMetrics metrics;
   private final RetryPolicy retry;
   private final Clock clock;
 
-  MailIngest(Vertx vertx, MailParser parser, MailStore store, InboundPipeline pipeline, GatewayMetrics metrics,
-             RetryPolicy retry, Clock clock) {
+  MailIngest(Vertx vertx, MailParser parser, SenderAuthentication senders, MailStore store, InboundPipeline pipeline,
+             GatewayMetrics metrics, RetryPolicy retry, Clock clock) {
+    this.senders = senders;
     this.clock = clock;
     this.vertx = vertx;
     this.parser = parser;
@@ -112,9 +114,13 @@ final class MailIngest {
   private Future<Void> store(PendingMail pending, ParsedMail mail, Long caseHint) {
     String body = mail.skipped().isEmpty() ? mail.text() : mail.text()
         + "\n\n[保存しなかった添付ファイル / attachments not stored: " + String.join(", ", mail.skipped()) + "]";
+    boolean unverified = senders.unverified(mail.authenticationResults(), mail.fromAddress());
+    if (unverified) {
+      metrics.increment("mail_senders_unverified_total");
+    }
     Function<String, InboundMessage> message = key -> new InboundMessage(MailConnector.CHANNEL, key,
         mail.fromAddress(), mail.fromName(), body, clock.instant(), mail.attachments(), mail.subject(),
-        mail.automated(), caseHint);
+        mail.automated(), caseHint, null, unverified);
     return pipeline.receive(message.apply(mail.messageId()))
         .compose(stored -> stored.duplicate() ? ownMessage(pending, mail, stored, message) : Future.succeededFuture(stored))
         .compose(stored -> {

@@ -7,6 +7,7 @@ import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
 import jp.kurashi.core.domain.InboundAttachment;
 import jp.kurashi.core.domain.InboundMessage;
@@ -104,7 +105,7 @@ final class MailParser {
       boolean automated = automated(message, address) || body.bounce != null;
       return new ParsedMail(messageId(message, raw), address.toLowerCase(Locale.ROOT), name(from),
           EncodedWords.decode(header(message, "Subject")), text.replace("\r\n", "\n"), body.attachments, body.skipped,
-          references(message), automated, body.bounce, date(message));
+          references(message), automated, body.bounce, date(message), authenticationResults(message));
     } catch (MessagingException | IOException | RuntimeException e) {
       // The exception's message may quote the mail; the reason is kept and logged, so only the class.
       throw new MalformedMailException("unreadable MIME structure: " + e.getClass().getSimpleName());
@@ -308,6 +309,19 @@ final class MailParser {
       name = name.substring(1, name.length() - 1).replace("\\\"", "\"");
     }
     return blankToNull(name.trim());
+  }
+
+  /** Every {@code Authentication-Results} header, unfolded, in the order they stand (the topmost was added last). */
+  private static List<String> authenticationResults(MimeMessage message) throws MessagingException {
+    String[] headers = message.getHeader("Authentication-Results");
+    if (headers == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(headers.length);
+    for (String h : headers) {
+      out.add(MimeUtility.unfold(h));
+    }
+    return out;
   }
 
   private static String blankToNull(String s) {

@@ -9,10 +9,12 @@ import java.util.Properties;
  * @param tls               implicit TLS for IMAP (imaps) and SMTP on 465, STARTTLS required on other SMTP ports
  * @param processedFolder   move processed mail there; {@code null} to flag it \Seen instead
  * @param outboundCharset   {@code UTF-8}, or {@code ISO-2022-JP} for recipients with old software
+ * @param authservId        {@code MAIL_AUTHSERV_ID}: the authserv-id of the desk's receiving server, whose
+ *                          {@code Authentication-Results} say whether a From passed DMARC; {@code null}: nothing is checked
  */
 public record MailSettings(String imapHost, int imapPort, String smtpHost, int smtpPort, String user, String password,
                            String address, boolean tls, Duration pollInterval, String folder, String processedFolder,
-                           String outboundCharset, int maxAttachmentBytes, Duration timeout) {
+                           String outboundCharset, int maxAttachmentBytes, Duration timeout, String authservId) {
 
   /** The cursor and lock name of this mailbox. */
   String mailboxKey() {

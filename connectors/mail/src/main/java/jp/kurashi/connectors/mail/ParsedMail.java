@@ -13,6 +13,7 @@ import java.util.List;
  * @param automated   auto-reply, bulk or list mail, or a bounce: never answered
  * @param bounce      for a delivery status notification: which of our mails failed and why
  * @param skipped     attachments not stored (too large), as "name (size)" for staff
+ * @param authenticationResults the mail's {@code Authentication-Results} headers, topmost first
  */
 record ParsedMail(
     String messageId,
@@ -25,7 +26,8 @@ record ParsedMail(
     List<String> references,
     boolean automated,
     Bounce bounce,
-    Instant date) {
+    Instant date,
+    List<String> authenticationResults) {
 
   /**
    * A delivery failure report about a mail the desk sent.

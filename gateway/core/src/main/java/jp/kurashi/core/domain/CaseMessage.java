@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param deliveryError the channel's words when delivery failed, else {@code null}
  * @param staffId       the author of a reply or note; {@code null} for resident and automatic messages
  * @param unsent        the resident took it back (LINE unsend): its text and attachments are erased
+ * @param senderUnverified the channel could not confirm who sent it (a mail without the desk's DMARC pass)
  */
 public record CaseMessage(
     long id,
@@ -24,5 +25,6 @@ public record CaseMessage(
     String deliveryError,
     Long staffId,
     java.util.List<AttachmentInfo> attachments,
-    boolean unsent) {
+    boolean unsent,
+    boolean senderUnverified) {
 }

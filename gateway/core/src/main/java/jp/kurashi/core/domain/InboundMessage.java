@@ -20,6 +20,8 @@ import java.util.Objects;
  *                        the contact's open case; a hint to a closed or missing case is ignored
  * @param channelMessageId the channel's id of the message where it differs from {@code externalId} (LINE's
  *                        message id, which an unsend names), stored with the message in the same commit; or {@code null}
+ * @param senderUnverified the channel checked who sent it and could not confirm it (a mail without the desk's DMARC pass):
+ *                        staff see it marked, and nothing in it counts as the resident's consent
  */
 public record InboundMessage(
     String channel,
@@ -32,7 +34,8 @@ public record InboundMessage(
     String subject,
     boolean automated,
     Long caseHint,
-    String channelMessageId) {
+    String channelMessageId,
+    boolean senderUnverified) {
 
   /** Longest external id or contact reference accepted; longer ones are a connector bug. */
   public static final int MAX_REF_LENGTH = 512;
@@ -44,6 +47,14 @@ public record InboundMessage(
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(receivedAt, "receivedAt");
     attachments = attachments == null ? List.of() : List.copyOf(attachments);
+  }
+
+  /** A message whose sender the channel does not check, or checked and confirmed. */
+  public InboundMessage(String channel, String externalId, String contactRef, String contactName, String text,
+                        Instant receivedAt, List<InboundAttachment> attachments, String subject, boolean automated,
+                        Long caseHint, String channelMessageId) {
+    this(channel, externalId, contactRef, contactName, text, receivedAt, attachments, subject, automated, caseHint,
+        channelMessageId, false);
   }
 
   /** A message the channel names by its external id only. */
@@ -69,7 +80,7 @@ public record InboundMessage(
   /** The same message with other text, name and subject (normalisation keeps everything else). */
   public InboundMessage withText(String newText, String newName, String newSubject) {
     return new InboundMessage(channel, externalId, contactRef, newName, newText, receivedAt, attachments, newSubject,
-        automated, caseHint, channelMessageId);
+        automated, caseHint, channelMessageId, senderUnverified);
   }
 
   private static void requireRef(String name, String value) {

@@ -114,7 +114,8 @@ final class CaseSql {
    * those after this id (0: all).
    */
   static final String MESSAGES = """
-      SELECT id, case_id, direction, channel, subject, body, created_at, delivery, delivery_error, staff_id, unsent_at
+      SELECT id, case_id, direction, channel, subject, body, created_at, delivery, delivery_error, staff_id, unsent_at,
+             sender_unverified
         FROM message WHERE case_id = ANY($1) AND id > $2
        ORDER BY created_at, id
       """;

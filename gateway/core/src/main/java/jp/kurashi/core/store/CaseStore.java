@@ -162,7 +162,8 @@ public final class CaseStore {
           messages.add(new CaseMessage(messageId, row.getLong("case_id"), row.getString("direction"),
               row.getString("channel"), row.getString("subject"), row.getString("body"), instant(row.getOffsetDateTime("created_at")),
               Delivery.fromCode(row.getString("delivery")), row.getString("delivery_error"), row.getLong("staff_id"),
-              byMessage.getOrDefault(messageId, List.of()), row.getOffsetDateTime("unsent_at") != null));
+              byMessage.getOrDefault(messageId, List.of()), row.getOffsetDateTime("unsent_at") != null,
+              row.getBoolean("sender_unverified")));
         }
         return messages;
       });

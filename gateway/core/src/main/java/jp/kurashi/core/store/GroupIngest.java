@@ -117,6 +117,7 @@ final class GroupIngest {
     String[] subjects = new String[n];
     Boolean[] automated = new Boolean[n];
     String[] channelMessageIds = new String[n];
+    Boolean[] sendersUnverified = new Boolean[n];
     for (int i = 0; i < n; i++) {
       Request r = group.get(run.get(i));
       InboundMessage m = r.message();
@@ -130,10 +131,12 @@ final class GroupIngest {
       subjects[i] = m.subject();
       automated[i] = m.automated();
       channelMessageIds[i] = m.channelMessageId();
+      sendersUnverified[i] = m.senderUnverified();
     }
     Tuple params = Tuple.tuple().addArrayOfLong(offices).addArrayOfString(channels).addArrayOfString(contacts)
         .addArrayOfString(externalIds).addArrayOfString(names).addArrayOfString(bodies).addArrayOfOffsetDateTime(times)
-        .addArrayOfString(subjects).addArrayOfBoolean(automated).addArrayOfString(channelMessageIds);
+        .addArrayOfString(subjects).addArrayOfBoolean(automated).addArrayOfString(channelMessageIds)
+        .addArrayOfBoolean(sendersUnverified);
     return client.preparedQuery(MessageSql.INGEST_GROUP).execute(params).compose(rows -> {
       // A message another transaction stored while this statement ran has no row: its result stays null.
       for (Row row : rows) {

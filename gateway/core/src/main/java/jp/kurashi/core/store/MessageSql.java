@@ -13,7 +13,8 @@ final class MessageSql {
    * no row: {@link #FIND_BY_EXTERNAL_ID} then finds the winner.
    *
    * <p>$1 office, $2 channel, $3 contact ref, $4 external id, $5 contact name, $6 body, $7 received at,
-   * $8 subject, $9 automated, $10 case hint (an open case to continue, or NULL), $11 the channel's message id (or NULL)
+   * $8 subject, $9 automated, $10 case hint (an open case to continue, or NULL), $11 the channel's message id (or NULL),
+   * $12 sender unverified
    *
    * <p>The hint is only a hint: it continues a case only when that case is open, of office $1, and its
    * contact is this sender ($2 and $3, addresses compared case-insensitively). Anything a mail claims
@@ -53,9 +54,9 @@ final class MessageSql {
         SELECT id, opened FROM case_row
       ), message_row AS (
         INSERT INTO message (office_id, case_id, contact_id, channel, direction, external_id, body, delivery,
-                             created_at, subject, automated, channel_message_id)
+                             created_at, subject, automated, channel_message_id, sender_unverified)
         SELECT $1::bigint, chosen.id, contact_row.id, $2::text, 'in', $4::text, $6::text, 'received',
-               $7::timestamptz, $8::text, $9::boolean, $11::text
+               $7::timestamptz, $8::text, $9::boolean, $11::text, $12::boolean
           FROM chosen CROSS JOIN contact_row
         ON CONFLICT (office_id, channel, external_id) DO NOTHING
         RETURNING id, case_id, contact_id
@@ -82,14 +83,14 @@ final class MessageSql {
    * position in the arrays.
    *
    * <p>$1 offices, $2 channels, $3 contact refs, $4 external ids, $5 contact names, $6 bodies,
-   * $7 received at, $8 subjects, $9 automated, $10 the channel's message ids
+   * $7 received at, $8 subjects, $9 automated, $10 the channel's message ids, $11 senders unverified
    */
   static final String INGEST_GROUP = """
       WITH batch AS (
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                             $8::text[], $9::boolean[], $10::text[])
+                             $8::text[], $9::boolean[], $10::text[], $11::boolean[])
           WITH ORDINALITY AS b(office_id, channel, contact_ref, external_id, name, body, at, subject, automated,
-                               channel_message_id, ord)
+                               channel_message_id, sender_unverified, ord)
       ), existing AS (
         SELECT b.ord, m.id, m.case_id, m.contact_id
           FROM batch b JOIN message m
@@ -122,9 +123,9 @@ final class MessageSql {
         RETURNING id, contact_id, (xmax = 0) AS opened
       ), message_row AS (
         INSERT INTO message (office_id, case_id, contact_id, channel, direction, external_id, body, delivery, created_at,
-                             subject, automated, channel_message_id)
+                             subject, automated, channel_message_id, sender_unverified)
         SELECT f.office_id, c.id, c.contact_id, f.channel, 'in', f.external_id, f.body, 'received', f.at, f.subject,
-               f.automated, f.channel_message_id
+               f.automated, f.channel_message_id, f.sender_unverified
           FROM fresh f
           JOIN contact_row k ON k.office_id = f.office_id AND k.channel = f.channel AND k.external_id = f.contact_ref
           JOIN case_row c ON c.contact_id = k.id
@@ -170,7 +171,7 @@ final class MessageSql {
    */
   static final String UNFINISHED = """
       SELECT m.id, m.case_id, m.contact_id, m.channel, m.external_id, k.external_id AS contact_ref, m.body,
-             m.created_at, m.subject, m.channel_message_id
+             m.created_at, m.subject, m.channel_message_id, m.sender_unverified
         FROM message m JOIN contact k ON k.id = m.contact_id
        WHERE m.office_id = $5 AND m.direction = 'in' AND NOT m.automated AND m.unsent_at IS NULL AND m.channel = ANY($1)
          AND m.created_at >= $2 AND m.created_at < $3

@@ -97,7 +97,8 @@ public final class MessageStore {
     Tuple params = Tuple.tuple()
         .addLong(officeId).addString(m.channel()).addString(m.contactRef()).addString(m.externalId())
         .addString(m.contactName()).addString(m.text()).addOffsetDateTime(m.receivedAt().atOffset(ZoneOffset.UTC))
-        .addString(m.subject()).addBoolean(m.automated()).addLong(m.caseHint()).addString(m.channelMessageId());
+        .addString(m.subject()).addBoolean(m.automated()).addLong(m.caseHint()).addString(m.channelMessageId())
+        .addBoolean(m.senderUnverified());
     return client.preparedQuery(MessageSql.INGEST).execute(params).compose(rows -> {
       if (rows.size() > 0) {
         Row row = rows.iterator().next();
@@ -143,7 +144,7 @@ public final class MessageStore {
             InboundMessage m = new InboundMessage(r.getString("channel"), r.getString("external_id"),
                 r.getString("contact_ref"), null, java.util.Objects.requireNonNullElse(r.getString("body"), ""),
                 r.getOffsetDateTime("created_at").toInstant(), List.of(), r.getString("subject"), false, null,
-                r.getString("channel_message_id"));
+                r.getString("channel_message_id"), r.getBoolean("sender_unverified"));
             found.add(new Unfinished(m, new IngestResult(r.getLong("id"), r.getLong("case_id"),
                 r.getLong("contact_id"), false, false)));
           }

@@ -1,0 +1,146 @@
+package jp.kurashi.connectors.mail;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import jp.kurashi.core.domain.CaseMessage;
+import jp.kurashi.core.store.CaseStore;
+import jp.kurashi.testkit.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A forged From: anyone who knows a resident's address can write it. With {@code MAIL_AUTHSERV_ID}, a mail counts as
+ * the resident's only with the desk's own server's DMARC pass; any other is marked for staff and gives no consent.
+ */
+@DisplayName("The sender of a mail")
+class MailSenderCheckTest {
+
+  private static final String DESK_MX = "mx.kurashi.example";
+  private static final String RESIDENT = "takasaki.hanako@docomo.ne.jp";
+  private static final SenderAuthentication CHECK = new SenderAuthentication(DESK_MX);
+
+  @Nested
+  @DisplayName("read from Authentication-Results")
+  class Headers {
+
+    private boolean unverified(String... headers) {
+      return CHECK.unverified(List.of(headers), RESIDENT);
+    }
+
+    @Test
+    @DisplayName("is confirmed by the desk's server's DMARC pass for the From's domain, comments and case aside")
+    void pass() {
+      assertThat(unverified(DESK_MX + "; spf=pass smtp.mailfrom=docomo.ne.jp; dkim=pass header.d=docomo.ne.jp;"
+          + " dmarc=pass (p=none dis=none) header.from=docomo.ne.jp")).isFalse();
+      assertThat(unverified("MX.Kurashi.Example 1; (checked) DMARC=Pass header.from=\"docomo.ne.jp\"")).isFalse();
+      assertThat(unverified(DESK_MX + "; dmarc=pass")).isFalse();
+    }
+
+    @Test
+    @DisplayName("is not confirmed without the desk's header, by a failure, or by a pass for another domain")
+    void notConfirmed() {
+      assertThat(unverified()).isTrue();
+      assertThat(unverified(DESK_MX + "; none")).isTrue();
+      assertThat(unverified(DESK_MX + "; spf=pass smtp.mailfrom=evil.example; dmarc=fail header.from=docomo.ne.jp"))
+          .isTrue();
+      assertThat(unverified(DESK_MX + "; dmarc=pass header.from=evil.example")).isTrue();
+      assertThat(unverified(DESK_MX + "; dkim=pass header.d=docomo.ne.jp (dmarc=pass)")).isTrue();
+    }
+
+    @Test
+    @DisplayName("trusts only the topmost header of the desk's server: a sender's own copies below it, or another server's, count for nothing")
+    void forgedHeaders() {
+      assertThat(unverified("mx.evil.example; dmarc=pass header.from=docomo.ne.jp")).isTrue();
+      assertThat(unverified(DESK_MX + "; dmarc=fail header.from=docomo.ne.jp",
+          DESK_MX + "; dmarc=pass header.from=docomo.ne.jp")).isTrue();
+      assertThat(unverified("mx.evil.example; dmarc=pass header.from=docomo.ne.jp",
+          DESK_MX + "; dmarc=pass header.from=docomo.ne.jp")).isFalse();
+    }
+
+    @Test
+    @DisplayName("is never questioned when the desk has named no server (MAIL_AUTHSERV_ID unset)")
+    void noServerNamed() {
+      assertThat(new SenderAuthentication(null).unverified(List.of(), RESIDENT)).isFalse();
+      assertThat(new SenderAuthentication(" ").unverified(List.of(DESK_MX + "; dmarc=fail"), RESIDENT)).isFalse();
+    }
+  }
+
+  @Nested
+  @ExtendWith(VertxExtension.class)
+  @DisplayName("against GreenMail, with MAIL_AUTHSERV_ID set")
+  class Channel {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private MailServer server;
+
+    @BeforeEach
+    void start(Vertx vertx) {
+      server = new MailServer(vertx, MailServer.POLL_INTERVAL, DESK_MX);
+    }
+
+    @AfterEach
+    void stop() {
+      server.close();
+    }
+
+    private byte[] mail(String authenticationResults, String messageId, String body) {
+      return ((authenticationResults == null ? "" : "Authentication-Results: " + authenticationResults + "\r\n") + """
+          Date: Thu, 26 Nov 2026 11:00:00 +0900\r
+          From: <%s>\r
+          To: desk@kurashi.example\r
+          Subject: Re: consent\r
+          Message-ID: <%s>\r
+          MIME-Version: 1.0\r
+          Content-Type: text/plain; charset=UTF-8\r
+          Content-Transfer-Encoding: 8bit\r
+          \r
+          %s\r
+          """.formatted(RESIDENT, messageId, body)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private boolean consented() {
+      return server.count("SELECT count(*) FROM contact WHERE external_id = $1 AND consent_at IS NOT NULL", RESIDENT) == 1;
+    }
+
+    private boolean unverified(String messageId) {
+      return server.query("SELECT sender_unverified FROM message WHERE external_id = $1", "<" + messageId + ">")
+          .iterator().next().getBoolean(0);
+    }
+
+    @Test
+    @DisplayName("a mail in the resident's name without the desk's DMARC pass is kept, marked for staff, and its 「同意します」 is not consent")
+    void forged() {
+      server.deliver(mail("mx.evil.example; dmarc=pass header.from=docomo.ne.jp", "forged-1@evil.example", "同意します"));
+
+      Await.until(WAIT, "stored", () -> server.count("SELECT count(*) FROM message WHERE direction = 'in'") == 1);
+      Await.until(WAIT, "acknowledged", () -> server.sentTo(RESIDENT).size() == 1);
+      assertThat(unverified("forged-1@evil.example")).isTrue();
+      assertThat(consented()).isFalse();
+      long caseId = server.count("SELECT case_id FROM message WHERE direction = 'in'");
+      CaseStore cases = new CaseStore(server.db.pool(), server.clock);
+      List<CaseMessage> thread = Await.result(cases.detail(Await.result(cases.find(caseId)).orElseThrow())).messages();
+      assertThat(thread).filteredOn(m -> "in".equals(m.direction())).singleElement()
+          .satisfies(m -> assertThat(m.senderUnverified()).isTrue());
+    }
+
+    @Test
+    @DisplayName("the same words with the desk's DMARC pass are the resident's consent, and the mail is not marked")
+    void confirmed() {
+      server.deliver(mail(DESK_MX + "; dmarc=pass (p=none) header.from=docomo.ne.jp", "agree-1@docomo.ne.jp",
+          "同意します"));
+
+      Await.until(WAIT, "consent recorded", this::consented);
+      assertThat(unverified("agree-1@docomo.ne.jp")).isFalse();
+    }
+  }
+}
