@@ -334,11 +334,15 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @DisplayName("the chief finds a mail case by a word, sees its subject, records how to communicate with the person and a support plan")
+  @DisplayName("the chief finds a mail case by a word, sees its subject and which mail's sender is unverified, records how to communicate with the person and a support plan")
   void searchSubjectAccommodation() {
     long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("mail", "<s-1@example.jp>",
         "hanako@example.jp", "山田 花子", "アパートの退去を求められています", running.clock.instant(), java.util.List.of(),
         "家賃の相談", false, null))).caseId();
+    // A second mail in her name that did not pass the desk's DMARC check (MAIL_AUTHSERV_ID).
+    Await.result(running.gateway.pipeline().receive(new InboundMessage("mail", "<s-2@example.jp>",
+        "hanako@example.jp", null, "振込先が変わりました", running.clock.instant(), java.util.List.of(), null, false, null,
+        null, true)));
     running.chief();
     BrowserContext context = chromium.newContext(1280, 900);
     try {
@@ -348,6 +352,9 @@ class ConsoleBrowserTest {
       assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("検索結果 1件"))).isVisible();
       chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("KS-" + caseId)).click();
       assertThat(chief.getByTestId("subject")).hasText("件名: 家賃の相談");
+      assertThat(chief.getByTestId("sender-unverified")).hasCount(1);
+      assertThat(chief.locator("[data-message]").filter(new Locator.FilterOptions().setHasText("振込先が変わりました"))
+          .getByTestId("sender-unverified")).containsText("差出人を確認できないメール");
       assertThat(chief.url()).doesNotContain("退去");
 
       chief.getByLabel("筆談").check();

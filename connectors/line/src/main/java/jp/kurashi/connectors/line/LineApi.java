@@ -85,6 +85,12 @@ final class LineApi {
   record Media(String contentType, byte[] data) {
   }
 
+  /** Whether LINE has finished preparing a video or voice message: {@code processing}, {@code succeeded} or {@code failed}. */
+  Future<String> preparation(String messageId) {
+    return on(blobs.getMessageContentTranscodingByMessageId(messageId))
+        .map(r -> r.body().status() == null ? "processing" : r.body().status().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
   /** A media file over {@code LINE_MEDIA_MAX_BYTES}: fetching it again cannot help. */
   static final class MediaTooLargeException extends IOException {
     MediaTooLargeException(int maxBytes) {

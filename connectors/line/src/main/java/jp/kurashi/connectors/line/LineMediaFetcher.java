@@ -42,15 +42,12 @@ final class LineMediaFetcher {
 
   /** One attempt; completes when its outcome is recorded, and never fails (what could not be recorded stays due). */
   Future<Void> fetch(PendingMedia media) {
-    return connector.api().content(media.lineMessageId(), settings.mediaMaxBytes())
-        .compose(file -> connector.store().mediaStored(media.messageId(),
-            file.contentType() == null ? "application/octet-stream" : file.contentType(), media.fileName(), file.data()))
-        .compose(added -> {
-          if (added) {
-            metrics.increment("line_media_stored_total");
-          }
-          return Future.<Void>succeededFuture();
-        }, err -> failed(media, err))
+    return ready(media)
+        .compose(v -> connector.api().content(media.lineMessageId(), settings.mediaMaxBytes()))
+        .compose(file -> file.data().length == 0
+            ? Future.failedFuture(new NotReadyException("LINE sent an empty file"))
+            : Future.succeededFuture(file))
+        .transform(fetched -> fetched.succeeded() ? store(media, fetched.result()) : failed(media, fetched.cause()))
         .recover(err -> {
           LOG.atWarn().addKeyValue("messageId", media.messageId()).addKeyValue("error", DatabaseFailures.describe(err))
               .log("LINE media attempt not recorded; it stays due");
@@ -58,10 +55,48 @@ final class LineMediaFetcher {
         });
   }
 
+  /** A video or voice message is fetched only once LINE has prepared it; fetched earlier it can come incomplete. */
+  private Future<Void> ready(PendingMedia media) {
+    if (!media.transcoded()) {
+      return Future.succeededFuture();
+    }
+    return connector.api().preparation(media.lineMessageId()).compose(status -> switch (status) {
+      case "succeeded" -> Future.<Void>succeededFuture();
+      case "failed" -> Future.failedFuture(new PreparationFailedException());
+      default -> Future.failedFuture(new NotReadyException("LINE is still preparing it"));
+    });
+  }
+
+  private Future<Void> store(PendingMedia media, LineApi.Media file) {
+    String type = file.contentType() == null ? "application/octet-stream" : file.contentType();
+    return connector.store().mediaStored(media.messageId(), type, media.fileName(), file.data()).map(added -> {
+      if (added) {
+        metrics.increment("line_media_stored_total");
+      }
+      return null;
+    });
+  }
+
+  /** LINE has not finished preparing the file, or sent none: worth another attempt later. */
+  private static final class NotReadyException extends Exception {
+    NotReadyException(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  /** LINE could not prepare a video or voice message: no attempt will get it. */
+  private static final class PreparationFailedException extends Exception {
+    PreparationFailedException() {
+      super("LINE could not prepare it", null, false, false);
+    }
+  }
+
   private Future<Void> failed(PendingMedia media, Throwable err) {
     int attempt = media.attempts() + 1;
     int status = LineApi.status(err);
-    boolean hopeless = status == 404 || status == 410 || LineApi.unwrap(err) instanceof LineApi.MediaTooLargeException;
+    Throwable cause = LineApi.unwrap(err);
+    boolean hopeless = status == 404 || status == 410 || cause instanceof LineApi.MediaTooLargeException
+        || cause instanceof PreparationFailedException;
     String reason = LineApi.describe(err);
     Duration retryIn = retry.delayAfter(attempt, null, ThreadLocalRandom.current());
     return connector.store().mediaFailed(media.messageId(), reason, hopeless, retry.maxAttempts(), retryIn)

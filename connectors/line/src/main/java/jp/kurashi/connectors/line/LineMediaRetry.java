@@ -60,7 +60,13 @@ final class LineMediaRetry extends VerticleBase {
   private Future<Void> fetchInTurn(List<PendingMedia> due) {
     Future<Void> chain = Future.succeededFuture();
     for (PendingMedia media : due) {
-      chain = chain.compose(v -> fetcher.fetch(media));
+      // A fetch that never answers must not hold the round (and every round after it) for good.
+      chain = chain.compose(v -> fetcher.fetch(media)
+          .timeout(fetcher.firstTryTime().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+          .recover(err -> {
+            LOG.atWarn().addKeyValue("messageId", media.messageId()).log("LINE media attempt timed out; it stays due");
+            return Future.succeededFuture();
+          }));
     }
     return chain;
   }

@@ -35,13 +35,14 @@ final class LineSql {
   // they decide nothing a resident or the desk sees.
 
   /**
-   * $1 message ids, $2 LINE's message ids, $3 file names (or NULL), $4 milliseconds before a retry may take them.
-   * A redelivery's media are already there and stay as they are.
+   * $1 message ids, $2 LINE's message ids, $3 kinds, $4 file names (or NULL), $5 milliseconds before a retry may take them.
+   * A redelivery's media are already there and stay as they are; a file an older gateway already stored is not asked for.
    */
   static final String MEDIA_AWAITED = """
-      INSERT INTO line_media (message_id, line_message_id, file_name, next_attempt_at)
-      SELECT u.message_id, u.line_message_id, u.file_name, now() + $4 * interval '1 millisecond'
-        FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(message_id, line_message_id, file_name)
+      INSERT INTO line_media (message_id, line_message_id, kind, file_name, next_attempt_at)
+      SELECT u.message_id, u.line_message_id, u.kind, u.file_name, now() + $5 * interval '1 millisecond'
+        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(message_id, line_message_id, kind, file_name)
+       WHERE NOT EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = u.message_id)
       ON CONFLICT (message_id) DO NOTHING
       """;
 
@@ -53,28 +54,35 @@ final class LineSql {
       UPDATE line_media j SET next_attempt_at = now() + $3 * interval '1 millisecond'
        WHERE j.message_id IN (
          SELECT l.message_id FROM line_media l JOIN message m ON m.id = l.message_id
-          WHERE l.status = 'pending' AND l.next_attempt_at <= now() AND m.office_id = $1
+          WHERE l.status = 'pending' AND l.next_attempt_at <= now() AND m.office_id = $1 AND m.unsent_at IS NULL
           ORDER BY l.next_attempt_at LIMIT $2
             FOR UPDATE OF l SKIP LOCKED)
-      RETURNING j.message_id, j.line_message_id, j.file_name, j.attempts
+      RETURNING j.message_id, j.line_message_id, j.kind, j.file_name, j.attempts
       """;
 
   /**
    * $1 message, $2 content type, $3 file name, $4 size, $5 bytes. The file joins its message, once, and the media
    * row is done, in one statement; nothing is added when the media was already stored (also by a gateway from before
-   * this table) or the resident took the message back. Returns a row when the file was added.
+   * this table) or the resident took the message back. The message row is locked for share, so an unsend running
+   * at the same moment either finds the file and erases it, or makes this add nothing. Returns a row when added.
    */
   static final String MEDIA_STORED = """
-      WITH job AS (
+      WITH msg AS (
+        SELECT id FROM message WHERE id = $1 AND unsent_at IS NULL FOR SHARE
+      ), job AS (
         UPDATE line_media SET status = 'stored', attempts = attempts + 1, last_error = NULL
          WHERE message_id = $1 AND status = 'pending'
         RETURNING message_id
       )
       INSERT INTO attachment (message_id, content_type, file_name, size_bytes, data)
-      SELECT m.id, $2, $3, $4, $5 FROM message m JOIN job ON job.message_id = m.id
-       WHERE m.unsent_at IS NULL AND NOT EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = m.id)
+      SELECT msg.id, $2, $3, $4, $5 FROM msg JOIN job ON job.message_id = msg.id
+       WHERE NOT EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = msg.id)
       RETURNING message_id
       """;
+
+  /** $1 message. The media row of a message the resident took back: its file name goes with the message's text. */
+  static final String MEDIA_FORGOTTEN = "DELETE FROM line_media WHERE message_id = $1";
+
 
   /**
    * $1 message, $2 reason, $3 true when trying again cannot help, $4 attempts allowed, $5 milliseconds until the next.

@@ -60,12 +60,23 @@ public final class LineStore {
         .map(rows -> rows.size() > 0);
   }
 
-  /** A resident's media file still to be fetched from LINE into message {@code messageId}. */
-  public record PendingMedia(long messageId, String lineMessageId, String fileName, int attempts) {
+  /**
+   * A resident's media file still to be fetched from LINE into message {@code messageId}.
+   *
+   * @param kind {@code image}, {@code video}, {@code audio} or {@code file}: LINE prepares a video or voice message
+   *             before it can be fetched
+   */
+  public record PendingMedia(long messageId, String lineMessageId, String kind, String fileName, int attempts) {
+
+    /** A video or voice message, which LINE may still be preparing. */
+    boolean transcoded() {
+      return "video".equals(kind) || "audio".equals(kind);
+    }
   }
 
   /**
-   * Records media to fetch, in the commit before LINE gets its 200; those of a redelivery are already recorded.
+   * Records media to fetch, right after their messages' commit and before LINE gets its 200; those of a redelivery
+   * are already recorded.
    * A retry takes them only after {@code firstTryTime}, the time the fetch right after the 200 has.
    */
   public Future<Void> mediaAwaited(List<PendingMedia> media, Duration firstTryTime) {
@@ -74,9 +85,16 @@ public final class LineStore {
     }
     Long[] ids = media.stream().map(PendingMedia::messageId).toArray(Long[]::new);
     String[] lineIds = media.stream().map(PendingMedia::lineMessageId).toArray(String[]::new);
+    String[] kinds = media.stream().map(PendingMedia::kind).toArray(String[]::new);
     String[] names = media.stream().map(PendingMedia::fileName).toArray(String[]::new);
-    return pool.preparedQuery(LineSql.MEDIA_AWAITED).execute(Tuple.of(ids, lineIds, names, firstTryTime.toMillis()))
+    return pool.preparedQuery(LineSql.MEDIA_AWAITED)
+        .execute(Tuple.of(ids, lineIds, kinds, names, firstTryTime.toMillis()))
         .mapEmpty();
+  }
+
+  /** Forgets the media of a message its sender took back (the file name is theirs too). */
+  public Future<Void> forgetMedia(long messageId) {
+    return pool.preparedQuery(LineSql.MEDIA_FORGOTTEN).execute(Tuple.of(messageId)).mapEmpty();
   }
 
   /** Up to {@code limit} of this office's media due for another attempt, each held for {@code lease}. */
@@ -84,7 +102,7 @@ public final class LineStore {
     return pool.preparedQuery(LineSql.MEDIA_DUE).execute(Tuple.of(officeId, limit, lease.toMillis())).map(rows -> {
       List<PendingMedia> out = new ArrayList<>();
       for (Row row : rows) {
-        out.add(new PendingMedia(row.getLong("message_id"), row.getString("line_message_id"),
+        out.add(new PendingMedia(row.getLong("message_id"), row.getString("line_message_id"), row.getString("kind"),
             row.getString("file_name"), row.getInteger("attempts")));
       }
       return out;

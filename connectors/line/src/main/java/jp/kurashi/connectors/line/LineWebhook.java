@@ -29,6 +29,7 @@ import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.security.ClientAddress;
 import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.pipeline.InboundText;
 import jp.kurashi.core.store.ContactStore;
 import jp.kurashi.core.store.DatabaseFailures;
 import jp.kurashi.core.store.MessageStore;
@@ -56,6 +57,8 @@ public final class LineWebhook {
 
   private static final Logger LOG = LoggerFactory.getLogger(LineWebhook.class);
   private static final int BODY_LIMIT = 1024 * 1024;
+  /** Longest file name kept of a resident's LINE file, in code points (LINE allows far less). */
+  private static final int MAX_FILE_NAME = 255;
 
   private final long officeId;
   private final LineSettings settings;
@@ -163,8 +166,9 @@ public final class LineWebhook {
     Future<List<IngestResult>> stored = inbound.isEmpty() ? Future.succeededFuture(List.of())
         : pipeline.receiveAll(inbound);
     stored
-        .compose(results -> handleOthers(others)
-            .compose(v -> connector.store().mediaAwaited(mediaOf(messageEvents, results), media.firstTryTime()))
+        // Media are recorded right after their messages' commit, before an unsend in the same delivery forgets them.
+        .compose(results -> connector.store().mediaAwaited(mediaOf(messageEvents, results), media.firstTryTime())
+            .compose(v -> handleOthers(others))
             .map(results))
         .onSuccess(results -> {
           metrics.observe(GatewayMetrics.INBOUND_ACK_SECONDS, "channel", LineConnector.CHANNEL,
@@ -246,11 +250,14 @@ public final class LineWebhook {
       metrics.increment("line_events_total", "kind", "ignored");
       return Future.succeededFuture();
     }
-    return messages.unsend(officeId, LineConnector.CHANNEL, userId(event), messageId).map(erased -> {
+    return messages.unsend(officeId, LineConnector.CHANNEL, userId(event), messageId).compose(erased -> {
       metrics.increment("line_events_total", "kind", erased.isPresent() ? "unsend" : "unsend_unknown");
-      erased.ifPresent(u -> LOG.atInfo().addKeyValue("messageId", u.messageId()).addKeyValue("caseId", u.caseId())
-          .log("LINE message unsent by the resident: content erased"));
-      return null;
+      if (erased.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      LOG.atInfo().addKeyValue("messageId", erased.get().messageId()).addKeyValue("caseId", erased.get().caseId())
+          .log("LINE message unsent by the resident: content erased");
+      return connector.store().forgetMedia(erased.get().messageId());
     });
   }
 
@@ -292,16 +299,24 @@ public final class LineWebhook {
     });
   }
 
+  /**
+   * When LINE says the event happened: follows and unfollows are applied in that order, not in the order they arrive
+   * (a redelivery comes late). Only their order is read from it; the desk's hours and deadlines keep the gateway's clock.
+   */
+  private Instant happenedAt(Event event) {
+    return event.timestamp() == null ? clock.instant() : Instant.ofEpochMilli(event.timestamp());
+  }
+
   /** Follow, unfollow or consent applied (each is idempotent); completes with its reply, sent once recorded. */
   private Future<Runnable> otherAction(Event event, String user) {
     if (event instanceof FollowEvent f) {
       metrics.increment("line_events_total", "kind", "follow");
-      return contacts.setReachable(officeId, LineConnector.CHANNEL, user, true)
+      return contacts.setReachable(officeId, LineConnector.CHANNEL, user, true, happenedAt(event))
           .map(v -> () -> replyQuietly(f.replyToken(), LineTexts.greeting(profile), "greeting"));
     }
     if (event instanceof UnfollowEvent) {
       metrics.increment("line_events_total", "kind", "unfollow");
-      return contacts.setReachable(officeId, LineConnector.CHANNEL, user, false).map(v -> () -> { });
+      return contacts.setReachable(officeId, LineConnector.CHANNEL, user, false, happenedAt(event)).map(v -> () -> { });
     }
     PostbackEvent p = (PostbackEvent) event;
     String data = p.postback() == null ? null : p.postback().data();
@@ -352,11 +367,13 @@ public final class LineWebhook {
 
   private static Optional<PendingMedia> mediaOf(MessageEvent e, IngestResult stored) {
     MessageContent content = e.message();
-    if (content instanceof ImageMessageContent || content instanceof VideoMessageContent
-        || content instanceof AudioMessageContent || content instanceof FileMessageContent) {
-      String fileName = content instanceof FileMessageContent f ? f.fileName() : null;
-      return Optional.of(new PendingMedia(stored.messageId(), content.id(), fileName, 0));
+    String kind = content instanceof ImageMessageContent ? "image" : content instanceof VideoMessageContent ? "video"
+        : content instanceof AudioMessageContent ? "audio" : content instanceof FileMessageContent ? "file" : null;
+    if (kind == null) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    // The name is the resident's words: cleaned like them, so a control character cannot make the commit fail.
+    String fileName = content instanceof FileMessageContent f ? InboundText.oneLine(f.fileName(), MAX_FILE_NAME) : null;
+    return Optional.of(new PendingMedia(stored.messageId(), content.id(), kind, fileName, 0));
   }
 }

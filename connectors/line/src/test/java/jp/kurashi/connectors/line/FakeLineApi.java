@@ -38,6 +38,8 @@ final class FakeLineApi implements AutoCloseable {
   volatile byte[] media = new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0x00, 0x01};
   /** Statuses the next media downloads answer, in turn; 200 with {@link #media} once they are used up. */
   final Deque<Integer> contentAnswers = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  /** What the next preparation checks of a video or voice message answer, in turn; {@code succeeded} after. */
+  final Deque<String> preparation = new java.util.concurrent.ConcurrentLinkedDeque<>();
   /** How many times media were asked for. */
   final java.util.concurrent.atomic.AtomicInteger contentReads = new java.util.concurrent.atomic.AtomicInteger();
   private final HttpServer server;
@@ -59,6 +61,10 @@ final class FakeLineApi implements AutoCloseable {
     });
     router.get("/v2/bot/message/quota/consumption").handler(ctx -> json(ctx, 200, new JsonObject().put("totalUsage", quotaUsed)));
     router.get("/v2/bot/message/:id/content").handler(this::content);
+    router.get("/v2/bot/message/:id/content/transcoding").handler(ctx -> {
+      String status = preparation.pollFirst();
+      json(ctx, 200, new JsonObject().put("status", status == null ? "succeeded" : status));
+    });
     server = Await.result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
   }
 

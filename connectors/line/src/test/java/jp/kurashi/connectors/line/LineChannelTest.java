@@ -204,6 +204,20 @@ class LineChannelTest {
       server.post(LineEvents.callback(LineEvents.follow("f2", "U1")));
       assertThat(server.one("SELECT reachable FROM contact WHERE external_id = 'U1'").getBoolean(0)).isTrue();
     }
+
+    @Test
+    @DisplayName("follow and unfollow apply in the order they happened: an unfollow redelivered after a later follow changes nothing")
+    void lateUnfollow() {
+      long t = System.currentTimeMillis();
+      server.post(LineEvents.callback(LineEvents.text("e1", "U1", "相談です")));
+      server.post(LineEvents.callback(LineEvents.follow("f1", "U1").put("timestamp", t + 10_000)));
+      assertThat(server.post(LineEvents.callback(LineEvents.unfollow("u1", "U1").put("timestamp", t)
+          .put("deliveryContext", new JsonObject().put("isRedelivery", true)))).statusCode()).isEqualTo(200);
+
+      assertThat(server.one("SELECT reachable FROM contact WHERE external_id = 'U1'").getBoolean(0)).isTrue();
+      server.post(LineEvents.callback(LineEvents.unfollow("u2", "U1").put("timestamp", t + 20_000)));
+      assertThat(server.one("SELECT reachable FROM contact WHERE external_id = 'U1'").getBoolean(0)).isFalse();
+    }
   }
 
   @Nested

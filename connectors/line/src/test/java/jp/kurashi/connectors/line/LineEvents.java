@@ -41,6 +41,20 @@ final class LineEvents {
             .put("contentProvider", new JsonObject().put("type", "line")).put("quoteToken", "qt"));
   }
 
+  static JsonObject video(String eventId, String userId) {
+    return base("message", eventId, userId, false)
+        .put("replyToken", "reply-" + eventId)
+        .put("message", new JsonObject().put("id", "vid" + eventId).put("type", "video").put("duration", 8000)
+            .put("contentProvider", new JsonObject().put("type", "line")).put("quoteToken", "qt"));
+  }
+
+  static JsonObject file(String eventId, String userId, String fileName) {
+    return base("message", eventId, userId, false)
+        .put("replyToken", "reply-" + eventId)
+        .put("message", new JsonObject().put("id", "file" + eventId).put("type", "file").put("fileName", fileName)
+            .put("fileSize", 2048));
+  }
+
   static JsonObject sticker(String eventId, String userId) {
     return base("message", eventId, userId, false)
         .put("replyToken", "reply-" + eventId)

@@ -112,4 +112,40 @@ class LineMediaTest {
     assertThat(server.count("SELECT count(*) FROM line_media")).isOne();
     assertThat(server.line.contentReads.get()).isEqualTo(2);
   }
+
+  @Test
+  @DisplayName("a video is fetched only once LINE has prepared it; one LINE could not prepare is given up")
+  void videoPrepared() throws Exception {
+    server.line.preparation.add("processing");
+    server.line.preparation.add("processing");
+
+    assertThat(server.post(LineEvents.callback(LineEvents.video("v1", "U1"))).statusCode()).isEqualTo(200);
+
+    Await.until(WAIT, "video stored", () -> attachments() == 1);
+    assertThat(server.line.contentReads.get()).as("not fetched while being prepared").isOne();
+    assertThat(media().getInteger("attempts")).isEqualTo(3);
+
+    server.line.preparation.add("failed");
+    assertThat(server.post(LineEvents.callback(LineEvents.video("v2", "U1"))).statusCode()).isEqualTo(200);
+    Await.until(WAIT, "given up", () -> server.count("SELECT count(*) FROM line_media WHERE status = 'failed'") == 1);
+    assertThat(server.one("SELECT last_error FROM line_media WHERE status = 'failed'").getString(0))
+        .contains("could not prepare");
+    assertThat(server.line.contentReads.get()).isOne();
+  }
+
+  @Test
+  @DisplayName("of a message the resident takes back is forgotten with its file name, and never fetched")
+  void unsent() throws Exception {
+    server.line.contentAnswers.add(500);
+    assertThat(server.post(LineEvents.callback(LineEvents.file("f1", "U1", "診断書_山田.pdf"))).statusCode())
+        .isEqualTo(200);
+    Await.until(WAIT, "first fetch failed", () -> server.line.contentReads.get() == 1);
+
+    assertThat(server.post(LineEvents.callback(LineEvents.unsend("u1", "U1", "filef1"))).statusCode()).isEqualTo(200);
+
+    severalRounds();
+    assertThat(server.count("SELECT count(*) FROM line_media")).isZero();
+    assertThat(server.line.contentReads.get()).isOne();
+    assertThat(attachments()).isZero();
+  }
 }

@@ -49,16 +49,17 @@ public final class MailAcknowledgement implements AfterIngest {
     LocalizedText ack = profile.hours().isOpen(message.receivedAt()) ? profile.mailAckOpen() : profile.mailAckClosed();
     return contacts.find(stored.contactId())
         .map(found -> found.isPresent() && found.get().consentedTo(profile.privacyNoticeVersion()) ? ack
-            : withNotice(ack))
+            : withNotice(ack, message.senderUnverified() ? profile.consentByMailUnverified() : profile.consentByMail()))
         .compose(text -> OutOfHoursNotice.queueOnceWithDesk(profile, replies, stored.caseId(), message.receivedAt(),
             minGap, text));
   }
 
-  private LocalizedText withNotice(LocalizedText ack) {
+  /** {@code howToAgree}: by reply, or only on the web chat page when this mail's sender could not be confirmed. */
+  private LocalizedText withNotice(LocalizedText ack, LocalizedText howToAgree) {
     Map<String, String> byLanguage = new HashMap<>();
     for (String language : ack.byLanguage().keySet()) {
       byLanguage.put(language, ack.in(language) + "\n\n" + profile.privacyNotice().in(language) + "\n\n"
-          + profile.consentByMail().in(language));
+          + howToAgree.in(language));
     }
     return new LocalizedText(byLanguage);
   }

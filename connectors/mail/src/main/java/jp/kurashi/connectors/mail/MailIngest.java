@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -34,15 +35,18 @@ final class MailIngest {
   private final Vertx vertx;
   private final MailParser parser;
   private final SenderAuthentication senders;
+  /** The desk's own address: its mail coming back (a copy to itself, a forward) is the desk's, already stored. */
+  private final String deskAddress;
   private final MailStore store;
   private final InboundPipeline pipeline;
   private final GatewayMetrics metrics;
   private final RetryPolicy retry;
   private final Clock clock;
 
-  MailIngest(Vertx vertx, MailParser parser, SenderAuthentication senders, MailStore store, InboundPipeline pipeline,
-             GatewayMetrics metrics, RetryPolicy retry, Clock clock) {
+  MailIngest(Vertx vertx, MailParser parser, SenderAuthentication senders, String deskAddress, MailStore store,
+             InboundPipeline pipeline, GatewayMetrics metrics, RetryPolicy retry, Clock clock) {
     this.senders = senders;
+    this.deskAddress = deskAddress;
     this.clock = clock;
     this.vertx = vertx;
     this.parser = parser;
@@ -114,28 +118,41 @@ final class MailIngest {
   private Future<Void> store(PendingMail pending, ParsedMail mail, Long caseHint) {
     String body = mail.skipped().isEmpty() ? mail.text() : mail.text()
         + "\n\n[保存しなかった添付ファイル / attachments not stored: " + String.join(", ", mail.skipped()) + "]";
-    boolean unverified = senders.unverified(mail.authenticationResults(), mail.fromAddress());
+    boolean unverified = senders.unverified(mail.authenticationResults(), mail.fromAddress(), mail.fromUnambiguous());
     if (unverified) {
       metrics.increment("mail_senders_unverified_total");
     }
     Function<String, InboundMessage> message = key -> new InboundMessage(MailConnector.CHANNEL, key,
         mail.fromAddress(), mail.fromName(), body, clock.instant(), mail.attachments(), mail.subject(),
         mail.automated(), caseHint, null, unverified);
-    return pipeline.receive(message.apply(mail.messageId()))
-        .compose(stored -> stored.duplicate() ? ownMessage(pending, mail, stored, message) : Future.succeededFuture(stored))
-        .compose(stored -> {
-          metrics.increment("mail_received_total", "kind", mail.automated() ? "automated" : "resident");
-          return store.done(pending.inboxId(), stored.messageId());
-        });
+    String ownKey = MailParser.senderMessageKey(mail.messageId(), mail.fromAddress());
+    return store.erased(pipeline.officeId(), mail.fromAddress(), List.of(mail.messageId(), ownKey)).compose(erased -> {
+      if (erased) {
+        // The mailbox still had it (a UIDVALIDITY change fetches the folder again): an erased case stays erased.
+        metrics.increment("mail_erased_refetched_total");
+        LOG.atInfo().addKeyValue("inboxId", pending.inboxId()).log("mail of an erased case fetched again; not stored");
+        return store.doneErased(pending.inboxId());
+      }
+      return pipeline.receive(message.apply(mail.messageId()))
+          .compose(stored -> stored.duplicate() ? ownMessage(pending, mail, stored, message) : Future.succeededFuture(stored))
+          .compose(stored -> {
+            metrics.increment("mail_received_total", "kind", mail.automated() ? "automated" : "resident");
+            return store.done(pending.inboxId(), stored.messageId());
+          });
+    });
   }
 
   /**
    * A Message-ID is whatever its sender wrote. When the message already stored under it came from someone else
    * (another resident, a mailer that reuses ids, the desk's own mail), this is a different mail, and it is stored
-   * under a key of its sender and its id rather than taken for a duplicate and lost.
+   * under a key of its sender and its id rather than taken for a duplicate and lost. The desk's own mail coming back
+   * into its mailbox (a copy to itself, a resident's forward) is a duplicate of what the desk sent.
    */
   private Future<IngestResult> ownMessage(PendingMail pending, ParsedMail mail, IngestResult existing,
                                           Function<String, InboundMessage> message) {
+    if (mail.fromAddress().equalsIgnoreCase(deskAddress)) {
+      return Future.succeededFuture(existing);
+    }
     return store.sentBy(existing.messageId(), mail.fromAddress()).compose(same -> {
       if (same) {
         return Future.succeededFuture(existing);

@@ -5,7 +5,9 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
@@ -105,7 +107,8 @@ final class MailParser {
       boolean automated = automated(message, address) || body.bounce != null;
       return new ParsedMail(messageId(message, raw), address.toLowerCase(Locale.ROOT), name(from),
           EncodedWords.decode(header(message, "Subject")), text.replace("\r\n", "\n"), body.attachments, body.skipped,
-          references(message), automated, body.bounce, date(message), authenticationResults(message));
+          references(message), automated, body.bounce, date(message), authenticationResults(message),
+          unambiguous(message, from, address));
     } catch (MessagingException | IOException | RuntimeException e) {
       // The exception's message may quote the mail; the reason is kept and logged, so only the class.
       throw new MalformedMailException("unreadable MIME structure: " + e.getClass().getSimpleName());
@@ -309,6 +312,24 @@ final class MailParser {
       name = name.substring(1, name.length() - 1).replace("\\\"", "\"");
     }
     return blankToNull(name.trim());
+  }
+
+  /**
+   * Whether the From names {@code address} and nothing else to a strict parser, as a mail server judging the From
+   * (DMARC) reads it. The lenient reading that files a mail takes the last {@code <…>} anywhere, also inside a comment
+   * or a quoted name, so {@code a@x (<b@x>)} would be judged as a@x and filed as b@x.
+   */
+  private static boolean unambiguous(MimeMessage message, String from, String address) throws MessagingException {
+    String[] froms = message.getHeader("From");
+    if (froms == null || froms.length != 1) {
+      return false;
+    }
+    try {
+      InternetAddress[] parsed = InternetAddress.parseHeader(MimeUtility.unfold(from), true);
+      return parsed.length == 1 && address.equalsIgnoreCase(parsed[0].getAddress());
+    } catch (AddressException e) {
+      return false;
+    }
   }
 
   /** Every {@code Authentication-Results} header, unfolded, in the order they stand (the topmost was added last). */

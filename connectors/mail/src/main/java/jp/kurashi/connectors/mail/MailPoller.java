@@ -75,7 +75,7 @@ public final class MailPoller extends VerticleBase {
   @Override
   public Future<?> start() {
     ingest = new MailIngest(vertx, new MailParser(settings.maxAttachmentBytes()),
-        new SenderAuthentication(settings.authservId()), store, pipeline, metrics, retry, clock);
+        new SenderAuthentication(settings.authservId()), settings.address(), store, pipeline, metrics, retry, clock);
     metrics.gauge("mail_quarantined_mails", quarantined::get);
     timer = vertx.setPeriodic(1, settings.pollInterval().toMillis(), id -> tick());
     return Future.succeededFuture();

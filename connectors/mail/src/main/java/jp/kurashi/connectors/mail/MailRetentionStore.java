@@ -26,7 +26,9 @@ public record MailRetentionStore(Duration rawKeep) implements ChannelRetention {
 
   @Override
   public Future<Integer> eraseWithCases(SqlConnection conn, Long[] caseIds) {
-    return conn.preparedQuery(MailSql.DELETE_CASES_MAILS).execute(Tuple.of((Object) caseIds)).map(RowSet::rowCount);
+    return conn.preparedQuery(MailSql.REMEMBER_ERASED).execute(Tuple.of((Object) caseIds))
+        .compose(v -> conn.preparedQuery(MailSql.DELETE_CASES_MAILS).execute(Tuple.of((Object) caseIds)))
+        .map(RowSet::rowCount);
   }
 
   @Override

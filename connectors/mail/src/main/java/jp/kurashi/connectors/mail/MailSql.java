@@ -35,6 +35,10 @@ final class MailSql {
   /** $1 inbox id, $2 message id. */
   static final String DONE = "UPDATE mail_inbox SET status = 'done', message_id = $2, last_error = NULL WHERE id = $1";
 
+  /** $1 inbox id. A mail of an erased case, fetched again: handled, and its bytes gone at once, as they were before. */
+  static final String DONE_ERASED =
+      "UPDATE mail_inbox SET status = 'done', message_id = NULL, last_error = NULL, raw = NULL WHERE id = $1";
+
   /**
    * $1 inbox id, $2 reason, $3 attempts allowed, $4 milliseconds until the next attempt.
    * Returns the new status; no row when the mail was no longer pending.
@@ -102,6 +106,22 @@ final class MailSql {
 
   // Retention (MailRetentionStore): the raw mails of erased cases, mails that became no message, raw bytes after
   // MAIL_RAW_KEEP_DAYS.
+
+  /**
+   * $1 case ids (being erased, in the same transaction, before their messages). What is kept of their residents' mails:
+   * the hash {@link MailStore#erasedKey} makes of sender and key, so the same mails fetched again are not stored again.
+   */
+  static final String REMEMBER_ERASED = """
+      INSERT INTO mail_erased (key)
+      SELECT encode(sha256(convert_to(m.office_id || E'\\n' || lower(k.external_id) || E'\\n' || m.external_id, 'UTF8')),
+                    'hex')
+        FROM message m JOIN contact k ON k.id = m.contact_id
+       WHERE m.case_id = ANY($1) AND m.channel = 'mail' AND m.direction = 'in'
+      ON CONFLICT (key) DO NOTHING
+      """;
+
+  /** $1 keys. Whether a mail under one of them was erased with its case. */
+  static final String ERASED = "SELECT EXISTS (SELECT 1 FROM mail_erased WHERE key = ANY($1))";
 
   /** $1 case ids (being erased, in the same transaction). The raw mails the cases' messages came from. */
   static final String DELETE_CASES_MAILS = """

@@ -119,6 +119,33 @@ public final class MailStore {
     });
   }
 
+  /** Whether a mail from {@code address} stored under one of these keys in this office was erased with its case. */
+  public Future<Boolean> erased(long officeId, String address, List<String> keys) {
+    String[] hashes = keys.stream().map(key -> erasedKey(officeId, address, key)).toArray(String[]::new);
+    return pool.preparedQuery(MailSql.ERASED).execute(Tuple.of((Object) hashes))
+        .map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  /** Marks a mail of an erased case handled and drops its bytes. */
+  public Future<Void> doneErased(long inboxId) {
+    return pool.preparedQuery(MailSql.DONE_ERASED).execute(Tuple.of(inboxId)).mapEmpty();
+  }
+
+  /**
+   * The hash kept of an erased mail: its office, its sender in lower case and the key it was stored under, a newline
+   * between each (another office's copy of the same mail is another office's).
+   */
+  static String erasedKey(long officeId, String address, String key) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest((officeId + "\n" + address.toLowerCase(java.util.Locale.ROOT) + "\n" + key)
+              .getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
   /** Whether this message is an inbound mail from {@code address} (compared case-insensitively). */
   public Future<Boolean> sentBy(long messageId, String address) {
     return pool.preparedQuery(MailSql.SENT_BY).execute(Tuple.of(messageId, address))

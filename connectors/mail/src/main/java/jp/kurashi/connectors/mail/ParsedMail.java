@@ -14,6 +14,7 @@ import java.util.List;
  * @param bounce      for a delivery status notification: which of our mails failed and why
  * @param skipped     attachments not stored (too large), as "name (size)" for staff
  * @param authenticationResults the mail's {@code Authentication-Results} headers, topmost first
+ * @param fromUnambiguous one From header with one address, which a strict parser reads as {@code fromAddress}
  */
 record ParsedMail(
     String messageId,
@@ -27,7 +28,8 @@ record ParsedMail(
     boolean automated,
     Bounce bounce,
     Instant date,
-    List<String> authenticationResults) {
+    List<String> authenticationResults,
+    boolean fromUnambiguous) {
 
   /**
    * A delivery failure report about a mail the desk sent.

@@ -34,7 +34,7 @@ class MailSenderCheckTest {
   class Headers {
 
     private boolean unverified(String... headers) {
-      return CHECK.unverified(List.of(headers), RESIDENT);
+      return CHECK.unverified(List.of(headers), RESIDENT, true);
     }
 
     @Test
@@ -43,7 +43,6 @@ class MailSenderCheckTest {
       assertThat(unverified(DESK_MX + "; spf=pass smtp.mailfrom=docomo.ne.jp; dkim=pass header.d=docomo.ne.jp;"
           + " dmarc=pass (p=none dis=none) header.from=docomo.ne.jp")).isFalse();
       assertThat(unverified("MX.Kurashi.Example 1; (checked) DMARC=Pass header.from=\"docomo.ne.jp\"")).isFalse();
-      assertThat(unverified(DESK_MX + "; dmarc=pass")).isFalse();
     }
 
     @Test
@@ -55,6 +54,46 @@ class MailSenderCheckTest {
           .isTrue();
       assertThat(unverified(DESK_MX + "; dmarc=pass header.from=evil.example")).isTrue();
       assertThat(unverified(DESK_MX + "; dkim=pass header.d=docomo.ne.jp (dmarc=pass)")).isTrue();
+      assertThat(unverified(DESK_MX + "; dmarc=pass")).as("no header.from").isTrue();
+      assertThat(unverified(DESK_MX + "; dmarc=pass header.from=docomo.ne.jp; dmarc=fail header.from=docomo.ne.jp"))
+          .as("two DMARC results").isTrue();
+    }
+
+    @Test
+    @DisplayName("keeps a quoted ; or ( in a sender-written value inside that value: a planted dmarc=pass counts for nothing")
+    void plantedInQuotes() {
+      assertThat(unverified(DESK_MX + "; spf=pass smtp.mailfrom=\"a; dmarc=pass b\"@evil.example;"
+          + " dmarc=fail header.from=docomo.ne.jp")).isTrue();
+      assertThat(unverified(DESK_MX + "; spf=pass smtp.mailfrom=\"a\\\"; dmarc=pass header.from=docomo.ne.jp\"@evil.example;"
+          + " dmarc=fail header.from=docomo.ne.jp")).isTrue();
+      assertThat(unverified(DESK_MX + "; spf=pass smtp.helo=\"(\"; dmarc=pass header.from=docomo.ne.jp")).isFalse();
+    }
+
+    @Test
+    @DisplayName("reads a header of the desk's server too long to be a result as saying nothing, and does not look below it")
+    void tooLong() {
+      String padded = DESK_MX + "; dkim=pass header.d=docomo.ne.jp" + " (x)".repeat(3000)
+          + "; dmarc=fail header.from=docomo.ne.jp";
+      assertThat(unverified(padded, DESK_MX + "; dmarc=pass header.from=docomo.ne.jp")).isTrue();
+    }
+
+    @Test
+    @DisplayName("does not trust a From that a strict reader would read as another address, or two From headers")
+    void ambiguousFrom() throws Exception {
+      MailParser parser = new MailParser(1024 * 1024);
+      String pass = "Authentication-Results: " + DESK_MX + "; dmarc=pass header.from=gmail.com\r\n";
+      ParsedMail hidden = parser.parse((pass + "From: attacker@gmail.com (<victim@gmail.com>)\r\n"
+          + "Message-ID: <h-1@gmail.com>\r\n\r\n同意します\r\n").getBytes(StandardCharsets.UTF_8));
+      assertThat(hidden.fromAddress()).isEqualTo("victim@gmail.com");
+      assertThat(CHECK.unverified(hidden.authenticationResults(), hidden.fromAddress(), hidden.fromUnambiguous()))
+          .isTrue();
+      ParsedMail twice = parser.parse((pass + "From: victim@gmail.com\r\nFrom: attacker@gmail.com\r\n"
+          + "Message-ID: <h-2@gmail.com>\r\n\r\n同意します\r\n").getBytes(StandardCharsets.UTF_8));
+      assertThat(twice.fromUnambiguous()).isFalse();
+      ParsedMail plain = parser.parse((pass + "From: =?UTF-8?B?5bGx55Sw?= <Victim@gmail.com>\r\n"
+          + "Message-ID: <h-3@gmail.com>\r\n\r\n同意します\r\n").getBytes(StandardCharsets.UTF_8));
+      assertThat(CHECK.unverified(plain.authenticationResults(), plain.fromAddress(), plain.fromUnambiguous()))
+          .isFalse();
     }
 
     @Test
@@ -70,8 +109,8 @@ class MailSenderCheckTest {
     @Test
     @DisplayName("is never questioned when the desk has named no server (MAIL_AUTHSERV_ID unset)")
     void noServerNamed() {
-      assertThat(new SenderAuthentication(null).unverified(List.of(), RESIDENT)).isFalse();
-      assertThat(new SenderAuthentication(" ").unverified(List.of(DESK_MX + "; dmarc=fail"), RESIDENT)).isFalse();
+      assertThat(new SenderAuthentication(null).unverified(List.of(), RESIDENT, false)).isFalse();
+      assertThat(new SenderAuthentication(" ").unverified(List.of(DESK_MX + "; dmarc=fail"), RESIDENT, true)).isFalse();
     }
   }
 
@@ -119,13 +158,15 @@ class MailSenderCheckTest {
 
     @Test
     @DisplayName("a mail in the resident's name without the desk's DMARC pass is kept, marked for staff, and its 「同意します」 is not consent")
-    void forged() {
+    void forged() throws Exception {
       server.deliver(mail("mx.evil.example; dmarc=pass header.from=docomo.ne.jp", "forged-1@evil.example", "同意します"));
 
       Await.until(WAIT, "stored", () -> server.count("SELECT count(*) FROM message WHERE direction = 'in'") == 1);
       Await.until(WAIT, "acknowledged", () -> server.sentTo(RESIDENT).size() == 1);
       assertThat(unverified("forged-1@evil.example")).isTrue();
       assertThat(consented()).isFalse();
+      assertThat((String) server.sentTo(RESIDENT).get(0).getContent()).as("the acknowledgement asks for no reply")
+          .contains(server.profile.consentByMailUnverified().in("ja")).doesNotContain("とだけ書いて返信");
       long caseId = server.count("SELECT case_id FROM message WHERE direction = 'in'");
       CaseStore cases = new CaseStore(server.db.pool(), server.clock);
       List<CaseMessage> thread = Await.result(cases.detail(Await.result(cases.find(caseId)).orElseThrow())).messages();

@@ -203,7 +203,7 @@ class MailThreadSecurityTest {
   }
 
   @Test
-  @DisplayName("stores B's mail that reuses A's Message-ID, or the desk's, in B's case, and the same mail delivered twice once")
+  @DisplayName("stores B's mail that reuses A's Message-ID, or the desk's, in B's case; the same mail delivered twice, or the desk's own coming back, once")
   void reusedMessageId() throws Exception {
     residentAWrote();
     String ackId = server.sentTo(A).get(0).getMessageID();
@@ -214,8 +214,9 @@ class MailThreadSecurityTest {
     server.deliver(mail(B, ackId, "hello again", "", "same id as the desk's mail to A"));
     server.deliver(mail(B, "<sjis-0001@example.ne.jp>", "hello", "", "same id as A's first mail"));
     server.deliver(mail(A, "<sjis-0001@example.ne.jp>", "again", "", "A's mailer sent it twice"));
+    server.deliver(mail(MailServer.DESK, ackId, "Re: hello", "", "the desk's own mail, copied back to it"));
 
-    Await.until(WAIT, "all four handled", () -> server.count("SELECT count(*) FROM mail_inbox WHERE status = 'done'") == 5);
+    Await.until(WAIT, "all five handled", () -> server.count("SELECT count(*) FROM mail_inbox WHERE status = 'done'") == 6);
     assertThat(inbound()).as("A's first, B's two; the repeats are duplicates").isEqualTo(3);
     assertThat(server.count("""
         SELECT count(*) FROM message m JOIN contact k ON k.id = m.contact_id

@@ -21,6 +21,8 @@ import java.util.List;
  *                             agree (the button under the message)
  * @param consentByMail        after the privacy notice in the mail acknowledgement: how to agree (reply
  *                             「同意します」, or the web chat page)
+ * @param consentByMailUnverified the same for a mail whose sender could not be confirmed (MAIL_AUTHSERV_ID), whose
+ *                             reply is not taken as consent: agree on the web chat page
  */
 public record OfficeProfile(
     LocalizedText name,
@@ -36,7 +38,8 @@ public record OfficeProfile(
     LocalizedText safetyMessageClosed,
     DeskContact desk,
     LocalizedText consentRequest,
-    LocalizedText consentByMail) {
+    LocalizedText consentByMail,
+    LocalizedText consentByMailUnverified) {
 
   public OfficeProfile {
     hotlines = List.copyOf(hotlines);
@@ -51,7 +54,8 @@ public record OfficeProfile(
   /** The same profile under another name (OFFICE_NAME). */
   public OfficeProfile withName(LocalizedText newName) {
     return new OfficeProfile(newName, hoursText, hours, privacyNoticeVersion, privacyNotice, hotlines, outOfHours,
-        mailAckOpen, mailAckClosed, safetyMessage, safetyMessageClosed, desk, consentRequest, consentByMail);
+        mailAckOpen, mailAckClosed, safetyMessage, safetyMessageClosed, desk, consentRequest, consentByMail,
+        consentByMailUnverified);
   }
 
   /** The desk's own contact and the complaints text, as plain lines. */

@@ -60,7 +60,8 @@ public final class OfficeProfileJson {
         safetyMessageClosed(json),
         desk(json),
         textOrShipped(json, "consentRequest"),
-        textOrShipped(json, "consentByMail"));
+        textOrShipped(json, "consentByMail"),
+        textOrShipped(json, "consentByMailUnverified"));
   }
 
   /**

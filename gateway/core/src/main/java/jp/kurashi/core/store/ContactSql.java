@@ -19,9 +19,15 @@ final class ContactSql {
       RETURNING id, consent_at
       """;
 
-  /** $1 channel, $2 contact ref, $3 reachable, $4 office. */
+  /**
+   * $1 channel, $2 contact ref, $3 reachable, $4 office, $5 when the channel says it happened. An event older than
+   * the one last applied changes nothing (no row).
+   */
   static final String SET_REACHABLE = """
-      UPDATE contact SET reachable = $3 WHERE channel = $1 AND external_id = $2 AND office_id = $4 RETURNING id
+      UPDATE contact SET reachable = $3, reachability_at = $5
+       WHERE channel = $1 AND external_id = $2 AND office_id = $4
+         AND (reachability_at IS NULL OR reachability_at <= $5)
+      RETURNING id
       """;
 
   /** $1 channel, $2 contact ref, $3 name, $4 office. Only fills a missing name: staff may have corrected it. */

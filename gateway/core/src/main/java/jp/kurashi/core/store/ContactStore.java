@@ -40,9 +40,19 @@ public final class ContactStore {
         });
   }
 
-  /** Marks whether the channel can still reach the contact (LINE unfollow / follow); false when unknown. */
+  /** Marks whether the channel can still reach the contact, as of now; false when unknown. */
   public Future<Boolean> setReachable(long officeId, String channel, String contactRef, boolean reachable) {
-    return pool.preparedQuery(ContactSql.SET_REACHABLE).execute(Tuple.of(channel, contactRef, reachable, officeId))
+    return setReachable(officeId, channel, contactRef, reachable, clock.instant());
+  }
+
+  /**
+   * Marks whether the channel can still reach the contact (LINE unfollow / follow) as of {@code happenedAt}, the
+   * channel's time of the event; false when the contact is unknown or a later event was already applied.
+   */
+  public Future<Boolean> setReachable(long officeId, String channel, String contactRef, boolean reachable,
+                                      Instant happenedAt) {
+    return pool.preparedQuery(ContactSql.SET_REACHABLE)
+        .execute(Tuple.of(channel, contactRef, reachable, officeId, happenedAt.atOffset(ZoneOffset.UTC)))
         .map(rows -> rows.rowCount() > 0);
   }
 

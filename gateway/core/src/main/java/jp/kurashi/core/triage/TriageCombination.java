@@ -3,7 +3,6 @@ package jp.kurashi.core.triage;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -47,11 +46,22 @@ final class TriageCombination {
     Urgency urgency = byRules.max(model.urgency());
     List<TriageResult.Match> matched = new ArrayList<>(rules.matched());
     if (model.crisis() || !model.categories().isEmpty()) {
-      String found = String.format(Locale.ROOT, "crisis score %.2f", model.crisisScore());
+      String found = "crisis score " + twoDecimals(model.crisisScore());
       for (String category : model.categories()) {
         matched.add(new TriageResult.Match(category, model.urgency(), "model", found));
       }
     }
     return new TriageResult(categories, urgency, matched);
+  }
+
+  /**
+   * A score as {@code %.2f} writes it (half up, from the shortest decimal of the double), without {@link String#format}:
+   * its pattern parser was among the methods the JIT compiled in a cold gateway's first loaded seconds, once per
+   * message. Only a score that rounds to zero from below differs: {@code 0.00} here, {@code -0.00} there.
+   */
+  static String twoDecimals(double value) {
+    return Double.isFinite(value)
+        ? java.math.BigDecimal.valueOf(value).setScale(2, java.math.RoundingMode.HALF_UP).toPlainString()
+        : String.valueOf(value);
   }
 }

@@ -63,4 +63,14 @@ class TriageCombinationTest {
     assertThat(TriageCombination.combine(rules, unsure).categories())
         .containsExactlyInAnyOrder("work_trouble", "legal", "foreign");
   }
+
+  @Test
+  @DisplayName("shows the model's crisis score with two decimals, as %.2f does")
+  void scoreText() {
+    for (double score : new double[] {0.874, -0.48, -0.0049, 0.005, 1.0, -2.316, 0.1, 12.999, -0.125, 0.125, -1.005,
+        2.675, Double.NaN, Double.NEGATIVE_INFINITY, -1e-9}) {
+      assertThat(TriageCombination.twoDecimals(score)).as("%s", score)
+          .isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", score).replace("-0.00", "0.00"));
+    }
+  }
 }
