@@ -13,7 +13,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -43,9 +42,7 @@ class MailErasedRefetchTest {
   }
 
   private static byte[] mail(String from, String messageId, String text) {
-    return ("Date: Thu, 26 Nov 2026 12:00:00 +0900\r\nFrom: " + from + "\r\nTo: desk@kurashi.example\r\n"
-        + "Subject: hello\r\nMessage-ID: " + messageId + "\r\nMIME-Version: 1.0\r\n"
-        + "Content-Type: text/plain; charset=us-ascii\r\n\r\n" + text + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    return Fixtures.plain(from, messageId, "hello", "", text);
   }
 
   private long inbound() {

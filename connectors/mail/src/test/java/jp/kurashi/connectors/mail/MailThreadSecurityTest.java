@@ -53,14 +53,6 @@ class MailThreadSecurityTest {
          WHERE m.external_id = $1""", externalId).iterator().next();
   }
 
-  /** A plain ASCII mail as a mailer writes it; {@code threading} holds extra header lines. */
-  private static byte[] mail(String from, String messageId, String subject, String threading, String text) {
-    return ("Date: Thu, 26 Nov 2026 12:00:00 +0900\r\nFrom: " + from + "\r\nTo: desk@kurashi.example\r\n"
-        + "Subject: " + subject + "\r\nMessage-ID: " + messageId + "\r\n" + threading
-        + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n" + text + "\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
-  }
-
   /** A's case with one inbound mail and the desk's acknowledgement: {case id, ack Message-ID, ack subject}. */
   private String[] residentAWrote() throws Exception {
     server.deliver(Fixtures.raw("shift-jis.eml"));
@@ -78,8 +70,8 @@ class MailThreadSecurityTest {
     long caseA = Long.parseLong(a[0]);
     String references = "In-Reply-To: " + a[1] + "\r\nReferences: <sjis-0001@example.ne.jp> " + a[1] + "\r\n";
 
-    server.deliver(mail(B, "<b-0001@example.org>", "Re: [KS-" + caseA + "] hello", references, "not my case"));
-    server.deliver(mail(B, "<b-0002@example.org>", "Re: " + a[2], references, "not my case either"));
+    server.deliver(Fixtures.plain(B, "<b-0001@example.org>", "Re: [KS-" + caseA + "] hello", references, "not my case"));
+    server.deliver(Fixtures.plain(B, "<b-0002@example.org>", "Re: " + a[2], references, "not my case either"));
 
     Await.until(WAIT, "B ingested", () -> inbound() == 3);
     Row first = message("<b-0001@example.org>");
@@ -89,7 +81,7 @@ class MailThreadSecurityTest {
     assertThat(second.getLong("case_id")).isEqualTo(first.getLong("case_id"));
     assertThat(server.count("SELECT count(*) FROM message WHERE case_id = $1 AND direction = 'in'", caseA)).isOne();
 
-    server.deliver(mail(A, "<a-0002@example.ne.jp>", "Re: " + a[2], references, "my answer"));
+    server.deliver(Fixtures.plain(A, "<a-0002@example.ne.jp>", "Re: " + a[2], references, "my answer"));
     Await.until(WAIT, "A's answer ingested", () -> inbound() == 4);
     assertThat(message("<a-0002@example.ne.jp>").getLong("case_id")).isEqualTo(caseA);
   }
@@ -104,7 +96,7 @@ class MailThreadSecurityTest {
     assertThat(Long.parseLong(token.group(1))).isEqualTo(caseA);
     String guess = token.group(2).equals("00000000") ? "00000001" : "00000000";
 
-    server.deliver(mail(B, "<b-0003@example.org>", "Re: [KS-" + caseA + "-" + guess + "] hello", "", "guess"));
+    server.deliver(Fixtures.plain(B, "<b-0003@example.org>", "Re: [KS-" + caseA + "-" + guess + "] hello", "", "guess"));
 
     Await.until(WAIT, "B ingested", () -> inbound() == 2);
     assertThat(message("<b-0003@example.org>").getString("case_contact")).isEqualTo(B);
@@ -210,11 +202,11 @@ class MailThreadSecurityTest {
     Await.until(WAIT, "ack id stored", () -> server.count(
         "SELECT count(*) FROM message WHERE external_id = $1 AND direction = 'out'", ackId) == 1);
 
-    server.deliver(mail(B, "<sjis-0001@example.ne.jp>", "hello", "", "same id as A's first mail"));
-    server.deliver(mail(B, ackId, "hello again", "", "same id as the desk's mail to A"));
-    server.deliver(mail(B, "<sjis-0001@example.ne.jp>", "hello", "", "same id as A's first mail"));
-    server.deliver(mail(A, "<sjis-0001@example.ne.jp>", "again", "", "A's mailer sent it twice"));
-    server.deliver(mail(MailServer.DESK, ackId, "Re: hello", "", "the desk's own mail, copied back to it"));
+    server.deliver(Fixtures.plain(B, "<sjis-0001@example.ne.jp>", "hello", "", "same id as A's first mail"));
+    server.deliver(Fixtures.plain(B, ackId, "hello again", "", "same id as the desk's mail to A"));
+    server.deliver(Fixtures.plain(B, "<sjis-0001@example.ne.jp>", "hello", "", "same id as A's first mail"));
+    server.deliver(Fixtures.plain(A, "<sjis-0001@example.ne.jp>", "again", "", "A's mailer sent it twice"));
+    server.deliver(Fixtures.plain(MailServer.DESK, ackId, "Re: hello", "", "the desk's own mail, copied back to it"));
 
     Await.until(WAIT, "all five handled", () -> server.count("SELECT count(*) FROM mail_inbox WHERE status = 'done'") == 6);
     assertThat(inbound()).as("A's first, B's two; the repeats are duplicates").isEqualTo(3);
