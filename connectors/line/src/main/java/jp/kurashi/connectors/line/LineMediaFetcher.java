@@ -40,18 +40,26 @@ final class LineMediaFetcher {
     return settings.timeout().multipliedBy(3);
   }
 
-  /** One attempt; completes when its outcome is recorded, and never fails (what could not be recorded stays due). */
+  /**
+   * One attempt; completes when its outcome is recorded. It fails only when the database is unavailable (the media
+   * stays due, and a round of retries stops there rather than download files it cannot store).
+   */
   Future<Void> fetch(PendingMedia media) {
     return ready(media)
         .compose(v -> connector.api().content(media.lineMessageId(), settings.mediaMaxBytes()))
         .compose(file -> file.data().length == 0
             ? Future.failedFuture(new NotReadyException("LINE sent an empty file"))
             : Future.succeededFuture(file))
-        .transform(fetched -> fetched.succeeded() ? store(media, fetched.result()) : failed(media, fetched.cause()))
+        // A file the database refuses for good (too large for it, say) is counted like a failed fetch, so it is
+        // given up in the end instead of being downloaded again every round.
+        .transform(fetched -> fetched.succeeded()
+            ? store(media, fetched.result()).recover(err -> DatabaseFailures.unavailable(err)
+                ? Future.failedFuture(err) : failed(media, err))
+            : failed(media, fetched.cause()))
         .recover(err -> {
           LOG.atWarn().addKeyValue("messageId", media.messageId()).addKeyValue("error", DatabaseFailures.describe(err))
               .log("LINE media attempt not recorded; it stays due");
-          return Future.succeededFuture();
+          return DatabaseFailures.unavailable(err) ? Future.failedFuture(err) : Future.succeededFuture();
         });
   }
 
@@ -97,7 +105,9 @@ final class LineMediaFetcher {
     Throwable cause = LineApi.unwrap(err);
     boolean hopeless = status == 404 || status == 410 || cause instanceof LineApi.MediaTooLargeException
         || cause instanceof PreparationFailedException;
-    String reason = LineApi.describe(err);
+    // A database error's own message may quote the values: only its SQLSTATE is kept.
+    String reason = DatabaseFailures.sqlState(err).map(state -> "database error SQLSTATE " + state)
+        .orElseGet(() -> LineApi.describe(err));
     Duration retryIn = retry.delayAfter(attempt, null, ThreadLocalRandom.current());
     return connector.store().mediaFailed(media.messageId(), reason, hopeless, retry.maxAttempts(), retryIn)
         .map(givenUp -> {

@@ -64,6 +64,9 @@ final class LineMediaRetry extends VerticleBase {
       chain = chain.compose(v -> fetcher.fetch(media)
           .timeout(fetcher.firstTryTime().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
           .recover(err -> {
+            if (DatabaseFailures.unavailable(err)) {
+              return Future.failedFuture(err);
+            }
             LOG.atWarn().addKeyValue("messageId", media.messageId()).log("LINE media attempt timed out; it stays due");
             return Future.succeededFuture();
           }));

@@ -36,12 +36,14 @@ final class LineSql {
 
   /**
    * $1 message ids, $2 LINE's message ids, $3 kinds, $4 file names (or NULL), $5 milliseconds before a retry may take them.
-   * A redelivery's media are already there and stay as they are; a file an older gateway already stored is not asked for.
+   * A redelivery's media are already there and stay as they are; a file an older gateway already stored, or one of a
+   * message already taken back, is not asked for.
    */
   static final String MEDIA_AWAITED = """
       INSERT INTO line_media (message_id, line_message_id, kind, file_name, next_attempt_at)
       SELECT u.message_id, u.line_message_id, u.kind, u.file_name, now() + $5 * interval '1 millisecond'
         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(message_id, line_message_id, kind, file_name)
+        JOIN message m ON m.id = u.message_id AND m.unsent_at IS NULL
        WHERE NOT EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = u.message_id)
       ON CONFLICT (message_id) DO NOTHING
       """;
@@ -49,8 +51,13 @@ final class LineSql {
   /**
    * $1 office, $2 limit, $3 milliseconds the taker has before another may take them. Media of the office's messages
    * due for another attempt, taken: their next attempt moves past the lease, so a taker that dies leaves them due again.
+   * Rows of messages taken back meanwhile are deleted (their file names are the resident's).
    */
   static final String MEDIA_DUE = """
+      WITH forgotten AS (
+        DELETE FROM line_media l USING message m
+         WHERE m.id = l.message_id AND m.office_id = $1 AND m.unsent_at IS NOT NULL
+      )
       UPDATE line_media j SET next_attempt_at = now() + $3 * interval '1 millisecond'
        WHERE j.message_id IN (
          SELECT l.message_id FROM line_media l JOIN message m ON m.id = l.message_id
@@ -63,16 +70,19 @@ final class LineSql {
   /**
    * $1 message, $2 content type, $3 file name, $4 size, $5 bytes. The file joins its message, once, and the media
    * row is done, in one statement; nothing is added when the media was already stored (also by a gateway from before
-   * this table) or the resident took the message back. The message row is locked for share, so an unsend running
-   * at the same moment either finds the file and erases it, or makes this add nothing. Returns a row when added.
+   * this table) or the resident took the message back (the row is then deleted). The message row is locked for share:
+   * an unsend that commits first makes this add nothing; one that waits for this is followed by
+   * {@link #MEDIA_FORGOTTEN}, which deletes the file. Returns a row when added.
    */
   static final String MEDIA_STORED = """
       WITH msg AS (
         SELECT id FROM message WHERE id = $1 AND unsent_at IS NULL FOR SHARE
       ), job AS (
         UPDATE line_media SET status = 'stored', attempts = attempts + 1, last_error = NULL
-         WHERE message_id = $1 AND status = 'pending'
+         WHERE message_id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM msg)
         RETURNING message_id
+      ), forgotten AS (
+        DELETE FROM line_media WHERE message_id = $1 AND NOT EXISTS (SELECT 1 FROM msg)
       )
       INSERT INTO attachment (message_id, content_type, file_name, size_bytes, data)
       SELECT msg.id, $2, $3, $4, $5 FROM msg JOIN job ON job.message_id = msg.id
@@ -80,8 +90,15 @@ final class LineSql {
       RETURNING message_id
       """;
 
-  /** $1 message. The media row of a message the resident took back: its file name goes with the message's text. */
-  static final String MEDIA_FORGOTTEN = "DELETE FROM line_media WHERE message_id = $1";
+  /**
+   * $1 message, taken back by its sender (run after that commit). Its media row goes, with the file name, and so does
+   * a file a fetch stored while the unsend waited for it: the unsend's own statement could not see that row yet.
+   */
+  static final String MEDIA_FORGOTTEN = """
+      WITH row_gone AS (DELETE FROM line_media WHERE message_id = $1)
+      DELETE FROM attachment a USING message m WHERE a.message_id = $1 AND m.id = $1 AND m.unsent_at IS NOT NULL
+      """;
+
 
 
   /**

@@ -92,7 +92,10 @@ public final class LineStore {
         .mapEmpty();
   }
 
-  /** Forgets the media of a message its sender took back (the file name is theirs too). */
+  /**
+   * Forgets the media of a message its sender took back (the file name is theirs too), and deletes a file a fetch
+   * stored while the unsend waited for it. Run after the unsend's commit.
+   */
   public Future<Void> forgetMedia(long messageId) {
     return pool.preparedQuery(LineSql.MEDIA_FORGOTTEN).execute(Tuple.of(messageId)).mapEmpty();
   }

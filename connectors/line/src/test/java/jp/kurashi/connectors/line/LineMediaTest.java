@@ -148,4 +148,21 @@ class LineMediaTest {
     assertThat(server.line.contentReads.get()).isOne();
     assertThat(attachments()).isZero();
   }
+
+  @Test
+  @DisplayName("stored by a fetch while the unsend waited for it is deleted right after the unsend")
+  void storedDuringUnsend() {
+    assertThat(server.post(LineEvents.callback(LineEvents.image("i1", "U1"))).statusCode()).isEqualTo(200);
+    Await.until(WAIT, "image stored", () -> attachments() == 1);
+    assertThat(server.post(LineEvents.callback(LineEvents.unsend("u1", "U1", "imgi1"))).statusCode()).isEqualTo(200);
+    assertThat(attachments()).isZero();
+    long messageId = server.one("SELECT id FROM message WHERE external_id = 'i1'").getLong(0);
+
+    // What the unsend's statement could not see: a file a concurrent fetch committed while it waited on the row lock.
+    server.execute("INSERT INTO attachment (message_id, content_type, size_bytes, data) VALUES (" + messageId
+        + ", 'image/jpeg', 1, '\\xff')");
+    Await.result(new LineStore(server.db.pool(), server.clock, server.officeId).forgetMedia(messageId));
+
+    assertThat(attachments()).isZero();
+  }
 }

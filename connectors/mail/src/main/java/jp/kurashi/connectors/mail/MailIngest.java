@@ -107,7 +107,9 @@ final class MailIngest {
                   .log("bounce recorded on the mail it refers to");
               return store.done(pending.inboxId(), found.get().messageId());
             }
-            return store(pending, mail, null);
+            // A report on a desk mail of an erased case names the resident: it stays erased with them.
+            return store.erased(List.of(MailStore.erasedKey(pipeline.officeId(), "", mail.bounce().originalMessageId())))
+                .compose(erased -> erased ? erasedAgain(pending) : store(pending, mail, null));
           });
     }
     return store.caseByMessageIds(mail.references())
@@ -125,13 +127,16 @@ final class MailIngest {
     Function<String, InboundMessage> message = key -> new InboundMessage(MailConnector.CHANNEL, key,
         mail.fromAddress(), mail.fromName(), body, clock.instant(), mail.attachments(), mail.subject(),
         mail.automated(), caseHint, null, unverified);
-    String ownKey = MailParser.senderMessageKey(mail.messageId(), mail.fromAddress());
-    return store.erased(pipeline.officeId(), mail.fromAddress(), List.of(mail.messageId(), ownKey)).compose(erased -> {
+    long office = pipeline.officeId();
+    List<String> keys = new java.util.ArrayList<>(List.of(
+        MailStore.erasedKey(office, mail.fromAddress(), mail.messageId()),
+        MailStore.erasedKey(office, mail.fromAddress(), MailParser.senderMessageKey(mail.messageId(), mail.fromAddress()))));
+    if (mail.fromAddress().equalsIgnoreCase(deskAddress)) {
+      keys.add(MailStore.erasedKey(office, "", mail.messageId()));
+    }
+    return store.erased(keys).compose(erased -> {
       if (erased) {
-        // The mailbox still had it (a UIDVALIDITY change fetches the folder again): an erased case stays erased.
-        metrics.increment("mail_erased_refetched_total");
-        LOG.atInfo().addKeyValue("inboxId", pending.inboxId()).log("mail of an erased case fetched again; not stored");
-        return store.doneErased(pending.inboxId());
+        return erasedAgain(pending);
       }
       return pipeline.receive(message.apply(mail.messageId()))
           .compose(stored -> stored.duplicate() ? ownMessage(pending, mail, stored, message) : Future.succeededFuture(stored))
@@ -140,6 +145,13 @@ final class MailIngest {
             return store.done(pending.inboxId(), stored.messageId());
           });
     });
+  }
+
+  /** The mailbox still had a mail of an erased case (a UIDVALIDITY change fetches the folder again): it stays erased. */
+  private Future<Void> erasedAgain(PendingMail pending) {
+    metrics.increment("mail_erased_refetched_total");
+    LOG.atInfo().addKeyValue("inboxId", pending.inboxId()).log("mail of an erased case fetched again; not stored");
+    return store.doneErased(pending.inboxId());
   }
 
   /**

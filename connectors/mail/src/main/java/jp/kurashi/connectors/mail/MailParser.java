@@ -5,9 +5,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
-import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
@@ -315,21 +313,64 @@ final class MailParser {
   }
 
   /**
-   * Whether the From names {@code address} and nothing else to a strict parser, as a mail server judging the From
-   * (DMARC) reads it. The lenient reading that files a mail takes the last {@code <…>} anywhere, also inside a comment
-   * or a quoted name, so {@code a@x (<b@x>)} would be judged as a@x and filed as b@x.
+   * Whether the From names {@code address} and nothing else, read as a mail server judging it (DMARC) reads it: one
+   * From header, one mailbox, its address outside every comment and quoted name. The lenient reading that files a
+   * mail takes the last {@code <…>} anywhere, also inside a comment or a quoted name, so {@code a@x (<b@x>)} would be
+   * judged as a@x and filed as b@x. No address syntax is checked beyond that: Japanese carriers' old addresses
+   * ({@code taro..yamada@docomo.ne.jp}) are real, and a raw Shift_JIS name may hold a byte that reads as {@code \}.
    */
   private static boolean unambiguous(MimeMessage message, String from, String address) throws MessagingException {
     String[] froms = message.getHeader("From");
     if (froms == null || froms.length != 1) {
       return false;
     }
-    try {
-      InternetAddress[] parsed = InternetAddress.parseHeader(MimeUtility.unfold(from), true);
-      return parsed.length == 1 && address.equalsIgnoreCase(parsed[0].getAddress());
-    } catch (AddressException e) {
+    String outside = outsideCommentsAndQuotes(from);
+    if (outside == null || outside.indexOf(',') >= 0 || outside.indexOf(':') >= 0) {
       return false;
     }
+    int open = outside.indexOf('<');
+    String named;
+    if (open >= 0) {
+      int close = outside.indexOf('>', open);
+      if (close < 0 || outside.indexOf('<', open + 1) >= 0 || outside.indexOf('>', close + 1) >= 0) {
+        return false;
+      }
+      named = outside.substring(open + 1, close).trim();
+    } else {
+      named = outside.trim();
+    }
+    return !named.isEmpty() && named.indexOf(' ') < 0 && named.equalsIgnoreCase(address);
+  }
+
+  /**
+   * The header with every comment and quoted string replaced by a space, in one pass; {@code null} when one is left
+   * open. A {@code \} escapes the next character, except right after a byte of 0x80 or more, where it is the second
+   * byte of a Shift_JIS character written raw.
+   */
+  private static String outsideCommentsAndQuotes(String header) {
+    StringBuilder out = new StringBuilder(header.length());
+    int depth = 0;
+    boolean quoted = false;
+    for (int i = 0; i < header.length(); i++) {
+      char c = header.charAt(i);
+      boolean escape = c == '\\' && (quoted || depth > 0) && (i == 0 || header.charAt(i - 1) < 0x80);
+      if (escape) {
+        i++;
+      } else if (quoted) {
+        quoted = c != '"';
+      } else if (depth > 0) {
+        depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      } else if (c == '"') {
+        quoted = true;
+        out.append(' ');
+      } else if (c == '(') {
+        depth = 1;
+        out.append(' ');
+      } else {
+        out.append(c == '\r' || c == '\n' || c == '\t' ? ' ' : c);
+      }
+    }
+    return quoted || depth > 0 ? null : out.toString();
   }
 
   /** Every {@code Authentication-Results} header, unfolded, in the order they stand (the topmost was added last). */

@@ -108,19 +108,21 @@ final class MailSql {
   // MAIL_RAW_KEEP_DAYS.
 
   /**
-   * $1 case ids (being erased, in the same transaction, before their messages). What is kept of their residents' mails:
-   * the hash {@link MailStore#erasedKey} makes of sender and key, so the same mails fetched again are not stored again.
+   * $1 case ids (being erased, in the same transaction, before their messages). What is kept of their mails: the hash
+   * {@link MailStore#erasedKey} makes of office, sender and key (the desk's own mails with no sender), so the same
+   * mails fetched again, a copy of the desk's reply or a delivery report about it, are not stored again.
    */
   static final String REMEMBER_ERASED = """
       INSERT INTO mail_erased (key)
-      SELECT encode(sha256(convert_to(m.office_id || E'\\n' || lower(k.external_id) || E'\\n' || m.external_id, 'UTF8')),
-                    'hex')
+      SELECT encode(sha256(convert_to(m.office_id || E'\\n'
+                    || CASE WHEN m.direction = 'in' THEN lower(k.external_id) ELSE '' END || E'\\n' || m.external_id,
+                    'UTF8')), 'hex')
         FROM message m JOIN contact k ON k.id = m.contact_id
-       WHERE m.case_id = ANY($1) AND m.channel = 'mail' AND m.direction = 'in'
+       WHERE m.case_id = ANY($1) AND m.channel = 'mail' AND m.direction IN ('in', 'out') AND m.external_id IS NOT NULL
       ON CONFLICT (key) DO NOTHING
       """;
 
-  /** $1 keys. Whether a mail under one of them was erased with its case. */
+  /** $1 hashes. Whether a mail under one of them was erased with its case. */
   static final String ERASED = "SELECT EXISTS (SELECT 1 FROM mail_erased WHERE key = ANY($1))";
 
   /** $1 case ids (being erased, in the same transaction). The raw mails the cases' messages came from. */

@@ -119,10 +119,9 @@ public final class MailStore {
     });
   }
 
-  /** Whether a mail from {@code address} stored under one of these keys in this office was erased with its case. */
-  public Future<Boolean> erased(long officeId, String address, List<String> keys) {
-    String[] hashes = keys.stream().map(key -> erasedKey(officeId, address, key)).toArray(String[]::new);
-    return pool.preparedQuery(MailSql.ERASED).execute(Tuple.of((Object) hashes))
+  /** Whether a mail under one of these {@link #erasedKey} hashes was erased with its case. */
+  public Future<Boolean> erased(List<String> hashes) {
+    return pool.preparedQuery(MailSql.ERASED).execute(Tuple.of((Object) hashes.toArray(String[]::new)))
         .map(rows -> rows.iterator().next().getBoolean(0));
   }
 
@@ -132,8 +131,8 @@ public final class MailStore {
   }
 
   /**
-   * The hash kept of an erased mail: its office, its sender in lower case and the key it was stored under, a newline
-   * between each (another office's copy of the same mail is another office's).
+   * The hash kept of an erased mail: its office, its sender in lower case ({@code ""} for the desk's own mail) and the
+   * key it was stored under, a newline between each (another office's copy of the same mail is another office's).
    */
   static String erasedKey(long officeId, String address, String key) {
     try {

@@ -45,15 +45,53 @@ class MailErasedRefetchTest {
     return Fixtures.plain(from, messageId, "hello", "", text);
   }
 
+  /** A delivery status report on the desk's mail {@code ackId} to the resident. */
+  private static byte[] report(String ackId) {
+    return """
+        Date: Thu, 26 Nov 2026 12:40:00 +0900\r
+        From: MAILER-DAEMON@mx.example.ne.jp\r
+        To: desk@kurashi.example\r
+        Subject: Undelivered Mail Returned to Sender\r
+        Message-ID: <dsn-0001@mx.example.ne.jp>\r
+        MIME-Version: 1.0\r
+        Content-Type: multipart/report; report-type=delivery-status; boundary="r1"\r
+        \r
+        --r1\r
+        Content-Type: text/plain; charset=us-ascii\r
+        \r
+        not delivered\r
+        --r1\r
+        Content-Type: message/delivery-status\r
+        \r
+        Reporting-MTA: dns; mx.example.ne.jp\r
+        \r
+        Final-Recipient: rfc822; %s\r
+        Action: failed\r
+        Status: 5.1.1\r
+        \r
+        --r1\r
+        Content-Type: text/rfc822-headers\r
+        \r
+        From: desk@kurashi.example\r
+        Message-ID: %s\r
+        \r
+        --r1--\r
+        """.formatted(RESIDENT, ackId).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
   private long inbound() {
     return server.count("SELECT count(*) FROM message WHERE direction = 'in'");
   }
 
   @Test
-  @DisplayName("is not stored again; another sender's mail under the same Message-ID still is")
-  void staysErased() {
+  @DisplayName("is not stored again, nor a copy of the desk's reply or a delivery report on it; another sender's mail under the same Message-ID still is")
+  void staysErased() throws Exception {
     server.deliver(mail(RESIDENT, "<old-1@example.ne.jp>", "old consultation"));
     Await.until(WAIT, "stored", () -> inbound() == 1);
+    Await.until(WAIT, "acknowledged", () -> server.sentTo(RESIDENT).size() == 1);
+    String ackId = server.sentTo(RESIDENT).get(0).getMessageID();
+    Await.until(WAIT, "ack id stored", () -> server.count(
+        "SELECT count(*) FROM message WHERE external_id = $1 AND direction = 'out'", ackId) == 1);
     server.stopPoller();
     server.query("UPDATE consultation_case SET status = 'closed', closed_at = now() - interval '6 years'");
     MailRetentionStore retention = (MailRetentionStore) new MailChannel().retention(ConfigSource.of(Map.of()))
@@ -64,14 +102,18 @@ class MailErasedRefetchTest {
     assertThat(inbound()).isZero();
     assertThat(server.count("SELECT count(*) FROM mail_erased WHERE key = $1",
         MailStore.erasedKey(server.officeId, RESIDENT, "<old-1@example.ne.jp>"))).isOne();
+    assertThat(server.count("SELECT count(*) FROM mail_erased WHERE key = $1",
+        MailStore.erasedKey(server.officeId, "", ackId))).isOne();
 
     // The mailbox was rebuilt: every mail in it is new to the gateway again.
     server.query("UPDATE mail_cursor SET uidvalidity = uidvalidity + 1");
     server.deliver(mail(OTHER, "<old-1@example.ne.jp>", "a different mail, same id"));
+    server.deliver(mail(MailServer.DESK, ackId, "the desk's reply, copied back to it"));
+    server.deliver(report(ackId));
     server.startPoller();
 
-    Await.until(WAIT, "both fetched and handled", () -> server.count(
-        "SELECT count(*) FROM mail_inbox WHERE status = 'done'") == 2);
+    Await.until(WAIT, "all four fetched and handled", () -> server.count(
+        "SELECT count(*) FROM mail_inbox WHERE status = 'done'") == 4);
     assertThat(inbound()).isOne();
     assertThat(server.count("SELECT count(*) FROM mail_inbox WHERE message_id IS NULL AND raw IS NOT NULL"))
         .as("the erased mail's bytes are not kept again").isZero();
@@ -80,5 +122,7 @@ class MailErasedRefetchTest {
          WHERE m.direction = 'in' AND k.external_id = $1""", OTHER))
         .isOne();
     assertThat(server.count("SELECT count(*) FROM contact WHERE external_id = $1", RESIDENT)).isZero();
+    assertThat(server.count("SELECT count(*) FROM contact WHERE external_id IN ($1, $2)", MailServer.DESK,
+        "mailer-daemon@mx.example.ne.jp")).isZero();
   }
 }

@@ -73,7 +73,7 @@ class MailSenderCheckTest {
     @DisplayName("reads a header of the desk's server too long to be a result as saying nothing, and does not look below it")
     void tooLong() {
       String padded = DESK_MX + "; dkim=pass header.d=docomo.ne.jp" + " (x)".repeat(3000)
-          + "; dmarc=fail header.from=docomo.ne.jp";
+          + "; dmarc=pass header.from=docomo.ne.jp";
       assertThat(unverified(padded, DESK_MX + "; dmarc=pass header.from=docomo.ne.jp")).isTrue();
     }
 
@@ -94,6 +94,26 @@ class MailSenderCheckTest {
           + "Message-ID: <h-3@gmail.com>\r\n\r\n同意します\r\n").getBytes(StandardCharsets.UTF_8));
       assertThat(CHECK.unverified(plain.authenticationResults(), plain.fromAddress(), plain.fromUnambiguous()))
           .isFalse();
+    }
+
+    @Test
+    @DisplayName("trusts the From of a carrier's old address with two dots, and of a raw Shift_JIS name holding a byte that reads as \\")
+    void japaneseFroms() throws Exception {
+      MailParser parser = new MailParser(1024 * 1024);
+      String pass = "Authentication-Results: " + DESK_MX + "; dmarc=pass header.from=docomo.ne.jp\r\n";
+      ParsedMail dots = parser.parse((pass + "From: taro..yamada@docomo.ne.jp\r\nMessage-ID: <d-1@docomo.ne.jp>\r\n\r\n"
+          + "相談です\r\n").getBytes(StandardCharsets.UTF_8));
+      assertThat(dots.fromAddress()).isEqualTo("taro..yamada@docomo.ne.jp");
+      assertThat(dots.fromUnambiguous()).isTrue();
+      // 「ソ」 in Shift_JIS is 0x83 0x5C: its second byte is a backslash, right before the closing quote.
+      java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+      raw.write((pass + "From: \"").getBytes(StandardCharsets.US_ASCII));
+      raw.write(new byte[] {(byte) 0x83, 0x5C});
+      raw.write("\" <sjis@docomo.ne.jp>\r\nMessage-ID: <d-2@docomo.ne.jp>\r\n\r\nsoudan\r\n".getBytes(StandardCharsets.US_ASCII));
+      ParsedMail sjis = parser.parse(raw.toByteArray());
+      assertThat(sjis.fromAddress()).isEqualTo("sjis@docomo.ne.jp");
+      assertThat(sjis.fromUnambiguous()).isTrue();
+      assertThat(CHECK.unverified(sjis.authenticationResults(), sjis.fromAddress(), sjis.fromUnambiguous())).isFalse();
     }
 
     @Test
