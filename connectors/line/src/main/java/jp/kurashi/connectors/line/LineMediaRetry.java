@@ -64,7 +64,8 @@ final class LineMediaRetry extends VerticleBase {
       chain = chain.compose(v -> fetcher.fetch(media)
           .timeout(fetcher.firstTryTime().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
           .recover(err -> {
-            if (DatabaseFailures.unavailable(err)) {
+            // Our own time limit first: DatabaseFailures counts any TimeoutException as the database's.
+            if (!(err instanceof java.util.concurrent.TimeoutException) && DatabaseFailures.unavailable(err)) {
               return Future.failedFuture(err);
             }
             LOG.atWarn().addKeyValue("messageId", media.messageId()).log("LINE media attempt timed out; it stays due");

@@ -51,12 +51,17 @@ final class LineSql {
   /**
    * $1 office, $2 limit, $3 milliseconds the taker has before another may take them. Media of the office's messages
    * due for another attempt, taken: their next attempt moves past the lease, so a taker that dies leaves them due again.
-   * Rows of messages taken back meanwhile are deleted (their file names are the resident's).
+   * Rows of messages taken back meanwhile are deleted (their file names are the resident's), with any file a fetch
+   * stored while the unsend waited, in case {@link #MEDIA_FORGOTTEN} did not run after it (a crash, a failure).
    */
   static final String MEDIA_DUE = """
-      WITH forgotten AS (
-        DELETE FROM line_media l USING message m
-         WHERE m.id = l.message_id AND m.office_id = $1 AND m.unsent_at IS NOT NULL
+      WITH unsent AS (
+        SELECT l.message_id FROM line_media l JOIN message m ON m.id = l.message_id
+         WHERE m.office_id = $1 AND m.unsent_at IS NOT NULL
+      ), files_gone AS (
+        DELETE FROM attachment a USING unsent u WHERE a.message_id = u.message_id
+      ), rows_gone AS (
+        DELETE FROM line_media l USING unsent u WHERE l.message_id = u.message_id
       )
       UPDATE line_media j SET next_attempt_at = now() + $3 * interval '1 millisecond'
        WHERE j.message_id IN (

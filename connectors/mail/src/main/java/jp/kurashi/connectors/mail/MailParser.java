@@ -314,59 +314,85 @@ final class MailParser {
 
   /**
    * Whether the From names {@code address} and nothing else, read as a mail server judging it (DMARC) reads it: one
-   * From header, one mailbox, its address outside every comment and quoted name. The lenient reading that files a
-   * mail takes the last {@code <…>} anywhere, also inside a comment or a quoted name, so {@code a@x (<b@x>)} would be
-   * judged as a@x and filed as b@x. No address syntax is checked beyond that: Japanese carriers' old addresses
-   * ({@code taro..yamada@docomo.ne.jp}) are real, and a raw Shift_JIS name may hold a byte that reads as {@code \}.
+   * From header, one mailbox, its address outside every comment and quoted name, nothing but a plain name before it
+   * and nothing after it. The lenient reading that files a mail takes the last {@code <…>} anywhere, also inside a
+   * comment or a quoted name, so {@code a@x (<b@x>)} would be judged as a@x and filed as b@x. No address syntax is
+   * checked beyond that: Japanese carriers' old addresses ({@code taro..yamada@docomo.ne.jp}) are real.
+   *
+   * <p>A raw Shift_JIS name may hold a second byte that reads as {@code \}; a verifier takes it for an escape, the
+   * writer meant a character. The header is read both ways, and only a From both readings agree on is trusted: an
+   * attacker who plants such a byte to end a comment early for one reader gets no mark of trust.
    */
   private static boolean unambiguous(MimeMessage message, String from, String address) throws MessagingException {
     String[] froms = message.getHeader("From");
     if (froms == null || froms.length != 1) {
       return false;
     }
-    String outside = outsideCommentsAndQuotes(from);
-    if (outside == null || outside.indexOf(',') >= 0 || outside.indexOf(':') >= 0) {
-      return false;
-    }
-    int open = outside.indexOf('<');
-    String named;
-    if (open >= 0) {
-      int close = outside.indexOf('>', open);
-      if (close < 0 || outside.indexOf('<', open + 1) >= 0 || outside.indexOf('>', close + 1) >= 0) {
-        return false;
-      }
-      named = outside.substring(open + 1, close).trim();
-    } else {
-      named = outside.trim();
-    }
-    return !named.isEmpty() && named.indexOf(' ') < 0 && named.equalsIgnoreCase(address);
+    String escaped = mailbox(from, false);
+    String raw = mailbox(from, true);
+    return escaped != null && escaped.equals(raw) && escaped.equalsIgnoreCase(address);
   }
 
   /**
-   * The header with every comment and quoted string replaced by a space, in one pass; {@code null} when one is left
-   * open. A {@code \} escapes the next character, except right after a byte of 0x80 or more, where it is the second
-   * byte of a Shift_JIS character written raw.
+   * The one address a From names, or {@code null} when it names none, several, or anything a plain reader and a
+   * careful one could read apart (text after the address, an {@code @} or bracket in an unquoted name).
+   *
+   * @param shiftJisBytes a {@code \} right after a byte of 0x80 or more is the second byte of a Shift_JIS
+   *                      character, not an escape
    */
-  private static String outsideCommentsAndQuotes(String header) {
+  private static String mailbox(String from, boolean shiftJisBytes) {
+    String outside = outsideCommentsAndQuotes(from, shiftJisBytes);
+    if (outside == null || outside.indexOf(',') >= 0 || outside.indexOf(':') >= 0 || outside.indexOf(')') >= 0) {
+      return null;
+    }
+    int open = outside.indexOf('<');
+    if (open < 0) {
+      String bare = outside.trim();
+      return bare.isEmpty() || bare.indexOf(' ') >= 0 ? null : bare;
+    }
+    int close = outside.indexOf('>', open);
+    String name = outside.substring(0, open);
+    if (close < 0 || !outside.substring(close + 1).isBlank()
+        || name.chars().anyMatch(c -> c == '@' || c == '<' || c == '>' || c == '[' || c == ']' || c == '\\')) {
+      return null;
+    }
+    String named = outside.substring(open + 1, close).trim();
+    return named.isEmpty() || named.indexOf(' ') >= 0 || named.indexOf('<') >= 0 ? null : named;
+  }
+
+  /**
+   * The header with every comment and every quoted name replaced by a space, in one pass; a quoted local part inside
+   * {@code <…>} stays, as part of the address. {@code null} when a quote or comment is left open.
+   */
+  private static String outsideCommentsAndQuotes(String header, boolean shiftJisBytes) {
     StringBuilder out = new StringBuilder(header.length());
     int depth = 0;
     boolean quoted = false;
+    boolean inAngle = false;
     for (int i = 0; i < header.length(); i++) {
       char c = header.charAt(i);
-      boolean escape = c == '\\' && (quoted || depth > 0) && (i == 0 || header.charAt(i - 1) < 0x80);
+      boolean escape = c == '\\' && (quoted || depth > 0)
+          && !(shiftJisBytes && i > 0 && header.charAt(i - 1) >= 0x80);
       if (escape) {
+        if (quoted && inAngle && i + 1 < header.length()) {
+          out.append(c).append(header.charAt(i + 1));
+        }
         i++;
       } else if (quoted) {
         quoted = c != '"';
+        if (inAngle) {
+          out.append(c);
+        }
       } else if (depth > 0) {
         depth += c == '(' ? 1 : c == ')' ? -1 : 0;
       } else if (c == '"') {
         quoted = true;
-        out.append(' ');
+        out.append(inAngle ? '"' : ' ');
       } else if (c == '(') {
         depth = 1;
         out.append(' ');
       } else {
+        inAngle = c == '<' || (inAngle && c != '>');
         out.append(c == '\r' || c == '\n' || c == '\t' ? ' ' : c);
       }
     }

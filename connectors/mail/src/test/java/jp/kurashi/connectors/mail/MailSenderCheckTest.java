@@ -97,33 +97,36 @@ class MailSenderCheckTest {
     }
 
     @Test
-    @DisplayName("trusts the From of a carrier's old address with two dots, and of a raw Shift_JIS name holding a byte that reads as \\")
+    @DisplayName("trusts a carrier's old address with two dots, a quoted local part and a raw Shift_JIS name; not one two readers could read apart")
     void japaneseFroms() throws Exception {
-      MailParser parser = new MailParser(1024 * 1024);
       String pass = "Authentication-Results: " + DESK_MX + "; dmarc=pass header.from=docomo.ne.jp\r\n";
-      ParsedMail dots = parser.parse((pass + "From: taro..yamada@docomo.ne.jp\r\nMessage-ID: <d-1@docomo.ne.jp>\r\n\r\n"
-          + "相談です\r\n").getBytes(StandardCharsets.UTF_8));
-      assertThat(dots.fromAddress()).isEqualTo("taro..yamada@docomo.ne.jp");
-      assertThat(dots.fromUnambiguous()).isTrue();
-      // 「ソ」 in Shift_JIS is 0x83 0x5C: its second byte is a backslash, right before the closing quote.
-      java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
-      raw.write((pass + "From: \"").getBytes(StandardCharsets.US_ASCII));
-      raw.write(new byte[] {(byte) 0x83, 0x5C});
-      raw.write("\" <sjis@docomo.ne.jp>\r\nMessage-ID: <d-2@docomo.ne.jp>\r\n\r\nsoudan\r\n".getBytes(StandardCharsets.US_ASCII));
-      ParsedMail sjis = parser.parse(raw.toByteArray());
+      assertThat(from(pass, "taro..yamada@docomo.ne.jp".getBytes(StandardCharsets.US_ASCII)).fromUnambiguous()).isTrue();
+      ParsedMail quotedLocal = from(pass, "<\"taro..yamada\"@docomo.ne.jp>".getBytes(StandardCharsets.US_ASCII));
+      assertThat(quotedLocal.fromUnambiguous()).isTrue();
+      // 「表示」 in Shift_JIS is 95 5C 8E A6: its 5C reads as an escape of 8E to one reader, as a character to another,
+      // and both find the same address.
+      ParsedMail sjis = from(pass, bytes("\"", new byte[] {(byte) 0x95, 0x5C, (byte) 0x8E, (byte) 0xA6},
+          "\" <sjis@docomo.ne.jp>"));
       assertThat(sjis.fromAddress()).isEqualTo("sjis@docomo.ne.jp");
-      assertThat(sjis.fromUnambiguous()).isTrue();
       assertThat(CHECK.unverified(sjis.authenticationResults(), sjis.fromAddress(), sjis.fromUnambiguous())).isFalse();
+      // 「ソ」 (83 5C) right before the closing quote: a verifier that reads 5C as an escape never closes the name.
+      assertThat(from(pass, bytes("\"", new byte[] {(byte) 0x83, 0x5C}, "\" <sjis@docomo.ne.jp>")).fromUnambiguous())
+          .isFalse();
     }
 
     @Test
-    @DisplayName("trusts only the topmost header of the desk's server: a sender's own copies below it, or another server's, count for nothing")
-    void forgedHeaders() {
-      assertThat(unverified("mx.evil.example; dmarc=pass header.from=docomo.ne.jp")).isTrue();
-      assertThat(unverified(DESK_MX + "; dmarc=fail header.from=docomo.ne.jp",
-          DESK_MX + "; dmarc=pass header.from=docomo.ne.jp")).isTrue();
-      assertThat(unverified("mx.evil.example; dmarc=pass header.from=docomo.ne.jp",
-          DESK_MX + "; dmarc=pass header.from=docomo.ne.jp")).isFalse();
+    @DisplayName("does not trust a From where a byte of 0x80 or more before \\ ends a comment or name early for one reader")
+    void plantedBackslash() throws Exception {
+      String pass = "Authentication-Results: " + DESK_MX + "; dmarc=pass header.from=gmail.com\r\n";
+      byte[] e = {(byte) 0xC3, (byte) 0xA9};
+      ParsedMail comment = from(pass, bytes("attacker@gmail.com (", e, "\\) <victim@gmail.com>)"));
+      assertThat(comment.fromUnambiguous()).isFalse();
+      ParsedMail quoted = from(pass, bytes("\"", e, "\\\" <victim@gmail.com> \" < attacker@gmail.com > (\")"));
+      assertThat(quoted.fromUnambiguous()).isFalse();
+      assertThat(from(pass, "attacker@gmail.com <victim@gmail.com>".getBytes(StandardCharsets.US_ASCII))
+          .fromUnambiguous()).as("an address as the name").isFalse();
+      assertThat(from(pass, "<victim@gmail.com> attacker@gmail.com".getBytes(StandardCharsets.US_ASCII))
+          .fromUnambiguous()).as("text after the address").isFalse();
     }
 
     @Test
@@ -131,6 +134,24 @@ class MailSenderCheckTest {
     void noServerNamed() {
       assertThat(new SenderAuthentication(null).unverified(List.of(), RESIDENT, false)).isFalse();
       assertThat(new SenderAuthentication(" ").unverified(List.of(DESK_MX + "; dmarc=fail"), RESIDENT, true)).isFalse();
+    }
+
+    private ParsedMail from(String headers, byte[] from) throws Exception {
+      java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+      raw.write((headers + "From: ").getBytes(StandardCharsets.US_ASCII));
+      raw.write(from);
+      raw.write("\r\nMessage-ID: <m-1@example.jp>\r\n\r\nsoudan\r\n".getBytes(StandardCharsets.US_ASCII));
+      return new MailParser(1024 * 1024).parse(raw.toByteArray());
+    }
+
+    private static byte[] bytes(String before, byte[] middle, String after) {
+      byte[] a = before.getBytes(StandardCharsets.US_ASCII);
+      byte[] c = after.getBytes(StandardCharsets.US_ASCII);
+      byte[] out = new byte[a.length + middle.length + c.length];
+      System.arraycopy(a, 0, out, 0, a.length);
+      System.arraycopy(middle, 0, out, a.length, middle.length);
+      System.arraycopy(c, 0, out, a.length + middle.length, c.length);
+      return out;
     }
   }
 
