@@ -130,6 +130,16 @@ class MailSenderCheckTest {
     }
 
     @Test
+    @DisplayName("trusts only the topmost header of the desk's server: a sender's own copies below it, or another server's, count for nothing")
+    void forgedHeaders() {
+      assertThat(unverified("mx.evil.example; dmarc=pass header.from=docomo.ne.jp")).isTrue();
+      assertThat(unverified(DESK_MX + "; dmarc=fail header.from=docomo.ne.jp",
+          DESK_MX + "; dmarc=pass header.from=docomo.ne.jp")).isTrue();
+      assertThat(unverified("mx.evil.example; dmarc=pass header.from=docomo.ne.jp",
+          DESK_MX + "; dmarc=pass header.from=docomo.ne.jp")).isFalse();
+    }
+
+    @Test
     @DisplayName("is never questioned when the desk has named no server (MAIL_AUTHSERV_ID unset)")
     void noServerNamed() {
       assertThat(new SenderAuthentication(null).unverified(List.of(), RESIDENT, false)).isFalse();
