@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -127,14 +128,7 @@ final class MailIngest {
     Function<String, InboundMessage> message = key -> new InboundMessage(MailConnector.CHANNEL, key,
         mail.fromAddress(), mail.fromName(), body, clock.instant(), mail.attachments(), mail.subject(),
         mail.automated(), caseHint, null, unverified);
-    long office = pipeline.officeId();
-    List<String> keys = new java.util.ArrayList<>(List.of(
-        MailStore.erasedKey(office, mail.fromAddress(), mail.messageId()),
-        MailStore.erasedKey(office, mail.fromAddress(), MailParser.senderMessageKey(mail.messageId(), mail.fromAddress()))));
-    if (mail.fromAddress().equalsIgnoreCase(deskAddress)) {
-      keys.add(MailStore.erasedKey(office, "", mail.messageId()));
-    }
-    return store.erased(keys).compose(erased -> {
+    return store.erased(erasedKeys(mail)).compose(erased -> {
       if (erased) {
         return erasedAgain(pending);
       }
@@ -145,6 +139,21 @@ final class MailIngest {
             return store.done(pending.inboxId(), stored.messageId());
           });
     });
+  }
+
+  /**
+   * The hashes this mail would have been kept under had its case been erased: by its sender under either key it can
+   * be stored under, and, for the desk's own mail coming back, as the desk's.
+   */
+  private List<String> erasedKeys(ParsedMail mail) {
+    long office = pipeline.officeId();
+    String from = mail.fromAddress();
+    List<String> keys = new ArrayList<>(List.of(MailStore.erasedKey(office, from, mail.messageId()),
+        MailStore.erasedKey(office, from, MailParser.senderMessageKey(mail.messageId(), from))));
+    if (from.equalsIgnoreCase(deskAddress)) {
+      keys.add(MailStore.erasedKey(office, "", mail.messageId()));
+    }
+    return keys;
   }
 
   /** The mailbox still had a mail of an erased case (a UIDVALIDITY change fetches the folder again): it stays erased. */

@@ -45,40 +45,6 @@ class MailErasedRefetchTest {
     return Fixtures.plain(from, messageId, "hello", "", text);
   }
 
-  /** A delivery status report on the desk's mail {@code ackId} to the resident. */
-  private static byte[] report(String ackId) {
-    return """
-        Date: Thu, 26 Nov 2026 12:40:00 +0900\r
-        From: MAILER-DAEMON@mx.example.ne.jp\r
-        To: desk@kurashi.example\r
-        Subject: Undelivered Mail Returned to Sender\r
-        Message-ID: <dsn-0001@mx.example.ne.jp>\r
-        MIME-Version: 1.0\r
-        Content-Type: multipart/report; report-type=delivery-status; boundary="r1"\r
-        \r
-        --r1\r
-        Content-Type: text/plain; charset=us-ascii\r
-        \r
-        not delivered\r
-        --r1\r
-        Content-Type: message/delivery-status\r
-        \r
-        Reporting-MTA: dns; mx.example.ne.jp\r
-        \r
-        Final-Recipient: rfc822; %s\r
-        Action: failed\r
-        Status: 5.1.1\r
-        \r
-        --r1\r
-        Content-Type: text/rfc822-headers\r
-        \r
-        From: desk@kurashi.example\r
-        Message-ID: %s\r
-        \r
-        --r1--\r
-        """.formatted(RESIDENT, ackId).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  }
-
   private long inbound() {
     return server.count("SELECT count(*) FROM message WHERE direction = 'in'");
   }
@@ -109,7 +75,8 @@ class MailErasedRefetchTest {
     server.query("UPDATE mail_cursor SET uidvalidity = uidvalidity + 1");
     server.deliver(mail(OTHER, "<old-1@example.ne.jp>", "a different mail, same id"));
     server.deliver(mail(MailServer.DESK, ackId, "the desk's reply, copied back to it"));
-    server.deliver(report(ackId));
+    server.deliver(Fixtures.deliveryReport("MAILER-DAEMON@mx.example.ne.jp", "<dsn-0001@mx.example.ne.jp>",
+        RESIDENT, ackId));
     server.startPoller();
 
     Await.until(WAIT, "all four fetched and handled", () -> server.count(

@@ -156,37 +156,7 @@ class MailThreadSecurityTest {
     String ackId = server.sentTo(A).get(0).getMessageID();
     Await.until(WAIT, "ack id stored", () -> server.count(
         "SELECT count(*) FROM message WHERE external_id = $1 AND direction = 'out'", ackId) == 1);
-    String forged = """
-        Date: Thu, 26 Nov 2026 12:40:00 +0900\r
-        From: %s\r
-        To: desk@kurashi.example\r
-        Subject: Undelivered Mail Returned to Sender\r
-        Message-ID: <forged-dsn-0001@example.org>\r
-        MIME-Version: 1.0\r
-        Content-Type: multipart/report; report-type=delivery-status; boundary="r1"\r
-        \r
-        --r1\r
-        Content-Type: text/plain; charset=us-ascii\r
-        \r
-        not delivered\r
-        --r1\r
-        Content-Type: message/delivery-status\r
-        \r
-        Reporting-MTA: dns; mx.example.org\r
-        \r
-        Final-Recipient: rfc822; %s\r
-        Action: failed\r
-        Status: 5.1.1\r
-        \r
-        --r1\r
-        Content-Type: text/rfc822-headers\r
-        \r
-        From: desk@kurashi.example\r
-        Message-ID: %s\r
-        \r
-        --r1--\r
-        """.formatted(B, B, ackId);
-    server.deliver(forged.getBytes(StandardCharsets.US_ASCII));
+    server.deliver(Fixtures.deliveryReport(B, "<forged-dsn-0001@example.org>", B, ackId));
 
     Await.until(WAIT, "forged report stored", () -> inbound() == 2);
     assertThat(message("<forged-dsn-0001@example.org>").getString("case_contact")).isEqualTo(B);
