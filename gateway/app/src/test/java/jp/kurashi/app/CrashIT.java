@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CrashIT {
 
   @Test
-  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  @Timeout(value = 8, unit = TimeUnit.MINUTES) // six starts of the JVM and the embedded server: 40 s each on a busy 2-core machine
   @DisplayName("stores every acknowledged message exactly once and delivers every queued reply exactly once")
   void survivesKills(@TempDir Path workDir) throws Exception {
     CrashReport report = CrashRun.run(CrashSettings.shortForm(GatewayProcess.JAR, workDir),

@@ -40,6 +40,17 @@ final class LineMediaFetcher {
     return settings.timeout().multipliedBy(3);
   }
 
+  /** How many attempts a file gets, and how many times a retry round may take it without an outcome. */
+  int attemptsAllowed() {
+    return retry.maxAttempts();
+  }
+
+  /** Notes media given up because every retry that took it ended without an outcome (the gateway stopped). */
+  void givenUpUnfinished(long messageId) {
+    metrics.increment("line_media_failed_total");
+    LOG.atError().addKeyValue("messageId", messageId).log("LINE media not stored; given up, no fetch of it finished");
+  }
+
   /**
    * One attempt; completes when its outcome is recorded. It fails only when the database is unavailable (the media
    * stays due, and a round of retries stops there rather than download files it cannot store).

@@ -2,13 +2,13 @@ package jp.kurashi.connectors.line;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import jp.kurashi.connectors.line.LineStore.DueMedia;
 import jp.kurashi.connectors.line.LineStore.PendingMedia;
 import jp.kurashi.core.store.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Every {@code LINE_MEDIA_RETRY_SECONDS}, fetches the media that are due again: those whose fetch failed, and those
@@ -50,16 +50,17 @@ final class LineMediaRetry extends VerticleBase {
     }
     running = true;
     // The lease outlasts a whole round of fetches, each bounded by the API timeout, so no other taker overlaps it.
-    store.dueMedia(PER_ROUND, fetcher.firstTryTime().multipliedBy(PER_ROUND))
+    store.dueMedia(PER_ROUND, fetcher.firstTryTime().multipliedBy(PER_ROUND), fetcher.attemptsAllowed())
         .compose(this::fetchInTurn)
         .onFailure(err -> LOG.atWarn().addKeyValue("error", DatabaseFailures.describe(err))
             .log("LINE media due for another attempt not read"))
         .onComplete(done -> running = false);
   }
 
-  private Future<Void> fetchInTurn(List<PendingMedia> due) {
+  private Future<Void> fetchInTurn(DueMedia due) {
+    due.givenUp().forEach(fetcher::givenUpUnfinished);
     Future<Void> chain = Future.succeededFuture();
-    for (PendingMedia media : due) {
+    for (PendingMedia media : due.taken()) {
       // A fetch that never answers must not hold the round (and every round after it) for good.
       chain = chain.compose(v -> fetcher.fetch(media)
           .timeout(fetcher.firstTryTime().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)

@@ -100,16 +100,29 @@ public final class LineStore {
     return pool.preparedQuery(LineSql.MEDIA_FORGOTTEN).execute(Tuple.of(messageId)).mapEmpty();
   }
 
-  /** Up to {@code limit} of this office's media due for another attempt, each held for {@code lease}. */
-  public Future<List<PendingMedia>> dueMedia(int limit, Duration lease) {
-    return pool.preparedQuery(LineSql.MEDIA_DUE).execute(Tuple.of(officeId, limit, lease.toMillis())).map(rows -> {
-      List<PendingMedia> out = new ArrayList<>();
-      for (Row row : rows) {
-        out.add(new PendingMedia(row.getLong("message_id"), row.getString("line_message_id"), row.getString("kind"),
-            row.getString("file_name"), row.getInteger("attempts")));
-      }
-      return out;
-    });
+  /**
+   * Up to {@code limit} of this office's media due for another attempt, each held for {@code lease}; those already
+   * taken {@code takingsAllowed} times without being stored are given up instead.
+   */
+  public Future<DueMedia> dueMedia(int limit, Duration lease, int takingsAllowed) {
+    return pool.preparedQuery(LineSql.MEDIA_DUE).execute(Tuple.of(officeId, limit, lease.toMillis(), takingsAllowed))
+        .map(rows -> {
+          List<PendingMedia> taken = new ArrayList<>();
+          List<Long> givenUp = new ArrayList<>();
+          for (Row row : rows) {
+            if (row.getBoolean("taken")) {
+              taken.add(new PendingMedia(row.getLong("message_id"), row.getString("line_message_id"),
+                  row.getString("kind"), row.getString("file_name"), row.getInteger("attempts")));
+            } else {
+              givenUp.add(row.getLong("message_id"));
+            }
+          }
+          return new DueMedia(taken, givenUp);
+        });
+  }
+
+  /** Media taken for another attempt, and the messages whose media were given up because no taking ever finished. */
+  public record DueMedia(List<PendingMedia> taken, List<Long> givenUp) {
   }
 
   /** Stores the fetched file with its message; false when it was stored already or the message was taken back. */

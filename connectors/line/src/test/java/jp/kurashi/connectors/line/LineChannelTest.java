@@ -218,6 +218,25 @@ class LineChannelTest {
       server.post(LineEvents.callback(LineEvents.unfollow("u2", "U1").put("timestamp", t + 20_000)));
       assertThat(server.one("SELECT reachable FROM contact WHERE external_id = 'U1'").getBoolean(0)).isFalse();
     }
+
+    @Test
+    @DisplayName("a follow before the first message is kept: an older unfollow redelivered after that message changes nothing")
+    void followBeforeFirstMessage() {
+      long t = System.currentTimeMillis();
+      server.post(LineEvents.callback(LineEvents.follow("f1", "U2").put("timestamp", t + 10_000)));
+      server.post(LineEvents.callback(LineEvents.text("e1", "U2", "相談です")));
+      server.post(LineEvents.callback(LineEvents.unfollow("u1", "U2").put("timestamp", t)
+          .put("deliveryContext", new JsonObject().put("isRedelivery", true))));
+
+      assertThat(server.one("SELECT reachable FROM contact WHERE external_id = 'U2'").getBoolean(0)).isTrue();
+      assertThat(server.one("SELECT count(*) FROM contact WHERE external_id = 'U2'").getLong(0)).isEqualTo(1L);
+
+      // Someone who blocked the desk before writing stays blocked when their older follow comes late.
+      server.post(LineEvents.callback(LineEvents.unfollow("u3", "U3").put("timestamp", t + 10_000)));
+      server.post(LineEvents.callback(LineEvents.follow("f3", "U3").put("timestamp", t)
+          .put("deliveryContext", new JsonObject().put("isRedelivery", true))));
+      assertThat(server.one("SELECT reachable FROM contact WHERE external_id = 'U3'").getBoolean(0)).isFalse();
+    }
   }
 
   @Nested

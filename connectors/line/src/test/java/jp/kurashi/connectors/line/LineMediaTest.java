@@ -114,6 +114,33 @@ class LineMediaTest {
   }
 
   @Test
+  @DisplayName("taken by retries that never finish (the gateway dies during each download) is given up after LINE_MEDIA_ATTEMPTS")
+  void takenWithoutOutcome() throws Exception {
+    server.stopMediaRetry();
+    server.line.contentAnswers.add(500);
+    assertThat(server.post(LineEvents.callback(LineEvents.image("i1", "U1"))).statusCode()).isEqualTo(200);
+    Await.until(WAIT, "first attempt recorded", () -> media().getInteger("attempts") == 1);
+
+    // Each taking stands for a gateway that took the row, started the download and was killed before any outcome.
+    for (int i = 0; i < LineServer.MEDIA_ATTEMPTS; i++) {
+      server.execute("UPDATE line_media SET next_attempt_at = now()");
+      var due = Await.result(server.lineStore.dueMedia(8, Duration.ofMinutes(1), LineServer.MEDIA_ATTEMPTS));
+      assertThat(due.taken()).hasSize(1);
+      assertThat(due.givenUp()).isEmpty();
+    }
+    server.execute("UPDATE line_media SET next_attempt_at = now()");
+    var due = Await.result(server.lineStore.dueMedia(8, Duration.ofMinutes(1), LineServer.MEDIA_ATTEMPTS));
+
+    assertThat(due.taken()).isEmpty();
+    assertThat(due.givenUp()).hasSize(1);
+    assertThat(media().getString("status")).isEqualTo("failed");
+    assertThat(media().getString("last_error")).contains("did not finish");
+    server.execute("UPDATE line_media SET next_attempt_at = now()");
+    assertThat(Await.result(server.lineStore.dueMedia(8, Duration.ofMinutes(1), LineServer.MEDIA_ATTEMPTS)).givenUp())
+        .isEmpty();
+  }
+
+  @Test
   @DisplayName("a video is fetched only once LINE has prepared it; one LINE could not prepare is given up")
   void videoPrepared() throws Exception {
     server.line.preparation.add("processing");

@@ -65,9 +65,10 @@ final class LineServer implements AutoCloseable {
   final OfficeProfile profile = OfficeProfileJson.defaults();
   final CaseEvents events;
   final Core core;
+  final LineStore lineStore;
   private final HttpServer server;
   private final String workerId;
-  private final String mediaRetryId;
+  private String mediaRetryId;
 
   LineServer(Vertx vertx) {
     this(vertx, TestClocks.ambient(), false);
@@ -89,7 +90,7 @@ final class LineServer implements AutoCloseable {
     this.messages = core.messages();
     this.replies = core.replies();
     ContactStore contacts = core.contacts();
-    LineStore lineStore = new LineStore(db.pool(), clock, officeId);
+    this.lineStore = new LineStore(db.pool(), clock, officeId);
     LineSettings settings = new LineSettings(SECRET, "test-access-token", URI.create(line.baseUrl()),
         URI.create(line.baseUrl()), 1024 * 1024, 90, Duration.ofMinutes(10), Duration.ofSeconds(5), IN_FLIGHT,
         MEDIA_RETRY, MEDIA_ATTEMPTS);
@@ -158,10 +159,18 @@ final class LineServer implements AutoCloseable {
         VALUES ($1, 'tanaka', '田中', 'consultant', 'x') RETURNING id""", officeId).getLong(0);
   }
 
+  /** Stops the media retry rounds, for a test that takes media itself as a gateway that then dies would. */
+  void stopMediaRetry() {
+    Await.result(vertx.undeploy(mediaRetryId));
+    mediaRetryId = null;
+  }
+
   @Override
   public void close() {
     Await.result(vertx.undeploy(workerId));
-    Await.result(vertx.undeploy(mediaRetryId));
+    if (mediaRetryId != null) {
+      Await.result(vertx.undeploy(mediaRetryId));
+    }
     Await.result(server.close());
     line.close();
     Await.result(db.close());

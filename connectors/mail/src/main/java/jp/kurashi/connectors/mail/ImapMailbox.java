@@ -8,6 +8,8 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
+import jakarta.mail.search.ComparisonTerm;
+import jakarta.mail.search.ReceivedDateTerm;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import jp.kurashi.connectors.mail.MailStore;
@@ -15,9 +17,11 @@ import jp.kurashi.connectors.mail.MailStore.RawMail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
@@ -95,6 +99,64 @@ final class ImapMailbox implements AutoCloseable {
       target.create(Folder.HOLDS_MESSAGES);
     }
     f.moveMessages(present, target);
+  }
+
+  /**
+   * Deletes from the server the processed mails that arrived there before {@code before}: in the processed folder,
+   * all of them; in the polled folder, only those at or below the cursor, which are stored in the database, never
+   * one not yet fetched. Returns how many were deleted.
+   */
+  int deleteProcessed(Instant before, Optional<MailStore.Cursor> cursor) throws MessagingException {
+    IMAPFolder f = open();
+    Date cut = Date.from(before);
+    if (settings.processedFolder() != null) {
+      IMAPFolder done = (IMAPFolder) store.getFolder(settings.processedFolder());
+      if (!done.exists()) {
+        return 0;
+      }
+      done.open(Folder.READ_WRITE);
+      try {
+        return expunge(done, arrivedBefore(done, cut, UIDFolder.MAXUID));
+      } finally {
+        done.close(false);
+      }
+    }
+    long uidValidity = f.getUIDValidity();
+    long stored = cursor.filter(c -> c.uidValidity() == uidValidity).map(MailStore.Cursor::lastUid).orElse(0L);
+    return stored == 0 ? 0 : expunge(f, arrivedBefore(f, cut, stored));
+  }
+
+  private static Message[] arrivedBefore(IMAPFolder f, Date cut, long maxUid) throws MessagingException {
+    // IMAP's BEFORE compares days only (in the server's zone): ask for a day more, then compare the time here.
+    Message[] found = f.search(new ReceivedDateTerm(ComparisonTerm.LT,
+        Date.from(cut.toInstant().plus(java.time.Duration.ofDays(2)))));
+    FetchProfile profile = new FetchProfile();
+    profile.add(UIDFolder.FetchProfileItem.UID);
+    profile.add(FetchProfile.Item.ENVELOPE);
+    f.fetch(found, profile);
+    List<Message> old = new ArrayList<>();
+    for (Message m : found) {
+      Date arrived = m.getReceivedDate();
+      long uid = uid(f, m);
+      if (arrived != null && arrived.before(cut) && uid > 0 && uid <= maxUid) {
+        old.add(m);
+      }
+    }
+    return old.toArray(Message[]::new);
+  }
+
+  private static int expunge(IMAPFolder f, Message[] messages) throws MessagingException {
+    if (messages.length == 0) {
+      return 0;
+    }
+    f.setFlags(messages, new Flags(Flags.Flag.DELETED), true);
+    if (((IMAPStore) f.getStore()).hasCapability("UIDPLUS")) {
+      f.expunge(messages);
+    } else {
+      // Without UIDPLUS only the whole folder can be expunged: any other mail flagged deleted goes with these.
+      f.expunge();
+    }
+    return messages.length;
   }
 
   boolean supportsIdle() throws MessagingException {

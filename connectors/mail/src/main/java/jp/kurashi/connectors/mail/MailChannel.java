@@ -70,7 +70,7 @@ public final class MailChannel implements Channel {
   @Override
   public Optional<ChannelRetention> retention(ConfigSource src) {
     return Optional.of(new MailRetentionStore(Duration.ofDays(
-        src.integer("MAIL_RAW_KEEP_DAYS", MailRetentionStore.DEFAULT_RAW_KEEP_DAYS, 1, 3650))));
+        src.integer("MAIL_RAW_KEEP_DAYS", MailRetentionStore.DEFAULT_RAW_KEEP_DAYS, 1, 3650)), serverKeep(src)));
   }
 
   @Override
@@ -104,7 +104,14 @@ public final class MailChannel implements Channel {
         src.choice("MAIL_CHARSET", "UTF-8", Set.of("UTF-8", "ISO-2022-JP")),
         src.integer("MAIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
         Duration.ofSeconds(src.integer("MAIL_TIMEOUT_SECONDS", 30, 1, 300)),
-        src.optional("MAIL_AUTHSERV_ID").orElse(null)));
+        src.optional("MAIL_AUTHSERV_ID").orElse(null),
+        serverKeep(src)));
+  }
+
+  /** {@code MAIL_SERVER_KEEP_DAYS}; {@code null} when unset (mail stays on the server). */
+  private static Duration serverKeep(ConfigSource src) {
+    return src.optional("MAIL_SERVER_KEEP_DAYS").isEmpty() ? null
+        : Duration.ofDays(src.integer("MAIL_SERVER_KEEP_DAYS", 1, 1, 3650));
   }
 
   private static String required(ConfigSource src, String name, String because) {

@@ -33,6 +33,8 @@ public final class MailPoller extends VerticleBase {
   /** The most a batch's mails may weigh together, by the sizes the server reports. */
   private static final long FETCH_BYTES = 32L * 1024 * 1024;
   private static final int PROCESS_BATCH = 20;
+  /** How often processed mail past {@code MAIL_SERVER_KEEP_DAYS} is looked for on the server. */
+  private static final Duration DELETE_EVERY = Duration.ofHours(1);
   /** Three attempts about 30 s and 60 s apart: long enough for a database hiccup to pass. */
   static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofSeconds(30), Duration.ofMinutes(10));
 
@@ -54,6 +56,7 @@ public final class MailPoller extends VerticleBase {
   /** Quarantined mails still held, as of the last round: an operator's alert, since no resident will see them. */
   private final java.util.concurrent.atomic.AtomicLong quarantined = new java.util.concurrent.atomic.AtomicLong();
   private final Clock clock;
+  private java.time.Instant nextDeletion = java.time.Instant.MIN;
 
   public MailPoller(MailSettings settings, MailStore store, InboundPipeline pipeline, GatewayMetrics metrics,
                     Clock clock) {
@@ -99,6 +102,11 @@ public final class MailPoller extends VerticleBase {
         LOG.atDebug().log("another instance polls this mailbox");
         return;
       }
+      if (stopping) {
+        // Stopped while the lock was being taken: stop() saw no lock to release, and kept it would bar every poller.
+        held.get().release();
+        return;
+      }
       lock = held.get();
       LOG.atInfo().addKeyValue("mailbox", settings.mailboxKey()).log("polling mailbox");
       startIdle();
@@ -128,6 +136,7 @@ public final class MailPoller extends VerticleBase {
           quarantined.set(n);
           return fetched;
         }))
+        .compose(fetched -> deleteFromServer().map(fetched))
         .onComplete(ar -> {
           polling = false;
           if (ar.failed()) {
@@ -168,6 +177,41 @@ public final class MailPoller extends VerticleBase {
             return fetched.more();
           }, true));
     });
+  }
+
+  /**
+   * With {@code MAIL_SERVER_KEEP_DAYS}, deletes from the server, once an hour, the processed mails that arrived there
+   * longer ago: the database holds them. A failure is logged and tried again next hour; it never fails the round.
+   */
+  private Future<Void> deleteFromServer() {
+    java.time.Instant now = clock.instant();
+    if (settings.serverKeep() == null || now.isBefore(nextDeletion)) {
+      return Future.succeededFuture();
+    }
+    nextDeletion = now.plus(DELETE_EVERY);
+    java.time.Instant before = now.minus(settings.serverKeep());
+    return store.cursor(settings.mailboxKey())
+        .compose(cursor -> vertx.executeBlocking(() -> {
+          try {
+            return mailbox.deleteProcessed(before, cursor);
+          } catch (Exception e) {
+            mailbox.close();
+            throw e;
+          }
+        }, true))
+        .onSuccess(deleted -> {
+          if (deleted > 0) {
+            metrics.add("mail_server_deleted_total", deleted);
+            LOG.atInfo().addKeyValue("mailbox", settings.mailboxKey()).addKeyValue("deleted", deleted)
+                .log("processed mail deleted from the mail server");
+          }
+        })
+        .<Void>mapEmpty()
+        .recover(err -> {
+          LOG.atWarn().addKeyValue("mailbox", settings.mailboxKey()).addKeyValue("error", DatabaseFailures.describe(err))
+              .log("processed mail not deleted from the mail server; trying again next hour");
+          return Future.succeededFuture();
+        });
   }
 
   /**

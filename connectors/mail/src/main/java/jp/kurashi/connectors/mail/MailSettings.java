@@ -11,10 +11,13 @@ import java.util.Properties;
  * @param outboundCharset   {@code UTF-8}, or {@code ISO-2022-JP} for recipients with old software
  * @param authservId        {@code MAIL_AUTHSERV_ID}: the authserv-id of the desk's receiving server, whose
  *                          {@code Authentication-Results} say whether a From passed DMARC; {@code null}: nothing is checked
+ * @param serverKeep        {@code MAIL_SERVER_KEEP_DAYS}: how long a processed mail stays on the mail server after it
+ *                          arrived there; {@code null}: the gateway deletes nothing, the server's own policy applies
  */
 public record MailSettings(String imapHost, int imapPort, String smtpHost, int smtpPort, String user, String password,
                            String address, boolean tls, Duration pollInterval, String folder, String processedFolder,
-                           String outboundCharset, int maxAttachmentBytes, Duration timeout, String authservId) {
+                           String outboundCharset, int maxAttachmentBytes, Duration timeout, String authservId,
+                           Duration serverKeep) {
 
   /** The cursor and lock name of this mailbox. */
   String mailboxKey() {

@@ -122,6 +122,12 @@ final class MailSql {
       ON CONFLICT (key) DO NOTHING
       """;
 
+  /** $1 erased before, $2 limit. Hashes of erased mails that have left the server (MAIL_SERVER_KEEP_DAYS). */
+  static final String FORGET_ERASED = """
+      DELETE FROM mail_erased WHERE key IN (
+        SELECT key FROM mail_erased WHERE erased_at < $1 ORDER BY erased_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+      """;
+
   /** $1 hashes. Whether a mail under one of them was erased with its case. */
   static final String ERASED = "SELECT EXISTS (SELECT 1 FROM mail_erased WHERE key = ANY($1))";
 

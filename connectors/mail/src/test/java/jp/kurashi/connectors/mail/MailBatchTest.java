@@ -31,7 +31,7 @@ class MailBatchTest {
       }
       MailSettings settings = new MailSettings("127.0.0.1", desk.imapPort(), "127.0.0.1", desk.smtpPort(), "desk",
           "desk-password", "desk@example.jp", false, Duration.ofSeconds(1), "INBOX", null, "UTF-8", 4 * 1024 * 1024,
-          Duration.ofSeconds(10), null);
+          Duration.ofSeconds(10), null, null);
       try (ImapMailbox mailbox = new ImapMailbox(settings)) {
         ImapMailbox.Fetched first = mailbox.fetch(Optional.empty(), 50, 1_000_000);
         assertThat(first.mails()).hasSize(2);

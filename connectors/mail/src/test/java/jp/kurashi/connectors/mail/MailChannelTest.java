@@ -165,6 +165,21 @@ class MailChannelTest {
   }
 
   @Test
+  @DisplayName("a poller stopped while it takes the mailbox lock leaves the lock to the next one")
+  void stoppedWhileLocking() {
+    // Stopped right after starting, a poller is often still waiting for the lock; it must not keep it once it comes.
+    server.stopPoller();
+    for (int i = 0; i < 5; i++) {
+      server.startPoller();
+      server.stopPoller();
+    }
+    server.startPoller();
+    server.deliver(Fixtures.raw("shift-jis.eml"));
+
+    Await.until(WAIT, "ingested", () -> messages() == 1);
+  }
+
+  @Test
   @DisplayName("keeps a broken mail raw, quarantines it after three attempts, and goes on with the next")
   void brokenDoesNotBlock() {
     server.deliver(Fixtures.raw("broken.eml"));

@@ -76,7 +76,7 @@ final class MailServer implements AutoCloseable {
     mail = MailDesk.start();
     deskUser = mail.mailbox("desk", "desk-password");
     settings = new MailSettings("127.0.0.1", mail.imapPort(), "127.0.0.1", mail.smtpPort(), "desk", "desk-password",
-        DESK, false, pollInterval, "INBOX", null, "UTF-8", 1024 * 1024, Duration.ofSeconds(10), authservId);
+        DESK, false, pollInterval, "INBOX", null, "UTF-8", 1024 * 1024, Duration.ofSeconds(10), authservId, null);
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     CaseEvents events = CaseEvents.inProcess(vertx);
@@ -98,6 +98,16 @@ final class MailServer implements AutoCloseable {
 
   void startPoller() {
     pollerId = Await.result(vertx.deployVerticle(new MailPoller(settings, mailStore, pipeline, metrics, RETRY, clock)));
+  }
+
+  /** Starts the poller with {@code MAIL_SERVER_KEEP_DAYS} of {@code serverKeep}, on a clock of its own. */
+  void startPoller(Duration serverKeep, Clock pollerClock) {
+    MailSettings keeping = new MailSettings(settings.imapHost(), settings.imapPort(), settings.smtpHost(),
+        settings.smtpPort(), settings.user(), settings.password(), settings.address(), settings.tls(),
+        settings.pollInterval(), settings.folder(), settings.processedFolder(), settings.outboundCharset(),
+        settings.maxAttachmentBytes(), settings.timeout(), settings.authservId(), serverKeep);
+    pollerId = Await.result(vertx.deployVerticle(new MailPoller(keeping, mailStore, pipeline, metrics, RETRY,
+        pollerClock)));
   }
 
   void stopPoller() {

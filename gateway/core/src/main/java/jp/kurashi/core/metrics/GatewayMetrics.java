@@ -49,6 +49,11 @@ public final class GatewayMetrics {
     counters.computeIfAbsent(name, k -> new LongAdder()).increment();
   }
 
+  /** Adds {@code n} to the counter {@code name} without labels. */
+  public void add(String name, long n) {
+    counters.computeIfAbsent(name, k -> new LongAdder()).add(n);
+  }
+
   /**
    * Counts one duration, in nanoseconds of {@link System#nanoTime()} (a monotonic clock: a duration, not a moment,
    * so not the injected wall clock), into the histogram {@code name} with one label.

@@ -20,13 +20,16 @@ final class ContactSql {
       """;
 
   /**
-   * $1 channel, $2 contact ref, $3 reachable, $4 office, $5 when the channel says it happened. An event older than
-   * the one last applied changes nothing (no row).
+   * $1 channel, $2 contact ref, $3 reachable, $4 office, $5 when the channel says it happened, $6 now. A contact the
+   * channel tells of before it writes (a LINE follow) is created, so that the time is kept for a late redelivery. An
+   * event older than the one last applied changes nothing (no row).
    */
   static final String SET_REACHABLE = """
-      UPDATE contact SET reachable = $3, reachability_at = $5
-       WHERE channel = $1 AND external_id = $2 AND office_id = $4
-         AND (reachability_at IS NULL OR reachability_at <= $5)
+      INSERT INTO contact (office_id, channel, external_id, reachable, reachability_at, last_seen_at)
+      VALUES ($4, $1, $2, $3, $5, $6)
+      ON CONFLICT (office_id, channel, external_id) DO UPDATE
+        SET reachable = EXCLUDED.reachable, reachability_at = EXCLUDED.reachability_at
+        WHERE contact.reachability_at IS NULL OR contact.reachability_at <= EXCLUDED.reachability_at
       RETURNING id
       """;
 

@@ -40,19 +40,19 @@ public final class ContactStore {
         });
   }
 
-  /** Marks whether the channel can still reach the contact, as of now; false when unknown. */
+  /** Marks whether the channel can still reach the contact, as of now. */
   public Future<Boolean> setReachable(long officeId, String channel, String contactRef, boolean reachable) {
     return setReachable(officeId, channel, contactRef, reachable, clock.instant());
   }
 
   /**
    * Marks whether the channel can still reach the contact (LINE unfollow / follow) as of {@code happenedAt}, the
-   * channel's time of the event; false when the contact is unknown or a later event was already applied.
+   * channel's time of the event, creating a contact not yet known; false when a later event was already applied.
    */
   public Future<Boolean> setReachable(long officeId, String channel, String contactRef, boolean reachable,
                                       Instant happenedAt) {
     return pool.preparedQuery(ContactSql.SET_REACHABLE)
-        .execute(Tuple.of(channel, contactRef, reachable, officeId, happenedAt.atOffset(ZoneOffset.UTC)))
+        .execute(Tuple.of(channel, contactRef, reachable, officeId, happenedAt.atOffset(ZoneOffset.UTC), now()))
         .map(rows -> rows.rowCount() > 0);
   }
 
