@@ -57,7 +57,8 @@ final class CaseJson {
         .put("referralSource", c.referralSource())
         .put("referralAgencyId", c.referralAgencyId())
         .put("referralAgency", c.referralAgencyName())
-        .put("followUpOn", c.followUpOn() == null ? null : c.followUpOn().toString());
+        .put("followUpOn", c.followUpOn() == null ? null : c.followUpOn().toString())
+        .put("senderUnverified", c.senderUnverified());
   }
 
   static JsonObject detail(CaseDetail d, java.time.LocalDate today, String noticeVersion) {

@@ -224,7 +224,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @DisplayName("the open case shows five new messages as they arrive, without reading the case again: one case.read row")
+  @DisplayName("the open case shows five new messages as they arrive and one taken back, without reading the case again: one case.read row")
   void openCaseFollowsNewMessages() {
     long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "follow-0", "chat-follow",
         null, "最初の相談です", running.clock.instant()))).caseId();
@@ -241,11 +241,16 @@ class ConsoleBrowserTest {
 
       for (int i = 1; i <= 5; i++) {
         Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "follow-" + i, "chat-follow", null,
-            "続きの相談 " + i, running.clock.instant())));
+            "続きの相談 " + i, running.clock.instant(), java.util.List.of(), null, false, null, "cm-" + i)));
       }
 
       assertThat(consultant.locator(".msg.in")).hasCount(6);
       assertThat(consultant.locator(".msg.in").last()).containsText("続きの相談 5");
+      // The resident takes the third back: the open thread shows it erased, without being read again.
+      Await.result(running.gateway.pipeline().unsend("webchat", "chat-follow", "cm-3"));
+      assertThat(consultant.locator(".msg.in").nth(3)).containsText("送信者が取り消したメッセージ");
+      assertThat(consultant.locator(".msg.in").nth(3)).not().containsText("続きの相談 3");
+      assertThat(consultant.locator(".msg.in")).hasCount(6);
       assertThat(consultant.getByLabel("返信").last()).hasValue("書きかけの返信");
       long reads = Await.result(db.pool().query("SELECT count(*) FROM audit_log WHERE action = 'case.read' AND case_id = "
           + caseId).execute()).iterator().next().getLong(0);
@@ -334,7 +339,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @DisplayName("the chief finds a mail case by a word, sees its subject and which mail's sender is unverified, records how to communicate with the person and a support plan")
+  @DisplayName("the chief sees in the queue that a mail case holds an unverified sender, finds it by a word, sees its subject and which mail's sender is unverified, records how to communicate with the person and a support plan")
   void searchSubjectAccommodation() {
     long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("mail", "<s-1@example.jp>",
         "hanako@example.jp", "山田 花子", "アパートの退去を求められています", running.clock.instant(), java.util.List.of(),
@@ -347,6 +352,8 @@ class ConsoleBrowserTest {
     BrowserContext context = chromium.newContext(1280, 900);
     try {
       Page chief = ConsolePage.open(context, running, "chief");
+      assertThat(chief.locator("tr[data-case='" + caseId + "'] [data-testid=queue-sender-unverified]"))
+          .hasText("差出人未確認");
       chief.getByRole(AriaRole.SEARCHBOX, new Page.GetByRoleOptions().setName("検索")).fill("退去");
       button(chief, "検索").click();
       assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("検索結果 1件"))).isVisible();

@@ -92,8 +92,8 @@ public final class LineChannel implements Channel {
       LineConnector connector = new LineConnector(ctx.vertx(), settings, ctx.contacts(),
           new LineStore(ctx.pool(), ctx.clock(), ctx.officeId()), ctx.office().privacyNoticeVersion());
       LineMediaFetcher media = new LineMediaFetcher(connector, settings, ctx.metrics());
-      LineWebhook webhook = new LineWebhook(ctx.officeId(), settings, pipeline, ctx.contacts(), ctx.messages(),
-          connector, media, ctx.office(), ctx.metrics(), ctx.clientAddress(), ctx.clock());
+      LineWebhook webhook = new LineWebhook(ctx.officeId(), settings, pipeline, ctx.contacts(), connector, media,
+          ctx.office(), ctx.metrics(), ctx.clientAddress(), ctx.clock());
       String path = "/webhook/line" + ctx.officePath();
       LOG.atInfo().addKeyValue("office", ctx.officeCode()).addKeyValue("path", path).log("LINE channel on");
       return new ChannelParts(connector, List.of(router -> webhook.mount(router, path)),

@@ -2,13 +2,13 @@ package jp.kurashi.connectors.line;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import jp.kurashi.connectors.line.LineStore.DueMedia;
 import jp.kurashi.connectors.line.LineStore.PendingMedia;
 import jp.kurashi.core.store.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Every {@code LINE_MEDIA_RETRY_SECONDS}, fetches the media that are due again: those whose fetch failed, and those
@@ -50,29 +50,41 @@ final class LineMediaRetry extends VerticleBase {
     }
     running = true;
     // The lease outlasts a whole round of fetches, each bounded by the API timeout, so no other taker overlaps it.
-    store.dueMedia(PER_ROUND, fetcher.firstTryTime().multipliedBy(PER_ROUND), fetcher.attemptsAllowed())
+    store.dueMedia(PER_ROUND, fetcher.firstTryTime().multipliedBy(PER_ROUND))
         .compose(this::fetchInTurn)
         .onFailure(err -> LOG.atWarn().addKeyValue("error", DatabaseFailures.describe(err))
             .log("LINE media due for another attempt not read"))
         .onComplete(done -> running = false);
   }
 
-  private Future<Void> fetchInTurn(DueMedia due) {
-    due.givenUp().forEach(fetcher::givenUpUnfinished);
+  private Future<Void> fetchInTurn(List<PendingMedia> due) {
     Future<Void> chain = Future.succeededFuture();
-    for (PendingMedia media : due.taken()) {
-      // A fetch that never answers must not hold the round (and every round after it) for good.
-      chain = chain.compose(v -> fetcher.fetch(media)
-          .timeout(fetcher.firstTryTime().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-          .recover(err -> {
-            // Our own time limit first: DatabaseFailures counts any TimeoutException as the database's.
-            if (!(err instanceof java.util.concurrent.TimeoutException) && DatabaseFailures.unavailable(err)) {
-              return Future.failedFuture(err);
+    for (PendingMedia media : due) {
+      // Counted right before its fetch, so only media whose own fetch a crash cut short are charged for it.
+      chain = chain.compose(v -> store.mediaTaken(media.messageId(), fetcher.attemptsAllowed()))
+          .compose(taking -> switch (taking) {
+            case GONE -> Future.<Void>succeededFuture();
+            case GIVEN_UP -> {
+              fetcher.givenUpUnfinished(media.messageId());
+              yield Future.<Void>succeededFuture();
             }
-            LOG.atWarn().addKeyValue("messageId", media.messageId()).log("LINE media attempt timed out; it stays due");
-            return Future.succeededFuture();
-          }));
+            case FETCH -> fetchBounded(media);
+          });
     }
     return chain;
+  }
+
+  /** One fetch, within a time limit: a fetch that never answers must not hold this round and every one after it. */
+  private Future<Void> fetchBounded(PendingMedia media) {
+    return fetcher.fetch(media)
+        .timeout(fetcher.firstTryTime().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(err -> {
+          // Our own time limit first: DatabaseFailures counts any TimeoutException as the database's.
+          if (!(err instanceof java.util.concurrent.TimeoutException) && DatabaseFailures.unavailable(err)) {
+            return Future.failedFuture(err);
+          }
+          LOG.atWarn().addKeyValue("messageId", media.messageId()).log("LINE media attempt timed out; it stays due");
+          return Future.succeededFuture();
+        });
   }
 }

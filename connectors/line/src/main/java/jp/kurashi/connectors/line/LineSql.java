@@ -49,10 +49,8 @@ final class LineSql {
       """;
 
   /**
-   * $1 office, $2 limit, $3 milliseconds the taker has before another may take them, $4 takings allowed. Media of the
-   * office's messages due for another attempt, taken: their next attempt moves past the lease, so a taker that dies
-   * leaves them due again, and each taking is counted; one taken $4 times already is given up instead (no outcome was
-   * ever recorded for those takings: a crash during the download, say), returned with {@code taken = false}.
+   * $1 office, $2 limit, $3 milliseconds the taker has before another may take them. Media of the office's messages
+   * due for another attempt, taken: their next attempt moves past the lease, so a taker that dies leaves them due again.
    * Rows of messages taken back meanwhile are deleted (their file names are the resident's), with any file a fetch
    * stored while the unsend waited, in case {@link #MEDIA_FORGOTTEN} did not run after it (a crash, a failure).
    */
@@ -64,22 +62,30 @@ final class LineSql {
         DELETE FROM attachment a USING unsent u WHERE a.message_id = u.message_id
       ), rows_gone AS (
         DELETE FROM line_media l USING unsent u WHERE l.message_id = u.message_id
-      ), due AS (
-        SELECT l.message_id, l.taken FROM line_media l JOIN message m ON m.id = l.message_id
-         WHERE l.status = 'pending' AND l.next_attempt_at <= now() AND m.office_id = $1 AND m.unsent_at IS NULL
-         ORDER BY l.next_attempt_at LIMIT $2
-           FOR UPDATE OF l SKIP LOCKED
-      ), given_up AS (
-        UPDATE line_media j SET status = 'failed',
-               last_error = 'given up after ' || d.taken || ' retries: a fetch did not finish (the gateway stopped during it)'
-          FROM due d WHERE j.message_id = d.message_id AND d.taken >= $4
-        RETURNING j.message_id, j.line_message_id, j.kind, j.file_name, j.attempts, false AS taken
-      ), taken AS (
-        UPDATE line_media j SET next_attempt_at = now() + $3 * interval '1 millisecond', taken = j.taken + 1
-          FROM due d WHERE j.message_id = d.message_id AND d.taken < $4
-        RETURNING j.message_id, j.line_message_id, j.kind, j.file_name, j.attempts, true AS taken
       )
-      SELECT * FROM taken UNION ALL SELECT * FROM given_up
+      UPDATE line_media j SET next_attempt_at = now() + $3 * interval '1 millisecond'
+       WHERE j.message_id IN (
+         SELECT l.message_id FROM line_media l JOIN message m ON m.id = l.message_id
+          WHERE l.status = 'pending' AND l.next_attempt_at <= now() AND m.office_id = $1 AND m.unsent_at IS NULL
+          ORDER BY l.next_attempt_at LIMIT $2
+            FOR UPDATE OF l SKIP LOCKED)
+      RETURNING j.message_id, j.line_message_id, j.kind, j.file_name, j.attempts
+      """;
+
+  /**
+   * $1 message, $2 takings allowed. Counts a retry's taking of the media just before its fetch starts, so a fetch that
+   * a crash cuts short still counts; one taken $2 times already without being stored is given up instead (a file
+   * that brings the gateway down while it downloads would otherwise be fetched after every restart). Returns the
+   * status: {@code pending} to fetch, {@code failed} when given up; no row when it is no longer pending.
+   */
+  static final String MEDIA_TAKEN = """
+      UPDATE line_media SET taken = taken + 1,
+             status = CASE WHEN taken >= $2 THEN 'failed' ELSE status END,
+             last_error = CASE WHEN taken >= $2
+                               THEN 'given up after ' || taken || ' retries: a fetch did not finish (the gateway stopped during it)'
+                               ELSE last_error END
+       WHERE message_id = $1 AND status = 'pending'
+      RETURNING status
       """;
 
   /**

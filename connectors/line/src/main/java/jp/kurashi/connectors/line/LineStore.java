@@ -100,30 +100,31 @@ public final class LineStore {
     return pool.preparedQuery(LineSql.MEDIA_FORGOTTEN).execute(Tuple.of(messageId)).mapEmpty();
   }
 
-  /**
-   * Up to {@code limit} of this office's media due for another attempt, each held for {@code lease}; those already
-   * taken {@code takingsAllowed} times without being stored are given up instead.
-   */
-  public Future<DueMedia> dueMedia(int limit, Duration lease, int takingsAllowed) {
-    return pool.preparedQuery(LineSql.MEDIA_DUE).execute(Tuple.of(officeId, limit, lease.toMillis(), takingsAllowed))
-        .map(rows -> {
-          List<PendingMedia> taken = new ArrayList<>();
-          List<Long> givenUp = new ArrayList<>();
-          for (Row row : rows) {
-            if (row.getBoolean("taken")) {
-              taken.add(new PendingMedia(row.getLong("message_id"), row.getString("line_message_id"),
-                  row.getString("kind"), row.getString("file_name"), row.getInteger("attempts")));
-            } else {
-              givenUp.add(row.getLong("message_id"));
-            }
-          }
-          return new DueMedia(taken, givenUp);
-        });
+  /** Up to {@code limit} of this office's media due for another attempt, each held for {@code lease}. */
+  public Future<List<PendingMedia>> dueMedia(int limit, Duration lease) {
+    return pool.preparedQuery(LineSql.MEDIA_DUE).execute(Tuple.of(officeId, limit, lease.toMillis())).map(rows -> {
+      List<PendingMedia> out = new ArrayList<>();
+      for (Row row : rows) {
+        out.add(new PendingMedia(row.getLong("message_id"), row.getString("line_message_id"), row.getString("kind"),
+            row.getString("file_name"), row.getInteger("attempts")));
+      }
+      return out;
+    });
   }
 
-  /** Media taken for another attempt, and the messages whose media were given up because no taking ever finished. */
-  public record DueMedia(List<PendingMedia> taken, List<Long> givenUp) {
+  /**
+   * Counts a retry's taking of the media, right before its fetch: {@link Taking#FETCH} to go on, {@link Taking#GIVEN_UP}
+   * when it was taken {@code takingsAllowed} times already without being stored, {@link Taking#GONE} when it is no
+   * longer pending (stored, given up, or forgotten after an unsend, meanwhile).
+   */
+  public Future<Taking> mediaTaken(long messageId, int takingsAllowed) {
+    return pool.preparedQuery(LineSql.MEDIA_TAKEN).execute(Tuple.of(messageId, takingsAllowed))
+        .map(rows -> rows.size() == 0 ? Taking.GONE
+            : "pending".equals(rows.iterator().next().getString(0)) ? Taking.FETCH : Taking.GIVEN_UP);
   }
+
+  /** What a retry may do with media it took. */
+  public enum Taking { FETCH, GIVEN_UP, GONE }
 
   /** Stores the fetched file with its message; false when it was stored already or the message was taken back. */
   public Future<Boolean> mediaStored(long messageId, String contentType, String fileName, byte[] data) {

@@ -32,7 +32,6 @@ import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.pipeline.InboundText;
 import jp.kurashi.core.store.ContactStore;
 import jp.kurashi.core.store.DatabaseFailures;
-import jp.kurashi.core.store.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +64,6 @@ public final class LineWebhook {
   private final WebhookParser parser;
   private final InboundPipeline pipeline;
   private final ContactStore contacts;
-  private final MessageStore messages;
   private final LineConnector connector;
   private final LineMediaFetcher media;
   private final OfficeProfile profile;
@@ -76,16 +74,15 @@ public final class LineWebhook {
   private final Clock clock;
 
   LineWebhook(long officeId, LineSettings settings, InboundPipeline pipeline, ContactStore contacts,
-              MessageStore messages, LineConnector connector, LineMediaFetcher media, OfficeProfile profile,
-              GatewayMetrics metrics, Clock clock) {
-    this(officeId, settings, pipeline, contacts, messages, connector, media, profile, metrics, ClientAddress.direct(),
-        clock);
+              LineConnector connector, LineMediaFetcher media, OfficeProfile profile, GatewayMetrics metrics,
+              Clock clock) {
+    this(officeId, settings, pipeline, contacts, connector, media, profile, metrics, ClientAddress.direct(), clock);
   }
 
   /** As above; {@code clientAddress} names the sender of a refused webhook in the log (TRUSTED_PROXIES honoured). */
   LineWebhook(long officeId, LineSettings settings, InboundPipeline pipeline, ContactStore contacts,
-              MessageStore messages, LineConnector connector, LineMediaFetcher media, OfficeProfile profile,
-              GatewayMetrics metrics, ClientAddress clientAddress, Clock clock) {
+              LineConnector connector, LineMediaFetcher media, OfficeProfile profile, GatewayMetrics metrics,
+              ClientAddress clientAddress, Clock clock) {
     this.media = media;
     this.clientAddress = clientAddress;
     this.clock = clock;
@@ -94,7 +91,6 @@ public final class LineWebhook {
     this.parser = new WebhookParser(new LineSignatureValidator(settings.channelSecret().getBytes(StandardCharsets.UTF_8)));
     this.pipeline = pipeline;
     this.contacts = contacts;
-    this.messages = messages;
     this.connector = connector;
     this.profile = profile;
     this.metrics = metrics;
@@ -250,7 +246,7 @@ public final class LineWebhook {
       metrics.increment("line_events_total", "kind", "ignored");
       return Future.succeededFuture();
     }
-    return messages.unsend(officeId, LineConnector.CHANNEL, userId(event), messageId).compose(erased -> {
+    return pipeline.unsend(LineConnector.CHANNEL, userId(event), messageId).compose(erased -> {
       metrics.increment("line_events_total", "kind", erased.isPresent() ? "unsend" : "unsend_unknown");
       if (erased.isEmpty()) {
         return Future.succeededFuture();

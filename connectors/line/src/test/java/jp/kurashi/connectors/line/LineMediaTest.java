@@ -114,30 +114,37 @@ class LineMediaTest {
   }
 
   @Test
-  @DisplayName("taken by retries that never finish (the gateway dies during each download) is given up after LINE_MEDIA_ATTEMPTS")
+  @DisplayName("taken by retries that never finish (the gateway dies during each download) is given up after LINE_MEDIA_ATTEMPTS; another taken in the same round is not charged")
   void takenWithoutOutcome() throws Exception {
     server.stopMediaRetry();
     server.line.contentAnswers.add(500);
-    assertThat(server.post(LineEvents.callback(LineEvents.image("i1", "U1"))).statusCode()).isEqualTo(200);
-    Await.until(WAIT, "first attempt recorded", () -> media().getInteger("attempts") == 1);
+    server.line.contentAnswers.add(500);
+    assertThat(server.post(LineEvents.callback(LineEvents.image("i1", "U1"), LineEvents.image("i2", "U1")))
+        .statusCode()).isEqualTo(200);
+    Await.until(WAIT, "first attempts recorded", () -> server.count(
+        "SELECT count(*) FROM line_media WHERE attempts = 1") == 2);
+    long first = server.one("SELECT id FROM message WHERE external_id = 'i1'").getLong(0);
+    long second = server.one("SELECT id FROM message WHERE external_id = 'i2'").getLong(0);
 
-    // Each taking stands for a gateway that took the row, started the download and was killed before any outcome.
+    // Each taking stands for a retry that took the first image, started its download and was killed: the second
+    // image, due in the same round, was never started and is not charged.
+    server.execute("UPDATE line_media SET next_attempt_at = now()");
+    assertThat(Await.result(server.lineStore.dueMedia(8, Duration.ofMinutes(1)))).hasSize(2);
     for (int i = 0; i < LineServer.MEDIA_ATTEMPTS; i++) {
-      server.execute("UPDATE line_media SET next_attempt_at = now()");
-      var due = Await.result(server.lineStore.dueMedia(8, Duration.ofMinutes(1), LineServer.MEDIA_ATTEMPTS));
-      assertThat(due.taken()).hasSize(1);
-      assertThat(due.givenUp()).isEmpty();
+      assertThat(Await.result(server.lineStore.mediaTaken(first, LineServer.MEDIA_ATTEMPTS)))
+          .isEqualTo(LineStore.Taking.FETCH);
     }
-    server.execute("UPDATE line_media SET next_attempt_at = now()");
-    var due = Await.result(server.lineStore.dueMedia(8, Duration.ofMinutes(1), LineServer.MEDIA_ATTEMPTS));
+    assertThat(Await.result(server.lineStore.mediaTaken(first, LineServer.MEDIA_ATTEMPTS)))
+        .isEqualTo(LineStore.Taking.GIVEN_UP);
+    assertThat(Await.result(server.lineStore.mediaTaken(first, LineServer.MEDIA_ATTEMPTS)))
+        .isEqualTo(LineStore.Taking.GONE);
 
-    assertThat(due.taken()).isEmpty();
-    assertThat(due.givenUp()).hasSize(1);
-    assertThat(media().getString("status")).isEqualTo("failed");
-    assertThat(media().getString("last_error")).contains("did not finish");
-    server.execute("UPDATE line_media SET next_attempt_at = now()");
-    assertThat(Await.result(server.lineStore.dueMedia(8, Duration.ofMinutes(1), LineServer.MEDIA_ATTEMPTS)).givenUp())
-        .isEmpty();
+    Row given = server.one("SELECT status, last_error FROM line_media WHERE message_id = $1", first);
+    assertThat(given.getString("status")).isEqualTo("failed");
+    assertThat(given.getString("last_error")).contains("did not finish");
+    Row other = server.one("SELECT status, taken FROM line_media WHERE message_id = $1", second);
+    assertThat(other.getString("status")).isEqualTo("pending");
+    assertThat(other.getInteger("taken")).isZero();
   }
 
   @Test

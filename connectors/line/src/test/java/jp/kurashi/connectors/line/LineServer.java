@@ -104,7 +104,7 @@ final class LineServer implements AutoCloseable {
     InboundPipeline pipeline = new InboundPipeline(officeId, messages, events, steps);
     Router router = Router.router(vertx);
     LineMediaFetcher media = new LineMediaFetcher(connector, settings, metrics);
-    new LineWebhook(officeId, settings, pipeline, contacts, messages, connector, media, profile, metrics, clock)
+    new LineWebhook(officeId, settings, pipeline, contacts, connector, media, profile, metrics, clock)
         .mount(router);
     this.mediaRetryId = Await.result(vertx.deployVerticle(new LineMediaRetry(lineStore, media, MEDIA_RETRY)));
     this.server = Await.result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));

@@ -2,6 +2,7 @@ package jp.kurashi.connectors.line;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.domain.CaseMessage;
 import jp.kurashi.core.store.CaseStore;
 import jp.kurashi.testkit.Await;
@@ -48,8 +49,14 @@ class LineUnsendTest {
   }
 
   @Test
-  @DisplayName("erases its text from the database, shows staff that it was unsent, and audits it once")
+  @DisplayName("erases its text from the database, shows staff that it was unsent (live, to an open thread too), and audits it once")
   void erased() {
+    List<CaseEvent> unsent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.events.subscribe(e -> {
+      if (CaseEvent.MESSAGE_UNSENT.equals(e.type())) {
+        unsent.add(e);
+      }
+    });
     assertThat(server.post(LineEvents.callback(LineEvents.unsend("u1", "U1", "me1"))).statusCode()).isEqualTo(200);
 
     assertThat(body("e1")).isEmpty();
@@ -65,6 +72,11 @@ class LineUnsendTest {
     assertThat(server.post(LineEvents.callback(LineEvents.unsend("u1", "U1", "me1"))).statusCode()).isEqualTo(200);
     assertThat(server.post(LineEvents.callback(LineEvents.unsend("u1b", "U1", "me1"))).statusCode()).isEqualTo(200);
     assertThat(audits()).as("taken back once, audited once").isOne();
+    Await.until(WAIT, "consoles told", () -> !unsent.isEmpty());
+    assertThat(unsent).singleElement().satisfies(e -> {
+      assertThat(e.caseId()).isEqualTo(caseId);
+      assertThat(e.messageId()).isEqualTo(server.one("SELECT id FROM message WHERE external_id = 'e1'").getLong(0));
+    });
   }
 
   @Test

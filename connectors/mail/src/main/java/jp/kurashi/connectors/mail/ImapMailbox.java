@@ -10,6 +10,7 @@ import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.search.ComparisonTerm;
 import jakarta.mail.search.ReceivedDateTerm;
+import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import jp.kurashi.connectors.mail.MailStore;
@@ -82,81 +83,120 @@ final class ImapMailbox implements AutoCloseable {
     return new Fetched(uidValidity, mails, last, newer.size() < waiting.size());
   }
 
-  /** Flags stored mails \Seen, or moves them to the processed folder when one is set. */
-  void markProcessed(List<Long> uids) throws MessagingException {
+  /**
+   * Flags stored mails \Seen, or moves them to the processed folder when one is set. Returns, for moved mails, the
+   * UIDs the server gave them there (servers with UIDPLUS say; others leave them unknown, and the list empty).
+   */
+  List<Moved> markProcessed(List<Long> uids) throws MessagingException {
     if (uids.isEmpty()) {
-      return;
+      return List.of();
     }
     IMAPFolder f = open();
     Message[] messages = f.getMessagesByUID(uids.stream().mapToLong(Long::longValue).toArray());
     Message[] present = Arrays.stream(messages).filter(java.util.Objects::nonNull).toArray(Message[]::new);
     if (settings.processedFolder() == null) {
       f.setFlags(present, new Flags(Flags.Flag.SEEN), true);
-      return;
+      return List.of();
+    }
+    long[] fromUids = new long[present.length];
+    for (int i = 0; i < present.length; i++) {
+      fromUids[i] = f.getUID(present[i]);
     }
     Folder target = store.getFolder(settings.processedFolder());
     if (!target.exists()) {
       target.create(Folder.HOLDS_MESSAGES);
     }
-    f.moveMessages(present, target);
+    AppendUID[] to = f.moveUIDMessages(present, target);
+    List<Moved> moved = new ArrayList<>();
+    for (int i = 0; to != null && i < to.length && i < fromUids.length; i++) {
+      if (to[i] != null) {
+        moved.add(new Moved(fromUids[i], to[i].uidvalidity, to[i].uid));
+      }
+    }
+    return moved;
+  }
+
+  /** A mail moved to the processed folder: its UID in the polled folder, and its UIDVALIDITY and UID there. */
+  record Moved(long uid, long movedUidValidity, long movedUid) {
+  }
+
+  /** The UIDs of a folder's mails that arrived before a moment, oldest first. */
+  record Arrived(long uidValidity, List<Long> uids) {
   }
 
   /**
-   * Deletes from the server the processed mails that arrived there before {@code before}: in the processed folder,
-   * all of them; in the polled folder, only those at or below the cursor, which are stored in the database, never
-   * one not yet fetched. Returns how many were deleted.
+   * The mails that arrived on the server before {@code before}, in the processed folder when {@code processed}, or
+   * in the polled folder. Empty when the processed folder does not exist, or the server cannot
+   * delete single mails (no UIDPLUS: an EXPUNGE there would remove every mail anyone flagged deleted).
    */
-  int deleteProcessed(Instant before, Optional<MailStore.Cursor> cursor) throws MessagingException {
-    IMAPFolder f = open();
-    Date cut = Date.from(before);
-    if (settings.processedFolder() != null) {
-      IMAPFolder done = (IMAPFolder) store.getFolder(settings.processedFolder());
-      if (!done.exists()) {
-        return 0;
+  Optional<Arrived> arrivedBefore(boolean processed, Instant before) throws MessagingException {
+    IMAPFolder polled = open();
+    if (!((IMAPStore) store).hasCapability("UIDPLUS")) {
+      return Optional.empty();
+    }
+    IMAPFolder f = processed ? (IMAPFolder) store.getFolder(settings.processedFolder()) : polled;
+    if (processed && !f.exists()) {
+      return Optional.empty();
+    }
+    if (processed) {
+      f.open(Folder.READ_ONLY);
+    }
+    try {
+      Date cut = Date.from(before);
+      // IMAP's BEFORE compares days only (in the server's zone): ask for two days more, then compare the time here.
+      Message[] found = f.search(new ReceivedDateTerm(ComparisonTerm.LT,
+          Date.from(before.plus(java.time.Duration.ofDays(2)))));
+      FetchProfile profile = new FetchProfile();
+      profile.add(UIDFolder.FetchProfileItem.UID);
+      profile.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
+      f.fetch(found, profile);
+      List<Long> uids = new ArrayList<>();
+      for (Message m : found) {
+        Date arrived = m.getReceivedDate();
+        long uid = uid(f, m);
+        if (arrived != null && arrived.before(cut) && uid > 0) {
+          uids.add(uid);
+        }
       }
-      done.open(Folder.READ_WRITE);
-      try {
-        return expunge(done, arrivedBefore(done, cut, UIDFolder.MAXUID));
-      } finally {
-        done.close(false);
+      uids.sort(Comparator.naturalOrder());
+      return Optional.of(new Arrived(f.getUIDValidity(), uids));
+    } finally {
+      if (processed) {
+        f.close(false);
       }
     }
-    long uidValidity = f.getUIDValidity();
-    long stored = cursor.filter(c -> c.uidValidity() == uidValidity).map(MailStore.Cursor::lastUid).orElse(0L);
-    return stored == 0 ? 0 : expunge(f, arrivedBefore(f, cut, stored));
   }
 
-  private static Message[] arrivedBefore(IMAPFolder f, Date cut, long maxUid) throws MessagingException {
-    // IMAP's BEFORE compares days only (in the server's zone): ask for a day more, then compare the time here.
-    Message[] found = f.search(new ReceivedDateTerm(ComparisonTerm.LT,
-        Date.from(cut.toInstant().plus(java.time.Duration.ofDays(2)))));
-    FetchProfile profile = new FetchProfile();
-    profile.add(UIDFolder.FetchProfileItem.UID);
-    profile.add(FetchProfile.Item.ENVELOPE);
-    f.fetch(found, profile);
-    List<Message> old = new ArrayList<>();
-    for (Message m : found) {
-      Date arrived = m.getReceivedDate();
-      long uid = uid(f, m);
-      if (arrived != null && arrived.before(cut) && uid > 0 && uid <= maxUid) {
-        old.add(m);
-      }
-    }
-    return old.toArray(Message[]::new);
-  }
-
-  private static int expunge(IMAPFolder f, Message[] messages) throws MessagingException {
-    if (messages.length == 0) {
+  /**
+   * Deletes these mails of the folder (the processed folder when {@code processed}) by UID EXPUNGE, only if its
+   * UIDVALIDITY is still {@code uidValidity}: otherwise the UIDs name other mails. Returns how many were deleted.
+   */
+  int delete(boolean processed, long uidValidity, List<Long> uids) throws MessagingException {
+    IMAPFolder polled = open();
+    if (uids.isEmpty() || !((IMAPStore) store).hasCapability("UIDPLUS")) {
       return 0;
     }
-    f.setFlags(messages, new Flags(Flags.Flag.DELETED), true);
-    if (((IMAPStore) f.getStore()).hasCapability("UIDPLUS")) {
-      f.expunge(messages);
-    } else {
-      // Without UIDPLUS only the whole folder can be expunged: any other mail flagged deleted goes with these.
-      f.expunge();
+    IMAPFolder f = processed ? (IMAPFolder) store.getFolder(settings.processedFolder()) : polled;
+    if (processed) {
+      f.open(Folder.READ_WRITE);
     }
-    return messages.length;
+    try {
+      if (f.getUIDValidity() != uidValidity) {
+        return 0;
+      }
+      Message[] messages = Arrays.stream(f.getMessagesByUID(uids.stream().mapToLong(Long::longValue).toArray()))
+          .filter(java.util.Objects::nonNull).toArray(Message[]::new);
+      if (messages.length == 0) {
+        return 0;
+      }
+      f.setFlags(messages, new Flags(Flags.Flag.DELETED), true);
+      f.expunge(messages);
+      return messages.length;
+    } finally {
+      if (processed) {
+        f.close(false);
+      }
+    }
   }
 
   boolean supportsIdle() throws MessagingException {

@@ -70,7 +70,7 @@ public final class MailChannel implements Channel {
   @Override
   public Optional<ChannelRetention> retention(ConfigSource src) {
     return Optional.of(new MailRetentionStore(Duration.ofDays(
-        src.integer("MAIL_RAW_KEEP_DAYS", MailRetentionStore.DEFAULT_RAW_KEEP_DAYS, 1, 3650)), serverKeep(src)));
+        src.integer("MAIL_RAW_KEEP_DAYS", MailRetentionStore.DEFAULT_RAW_KEEP_DAYS, 1, 3650))));
   }
 
   @Override
@@ -89,6 +89,12 @@ public final class MailChannel implements Channel {
     if (!address.matches("[^@\\s]+@[^@\\s]+")) {
       throw new ConfigException("MAIL_ADDRESS must be an email address, got \"" + address + "\"");
     }
+    String folder = src.string("MAIL_FOLDER", "INBOX");
+    String processed = src.optional("MAIL_PROCESSED_FOLDER").orElse(null);
+    if (processed != null && processed.equalsIgnoreCase(folder)) {
+      throw new ConfigException("MAIL_PROCESSED_FOLDER must be another folder than MAIL_FOLDER (\"" + folder
+          + "\"): mail moved there would be fetched again");
+    }
     return Optional.of(new MailSettings(
         imapHost.get(),
         src.integer("MAIL_IMAP_PORT", tls ? 993 : 143, 1, 65535),
@@ -99,8 +105,8 @@ public final class MailChannel implements Channel {
         address,
         tls,
         Duration.ofSeconds(src.integer("MAIL_POLL_SECONDS", 60, 1, 3600)),
-        src.string("MAIL_FOLDER", "INBOX"),
-        src.optional("MAIL_PROCESSED_FOLDER").orElse(null),
+        folder,
+        processed,
         src.choice("MAIL_CHARSET", "UTF-8", Set.of("UTF-8", "ISO-2022-JP")),
         src.integer("MAIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
         Duration.ofSeconds(src.integer("MAIL_TIMEOUT_SECONDS", 30, 1, 300)),

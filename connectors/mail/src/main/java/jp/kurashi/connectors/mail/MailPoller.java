@@ -35,6 +35,8 @@ public final class MailPoller extends VerticleBase {
   private static final int PROCESS_BATCH = 20;
   /** How often processed mail past {@code MAIL_SERVER_KEEP_DAYS} is looked for on the server. */
   private static final Duration DELETE_EVERY = Duration.ofHours(1);
+  /** The most mails one round deletes; more are deleted in the rounds after it. */
+  private static final int DELETE_BATCH = 500;
   /** Three attempts about 30 s and 60 s apart: long enough for a database hiccup to pass. */
   static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofSeconds(30), Duration.ofMinutes(10));
 
@@ -136,7 +138,7 @@ public final class MailPoller extends VerticleBase {
           quarantined.set(n);
           return fetched;
         }))
-        .compose(fetched -> deleteFromServer().map(fetched))
+        .compose(fetched -> deleteFromServer(fetched).map(fetched))
         .onComplete(ar -> {
           polling = false;
           if (ar.failed()) {
@@ -159,46 +161,46 @@ public final class MailPoller extends VerticleBase {
 
   /** Stores the next batch of new mails; true when more are waiting. */
   private Future<Boolean> fetch(Optional<MailStore.Cursor> cursor) {
-    return vertx.executeBlocking(() -> {
-      try {
-        return mailbox.fetch(cursor, FETCH_BATCH, FETCH_BYTES);
-      } catch (Exception e) {
-        mailbox.close();
-        throw e;
-      }
-    }, true).compose(fetched -> {
+    return imap(() -> mailbox.fetch(cursor, FETCH_BATCH, FETCH_BYTES)).compose(fetched -> {
       if (fetched.mails().isEmpty() && cursor.map(c -> c.uidValidity() == fetched.uidValidity()).orElse(false)) {
         return Future.succeededFuture(false);
       }
       List<Long> uids = fetched.mails().stream().map(MailStore.RawMail::uid).toList();
       return store.storeFetched(settings.mailboxKey(), fetched.uidValidity(), fetched.mails(), fetched.lastUid())
-          .compose(v -> vertx.executeBlocking(() -> {
-            mailbox.markProcessed(uids);
-            return fetched.more();
-          }, true));
+          .compose(v -> imap(() -> mailbox.markProcessed(uids)))
+          .compose(moved -> store.recordMoved(settings.mailboxKey(), fetched.uidValidity(), moved))
+          .map(v -> fetched.more());
     });
   }
 
   /**
-   * With {@code MAIL_SERVER_KEEP_DAYS}, deletes from the server, once an hour, the processed mails that arrived there
-   * longer ago: the database holds them. A failure is logged and tried again next hour; it never fails the round.
+   * With {@code MAIL_SERVER_KEEP_DAYS}, deletes from the server, once an hour and never while a backlog is being
+   * fetched, the mails that arrived there longer ago and that the database holds as handled: in the processed folder
+   * those it moved there (by the UIDs the server gave them), else those of the polled folder. A pending or quarantined
+   * mail, one someone else put there, or one whose UID there is unknown stays. A failure is logged and tried again
+   * next hour; it never fails the round.
    */
-  private Future<Void> deleteFromServer() {
+  private Future<Void> deleteFromServer(boolean backlog) {
     java.time.Instant now = clock.instant();
-    if (settings.serverKeep() == null || now.isBefore(nextDeletion)) {
+    if (settings.serverKeep() == null || stopping || backlog || now.isBefore(nextDeletion)) {
       return Future.succeededFuture();
     }
     nextDeletion = now.plus(DELETE_EVERY);
+    boolean processed = settings.processedFolder() != null;
     java.time.Instant before = now.minus(settings.serverKeep());
-    return store.cursor(settings.mailboxKey())
-        .compose(cursor -> vertx.executeBlocking(() -> {
-          try {
-            return mailbox.deleteProcessed(before, cursor);
-          } catch (Exception e) {
-            mailbox.close();
-            throw e;
-          }
-        }, true))
+    return imap(() -> mailbox.arrivedBefore(processed, before))
+        .compose(arrived -> arrived.isEmpty() || arrived.get().uids().isEmpty() ? Future.succeededFuture(0)
+            : store.handledUids(settings.mailboxKey(), processed, arrived.get().uidValidity(), arrived.get().uids())
+                .compose(handled -> {
+                  if (stopping || handled.isEmpty()) {
+                    return Future.succeededFuture(0);
+                  }
+                  if (handled.size() > DELETE_BATCH) {
+                    nextDeletion = now; // more to delete: the next round goes on
+                  }
+                  List<Long> batch = handled.subList(0, Math.min(handled.size(), DELETE_BATCH));
+                  return imap(() -> mailbox.delete(processed, arrived.get().uidValidity(), batch));
+                }))
         .onSuccess(deleted -> {
           if (deleted > 0) {
             metrics.add("mail_server_deleted_total", deleted);
@@ -212,6 +214,18 @@ public final class MailPoller extends VerticleBase {
               .log("processed mail not deleted from the mail server; trying again next hour");
           return Future.succeededFuture();
         });
+  }
+
+  /** Runs IMAP work on a worker thread; a failure closes the connection, so the next use opens a fresh one. */
+  private <T> Future<T> imap(java.util.concurrent.Callable<T> work) {
+    return vertx.executeBlocking(() -> {
+      try {
+        return work.call();
+      } catch (Exception e) {
+        mailbox.close();
+        throw e;
+      }
+    }, true);
   }
 
   /**

@@ -22,6 +22,28 @@ final class MailSql {
                                           updated_at = now()
       """;
 
+  /** $1 mailbox, $2 uidvalidity, $3 uids, $4 their UIDVALIDITY in the processed folder, $5 their UIDs there. */
+  static final String RECORD_MOVED = """
+      UPDATE mail_inbox i SET moved_uidvalidity = u.moved_validity, moved_uid = u.moved_uid
+        FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS u(uid, moved_validity, moved_uid)
+       WHERE i.mailbox = $1 AND i.uidvalidity = $2 AND i.uid = u.uid
+      """;
+
+  /**
+   * $1 mailbox, $2 the polled folder's UIDVALIDITY, $3 UIDs. Those of them whose mail is handled (stored as a message,
+   * or known as a duplicate or an erased mail): never a pending or quarantined one, whose copy on the server may be
+   * the one that counts.
+   */
+  static final String HANDLED_IN_FOLDER = """
+      SELECT uid FROM mail_inbox WHERE mailbox = $1 AND uidvalidity = $2 AND uid = ANY($3) AND status = 'done'
+      """;
+
+  /** $1 mailbox, $2 the processed folder's UIDVALIDITY, $3 UIDs there. The same, for mails moved there. */
+  static final String HANDLED_MOVED = """
+      SELECT moved_uid FROM mail_inbox
+       WHERE mailbox = $1 AND moved_uidvalidity = $2 AND moved_uid = ANY($3) AND status = 'done'
+      """;
+
   /**
    * $1 mailbox, $2 limit. Only mails that are due, new ones first and each group oldest first: a mail
    * waiting for its retry does not hold up the rest, nor does a retry delay a new mail in the round.
@@ -120,12 +142,6 @@ final class MailSql {
         FROM message m JOIN contact k ON k.id = m.contact_id
        WHERE m.case_id = ANY($1) AND m.channel = 'mail' AND m.direction IN ('in', 'out') AND m.external_id IS NOT NULL
       ON CONFLICT (key) DO NOTHING
-      """;
-
-  /** $1 erased before, $2 limit. Hashes of erased mails that have left the server (MAIL_SERVER_KEEP_DAYS). */
-  static final String FORGET_ERASED = """
-      DELETE FROM mail_erased WHERE key IN (
-        SELECT key FROM mail_erased WHERE erased_at < $1 ORDER BY erased_at LIMIT $2 FOR UPDATE SKIP LOCKED)
       """;
 
   /** $1 hashes. Whether a mail under one of them was erased with its case. */

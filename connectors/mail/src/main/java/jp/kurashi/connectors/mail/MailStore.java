@@ -56,6 +56,32 @@ public final class MailStore {
     });
   }
 
+  /** Notes where mails went in the processed folder (their UIDs there), so that they can be deleted there later. */
+  public Future<Void> recordMoved(String mailbox, long uidValidity, List<ImapMailbox.Moved> moved) {
+    if (moved.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Long[] uids = moved.stream().map(ImapMailbox.Moved::uid).toArray(Long[]::new);
+    Long[] validities = moved.stream().map(ImapMailbox.Moved::movedUidValidity).toArray(Long[]::new);
+    Long[] movedUids = moved.stream().map(ImapMailbox.Moved::movedUid).toArray(Long[]::new);
+    return pool.preparedQuery(MailSql.RECORD_MOVED)
+        .execute(Tuple.of(mailbox, uidValidity, uids, validities, movedUids)).mapEmpty();
+  }
+
+  /**
+   * Of these UIDs of a folder (the processed folder when {@code processed}), those whose mail the gateway has
+   * handled; none that is pending or quarantined, nor one it does not know.
+   */
+  public Future<List<Long>> handledUids(String mailbox, boolean processed, long uidValidity, List<Long> uids) {
+    return pool.preparedQuery(processed ? MailSql.HANDLED_MOVED : MailSql.HANDLED_IN_FOLDER)
+        .execute(Tuple.of(mailbox, uidValidity, uids.toArray(Long[]::new)))
+        .map(rows -> {
+          List<Long> out = new ArrayList<>();
+          rows.forEach(row -> out.add(row.getLong(0)));
+          return out;
+        });
+  }
+
   /** Fetched mails still to be processed, oldest first. */
   public Future<List<PendingMail>> pending(String mailbox, int limit) {
     return pool.preparedQuery(MailSql.PENDING).execute(Tuple.of(mailbox, (long) limit)).map(rows -> {

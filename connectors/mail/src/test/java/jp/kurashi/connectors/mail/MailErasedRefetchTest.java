@@ -92,26 +92,4 @@ class MailErasedRefetchTest {
     assertThat(server.count("SELECT count(*) FROM contact WHERE external_id IN ($1, $2)", MailServer.DESK,
         "mailer-daemon@mx.example.ne.jp")).isZero();
   }
-
-  @Test
-  @DisplayName("its hash is kept for good, unless MAIL_SERVER_KEEP_DAYS deletes mail from the server: then a day past that")
-  void hashesWhileOnTheServer() {
-    java.time.Instant now = server.clock.instant();
-    server.query("INSERT INTO mail_erased (key, erased_at) VALUES ('old', $1), ('young', $2)",
-        now.minus(Duration.ofDays(32)).atOffset(java.time.ZoneOffset.UTC),
-        now.minus(Duration.ofDays(30)).atOffset(java.time.ZoneOffset.UTC));
-
-    MailRetentionStore keeping = (MailRetentionStore) new MailChannel().retention(ConfigSource.of(Map.of()))
-        .orElseThrow();
-    Await.result(keeping.prune(server.db.pool(), now, 100));
-    assertThat(server.count("SELECT count(*) FROM mail_erased")).isEqualTo(2);
-
-    MailRetentionStore deleting = (MailRetentionStore) new MailChannel()
-        .retention(ConfigSource.of(Map.of("MAIL_SERVER_KEEP_DAYS", "30"))).orElseThrow();
-    Await.result(deleting.prune(server.db.pool(), now, 100));
-    assertThat(server.count("SELECT count(*) FROM mail_erased WHERE key = 'young'"))
-        .as("erased 30 days ago: the mail may have arrived that day and be deleted from the server within the hour")
-        .isOne();
-    assertThat(server.count("SELECT count(*) FROM mail_erased")).isOne();
-  }
 }

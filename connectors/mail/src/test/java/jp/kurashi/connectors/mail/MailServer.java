@@ -100,18 +100,24 @@ final class MailServer implements AutoCloseable {
     pollerId = Await.result(vertx.deployVerticle(new MailPoller(settings, mailStore, pipeline, metrics, RETRY, clock)));
   }
 
-  /** Starts the poller with {@code MAIL_SERVER_KEEP_DAYS} of {@code serverKeep}, on a clock of its own. */
-  void startPoller(Duration serverKeep, Clock pollerClock) {
+  /**
+   * Starts the poller with {@code MAIL_SERVER_KEEP_DAYS} of {@code serverKeep} and {@code MAIL_PROCESSED_FOLDER} of
+   * {@code processedFolder} (may be null), on a clock of its own.
+   */
+  void startPoller(Duration serverKeep, String processedFolder, Clock pollerClock) {
     MailSettings keeping = new MailSettings(settings.imapHost(), settings.imapPort(), settings.smtpHost(),
         settings.smtpPort(), settings.user(), settings.password(), settings.address(), settings.tls(),
-        settings.pollInterval(), settings.folder(), settings.processedFolder(), settings.outboundCharset(),
+        settings.pollInterval(), settings.folder(), processedFolder, settings.outboundCharset(),
         settings.maxAttachmentBytes(), settings.timeout(), settings.authservId(), serverKeep);
     pollerId = Await.result(vertx.deployVerticle(new MailPoller(keeping, mailStore, pipeline, metrics, RETRY,
         pollerClock)));
   }
 
   void stopPoller() {
-    Await.result(vertx.undeploy(pollerId));
+    if (pollerId != null) {
+      Await.result(vertx.undeploy(pollerId));
+      pollerId = null;
+    }
   }
 
   /** Puts a raw mail into the desk's INBOX, as the mail server would on delivery. */

@@ -39,4 +39,19 @@ class MailSettingsTest {
     bad.put("MAIL_CHARSET", "EBCDIC");
     assertThatThrownBy(() -> load(bad)).hasMessageStartingWith("MAIL_CHARSET must be one of");
   }
+
+  @Test
+  @DisplayName("MAIL_SERVER_KEEP_DAYS is unset (the server keeps mail) or 1 to 3650; the processed folder is another folder")
+  void serverKeep() {
+    var mail = new java.util.HashMap<>(Map.of("MAIL_IMAP_HOST", "imap.example.jp", "MAIL_SMTP_HOST", "smtp.example.jp",
+        "MAIL_USER", "desk", "MAIL_PASSWORD", "pw", "MAIL_ADDRESS", "desk@example.jp"));
+    assertThat(load(mail).mail().orElseThrow().serverKeep()).isNull();
+    mail.put("MAIL_SERVER_KEEP_DAYS", "90");
+    assertThat(load(mail).mail().orElseThrow().serverKeep()).isEqualTo(java.time.Duration.ofDays(90));
+    mail.put("MAIL_SERVER_KEEP_DAYS", "0");
+    assertThatThrownBy(() -> load(mail)).hasMessageStartingWith("MAIL_SERVER_KEEP_DAYS must be a whole number from 1");
+    mail.remove("MAIL_SERVER_KEEP_DAYS");
+    mail.put("MAIL_PROCESSED_FOLDER", "inbox");
+    assertThatThrownBy(() -> load(mail)).hasMessageStartingWith("MAIL_PROCESSED_FOLDER must be another folder");
+  }
 }

@@ -28,6 +28,8 @@ public record CaseEvent(String type, long officeId, long caseId, long contactId,
 
   public static final String MESSAGE_RECEIVED = "message.received";
   public static final String MESSAGE_QUEUED = "message.queued";
+  /** The resident took a message back (LINE unsend): an open thread shows it erased. */
+  public static final String MESSAGE_UNSENT = "message.unsent";
   public static final String MESSAGE_SENT = "message.sent";
   public static final String MESSAGE_FAILED = "message.failed";
   /** Triage found a crisis: consoles raise an alert. */

@@ -14,6 +14,8 @@ import java.util.List;
  * @param followUpOn         the next follow-up day, or {@code null}
  * @param consentAt          when the case's contact agreed to the privacy notice, {@code null} until they do
  * @param consentVersion     which version of the notice they agreed to
+ * @param senderUnverified   one of its messages came from a sender the channel could not confirm (a mail without
+ *                           DMARC pass): someone else may have written as the resident
  */
 public record CaseSummary(
     long id,
@@ -31,5 +33,6 @@ public record CaseSummary(
     String referralAgencyName,
     LocalDate followUpOn,
     Instant consentAt,
-    String consentVersion) {
+    String consentVersion,
+    boolean senderUnverified) {
 }

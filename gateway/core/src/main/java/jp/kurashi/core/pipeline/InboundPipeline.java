@@ -72,6 +72,24 @@ public final class InboundPipeline {
     return afterCommit.submit(List.of(stored.messageId()), () -> afterCommit(message, stored));
   }
 
+  /**
+   * Erases a message its sender took back (see {@link MessageStore#unsend}) and tells the consoles, so a thread open
+   * on it shows it erased at once; empty when there was no such message.
+   */
+  public Future<java.util.Optional<MessageStore.Unsent>> unsend(String channel, String contactRef,
+                                                                String channelMessageId) {
+    return store.unsend(officeId, channel, contactRef, channelMessageId).compose(erased -> erased.isEmpty()
+        ? Future.succeededFuture(erased)
+        : events.publish(new CaseEvent(CaseEvent.MESSAGE_UNSENT, officeId, erased.get().caseId(),
+                erased.get().contactId(), erased.get().messageId(), channel, erased.get().at()))
+            .recover(err -> {
+              LOG.atWarn().addKeyValue("caseId", erased.get().caseId())
+                  .addKeyValue("error", DatabaseFailures.describe(err)).log("case event not published");
+              return Future.succeededFuture();
+            })
+            .map(erased));
+  }
+
   /** The office whose messages this pipeline stores. */
   public long officeId() {
     return officeId;

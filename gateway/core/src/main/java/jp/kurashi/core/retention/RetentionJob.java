@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -40,6 +41,11 @@ public final class RetentionJob extends VerticleBase {
   private static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
   /** A run stops after this many batches of one kind and finishes the rest the next day. */
   private static final int MAX_BATCHES = 10_000;
+  /**
+   * How long a contact that never wrote nor consented is kept (a LINE follow or block with no message): its only use
+   * is the order of LINE's follow and unfollow events, which LINE redelivers for far less than this.
+   */
+  static final Duration SILENT_CONTACT_KEEP = Duration.ofDays(30);
 
   private final RetentionStore store;
   private final RetentionSettings settings;
@@ -98,7 +104,8 @@ public final class RetentionJob extends VerticleBase {
     // Each step goes on after another failed: a case that cannot be erased today must not keep raw mails.
     Future<Run> run = step("cases", drain(() -> store.eraseClosedCases(casesBefore, batch, now.toInstant()),
         ErasedCases::cases, ErasedCases::plus, ErasedCases.NONE), ErasedCases.NONE)
-        .compose(cases -> step("leftovers", drain(() -> store.eraseLeftovers(casesBefore, batch), Leftovers::total,
+        .compose(cases -> step("leftovers", drain(() -> store.eraseLeftovers(casesBefore,
+                now.toInstant().minus(SILENT_CONTACT_KEEP), batch), Leftovers::total,
             Leftovers::plus, Leftovers.NONE), Leftovers.NONE)
             .compose(leftovers -> pruneChannels(now.toInstant(), batch)
                 .compose(pruned -> step("audit", drain(() -> store.pruneAudit(auditBefore, batch), n -> n,

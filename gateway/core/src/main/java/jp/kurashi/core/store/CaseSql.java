@@ -10,7 +10,8 @@ final class CaseSql {
       c.id, c.channel, c.status, c.urgency, c.categories, c.opened_at, c.last_message_at,
       c.last_inbound_at, c.assignee_id, c.consulter, c.referral_source, c.referral_agency_id,
       (SELECT a.name FROM agency a WHERE a.id = c.referral_agency_id) AS referral_agency_name, c.follow_up_on,
-      k.consent_at, k.consent_version
+      k.consent_at, k.consent_version,
+      EXISTS (SELECT 1 FROM message u WHERE u.case_id = c.id AND u.sender_unverified) AS sender_unverified
       """;
 
   /**

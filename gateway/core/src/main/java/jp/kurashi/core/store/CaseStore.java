@@ -202,7 +202,8 @@ public final class CaseStore {
         instant(row.getOffsetDateTime("opened_at")), instant(row.getOffsetDateTime("last_message_at")),
         instant(row.getOffsetDateTime("last_inbound_at")), row.getLong("assignee_id"), row.getString("consulter"),
         row.getString("referral_source"), row.getLong("referral_agency_id"), row.getString("referral_agency_name"),
-        row.getLocalDate("follow_up_on"), instant(row.getOffsetDateTime("consent_at")), row.getString("consent_version"));
+        row.getLocalDate("follow_up_on"), instant(row.getOffsetDateTime("consent_at")), row.getString("consent_version"),
+        row.getBoolean("sender_unverified"));
   }
 
   private static Instant instant(OffsetDateTime t) {

@@ -187,14 +187,14 @@ final class MessageSql {
    */
   static final String UNSEND = """
       WITH target AS (
-        SELECT m.id, m.case_id FROM message m JOIN contact k ON k.id = m.contact_id
+        SELECT m.id, m.case_id, m.contact_id FROM message m JOIN contact k ON k.id = m.contact_id
          WHERE m.channel = $1 AND m.channel_message_id = $3 AND m.direction = 'in' AND m.unsent_at IS NULL
            AND k.channel = $1 AND k.external_id = $2 AND k.office_id = $5
          FOR UPDATE OF m
       ), erased AS (
         UPDATE message m SET body = '', subject = NULL, unsent_at = $4
           FROM target t WHERE m.id = t.id
-        RETURNING m.id, m.case_id
+        RETURNING m.id, m.case_id, m.contact_id, m.unsent_at
       ), files AS (
         DELETE FROM attachment a USING erased e WHERE a.message_id = e.id RETURNING a.id
       ), triage AS (
@@ -205,7 +205,7 @@ final class MessageSql {
                jsonb_build_object('messageId', e.id, 'channel', $1::text, 'attachments', (SELECT count(*) FROM files))
           FROM erased e
       )
-      SELECT id, case_id FROM erased
+      SELECT id, case_id, contact_id, unsent_at FROM erased
       """;
 
   /** $1 message, $2 channel, $3 idempotency key. */

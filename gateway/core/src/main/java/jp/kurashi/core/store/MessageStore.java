@@ -153,7 +153,7 @@ public final class MessageStore {
   }
 
   /** A message its sender took back: {@code [messageId, caseId]}. */
-  public record Unsent(long messageId, long caseId) {
+  public record Unsent(long messageId, long caseId, long contactId, Instant at) {
   }
 
   /**
@@ -163,8 +163,14 @@ public final class MessageStore {
   public Future<Optional<Unsent>> unsend(long officeId, String channel, String contactRef, String channelMessageId) {
     return pool.preparedQuery(MessageSql.UNSEND)
         .execute(Tuple.of(channel, contactRef, channelMessageId, clock.instant().atOffset(ZoneOffset.UTC), officeId))
-        .map(rows -> rows.size() == 0 ? Optional.empty()
-            : Optional.of(new Unsent(rows.iterator().next().getLong("id"), rows.iterator().next().getLong("case_id"))));
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row row = rows.iterator().next();
+          return Optional.of(new Unsent(row.getLong("id"), row.getLong("case_id"), row.getLong("contact_id"),
+              row.getOffsetDateTime("unsent_at").toInstant()));
+        });
   }
 
   private static IngestResult firstAsDuplicate(RowSet<Row> rows) {

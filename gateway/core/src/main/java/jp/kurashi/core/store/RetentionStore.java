@@ -196,13 +196,15 @@ public final class RetentionStore {
 
   /**
    * Deletes up to {@code limit} of each kind of leftover unseen since {@code before}: contacts without cases or
-   * messages (with each channel's rows behind them), each channel's own leftovers, and the words of complaints
-   * closed before {@code before}; one transaction.
+   * messages (with each channel's rows behind them; those that never consented either once unseen since
+   * {@code silentBefore}), each channel's own leftovers, and the words of complaints closed before {@code before};
+   * one transaction.
    */
-  public Future<Leftovers> eraseLeftovers(Instant before, int limit) {
+  public Future<Leftovers> eraseLeftovers(Instant before, Instant silentBefore, int limit) {
     Tuple range = Tuple.of(utc(before), (long) limit);
     Map<String, Integer> channelRows = new LinkedHashMap<>();
-    return pool.withTransaction(conn -> conn.preparedQuery(RetentionSql.STALE_CONTACTS).execute(range)
+    return pool.withTransaction(conn -> conn.preparedQuery(RetentionSql.STALE_CONTACTS)
+            .execute(Tuple.of(utc(before), (long) limit, utc(silentBefore)))
         .compose(rows -> {
           Set<Long> ids = new LinkedHashSet<>();
           collect(rows, ids);

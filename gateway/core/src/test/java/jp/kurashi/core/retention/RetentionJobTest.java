@@ -234,6 +234,26 @@ class RetentionJobTest {
   }
 
   @Test
+  @DisplayName("erases a contact that never wrote nor consented (a LINE follow or block) after a month, not one that consented")
+  void silentContacts() {
+    long followed = one("INSERT INTO contact (office_id, channel, external_id, reachable, reachability_at, last_seen_at) "
+        + "VALUES ($1, 'line', 'U-followed', true, $2, $2) RETURNING id", office, ago(Duration.ofDays(31))).getLong(0);
+    long recent = one("INSERT INTO contact (office_id, channel, external_id, reachable, reachability_at, last_seen_at) "
+        + "VALUES ($1, 'line', 'U-recent', false, $2, $2) RETURNING id", office, ago(Duration.ofDays(29))).getLong(0);
+    long consented = one("INSERT INTO contact (office_id, channel, external_id, consent_at, consent_version, "
+        + "last_seen_at) VALUES ($1, 'line', 'U-consented', $2, 'v1', $2) RETURNING id", office,
+        ago(Duration.ofDays(31))).getLong(0);
+
+    RetentionJob.Run run = Await.result(job.runOnce());
+
+    assertThat(count("SELECT count(*) FROM contact WHERE id = $1", followed)).isZero();
+    assertThat(count("SELECT count(*) FROM contact WHERE id = $1", recent)).as("LINE may still redeliver").isOne();
+    assertThat(count("SELECT count(*) FROM contact WHERE id = $1", consented)).as("kept as long as cases")
+        .isOne();
+    assertThat(run.leftovers().contacts()).isOne();
+  }
+
+  @Test
   @DisplayName("erases the words of complaints about an erased case or closed past retention, keeping the register's entries")
   void complaints() {
     long line = contact("line", "U-complainer", "苦情 太郎");
