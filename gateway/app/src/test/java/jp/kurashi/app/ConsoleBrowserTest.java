@@ -360,6 +360,8 @@ class ConsoleBrowserTest {
       chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("KS-" + caseId)).click();
       assertThat(chief.getByTestId("subject")).hasText("件名: 家賃の相談");
       assertThat(chief.getByTestId("sender-unverified")).hasCount(1);
+      // Styled as a warning (a broken rule in console.css once dropped it silently).
+      assertThat(chief.getByTestId("sender-unverified")).hasCSS("border-left-style", "solid");
       assertThat(chief.locator("[data-message]").filter(new Locator.FilterOptions().setHasText("振込先が変わりました"))
           .getByTestId("sender-unverified")).containsText("差出人を確認できないメール");
       assertThat(chief.url()).doesNotContain("退去");

@@ -85,7 +85,7 @@ final class ImapMailbox implements AutoCloseable {
 
   /**
    * Flags stored mails \Seen, or moves them to the processed folder when one is set. Returns, for moved mails, the
-   * UIDs the server gave them there (servers with UIDPLUS say; others leave them unknown, and the list empty).
+   * UIDs the server gave them there: only a server with UIDPLUS says, and only then is the move asked for them.
    */
   List<Moved> markProcessed(List<Long> uids) throws MessagingException {
     if (uids.isEmpty()) {
@@ -106,7 +106,18 @@ final class ImapMailbox implements AutoCloseable {
     if (!target.exists()) {
       target.create(Folder.HOLDS_MESSAGES);
     }
-    AppendUID[] to = f.moveUIDMessages(present, target);
+    if (!((IMAPStore) store).hasCapability("UIDPLUS")) {
+      f.moveMessages(present, target);
+      return List.of();
+    }
+    AppendUID[] to;
+    try {
+      to = f.moveUIDMessages(present, target);
+    } catch (RuntimeException e) {
+      // Angus reads the server's COPYUID without checking it: a server that moved the mails and sent none, or fewer
+      // UIDs than mails, fails here after the move. The mails are moved; their UIDs there stay unknown.
+      return List.of();
+    }
     List<Moved> moved = new ArrayList<>();
     for (int i = 0; to != null && i < to.length && i < fromUids.length; i++) {
       if (to[i] != null) {

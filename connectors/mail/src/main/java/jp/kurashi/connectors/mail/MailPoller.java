@@ -168,7 +168,8 @@ public final class MailPoller extends VerticleBase {
       List<Long> uids = fetched.mails().stream().map(MailStore.RawMail::uid).toList();
       return store.storeFetched(settings.mailboxKey(), fetched.uidValidity(), fetched.mails(), fetched.lastUid())
           .compose(v -> imap(() -> mailbox.markProcessed(uids)))
-          .compose(moved -> store.recordMoved(settings.mailboxKey(), fetched.uidValidity(), moved))
+          .compose(moved -> store.recordMoved(settings.mailboxKey(), fetched.uidValidity(), settings.processedFolder(),
+              moved))
           .map(v -> fetched.more());
     });
   }
@@ -190,7 +191,8 @@ public final class MailPoller extends VerticleBase {
     java.time.Instant before = now.minus(settings.serverKeep());
     return imap(() -> mailbox.arrivedBefore(processed, before))
         .compose(arrived -> arrived.isEmpty() || arrived.get().uids().isEmpty() ? Future.succeededFuture(0)
-            : store.handledUids(settings.mailboxKey(), processed, arrived.get().uidValidity(), arrived.get().uids())
+            : store.handledUids(settings.mailboxKey(), settings.processedFolder(), arrived.get().uidValidity(),
+                arrived.get().uids())
                 .compose(handled -> {
                   if (stopping || handled.isEmpty()) {
                     return Future.succeededFuture(0);

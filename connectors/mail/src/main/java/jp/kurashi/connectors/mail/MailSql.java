@@ -22,9 +22,12 @@ final class MailSql {
                                           updated_at = now()
       """;
 
-  /** $1 mailbox, $2 uidvalidity, $3 uids, $4 their UIDVALIDITY in the processed folder, $5 their UIDs there. */
+  /**
+   * $1 mailbox, $2 uidvalidity, $3 uids, $4 their UIDVALIDITY in the processed folder, $5 their UIDs there, $6 the
+   * processed folder's name.
+   */
   static final String RECORD_MOVED = """
-      UPDATE mail_inbox i SET moved_uidvalidity = u.moved_validity, moved_uid = u.moved_uid
+      UPDATE mail_inbox i SET moved_folder = $6, moved_uidvalidity = u.moved_validity, moved_uid = u.moved_uid
         FROM unnest($3::bigint[], $4::bigint[], $5::bigint[]) AS u(uid, moved_validity, moved_uid)
        WHERE i.mailbox = $1 AND i.uidvalidity = $2 AND i.uid = u.uid
       """;
@@ -38,10 +41,13 @@ final class MailSql {
       SELECT uid FROM mail_inbox WHERE mailbox = $1 AND uidvalidity = $2 AND uid = ANY($3) AND status = 'done'
       """;
 
-  /** $1 mailbox, $2 the processed folder's UIDVALIDITY, $3 UIDs there. The same, for mails moved there. */
+  /**
+   * $1 mailbox, $2 the processed folder's UIDVALIDITY, $3 UIDs there, $4 its name. The same, for mails moved there.
+   */
   static final String HANDLED_MOVED = """
       SELECT moved_uid FROM mail_inbox
-       WHERE mailbox = $1 AND moved_uidvalidity = $2 AND moved_uid = ANY($3) AND status = 'done'
+       WHERE mailbox = $1 AND moved_folder = $4 AND moved_uidvalidity = $2 AND moved_uid = ANY($3)
+         AND status = 'done'
       """;
 
   /**

@@ -57,7 +57,7 @@ public final class MailStore {
   }
 
   /** Notes where mails went in the processed folder (their UIDs there), so that they can be deleted there later. */
-  public Future<Void> recordMoved(String mailbox, long uidValidity, List<ImapMailbox.Moved> moved) {
+  public Future<Void> recordMoved(String mailbox, long uidValidity, String folder, List<ImapMailbox.Moved> moved) {
     if (moved.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -65,16 +65,18 @@ public final class MailStore {
     Long[] validities = moved.stream().map(ImapMailbox.Moved::movedUidValidity).toArray(Long[]::new);
     Long[] movedUids = moved.stream().map(ImapMailbox.Moved::movedUid).toArray(Long[]::new);
     return pool.preparedQuery(MailSql.RECORD_MOVED)
-        .execute(Tuple.of(mailbox, uidValidity, uids, validities, movedUids)).mapEmpty();
+        .execute(Tuple.of(mailbox, uidValidity, uids, validities, movedUids, folder)).mapEmpty();
   }
 
   /**
-   * Of these UIDs of a folder (the processed folder when {@code processed}), those whose mail the gateway has
-   * handled; none that is pending or quarantined, nor one it does not know.
+   * Of these UIDs of a folder (the processed folder {@code processedFolder}, or the polled one when that is
+   * {@code null}), those whose mail the gateway has handled; none that is pending or quarantined, nor one it does not know.
    */
-  public Future<List<Long>> handledUids(String mailbox, boolean processed, long uidValidity, List<Long> uids) {
-    return pool.preparedQuery(processed ? MailSql.HANDLED_MOVED : MailSql.HANDLED_IN_FOLDER)
-        .execute(Tuple.of(mailbox, uidValidity, uids.toArray(Long[]::new)))
+  public Future<List<Long>> handledUids(String mailbox, String processedFolder, long uidValidity, List<Long> uids) {
+    Long[] asked = uids.toArray(Long[]::new);
+    return (processedFolder == null
+        ? pool.preparedQuery(MailSql.HANDLED_IN_FOLDER).execute(Tuple.of(mailbox, uidValidity, asked))
+        : pool.preparedQuery(MailSql.HANDLED_MOVED).execute(Tuple.of(mailbox, uidValidity, asked, processedFolder)))
         .map(rows -> {
           List<Long> out = new ArrayList<>();
           rows.forEach(row -> out.add(row.getLong(0)));

@@ -90,12 +90,13 @@ final class RetentionSql {
   /**
    * $1 last seen before, $2 limit, $3 a shorter cut-off for contacts that never consented. Contacts that never had a
    * case or whose cases were all erased, unseen since the cut-off (a consent without a chat), or since the shorter
-   * one when they never consented either: a LINE follow or block from someone who never wrote, kept only as long as
-   * LINE may still redeliver an older event about them.
+   * one when they never consented either, counted from their last follow or block too: a LINE follow or block from
+   * someone who never wrote, kept only as long as LINE may still redeliver an older event about them.
    */
   static final String STALE_CONTACTS = """
       SELECT k.id FROM contact k
-       WHERE (k.last_seen_at < $1 OR (k.last_seen_at < $3 AND k.consent_at IS NULL))
+       WHERE (k.last_seen_at < $1
+              OR (GREATEST(k.last_seen_at, k.reachability_at) < $3 AND k.consent_at IS NULL))
          AND NOT EXISTS (SELECT 1 FROM consultation_case c WHERE c.contact_id = k.id)
          AND NOT EXISTS (SELECT 1 FROM message m WHERE m.contact_id = k.id)
        ORDER BY k.last_seen_at LIMIT $2

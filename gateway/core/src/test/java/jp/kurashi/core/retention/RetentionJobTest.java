@@ -240,6 +240,10 @@ class RetentionJobTest {
         + "VALUES ($1, 'line', 'U-followed', true, $2, $2) RETURNING id", office, ago(Duration.ofDays(31))).getLong(0);
     long recent = one("INSERT INTO contact (office_id, channel, external_id, reachable, reachability_at, last_seen_at) "
         + "VALUES ($1, 'line', 'U-recent', false, $2, $2) RETURNING id", office, ago(Duration.ofDays(29))).getLong(0);
+    // Followed 40 days ago, blocked yesterday: LINE may still redeliver that day's events.
+    long blocked = one("INSERT INTO contact (office_id, channel, external_id, reachable, reachability_at, last_seen_at) "
+        + "VALUES ($1, 'line', 'U-blocked', false, $2, $3) RETURNING id", office, ago(Duration.ofDays(1)),
+        ago(Duration.ofDays(40))).getLong(0);
     long consented = one("INSERT INTO contact (office_id, channel, external_id, consent_at, consent_version, "
         + "last_seen_at) VALUES ($1, 'line', 'U-consented', $2, 'v1', $2) RETURNING id", office,
         ago(Duration.ofDays(31))).getLong(0);
@@ -248,6 +252,7 @@ class RetentionJobTest {
 
     assertThat(count("SELECT count(*) FROM contact WHERE id = $1", followed)).isZero();
     assertThat(count("SELECT count(*) FROM contact WHERE id = $1", recent)).as("LINE may still redeliver").isOne();
+    assertThat(count("SELECT count(*) FROM contact WHERE id = $1", blocked)).as("its last event is recent").isOne();
     assertThat(count("SELECT count(*) FROM contact WHERE id = $1", consented)).as("kept as long as cases")
         .isOne();
     assertThat(run.leftovers().contacts()).isOne();
