@@ -92,8 +92,7 @@ final class ImapMailbox implements AutoCloseable {
       return List.of();
     }
     IMAPFolder f = open();
-    Message[] messages = f.getMessagesByUID(uids.stream().mapToLong(Long::longValue).toArray());
-    Message[] present = Arrays.stream(messages).filter(java.util.Objects::nonNull).toArray(Message[]::new);
+    Message[] present = present(f, uids);
     if (settings.processedFolder() == null) {
       f.setFlags(present, new Flags(Flags.Flag.SEEN), true);
       return List.of();
@@ -106,7 +105,7 @@ final class ImapMailbox implements AutoCloseable {
     if (!target.exists()) {
       target.create(Folder.HOLDS_MESSAGES);
     }
-    if (!((IMAPStore) store).hasCapability("UIDPLUS")) {
+    if (!hasUidPlus()) {
       f.moveMessages(present, target);
       return List.of();
     }
@@ -141,18 +140,7 @@ final class ImapMailbox implements AutoCloseable {
    * delete single mails (no UIDPLUS: an EXPUNGE there would remove every mail anyone flagged deleted).
    */
   Optional<Arrived> arrivedBefore(boolean processed, Instant before) throws MessagingException {
-    IMAPFolder polled = open();
-    if (!((IMAPStore) store).hasCapability("UIDPLUS")) {
-      return Optional.empty();
-    }
-    IMAPFolder f = processed ? (IMAPFolder) store.getFolder(settings.processedFolder()) : polled;
-    if (processed && !f.exists()) {
-      return Optional.empty();
-    }
-    if (processed) {
-      f.open(Folder.READ_ONLY);
-    }
-    try {
+    return inFolder(processed, Folder.READ_ONLY, f -> {
       Date cut = Date.from(before);
       // IMAP's BEFORE compares days only (in the server's zone): ask for two days more, then compare the time here.
       Message[] found = f.search(new ReceivedDateTerm(ComparisonTerm.LT,
@@ -171,11 +159,7 @@ final class ImapMailbox implements AutoCloseable {
       }
       uids.sort(Comparator.naturalOrder());
       return Optional.of(new Arrived(f.getUIDValidity(), uids));
-    } finally {
-      if (processed) {
-        f.close(false);
-      }
-    }
+    }, Optional.empty());
   }
 
   /**
@@ -183,31 +167,58 @@ final class ImapMailbox implements AutoCloseable {
    * UIDVALIDITY is still {@code uidValidity}: otherwise the UIDs name other mails. Returns how many were deleted.
    */
   int delete(boolean processed, long uidValidity, List<Long> uids) throws MessagingException {
-    IMAPFolder polled = open();
-    if (uids.isEmpty() || !((IMAPStore) store).hasCapability("UIDPLUS")) {
+    if (uids.isEmpty()) {
       return 0;
     }
-    IMAPFolder f = processed ? (IMAPFolder) store.getFolder(settings.processedFolder()) : polled;
-    if (processed) {
-      f.open(Folder.READ_WRITE);
-    }
-    try {
-      if (f.getUIDValidity() != uidValidity) {
-        return 0;
-      }
-      Message[] messages = Arrays.stream(f.getMessagesByUID(uids.stream().mapToLong(Long::longValue).toArray()))
-          .filter(java.util.Objects::nonNull).toArray(Message[]::new);
+    return inFolder(processed, Folder.READ_WRITE, f -> {
+      Message[] messages = f.getUIDValidity() == uidValidity ? present(f, uids) : new Message[0];
       if (messages.length == 0) {
         return 0;
       }
       f.setFlags(messages, new Flags(Flags.Flag.DELETED), true);
       f.expunge(messages);
       return messages.length;
-    } finally {
-      if (processed) {
-        f.close(false);
-      }
+    }, 0);
+  }
+
+  /** Work on one IMAP folder. */
+  private interface FolderWork<T> {
+    T on(IMAPFolder folder) throws MessagingException;
+  }
+
+  /**
+   * Runs {@code work} on the polled folder, or on the processed folder (opened in {@code mode} for it, then closed);
+   * {@code absent} when that folder does not exist or the server has no UIDPLUS, without which no single mail can
+   * be expunged.
+   */
+  private <T> T inFolder(boolean processed, int mode, FolderWork<T> work, T absent) throws MessagingException {
+    IMAPFolder polled = open();
+    if (!hasUidPlus()) {
+      return absent;
     }
+    if (!processed) {
+      return work.on(polled);
+    }
+    IMAPFolder f = (IMAPFolder) store.getFolder(settings.processedFolder());
+    if (!f.exists()) {
+      return absent;
+    }
+    f.open(mode);
+    try {
+      return work.on(f);
+    } finally {
+      f.close(false);
+    }
+  }
+
+  private boolean hasUidPlus() throws MessagingException {
+    return ((IMAPStore) store).hasCapability("UIDPLUS");
+  }
+
+  /** The folder's mails with these UIDs that are still there. */
+  private static Message[] present(IMAPFolder f, List<Long> uids) throws MessagingException {
+    return Arrays.stream(f.getMessagesByUID(uids.stream().mapToLong(Long::longValue).toArray()))
+        .filter(java.util.Objects::nonNull).toArray(Message[]::new);
   }
 
   boolean supportsIdle() throws MessagingException {

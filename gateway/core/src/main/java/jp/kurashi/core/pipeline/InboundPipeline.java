@@ -80,14 +80,17 @@ public final class InboundPipeline {
                                                                 String channelMessageId) {
     return store.unsend(officeId, channel, contactRef, channelMessageId).compose(erased -> erased.isEmpty()
         ? Future.succeededFuture(erased)
-        : events.publish(new CaseEvent(CaseEvent.MESSAGE_UNSENT, officeId, erased.get().caseId(),
-                erased.get().contactId(), erased.get().messageId(), channel, erased.get().at()))
-            .recover(err -> {
-              LOG.atWarn().addKeyValue("caseId", erased.get().caseId())
-                  .addKeyValue("error", DatabaseFailures.describe(err)).log("case event not published");
-              return Future.succeededFuture();
-            })
-            .map(erased));
+        : publishQuietly(new CaseEvent(CaseEvent.MESSAGE_UNSENT, officeId, erased.get().caseId(),
+            erased.get().contactId(), erased.get().messageId(), channel, erased.get().at())).map(erased));
+  }
+
+  /** Tells the consoles; a lost event only delays a console's update (it reads again), so it never fails the caller. */
+  private Future<Void> publishQuietly(CaseEvent event) {
+    return events.publish(event).recover(err -> {
+      LOG.atWarn().addKeyValue("caseId", event.caseId()).addKeyValue("error", DatabaseFailures.describe(err))
+          .log("case event not published");
+      return Future.succeededFuture();
+    });
   }
 
   /** The office whose messages this pipeline stores. */
@@ -154,12 +157,7 @@ public final class InboundPipeline {
             return Future.succeededFuture();
           });
     }
-    return chain.compose(v -> events.publish(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, officeId, result.caseId(),
-            result.contactId(), result.messageId(), message.channel(), message.receivedAt())))
-        .recover(err -> {
-          LOG.atWarn().addKeyValue("caseId", result.caseId())
-              .addKeyValue("error", DatabaseFailures.describe(err)).log("case event not published");
-          return Future.succeededFuture();
-        });
+    return chain.compose(v -> publishQuietly(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, officeId, result.caseId(),
+        result.contactId(), result.messageId(), message.channel(), message.receivedAt())));
   }
 }
