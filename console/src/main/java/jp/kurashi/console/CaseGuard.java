@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * The one gate to case content and to role-restricted calls: every attempt, allowed or refused,
- * is written to the audit log before anything is returned. Refusals are 403.
+ * is written to the audit log before anything is returned. Refusals are 403; another office's case is 404.
  */
 final class CaseGuard {
 
@@ -33,6 +33,12 @@ final class CaseGuard {
     return cases.find(caseId).compose(found -> {
       if (found.isEmpty()) {
         return Future.failedFuture(ApiException.notFound("case " + caseId));
+      }
+      if (found.get().officeId() != session.staff().officeId()) {
+        // As for a claim: another office's case answers as if it did not exist (a 403 would tell its ids, hence that
+        // office's volume, apart from unused ones), and its id stays out of this office's audit rows but for the detail.
+        return refused(ctx, session, null, action, new JsonObject().put("caseId", caseId))
+            .compose(v -> Future.failedFuture(ApiException.notFound("case " + caseId)));
       }
       boolean allowed = policy.mayRead(session.staff(), found.get());
       return audit.record(AuditEntry.of(session.staff().id(), caseId, action, allowed, HttpJson.remote(ctx)))

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.Objects;
 
 /**
  * The complaints register (苦情受付簿): {@code POST /api/complaints} records a complaint however it came (a
@@ -85,8 +86,12 @@ final class ComplaintsApi {
     Long only = session.staff().role() == Role.CHIEF ? null : session.staff().id();
     return guard.role(ctx, session, "complaint.list", Role.CHIEF, Role.CONSULTANT)
         .compose(v -> complaints.list(session.staff().officeId(), only, limit))
+        // The row names what was shown, as a search's does: entries and the cases they are about.
         .compose(found -> audit.record(new AuditEntry(null, session.staff().id(), null, "complaint.list", true,
-                HttpJson.remote(ctx), new JsonObject().put("entries", found.size())))
+                HttpJson.remote(ctx), new JsonObject().put("entries", found.size())
+                .put("complaintIds", new JsonArray(found.stream().map(Complaint::id).toList()))
+                .put("caseIds", new JsonArray(found.stream().map(Complaint::caseId).filter(Objects::nonNull)
+                    .distinct().toList()))))
             .map(v -> new JsonObject().put("items", new JsonArray(found.stream().map(ComplaintsApi::json).toList()))));
   }
 
@@ -101,11 +106,6 @@ final class ComplaintsApi {
         .compose(v -> complaints.find(id, office))
         .compose(found -> found.isEmpty() ? Future.failedFuture(ApiException.notFound("complaint " + id))
             : Future.succeededFuture(found.get()))
-        .compose(found -> change.closedOn() != null
-            && change.closedOn().isBefore(found.receivedAt().atZone(TOKYO).toLocalDate())
-            ? Future.failedFuture(ApiException.badRequest("invalid_closed_on",
-                "終了日が受付日より前です / closedOn is before the day the complaint was received"))
-            : Future.succeededFuture(found))
         .compose(found -> {
           boolean chief = session.staff().role() == Role.CHIEF;
           boolean responsible = found.responsibleId() == session.staff().id();
@@ -114,6 +114,12 @@ final class ComplaintsApi {
           }
           return Future.succeededFuture(found);
         })
+        // Only after the caller is known to answer for it: an unaudited 400 would tell anyone its received day.
+        .compose(found -> change.closedOn() != null
+            && change.closedOn().isBefore(found.receivedAt().atZone(TOKYO).toLocalDate())
+            ? Future.failedFuture(ApiException.badRequest("invalid_closed_on",
+                "終了日が受付日より前です / closedOn is before the day the complaint was received"))
+            : Future.succeededFuture(found))
         .compose(found -> complaints.update(id, office, change))
         .compose(saved -> saved.isEmpty()
             ? Future.failedFuture(new ApiException(409, "no_responsible",

@@ -86,6 +86,8 @@ class ComplaintsTest {
 
     assertThat(sato.patch("/api/complaints/" + id, new JsonObject().put("response", "説明しました")).statusCode())
         .as("not responsible").isEqualTo(403);
+    assertThat(sato.patch("/api/complaints/" + id, new JsonObject().put("closedOn", "2000-01-01")).statusCode())
+        .as("not responsible: refused before the day is judged, so no answer tells when it was received").isEqualTo(403);
     var handed = chief.patch("/api/complaints/" + id, new JsonObject().put("responsibleId", satoId));
     assertThat(handed.statusCode()).as(handed.bodyAsString()).isEqualTo(200);
     assertThat(sato.patch("/api/complaints/" + id, new JsonObject().put("responsibleId", satoId)).statusCode())
@@ -105,7 +107,7 @@ class ComplaintsTest {
     assertThat(reopened.bodyAsJsonObject().getString("closedOn")).isNull();
     assertThat(reopened.bodyAsJsonObject().getString("response")).isEqualTo("お詫びし、手順を見直しました");
     assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'complaint.update' AND allowed")).isEqualTo(3);
-    assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'complaint.update' AND NOT allowed")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'complaint.update' AND NOT allowed")).isEqualTo(3);
   }
 
   @Test
@@ -123,6 +125,11 @@ class ComplaintsTest {
     assertThat(recorded.statusCode()).isEqualTo(201);
     assertThat(recorded.bodyAsJsonObject().getLong("caseId")).isEqualTo(caseId);
     assertThat(count("SELECT count(*) FROM consultation_case WHERE complaint AND id = $1", caseId)).isOne();
+
+    assertThat(chief.get("/api/complaints").statusCode()).isEqualTo(200);
+    assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'complaint.list' AND detail->'caseIds' @> $1::jsonb "
+        + "AND jsonb_array_length(detail->'complaintIds') = 1", "[" + caseId + "]"))
+        .as("the register's read names the case its entry is about").isOne();
   }
 
   @Test
