@@ -58,6 +58,14 @@ public final class AutomaticNotice {
     this.consentFirst = Set.copyOf(consentFirst);
   }
 
+  /**
+   * Whether {@code message} may call for an automatic answer (a crisis, or the desk closed when it came), so its
+   * triage result is kept pending until {@link #send} has decided it.
+   */
+  public boolean mayAnswer(InboundMessage message, boolean crisis) {
+    return !message.automated() && (crisis || !profile.hours().isOpen(message.receivedAt()));
+  }
+
   /** Sends what {@code message} calls for; {@code crisis} is its triage's verdict (false when triage failed). */
   public Future<Void> send(InboundMessage message, IngestResult stored, boolean crisis) {
     if (message.automated()) {

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Triages each new resident message (on a worker thread: the analyser is CPU work), folds the
@@ -62,20 +63,30 @@ public final class TriageStep implements AfterIngest {
     if (message.automated()) {
       return Future.succeededFuture();
     }
+    // Whether this run must confirm the answer: it may owe one, or the result was stored earlier (a resume), pending.
+    AtomicBoolean confirm = new AtomicBoolean();
     Future<Boolean> crisis = vertx.executeBlocking(() -> engine.triage(message.text()), false).compose(result -> {
       LOG.atInfo().addKeyValue("caseId", stored.caseId()).addKeyValue("messageId", stored.messageId())
           .addKeyValue("categories", result.categories()).addKeyValue("urgency", result.urgency().code())
           .log("message triaged");
+      boolean isCrisis = result.urgency() == Urgency.CRISIS;
+      // Until the answer is decided the result stays pending, so a failure or a crash between this commit and the
+      // answer's own brings the sweep back to the message: a crisis at night must not go without its safety message.
+      boolean answerOwed = notices != null && notices.mayAnswer(message, isCrisis);
       return store.record(stored.messageId(), stored.caseId(), result.categories(), result.urgency().code(),
-              result.matchedJson())
-          .compose(caseUrgency -> publish(CaseEvent.CASE_TRIAGED, message, stored))
-          .compose(v -> result.urgency() == Urgency.CRISIS ? crisis(message, stored) : Future.succeededFuture(false));
+              result.matchedJson(), answerOwed)
+          .compose(recorded -> {
+            confirm.set(answerOwed || !recorded);
+            return publish(CaseEvent.CASE_TRIAGED, message, stored);
+          })
+          .compose(v -> isCrisis ? crisis(message, stored) : Future.succeededFuture(false));
     });
     // A failed triage still leaves the resident answered (out-of-hours notice), and is still reported as failed.
     if (notices == null) {
       return crisis.<Void>mapEmpty();
     }
     return crisis.transform(verdict -> notices.send(message, stored, verdict.succeeded() && verdict.result())
+        .compose(sent -> confirm.get() ? store.answerDecided(stored.messageId()) : Future.<Void>succeededFuture())
         .transform(sent -> verdict.failed() ? Future.<Void>failedFuture(verdict.cause())
             : sent.failed() ? Future.<Void>failedFuture(sent.cause()) : Future.<Void>succeededFuture()));
   }

@@ -165,7 +165,8 @@ final class MessageSql {
       """;
 
   /**
-   * Resident messages on the given channels whose after-commit steps never finished (no triage result), received
+   * Resident messages on the given channels whose after-commit steps never finished (no triage result, or one whose
+   * automatic answer was still pending: see V40), received
    * in [$2, $3), oldest first, at most $4; taken-back messages are left alone. $1 channels, $5 office (each office's
    * pipeline sweeps its own: its profile's notices, its staff's live events).
    */
@@ -175,7 +176,7 @@ final class MessageSql {
         FROM message m JOIN contact k ON k.id = m.contact_id
        WHERE m.office_id = $5 AND m.direction = 'in' AND NOT m.automated AND m.unsent_at IS NULL AND m.channel = ANY($1)
          AND m.created_at >= $2 AND m.created_at < $3
-         AND NOT EXISTS (SELECT 1 FROM triage_result t WHERE t.message_id = m.id)
+         AND NOT EXISTS (SELECT 1 FROM triage_result t WHERE t.message_id = m.id AND NOT t.notice_pending)
        ORDER BY m.id
        LIMIT $4
       """;

@@ -11,11 +11,13 @@ final class TriageSql {
   /**
    * Stores a message's result and folds it into its case: categories joined ('other' only while
    * nothing else is known), urgency raised never lowered, crisis time kept from the first crisis.
-   * $1 message, $2 case, $3 categories, $4 urgency, $5 matched.
+   * $1 message, $2 case, $3 categories, $4 urgency, $5 matched, $6 an automatic answer may be owed (see V40).
+   * A result already stored (the sweep resuming the message) stays as it was, its pending answer included.
    */
   static final String RECORD = """
       WITH stored AS (
-        INSERT INTO triage_result (message_id, case_id, categories, urgency, matched) VALUES ($1, $2, $3, $4, $5)
+        INSERT INTO triage_result (message_id, case_id, categories, urgency, matched, notice_pending)
+        VALUES ($1, $2, $3, $4, $5, $6)
         ON CONFLICT (message_id) DO NOTHING
         RETURNING case_id
       ), joined AS (
@@ -31,6 +33,9 @@ final class TriageSql {
        WHERE k.id = $2
       RETURNING k.urgency
       """.formatted(RANK.formatted("$4::text"), RANK.formatted("k.urgency"));
+
+  /** $1 message: its automatic answer was decided (queued, or found not owed), so the sweep need not come back. */
+  static final String NOTICE_DECIDED = "UPDATE triage_result SET notice_pending = false WHERE message_id = $1 AND notice_pending";
 
   /** $1 case, $2 staff, $3 categories, $4 urgency. */
   static final String CORRECT = """

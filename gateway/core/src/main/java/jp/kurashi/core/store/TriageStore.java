@@ -31,12 +31,22 @@ public final class TriageStore {
     return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
-  /** Stores a message's result and updates its case; returns the case's urgency afterwards. */
-  public Future<String> record(long messageId, long caseId, Collection<String> categories, String urgency,
-                               JsonArray matched) {
+  /**
+   * Stores a message's result and updates its case; completes with false when the message had a result already (the
+   * sweep resuming it), which stays as it was. {@code answerOwed}: the message may call for an automatic answer, which
+   * {@link #answerDecided} confirms once it is queued or found not owed; until then the after-commit sweep comes back
+   * to the message.
+   */
+  public Future<Boolean> record(long messageId, long caseId, Collection<String> categories, String urgency,
+                                JsonArray matched, boolean answerOwed) {
     return pool.preparedQuery(TriageSql.RECORD)
-        .execute(Tuple.of(messageId, caseId, categories.toArray(String[]::new), urgency, matched))
-        .map(rows -> rows.size() == 0 ? urgency : rows.iterator().next().getString(0));
+        .execute(Tuple.of(messageId, caseId, categories.toArray(String[]::new), urgency, matched, answerOwed))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** The message's automatic answer is queued, or was found not owed: it is finished. */
+  public Future<Void> answerDecided(long messageId) {
+    return pool.preparedQuery(TriageSql.NOTICE_DECIDED).execute(Tuple.of(messageId)).mapEmpty();
   }
 
   /** Sets the case's categories and urgency as staff decided, keeping what triage had said. */

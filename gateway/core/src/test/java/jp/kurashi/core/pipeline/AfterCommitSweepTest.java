@@ -108,6 +108,33 @@ class AfterCommitSweepTest {
   }
 
   @Test
+  @DisplayName("a crisis whose safety message failed after its triage committed gets it on the next sweep, once")
+  void answerFailedAfterTriage() throws Exception {
+    // The outbox refuses every row for now, as a dropped connection or a restarting server would the one statement.
+    Await.result(db.pool().query("CREATE FUNCTION refuse_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        + "BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$").execute());
+    Await.result(db.pool().query("CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox "
+        + "FOR EACH ROW EXECUTE FUNCTION refuse_outbox()").execute());
+    long crisis = Await.result(pipeline.receive(new InboundMessage("line", "k-2", "U-k-2", null,
+        "もう死にたい。薬を全部飲みました", clock.instant()))).messageId();
+    Await.until(Duration.ofSeconds(15), "triaged, its answer tried",
+        () -> triaged(crisis) && !pipeline.afterCommitQueue().pending(crisis));
+    assertThat(automatic()).isEmpty();
+    Await.result(db.pool().query("DROP TRIGGER refuse_outbox ON outbox").execute());
+
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(Await.result(sweep.sweep())).isOne();
+    Await.until(Duration.ofSeconds(10), "safety message", () -> automatic().size() == 1);
+    assertThat(automatic().get(0)).contains("つらい気持ちを書いてくださって").contains("受付時間外");
+    Await.until(Duration.ofSeconds(10), "answer decided", () -> !pipeline.afterCommitQueue().pending(crisis));
+
+    clock.advance(Duration.ofMinutes(31)); // past the safety message's own gap: only the decided answer stops a repeat
+    assertThat(Await.result(sweep.sweep())).isZero();
+    Thread.sleep(300);
+    assertThat(automatic()).hasSize(1);
+  }
+
+  @Test
   @DisplayName("messages still within the grace time, on other channels, taken back or older than the window stay")
   void leftAlone() {
     long young = storedOnly("y-1", "line", "家賃が払えません");
