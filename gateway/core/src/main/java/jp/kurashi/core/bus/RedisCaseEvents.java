@@ -98,10 +98,22 @@ final class RedisCaseEvents implements CaseEvents {
     }
   }
 
+  /**
+   * Through Redis to every instance. When Redis cannot carry it (down, or this instance's subscription lost), the event
+   * still reaches this instance's own listeners: a staff reply sent while Redis is down must reach the resident's open
+   * chat here, not wait for a reconnect. Listeners take an event twice without harm (a publish that timed out may have
+   * gone through after all), as they do across a re-subscription.
+   */
   @Override
   public Future<Void> publish(CaseEvent event) {
+    boolean hearsItself = subscribed && subscriber.active();
     return publisher.send(Request.cmd(Command.PUBLISH).arg(CHANNEL).arg(event.toJson().encode()), COMMAND_TIMEOUT_MS)
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .onComplete(sent -> {
+          if (sent.failed() || !hearsItself) {
+            local.deliver(event);
+          }
+        });
   }
 
   @Override

@@ -96,6 +96,45 @@ class CaseEventsTest {
     }
 
     @Test
+    @DisplayName("still reach this instance's listeners while Redis is down, and cross instances again when it is back")
+    void localWhileRedisDown() {
+      Vertx one = Vertx.vertx();
+      Vertx two = Vertx.vertx();
+      try {
+        CaseEvents here = Await.result(CaseEvents.redis(one, new RedisOptions().setConnectionString(redis.url())));
+        CaseEvents there = Await.result(CaseEvents.redis(two, new RedisOptions().setConnectionString(redis.url())));
+        List<CaseEvent> local = new CopyOnWriteArrayList<>();
+        List<CaseEvent> remote = new CopyOnWriteArrayList<>();
+        here.subscribe(local::add);
+        there.subscribe(remote::add);
+
+        redis.stop();
+        assertThatThrownBy(() -> Await.result(here.publish(event(7)))).isNotNull();
+        Await.until(Duration.ofSeconds(5), "delivered here without Redis", () -> local.contains(event(7)));
+
+        redis.restart();
+        Await.until(Duration.ofSeconds(20), "both subscribed again", () -> up(here) && up(there));
+        Await.result(here.publish(event(8)));
+        Await.until(Duration.ofSeconds(10), "crossed again", () -> remote.contains(event(8)) && local.contains(event(8)));
+        assertThat(remote).doesNotContain(event(7));
+        Await.result(here.close());
+        Await.result(there.close());
+      } finally {
+        Await.result(one.close());
+        Await.result(two.close());
+      }
+    }
+
+    private boolean up(CaseEvents events) {
+      try {
+        Await.result(events.ping());
+        return true;
+      } catch (RuntimeException | AssertionError e) {
+        return false;
+      }
+    }
+
+    @Test
     @DisplayName("fail to connect when Redis is not there")
     void refusesWithoutServer() {
       Vertx vertx = Vertx.vertx();
