@@ -39,7 +39,12 @@ final class HttpServerVerticle extends VerticleBase {
             .setCompressionSupported(true)
             // Above the chat's 16 KB frame limit, so an oversized frame gets an error frame, not a closed socket.
             .setMaxWebSocketFrameSize(64 * 1024)
-            .setMaxWebSocketMessageSize(256 * 1024))
+            .setMaxWebSocketMessageSize(256 * 1024)
+            // No WebSocket compression: Netty inflates a compressed frame with no limit on its output, before the
+            // size checks above, so a 64 KB frame from anyone (the chat socket takes frames before its token) would
+            // become tens of megabytes. Chat frames are small text; TLS or the proxy may still compress.
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false))
         .requestHandler(routes.apply(vertx));
     return server.listen();
   }

@@ -62,6 +62,21 @@ class SecurityHeadersTest {
   }
 
   @Test
+  @DisplayName("the chat socket agrees to no compression, so a small frame cannot inflate to megabytes before any check")
+  void noWebSocketCompression() {
+    io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+        .setTryUsePerMessageCompression(true).setTryUsePerFrameCompression(true));
+    io.vertx.core.http.WebSocket socket = Await.result(client.connect(running.gateway.httpPort(), "127.0.0.1",
+        "/webchat/socket"));
+    try {
+      assertThat(socket.headers().get("Sec-WebSocket-Extensions")).as("extensions the server agreed to").isNull();
+    } finally {
+      Await.result(socket.close());
+      Await.result(client.close());
+    }
+  }
+
+  @Test
   @DisplayName("the console page may not be framed by anyone")
   void console() {
     HttpResponse<Buffer> page = get("/console/");
