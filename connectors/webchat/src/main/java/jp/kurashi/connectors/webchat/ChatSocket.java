@@ -9,6 +9,7 @@ import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.pipeline.InboundPipeline;
+import jp.kurashi.core.pipeline.InboundText;
 import jp.kurashi.core.store.ContactStore;
 import jp.kurashi.connectors.webchat.WebchatStore;
 import jp.kurashi.connectors.webchat.WebchatStore.ChatLine;
@@ -60,8 +61,24 @@ final class ChatSocket {
     this.contactId = session.consentAt() == null ? null : session.contactId();
   }
 
-  /** Starts handling frames; replays the conversation after {@code afterId} when given. */
+  /**
+   * Starts handling frames; replays the conversation after {@code afterId} when given. A socket over its session's
+   * limit is refused and closed.
+   */
   void start(Long afterId) {
+    // The resident may have left while the token was checked; Vert.x refuses handlers on a closed socket, and a
+    // socket registered now would never be let go.
+    if (ws.isClosed()) {
+      return;
+    }
+    if (!deps.sockets().opened(session.id(), this, deps.settings().maxSocketsPerSession())) {
+      deps.metrics().increment("webchat_sockets_refused_total");
+      LOG.atInfo().addKeyValue("sessionId", session.id()).log("chat socket refused: too many open for its session");
+      ws.writeTextMessage(Frames.error("too_many_sockets", "この会話はほかの画面でたくさん開かれています。使っていないタブを"
+          + "閉じてください / this chat is open in too many tabs or devices; close those you no longer use", null));
+      ws.close(Frames.CLOSE_TOO_MANY, "too_many_sockets");
+      return;
+    }
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> reject("binary_not_supported", "binary frames are not supported", null));
     ws.exceptionHandler(err -> LOG.atDebug().addKeyValue("sessionId", session.id()).log("chat socket error"));
@@ -72,7 +89,6 @@ final class ChatSocket {
         deps.sockets().unregister(contactId, this);
       }
     });
-    deps.sockets().opened(session.id(), this);
     if (contactId != null) {
       deps.sockets().register(contactId, this);
     }
@@ -83,7 +99,12 @@ final class ChatSocket {
   }
 
   private void replay(long afterId) {
+    deps.metrics().increment("webchat_replay_reads_total");
     deps.store().conversation(session.contactRef(), afterId, deps.settings().replayBatch()).onComplete(ar -> {
+      // Once the resident has left, the rest of the history would be read for nobody.
+      if (gone()) {
+        return;
+      }
       if (ar.failed()) {
         send(Frames.error("replay_failed", "履歴を読み込めませんでした / could not load history", null));
         return;
@@ -91,9 +112,25 @@ final class ChatSocket {
       List<ChatLine> lines = ar.result();
       lines.forEach(line -> send(Frames.message(line)));
       if (lines.size() == deps.settings().replayBatch()) {
-        replay(lines.get(lines.size() - 1).id());
+        long next = lines.get(lines.size() - 1).id();
+        if (ws.writeQueueFull()) {
+          // A slow reader: the next batch waits until this one has gone out, not piled up in memory behind it.
+          ws.drainHandler(v -> {
+            if (!gone()) {
+              ws.drainHandler(null);
+              replay(next);
+            }
+          });
+        } else {
+          replay(next);
+        }
       }
     });
+  }
+
+  /** Closed, or closing: a close frame already received counts, before the close handler has run. */
+  private boolean gone() {
+    return closed || ws.isClosed();
   }
 
   private void onText(String text) {
@@ -150,9 +187,13 @@ final class ChatSocket {
   private void onMessage(JsonObject frame) {
     long receivedAt = System.nanoTime();
     Object rawClientId = frame.getValue("clientId");
-    String clientId = rawClientId instanceof String s && !s.isBlank() && s.length() <= MAX_CLIENT_ID ? s : null;
+    // A NUL would reach the database in the message's external id, which PostgreSQL refuses: that fails the whole
+    // group commit the message is in, other chats' messages with it.
+    String clientId = rawClientId instanceof String s && !s.isBlank() && s.length() <= MAX_CLIENT_ID
+        && s.chars().noneMatch(Character::isISOControl) ? s : null;
     if (clientId == null) {
-      reject("invalid_client_id", "clientId must be a string of 1 to " + MAX_CLIENT_ID + " characters", null);
+      reject("invalid_client_id", "clientId must be a string of 1 to " + MAX_CLIENT_ID
+          + " characters without control characters", null);
       return;
     }
     if (contactId == null) {
@@ -160,7 +201,9 @@ final class ChatSocket {
       return;
     }
     Object rawText = frame.getValue("text");
-    if (!(rawText instanceof String text) || text.isBlank()) {
+    // Judged as it would be stored: the pipeline drops NUL and other control characters, so a text of only those
+    // would be an empty message.
+    if (!(rawText instanceof String text) || InboundText.clean(text).isBlank()) {
       reject("text_required", "text is required", clientId);
       return;
     }

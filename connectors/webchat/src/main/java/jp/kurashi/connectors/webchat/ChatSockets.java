@@ -32,8 +32,17 @@ public final class ChatSockets {
     });
   }
 
-  void opened(long sessionId, ChatSocket socket) {
-    bySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(socket);
+  /** Counts the socket under its session unless that session already holds {@code max} here; false then. */
+  boolean opened(long sessionId, ChatSocket socket, int max) {
+    boolean[] admitted = {false};
+    bySession.compute(sessionId, (k, set) -> {
+      Set<ChatSocket> sockets = set == null ? ConcurrentHashMap.newKeySet() : set;
+      if (sockets.size() < max) {
+        admitted[0] = sockets.add(socket);
+      }
+      return sockets.isEmpty() ? null : sockets;
+    });
+    return admitted[0];
   }
 
   void closed(long sessionId, ChatSocket socket) {

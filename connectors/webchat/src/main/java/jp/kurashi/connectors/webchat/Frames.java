@@ -20,6 +20,8 @@ final class Frames {
 
   /** Close code of a socket whose token is missing, unknown, expired or revoked (4000-4999: the application's). */
   static final short CLOSE_UNAUTHORIZED = 4401;
+  /** Close code of a socket over its token's limit of open sockets (429's counterpart, as 4401 is 401's). */
+  static final short CLOSE_TOO_MANY = 4429;
 
   private Frames() {
   }

@@ -55,6 +55,7 @@ public final class WebchatChannel implements Channel {
     }
     return Optional.of(new Setup(
         Duration.ofDays(src.integer("WEBCHAT_SESSION_IDLE_DAYS", 14, 1, 365)), frameAncestors,
+        src.integer("WEBCHAT_MAX_SOCKETS_PER_SESSION", 8, 1, 1_000),
         new QuotaSettings(
             src.integer("WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", 60, 1, 1_000_000),
             src.integer("WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", 120, 1, 1_000_000),
@@ -81,8 +82,10 @@ public final class WebchatChannel implements Channel {
    *
    * @param sessionIdle    {@code WEBCHAT_SESSION_IDLE_DAYS}: a web chat token unused this long is refused
    * @param frameAncestors {@code WEBCHAT_FRAME_ANCESTORS}: the ward's own sites, which may frame the chat page
+   * @param maxSocketsPerSession {@code WEBCHAT_MAX_SOCKETS_PER_SESSION}: sockets one chat token may hold open at once
    */
-  public record Setup(Duration sessionIdle, List<String> frameAncestors, QuotaSettings quotas) implements ChannelSetup {
+  public record Setup(Duration sessionIdle, List<String> frameAncestors, int maxSocketsPerSession, QuotaSettings quotas)
+      implements ChannelSetup {
 
     @Override
     public String name() {
@@ -93,10 +96,11 @@ public final class WebchatChannel implements Channel {
     public ChannelParts start(ChannelContext ctx, InboundPipeline pipeline) {
       WebchatStore store = new WebchatStore(ctx.pool());
       WebchatRoutes routes = new WebchatRoutes(ctx.officeId(), store, ctx.contacts(), pipeline, ctx.bus(),
-          new ChatSockets(ctx.bus()), ctx.office(), WebchatSettings.defaults().withSessionIdle(sessionIdle).withFrameAncestors(frameAncestors),
+          new ChatSockets(ctx.bus()), ctx.office(), WebchatSettings.defaults().withSessionIdle(sessionIdle)
+              .withFrameAncestors(frameAncestors).withMaxSocketsPerSession(maxSocketsPerSession),
           quotas.limiters(ctx.rateLimits(), ctx.clientAddress()), ctx.metrics(), ctx.clock());
-      return new ChannelParts(new WebchatConnector(store), List.of(router -> routes.mount(router, ctx.officePath())),
-          List.of());
+      return new ChannelParts(new WebchatConnector(store, ctx.clock(), sessionIdle),
+          List.of(router -> routes.mount(router, ctx.officePath())), List.of());
     }
   }
 }

@@ -16,10 +16,13 @@ import java.util.List;
  * @param authTimeout       how long a socket opened without a token may wait for its {@code auth} frame
  * @param frameAncestors    origins (the ward's own sites) that may frame the chat page ({@code WEBCHAT_FRAME_ANCESTORS});
  *                          empty means none may
+ * @param maxSocketsPerSession sockets one chat token may hold open at once on this instance
+ *                          ({@code WEBCHAT_MAX_SOCKETS_PER_SESSION}): a few tabs and devices, not a script's hundreds,
+ *                          each of which costs a database read per message pushed
  */
 public record WebchatSettings(int maxTextLength, int maxFrameBytes, int rateLimitMessages, Duration rateWindow,
                               int maxUploadBytes, int replayBatch, Duration sessionIdle, Duration authTimeout,
-                              List<String> frameAncestors) {
+                              List<String> frameAncestors, int maxSocketsPerSession) {
 
   public WebchatSettings {
     frameAncestors = List.copyOf(frameAncestors);
@@ -28,16 +31,21 @@ public record WebchatSettings(int maxTextLength, int maxFrameBytes, int rateLimi
   /** The limits documented in docs/webchat-protocol.md. */
   public static WebchatSettings defaults() {
     return new WebchatSettings(4_000, 16 * 1024, 20, Duration.ofSeconds(10), 5 * 1024 * 1024, 200,
-        Duration.ofDays(14), Duration.ofSeconds(10), List.of());
+        Duration.ofDays(14), Duration.ofSeconds(10), List.of(), 8);
   }
 
   public WebchatSettings withSessionIdle(Duration idle) {
     return new WebchatSettings(maxTextLength, maxFrameBytes, rateLimitMessages, rateWindow, maxUploadBytes, replayBatch,
-        idle, authTimeout, frameAncestors);
+        idle, authTimeout, frameAncestors, maxSocketsPerSession);
   }
 
   public WebchatSettings withFrameAncestors(List<String> origins) {
     return new WebchatSettings(maxTextLength, maxFrameBytes, rateLimitMessages, rateWindow, maxUploadBytes, replayBatch,
-        sessionIdle, authTimeout, origins);
+        sessionIdle, authTimeout, origins, maxSocketsPerSession);
+  }
+
+  public WebchatSettings withMaxSocketsPerSession(int max) {
+    return new WebchatSettings(maxTextLength, maxFrameBytes, rateLimitMessages, rateWindow, maxUploadBytes, replayBatch,
+        sessionIdle, authTimeout, frameAncestors, max);
   }
 }

@@ -36,8 +36,14 @@ final class WebchatSql {
       RETURNING id
       """;
 
-  /** $1 contact ref. */
-  static final String EXISTS_BY_CONTACT = "SELECT 1 FROM webchat_session WHERE contact_ref = $1";
+  /**
+   * $1 contact ref, $2 idle cutoff (now minus the idle limit). Whether the chat can still be read, by BY_TOKEN's
+   * rule: ended (revoked), idle (unused since before $2) or live; no row when the chat has no session.
+   */
+  static final String STATE_BY_CONTACT = """
+      SELECT CASE WHEN revoked_at IS NOT NULL THEN 'ENDED' WHEN last_seen_at > $2 THEN 'LIVE' ELSE 'IDLE' END AS state
+        FROM webchat_session WHERE contact_ref = $1
+      """;
 
   /** The chat as the resident sees it: their messages and replies, not staff notes. $1 contact ref, $2 after id, $3 limit. */
   static final String CONVERSATION = """

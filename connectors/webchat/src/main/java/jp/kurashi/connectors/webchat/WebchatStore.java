@@ -61,8 +61,11 @@ public final class WebchatStore {
     return instant.atOffset(ZoneOffset.UTC);
   }
 
-  public Future<Boolean> exists(String contactRef) {
-    return pool.preparedQuery(WebchatSql.EXISTS_BY_CONTACT).execute(Tuple.of(contactRef)).map(rows -> rows.size() > 0);
+  /** Whether the chat's token still opens it at {@code now}, by {@link #byTokenHash}'s rule; not marked as used. */
+  public Future<SessionState> state(String contactRef, Instant now, Duration idle) {
+    return pool.preparedQuery(WebchatSql.STATE_BY_CONTACT).execute(Tuple.of(contactRef, utc(now.minus(idle))))
+        .map(rows -> rows.size() == 0 ? SessionState.NONE
+            : SessionState.valueOf(rows.iterator().next().getString("state")));
   }
 
   /** Messages of the chat with an id above {@code afterId}, oldest first, at most {@code limit}. */
@@ -92,6 +95,9 @@ public final class WebchatStore {
   public record ChatSession(long id, long officeId, String contactRef, String language, Long contactId,
                             Instant consentAt) {
   }
+
+  /** A chat's session: LIVE can be read; ENDED by the resident; IDLE past the idle limit; NONE never existed. */
+  public enum SessionState { LIVE, ENDED, IDLE, NONE }
 
   /** One line of the chat as the resident sees it; {@code from} is resident, staff or system. */
   public record ChatLine(long id, String from, String text, Instant at, boolean hasAttachment) {

@@ -93,6 +93,11 @@ final class ChatClient implements AutoCloseable {
     return ws.isClosed();
   }
 
+  /** Sends the close frame and returns at once, without waiting for the server's answer. */
+  void startClosing() {
+    ws.close();
+  }
+
   @Override
   public void close() {
     if (!ws.isClosed()) {

@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.security.SecretTokens;
@@ -22,6 +24,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -44,6 +49,19 @@ class WebchatProtocolTest {
 
   private Row one(String sql, Object... params) {
     return Await.result(server.db.pool().preparedQuery(sql).execute(Tuple.from(params))).iterator().next();
+  }
+
+  /** A counter without labels as /metrics shows it; 0 when never incremented. */
+  private long counter(String name) {
+    Matcher m = Pattern.compile("(?m)^" + name + " (\\d+)$").matcher(server.metrics.render());
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  private ChatClient authenticated(String token) {
+    ChatClient chat = server.connectWithoutToken(null);
+    chat.send(new JsonObject().put("type", "auth").put("token", token));
+    assertThat(chat.next("auth", "error").getString("type")).isEqualTo("auth");
+    return chat;
   }
 
   @Nested
@@ -266,6 +284,193 @@ class WebchatProtocolTest {
         assertThat(server.metrics.value("webchat_frames_rejected_total", "reason", "rate_limited")).isEqualTo(1);
       }
     }
+
+    @Test
+    @DisplayName("a clientId with NUL or another control character is refused before it reaches the database")
+    void controlCharactersInClientId() {
+      try (ChatClient chat = server.consentedChat(server.newSession())) {
+        for (String clientId : new String[] {"c\u0000", "\u0000", "c\u0007d", "line\nbreak"}) {
+          JsonObject refused = chat.message(clientId, "こんにちは");
+          assertThat(refused.getString("code")).as(clientId).isEqualTo("invalid_client_id");
+        }
+        assertThat(one("SELECT count(*) FROM message").getLong(0)).isZero();
+        assertThat(chat.message("c-1", "まだ使えますか").getString("type")).isEqualTo("ack");
+      }
+    }
+
+    @Test
+    @DisplayName("a text of only NUL or other control characters is refused like an empty one; line breaks inside text stay")
+    void controlCharactersOnlyText() {
+      try (ChatClient chat = server.consentedChat(server.newSession())) {
+        assertThat(chat.message("c-1", "\u0000").getString("code")).isEqualTo("text_required");
+        assertThat(chat.message("c-2", "\u0000\u0001 \u001f\n\t").getString("code")).isEqualTo("text_required");
+        assertThat(one("SELECT count(*) FROM message").getLong(0)).isZero();
+        assertThat(chat.message("c-3", "一行目\n二行目").getString("type")).isEqualTo("ack");
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("sockets")
+  class Sockets {
+
+    @Test
+    @DisplayName("closed at once stop the replay after the batch in flight (2,000 messages, after=0)")
+    void replayStopsWhenClosed() {
+      String token = server.newSession();
+      long first;
+      try (ChatClient chat = server.consentedChat(token)) {
+        first = chat.message("c-1", "最初").getLong("id");
+      }
+      Await.result(server.db.pool().preparedQuery("""
+          INSERT INTO message (office_id, case_id, contact_id, channel, direction, external_id, body, delivery)
+          SELECT office_id, case_id, contact_id, channel, 'in', external_id || '-' || g, 'メッセージ ' || g, 'received'
+            FROM message, generate_series(1, 2000) g WHERE id = $1""").execute(Tuple.of(first)));
+      long before = counter("webchat_replay_reads_total");
+
+      server.connect(token, 0L).startClosing();
+
+      // Time for the whole replay had it gone on: eleven reads of 200 take well under this.
+      sleep(2_000);
+      assertThat(counter("webchat_replay_reads_total") - before).isBetween(1L, 2L);
+      try (ChatClient whole = server.connect(token, 0L)) {
+        for (int i = 0; i < 2_001; i++) {
+          whole.next("message");
+        }
+      }
+      assertThat(counter("webchat_replay_reads_total") - before).as("a socket left open reads it all")
+          .isGreaterThanOrEqualTo(11);
+    }
+
+    @Test
+    @DisplayName("of one token are at most WEBCHAT_MAX_SOCKETS_PER_SESSION (8) at once; the next is refused and closed 4429")
+    void capPerSession() {
+      String token = server.newSession();
+      List<ChatClient> open = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 8; i++) {
+          open.add(server.consentedChat(token));
+        }
+        ChatClient refused = server.connect(token, null);
+        JsonObject error = refused.next("error", "consent");
+        assertThat(error.getString("code")).isEqualTo("too_many_sockets");
+        assertThat(error.getString("message")).contains("/");
+        assertThat(refused.closedWith()).isEqualTo((short) 4429);
+        ChatClient byFrame = server.connectWithoutToken(null);
+        byFrame.send(new JsonObject().put("type", "auth").put("token", token));
+        assertThat(byFrame.next("auth", "error").getString("type")).isEqualTo("auth");
+        assertThat(byFrame.next("error").getString("code")).isEqualTo("too_many_sockets");
+        assertThat(byFrame.closedWith()).isEqualTo((short) 4429);
+        try (ChatClient otherChat = server.consentedChat(server.newSession())) {
+          assertThat(otherChat.message("o-1", "別の会話です").getString("type")).as("another token is not counted")
+              .isEqualTo("ack");
+        }
+
+        open.remove(0).close();
+        Await.until(java.time.Duration.ofSeconds(10), "the closed socket to be let go",
+            () -> server.metrics.render().contains("webchat_sockets_open 7\n"));
+        try (ChatClient again = server.connect(token, null)) {
+          again.send(new JsonObject().put("type", "consent").put("accepted", true));
+          assertThat(again.next("consent", "error").getString("type")).isEqualTo("consent");
+          assertThat(again.message("c-1", "入れました").getString("type")).isEqualTo("ack");
+        }
+      } finally {
+        open.forEach(ChatClient::close);
+      }
+    }
+
+    @Test
+    @DisplayName("closed while its token is being checked is not started, and nothing fails on the event loop")
+    void closedDuringAuth() {
+      String token = server.newSession();
+      List<Throwable> unhandled = new CopyOnWriteArrayList<>();
+      server.vertx.exceptionHandler(unhandled::add);
+      // The session's row is held, so the token check waits while the socket closes.
+      SqlConnection holder = Await.result(server.db.pool().getConnection());
+      try {
+        Transaction tx = Await.result(holder.begin());
+        Await.result(holder.preparedQuery("SELECT 1 FROM webchat_session WHERE token_hash = $1 FOR UPDATE")
+            .execute(Tuple.of(SecretTokens.hash(token))));
+        ChatClient chat = server.connectWithoutToken(null);
+        chat.send(new JsonObject().put("type", "auth").put("token", token));
+        chat.startClosing();
+        sleep(500);
+        Await.result(tx.commit());
+        chat.closedWith();
+      } finally {
+        holder.close();
+      }
+      sleep(500);
+      assertThat(unhandled).isEmpty();
+      assertThat(counter("webchat_sockets_opened_total")).isZero();
+      try (ChatClient chat = authenticated(token)) {
+        assertThat(counter("webchat_sockets_opened_total")).isEqualTo(1);
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("staff replies")
+  class Replies {
+
+    private void staffReplyTo(long caseId) {
+      long staff = one("""
+          INSERT INTO staff (office_id, login, display_name, role, password_hash)
+          VALUES ($1, 'tanaka', '田中', 'consultant', 'x') RETURNING id""", server.officeId).getLong(0);
+      Await.result(server.replies.queue(caseId, staff, "お返事です"));
+    }
+
+    private Row delivered(long caseId) {
+      Await.until(java.time.Duration.ofSeconds(10), "the reply settled", () -> !"queued".equals(
+          one("SELECT delivery FROM message WHERE case_id = $1 AND direction = 'out'", caseId).getString(0)));
+      return one("SELECT delivery, delivery_error FROM message WHERE case_id = $1 AND direction = 'out'", caseId);
+    }
+
+    private long caseOf(String token) {
+      try (ChatClient chat = server.consentedChat(token)) {
+        long id = chat.message("c-1", "相談です").getLong("id");
+        return one("SELECT case_id FROM message WHERE id = $1", id).getLong(0);
+      }
+    }
+
+    @Test
+    @DisplayName("to a chat the resident ended fail for good, with the reason, and are not reported sent")
+    void toEndedChat() {
+      String token = server.newSession();
+      long caseId = caseOf(token);
+      assertThat(Await.result(server.http().delete(server.port(), "127.0.0.1", "/webchat/sessions/current")
+          .putHeader("X-Chat-Token", token).send()).statusCode()).isEqualTo(204);
+
+      staffReplyTo(caseId);
+
+      Row reply = delivered(caseId);
+      assertThat(reply.getString("delivery")).isEqualTo("failed");
+      assertThat(reply.getString("delivery_error")).contains("終了").contains("ended");
+    }
+
+    @Test
+    @DisplayName("to a chat unused past WEBCHAT_SESSION_IDLE_DAYS (the injected clock's) fail for good, with the reason")
+    void toIdleChat() {
+      long caseId = caseOf(server.newSession());
+      server.clock.advance(java.time.Duration.ofDays(14).plusMinutes(1));
+
+      staffReplyTo(caseId);
+
+      Row reply = delivered(caseId);
+      assertThat(reply.getString("delivery")).isEqualTo("failed");
+      assertThat(reply.getString("delivery_error")).contains("使われていない").contains("unused");
+    }
+
+    @Test
+    @DisplayName("to a live chat are sent, also after 13 idle days")
+    void toLiveChat() {
+      long caseId = caseOf(server.newSession());
+      server.clock.advance(java.time.Duration.ofDays(13));
+
+      staffReplyTo(caseId);
+
+      assertThat(delivered(caseId).getString("delivery")).isEqualTo("sent");
+    }
   }
 
   @Nested
@@ -344,6 +549,14 @@ class WebchatProtocolTest {
           http.close();
         }
       }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
     }
   }
 }

@@ -83,7 +83,8 @@ final class WebchatServer implements AutoCloseable {
     this.server = Await.result(vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketFrameSize(64 * 1024))
         .requestHandler(router).listen(0, "127.0.0.1"));
     OutboxWorker worker = new OutboxWorker(new OutboxStore(db.pool()),
-        new ChannelRegistry().register(new WebchatConnector(store)), events,
+        new ChannelRegistry().register(new WebchatConnector(store, clock, WebchatSettings.defaults().sessionIdle())),
+        events,
         new OutboxSettings(8, Duration.ofMillis(100), Duration.ofSeconds(20), Duration.ofSeconds(5),
             new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200))), clock);
     this.workerId = Await.result(vertx.deployVerticle(worker));
