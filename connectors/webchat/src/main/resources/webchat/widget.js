@@ -37,7 +37,9 @@
   // (in `pending`), so a message typed while a slow connection is still authenticating is sent right after.
   var ready = false;
   var retryMs = 1000;
-  var failedOpens = 0;
+  // The replay cursor (`after=`): the largest id of a `message` frame received. Never an ack's id: a staff reply
+  // gets its id when queued but is pushed only once sent, so a later own message can hold a larger id than a
+  // reply not yet shown, and a cursor past it would skip that reply for good.
   var lastId = 0;
   var shown = {};
   var pending = JSON.parse(store.get('pending') || '[]');
@@ -212,17 +214,16 @@
       var socket = new WebSocket(api.replace(/^http/, 'ws') + '/socket?after=' + lastId);
       ws = socket;
       ready = false;
-      var connected = false;
       socket.onopen = function () {
-        connected = true;
         socket.send(JSON.stringify({ type: 'auth', token: token }));
       };
       socket.onmessage = function (e) { onFrame(JSON.parse(e.data)); };
       socket.onclose = function (e) {
         ready = false;
-        // 4401: the chat ended (erased elsewhere, or unused too long): start afresh, keeping nothing.
+        // 4401: the chat ended (erased elsewhere, or unused too long): start afresh, keeping nothing. Only this
+        // says the token is no good; a gateway restarting or a phone out of signal fails any number of connects,
+        // and a new token then would be a new contact, cut off from the desk's replies to this one.
         if (e.code === 4401) { restart(t.expired); return; }
-        if (!connected && ++failedOpens >= 3) { store.del('token'); failedOpens = 0; }
         status(t.offline);
         setTimeout(connect, retryMs);
         retryMs = Math.min(retryMs * 2, 30000);
@@ -241,7 +242,6 @@
 
   function onFrame(f) {
     if (f.type === 'auth') {
-      failedOpens = 0;
       retryMs = 1000;
       status('');
       if (store.get('consented') === config.privacyNotice.version) { ws.send(JSON.stringify({ type: 'consent', accepted: true })); }
@@ -252,10 +252,14 @@
       pending = pending.filter(function (p) { return p.clientId !== f.clientId; });
       savePending();
       var node = root.querySelector('[data-client-id="' + f.clientId + '"]');
-      if (node) { node.setAttribute('data-id', f.id); node.querySelector('.kc-meta').textContent = t.you + ' ' + t.sent; }
+      // Already shown: committed before an ack that was lost, then replayed on reconnecting.
+      if (node && shown[f.id]) { node.remove(); } else if (node) {
+        node.setAttribute('data-id', f.id);
+        node.querySelector('.kc-meta').textContent = t.you + ' ' + t.sent;
+      }
       shown[f.id] = true;
-      lastId = Math.max(lastId, f.id);
     } else if (f.type === 'message') {
+      lastId = Math.max(lastId, f.id);
       render(f);
     } else if (f.type === 'typing') {
       el.typing.textContent = t.typing;
@@ -291,7 +295,6 @@
   function render(m) {
     if (shown[m.id]) { return; }
     shown[m.id] = true;
-    lastId = Math.max(lastId, m.id);
     if (m.from === 'staff') { el.typing.textContent = ''; }
     var who = m.from === 'resident' ? t.you : m.from === 'staff' ? t.staff : t.system;
     var text = m.attachment && !m.text ? t.image : m.text;
@@ -412,7 +415,6 @@
     pending = [];
     shown = {};
     lastId = 0;
-    failedOpens = 0;
     retryMs = 1000;
     build();
     status(message);

@@ -5,9 +5,11 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.WebSocketRoute;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.Browsers;
 import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -16,9 +18,16 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,14 +39,19 @@ class WebchatBrowserTest {
   @RegisterExtension
   static final Browsers.Chromium chromium = Browsers.chromium();
 
+  // The desk is open: the conversation test expects the consultant's reply as the only message back.
+  private final Clock clock = RunningGateway.deskOpen();
+  // Kept here, not in the harness's scratch directory, so a restarted gateway finds what the first one wrote.
+  @TempDir
+  Path dataDir;
+  private String databaseUrl;
   private RunningGateway running;
   private BrowserContext context;
 
   @BeforeEach
   void start(Vertx vertx) {
-    // The desk is open: the conversation test expects the consultant's reply as the only message back.
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl()),
-        RunningGateway.deskOpen());
+    databaseUrl = TestPostgres.shared().newDatabaseUrl();
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "DATA_DIR", dataDir.toString()), clock);
     context = chromium.newContext(390, 844);
   }
 
@@ -266,5 +280,154 @@ class WebchatBrowserTest {
     assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("会話を終了して、この端末から会話の記録を消す"))).isVisible();
     assertThat(page.getByTestId("shared-hint")).isVisible();
+  }
+
+  @Test
+  @DisplayName("keeps its chat through a gateway restart that refuses several connects, and gets the reply sent after it")
+  void restartKeepsTheChat(Vertx vertx) {
+    // Counts the sockets that closed without ever opening: the connects the stopped gateway refused.
+    context.addInitScript("""
+        (() => {
+          const Native = window.WebSocket;
+          window.refusedConnects = 0;
+          window.WebSocket = function (url, protocols) {
+            const socket = new Native(url, protocols);
+            let opened = false;
+            socket.addEventListener('open', () => { opened = true; });
+            socket.addEventListener('close', () => { if (!opened) { window.refusedConnects++; } });
+            return socket;
+          };
+        })()
+        """);
+    Page page = context.newPage();
+    page.navigate(base() + "/chat");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    page.getByLabel("メッセージ").fill("仕事がなくなり、家賃が払えません");
+    page.keyboard().press("Enter");
+    assertThat(page.locator(".kc-resident[data-id] .kc-meta")).containsText("送信済み");
+    String token = token(page);
+    assertThat(token).isNotBlank();
+
+    int port = running.gateway.httpPort();
+    Await.result(running.gateway.stop());
+    // Three refused in a row (after 1, 2 and 4 s): the widget used to drop its token at the third.
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (((Number) page.evaluate("() => window.refusedConnects")).intValue() < 3) {
+      assertThat(System.currentTimeMillis()).as("time waiting for three refused connects").isLessThan(deadline);
+      page.waitForTimeout(250);
+    }
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "DATA_DIR", dataDir.toString(),
+        "HTTP_PORT", String.valueOf(port)), clock);
+
+    RunningGateway.StaffClient chief = running.chief();
+    var cases = chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items");
+    assertThat(cases).hasSize(1);
+    long caseId = cases.getJsonObject(0).getLong("id");
+    assertThat(chief.post("/api/cases/" + caseId + "/replies",
+        new JsonObject().put("text", "再起動のあとのお返事です。相談員の田中です。"), true).statusCode()).isEqualTo(202);
+
+    // The next try comes 8 s after the third refusal; the reply arrives by push or by replay.
+    assertThat(page.locator(".kc-staff").filter(new Locator.FilterOptions().setHasText("再起動のあとのお返事です")))
+        .isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+    assertThat(token(page)).as("the chat token after the restart").isEqualTo(token);
+    assertThat(page.locator(".kc-msg")).hasCount(2);
+    assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる"))).hasCount(0);
+  }
+
+  @Test
+  @DisplayName("after reconnecting, shows a staff reply whose push was lost though a later own message was acknowledged")
+  void replayCursorIgnoresAcks() {
+    Page page = context.newPage();
+    AtomicBoolean losePushedReplies = new AtomicBoolean();
+    AtomicInteger lost = new AtomicInteger();
+    List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
+    // The real socket, passed through frame by frame, except staff messages while they are to be lost.
+    page.routeWebSocket(Pattern.compile(".*/webchat/socket.*"), ws -> {
+      WebSocketRoute server = ws.connectToServer();
+      server.onMessage(frame -> {
+        JsonObject f = new JsonObject(frame.text());
+        if (losePushedReplies.get() && "message".equals(f.getString("type")) && "staff".equals(f.getString("from"))) {
+          lost.incrementAndGet();
+        } else {
+          ws.send(frame.text());
+        }
+      });
+      sockets.add(ws);
+    });
+    page.navigate(base() + "/chat");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    Locator input = page.getByLabel("メッセージ");
+    input.fill("仕事がなくなり、家賃が払えません");
+    page.keyboard().press("Enter");
+    assertThat(page.locator(".kc-resident[data-id] .kc-meta")).containsText("送信済み");
+
+    losePushedReplies.set(true);
+    RunningGateway.StaffClient chief = running.chief();
+    long caseId = chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").getJsonObject(0)
+        .getLong("id");
+    assertThat(chief.post("/api/cases/" + caseId + "/replies",
+        new JsonObject().put("text", "ご相談ありがとうございます。相談員の田中です。"), true).statusCode()).isEqualTo(202);
+    page.waitForCondition(() -> lost.get() > 0);
+    // Acknowledged with an id above the reply's, which was given when the reply was queued.
+    input.fill("電気も止まりそうです");
+    page.keyboard().press("Enter");
+    Locator second = page.locator(".kc-resident").filter(new Locator.FilterOptions().setHasText("電気も止まりそうです"));
+    assertThat(second.locator(".kc-meta")).containsText("送信済み");
+    Locator reply = page.locator(".kc-staff").filter(new Locator.FilterOptions().setHasText("相談員の田中です"));
+    assertThat(reply).hasCount(0);
+
+    losePushedReplies.set(false);
+    // With a code: Playwright for Java fails on a close event without one.
+    sockets.forEach(ws -> ws.close(new WebSocketRoute.CloseOptions().setCode(1001).setReason("connection lost")));
+    assertThat(reply).isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
+        .setTimeout(15_000));
+    assertThat(sockets).as("sockets opened").hasSizeGreaterThan(1);
+    // The replay brought the resident's own messages again: each is still shown once.
+    assertThat(page.locator(".kc-msg")).hasCount(3);
+  }
+
+  @Test
+  @DisplayName("shows once a message stored before its ack was lost, replayed and acknowledged again on reconnecting")
+  void lostAckShownOnce() {
+    Page page = context.newPage();
+    AtomicBoolean loseAcks = new AtomicBoolean();
+    AtomicInteger lost = new AtomicInteger();
+    List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
+    page.routeWebSocket(Pattern.compile(".*/webchat/socket.*"), ws -> {
+      WebSocketRoute server = ws.connectToServer();
+      server.onMessage(frame -> {
+        if (loseAcks.get() && "ack".equals(new JsonObject(frame.text()).getString("type"))) {
+          lost.incrementAndGet();
+        } else {
+          ws.send(frame.text());
+        }
+      });
+      sockets.add(ws);
+    });
+    page.navigate(base() + "/chat");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    loseAcks.set(true);
+    page.getByLabel("メッセージ").fill("仕事がなくなり、家賃が払えません");
+    page.keyboard().press("Enter");
+    page.waitForCondition(() -> lost.get() > 0);
+    assertThat(page.locator(".kc-resident .kc-meta")).containsText("送信中");
+
+    loseAcks.set(false);
+    sockets.forEach(ws -> ws.close(new WebSocketRoute.CloseOptions().setCode(1001).setReason("connection lost")));
+    // Resent with its clientId and acknowledged: nothing is waiting any more, and the replay showed it too.
+    assertThat(page.getByText("送信中", new Page.GetByTextOptions().setExact(false))).hasCount(0,
+        new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(15_000));
+    assertThat(sockets).as("sockets opened").hasSizeGreaterThan(1);
+    assertThat(page.locator(".kc-msg")).hasCount(1);
+    assertThat(page.locator(".kc-resident")).containsText("家賃が払えません");
+  }
+
+  private static String token(Page page) {
+    return (String) page.evaluate("() => Object.keys(localStorage).filter(k => k.endsWith(':token'))"
+        + ".map(k => localStorage.getItem(k))[0]");
   }
 }
