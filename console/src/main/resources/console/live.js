@@ -17,16 +17,29 @@ function dispatch(e) {
   applyCaseEvent(ev);
 }
 
+// How long a console whose stream was refused waits before it listens again.
+const LISTEN_AGAIN_MS = 15000;
+
 export function listen() {
   if (state.events) state.events.close();
-  state.events = new EventSource('/api/events');
+  const source = new EventSource('/api/events');
+  state.events = source;
   // The server ends the stream when the session ends; asking for the session shows the login screen and why.
-  state.events.addEventListener('session-ended', () => {
+  source.addEventListener('session-ended', () => {
     if (state.events) { state.events.close(); state.events = null; }
     api('GET', '/session', undefined, true).catch(() => {});
   });
-  EVENTS.forEach((type) => state.events.addEventListener(type, dispatch));
-  state.events.addEventListener('case.crisis', (e) => {
+  // A stream answered with anything but 200 (401 when the session ended while the PC slept or the line was down,
+  // 429 for one tab too many, 503 while the gateway restarts) is given up by the browser without a word, and the
+  // case on screen would stay there. Ask for the session: a 401 shows the login screen; otherwise listen again later.
+  source.addEventListener('error', () => {
+    if (source.readyState !== EventSource.CLOSED || state.events !== source) return;
+    state.events = null;
+    const again = () => setTimeout(() => { if (state.csrf && !state.events) listen(); }, LISTEN_AGAIN_MS);
+    api('GET', '/session', undefined, true).then(again, (err) => { if (err.message !== 'unauthenticated') again(); });
+  });
+  EVENTS.forEach((type) => source.addEventListener(type, dispatch));
+  source.addEventListener('case.crisis', (e) => {
     const data = JSON.parse(e.data);
     const alert = $('alert');
     alert.replaceChildren(el('span', { text: `${t().crisisAlert}: ` }), el('a', { href: `#/case/${data.caseId}`, text: `KS-${data.caseId}` }));
@@ -34,7 +47,7 @@ export function listen() {
     if ($('sound').checked) beep();
     dispatch(e);
   });
-  state.events.addEventListener('typing.resident', (e) => {
+  source.addEventListener('typing.resident', (e) => {
     const data = JSON.parse(e.data);
     const note = document.getElementById(`typing-${data.caseId}`);
     if (note) { note.textContent = t().typingResident; setTimeout(() => { note.textContent = ''; }, 4000); }

@@ -36,6 +36,8 @@
   // True once the server has answered this socket's auth and consent frames: chat frames wait until then
   // (in `pending`), so a message typed while a slow connection is still authenticating is sent right after.
   var ready = false;
+  // The server answered this socket that its token is unknown, ended or expired (unknown_token before the 4401 close).
+  var tokenRefused = false;
   var retryMs = 1000;
   // The replay cursor (`after=`): the largest id of a `message` frame received. Never an ack's id: a staff reply
   // gets its id when queued but is pushed only once sent, so a later own message can hold a larger id than a
@@ -214,6 +216,7 @@
       var socket = new WebSocket(api.replace(/^http/, 'ws') + '/socket?after=' + lastId);
       ws = socket;
       ready = false;
+      tokenRefused = false;
       socket.onopen = function () {
         socket.send(JSON.stringify({ type: 'auth', token: token }));
       };
@@ -223,7 +226,8 @@
         // 4401: the chat ended (erased elsewhere, or unused too long): start afresh, keeping nothing. Only this
         // says the token is no good; a gateway restarting or a phone out of signal fails any number of connects,
         // and a new token then would be a new contact, cut off from the desk's replies to this one.
-        if (e.code === 4401) { restart(t.expired); return; }
+        // An auth_required close (the token reached the server too late, on a slow line) is not such an answer.
+        if (e.code === 4401 && tokenRefused) { restart(t.expired); return; }
         status(t.offline);
         setTimeout(connect, retryMs);
         retryMs = Math.min(retryMs * 2, 30000);
@@ -272,7 +276,8 @@
 
   function onError(f) {
     if (f.code === 'unknown_token' || f.code === 'auth_required') {
-      return; // the close (4401) that follows starts afresh
+      tokenRefused = f.code === 'unknown_token';
+      return; // the close (4401) that follows starts afresh, or tries again for auth_required
     }
     if (f.code === 'consent_required') {
       ws.send(JSON.stringify({ type: 'consent', accepted: true }));

@@ -9,11 +9,13 @@ import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.office.OfficeHours;
 import jp.kurashi.core.cases.CaseCommands;
 import jp.kurashi.core.store.AgencyStore;
+import jp.kurashi.core.store.AuditLog.AuditEntry;
 import jp.kurashi.core.store.HandoffStore;
 import jp.kurashi.core.store.HandoffStore.NewHandoff;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 
 /**
  * What consultants do to a case: claim, assign, notes, close, complaint, retry a failed reply,
@@ -143,22 +145,17 @@ final class CaseActionsApi {
     if (!(into instanceof Number kept)) {
       throw ApiException.badRequest("into_required", "into (the case to keep) is required");
     }
+    // Audited on both cases in the merge's own commit. The kept case's row also marks its thread as changed: whoever
+    // follows it must open it again (a recorded read) before the moved messages are sent to them, so the row may not
+    // come after the move, nor be lost while the move stands.
+    JsonObject detail = new JsonObject().put("duplicate", caseId).put("into", kept.longValue());
+    List<AuditEntry> audit = List.of(
+        new AuditEntry(null, session.staff().id(), caseId, "case.merge", true, HttpJson.remote(ctx), detail),
+        new AuditEntry(null, session.staff().id(), kept.longValue(), "case.merge", true, HttpJson.remote(ctx), detail));
     return guard.role(ctx, session, "case.merge", Role.CHIEF)
-        .compose(v -> commands.merge(caseId, kept.longValue(), session.staff().officeId()))
-        .compose(done -> done ? merged(ctx, session, caseId, kept.longValue()) : Future.succeededFuture(false))
+        .compose(v -> commands.merge(caseId, kept.longValue(), session.staff().officeId(), audit))
         .compose(done -> answered(done, new JsonObject().put("mergedInto", kept.longValue()),
-            "cannot_merge", "both cases must exist in this office and not be merged already"));
-  }
-
-  /**
-   * Audits a merge on both cases. The kept case's row also marks its thread as changed: whoever follows it must
-   * open it again (a recorded read) before the moved messages are sent to them.
-   */
-  private Future<Boolean> merged(RoutingContext ctx, StaffSession session, long duplicate, long kept) {
-    JsonObject detail = new JsonObject().put("duplicate", duplicate).put("into", kept);
-    return guard.record(ctx, session, duplicate, "case.merge", detail)
-        .compose(v -> guard.record(ctx, session, kept, "case.merge", detail))
-        .map(true);
+            "cannot_merge", "both cases must exist in this office, not be erased and not be merged already"));
   }
 
   /**

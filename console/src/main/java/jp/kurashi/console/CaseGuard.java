@@ -35,10 +35,7 @@ final class CaseGuard {
         return Future.failedFuture(ApiException.notFound("case " + caseId));
       }
       if (found.get().officeId() != session.staff().officeId()) {
-        // As for a claim: another office's case answers as if it did not exist (a 403 would tell its ids, hence that
-        // office's volume, apart from unused ones), and its id stays out of this office's audit rows but for the detail.
-        return refused(ctx, session, null, action, new JsonObject().put("caseId", caseId))
-            .compose(v -> Future.failedFuture(ApiException.notFound("case " + caseId)));
+        return otherOffice(ctx, session, caseId, action);
       }
       boolean allowed = policy.mayRead(session.staff(), found.get());
       return audit.record(AuditEntry.of(session.staff().id(), caseId, action, allowed, HttpJson.remote(ctx)))
@@ -97,6 +94,9 @@ final class CaseGuard {
       if (found.isEmpty()) {
         return Future.failedFuture(ApiException.notFound("case " + caseId));
       }
+      if (found.get().officeId() != session.staff().officeId()) {
+        return otherOffice(ctx, session, caseId, "case.follow");
+      }
       if (!policy.mayRead(session.staff(), found.get())) {
         return audit.record(AuditEntry.of(session.staff().id(), caseId, "case.follow", false, HttpJson.remote(ctx)))
             .compose(v -> Future.failedFuture(ApiException.forbidden("case_not_yours",
@@ -113,6 +113,15 @@ final class CaseGuard {
                 "この相談をもう一度開いてください / open the case first (GET /api/cases/{id})")));
       });
     });
+  }
+
+  /**
+   * As for a claim: another office's case answers as if it did not exist (a 403 would tell its ids, hence that office's
+   * volume, apart from unused ones), and its id stays out of this office's audit rows but for the detail.
+   */
+  private <T> Future<T> otherOffice(RoutingContext ctx, StaffSession session, long caseId, String action) {
+    return refused(ctx, session, null, action, new JsonObject().put("caseId", caseId))
+        .compose(v -> Future.failedFuture(ApiException.notFound("case " + caseId)));
   }
 
   /** Records a refused action that is not about access (e.g. claiming a closed case). */

@@ -450,6 +450,34 @@ class ConsoleBrowserTest {
     }
   }
   @Test
+  @DisplayName("a console whose live stream is refused tries again later, and shows the login screen once its session has ended")
+  void refusedStream() {
+    BrowserContext context = chromium.newContext(1280, 900);
+    try {
+      // Every stream is refused, as for a gateway restarting or one tab too many: the browser gives it up silently.
+      AtomicInteger streams = new AtomicInteger();
+      context.route("**/api/events", route -> {
+        streams.incrementAndGet();
+        route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(503).setBody(""));
+      });
+      Page consultant = ConsolePage.open(context, running, "sato");
+      assertThat(consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
+      Await.until(java.time.Duration.ofSeconds(10), "the first stream refused", () -> streams.get() >= 1);
+      consultant.waitForTimeout(1_000); // its session check: still signed in, so the console stays
+      assertThat(consultant.getByLabel("ログインID")).isHidden();
+
+      // The session ends while no stream can say so (the PC asleep, the line down): the next try finds out.
+      clock.advance(java.time.Duration.ofMinutes(31));
+      assertThat(consultant.getByRole(AriaRole.ALERT)).hasText("一定時間操作がなかったため、ログアウトしました",
+          new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000));
+      assertThat(consultant.getByLabel("ログインID")).isVisible();
+      assertThat(streams.get()).as("listened again after the first refusal").isGreaterThanOrEqualTo(2);
+    } finally {
+      context.close();
+    }
+  }
+
+  @Test
   @DisplayName("a consultant records a phone consultation: it is in the queue as 電話, without a reply box, follow-up due")
   void recordPhoneConsultation() {
     // Times as the gateway's clock has them, in Tokyo, where the browser is set too.

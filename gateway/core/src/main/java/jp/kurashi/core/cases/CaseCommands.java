@@ -5,6 +5,7 @@ import jp.kurashi.core.bus.CaseEvents;
 import jp.kurashi.core.domain.CaseChange;
 import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.store.AuditLog;
 import jp.kurashi.core.store.CaseCommandStore;
 import jp.kurashi.core.store.CaseCommandStore.Assignment;
 import jp.kurashi.core.store.CaseCommandStore.Claim;
@@ -13,6 +14,7 @@ import jp.kurashi.core.store.HandoffStore.Created;
 import jp.kurashi.core.store.HandoffStore.NewHandoff;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -82,10 +84,11 @@ public final class CaseCommands {
 
   /**
    * Folds a duplicate into the case kept: {@code case.merged} about the duplicate (now closed), with the kept case as
-   * {@code otherCaseId}; false when either is missing from the office or already merged.
+   * {@code otherCaseId}; {@code audit} commits with the merge; false when either is missing from the office, erased
+   * or already merged.
    */
-  public Future<Boolean> merge(long duplicateId, long keptId, long officeId) {
-    return store.merge(duplicateId, keptId, officeId).map(merged -> {
+  public Future<Boolean> merge(long duplicateId, long keptId, long officeId, List<AuditLog.AuditEntry> audit) {
+    return store.merge(duplicateId, keptId, officeId, audit).map(merged -> {
       merged.ifPresent(change -> events.publish(event(CaseEvent.CASE_MERGED, change).withOtherCase(keptId)));
       return merged.isPresent();
     });

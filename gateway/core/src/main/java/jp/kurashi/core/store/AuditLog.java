@@ -3,6 +3,7 @@ package jp.kurashi.core.store;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
@@ -25,7 +26,12 @@ public final class AuditLog {
 
   /** Adds one row; the caller waits for it before showing content, so no read goes unrecorded. */
   public Future<Void> record(AuditEntry entry) {
-    return pool.preparedQuery(AuditSql.INSERT)
+    return record(pool, entry);
+  }
+
+  /** Adds one row through {@code client}: a transaction's connection, so the row commits with what it records. */
+  static Future<Void> record(SqlClient client, AuditEntry entry) {
+    return client.preparedQuery(AuditSql.INSERT)
         .execute(Tuple.of(entry.staffId(), entry.caseId(), entry.action(), entry.allowed(),
             entry.remoteAddr(), entry.detail()))
         .mapEmpty();

@@ -76,13 +76,24 @@ final class CaseCommandSql {
       RETURNING c.id, c.office_id, c.contact_id, c.channel, c.status, c.assignee_id, c.urgency
       """;
 
-  /** $1 duplicate, $2 case kept, $3 office, $4 now. The duplicate closes and points at the kept case. */
+  /**
+   * $1 duplicate, $2 case kept, $3 office, $4 now. The duplicate closes and points at the kept case. Neither may be
+   * erased. A kept case that is closed takes the later of the two closings, so retention counts the moved messages
+   * from their own end, not from an older closing (which would erase a current consultation early).
+   */
   static final String MERGE = """
-      UPDATE consultation_case d SET merged_into = $2, status = 'closed', closed_at = COALESCE(d.closed_at, $4),
-             outcome = COALESCE(d.outcome, 'other')
-       WHERE d.id = $1 AND d.id <> $2 AND d.office_id = $3 AND d.merged_into IS NULL
-         AND EXISTS (SELECT 1 FROM consultation_case k WHERE k.id = $2 AND k.office_id = $3 AND k.merged_into IS NULL)
-      RETURNING d.id, d.office_id, d.contact_id, d.channel, d.status, d.assignee_id, d.urgency
+      WITH duplicate AS (
+        UPDATE consultation_case d SET merged_into = $2, status = 'closed', closed_at = COALESCE(d.closed_at, $4),
+               outcome = COALESCE(d.outcome, 'other')
+         WHERE d.id = $1 AND d.id <> $2 AND d.office_id = $3 AND d.merged_into IS NULL AND d.erased_at IS NULL
+           AND EXISTS (SELECT 1 FROM consultation_case k
+                        WHERE k.id = $2 AND k.office_id = $3 AND k.merged_into IS NULL AND k.erased_at IS NULL)
+        RETURNING d.id, d.office_id, d.contact_id, d.channel, d.status, d.assignee_id, d.urgency, d.closed_at
+      ), kept AS (
+        UPDATE consultation_case k SET closed_at = GREATEST(k.closed_at, (SELECT closed_at FROM duplicate))
+         WHERE k.id = $2 AND k.status = 'closed' AND EXISTS (SELECT 1 FROM duplicate)
+      )
+      SELECT id, office_id, contact_id, channel, status, assignee_id, urgency FROM duplicate
       """;
 
   /** $1 duplicate, $2 case kept: the thread moves to the kept case. */

@@ -7,10 +7,12 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.domain.CaseChange;
+import jp.kurashi.core.store.AuditLog.AuditEntry;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -106,14 +108,25 @@ public final class CaseCommandStore {
   }
 
   /**
-   * Folds a duplicate case into another in one transaction: its messages move, it closes, reports leave it out.
+   * Folds a duplicate case into another in one transaction: its messages move, it closes, reports leave it out, and
+   * {@code audit} is written in the same commit (a follower of the kept case must read it again before moved messages
+   * reach them, which the merge's audit row decides: it may not lag behind the move).
    *
-   * @return the duplicate as it is now, or empty when either case is missing from the office or already merged
+   * @return the duplicate as it is now, or empty when either case is missing from the office, erased or already merged
    */
-  public Future<Optional<CaseChange>> merge(long duplicateId, long keptId, long officeId) {
+  public Future<Optional<CaseChange>> merge(long duplicateId, long keptId, long officeId, List<AuditEntry> audit) {
     return pool.withTransaction(conn -> changed(conn, CaseCommandSql.MERGE, Tuple.of(duplicateId, keptId, officeId, now()))
-        .compose(merged -> merged.isEmpty() ? Future.succeededFuture(merged)
-            : conn.preparedQuery(CaseCommandSql.MOVE_MESSAGES).execute(Tuple.of(duplicateId, keptId)).map(merged)));
+        .compose(merged -> {
+          if (merged.isEmpty()) {
+            return Future.succeededFuture(merged);
+          }
+          Future<Void> done = conn.preparedQuery(CaseCommandSql.MOVE_MESSAGES).execute(Tuple.of(duplicateId, keptId))
+              .mapEmpty();
+          for (AuditEntry entry : audit) {
+            done = done.compose(v -> AuditLog.record(conn, entry));
+          }
+          return done.map(merged);
+        }));
   }
 
   /** Links the residents behind two cases of the office; empty when either case is not there. */

@@ -9,6 +9,7 @@ import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.outbox.ReplyQueue;
+import jp.kurashi.core.store.AuditLog;
 import jp.kurashi.core.store.CaseCommandStore;
 import jp.kurashi.core.store.CaseCommandStore.Claim;
 import jp.kurashi.core.store.Database;
@@ -180,7 +181,7 @@ class CaseCommandsTest {
     long duplicate = openCase("U-dup");
     long kept = openCase("U-kept");
 
-    assertThat(Await.result(commands.merge(duplicate, kept, office))).isTrue();
+    assertThat(Await.result(commands.merge(duplicate, kept, office, java.util.List.of()))).isTrue();
     CaseEvent merged = awaitEvent(CaseEvent.CASE_MERGED, duplicate);
     assertThat(merged.otherCaseId()).isEqualTo(kept);
     assertThat(merged.status()).isEqualTo("closed");
@@ -192,6 +193,46 @@ class CaseCommandsTest {
     assertThat(Await.result(commands.retry(kept, reply))).isTrue();
     assertThat(awaitEvent(CaseEvent.REPLY_RETRIED, kept).messageId()).isEqualTo(reply);
     assertThat(count("SELECT count(*) FROM outbox WHERE message_id = $1 AND status = 'pending'", reply)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a case merged into an older closed one moves its closing forward, so retention counts from the later end; an erased case takes no merge")
+  void mergeIntoClosedOrErased() {
+    long old = openCase("U-old");
+    Await.result(db.pool().preparedQuery("UPDATE consultation_case SET status = 'closed', outcome = 'other', "
+        + "closed_at = $2 WHERE id = $1").execute(Tuple.of(old, clock.instant().minus(Duration.ofDays(4 * 365))
+        .atOffset(java.time.ZoneOffset.UTC))));
+    long current = openCase("U-current");
+
+    assertThat(Await.result(commands.merge(current, old, office, java.util.List.of()))).isTrue();
+    assertThat(count("SELECT count(*) FROM consultation_case k JOIN consultation_case d ON d.merged_into = k.id "
+        + "WHERE k.id = $1 AND k.closed_at = d.closed_at AND k.closed_at = $2", old, clock.instant()
+        .atOffset(java.time.ZoneOffset.UTC))).as("the kept case closes when the merged one did").isOne();
+
+    long erased = openCase("U-erased");
+    long another = openCase("U-another");
+    Await.result(db.pool().preparedQuery("UPDATE consultation_case SET status = 'closed', outcome = 'other', "
+        + "closed_at = $2, erased_at = $2, contact_id = NULL WHERE id = $1")
+        .execute(Tuple.of(erased, clock.instant().atOffset(java.time.ZoneOffset.UTC))));
+    assertThat(Await.result(commands.merge(another, erased, office, java.util.List.of()))).isFalse();
+    assertThat(Await.result(commands.merge(erased, another, office, java.util.List.of()))).isFalse();
+    assertThat(count("SELECT count(*) FROM message WHERE case_id = $1", another)).isOne();
+  }
+
+  @Test
+  @DisplayName("a merge's audit rows commit with it: when they cannot be written, nothing moves")
+  void mergeAuditedInItsCommit() {
+    long duplicate = openCase("U-dup2");
+    long kept = openCase("U-kept2");
+    AuditLog.AuditEntry unknownStaff = new AuditLog.AuditEntry(null, 999_999L, kept, "case.merge", true, null, null);
+    assertThatThrownBy(() -> Await.result(commands.merge(duplicate, kept, office, java.util.List.of(unknownStaff))))
+        .isNotNull();
+    assertThat(count("SELECT count(*) FROM message WHERE case_id = $1", duplicate)).isOne();
+    assertThat(count("SELECT count(*) FROM consultation_case WHERE id = $1 AND merged_into IS NULL", duplicate)).isOne();
+
+    AuditLog.AuditEntry row = new AuditLog.AuditEntry(null, staffId, kept, "case.merge", true, null, null);
+    assertThat(Await.result(commands.merge(duplicate, kept, office, java.util.List.of(row)))).isTrue();
+    assertThat(count("SELECT count(*) FROM audit_log WHERE case_id = $1 AND action = 'case.merge'", kept)).isOne();
   }
 
   @Test
