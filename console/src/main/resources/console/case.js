@@ -111,8 +111,18 @@ export async function openCase(id, quiet, background) {
   const reply = c.noChannel ? el('p', { class: 'card meta', id: 'no-channel', text: t().noChannel }) : el('form', { class: 'card stack', onsubmit: async (e) => {
     e.preventDefault();
     if (!replyBox.value.trim()) return;
-    const res = await api('POST', `/cases/${id}/replies`, { text: replyBox.value });
-    if (res.status === 202) { replyBox.value = ''; fetchMessages(id); } else alert(res.data?.message);
+    // One reply per click: the button waits for the answer, so a second click cannot queue the text twice.
+    const send = e.target.querySelector('button[type=submit]');
+    send.disabled = true;
+    try {
+      const res = await api('POST', `/cases/${id}/replies`, { text: replyBox.value });
+      if (res.status === 202) { replyBox.value = ''; fetchMessages(id); } else alert(res.data?.message);
+    } catch (err) {
+      // The answer was lost (the line, a restart): the reply may be queued. Show the thread before anyone resends it.
+      if (err.message !== 'unauthenticated') { fetchMessages(id); alert(t().replyUnknown); }
+    } finally {
+      send.disabled = false;
+    }
   } }, el('h3', { text: t().reply }),
   el('label', { for: 'template', text: t().template }),
   el('select', { id: 'template', onchange: (e) => { const tpl = templates.find((x) => String(x.id) === e.target.value); if (tpl) replyBox.value = fill(tpl.body); } },

@@ -11,7 +11,8 @@ import jp.kurashi.core.triage.TriageRuleException;
 import jp.kurashi.core.triage.TriageRules;
 
 /**
- * {@code GET/PUT /api/triage/rules} (chief, admin): the keyword rules triage applies. A file with an error is refused
+ * {@code GET /api/triage/rules} (chief, admin) and {@code PUT} (chief only: the administrator reads no consultations, and
+ * a rule of theirs would tell them from the queue who wrote what): the keyword rules triage applies. A file with an error is refused
  * with its line (422) and the old rules stay in force.
  */
 final class TriageRulesApi {
@@ -41,7 +42,7 @@ final class TriageRulesApi {
   private Future<?> saveRules(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     return HttpJson.checked(() -> rulesText(ctx))
-        .compose(text -> guard.role(ctx, session, "triage.rules.write", Role.CHIEF, Role.ADMIN)
+        .compose(text -> guard.role(ctx, session, "triage.rules.write", Role.CHIEF)
             .compose(v -> vertx.executeBlocking(() -> TriageRules.parse(text), false))
             .recover(err -> Future.failedFuture(err instanceof TriageRuleException bad
                 ? new ApiException(422, "invalid_rules", bad.getMessage(), new JsonObject().put("line", bad.line()))

@@ -450,6 +450,43 @@ class ConsoleBrowserTest {
     }
   }
   @Test
+  @DisplayName("a reply clicked twice while its answer is slow is queued once")
+  void replyOnce() {
+    long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "once-0", "chat-once",
+        null, "相談です", running.clock.instant()))).caseId();
+    Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
+    BrowserContext context = chromium.newContext(1280, 900);
+    try {
+      // The answer to the reply takes a while to come back, as on a slow line.
+      context.route("**/api/cases/" + caseId + "/replies", route -> {
+        try {
+          Thread.sleep(1_500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        route.resume();
+      });
+      Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'sato') "
+          + "WHERE id = " + caseId).execute());
+      Page consultant = signedIn(context, "sato");
+      consultant.navigate(base() + "/console/#/case/" + caseId);
+      assertThat(consultant.locator(".msg.in")).hasCount(1);
+      consultant.getByLabel("返信").last().fill("明日お電話します");
+      Locator send = consultant.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("送信").setExact(true));
+      send.click();
+      send.click();
+      assertThat(consultant.getByLabel("返信").last()).hasValue("");
+      consultant.waitForTimeout(2_000); // time for a second reply to do the wrong thing
+      long replies = Await.result(db.pool().query("SELECT count(*) FROM message WHERE direction = 'out' AND staff_id IS NOT NULL "
+          + "AND case_id = " + caseId).execute()).iterator().next().getLong(0);
+      assertThat(replies).isOne();
+    } finally {
+      context.close();
+      Await.result(db.close());
+    }
+  }
+
+  @Test
   @DisplayName("a console whose live stream is refused tries again later, and shows the login screen once its session has ended")
   void refusedStream() {
     BrowserContext context = chromium.newContext(1280, 900);

@@ -101,11 +101,18 @@ final class MailSql {
    * the report's recipients is marked: a hand-made report naming another resident's mail changes nothing.
    */
   static final String BOUNCED = """
-      UPDATE message m SET delivery = 'failed', delivery_error = $2
-        FROM consultation_case c JOIN contact k ON k.id = c.contact_id
-       WHERE m.channel = 'mail' AND m.direction = 'out' AND m.external_id = $1
-         AND c.id = m.case_id AND lower(k.external_id) = ANY($3)
-      RETURNING m.id, m.case_id
+      WITH bounced AS (
+        UPDATE message m SET delivery = 'failed', delivery_error = $2
+          FROM consultation_case c JOIN contact k ON k.id = c.contact_id
+         WHERE m.channel = 'mail' AND m.direction = 'out' AND m.external_id = $1
+           AND c.id = m.case_id AND lower(k.external_id) = ANY($3)
+        RETURNING m.id, m.case_id
+      ), outbox_failed AS (
+        -- The outbox row fails with its message, so staff can send it again (再送 takes failed rows only).
+        UPDATE outbox o SET status = 'failed', last_error = $2, updated_at = now()
+          FROM bounced b WHERE o.message_id = b.id AND o.status = 'sent'
+      )
+      SELECT id, case_id FROM bounced
       """;
 
   /**

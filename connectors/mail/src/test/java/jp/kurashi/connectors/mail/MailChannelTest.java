@@ -128,7 +128,7 @@ class MailChannelTest {
   }
 
   @Test
-  @DisplayName("marks the mail a DSN bounce refers to as failed, with the server's reason")
+  @DisplayName("marks the mail a DSN bounce refers to as failed, with the server's reason, its outbox row too")
   void bounce() throws Exception {
     server.deliver(Fixtures.raw("shift-jis.eml"));
     Await.until(WAIT, "ingested", () -> messages() == 1);
@@ -147,6 +147,9 @@ class MailChannelTest {
     assertThat(server.query("SELECT delivery_error FROM message WHERE id = $1", replyId).iterator().next().getString(0))
         .contains("550 5.1.1");
     assertThat(server.count("SELECT count(*) FROM consultation_case")).isEqualTo(1);
+    // Its outbox row failed with it, so 再送 (which takes failed rows) can send it again.
+    assertThat(server.count("SELECT count(*) FROM outbox WHERE message_id = " + replyId
+        + " AND status = 'failed' AND last_error LIKE '%550 5.1.1%'")).isOne();
   }
 
   @Test
