@@ -342,20 +342,8 @@ class WebchatBrowserTest {
     Page page = context.newPage();
     AtomicBoolean losePushedReplies = new AtomicBoolean();
     AtomicInteger lost = new AtomicInteger();
-    List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
-    // The real socket, passed through frame by frame, except staff messages while they are to be lost.
-    page.routeWebSocket(Pattern.compile(".*/webchat/socket.*"), ws -> {
-      WebSocketRoute server = ws.connectToServer();
-      server.onMessage(frame -> {
-        JsonObject f = new JsonObject(frame.text());
-        if (losePushedReplies.get() && "message".equals(f.getString("type")) && "staff".equals(f.getString("from"))) {
-          lost.incrementAndGet();
-        } else {
-          ws.send(frame.text());
-        }
-      });
-      sockets.add(ws);
-    });
+    List<WebSocketRoute> sockets = throughLosing(page, f -> losePushedReplies.get()
+        && "message".equals(f.getString("type")) && "staff".equals(f.getString("from")), lost);
     page.navigate(base() + "/chat");
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
@@ -395,18 +383,7 @@ class WebchatBrowserTest {
     Page page = context.newPage();
     AtomicBoolean loseAcks = new AtomicBoolean();
     AtomicInteger lost = new AtomicInteger();
-    List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
-    page.routeWebSocket(Pattern.compile(".*/webchat/socket.*"), ws -> {
-      WebSocketRoute server = ws.connectToServer();
-      server.onMessage(frame -> {
-        if (loseAcks.get() && "ack".equals(new JsonObject(frame.text()).getString("type"))) {
-          lost.incrementAndGet();
-        } else {
-          ws.send(frame.text());
-        }
-      });
-      sockets.add(ws);
-    });
+    List<WebSocketRoute> sockets = throughLosing(page, f -> loseAcks.get() && "ack".equals(f.getString("type")), lost);
     page.navigate(base() + "/chat");
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
@@ -424,6 +401,27 @@ class WebchatBrowserTest {
     assertThat(sockets).as("sockets opened").hasSizeGreaterThan(1);
     assertThat(page.locator(".kc-msg")).hasCount(1);
     assertThat(page.locator(".kc-resident")).containsText("家賃が払えません");
+  }
+
+  /**
+   * Routes the page's chat sockets to the real server, frame by frame, except server frames {@code lose} picks, which
+   * are counted in {@code lost} and never reach the page; returns the sockets as they open.
+   */
+  private static List<WebSocketRoute> throughLosing(Page page, java.util.function.Predicate<JsonObject> lose,
+                                                    AtomicInteger lost) {
+    List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
+    page.routeWebSocket(Pattern.compile(".*/webchat/socket.*"), ws -> {
+      WebSocketRoute server = ws.connectToServer();
+      server.onMessage(frame -> {
+        if (lose.test(new JsonObject(frame.text()))) {
+          lost.incrementAndGet();
+        } else {
+          ws.send(frame.text());
+        }
+      });
+      sockets.add(ws);
+    });
+    return sockets;
   }
 
   private static String token(Page page) {
