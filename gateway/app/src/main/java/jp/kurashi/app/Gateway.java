@@ -412,7 +412,7 @@ public final class Gateway {
         new AutomaticNotice(office.profile(), core.replies(), AutomaticNotice.NOTICE_GAP, SAFETY_GAP, core.contacts(),
             consentFirst),
         clock));
-    steps.add(new ConsentRequest(office.profile(), core.contacts(), core.replies(),
+    steps.add(new ConsentRequest(office.profile(), core.replies(),
         names(installed, Channel::wantsConsentRequest)));
     // A channel's steps after triage (e.g. the mail acknowledgement, which must not double a night's notice).
     installed.forEach(c -> steps.addAll(c.afterTriage(channelContext)));

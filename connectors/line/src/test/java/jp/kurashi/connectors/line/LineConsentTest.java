@@ -102,6 +102,26 @@ class LineConsentTest {
   }
 
   @Test
+  @DisplayName("a consent request that could not be queued leaves the contact unasked, so the next message asks")
+  void requestFailedIsAskedAgain() {
+    // The outbox refuses every row for now, as a dropped connection would the request's statement.
+    Await.result(server.db.pool().query("CREATE FUNCTION refuse_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        + "BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$").execute());
+    Await.result(server.db.pool().query("CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox "
+        + "FOR EACH ROW EXECUTE FUNCTION refuse_outbox()").execute());
+    write("e1", "U1", "家賃が払えなくて困っています");
+    assertThat(server.one("SELECT consent_asked_version IS NULL FROM contact WHERE external_id = 'U1'").getBoolean(0))
+        .as("not marked asked without its request").isTrue();
+    assertThat(outbound("U1")).isEmpty();
+    Await.result(server.db.pool().query("DROP TRIGGER refuse_outbox ON outbox").execute());
+
+    write("e2", "U1", "どうしたらいいですか");
+    Await.until(WAIT, "consent request delivered", () -> sent().size() == 1);
+    assertThat(sent().get(0).getString("text")).contains(notice());
+    assertThat(outbound("U1")).hasSize(1);
+  }
+
+  @Test
   @DisplayName("a crisis before consent still gets the safety message and raises the crisis alert, then the consent request")
   void crisisBeforeConsent() {
     write("c1", "U2", "もう死にたい。消えてしまいたい");

@@ -100,7 +100,7 @@ final class LineServer implements AutoCloseable {
         new TriageStep(vertx, officeId, core.triage().engine(), core.triageStore(), events,
             new AutomaticNotice(profile, replies, Duration.ofHours(12), Duration.ofMinutes(30), contacts,
                 Set.of(LineConnector.CHANNEL)), clock),
-        new ConsentRequest(profile, contacts, replies, Set.of(LineConnector.CHANNEL)));
+        new ConsentRequest(profile, replies, Set.of(LineConnector.CHANNEL)));
     InboundPipeline pipeline = new InboundPipeline(officeId, messages, events, steps);
     Router router = Router.router(vertx);
     LineMediaFetcher media = new LineMediaFetcher(connector, settings, metrics);

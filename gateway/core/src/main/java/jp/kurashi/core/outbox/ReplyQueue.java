@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Queues a staff reply for delivery on the case's own channel: message and outbox row in
@@ -38,6 +39,18 @@ public final class ReplyQueue {
   /** An automatic message (out-of-hours notice, safety message, confirmation): no staff author. */
   public Future<QueuedReply> queueSystem(long caseId, String text) {
     return queueOn(caseId, null, text);
+  }
+
+  /**
+   * The consent request, unless this contact agreed to or was asked for {@code version} already: the mark and the
+   * message in one commit.
+   *
+   * @see MessageStore#queueConsentRequestOnce
+   */
+  public Future<Optional<QueuedReply>> queueConsentRequestOnce(long caseId, long contactId, String version,
+                                                               Function<String, String> text) {
+    return store.queueConsentRequestOnce(caseId, contactId, version, text)
+        .onSuccess(queued -> queued.ifPresent(this::announce));
   }
 
   /**

@@ -5,7 +5,6 @@ import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.outbox.ReplyQueue;
-import jp.kurashi.core.store.ContactStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +22,12 @@ public final class ConsentRequest implements AfterIngest {
   private static final Logger LOG = LoggerFactory.getLogger(ConsentRequest.class);
 
   private final OfficeProfile profile;
-  private final ContactStore contacts;
   private final ReplyQueue replies;
   private final Set<String> channels;
 
   /** {@code channels}: those whose residents can write before agreeing (web chat asks before its first message). */
-  public ConsentRequest(OfficeProfile profile, ContactStore contacts, ReplyQueue replies, Set<String> channels) {
+  public ConsentRequest(OfficeProfile profile, ReplyQueue replies, Set<String> channels) {
     this.profile = profile;
-    this.contacts = contacts;
     this.replies = replies;
     this.channels = Set.copyOf(channels);
   }
@@ -46,15 +43,14 @@ public final class ConsentRequest implements AfterIngest {
       return Future.succeededFuture();
     }
     String version = profile.privacyNoticeVersion();
-    return contacts.askConsentOnce(stored.contactId(), version).compose(ask -> {
-      if (ask.isEmpty()) {
-        return Future.<Void>succeededFuture();
-      }
-      String language = ask.get().isEmpty() ? "ja" : ask.get();
-      LOG.atInfo().addKeyValue("caseId", stored.caseId()).addKeyValue("channel", message.channel())
-          .addKeyValue("noticeVersion", version).log("consent requested");
-      return replies.queueSystem(stored.caseId(), text(profile, language)).mapEmpty();
-    });
+    // The contact is marked asked in the request's own commit: a mark without its message would never ask again.
+    return replies.queueConsentRequestOnce(stored.caseId(), stored.contactId(), version,
+            language -> text(profile, language.isEmpty() ? "ja" : language))
+        .map(queued -> {
+          queued.ifPresent(q -> LOG.atInfo().addKeyValue("caseId", stored.caseId())
+              .addKeyValue("channel", message.channel()).addKeyValue("noticeVersion", version).log("consent requested"));
+          return null;
+        });
   }
 
   /** The notice, how to agree, and the crisis lines (they are offered whether or not the resident agrees). */

@@ -73,18 +73,6 @@ public final class ContactStore {
     return pool.preparedQuery(ContactSql.FIND_BY_ID).execute(Tuple.of(contactId)).map(ContactStore::info);
   }
 
-  /**
-   * Whether this caller should ask the contact to agree to notice {@code version}: the contact's language (empty
-   * string when unknown) only when the contact has not agreed to it and was not asked for it before; empty
-   * otherwise. The request is noted in the same statement (one round trip, and for a contact already asked no
-   * write at all), so of two messages arriving together only one asks.
-   */
-  public Future<Optional<String>> askConsentOnce(long contactId, String version) {
-    return pool.preparedQuery(ContactSql.ASK_CONSENT_ONCE).execute(Tuple.of(contactId, version))
-        .map(rows -> rows.size() == 0 ? Optional.<String>empty()
-            : Optional.of(java.util.Objects.requireNonNullElse(rows.iterator().next().getString("language"), "")));
-  }
-
   private static Optional<ContactInfo> info(io.vertx.sqlclient.RowSet<Row> rows) {
     if (rows.size() == 0) {
       return Optional.empty();

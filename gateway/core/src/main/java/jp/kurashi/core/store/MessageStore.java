@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Objects;
 import java.util.Map;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -22,6 +23,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Writes messages: residents' inbound ones (idempotently) and staff replies with their outbox row.
@@ -190,6 +192,23 @@ public final class MessageStore {
    */
   public Future<QueuedReply> queueReply(long caseId, Long staffId, String text) {
     return pool.withTransaction(conn -> queueReplyOn(conn, caseId, staffId, text, now()));
+  }
+
+  /**
+   * The consent request, once per contact and notice version: marks the contact asked for {@code version} and queues
+   * the request in one transaction, so a failure or a kill between the two cannot leave the contact marked asked with no
+   * request ever sent. {@code text} gives the request in the contact's language ("" when unknown).
+   *
+   * @return the request queued, or empty when this contact agreed to or was asked for {@code version} already
+   */
+  public Future<Optional<QueuedReply>> queueConsentRequestOnce(long caseId, long contactId, String version,
+                                                               Function<String, String> text) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ContactSql.ASK_CONSENT_ONCE)
+        .execute(Tuple.of(contactId, version))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<QueuedReply>empty())
+            : queueReplyOn(conn, caseId, null,
+                text.apply(Objects.requireNonNullElse(rows.iterator().next().getString("language"), "")), now())
+                .map(Optional::of)));
   }
 
   /**
