@@ -56,6 +56,7 @@ public final class WebchatChannel implements Channel {
     return Optional.of(new Setup(
         Duration.ofDays(src.integer("WEBCHAT_SESSION_IDLE_DAYS", 14, 1, 365)), frameAncestors,
         src.integer("WEBCHAT_MAX_SOCKETS_PER_SESSION", 8, 1, 1_000),
+        Duration.ofSeconds(src.integer("WEBCHAT_UPLOAD_SECONDS", 120, 5, 3_600)),
         new QuotaSettings(
             src.integer("WEBCHAT_SESSIONS_PER_HOUR_PER_ADDRESS", 60, 1, 1_000_000),
             src.integer("WEBCHAT_MESSAGES_PER_MINUTE_PER_ADDRESS", 120, 1, 1_000_000),
@@ -83,8 +84,10 @@ public final class WebchatChannel implements Channel {
    * @param sessionIdle    {@code WEBCHAT_SESSION_IDLE_DAYS}: a web chat token unused this long is refused
    * @param frameAncestors {@code WEBCHAT_FRAME_ANCESTORS}: the ward's own sites, which may frame the chat page
    * @param maxSocketsPerSession {@code WEBCHAT_MAX_SOCKETS_PER_SESSION}: sockets one chat token may hold open at once
+   * @param uploadTimeout  {@code WEBCHAT_UPLOAD_SECONDS}: time for an image upload's body to arrive
    */
-  public record Setup(Duration sessionIdle, List<String> frameAncestors, int maxSocketsPerSession, QuotaSettings quotas)
+  public record Setup(Duration sessionIdle, List<String> frameAncestors, int maxSocketsPerSession, Duration uploadTimeout,
+                      QuotaSettings quotas)
       implements ChannelSetup {
 
     @Override
@@ -97,7 +100,8 @@ public final class WebchatChannel implements Channel {
       WebchatStore store = new WebchatStore(ctx.pool());
       WebchatRoutes routes = new WebchatRoutes(ctx.officeId(), store, ctx.contacts(), pipeline, ctx.bus(),
           new ChatSockets(ctx.bus()), ctx.office(), WebchatSettings.defaults().withSessionIdle(sessionIdle)
-              .withFrameAncestors(frameAncestors).withMaxSocketsPerSession(maxSocketsPerSession),
+              .withFrameAncestors(frameAncestors).withMaxSocketsPerSession(maxSocketsPerSession)
+              .withUploadTimeout(uploadTimeout),
           quotas.limiters(ctx.rateLimits(), ctx.clientAddress()), ctx.metrics(), ctx.clock());
       return new ChannelParts(new WebchatConnector(store, ctx.clock(), sessionIdle),
           List.of(router -> routes.mount(router, ctx.officePath())), List.of());

@@ -86,6 +86,7 @@ public final class WebchatRoutes {
     BodyHandler uploadBody = BodyHandler.create(false).setBodyLimit(deps.settings().maxUploadBytes());
     router.post(api + "/uploads")
         .handler(this::uploader)
+        .handler(this::uploadDeadline)
         .handler(uploadBody::handle)
         .handler(this::storeUpload);
     router.get("/chat" + officePath).handler(ctx -> ctx.reroute("/webchat/chat.html"));
@@ -98,6 +99,22 @@ public final class WebchatRoutes {
         .setDefaultContentEncoding("UTF-8")
         .setMaxAgeSeconds(300));
     router.route("/webchat/*").failureHandler(this::failure);
+  }
+
+  /**
+   * Cuts off an upload whose body has not all arrived within {@code uploadTimeout}: the body is held in memory as it
+   * comes, so one that stalls would otherwise keep its megabytes for as long as the sender keeps the connection.
+   */
+  private void uploadDeadline(RoutingContext ctx) {
+    Vertx vertx = ctx.vertx();
+    long timer = vertx.setTimer(deps.settings().uploadTimeout().toMillis(), id -> {
+      if (!ctx.request().isEnded()) {
+        deps.metrics().increment("webchat_uploads_cut_off_total");
+        ctx.request().connection().close();
+      }
+    });
+    ctx.addEndHandler(done -> vertx.cancelTimer(timer));
+    ctx.next();
   }
 
   private void createSession(RoutingContext ctx) {

@@ -19,10 +19,13 @@ import java.util.List;
  * @param maxSocketsPerSession sockets one chat token may hold open at once on this instance
  *                          ({@code WEBCHAT_MAX_SOCKETS_PER_SESSION}): a few tabs and devices, not a script's hundreds,
  *                          each of which costs a database read per message pushed
+ * @param uploadTimeout     an upload whose body has not all arrived in this time is cut off ({@code WEBCHAT_UPLOAD_SECONDS}):
+ *                          a stalled upload would otherwise hold what it sent (up to {@code maxUploadBytes}) for as long
+ *                          as its sender keeps the connection open
  */
 public record WebchatSettings(int maxTextLength, int maxFrameBytes, int rateLimitMessages, Duration rateWindow,
                               int maxUploadBytes, int replayBatch, Duration sessionIdle, Duration authTimeout,
-                              List<String> frameAncestors, int maxSocketsPerSession) {
+                              List<String> frameAncestors, int maxSocketsPerSession, Duration uploadTimeout) {
 
   public WebchatSettings {
     frameAncestors = List.copyOf(frameAncestors);
@@ -31,21 +34,26 @@ public record WebchatSettings(int maxTextLength, int maxFrameBytes, int rateLimi
   /** The limits documented in docs/webchat-protocol.md. */
   public static WebchatSettings defaults() {
     return new WebchatSettings(4_000, 16 * 1024, 20, Duration.ofSeconds(10), 5 * 1024 * 1024, 200,
-        Duration.ofDays(14), Duration.ofSeconds(10), List.of(), 8);
+        Duration.ofDays(14), Duration.ofSeconds(10), List.of(), 8, Duration.ofSeconds(120));
   }
 
   public WebchatSettings withSessionIdle(Duration idle) {
     return new WebchatSettings(maxTextLength, maxFrameBytes, rateLimitMessages, rateWindow, maxUploadBytes, replayBatch,
-        idle, authTimeout, frameAncestors, maxSocketsPerSession);
+        idle, authTimeout, frameAncestors, maxSocketsPerSession, uploadTimeout);
   }
 
   public WebchatSettings withFrameAncestors(List<String> origins) {
     return new WebchatSettings(maxTextLength, maxFrameBytes, rateLimitMessages, rateWindow, maxUploadBytes, replayBatch,
-        sessionIdle, authTimeout, origins, maxSocketsPerSession);
+        sessionIdle, authTimeout, origins, maxSocketsPerSession, uploadTimeout);
   }
 
   public WebchatSettings withMaxSocketsPerSession(int max) {
     return new WebchatSettings(maxTextLength, maxFrameBytes, rateLimitMessages, rateWindow, maxUploadBytes, replayBatch,
-        sessionIdle, authTimeout, frameAncestors, max);
+        sessionIdle, authTimeout, frameAncestors, max, uploadTimeout);
+  }
+
+  public WebchatSettings withUploadTimeout(Duration timeout) {
+    return new WebchatSettings(maxTextLength, maxFrameBytes, rateLimitMessages, rateWindow, maxUploadBytes, replayBatch,
+        sessionIdle, authTimeout, frameAncestors, maxSocketsPerSession, timeout);
   }
 }

@@ -1,5 +1,6 @@
 package jp.kurashi.connectors.webchat;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -484,6 +485,29 @@ class WebchatProtocolTest {
       return Await.result(server.http().post(server.port(), "127.0.0.1", "/webchat/uploads")
           .putHeader("X-Chat-Token", token).putHeader("X-Client-Id", clientId)
           .putHeader("Content-Type", "image/png").sendBuffer(Buffer.buffer(body)));
+    }
+
+    @Test
+    @DisplayName("cut off an upload whose body stalls, so it holds no memory for as long as its sender keeps the line")
+    void stalledCutOff() {
+      String token = server.newSession();
+      server.consentedChat(token).close();
+      long before = counter("webchat_uploads_cut_off_total");
+      io.vertx.core.http.HttpClient http = server.vertx.createHttpClient();
+      try {
+        // A quarter of a 4 MB upload, then nothing more.
+        Future<io.vertx.core.http.HttpClientResponse> answer = http.request(io.vertx.core.http.HttpMethod.POST,
+                server.port(), "127.0.0.1", "/webchat/uploads")
+            .compose(req -> {
+              req.putHeader("X-Chat-Token", token).putHeader("X-Client-Id", "stalled")
+                  .putHeader("Content-Type", "image/png").putHeader("Content-Length", String.valueOf(4_000_000));
+              return req.write(Buffer.buffer(new byte[1_000_000])).compose(v -> req.response());
+            });
+        Await.until(WebchatServer.UPLOAD_TIMEOUT.plusSeconds(10), "cut off", answer::failed);
+        assertThat(counter("webchat_uploads_cut_off_total") - before).isOne();
+      } finally {
+        http.close();
+      }
     }
 
     @Test

@@ -53,6 +53,8 @@ final class WebchatServer implements AutoCloseable {
   final Core core;
   final ReplyQueue replies;
   final CaseStore cases;
+  /** Short, so a test can watch a stalled upload cut off; a real upload here takes milliseconds. */
+  static final Duration UPLOAD_TIMEOUT = Duration.ofSeconds(2);
   final GatewayMetrics metrics = new GatewayMetrics();
   final OfficeProfile profile = OfficeProfileJson.defaults();
   private final HttpServer server;
@@ -76,7 +78,7 @@ final class WebchatServer implements AutoCloseable {
     WebchatStore store = new WebchatStore(db.pool());
     InboundPipeline pipeline = new InboundPipeline(officeId, core.messages(), events, steps.apply(this));
     WebchatRoutes routes = new WebchatRoutes(officeId, store, core.contacts(), pipeline, events,
-        new ChatSockets(events), profile, WebchatSettings.defaults(),
+        new ChatSockets(events), profile, WebchatSettings.defaults().withUploadTimeout(UPLOAD_TIMEOUT),
         quotas == null ? generous(clock) : quotas.apply(clock), metrics, clock);
     Router router = Router.router(vertx);
     routes.mount(router);
