@@ -22,8 +22,10 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Replies by SMTP from the desk's address, in the resident's thread: its own Message-ID (derived
@@ -35,6 +37,12 @@ public final class MailConnector implements ChannelConnector {
 
   public static final String CHANNEL = "mail";
   private static final int MAX_REFERENCES = 10;
+  /**
+   * The network waits of one send, each bounded by {@code MAIL_TIMEOUT_SECONDS}: connect, greeting, EHLO,
+   * STARTTLS and its handshake, EHLO again, AUTH (LOGIN takes three), MAIL, RCPT, DATA, writing the message,
+   * the answer to its final dot, QUIT.
+   */
+  static final int SMTP_WAITS = 15;
 
   private final Vertx vertx;
   private final MailSettings settings;
@@ -53,6 +61,15 @@ public final class MailConnector implements ChannelConnector {
   @Override
   public String channel() {
     return CHANNEL;
+  }
+
+  /**
+   * Angus bounds each wait, not the session, and the blocking send cannot be cancelled: the outbox waits this
+   * long, so a server slow to accept DATA does not get the reply again from a retry while the first send runs on.
+   */
+  @Override
+  public Optional<Duration> longestSend() {
+    return Optional.of(settings.timeout().multipliedBy(SMTP_WAITS));
   }
 
   @Override

@@ -58,6 +58,9 @@ public record MailSettings(String imapHost, int imapPort, String smtpHost, int s
     p.setProperty("mail." + protocol + ".timeout", String.valueOf(timeout.toMillis()));
     p.setProperty("mail." + protocol + ".writetimeout", String.valueOf(timeout.toMillis()));
     p.setProperty("mail." + protocol + ".from", address);
+    // The mail is delivered once the final dot is answered; a slow or lost answer to QUIT would fail the send
+    // and the retry would deliver it again.
+    p.setProperty("mail." + protocol + ".quitwait", "false");
     if (tls && !implicit) {
       p.setProperty("mail.smtp.starttls.enable", "true");
       p.setProperty("mail.smtp.starttls.required", "true");

@@ -3,6 +3,9 @@ package jp.kurashi.core.channel;
 import io.vertx.core.Future;
 import jp.kurashi.core.domain.OutboundMessage;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * The one contract a channel implements to carry replies to residents.
  *
@@ -28,6 +31,16 @@ public interface ChannelConnector {
    * any other failure is treated as transient.
    */
   Future<SendReceipt> send(OutboundMessage message);
+
+  /**
+   * The longest a {@link #send} can run before its future completes, when the channel bounds its sends itself
+   * (a blocking client with its own timeouts). The outbox then waits that long, not just its own send timeout:
+   * a send it gave up on would keep running, deliver, and be sent again by the retry. Empty: the outbox's timeout
+   * alone bounds the wait, so the channel must stop its own work within it.
+   */
+  default Optional<Duration> longestSend() {
+    return Optional.empty();
+  }
 
   /** Whether the channel can deliver now; a channel without its own checks is always up. */
   default ChannelHealth health() {

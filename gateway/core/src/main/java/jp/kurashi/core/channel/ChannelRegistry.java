@@ -81,6 +81,20 @@ public final class ChannelRegistry {
     return List.copyOf(own.values());
   }
 
+  /**
+   * What this instance can send: one route per registered connector, {@code officeId} {@code null} for a connector
+   * that carries every office's replies on its channel.
+   */
+  public List<Route> routes() {
+    return connectors.entrySet().stream().map(e -> new Route(
+        e.getKey().officeId() == ANY_OFFICE ? null : e.getKey().officeId(), e.getKey().channel(), e.getValue()))
+        .toList();
+  }
+
+  /** A connector and the replies it carries: its channel's, of office {@code officeId} or, when {@code null}, of every office. */
+  public record Route(Long officeId, String channel, ChannelConnector connector) {
+  }
+
   /** The channel codes with a connector in at least one office. */
   public Set<String> channels() {
     return connectors.keySet().stream().map(Key::channel).collect(Collectors.toUnmodifiableSet());

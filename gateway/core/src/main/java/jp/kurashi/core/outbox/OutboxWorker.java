@@ -97,7 +97,7 @@ public final class OutboxWorker extends VerticleBase {
       return;
     }
     claiming = true;
-    store.claim(channels.channels(), room, workerId, settings.lease())
+    store.claim(routes(), room, workerId)
         .onComplete(ar -> {
           claiming = false;
           if (ar.failed()) {
@@ -129,7 +129,8 @@ public final class OutboxWorker extends VerticleBase {
     } catch (RuntimeException e) {
       sending = Future.failedFuture(e);
     }
-    sending.timeout(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS)
+    long waitMillis = connector.map(this::sendWait).orElse(settings.sendTimeout()).toMillis();
+    sending.timeout(waitMillis, TimeUnit.MILLISECONDS)
         .compose(receipt -> recordSent(reply, receipt), err -> recordFailure(reply, err))
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -142,6 +143,28 @@ public final class OutboxWorker extends VerticleBase {
             poll();
           }
         });
+  }
+
+  /**
+   * How long to wait for {@code connector}'s send. A timeout does not stop the send (a blocking SMTP session runs
+   * on), so giving up before the channel does would record a retry for a reply that is still being delivered, and
+   * the retry delivers it again. A channel that bounds its sends itself is waited for that long plus the outbox's
+   * send timeout, which covers the time before its clock starts (the thread pool's queue, its own lookups).
+   */
+  private Duration sendWait(ChannelConnector connector) {
+    return connector.longestSend().map(longest -> longest.plus(settings.sendTimeout())).orElse(settings.sendTimeout());
+  }
+
+  /**
+   * Every (office, channel) this worker has a connector for, each claimed for at least twice its send wait, so
+   * another instance does not take the row while this one is still sending it.
+   */
+  private List<OutboxStore.Route> routes() {
+    return channels.routes().stream().map(route -> {
+      Duration twice = sendWait(route.connector()).multipliedBy(2);
+      return new OutboxStore.Route(route.officeId(), route.channel(),
+          twice.compareTo(settings.lease()) > 0 ? twice : settings.lease());
+    }).toList();
   }
 
   private Future<Void> recordSent(ClaimedReply reply, SendReceipt receipt) {

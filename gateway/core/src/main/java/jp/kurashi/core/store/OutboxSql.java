@@ -11,19 +11,32 @@ final class OutboxSql {
    * and moving next_attempt_at forward by the lease hides the row from them until the attempt
    * is recorded, or until the lease runs out if this worker dies.
    *
-   * <p>$1 channels this worker can send on, $2 how many, $3 worker id, $4 lease seconds
+   * <p>Only rows of an (office, channel) this worker has a connector for: a row it cannot send would otherwise be
+   * claimed and failed for good (an instance started with an older offices file fails another office's replies,
+   * safety messages included), while the instance that can send it would have sent it.
+   *
+   * <p>$1 office ids (NULL: every office) and $2 channels of the worker's connectors, $3 each one's lease seconds
+   * (a channel's rows get its longest, as that covers its slowest send), $4 how many, $5 worker id
    */
   static final String CLAIM = """
-      WITH due AS (
-        SELECT id FROM outbox
-         WHERE status = 'pending' AND next_attempt_at <= now() AND channel = ANY($1)
-         ORDER BY next_attempt_at, id
-         LIMIT $2
-         FOR UPDATE SKIP LOCKED
+      WITH can AS (
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[]) AS c(office_id, channel, lease_secs)
+      ), due AS (
+        SELECT o.id FROM outbox o
+          JOIN message m ON m.id = o.message_id
+          JOIN consultation_case cc ON cc.id = m.case_id
+         WHERE o.status = 'pending' AND o.next_attempt_at <= now()
+           AND EXISTS (SELECT 1 FROM can WHERE can.channel = o.channel
+                                          AND (can.office_id IS NULL OR can.office_id = cc.office_id))
+         ORDER BY o.next_attempt_at, o.id
+         LIMIT $4
+         FOR UPDATE OF o SKIP LOCKED
       ), claimed AS (
         UPDATE outbox o
-           SET attempts = o.attempts + 1, claimed_by = $3,
-               next_attempt_at = now() + make_interval(secs => $4), updated_at = now()
+           SET attempts = o.attempts + 1, claimed_by = $5,
+               next_attempt_at = now() + make_interval(secs => (SELECT max(can.lease_secs) FROM can
+                                                                 WHERE can.channel = o.channel)),
+               updated_at = now()
           FROM due WHERE o.id = due.id
         RETURNING o.id, o.message_id, o.channel, o.idempotency_key, o.attempts
       )

@@ -8,7 +8,6 @@ import jp.kurashi.core.domain.OutboundMessage;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -24,12 +23,15 @@ public final class OutboxStore {
     this.pool = pool;
   }
 
-  /** Claims up to {@code limit} due rows on the given channels for {@code lease}. */
-  public Future<List<ClaimedReply>> claim(Collection<String> channels, int limit, String workerId, Duration lease) {
-    if (channels.isEmpty() || limit <= 0) {
+  /** Claims up to {@code limit} due rows that one of {@code routes} can send. */
+  public Future<List<ClaimedReply>> claim(List<Route> routes, int limit, String workerId) {
+    if (routes.isEmpty() || limit <= 0) {
       return Future.succeededFuture(List.of());
     }
-    Tuple params = Tuple.of(channels.toArray(String[]::new), (long) limit, workerId, (double) lease.toSeconds());
+    Long[] offices = routes.stream().map(Route::officeId).toArray(Long[]::new);
+    String[] channels = routes.stream().map(Route::channel).toArray(String[]::new);
+    Double[] leases = routes.stream().map(r -> r.lease().toMillis() / 1000.0).toArray(Double[]::new);
+    Tuple params = Tuple.of(offices, channels, leases, (long) limit, workerId);
     return pool.preparedQuery(OutboxSql.CLAIM).execute(params).map(rows -> {
       List<ClaimedReply> claimed = new ArrayList<>(rows.size());
       for (Row row : rows) {
@@ -61,6 +63,13 @@ public final class OutboxStore {
 
   private Future<Boolean> update(String sql, Tuple params) {
     return pool.preparedQuery(sql).execute(params).map(rows -> rows.rowCount() > 0);
+  }
+
+  /**
+   * Replies a worker can send: its channel's, of office {@code officeId} or, when {@code null}, of every office;
+   * claimed for {@code lease}.
+   */
+  public record Route(Long officeId, String channel, Duration lease) {
   }
 
   /** A reply this worker holds the lease on. */

@@ -224,6 +224,78 @@ class OutboxWorkerTest {
     }
   }
 
+  @Test
+  @DisplayName("leaves another office's replies to the instance that has its connector")
+  void leavesOtherOfficesRepliesPending() {
+    long otherOffice = Await.result(db.pool().query(
+        "INSERT INTO office (code, name) VALUES ('kita', '北区くらしサポート') RETURNING id").execute())
+        .iterator().next().getLong("id");
+    long staff = staffId();
+    long ownCase = openCase("line", "U-own");
+    long ownReply = Await.result(messages.queueReply(ownCase, staff, "1の窓口から")).messageId();
+    long otherCase = Await.result(messages.ingest(otherOffice,
+        new InboundMessage("line", "in-U-other", "U-other", null, "相談したいです", clock.instant()))).caseId();
+    long otherReply = Await.result(messages.queueReply(otherCase, staff, "北区から")).messageId();
+
+    // B has only the other office's LINE channel, as an instance started with an older offices file would.
+    ScriptedChannel otherLine = ScriptedChannel.accepting("line");
+    deployments.add(Await.result(vertx.deployVerticle(new OutboxWorker(new OutboxStore(db.pool()),
+        new ChannelRegistry().register(otherOffice, otherLine), events, settings(3), clock))));
+
+    // B's own office's reply going out shows B has polled, so the other one was there to be (wrongly) claimed.
+    Await.until(WAIT, "other office's reply sent", () -> "sent".equals(messageRow(otherReply).getString("delivery")));
+    Await.result(vertx.timer(300));
+    assertThat(otherLine.calls).extracting(c -> c.message().messageId()).containsExactly(otherReply);
+    Row pending = Await.result(db.pool().preparedQuery(
+        "SELECT o.status, o.attempts, m.delivery FROM outbox o JOIN message m ON m.id = o.message_id WHERE m.id = $1")
+        .execute(Tuple.of(ownReply))).iterator().next();
+    assertThat(pending.getString("status")).isEqualTo("pending");
+    assertThat(pending.getInteger("attempts")).isZero();
+    assertThat(pending.getString("delivery")).isEqualTo("queued");
+
+    ScriptedChannel ownLine = ScriptedChannel.accepting("line");
+    deployments.add(Await.result(vertx.deployVerticle(new OutboxWorker(new OutboxStore(db.pool()),
+        new ChannelRegistry().register(office, ownLine), events, settings(3), clock))));
+
+    Await.until(WAIT, "own office's reply sent", () -> "sent".equals(messageRow(ownReply).getString("delivery")));
+    assertThat(ownLine.calls).extracting(c -> c.message().messageId()).containsExactly(ownReply);
+  }
+
+  @Test
+  @DisplayName("waits for a channel that bounds its own sends, instead of retrying a send still running")
+  void waitsForBoundedChannel() {
+    ScriptedChannel mail = new ScriptedChannel("mail", m -> vertx.timer(1_000).map(t -> new SendReceipt("slow")))
+        .bounded(Duration.ofSeconds(3));
+    OutboxSettings shortTimeout = new OutboxSettings(16, Duration.ofMillis(50), Duration.ofSeconds(30),
+        Duration.ofMillis(300), new RetryPolicy(8, Duration.ofMillis(20), Duration.ofMillis(200)));
+    deployWorker(mail, shortTimeout);
+    long caseId = openCase("mail", "resident@example.jp");
+
+    long messageId = Await.result(messages.queueReply(caseId, staffId(), "遅いサーバーへ")).messageId();
+
+    Await.until(WAIT, "sent", () -> "sent".equals(messageRow(messageId).getString("delivery")));
+    Await.result(vertx.timer(1_500));
+    assertThat(mail.calls).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("claims a slow channel's rows for longer than its longest send")
+  void leaseCoversLongestSend() {
+    ScriptedChannel mail = new ScriptedChannel("mail", m -> vertx.timer(10_000).map(t -> new SendReceipt("slow")))
+        .bounded(Duration.ofSeconds(60));
+    deployWorker(mail, settings(3));
+    long caseId = openCase("mail", "resident@example.jp");
+
+    long messageId = Await.result(messages.queueReply(caseId, staffId(), "長い送信")).messageId();
+
+    Await.until(WAIT, "claimed", () -> !mail.calls.isEmpty());
+    double leaseSeconds = Await.result(db.pool().preparedQuery(
+        "SELECT extract(epoch FROM next_attempt_at - updated_at)::float8 FROM outbox WHERE message_id = $1")
+        .execute(Tuple.of(messageId))).iterator().next().getDouble(0);
+    // (60 s bound + 5 s outbox timeout) twice; the configured 30 s lease would let another instance send it again.
+    assertThat(leaseSeconds).isGreaterThanOrEqualTo(130.0);
+  }
+
   private long countSent() {
     return Await.result(db.pool().query("SELECT count(*) FROM message WHERE delivery = 'sent'").execute())
         .iterator().next().getLong(0);

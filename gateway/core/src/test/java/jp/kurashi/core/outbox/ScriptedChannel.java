@@ -20,6 +20,7 @@ final class ScriptedChannel implements ChannelConnector {
   private final String channel;
   private final Function<OutboundMessage, Future<SendReceipt>> answer;
   final List<Call> calls = new CopyOnWriteArrayList<>();
+  private java.time.Duration longestSend;
 
   ScriptedChannel(String channel, Function<OutboundMessage, Future<SendReceipt>> answer) {
     this.channel = channel;
@@ -32,6 +33,17 @@ final class ScriptedChannel implements ChannelConnector {
 
   static ScriptedChannel failingTransiently(String channel, String reason) {
     return new ScriptedChannel(channel, m -> Future.failedFuture(SendFailure.transientError(reason, null)));
+  }
+
+  /** Says its sends end within {@code longest}, as a channel with its own per-step timeouts does. */
+  ScriptedChannel bounded(java.time.Duration longest) {
+    this.longestSend = longest;
+    return this;
+  }
+
+  @Override
+  public java.util.Optional<java.time.Duration> longestSend() {
+    return java.util.Optional.ofNullable(longestSend);
   }
 
   @Override

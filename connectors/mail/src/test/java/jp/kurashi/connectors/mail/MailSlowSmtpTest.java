@@ -1,0 +1,163 @@
+package jp.kurashi.connectors.mail;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.channel.ChannelRegistry;
+import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.outbox.OutboxSettings;
+import jp.kurashi.core.outbox.OutboxWorker;
+import jp.kurashi.core.outbox.RetryPolicy;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.DatabaseSettings;
+import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.OfficeStore;
+import jp.kurashi.core.store.OutboxStore;
+import jp.kurashi.testkit.Await;
+import jp.kurashi.testkit.TestClocks;
+import jp.kurashi.testkit.TestPostgres;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("A mail reply to a slow SMTP server")
+class MailSlowSmtpTest {
+
+  private final Clock clock = TestClocks.ambient();
+
+  @Test
+  @DisplayName("is sent once when the server answers its data after the outbox's send timeout")
+  void slowDataAnswerSendsOnce(Vertx vertx) throws Exception {
+    Duration outboxTimeout = Duration.ofMillis(500);
+    Duration answerAfter = Duration.ofMillis(1_500);
+    Duration smtpStepTimeout = Duration.ofSeconds(3);
+    try (SlowSmtp smtp = new SlowSmtp(answerAfter)) {
+      Database db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
+      try {
+        long office = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
+        MessageStore messages = new MessageStore(db.pool(), clock);
+        long caseId = Await.result(messages.ingest(office, new InboundMessage("mail", "<in-1@example.jp>",
+            "resident@example.jp", null, "相談したいです", clock.instant()))).caseId();
+        MailSettings settings = new MailSettings("127.0.0.1", 1, "127.0.0.1", smtp.port(), "", "",
+            "desk@kurashi.example", false, Duration.ofSeconds(60), "INBOX", null, "UTF-8", 1024 * 1024,
+            smtpStepTimeout, null, null);
+        // A retry a few milliseconds after a timed-out attempt, so a second send would happen well within the test.
+        OutboxSettings outbox = new OutboxSettings(8, Duration.ofMillis(50), Duration.ofSeconds(30), outboxTimeout,
+            new RetryPolicy(8, Duration.ofMillis(20), Duration.ofMillis(100)));
+        CaseEvents events = CaseEvents.inProcess(vertx);
+        String worker = Await.result(vertx.deployVerticle(new OutboxWorker(new OutboxStore(db.pool()),
+            new ChannelRegistry().register(new MailConnector(vertx, settings, new MailStore(db.pool()), "窓口")),
+            events, outbox, clock)));
+        long staff = Await.result(db.pool().query("""
+            INSERT INTO staff (office_id, login, display_name, role, password_hash)
+            SELECT id, 'tanaka', '田中', 'consultant', 'x' FROM office WHERE code = 'default' RETURNING id""")
+            .execute()).iterator().next().getLong(0);
+
+        long messageId = Await.result(messages.queueReply(caseId, staff, "お返事です")).messageId();
+
+        Await.until(Duration.ofSeconds(30), "sent", () -> "sent".equals(delivery(db, messageId)));
+        // Long enough for a retry that a timed-out first attempt would have scheduled to reach DATA.
+        Await.result(vertx.timer(answerAfter.toMillis() + 500));
+        assertThat(smtp.dataTransactions.get()).isEqualTo(1);
+        Row row = Await.result(db.pool().preparedQuery("SELECT status, attempts FROM outbox WHERE message_id = $1")
+            .execute(Tuple.of(messageId))).iterator().next();
+        assertThat(row.getString("status")).isEqualTo("sent");
+        assertThat(row.getInteger("attempts")).isEqualTo(1);
+        Await.result(vertx.undeploy(worker));
+      } finally {
+        Await.result(db.close());
+      }
+    }
+  }
+
+  private static String delivery(Database db, long messageId) {
+    return Await.result(db.pool().preparedQuery("SELECT delivery FROM message WHERE id = $1")
+        .execute(Tuple.of(messageId))).iterator().next().getString(0);
+  }
+
+  /** Just enough SMTP for one unauthenticated plain-text send, answering the final dot only after a delay. */
+  private static final class SlowSmtp implements AutoCloseable {
+
+    final AtomicInteger dataTransactions = new AtomicInteger();
+    private final ServerSocket server;
+    private final Duration answerAfter;
+
+    SlowSmtp(Duration answerAfter) throws IOException {
+      this.answerAfter = answerAfter;
+      server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread acceptor = new Thread(() -> {
+        while (!server.isClosed()) {
+          try {
+            Socket s = server.accept();
+            Thread session = new Thread(() -> serve(s), "slow-smtp-session");
+            session.setDaemon(true);
+            session.start();
+          } catch (IOException closed) {
+            return;
+          }
+        }
+      }, "slow-smtp");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    private void serve(Socket s) {
+      try (s; BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+           OutputStream out = s.getOutputStream()) {
+        say(out, "220 slow.example ESMTP");
+        String line;
+        while ((line = in.readLine()) != null) {
+          String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
+          switch (verb) {
+            case "DATA" -> {
+              dataTransactions.incrementAndGet();
+              say(out, "354 go ahead");
+              while ((line = in.readLine()) != null && !line.equals(".")) {
+                // the message itself is not needed
+              }
+              Thread.sleep(answerAfter.toMillis());
+              say(out, "250 queued");
+            }
+            case "QUIT" -> {
+              say(out, "221 bye");
+              return;
+            }
+            default -> say(out, "250 ok");
+          }
+        }
+      } catch (IOException | InterruptedException e) {
+        // the client went away
+      }
+    }
+
+    private static void say(OutputStream out, String line) throws IOException {
+      out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
+  }
+}
