@@ -110,8 +110,8 @@ public final class CrashRun {
     env.put("OUTBOX_INITIAL_DELAY_MS", "500");
     env.put("OUTBOX_MAX_DELAY_MS", "3000");
     env.put("OUTBOX_MAX_ATTEMPTS", "50");
-    // A reply claimed when the gateway died waits for its lease (twice the send timeout, 60 s by default)
-    // before the next gateway takes it: 5 s keeps the quiet period short.
+    // A reply claimed when the gateway died waits for its lease (four times the send timeout, 120 s by default; for
+    // mail twice the longest SMTP session) before the next gateway takes it: 5 s keeps the quiet period short.
     env.put("OUTBOX_SEND_TIMEOUT_MS", "5000");
     return env;
   }

@@ -50,7 +50,9 @@ final class MailResidents implements AutoCloseable {
   /** The gateway's MAIL_ settings for this server: plain IMAP polled every second, plain SMTP. */
   Map<String, String> settings() {
     Map<String, String> settings = new HashMap<>(mail.settings(desk));
-    settings.put("MAIL_TIMEOUT_SECONDS", "5");
+    // The outbox claims a mail reply for twice 15 SMTP waits (see MailConnector.longestSend): a reply claimed when the
+    // gateway died is taken again only then, so a short step timeout keeps the run's quiet period short.
+    settings.put("MAIL_TIMEOUT_SECONDS", "2");
     return Map.copyOf(settings);
   }
 
