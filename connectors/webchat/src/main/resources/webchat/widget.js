@@ -244,11 +244,29 @@
     chatView();
   }
 
+  // Names the notice the resident accepted here: the server records consent only to the notice it shows now.
+  function sendConsent() {
+    ws.send(JSON.stringify({ type: 'consent', accepted: true, version: store.get('consented') || undefined }));
+  }
+
+  // The notice changed since this page loaded it: the resident reads the current one and accepts it before chatting
+  // on. Unsent messages stay in `pending` and go once they have.
+  function noticeChanged() {
+    if (ws) { ws.onclose = null; ws.onmessage = null; ws.close(); ws = null; }
+    ready = false;
+    store.del('consented');
+    load().then(build, function () {
+      status(t.offline);
+      setTimeout(noticeChanged, retryMs);
+      retryMs = Math.min(retryMs * 2, 30000);
+    });
+  }
+
   function onFrame(f) {
     if (f.type === 'auth') {
       retryMs = 1000;
       status('');
-      if (store.get('consented') === config.privacyNotice.version) { ws.send(JSON.stringify({ type: 'consent', accepted: true })); }
+      if (store.get('consented') === config.privacyNotice.version) { sendConsent(); }
     } else if (f.type === 'consent') {
       ready = true;
       flushPending();
@@ -280,7 +298,11 @@
       return; // the close (4401) that follows starts afresh, or tries again for auth_required
     }
     if (f.code === 'consent_required') {
-      ws.send(JSON.stringify({ type: 'consent', accepted: true }));
+      sendConsent();
+      return;
+    }
+    if (f.code === 'notice_changed') {
+      noticeChanged();
       return;
     }
     if (f.code === 'rate_limited') {

@@ -85,7 +85,10 @@ class LogPrivacyTest {
                 ws.textMessageHandler(text -> frames.add(new JsonObject(text)));
                 return ws;
               }));
-          Await.result(chat.writeTextMessage(new JsonObject().put("type", "consent").put("accepted", true).encode()));
+          String notice = Await.result(WebClient.create(vertx).get(port, "127.0.0.1", "/webchat/config").send())
+              .bodyAsJsonObject().getJsonObject("privacyNotice").getString("version");
+          Await.result(chat.writeTextMessage(new JsonObject().put("type", "consent").put("accepted", true)
+              .put("version", notice).encode()));
           next(frames, f -> "consent".equals(f.getString("type")));
           Await.result(chat.writeTextMessage(new JsonObject().put("type", "message").put("clientId", "c1")
               .put("text", "食べ物がありません " + CHAT_TEXT).encode()));

@@ -289,7 +289,9 @@ class TwoInstancesIT {
           .buildAsync(URI.create("ws://127.0.0.1:" + at.port() + "/webchat/socket"), r).get(10, TimeUnit.SECONDS);
       r.send(new JsonObject().put("type", "auth").put("token", token));
       Await.until(Duration.ofSeconds(10), "auth answer", () -> r.has("auth"));
-      r.send(new JsonObject().put("type", "consent").put("accepted", true));
+      String notice = new JsonObject(http.send(request(at, "/webchat/config").GET().build(),
+          HttpResponse.BodyHandlers.ofString()).body()).getJsonObject("privacyNotice").getString("version");
+      r.send(new JsonObject().put("type", "consent").put("accepted", true).put("version", notice));
       Await.until(Duration.ofSeconds(10), "consent answer", () -> r.has("consent"));
       return r;
     }

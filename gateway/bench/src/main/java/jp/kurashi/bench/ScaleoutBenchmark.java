@@ -203,6 +203,9 @@ final class ScaleoutBenchmark {
     }
 
     void open(String prefix) {
+      // Consent names the notice's version, as the widget reads it from its config.
+      String notice = http.get(ports[0], "127.0.0.1", "/webchat/config").send().await().bodyAsJsonObject()
+          .getJsonObject("privacyNotice").getString("version");
       for (int i = 0; i < sockets; i += 100) {
         List<Future<WebSocket>> batch = new ArrayList<>();
         for (int j = i; j < Math.min(sockets, i + 100); j++) {
@@ -220,7 +223,8 @@ final class ScaleoutBenchmark {
                     default -> { }
                   }
                 }));
-                return ws.writeTextMessage("{\"type\":\"consent\",\"accepted\":true}").compose(v -> consented).map(ws);
+                return ws.writeTextMessage(new JsonObject().put("type", "consent").put("accepted", true).put("version", notice)
+                    .encode()).compose(v -> consented).map(ws);
               }));
         }
         Future.all(batch).await();

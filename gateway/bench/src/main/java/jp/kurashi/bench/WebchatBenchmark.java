@@ -122,6 +122,9 @@ final class WebchatBenchmark {
       batch.forEach(f -> tokens.add(f.result()));
     }
 
+    // Consent names the notice's version, as the widget reads it from its config.
+    String notice = http.get(gateway.port, "127.0.0.1", "/webchat/config").send().await().bodyAsJsonObject()
+        .getJsonObject("privacyNotice").getString("version");
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     long[] latencies = new long[rate * seconds * 2];
     long[] sentAfter = new long[latencies.length];
@@ -153,7 +156,8 @@ final class WebchatBenchmark {
                   default -> { }
                 }
               }));
-              return ws.writeTextMessage("{\"type\":\"consent\",\"accepted\":true}").compose(v -> consented).map(ws);
+              return ws.writeTextMessage(new JsonObject().put("type", "consent").put("accepted", true).put("version", notice)
+                    .encode()).compose(v -> consented).map(ws);
             }));
       }
       Future.all(batch).await();

@@ -165,23 +165,56 @@ final class ChatSocket {
       return;
     }
     String version = deps.profile().privacyNoticeVersion();
-    // Frames behind the consent (a message sent right after it) wait until it is recorded: else they would
+    Object shown = frame.getValue("version");
+    if (shown != null && !version.equals(shown)) {
+      // The page was loaded before the notice changed: the resident agreed to a text that is no longer the notice.
+      noticeChanged();
+      return;
+    }
+    // Frames behind the consent (a message sent right after it) wait until it is answered: else they would
     // overtake it and be refused with consent_required.
     ws.pause();
+    if (shown == null) {
+      // An older page does not say which notice it showed, so its consent is taken only where it records nothing
+      // new: else a page from before a notice change would agree to the new notice for the resident on reconnect.
+      deps.contacts().find(deps.officeId(), WebchatConnector.CHANNEL, session.contactRef())
+          .onSuccess(found -> {
+            if (found.isPresent() && found.get().consentedTo(version)) {
+              consented(found.get().id(), version);
+            } else {
+              noticeChanged();
+            }
+          })
+          .onFailure(err -> consentNotSaved())
+          .onComplete(ar -> ws.resume());
+      return;
+    }
     deps.contacts().recordConsent(deps.officeId(), WebchatConnector.CHANNEL, session.contactRef(), version,
             session.language())
         .onSuccess(contact -> {
-          if (contactId == null) {
-            contactId = contact.id();
-            deps.sockets().register(contactId, this);
-          }
           LOG.atInfo().addKeyValue("sessionId", session.id()).addKeyValue("contactId", contact.id())
               .addKeyValue("noticeVersion", version).log("web chat consent recorded");
-          send(Frames.consent(version));
+          consented(contact.id(), version);
         })
-        .onFailure(err -> send(Frames.error("store_failed", "保存できませんでした。もう一度お試しください / not saved, please retry",
-            null)))
+        .onFailure(err -> consentNotSaved())
         .onComplete(ar -> ws.resume());
+  }
+
+  private void consented(long contact, String version) {
+    if (contactId == null) {
+      contactId = contact;
+      deps.sockets().register(contactId, this);
+    }
+    send(Frames.consent(version));
+  }
+
+  private void noticeChanged() {
+    reject("notice_changed", "プライバシーについての説明が変わりました。読んでから、もう一度同意してください / the privacy "
+        + "notice has changed; read it and accept it again", null);
+  }
+
+  private void consentNotSaved() {
+    send(Frames.error("store_failed", "保存できませんでした。もう一度お試しください / not saved, please retry", null));
   }
 
   private void onMessage(JsonObject frame) {

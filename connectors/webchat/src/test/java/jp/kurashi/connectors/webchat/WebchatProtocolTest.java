@@ -119,6 +119,80 @@ class WebchatProtocolTest {
     }
 
     @Test
+    @DisplayName("given again for the same notice (every reconnect of the widget) keeps the time the resident agreed")
+    void repeatedConsentKeepsItsTime() {
+      String token = server.newSession();
+      Instant agreed;
+      try (ChatClient chat = server.consentedChat(token)) {
+        agreed = one("SELECT consent_at FROM contact WHERE channel = 'webchat'").getOffsetDateTime(0).toInstant();
+      }
+      server.clock.advance(java.time.Duration.ofHours(1));
+
+      try (ChatClient again = server.consentedChat(token)) {
+        Row contact = one("SELECT consent_at, consent_version FROM contact WHERE channel = 'webchat'");
+        assertThat(contact.getOffsetDateTime("consent_at").toInstant()).isEqualTo(agreed);
+        assertThat(contact.getString("consent_version")).isEqualTo(server.profile.privacyNoticeVersion());
+        again.send(new JsonObject().put("type", "consent").put("accepted", true));
+        assertThat(again.next("consent", "error").getString("type")).as("an older page's consent, changing nothing")
+            .isEqualTo("consent");
+        assertThat(one("SELECT consent_at FROM contact WHERE channel = 'webchat'").getOffsetDateTime(0).toInstant())
+            .isEqualTo(agreed);
+        assertThat(again.message("c-1", "続きです").getString("type")).isEqualTo("ack");
+      }
+    }
+
+    @Test
+    @DisplayName("for a notice other than the current one is refused with notice_changed and not recorded")
+    void oldNoticeRefused() {
+      String token = server.newSession();
+      try (ChatClient chat = server.connect(token, null)) {
+        chat.send(new JsonObject().put("type", "consent").put("accepted", true).put("version", "2000-01-01"));
+        JsonObject error = chat.next("consent", "error");
+
+        assertThat(error.getString("type")).as(error.encode()).isEqualTo("error");
+        assertThat(error.getString("code")).isEqualTo("notice_changed");
+        assertThat(error.getString("message")).contains("/");
+        assertThat(one("SELECT count(*) FROM contact").getLong(0)).isZero();
+        assertThat(chat.message("c-1", "相談です").getString("code")).isEqualTo("consent_required");
+      }
+    }
+
+    @Test
+    @DisplayName("recorded for an older notice is kept, not replaced, when a page still showing that notice consents")
+    void olderConsentNotReplacedByOldPage() {
+      String token = server.newSession();
+      server.consentedChat(token).close();
+      Await.result(server.db.pool().preparedQuery(
+          "UPDATE contact SET consent_version = '2000-01-01', consent_at = consent_at - interval '30 days'").execute());
+      Row before = one("SELECT consent_at, consent_version FROM contact WHERE channel = 'webchat'");
+      server.clock.advance(java.time.Duration.ofHours(1));
+
+      try (ChatClient chat = server.connect(token, null)) {
+        chat.send(new JsonObject().put("type", "consent").put("accepted", true).put("version", "2000-01-01"));
+        assertThat(chat.next("consent", "error").getString("code")).isEqualTo("notice_changed");
+        chat.send(new JsonObject().put("type", "consent").put("accepted", true));
+        assertThat(chat.next("consent", "error").getString("code")).as("a page that does not say which notice it showed")
+            .isEqualTo("notice_changed");
+      }
+      Row after = one("SELECT consent_at, consent_version FROM contact WHERE channel = 'webchat'");
+      assertThat(after.getString("consent_version")).isEqualTo("2000-01-01");
+      assertThat(after.getOffsetDateTime("consent_at")).isEqualTo(before.getOffsetDateTime("consent_at"));
+    }
+
+    @Test
+    @DisplayName("without the notice's version, from a resident who has not consented, is refused with notice_changed")
+    void versionlessConsentFromNewResident() {
+      try (ChatClient chat = server.connect(server.newSession(), null)) {
+        chat.send(new JsonObject().put("type", "consent").put("accepted", true));
+        JsonObject error = chat.next("consent", "error");
+
+        assertThat(error.getString("type")).as(error.encode()).isEqualTo("error");
+        assertThat(error.getString("code")).isEqualTo("notice_changed");
+        assertThat(one("SELECT count(*) FROM contact").getLong(0)).isZero();
+      }
+    }
+
+    @Test
     @DisplayName("is not given by a frame that does not accept")
     void notAccepted() {
       try (ChatClient chat = server.connect(server.newSession(), null)) {

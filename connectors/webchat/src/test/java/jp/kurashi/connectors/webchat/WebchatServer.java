@@ -142,7 +142,7 @@ final class WebchatServer implements AutoCloseable {
   /** A session that already accepted the privacy notice. */
   ChatClient consentedChat(String token) {
     ChatClient chat = connect(token, null);
-    chat.send(new JsonObject().put("type", "consent").put("accepted", true));
+    chat.send(new JsonObject().put("type", "consent").put("accepted", true).put("version", profile.privacyNoticeVersion()));
     chat.next("consent");
     return chat;
   }

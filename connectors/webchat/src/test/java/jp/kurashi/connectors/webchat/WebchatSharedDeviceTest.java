@@ -154,7 +154,8 @@ class WebchatSharedDeviceTest {
       String token = server.newSession();
       long firstId;
       try (ChatClient chat = authenticated(token, null)) {
-        chat.send(new JsonObject().put("type", "consent").put("accepted", true));
+        chat.send(new JsonObject().put("type", "consent").put("accepted", true)
+            .put("version", server.profile.privacyNoticeVersion()));
         chat.next("consent");
         firstId = chat.message("c1", "仕事を探しています").getLong("id");
         assertThat(chat.message("c1", "仕事を探しています").getLong("id")).as("same clientId, same message").isEqualTo(firstId);
@@ -172,7 +173,8 @@ class WebchatSharedDeviceTest {
       String token = server.newSession();
       try (ChatClient chat = server.connectWithoutToken(null)) {
         chat.send(new JsonObject().put("type", "auth").put("token", token));
-        chat.send(new JsonObject().put("type", "consent").put("accepted", true));
+        chat.send(new JsonObject().put("type", "consent").put("accepted", true)
+            .put("version", server.profile.privacyNoticeVersion()));
         chat.send(new JsonObject().put("type", "message").put("clientId", "c1").put("text", "すぐ送りました"));
         JsonObject auth = chat.next("auth", "error");
         assertThat(auth.getString("type")).as(auth.encode()).isEqualTo("auth");

@@ -35,6 +35,7 @@ final class LoopbackResidents {
   private HttpClient http;
   private WebSocketClient sockets;
   private volatile boolean stopped;
+  private volatile String noticeVersion;
 
   /** {@code texts}: what the residents write, in turn. */
   LoopbackResidents(Vertx vertx, int port, List<String> texts) {
@@ -54,11 +55,23 @@ final class LoopbackResidents {
     int residents = (messages + perResident - 1) / perResident;
     http = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(atOnce));
     sockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(residents + 1));
-    List<Future<Void>> lanes = new ArrayList<>();
-    for (int i = 0; i < Math.min(atOnce, residents); i++) {
-      lanes.add(lane(messages, perResident));
-    }
-    return Future.all(lanes).map(all -> new WarmUpResult(acknowledged.get(), pushed.get()));
+    return noticeVersion().compose(version -> {
+      noticeVersion = version;
+      List<Future<Void>> lanes = new ArrayList<>();
+      for (int i = 0; i < Math.min(atOnce, residents); i++) {
+        lanes.add(lane(messages, perResident));
+      }
+      return Future.all(lanes).map(all -> new WarmUpResult(acknowledged.get(), pushed.get()));
+    });
+  }
+
+  /** The privacy notice's version, read as the widget reads it: consent names the notice the resident was shown. */
+  private Future<String> noticeVersion() {
+    return http.request(HttpMethod.GET, port, "127.0.0.1", "/webchat/config")
+        .compose(request -> request.send())
+        .compose(response -> response.statusCode() / 100 == 2 ? response.body()
+            : Future.failedFuture("GET /webchat/config answered " + response.statusCode()))
+        .map(body -> body.toJsonObject().getJsonObject("privacyNotice").getString("version"));
   }
 
   /** One resident after another, each taking the next {@code perResident} messages, until none are left. */
@@ -91,7 +104,8 @@ final class LoopbackResidents {
       // A socket that closes (the gateway stopping, or abort) ends every wait on it: nothing may hang the start.
       ws.closeHandler(v -> chat.closed());
       return chat.send(new JsonObject().put("type", "auth").put("token", token), chat.signedIn)
-          .compose(v -> chat.send(new JsonObject().put("type", "consent").put("accepted", true), chat.consented))
+          .compose(v -> chat.send(new JsonObject().put("type", "consent").put("accepted", true)
+              .put("version", noticeVersion), chat.consented))
           .map(chat);
     });
   }

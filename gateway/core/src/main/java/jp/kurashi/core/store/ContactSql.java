@@ -9,12 +9,16 @@ final class ContactSql {
   /**
    * Records consent, creating the contact if it has not written yet.
    * $1 office, $2 channel, $3 contact ref, $4 notice version, $5 language, $6 now.
+   * Consent to the version already agreed keeps its time: a repeated consent (a web chat reconnecting, a second
+   * LINE postback, a mail answered twice) is not a new agreement, and the record must say when the resident agreed.
    */
   static final String CONSENT = """
       INSERT INTO contact (office_id, channel, external_id, consent_at, consent_version, language)
       VALUES ($1, $2, $3, $6, $4, $5)
       ON CONFLICT (office_id, channel, external_id) DO UPDATE
-        SET consent_at = EXCLUDED.consent_at, consent_version = EXCLUDED.consent_version,
+        SET consent_at = CASE WHEN contact.consent_at IS NOT NULL AND contact.consent_version = EXCLUDED.consent_version
+                              THEN contact.consent_at ELSE EXCLUDED.consent_at END,
+            consent_version = EXCLUDED.consent_version,
             language = COALESCE(EXCLUDED.language, contact.language)
       RETURNING id, consent_at
       """;

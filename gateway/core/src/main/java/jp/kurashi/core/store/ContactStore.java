@@ -28,7 +28,10 @@ public final class ContactStore {
     return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
-  /** Records that the contact accepted privacy notice {@code version} now; returns the contact. */
+  /**
+   * Records that the contact accepted privacy notice {@code version} now; returns the contact. A contact who had
+   * already accepted this version keeps the time they first did.
+   */
   public Future<ContactInfo> recordConsent(long officeId, String channel, String contactRef, String version,
                                            String language) {
     return pool.preparedQuery(ContactSql.CONSENT)

@@ -1,6 +1,7 @@
 package jp.kurashi.testkit.crash;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -79,6 +80,7 @@ final class WebchatResidents {
     private String token;
     private WebSocket ws;
     private boolean consented;
+    private String notice;
     private boolean stopped;
     private long lastId;
     private long nextClientId;
@@ -92,7 +94,16 @@ final class WebchatResidents {
         return;
       }
       if (token == null) {
-        http.request(HttpMethod.POST, port, "127.0.0.1", "/webchat/sessions")
+        // The notice's version first, as the widget reads it from its config: consent names the notice shown.
+        http.request(HttpMethod.GET, port, "127.0.0.1", "/webchat/config")
+            .compose(req -> req.send())
+            .compose(resp -> resp.body().map(b -> resp.statusCode() == 200
+                ? new JsonObject(b).getJsonObject("privacyNotice").getString("version") : null))
+            .compose(version -> {
+              notice = version;
+              return version == null ? Future.failedFuture("no config")
+                  : http.request(HttpMethod.POST, port, "127.0.0.1", "/webchat/sessions");
+            })
             .compose(req -> req.send("{\"language\":\"ja\"}"))
             .compose(resp -> resp.body().map(b -> resp.statusCode() == 201 ? new JsonObject(b).getString("token") : null))
             .onComplete(ar -> {
@@ -126,7 +137,7 @@ final class WebchatResidents {
           consented = false;
           context.owner().setTimer(RETRY_MS, id -> connectSocket());
         });
-        ws.writeTextMessage("{\"type\":\"consent\",\"accepted\":true}");
+        ws.writeTextMessage(new JsonObject().put("type", "consent").put("accepted", true).put("version", notice).encode());
         if (fault == Fault.NO_RESEND) {
           // The fault: what was typed before the drop is forgotten, as a widget without its pending list would.
           pending.clear();
@@ -183,7 +194,7 @@ final class WebchatResidents {
         }
         case "error" -> {
           if ("consent_required".equals(f.getString("code"))) {
-            ws.writeTextMessage("{\"type\":\"consent\",\"accepted\":true}");
+            ws.writeTextMessage(new JsonObject().put("type", "consent").put("accepted", true).put("version", notice).encode());
           } else if (f.getString("clientId") != null) {
             context.owner().setTimer(FLUSH_AFTER_ERROR_MS, id -> flush());
           }
