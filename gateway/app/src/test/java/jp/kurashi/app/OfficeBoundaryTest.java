@@ -178,6 +178,15 @@ class OfficeBoundaryTest {
     assertThat(yodoChief.get("/api/complaints").bodyAsString()).doesNotContain("吹田での苦情");
     assertThat(yodoChief.patch("/api/complaints/" + complaintId, new JsonObject().put("response", "淀川から"))
         .statusCode()).isIn(403, 404);
+
+    // The triage rules are one for the deployment: another office's chief replacing them changes this office's
+    // triage, so the change is in this office's audit log too (and only that row of theirs).
+    String rules = suitaChief.get("/api/triage/rules").bodyAsJsonObject().getString("rules");
+    assertThat(suitaChief.send(io.vertx.core.http.HttpMethod.PUT, "/api/triage/rules",
+        new JsonObject().put("rules", rules + "\n[food urgent]\nおなかぺこぺこ\n"), true).statusCode()).isEqualTo(200);
+    io.vertx.core.json.JsonArray seen = yodoChief.get("/api/audit").bodyAsJsonObject().getJsonArray("items");
+    assertThat(seen.stream().map(JsonObject.class::cast).filter(r -> "suita-chief".equals(r.getString("login"))))
+        .extracting(r -> r.getString("action")).containsExactly("triage.rules.write");
   }
 
   @Test
