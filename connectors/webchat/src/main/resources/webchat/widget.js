@@ -264,10 +264,12 @@
 
   function onFrame(f) {
     if (f.type === 'auth') {
-      retryMs = 1000;
       status('');
       if (store.get('consented') === config.privacyNotice.version) { sendConsent(); }
     } else if (f.type === 'consent') {
+      // The delay starts again only once the socket is in use: a socket refused right after its auth answer (one tab
+      // too many: too_many_sockets, 4429) must keep backing off, not come back every second.
+      retryMs = 1000;
       ready = true;
       flushPending();
     } else if (f.type === 'ack') {

@@ -3,5 +3,5 @@
 -- (it has a triage result) and the after-commit sweep never came back to it: a crisis at night got no safety message.
 -- notice_pending is set with the result when an answer may be owed, and cleared once it was decided; the sweep
 -- resumes the messages where it is still set.
+-- (No index of its own: the sweep reads it through the message_id key it already looks results up by.)
 ALTER TABLE triage_result ADD COLUMN notice_pending boolean NOT NULL DEFAULT false;
-CREATE INDEX triage_result_notice_pending ON triage_result (message_id) WHERE notice_pending;

@@ -403,6 +403,35 @@ class WebchatBrowserTest {
     assertThat(page.locator(".kc-resident")).containsText("家賃が払えません");
   }
 
+  @Test
+  @DisplayName("a tab over the socket limit of its chat backs off, instead of coming back every second")
+  void tabOverTheLimitBacksOff() {
+    Page first = context.newPage();
+    first.navigate(base() + "/chat");
+    first.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    first.getByLabel("メッセージ").fill("家賃の相談です");
+    first.keyboard().press("Enter");
+    assertThat(first.locator(".kc-resident[data-id] .kc-meta")).containsText("送信済み");
+    // Seven more tabs of the same chat (the browser shares its storage): eight sockets, the default limit.
+    for (int i = 0; i < 7; i++) {
+      Page tab = context.newPage();
+      tab.navigate(base() + "/chat");
+      tab.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+          new Page.GetByRoleOptions().setName("会話を表示する")).click();
+      assertThat(tab.locator(".kc-resident")).hasCount(1);
+    }
+    Page over = context.newPage();
+    AtomicInteger tries = new AtomicInteger();
+    over.onWebSocket(ws -> tries.incrementAndGet());
+    over.navigate(base() + "/chat");
+    over.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を表示する")).click();
+    over.waitForTimeout(8_000);
+    // Refused with 4429 each time, after 1, 2, 4 s...: four tries in 8 s, where resetting the delay made nine.
+    assertThat(tries.get()).isBetween(2, 5);
+  }
+
   /**
    * Routes the page's chat sockets to the real server, frame by frame, except server frames {@code lose} picks, which
    * are counted in {@code lost} and never reach the page; returns the sockets as they open.

@@ -77,9 +77,12 @@ public final class TriageStep implements AfterIngest {
               result.matchedJson(), answerOwed)
           .compose(recorded -> {
             confirm.set(answerOwed || !recorded);
-            return publish(CaseEvent.CASE_TRIAGED, message, stored);
-          })
-          .compose(v -> isCrisis ? crisis(message, stored) : Future.succeededFuture(false));
+            // A result stored earlier (the sweep resuming a pending answer) was announced then: consoles are not
+            // alerted again at every sweep while the answer keeps failing.
+            Future<Void> announced = recorded ? publish(CaseEvent.CASE_TRIAGED, message, stored) : Future.succeededFuture();
+            return announced.compose(v -> !isCrisis ? Future.succeededFuture(false)
+                : recorded ? crisis(message, stored) : Future.succeededFuture(true));
+          });
     });
     // A failed triage still leaves the resident answered (out-of-hours notice), and is still reported as failed.
     if (notices == null) {

@@ -16,10 +16,14 @@ final class AuditSql {
    * $1 case (optional, NULL for all), $2 office, $3 limit. The office's rows: its staff's, and those no staff member
    * wrote (a resident taking a message back, retention) about its cases or about no case; another office's
    * residents' rows are that office's business. Triage rules and models are one for the whole deployment, so their
-   * replacement by any office's chief is every office's business too, as its triage changed.
+   * replacement by any office's chief is every office's business too, as its triage changed: shown without who did it
+   * or from where, which stay that office's.
    */
   static final String LIST = """
-      SELECT a.id, a.at, a.staff_id, s.login, a.case_id, a.action, a.allowed, a.remote_addr
+      SELECT a.id, a.at,
+             CASE WHEN s.office_id = $2 OR s.id IS NULL THEN a.staff_id END AS staff_id,
+             CASE WHEN s.office_id = $2 OR s.id IS NULL THEN s.login END AS login, a.case_id, a.action, a.allowed,
+             CASE WHEN s.office_id = $2 OR s.id IS NULL THEN a.remote_addr END AS remote_addr
         FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id
         LEFT JOIN consultation_case c ON c.id = a.case_id
        WHERE ($1::bigint IS NULL OR a.case_id = $1)

@@ -82,16 +82,21 @@ final class CaseCommandSql {
    * from their own end, not from an older closing (which would erase a current consultation early).
    */
   static final String MERGE = """
-      WITH duplicate AS (
+      WITH kept_row AS (
+        -- Locked first: retention erasing the kept case at this moment makes this wait, then find it erased, and the
+        -- merge does nothing (read without the lock, it moved current messages into an erased case, kept for ever).
+        SELECT k.id FROM consultation_case k
+         WHERE k.id = $2 AND k.office_id = $3 AND k.merged_into IS NULL AND k.erased_at IS NULL
+         FOR UPDATE
+      ), duplicate AS (
         UPDATE consultation_case d SET merged_into = $2, status = 'closed', closed_at = COALESCE(d.closed_at, $4),
                outcome = COALESCE(d.outcome, 'other')
          WHERE d.id = $1 AND d.id <> $2 AND d.office_id = $3 AND d.merged_into IS NULL AND d.erased_at IS NULL
-           AND EXISTS (SELECT 1 FROM consultation_case k
-                        WHERE k.id = $2 AND k.office_id = $3 AND k.merged_into IS NULL AND k.erased_at IS NULL)
+           AND EXISTS (SELECT 1 FROM kept_row)
         RETURNING d.id, d.office_id, d.contact_id, d.channel, d.status, d.assignee_id, d.urgency, d.closed_at
       ), kept AS (
         UPDATE consultation_case k SET closed_at = GREATEST(k.closed_at, (SELECT closed_at FROM duplicate))
-         WHERE k.id = $2 AND k.status = 'closed' AND EXISTS (SELECT 1 FROM duplicate)
+          FROM kept_row WHERE k.id = kept_row.id AND k.status = 'closed' AND EXISTS (SELECT 1 FROM duplicate)
       )
       SELECT id, office_id, contact_id, channel, status, assignee_id, urgency FROM duplicate
       """;

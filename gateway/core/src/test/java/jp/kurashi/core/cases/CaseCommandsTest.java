@@ -220,6 +220,29 @@ class CaseCommandsTest {
   }
 
   @Test
+  @DisplayName("a merge into a case retention is erasing at that moment waits for it, then does nothing")
+  void mergeRacingErasure() throws Exception {
+    long kept = openCase("U-erasing");
+    long current = openCase("U-current2");
+    io.vertx.sqlclient.SqlConnection retention = Await.result(db.pool().getConnection());
+    try {
+      io.vertx.sqlclient.Transaction erasing = Await.result(retention.begin());
+      Await.result(retention.preparedQuery("UPDATE consultation_case SET status = 'closed', outcome = 'other', "
+              + "closed_at = $2, erased_at = $2, contact_id = NULL WHERE id = $1")
+          .execute(Tuple.of(kept, clock.instant().atOffset(java.time.ZoneOffset.UTC))));
+      io.vertx.core.Future<Boolean> merged = commands.merge(current, kept, office, java.util.List.of());
+      Thread.sleep(300); // the merge now waits for the erasure's lock
+      Await.result(erasing.commit());
+      assertThat(Await.result(merged)).isFalse();
+    } finally {
+      Await.result(retention.close());
+    }
+    assertThat(count("SELECT count(*) FROM message WHERE case_id = $1", current)).isOne();
+    assertThat(count("SELECT count(*) FROM consultation_case WHERE id = $1 AND merged_into IS NULL AND status = 'open'",
+        current)).isOne();
+  }
+
+  @Test
   @DisplayName("a merge's audit rows commit with it: when they cannot be written, nothing moves")
   void mergeAuditedInItsCommit() {
     long duplicate = openCase("U-dup2");

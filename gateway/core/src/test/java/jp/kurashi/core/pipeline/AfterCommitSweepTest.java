@@ -50,6 +50,7 @@ class AfterCommitSweepTest {
   private MessageStore messages;
   private InboundPipeline pipeline;
   private AfterCommitSweep sweep;
+  private CaseEvents events;
   private long office;
 
   @BeforeEach
@@ -57,7 +58,7 @@ class AfterCommitSweepTest {
     db = TestDatabases.fresh(vertx);
     office = TestDatabases.defaultOffice(db);
     messages = new MessageStore(db.pool(), clock);
-    CaseEvents events = CaseEvents.inProcess(vertx);
+    events = CaseEvents.inProcess(vertx);
     ReplyQueue replies = new ReplyQueue(vertx, messages, events, clock);
     pipeline = new InboundPipeline(office, messages, events, List.of(new TriageStep(vertx, office, ENGINE,
         new TriageStore(db.pool(), clock), events,
@@ -115,6 +116,12 @@ class AfterCommitSweepTest {
         + "BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$").execute());
     Await.result(db.pool().query("CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox "
         + "FOR EACH ROW EXECUTE FUNCTION refuse_outbox()").execute());
+    List<jp.kurashi.core.domain.CaseEvent> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    events.subscribe(e -> {
+      if (jp.kurashi.core.domain.CaseEvent.CASE_CRISIS.equals(e.type())) {
+        alerts.add(e);
+      }
+    });
     long crisis = Await.result(pipeline.receive(new InboundMessage("line", "k-2", "U-k-2", null,
         "もう死にたい。薬を全部飲みました", clock.instant()))).messageId();
     Await.until(Duration.ofSeconds(15), "triaged, its answer tried",
@@ -132,6 +139,7 @@ class AfterCommitSweepTest {
     assertThat(Await.result(sweep.sweep())).isZero();
     Thread.sleep(300);
     assertThat(automatic()).hasSize(1);
+    assertThat(alerts).as("consoles alerted once, not again by the resumed answer").hasSize(1);
   }
 
   @Test
