@@ -46,6 +46,7 @@ import jp.kurashi.core.channel.ChannelParts;
 import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.channel.ChannelRoutes;
 import jp.kurashi.core.channel.ChannelSetup;
+import jp.kurashi.core.outbox.OutboxWatch;
 import jp.kurashi.core.outbox.OutboxWorker;
 import jp.kurashi.core.outbox.ReplyQueue;
 import jp.kurashi.core.retention.RetentionJob;
@@ -97,6 +98,9 @@ public final class Gateway {
   private static final int AFTER_COMMIT_QUEUE = 10_000;
   /** How often stored messages whose triage never ran are looked for; younger ones are left to the work under way. */
   private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
+  /** How often the outbox's oldest due reply is looked at, and how late it may be before the log warns. */
+  private static final Duration OUTBOX_WATCH_INTERVAL = Duration.ofMinutes(1);
+  private static final Duration OUTBOX_LATE = Duration.ofMinutes(15);
   private static final Duration SWEEP_GRACE = Duration.ofMinutes(1);
   /** Older unfinished messages are left alone: a notice days late would only confuse. */
   private static final Duration SWEEP_WINDOW = Duration.ofHours(24);
@@ -488,7 +492,8 @@ public final class Gateway {
         config.triageWarmUpMessages()))
         .compose(x -> deploy(new TriageModelRefresh(core.triage(), core.triageModels(), MODEL_REFRESH)))
         .compose(x -> deploy(new OutboxWorker(new OutboxStore(db.pool()), channels, core.bus(),
-            config.outbox(), clock)));
+            config.outbox(), clock)))
+        .compose(x -> deploy(new OutboxWatch(new OutboxStore(db.pool()), metrics, OUTBOX_WATCH_INTERVAL, OUTBOX_LATE)));
     for (PeriodicJob job : leased) {
       // A periodic job runs on one instance at a time: this one while it holds the job's lease.
       deployed = deployed.compose(x -> deploy(new LeasedVerticle(job.name(), new JobLeaseStore(db.pool()),

@@ -50,6 +50,16 @@ final class OutboxSql {
       """;
 
   /** $1 outbox id, $2 attempt that claimed it, $3 channel's id for the sent message. */
+  /**
+   * Seconds the longest-waiting due reply has waited past its time (0 when none waits): a channel that is down, or a
+   * reply no instance can send (its office's channel not set up anywhere), shows as a number that only grows.
+   * Served by outbox_due.
+   */
+  static final String OLDEST_DUE = """
+      SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_attempt_at)), 0)::bigint
+        FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
+      """;
+
   static final String MARK_SENT = """
       WITH done AS (
         UPDATE outbox SET status = 'sent', last_error = NULL, claimed_by = NULL, updated_at = now()

@@ -46,6 +46,11 @@ public final class OutboxStore {
   }
 
   /** Records delivery; false when the claim was lost (another attempt owns the row now). */
+  /** Seconds the longest-waiting due reply has waited past its time; 0 when none waits. */
+  public Future<Long> oldestDueSeconds() {
+    return pool.query(OutboxSql.OLDEST_DUE).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
   public Future<Boolean> markSent(ClaimedReply reply, String externalId) {
     return update(OutboxSql.MARK_SENT, Tuple.of(reply.outboxId(), reply.message().attempt(), externalId));
   }

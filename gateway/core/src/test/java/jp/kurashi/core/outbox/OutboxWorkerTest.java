@@ -314,4 +314,19 @@ class OutboxWorkerTest {
     Await.until(WAIT, "sent", () -> "sent".equals(messageRow(messageId).getString("delivery")));
     assertThat(line.calls).hasSize(1);
   }
+
+  @Test
+  @DisplayName("the watch shows how long the oldest due reply has waited, so one nobody sends is seen")
+  void watchShowsTheOldestDueReply() {
+    jp.kurashi.core.metrics.GatewayMetrics metrics = new jp.kurashi.core.metrics.GatewayMetrics();
+    OutboxWatch watch = new OutboxWatch(new OutboxStore(db.pool()), metrics, Duration.ofMinutes(1), Duration.ofMinutes(15));
+    assertThat(Await.result(watch.check())).isZero();
+
+    // No worker here: the reply waits, as one of an office whose channel no instance has set up would.
+    long messageId = Await.result(messages.queueReply(openCase("line", "U-waiting"), staffId(), "お返事です")).messageId();
+    Await.result(db.pool().preparedQuery("UPDATE outbox SET next_attempt_at = now() - interval '20 minutes' "
+        + "WHERE message_id = $1").execute(Tuple.of(messageId)));
+    assertThat(Await.result(watch.check())).isBetween(1_190L, 1_300L);
+    assertThat(metrics.render()).containsPattern("(?m)^outbox_oldest_due_seconds 1[12]\\d\\d$");
+  }
 }
