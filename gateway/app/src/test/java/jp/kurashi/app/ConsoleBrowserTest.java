@@ -145,6 +145,7 @@ class ConsoleBrowserTest {
       context.close();
     }
   }
+
   @Test
   @DisplayName("the queue shows a crisis first behind more than a page of older cases, its counts, and さらに表示 for the rest")
   void queuePages() {
@@ -449,6 +450,7 @@ class ConsoleBrowserTest {
       context.close();
     }
   }
+
   @Test
   @DisplayName("a reply clicked twice while its answer is slow is queued once")
   void replyOnce() {
