@@ -134,10 +134,10 @@ export function renderQueue() {
     el('p', { class: 'meta', text: t().keyboard }), table, paging));
 }
 
-// Search by a word of the messages, a name or an address. The phrase stays out of the URL and the history: it may
-// be a resident's name, and the PC may be shared.
+// Search by a word of the messages, a name or an address. The phrase stays out of the URL, the history and the
+// browser's form memory: it may be a resident's name, and the PC may be shared.
 function searchForm() {
-  const input = el('input', { type: 'search', id: 'case-search', maxlength: 100, 'aria-label': t().search, placeholder: t().searchHint });
+  const input = el('input', { type: 'search', id: 'case-search', maxlength: 100, autocomplete: 'off', 'aria-label': t().search, placeholder: t().searchHint });
   return el('form', { class: 'row', role: 'search', onsubmit: async (e) => {
     e.preventDefault();
     const phrase = input.value.trim();

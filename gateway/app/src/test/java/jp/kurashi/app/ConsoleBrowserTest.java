@@ -355,6 +355,9 @@ class ConsoleBrowserTest {
       Page chief = ConsolePage.open(context, running, "chief");
       assertThat(chief.locator("tr[data-case='" + caseId + "'] [data-testid=queue-sender-unverified]"))
           .hasText("差出人未確認");
+      // The phrase may be a resident's name: the browser is asked not to remember it for the next person at this PC.
+      assertThat(chief.getByRole(AriaRole.SEARCHBOX, new Page.GetByRoleOptions().setName("検索")))
+          .hasAttribute("autocomplete", "off");
       chief.getByRole(AriaRole.SEARCHBOX, new Page.GetByRoleOptions().setName("検索")).fill("退去");
       button(chief, "検索").click();
       assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("検索結果 1件"))).isVisible();
