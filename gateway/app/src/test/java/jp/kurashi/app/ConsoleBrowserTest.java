@@ -178,6 +178,16 @@ class ConsoleBrowserTest {
   }
 
   /** A console signed in as {@code login} (password {@code <login>-password-1}), showing the queue. */
+  /** Sato, given the case and signed in, with the case open on its one message. */
+  private Page satoOnCase(BrowserContext context, Database db, long caseId) {
+    Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'sato') "
+        + "WHERE id = " + caseId).execute());
+    Page consultant = signedIn(context, "sato");
+    consultant.navigate(base() + "/console/#/case/" + caseId);
+    assertThat(consultant.locator(".msg.in")).hasCount(1);
+    return consultant;
+  }
+
   private Page signedIn(BrowserContext context, String login) {
     Page page = ConsolePage.open(context, running, login);
     assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
@@ -232,11 +242,7 @@ class ConsoleBrowserTest {
     Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
     BrowserContext context = chromium.newContext(1280, 900);
     try {
-      Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'sato') "
-          + "WHERE id = " + caseId).execute());
-      Page consultant = signedIn(context, "sato");
-      consultant.navigate(base() + "/console/#/case/" + caseId);
-      assertThat(consultant.locator(".msg.in")).hasCount(1);
+      Page consultant = satoOnCase(context, db, caseId);
       // A reply being written stays: the thread grows, the page is not drawn again.
       consultant.getByLabel("返信").last().fill("書きかけの返信");
 
@@ -471,11 +477,7 @@ class ConsoleBrowserTest {
         }
         route.resume();
       });
-      Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'sato') "
-          + "WHERE id = " + caseId).execute());
-      Page consultant = signedIn(context, "sato");
-      consultant.navigate(base() + "/console/#/case/" + caseId);
-      assertThat(consultant.locator(".msg.in")).hasCount(1);
+      Page consultant = satoOnCase(context, db, caseId);
       consultant.getByLabel("返信").last().fill("明日お電話します");
       Locator send = consultant.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("送信").setExact(true));
       send.click();

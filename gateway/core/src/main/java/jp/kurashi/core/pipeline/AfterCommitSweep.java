@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * Finishes what a commit promised: every {@code interval} (and at start) finds resident messages that were stored
- * but never triaged, because the gateway was killed between a channel's acknowledgement and the triage, or a flood
- * was larger than {@link AfterCommitQueue} keeps, and runs their after-commit steps then. A crisis written just before
+ * but never triaged, or whose automatic answer is still pending (the gateway was killed between a channel's
+ * acknowledgement and the triage or the answer, a statement failed, or a flood was larger than
+ * {@link AfterCommitQueue} keeps), and runs their after-commit steps then. A crisis written just before
  * a crash still gets its triage, its alert and its safety message. Messages younger than {@code grace} are left to
  * the work already under way; those older than {@code window} are left alone (a notice days late would only confuse).
  */
@@ -93,7 +94,7 @@ public final class AfterCommitSweep extends VerticleBase {
           }
           if (resumed > 0) {
             LOG.atWarn().addKeyValue("messages", resumed)
-                .log("after-commit steps resumed for messages stored but never triaged");
+                .log("after-commit steps resumed for messages never triaged or still owed their answer");
           }
           return resumed;
         })
