@@ -75,6 +75,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import jp.kurashi.core.wiring.Core;
@@ -216,6 +217,7 @@ public final class Gateway {
         .compose(this::openDatabase)
         .compose(this::warmUp)
         .compose(this::unlessStopRequested)
+        .compose(this::primeConnections)
         .compose(this::ensureOffices)
         .compose(this::buildCore)
         .compose(this::startOffices)
@@ -263,6 +265,19 @@ public final class Gateway {
    */
   private Future<Opened> warmUp(Opened opened) {
     return StartupWarmUp.run(vertx, config, clock, stopRequested).map(opened);
+  }
+
+  /**
+   * Every database connection opened before the first resident writes: under a burst after a restart, opening them one
+   * by one (each an authentication and a new server process) was part of the first seconds' wait.
+   */
+  private Future<Opened> primeConnections(Opened opened) {
+    long started = System.nanoTime();
+    return opened.db().prime().map(count -> {
+      LOG.atInfo().addKeyValue("connections", count)
+          .addKeyValue("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).log("database connections opened");
+      return opened;
+    });
   }
 
   /** Goes no further than the database once a stop was asked for: the rest would only be stopped again. */
