@@ -108,6 +108,8 @@ export async function openCase(id, quiet, background) {
     if (Date.now() - state.lastTyping > 3000) { state.lastTyping = Date.now(); api('POST', `/cases/${id}/typing`, {}); }
   } });
   const fill = (body) => body.replaceAll('{name}', c.contactName || '').replaceAll('{staff}', state.staff.displayName);
+  // The draft's id goes with every send of it: after a lost answer, sending the same draft again is queued once.
+  let draftId = newDraftId();
   const reply = c.noChannel ? el('p', { class: 'card meta', id: 'no-channel', text: t().noChannel }) : el('form', { class: 'card stack', onsubmit: async (e) => {
     e.preventDefault();
     if (!replyBox.value.trim()) return;
@@ -115,10 +117,14 @@ export async function openCase(id, quiet, background) {
     const send = e.target.querySelector('button[type=submit]');
     send.disabled = true;
     try {
-      const res = await api('POST', `/cases/${id}/replies`, { text: replyBox.value });
-      if (res.status === 202) { replyBox.value = ''; fetchMessages(id); } else alert(res.data?.message);
+      const res = await api('POST', `/cases/${id}/replies`, { text: replyBox.value, draftId });
+      if (res.status === 202) { replyBox.value = ''; draftId = newDraftId(); fetchMessages(id); return; }
+      // Sent before with other words: what is in the box now is a new reply, if the consultant still sends it.
+      if (res.data?.error === 'draft_sent') { draftId = newDraftId(); fetchMessages(id); }
+      alert(res.data?.message);
     } catch (err) {
-      // The answer was lost (the line, a restart): the reply may be queued. Show the thread before anyone resends it.
+      // The answer was lost (the line, a restart): the reply may be queued. Show the thread; the draft keeps its id,
+      // so sending it again cannot queue it twice.
       if (err.message !== 'unauthenticated') { fetchMessages(id); alert(t().replyUnknown); }
     } finally {
       send.disabled = false;
@@ -145,4 +151,13 @@ export async function openCase(id, quiet, background) {
       messages), reply, note),
     el('div', {}, await actionsPanel(c), await routePanel(c), triagePanel(c), accommodationPanel(c), await milestonesPanel(c), await handoffPanel(c))));
   if (!quiet && !c.noChannel) replyBox.focus();
+}
+
+/** A random (version 4) UUID: crypto.randomUUID exists only on HTTPS or localhost pages, getRandomValues everywhere. */
+function newDraftId() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.openapi.validation.ValidatorException;
 import jp.kurashi.core.store.ContactUnreachableException;
+import jp.kurashi.core.store.DraftSentException;
 import jp.kurashi.core.store.DatabaseFailures;
 import jp.kurashi.core.store.NotFoundException;
 import org.slf4j.Logger;
@@ -41,6 +42,10 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
       status = 409;
       code = "contact_unreachable";
       message = unreachable.getMessage();
+    } else if (failure instanceof DraftSentException sent) {
+      status = 409;
+      code = "draft_sent";
+      message = sent.getMessage();
     } else if (failure instanceof DecodeException) {
       status = 400;
       code = "invalid_json";

@@ -9,18 +9,24 @@ import jp.kurashi.core.outbox.ReplyQueue;
 import jp.kurashi.core.store.AccommodationStore;
 import jp.kurashi.core.store.CaseStore;
 import jp.kurashi.core.store.CaseStore.OfficeCase;
+import jp.kurashi.core.store.MessageStore.DraftReply;
 import jp.kurashi.core.store.TriageStore;
 import jp.kurashi.core.triage.Category;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * One case: {@code GET /api/cases/{id}} (its thread, triage and accommodation), a reply to the resident, an attachment
  * and the staff's correction of its triage. Every call goes through {@link CaseGuard}, which audits it.
  */
 final class CaseApi {
+
+  private static final Pattern DRAFT_ID =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private final CaseStore cases;
   private final TriageStore triage;
@@ -94,15 +100,27 @@ final class CaseApi {
 
   private Future<?> reply(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    return HttpJson.checked(() -> replyText(ctx))
-        .compose(text -> authorisedCase(ctx, session, "case.reply")
+    return HttpJson.checked(() -> new ReplyRequest(replyText(ctx), draftId(ctx)))
+        .compose(request -> authorisedCase(ctx, session, "case.reply")
             // A consultation taken by phone or at the window has no channel: a reply queued for it could never go out.
             .compose(found -> StaffRoutes.isStaffRoute(found.summary().channel())
                 ? Future.failedFuture(new ApiException(409, "no_channel",
                     "この相談は電話・窓口などで受けたため、ここからは返信できません / this consultation came by phone, "
                         + "at the window or by visit: there is no channel to reply on"))
-                : replies.queue(found.summary().id(), session.staff().id(), text)))
-        .map(queued -> new JsonObject().put("messageId", queued.messageId()));
+                : queue(request, found.summary().id(), session.staff().id())))
+        .map(sent -> new JsonObject().put("messageId", sent.reply().messageId())
+            .put("alreadyQueued", sent.alreadyQueued()));
+  }
+
+  /** A reply's text, and the console's draft it was written in ({@code null} from a caller that names none). */
+  private record ReplyRequest(String text, UUID draftId) {
+  }
+
+  /** With a draft id, at most once per draft; a caller without one (a script) queues every request it sends. */
+  private Future<DraftReply> queue(ReplyRequest request, long caseId, long staffId) {
+    return request.draftId() == null
+        ? replies.queue(caseId, staffId, request.text()).map(queued -> new DraftReply(queued, false))
+        : replies.queueDraft(caseId, staffId, request.text(), request.draftId());
   }
 
   private String replyText(RoutingContext ctx) {
@@ -114,6 +132,18 @@ final class CaseApi {
       throw ApiException.badRequest("text_too_long", "text is longer than " + settings.maxReplyLength() + " characters");
     }
     return text;
+  }
+
+  private static UUID draftId(RoutingContext ctx) {
+    JsonObject body = HttpJson.body(ctx);
+    if (!body.containsKey("draftId")) {
+      return null;
+    }
+    // Strictly the canonical form: UUID.fromString would also take "1-1-1-1-1".
+    if (!(body.getValue("draftId") instanceof String raw) || !DRAFT_ID.matcher(raw).matches()) {
+      throw ApiException.badRequest("invalid_draft_id", "draftId must be a UUID");
+    }
+    return UUID.fromString(raw);
   }
 
   /** Sends the file itself (not JSON), so it ends the chain on its own; a failure still goes to the failure handler. */

@@ -8,6 +8,9 @@ import jp.kurashi.core.domain.InboundAttachment;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.store.DatabaseSettings;
+import jp.kurashi.connectors.webchat.WebchatStore;
+import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -146,6 +149,56 @@ class BackupRestoreTest {
     assertThat(next.messageId()).isGreaterThan(highestMessage);
     assertThat(running.client().login("chief", "chief-password-1").statusCode()).as("restored accounts log in")
         .isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a reply still waiting to go out at the backup's time is not sent by the restored desk: failed with the reason, for staff to send again")
+  void waitingReplyNotSentLate(Vertx vertx) throws Exception {
+    RunningGateway.StaffClient chief = running.client();
+    chief.login("chief", "chief-password-1");
+    long caseId = scalar(sourceUrl, "SELECT min(id) FROM consultation_case WHERE merged_into IS NULL");
+    // The resident's web chat is open, so a reply goes out at once.
+    Database source = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(sourceUrl, 1)));
+    try {
+      long office = scalar(sourceUrl, "SELECT id FROM office WHERE code = 'default'");
+      Await.result(new WebchatStore(source.pool()).create(office, "hash-of-a-token", "chat-1", "ja", running.clock.instant()));
+    } finally {
+      Await.result(source.close());
+    }
+    long delivered = chief.post("/api/cases/" + caseId + "/replies", new JsonObject().put("text", "お電話しました"), true)
+        .bodyAsJsonObject().getLong("messageId");
+    Await.until(Duration.ofSeconds(20), "the first reply delivered",
+        () -> scalar(sourceUrl, "SELECT count(*) FROM outbox WHERE status = 'sent' AND message_id = " + delivered) == 1);
+    long waiting = chief.post("/api/cases/" + caseId + "/replies", new JsonObject().put("text", "明日お電話します"), true)
+        .bodyAsJsonObject().getLong("messageId");
+    // The second waits for its channel, as while a channel is down: its next attempt an hour away.
+    try (Connection c = connect(sourceUrl); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE outbox SET status = 'pending', next_attempt_at = now() + interval '1 hour', attempts = 1 "
+          + "WHERE message_id = " + waiting);
+      s.executeUpdate("UPDATE message SET delivery = 'queued', delivered_at = NULL WHERE id = " + waiting);
+    }
+    Run made = cli(sourceUrl, "backup", backup.toString());
+    assertThat(made.status()).as(made.err()).isZero();
+
+    String targetUrl = TestPostgres.shared().newDatabaseUrl();
+    Run restored = cli(targetUrl, "restore", backup.toString());
+
+    assertThat(restored.status()).as(restored.err()).isZero();
+    assertThat(restored.out()).contains("1 replies were waiting to go out when the backup was taken");
+    assertThat(scalar(targetUrl, "SELECT count(*) FROM message WHERE delivery = 'failed' AND delivery_error LIKE "
+        + "'バックアップから復元したため送っていません%' AND id = " + waiting)).isOne();
+    assertThat(scalar(targetUrl, "SELECT count(*) FROM outbox WHERE status = 'failed' AND message_id = " + waiting)).isOne();
+    assertThat(scalar(targetUrl, "SELECT count(*) FROM outbox WHERE status = 'sent' AND message_id = " + delivered)).isOne();
+
+    running.close();
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", targetUrl), RunningGateway.deskOpen());
+    RunningGateway.StaffClient restoredChief = running.client();
+    restoredChief.login("chief", "chief-password-1");
+    assertThat(restoredChief.get("/api/cases/" + caseId).statusCode()).isEqualTo(200);
+    assertThat(restoredChief.post("/api/cases/" + caseId + "/messages/" + waiting + "/retry", new JsonObject(), true)
+        .statusCode()).isEqualTo(202);
+    Await.until(Duration.ofSeconds(20), "sent again by staff",
+        () -> scalar(targetUrl, "SELECT count(*) FROM outbox WHERE status = 'sent' AND message_id = " + waiting) == 1);
   }
 
   @Test

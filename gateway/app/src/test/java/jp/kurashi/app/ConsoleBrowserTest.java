@@ -494,6 +494,44 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  @DisplayName("a reply whose answer was lost, sent again, reaches the resident once")
+  void replyAnswerLost() {
+    long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "lost-0", "chat-lost",
+        null, "相談です", running.clock.instant()))).caseId();
+    Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
+    BrowserContext context = chromium.newContext(1280, 900);
+    try {
+      // The first reply reaches the gateway and is queued, but its answer never comes back (the line drops).
+      AtomicInteger sends = new AtomicInteger();
+      context.route("**/api/cases/" + caseId + "/replies", route -> {
+        if (sends.incrementAndGet() == 1) {
+          route.fetch();
+          route.abort();
+        } else {
+          route.resume();
+        }
+      });
+      Page consultant = satoOnCase(context, db, caseId);
+      consultant.getByLabel("返信").last().fill("明日お電話します");
+      Locator send = consultant.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("送信").setExact(true));
+      send.click();
+      Await.until(java.time.Duration.ofSeconds(10), "first send", () -> sends.get() == 1 && send.isEnabled());
+      assertThat(consultant.getByLabel("返信").last()).hasValue("明日お電話します");
+
+      send.click(); // the consultant cannot tell it was queued, and sends again
+
+      assertThat(consultant.getByLabel("返信").last()).hasValue("");
+      assertThat(sends.get()).isEqualTo(2);
+      long replies = Await.result(db.pool().query("SELECT count(*) FROM message WHERE direction = 'out' AND staff_id IS NOT NULL "
+          + "AND case_id = " + caseId).execute()).iterator().next().getLong(0);
+      assertThat(replies).isOne();
+    } finally {
+      context.close();
+      Await.result(db.close());
+    }
+  }
+
+  @Test
   @DisplayName("a console whose live stream is refused tries again later, and shows the login screen once its session has ended")
   void refusedStream() {
     BrowserContext context = chromium.newContext(1280, 900);

@@ -234,6 +234,57 @@ class StaffApiTest {
     }
 
     @Test
+    @DisplayName("a draft sent again after its answer was lost is queued once; the same draft with other words is refused")
+    void draftSentAgain() {
+      long office = Await.result(db.pool().query("SELECT id FROM office WHERE code = 'default'").execute())
+          .iterator().next().getLong("id");
+      Await.result(new WebchatStore(db.pool()).create(office, "hash-of-a-token", "chat-session-1", "ja", running.clock.instant()));
+      IngestResult in = residentWrites("m-1", "相談できますか");
+      IngestResult other = residentWrites("m-2", "別の相談です");
+      RunningGateway.StaffClient chief = running.chief();
+      String draft = "0b6f5d52-3c1e-4c8e-9a57-2f0d1f6b8e41";
+      JsonObject body = new JsonObject().put("text", "明日お電話します").put("draftId", draft);
+
+      HttpResponse<Buffer> first = chief.post("/api/cases/" + in.caseId() + "/replies", body, true);
+      HttpResponse<Buffer> again = chief.post("/api/cases/" + in.caseId() + "/replies", body, true);
+
+      assertThat(first.statusCode()).isEqualTo(202);
+      assertThat(first.bodyAsJsonObject().getBoolean("alreadyQueued")).isFalse();
+      assertThat(again.statusCode()).isEqualTo(202);
+      assertThat(again.bodyAsJsonObject().getBoolean("alreadyQueued")).isTrue();
+      assertThat(again.bodyAsJsonObject().getLong("messageId")).isEqualTo(first.bodyAsJsonObject().getLong("messageId"));
+      assertThat(staffReplies(in.caseId())).isOne();
+      assertThat(Await.result(db.pool().preparedQuery("SELECT count(*) FROM outbox o JOIN message m ON m.id = o.message_id "
+          + "WHERE m.case_id = $1 AND m.staff_id IS NOT NULL").execute(Tuple.of(in.caseId()))).iterator().next().getLong(0))
+          .isOne();
+
+      HttpResponse<Buffer> edited = chief.post("/api/cases/" + in.caseId() + "/replies",
+          new JsonObject().put("text", "明後日お電話します").put("draftId", draft), true);
+      assertThat(edited.statusCode()).isEqualTo(409);
+      assertThat(edited.bodyAsJsonObject().getString("error")).isEqualTo("draft_sent");
+      assertThat(staffReplies(in.caseId())).isOne();
+
+      // A draft id is the console's, per case: another case's reply with the same id is its own.
+      assertThat(chief.post("/api/cases/" + other.caseId() + "/replies", body, true).statusCode()).isEqualTo(202);
+      assertThat(staffReplies(other.caseId())).isOne();
+      // Without one (a script), every request is a reply.
+      assertThat(chief.post("/api/cases/" + in.caseId() + "/replies", new JsonObject().put("text", "明日お電話します"), true)
+          .statusCode()).isEqualTo(202);
+      assertThat(staffReplies(in.caseId())).isEqualTo(2);
+      for (Object bad : new Object[] {"1-1-1-1-1", "not a uuid", 42}) {
+        HttpResponse<Buffer> refused = chief.post("/api/cases/" + in.caseId() + "/replies",
+            new JsonObject().put("text", "x").put("draftId", bad), true);
+        assertThat(refused.statusCode()).as("draftId %s", bad).isEqualTo(400);
+      }
+      assertThat(staffReplies(in.caseId())).isEqualTo(2);
+    }
+
+    private long staffReplies(long caseId) {
+      return Await.result(db.pool().preparedQuery("SELECT count(*) FROM message WHERE case_id = $1 AND staff_id IS NOT NULL "
+          + "AND direction = 'out'").execute(Tuple.of(caseId))).iterator().next().getLong(0);
+    }
+
+    @Test
     @DisplayName("links a resident's LINE and web chat cases so each shows the whole thread across channels")
     void linkAcrossChannels() {
       IngestResult chat = residentWrites("m-1", "チャットから相談します");

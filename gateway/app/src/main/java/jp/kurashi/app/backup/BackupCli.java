@@ -84,10 +84,14 @@ public final class BackupCli {
   private static void restore(GatewayConfig config, Path file, PrintStream out)
       throws BackupException, IOException, SQLException {
     try (BackupArchive archive = BackupArchive.open(file); DatabaseLocation location = DatabaseLocation.forRestore(config)) {
-      long rows = RestoreLoader.restore(location, archive);
-      out.println("restored " + file + ": " + archive.manifest().tables().size() + " tables, " + rows
+      RestoreLoader.Restored restored = RestoreLoader.restore(location, archive);
+      out.println("restored " + file + ": " + archive.manifest().tables().size() + " tables, " + restored.rows()
           + " rows, schema version " + archive.manifest().schemaVersion() + ", taken at "
           + archive.manifest().createdAt());
+      if (restored.repliesNotSent() > 0) {
+        out.println(restored.repliesNotSent() + " replies were waiting to go out when the backup was taken: they are "
+            + "marked failed, not sent; staff send again from each case's thread what is still right");
+      }
     }
   }
 

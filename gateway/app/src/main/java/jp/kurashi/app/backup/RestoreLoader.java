@@ -38,8 +38,31 @@ final class RestoreLoader {
   private RestoreLoader() {
   }
 
-  /** Restores {@code archive} into the database at {@code location}; returns the rows loaded. */
-  static long restore(DatabaseLocation location, BackupArchive archive) throws BackupException, SQLException, IOException {
+  /**
+   * Replies that were waiting to go out when the backup was taken: some went out after it, and the others are as old as
+   * the backup. Sending them after a restore would repeat the first to the resident and deliver the second days late
+   * (「明日お電話します」 a week on), so they are failed with this reason; staff send again, from the thread, what is
+   * still right.
+   */
+  static final String NOT_SENT_AFTER_RESTORE = "バックアップから復元したため送っていません。今も必要なら送り直してください"
+      + " / not sent: restored from a backup taken before it went out; send it again if it is still right";
+
+  /** $1 the reason. Fails every reply still waiting in the restored outbox, with its message: how many. */
+  private static final String FAIL_WAITING_REPLIES = """
+      WITH waiting AS (
+        UPDATE outbox SET status = 'failed', last_error = ?, claimed_by = NULL, updated_at = now()
+         WHERE status = 'pending'
+        RETURNING message_id
+      )
+      UPDATE message m SET delivery = 'failed', delivery_error = ? FROM waiting WHERE m.id = waiting.message_id
+      """;
+
+  /** What a restore did: the rows loaded, and the replies it failed rather than send late. */
+  record Restored(long rows, int repliesNotSent) {
+  }
+
+  /** Restores {@code archive} into the database at {@code location}. */
+  static Restored restore(DatabaseLocation location, BackupArchive archive) throws BackupException, SQLException, IOException {
     BackupManifest manifest = archive.manifest();
     archive.verify();
     MigrationVersion version = MigrationVersion.fromVersion(manifest.schemaVersion());
@@ -57,12 +80,21 @@ final class RestoreLoader {
       c.setAutoCommit(false);
       try {
         long rows = load(c, archive);
+        int notSent = failWaitingReplies(c);
         c.commit();
-        return rows;
+        return new Restored(rows, notSent);
       } catch (BackupException | SQLException | IOException | RuntimeException e) {
         c.rollback();
         throw e;
       }
+    }
+  }
+
+  private static int failWaitingReplies(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(FAIL_WAITING_REPLIES)) {
+      s.setString(1, NOT_SENT_AFTER_RESTORE);
+      s.setString(2, NOT_SENT_AFTER_RESTORE);
+      return s.executeUpdate();
     }
   }
 

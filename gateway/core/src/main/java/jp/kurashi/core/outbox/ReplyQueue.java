@@ -5,12 +5,14 @@ import io.vertx.core.Vertx;
 import jp.kurashi.core.bus.CaseEvents;
 import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.MessageStore.DraftReply;
 import jp.kurashi.core.store.MessageStore.QueuedReply;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -34,6 +36,20 @@ public final class ReplyQueue {
   /** A consultant's reply; completes once committed, delivery follows asynchronously. */
   public Future<QueuedReply> queue(long caseId, long staffId, String text) {
     return queueOn(caseId, staffId, text);
+  }
+
+  /**
+   * A consultant's reply from the console's draft {@code draftId}: a draft sent again (its answer was lost) is not
+   * queued twice, and announced only the first time.
+   *
+   * @see MessageStore#queueDraft
+   */
+  public Future<DraftReply> queueDraft(long caseId, long staffId, String text, UUID draftId) {
+    return store.queueDraft(caseId, staffId, text, draftId).onSuccess(sent -> {
+      if (!sent.alreadyQueued()) {
+        announce(sent.reply());
+      }
+    });
   }
 
   /** An automatic message (out-of-hours notice, safety message, confirmation): no staff author. */

@@ -146,13 +146,25 @@ final class MessageSql {
   static final String FIND_BY_EXTERNAL_ID =
       "SELECT id, case_id, contact_id FROM message WHERE channel = $1 AND external_id = $2 AND office_id = $3";
 
-  /** $1 case, $2 body, $3 staff, $4 now. Fails to return a row when the case does not exist. */
+  /**
+   * $1 case, $2 body, $3 staff (null: an automatic message), $4 now, $5 the console's draft (null: none). Returns no row
+   * when the case does not exist, its contact cannot be reached, or that draft was queued already.
+   */
   static final String INSERT_REPLY = """
-      INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at)
-      SELECT c.id, c.contact_id, c.channel, 'out', $2::text, $3::bigint, 'queued', $4::timestamptz
+      INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at, draft_id)
+      SELECT c.id, c.contact_id, c.channel, 'out', $2::text, $3::bigint, 'queued', $4::timestamptz, $5::uuid
         FROM consultation_case c JOIN contact k ON k.id = c.contact_id
        WHERE c.id = $1 AND k.reachable
+      ON CONFLICT (case_id, draft_id) WHERE draft_id IS NOT NULL DO NOTHING
       RETURNING id, channel, contact_id, (SELECT office_id FROM consultation_case WHERE id = $1) AS office_id
+      """;
+
+  /** $1 case, $2 draft. The reply already queued from that draft, with its outbox key (none once delivered and pruned). */
+  static final String REPLY_OF_DRAFT = """
+      SELECT m.id, m.channel, m.contact_id, m.body, m.staff_id, c.office_id, o.idempotency_key
+        FROM message m JOIN consultation_case c ON c.id = m.case_id
+        LEFT JOIN outbox o ON o.message_id = m.id
+       WHERE m.case_id = $1 AND m.draft_id = $2
       """;
 
   /** $1 case. Why a reply could not be stored: the case is missing, or its contact unreachable. */

@@ -195,6 +195,31 @@ public final class MessageStore {
   }
 
   /**
+   * A consultant's reply written in the console's draft {@code draftId}, once: sending the same draft again (its answer
+   * was lost, so the console could not know it was queued) gives the reply queued the first time, and queues nothing.
+   *
+   * @return the reply, and whether it had been queued already; a failed {@link DraftSentException} when the draft was
+   *     queued with another text or by someone else, or as {@link #queueReply}
+   */
+  public Future<DraftReply> queueDraft(long caseId, long staffId, String text, UUID draftId) {
+    return pool.withTransaction(conn -> insertReply(conn, caseId, staffId, text, now(), draftId)
+        .compose(inserted -> inserted.isPresent()
+            ? Future.succeededFuture(new DraftReply(inserted.get(), false))
+            : conn.preparedQuery(MessageSql.REPLY_OF_DRAFT).execute(Tuple.of(caseId, draftId))
+                .compose(found -> found.size() == 0
+                    ? unqueued(conn, caseId)
+                    : sameDraft(found.iterator().next(), caseId, staffId, text))));
+  }
+
+  private static Future<DraftReply> sameDraft(Row row, long caseId, long staffId, String text) {
+    if (!text.equals(row.getString("body")) || !Long.valueOf(staffId).equals(row.getLong("staff_id"))) {
+      return Future.failedFuture(new DraftSentException(caseId));
+    }
+    return Future.succeededFuture(new DraftReply(new QueuedReply(row.getLong("id"), caseId, row.getLong("contact_id"),
+        row.getLong("office_id"), row.getString("channel"), row.getUUID("idempotency_key")), true));
+  }
+
+  /**
    * The consent request, once per contact and notice version: marks the contact asked for {@code version} and queues
    * the request in one transaction, so a failure or a kill between the two cannot leave the contact marked asked with no
    * request ever sent. {@code text} gives the request in the contact's language ("" when unknown).
@@ -216,14 +241,18 @@ public final class MessageStore {
    * message, its outbox row and the case's last-message time.
    */
   static Future<QueuedReply> queueReplyOn(SqlClient conn, long caseId, Long staffId, String text, OffsetDateTime now) {
+    return insertReply(conn, caseId, staffId, text, now, null)
+        .compose(inserted -> inserted.isPresent() ? Future.succeededFuture(inserted.get()) : unqueued(conn, caseId));
+  }
+
+  /** The reply, its outbox row and the case's last-message time; empty when nothing was inserted. */
+  private static Future<Optional<QueuedReply>> insertReply(SqlClient conn, long caseId, Long staffId, String text,
+                                                           OffsetDateTime now, UUID draftId) {
     return conn.preparedQuery(MessageSql.INSERT_REPLY)
-        .execute(Tuple.of(caseId, text, staffId, now))
+        .execute(Tuple.of(caseId, text, staffId, now, draftId))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return conn.preparedQuery(MessageSql.CASE_CONTACT_REACHABLE).execute(Tuple.of(caseId))
-                .compose(found -> Future.failedFuture(found.size() == 0
-                    ? new NotFoundException("case " + caseId)
-                    : new ContactUnreachableException(caseId)));
+            return Future.succeededFuture(Optional.empty());
           }
           Row row = rows.iterator().next();
           QueuedReply reply = new QueuedReply(row.getLong("id"), caseId, row.getLong("contact_id"),
@@ -231,8 +260,16 @@ public final class MessageStore {
           return conn.preparedQuery(MessageSql.INSERT_OUTBOX)
               .execute(Tuple.of(reply.messageId(), reply.channel(), reply.idempotencyKey()))
               .compose(v -> conn.preparedQuery(MessageSql.TOUCH_CASE).execute(Tuple.of(caseId, now)))
-              .map(v -> reply);
+              .map(v -> Optional.of(reply));
         });
+  }
+
+  /** Why a reply was not stored: the case is missing, or its contact cannot be reached. */
+  private static <T> Future<T> unqueued(SqlClient conn, long caseId) {
+    return conn.preparedQuery(MessageSql.CASE_CONTACT_REACHABLE).execute(Tuple.of(caseId))
+        .compose(found -> Future.failedFuture(found.size() == 0
+            ? new NotFoundException("case " + caseId)
+            : new ContactUnreachableException(caseId)));
   }
 
   /**
@@ -281,6 +318,10 @@ public final class MessageStore {
           return Optional.of(new QueuedReply(row.getLong("id"), caseId, row.getLong("contact_id"),
               row.getLong("office_id"), row.getString("channel"), key));
         });
+  }
+
+  /** A consultant's reply from a console draft, and whether that draft had been queued before this request. */
+  public record DraftReply(QueuedReply reply, boolean alreadyQueued) {
   }
 
   /** A reply stored and waiting in the outbox. */
