@@ -463,8 +463,7 @@ class ConsoleBrowserTest {
   @Test
   @DisplayName("a reply clicked twice while its answer is slow is queued once")
   void replyOnce() {
-    long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "once-0", "chat-once",
-        null, "相談です", running.clock.instant()))).caseId();
+    long caseId = chatCase("chat-once");
     Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
     BrowserContext context = chromium.newContext(1280, 900);
     try {
@@ -479,14 +478,12 @@ class ConsoleBrowserTest {
       });
       Page consultant = satoOnCase(context, db, caseId);
       consultant.getByLabel("返信").last().fill("明日お電話します");
-      Locator send = consultant.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("送信").setExact(true));
+      Locator send = sendButton(consultant);
       send.click();
       send.click();
       assertThat(consultant.getByLabel("返信").last()).hasValue("");
       consultant.waitForTimeout(2_000); // time for a second reply to do the wrong thing
-      long replies = Await.result(db.pool().query("SELECT count(*) FROM message WHERE direction = 'out' AND staff_id IS NOT NULL "
-          + "AND case_id = " + caseId).execute()).iterator().next().getLong(0);
-      assertThat(replies).isOne();
+      assertThat(staffReplies(db, caseId)).isOne();
     } finally {
       context.close();
       Await.result(db.close());
@@ -496,8 +493,7 @@ class ConsoleBrowserTest {
   @Test
   @DisplayName("a reply whose answer was lost, sent again, reaches the resident once")
   void replyAnswerLost() {
-    long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "lost-0", "chat-lost",
-        null, "相談です", running.clock.instant()))).caseId();
+    long caseId = chatCase("chat-lost");
     Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
     BrowserContext context = chromium.newContext(1280, 900);
     try {
@@ -513,7 +509,7 @@ class ConsoleBrowserTest {
       });
       Page consultant = satoOnCase(context, db, caseId);
       consultant.getByLabel("返信").last().fill("明日お電話します");
-      Locator send = consultant.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("送信").setExact(true));
+      Locator send = sendButton(consultant);
       send.click();
       Await.until(java.time.Duration.ofSeconds(10), "first send", () -> sends.get() == 1 && send.isEnabled());
       assertThat(consultant.getByLabel("返信").last()).hasValue("明日お電話します");
@@ -522,13 +518,26 @@ class ConsoleBrowserTest {
 
       assertThat(consultant.getByLabel("返信").last()).hasValue("");
       assertThat(sends.get()).isEqualTo(2);
-      long replies = Await.result(db.pool().query("SELECT count(*) FROM message WHERE direction = 'out' AND staff_id IS NOT NULL "
-          + "AND case_id = " + caseId).execute()).iterator().next().getLong(0);
-      assertThat(replies).isOne();
+      assertThat(staffReplies(db, caseId)).isOne();
     } finally {
       context.close();
       Await.result(db.close());
     }
+  }
+
+  /** A web chat resident's first message: the case's id. */
+  private long chatCase(String resident) {
+    return Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", resident + "-0", resident,
+        null, "相談です", running.clock.instant()))).caseId();
+  }
+
+  private static Locator sendButton(Page consultant) {
+    return consultant.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("送信").setExact(true));
+  }
+
+  private static long staffReplies(Database db, long caseId) {
+    return Await.result(db.pool().query("SELECT count(*) FROM message WHERE direction = 'out' AND staff_id IS NOT NULL "
+        + "AND case_id = " + caseId).execute()).iterator().next().getLong(0);
   }
 
   @Test
