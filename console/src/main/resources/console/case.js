@@ -2,6 +2,7 @@
 import { state, t, category, routeLabel } from './state.js';
 import { $, el, takeTicket } from './dom.js';
 import { api } from './api.js';
+import { newDraftId } from './draft.js';
 import { consentLine } from './consent.js';
 import { accommodationLine, accommodationPanel, actionsPanel, handoffPanel, milestonesPanel, routePanel, triagePanel } from './panels.js';
 
@@ -153,11 +154,3 @@ export async function openCase(id, quiet, background) {
   if (!quiet && !c.noChannel) replyBox.focus();
 }
 
-/** A random (version 4) UUID: crypto.randomUUID exists only on HTTPS or localhost pages, getRandomValues everywhere. */
-function newDraftId() {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}

@@ -2,6 +2,7 @@
 import { state, t, category, routeLabel, channelLabel, choices, labelled } from './state.js';
 import { el } from './dom.js';
 import { api } from './api.js';
+import { newDraftId } from './draft.js';
 import { openCase } from './case.js';
 import { loadQueue } from './queue.js';
 
@@ -144,6 +145,8 @@ export async function handoffPanel(c) {
   const note = el('textarea', { id: 'handoff-note' });
   const message = el('textarea', { id: 'handoff-message' });
   const result = el('p', { role: 'status' });
+  // Sent with every send of this form: after a lost answer the same handoff is recorded, and confirmed, once.
+  let draftId = newDraftId();
   return el('form', { class: 'card stack', onsubmit: async (e) => {
     e.preventDefault();
     // A consultation taken by phone or at the window has no channel: nothing goes to the resident.
@@ -151,12 +154,25 @@ export async function handoffPanel(c) {
     if (when.value) body.at = new Date(when.value).toISOString();
     if (agency.value) body.agencyId = Number(agency.value);
     if (sharing.value) body.sharingConsent = sharing.value === 'yes';
-    const r = await api('POST', `/cases/${c.id}/handoffs`, body);
-    if (r.status === 201) {
-      // Only this form resets and the list gains the new handoff: a reply being typed stays.
-      note.value = ''; message.value = ''; when.value = ''; sharing.value = ''; result.textContent = '';
-      await showHandoffs();
-    } else result.textContent = r.data?.message || String(r.status);
+    body.draftId = draftId;
+    // One handoff per click: a second click while the first is on its way would record it, and confirm it, twice.
+    const send = e.target.querySelector('button[type=submit]');
+    send.disabled = true;
+    try {
+      const r = await api('POST', `/cases/${c.id}/handoffs`, body);
+      if (r.status === 201) {
+        // Only this form resets and the list gains the new handoff: a reply being typed stays.
+        note.value = ''; message.value = ''; when.value = ''; sharing.value = '';
+        result.textContent = r.data?.alreadyRecorded ? t().handoffAlreadyRecorded : '';
+        draftId = newDraftId();
+        await showHandoffs();
+      } else result.textContent = r.data?.message || String(r.status);
+    } catch (err) {
+      // The answer was lost: the handoff may be recorded. The list shows it; sending the form again records it once.
+      if (err.message !== 'unauthenticated') { result.textContent = t().handoffUnknown; await showHandoffs(); }
+    } finally {
+      send.disabled = false;
+    }
   } }, el('h3', { text: t().handoff }), list,
   el('label', { for: 'handoff-kind', text: t().kind }), kind,
   el('label', { for: 'handoff-at', text: t().when }), when,

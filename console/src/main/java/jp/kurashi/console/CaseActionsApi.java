@@ -16,6 +16,7 @@ import jp.kurashi.core.store.HandoffStore.NewHandoff;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * What consultants do to a case: claim, assign, notes, close, complaint, retry a failed reply,
@@ -239,6 +240,7 @@ final class CaseActionsApi {
           "関係機関への情報提供の同意の有無を記録してください / sharingConsent (true or false) is required when an agency is named");
     }
     Boolean sharingConsent = (Boolean) sharing;
+    UUID draftId = DraftId.of(body);
     Instant when = at;
     boolean noMessage = message == null || message.isBlank();
     return guard.caseFor(ctx, session, caseId, "case.handoff")
@@ -254,10 +256,11 @@ final class CaseActionsApi {
               .compose(known -> !known
                   ? Future.<HandoffStore.Created>failedFuture(ApiException.notFound("agency " + agencyId))
                   : commands.handoff(new NewHandoff(caseId, kind, when, agencyId, note, session.staff().id(),
-                      sharingConsent), noChannel ? null : message));
+                      sharingConsent), noChannel ? null : message, draftId));
         })
         .map(created -> new JsonObject().put("id", created.handoffId())
             .put("messageId", created.confirmation() == null ? null : created.confirmation().messageId())
+            .put("alreadyRecorded", created.alreadyRecorded())
             .put("summaryUrl", "/api/handoffs/" + created.handoffId() + "/summary"));
   }
 

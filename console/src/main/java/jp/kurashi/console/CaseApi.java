@@ -17,16 +17,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * One case: {@code GET /api/cases/{id}} (its thread, triage and accommodation), a reply to the resident, an attachment
  * and the staff's correction of its triage. Every call goes through {@link CaseGuard}, which audits it.
  */
 final class CaseApi {
-
-  private static final Pattern DRAFT_ID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private final CaseStore cases;
   private final TriageStore triage;
@@ -100,7 +96,7 @@ final class CaseApi {
 
   private Future<?> reply(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    return HttpJson.checked(() -> new ReplyRequest(replyText(ctx), draftId(ctx)))
+    return HttpJson.checked(() -> new ReplyRequest(replyText(ctx), DraftId.of(HttpJson.body(ctx))))
         .compose(request -> authorisedCase(ctx, session, "case.reply")
             // A consultation taken by phone or at the window has no channel: a reply queued for it could never go out.
             .compose(found -> StaffRoutes.isStaffRoute(found.summary().channel())
@@ -132,18 +128,6 @@ final class CaseApi {
       throw ApiException.badRequest("text_too_long", "text is longer than " + settings.maxReplyLength() + " characters");
     }
     return text;
-  }
-
-  private static UUID draftId(RoutingContext ctx) {
-    JsonObject body = HttpJson.body(ctx);
-    if (!body.containsKey("draftId")) {
-      return null;
-    }
-    // Strictly the canonical form: UUID.fromString would also take "1-1-1-1-1".
-    if (!(body.getValue("draftId") instanceof String raw) || !DRAFT_ID.matcher(raw).matches()) {
-      throw ApiException.badRequest("invalid_draft_id", "draftId must be a UUID");
-    }
-    return UUID.fromString(raw);
   }
 
   /** Sends the file itself (not JSON), so it ends the chain on its own; a failure still goes to the failure handler. */

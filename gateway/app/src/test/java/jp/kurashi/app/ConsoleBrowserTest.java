@@ -525,6 +525,54 @@ class ConsoleBrowserTest {
     }
   }
 
+  @Test
+  @DisplayName("a handoff whose answer was lost, then clicked twice, is recorded and confirmed to the resident once")
+  void handoffAnswerLost() {
+    long caseId = chatCase("chat-handoff");
+    Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
+    BrowserContext context = chromium.newContext(1280, 900);
+    try {
+      // The first send is recorded but its answer is lost; the next ones are slow, so a double click lands while waiting.
+      AtomicInteger sends = new AtomicInteger();
+      context.route("**/api/cases/" + caseId + "/handoffs", route -> {
+        if (!"POST".equals(route.request().method())) {
+          route.resume();
+        } else if (sends.incrementAndGet() == 1) {
+          route.fetch();
+          route.abort();
+        } else {
+          try {
+            Thread.sleep(1_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          route.resume();
+        }
+      });
+      Page consultant = satoOnCase(context, db, caseId);
+      consultant.locator("#handoff-kind").selectOption("outreach");
+      consultant.locator("#handoff-message").fill("来週、相談員がご自宅に伺います。");
+      Locator record = button(consultant, "つなぎを登録して確認を送る");
+      record.click();
+      assertThat(consultant.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("登録の結果を受け取れませんでした")))
+          .isVisible();
+
+      record.dblclick(); // the consultant cannot tell it was recorded, and double-clicks while the answer is slow
+
+      assertThat(consultant.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("登録済みです")))
+          .isVisible();
+      assertThat(consultant.locator("#handoff-message")).hasValue("");
+      consultant.waitForTimeout(1_500); // time for a third send to do the wrong thing
+      assertThat(sends.get()).isEqualTo(2);
+      assertThat(Await.result(db.pool().query("SELECT count(*) FROM handoff WHERE case_id = " + caseId).execute())
+          .iterator().next().getLong(0)).isOne();
+      assertThat(staffReplies(db, caseId)).as("one confirmation to the resident").isOne();
+    } finally {
+      context.close();
+      Await.result(db.close());
+    }
+  }
+
   /** A web chat resident's first message: the case's id. */
   private long chatCase(String resident) {
     return Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", resident + "-0", resident,

@@ -279,6 +279,28 @@ class StaffApiTest {
       assertThat(staffReplies(in.caseId())).isEqualTo(2);
     }
 
+    @Test
+    @DisplayName("a handoff's draft sent again is recorded once and answers with the handoff recorded the first time")
+    void handoffDraftSentAgain() {
+      IngestResult in = residentWrites("m-1", "相談できますか");
+      RunningGateway.StaffClient chief = running.chief();
+      JsonObject body = new JsonObject().put("kind", "outreach").put("message", "来週伺います")
+          .put("draftId", "4d7f0a21-8c3e-4f5b-a1d2-9e8f7a6b5c4d");
+
+      HttpResponse<Buffer> first = chief.post("/api/cases/" + in.caseId() + "/handoffs", body, true);
+      HttpResponse<Buffer> again = chief.post("/api/cases/" + in.caseId() + "/handoffs", body, true);
+
+      assertThat(first.statusCode()).isEqualTo(201);
+      assertThat(first.bodyAsJsonObject().getBoolean("alreadyRecorded")).isFalse();
+      assertThat(again.statusCode()).isEqualTo(201);
+      assertThat(again.bodyAsJsonObject().getBoolean("alreadyRecorded")).isTrue();
+      assertThat(again.bodyAsJsonObject().getLong("id")).isEqualTo(first.bodyAsJsonObject().getLong("id"));
+      assertThat(chief.get("/api/cases/" + in.caseId() + "/handoffs").bodyAsJsonObject().getJsonArray("items")).hasSize(1);
+      assertThat(staffReplies(in.caseId())).isOne();
+      assertThat(chief.post("/api/cases/" + in.caseId() + "/handoffs", body.copy().put("draftId", "x"), true).statusCode())
+          .isEqualTo(400);
+    }
+
     private long staffReplies(long caseId) {
       return Await.result(db.pool().preparedQuery("SELECT count(*) FROM message WHERE case_id = $1 AND staff_id IS NOT NULL "
           + "AND direction = 'out'").execute(Tuple.of(caseId))).iterator().next().getLong(0);

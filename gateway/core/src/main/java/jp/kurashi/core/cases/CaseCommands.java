@@ -16,6 +16,7 @@ import jp.kurashi.core.store.HandoffStore.NewHandoff;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * What staff do to a case: each command is one statement or one transaction (a handoff's confirmation is queued
@@ -119,7 +120,15 @@ public final class CaseCommands {
    * @return the handoff; a failed {@code NotFoundException} or {@code ContactUnreachableException} as for a reply
    */
   public Future<Created> handoff(NewHandoff handoff, String confirmation) {
-    return handoffs.create(handoff, confirmation).map(created -> {
+    return handoff(handoff, confirmation, null);
+  }
+
+  /** As above, once per console draft ({@code null}: none); a draft recorded before announces nothing again. */
+  public Future<Created> handoff(NewHandoff handoff, String confirmation, UUID draftId) {
+    return handoffs.create(handoff, confirmation, draftId).map(created -> {
+      if (created.alreadyRecorded()) {
+        return created;
+      }
       Long messageId = null;
       if (created.confirmation() != null) {
         replies.announce(created.confirmation());

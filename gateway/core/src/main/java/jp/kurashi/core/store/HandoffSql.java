@@ -12,12 +12,18 @@ final class HandoffSql {
    */
   static final String INSERT = """
       WITH h AS (
-        INSERT INTO handoff (case_id, kind, at, agency_id, note, message_id, staff_id, sharing_consent)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, case_id
+        INSERT INTO handoff (case_id, kind, at, agency_id, note, message_id, staff_id, sharing_consent, draft_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, case_id
       )
       SELECT h.id AS handoff_id, c.id, c.office_id, c.contact_id, c.channel, c.status, c.assignee_id, c.urgency
         FROM h JOIN consultation_case c ON c.id = h.case_id
       """;
+
+  /** $1 case. Held to the end of the transaction: handoffs of one case are recorded one after the other. */
+  static final String LOCK_CASE = "SELECT id FROM consultation_case WHERE id = $1 FOR UPDATE";
+
+  /** $1 case, $2 the console's draft. The handoff recorded from it, if any. */
+  static final String OF_DRAFT = "SELECT id, message_id FROM handoff WHERE case_id = $1 AND draft_id = $2";
 
   /** $1 handoff. Everything the in-person consultant's summary shows. */
   static final String SUMMARY = """

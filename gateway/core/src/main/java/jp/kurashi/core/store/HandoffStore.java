@@ -3,6 +3,7 @@ package jp.kurashi.core.store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.domain.CaseChange;
 import jp.kurashi.core.store.MessageStore.QueuedReply;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /** Handoffs to in-person support: recorded with the resident's confirmation, listed, summarised for printing. */
 public final class HandoffStore {
@@ -31,8 +33,12 @@ public final class HandoffStore {
                            Boolean sharingConsent) {
   }
 
-  /** A handoff recorded; {@code confirmation} is the reply queued to the resident, {@code null} when none was. */
-  public record Created(long handoffId, CaseChange change, QueuedReply confirmation) {
+  /**
+   * A handoff recorded; {@code confirmation} is the reply queued to the resident, {@code null} when none was. With
+   * {@code alreadyRecorded}, the console's draft had been recorded before: nothing was recorded or queued now, and
+   * {@code change} and {@code confirmation} are {@code null}.
+   */
+  public record Created(long handoffId, CaseChange change, QueuedReply confirmation, boolean alreadyRecorded) {
   }
 
   /**
@@ -42,16 +48,42 @@ public final class HandoffStore {
    * @return the handoff; a failed {@link NotFoundException} or {@link ContactUnreachableException} as for a reply
    */
   public Future<Created> create(NewHandoff handoff, String confirmation) {
+    return create(handoff, confirmation, null);
+  }
+
+  /**
+   * As {@link #create(NewHandoff, String)}, once per console draft {@code draftId} ({@code null}: none): the same draft
+   * sent again (its answer was lost) gives the handoff recorded the first time, and neither records nor sends anything.
+   */
+  public Future<Created> create(NewHandoff handoff, String confirmation, UUID draftId) {
     OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
-    return pool.withTransaction(conn -> (confirmation == null ? Future.<QueuedReply>succeededFuture(null)
+    return pool.withTransaction(conn -> (draftId == null ? Future.succeededFuture(Optional.<Long>empty())
+        : recordedDraft(conn, handoff.caseId(), draftId))
+        .compose(recorded -> recorded.isPresent()
+            ? Future.succeededFuture(new Created(recorded.get(), null, null, true))
+            : insert(conn, handoff, confirmation, draftId, now)));
+  }
+
+  /** The case locked first: a second send of the same draft waits for the first's commit, then finds its handoff. */
+  private static Future<Optional<Long>> recordedDraft(SqlConnection conn, long caseId, UUID draftId) {
+    return conn.preparedQuery(HandoffSql.LOCK_CASE).execute(Tuple.of(caseId))
+        .compose(locked -> locked.size() == 0 ? Future.failedFuture(new NotFoundException("case " + caseId))
+            : conn.preparedQuery(HandoffSql.OF_DRAFT).execute(Tuple.of(caseId, draftId)))
+        .map(rows -> rows.size() == 0 ? Optional.<Long>empty() : Optional.of(rows.iterator().next().getLong("id")));
+  }
+
+  private static Future<Created> insert(SqlConnection conn, NewHandoff handoff, String confirmation, UUID draftId,
+                                        OffsetDateTime now) {
+    return (confirmation == null ? Future.<QueuedReply>succeededFuture(null)
         : MessageStore.queueReplyOn(conn, handoff.caseId(), handoff.staffId(), confirmation, now))
         .compose(reply -> conn.preparedQuery(HandoffSql.INSERT).execute(Tuple.of(handoff.caseId(), handoff.kind(),
                 handoff.at() == null ? null : handoff.at().atOffset(ZoneOffset.UTC), handoff.agencyId(), handoff.note(),
-                reply == null ? null : reply.messageId(), handoff.staffId()).addValue(handoff.sharingConsent()))
+                reply == null ? null : reply.messageId(), handoff.staffId()).addValue(handoff.sharingConsent())
+                .addValue(draftId))
             .map(rows -> {
               Row row = rows.iterator().next();
-              return new Created(row.getLong("handoff_id"), CaseCommandStore.change(row), reply);
-            })));
+              return new Created(row.getLong("handoff_id"), CaseCommandStore.change(row), reply, false);
+            }));
   }
 
   /** One handoff of a case, as the case's list shows it. */

@@ -1,5 +1,6 @@
 package jp.kurashi.core.cases;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,6 +143,31 @@ class CaseCommandsTest {
     assertThat(handoff.messageId()).isEqualTo(messageId);
     assertThat(awaitEvent(CaseEvent.MESSAGE_QUEUED, caseId).messageId()).isEqualTo(messageId);
     assertThat(events).allSatisfy(e -> assertThat(e.toJson().encode()).doesNotContain(CONFIRMATION).doesNotContain(TEXT));
+  }
+
+  @Test
+  @DisplayName("a handoff's draft sent again, even at the same moment, is recorded and confirmed once")
+  void handoffDraftOnce() {
+    long caseId = openCase("U-draft");
+    UUID draft = UUID.fromString("6f1c2a8e-0d3b-4b7a-9e55-1a2b3c4d5e6f");
+    NewHandoff handoff = new NewHandoff(caseId, "outreach", null, null, "訪問", staffId, null);
+
+    // Two sends of one draft at once (a double click, a resend after a lost answer): the second waits for the first.
+    List<Created> both = Await.result(Future.all(commands.handoff(handoff, CONFIRMATION, draft),
+        commands.handoff(handoff, CONFIRMATION, draft))).list();
+    Created later = Await.result(commands.handoff(handoff, CONFIRMATION, draft));
+
+    assertThat(both).extracting(Created::handoffId).containsOnly(later.handoffId());
+    assertThat(both).filteredOn(c -> !c.alreadyRecorded()).hasSize(1);
+    assertThat(later.alreadyRecorded()).isTrue();
+    assertThat(later.confirmation()).isNull();
+    assertThat(count("SELECT count(*) FROM handoff WHERE case_id = $1", caseId)).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM outbox")).isEqualTo(1);
+    awaitEvent(CaseEvent.HANDOFF_CREATED, caseId);
+    assertThat(events.stream().filter(e -> e.type().equals(CaseEvent.HANDOFF_CREATED))).hasSize(1);
+    // Another draft on the same case is another handoff.
+    assertThat(Await.result(commands.handoff(handoff, CONFIRMATION, UUID.randomUUID())).alreadyRecorded()).isFalse();
+    assertThat(count("SELECT count(*) FROM handoff WHERE case_id = $1", caseId)).isEqualTo(2);
   }
 
   @Test
