@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * Replies by SMTP from the desk's address, in the resident's thread: its own Message-ID (derived
@@ -38,24 +39,31 @@ public final class MailConnector implements ChannelConnector {
   public static final String CHANNEL = "mail";
   private static final int MAX_REFERENCES = 10;
   /**
-   * The network waits of one send, each bounded by {@code MAIL_TIMEOUT_SECONDS}: connect, greeting, EHLO,
-   * STARTTLS and its handshake, EHLO again, AUTH (LOGIN takes three), MAIL, RCPT, DATA, writing the message,
-   * the answer to its final dot, QUIT.
+   * A whole send may take this many network waits' time ({@code MAIL_TIMEOUT_SECONDS} each), then its connection is
+   * closed ({@link SmtpDeadline}). A send has up to fifteen waits (connect, greeting, EHLO, STARTTLS and its handshake,
+   * EHLO again, AUTH, MAIL, RCPT, DATA, the message, the answer to its final dot, QUIT); a healthy server answers them
+   * all in well under one.
    */
-  static final int SMTP_WAITS = 15;
+  static final int SEND_DEADLINE_WAITS = 5;
 
   private final Vertx vertx;
   private final MailSettings settings;
   private final MailStore store;
   private final String deskName;
   private final Session session;
+  private final SmtpDeadline deadline;
 
   public MailConnector(Vertx vertx, MailSettings settings, MailStore store, String deskName) {
     this.vertx = vertx;
     this.settings = settings;
     this.store = store;
     this.deskName = deskName;
-    this.session = Session.getInstance(settings.smtpProperties());
+    this.deadline = new SmtpDeadline(vertx, settings.timeout().multipliedBy(SEND_DEADLINE_WAITS));
+    Properties smtp = settings.smtpProperties();
+    // Angus takes a factory instance from the properties; for implicit TLS it layers TLS on the factory's socket.
+    smtp.put("mail.smtp.socketFactory", deadline);
+    smtp.put("mail.smtps.socketFactory", deadline);
+    this.session = Session.getInstance(smtp);
   }
 
   @Override
@@ -64,12 +72,13 @@ public final class MailConnector implements ChannelConnector {
   }
 
   /**
-   * Angus bounds each wait, not the session, and the blocking send cannot be cancelled: the outbox waits this
-   * long, so a server slow to accept DATA does not get the reply again from a retry while the first send runs on.
+   * The send's deadline, and one more wait for what closing its connection cannot cut short (resolving the server's
+   * name): the outbox waits this long, so a server slow to accept DATA does not get the reply again from a retry while
+   * the first send runs on, and holds a claimed reply twice that long.
    */
   @Override
   public Optional<Duration> longestSend() {
-    return Optional.of(settings.timeout().multipliedBy(SMTP_WAITS));
+    return Optional.of(deadline.deadline().plus(settings.timeout()));
   }
 
   @Override
@@ -77,7 +86,7 @@ public final class MailConnector implements ChannelConnector {
     return store.thread(message.caseId(), CaseToken.newSecret()).compose(thread -> vertx.executeBlocking(() -> {
       MimeMessage mail = compose(message, thread);
       try {
-        Transport.send(mail, settings.user(), settings.password());
+        deadline.within(() -> Transport.send(mail, settings.user(), settings.password()));
       } catch (MessagingException e) {
         throw classify(e);
       }

@@ -5,8 +5,10 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.channel.SendFailure;
 import jp.kurashi.core.channel.ChannelRegistry;
 import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.domain.OutboundMessage;
 import jp.kurashi.core.outbox.OutboxSettings;
 import jp.kurashi.core.outbox.OutboxWorker;
 import jp.kurashi.core.outbox.RetryPolicy;
@@ -31,6 +33,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,6 +89,40 @@ class MailSlowSmtpTest {
     }
   }
 
+  @Test
+  @DisplayName("a server trickling its answers, each line within the step timeout, is cut off at the send's deadline")
+  void trickleCutOffAtDeadline(Vertx vertx) throws Exception {
+    Duration smtpStepTimeout = Duration.ofMillis(400);
+    // Thirty EHLO lines 300 ms apart: every read gets its bytes within the step timeout, the answer takes 9 s.
+    try (SlowSmtp smtp = new SlowSmtp(Duration.ZERO, 30, Duration.ofMillis(300))) {
+      Database db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 2)));
+      try {
+        long office = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
+        long caseId = Await.result(new MessageStore(db.pool(), clock).ingest(office, new InboundMessage("mail",
+            "<in-2@example.jp>", "resident@example.jp", null, "相談したいです", clock.instant()))).caseId();
+        MailSettings settings = new MailSettings("127.0.0.1", 1, "127.0.0.1", smtp.port(), "", "",
+            "desk@kurashi.example", false, Duration.ofSeconds(60), "INBOX", null, "UTF-8", 1024 * 1024,
+            smtpStepTimeout, null, null);
+        MailConnector connector = new MailConnector(vertx, settings, new MailStore(db.pool()), "窓口");
+        Duration deadline = smtpStepTimeout.multipliedBy(MailConnector.SEND_DEADLINE_WAITS);
+
+        long started = System.nanoTime();
+        Throwable failed = Await.result(connector.send(new OutboundMessage(1, caseId, "mail", "resident@example.jp",
+            "お返事です", UUID.randomUUID(), 1, false)).<Throwable>map(sent -> null).otherwise(err -> err));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(failed).isInstanceOf(SendFailure.class);
+        assertThat(((SendFailure) failed).isPermanent()).as("tried again later").isFalse();
+        assertThat(failed.getMessage()).contains("did not finish the send within 2 s");
+        assertThat(took).isGreaterThanOrEqualTo(deadline).isLessThan(Duration.ofSeconds(6));
+        assertThat(connector.longestSend()).contains(deadline.plus(smtpStepTimeout));
+        assertThat(smtp.dataTransactions.get()).isZero();
+      } finally {
+        Await.result(db.close());
+      }
+    }
+  }
+
   private static String delivery(Database db, long messageId) {
     return Await.result(db.pool().preparedQuery("SELECT delivery FROM message WHERE id = $1")
         .execute(Tuple.of(messageId))).iterator().next().getString(0);
@@ -97,9 +134,18 @@ class MailSlowSmtpTest {
     final AtomicInteger dataTransactions = new AtomicInteger();
     private final ServerSocket server;
     private final Duration answerAfter;
+    private final int ehloLines;
+    private final Duration betweenEhloLines;
 
     SlowSmtp(Duration answerAfter) throws IOException {
+      this(answerAfter, 1, Duration.ZERO);
+    }
+
+    /** Answers EHLO with {@code ehloLines} lines, {@code betweenEhloLines} apart. */
+    SlowSmtp(Duration answerAfter, int ehloLines, Duration betweenEhloLines) throws IOException {
       this.answerAfter = answerAfter;
+      this.ehloLines = ehloLines;
+      this.betweenEhloLines = betweenEhloLines;
       server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
       Thread acceptor = new Thread(() -> {
         while (!server.isClosed()) {
@@ -137,6 +183,13 @@ class MailSlowSmtpTest {
               }
               Thread.sleep(answerAfter.toMillis());
               say(out, "250 queued");
+            }
+            case "EHLO" -> {
+              for (int i = 1; i < ehloLines; i++) {
+                say(out, "250-slow.example line " + i);
+                Thread.sleep(betweenEhloLines.toMillis());
+              }
+              say(out, "250 ok");
             }
             case "QUIT" -> {
               say(out, "221 bye");
