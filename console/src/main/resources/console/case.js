@@ -1,6 +1,6 @@
 // One open case: its thread, reply and note forms, and the side panels; new messages are fetched, never the whole case.
 import { state, t, category, routeLabel } from './state.js';
-import { $, el, takeTicket } from './dom.js';
+import { $, el, takeTicket, sendingWith } from './dom.js';
 import { api } from './api.js';
 import { newDraftId } from './draft.js';
 import { consentLine } from './consent.js';
@@ -140,7 +140,8 @@ export async function openCase(id, quiet, background) {
   const noteBox = el('textarea', { id: 'note', 'aria-label': t().note });
   const note = el('form', { class: 'card stack', onsubmit: async (e) => {
     e.preventDefault(); if (!noteBox.value.trim()) return;
-    await api('POST', `/cases/${id}/notes`, { text: noteBox.value }); noteBox.value = ''; fetchMessages(id);
+    await sendingWith(e.target.querySelector('button[type=submit]'), () => api('POST', `/cases/${id}/notes`, { text: noteBox.value }));
+    noteBox.value = ''; fetchMessages(id);
   } }, el('label', { for: 'note', text: t().note }), noteBox, el('button', { class: 'secondary', type: 'submit', text: t().addNote }));
   $('main').replaceChildren(el('div', { class: 'grid' },
     el('div', {}, el('section', { class: 'card' },

@@ -1,5 +1,5 @@
 import { state, t, labelled, channelLabel } from './state.js';
-import { $, el, takeTicket } from './dom.js';
+import { $, el, takeTicket, sendingWith } from './dom.js';
 import { api } from './api.js';
 
 // The complaints register (苦情受付簿): anyone who takes a complaint records it; the chief (or whom the chief
@@ -15,7 +15,7 @@ export async function loadComplaints() {
     e.preventDefault();
     const body = { receivedAt: new Date(form.receivedAt.value).toISOString(), channel: form.channel.value, summary: form.summary.value };
     if (form.caseId.value) body.caseId = Number(form.caseId.value);
-    const saved = await api('POST', '/complaints', body);
+    const saved = await sendingWith(e.target.querySelector('button[type=submit]'), () => api('POST', '/complaints', body));
     if (saved.status !== 201) { error.textContent = saved.data?.message || String(saved.status); return; }
     loadComplaints();
   } },

@@ -22,3 +22,13 @@ export function takeTicket() {
   const mine = ++viewTicket;
   return () => mine === viewTicket;
 }
+
+// Runs a form's send with its button disabled: a second click while the first is on its way would store it twice.
+export async function sendingWith(button, send) {
+  button.disabled = true;
+  try {
+    return await send();
+  } finally {
+    button.disabled = false;
+  }
+}

@@ -1,6 +1,6 @@
 // The side panels of an open case: actions, route, triage, accommodation, milestones, handoffs.
 import { state, t, category, routeLabel, channelLabel, choices, labelled } from './state.js';
-import { el } from './dom.js';
+import { el, sendingWith } from './dom.js';
 import { api } from './api.js';
 import { newDraftId } from './draft.js';
 import { openCase } from './case.js';
@@ -43,9 +43,10 @@ export async function routePanel(c) {
     el('ul', { 'data-testid': 'contacts-made' }, (contacts.data?.items || []).map((m) => el('li', {},
       `${new Date(m.at).toLocaleString(state.lang)} ${t().contactKinds[m.kind] || m.kind}${m.note ? ' — ' + m.note : ''} (${m.staffName})`))),
     kind, at, note,
-    el('button', { class: 'secondary', type: 'button', text: t().recordContact, onclick: async () => {
+    el('button', { class: 'secondary', type: 'button', text: t().recordContact, onclick: async (e) => {
       if (!at.value) return;
-      saved(await api('POST', `/cases/${c.id}/contacts`, { kind: kind.value, at: new Date(at.value).toISOString(), note: note.value }), 201);
+      saved(await sendingWith(e.currentTarget, () => api('POST', `/cases/${c.id}/contacts`,
+        { kind: kind.value, at: new Date(at.value).toISOString(), note: note.value })), 201);
     } }), error);
 }
 
@@ -85,8 +86,9 @@ export async function milestonesPanel(c) {
     el('ul', { 'data-testid': 'milestones' }, items.map((m) => el('li', {}, `${m.on} ${t().milestoneKinds[m.kind] || m.kind}${m.note ? ' — ' + m.note : ''} (${m.recordedByName}) `,
       el('button', { class: 'secondary', type: 'button', text: t().undo, onclick: async () => { await api('DELETE', `/cases/${c.id}/milestones/${m.id}`); openCase(c.id); } })))),
     kind, on, note,
-    el('button', { class: 'secondary', type: 'button', text: t().recordMilestone, onclick: async () => {
-      const saved = await api('POST', `/cases/${c.id}/milestones`, { kind: kind.value, on: on.value, note: note.value });
+    el('button', { class: 'secondary', type: 'button', text: t().recordMilestone, onclick: async (e) => {
+      const saved = await sendingWith(e.currentTarget, () => api('POST', `/cases/${c.id}/milestones`,
+        { kind: kind.value, on: on.value, note: note.value }));
       if (saved.status === 201) openCase(c.id); else alert(saved.data?.message || saved.status);
     } }));
 }
@@ -166,7 +168,11 @@ export async function handoffPanel(c) {
         result.textContent = r.data?.alreadyRecorded ? t().handoffAlreadyRecorded : '';
         draftId = newDraftId();
         await showHandoffs();
-      } else result.textContent = r.data?.message || String(r.status);
+      } else {
+        // Recorded before with other values: what the form holds now is a new handoff, if the consultant sends it.
+        if (r.data?.error === 'draft_sent') { draftId = newDraftId(); await showHandoffs(); }
+        result.textContent = r.data?.message || String(r.status);
+      }
     } catch (err) {
       // The answer was lost: the handoff may be recorded. The list shows it; sending the form again records it once.
       if (err.message !== 'unauthenticated') { result.textContent = t().handoffUnknown; await showHandoffs(); }

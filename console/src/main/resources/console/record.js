@@ -1,6 +1,7 @@
 import { t, labelled } from './state.js';
-import { $, el, takeTicket } from './dom.js';
+import { $, el, takeTicket, sendingWith } from './dom.js';
 import { api } from './api.js';
+import { newDraftId } from './draft.js';
 
 // A consultation taken by phone, at the window, on a visit or from an agency (相談を記録): the recorder is assigned
 // it; it is triaged like any message and gets no automatic reply.
@@ -16,14 +17,23 @@ export async function showRecordForm() {
   const agencyLabel = el('label', { for: 'record-agency', text: t().referralAgency, hidden: true });
   const agency = el('select', { id: 'record-agency', name: 'agency', hidden: true }, ...agencies.map((a) => el('option', { value: a.id, text: a.name })));
   routeSelect.addEventListener('change', () => { agencyLabel.hidden = agency.hidden = routeSelect.value !== 'referral'; });
+  // Sent with every send of this form: a double click or a resend after a lost answer opens one case, not two that
+  // the city's report would count as two consultations.
+  const draftId = newDraftId();
   const form = el('form', { class: 'card stack', 'aria-label': t().recordConsultation, onsubmit: async (e) => {
     e.preventDefault();
     const body = { route: routeSelect.value, consulter: $('record-consulter').value, name: $('record-name').value,
-      text: $('record-text').value, at: new Date($('record-at').value).toISOString() };
+      text: $('record-text').value, at: new Date($('record-at').value).toISOString(), draftId };
     if (body.route === 'referral') body.agencyId = Number(agency.value);
-    const r = await api('POST', '/cases', body);
-    if (r.status !== 201) { error.textContent = r.data?.message || String(r.status); return; }
-    location.hash = `#/case/${r.data.id}`;
+    await sendingWith($('record-save'), async () => {
+      try {
+        const r = await api('POST', '/cases', body);
+        if (r.status !== 201) { error.textContent = r.data?.message || String(r.status); return; }
+        location.hash = `#/case/${r.data.id}`;
+      } catch (err) {
+        if (err.message !== 'unauthenticated') error.textContent = t().recordUnknown;
+      }
+    });
   } },
   el('h2', { text: t().recordConsultation }), el('p', { class: 'meta', text: t().recordConsultationHelp }),
   el('label', { for: 'record-route', text: t().route }), routeSelect, agencyLabel, agency,

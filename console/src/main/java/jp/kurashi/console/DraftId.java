@@ -20,9 +20,9 @@ final class DraftId {
   private DraftId() {
   }
 
-  /** The draft named in {@code body}, or {@code null} when it names none; 400 {@code invalid_draft_id} otherwise. */
+  /** The draft named in {@code body}, or {@code null} when it names none (or null); 400 {@code invalid_draft_id} otherwise. */
   static UUID of(JsonObject body) {
-    if (!body.containsKey(FIELD)) {
+    if (body.getValue(FIELD) == null) {
       return null;
     }
     if (!(body.getValue(FIELD) instanceof String raw) || !CANONICAL.matcher(raw).matches()) {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.UUID;
 
 /**
  * Consultations staff record and what staff record on any case (issue 16 items 1 and 2):
@@ -77,12 +78,13 @@ final class StaffCasesApi {
     }
     StaffRecordedConsultation consultation = new StaffRecordedConsultation(route, consulter,
         name == null || name.isBlank() ? null : name.strip(), text, at, agencyId, session.staff().id());
+    UUID draftId = DraftId.of(body);
     return guard.role(ctx, session, "case.record", Role.CONSULTANT, Role.CHIEF)
         .compose(v -> agency(agencyId, session))
-        .compose(v -> intake.record(session.staff().officeId(), consultation))
+        .compose(v -> intake.record(session.staff().officeId(), consultation, draftId))
         .compose(stored -> guard.record(ctx, session, stored.caseId(), "case.record").map(stored))
         .map(stored -> new JsonObject().put("id", stored.caseId())
-            .put("messageId", stored.messageId()).put("channel", route));
+            .put("messageId", stored.messageId()).put("channel", route).put("alreadyRecorded", stored.duplicate()));
   }
 
   private Future<?> route(RoutingContext ctx) {

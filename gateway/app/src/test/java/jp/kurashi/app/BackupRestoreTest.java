@@ -171,11 +171,24 @@ class BackupRestoreTest {
         () -> scalar(sourceUrl, "SELECT count(*) FROM outbox WHERE status = 'sent' AND message_id = " + delivered) == 1);
     long waiting = chief.post("/api/cases/" + caseId + "/replies", new JsonObject().put("text", "明日お電話します"), true)
         .bodyAsJsonObject().getLong("messageId");
-    // The second waits for its channel, as while a channel is down: its next attempt an hour away.
+    // Settled first, so the outbox worker does not finish its send after the row is put back below.
+    Await.until(Duration.ofSeconds(20), "the second reply settled",
+        () -> scalar(sourceUrl, "SELECT count(*) FROM outbox WHERE status = 'sent' AND message_id = " + waiting) == 1);
+    // The second waits for its channel, as while a channel is down: its next attempt an hour away. An automatic
+    // message waits too: the consent request of a resident marked asked (the mark and the request commit together).
+    long automatic;
     try (Connection c = connect(sourceUrl); Statement s = c.createStatement()) {
       s.executeUpdate("UPDATE outbox SET status = 'pending', next_attempt_at = now() + interval '1 hour', attempts = 1 "
           + "WHERE message_id = " + waiting);
       s.executeUpdate("UPDATE message SET delivery = 'queued', delivered_at = NULL WHERE id = " + waiting);
+      s.executeUpdate("INSERT INTO message (case_id, contact_id, channel, direction, body, delivery, created_at) "
+          + "SELECT case_id, contact_id, channel, 'out', 'プライバシーのお知らせへの同意をお願いします', 'queued', now() "
+          + "FROM message WHERE id = " + waiting);
+      automatic = scalar(sourceUrl, "SELECT max(id) FROM message WHERE staff_id IS NULL AND direction = 'out'");
+      s.executeUpdate("INSERT INTO outbox (message_id, channel, idempotency_key, next_attempt_at) SELECT id, channel, "
+          + "gen_random_uuid(), now() + interval '1 hour' FROM message WHERE id = " + automatic);
+      s.executeUpdate("UPDATE contact SET consent_asked_version = 'notice-1', consent_version = NULL "
+          + "WHERE id = (SELECT contact_id FROM message WHERE id = " + automatic + ")");
     }
     Run made = cli(sourceUrl, "backup", backup.toString());
     assertThat(made.status()).as(made.err()).isZero();
@@ -184,7 +197,10 @@ class BackupRestoreTest {
     Run restored = cli(targetUrl, "restore", backup.toString());
 
     assertThat(restored.status()).as(restored.err()).isZero();
-    assertThat(restored.out()).contains("1 replies were waiting to go out when the backup was taken");
+    assertThat(restored.out()).contains("2 replies were waiting to go out when the backup was taken (1 of them automatic");
+    assertThat(scalar(targetUrl, "SELECT count(*) FROM message WHERE delivery = 'failed' AND id = " + automatic)).isOne();
+    assertThat(scalar(targetUrl, "SELECT count(*) FROM contact WHERE consent_asked_version IS NOT NULL"))
+        .as("the resident whose consent request was not sent is asked again").isZero();
     assertThat(scalar(targetUrl, "SELECT count(*) FROM message WHERE delivery = 'failed' AND delivery_error LIKE "
         + "'バックアップから復元したため送っていません%' AND id = " + waiting)).isOne();
     assertThat(scalar(targetUrl, "SELECT count(*) FROM outbox WHERE status = 'failed' AND message_id = " + waiting)).isOne();

@@ -299,6 +299,10 @@ class StaffApiTest {
       assertThat(staffReplies(in.caseId())).isOne();
       assertThat(chief.post("/api/cases/" + in.caseId() + "/handoffs", body.copy().put("draftId", "x"), true).statusCode())
           .isEqualTo(400);
+      HttpResponse<Buffer> corrected = chief.post("/api/cases/" + in.caseId() + "/handoffs",
+          body.copy().put("message", "再来週伺います"), true);
+      assertThat(corrected.statusCode()).isEqualTo(409);
+      assertThat(corrected.bodyAsJsonObject().getString("error")).isEqualTo("draft_sent");
     }
 
     private long staffReplies(long caseId) {

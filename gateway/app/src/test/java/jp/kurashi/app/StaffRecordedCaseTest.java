@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -133,6 +134,28 @@ class StaffRecordedCaseTest {
       assertThat(count("SELECT count(*) FROM outbox")).as("no safety message, notice or reply queued").isZero();
       assertThat(count("SELECT count(*) FROM message WHERE case_id = " + caseId + " AND direction = 'out'")).isZero();
     }
+  }
+
+  @Test
+  @DisplayName("a record form sent twice (a double click, a lost answer) opens one case; another recorder's same draft is theirs")
+  void recordDraftOnce() {
+    JsonObject body = phone("家賃が払えないと電話がありました").put("draftId", "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
+
+    List<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> both = List.of(
+        tanaka.post("/api/cases", body, true), tanaka.post("/api/cases", body, true));
+
+    assertThat(both).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(201));
+    assertThat(both.get(0).bodyAsJsonObject().getBoolean("alreadyRecorded")).isFalse();
+    assertThat(both.get(1).bodyAsJsonObject().getBoolean("alreadyRecorded")).isTrue();
+    long caseId = both.get(0).bodyAsJsonObject().getLong("id");
+    assertThat(both.get(1).bodyAsJsonObject().getLong("id")).isEqualTo(caseId);
+    assertThat(count("SELECT count(*) FROM consultation_case WHERE channel = 'phone'")).isOne();
+    assertThat(count("SELECT count(*) FROM triage_result WHERE case_id = " + caseId)).isOne();
+
+    RunningGateway.StaffClient sato = running.staff("sato", Role.CONSULTANT);
+    assertThat(record(sato, body)).as("another recorder's draft of the same id").isNotEqualTo(caseId);
+    assertThat(count("SELECT count(*) FROM consultation_case WHERE channel = 'phone'")).isEqualTo(2);
+    assertThat(tanaka.post("/api/cases", body.copy().put("draftId", "not-a-uuid"), true).statusCode()).isEqualTo(400);
   }
 
   @Test

@@ -60,9 +60,12 @@ public final class MailConnector implements ChannelConnector {
     this.deskName = deskName;
     this.deadline = new SmtpDeadline(vertx, settings.timeout().multipliedBy(SEND_DEADLINE_WAITS));
     Properties smtp = settings.smtpProperties();
-    // Angus takes a factory instance from the properties; for implicit TLS it layers TLS on the factory's socket.
-    smtp.put("mail.smtp.socketFactory", deadline);
-    smtp.put("mail.smtps.socketFactory", deadline);
+    // Angus takes a factory instance from the properties; for implicit TLS it layers TLS on the factory's socket. No
+    // fallback: after a failed connect Angus would try again on a socket of its own, which the deadline cannot close.
+    for (String protocol : new String[] {"smtp", "smtps"}) {
+      smtp.put("mail." + protocol + ".socketFactory", deadline);
+      smtp.setProperty("mail." + protocol + ".socketFactory.fallback", "false");
+    }
     this.session = Session.getInstance(smtp);
   }
 
@@ -83,10 +86,11 @@ public final class MailConnector implements ChannelConnector {
 
   @Override
   public Future<SendReceipt> send(OutboundMessage message) {
+    long started = System.nanoTime();
     return store.thread(message.caseId(), CaseToken.newSecret()).compose(thread -> vertx.executeBlocking(() -> {
       MimeMessage mail = compose(message, thread);
       try {
-        deadline.within(() -> Transport.send(mail, settings.user(), settings.password()));
+        deadline.within(started, () -> Transport.send(mail, settings.user(), settings.password()));
       } catch (MessagingException e) {
         throw classify(e);
       }

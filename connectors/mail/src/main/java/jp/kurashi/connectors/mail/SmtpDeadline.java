@@ -41,11 +41,19 @@ final class SmtpDeadline extends SocketFactory {
     return deadline;
   }
 
-  /** Runs {@code send} on this (worker) thread, its connections closed once the deadline passes. */
-  void within(Send send) throws MessagingException {
+  /**
+   * Runs {@code send} on this (worker) thread, its connections closed once the deadline passes. The deadline counts
+   * from {@code startedNanos} ({@link System#nanoTime()} when the outbox handed the reply over), as the outbox's wait
+   * does: time spent waiting for a worker thread is the send's too, and a send with none left is not begun.
+   */
+  void within(long startedNanos, Send send) throws MessagingException {
+    long left = deadline.toMillis() - (System.nanoTime() - startedNanos) / 1_000_000;
+    if (left <= 0) {
+      throw new MessagingException("the send waited " + deadline.toSeconds() + " s for a worker and was not begun");
+    }
     Connections connections = new Connections();
     current.set(connections);
-    long timer = vertx.setTimer(deadline.toMillis(), id -> connections.expire());
+    long timer = vertx.setTimer(left, id -> connections.expire());
     try {
       send.run();
     } catch (MessagingException e) {

@@ -89,8 +89,10 @@ public final class BackupCli {
           + " rows, schema version " + archive.manifest().schemaVersion() + ", taken at "
           + archive.manifest().createdAt());
       if (restored.repliesNotSent() > 0) {
-        out.println(restored.repliesNotSent() + " replies were waiting to go out when the backup was taken: they are "
-            + "marked failed, not sent; staff send again from each case's thread what is still right");
+        out.println(restored.repliesNotSent() + " replies were waiting to go out when the backup was taken ("
+            + restored.automaticNotSent() + " of them automatic: notices, safety messages, consent requests): they are "
+            + "marked failed, not sent; staff send again from each case's thread what is still right, and residents "
+            + "not yet agreeing to the privacy notice are asked again at their next message");
       }
     }
   }

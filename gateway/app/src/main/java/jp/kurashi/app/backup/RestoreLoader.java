@@ -47,18 +47,35 @@ final class RestoreLoader {
   static final String NOT_SENT_AFTER_RESTORE = "バックアップから復元したため送っていません。今も必要なら送り直してください"
       + " / not sent: restored from a backup taken before it went out; send it again if it is still right";
 
-  /** $1 the reason. Fails every reply still waiting in the restored outbox, with its message: how many. */
+  /**
+   * ? the reason, twice. Fails every reply still waiting in the restored outbox, with its message: how many, and how
+   * many of them were automatic (notices, safety messages, consent requests: no staff author).
+   */
   private static final String FAIL_WAITING_REPLIES = """
       WITH waiting AS (
         UPDATE outbox SET status = 'failed', last_error = ?, claimed_by = NULL, updated_at = now()
          WHERE status = 'pending'
         RETURNING message_id
+      ), failed AS (
+        UPDATE message m SET delivery = 'failed', delivery_error = ? FROM waiting WHERE m.id = waiting.message_id
+        RETURNING m.staff_id
       )
-      UPDATE message m SET delivery = 'failed', delivery_error = ? FROM waiting WHERE m.id = waiting.message_id
+      SELECT count(*), count(*) FILTER (WHERE staff_id IS NULL) FROM failed
       """;
 
-  /** What a restore did: the rows loaded, and the replies it failed rather than send late. */
-  record Restored(long rows, int repliesNotSent) {
+  /**
+   * ? the reason. A consent request is queued with its contact marked asked (V24), so one failed above would leave the
+   * resident marked asked and never asked: those not yet agreeing are asked again at their next message.
+   */
+  private static final String ASK_CONSENT_AGAIN = """
+      UPDATE contact k SET consent_asked_version = NULL
+       WHERE k.consent_asked_version IS NOT NULL AND k.consent_version IS DISTINCT FROM k.consent_asked_version
+         AND EXISTS (SELECT 1 FROM message m
+                      WHERE m.contact_id = k.id AND m.staff_id IS NULL AND m.direction = 'out' AND m.delivery_error = ?)
+      """;
+
+  /** What a restore did: the rows loaded, and the replies it failed rather than send late (automatic ones among them). */
+  record Restored(long rows, long repliesNotSent, long automaticNotSent) {
   }
 
   /** Restores {@code archive} into the database at {@code location}. */
@@ -80,9 +97,9 @@ final class RestoreLoader {
       c.setAutoCommit(false);
       try {
         long rows = load(c, archive);
-        int notSent = failWaitingReplies(c);
+        Restored restored = failWaitingReplies(c, rows);
         c.commit();
-        return new Restored(rows, notSent);
+        return restored;
       } catch (BackupException | SQLException | IOException | RuntimeException e) {
         c.rollback();
         throw e;
@@ -90,12 +107,26 @@ final class RestoreLoader {
     }
   }
 
-  private static int failWaitingReplies(Connection c) throws SQLException {
+  private static Restored failWaitingReplies(Connection c, long rows) throws SQLException {
+    long notSent;
+    long automatic;
     try (PreparedStatement s = c.prepareStatement(FAIL_WAITING_REPLIES)) {
       s.setString(1, NOT_SENT_AFTER_RESTORE);
       s.setString(2, NOT_SENT_AFTER_RESTORE);
-      return s.executeUpdate();
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        notSent = r.getLong(1);
+        automatic = r.getLong(2);
+      }
     }
+    // A backup from before V24 has no consent marks to undo (the restore runs at the backup's own schema version).
+    if (automatic > 0 && Catalog.tables(c).getOrDefault("contact", List.of()).contains("consent_asked_version")) {
+      try (PreparedStatement s = c.prepareStatement(ASK_CONSENT_AGAIN)) {
+        s.setString(1, NOT_SENT_AFTER_RESTORE);
+        s.executeUpdate();
+      }
+    }
+    return new Restored(rows, notSent, automatic);
   }
 
   private static FluentConfiguration migrations(DatabaseLocation location) {

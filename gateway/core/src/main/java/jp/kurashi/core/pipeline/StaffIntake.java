@@ -11,6 +11,8 @@ import jp.kurashi.core.store.StaffCaseStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.UUID;
+
 /**
  * Where a consultation staff took by phone, at the window, on a visit or from an agency enters the queue: the case
  * is opened with the consultation as its first message, then triaged like any resident message (urgency, categories,
@@ -46,25 +48,39 @@ public final class StaffIntake {
 
   /** Completes once the case is stored and triaged (a failed triage is logged: the case stays, as normal). */
   public Future<IngestResult> record(long officeId, StaffRecordedConsultation c) {
+    return record(officeId, c, null);
+  }
+
+  /**
+   * As above, once per console draft ({@code null}: none): a draft recorded before answers with its case as a
+   * duplicate, which is neither triaged nor announced again.
+   */
+  public Future<IngestResult> record(long officeId, StaffRecordedConsultation c, UUID draftId) {
     // Normalised as a resident's message is, so triage and search see the same text whoever typed it.
     InboundMessage clean = InboundText.normalise(new InboundMessage(c.route(), "staff", "staff", c.name(), c.text(),
         c.at()));
     StaffRecordedConsultation normalised = new StaffRecordedConsultation(c.route(), c.consulter(), clean.contactName(),
         clean.text(), c.at(), c.agencyId(), c.staffId());
-    return store.open(officeId, normalised).compose(stored -> {
-      LOG.atInfo().addKeyValue("channel", c.route()).addKeyValue("caseId", stored.caseId())
-          .addKeyValue("messageId", stored.messageId()).addKeyValue("staffId", c.staffId())
-          .log("staff-recorded consultation stored");
-      return triage.apply(officeId).apply(clean, stored)
-          .recover(err -> {
-            LOG.atError().addKeyValue("caseId", stored.caseId()).addKeyValue("error", DatabaseFailures.describe(err))
-                .log("staff-recorded consultation not triaged");
-            return Future.succeededFuture();
-          })
-          .compose(v -> events.publish(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, officeId, stored.caseId(),
-              stored.contactId(), stored.messageId(), c.route(), c.at())))
-          .recover(err -> Future.succeededFuture())
-          .map(stored);
-    });
+    Future<IngestResult> opened = draftId == null ? store.open(officeId, normalised)
+        : store.open(officeId, normalised, draftId);
+    return opened.compose(stored -> stored.duplicate() ? Future.succeededFuture(stored) : triageAndAnnounce(officeId, c, clean, stored));
+  }
+
+  /** A newly recorded case: triaged as any message, then announced to the office's consoles. */
+  private Future<IngestResult> triageAndAnnounce(long officeId, StaffRecordedConsultation c, InboundMessage clean,
+                                                 IngestResult stored) {
+    LOG.atInfo().addKeyValue("channel", c.route()).addKeyValue("caseId", stored.caseId())
+        .addKeyValue("messageId", stored.messageId()).addKeyValue("staffId", c.staffId())
+        .log("staff-recorded consultation stored");
+    return triage.apply(officeId).apply(clean, stored)
+        .recover(err -> {
+          LOG.atError().addKeyValue("caseId", stored.caseId()).addKeyValue("error", DatabaseFailures.describe(err))
+              .log("staff-recorded consultation not triaged");
+          return Future.succeededFuture();
+        })
+        .compose(v -> events.publish(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, officeId, stored.caseId(),
+            stored.contactId(), stored.messageId(), c.route(), c.at())))
+        .recover(err -> Future.succeededFuture())
+        .map(stored);
   }
 }

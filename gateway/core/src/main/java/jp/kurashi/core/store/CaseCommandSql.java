@@ -101,8 +101,11 @@ final class CaseCommandSql {
       SELECT id, office_id, contact_id, channel, status, assignee_id, urgency FROM duplicate
       """;
 
-  /** $1 duplicate, $2 case kept: the thread moves to the kept case. */
-  static final String MOVE_MESSAGES = "UPDATE message SET case_id = $2 WHERE case_id = $1";
+  /**
+   * $1 duplicate, $2 case kept: the thread moves to the kept case. Its console drafts are dropped: a draft is one per
+   * case, and the same draft id on both cases (a script's) would otherwise stop the merge.
+   */
+  static final String MOVE_MESSAGES = "UPDATE message SET case_id = $2, draft_id = NULL WHERE case_id = $1";
 
   /**
    * Links the contacts of two cases as one resident: an existing resident is kept (and two are

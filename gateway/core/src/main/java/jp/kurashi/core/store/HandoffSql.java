@@ -22,8 +22,12 @@ final class HandoffSql {
   /** $1 case. Held to the end of the transaction: handoffs of one case are recorded one after the other. */
   static final String LOCK_CASE = "SELECT id FROM consultation_case WHERE id = $1 FOR UPDATE";
 
-  /** $1 case, $2 the console's draft. The handoff recorded from it, if any. */
-  static final String OF_DRAFT = "SELECT id, message_id FROM handoff WHERE case_id = $1 AND draft_id = $2";
+  /** $1 case, $2 the console's draft. The handoff recorded from it, if any, as it was sent. */
+  static final String OF_DRAFT = """
+      SELECT h.id, h.kind, h.at, h.agency_id, h.note, h.staff_id, h.sharing_consent, m.body AS confirmation
+        FROM handoff h LEFT JOIN message m ON m.id = h.message_id
+       WHERE h.case_id = $1 AND h.draft_id = $2
+      """;
 
   /** $1 handoff. Everything the in-person consultant's summary shows. */
   static final String SUMMARY = """

@@ -12,8 +12,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -54,22 +56,39 @@ public final class HandoffStore {
   /**
    * As {@link #create(NewHandoff, String)}, once per console draft {@code draftId} ({@code null}: none): the same draft
    * sent again (its answer was lost) gives the handoff recorded the first time, and neither records nor sends anything.
+   *
+   * @return as above; a failed {@link DraftSentException} when the draft was recorded with other values (a corrected
+   *     date) or by someone else: the correction is not silently dropped
    */
   public Future<Created> create(NewHandoff handoff, String confirmation, UUID draftId) {
     OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
-    return pool.withTransaction(conn -> (draftId == null ? Future.succeededFuture(Optional.<Long>empty())
+    return pool.withTransaction(conn -> (draftId == null ? Future.succeededFuture(Optional.<Row>empty())
         : recordedDraft(conn, handoff.caseId(), draftId))
-        .compose(recorded -> recorded.isPresent()
-            ? Future.succeededFuture(new Created(recorded.get(), null, null, true))
-            : insert(conn, handoff, confirmation, draftId, now)));
+        .compose(recorded -> recorded.isEmpty() ? insert(conn, handoff, confirmation, draftId, now)
+            : sameDraft(recorded.get(), handoff, confirmation)
+                ? Future.succeededFuture(new Created(recorded.get().getLong("id"), null, null, true))
+                : Future.failedFuture(new DraftSentException(handoff.caseId()))));
   }
 
   /** The case locked first: a second send of the same draft waits for the first's commit, then finds its handoff. */
-  private static Future<Optional<Long>> recordedDraft(SqlConnection conn, long caseId, UUID draftId) {
+  private static Future<Optional<Row>> recordedDraft(SqlConnection conn, long caseId, UUID draftId) {
     return conn.preparedQuery(HandoffSql.LOCK_CASE).execute(Tuple.of(caseId))
         .compose(locked -> locked.size() == 0 ? Future.failedFuture(new NotFoundException("case " + caseId))
             : conn.preparedQuery(HandoffSql.OF_DRAFT).execute(Tuple.of(caseId, draftId)))
-        .map(rows -> rows.size() == 0 ? Optional.<Long>empty() : Optional.of(rows.iterator().next().getLong("id")));
+        .map(rows -> rows.size() == 0 ? Optional.<Row>empty() : Optional.of(rows.iterator().next()));
+  }
+
+  private static boolean sameDraft(Row recorded, NewHandoff handoff, String confirmation) {
+    OffsetDateTime at = recorded.getOffsetDateTime("at");
+    // The database keeps microseconds.
+    Instant asked = handoff.at() == null ? null : handoff.at().truncatedTo(ChronoUnit.MICROS);
+    return recorded.getString("kind").equals(handoff.kind())
+        && Objects.equals(at == null ? null : at.toInstant(), asked)
+        && Objects.equals(recorded.getLong("agency_id"), handoff.agencyId())
+        && Objects.equals(recorded.getString("note"), handoff.note())
+        && recorded.getLong("staff_id") == handoff.staffId()
+        && Objects.equals(recorded.getBoolean("sharing_consent"), handoff.sharingConsent())
+        && Objects.equals(recorded.getString("confirmation"), confirmation);
   }
 
   private static Future<Created> insert(SqlConnection conn, NewHandoff handoff, String confirmation, UUID draftId,

@@ -28,6 +28,11 @@ final class StaffCaseSql {
       RETURNING id AS message_id, case_id, contact_id
       """;
 
+  /** $1 the consultation's reference, $2 the staff routes. The first message of the case recorded under it, if any. */
+  static final String RECORDED = """
+      SELECT m.id, m.case_id, m.contact_id FROM message m WHERE m.channel = ANY($2) AND m.external_id = $1
+      """;
+
   /** $1 agency, $2 office: the agency is the office's and still in use. */
   static final String AGENCY_ACTIVE = "SELECT 1 FROM agency WHERE id = $1 AND office_id = $2 AND active";
 

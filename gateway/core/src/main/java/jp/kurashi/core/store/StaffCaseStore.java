@@ -7,12 +7,14 @@ import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.domain.ContactMade;
 import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.StaffRecordedConsultation;
+import jp.kurashi.core.domain.StaffRoutes;
 
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -20,6 +22,8 @@ import java.util.UUID;
  * any case: who consulted and who sent them, the contacts made, the next follow-up day.
  */
 public final class StaffCaseStore {
+
+  private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
 
@@ -32,7 +36,37 @@ public final class StaffCaseStore {
    * joins another person's. A referral's source is the agency that sent them.
    */
   public Future<IngestResult> open(long officeId, StaffRecordedConsultation c) {
-    String ref = "staff-" + UUID.randomUUID();
+    return insert(officeId, c, "staff-" + UUID.randomUUID());
+  }
+
+  /**
+   * As {@link #open(long, StaffRecordedConsultation)}, once per console draft: the same draft sent again (a double click,
+   * a resend after a lost answer) gives the case recorded the first time, as a duplicate, and opens no second one, which
+   * the city's report would count as a second consultation. The draft is the recorder's own: another login's draft of
+   * the same id is another case.
+   */
+  public Future<IngestResult> open(long officeId, StaffRecordedConsultation c, UUID draftId) {
+    String ref = "staff-" + c.staffId() + "-" + draftId;
+    return recorded(ref).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+        : insert(officeId, c, ref).recover(err -> DatabaseFailures.sqlState(err).filter(UNIQUE_VIOLATION::equals).isPresent()
+            // The same draft sent at the same moment: the first one's case.
+            ? recorded(ref).compose(again -> again.<Future<IngestResult>>map(Future::succeededFuture)
+                .orElseGet(() -> Future.failedFuture(err)))
+            : Future.failedFuture(err)));
+  }
+
+  private Future<Optional<IngestResult>> recorded(String ref) {
+    Tuple params = Tuple.tuple().addString(ref).addArrayOfString(StaffRoutes.ROUTES.toArray(String[]::new));
+    return pool.preparedQuery(StaffCaseSql.RECORDED).execute(params).map(rows -> rows.size() == 0
+        ? Optional.empty()
+        : Optional.of(duplicate(rows.iterator().next())));
+  }
+
+  private static IngestResult duplicate(Row row) {
+    return new IngestResult(row.getLong("id"), row.getLong("case_id"), row.getLong("contact_id"), true, false);
+  }
+
+  private Future<IngestResult> insert(long officeId, StaffRecordedConsultation c, String ref) {
     boolean referral = c.route().equals("referral");
     Tuple params = Tuple.tuple().addLong(officeId).addString(c.route()).addString(ref).addString(c.name())
         .addString(c.text()).addOffsetDateTime(c.at().atOffset(ZoneOffset.UTC)).addLong(c.staffId())

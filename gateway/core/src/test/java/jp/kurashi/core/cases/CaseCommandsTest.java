@@ -14,6 +14,7 @@ import jp.kurashi.core.store.AuditLog;
 import jp.kurashi.core.store.CaseCommandStore;
 import jp.kurashi.core.store.CaseCommandStore.Claim;
 import jp.kurashi.core.store.Database;
+import jp.kurashi.core.store.DraftSentException;
 import jp.kurashi.core.store.HandoffStore;
 import jp.kurashi.core.store.HandoffStore.Created;
 import jp.kurashi.core.store.HandoffStore.NewHandoff;
@@ -165,6 +166,9 @@ class CaseCommandsTest {
     assertThat(count("SELECT count(*) FROM outbox")).isEqualTo(1);
     awaitEvent(CaseEvent.HANDOFF_CREATED, caseId);
     assertThat(events.stream().filter(e -> e.type().equals(CaseEvent.HANDOFF_CREATED))).hasSize(1);
+    // The same draft with a corrected value is refused, not dropped as a repeat.
+    assertThatThrownBy(() -> Await.result(commands.handoff(new NewHandoff(caseId, "outreach", null, null, "訪問は午後",
+        staffId, null), CONFIRMATION, draft))).isInstanceOf(DraftSentException.class);
     // Another draft on the same case is another handoff.
     assertThat(Await.result(commands.handoff(handoff, CONFIRMATION, UUID.randomUUID())).alreadyRecorded()).isFalse();
     assertThat(count("SELECT count(*) FROM handoff WHERE case_id = $1", caseId)).isEqualTo(2);
