@@ -468,14 +468,7 @@ class ConsoleBrowserTest {
     BrowserContext context = chromium.newContext(1280, 900);
     try {
       // The answer to the reply takes a while to come back, as on a slow line.
-      context.route("**/api/cases/" + caseId + "/replies", route -> {
-        try {
-          Thread.sleep(1_500);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        route.resume();
-      });
+      context.route("**/api/cases/" + caseId + "/replies", route -> slowly(route, 1_500));
       Page consultant = satoOnCase(context, db, caseId);
       consultant.getByLabel("返信").last().fill("明日お電話します");
       Locator send = sendButton(consultant);
@@ -541,12 +534,7 @@ class ConsoleBrowserTest {
           route.fetch();
           route.abort();
         } else {
-          try {
-            Thread.sleep(1_000);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          route.resume();
+          slowly(route, 1_000);
         }
       });
       Page consultant = satoOnCase(context, db, caseId);
@@ -571,6 +559,16 @@ class ConsoleBrowserTest {
       context.close();
       Await.result(db.close());
     }
+  }
+
+  /** Lets a request through after {@code millis}, as on a slow line. */
+  private static void slowly(com.microsoft.playwright.Route route, long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    route.resume();
   }
 
   /** A web chat resident's first message: the case's id. */
