@@ -170,8 +170,11 @@ export async function handoffPanel(c) {
         await showHandoffs();
       } else {
         // Recorded before with other values: what the form holds now is a new handoff, if the consultant sends it.
-        if (r.data?.error === 'draft_sent') { draftId = newDraftId(); await showHandoffs(); }
-        result.textContent = r.data?.message || String(r.status);
+        if (r.data?.error === 'draft_sent') {
+          draftId = newDraftId();
+          await showHandoffs();
+          result.textContent = t().handoffDraftSent;
+        } else result.textContent = r.data?.message || String(r.status);
       }
     } catch (err) {
       // The answer was lost: the handoff may be recorded. The list shows it; sending the form again records it once.

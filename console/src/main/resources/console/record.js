@@ -19,7 +19,7 @@ export async function showRecordForm() {
   routeSelect.addEventListener('change', () => { agencyLabel.hidden = agency.hidden = routeSelect.value !== 'referral'; });
   // Sent with every send of this form: a double click or a resend after a lost answer opens one case, not two that
   // the city's report would count as two consultations.
-  const draftId = newDraftId();
+  let draftId = newDraftId();
   const form = el('form', { class: 'card stack', 'aria-label': t().recordConsultation, onsubmit: async (e) => {
     e.preventDefault();
     const body = { route: routeSelect.value, consulter: $('record-consulter').value, name: $('record-name').value,
@@ -28,6 +28,12 @@ export async function showRecordForm() {
     await sendingWith($('record-save'), async () => {
       try {
         const r = await api('POST', '/cases', body);
+        if (r.status === 409 && r.data?.error === 'draft_sent') {
+          // Recorded before with other words or values: sending the form again now records a new consultation.
+          draftId = newDraftId();
+          error.textContent = t().recordDraftSent;
+          return;
+        }
         if (r.status !== 201) { error.textContent = r.data?.message || String(r.status); return; }
         location.hash = `#/case/${r.data.id}`;
       } catch (err) {

@@ -58,21 +58,23 @@ final class RestoreLoader {
         RETURNING message_id
       ), failed AS (
         UPDATE message m SET delivery = 'failed', delivery_error = ? FROM waiting WHERE m.id = waiting.message_id
-        RETURNING m.staff_id
-      )
+        RETURNING m.contact_id, m.staff_id
+      )%s
       SELECT count(*), count(*) FILTER (WHERE staff_id IS NULL) FROM failed
       """;
 
   /**
-   * ? the reason. A consent request is queued with its contact marked asked (V24), so one failed above would leave the
-   * resident marked asked and never asked: those not yet agreeing are asked again at their next message.
+   * With the statement above, from schema version 24 on: a consent request is queued with its contact marked asked, so
+   * one failed above would leave the resident marked asked and never asked. Those not yet agreeing whose automatic
+   * message was failed are asked again at their next message.
    */
   private static final String ASK_CONSENT_AGAIN = """
-      UPDATE contact k SET consent_asked_version = NULL
-       WHERE k.consent_asked_version IS NOT NULL AND k.consent_version IS DISTINCT FROM k.consent_asked_version
-         AND EXISTS (SELECT 1 FROM message m
-                      WHERE m.contact_id = k.id AND m.staff_id IS NULL AND m.direction = 'out' AND m.delivery_error = ?)
-      """;
+
+      , asked AS (
+        UPDATE contact k SET consent_asked_version = NULL
+         WHERE k.id IN (SELECT contact_id FROM failed WHERE staff_id IS NULL)
+           AND k.consent_asked_version IS NOT NULL AND k.consent_version IS DISTINCT FROM k.consent_asked_version
+      )""";
 
   /** What a restore did: the rows loaded, and the replies it failed rather than send late (automatic ones among them). */
   record Restored(long rows, long repliesNotSent, long automaticNotSent) {
@@ -108,25 +110,16 @@ final class RestoreLoader {
   }
 
   private static Restored failWaitingReplies(Connection c, long rows) throws SQLException {
-    long notSent;
-    long automatic;
-    try (PreparedStatement s = c.prepareStatement(FAIL_WAITING_REPLIES)) {
+    // A backup from before V24 has no consent marks to undo (the restore runs at the backup's own schema version).
+    boolean consentMarks = Catalog.tables(c).getOrDefault("contact", List.of()).contains("consent_asked_version");
+    try (PreparedStatement s = c.prepareStatement(FAIL_WAITING_REPLIES.formatted(consentMarks ? ASK_CONSENT_AGAIN : ""))) {
       s.setString(1, NOT_SENT_AFTER_RESTORE);
       s.setString(2, NOT_SENT_AFTER_RESTORE);
       try (ResultSet r = s.executeQuery()) {
         r.next();
-        notSent = r.getLong(1);
-        automatic = r.getLong(2);
+        return new Restored(rows, r.getLong(1), r.getLong(2));
       }
     }
-    // A backup from before V24 has no consent marks to undo (the restore runs at the backup's own schema version).
-    if (automatic > 0 && Catalog.tables(c).getOrDefault("contact", List.of()).contains("consent_asked_version")) {
-      try (PreparedStatement s = c.prepareStatement(ASK_CONSENT_AGAIN)) {
-        s.setString(1, NOT_SENT_AFTER_RESTORE);
-        s.executeUpdate();
-      }
-    }
-    return new Restored(rows, notSent, automatic);
   }
 
   private static FluentConfiguration migrations(DatabaseLocation location) {

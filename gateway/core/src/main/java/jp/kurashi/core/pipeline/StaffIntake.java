@@ -53,7 +53,8 @@ public final class StaffIntake {
 
   /**
    * As above, once per console draft ({@code null}: none): a draft recorded before answers with its case as a
-   * duplicate, which is neither triaged nor announced again.
+   * duplicate, not announced again; its triage runs again, which records nothing when it has a result, and gives one to
+   * a case whose first request died between its commit and its triage.
    */
   public Future<IngestResult> record(long officeId, StaffRecordedConsultation c, UUID draftId) {
     // Normalised as a resident's message is, so triage and search see the same text whoever typed it.
@@ -63,7 +64,18 @@ public final class StaffIntake {
         clean.text(), c.at(), c.agencyId(), c.staffId());
     Future<IngestResult> opened = draftId == null ? store.open(officeId, normalised)
         : store.open(officeId, normalised, draftId);
-    return opened.compose(stored -> stored.duplicate() ? Future.succeededFuture(stored) : triageAndAnnounce(officeId, c, clean, stored));
+    return opened.compose(stored -> stored.duplicate() ? triaged(officeId, clean, stored).map(stored)
+        : triageAndAnnounce(officeId, c, clean, stored));
+  }
+
+  /** Triage as for any message; a failure is logged and the case stays, as normal. */
+  private Future<Void> triaged(long officeId, InboundMessage clean, IngestResult stored) {
+    return triage.apply(officeId).apply(clean, stored)
+        .recover(err -> {
+          LOG.atError().addKeyValue("caseId", stored.caseId()).addKeyValue("error", DatabaseFailures.describe(err))
+              .log("staff-recorded consultation not triaged");
+          return Future.succeededFuture();
+        });
   }
 
   /** A newly recorded case: triaged as any message, then announced to the office's consoles. */
@@ -72,12 +84,7 @@ public final class StaffIntake {
     LOG.atInfo().addKeyValue("channel", c.route()).addKeyValue("caseId", stored.caseId())
         .addKeyValue("messageId", stored.messageId()).addKeyValue("staffId", c.staffId())
         .log("staff-recorded consultation stored");
-    return triage.apply(officeId).apply(clean, stored)
-        .recover(err -> {
-          LOG.atError().addKeyValue("caseId", stored.caseId()).addKeyValue("error", DatabaseFailures.describe(err))
-              .log("staff-recorded consultation not triaged");
-          return Future.succeededFuture();
-        })
+    return triaged(officeId, clean, stored)
         .compose(v -> events.publish(new CaseEvent(CaseEvent.MESSAGE_RECEIVED, officeId, stored.caseId(),
             stored.contactId(), stored.messageId(), c.route(), c.at())))
         .recover(err -> Future.succeededFuture())

@@ -9,10 +9,10 @@ import jp.kurashi.core.domain.CaseChange;
 import jp.kurashi.core.store.MessageStore.QueuedReply;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -80,10 +80,11 @@ public final class HandoffStore {
 
   private static boolean sameDraft(Row recorded, NewHandoff handoff, String confirmation) {
     OffsetDateTime at = recorded.getOffsetDateTime("at");
-    // The database keeps microseconds.
-    Instant asked = handoff.at() == null ? null : handoff.at().truncatedTo(ChronoUnit.MICROS);
+    // The database keeps microseconds, rounding what it is given.
+    boolean sameTime = at == null ? handoff.at() == null
+        : handoff.at() != null && Math.abs(Duration.between(at.toInstant(), handoff.at()).toNanos()) < 1_000;
     return recorded.getString("kind").equals(handoff.kind())
-        && Objects.equals(at == null ? null : at.toInstant(), asked)
+        && sameTime
         && Objects.equals(recorded.getLong("agency_id"), handoff.agencyId())
         && Objects.equals(recorded.getString("note"), handoff.note())
         && recorded.getLong("staff_id") == handoff.staffId()

@@ -28,9 +28,18 @@ final class StaffCaseSql {
       RETURNING id AS message_id, case_id, contact_id
       """;
 
-  /** $1 the consultation's reference, $2 the staff routes. The first message of the case recorded under it, if any. */
+  /** $1 staff. Held to the end of the transaction: one recorder's drafts are recorded one after the other. */
+  static final String LOCK_RECORDER = "SELECT id FROM staff WHERE id = $1 FOR UPDATE";
+
+  /**
+   * $1 the consultation's reference, $2 the staff routes, $3 office. The first message of the case recorded under it,
+   * if any, with what was recorded.
+   */
   static final String RECORDED = """
-      SELECT m.id, m.case_id, m.contact_id FROM message m WHERE m.channel = ANY($2) AND m.external_id = $1
+      SELECT m.id, m.case_id, m.contact_id, m.channel, m.body, m.created_at, c.consulter, c.referral_agency_id,
+             k.display_name
+        FROM message m JOIN consultation_case c ON c.id = m.case_id JOIN contact k ON k.id = m.contact_id
+       WHERE m.office_id = $3 AND m.channel = ANY($2) AND m.external_id = $1
       """;
 
   /** $1 agency, $2 office: the agency is the office's and still in use. */

@@ -3,18 +3,20 @@ package jp.kurashi.core.store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.domain.ContactMade;
 import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.StaffRecordedConsultation;
 import jp.kurashi.core.domain.StaffRoutes;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -22,8 +24,6 @@ import java.util.UUID;
  * any case: who consulted and who sent them, the contacts made, the next follow-up day.
  */
 public final class StaffCaseStore {
-
-  private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
 
@@ -36,43 +36,56 @@ public final class StaffCaseStore {
    * joins another person's. A referral's source is the agency that sent them.
    */
   public Future<IngestResult> open(long officeId, StaffRecordedConsultation c) {
-    return insert(officeId, c, "staff-" + UUID.randomUUID());
+    return insert(pool, officeId, c, "staff-" + UUID.randomUUID());
   }
 
   /**
    * As {@link #open(long, StaffRecordedConsultation)}, once per console draft: the same draft sent again (a double click,
    * a resend after a lost answer) gives the case recorded the first time, as a duplicate, and opens no second one, which
    * the city's report would count as a second consultation. The draft is the recorder's own: another login's draft of
-   * the same id is another case.
+   * the same id is another case. One recorder's drafts are looked up and recorded one after the other (their staff row
+   * locked), so two sends at once, even naming different routes, record one case.
+   *
+   * @return the case; a failed {@link DraftSentException} when the draft was recorded with other values (a corrected
+   *     text, time or route): the correction is not silently dropped
    */
   public Future<IngestResult> open(long officeId, StaffRecordedConsultation c, UUID draftId) {
     String ref = "staff-" + c.staffId() + "-" + draftId;
-    return recorded(ref).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
-        : insert(officeId, c, ref).recover(err -> DatabaseFailures.sqlState(err).filter(UNIQUE_VIOLATION::equals).isPresent()
-            // The same draft sent at the same moment: the first one's case.
-            ? recorded(ref).compose(again -> again.<Future<IngestResult>>map(Future::succeededFuture)
-                .orElseGet(() -> Future.failedFuture(err)))
-            : Future.failedFuture(err)));
+    Tuple lookup = Tuple.tuple().addString(ref).addArrayOfString(StaffRoutes.ROUTES.toArray(String[]::new))
+        .addLong(officeId);
+    return pool.withTransaction(conn -> conn.preparedQuery(StaffCaseSql.LOCK_RECORDER).execute(Tuple.of(c.staffId()))
+        .compose(locked -> conn.preparedQuery(StaffCaseSql.RECORDED).execute(lookup))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return insert(conn, officeId, c, ref);
+          }
+          Row row = rows.iterator().next();
+          return sameConsultation(row, c)
+              ? Future.succeededFuture(new IngestResult(row.getLong("id"), row.getLong("case_id"),
+                  row.getLong("contact_id"), true, false))
+              : Future.failedFuture(new DraftSentException(row.getLong("case_id")));
+        }));
   }
 
-  private Future<Optional<IngestResult>> recorded(String ref) {
-    Tuple params = Tuple.tuple().addString(ref).addArrayOfString(StaffRoutes.ROUTES.toArray(String[]::new));
-    return pool.preparedQuery(StaffCaseSql.RECORDED).execute(params).map(rows -> rows.size() == 0
-        ? Optional.empty()
-        : Optional.of(duplicate(rows.iterator().next())));
+  /** What the recorder sent the first time: the route, the words (normalised both times), the time and the people. */
+  private static boolean sameConsultation(Row recorded, StaffRecordedConsultation c) {
+    boolean referral = c.route().equals("referral");
+    return recorded.getString("channel").equals(c.route())
+        && recorded.getString("body").equals(c.text())
+        // The database keeps microseconds, rounding what it is given.
+        && Math.abs(Duration.between(recorded.getOffsetDateTime("created_at").toInstant(), c.at()).toNanos()) < 1_000
+        && Objects.equals(recorded.getString("consulter"), c.consulter())
+        && Objects.equals(recorded.getLong("referral_agency_id"), referral ? c.agencyId() : null)
+        && Objects.equals(recorded.getString("display_name"), c.name());
   }
 
-  private static IngestResult duplicate(Row row) {
-    return new IngestResult(row.getLong("id"), row.getLong("case_id"), row.getLong("contact_id"), true, false);
-  }
-
-  private Future<IngestResult> insert(long officeId, StaffRecordedConsultation c, String ref) {
+  private static Future<IngestResult> insert(SqlClient client, long officeId, StaffRecordedConsultation c, String ref) {
     boolean referral = c.route().equals("referral");
     Tuple params = Tuple.tuple().addLong(officeId).addString(c.route()).addString(ref).addString(c.name())
         .addString(c.text()).addOffsetDateTime(c.at().atOffset(ZoneOffset.UTC)).addLong(c.staffId())
         .addString(c.consulter()).addString(referral ? "agency" : null).addLong(referral ? c.agencyId() : null)
         .addString(ref);
-    return pool.preparedQuery(StaffCaseSql.OPEN).execute(params).map(rows -> {
+    return client.preparedQuery(StaffCaseSql.OPEN).execute(params).map(rows -> {
       Row row = rows.iterator().next();
       return new IngestResult(row.getLong("message_id"), row.getLong("case_id"), row.getLong("contact_id"), false, true);
     });
