@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.openapi.validation.ValidatorException;
+import jp.kurashi.core.store.CaseMergedException;
 import jp.kurashi.core.store.ContactUnreachableException;
 import jp.kurashi.core.store.DraftSentException;
 import jp.kurashi.core.store.DatabaseFailures;
@@ -42,6 +43,11 @@ public final class ApiFailureHandler implements Handler<RoutingContext> {
       status = 409;
       code = "contact_unreachable";
       message = unreachable.getMessage();
+    } else if (failure instanceof CaseMergedException merged) {
+      status = 409;
+      code = "case_merged";
+      message = merged.getMessage();
+      body.put("keptCaseId", merged.keptCaseId());
     } else if (failure instanceof DraftSentException sent) {
       status = 409;
       code = "draft_sent";

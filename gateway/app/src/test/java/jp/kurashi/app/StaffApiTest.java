@@ -305,6 +305,27 @@ class StaffApiTest {
       assertThat(corrected.bodyAsJsonObject().getString("error")).isEqualTo("draft_sent");
     }
 
+    @Test
+    @DisplayName("a reply to a case merged into another is refused and names the case kept, where its thread is")
+    void replyToMergedCase() {
+      IngestResult kept = residentWrites("m-1", "家賃の相談です");
+      IngestResult duplicate = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "m-2",
+          "chat-session-2", null, "同じ者です。先ほどの続きです", running.clock.instant())));
+      RunningGateway.StaffClient chief = running.chief();
+      assertThat(chief.post("/api/cases/" + duplicate.caseId() + "/merge", new JsonObject().put("into", kept.caseId()),
+          true).statusCode()).isEqualTo(200);
+
+      HttpResponse<Buffer> refused = chief.post("/api/cases/" + duplicate.caseId() + "/replies",
+          new JsonObject().put("text", "お返事です"), true);
+
+      assertThat(refused.statusCode()).isEqualTo(409);
+      assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("case_merged");
+      assertThat(refused.bodyAsJsonObject().getLong("keptCaseId")).isEqualTo(kept.caseId());
+      assertThat(staffReplies(duplicate.caseId())).isZero();
+      assertThat(chief.post("/api/cases/" + kept.caseId() + "/replies", new JsonObject().put("text", "お返事です"), true)
+          .statusCode()).isEqualTo(202);
+    }
+
     private long staffReplies(long caseId) {
       return Await.result(db.pool().preparedQuery("SELECT count(*) FROM message WHERE case_id = $1 AND staff_id IS NOT NULL "
           + "AND direction = 'out'").execute(Tuple.of(caseId))).iterator().next().getLong(0);

@@ -148,13 +148,14 @@ final class MessageSql {
 
   /**
    * $1 case, $2 body, $3 staff (null: an automatic message), $4 now, $5 the console's draft (null: none). Returns no row
-   * when the case does not exist, its contact cannot be reached, or that draft was queued already.
+   * when the case does not exist, was merged into another (its thread is there), its contact cannot be reached, or that
+   * draft was queued already.
    */
   static final String INSERT_REPLY = """
       INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at, draft_id)
       SELECT c.id, c.contact_id, c.channel, 'out', $2::text, $3::bigint, 'queued', $4::timestamptz, $5::uuid
         FROM consultation_case c JOIN contact k ON k.id = c.contact_id
-       WHERE c.id = $1 AND k.reachable
+       WHERE c.id = $1 AND k.reachable AND c.merged_into IS NULL
       ON CONFLICT (case_id, draft_id) WHERE draft_id IS NOT NULL DO NOTHING
       RETURNING id, channel, contact_id, (SELECT office_id FROM consultation_case WHERE id = $1) AS office_id
       """;
@@ -167,9 +168,10 @@ final class MessageSql {
        WHERE m.case_id = $1 AND m.draft_id = $2
       """;
 
-  /** $1 case. Why a reply could not be stored: the case is missing, or its contact unreachable. */
-  static final String CASE_CONTACT_REACHABLE =
-      "SELECT k.reachable FROM consultation_case c JOIN contact k ON k.id = c.contact_id WHERE c.id = $1";
+  /** $1 case. Why a reply could not be stored: the case is missing, merged into another, or its contact unreachable. */
+  static final String CASE_CONTACT_REACHABLE = """
+      SELECT k.reachable, c.merged_into FROM consultation_case c JOIN contact k ON k.id = c.contact_id WHERE c.id = $1
+      """;
 
   /** $1 message, $2 content type, $3 file name, $4 size, $5 bytes. */
   static final String INSERT_ATTACHMENT = """

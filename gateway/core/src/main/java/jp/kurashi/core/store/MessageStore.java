@@ -264,12 +264,17 @@ public final class MessageStore {
         });
   }
 
-  /** Why a reply was not stored: the case is missing, or its contact cannot be reached. */
+  /** Why a reply was not stored: the case is missing, merged into another, or its contact cannot be reached. */
   private static <T> Future<T> unqueued(SqlClient conn, long caseId) {
     return conn.preparedQuery(MessageSql.CASE_CONTACT_REACHABLE).execute(Tuple.of(caseId))
-        .compose(found -> Future.failedFuture(found.size() == 0
-            ? new NotFoundException("case " + caseId)
-            : new ContactUnreachableException(caseId)));
+        .compose(found -> {
+          if (found.size() == 0) {
+            return Future.failedFuture(new NotFoundException("case " + caseId));
+          }
+          Long mergedInto = found.iterator().next().getLong("merged_into");
+          return Future.failedFuture(mergedInto != null ? new CaseMergedException(caseId, mergedInto)
+              : new ContactUnreachableException(caseId));
+        });
   }
 
   /**
