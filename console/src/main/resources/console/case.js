@@ -115,21 +115,19 @@ export async function openCase(id, quiet, background) {
     e.preventDefault();
     if (!replyBox.value.trim()) return;
     // One reply per click: the button waits for the answer, so a second click cannot queue the text twice.
-    const send = e.target.querySelector('button[type=submit]');
-    send.disabled = true;
-    try {
-      const res = await api('POST', `/cases/${id}/replies`, { text: replyBox.value, draftId });
-      if (res.status === 202) { replyBox.value = ''; draftId = newDraftId(); fetchMessages(id); return; }
-      // Sent before with other words: what is in the box now is a new reply, if the consultant still sends it.
-      if (res.data?.error === 'draft_sent') { draftId = newDraftId(); fetchMessages(id); }
-      alert(res.data?.message);
-    } catch (err) {
-      // The answer was lost (the line, a restart): the reply may be queued. Show the thread; the draft keeps its id,
-      // so sending it again cannot queue it twice.
-      if (err.message !== 'unauthenticated') { fetchMessages(id); alert(t().replyUnknown); }
-    } finally {
-      send.disabled = false;
-    }
+    await sendingWith(e.target.querySelector('button[type=submit]'), async () => {
+      try {
+        const res = await api('POST', `/cases/${id}/replies`, { text: replyBox.value, draftId });
+        if (res.status === 202) { replyBox.value = ''; draftId = newDraftId(); fetchMessages(id); return; }
+        // Sent before with other words: what is in the box now is a new reply, if the consultant still sends it.
+        if (res.data?.error === 'draft_sent') { draftId = newDraftId(); fetchMessages(id); }
+        alert(res.data?.message);
+      } catch (err) {
+        // The answer was lost (the line, a restart): the reply may be queued. Show the thread; the draft keeps its id,
+        // so sending it again cannot queue it twice.
+        if (err.message !== 'unauthenticated') { fetchMessages(id); alert(t().replyUnknown); }
+      }
+    });
   } }, el('h3', { text: t().reply }),
   el('label', { for: 'template', text: t().template }),
   el('select', { id: 'template', onchange: (e) => { const tpl = templates.find((x) => String(x.id) === e.target.value); if (tpl) replyBox.value = fill(tpl.body); } },

@@ -158,30 +158,26 @@ export async function handoffPanel(c) {
     if (sharing.value) body.sharingConsent = sharing.value === 'yes';
     body.draftId = draftId;
     // One handoff per click: a second click while the first is on its way would record it, and confirm it, twice.
-    const send = e.target.querySelector('button[type=submit]');
-    send.disabled = true;
-    try {
-      const r = await api('POST', `/cases/${c.id}/handoffs`, body);
-      if (r.status === 201) {
-        // Only this form resets and the list gains the new handoff: a reply being typed stays.
-        note.value = ''; message.value = ''; when.value = ''; sharing.value = '';
-        result.textContent = r.data?.alreadyRecorded ? t().handoffAlreadyRecorded : '';
-        draftId = newDraftId();
-        await showHandoffs();
-      } else {
-        // Recorded before with other values: what the form holds now is a new handoff, if the consultant sends it.
-        if (r.data?.error === 'draft_sent') {
+    await sendingWith(e.target.querySelector('button[type=submit]'), async () => {
+      try {
+        const r = await api('POST', `/cases/${c.id}/handoffs`, body);
+        if (r.status === 201) {
+          // Only this form resets and the list gains the new handoff: a reply being typed stays.
+          note.value = ''; message.value = ''; when.value = ''; sharing.value = '';
+          result.textContent = r.data?.alreadyRecorded ? t().handoffAlreadyRecorded : '';
+          draftId = newDraftId();
+          await showHandoffs();
+        } else if (r.data?.error === 'draft_sent') {
+          // Recorded before with other values: what the form holds now is a new handoff, if the consultant sends it.
           draftId = newDraftId();
           await showHandoffs();
           result.textContent = t().handoffDraftSent;
         } else result.textContent = r.data?.message || String(r.status);
+      } catch (err) {
+        // The answer was lost: the handoff may be recorded. The list shows it; sending the form again records it once.
+        if (err.message !== 'unauthenticated') { result.textContent = t().handoffUnknown; await showHandoffs(); }
       }
-    } catch (err) {
-      // The answer was lost: the handoff may be recorded. The list shows it; sending the form again records it once.
-      if (err.message !== 'unauthenticated') { result.textContent = t().handoffUnknown; await showHandoffs(); }
-    } finally {
-      send.disabled = false;
-    }
+    });
   } }, el('h3', { text: t().handoff }), list,
   el('label', { for: 'handoff-kind', text: t().kind }), kind,
   el('label', { for: 'handoff-at', text: t().when }), when,
