@@ -27,7 +27,9 @@ import java.util.zip.GZIPOutputStream;
 public final class TriageModel {
 
   private static final int MAGIC = 0x4b47544d; // "KGTM"
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
+  /** The first layout: one category threshold for every head. Still read, so an installed model keeps working. */
+  private static final int FORMAT_ONE_THRESHOLD = 1;
   static final String URGENT_HEAD = "!urgent";
   static final String CRISIS_HEAD = "!crisis";
 
@@ -40,13 +42,15 @@ public final class TriageModel {
   private final double crisisThreshold;
   private final double otherCrisisThreshold;
   private final double categoryThreshold;
+  private final double[] categoryThresholds;
   private final int urgentHead;
   private final int crisisHead;
 
   TriageModel(String corpusSha256, List<String> heads, int[] vocabulary, float[] idf, float[] weights,
-              float[] biases, double crisisThreshold, double otherCrisisThreshold, double categoryThreshold) {
+              float[] biases, double crisisThreshold, double otherCrisisThreshold, double categoryThreshold,
+              double[] categoryThresholds) {
     if (weights.length != vocabulary.length * heads.size() || biases.length != heads.size()
-        || idf.length != vocabulary.length) {
+        || idf.length != vocabulary.length || categoryThresholds.length != heads.size()) {
       throw new IllegalArgumentException("weights do not match the vocabulary and heads");
     }
     this.corpusSha256 = corpusSha256;
@@ -58,6 +62,7 @@ public final class TriageModel {
     this.crisisThreshold = crisisThreshold;
     this.otherCrisisThreshold = otherCrisisThreshold;
     this.categoryThreshold = categoryThreshold;
+    this.categoryThresholds = categoryThresholds.clone();
     this.urgentHead = this.heads.indexOf(URGENT_HEAD);
     this.crisisHead = this.heads.indexOf(CRISIS_HEAD);
     if (urgentHead < 0 || crisisHead < 0) {
@@ -174,7 +179,7 @@ public final class TriageModel {
       if (heads.get(k).startsWith("!")) {
         continue;
       }
-      if (scores[k] > categoryThreshold) {
+      if (scores[k] > categoryThresholds[k]) {
         categories.add(heads.get(k));
       } else if (scores[k] < CONFIDENTLY_NOT) {
         ruledOut.add(heads.get(k));
@@ -207,6 +212,9 @@ public final class TriageModel {
       for (String head : heads) {
         out.writeUTF(head);
       }
+      for (double t : categoryThresholds) {
+        out.writeDouble(t);
+      }
       for (float b : biases) {
         out.writeFloat(b);
       }
@@ -234,7 +242,7 @@ public final class TriageModel {
         throw new TriageModelException("not a triage model file");
       }
       int format = in.readInt();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != FORMAT_ONE_THRESHOLD) {
         throw new TriageModelException("model format " + format + " is not supported (this gateway reads " + FORMAT + ")");
       }
       String sha = in.readUTF();
@@ -252,6 +260,13 @@ public final class TriageModel {
       List<String> heads = new ArrayList<>();
       for (int i = 0; i < headCount; i++) {
         heads.add(in.readUTF());
+      }
+      double[] thresholds = new double[headCount];
+      for (int i = 0; i < headCount; i++) {
+        thresholds[i] = format == FORMAT_ONE_THRESHOLD ? categoryThreshold : in.readDouble();
+        if (!Double.isFinite(thresholds[i])) {
+          throw new TriageModelException("model file damaged (thresholds)");
+        }
       }
       float[] biases = new float[headCount];
       for (int i = 0; i < headCount; i++) {
@@ -280,7 +295,8 @@ public final class TriageModel {
         throw new TriageModelException("model file damaged (trailing bytes)");
       }
       try {
-        return new TriageModel(sha, heads, vocabulary, idf, weights, biases, threshold, otherThreshold, categoryThreshold);
+        return new TriageModel(sha, heads, vocabulary, idf, weights, biases, threshold, otherThreshold, categoryThreshold,
+            thresholds);
       } catch (IllegalArgumentException e) {
         throw new TriageModelException("model file damaged (" + e.getMessage() + ")");
       }

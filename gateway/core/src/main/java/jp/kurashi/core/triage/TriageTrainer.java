@@ -39,10 +39,31 @@ public final class TriageTrainer {
    * @param maxFalseCrisis    but the model alone may call at most this share of the others a crisis
    * @param categoryThreshold decision value above which a category is given
    * @param conceptWeight     how much more a lexicon concept weighs than one n-gram of the same rarity
+   * @param categoryThresholds the categories whose own threshold differs from {@code categoryThreshold}
    */
   public record Settings(double cost, double positiveCost, double crisisCost, int minDocuments, int thresholdFolds,
-                         double crisisRecall, double maxFalseCrisis, double categoryThreshold, double conceptWeight) {
-    public static final Settings DEFAULT = new Settings(1.0, 1.0, 4.0, 2, 5, 0.99, 0.15, -0.4, 2.0);
+                         double crisisRecall, double maxFalseCrisis, double categoryThreshold, double conceptWeight,
+                         Map<String, Double> categoryThresholds) {
+    /**
+     * Per category, the threshold that each of ten folds chose on the other nine (coordinate ascent on micro-F1, steps
+     * of 0.1); every fold chose these values or one step beside them (docs/TRIAGE.md).
+     */
+    private static final Map<String, Double> PER_CATEGORY = Map.ofEntries(
+        Map.entry("economic", -0.3), Map.entry("budget", -0.5), Map.entry("homeless", -0.3), Map.entry("food", -0.5),
+        Map.entry("disability", -0.5), Map.entry("mental_health", -0.2), Map.entry("suicide_risk", -0.3),
+        Map.entry("family", -0.3), Map.entry("childcare", -0.3), Map.entry("child_education", -0.3),
+        Map.entry("isolation", -0.3), Map.entry("legal", -0.2), Map.entry("foreign", -0.2), Map.entry("other", -0.5));
+
+    public static final Settings DEFAULT = new Settings(1.0, 1.0, 4.0, 2, 5, 0.99, 0.15, -0.4, 2.0, PER_CATEGORY);
+
+    public Settings {
+      categoryThresholds = Map.copyOf(categoryThresholds);
+    }
+
+    /** The threshold of {@code head}. */
+    double categoryThreshold(String head) {
+      return categoryThresholds.getOrDefault(head, categoryThreshold);
+    }
   }
 
   private static final int INNER_FOLD_SALT = 0x2545f491;
@@ -96,7 +117,8 @@ public final class TriageTrainer {
     double[] held = heldOutCrisisScores(data, all);
     double kana = chooseThreshold(data, all, held, true);
     double other = chooseThreshold(data, all, held, false);
-    return fitted.toModel(corpusSha256, kana, other, settings.categoryThreshold());
+    double[] categoryThresholds = fitted.heads().stream().mapToDouble(settings::categoryThreshold).toArray();
+    return fitted.toModel(corpusSha256, kana, other, settings.categoryThreshold(), categoryThresholds);
   }
 
   /** The crisis score of each training message from a model that did not see it (inner folds). */
@@ -249,9 +271,10 @@ public final class TriageTrainer {
       return s;
     }
 
-    TriageModel toModel(String sha, double kanaThreshold, double otherThreshold, double categoryThreshold) {
+    TriageModel toModel(String sha, double kanaThreshold, double otherThreshold, double categoryThreshold,
+                        double[] categoryThresholds) {
       return new TriageModel(sha, heads, vocabulary, idf, weights, biases, kanaThreshold, otherThreshold,
-          categoryThreshold);
+          categoryThreshold, categoryThresholds);
     }
   }
 

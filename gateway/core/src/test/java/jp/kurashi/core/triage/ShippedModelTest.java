@@ -47,6 +47,48 @@ class ShippedModelTest {
   }
 
   @Test
+  @DisplayName("reads a model of the first format, with its one category threshold for every category")
+  void readsFirstFormat() throws IOException {
+    TriageModel model = TriageModel.bundled();
+    String text = "死にたい。本気";
+    double mentalHealth = model.scores(TriageFeatures.of(text))[model.heads().indexOf("mental_health")];
+    // The file's one threshold applies to every category: just under this score the category is given, just above not.
+    TriageModel below = TriageModel.read(firstFormat(model.toBytes(), mentalHealth - 0.01));
+    TriageModel above = TriageModel.read(firstFormat(model.toBytes(), mentalHealth + 0.01));
+    assertThat(below.predict(text).categories()).contains("mental_health", "suicide_risk");
+    assertThat(above.predict(text).categories()).contains("suicide_risk").doesNotContain("mental_health");
+    assertThat(below.predict(text).crisis()).isEqualTo(model.predict(text).crisis());
+  }
+
+  /** The same model in the first layout: format 1, and no per-category thresholds after the head names. */
+  private static byte[] firstFormat(byte[] modelFile, double categoryThreshold) throws IOException {
+    try (var in = new java.io.DataInputStream(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(modelFile)))) {
+      var bytes = new java.io.ByteArrayOutputStream();
+      try (var out = new java.io.DataOutputStream(new java.util.zip.GZIPOutputStream(bytes))) {
+        out.writeInt(in.readInt());
+        in.readInt();
+        out.writeInt(1);
+        out.writeUTF(in.readUTF());
+        out.writeUTF(in.readUTF());
+        out.writeDouble(in.readDouble());
+        out.writeDouble(in.readDouble());
+        in.readDouble();
+        out.writeDouble(categoryThreshold);
+        int heads = in.readInt();
+        out.writeInt(heads);
+        for (int i = 0; i < heads; i++) {
+          out.writeUTF(in.readUTF());
+        }
+        for (int i = 0; i < heads; i++) {
+          in.readDouble();
+        }
+        in.transferTo(out);
+      }
+      return bytes.toByteArray();
+    }
+  }
+
+  @Test
   @DisplayName("refuses a file that is not a model, truncated, or of another format, with a reason")
   void refusesBadFiles() {
     byte[] good = TriageModel.bundled().toBytes();
