@@ -9,7 +9,6 @@ import jp.kurashi.core.domain.CaseChange;
 import jp.kurashi.core.store.MessageStore.QueuedReply;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -79,12 +78,8 @@ public final class HandoffStore {
   }
 
   private static boolean sameDraft(Row recorded, NewHandoff handoff, String confirmation) {
-    OffsetDateTime at = recorded.getOffsetDateTime("at");
-    // The database keeps microseconds, rounding what it is given.
-    boolean sameTime = at == null ? handoff.at() == null
-        : handoff.at() != null && Math.abs(Duration.between(at.toInstant(), handoff.at()).toNanos()) < 1_000;
     return recorded.getString("kind").equals(handoff.kind())
-        && sameTime
+        && StoredTime.matches(recorded.getOffsetDateTime("at"), handoff.at())
         && Objects.equals(recorded.getLong("agency_id"), handoff.agencyId())
         && Objects.equals(recorded.getString("note"), handoff.note())
         && recorded.getLong("staff_id") == handoff.staffId()

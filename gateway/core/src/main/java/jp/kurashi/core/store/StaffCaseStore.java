@@ -10,7 +10,6 @@ import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.StaffRecordedConsultation;
 import jp.kurashi.core.domain.StaffRoutes;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -72,8 +71,7 @@ public final class StaffCaseStore {
     boolean referral = c.route().equals("referral");
     return recorded.getString("channel").equals(c.route())
         && recorded.getString("body").equals(c.text())
-        // The database keeps microseconds, rounding what it is given.
-        && Math.abs(Duration.between(recorded.getOffsetDateTime("created_at").toInstant(), c.at()).toNanos()) < 1_000
+        && StoredTime.matches(recorded.getOffsetDateTime("created_at"), c.at())
         && Objects.equals(recorded.getString("consulter"), c.consulter())
         && Objects.equals(recorded.getLong("referral_agency_id"), referral ? c.agencyId() : null)
         && Objects.equals(recorded.getString("display_name"), c.name());
