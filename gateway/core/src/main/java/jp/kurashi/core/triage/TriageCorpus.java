@@ -27,7 +27,7 @@ public record TriageCorpus(List<LabelledMessage> messages) {
       List.of("part-a-japanese.jsonl", "part-b-registers.jsonl", "part-c-languages.jsonl", "part-d-japanese.jsonl",
           "part-e-languages.jsonl", "part-f-followups.jsonl", "part-g-japanese.jsonl", "part-h-languages.jsonl",
           "part-i-followups.jsonl", "part-l-japanese.jsonl", "part-m-languages.jsonl",
-          "part-n-japanese.jsonl", "part-o-languages.jsonl");
+          "part-n-japanese.jsonl", "part-o-languages.jsonl", "part-p-languages.jsonl");
 
   public TriageCorpus {
     List<LabelledMessage> sorted = new ArrayList<>(messages);

@@ -66,10 +66,10 @@ class HeldOutFiguresTest {
     assertThat(combined.microF1()).isGreaterThanOrEqualTo(MICRO_F1);
   }
 
-  // Measured on 7,900 messages (0.971, 0.155, 0.840, 0.777 with per-category thresholds), less a small margin: training is
-  // deterministic, so only a change to the corpus, features, settings or rules moves them.
+  // Measured on 8,460 messages (0.970, 0.158, 0.837, 0.774; on 7,900 before part P 0.971, 0.155, 0.840, 0.777), less a
+  // small margin: training is deterministic, so only a change to the corpus, features, settings or rules moves them.
   private static final double CRISIS_RECALL = 0.965;
-  private static final double FALSE_CRISIS = 0.16;
-  private static final double URGENCY = 0.835;
+  private static final double FALSE_CRISIS = 0.165;
+  private static final double URGENCY = 0.83;
   private static final double MICRO_F1 = 0.77;
 }
