@@ -22,6 +22,8 @@ export async function routePanel(c) {
   const note = el('input', { type: 'text', maxlength: 2000, 'aria-label': t().contactNote });
   const followUp = el('input', { type: 'date', id: 'follow-up-on', 'aria-label': t().followUpOn, value: c.followUpOn || '' });
   const error = el('p', { class: 'error', role: 'alert' });
+  // One id per contact form: sent again after a lost answer or a double click, the contact is recorded once.
+  let contactDraft = newDraftId();
   const saved = (r, status) => { if (r.status === status) openCase(c.id); else error.textContent = r.data?.message || String(r.status); };
   return el('section', { class: 'card stack', 'data-testid': 'route-panel' }, el('h3', { text: t().route }),
     el('p', { text: `${routeLabel(c.channel)}${c.referralAgency ? ' — ' + c.referralAgency : ''}` }),
@@ -45,8 +47,22 @@ export async function routePanel(c) {
     kind, at, note,
     el('button', { class: 'secondary', type: 'button', text: t().recordContact, onclick: async (e) => {
       if (!at.value) return;
-      saved(await sendingWith(e.currentTarget, () => api('POST', `/cases/${c.id}/contacts`,
-        { kind: kind.value, at: new Date(at.value).toISOString(), note: note.value })), 201);
+      let r;
+      try {
+        r = await sendingWith(e.currentTarget, () => api('POST', `/cases/${c.id}/contacts`,
+          { kind: kind.value, at: new Date(at.value).toISOString(), note: note.value, draftId: contactDraft }));
+      } catch (err) {
+        // The answer was lost: the contact may be recorded; pressing again with the same form records it once.
+        if (err.message !== 'unauthenticated') error.textContent = t().recordUnknown;
+        return;
+      }
+      if (r.status === 409 && r.data?.error === 'draft_sent') {
+        // Recorded before with other values (another tab, an edit after a lost answer): the next press is a new contact.
+        contactDraft = newDraftId();
+        error.textContent = t().contactDraftSent;
+        return;
+      }
+      saved(r, 201);
     } }), error);
 }
 

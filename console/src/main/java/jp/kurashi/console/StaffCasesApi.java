@@ -115,10 +115,11 @@ final class StaffCasesApi {
     if (body.getValue("note") != null && note == null || note != null && note.length() > StaffRoutes.MAX_NOTE) {
       throw ApiException.badRequest("invalid_note", "note is at most " + StaffRoutes.MAX_NOTE + " characters");
     }
+    UUID draftId = DraftId.of(body);
     return guard.caseFor(ctx, session, caseId, "case.contact")
         .compose(found -> store.addContact(caseId, kind, at, note == null || note.isBlank() ? null : note.strip(),
-            session.staff().id(), clock.instant()))
-        .map(saved -> json(saved));
+            session.staff().id(), clock.instant(), draftId))
+        .map(added -> json(added.contact()).put("alreadyRecorded", added.alreadyRecorded()));
   }
 
   private Future<?> contacts(RoutingContext ctx) {

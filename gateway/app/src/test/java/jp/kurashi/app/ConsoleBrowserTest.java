@@ -561,6 +561,43 @@ class ConsoleBrowserTest {
     }
   }
 
+  @Test
+  @DisplayName("a contact whose answer was lost, then sent again with a double click, is recorded once")
+  void contactAnswerLost() {
+    long caseId = chatCase("chat-contact");
+    Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
+    BrowserContext context = chromium.newContext(1280, 900);
+    try {
+      AtomicInteger sends = new AtomicInteger();
+      context.route("**/api/cases/" + caseId + "/contacts", route -> {
+        if (!"POST".equals(route.request().method())) {
+          route.resume();
+        } else if (sends.incrementAndGet() == 1) {
+          route.fetch();
+          route.abort();
+        } else {
+          slowly(route, 1_000);
+        }
+      });
+      Page consultant = satoOnCase(context, db, caseId);
+      Locator panel = consultant.locator("[data-testid=route-panel]");
+      Locator record = panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("対応を記録"));
+      record.click();
+      assertThat(panel.getByRole(AriaRole.ALERT)).containsText("記録の結果を受け取れませんでした");
+
+      record.dblclick();
+
+      assertThat(consultant.locator("[data-testid=contacts-made] li")).hasCount(1);
+      consultant.waitForTimeout(1_500); // time for a third send to do the wrong thing
+      assertThat(sends.get()).isEqualTo(2);
+      assertThat(Await.result(db.pool().query("SELECT count(*) FROM case_contact_log WHERE case_id = " + caseId)
+          .execute()).iterator().next().getLong(0)).isOne();
+    } finally {
+      context.close();
+      Await.result(db.close());
+    }
+  }
+
   /** Lets a request through after {@code millis}, as on a slow line. */
   private static void slowly(com.microsoft.playwright.Route route, long millis) {
     try {

@@ -239,6 +239,40 @@ class StaffRecordedCaseTest {
   }
 
   @Test
+  @DisplayName("a contact form sent twice (a double click, a lost answer) records one contact; changed, it is refused")
+  void contactDraftOnce() {
+    long caseId = record(tanaka, phone("家賃の相談"));
+    JsonObject visit = new JsonObject().put("kind", "visit").put("at", minutesAgo(20)).put("note", "自宅を訪問")
+        .put("draftId", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9");
+    String path = "/api/cases/" + caseId + "/contacts";
+
+    var first = tanaka.post(path, visit, true);
+    var again = tanaka.post(path, visit, true);
+    assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(201);
+    assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(201);
+    assertThat(first.bodyAsJsonObject().getBoolean("alreadyRecorded")).isFalse();
+    assertThat(again.bodyAsJsonObject().getBoolean("alreadyRecorded")).isTrue();
+    assertThat(again.bodyAsJsonObject().getLong("id")).isEqualTo(first.bodyAsJsonObject().getLong("id"));
+    assertThat(count("SELECT count(*) FROM case_contact_log WHERE case_id = " + caseId)).isOne();
+
+    var changed = tanaka.post(path, visit.copy().put("note", "電話で話した"), true);
+    assertThat(changed.statusCode()).isEqualTo(409);
+    assertThat(changed.bodyAsJsonObject().getString("error")).isEqualTo("draft_sent");
+    assertThat(count("SELECT count(*) FROM case_contact_log WHERE case_id = " + caseId)).isOne();
+
+    assertThat(tanaka.post(path, withoutDraft(visit), true).statusCode())
+        .as("without a draft id, every send records").isEqualTo(201);
+    assertThat(tanaka.post(path, visit.copy().put("draftId", "not-a-uuid"), true).statusCode()).isEqualTo(400);
+    assertThat(count("SELECT count(*) FROM case_contact_log WHERE case_id = " + caseId)).isEqualTo(2);
+  }
+
+  private static JsonObject withoutDraft(JsonObject body) {
+    JsonObject copy = body.copy();
+    copy.remove("draftId");
+    return copy;
+  }
+
+  @Test
   @DisplayName("the route of any case: consulter and referral source set by the assignee, shown on the summary")
   void route() {
     long caseId = record(tanaka, phone("家計の相談"));

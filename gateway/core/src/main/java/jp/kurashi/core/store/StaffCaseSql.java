@@ -56,14 +56,26 @@ final class StaffCaseSql {
       UPDATE consultation_case SET follow_up_on = $2 WHERE id = $1 AND erased_at IS NULL RETURNING id
       """;
 
-  /** $1 case, $2 kind, $3 when, $4 note, $5 staff, $6 recorded at. The office is the case's. */
+  /**
+   * $1 case, $2 kind, $3 when, $4 note, $5 staff, $6 recorded at, $7 the console form's draft (or null). The office is
+   * the case's. No row: no such case, or the draft is recorded already ({@link #CONTACT_OF_DRAFT} tells which).
+   */
   static final String ADD_CONTACT = """
       WITH added AS (
-        INSERT INTO case_contact_log (office_id, case_id, kind, at, note, staff_id, recorded_at)
-        SELECT c.office_id, c.id, $2, $3, $4, $5, $6 FROM consultation_case c WHERE c.id = $1 AND c.erased_at IS NULL
+        INSERT INTO case_contact_log (office_id, case_id, kind, at, note, staff_id, recorded_at, draft_id)
+        SELECT c.office_id, c.id, $2, $3, $4, $5, $6, $7 FROM consultation_case c WHERE c.id = $1 AND c.erased_at IS NULL
+        ON CONFLICT (case_id, draft_id) WHERE draft_id IS NOT NULL DO NOTHING
         RETURNING id, case_id, kind, at, note, staff_id, recorded_at
       )
       SELECT added.*, s.display_name AS staff_name FROM added JOIN staff s ON s.id = added.staff_id
+      """;
+
+  /** $1 case, $2 draft: the contact that draft recorded, on a case not erased. */
+  static final String CONTACT_OF_DRAFT = """
+      SELECT l.id, l.case_id, l.kind, l.at, l.note, l.staff_id, l.recorded_at, s.display_name AS staff_name
+        FROM case_contact_log l JOIN staff s ON s.id = l.staff_id
+        JOIN consultation_case c ON c.id = l.case_id AND c.erased_at IS NULL
+       WHERE l.case_id = $1 AND l.draft_id = $2
       """;
 
   /** $1 case: its contacts made, in the order they happened. */

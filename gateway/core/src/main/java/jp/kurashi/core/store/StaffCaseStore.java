@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import jp.kurashi.core.domain.ContactAdded;
 import jp.kurashi.core.domain.ContactMade;
 import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.StaffRecordedConsultation;
@@ -107,16 +108,37 @@ public final class StaffCaseStore {
         .compose(rows -> found(rows.size(), caseId));
   }
 
-  public Future<ContactMade> addContact(long caseId, String kind, Instant at, String note, long staffId,
-                                        Instant recordedAt) {
+  /**
+   * Records a contact made. The same {@code draftId} again (a lost answer, a double click) gives the contact recorded the
+   * first time and adds none; the same draft with other values is refused ({@link DraftSentException}). A null
+   * {@code draftId} always records.
+   */
+  public Future<ContactAdded> addContact(long caseId, String kind, Instant at, String note, long staffId,
+                                         Instant recordedAt, UUID draftId) {
     return pool.preparedQuery(StaffCaseSql.ADD_CONTACT).execute(Tuple.tuple().addLong(caseId).addString(kind)
             .addOffsetDateTime(at.atOffset(ZoneOffset.UTC)).addString(note).addLong(staffId)
-            .addOffsetDateTime(recordedAt.atOffset(ZoneOffset.UTC)))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw new NotFoundException("case " + caseId);
+            .addOffsetDateTime(recordedAt.atOffset(ZoneOffset.UTC)).addUUID(draftId))
+        .compose(rows -> {
+          if (rows.size() > 0) {
+            return Future.succeededFuture(new ContactAdded(contact(rows.iterator().next()), false));
           }
-          return contact(rows.iterator().next());
+          if (draftId == null) {
+            return Future.failedFuture(new NotFoundException("case " + caseId));
+          }
+          return pool.preparedQuery(StaffCaseSql.CONTACT_OF_DRAFT).execute(Tuple.of(caseId, draftId)).map(found -> {
+            if (found.size() == 0) {
+              throw new NotFoundException("case " + caseId);
+            }
+            Row recorded = found.iterator().next();
+            boolean same = recorded.getString("kind").equals(kind)
+                && StoredTime.matches(recorded.getOffsetDateTime("at"), at)
+                && Objects.equals(recorded.getString("note"), note)
+                && recorded.getLong("staff_id") == staffId;
+            if (!same) {
+              throw new DraftSentException(caseId);
+            }
+            return new ContactAdded(contact(recorded), true);
+          });
         });
   }
 
