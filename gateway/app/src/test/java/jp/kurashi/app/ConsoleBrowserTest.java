@@ -526,17 +526,7 @@ class ConsoleBrowserTest {
     BrowserContext context = chromium.newContext(1280, 900);
     try {
       // The first send is recorded but its answer is lost; the next ones are slow, so a double click lands while waiting.
-      AtomicInteger sends = new AtomicInteger();
-      context.route("**/api/cases/" + caseId + "/handoffs", route -> {
-        if (!"POST".equals(route.request().method())) {
-          route.resume();
-        } else if (sends.incrementAndGet() == 1) {
-          route.fetch();
-          route.abort();
-        } else {
-          slowly(route, 1_000);
-        }
-      });
+      AtomicInteger sends = firstAnswerLostThenSlow(context, "**/api/cases/" + caseId + "/handoffs");
       Page consultant = satoOnCase(context, db, caseId);
       consultant.locator("#handoff-kind").selectOption("outreach");
       consultant.locator("#handoff-message").fill("来週、相談員がご自宅に伺います。");
@@ -568,17 +558,7 @@ class ConsoleBrowserTest {
     Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
     BrowserContext context = chromium.newContext(1280, 900);
     try {
-      AtomicInteger sends = new AtomicInteger();
-      context.route("**/api/cases/" + caseId + "/contacts", route -> {
-        if (!"POST".equals(route.request().method())) {
-          route.resume();
-        } else if (sends.incrementAndGet() == 1) {
-          route.fetch();
-          route.abort();
-        } else {
-          slowly(route, 1_000);
-        }
-      });
+      AtomicInteger sends = firstAnswerLostThenSlow(context, "**/api/cases/" + caseId + "/contacts");
       Page consultant = satoOnCase(context, db, caseId);
       Locator panel = consultant.locator("[data-testid=route-panel]");
       Locator record = panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("対応を記録"));
@@ -596,6 +576,25 @@ class ConsoleBrowserTest {
       context.close();
       Await.result(db.close());
     }
+  }
+
+  /**
+   * POSTs to {@code url}: the first reaches the gateway but its answer is dropped, later ones are slow (so a double click
+   * lands while one is on its way). Counts the POSTs.
+   */
+  private static AtomicInteger firstAnswerLostThenSlow(BrowserContext context, String url) {
+    AtomicInteger sends = new AtomicInteger();
+    context.route(url, route -> {
+      if (!"POST".equals(route.request().method())) {
+        route.resume();
+      } else if (sends.incrementAndGet() == 1) {
+        route.fetch();
+        route.abort();
+      } else {
+        slowly(route, 1_000);
+      }
+    });
+    return sends;
   }
 
   /** Lets a request through after {@code millis}, as on a slow line. */
