@@ -8,7 +8,7 @@ import { loadQueue } from './queue.js';
 
 // 相談経路 of any case (who consulted, who sent them), the contacts staff made, and the next follow-up day.
 export async function routePanel(c) {
-  const [agencies, contacts] = await Promise.all([api('GET', '/agencies'), api('GET', `/cases/${c.id}/contacts`)]);
+  const agencies = await api('GET', '/agencies');
   const none = () => el('option', { value: '', text: '—' });
   const consulter = el('select', { 'aria-label': t().consulter }, none(),
     ...labelled('Consulter', t().consulters).map(([v, label]) => el('option', { value: v, text: label, selected: v === c.consulter })));
@@ -16,14 +16,8 @@ export async function routePanel(c) {
     ...labelled('ReferralSource', t().referralSources).map(([v, label]) => el('option', { value: v, text: label, selected: v === c.referralSource })));
   const agency = el('select', { 'aria-label': t().referralAgency }, none(),
     ...agencies.data.items.map((a) => el('option', { value: a.id, text: a.name, selected: a.id === c.referralAgencyId })));
-  const kind = el('select', { 'aria-label': t().kind }, ...labelled('ContactKind', t().contactKinds).map(([v, label]) => el('option', { value: v, text: label })));
-  const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-  const at = el('input', { type: 'datetime-local', 'aria-label': t().contactAt, value: local(new Date()) });
-  const note = el('input', { type: 'text', maxlength: 2000, 'aria-label': t().contactNote });
   const followUp = el('input', { type: 'date', id: 'follow-up-on', 'aria-label': t().followUpOn, value: c.followUpOn || '' });
   const error = el('p', { class: 'error', role: 'alert' });
-  // One id per contact form: sent again after a lost answer or a double click, the contact is recorded once.
-  let contactDraft = newDraftId();
   const saved = (r, status) => { if (r.status === status) openCase(c.id); else error.textContent = r.data?.message || String(r.status); };
   return el('section', { class: 'card stack', 'data-testid': 'route-panel' }, el('h3', { text: t().route }),
     el('p', { text: `${routeLabel(c.channel)}${c.referralAgency ? ' — ' + c.referralAgency : ''}` }),
@@ -41,10 +35,26 @@ export async function routePanel(c) {
       el('button', { class: 'secondary', type: 'button', text: t().clearFollowUp, onclick: async () => {
         saved(await api('PUT', `/cases/${c.id}/follow-up`, { on: null }), 200);
       } })),
-    el('h3', { text: t().contactsMade }),
-    el('ul', { 'data-testid': 'contacts-made' }, (contacts.data?.items || []).map((m) => el('li', {},
-      `${new Date(m.at).toLocaleString(state.lang)} ${t().contactKinds[m.kind] || m.kind}${m.note ? ' — ' + m.note : ''} (${m.staffName})`))),
-    kind, at, note,
+    error, await contactsMade(c));
+}
+
+// The contacts staff made (calls, visits …), which the city's report counts: each recorded once, whatever the line does.
+async function contactsMade(c) {
+  const list = el('ul', { 'data-testid': 'contacts-made' });
+  const showContacts = async () => {
+    const items = (await api('GET', `/cases/${c.id}/contacts`)).data?.items || [];
+    list.replaceChildren(...items.map((m) => el('li', {},
+      `${new Date(m.at).toLocaleString(state.lang)} ${t().contactKinds[m.kind] || m.kind}${m.note ? ' — ' + m.note : ''} (${m.staffName})`)));
+  };
+  await showContacts();
+  const kind = el('select', { 'aria-label': t().kind }, ...labelled('ContactKind', t().contactKinds).map(([v, label]) => el('option', { value: v, text: label })));
+  const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  const at = el('input', { type: 'datetime-local', 'aria-label': t().contactAt, value: local(new Date()) });
+  const note = el('input', { type: 'text', maxlength: 2000, 'aria-label': t().contactNote });
+  const result = el('p', { role: 'status', 'data-testid': 'contact-result' });
+  // One id per contact form: sent again after a lost answer or a double click, the contact is recorded once.
+  let contactDraft = newDraftId();
+  return el('div', { class: 'stack' }, el('h3', { text: t().contactsMade }), list, kind, at, note,
     el('button', { class: 'secondary', type: 'button', text: t().recordContact, onclick: async (e) => {
       if (!at.value) return;
       let r;
@@ -52,18 +62,23 @@ export async function routePanel(c) {
         r = await sendingWith(e.currentTarget, () => api('POST', `/cases/${c.id}/contacts`,
           { kind: kind.value, at: new Date(at.value).toISOString(), note: note.value, draftId: contactDraft }));
       } catch (err) {
-        // The answer was lost: the contact may be recorded; pressing again with the same form records it once.
-        if (err.message !== 'unauthenticated') error.textContent = t().recordUnknown;
+        // The answer was lost: the contact may be recorded. The list shows it; pressing again records it once.
+        if (err.message !== 'unauthenticated') { result.textContent = t().recordUnknown; await showContacts(); }
         return;
       }
-      if (r.status === 409 && r.data?.error === 'draft_sent') {
+      if (r.status === 201) {
+        // The next press is another contact (a second call the same day): a new draft, and an empty note.
+        contactDraft = newDraftId();
+        note.value = '';
+        result.textContent = r.data?.alreadyRecorded ? t().contactAlreadyRecorded : '';
+        await showContacts();
+      } else if (r.data?.error === 'draft_sent') {
         // Recorded before with other values (another tab, an edit after a lost answer): the next press is a new contact.
         contactDraft = newDraftId();
-        error.textContent = t().contactDraftSent;
-        return;
-      }
-      saved(r, 201);
-    } }), error);
+        await showContacts();
+        result.textContent = t().contactDraftSent;
+      } else result.textContent = r.data?.message || String(r.status);
+    } }), result);
 }
 
 // Reasonable accommodation (合理的配慮): in the case header for everyone who opens it, editable in its own panel.

@@ -2,7 +2,9 @@ package jp.kurashi.app;
 
 import jp.kurashi.core.config.ConfigSource;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -194,14 +196,23 @@ final class RunningGateway implements AutoCloseable {
     }
 
     HttpResponse<Buffer> post(String path, JsonObject body, boolean withCsrf) {
-      return send(io.vertx.core.http.HttpMethod.POST, path, body, withCsrf);
+      return send(HttpMethod.POST, path, body, withCsrf);
     }
 
     HttpResponse<Buffer> patch(String path, JsonObject body) {
-      return send(io.vertx.core.http.HttpMethod.PATCH, path, body, true);
+      return send(HttpMethod.PATCH, path, body, true);
     }
 
-    HttpResponse<Buffer> send(io.vertx.core.http.HttpMethod method, String path, JsonObject body, boolean withCsrf) {
+    HttpResponse<Buffer> send(HttpMethod method, String path, JsonObject body, boolean withCsrf) {
+      return Await.result(sending(method, path, body, withCsrf));
+    }
+
+    /** A POST with the CSRF token, not waited for: to send several at once. */
+    Future<HttpResponse<Buffer>> postAsync(String path, JsonObject body) {
+      return sending(HttpMethod.POST, path, body, true);
+    }
+
+    private Future<HttpResponse<Buffer>> sending(HttpMethod method, String path, JsonObject body, boolean withCsrf) {
       var req = client.request(method, path);
       if (cookie != null) {
         req.putHeader("Cookie", cookie);
@@ -209,7 +220,7 @@ final class RunningGateway implements AutoCloseable {
       if (withCsrf && csrf != null) {
         req.putHeader("X-CSRF-Token", csrf);
       }
-      return Await.result(body == null ? req.send() : req.sendJsonObject(body));
+      return body == null ? req.send() : req.sendJsonObject(body);
     }
   }
 }

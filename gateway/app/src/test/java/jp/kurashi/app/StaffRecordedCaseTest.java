@@ -1,9 +1,12 @@
 package jp.kurashi.app;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
 import jp.kurashi.core.domain.Role;
@@ -260,10 +263,48 @@ class StaffRecordedCaseTest {
     assertThat(changed.bodyAsJsonObject().getString("error")).isEqualTo("draft_sent");
     assertThat(count("SELECT count(*) FROM case_contact_log WHERE case_id = " + caseId)).isOne();
 
+    assertThat(tanaka.post(path, visit.copy().put("kind", "phone_call"), true).statusCode()).as("another kind").isEqualTo(409);
+    assertThat(tanaka.post(path, visit.copy().put("at", minutesAgo(21)), true).statusCode()).as("another time")
+        .isEqualTo(409);
     assertThat(tanaka.post(path, withoutDraft(visit), true).statusCode())
         .as("without a draft id, every send records").isEqualTo(201);
     assertThat(tanaka.post(path, visit.copy().put("draftId", "not-a-uuid"), true).statusCode()).isEqualTo(400);
     assertThat(count("SELECT count(*) FROM case_contact_log WHERE case_id = " + caseId)).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("one contact draft sent twice at once (a double click on two slow lines) is recorded once; both get it")
+  void contactDraftTwiceAtOnce() {
+    long caseId = record(tanaka, phone("家賃の相談"));
+    JsonObject call = new JsonObject().put("kind", "phone_call").put("at", minutesAgo(10)).put("note", "折り返し")
+        .put("draftId", "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a");
+    String path = "/api/cases/" + caseId + "/contacts";
+
+    List<HttpResponse<Buffer>> sent = Await.result(Future.all(tanaka.postAsync(path, call), tanaka.postAsync(path, call)))
+        .list();
+    sent.forEach(r -> assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201));
+    List<JsonObject> answers = sent.stream().map(HttpResponse::bodyAsJsonObject).toList();
+
+    assertThat(answers).extracting(a -> a.getLong("id")).containsOnly(answers.get(0).getLong("id"));
+    assertThat(answers).extracting(a -> a.getBoolean("alreadyRecorded")).containsExactlyInAnyOrder(false, true);
+    assertThat(count("SELECT count(*) FROM case_contact_log WHERE case_id = " + caseId)).isOne();
+  }
+
+  @Test
+  @DisplayName("a case merged into another takes no new contact: 409 case_merged naming the case kept; nothing is recorded")
+  void contactOnMergedCase() {
+    long kept = record(tanaka, phone("家賃の相談"));
+    long duplicate = record(tanaka, phone("家賃の件で再度"));
+    var merged = running.chief().post("/api/cases/" + duplicate + "/merge", new JsonObject().put("into", kept), true);
+    assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(200);
+
+    var refused = tanaka.post("/api/cases/" + duplicate + "/contacts", new JsonObject().put("kind", "phone_call")
+        .put("at", minutesAgo(5)).put("draftId", "6e5d4c3b-2a1f-4e0d-9c8b-7a6f5e4d3c2b"), true);
+
+    assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(409);
+    assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("case_merged");
+    assertThat(refused.bodyAsJsonObject().getLong("keptCaseId")).isEqualTo(kept);
+    assertThat(count("SELECT count(*) FROM case_contact_log")).isZero();
   }
 
   private static JsonObject withoutDraft(JsonObject body) {

@@ -12,10 +12,14 @@ final class AccommodationSql {
         FROM case_accommodation WHERE case_id = $1
       """;
 
-  /** $1 case, $2 needs, $3 means, $4 hours, $5 note, $6 staff, $7 at. */
+  /**
+   * $1 case, $2 needs, $3 means, $4 hours, $5 note, $6 staff, $7 at. The case row is share-locked until the commit, so
+   * retention cannot erase the case in between and leave this row behind.
+   */
   static final String PUT = """
       INSERT INTO case_accommodation (case_id, needs, contact_means, contact_hours, note, updated_by, updated_at)
       SELECT c.id, $2, $3, $4, $5, $6, $7 FROM consultation_case c WHERE c.id = $1 AND c.erased_at IS NULL
+         FOR SHARE OF c
       ON CONFLICT (case_id) DO UPDATE SET needs = EXCLUDED.needs, contact_means = EXCLUDED.contact_means,
              contact_hours = EXCLUDED.contact_hours, note = EXCLUDED.note, updated_by = EXCLUDED.updated_by,
              updated_at = EXCLUDED.updated_at

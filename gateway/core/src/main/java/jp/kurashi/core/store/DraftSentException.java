@@ -1,10 +1,11 @@
 package jp.kurashi.core.store;
 
-/** A console draft was sent already, with another text or by another login: sending it again would not send this one. */
+/** A console form's draft was sent or recorded already, with other values or by another login: this one is not. */
 public final class DraftSentException extends RuntimeException {
 
   public DraftSentException(long caseId) {
-    super("この下書きはすでに送信されています。スレッドを確かめてください / this draft was sent already, with other "
-        + "words or by someone else: check the thread, case " + caseId, null, false, false);
+    super("この内容はすでに別の内容で送信・登録されています。スレッドや一覧を確かめてください / this form was sent or "
+        + "recorded already, with other values or by someone else: check the thread or the list, case " + caseId, null, false,
+        false);
   }
 }

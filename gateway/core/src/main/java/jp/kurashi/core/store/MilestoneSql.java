@@ -6,11 +6,15 @@ final class MilestoneSql {
   private MilestoneSql() {
   }
 
-  /** $1 case, $2 kind, $3 day, $4 note, $5 staff, $6 at. The office is the case's. */
+  /**
+   * $1 case, $2 kind, $3 day, $4 note, $5 staff, $6 at. The office is the case's. The case row is share-locked until
+   * the commit, so retention cannot erase the case in between and leave this note behind.
+   */
   static final String INSERT = """
       WITH inserted AS (
         INSERT INTO case_milestone (office_id, case_id, kind, done_on, note, recorded_by, recorded_at)
         SELECT c.office_id, c.id, $2, $3, $4, $5, $6 FROM consultation_case c WHERE c.id = $1 AND c.erased_at IS NULL
+           FOR SHARE OF c
         RETURNING *
       )
       SELECT i.id, i.case_id, i.kind, i.done_on, i.note, i.recorded_by, s.display_name AS recorded_by_name, i.recorded_at

@@ -58,17 +58,24 @@ final class StaffCaseSql {
 
   /**
    * $1 case, $2 kind, $3 when, $4 note, $5 staff, $6 recorded at, $7 the console form's draft (or null). The office is
-   * the case's. No row: no such case, or the draft is recorded already ({@link #CONTACT_OF_DRAFT} tells which).
+   * the case's. No row: no such case, a case merged into another, or the draft is recorded already
+   * ({@link #CONTACT_OF_DRAFT} and {@link #MERGED_INTO} tell which). The case row is share-locked until the commit, so
+   * retention, which locks it to erase, cannot erase the case in between and leave this note behind.
    */
   static final String ADD_CONTACT = """
       WITH added AS (
         INSERT INTO case_contact_log (office_id, case_id, kind, at, note, staff_id, recorded_at, draft_id)
-        SELECT c.office_id, c.id, $2, $3, $4, $5, $6, $7 FROM consultation_case c WHERE c.id = $1 AND c.erased_at IS NULL
+        SELECT c.office_id, c.id, $2, $3, $4, $5, $6, $7 FROM consultation_case c
+         WHERE c.id = $1 AND c.erased_at IS NULL AND c.merged_into IS NULL
+           FOR SHARE OF c
         ON CONFLICT (case_id, draft_id) WHERE draft_id IS NOT NULL DO NOTHING
         RETURNING id, case_id, kind, at, note, staff_id, recorded_at
       )
       SELECT added.*, s.display_name AS staff_name FROM added JOIN staff s ON s.id = added.staff_id
       """;
+
+  /** $1 case: the case it was merged into, if any; no row when there is no such case or it was erased. */
+  static final String MERGED_INTO = "SELECT merged_into FROM consultation_case WHERE id = $1 AND erased_at IS NULL";
 
   /** $1 case, $2 draft: the contact that draft recorded, on a case not erased. */
   static final String CONTACT_OF_DRAFT = """

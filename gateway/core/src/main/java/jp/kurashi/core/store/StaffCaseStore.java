@@ -111,7 +111,7 @@ public final class StaffCaseStore {
   /**
    * Records a contact made. The same {@code draftId} again (a lost answer, a double click) gives the contact recorded the
    * first time and adds none; the same draft with other values is refused ({@link DraftSentException}). A null
-   * {@code draftId} always records.
+   * {@code draftId} always records. A case merged into another takes no new contacts ({@link CaseMergedException}).
    */
   public Future<ContactAdded> addContact(long caseId, String kind, Instant at, String note, long staffId,
                                          Instant recordedAt, UUID draftId) {
@@ -123,23 +123,30 @@ public final class StaffCaseStore {
             return Future.succeededFuture(new ContactAdded(contact(rows.iterator().next()), false));
           }
           if (draftId == null) {
-            return Future.failedFuture(new NotFoundException("case " + caseId));
+            return notAdded(caseId);
           }
-          return pool.preparedQuery(StaffCaseSql.CONTACT_OF_DRAFT).execute(Tuple.of(caseId, draftId)).map(found -> {
+          return pool.preparedQuery(StaffCaseSql.CONTACT_OF_DRAFT).execute(Tuple.of(caseId, draftId)).compose(found -> {
             if (found.size() == 0) {
-              throw new NotFoundException("case " + caseId);
+              return notAdded(caseId);
             }
             Row recorded = found.iterator().next();
             boolean same = recorded.getString("kind").equals(kind)
                 && StoredTime.matches(recorded.getOffsetDateTime("at"), at)
                 && Objects.equals(recorded.getString("note"), note)
                 && recorded.getLong("staff_id") == staffId;
-            if (!same) {
-              throw new DraftSentException(caseId);
-            }
-            return new ContactAdded(contact(recorded), true);
+            return same ? Future.succeededFuture(new ContactAdded(contact(recorded), true))
+                : Future.failedFuture(new DraftSentException(caseId));
           });
         });
+  }
+
+  /** Why a contact was not added: the case was merged into another, or there is no such case (or it was erased). */
+  private Future<ContactAdded> notAdded(long caseId) {
+    return pool.preparedQuery(StaffCaseSql.MERGED_INTO).execute(Tuple.of(caseId)).compose(rows -> {
+      Long mergedInto = rows.size() == 0 ? null : rows.iterator().next().getLong("merged_into");
+      return Future.failedFuture(mergedInto != null ? new CaseMergedException(caseId, mergedInto)
+          : new NotFoundException("case " + caseId));
+    });
   }
 
   public Future<List<ContactMade>> contacts(long caseId) {

@@ -10,7 +10,10 @@ final class StoredTime {
   private StoredTime() {
   }
 
-  /** True if both are absent, or {@code stored} is {@code sent} rounded to the microsecond as PostgreSQL rounds it. */
+  /**
+   * True if both are absent, or {@code stored} is {@code sent} to the microsecond. Under a microsecond, not half of one:
+   * the client truncates the nanoseconds of what it binds (.123456789 is stored .123456), a text time is rounded.
+   */
   static boolean matches(OffsetDateTime stored, Instant sent) {
     if (stored == null || sent == null) {
       return stored == null && sent == null;

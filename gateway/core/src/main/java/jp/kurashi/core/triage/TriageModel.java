@@ -243,7 +243,8 @@ public final class TriageModel {
       }
       int format = in.readInt();
       if (format != FORMAT && format != FORMAT_ONE_THRESHOLD) {
-        throw new TriageModelException("model format " + format + " is not supported (this gateway reads " + FORMAT + ")");
+        throw new TriageModelException("model format " + format + " is not supported (this gateway reads "
+            + FORMAT_ONE_THRESHOLD + " and " + FORMAT + ")");
       }
       String sha = in.readUTF();
       if (!in.readUTF().equals(ConceptLexicon.bundled().sha256())) {
@@ -253,6 +254,9 @@ public final class TriageModel {
       double threshold = in.readDouble();
       double otherThreshold = in.readDouble();
       double categoryThreshold = in.readDouble();
+      if (!Double.isFinite(threshold) || !Double.isFinite(otherThreshold) || !Double.isFinite(categoryThreshold)) {
+        throw new TriageModelException("model file damaged (crisis thresholds)");
+      }
       int headCount = in.readInt();
       if (headCount < 3 || headCount > 256) {
         throw new TriageModelException("model file damaged (heads)");
