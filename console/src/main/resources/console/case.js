@@ -136,11 +136,30 @@ export async function openCase(id, quiet, background) {
   el('p', { id: `typing-${id}`, class: 'meta' }),
   el('button', { class: 'primary', type: 'submit', text: t().send }));
   const noteBox = el('textarea', { id: 'note', 'aria-label': t().note });
+  const noteResult = el('p', { role: 'status', id: 'note-result' });
+  // One id per note written: sent again after a lost answer or a double click, the note is stored once.
+  let noteDraft = newDraftId();
   const note = el('form', { class: 'card stack', onsubmit: async (e) => {
     e.preventDefault(); if (!noteBox.value.trim()) return;
-    await sendingWith(e.target.querySelector('button[type=submit]'), () => api('POST', `/cases/${id}/notes`, { text: noteBox.value }));
-    noteBox.value = ''; fetchMessages(id);
-  } }, el('label', { for: 'note', text: t().note }), noteBox, el('button', { class: 'secondary', type: 'submit', text: t().addNote }));
+    let r;
+    try {
+      r = await sendingWith(e.target.querySelector('button[type=submit]'),
+        () => api('POST', `/cases/${id}/notes`, { text: noteBox.value, draftId: noteDraft }));
+    } catch (err) {
+      // The answer was lost: the note may be stored. The thread shows it; the text stays, and sending it again stores it once.
+      if (err.message !== 'unauthenticated') { noteResult.textContent = t().noteUnknown; fetchMessages(id); }
+      return;
+    }
+    if (r.status === 201) {
+      noteBox.value = ''; noteDraft = newDraftId();
+      noteResult.textContent = r.data?.alreadyRecorded ? t().noteAlreadyRecorded : '';
+      fetchMessages(id);
+    } else if (r.data?.error === 'draft_sent') {
+      // Stored before with another text (edited after a lost answer): what the box holds now is a new note, if sent.
+      noteDraft = newDraftId(); fetchMessages(id);
+      noteResult.textContent = t().noteDraftSent;
+    } else noteResult.textContent = r.data?.message || String(r.status); // the text stays in the box
+  } }, el('label', { for: 'note', text: t().note }), noteBox, el('button', { class: 'secondary', type: 'submit', text: t().addNote }), noteResult);
   $('main').replaceChildren(el('div', { class: 'grid' },
     el('div', {}, el('section', { class: 'card' },
       el('h2', {}, el('span', { id: 'case-urgency', class: `badge ${c.urgency}`, text: t()[c.urgency] }), ` KS-${c.id} ${c.contactName || ''}`),

@@ -107,13 +107,15 @@ final class CaseActionsApi {
   private Future<?> note(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
-    String text = HttpJson.string(HttpJson.body(ctx), "text");
+    JsonObject body = HttpJson.body(ctx);
+    String text = HttpJson.string(body, "text");
     if (text == null || text.isBlank() || text.length() > MAX_NOTE) {
       throw ApiException.badRequest("text_required", "text is required (at most " + MAX_NOTE + " characters)");
     }
+    UUID draftId = DraftId.of(body);
     return guard.caseFor(ctx, session, caseId, "case.note")
-        .compose(found -> commands.note(caseId, session.staff().id(), text))
-        .map(id -> new JsonObject().put("messageId", id));
+        .compose(found -> commands.note(caseId, session.staff().id(), text, draftId))
+        .map(noted -> new JsonObject().put("messageId", noted.messageId()).put("alreadyRecorded", noted.alreadyStored()));
   }
 
   private Future<?> close(RoutingContext ctx) {

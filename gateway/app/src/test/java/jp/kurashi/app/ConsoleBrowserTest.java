@@ -585,6 +585,38 @@ class ConsoleBrowserTest {
     }
   }
 
+  @Test
+  @DisplayName("a note whose answer was lost keeps its text and shows in the thread; sent again with a double click, it is stored once")
+  void noteAnswerLost() {
+    long caseId = chatCase("chat-note");
+    Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
+    BrowserContext context = chromium.newContext(1280, 900);
+    try {
+      AtomicInteger sends = firstAnswerLostThenSlow(context, "**/api/cases/" + caseId + "/notes");
+      Page consultant = satoOnCase(context, db, caseId);
+      Locator box = consultant.locator("#note");
+      box.fill("家族の事情を確認中");
+      Locator add = button(consultant, "メモを追加");
+      add.click();
+      assertThat(consultant.locator("#note-result")).containsText("メモの保存結果を受け取れませんでした");
+      assertThat(box).hasValue("家族の事情を確認中");
+      assertThat(consultant.locator(".msg.note")).containsText("家族の事情を確認中");
+
+      add.dblclick(); // the consultant cannot tell it was stored, and presses twice while the answer is slow
+
+      assertThat(consultant.locator("#note-result")).containsText("保存済みです");
+      assertThat(box).hasValue("");
+      consultant.waitForTimeout(1_500); // time for a third send to do the wrong thing
+      assertThat(sends.get()).isEqualTo(2);
+      assertThat(consultant.locator(".msg.note")).hasCount(1);
+      assertThat(Await.result(db.pool().query("SELECT count(*) FROM message WHERE direction = 'note' AND case_id = "
+          + caseId).execute()).iterator().next().getLong(0)).isOne();
+    } finally {
+      context.close();
+      Await.result(db.close());
+    }
+  }
+
   /**
    * POSTs to {@code url}: the first reaches the gateway but its answer is dropped, later ones are slow (so a double click
    * lands while one is on its way). Counts the POSTs.

@@ -307,6 +307,39 @@ class StaffRecordedCaseTest {
     assertThat(count("SELECT count(*) FROM case_contact_log")).isZero();
   }
 
+  @Test
+  @DisplayName("a note sent twice at once, or again after a lost answer, is stored once; edited, it is refused; none on a merged case")
+  void noteDraftOnce() {
+    long caseId = record(tanaka, phone("家賃の相談"));
+    String path = "/api/cases/" + caseId + "/notes";
+    JsonObject note = new JsonObject().put("text", "来週、家計の見直しを一緒に").put("draftId", "7f6e5d4c-3b2a-4f1e-8d0c-9b8a7f6e5d4c");
+    String notes = "SELECT count(*) FROM message WHERE direction = 'note' AND case_id = " + caseId;
+
+    List<HttpResponse<Buffer>> sent = Await.result(Future.all(tanaka.postAsync(path, note), tanaka.postAsync(path, note)))
+        .list();
+    sent.forEach(r -> assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201));
+    assertThat(sent).extracting(r -> r.bodyAsJsonObject().getLong("messageId"))
+        .containsOnly(sent.get(0).bodyAsJsonObject().getLong("messageId"));
+    assertThat(sent).extracting(r -> r.bodyAsJsonObject().getBoolean("alreadyRecorded")).containsExactlyInAnyOrder(false, true);
+    assertThat(tanaka.post(path, note, true).bodyAsJsonObject().getBoolean("alreadyRecorded")).as("after a lost answer").isTrue();
+    assertThat(count(notes)).isOne();
+
+    var edited = tanaka.post(path, note.copy().put("text", "再来週、家計の見直しを一緒に"), true);
+    assertThat(edited.statusCode()).isEqualTo(409);
+    assertThat(edited.bodyAsJsonObject().getString("error")).isEqualTo("draft_sent");
+    assertThat(tanaka.post(path, withoutDraft(note), true).statusCode()).as("without a draft id, every send stores")
+        .isEqualTo(201);
+    assertThat(count(notes)).isEqualTo(2);
+
+    long kept = record(tanaka, phone("家賃の件で再度"));
+    assertThat(running.chief().post("/api/cases/" + caseId + "/merge", new JsonObject().put("into", kept), true).statusCode())
+        .isEqualTo(200);
+    var merged = tanaka.post(path, new JsonObject().put("text", "統合後のメモ"), true);
+    assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(409);
+    assertThat(merged.bodyAsJsonObject().getString("error")).isEqualTo("case_merged");
+    assertThat(merged.bodyAsJsonObject().getLong("keptCaseId")).isEqualTo(kept);
+  }
+
   private static JsonObject withoutDraft(JsonObject body) {
     JsonObject copy = body.copy();
     copy.remove("draftId");

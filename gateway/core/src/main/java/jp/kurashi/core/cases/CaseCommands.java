@@ -9,6 +9,7 @@ import jp.kurashi.core.store.AuditLog;
 import jp.kurashi.core.store.CaseCommandStore;
 import jp.kurashi.core.store.CaseCommandStore.Assignment;
 import jp.kurashi.core.store.CaseCommandStore.Claim;
+import jp.kurashi.core.store.CaseCommandStore.Noted;
 import jp.kurashi.core.store.HandoffStore;
 import jp.kurashi.core.store.HandoffStore.Created;
 import jp.kurashi.core.store.HandoffStore.NewHandoff;
@@ -65,11 +66,15 @@ public final class CaseCommands {
     });
   }
 
-  /** An internal note, never sent: {@code note.added}; completes with the note's message id. */
-  public Future<Long> note(long caseId, long staffId, String text) {
-    return store.note(caseId, staffId, text).map(noted -> {
-      events.publish(event(CaseEvent.NOTE_ADDED, noted.change()).withMessage(noted.messageId()));
-      return noted.messageId();
+  /**
+   * An internal note, never sent, once per console draft ({@link CaseCommandStore#note}): {@code note.added} when it is
+   * stored, not again for a repeat of its draft.
+   */
+  public Future<Noted> note(long caseId, long staffId, String text, UUID draftId) {
+    return store.note(caseId, staffId, text, draftId).onSuccess(noted -> {
+      if (!noted.alreadyStored()) {
+        events.publish(event(CaseEvent.NOTE_ADDED, noted.change()).withMessage(noted.messageId()));
+      }
     });
   }
 

@@ -54,11 +54,23 @@ final class CaseCommandSql {
         FROM (SELECT 1) one LEFT JOIN assigned a ON true
       """;
 
-  /** $1 case, $2 staff, $3 text. */
+  /**
+   * $1 case, $2 staff, $3 text, $4 the console form's draft (or null). No row: no such case, an erased case or one
+   * merged into another, or the draft is stored already ({@link #NOTE_OF_DRAFT} tells). The case row is share-locked
+   * until the commit, so retention cannot erase the case in between and leave this note behind.
+   */
   static final String NOTE = """
-      INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery)
-      SELECT c.id, c.contact_id, c.channel, 'note', $3, $2, 'none' FROM consultation_case c WHERE c.id = $1
+      INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, draft_id)
+      SELECT c.id, c.contact_id, c.channel, 'note', $3, $2, 'none', $4 FROM consultation_case c
+       WHERE c.id = $1 AND c.erased_at IS NULL AND c.merged_into IS NULL
+         FOR SHARE OF c
+      ON CONFLICT (case_id, draft_id) WHERE draft_id IS NOT NULL DO NOTHING
       RETURNING id
+      """;
+
+  /** $1 case, $2 draft: what that draft stored (a note, or a reply if a client reused the id). */
+  static final String NOTE_OF_DRAFT = """
+      SELECT id, direction, body, staff_id FROM message WHERE case_id = $1 AND draft_id = $2
       """;
 
   /** $1 case, $2 outcome, $3 now. */

@@ -14,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * What consultants do to a case, each in one statement or one transaction. A change answers with the case as it
@@ -86,15 +87,42 @@ public final class CaseCommandStore {
     NOT_ASSIGNABLE
   }
 
-  /** Adds an internal note; a failed {@link NotFoundException} when the case does not exist. */
-  public Future<Noted> note(long caseId, long staffId, String text) {
-    return pool.withTransaction(conn -> conn.preparedQuery(CaseCommandSql.NOTE).execute(Tuple.of(caseId, staffId, text))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(new NotFoundException("case " + caseId))
-            : state(conn, caseId).map(change -> new Noted(rows.iterator().next().getLong(0), change.orElseThrow()))));
+  /**
+   * Adds an internal note, once per console {@code draftId}: the same draft again (a lost answer, a double click) gives
+   * the note stored the first time and stores none; the same draft with another text or from another login is refused
+   * ({@link DraftSentException}). A null {@code draftId} always stores. A failed {@link NotFoundException} when the case
+   * does not exist or was erased, {@link CaseMergedException} when it was merged into another.
+   */
+  public Future<Noted> note(long caseId, long staffId, String text, UUID draftId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(CaseCommandSql.NOTE)
+        .execute(Tuple.of(caseId, staffId, text).addUUID(draftId))
+        .compose(rows -> {
+          if (rows.size() > 0) {
+            return noted(conn, caseId, rows.iterator().next().getLong(0), false);
+          }
+          if (draftId == null) {
+            return CaseNotThere.failure(conn, caseId);
+          }
+          return conn.preparedQuery(CaseCommandSql.NOTE_OF_DRAFT).execute(Tuple.of(caseId, draftId)).compose(found -> {
+            if (found.size() == 0) {
+              return CaseNotThere.failure(conn, caseId);
+            }
+            Row stored = found.iterator().next();
+            boolean same = "note".equals(stored.getString("direction")) && text.equals(stored.getString("body"))
+                && Long.valueOf(staffId).equals(stored.getLong("staff_id"));
+            return same ? noted(conn, caseId, stored.getLong("id"), true) : Future.failedFuture(new DraftSentException(caseId));
+          });
+        }));
   }
 
-  /** A note stored, on the case it belongs to. */
-  public record Noted(long messageId, CaseChange change) {
+  private Future<Noted> noted(SqlClient conn, long caseId, long messageId, boolean alreadyStored) {
+    return state(conn, caseId).compose(change -> change.isPresent()
+        ? Future.succeededFuture(new Noted(messageId, change.get(), alreadyStored))
+        : Future.failedFuture(new NotFoundException("case " + caseId)));
+  }
+
+  /** A note stored, on the case it belongs to; {@code alreadyStored} when its draft had stored it before. */
+  public record Noted(long messageId, CaseChange change, boolean alreadyStored) {
   }
 
   /** Closes an open case with its outcome; empty when it was not open. */

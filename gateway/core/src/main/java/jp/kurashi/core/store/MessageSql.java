@@ -162,7 +162,7 @@ final class MessageSql {
 
   /** $1 case, $2 draft. The reply already queued from that draft, with its outbox key (none once delivered and pruned). */
   static final String REPLY_OF_DRAFT = """
-      SELECT m.id, m.channel, m.contact_id, m.body, m.staff_id, c.office_id, o.idempotency_key
+      SELECT m.id, m.direction, m.channel, m.contact_id, m.body, m.staff_id, c.office_id, o.idempotency_key
         FROM message m JOIN consultation_case c ON c.id = m.case_id
         LEFT JOIN outbox o ON o.message_id = m.id
        WHERE m.case_id = $1 AND m.draft_id = $2

@@ -212,7 +212,9 @@ public final class MessageStore {
   }
 
   private static Future<DraftReply> sameDraft(Row row, long caseId, long staffId, String text) {
-    if (!text.equals(row.getString("body")) || !Long.valueOf(staffId).equals(row.getLong("staff_id"))) {
+    // A note's draft is not a reply's, even with the same words: only a reply queued before is this reply.
+    if (!"out".equals(row.getString("direction")) || !text.equals(row.getString("body"))
+        || !Long.valueOf(staffId).equals(row.getLong("staff_id"))) {
       return Future.failedFuture(new DraftSentException(caseId));
     }
     return Future.succeededFuture(new DraftReply(new QueuedReply(row.getLong("id"), caseId, row.getLong("contact_id"),

@@ -123,11 +123,11 @@ public final class StaffCaseStore {
             return Future.succeededFuture(new ContactAdded(contact(rows.iterator().next()), false));
           }
           if (draftId == null) {
-            return notAdded(caseId);
+            return CaseNotThere.failure(pool, caseId);
           }
           return pool.preparedQuery(StaffCaseSql.CONTACT_OF_DRAFT).execute(Tuple.of(caseId, draftId)).compose(found -> {
             if (found.size() == 0) {
-              return notAdded(caseId);
+              return CaseNotThere.failure(pool, caseId);
             }
             Row recorded = found.iterator().next();
             boolean same = recorded.getString("kind").equals(kind)
@@ -140,14 +140,6 @@ public final class StaffCaseStore {
         });
   }
 
-  /** Why a contact was not added: the case was merged into another, or there is no such case (or it was erased). */
-  private Future<ContactAdded> notAdded(long caseId) {
-    return pool.preparedQuery(StaffCaseSql.MERGED_INTO).execute(Tuple.of(caseId)).compose(rows -> {
-      Long mergedInto = rows.size() == 0 ? null : rows.iterator().next().getLong("merged_into");
-      return Future.failedFuture(mergedInto != null ? new CaseMergedException(caseId, mergedInto)
-          : new NotFoundException("case " + caseId));
-    });
-  }
 
   public Future<List<ContactMade>> contacts(long caseId) {
     return pool.preparedQuery(StaffCaseSql.CONTACTS).execute(Tuple.of(caseId)).map(rows -> {

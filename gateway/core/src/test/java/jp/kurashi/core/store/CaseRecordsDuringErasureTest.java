@@ -28,7 +28,7 @@ import java.util.function.LongFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A record staff write on a case (a contact made, a milestone, an accommodation) while retention erases that case:
+ * A record staff write on a case (a contact made, a note, a milestone, an accommodation) while retention erases that case:
  * it waits for the erasure and is refused, so no note outlives it.
  */
 @ExtendWith(VertxExtension.class)
@@ -57,6 +57,14 @@ class CaseRecordsDuringErasureTest {
   void contact() {
     Future<?> written = duringErasure("case_contact_log", caseId -> new StaffCaseStore(db.pool()).addContact(caseId, "visit",
         clock.instant().minus(Duration.ofHours(1)), "自宅を訪問、家族の事情を聞いた", staffId, clock.instant(), UUID.randomUUID()));
+    assertThat(written.cause()).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  @DisplayName("an internal note waits for the erasure and is refused")
+  void note() {
+    Future<?> written = duringErasure("(SELECT case_id FROM message WHERE direction = 'note') notes", caseId -> new CaseCommandStore(db.pool(), clock).note(caseId, staffId,
+        "本人の事情について、家族から聞いたこと", UUID.randomUUID()));
     assertThat(written.cause()).isInstanceOf(NotFoundException.class);
   }
 
