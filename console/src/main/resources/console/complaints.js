@@ -1,6 +1,7 @@
 import { state, t, labelled, channelLabel } from './state.js';
 import { $, el, takeTicket, sendingWith } from './dom.js';
 import { api } from './api.js';
+import { newDraftId } from './draft.js';
 
 // The complaints register (苦情受付簿): anyone who takes a complaint records it; the chief (or whom the chief
 // names) answers for it, records the response and closes it.
@@ -11,13 +12,35 @@ export async function loadComplaints() {
   if (r.status !== 200) { $('main').replaceChildren(el('p', { class: 'error', text: r.data?.message || String(r.status) })); return; }
   const error = el('p', { class: 'error', role: 'alert' });
   const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  const rows = el('tbody', {});
+  // The register as it is now, the form kept as typed: after a lost answer or a refusal, the consultant sees what is in it.
+  const showEntries = async () => {
+    const now = await api('GET', '/complaints');
+    if (now.status === 200) rows.replaceChildren(...now.data.items.map(entry));
+  };
+  // One id per complaint form: sent again after a lost answer or a double click, the entry is recorded once.
+  let draft = newDraftId();
   const form = el('form', { class: 'stack', 'aria-label': t().recordComplaint, onsubmit: async (e) => {
     e.preventDefault();
-    const body = { receivedAt: new Date(form.receivedAt.value).toISOString(), channel: form.channel.value, summary: form.summary.value };
+    const body = { receivedAt: new Date(form.receivedAt.value).toISOString(), channel: form.channel.value, summary: form.summary.value,
+      draftId: draft };
     if (form.caseId.value) body.caseId = Number(form.caseId.value);
-    const saved = await sendingWith(e.target.querySelector('button[type=submit]'), () => api('POST', '/complaints', body));
-    if (saved.status !== 201) { error.textContent = saved.data?.message || String(saved.status); return; }
-    loadComplaints();
+    let saved;
+    try {
+      saved = await sendingWith(e.target.querySelector('button[type=submit]'), () => api('POST', '/complaints', body));
+    } catch (err) {
+      // The answer was lost: the entry may be recorded. The register shows it; pressing again records it once.
+      if (err.message !== 'unauthenticated') { error.textContent = t().recordUnknown; await showEntries(); }
+      return;
+    }
+    if (saved.status === 201) { loadComplaints(); return; }
+    if (saved.data?.error === 'draft_sent') {
+      // Recorded before with other values (edited after a lost answer): the next press records another entry.
+      draft = newDraftId(); await showEntries();
+      error.textContent = t().complaintDraftSent;
+      return;
+    }
+    error.textContent = saved.data?.message || String(saved.status);
   } },
   el('label', { for: 'complaint-received', text: t().complaintReceived }),
   el('input', { id: 'complaint-received', name: 'receivedAt', type: 'datetime-local', required: true, value: local(new Date()) }),
@@ -54,5 +77,6 @@ export async function loadComplaints() {
     el('section', { class: 'card' }, el('table', { 'aria-label': t().complaints },
       el('thead', {}, el('tr', {}, ...[t().complaintReceived, t().channel, 'No.', t().complaintSummary, t().complaintResponsible,
         t().complaintStatus, t().complaintResponse].map((h) => el('th', { scope: 'col', text: h })))),
-      el('tbody', {}, r.data.items.map(entry)))));
+      rows)));
+  rows.replaceChildren(...r.data.items.map(entry));
 }

@@ -106,22 +106,42 @@ export function accommodationPanel(c) {
     } }));
 }
 
-// Support milestones (支援の節目): the facts the city's monthly figures count (プラン作成, 評価実施 …).
+// Support milestones (支援の節目): the facts the city's monthly figures count (プラン作成, 評価実施 …), each recorded once.
 export async function milestonesPanel(c) {
-  const r = await api('GET', `/cases/${c.id}/milestones`);
-  const items = r.status === 200 ? r.data.items : [];
+  const list = el('ul', { 'data-testid': 'milestones' });
+  const showMilestones = async () => {
+    const r = await api('GET', `/cases/${c.id}/milestones`);
+    const items = r.status === 200 ? r.data.items : [];
+    list.replaceChildren(...items.map((m) => el('li', {}, `${m.on} ${t().milestoneKinds[m.kind] || m.kind}${m.note ? ' — ' + m.note : ''} (${m.recordedByName}) `,
+      el('button', { class: 'secondary', type: 'button', text: t().undo, onclick: async () => { await api('DELETE', `/cases/${c.id}/milestones/${m.id}`); showMilestones(); } }))));
+  };
+  await showMilestones();
   const kind = el('select', { 'aria-label': t().milestoneKind }, ...labelled('MilestoneKind', t().milestoneKinds).map(([v, label]) => el('option', { value: v, text: label })));
   const on = el('input', { type: 'date', 'aria-label': t().milestoneOn, value: new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' }) });
   const note = el('input', { type: 'text', maxlength: 2000, 'aria-label': t().milestoneNote });
-  return el('section', { class: 'card stack' }, el('h3', { text: t().milestones }),
-    el('ul', { 'data-testid': 'milestones' }, items.map((m) => el('li', {}, `${m.on} ${t().milestoneKinds[m.kind] || m.kind}${m.note ? ' — ' + m.note : ''} (${m.recordedByName}) `,
-      el('button', { class: 'secondary', type: 'button', text: t().undo, onclick: async () => { await api('DELETE', `/cases/${c.id}/milestones/${m.id}`); openCase(c.id); } })))),
-    kind, on, note,
+  const result = el('p', { role: 'status', 'data-testid': 'milestone-result' });
+  // One id per milestone form: sent again after a lost answer or a double click, the milestone is recorded once.
+  let draft = newDraftId();
+  return el('section', { class: 'card stack' }, el('h3', { text: t().milestones }), list, kind, on, note,
     el('button', { class: 'secondary', type: 'button', text: t().recordMilestone, onclick: async (e) => {
-      const saved = await sendingWith(e.currentTarget, () => api('POST', `/cases/${c.id}/milestones`,
-        { kind: kind.value, on: on.value, note: note.value }));
-      if (saved.status === 201) openCase(c.id); else alert(saved.data?.message || saved.status);
-    } }));
+      let r;
+      try {
+        r = await sendingWith(e.currentTarget, () => api('POST', `/cases/${c.id}/milestones`,
+          { kind: kind.value, on: on.value, note: note.value, draftId: draft }));
+      } catch (err) {
+        // The answer was lost: the milestone may be recorded. The list shows it; pressing again records it once.
+        if (err.message !== 'unauthenticated') { result.textContent = t().recordUnknown; await showMilestones(); }
+        return;
+      }
+      if (r.status === 201) {
+        draft = newDraftId(); note.value = '';
+        result.textContent = r.data?.alreadyRecorded ? t().milestoneAlreadyRecorded : '';
+        await showMilestones();
+      } else if (r.data?.error === 'draft_sent') {
+        draft = newDraftId(); await showMilestones();
+        result.textContent = t().milestoneDraftSent;
+      } else result.textContent = r.data?.message || String(r.status);
+    } }), result);
 }
 
 export async function actionsPanel(c) {

@@ -11,6 +11,7 @@ import jp.kurashi.core.store.AuditLog.AuditEntry;
 import jp.kurashi.core.store.ComplaintStore;
 import jp.kurashi.core.store.ComplaintStore.ComplaintUpdate;
 import jp.kurashi.core.store.ComplaintStore.NewComplaint;
+import jp.kurashi.core.store.ComplaintStore.Recorded;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -58,15 +59,15 @@ final class ComplaintsApi {
     StaffSession session = StaffSession.of(ctx);
     return guard.role(ctx, session, "complaint.create", Role.CHIEF, Role.CONSULTANT)
         .compose(v -> record(ctx, session))
-        .map(saved -> json(saved));
+        .map(saved -> json(saved.complaint()).put("alreadyRecorded", saved.alreadyRecorded()));
   }
 
-  private Future<Complaint> record(RoutingContext ctx, StaffSession session) {
+  private Future<Recorded> record(RoutingContext ctx, StaffSession session) {
     JsonObject body = HttpJson.body(ctx);
     Long caseId = body.getLong("caseId");
     Long responsibleId = body.getLong("responsibleId");
     NewComplaint complaint = new NewComplaint(session.staff().officeId(), caseId, receivedAt(body),
-        channel(body), text(body, "summary", true), responsibleId, session.staff().id(), clock.instant());
+        channel(body), text(body, "summary", true), responsibleId, session.staff().id(), clock.instant(), DraftId.of(body));
     return Future.<Void>succeededFuture()
         .compose(v -> responsibleId == null || session.staff().role() == Role.CHIEF ? Future.<Void>succeededFuture()
             : guard.role(ctx, session, "complaint.create.responsible", Role.CHIEF))
@@ -77,7 +78,9 @@ final class ComplaintsApi {
             ? Future.failedFuture(new ApiException(409, "no_responsible",
                 "対応する責任者(主任相談員)がいません。管理者に確認してください / nobody can answer for it: no active chief, "
                     + "or the person named is not an active chief or consultant of this office"))
-            : audited(ctx, session, saved.get(), "complaint.create"));
+            // Audited when recorded, not again when a repeat of its form finds it recorded.
+            : saved.get().alreadyRecorded() ? Future.succeededFuture(saved.get())
+            : audited(ctx, session, saved.get().complaint(), "complaint.create").map(saved.get()));
   }
 
   private Future<?> list(RoutingContext ctx) {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.UUID;
 
 /**
  * A case's support milestones (支援の節目): {@code POST /api/cases/{id}/milestones} records that an assessment, a
@@ -59,11 +60,14 @@ final class MilestonesApi {
     if (note != null && note.length() > Milestone.MAX_NOTE) {
       throw ApiException.badRequest("invalid_note", "note is at most " + Milestone.MAX_NOTE + " characters");
     }
+    UUID draftId = DraftId.of(body);
     return guard.caseFor(ctx, session, caseId, "case.milestone")
         .compose(found -> store.record(caseId, kind, on, note == null || note.isBlank() ? null : note.strip(),
-            session.staff().id(), clock.instant()))
-        .compose(saved -> audited(ctx, session, "milestone.recorded", saved).map(saved))
-        .map(saved -> json(saved));
+            session.staff().id(), clock.instant(), draftId))
+        // Audited when recorded, not again when a repeat of its form finds it recorded.
+        .compose(saved -> saved.alreadyRecorded() ? Future.succeededFuture(saved)
+            : audited(ctx, session, "milestone.recorded", saved.milestone()).map(saved))
+        .map(saved -> json(saved.milestone()).put("alreadyRecorded", saved.alreadyRecorded()));
   }
 
   private Future<?> list(RoutingContext ctx) {

@@ -1,8 +1,11 @@
 package jp.kurashi.app;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.domain.InboundMessage;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +53,34 @@ class ComplaintsTest {
 
   private long count(String sql, Object... params) {
     return Await.result(db.pool().preparedQuery(sql).execute(Tuple.from(params))).iterator().next().getLong(0);
+  }
+
+  @Test
+  @DisplayName("a complaint form sent twice at once, or again after a lost answer, records one entry, audited once; edited, it is refused; another recorder's same draft is theirs")
+  void draftOnce() {
+    RunningGateway.StaffClient chief = running.chief();
+    RunningGateway.StaffClient sato = running.staff("sato", Role.CONSULTANT);
+    JsonObject form = complaint("phone", "電話で、返信が遅いとのご意見").put("draftId", "2b1a0f9e-8d7c-4b6a-95f4-e3d2c1b0a9f8");
+
+    List<HttpResponse<Buffer>> sent = Await.result(Future.all(sato.postAsync("/api/complaints", form),
+        sato.postAsync("/api/complaints", form))).list();
+    sent.forEach(r -> assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201));
+    assertThat(sent).extracting(r -> r.bodyAsJsonObject().getLong("id")).containsOnly(sent.get(0).bodyAsJsonObject().getLong("id"));
+    assertThat(sent).extracting(r -> r.bodyAsJsonObject().getBoolean("alreadyRecorded")).containsExactlyInAnyOrder(false, true);
+    assertThat(sato.post("/api/complaints", form, true).bodyAsJsonObject().getBoolean("alreadyRecorded")).isTrue();
+    assertThat(count("SELECT count(*) FROM complaint")).isOne();
+    assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'complaint.create' AND allowed")).isOne();
+
+    for (JsonObject edited : List.of(form.copy().put("summary", "電話で、対応が遅いとのご意見"),
+        form.copy().put("channel", "letter"), form.copy().put("receivedAt", running.clock.instant().minusSeconds(900).toString()))) {
+      var refused = sato.post("/api/complaints", edited, true);
+      assertThat(refused.statusCode()).as(edited.encode()).isEqualTo(409);
+      assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("draft_sent");
+    }
+    assertThat(count("SELECT count(*) FROM complaint")).isOne();
+    assertThat(chief.post("/api/complaints", form, true).statusCode()).as("the chief's form of the same id")
+        .isEqualTo(201);
+    assertThat(count("SELECT count(*) FROM complaint")).isEqualTo(2);
   }
 
   @Test

@@ -586,6 +586,74 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  @DisplayName("a support milestone whose answer was lost, then sent again with a double click, is recorded once")
+  void milestoneAnswerLost() {
+    long caseId = chatCase("chat-milestone");
+    Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
+    BrowserContext context = chromium.newContext(1280, 900);
+    try {
+      onGatewayTime(context); // the form's default day is the browser's today, which the gateway checks against its own
+      AtomicInteger sends = firstAnswerLostThenSlow(context, "**/api/cases/" + caseId + "/milestones");
+      Page consultant = satoOnCase(context, db, caseId);
+      Locator panel = consultant.locator("section").filter(new Locator.FilterOptions().setHas(
+          consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("支援の節目"))));
+      panel.getByLabel("メモ(任意)").fill("アセスメントを実施");
+      Locator record = panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("記録する").setExact(true));
+      record.click();
+      assertThat(panel.getByTestId("milestone-result")).containsText("記録の結果を受け取れませんでした");
+      assertThat(panel.getByTestId("milestones").locator("li")).hasCount(1);
+
+      record.dblclick();
+
+      assertThat(panel.getByTestId("milestone-result")).containsText("記録済みです");
+      assertThat(panel.getByLabel("メモ(任意)")).hasValue("");
+      consultant.waitForTimeout(1_500); // time for a third send to do the wrong thing
+      assertThat(sends.get()).isEqualTo(2);
+      assertThat(panel.getByTestId("milestones").locator("li")).hasCount(1);
+      assertThat(Await.result(db.pool().query("SELECT count(*) FROM case_milestone WHERE case_id = " + caseId)
+          .execute()).iterator().next().getLong(0)).isOne();
+    } finally {
+      context.close();
+      Await.result(db.close());
+    }
+  }
+
+  @Test
+  @DisplayName("a complaint whose answer was lost is in the register, the form kept; sent again with a double click, it is recorded once")
+  void complaintAnswerLost() {
+    running.chief();
+    String received = running.clock.instant().atZone(java.time.ZoneId.of("Asia/Tokyo")).minusHours(1).toLocalDateTime()
+        .withSecond(0).withNano(0).toString();
+    Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
+    BrowserContext context = chromium.browser().newContext(new Browser.NewContextOptions().setLocale("ja-JP")
+        .setTimezoneId("Asia/Tokyo").setViewportSize(1280, 900));
+    try {
+      AtomicInteger sends = firstAnswerLostThenSlow(context, "**/api/complaints");
+      Page consultant = ConsolePage.open(context, running, "sato");
+      consultant.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("苦情受付簿")).click();
+      consultant.getByLabel("受付日時").fill(received);
+      consultant.getByLabel("苦情の内容").fill("窓口の対応についてのご意見");
+      Locator record = button(consultant, "苦情を記録する");
+      record.click();
+      assertThat(consultant.getByRole(AriaRole.ALERT)).containsText("記録の結果を受け取れませんでした");
+      assertThat(consultant.locator("tr[data-complaint]")).hasCount(1);
+      assertThat(consultant.getByLabel("苦情の内容")).hasValue("窓口の対応についてのご意見");
+
+      record.dblclick();
+
+      consultant.waitForTimeout(1_500); // time for a third send to do the wrong thing
+      assertThat(consultant.locator("tr[data-complaint]")).hasCount(1);
+      assertThat(consultant.getByLabel("苦情の内容")).hasValue("");
+      assertThat(sends.get()).isEqualTo(2);
+      assertThat(Await.result(db.pool().query("SELECT count(*) FROM complaint").execute()).iterator().next().getLong(0))
+          .isOne();
+    } finally {
+      context.close();
+      Await.result(db.close());
+    }
+  }
+
+  @Test
   @DisplayName("a note whose answer was lost keeps its text and shows in the thread; sent again with a double click, it is stored once")
   void noteAnswerLost() {
     long caseId = chatCase("chat-note");

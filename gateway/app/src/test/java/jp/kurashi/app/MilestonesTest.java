@@ -1,9 +1,12 @@
 package jp.kurashi.app;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.domain.Role;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,6 +77,34 @@ class MilestonesTest {
     var actions = chief.get("/api/audit?caseId=" + caseId).bodyAsJsonObject().getJsonArray("items").stream()
         .map(a -> ((JsonObject) a).getString("action")).toList();
     assertThat(actions).contains("milestone.recorded", "milestone.deleted");
+  }
+
+  @Test
+  @DisplayName("a milestone form sent twice at once, or again after a lost answer, records one milestone, audited once; edited, it is refused")
+  void draftOnce() {
+    String path = "/api/cases/" + caseId + "/milestones";
+    JsonObject plan = new JsonObject().put("kind", "plan").put("on", today()).put("note", "就労支援を中心に")
+        .put("draftId", "3c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9");
+
+    List<HttpResponse<Buffer>> sent = Await.result(Future.all(chief.postAsync(path, plan), chief.postAsync(path, plan)))
+        .list();
+    sent.forEach(r -> assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201));
+    assertThat(sent).extracting(r -> r.bodyAsJsonObject().getLong("id")).containsOnly(sent.get(0).bodyAsJsonObject().getLong("id"));
+    assertThat(sent).extracting(r -> r.bodyAsJsonObject().getBoolean("alreadyRecorded")).containsExactlyInAnyOrder(false, true);
+    assertThat(chief.post(path, plan, true).bodyAsJsonObject().getBoolean("alreadyRecorded")).isTrue();
+    assertThat(chief.get(path).bodyAsJsonObject().getJsonArray("items")).hasSize(1);
+
+    for (JsonObject edited : List.of(plan.copy().put("kind", "replan"), plan.copy().put("note", "住まいの確保を中心に"),
+        plan.copy().put("on", LocalDate.parse(today()).minusDays(1).toString()))) {
+      var refused = chief.post(path, edited, true);
+      assertThat(refused.statusCode()).as(edited.encode()).isEqualTo(409);
+      assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("draft_sent");
+    }
+    assertThat(chief.get(path).bodyAsJsonObject().getJsonArray("items")).hasSize(1);
+    long audited = chief.get("/api/audit?caseId=" + caseId).bodyAsJsonObject().getJsonArray("items").stream()
+        .filter(a -> "milestone.recorded".equals(((JsonObject) a).getString("action"))).count();
+    assertThat(audited).isOne();
+    assertThat(chief.post(path, plan.copy().put("draftId", "not-a-uuid"), true).statusCode()).isEqualTo(400);
   }
 
   @Test

@@ -13,8 +13,9 @@ final class ComplaintSql {
 
   /**
    * $1 office, $2 case or NULL, $3 received at, $4 channel, $5 summary, $6 responsible (NULL: the office's
-   * first active chief), $7 recorded by, $8 recorded at. Nothing is inserted when no active chief or consultant
-   * of the office answers for it; the case, when named, must be the office's, and is marked as a complaint.
+   * first active chief), $7 recorded by, $8 recorded at, $9 the console form's draft (or NULL). Nothing is inserted
+   * when no active chief or consultant of the office answers for it, or the recorder's draft is recorded already
+   * ({@link #OF_DRAFT}); the case, when named, must be the office's, and is marked as a complaint.
    */
   static final String INSERT = """
       WITH responsible AS (
@@ -26,12 +27,20 @@ final class ComplaintSql {
         UPDATE consultation_case SET complaint = true
          WHERE id = $2 AND office_id = $1 AND EXISTS (SELECT 1 FROM responsible) RETURNING id
       ), inserted AS (
-        INSERT INTO complaint (office_id, case_id, received_at, channel, summary, responsible_id, recorded_by, recorded_at)
-        SELECT $1, (SELECT id FROM flagged), $3, $4, $5, r.id, $7, $8 FROM responsible r
+        INSERT INTO complaint (office_id, case_id, received_at, channel, summary, responsible_id, recorded_by, recorded_at,
+                               draft_id)
+        SELECT $1, (SELECT id FROM flagged), $3, $4, $5, r.id, $7, $8, $9 FROM responsible r
          WHERE $2::bigint IS NULL OR EXISTS (SELECT 1 FROM flagged)
+        ON CONFLICT (recorded_by, draft_id) WHERE draft_id IS NOT NULL DO NOTHING
         RETURNING *
       )
       SELECT\s""" + COLUMNS + " FROM inserted p JOIN staff s ON s.id = p.responsible_id";
+
+  /** $1 recorder, $2 draft, $3 office: the entry that recorder's draft recorded. */
+  static final String OF_DRAFT = "SELECT " + COLUMNS + """
+        FROM complaint p JOIN staff s ON s.id = p.responsible_id
+       WHERE p.recorded_by = $1 AND p.draft_id = $2 AND p.office_id = $3
+      """;
 
   /** $1 office, $2 staff member (NULL: every entry, for the chief), $3 limit. Newest first. */
   static final String LIST = "SELECT " + COLUMNS + """

@@ -5,12 +5,15 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.domain.Milestone;
+import jp.kurashi.core.domain.MilestoneRecorded;
 
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
 
 /** The support milestones of each case. */
 public final class MilestoneStore {
@@ -21,14 +24,33 @@ public final class MilestoneStore {
     this.pool = pool;
   }
 
-  public Future<Milestone> record(long caseId, String kind, LocalDate doneOn, String note, long staffId, Instant at) {
+  /**
+   * Records a milestone. The same {@code draftId} again (a lost answer, a double click) gives the milestone recorded the
+   * first time and adds none; the same draft with other values is refused ({@link DraftSentException}). A null
+   * {@code draftId} always records. A failed {@link NotFoundException} when the case does not exist or was erased.
+   */
+  public Future<MilestoneRecorded> record(long caseId, String kind, LocalDate doneOn, String note, long staffId,
+                                          Instant at, UUID draftId) {
     return pool.preparedQuery(MilestoneSql.INSERT).execute(Tuple.tuple().addLong(caseId).addString(kind)
-            .addLocalDate(doneOn).addString(note).addLong(staffId).addOffsetDateTime(at.atOffset(ZoneOffset.UTC)))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw new NotFoundException("case " + caseId);
+            .addLocalDate(doneOn).addString(note).addLong(staffId).addOffsetDateTime(at.atOffset(ZoneOffset.UTC))
+            .addUUID(draftId))
+        .compose(rows -> {
+          if (rows.size() > 0) {
+            return Future.succeededFuture(new MilestoneRecorded(milestone(rows.iterator().next()), false));
           }
-          return milestone(rows.iterator().next());
+          if (draftId == null) {
+            return Future.failedFuture(new NotFoundException("case " + caseId));
+          }
+          return pool.preparedQuery(MilestoneSql.OF_DRAFT).execute(Tuple.of(caseId, draftId)).compose(found -> {
+            if (found.size() == 0) {
+              return Future.failedFuture(new NotFoundException("case " + caseId));
+            }
+            Milestone recorded = milestone(found.iterator().next());
+            boolean same = recorded.kind().equals(kind) && recorded.doneOn().equals(doneOn)
+                && Objects.equals(recorded.note(), note) && recorded.recordedBy() == staffId;
+            return same ? Future.succeededFuture(new MilestoneRecorded(recorded, true))
+                : Future.failedFuture(new DraftSentException(caseId));
+          });
         });
   }
 

@@ -72,7 +72,7 @@ class CaseRecordsDuringErasureTest {
   @DisplayName("a support milestone waits for the erasure and is refused")
   void milestone() {
     Future<?> written = duringErasure("case_milestone", caseId -> new MilestoneStore(db.pool()).record(caseId, "plan",
-        LocalDate.now(clock), "就労支援を中心に", staffId, clock.instant()));
+        LocalDate.now(clock), "就労支援を中心に", staffId, clock.instant(), UUID.randomUUID()));
     assertThat(written.cause()).isInstanceOf(NotFoundException.class);
   }
 
