@@ -30,7 +30,7 @@ export async function loadComplaints() {
       saved = await sendingWith(e.target.querySelector('button[type=submit]'), () => api('POST', '/complaints', body));
     } catch (err) {
       // The answer was lost: the entry may be recorded. The register shows it; pressing again records it once.
-      if (err.message !== 'unauthenticated') { error.textContent = t().recordUnknown; await showEntries(); }
+      if (err.message !== 'unauthenticated') { error.textContent = t().recordUnknown; await showEntries().catch(() => {}); }
       return;
     }
     if (saved.status === 201) { loadComplaints(); return; }

@@ -63,7 +63,7 @@ async function contactsMade(c) {
           { kind: kind.value, at: new Date(at.value).toISOString(), note: note.value, draftId: contactDraft }));
       } catch (err) {
         // The answer was lost: the contact may be recorded. The list shows it; pressing again records it once.
-        if (err.message !== 'unauthenticated') { result.textContent = t().recordUnknown; await showContacts(); }
+        if (err.message !== 'unauthenticated') { result.textContent = t().recordUnknown; await showContacts().catch(() => {}); }
         return;
       }
       if (r.status === 201) {
@@ -130,7 +130,7 @@ export async function milestonesPanel(c) {
           { kind: kind.value, on: on.value, note: note.value, draftId: draft }));
       } catch (err) {
         // The answer was lost: the milestone may be recorded. The list shows it; pressing again records it once.
-        if (err.message !== 'unauthenticated') { result.textContent = t().recordUnknown; await showMilestones(); }
+        if (err.message !== 'unauthenticated') { result.textContent = t().recordUnknown; await showMilestones().catch(() => {}); }
         return;
       }
       if (r.status === 201) {

@@ -78,9 +78,9 @@ final class ComplaintsApi {
             ? Future.failedFuture(new ApiException(409, "no_responsible",
                 "対応する責任者(主任相談員)がいません。管理者に確認してください / nobody can answer for it: no active chief, "
                     + "or the person named is not an active chief or consultant of this office"))
-            // Audited when recorded, not again when a repeat of its form finds it recorded.
-            : saved.get().alreadyRecorded() ? Future.succeededFuture(saved.get())
-            : audited(ctx, session, saved.get().complaint(), "complaint.create").map(saved.get()));
+            // A repeat of its form is audited apart: the first send's row may be missing if its answer was lost to a restart.
+            : audited(ctx, session, saved.get().complaint(),
+                saved.get().alreadyRecorded() ? "complaint.create.repeat" : "complaint.create").map(saved.get()));
   }
 
   private Future<?> list(RoutingContext ctx) {

@@ -64,9 +64,9 @@ final class MilestonesApi {
     return guard.caseFor(ctx, session, caseId, "case.milestone")
         .compose(found -> store.record(caseId, kind, on, note == null || note.isBlank() ? null : note.strip(),
             session.staff().id(), clock.instant(), draftId))
-        // Audited when recorded, not again when a repeat of its form finds it recorded.
-        .compose(saved -> saved.alreadyRecorded() ? Future.succeededFuture(saved)
-            : audited(ctx, session, "milestone.recorded", saved.milestone()).map(saved))
+        // A repeat of its form is audited apart: the first send's row may be missing if its answer was lost to a restart.
+        .compose(saved -> audited(ctx, session, saved.alreadyRecorded() ? "milestone.recorded.repeat" : "milestone.recorded",
+            saved.milestone()).map(saved))
         .map(saved -> json(saved.milestone()).put("alreadyRecorded", saved.alreadyRecorded()));
   }
 

@@ -70,6 +70,7 @@ class ComplaintsTest {
     assertThat(sato.post("/api/complaints", form, true).bodyAsJsonObject().getBoolean("alreadyRecorded")).isTrue();
     assertThat(count("SELECT count(*) FROM complaint")).isOne();
     assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'complaint.create' AND allowed")).isOne();
+    assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'complaint.create.repeat' AND allowed")).isEqualTo(2);
 
     for (JsonObject edited : List.of(form.copy().put("summary", "電話で、対応が遅いとのご意見"),
         form.copy().put("channel", "letter"), form.copy().put("receivedAt", running.clock.instant().minusSeconds(900).toString()))) {
@@ -81,6 +82,13 @@ class ComplaintsTest {
     assertThat(chief.post("/api/complaints", form, true).statusCode()).as("the chief's form of the same id")
         .isEqualTo(201);
     assertThat(count("SELECT count(*) FROM complaint")).isEqualTo(2);
+
+    // The chief's form sent again naming a case: refused, and the case is not marked as a complaint by it.
+    long caseId = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "m-draft", "chat-draft",
+        null, "相談です", running.clock.instant()))).caseId();
+    var named = chief.post("/api/complaints", form.copy().put("caseId", caseId), true);
+    assertThat(named.statusCode()).as(named.bodyAsString()).isEqualTo(409);
+    assertThat(count("SELECT count(*) FROM consultation_case WHERE complaint AND id = $1", caseId)).isZero();
   }
 
   @Test

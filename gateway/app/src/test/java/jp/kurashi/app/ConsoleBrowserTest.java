@@ -770,8 +770,8 @@ class ConsoleBrowserTest {
     String at = now.minusHours(1).toLocalDateTime().withSecond(0).withNano(0).toString();
     BrowserContext context = chromium.browser().newContext(new Browser.NewContextOptions().setLocale("ja-JP").setTimezoneId("Asia/Tokyo")
         .setViewportSize(1280, 900));
-    onGatewayTime(context); // the contact below is recorded at the form's default time, the browser's now
     try {
+      onGatewayTime(context); // the contact below is recorded at the form's default time, the browser's now
       Page consultant = context.newPage();
       consultant.onDialog(d -> d.dismiss());
       consultant.navigate(base() + "/console/");

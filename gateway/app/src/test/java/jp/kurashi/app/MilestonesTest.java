@@ -101,10 +101,28 @@ class MilestonesTest {
       assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("draft_sent");
     }
     assertThat(chief.get(path).bodyAsJsonObject().getJsonArray("items")).hasSize(1);
-    long audited = chief.get("/api/audit?caseId=" + caseId).bodyAsJsonObject().getJsonArray("items").stream()
-        .filter(a -> "milestone.recorded".equals(((JsonObject) a).getString("action"))).count();
-    assertThat(audited).isOne();
+    List<String> audited = chief.get("/api/audit?caseId=" + caseId).bodyAsJsonObject().getJsonArray("items").stream()
+        .map(a -> ((JsonObject) a).getString("action")).filter(a -> a.startsWith("milestone.recorded")).toList();
+    assertThat(audited).containsExactlyInAnyOrder("milestone.recorded", "milestone.recorded.repeat",
+        "milestone.recorded.repeat");
     assertThat(chief.post(path, plan.copy().put("draftId", "not-a-uuid"), true).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  @DisplayName("a case merged into another takes no milestone: 409 case_merged naming the case kept, which the report counts")
+  void mergedCase() {
+    long kept = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "m-2", "chat-m2", null,
+        "仕事の相談の続きです", running.clock.instant()))).caseId();
+    var merged = chief.post("/api/cases/" + caseId + "/merge", new JsonObject().put("into", kept), true);
+    assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(200);
+
+    var refused = chief.post("/api/cases/" + caseId + "/milestones", new JsonObject().put("kind", "plan").put("on", today())
+        .put("draftId", "4d3c2b1a-0f9e-4d8c-b7a6-f5e4d3c2b1a0"), true);
+
+    assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(409);
+    assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("case_merged");
+    assertThat(refused.bodyAsJsonObject().getLong("keptCaseId")).isEqualTo(kept);
+    assertThat(chief.get("/api/cases/" + kept + "/milestones").bodyAsJsonObject().getJsonArray("items")).isEmpty();
   }
 
   @Test

@@ -15,7 +15,8 @@ final class ComplaintSql {
    * $1 office, $2 case or NULL, $3 received at, $4 channel, $5 summary, $6 responsible (NULL: the office's
    * first active chief), $7 recorded by, $8 recorded at, $9 the console form's draft (or NULL). Nothing is inserted
    * when no active chief or consultant of the office answers for it, or the recorder's draft is recorded already
-   * ({@link #OF_DRAFT}); the case, when named, must be the office's, and is marked as a complaint.
+   * ({@link #OF_DRAFT}); the case, when named, must be the office's and not erased (its row share-locked until the
+   * commit, so retention cannot erase it in between), and is marked as a complaint only when an entry is inserted.
    */
   static final String INSERT = """
       WITH responsible AS (
@@ -23,16 +24,17 @@ final class ComplaintSql {
          WHERE office_id = $1 AND active AND role IN ('chief', 'consultant')
            AND (id = $6::bigint OR ($6::bigint IS NULL AND role = 'chief'))
          ORDER BY id LIMIT 1
-      ), flagged AS (
-        UPDATE consultation_case SET complaint = true
-         WHERE id = $2 AND office_id = $1 AND EXISTS (SELECT 1 FROM responsible) RETURNING id
+      ), named AS (
+        SELECT c.id FROM consultation_case c WHERE c.id = $2 AND c.office_id = $1 AND c.erased_at IS NULL FOR SHARE OF c
       ), inserted AS (
         INSERT INTO complaint (office_id, case_id, received_at, channel, summary, responsible_id, recorded_by, recorded_at,
                                draft_id)
-        SELECT $1, (SELECT id FROM flagged), $3, $4, $5, r.id, $7, $8, $9 FROM responsible r
-         WHERE $2::bigint IS NULL OR EXISTS (SELECT 1 FROM flagged)
+        SELECT $1, (SELECT id FROM named), $3, $4, $5, r.id, $7, $8, $9 FROM responsible r
+         WHERE $2::bigint IS NULL OR EXISTS (SELECT 1 FROM named)
         ON CONFLICT (recorded_by, draft_id) WHERE draft_id IS NOT NULL DO NOTHING
         RETURNING *
+      ), flagged AS (
+        UPDATE consultation_case SET complaint = true WHERE id = (SELECT case_id FROM inserted) RETURNING id
       )
       SELECT\s""" + COLUMNS + " FROM inserted p JOIN staff s ON s.id = p.responsible_id";
 

@@ -8,13 +8,14 @@ final class MilestoneSql {
 
   /**
    * $1 case, $2 kind, $3 day, $4 note, $5 staff, $6 at, $7 the console form's draft (or null). The office is the
-   * case's. No row: no such case, or the draft is recorded already ({@link #OF_DRAFT}). The case row is share-locked
+   * case's. No row: no such case, one merged into another, or the draft is recorded already ({@link #OF_DRAFT}). The case row is share-locked
    * until the commit, so retention cannot erase the case in between and leave this note behind.
    */
   static final String INSERT = """
       WITH inserted AS (
         INSERT INTO case_milestone (office_id, case_id, kind, done_on, note, recorded_by, recorded_at, draft_id)
-        SELECT c.office_id, c.id, $2, $3, $4, $5, $6, $7 FROM consultation_case c WHERE c.id = $1 AND c.erased_at IS NULL
+        SELECT c.office_id, c.id, $2, $3, $4, $5, $6, $7 FROM consultation_case c
+         WHERE c.id = $1 AND c.erased_at IS NULL AND c.merged_into IS NULL
            FOR SHARE OF c
         ON CONFLICT (case_id, draft_id) WHERE draft_id IS NOT NULL DO NOTHING
         RETURNING *

@@ -27,7 +27,8 @@ public final class MilestoneStore {
   /**
    * Records a milestone. The same {@code draftId} again (a lost answer, a double click) gives the milestone recorded the
    * first time and adds none; the same draft with other values is refused ({@link DraftSentException}). A null
-   * {@code draftId} always records. A failed {@link NotFoundException} when the case does not exist or was erased.
+   * {@code draftId} always records. A failed {@link NotFoundException} when the case does not exist or was erased,
+   * {@link CaseMergedException} when it was merged into another (the report counts the case kept).
    */
   public Future<MilestoneRecorded> record(long caseId, String kind, LocalDate doneOn, String note, long staffId,
                                           Instant at, UUID draftId) {
@@ -39,11 +40,11 @@ public final class MilestoneStore {
             return Future.succeededFuture(new MilestoneRecorded(milestone(rows.iterator().next()), false));
           }
           if (draftId == null) {
-            return Future.failedFuture(new NotFoundException("case " + caseId));
+            return CaseNotThere.failure(pool, caseId);
           }
           return pool.preparedQuery(MilestoneSql.OF_DRAFT).execute(Tuple.of(caseId, draftId)).compose(found -> {
             if (found.size() == 0) {
-              return Future.failedFuture(new NotFoundException("case " + caseId));
+              return CaseNotThere.failure(pool, caseId);
             }
             Milestone recorded = milestone(found.iterator().next());
             boolean same = recorded.kind().equals(kind) && recorded.doneOn().equals(doneOn)

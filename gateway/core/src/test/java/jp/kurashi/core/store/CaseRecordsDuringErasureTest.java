@@ -95,9 +95,10 @@ class CaseRecordsDuringErasureTest {
       Transaction erasing = Await.result(retention.begin());
       Await.result(retention.preparedQuery("SELECT id FROM consultation_case WHERE id = $1 FOR UPDATE")
           .execute(Tuple.of(caseId)));
+      int retentionPid = Await.result(retention.query("SELECT pg_backend_pid()").execute()).iterator().next().getInteger(0);
       Future<?> written = write.apply(caseId);
-      Await.until(Duration.ofSeconds(10), "the write waiting for the case row",
-          () -> count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0);
+      Await.until(Duration.ofSeconds(10), "the write waiting for retention's lock", () -> count(
+          "SELECT count(*) FROM pg_stat_activity WHERE " + retentionPid + " = ANY(pg_blocking_pids(pid))") > 0);
       Await.result(retention.preparedQuery(
           "UPDATE consultation_case SET erased_at = $2, contact_id = NULL, assignee_id = NULL WHERE id = $1")
           .execute(Tuple.of(caseId, clock.instant().atOffset(java.time.ZoneOffset.UTC))));
