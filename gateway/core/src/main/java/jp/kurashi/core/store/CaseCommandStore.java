@@ -96,23 +96,11 @@ public final class CaseCommandStore {
   public Future<Noted> note(long caseId, long staffId, String text, UUID draftId) {
     return pool.withTransaction(conn -> conn.preparedQuery(CaseCommandSql.NOTE)
         .execute(Tuple.of(caseId, staffId, text).addUUID(draftId))
-        .compose(rows -> {
-          if (rows.size() > 0) {
-            return noted(conn, caseId, rows.iterator().next().getLong(0), false);
-          }
-          if (draftId == null) {
-            return CaseNotThere.failure(conn, caseId);
-          }
-          return conn.preparedQuery(CaseCommandSql.NOTE_OF_DRAFT).execute(Tuple.of(caseId, draftId)).compose(found -> {
-            if (found.size() == 0) {
-              return CaseNotThere.failure(conn, caseId);
-            }
-            Row stored = found.iterator().next();
-            boolean same = "note".equals(stored.getString("direction")) && text.equals(stored.getString("body"))
-                && Long.valueOf(staffId).equals(stored.getLong("staff_id"));
-            return same ? noted(conn, caseId, stored.getLong("id"), true) : Future.failedFuture(new DraftSentException(caseId));
-          });
-        }));
+        .compose(rows -> rows.size() > 0 ? noted(conn, caseId, rows.iterator().next().getLong(0), false)
+            : DraftRepeat.of(conn, caseId, draftId, CaseCommandSql.NOTE_OF_DRAFT,
+                stored -> "note".equals(stored.getString("direction")) && text.equals(stored.getString("body"))
+                    && Long.valueOf(staffId).equals(stored.getLong("staff_id")),
+                stored -> noted(conn, caseId, stored.getLong("id"), true))));
   }
 
   private Future<Noted> noted(SqlClient conn, long caseId, long messageId, boolean alreadyStored) {

@@ -35,24 +35,12 @@ public final class MilestoneStore {
     return pool.preparedQuery(MilestoneSql.INSERT).execute(Tuple.tuple().addLong(caseId).addString(kind)
             .addLocalDate(doneOn).addString(note).addLong(staffId).addOffsetDateTime(at.atOffset(ZoneOffset.UTC))
             .addUUID(draftId))
-        .compose(rows -> {
-          if (rows.size() > 0) {
-            return Future.succeededFuture(new MilestoneRecorded(milestone(rows.iterator().next()), false));
-          }
-          if (draftId == null) {
-            return CaseNotThere.failure(pool, caseId);
-          }
-          return pool.preparedQuery(MilestoneSql.OF_DRAFT).execute(Tuple.of(caseId, draftId)).compose(found -> {
-            if (found.size() == 0) {
-              return CaseNotThere.failure(pool, caseId);
-            }
-            Milestone recorded = milestone(found.iterator().next());
-            boolean same = recorded.kind().equals(kind) && recorded.doneOn().equals(doneOn)
-                && Objects.equals(recorded.note(), note) && recorded.recordedBy() == staffId;
-            return same ? Future.succeededFuture(new MilestoneRecorded(recorded, true))
-                : Future.failedFuture(new DraftSentException(caseId));
-          });
-        });
+        .compose(rows -> rows.size() > 0
+            ? Future.succeededFuture(new MilestoneRecorded(milestone(rows.iterator().next()), false))
+            : DraftRepeat.of(pool, caseId, draftId, MilestoneSql.OF_DRAFT,
+                recorded -> recorded.getString("kind").equals(kind) && recorded.getLocalDate("done_on").equals(doneOn)
+                    && Objects.equals(recorded.getString("note"), note) && recorded.getLong("recorded_by") == staffId,
+                recorded -> Future.succeededFuture(new MilestoneRecorded(milestone(recorded), true))));
   }
 
   public Future<List<Milestone>> of(long caseId) {

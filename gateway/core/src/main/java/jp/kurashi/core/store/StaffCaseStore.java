@@ -118,26 +118,13 @@ public final class StaffCaseStore {
     return pool.preparedQuery(StaffCaseSql.ADD_CONTACT).execute(Tuple.tuple().addLong(caseId).addString(kind)
             .addOffsetDateTime(at.atOffset(ZoneOffset.UTC)).addString(note).addLong(staffId)
             .addOffsetDateTime(recordedAt.atOffset(ZoneOffset.UTC)).addUUID(draftId))
-        .compose(rows -> {
-          if (rows.size() > 0) {
-            return Future.succeededFuture(new ContactAdded(contact(rows.iterator().next()), false));
-          }
-          if (draftId == null) {
-            return CaseNotThere.failure(pool, caseId);
-          }
-          return pool.preparedQuery(StaffCaseSql.CONTACT_OF_DRAFT).execute(Tuple.of(caseId, draftId)).compose(found -> {
-            if (found.size() == 0) {
-              return CaseNotThere.failure(pool, caseId);
-            }
-            Row recorded = found.iterator().next();
-            boolean same = recorded.getString("kind").equals(kind)
-                && StoredTime.matches(recorded.getOffsetDateTime("at"), at)
-                && Objects.equals(recorded.getString("note"), note)
-                && recorded.getLong("staff_id") == staffId;
-            return same ? Future.succeededFuture(new ContactAdded(contact(recorded), true))
-                : Future.failedFuture(new DraftSentException(caseId));
-          });
-        });
+        .compose(rows -> rows.size() > 0
+            ? Future.succeededFuture(new ContactAdded(contact(rows.iterator().next()), false))
+            : DraftRepeat.of(pool, caseId, draftId, StaffCaseSql.CONTACT_OF_DRAFT,
+                recorded -> recorded.getString("kind").equals(kind)
+                    && StoredTime.matches(recorded.getOffsetDateTime("at"), at)
+                    && Objects.equals(recorded.getString("note"), note) && recorded.getLong("staff_id") == staffId,
+                recorded -> Future.succeededFuture(new ContactAdded(contact(recorded), true))));
   }
 
 
