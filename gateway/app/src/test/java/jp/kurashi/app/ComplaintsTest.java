@@ -56,7 +56,7 @@ class ComplaintsTest {
   }
 
   @Test
-  @DisplayName("a complaint form sent twice at once, or again after a lost answer, records one entry, audited once; edited, it is refused; another recorder's same draft is theirs")
+  @DisplayName("a complaint form sent twice at once, or again after a lost answer, records one entry, its repeats audited apart; edited, it is refused; another recorder's same draft is theirs")
   void draftOnce() {
     RunningGateway.StaffClient chief = running.chief();
     RunningGateway.StaffClient sato = running.staff("sato", Role.CONSULTANT);

@@ -80,7 +80,7 @@ class MilestonesTest {
   }
 
   @Test
-  @DisplayName("a milestone form sent twice at once, or again after a lost answer, records one milestone, audited once; edited, it is refused")
+  @DisplayName("a milestone form sent twice at once, or again after a lost answer, records one milestone, its repeats audited apart; edited, it is refused")
   void draftOnce() {
     String path = "/api/cases/" + caseId + "/milestones";
     JsonObject plan = new JsonObject().put("kind", "plan").put("on", today()).put("note", "就労支援を中心に")

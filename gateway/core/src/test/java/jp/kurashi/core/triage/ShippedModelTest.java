@@ -60,6 +60,33 @@ class ShippedModelTest {
     assertThat(below.predict(text).crisis()).isEqualTo(model.predict(text).crisis());
   }
 
+  @Test
+  @DisplayName("a model file whose crisis threshold is not a number is refused as damaged, not read as never or always crisis")
+  void refusesNonFiniteCrisisThreshold() throws IOException {
+    byte[] file = TriageModel.bundled().toBytes();
+    for (double bad : new double[] {Double.NaN, Double.NEGATIVE_INFINITY}) {
+      assertThatThrownBy(() -> TriageModel.read(withCrisisThreshold(file, bad)))
+          .isInstanceOf(TriageModelException.class).hasMessageContaining("crisis thresholds");
+    }
+  }
+
+  /** The same model file with its first crisis threshold (kana) replaced. */
+  private static byte[] withCrisisThreshold(byte[] modelFile, double threshold) throws IOException {
+    try (var in = new java.io.DataInputStream(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(modelFile)))) {
+      var bytes = new java.io.ByteArrayOutputStream();
+      try (var out = new java.io.DataOutputStream(new java.util.zip.GZIPOutputStream(bytes))) {
+        out.writeInt(in.readInt());
+        out.writeInt(in.readInt());
+        out.writeUTF(in.readUTF());
+        out.writeUTF(in.readUTF());
+        in.readDouble();
+        out.writeDouble(threshold);
+        in.transferTo(out);
+      }
+      return bytes.toByteArray();
+    }
+  }
+
   /** The same model in the first layout: format 1, and no per-category thresholds after the head names. */
   private static byte[] firstFormat(byte[] modelFile, double categoryThreshold) throws IOException {
     try (var in = new java.io.DataInputStream(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(modelFile)))) {
