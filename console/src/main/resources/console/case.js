@@ -1,8 +1,8 @@
 // One open case: its thread, reply and note forms, and the side panels; new messages are fetched, never the whole case.
 import { state, t, category, routeLabel } from './state.js';
-import { $, el, takeTicket, sendingWith } from './dom.js';
+import { $, el, takeTicket } from './dom.js';
 import { api } from './api.js';
-import { newDraftId } from './draft.js';
+import { sendsOnce } from './draft.js';
 import { consentLine } from './consent.js';
 import { accommodationLine, accommodationPanel, actionsPanel, handoffPanel, milestonesPanel, routePanel, triagePanel } from './panels.js';
 
@@ -109,25 +109,15 @@ export async function openCase(id, quiet, background) {
     if (Date.now() - state.lastTyping > 3000) { state.lastTyping = Date.now(); api('POST', `/cases/${id}/typing`, {}); }
   } });
   const fill = (body) => body.replaceAll('{name}', c.contactName || '').replaceAll('{staff}', state.staff.displayName);
-  // The draft's id goes with every send of it: after a lost answer, sending the same draft again is queued once.
-  let draftId = newDraftId();
-  const reply = c.noChannel ? el('p', { class: 'card meta', id: 'no-channel', text: t().noChannel }) : el('form', { class: 'card stack', onsubmit: async (e) => {
+  // Queued once however often sent: after a lost answer (the line, a restart) the thread is shown and the draft keeps its
+  // id, so sending it again cannot reach the resident twice.
+  const sendReply = sendsOnce({
+    send: (draftId) => api('POST', `/cases/${id}/replies`, { text: replyBox.value, draftId }), accepted: 202,
+    reread: () => fetchMessages(id), say: (text) => { if (text) alert(text); }, stored: () => { replyBox.value = ''; },
+    texts: { unknown: t().replyUnknown, draftSent: t().replyDraftSent } });
+  const reply = c.noChannel ? el('p', { class: 'card meta', id: 'no-channel', text: t().noChannel }) : el('form', { class: 'card stack', onsubmit: (e) => {
     e.preventDefault();
-    if (!replyBox.value.trim()) return;
-    // One reply per click: the button waits for the answer, so a second click cannot queue the text twice.
-    await sendingWith(e.target.querySelector('button[type=submit]'), async () => {
-      try {
-        const res = await api('POST', `/cases/${id}/replies`, { text: replyBox.value, draftId });
-        if (res.status === 202) { replyBox.value = ''; draftId = newDraftId(); fetchMessages(id); return; }
-        // Sent before with other words: what is in the box now is a new reply, if the consultant still sends it.
-        if (res.data?.error === 'draft_sent') { draftId = newDraftId(); fetchMessages(id); }
-        alert(res.data?.message);
-      } catch (err) {
-        // The answer was lost (the line, a restart): the reply may be queued. Show the thread; the draft keeps its id,
-        // so sending it again cannot queue it twice.
-        if (err.message !== 'unauthenticated') { fetchMessages(id); alert(t().replyUnknown); }
-      }
-    });
+    if (replyBox.value.trim()) sendReply(e.target.querySelector('button[type=submit]'));
   } }, el('h3', { text: t().reply }),
   el('label', { for: 'template', text: t().template }),
   el('select', { id: 'template', onchange: (e) => { const tpl = templates.find((x) => String(x.id) === e.target.value); if (tpl) replyBox.value = fill(tpl.body); } },
@@ -137,28 +127,14 @@ export async function openCase(id, quiet, background) {
   el('button', { class: 'primary', type: 'submit', text: t().send }));
   const noteBox = el('textarea', { id: 'note', 'aria-label': t().note });
   const noteResult = el('p', { role: 'status', id: 'note-result' });
-  // One id per note written: sent again after a lost answer or a double click, the note is stored once.
-  let noteDraft = newDraftId();
-  const note = el('form', { class: 'card stack', onsubmit: async (e) => {
-    e.preventDefault(); if (!noteBox.value.trim()) return;
-    let r;
-    try {
-      r = await sendingWith(e.target.querySelector('button[type=submit]'),
-        () => api('POST', `/cases/${id}/notes`, { text: noteBox.value, draftId: noteDraft }));
-    } catch (err) {
-      // The answer was lost: the note may be stored. The thread shows it; the text stays, and sending it again stores it once.
-      if (err.message !== 'unauthenticated') { noteResult.textContent = t().noteUnknown; fetchMessages(id); }
-      return;
-    }
-    if (r.status === 201) {
-      noteBox.value = ''; noteDraft = newDraftId();
-      noteResult.textContent = r.data?.alreadyRecorded ? t().noteAlreadyRecorded : '';
-      fetchMessages(id);
-    } else if (r.data?.error === 'draft_sent') {
-      // Stored before with another text (edited after a lost answer): what the box holds now is a new note, if sent.
-      noteDraft = newDraftId(); fetchMessages(id);
-      noteResult.textContent = t().noteDraftSent;
-    } else noteResult.textContent = r.data?.message || String(r.status); // the text stays in the box
+  // Stored once however often sent; a refused note stays in its box.
+  const addNote = sendsOnce({
+    send: (draftId) => api('POST', `/cases/${id}/notes`, { text: noteBox.value, draftId }),
+    reread: () => fetchMessages(id), say: (text) => { noteResult.textContent = text; }, stored: () => { noteBox.value = ''; },
+    texts: { unknown: t().noteUnknown, already: t().noteAlreadyRecorded, draftSent: t().noteDraftSent } });
+  const note = el('form', { class: 'card stack', onsubmit: (e) => {
+    e.preventDefault();
+    if (noteBox.value.trim()) addNote(e.target.querySelector('button[type=submit]'));
   } }, el('label', { for: 'note', text: t().note }), noteBox, el('button', { class: 'secondary', type: 'submit', text: t().addNote }), noteResult);
   $('main').replaceChildren(el('div', { class: 'grid' },
     el('div', {}, el('section', { class: 'card' },

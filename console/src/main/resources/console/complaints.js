@@ -1,7 +1,7 @@
 import { state, t, labelled, channelLabel } from './state.js';
-import { $, el, takeTicket, sendingWith } from './dom.js';
+import { $, el, takeTicket } from './dom.js';
 import { api } from './api.js';
-import { newDraftId } from './draft.js';
+import { sendsOnce } from './draft.js';
 
 // The complaints register (苦情受付簿): anyone who takes a complaint records it; the chief (or whom the chief
 // names) answers for it, records the response and closes it.
@@ -18,29 +18,20 @@ export async function loadComplaints() {
     const now = await api('GET', '/complaints');
     if (now.status === 200) rows.replaceChildren(...now.data.items.map(entry));
   };
-  // One id per complaint form: sent again after a lost answer or a double click, the entry is recorded once.
-  let draft = newDraftId();
-  const form = el('form', { class: 'stack', 'aria-label': t().recordComplaint, onsubmit: async (e) => {
+  // Recorded once per form however often pressed; the register is read again after every answer, the form kept as
+  // typed unless it was recorded.
+  const record = sendsOnce({
+    send: (draftId) => {
+      const body = { receivedAt: new Date(form.receivedAt.value).toISOString(), channel: form.channel.value, summary: form.summary.value, draftId };
+      if (form.caseId.value) body.caseId = Number(form.caseId.value);
+      return api('POST', '/complaints', body);
+    },
+    reread: showEntries, say: (text) => { error.textContent = text; },
+    stored: () => { form.summary.value = ''; form.caseId.value = ''; form.receivedAt.value = local(new Date()); },
+    texts: { unknown: t().recordUnknown, already: t().complaintAlreadyRecorded, draftSent: t().complaintDraftSent } });
+  const form = el('form', { class: 'stack', 'aria-label': t().recordComplaint, onsubmit: (e) => {
     e.preventDefault();
-    const body = { receivedAt: new Date(form.receivedAt.value).toISOString(), channel: form.channel.value, summary: form.summary.value,
-      draftId: draft };
-    if (form.caseId.value) body.caseId = Number(form.caseId.value);
-    let saved;
-    try {
-      saved = await sendingWith(e.target.querySelector('button[type=submit]'), () => api('POST', '/complaints', body));
-    } catch (err) {
-      // The answer was lost: the entry may be recorded. The register shows it; pressing again records it once.
-      if (err.message !== 'unauthenticated') { error.textContent = t().recordUnknown; await showEntries().catch(() => {}); }
-      return;
-    }
-    if (saved.status === 201) { loadComplaints(); return; }
-    if (saved.data?.error === 'draft_sent') {
-      // Recorded before with other values (edited after a lost answer): the next press records another entry.
-      draft = newDraftId(); await showEntries();
-      error.textContent = t().complaintDraftSent;
-      return;
-    }
-    error.textContent = saved.data?.message || String(saved.status);
+    record(e.target.querySelector('button[type=submit]'));
   } },
   el('label', { for: 'complaint-received', text: t().complaintReceived }),
   el('input', { id: 'complaint-received', name: 'receivedAt', type: 'datetime-local', required: true, value: local(new Date()) }),

@@ -1,8 +1,8 @@
 // The side panels of an open case: actions, route, triage, accommodation, milestones, handoffs.
 import { state, t, category, routeLabel, channelLabel, choices, labelled } from './state.js';
-import { el, sendingWith } from './dom.js';
+import { el } from './dom.js';
 import { api } from './api.js';
-import { newDraftId } from './draft.js';
+import { sendsOnce } from './draft.js';
 import { openCase } from './case.js';
 import { loadQueue } from './queue.js';
 
@@ -52,33 +52,13 @@ async function contactsMade(c) {
   const at = el('input', { type: 'datetime-local', 'aria-label': t().contactAt, value: local(new Date()) });
   const note = el('input', { type: 'text', maxlength: 2000, 'aria-label': t().contactNote });
   const result = el('p', { role: 'status', 'data-testid': 'contact-result' });
-  // One id per contact form: sent again after a lost answer or a double click, the contact is recorded once.
-  let contactDraft = newDraftId();
+  // Recorded once per form, however often pressed; after each, the next press is another contact (a second call that day).
+  const press = sendsOnce({
+    send: (draftId) => api('POST', `/cases/${c.id}/contacts`, { kind: kind.value, at: new Date(at.value).toISOString(), note: note.value, draftId }),
+    reread: showContacts, say: (text) => { result.textContent = text; }, stored: () => { note.value = ''; },
+    texts: { unknown: t().recordUnknown, already: t().contactAlreadyRecorded, draftSent: t().contactDraftSent } });
   return el('div', { class: 'stack' }, el('h3', { text: t().contactsMade }), list, kind, at, note,
-    el('button', { class: 'secondary', type: 'button', text: t().recordContact, onclick: async (e) => {
-      if (!at.value) return;
-      let r;
-      try {
-        r = await sendingWith(e.currentTarget, () => api('POST', `/cases/${c.id}/contacts`,
-          { kind: kind.value, at: new Date(at.value).toISOString(), note: note.value, draftId: contactDraft }));
-      } catch (err) {
-        // The answer was lost: the contact may be recorded. The list shows it; pressing again records it once.
-        if (err.message !== 'unauthenticated') { result.textContent = t().recordUnknown; await showContacts().catch(() => {}); }
-        return;
-      }
-      if (r.status === 201) {
-        // The next press is another contact (a second call the same day): a new draft, and an empty note.
-        contactDraft = newDraftId();
-        note.value = '';
-        result.textContent = r.data?.alreadyRecorded ? t().contactAlreadyRecorded : '';
-        await showContacts();
-      } else if (r.data?.error === 'draft_sent') {
-        // Recorded before with other values (another tab, an edit after a lost answer): the next press is a new contact.
-        contactDraft = newDraftId();
-        await showContacts();
-        result.textContent = t().contactDraftSent;
-      } else result.textContent = r.data?.message || String(r.status);
-    } }), result);
+    el('button', { class: 'secondary', type: 'button', text: t().recordContact, onclick: (e) => at.value && press(e.currentTarget) }), result);
 }
 
 // Reasonable accommodation (合理的配慮): in the case header for everyone who opens it, editable in its own panel.
@@ -120,28 +100,13 @@ export async function milestonesPanel(c) {
   const on = el('input', { type: 'date', 'aria-label': t().milestoneOn, value: new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' }) });
   const note = el('input', { type: 'text', maxlength: 2000, 'aria-label': t().milestoneNote });
   const result = el('p', { role: 'status', 'data-testid': 'milestone-result' });
-  // One id per milestone form: sent again after a lost answer or a double click, the milestone is recorded once.
-  let draft = newDraftId();
+  // Recorded once per form, however often pressed; after each, the next press is another milestone.
+  const press = sendsOnce({
+    send: (draftId) => api('POST', `/cases/${c.id}/milestones`, { kind: kind.value, on: on.value, note: note.value, draftId }),
+    reread: showMilestones, say: (text) => { result.textContent = text; }, stored: () => { note.value = ''; },
+    texts: { unknown: t().recordUnknown, already: t().milestoneAlreadyRecorded, draftSent: t().milestoneDraftSent } });
   return el('section', { class: 'card stack' }, el('h3', { text: t().milestones }), list, kind, on, note,
-    el('button', { class: 'secondary', type: 'button', text: t().recordMilestone, onclick: async (e) => {
-      let r;
-      try {
-        r = await sendingWith(e.currentTarget, () => api('POST', `/cases/${c.id}/milestones`,
-          { kind: kind.value, on: on.value, note: note.value, draftId: draft }));
-      } catch (err) {
-        // The answer was lost: the milestone may be recorded. The list shows it; pressing again records it once.
-        if (err.message !== 'unauthenticated') { result.textContent = t().recordUnknown; await showMilestones().catch(() => {}); }
-        return;
-      }
-      if (r.status === 201) {
-        draft = newDraftId(); note.value = '';
-        result.textContent = r.data?.alreadyRecorded ? t().milestoneAlreadyRecorded : '';
-        await showMilestones();
-      } else if (r.data?.error === 'draft_sent') {
-        draft = newDraftId(); await showMilestones();
-        result.textContent = t().milestoneDraftSent;
-      } else result.textContent = r.data?.message || String(r.status);
-    } }), result);
+    el('button', { class: 'secondary', type: 'button', text: t().recordMilestone, onclick: (e) => press(e.currentTarget) }), result);
 }
 
 export async function actionsPanel(c) {
@@ -198,37 +163,23 @@ export async function handoffPanel(c) {
   const note = el('textarea', { id: 'handoff-note' });
   const message = el('textarea', { id: 'handoff-message' });
   const result = el('p', { role: 'status' });
-  // Sent with every send of this form: after a lost answer the same handoff is recorded, and confirmed, once.
-  let draftId = newDraftId();
-  return el('form', { class: 'card stack', onsubmit: async (e) => {
+  // Recorded, and confirmed to the resident, once per form however often pressed; only this form empties when it is
+  // recorded, so a reply being typed stays.
+  const press = sendsOnce({
+    send: (draftId) => {
+      // A consultation taken by phone or at the window has no channel: nothing goes to the resident.
+      const body = c.noChannel ? { kind: kind.value, note: note.value } : { kind: kind.value, note: note.value, message: message.value };
+      if (when.value) body.at = new Date(when.value).toISOString();
+      if (agency.value) body.agencyId = Number(agency.value);
+      if (sharing.value) body.sharingConsent = sharing.value === 'yes';
+      return api('POST', `/cases/${c.id}/handoffs`, { ...body, draftId });
+    },
+    reread: showHandoffs, say: (text) => { result.textContent = text; },
+    stored: () => { note.value = ''; message.value = ''; when.value = ''; sharing.value = ''; },
+    texts: { unknown: t().handoffUnknown, already: t().handoffAlreadyRecorded, draftSent: t().handoffDraftSent } });
+  return el('form', { class: 'card stack', onsubmit: (e) => {
     e.preventDefault();
-    // A consultation taken by phone or at the window has no channel: nothing goes to the resident.
-    const body = c.noChannel ? { kind: kind.value, note: note.value } : { kind: kind.value, note: note.value, message: message.value };
-    if (when.value) body.at = new Date(when.value).toISOString();
-    if (agency.value) body.agencyId = Number(agency.value);
-    if (sharing.value) body.sharingConsent = sharing.value === 'yes';
-    body.draftId = draftId;
-    // One handoff per click: a second click while the first is on its way would record it, and confirm it, twice.
-    await sendingWith(e.target.querySelector('button[type=submit]'), async () => {
-      try {
-        const r = await api('POST', `/cases/${c.id}/handoffs`, body);
-        if (r.status === 201) {
-          // Only this form resets and the list gains the new handoff: a reply being typed stays.
-          note.value = ''; message.value = ''; when.value = ''; sharing.value = '';
-          result.textContent = r.data?.alreadyRecorded ? t().handoffAlreadyRecorded : '';
-          draftId = newDraftId();
-          await showHandoffs();
-        } else if (r.data?.error === 'draft_sent') {
-          // Recorded before with other values: what the form holds now is a new handoff, if the consultant sends it.
-          draftId = newDraftId();
-          await showHandoffs();
-          result.textContent = t().handoffDraftSent;
-        } else result.textContent = r.data?.message || String(r.status);
-      } catch (err) {
-        // The answer was lost: the handoff may be recorded. The list shows it; sending the form again records it once.
-        if (err.message !== 'unauthenticated') { result.textContent = t().handoffUnknown; await showHandoffs(); }
-      }
-    });
+    press(e.target.querySelector('button[type=submit]'));
   } }, el('h3', { text: t().handoff }), list,
   el('label', { for: 'handoff-kind', text: t().kind }), kind,
   el('label', { for: 'handoff-at', text: t().when }), when,

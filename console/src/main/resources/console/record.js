@@ -1,7 +1,7 @@
 import { t, labelled } from './state.js';
-import { $, el, takeTicket, sendingWith } from './dom.js';
+import { $, el, takeTicket } from './dom.js';
 import { api } from './api.js';
-import { newDraftId } from './draft.js';
+import { sendsOnce } from './draft.js';
 
 // A consultation taken by phone, at the window, on a visit or from an agency (相談を記録): the recorder is assigned
 // it; it is triaged like any message and gets no automatic reply.
@@ -17,29 +17,21 @@ export async function showRecordForm() {
   const agencyLabel = el('label', { for: 'record-agency', text: t().referralAgency, hidden: true });
   const agency = el('select', { id: 'record-agency', name: 'agency', hidden: true }, ...agencies.map((a) => el('option', { value: a.id, text: a.name })));
   routeSelect.addEventListener('change', () => { agencyLabel.hidden = agency.hidden = routeSelect.value !== 'referral'; });
-  // Sent with every send of this form: a double click or a resend after a lost answer opens one case, not two that
-  // the city's report would count as two consultations.
-  let draftId = newDraftId();
-  const form = el('form', { class: 'card stack', 'aria-label': t().recordConsultation, onsubmit: async (e) => {
+  // Recorded once however often sent: a double click or a resend after a lost answer opens one case, not two that the
+  // city's report would count as two consultations. Recorded (or recorded before), the case opens.
+  const record = sendsOnce({
+    send: (draftId) => {
+      const body = { route: routeSelect.value, consulter: $('record-consulter').value, name: $('record-name').value,
+        text: $('record-text').value, at: new Date($('record-at').value).toISOString(), draftId };
+      if (body.route === 'referral') body.agencyId = Number(agency.value);
+      return api('POST', '/cases', body);
+    },
+    reread: async () => {}, say: (text) => { error.textContent = text; },
+    stored: (answer) => { location.hash = `#/case/${answer.data.id}`; },
+    texts: { unknown: t().recordUnknown, draftSent: t().recordDraftSent } });
+  const form = el('form', { class: 'card stack', 'aria-label': t().recordConsultation, onsubmit: (e) => {
     e.preventDefault();
-    const body = { route: routeSelect.value, consulter: $('record-consulter').value, name: $('record-name').value,
-      text: $('record-text').value, at: new Date($('record-at').value).toISOString(), draftId };
-    if (body.route === 'referral') body.agencyId = Number(agency.value);
-    await sendingWith($('record-save'), async () => {
-      try {
-        const r = await api('POST', '/cases', body);
-        if (r.status === 409 && r.data?.error === 'draft_sent') {
-          // Recorded before with other words or values: sending the form again now records a new consultation.
-          draftId = newDraftId();
-          error.textContent = t().recordDraftSent;
-          return;
-        }
-        if (r.status !== 201) { error.textContent = r.data?.message || String(r.status); return; }
-        location.hash = `#/case/${r.data.id}`;
-      } catch (err) {
-        if (err.message !== 'unauthenticated') error.textContent = t().recordUnknown;
-      }
-    });
+    record($('record-save'));
   } },
   el('h2', { text: t().recordConsultation }), el('p', { class: 'meta', text: t().recordConsultationHelp }),
   el('label', { for: 'record-route', text: t().route }), routeSelect, agencyLabel, agency,

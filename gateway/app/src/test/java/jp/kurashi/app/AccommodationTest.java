@@ -81,4 +81,34 @@ class AccommodationTest {
     assertThat(chief.get("/api/cases/" + caseId).bodyAsJsonObject().getJsonObject("accommodation").getJsonArray("needs"))
         .isEmpty();
   }
+
+  @Test
+  @DisplayName("goes with its case into the case kept on a merge, unless that has its own; a merged case takes none")
+  void followsTheMerge() {
+    long kept = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "a-2", "chat-b", null,
+        "先ほどの続きです", running.clock.instant()))).caseId();
+    assertThat(put(chief, new JsonObject().put("needs", new JsonArray().add("writing")).put("contactMeans", "mail"))
+        .statusCode()).isEqualTo(200);
+
+    assertThat(chief.post("/api/cases/" + caseId + "/merge", new JsonObject().put("into", kept), true).statusCode())
+        .isEqualTo(200);
+
+    JsonObject carried = chief.get("/api/cases/" + kept).bodyAsJsonObject().getJsonObject("accommodation");
+    assertThat(carried.getJsonArray("needs")).containsExactly("writing");
+    assertThat(carried.getString("contactMeans")).isEqualTo("mail");
+    var refused = put(chief, new JsonObject().put("needs", new JsonArray().add("sign_language")));
+    assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(409);
+    assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("case_merged");
+    assertThat(refused.bodyAsJsonObject().getLong("keptCaseId")).isEqualTo(kept);
+
+    // The kept case's own word on the person stands against a duplicate merged later.
+    long later = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "a-3", "chat-c", null,
+        "もう一度書きます", running.clock.instant()))).caseId();
+    assertThat(chief.send(io.vertx.core.http.HttpMethod.PUT, "/api/cases/" + later + "/accommodation",
+        new JsonObject().put("needs", new JsonArray().add("easy_japanese")), true).statusCode()).isEqualTo(200);
+    assertThat(chief.post("/api/cases/" + later + "/merge", new JsonObject().put("into", kept), true).statusCode())
+        .isEqualTo(200);
+    assertThat(chief.get("/api/cases/" + kept).bodyAsJsonObject().getJsonObject("accommodation").getJsonArray("needs"))
+        .containsExactly("writing");
+  }
 }

@@ -610,6 +610,47 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  @DisplayName("a milestone whose answer a proxy replaced with 504 is shown as unknown with the list read again; sent again, it is recorded once")
+  void milestoneBehindTimedOutProxy() {
+    long caseId = chatCase("chat-proxy");
+    Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
+    BrowserContext context = chromium.newContext(1280, 900);
+    try {
+      onGatewayTime(context);
+      // The gateway records the first send, but the proxy in front of it gave up waiting and answers 504 itself.
+      AtomicInteger sends = new AtomicInteger();
+      context.route("**/api/cases/" + caseId + "/milestones", route -> {
+        if (!"POST".equals(route.request().method()) || sends.incrementAndGet() > 1) {
+          route.resume();
+        } else {
+          route.fetch();
+          route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(504).setContentType("text/html")
+              .setBody("<html><body>504 Gateway Time-out</body></html>"));
+        }
+      });
+      Page consultant = satoOnCase(context, db, caseId);
+      Locator panel = consultant.locator("section").filter(new Locator.FilterOptions().setHas(
+          consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("支援の節目"))));
+      panel.getByLabel("メモ(任意)").fill("プランを作成");
+      Locator record = panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("記録する").setExact(true));
+      record.click();
+      assertThat(panel.getByTestId("milestone-result")).containsText("記録の結果を受け取れませんでした");
+      assertThat(panel.getByTestId("milestones").locator("li")).hasCount(1);
+      assertThat(panel.getByLabel("メモ(任意)")).hasValue("プランを作成");
+
+      record.click();
+
+      assertThat(panel.getByTestId("milestone-result")).containsText("記録済みです");
+      assertThat(sends.get()).isEqualTo(2);
+      assertThat(Await.result(db.pool().query("SELECT count(*) FROM case_milestone WHERE case_id = " + caseId).execute())
+          .iterator().next().getLong(0)).isOne();
+    } finally {
+      context.close();
+      Await.result(db.close());
+    }
+  }
+
+  @Test
   @DisplayName("a complaint whose answer was lost is in the register, the form kept; sent again with a double click, it is recorded once")
   void complaintAnswerLost() {
     running.chief();

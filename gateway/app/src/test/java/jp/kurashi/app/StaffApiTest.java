@@ -305,14 +305,21 @@ class StaffApiTest {
     }
 
     @Test
-    @DisplayName("a reply to a case merged into another is refused and names the case kept, where its thread is")
+    @DisplayName("a reply to a case merged into another is refused and names the case kept, where its thread is; one sent before the merge is known there")
     void replyToMergedCase() {
       IngestResult kept = residentWrites("m-1", "家賃の相談です");
       IngestResult duplicate = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "m-2",
           "chat-session-2", null, "同じ者です。先ほどの続きです", running.clock.instant())));
       RunningGateway.StaffClient chief = running.chief();
+      JsonObject beforeMerge = new JsonObject().put("text", "お電話します").put("draftId", "2c4e6a8b-1d3f-4a5b-8c7d-9e0f1a2b3c4d");
+      assertThat(chief.post("/api/cases/" + duplicate.caseId() + "/replies", beforeMerge, true).statusCode()).isEqualTo(202);
       assertThat(chief.post("/api/cases/" + duplicate.caseId() + "/merge", new JsonObject().put("into", kept.caseId()),
           true).statusCode()).isEqualTo(200);
+      // Sent before the merge, its answer lost: sent again, it is known as queued where the thread went, and not sent twice.
+      HttpResponse<Buffer> resent = chief.post("/api/cases/" + duplicate.caseId() + "/replies", beforeMerge, true);
+      assertThat(resent.statusCode()).as(resent.bodyAsString()).isEqualTo(202);
+      assertThat(resent.bodyAsJsonObject().getBoolean("alreadyQueued")).isTrue();
+      assertThat(staffReplies(kept.caseId())).isOne();
 
       HttpResponse<Buffer> refused = chief.post("/api/cases/" + duplicate.caseId() + "/replies",
           new JsonObject().put("text", "お返事です"), true);
@@ -323,6 +330,7 @@ class StaffApiTest {
       assertThat(staffReplies(duplicate.caseId())).isZero();
       assertThat(chief.post("/api/cases/" + kept.caseId() + "/replies", new JsonObject().put("text", "お返事です"), true)
           .statusCode()).isEqualTo(202);
+      assertThat(staffReplies(kept.caseId())).isEqualTo(2);
     }
 
     private long staffReplies(long caseId) {

@@ -308,7 +308,7 @@ class StaffRecordedCaseTest {
   }
 
   @Test
-  @DisplayName("a note sent twice at once, or again after a lost answer, is stored once; edited, it is refused; none on a merged case")
+  @DisplayName("a note sent twice at once, or again after a lost answer, is stored once, before or after a merge; edited, it is refused; no new one on a merged case")
   void noteDraftOnce() {
     long caseId = record(tanaka, phone("家賃の相談"));
     String path = "/api/cases/" + caseId + "/notes";
@@ -338,6 +338,12 @@ class StaffRecordedCaseTest {
     assertThat(merged.statusCode()).as(merged.bodyAsString()).isEqualTo(409);
     assertThat(merged.bodyAsJsonObject().getString("error")).isEqualTo("case_merged");
     assertThat(merged.bodyAsJsonObject().getLong("keptCaseId")).isEqualTo(kept);
+    // The first note's answer was lost before the merge: sent again, it is known where the thread went.
+    var resent = tanaka.post(path, note, true);
+    assertThat(resent.statusCode()).as(resent.bodyAsString()).isEqualTo(201);
+    assertThat(resent.bodyAsJsonObject().getBoolean("alreadyRecorded")).isTrue();
+    assertThat(resent.bodyAsJsonObject().getLong("messageId")).isEqualTo(sent.get(0).bodyAsJsonObject().getLong("messageId"));
+    assertThat(count("SELECT count(*) FROM message WHERE direction = 'note' AND case_id = " + kept)).isEqualTo(2);
   }
 
   private static JsonObject withoutDraft(JsonObject body) {

@@ -68,9 +68,13 @@ final class CaseCommandSql {
       RETURNING id
       """;
 
-  /** $1 case, $2 draft: what that draft stored (a note, or a reply if a client reused the id). */
-  static final String NOTE_OF_DRAFT = """
-      SELECT id, direction, body, staff_id FROM message WHERE case_id = $1 AND draft_id = $2
+  /**
+   * $1 case, $2 draft: what that draft stored (a note, or a reply if a client reused the id), on the case or where it
+   * was merged to.
+   */
+  static final String NOTE_OF_DRAFT = MessageSql.THREAD_HOLDERS + """
+      SELECT id, direction, body, staff_id FROM message
+       WHERE case_id IN (SELECT id FROM thread_holder) AND draft_id = $2
       """;
 
   /** $1 case, $2 outcome, $3 now. */
@@ -114,10 +118,16 @@ final class CaseCommandSql {
       """;
 
   /**
-   * $1 duplicate, $2 case kept: the thread moves to the kept case. Its console drafts are dropped: a draft is one per
-   * case, and the same draft id on both cases (a script's) would otherwise stop the merge.
+   * $1 duplicate, $2 case kept: the thread moves to the kept case with its console drafts, so a note or reply sent
+   * again after the merge is known as sent. A draft id the kept case holds already (a client that reused one on both)
+   * is dropped from the moved message: a draft is one per case, and it would otherwise stop the merge.
    */
-  static final String MOVE_MESSAGES = "UPDATE message SET case_id = $2, draft_id = NULL WHERE case_id = $1";
+  static final String MOVE_MESSAGES = """
+      UPDATE message m SET case_id = $2,
+             draft_id = CASE WHEN EXISTS (SELECT 1 FROM message k WHERE k.case_id = $2 AND k.draft_id = m.draft_id)
+                             THEN NULL ELSE m.draft_id END
+       WHERE m.case_id = $1
+      """;
 
   /**
    * Links the contacts of two cases as one resident: an existing resident is kept (and two are

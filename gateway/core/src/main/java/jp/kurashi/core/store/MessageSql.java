@@ -160,12 +160,27 @@ final class MessageSql {
       RETURNING id, channel, contact_id, (SELECT office_id FROM consultation_case WHERE id = $1) AS office_id
       """;
 
-  /** $1 case, $2 draft. The reply already queued from that draft, with its outbox key (none once delivered and pruned). */
-  static final String REPLY_OF_DRAFT = """
+  /**
+   * $1 case: a CTE {@code thread_holder} of that case and the cases it was merged into, in turn. A merge moves the
+   * thread, drafts included, to the case kept, so a draft sent again after a merge is found there.
+   */
+  static final String THREAD_HOLDERS = """
+      WITH RECURSIVE thread_holder (id, merged_into) AS (
+        SELECT id, merged_into FROM consultation_case WHERE id = $1
+        UNION ALL
+        SELECT c.id, c.merged_into FROM consultation_case c JOIN thread_holder h ON c.id = h.merged_into
+      )
+      """;
+
+  /**
+   * $1 case, $2 draft. The reply already queued from that draft, with its outbox key (none once delivered and pruned),
+   * on the case or where it was merged to.
+   */
+  static final String REPLY_OF_DRAFT = THREAD_HOLDERS + """
       SELECT m.id, m.direction, m.channel, m.contact_id, m.body, m.staff_id, c.office_id, o.idempotency_key
         FROM message m JOIN consultation_case c ON c.id = m.case_id
         LEFT JOIN outbox o ON o.message_id = m.id
-       WHERE m.case_id = $1 AND m.draft_id = $2
+       WHERE m.case_id IN (SELECT id FROM thread_holder) AND m.draft_id = $2
       """;
 
   /** $1 case. Why a reply could not be stored: the case is missing, merged into another, or its contact unreachable. */

@@ -13,12 +13,15 @@ import jp.kurashi.core.outbox.ReplyQueue;
 import jp.kurashi.core.store.AuditLog;
 import jp.kurashi.core.store.CaseCommandStore;
 import jp.kurashi.core.store.CaseCommandStore.Claim;
+import jp.kurashi.core.store.CaseCommandStore.Noted;
+import jp.kurashi.core.store.CaseMergedException;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DraftSentException;
 import jp.kurashi.core.store.HandoffStore;
 import jp.kurashi.core.store.HandoffStore.Created;
 import jp.kurashi.core.store.HandoffStore.NewHandoff;
 import jp.kurashi.core.store.MessageStore;
+import jp.kurashi.core.store.MessageStore.DraftReply;
 import jp.kurashi.core.store.NotFoundException;
 import jp.kurashi.core.store.StaffStore;
 import jp.kurashi.core.store.TestDatabases;
@@ -223,6 +226,42 @@ class CaseCommandsTest {
     assertThat(Await.result(commands.retry(kept, reply))).isTrue();
     assertThat(awaitEvent(CaseEvent.REPLY_RETRIED, kept).messageId()).isEqualTo(reply);
     assertThat(count("SELECT count(*) FROM outbox WHERE message_id = $1 AND status = 'pending'", reply)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a note or reply sent again after its case was merged is known as sent, through merges in turn; a draft both cases hold does not stop a merge")
+  void draftsFollowTheMerge() {
+    long duplicate = openCase("U-dup3");
+    long kept = openCase("U-kept3");
+    long last = openCase("U-last3");
+    java.util.UUID noteDraft = java.util.UUID.randomUUID();
+    java.util.UUID replyDraft = java.util.UUID.randomUUID();
+    java.util.UUID shared = java.util.UUID.randomUUID();
+    long note = Await.result(commands.note(duplicate, staffId, "家計を一緒に見直す", noteDraft)).messageId();
+    long reply = Await.result(messages.queueDraft(duplicate, staffId, "明日お電話します", replyDraft)).reply().messageId();
+    // A client that reused one draft id on two cases.
+    Await.result(commands.note(duplicate, staffId, "メモ", shared));
+    Await.result(commands.note(kept, staffId, "メモ", shared));
+
+    assertThat(Await.result(commands.merge(duplicate, kept, office, java.util.List.of()))).isTrue();
+
+    Noted again = Await.result(commands.note(duplicate, staffId, "家計を一緒に見直す", noteDraft));
+    assertThat(again.alreadyStored()).isTrue();
+    assertThat(again.messageId()).isEqualTo(note);
+    DraftReply replyAgain = Await.result(messages.queueDraft(duplicate, staffId, "明日お電話します", replyDraft));
+    assertThat(replyAgain.alreadyQueued()).isTrue();
+    assertThat(replyAgain.reply().messageId()).isEqualTo(reply);
+    assertThatThrownBy(() -> Await.result(commands.note(duplicate, staffId, "別の文面", noteDraft)))
+        .isInstanceOf(DraftSentException.class);
+    assertThatThrownBy(() -> Await.result(commands.note(duplicate, staffId, "新しいメモ", java.util.UUID.randomUUID())))
+        .isInstanceOf(CaseMergedException.class);
+
+    assertThat(Await.result(commands.merge(kept, last, office, java.util.List.of()))).isTrue();
+    assertThat(Await.result(commands.note(duplicate, staffId, "家計を一緒に見直す", noteDraft)).alreadyStored())
+        .as("merged in turn").isTrue();
+    assertThat(count("SELECT count(*) FROM message WHERE case_id = $1 AND direction = 'note' AND draft_id IS NOT NULL", last))
+        .as("the note, and one of the two that shared a draft").isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM message WHERE case_id = $1 AND staff_id IS NOT NULL", last)).isEqualTo(4);
   }
 
   @Test

@@ -77,11 +77,11 @@ class CaseRecordsDuringErasureTest {
   }
 
   @Test
-  @DisplayName("how to communicate with the person waits for the erasure and is not kept (an erased case takes none)")
+  @DisplayName("how to communicate with the person waits for the erasure and is refused")
   void accommodation() {
     Future<?> written = duringErasure("case_accommodation", caseId -> new AccommodationStore(db.pool()).put(caseId,
         new Accommodation(List.of("writing"), null, null, "耳が聞こえにくい", null, null), staffId, clock.instant()));
-    assertThat(written.result()).isEqualTo(Accommodation.none());
+    assertThat(written.cause()).isInstanceOf(NotFoundException.class);
   }
 
   /**
