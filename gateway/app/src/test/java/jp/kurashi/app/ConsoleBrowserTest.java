@@ -386,8 +386,7 @@ class ConsoleBrowserTest {
 
       // A support plan made today, recorded in the milestones panel and listed there.
       String today = java.time.LocalDate.now(running.clock.withZone(java.time.ZoneId.of("Asia/Tokyo"))).toString();
-      Locator milestones = chief.locator("section").filter(new Locator.FilterOptions().setHas(
-          chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("支援の節目"))));
+      Locator milestones = milestonesPanel(chief);
       milestones.getByLabel("種類", new Locator.GetByLabelOptions().setExact(true)).selectOption("plan");
       milestones.getByLabel("実施日").fill(today);
       milestones.getByLabel("メモ(任意)").fill("就労支援を中心に");
@@ -589,8 +588,7 @@ class ConsoleBrowserTest {
       onGatewayTime(context); // the form's default day is the browser's today, which the gateway checks against its own
       AtomicInteger sends = firstAnswerLostThenSlow(context, "**/api/cases/" + caseId + "/milestones");
       Page consultant = satoOnCase(context, db, caseId);
-      Locator panel = consultant.locator("section").filter(new Locator.FilterOptions().setHas(
-          consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("支援の節目"))));
+      Locator panel = milestonesPanel(consultant);
       panel.getByLabel("メモ(任意)").fill("アセスメントを実施");
       Locator record = panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("記録する").setExact(true));
       record.click();
@@ -629,8 +627,7 @@ class ConsoleBrowserTest {
         }
       });
       Page consultant = satoOnCase(context, db, caseId);
-      Locator panel = consultant.locator("section").filter(new Locator.FilterOptions().setHas(
-          consultant.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("支援の節目"))));
+      Locator panel = milestonesPanel(consultant);
       panel.getByLabel("メモ(任意)").fill("プランを作成");
       Locator record = panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("記録する").setExact(true));
       record.click();
@@ -709,6 +706,12 @@ class ConsoleBrowserTest {
       context.close();
       Await.result(db.close());
     }
+  }
+
+  /** The case's support milestones panel. */
+  private static Locator milestonesPanel(Page staff) {
+    return staff.locator("section").filter(new Locator.FilterOptions().setHas(
+        staff.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("支援の節目"))));
   }
 
   /** After a lost answer and a double click: no third send comes, two reached the gateway, and {@code count} is one. */
