@@ -1,5 +1,6 @@
 package jp.kurashi.connectors.webchat;
 
+import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -33,6 +35,12 @@ final class ChatSocket {
   private static final long TYPING_INTERVAL_MS = 2_000;
   /** Acks whose message events may still be on their way: more than a resident sends before after-commit ends. */
   private static final int RECENT_ACKS = 8;
+  /**
+   * How long before the client's last message a replay looks back as well. Two pushes can reach a socket out of order
+   * (events from several instances, a reply sent while another tab's message is pushed), and a socket can drop between
+   * them; the client skips what it has, so a minute of overlap costs a few frames and covers far more than that skew.
+   */
+  private static final Duration REPLAY_OVERLAP = Duration.ofMinutes(1);
 
   private final ServerWebSocket ws;
   private final ChatSession session;
@@ -94,13 +102,16 @@ final class ChatSocket {
     }
     deps.metrics().increment("webchat_sockets_opened_total");
     if (afterId != null) {
-      replay(afterId);
+      replay(afterId, 0);
     }
   }
 
-  private void replay(long afterId) {
+  /** Replays the chat the client may have missed after {@code afterId}, in batches each going on after {@code from}. */
+  private void replay(long afterId, long from) {
     deps.metrics().increment("webchat_replay_reads_total");
-    deps.store().conversation(session.contactRef(), afterId, deps.settings().replayBatch()).onComplete(ar -> {
+    Future<List<ChatLine>> batch = deps.store().conversation(session.contactRef(), afterId, REPLAY_OVERLAP, from,
+        deps.settings().replayBatch());
+    batch.onComplete(ar -> {
       // Once the resident has left, the rest of the history would be read for nobody.
       if (gone()) {
         return;
@@ -118,11 +129,11 @@ final class ChatSocket {
           ws.drainHandler(v -> {
             if (!gone()) {
               ws.drainHandler(null);
-              replay(next);
+              replay(afterId, next);
             }
           });
         } else {
-          replay(next);
+          replay(afterId, next);
         }
       }
     });

@@ -45,12 +45,25 @@ final class WebchatSql {
         FROM webchat_session WHERE contact_ref = $1
       """;
 
-  /** The chat as the resident sees it: their messages and replies, not staff notes. $1 contact ref, $2 after id, $3 limit. */
+  /**
+   * The chat as the resident sees it (their messages and replies, not staff notes) after the message the client saw
+   * last: those with a larger id, and those shown (stored, or sent) since $4 seconds before that one was. A reply
+   * queued before the resident's message from another tab has the smaller id but is sent after it; and pushes of two
+   * messages may reach a socket out of order. The client skips ids it has. $1 contact ref, $2 after id, $3 limit,
+   * $4 overlap seconds, $5 the largest id this replay has sent (0 at first): batches go on from there.
+   */
   static final String CONVERSATION = """
+      WITH chat AS (
+        SELECT id FROM contact WHERE channel = 'webchat' AND external_id = $1
+      ), seen AS (
+        SELECT m.shown_at - make_interval(secs => $4) AS since FROM message m
+         WHERE m.id = $2 AND m.contact_id IN (SELECT id FROM chat)
+      )
       SELECT m.id, m.direction, m.staff_id, m.body, m.created_at,
              EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = m.id) AS has_attachment
-        FROM message m JOIN contact k ON k.id = m.contact_id
-       WHERE k.channel = 'webchat' AND k.external_id = $1 AND m.id > $2 AND m.direction IN ('in', 'out')
+        FROM message m
+       WHERE m.contact_id IN (SELECT id FROM chat) AND m.direction IN ('in', 'out') AND m.id > $5
+         AND (m.id > $2 OR m.id < $2 AND m.shown_at >= (SELECT since FROM seen))
        ORDER BY m.id
        LIMIT $3
       """;

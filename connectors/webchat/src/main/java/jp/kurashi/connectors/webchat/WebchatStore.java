@@ -68,9 +68,14 @@ public final class WebchatStore {
             : SessionState.valueOf(rows.iterator().next().getString("state")));
   }
 
-  /** Messages of the chat with an id above {@code afterId}, oldest first, at most {@code limit}. */
-  public Future<List<ChatLine>> conversation(String contactRef, long afterId, int limit) {
-    return pool.preparedQuery(WebchatSql.CONVERSATION).execute(Tuple.of(contactRef, afterId, (long) limit))
+  /**
+   * Messages of the chat the client may not have after seeing {@code afterId}: a larger id, or shown within
+   * {@code overlap} before that one was. Oldest first, at most {@code limit}, each with an id above {@code from} (the
+   * last of the batch before; 0 at first).
+   */
+  public Future<List<ChatLine>> conversation(String contactRef, long afterId, Duration overlap, long from, int limit) {
+    return pool.preparedQuery(WebchatSql.CONVERSATION)
+        .execute(Tuple.of(contactRef, afterId, (long) limit, (double) overlap.toSeconds(), from))
         .map(WebchatStore::lines);
   }
 

@@ -275,6 +275,47 @@ class WebchatProtocolTest {
     }
 
     @Test
+    @DisplayName("replay a reply queued before the client's last message but sent after it, and not what was shown long before")
+    void replayCoversReplySentLate() {
+      String token = server.newSession();
+      long caseId;
+      long last;
+      try (ChatClient chat = server.consentedChat(token)) {
+        caseId = one("SELECT case_id FROM message WHERE id = $1", chat.message("c-1", "一通目").getLong("id")).getLong(0);
+        long staff = one("""
+            INSERT INTO staff (office_id, login, display_name, role, password_hash)
+            VALUES ($1, 'suzuki', '鈴木', 'consultant', 'x') RETURNING id""", server.officeId).getLong(0);
+        Await.result(server.replies.queue(caseId, staff, "折り返します"));
+        Await.until(java.time.Duration.ofSeconds(10), "reply sent",
+            () -> "sent".equals(one("SELECT delivery FROM message WHERE direction = 'out' AND staff_id IS NOT NULL").getString(0)));
+        // The resident's next message, from another tab: this socket sees it as its last message frame.
+        last = chat.message("c-2", "二通目").getLong("id");
+      }
+      // The reply (the smaller id) reached the outbox's send only after that message was stored, and this tab's
+      // socket dropped before its push arrived.
+      Await.result(server.db.pool().preparedQuery("""
+          UPDATE message SET shown_at = (SELECT shown_at FROM message WHERE id = $1) + interval '2 seconds'
+           WHERE direction = 'out' AND staff_id IS NOT NULL""").execute(Tuple.of(last)));
+
+      try (ChatClient again = server.connect(token, last)) {
+        JsonObject reply = again.next("message");
+        while (!"staff".equals(reply.getString("from"))) {
+          reply = again.next("message"); // the first message, shown within the overlap too, comes again: the client skips it
+        }
+        assertThat(reply.getString("text")).isEqualTo("折り返します");
+        assertThat(reply.getLong("id")).isLessThan(last);
+      }
+
+      // Shown well before the client's last message, a reply is one the client has: it is not sent again.
+      Await.result(server.db.pool().preparedQuery("""
+          UPDATE message SET shown_at = (SELECT shown_at FROM message WHERE id = $1) - interval '5 minutes'
+           WHERE case_id = $2 AND id <> $1""").execute(Tuple.of(last, caseId)));
+      try (ChatClient again = server.connect(token, last)) {
+        assertThat(again.drain(1_000)).noneMatch(f -> "message".equals(f.getString("type")) && f.getLong("id") <= last);
+      }
+    }
+
+    @Test
     @DisplayName("from staff reach an open socket at once, with staff typing before")
     void liveReply() {
       try (ChatClient chat = server.consentedChat(server.newSession())) {

@@ -67,7 +67,7 @@ final class OutboxSql {
         RETURNING message_id
       )
       UPDATE message m
-         SET delivery = 'sent', delivered_at = now(), delivery_error = NULL,
+         SET delivery = 'sent', delivered_at = now(), shown_at = now(), delivery_error = NULL,
              external_id = COALESCE($3, m.external_id)
         FROM done WHERE m.id = done.message_id
       RETURNING m.id
