@@ -11,6 +11,7 @@ export async function loadComplaints() {
   if (!current()) return;
   if (r.status !== 200) { $('main').replaceChildren(el('p', { class: 'error', text: r.data?.message || String(r.status) })); return; }
   const error = el('p', { class: 'error', role: 'alert' });
+  const outcome = el('p', { role: 'status', 'data-testid': 'complaint-result' });
   const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
   const rows = el('tbody', {});
   // The register as it is now, the form kept as typed: after a lost answer or a refusal, the consultant sees what is in it.
@@ -26,8 +27,12 @@ export async function loadComplaints() {
       if (form.caseId.value) body.caseId = Number(form.caseId.value);
       return api('POST', '/complaints', body);
     },
-    reread: showEntries, say: (text) => { error.textContent = text; },
-    stored: () => { form.summary.value = ''; form.caseId.value = ''; form.receivedAt.value = local(new Date()); },
+    // Recorded (or recorded before) is no error: said as a status, not an alert.
+    say: (text, kind) => {
+      error.textContent = kind === 'stored' ? '' : text;
+      outcome.textContent = kind === 'stored' ? text : '';
+    },
+    reread: showEntries, stored: () => { form.reset(); form.receivedAt.value = local(new Date()); },
     texts: { unknown: t().recordUnknown, already: t().complaintAlreadyRecorded, draftSent: t().complaintDraftSent } });
   const form = el('form', { class: 'stack', 'aria-label': t().recordComplaint, onsubmit: (e) => {
     e.preventDefault();
@@ -41,7 +46,7 @@ export async function loadComplaints() {
   el('input', { id: 'complaint-case', name: 'caseId', type: 'number', min: 1 }),
   el('label', { for: 'complaint-summary', text: t().complaintSummary }),
   el('textarea', { id: 'complaint-summary', name: 'summary', required: true, maxlength: 10000 }),
-  el('p', {}, el('button', { class: 'primary', type: 'submit', text: t().recordComplaint })), error);
+  el('p', {}, el('button', { class: 'primary', type: 'submit', text: t().recordComplaint })), error, outcome);
   const entry = (c) => {
     const mayAnswer = state.staff.role === 'chief' || c.responsibleId === state.staff.id;
     const response = el('textarea', { 'aria-label': t().complaintResponse, maxlength: 10000, text: c.response || '' });

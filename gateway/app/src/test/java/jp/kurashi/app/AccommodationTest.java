@@ -83,17 +83,19 @@ class AccommodationTest {
   }
 
   @Test
-  @DisplayName("goes with its case into the case kept on a merge, unless that has its own; a merged case takes none")
+  @DisplayName("goes with its case into the case kept on a merge where that has none, an empty one or an older one; a merged case takes none")
   void followsTheMerge() {
-    long kept = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "a-2", "chat-b", null,
-        "先ほどの続きです", running.clock.instant()))).caseId();
+    long older = chat("a-0", "chat-0");
+    assertThat(putOn(older, new JsonObject().put("needs", new JsonArray().add("furigana"))).statusCode()).isEqualTo(200);
+    long kept = chat("a-2", "chat-b");
+    // Saved with nothing in it: an empty record, which says nothing about the person.
+    assertThat(putOn(kept, new JsonObject().put("needs", new JsonArray())).statusCode()).isEqualTo(200);
     assertThat(put(chief, new JsonObject().put("needs", new JsonArray().add("writing")).put("contactMeans", "mail"))
         .statusCode()).isEqualTo(200);
 
-    assertThat(chief.post("/api/cases/" + caseId + "/merge", new JsonObject().put("into", kept), true).statusCode())
-        .isEqualTo(200);
+    assertThat(merge(caseId, kept)).isEqualTo(200);
 
-    JsonObject carried = chief.get("/api/cases/" + kept).bodyAsJsonObject().getJsonObject("accommodation");
+    JsonObject carried = accommodationOf(kept);
     assertThat(carried.getJsonArray("needs")).containsExactly("writing");
     assertThat(carried.getString("contactMeans")).isEqualTo("mail");
     var refused = put(chief, new JsonObject().put("needs", new JsonArray().add("sign_language")));
@@ -101,14 +103,30 @@ class AccommodationTest {
     assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("case_merged");
     assertThat(refused.bodyAsJsonObject().getLong("keptCaseId")).isEqualTo(kept);
 
-    // The kept case's own word on the person stands against a duplicate merged later.
-    long later = Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", "a-3", "chat-c", null,
-        "もう一度書きます", running.clock.instant()))).caseId();
-    assertThat(chief.send(io.vertx.core.http.HttpMethod.PUT, "/api/cases/" + later + "/accommodation",
-        new JsonObject().put("needs", new JsonArray().add("easy_japanese")), true).statusCode()).isEqualTo(200);
-    assertThat(chief.post("/api/cases/" + later + "/merge", new JsonObject().put("into", kept), true).statusCode())
-        .isEqualTo(200);
-    assertThat(chief.get("/api/cases/" + kept).bodyAsJsonObject().getJsonObject("accommodation").getJsonArray("needs"))
-        .containsExactly("writing");
+    // A duplicate whose record is newer than the kept case's brings the newer word on the person.
+    long later = chat("a-3", "chat-c");
+    assertThat(putOn(later, new JsonObject().put("needs", new JsonArray().add("easy_japanese"))).statusCode()).isEqualTo(200);
+    assertThat(merge(later, kept)).isEqualTo(200);
+    assertThat(accommodationOf(kept).getJsonArray("needs")).containsExactly("easy_japanese");
+    // One recorded before it does not replace it.
+    assertThat(merge(older, kept)).isEqualTo(200);
+    assertThat(accommodationOf(kept).getJsonArray("needs")).containsExactly("easy_japanese");
+  }
+
+  private long chat(String messageId, String resident) {
+    return Await.result(running.gateway.pipeline().receive(new InboundMessage("webchat", messageId, resident, null,
+        "相談があります", running.clock.instant()))).caseId();
+  }
+
+  private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> putOn(long id, JsonObject body) {
+    return chief.send(io.vertx.core.http.HttpMethod.PUT, "/api/cases/" + id + "/accommodation", body, true);
+  }
+
+  private int merge(long duplicate, long into) {
+    return chief.post("/api/cases/" + duplicate + "/merge", new JsonObject().put("into", into), true).statusCode();
+  }
+
+  private JsonObject accommodationOf(long id) {
+    return chief.get("/api/cases/" + id).bodyAsJsonObject().getJsonObject("accommodation");
   }
 }

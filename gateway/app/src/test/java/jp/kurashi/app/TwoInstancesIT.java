@@ -68,7 +68,7 @@ class TwoInstancesIT {
 
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
-  @DisplayName("deliver a reply across instances once, stream events across instances, share limits, run jobs once and take them over")
+  @DisplayName("deliver a reply across instances once, end a chat on every instance, stream events across instances, share limits, run jobs once and take them over")
   void behaveAsOne(@TempDir Path workDir) throws Exception {
     long t0 = System.nanoTime();
     String databaseUrl = TestPostgres.shared().newDatabaseUrl();
@@ -115,6 +115,15 @@ class TwoInstancesIT {
               .as("reply messages stored").isEqualTo(1);
           assertThat(stringQuery(databaseUrl, "SELECT status || '/' || attempts FROM outbox o JOIN message m ON m.id = o.message_id"
               + " WHERE m.body = '" + reply + "'")).as("the reply's outbox row: sent, in one attempt").isEqualTo("sent/1");
+
+          // 5. The resident ends the chat from a tab served by B (会話を終了して消す on a shared PC): the socket on A,
+          // another tab on the same PC, is told and closed at once, not left showing the conversation.
+          HttpResponse<String> ended = http.send(request(b, "/webchat/sessions/current").header("X-Chat-Token", resident.token)
+              .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+          assertThat(ended.statusCode()).as("chat ended on B: %s", ended.body()).isEqualTo(204);
+          Await.until(Duration.ofSeconds(10), "the socket on A closed with 4401", () -> resident.closedWith == 4401);
+          assertThat(resident.frames).as("the socket on A was told why").anyMatch(f -> "error".equals(f.getString("type"))
+              && "unknown_token".equals(f.getString("code")));
         } finally {
           Await.result(vertx.close());
         }
@@ -278,6 +287,8 @@ class TwoInstancesIT {
     private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
+    private String token;
+    private volatile int closedWith;
 
     static Resident connect(HttpClient http, Instance at) throws Exception {
       HttpResponse<String> created = http.send(request(at, "/webchat/sessions")
@@ -285,6 +296,7 @@ class TwoInstancesIT {
       assertThat(created.statusCode()).as("web chat session: %s", created.body()).isEqualTo(201);
       String token = new JsonObject(created.body()).getString("token");
       Resident r = new Resident();
+      r.token = token;
       r.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
           .buildAsync(URI.create("ws://127.0.0.1:" + at.port() + "/webchat/socket"), r).get(10, TimeUnit.SECONDS);
       r.send(new JsonObject().put("type", "auth").put("token", token));
@@ -326,6 +338,12 @@ class TwoInstancesIT {
         partial.setLength(0);
       }
       ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closedWith = statusCode;
       return null;
     }
 

@@ -53,8 +53,9 @@ public final class ChatSockets {
   }
 
   /**
-   * Closes this instance's sockets of an ended session with the protocol's auth error. Sockets of the same
-   * session on another instance stay open until they reconnect (their token is then refused).
+   * Closes this instance's sockets of an ended session with the protocol's auth error, at once. Other instances close
+   * theirs on the {@code chat.ended} event (a chat with no contact yet has no conversation to show: its sockets there
+   * are refused when they reconnect).
    */
   void endSession(long sessionId) {
     Set<ChatSocket> sockets = bySession.remove(sessionId);
@@ -83,6 +84,7 @@ public final class ChatSockets {
         }
       }
       case CaseEvent.STAFF_TYPING -> sockets.forEach(ChatSocket::staffTyping);
+      case CaseEvent.CHAT_ENDED -> sockets.forEach(ChatSocket::revoked);
       default -> {
         // queued and failed replies are not shown to the resident
       }

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.domain.InboundAttachment;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.limits.RateDecision;
@@ -23,6 +24,7 @@ import jp.kurashi.core.security.SecretTokens;
 import jp.kurashi.core.store.DatabaseFailures;
 import jp.kurashi.connectors.webchat.WebchatStore;
 import jp.kurashi.connectors.webchat.WebchatStore.ChatSession;
+import jp.kurashi.connectors.webchat.WebchatStore.EndedChat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -270,7 +272,10 @@ public final class WebchatRoutes {
         .map(found -> found.filter(s -> s.officeId() == deps.officeId()));
   }
 
-  /** Ends the chat for good: the token opens nothing any more and this instance's sockets of it close. */
+  /**
+   * Ends the chat for good: the token opens nothing any more, and its sockets close here at once and on every other
+   * instance through the bus (a tab left open on a shared PC would otherwise go on showing replies).
+   */
   private void endSession(RoutingContext ctx) {
     String token = bearer(ctx);
     if (token == null) {
@@ -282,9 +287,14 @@ public final class WebchatRoutes {
         json(ctx, 401, error("unknown_token", "unknown chat token"));
         return;
       }
-      deps.sockets().endSession(found.get());
+      EndedChat ended = found.get();
+      deps.sockets().endSession(ended.sessionId());
+      if (ended.contactId() != null) {
+        deps.events().publish(new CaseEvent(CaseEvent.CHAT_ENDED, deps.officeId(), 0, ended.contactId(), null,
+            WebchatConnector.CHANNEL, deps.clock().instant()));
+      }
       deps.metrics().increment("webchat_sessions_ended_total");
-      LOG.atInfo().addKeyValue("sessionId", found.get()).log("web chat ended by the resident");
+      LOG.atInfo().addKeyValue("sessionId", ended.sessionId()).log("web chat ended by the resident");
       ctx.response().setStatusCode(204).end();
     }).onFailure(ctx::fail);
   }

@@ -28,12 +28,13 @@ final class WebchatSql {
 
   /**
    * $1 token hash, $2 now. Ends the session for good; ending it again keeps the first time, so the call is
-   * idempotent. Returns the id when the token was ever issued.
+   * idempotent. Returns the id when the token was ever issued, with its chat's contact once there is one.
    */
   static final String REVOKE = """
-      UPDATE webchat_session SET revoked_at = coalesce(revoked_at, $2)
+      UPDATE webchat_session s SET revoked_at = coalesce(revoked_at, $2)
        WHERE token_hash = $1
-      RETURNING id
+      RETURNING s.id,
+                (SELECT k.id FROM contact k WHERE k.channel = 'webchat' AND k.external_id = s.contact_ref) AS contact_id
       """;
 
   /**

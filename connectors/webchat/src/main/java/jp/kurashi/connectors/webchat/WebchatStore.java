@@ -49,12 +49,21 @@ public final class WebchatStore {
   }
 
   /**
-   * Ends the session holding this token hash at {@code now}; ending it again changes nothing. The id of the
-   * session when the token was ever issued (revoked or expired included), else empty.
+   * Ends the session holding this token hash at {@code now}; ending it again changes nothing. The session when the
+   * token was ever issued (revoked or expired included), else empty.
    */
-  public Future<Optional<Long>> revoke(String tokenHash, Instant now) {
-    return pool.preparedQuery(WebchatSql.REVOKE).execute(Tuple.of(tokenHash, utc(now)))
-        .map(rows -> rows.size() == 0 ? Optional.<Long>empty() : Optional.of(rows.iterator().next().getLong("id")));
+  public Future<Optional<EndedChat>> revoke(String tokenHash, Instant now) {
+    return pool.preparedQuery(WebchatSql.REVOKE).execute(Tuple.of(tokenHash, utc(now))).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      return Optional.of(new EndedChat(row.getLong("id"), row.getLong("contact_id")));
+    });
+  }
+
+  /** A chat ended by its resident: its session, and its contact ({@code null} before the chat had one). */
+  public record EndedChat(long sessionId, Long contactId) {
   }
 
   private static OffsetDateTime utc(Instant instant) {

@@ -58,6 +58,11 @@ public record CaseEvent(String type, long officeId, long caseId, long contactId,
   public static final String RESIDENT_TYPING = "typing.resident";
   /** A consultant is typing a reply. */
   public static final String STAFF_TYPING = "typing.staff";
+  /**
+   * A resident ended their web chat ({@code contactId}; no case): every instance closes that chat's sockets, so a tab
+   * left open on a shared PC shows no more of it. Not a case event: consoles are not told.
+   */
+  public static final String CHAT_ENDED = "chat.ended";
 
   /** A message or typing event: no case state. */
   public CaseEvent(String type, long officeId, long caseId, long contactId, Long messageId, String channel,

@@ -37,7 +37,7 @@ public final class AccommodationStore {
         .compose(rows -> rows.size() == 0 ? CaseNotThere.failure(pool, caseId) : Future.succeededFuture(first(rows)));
   }
 
-  /** On a merge, in its transaction: the duplicate's accommodation to the case kept, unless that has its own. */
+  /** On a merge, in its transaction: the duplicate's accommodation to the case kept, unless that has a newer one. */
   static Future<Void> carryOnMerge(SqlClient conn, long duplicateId, long keptId) {
     return conn.preparedQuery(AccommodationSql.CARRY_ON_MERGE).execute(Tuple.of(duplicateId, keptId)).mapEmpty();
   }

@@ -124,10 +124,10 @@ public final class CaseCommandStore {
   }
 
   /**
-   * Folds a duplicate case into another in one transaction: its messages (and an accommodation the kept case lacks)
-   * move, it closes, reports leave it out, and {@code audit} is written in the same commit (a follower of the kept case
-   * must read it again before moved messages reach them, which the merge's audit row decides: it may not lag behind the
-   * move).
+   * Folds a duplicate case into another in one transaction: its messages (and an accommodation newer than the kept
+   * case's) move, it closes, reports leave it out, and {@code audit} is written in the same commit (a follower of the
+   * kept case must read it again before moved messages reach them, which the merge's audit row decides: it may not lag
+   * behind the move).
    *
    * @return the duplicate as it is now, or empty when either case is missing from the office, erased or already merged
    */

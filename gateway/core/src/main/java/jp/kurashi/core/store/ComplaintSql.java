@@ -15,8 +15,9 @@ final class ComplaintSql {
    * $1 office, $2 case or NULL, $3 received at, $4 channel, $5 summary, $6 responsible (NULL: the office's
    * first active chief), $7 recorded by, $8 recorded at, $9 the console form's draft (or NULL). Nothing is inserted
    * when no active chief or consultant of the office answers for it, or the recorder's draft is recorded already
-   * ({@link #OF_DRAFT}); the case, when named, must be the office's and not erased (its row share-locked until the
-   * commit, so retention cannot erase it in between), and is marked as a complaint only when an entry is inserted.
+   * ({@link #OF_DRAFT}); the case, when named, must be the office's and not erased (its row locked until the commit,
+   * so retention cannot erase it in between), and is marked as a complaint only when an entry is inserted. The lock is
+   * the one the marking takes: a share lock there would let two entries naming one case deadlock on the upgrade.
    */
   static final String INSERT = """
       WITH responsible AS (
@@ -25,7 +26,8 @@ final class ComplaintSql {
            AND (id = $6::bigint OR ($6::bigint IS NULL AND role = 'chief'))
          ORDER BY id LIMIT 1
       ), named AS (
-        SELECT c.id FROM consultation_case c WHERE c.id = $2 AND c.office_id = $1 AND c.erased_at IS NULL FOR SHARE OF c
+        SELECT c.id FROM consultation_case c WHERE c.id = $2 AND c.office_id = $1 AND c.erased_at IS NULL
+           FOR NO KEY UPDATE OF c
       ), inserted AS (
         INSERT INTO complaint (office_id, case_id, received_at, channel, summary, responsible_id, recorded_by, recorded_at,
                                draft_id)

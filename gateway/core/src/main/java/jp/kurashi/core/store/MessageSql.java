@@ -149,13 +149,16 @@ final class MessageSql {
   /**
    * $1 case, $2 body, $3 staff (null: an automatic message), $4 now, $5 the console's draft (null: none). Returns no row
    * when the case does not exist, was merged into another (its thread is there), its contact cannot be reached, or that
-   * draft was queued already.
+   * draft was queued already. The case row is locked first, as the reply's touch of it would lock it anyway: a merge
+   * under way finishes before (and the reply then finds the case merged) or starts after (and moves the reply with the
+   * thread), so no reply is left on a merged-away case.
    */
   static final String INSERT_REPLY = """
       INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at, draft_id)
       SELECT c.id, c.contact_id, c.channel, 'out', $2::text, $3::bigint, 'queued', $4::timestamptz, $5::uuid
         FROM consultation_case c JOIN contact k ON k.id = c.contact_id
        WHERE c.id = $1 AND k.reachable AND c.merged_into IS NULL
+         FOR NO KEY UPDATE OF c
       ON CONFLICT (case_id, draft_id) WHERE draft_id IS NOT NULL DO NOTHING
       RETURNING id, channel, contact_id, (SELECT office_id FROM consultation_case WHERE id = $1) AS office_id
       """;

@@ -265,6 +265,32 @@ class CaseCommandsTest {
   }
 
   @Test
+  @DisplayName("a reply queued while a merge of its case runs waits for it and is refused: none is left on the merged-away case")
+  void replyDuringMerge() throws Exception {
+    long duplicate = openCase("U-dup4");
+    long kept = openCase("U-kept4");
+    io.vertx.sqlclient.SqlConnection merging = Await.result(db.pool().getConnection());
+    try {
+      io.vertx.sqlclient.Transaction merge = Await.result(merging.begin());
+      // The merge's first steps, as CaseCommandSql.MERGE takes them: the duplicate's row is locked and marked.
+      Await.result(merging.preparedQuery("UPDATE consultation_case SET merged_into = $2, status = 'closed', "
+          + "closed_at = now(), outcome = 'other' WHERE id = $1").execute(Tuple.of(duplicate, kept)));
+      int mergePid = Await.result(merging.query("SELECT pg_backend_pid()").execute()).iterator().next().getInteger(0);
+      Future<?> reply = messages.queueReply(duplicate, staffId, "明日お電話します");
+      Await.until(WAIT, "the reply waiting for the merge", () -> count(
+          "SELECT count(*) FROM pg_stat_activity WHERE " + mergePid + " = ANY(pg_blocking_pids(pid))") > 0);
+      Await.result(merging.preparedQuery("UPDATE message SET case_id = $2 WHERE case_id = $1").execute(Tuple.of(duplicate, kept)));
+      Await.result(merge.commit());
+
+      Await.result(reply.otherwiseEmpty());
+      assertThat(reply.cause()).isInstanceOf(CaseMergedException.class);
+    } finally {
+      Await.result(merging.close());
+    }
+    assertThat(count("SELECT count(*) FROM message WHERE case_id = $1", duplicate)).isZero();
+  }
+
+  @Test
   @DisplayName("a case merged into an older closed one moves its closing forward, so retention counts from the later end; an erased case takes no merge")
   void mergeIntoClosedOrErased() {
     long old = openCase("U-old");
