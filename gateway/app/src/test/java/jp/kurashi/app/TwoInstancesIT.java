@@ -124,6 +124,7 @@ class TwoInstancesIT {
           Await.until(Duration.ofSeconds(10), "the socket on A closed with 4401", () -> resident.closedWith == 4401);
           assertThat(resident.frames).as("the socket on A was told why").anyMatch(f -> "error".equals(f.getString("type"))
               && "unknown_token".equals(f.getString("code")));
+          assertThat(eventsOnB.events).as("consoles are not told of a chat's end").noneMatch(e -> "chat.ended".equals(e.getString("type")));
         } finally {
           Await.result(vertx.close());
         }
