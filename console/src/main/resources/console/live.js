@@ -7,7 +7,7 @@ import { applyCaseEvent } from './case.js';
 
 // Every event a view updates from (typing is handled on its own). Each carries ids and, for a case command, the
 // case's state after it: the queue row and the open case are patched, never read again as a whole.
-const EVENTS = ['message.received', 'message.queued', 'message.sent', 'message.failed', 'message.unsent', 'case.triaged', 'case.claimed',
+const EVENTS = ['message.received', 'message.queued', 'message.sent', 'message.failed', 'message.waiting', 'message.unsent', 'case.triaged', 'case.claimed',
   'case.assigned', 'case.closed', 'case.reopened', 'case.merged', 'case.linked', 'complaint.recorded', 'handoff.created',
   'reply.retried', 'note.added'];
 

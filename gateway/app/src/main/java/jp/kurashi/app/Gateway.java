@@ -501,7 +501,8 @@ public final class Gateway {
         .compose(x -> deploy(new TriageModelRefresh(core.triage(), core.triageModels(), MODEL_REFRESH)))
         .compose(x -> deploy(new OutboxWorker(new OutboxStore(db.pool()), channels, core.bus(),
             config.outbox(), clock)))
-        .compose(x -> deploy(new OutboxWatch(new OutboxStore(db.pool()), metrics, OUTBOX_WATCH_INTERVAL, OUTBOX_LATE)));
+        .compose(x -> deploy(new OutboxWatch(new OutboxStore(db.pool()), core.bus(), metrics, OUTBOX_WATCH_INTERVAL,
+            OUTBOX_LATE, clock)));
     for (PeriodicJob job : leased) {
       // A periodic job runs on one instance at a time: this one while it holds the job's lease.
       deployed = deployed.compose(x -> deploy(new LeasedVerticle(job.name(), new JobLeaseStore(db.pool()),

@@ -32,6 +32,8 @@ public record CaseEvent(String type, long officeId, long caseId, long contactId,
   public static final String MESSAGE_UNSENT = "message.unsent";
   public static final String MESSAGE_SENT = "message.sent";
   public static final String MESSAGE_FAILED = "message.failed";
+  /** A reply no gateway has taken for a long time: still queued, with the reason as its delivery error. */
+  public static final String MESSAGE_WAITING = "message.waiting";
   /** Triage found a crisis: consoles raise an alert. */
   public static final String CASE_CRISIS = "case.crisis";
   /** Triage changed a case's categories or urgency. */

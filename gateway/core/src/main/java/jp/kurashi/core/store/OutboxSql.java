@@ -60,6 +60,20 @@ final class OutboxSql {
         FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
       """;
 
+  /**
+   * $1 seconds, $2 reason. Replies due for longer than $1 that no worker ever took (attempts 0: a channel no instance
+   * has set up for their office, or a backlog that deep) get $2 as their delivery error, once, so staff see why the
+   * reply still waits; they stay queued, and the reason goes when one is sent or tried. Returns what a live event
+   * about each needs.
+   */
+  static final String NOTE_UNTAKEN = """
+      UPDATE message m SET delivery_error = $2
+        FROM outbox o, consultation_case cc
+       WHERE o.message_id = m.id AND cc.id = m.case_id AND o.status = 'pending' AND o.attempts = 0
+         AND o.next_attempt_at < now() - make_interval(secs => $1) AND m.delivery_error IS NULL
+      RETURNING m.id, m.case_id, m.contact_id, m.channel, cc.office_id
+      """;
+
   static final String MARK_SENT = """
       WITH done AS (
         UPDATE outbox SET status = 'sent', last_error = NULL, claimed_by = NULL, updated_at = now()

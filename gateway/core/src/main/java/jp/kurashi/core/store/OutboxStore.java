@@ -51,6 +51,26 @@ public final class OutboxStore {
     return pool.query(OutboxSql.OLDEST_DUE).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /**
+   * Notes {@code reason} on replies due for longer than {@code after} that no worker ever took; each is noted once.
+   * The replies noted now.
+   */
+  public Future<List<Untaken>> noteUntaken(Duration after, String reason) {
+    return pool.preparedQuery(OutboxSql.NOTE_UNTAKEN).execute(Tuple.of((double) after.toSeconds(), reason))
+        .map(rows -> {
+          List<Untaken> noted = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            noted.add(new Untaken(row.getLong("id"), row.getLong("case_id"), row.getLong("contact_id"),
+                row.getString("channel"), row.getLong("office_id")));
+          }
+          return noted;
+        });
+  }
+
+  /** A reply no worker has taken, with what a live event about it names. */
+  public record Untaken(long messageId, long caseId, long contactId, String channel, long officeId) {
+  }
+
   public Future<Boolean> markSent(ClaimedReply reply, String externalId) {
     return update(OutboxSql.MARK_SENT, Tuple.of(reply.outboxId(), reply.message().attempt(), externalId));
   }

@@ -318,7 +318,8 @@ class OutboxWorkerTest {
   @DisplayName("the watch shows how long the oldest due reply has waited, so one nobody sends is seen")
   void watchShowsTheOldestDueReply() {
     jp.kurashi.core.metrics.GatewayMetrics metrics = new jp.kurashi.core.metrics.GatewayMetrics();
-    OutboxWatch watch = new OutboxWatch(new OutboxStore(db.pool()), metrics, Duration.ofMinutes(1), Duration.ofMinutes(15));
+    OutboxWatch watch = new OutboxWatch(new OutboxStore(db.pool()), events, metrics, Duration.ofMinutes(1),
+        Duration.ofMinutes(15), clock);
     assertThat(Await.result(watch.check())).isZero();
 
     // No worker here: the reply waits, as one of an office whose channel no instance has set up would.
@@ -327,5 +328,38 @@ class OutboxWorkerTest {
         + "WHERE message_id = $1").execute(Tuple.of(messageId)));
     assertThat(Await.result(watch.check())).isBetween(1_190L, 1_300L);
     assertThat(metrics.render()).containsPattern("(?m)^outbox_oldest_due_seconds 1[12]\\d\\d$");
+  }
+
+  @Test
+  @DisplayName("a reply no gateway takes is noted for staff once the watch has run long enough to know, and the note goes when it is sent")
+  void untakenReplyNotedForStaff() {
+    jp.kurashi.testkit.MovableClock watchClock = new jp.kurashi.testkit.MovableClock(clock);
+    OutboxWatch watch = new OutboxWatch(new OutboxStore(db.pool()), events, new jp.kurashi.core.metrics.GatewayMetrics(),
+        Duration.ofMinutes(1), Duration.ofMinutes(15), watchClock);
+    long staff = staffId();
+    long waiting = Await.result(messages.queueReply(openCase("line", "U-untaken"), staff, "お返事です")).messageId();
+    long tried = Await.result(messages.queueReply(openCase("line", "U-tried"), staff, "お返事です")).messageId();
+    Await.result(db.pool().preparedQuery("UPDATE outbox SET next_attempt_at = now() - interval '20 minutes', "
+        + "attempts = CASE WHEN message_id = $2 THEN 1 ELSE 0 END WHERE message_id IN ($1, $2)")
+        .execute(Tuple.of(waiting, tried)));
+
+    // Just started: the replies may be a backlog from a desk that was down, about to be taken.
+    Await.result(watch.check());
+    assertThat(messageRow(waiting).getString("delivery_error")).isNull();
+
+    watchClock.advance(Duration.ofMinutes(16));
+    Await.result(watch.check());
+    assertThat(messageRow(waiting).getString("delivery")).isEqualTo("queued");
+    assertThat(messageRow(waiting).getString("delivery_error")).startsWith("15分以上、どのゲートウェイもこの返信を送っていません");
+    assertThat(messageRow(tried).getString("delivery_error")).as("a reply a worker took has its own reason").isNull();
+    Await.until(WAIT, "message.waiting", () -> seen.stream().anyMatch(e -> CaseEvent.MESSAGE_WAITING.equals(e.type())
+        && Long.valueOf(waiting).equals(e.messageId())));
+    Await.result(watch.check());
+    assertThat(seen.stream().filter(e -> CaseEvent.MESSAGE_WAITING.equals(e.type()))).as("noted once").hasSize(1);
+
+    ScriptedChannel line = ScriptedChannel.accepting("line");
+    deployWorker(line, settings(3));
+    Await.until(WAIT, "sent", () -> "sent".equals(messageRow(waiting).getString("delivery")));
+    assertThat(messageRow(waiting).getString("delivery_error")).isNull();
   }
 }
