@@ -83,12 +83,12 @@ class AccommodationTest {
   }
 
   @Test
-  @DisplayName("goes with its case into the case kept on a merge where that has none, an empty one or an older one; a merged case takes none")
+  @DisplayName("goes with its case into the case kept on a merge where that has none or an older one; a merged case takes none")
   void followsTheMerge() {
     long older = chat("a-0", "chat-0");
     assertThat(putOn(older, new JsonObject().put("needs", new JsonArray().add("furigana"))).statusCode()).isEqualTo(200);
     long kept = chat("a-2", "chat-b");
-    // Saved with nothing in it: an empty record, which says nothing about the person.
+    // Emptied before the duplicate's was written: the duplicate's is the newer word.
     assertThat(putOn(kept, new JsonObject().put("needs", new JsonArray())).statusCode()).isEqualTo(200);
     assertThat(put(chief, new JsonObject().put("needs", new JsonArray().add("writing")).put("contactMeans", "mail"))
         .statusCode()).isEqualTo(200);

@@ -185,6 +185,21 @@ final class ChatSocket {
     // Frames behind the consent (a message sent right after it) wait until it is answered: else they would
     // overtake it and be refused with consent_required.
     ws.pause();
+    // The chat may have been ended meanwhile from a tab on another instance, which closes only sockets that had
+    // consented (it knows them by contact): this one, opened before, must not begin the ended chat again.
+    deps.store().state(session.contactRef(), deps.clock().instant(), deps.settings().sessionIdle()).onComplete(live -> {
+      if (live.failed()) {
+        consentNotSaved();
+        ws.resume();
+      } else if (live.result() != WebchatStore.SessionState.LIVE) {
+        revoked();
+      } else {
+        consent(version, shown);
+      }
+    });
+  }
+
+  private void consent(String version, Object shown) {
     if (shown == null) {
       // An older page does not say which notice it showed, so its consent is taken only where it records nothing
       // new: else a page from before a notice change would agree to the new notice for the resident on reconnect.

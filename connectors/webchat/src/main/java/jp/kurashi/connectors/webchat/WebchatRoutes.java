@@ -290,7 +290,7 @@ public final class WebchatRoutes {
       EndedChat ended = found.get();
       deps.sockets().endSession(ended.sessionId());
       if (ended.contactId() != null) {
-        deps.events().publish(new CaseEvent(CaseEvent.CHAT_ENDED, deps.officeId(), 0, ended.contactId(), null,
+        deps.events().publish(new CaseEvent(CaseEvent.CHAT_ENDED, ended.officeId(), 0, ended.contactId(), null,
             WebchatConnector.CHANNEL, deps.clock().instant()));
       }
       deps.metrics().increment("webchat_sessions_ended_total");

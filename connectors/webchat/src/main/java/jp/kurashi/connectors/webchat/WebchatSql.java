@@ -33,7 +33,7 @@ final class WebchatSql {
   static final String REVOKE = """
       UPDATE webchat_session s SET revoked_at = coalesce(revoked_at, $2)
        WHERE token_hash = $1
-      RETURNING s.id,
+      RETURNING s.id, s.office_id,
                 (SELECT k.id FROM contact k WHERE k.channel = 'webchat' AND k.external_id = s.contact_ref) AS contact_id
       """;
 

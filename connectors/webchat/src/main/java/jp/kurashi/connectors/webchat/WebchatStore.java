@@ -58,12 +58,12 @@ public final class WebchatStore {
         return Optional.empty();
       }
       Row row = rows.iterator().next();
-      return Optional.of(new EndedChat(row.getLong("id"), row.getLong("contact_id")));
+      return Optional.of(new EndedChat(row.getLong("id"), row.getLong("office_id"), row.getLong("contact_id")));
     });
   }
 
-  /** A chat ended by its resident: its session, and its contact ({@code null} before the chat had one). */
-  public record EndedChat(long sessionId, Long contactId) {
+  /** A chat ended by its resident: its session and office, and its contact ({@code null} before the chat had one). */
+  public record EndedChat(long sessionId, long officeId, Long contactId) {
   }
 
   private static OffsetDateTime utc(Instant instant) {

@@ -120,6 +120,23 @@ class WebchatSharedDeviceTest {
     }
 
     @Test
+    @DisplayName("ended from another instance, a socket opened before consent cannot begin the chat again: its consent gets unknown_token")
+    void endedElsewhereBeforeConsent() {
+      String token = server.newSession();
+      ChatClient early = server.connect(token, null);
+      // Ended on another instance: the row is revoked, and this instance's sockets are not told (none had consented).
+      Await.result(server.db.pool().query("UPDATE webchat_session SET revoked_at = now()").execute());
+
+      early.send(new JsonObject().put("type", "consent").put("accepted", true)
+          .put("version", server.profile.privacyNoticeVersion()));
+
+      assertThat(early.next("consent", "error").getString("code")).isEqualTo("unknown_token");
+      assertThat(early.closedWith()).isEqualTo((short) 4401);
+      assertThat(Await.result(server.db.pool().query("SELECT count(*) FROM contact").execute()).iterator().next()
+          .getLong(0)).as("no contact, so no chat begun").isZero();
+    }
+
+    @Test
     @DisplayName("is idempotent for the same token and answers 401 for an unknown or missing token")
     void idempotent() {
       String token = server.newSession();

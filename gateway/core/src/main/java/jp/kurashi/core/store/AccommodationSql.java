@@ -30,18 +30,15 @@ final class AccommodationSql {
 
   /**
    * $1 duplicate, $2 case kept, on a merge: the duplicate's accommodation goes with its thread to the kept case when
-   * that has none, an empty one (saved with nothing in it), or an older one: the newer word on the same person stands.
+   * that has none, or an older one: the newer word on the same person stands, a record staff emptied on purpose too.
    */
   static final String CARRY_ON_MERGE = """
       INSERT INTO case_accommodation AS kept (case_id, needs, contact_means, contact_hours, note, updated_by, updated_at)
       SELECT $2, needs, contact_means, contact_hours, note, updated_by, updated_at FROM case_accommodation
        WHERE case_id = $1
-         AND (cardinality(needs) > 0 OR contact_means IS NOT NULL OR contact_hours IS NOT NULL OR note IS NOT NULL)
       ON CONFLICT (case_id) DO UPDATE SET needs = EXCLUDED.needs, contact_means = EXCLUDED.contact_means,
              contact_hours = EXCLUDED.contact_hours, note = EXCLUDED.note, updated_by = EXCLUDED.updated_by,
              updated_at = EXCLUDED.updated_at
        WHERE kept.updated_at < EXCLUDED.updated_at
-          OR (cardinality(kept.needs) = 0 AND kept.contact_means IS NULL AND kept.contact_hours IS NULL
-              AND kept.note IS NULL)
       """;
 }

@@ -151,7 +151,7 @@ final class MessageSql {
    * when the case does not exist, was merged into another (its thread is there), its contact cannot be reached, or that
    * draft was queued already. The case row is locked first, as the reply's touch of it would lock it anyway: a merge
    * under way finishes before (and the reply then finds the case merged) or starts after (and moves the reply with the
-   * thread), so no reply is left on a merged-away case.
+   * thread), so no staff reply is left on a merged-away case.
    */
   static final String INSERT_REPLY = """
       INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at, draft_id)

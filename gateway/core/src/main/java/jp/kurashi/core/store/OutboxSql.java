@@ -61,16 +61,18 @@ final class OutboxSql {
       """;
 
   /**
-   * $1 seconds, $2 reason. Replies due for longer than $1 that no worker ever took (attempts 0: a channel no instance
-   * has set up for their office, or a backlog that deep) get $2 as their delivery error, once, so staff see why the
-   * reply still waits; they stay queued, and the reason goes when one is sent or tried. Returns what a live event
-   * about each needs.
+   * $1 seconds, $2 reason. Replies due for longer than $1 that no worker has taken since (a claim moves the due time
+   * past the lease: a channel no instance has set up for their office any more, tried before or not, or a backlog that
+   * deep) get $2 as their delivery error, once, so staff see why the reply still waits; they stay queued, and the
+   * reason goes when one is sent or tried. The message's own state is checked too, since the outbox row was read
+   * before a send that committed meanwhile. Returns what a live event about each needs.
    */
   static final String NOTE_UNTAKEN = """
       UPDATE message m SET delivery_error = $2
         FROM outbox o, consultation_case cc
-       WHERE o.message_id = m.id AND cc.id = m.case_id AND o.status = 'pending' AND o.attempts = 0
-         AND o.next_attempt_at < now() - make_interval(secs => $1) AND m.delivery_error IS NULL
+       WHERE o.message_id = m.id AND cc.id = m.case_id AND o.status = 'pending'
+         AND o.next_attempt_at < now() - make_interval(secs => $1)
+         AND m.delivery = 'queued' AND m.delivery_error IS DISTINCT FROM $2
       RETURNING m.id, m.case_id, m.contact_id, m.channel, cc.office_id
       """;
 
