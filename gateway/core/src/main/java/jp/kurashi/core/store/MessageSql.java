@@ -246,9 +246,10 @@ final class MessageSql {
       "INSERT INTO outbox (message_id, channel, idempotency_key) VALUES ($1, $2, $3)";
 
   /**
-   * Stores the claimed case's notice in the contact's language and queues it in the outbox; follows a
-   * {@code claimed} CTE that returned the case's id, contact_id, channel and office_id.
-   * $3 now, $4 languages, $5 texts (same order), $6 text for any other language, $7 idempotency key.
+   * Stores the notice on the claimed case, to the contact and on the channel of the message it answers, and queues it
+   * in the outbox; follows a {@code claimed} CTE that returned the case's id and office_id and the answered case's
+   * contact_id and channel. $3 now, $4 languages, $5 texts (same order), $6 text for any other language, $7
+   * idempotency key.
    */
   private static final String SEND_CLAIMED_NOTICE = """
       , notice AS (
@@ -262,46 +263,68 @@ final class MessageSql {
       ), queued AS (
         INSERT INTO outbox (message_id, channel, idempotency_key) SELECT id, channel, $7::uuid FROM notice
       )
-      SELECT n.id, n.contact_id, n.channel, cl.office_id FROM notice n JOIN claimed cl ON cl.id = n.case_id
+      SELECT n.id, n.case_id, n.contact_id, n.channel, cl.office_id FROM notice n JOIN claimed cl ON cl.id = n.case_id
+      """;
+
+  /**
+   * The case an automatic notice answers ($1), whose contact and channel it goes to. The notice itself is stored on
+   * $8: that case, or the one a merge moved its thread to, so staff read it in the thread they work on.
+   */
+  private static final String ANSWERED = """
+      WITH answered AS (SELECT contact_id, channel FROM consultation_case WHERE id = $1)""";
+
+  /**
+   * The slot-holding case ($8), still its thread's holder: a merge committing while this statement waits for the row
+   * makes it find no row instead of storing the notice on the merged-away case. Follows the SET of an UPDATE.
+   */
+  private static final String CLAIM_ON_HOLDER = """
+          FROM answered a
+         WHERE c.id = $8 AND c.merged_into IS NULL AND c.erased_at IS NULL
+           AND EXISTS (SELECT 1 FROM contact k WHERE k.id = a.contact_id AND k.reachable)
       """;
 
   /**
    * An automatic notice in ONE statement: takes the case's automatic-notice slot (at most one per $2 seconds,
    * and only while the channel can reach the resident), stores the message in the contact's language and
-   * queues it in the outbox. No row when the slot was taken.
+   * queues it in the outbox. No row when the slot was taken, the resident cannot be reached, or case $8 was
+   * merged into another.
    *
-   * <p>$1 case, $2 seconds between two notices, $3 now, $4 languages, $5 texts (same order), $6 text for any
-   * other language, $7 idempotency key
+   * <p>$1 case answered, $2 seconds between two notices, $3 now, $4 languages, $5 texts (same order), $6 text for
+   * any other language, $7 idempotency key, $8 case the notice is stored on
    */
-  static final String QUEUE_AUTO_NOTICE = """
-      WITH claimed AS (
+  static final String QUEUE_AUTO_NOTICE = ANSWERED + """
+      , claimed AS (
         UPDATE consultation_case c SET auto_notice_at = $3, last_message_at = GREATEST(c.last_message_at, $3)
-         WHERE c.id = $1
+      """ + CLAIM_ON_HOLDER + """
            AND (c.auto_notice_at IS NULL OR c.auto_notice_at < $3::timestamptz - make_interval(secs => $2))
-           AND EXISTS (SELECT 1 FROM contact k WHERE k.id = c.contact_id AND k.reachable)
-        RETURNING c.id, c.contact_id, c.channel, c.office_id
+        RETURNING c.id, a.contact_id, a.channel, c.office_id
       )""" + SEND_CLAIMED_NOTICE;
 
   /**
    * The safety message in ONE statement: takes the case's safety slot (at most one per $2 seconds, only while
-   * the channel can reach the resident) and, when $8, the automatic-notice slot as well, whether or not a
+   * the channel can reach the resident) and, when $9, the automatic-notice slot as well, whether or not a
    * notice used it recently: out of hours the safety message carries the opening hours, so it is the night's
    * notice and no out-of-hours notice or mail acknowledgement may follow it within their gap. Then stores and
    * queues it as {@link #QUEUE_AUTO_NOTICE} does. No row when a safety message went out within $2 seconds.
    *
-   * <p>$1 case, $2 seconds between two safety messages, $3 now, $4 languages, $5 texts (same order), $6 text
-   * for any other language, $7 idempotency key, $8 whether it also takes the automatic-notice slot
+   * <p>$1 case answered, $2 seconds between two safety messages, $3 now, $4 languages, $5 texts (same order), $6
+   * text for any other language, $7 idempotency key, $8 case the message is stored on, $9 whether it also takes the
+   * automatic-notice slot
    */
-  static final String QUEUE_SAFETY_NOTICE = """
-      WITH claimed AS (
+  static final String QUEUE_SAFETY_NOTICE = ANSWERED + """
+      , claimed AS (
         UPDATE consultation_case c SET safety_notice_at = $3,
-               auto_notice_at = CASE WHEN $8::boolean THEN $3 ELSE c.auto_notice_at END,
+               auto_notice_at = CASE WHEN $9::boolean THEN $3 ELSE c.auto_notice_at END,
                last_message_at = GREATEST(c.last_message_at, $3)
-         WHERE c.id = $1
+      """ + CLAIM_ON_HOLDER + """
            AND (c.safety_notice_at IS NULL OR c.safety_notice_at < $3::timestamptz - make_interval(secs => $2))
-           AND EXISTS (SELECT 1 FROM contact k WHERE k.id = c.contact_id AND k.reachable)
-        RETURNING c.id, c.contact_id, c.channel, c.office_id
+        RETURNING c.id, a.contact_id, a.channel, c.office_id
       )""" + SEND_CLAIMED_NOTICE;
+
+  /** $1 case: the case its thread is now held by, when a merge moved it (no row when it is not merged). */
+  static final String THREAD_NOW_HELD_BY = THREAD_HOLDERS + """
+      SELECT id FROM thread_holder WHERE merged_into IS NULL AND id <> $1
+      """;
 
   /** $1 case, $2 now. */
   static final String TOUCH_CASE =

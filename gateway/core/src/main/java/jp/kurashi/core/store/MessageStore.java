@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 
 /**
  * Writes messages: residents' inbound ones (idempotently) and staff replies with their outbox row.
@@ -281,7 +282,9 @@ public final class MessageStore {
 
   /**
    * Queues an automatic notice unless the case had one within {@code minGap}, in one statement (one commit):
-   * the text is chosen by the contact's language in the database, so nothing is read first.
+   * the text is chosen by the contact's language in the database, so nothing is read first. It goes to the contact and
+   * channel of {@code caseId}; a case merged into another (before, or while this waits for its row) has it stored on
+   * the case that holds its thread now, and that case's slot decides.
    *
    * @param textByLanguage the notice in each language the desk writes
    * @param fallback       the notice for a contact of any other language
@@ -293,7 +296,8 @@ public final class MessageStore {
   }
 
   /**
-   * Queues the safety message unless the case had one within {@code minGap}, in one statement (one commit).
+   * Queues the safety message unless the case had one within {@code minGap}, in one statement (one commit); a merged
+   * case as {@link #queueAutoNotice} says.
    *
    * @param asNotice also take the automatic-notice slot, so no out-of-hours notice follows within its gap
    *                 (for a safety message that carries the opening hours)
@@ -311,20 +315,36 @@ public final class MessageStore {
     List<String> languages = new ArrayList<>(textByLanguage.keySet());
     String[] texts = languages.stream().map(textByLanguage::get).toArray(String[]::new);
     UUID key = UUID.randomUUID();
-    Tuple params = Tuple.of(caseId, (double) minGap.toSeconds(), now(), languages.toArray(String[]::new), texts,
-        fallback, key);
-    for (Object p : more) {
-      params.addValue(p);
-    }
-    return pool.preparedQuery(sql).execute(params)
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return Optional.empty();
-          }
-          Row row = rows.iterator().next();
-          return Optional.of(new QueuedReply(row.getLong("id"), caseId, row.getLong("contact_id"),
-              row.getLong("office_id"), row.getString("channel"), key));
-        });
+    OffsetDateTime at = now();
+    LongFunction<Tuple> storedOn = holder -> {
+      Tuple params = Tuple.of(caseId, (double) minGap.toSeconds(), at, languages.toArray(String[]::new), texts,
+          fallback, key, holder);
+      for (Object p : more) {
+        params.addValue(p);
+      }
+      return params;
+    };
+    return queueNoticeOn(sql, storedOn, caseId, key, MERGES_FOLLOWED);
+  }
+
+  /** Merges that may land between two tries of one notice; each try follows every merge committed before it. */
+  private static final int MERGES_FOLLOWED = 3;
+
+  private Future<Optional<QueuedReply>> queueNoticeOn(String sql, LongFunction<Tuple> storedOn, long holder, UUID key,
+                                                      int mergesLeft) {
+    return pool.preparedQuery(sql).execute(storedOn.apply(holder)).compose(rows -> {
+      if (rows.size() > 0) {
+        Row row = rows.iterator().next();
+        return Future.succeededFuture(Optional.of(new QueuedReply(row.getLong("id"), row.getLong("case_id"),
+            row.getLong("contact_id"), row.getLong("office_id"), row.getString("channel"), key)));
+      }
+      if (mergesLeft == 0) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      return pool.preparedQuery(MessageSql.THREAD_NOW_HELD_BY).execute(Tuple.of(holder))
+          .compose(held -> held.size() == 0 ? Future.succeededFuture(Optional.<QueuedReply>empty())
+              : queueNoticeOn(sql, storedOn, held.iterator().next().getLong("id"), key, mergesLeft - 1));
+    });
   }
 
   /** A consultant's reply from a console draft, and whether that draft had been queued before this request. */

@@ -291,6 +291,49 @@ class CaseCommandsTest {
   }
 
   @Test
+  @DisplayName("an automatic notice for a case merged while it waits, or before, is stored on the kept case and goes to the resident who wrote")
+  void noticeDuringMerge() throws Exception {
+    long duplicate = openCase("U-dup6");
+    long kept = openCase("U-kept6");
+    long answeredContact = count("SELECT contact_id FROM consultation_case WHERE id = $1", duplicate);
+    java.util.Map<String, String> texts = java.util.Map.of("ja", "受付時間外です");
+    io.vertx.sqlclient.SqlConnection merging = Await.result(db.pool().getConnection());
+    Future<java.util.Optional<MessageStore.QueuedReply>> notice;
+    try {
+      io.vertx.sqlclient.Transaction merge = Await.result(merging.begin());
+      Await.result(merging.preparedQuery("UPDATE consultation_case SET merged_into = $2, status = 'closed', "
+          + "closed_at = now(), outcome = 'other' WHERE id = $1").execute(Tuple.of(duplicate, kept)));
+      int mergePid = Await.result(merging.query("SELECT pg_backend_pid()").execute()).iterator().next().getInteger(0);
+      notice = messages.queueAutoNotice(duplicate, Duration.ofMinutes(30), texts, "Closed");
+      Await.until(WAIT, "the notice waiting for the merge", () -> count(
+          "SELECT count(*) FROM pg_stat_activity WHERE " + mergePid + " = ANY(pg_blocking_pids(pid))") > 0);
+      Await.result(merging.preparedQuery("UPDATE message SET case_id = $2 WHERE case_id = $1").execute(Tuple.of(duplicate, kept)));
+      Await.result(merge.commit());
+    } finally {
+      Await.result(merging.close());
+    }
+
+    MessageStore.QueuedReply queued = Await.result(notice).orElseThrow();
+    assertThat(queued.caseId()).isEqualTo(kept);
+    assertThat(queued.contactId()).isEqualTo(answeredContact);
+    assertThat(count("SELECT count(*) FROM message WHERE case_id = $1", duplicate)).isZero();
+    assertThat(count("SELECT count(*) FROM message m JOIN outbox o ON o.message_id = m.id WHERE m.case_id = $1 "
+        + "AND m.contact_id = $2 AND m.direction = 'out' AND m.staff_id IS NULL", kept, answeredContact)).isOne();
+
+    // Merged in turn, before the safety message is queued: it follows both merges, and the kept case's slot decides.
+    long last = openCase("U-last6");
+    assertThat(Await.result(commands.merge(kept, last, office, java.util.List.of()))).isTrue();
+    MessageStore.QueuedReply safety = Await.result(messages.queueSafetyNotice(duplicate, Duration.ofMinutes(30), texts,
+        "Closed", true)).orElseThrow();
+    assertThat(safety.caseId()).isEqualTo(last);
+    assertThat(safety.contactId()).isEqualTo(answeredContact);
+    assertThat(Await.result(messages.queueAutoNotice(duplicate, Duration.ofMinutes(30), texts, "Closed")))
+        .as("the safety message took the kept case's notice slot").isEmpty();
+    assertThat(count("SELECT count(*) FROM message WHERE case_id IN ($1, $2) AND direction = 'out'", duplicate, kept))
+        .isZero();
+  }
+
+  @Test
   @DisplayName("a case merged into an older closed one moves its closing forward, so retention counts from the later end; an erased case takes no merge")
   void mergeIntoClosedOrErased() {
     long old = openCase("U-old");
