@@ -46,7 +46,7 @@ final class LiveEvents {
         .setChunked(true);
     response.write(": connected\n\n");
     CaseEvents.Subscription subscription = events.subscribe(e -> {
-      if (e.officeId() == session.staff().officeId() && !CaseEvent.CHAT_ENDED.equals(e.type())
+      if (e.officeId() == session.staff().officeId() && e.forStaff()
           && !response.closed() && !response.ended()) {
         response.write("event: " + e.type() + "\ndata: " + data(e) + "\n\n");
       }

@@ -98,6 +98,14 @@ public record CaseEvent(String type, long officeId, long caseId, long contactId,
         otherCaseId, handoffId, flag);
   }
 
+  /**
+   * Whether consoles are told of it: every case event is; a web chat's own end is between the gateway's instances,
+   * and names a contact without a case, which a console must not learn of.
+   */
+  public boolean forStaff() {
+    return !CHAT_ENDED.equals(type);
+  }
+
   /** The event as JSON; fields that do not apply are left out. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject()

@@ -407,5 +407,8 @@ class CaseCommandsTest {
     CaseEvent message = new CaseEvent(CaseEvent.MESSAGE_RECEIVED, office, caseId, 1, 2L, "line", clock.instant());
     assertThat(message.toJson().fieldNames()).doesNotContain("status", "assigneeId", "otherCaseId");
     assertThat(CaseEvent.fromJson(message.toJson())).isEqualTo(message);
+    assertThat(message.forStaff()).isTrue();
+    assertThat(new CaseEvent(CaseEvent.CHAT_ENDED, office, 0, 1, null, "webchat", clock.instant()).forStaff())
+        .as("a chat's end is between instances").isFalse();
   }
 }
