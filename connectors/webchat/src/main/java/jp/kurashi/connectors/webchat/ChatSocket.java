@@ -28,7 +28,7 @@ import java.util.List;
  * One resident's open chat socket: the protocol of docs/webchat-protocol.md. Every bad frame gets
  * an error frame and the socket stays usable; a message is acknowledged only after it is committed.
  */
-final class ChatSocket {
+final class ChatSocket implements ChatEndpoint {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatSocket.class);
   private static final int MAX_CLIENT_ID = 100;
@@ -79,7 +79,12 @@ final class ChatSocket {
     if (ws.isClosed()) {
       return;
     }
-    if (!deps.sockets().opened(session.id(), this, deps.settings().maxSocketsPerSession())) {
+    ChatSockets.Admission admission = deps.sockets().opened(session.id(), this, deps.settings().maxSocketsPerSession());
+    if (admission == ChatSockets.Admission.ENDED) {
+      revoked();
+      return;
+    }
+    if (admission == ChatSockets.Admission.TOO_MANY) {
       deps.metrics().increment("webchat_sockets_refused_total");
       LOG.atInfo().addKeyValue("sessionId", session.id()).log("chat socket refused: too many open for its session");
       ws.writeTextMessage(Frames.error("too_many_sockets", "この会話はほかの画面でたくさん開かれています。使っていないタブを"
@@ -97,8 +102,9 @@ final class ChatSocket {
         deps.sockets().unregister(contactId, this);
       }
     });
-    if (contactId != null) {
-      deps.sockets().register(contactId, this);
+    if (contactId != null && !deps.sockets().register(contactId, this)) {
+      revoked();
+      return;
     }
     deps.metrics().increment("webchat_sockets_opened_total");
     if (afterId != null) {
@@ -228,8 +234,11 @@ final class ChatSocket {
 
   private void consented(long contact, String version) {
     if (contactId == null) {
+      if (!deps.sockets().register(contact, this)) {
+        revoked();
+        return;
+      }
       contactId = contact;
-      deps.sockets().register(contactId, this);
     }
     send(Frames.consent(version));
   }
@@ -323,7 +332,8 @@ final class ChatSocket {
    * Sends a message of this chat (a staff reply, or the resident's own from another tab); not the resident's own
    * message acknowledged on this socket, which would cost a read and a frame the client ignores.
    */
-  void push(long messageId) {
+  @Override
+  public void push(long messageId) {
     Long contact = contactId;
     if (closed || contact == null || acked.contains(messageId)) {
       return;
@@ -332,14 +342,16 @@ final class ChatSocket {
   }
 
   /** The session was ended: say so with the protocol's auth error and close, as a refused token would. */
-  void revoked() {
+  @Override
+  public void revoked() {
     send(Frames.error("unknown_token", "この会話は終了しました / this chat has ended", null));
     if (!closed) {
       ws.close(Frames.CLOSE_UNAUTHORIZED, "unknown_token");
     }
   }
 
-  void staffTyping() {
+  @Override
+  public void staffTyping() {
     send(Frames.typing());
   }
 

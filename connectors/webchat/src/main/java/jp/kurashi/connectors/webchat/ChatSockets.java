@@ -14,38 +14,71 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ChatSockets {
 
-  private final Map<Long, Set<ChatSocket>> byContact = new ConcurrentHashMap<>();
-  private final Map<Long, Set<ChatSocket>> bySession = new ConcurrentHashMap<>();
+  /**
+   * Ends remembered, by session and by contact. A socket's token is checked before it opens here; a chat ended in
+   * between (on this instance or another) has closed every socket it found, so one opening after must be refused.
+   * The window is one token check long; this many ends cover it at any load a desk sees.
+   */
+  private static final int ENDS_REMEMBERED = 1024;
+
+  private final Map<Long, Set<ChatEndpoint>> byContact = new ConcurrentHashMap<>();
+  private final Map<Long, Set<ChatEndpoint>> bySession = new ConcurrentHashMap<>();
+  private final RecentIds endedSessions = new RecentIds(ENDS_REMEMBERED);
+  private final RecentIds endedContacts = new RecentIds(ENDS_REMEMBERED);
 
   public ChatSockets(CaseEvents events) {
     events.subscribe(this::onEvent);
   }
 
-  void register(long contactId, ChatSocket socket) {
-    byContact.computeIfAbsent(contactId, k -> ConcurrentHashMap.newKeySet()).add(socket);
+  /** What became of a socket opening under its session. */
+  enum Admission { OPEN, TOO_MANY, ENDED }
+
+  /**
+   * Registers the socket for its contact's events; false when that contact's chat has ended, and the socket must
+   * close. Checked inside the contact's entry, which the end takes atomically: either the end finds the socket, or the
+   * socket finds the end.
+   */
+  boolean register(long contactId, ChatEndpoint socket) {
+    boolean[] registered = {false};
+    byContact.compute(contactId, (k, set) -> {
+      if (endedContacts.contains(contactId)) {
+        return set;
+      }
+      Set<ChatEndpoint> sockets = set == null ? ConcurrentHashMap.newKeySet() : set;
+      registered[0] = sockets.add(socket);
+      return sockets;
+    });
+    return registered[0];
   }
 
-  void unregister(long contactId, ChatSocket socket) {
+  void unregister(long contactId, ChatEndpoint socket) {
     byContact.computeIfPresent(contactId, (k, set) -> {
       set.remove(socket);
       return set.isEmpty() ? null : set;
     });
   }
 
-  /** Counts the socket under its session unless that session already holds {@code max} here; false then. */
-  boolean opened(long sessionId, ChatSocket socket, int max) {
-    boolean[] admitted = {false};
+  /**
+   * Counts the socket under its session unless that session already holds {@code max} here, or has ended since its
+   * token was checked.
+   */
+  Admission opened(long sessionId, ChatEndpoint socket, int max) {
+    Admission[] admission = {Admission.TOO_MANY};
     bySession.compute(sessionId, (k, set) -> {
-      Set<ChatSocket> sockets = set == null ? ConcurrentHashMap.newKeySet() : set;
-      if (sockets.size() < max) {
-        admitted[0] = sockets.add(socket);
+      if (endedSessions.contains(sessionId)) {
+        admission[0] = Admission.ENDED;
+        return set;
+      }
+      Set<ChatEndpoint> sockets = set == null ? ConcurrentHashMap.newKeySet() : set;
+      if (sockets.size() < max && sockets.add(socket)) {
+        admission[0] = Admission.OPEN;
       }
       return sockets.isEmpty() ? null : sockets;
     });
-    return admitted[0];
+    return admission[0];
   }
 
-  void closed(long sessionId, ChatSocket socket) {
+  void closed(long sessionId, ChatEndpoint socket) {
     bySession.computeIfPresent(sessionId, (k, set) -> {
       set.remove(socket);
       return set.isEmpty() ? null : set;
@@ -58,9 +91,10 @@ public final class ChatSockets {
    * are refused when they reconnect).
    */
   void endSession(long sessionId) {
-    Set<ChatSocket> sockets = bySession.remove(sessionId);
+    endedSessions.add(sessionId);
+    Set<ChatEndpoint> sockets = bySession.remove(sessionId);
     if (sockets != null) {
-      sockets.forEach(ChatSocket::revoked);
+      sockets.forEach(ChatEndpoint::revoked);
     }
   }
 
@@ -69,11 +103,19 @@ public final class ChatSockets {
     return byContact.values().stream().mapToInt(Set::size).sum();
   }
 
-  private void onEvent(CaseEvent event) {
+  void onEvent(CaseEvent event) {
     if (!WebchatConnector.CHANNEL.equals(event.channel())) {
       return;
     }
-    Set<ChatSocket> sockets = byContact.get(event.contactId());
+    if (CaseEvent.CHAT_ENDED.equals(event.type())) {
+      endedContacts.add(event.contactId());
+      Set<ChatEndpoint> ended = byContact.remove(event.contactId());
+      if (ended != null) {
+        ended.forEach(ChatEndpoint::revoked);
+      }
+      return;
+    }
+    Set<ChatEndpoint> sockets = byContact.get(event.contactId());
     if (sockets == null) {
       return;
     }
@@ -83,8 +125,7 @@ public final class ChatSockets {
           sockets.forEach(s -> s.push(event.messageId()));
         }
       }
-      case CaseEvent.STAFF_TYPING -> sockets.forEach(ChatSocket::staffTyping);
-      case CaseEvent.CHAT_ENDED -> sockets.forEach(ChatSocket::revoked);
+      case CaseEvent.STAFF_TYPING -> sockets.forEach(ChatEndpoint::staffTyping);
       default -> {
         // queued and failed replies are not shown to the resident
       }

@@ -1,0 +1,14 @@
+package jp.kurashi.connectors.webchat;
+
+/** What {@link ChatSockets} asks of one open chat socket: the events it passes on, and the end of its chat. */
+interface ChatEndpoint {
+
+  /** A message of this chat was stored or sent: show it, unless the socket has it already. */
+  void push(long messageId);
+
+  /** A consultant is typing a reply. */
+  void staffTyping();
+
+  /** The chat was ended: say so with the protocol's auth error and close. */
+  void revoked();
+}
