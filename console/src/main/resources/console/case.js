@@ -22,8 +22,21 @@ function messageView(caseId, m) {
     m.subject ? el('p', { class: 'subject', 'data-testid': 'subject', text: `${t().subject}: ${m.subject}` }) : null,
     m.unsent ? el('em', { class: 'unsent', text: t().unsent }) : messageText(m.text),
     m.attachments?.length ? el('p', {}, ...m.attachments.map((a) => el('a', { href: a.url, target: '_blank', rel: 'noopener', text: `${t().attachments}: ${a.fileName || a.contentType}` }))) : null,
-    m.delivery === 'failed' ? el('button', { class: 'secondary', type: 'button', text: t().retry,
-      onclick: async () => { await api('POST', `/cases/${caseId}/messages/${m.id}/retry`); fetchMessages(caseId, m.id - 1); } }) : null);
+    m.delivery === 'failed' ? el('button', { class: 'secondary', type: 'button', 'data-testid': 'retry', text: t().retry,
+      onclick: () => resend(caseId, m) }) : null);
+}
+
+// 再送. A reply that may have reached the resident already, past the channel's duplicate guard, goes again only once
+// the consultant says they checked it did not arrive: the gateway's own words ask, in the language they are written in.
+async function resend(caseId, m) {
+  const path = `/cases/${caseId}/messages/${m.id}/retry`;
+  let answer = await api('POST', path);
+  if (answer.data?.error === 'confirm_resend') {
+    if (!window.confirm(answer.data.message)) return;
+    answer = await api('POST', path, { confirmed: true });
+  }
+  if (answer.status >= 400) window.alert(answer.data?.message || String(answer.status));
+  fetchMessages(caseId, m.id - 1);
 }
 
 // The case whose thread is shown, or null.

@@ -200,10 +200,20 @@ final class CaseActionsApi {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     long messageId = HttpJson.id(ctx, "messageId");
+    // Optional body: {"confirmed": true} once the consultant checked that a reply held as possibly delivered was not.
+    boolean confirmed = ctx.body() != null && ctx.body().length() > 0
+        && Boolean.TRUE.equals(HttpJson.body(ctx).getValue("confirmed"));
     return guard.caseFor(ctx, session, caseId, "message.retry")
-        .compose(found -> commands.retry(caseId, messageId))
-        .compose(again -> answered(again, new JsonObject().put("messageId", messageId).put("delivery", "queued"),
-            "not_failed", "only a failed reply can be sent again"));
+        .compose(found -> commands.retry(caseId, messageId, confirmed))
+        .compose(outcome -> switch (outcome) {
+          case QUEUED -> Future.succeededFuture(new JsonObject().put("messageId", messageId).put("delivery", "queued"));
+          case NOT_FAILED -> Future.failedFuture(new ApiException(409, "not_failed",
+              "送信に失敗した返信だけを再送できます / only a failed reply can be sent again"));
+          case AWAITS_CONFIRMATION -> Future.failedFuture(new ApiException(409, "confirm_resend",
+              "この返信は前の送信で相談者に届いている可能性があります。届いていないことを確かめましたか？もう一度送ると二度届く"
+                  + "ことがあります / this reply may already have reached the resident; have you checked it did not? Sent again,"
+                  + " it may arrive twice"));
+        });
   }
 
   private Future<?> handoff(RoutingContext ctx) {

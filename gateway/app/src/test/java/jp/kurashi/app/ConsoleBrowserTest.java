@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -481,6 +482,59 @@ class ConsoleBrowserTest {
       context.close();
       Await.result(db.close());
     }
+  }
+
+  @Test
+  @DisplayName("再送 of a reply that may have arrived asks the consultant first, in the gateway's words; cancelled, nothing is sent")
+  void resendAsksFirst() {
+    long caseId = chatCase("chat-held");
+    Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
+    BrowserContext context = chromium.newContext(1280, 900);
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean agree = new java.util.concurrent.atomic.AtomicBoolean();
+    try {
+      Page consultant = satoOnCase(context, db, caseId);
+      consultant.onDialog(d -> {
+        asked.add(d.type() + ": " + d.message());
+        if (agree.get()) {
+          d.accept();
+        } else {
+          d.dismiss();
+        }
+      });
+      consultant.getByLabel("返信").last().fill("明日お電話します");
+      sendButton(consultant).click();
+      // The chat has no live session, so the reply fails; then it is held as the outbox holds one past its retry key.
+      Await.until(java.time.Duration.ofSeconds(20), "failed", () -> held(db, caseId, "delivery = 'failed'"));
+      Await.result(db.pool().query("UPDATE outbox SET awaits_confirmation = true, may_have_arrived = true "
+          + "WHERE message_id IN (SELECT id FROM message WHERE staff_id IS NOT NULL AND case_id = " + caseId + ")").execute());
+      consultant.reload();
+      Locator resend = consultant.locator(".msg.out").filter(new Locator.FilterOptions().setHasText("明日お電話します"))
+          .getByTestId("retry");
+
+      resend.click();
+      // Playwright hands the dialog to its handler only while the test calls into it: wait through the page.
+      consultant.waitForCondition(() -> asked.size() == 1);
+      assertThat(asked.get(0)).startsWith("confirm: この返信は前の送信で相談者に届いている可能性があります");
+      consultant.waitForTimeout(500); // time for a resend to do the wrong thing
+      assertThat(held(db, caseId, "o.awaits_confirmation AND o.status = 'failed'")).as("cancelled: still held").isTrue();
+
+      agree.set(true);
+      resend.click();
+      consultant.waitForCondition(() -> held(db, caseId, "NOT o.awaits_confirmation"));
+      assertThat(asked).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(asked.get(1)).startsWith("confirm: ");
+    } finally {
+      context.close();
+      Await.result(db.close());
+    }
+  }
+
+  /** Whether the case's staff reply and its outbox row match {@code condition} (aliases m and o). */
+  private static boolean held(Database db, long caseId, String condition) {
+    return Await.result(db.pool().query("SELECT count(*) FROM message m JOIN outbox o ON o.message_id = m.id "
+        + "WHERE m.staff_id IS NOT NULL AND m.case_id = " + caseId + " AND " + condition).execute())
+        .iterator().next().getLong(0) == 1;
   }
 
   @Test

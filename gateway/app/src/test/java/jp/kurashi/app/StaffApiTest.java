@@ -396,6 +396,37 @@ class StaffApiTest {
     }
 
     @Test
+    @DisplayName("a reply held as possibly delivered is sent again only once staff confirm it did not arrive, under a new key")
+    void resendConfirmed() {
+      IngestResult in = residentWrites("m-1", "相談できますか");
+      RunningGateway.StaffClient admin = running.chief();
+      admin.post("/api/cases/" + in.caseId() + "/replies", new JsonObject().put("text", "届きますか"), true);
+      Await.until(java.time.Duration.ofSeconds(10), "failed", () -> "failed".equals(admin.get("/api/cases/" + in.caseId())
+          .bodyAsJsonObject().getJsonArray("messages").getJsonObject(1).getString("delivery")));
+      long reply = admin.get("/api/cases/" + in.caseId()).bodyAsJsonObject().getJsonArray("messages").getJsonObject(1)
+          .getLong("id");
+      // As the outbox holds a reply past its channel's retry key (OutboxWorkerTest.retryKeyExpired).
+      Row held = Await.result(db.pool().preparedQuery("UPDATE outbox SET awaits_confirmation = true, "
+          + "may_have_arrived = true WHERE message_id = $1 RETURNING idempotency_key").execute(Tuple.of(reply)))
+          .iterator().next();
+      String path = "/api/cases/" + in.caseId() + "/messages/" + reply + "/retry";
+
+      var refused = admin.post(path, null, true);
+      assertThat(refused.statusCode()).isEqualTo(409);
+      assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("confirm_resend");
+      assertThat(refused.bodyAsJsonObject().getString("message")).startsWith("この返信は前の送信で相談者に届いている可能性");
+      assertThat(admin.post(path, new JsonObject().put("confirmed", false), true).statusCode()).isEqualTo(409);
+
+      assertThat(admin.post(path, new JsonObject().put("confirmed", true), true).statusCode()).isEqualTo(202);
+      Row again = Await.result(db.pool().preparedQuery("SELECT idempotency_key, awaits_confirmation FROM outbox "
+          + "WHERE message_id = $1").execute(Tuple.of(reply))).iterator().next();
+      assertThat(again.getUUID("idempotency_key")).isNotEqualTo(held.getUUID("idempotency_key"));
+      assertThat(again.getBoolean("awaits_confirmation")).isFalse();
+      assertThat(admin.post(path, null, true).bodyAsJsonObject().getString("error"))
+          .as("queued now, or failed again for its own reason, but not held").isIn("not_failed", null);
+    }
+
+    @Test
     @DisplayName("refuses a consultant a case not assigned to them with 403, and audits the attempt")
     void consultantRefused() {
       IngestResult in = residentWrites("m-1", "借金の相談です");

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -139,13 +140,29 @@ public final class LineConnector implements ChannelConnector {
     }).recover(err -> Future.failedFuture(classify(err)));
   }
 
+  /**
+   * LINE drops a repeated retry key for 24 hours after the first attempt; an hour less leaves room for this gateway's
+   * clock against LINE's, and for the send itself.
+   */
+  @Override
+  public Optional<Duration> retryKeyLifetime() {
+    return Optional.of(RETRY_KEY_LIFETIME);
+  }
+
+  private static final Duration RETRY_KEY_LIFETIME = Duration.ofHours(23);
+
   private SendFailure classify(Throwable err) {
     int status = LineApi.status(err);
     String words = LineApi.describe(err);
     if (status == 429 && words.toLowerCase(java.util.Locale.ROOT).contains("monthly limit")) {
       return SendFailure.permanent("今月のLINEの送信上限に達したため送れませんでした / LINE monthly push limit reached: " + words);
     }
-    if (status == 429 || status >= 500 || status == 0) {
+    if (status == 429) {
+      // Rate limited: LINE did not take the push.
+      return SendFailure.notTaken(words, retryAfter(err));
+    }
+    if (status >= 500 || status == 0) {
+      // A 5xx or no answer: LINE may have taken the push all the same (its retry key stops a repeat, for a day).
       return SendFailure.transientError(words, retryAfter(err));
     }
     if (status == 401 || status == 403) {

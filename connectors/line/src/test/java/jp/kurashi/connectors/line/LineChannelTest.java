@@ -258,6 +258,27 @@ class LineChannelTest {
       JsonObject body = server.line.pushes.get(1).body();
       assertThat(body.getString("to")).isEqualTo("U1");
       assertThat(body.getJsonArray("messages").getJsonObject(0).getString("text")).isEqualTo("お返事です");
+      assertThat(server.one("SELECT may_have_arrived FROM outbox WHERE message_id = $1", reply.messageId()).getBoolean(0))
+          .as("a 429 is LINE saying it did not take the push").isFalse();
+    }
+
+    @Test
+    @DisplayName("answered 500, then tried again more than a day after the first attempt: held for staff, not pushed a second time")
+    void heldPastTheRetryKey() {
+      server.post(LineEvents.callback(LineEvents.text("e1", "U1", "相談です")));
+      server.line.answerPush(500, "3", "Internal server error");
+
+      var reply = Await.result(server.replies.queue(caseOf("U1"), server.staff(), "お返事です"));
+      Await.until(WAIT, "the 500 recorded", () -> server.one("SELECT claimed_by IS NULL AND attempts = 1 "
+          + "AND may_have_arrived FROM outbox WHERE message_id = $1", reply.messageId()).getBoolean(0));
+      // The retry comes a day after the first attempt (the gateway was down meanwhile, say).
+      server.one("UPDATE outbox SET first_attempt_at = now() - interval '25 hours', next_attempt_at = now() "
+          + "WHERE message_id = $1 RETURNING id", reply.messageId());
+
+      Await.until(WAIT, "held", () -> "failed".equals(delivery(reply.messageId())));
+      assertThat(server.line.pushes).as("only the first attempt").hasSize(1);
+      assertThat(server.one("SELECT awaits_confirmation FROM outbox WHERE message_id = $1", reply.messageId())
+          .getBoolean(0)).isTrue();
     }
 
     @Test

@@ -145,15 +145,30 @@ public final class CaseCommands {
     });
   }
 
-  /** Puts a failed reply back in the outbox and wakes the worker: {@code reply.retried}; false when it had not failed. */
-  public Future<Boolean> retry(long caseId, long messageId) {
-    return store.retry(caseId, messageId).map(again -> {
-      again.ifPresent(change -> {
+  /**
+   * Puts a failed reply back in the outbox and wakes the worker: {@code reply.retried}. A reply that may already have
+   * arrived, under a retry key its channel has forgotten, goes back only with {@code confirmed}.
+   */
+  public Future<RetryOutcome> retry(long caseId, long messageId, boolean confirmed) {
+    return store.retry(caseId, messageId, confirmed).compose(again -> {
+      if (again.isPresent()) {
         replies.wakeWorker();
-        events.publish(event(CaseEvent.REPLY_RETRIED, change).withMessage(messageId));
-      });
-      return again.isPresent();
+        events.publish(event(CaseEvent.REPLY_RETRIED, again.get()).withMessage(messageId));
+        return Future.succeededFuture(RetryOutcome.QUEUED);
+      }
+      return store.awaitsConfirmation(caseId, messageId)
+          .map(held -> held ? RetryOutcome.AWAITS_CONFIRMATION : RetryOutcome.NOT_FAILED);
     });
+  }
+
+  /** What a 再送 did. */
+  public enum RetryOutcome {
+    /** Back in the outbox. */
+    QUEUED,
+    /** Only a failed reply can be sent again. */
+    NOT_FAILED,
+    /** It may have arrived: sent again only when a consultant confirms the resident did not get it. */
+    AWAITS_CONFIRMATION
   }
 
   private boolean published(String type, Optional<CaseChange> change) {

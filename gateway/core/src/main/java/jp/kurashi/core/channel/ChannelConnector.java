@@ -42,6 +42,16 @@ public interface ChannelConnector {
     return Optional.empty();
   }
 
+  /**
+   * How long after a reply's first attempt the channel still drops a repeat of it by its idempotency key (LINE's retry
+   * key). Past it, the outbox does not send again a reply an earlier attempt may have delivered: it fails it with the
+   * reason, and a consultant confirms before it goes under a new key. Empty: the channel keeps no such window, or
+   * needs none.
+   */
+  default Optional<Duration> retryKeyLifetime() {
+    return Optional.empty();
+  }
+
   /** Whether the channel can deliver now; a channel without its own checks is always up. */
   default ChannelHealth health() {
     return ChannelHealth.ok();

@@ -11,26 +11,41 @@ import java.time.Duration;
 public final class SendFailure extends RuntimeException {
 
   private final boolean permanent;
+  private final boolean mayHaveArrived;
   private final Duration retryAfter;
 
-  private SendFailure(String reason, boolean permanent, Duration retryAfter) {
+  private SendFailure(String reason, boolean permanent, boolean mayHaveArrived, Duration retryAfter) {
     super(reason, null, false, false);
     this.permanent = permanent;
+    this.mayHaveArrived = mayHaveArrived;
     this.retryAfter = retryAfter;
   }
 
-  /** Retrying may succeed (timeouts, 5xx, 429); {@code retryAfter} is the channel's hint or {@code null}. */
+  /**
+   * Retrying may succeed, and the channel may have taken the reply all the same (a timeout, a 5xx, a connection lost
+   * after the request went out); {@code retryAfter} is the channel's hint or {@code null}.
+   */
   public static SendFailure transientError(String reason, Duration retryAfter) {
-    return new SendFailure(reason, false, retryAfter);
+    return new SendFailure(reason, false, true, retryAfter);
+  }
+
+  /** Retrying may succeed, and the channel said it did not take the reply (429, refused before the request went). */
+  public static SendFailure notTaken(String reason, Duration retryAfter) {
+    return new SendFailure(reason, false, false, retryAfter);
   }
 
   /** Retrying cannot succeed (recipient blocked the account, invalid address). */
   public static SendFailure permanent(String reason) {
-    return new SendFailure(reason, true, null);
+    return new SendFailure(reason, true, false, null);
   }
 
   public boolean isPermanent() {
     return permanent;
+  }
+
+  /** Whether the channel may have taken the reply although this attempt failed. */
+  public boolean mayHaveArrived() {
+    return mayHaveArrived;
   }
 
   /** The channel's Retry-After, or {@code null}. */

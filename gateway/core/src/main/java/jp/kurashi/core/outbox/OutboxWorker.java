@@ -122,16 +122,22 @@ public final class OutboxWorker extends VerticleBase {
     // Each office has its own connector of a channel (its LINE channel, its mailbox); an office without one
     // cannot send on that channel, which no retry will change.
     Optional<ChannelConnector> connector = channels.find(reply.officeId(), reply.message().channel());
-    Future<SendReceipt> sending;
-    try {
-      sending = connector.isPresent() ? connector.get().send(reply.message())
-          : Future.failedFuture(SendFailure.permanent("the channel is not set up for this office"));
-    } catch (RuntimeException e) {
-      sending = Future.failedFuture(e);
+    Future<Void> recorded;
+    if (connector.isPresent() && keyForgotten(reply, connector.get())) {
+      recorded = holdForConfirmation(reply);
+    } else {
+      Future<SendReceipt> sending;
+      try {
+        sending = connector.isPresent() ? connector.get().send(reply.message())
+            : Future.failedFuture(SendFailure.permanent("the channel is not set up for this office"));
+      } catch (RuntimeException e) {
+        sending = Future.failedFuture(e);
+      }
+      long waitMillis = connector.map(this::sendWait).orElse(settings.sendTimeout()).toMillis();
+      recorded = sending.timeout(waitMillis, TimeUnit.MILLISECONDS)
+          .compose(receipt -> recordSent(reply, receipt), err -> recordFailure(reply, err));
     }
-    long waitMillis = connector.map(this::sendWait).orElse(settings.sendTimeout()).toMillis();
-    sending.timeout(waitMillis, TimeUnit.MILLISECONDS)
-        .compose(receipt -> recordSent(reply, receipt), err -> recordFailure(reply, err))
+    recorded
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.atError().addKeyValue("outboxId", reply.outboxId()).addKeyValue("error", DatabaseFailures.describe(ar.cause()))
@@ -167,6 +173,26 @@ public final class OutboxWorker extends VerticleBase {
     }).toList();
   }
 
+  /**
+   * Whether sending again could reach the resident twice: an earlier attempt may have been taken by the channel, and
+   * the channel no longer drops a repeat of its retry key (LINE: 24 hours after the first attempt).
+   */
+  private static boolean keyForgotten(ClaimedReply reply, ChannelConnector connector) {
+    return reply.mayHaveArrived() && connector.retryKeyLifetime()
+        .map(lifetime -> reply.keyAge().compareTo(lifetime) >= 0).orElse(false);
+  }
+
+  private Future<Void> holdForConfirmation(ClaimedReply reply) {
+    log(reply, "reply held: it may have arrived, and its retry key has expired", null);
+    return store.markAwaitingConfirmation(reply, MAY_HAVE_ARRIVED)
+        .compose(recorded -> recorded ? publish(reply, CaseEvent.MESSAGE_FAILED) : Future.succeededFuture());
+  }
+
+  /** Staff read it as the reply's delivery error; the console asks them to confirm before it is sent again. */
+  static final String MAY_HAVE_ARRIVED = "前の送信で相談者に届いている可能性があり、チャネルの重複防止の期限も過ぎています。"
+      + "届いていないことを確かめてから再送してください / an earlier attempt may have reached the resident, and the channel's"
+      + " duplicate guard has expired: check that it did not arrive, then resend";
+
   private Future<Void> recordSent(ClaimedReply reply, SendReceipt receipt) {
     return store.markSent(reply, receipt == null ? null : receipt.externalId()).compose(recorded -> {
       log(reply, "reply sent", null);
@@ -181,12 +207,12 @@ public final class OutboxWorker extends VerticleBase {
       String reason = failure.isPermanent() ? failure.getMessage()
           : failure.getMessage() + " (gave up after " + attempt + " attempts)";
       log(reply, "reply failed", reason);
-      return store.markFailed(reply, reason)
+      return store.markFailed(reply, reason, failure.mayHaveArrived())
           .compose(recorded -> recorded ? publish(reply, CaseEvent.MESSAGE_FAILED) : Future.succeededFuture());
     }
     Duration delay = settings.retry().delayAfter(attempt, failure.retryAfter(), ThreadLocalRandom.current());
     log(reply, "reply will be retried", failure.getMessage());
-    return store.markRetry(reply, delay, failure.getMessage()).mapEmpty();
+    return store.markRetry(reply, delay, failure.getMessage(), failure.mayHaveArrived()).mapEmpty();
   }
 
   private static String describe(Throwable err) {

@@ -157,16 +157,32 @@ final class CaseCommandSql {
       RETURNING id, office_id, contact_id, channel, status, assignee_id, urgency
       """;
 
-  /** $1 message, $2 case. A failed reply goes back to the outbox with a fresh set of attempts. */
+  /**
+   * $1 message, $2 case, $3 whether a consultant confirmed the resident did not get it. A failed reply goes back to the
+   * outbox with a fresh set of attempts. One held because it may have arrived under a retry key its channel has
+   * forgotten goes back only when confirmed, and then under a new key: the old one would not stop a repeat anyway.
+   */
   static final String RETRY = """
       WITH again AS (
         UPDATE outbox o SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL,
-                            updated_at = now()
+                            updated_at = now(),
+                            idempotency_key = CASE WHEN o.awaits_confirmation THEN gen_random_uuid()
+                                                   ELSE o.idempotency_key END,
+                            first_attempt_at = CASE WHEN o.awaits_confirmation THEN NULL ELSE o.first_attempt_at END,
+                            may_have_arrived = o.may_have_arrived AND NOT o.awaits_confirmation,
+                            awaits_confirmation = false
           FROM message m
          WHERE o.message_id = m.id AND m.id = $1 AND m.case_id = $2 AND o.status = 'failed'
+           AND (NOT o.awaits_confirmation OR $3)
         RETURNING o.message_id
       )
       UPDATE message SET delivery = 'queued', delivery_error = NULL FROM again WHERE message.id = again.message_id
       RETURNING message.id
+      """;
+
+  /** $1 message, $2 case: whether that reply failed and waits for a consultant's confirmation before a resend. */
+  static final String AWAITS_CONFIRMATION = """
+      SELECT 1 FROM outbox o JOIN message m ON m.id = o.message_id
+       WHERE m.id = $1 AND m.case_id = $2 AND o.status = 'failed' AND o.awaits_confirmation
       """;
 }

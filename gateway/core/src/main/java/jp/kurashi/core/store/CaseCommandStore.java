@@ -158,10 +158,20 @@ public final class CaseCommandStore {
     return changed(pool, CaseCommandSql.COMPLAINT, Tuple.of(caseId, complaint));
   }
 
-  /** Puts a failed reply back in the outbox; empty when it had not failed. */
-  public Future<Optional<CaseChange>> retry(long caseId, long messageId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(CaseCommandSql.RETRY).execute(Tuple.of(messageId, caseId))
+  /**
+   * Puts a failed reply back in the outbox; empty when it had not failed, or when it waits for a consultant to confirm
+   * the resident did not get it and {@code confirmed} is false ({@link #awaitsConfirmation} tells).
+   */
+  public Future<Optional<CaseChange>> retry(long caseId, long messageId, boolean confirmed) {
+    return pool.withTransaction(conn -> conn.preparedQuery(CaseCommandSql.RETRY)
+        .execute(Tuple.of(messageId, caseId, confirmed))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.empty()) : state(conn, caseId)));
+  }
+
+  /** Whether the failed reply is held until a consultant confirms the resident did not get it. */
+  public Future<Boolean> awaitsConfirmation(long caseId, long messageId) {
+    return pool.preparedQuery(CaseCommandSql.AWAITS_CONFIRMATION).execute(Tuple.of(messageId, caseId))
+        .map(rows -> rows.size() > 0);
   }
 
   /** The case's state now, read inside the caller's transaction. */

@@ -34,13 +34,17 @@ final class OutboxSql {
       ), claimed AS (
         UPDATE outbox o
            SET attempts = o.attempts + 1, claimed_by = $5,
+               first_attempt_at = COALESCE(o.first_attempt_at, now()),
+               -- still claimed: the last attempt never said how it ended (its gateway died mid-send)
+               may_have_arrived = o.may_have_arrived OR o.claimed_by IS NOT NULL,
                next_attempt_at = now() + make_interval(secs => (SELECT max(can.lease_secs) FROM can
                                                                  WHERE can.channel = o.channel)),
                updated_at = now()
           FROM due WHERE o.id = due.id
-        RETURNING o.id, o.message_id, o.channel, o.idempotency_key, o.attempts
+        RETURNING o.id, o.message_id, o.channel, o.idempotency_key, o.attempts, o.may_have_arrived,
+                  EXTRACT(EPOCH FROM now() - o.first_attempt_at)::float8 AS key_age_secs
       )
-      SELECT cl.id, cl.message_id, cl.channel, cl.idempotency_key, cl.attempts,
+      SELECT cl.id, cl.message_id, cl.channel, cl.idempotency_key, cl.attempts, cl.may_have_arrived, cl.key_age_secs,
              m.case_id, m.body, m.contact_id, k.external_id AS contact_ref, cc.office_id,
              m.staff_id IS NULL AS automatic
         FROM claimed cl
@@ -89,11 +93,11 @@ final class OutboxSql {
       RETURNING m.id
       """;
 
-  /** $1 outbox id, $2 attempt, $3 delay seconds, $4 reason. */
+  /** $1 outbox id, $2 attempt, $3 delay seconds, $4 reason, $5 whether the channel may have taken this attempt. */
   static final String MARK_RETRY = """
       WITH later AS (
         UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $3), last_error = $4,
-                          claimed_by = NULL, updated_at = now()
+                          may_have_arrived = may_have_arrived OR $5, claimed_by = NULL, updated_at = now()
          WHERE id = $1 AND attempts = $2 AND status = 'pending'
         RETURNING message_id
       )
@@ -101,10 +105,14 @@ final class OutboxSql {
       RETURNING m.id
       """;
 
-  /** $1 outbox id, $2 attempt, $3 reason. */
+  /**
+   * $1 outbox id, $2 attempt, $3 reason, $4 whether the channel may have taken this attempt, $5 whether a resend must
+   * be confirmed by staff (the channel's retry key has expired on a reply that may have arrived).
+   */
   static final String MARK_FAILED = """
       WITH dead AS (
-        UPDATE outbox SET status = 'failed', last_error = $3, claimed_by = NULL, updated_at = now()
+        UPDATE outbox SET status = 'failed', last_error = $3, may_have_arrived = may_have_arrived OR $4,
+                          awaits_confirmation = $5, claimed_by = NULL, updated_at = now()
          WHERE id = $1 AND attempts = $2 AND status = 'pending'
         RETURNING message_id
       )

@@ -39,13 +39,13 @@ public final class OutboxStore {
             new OutboundMessage(
             row.getLong("message_id"), row.getLong("case_id"), row.getString("channel"),
             row.getString("contact_ref"), row.getString("body"), row.getUUID("idempotency_key"),
-            row.getInteger("attempts"), row.getBoolean("automatic"))));
+            row.getInteger("attempts"), row.getBoolean("automatic")),
+            keyAge(row.getDouble("key_age_secs")), row.getBoolean("may_have_arrived")));
       }
       return claimed;
     });
   }
 
-  /** Records delivery; false when the claim was lost (another attempt owns the row now). */
   /** Seconds the longest-waiting due reply has waited past its time; 0 when none waits. */
   public Future<Long> oldestDueSeconds() {
     return pool.query(OutboxSql.OLDEST_DUE).execute().map(rows -> rows.iterator().next().getLong(0));
@@ -71,19 +71,37 @@ public final class OutboxStore {
   public record Untaken(long messageId, long caseId, long contactId, String channel, long officeId) {
   }
 
+  /** Records delivery; false when the claim was lost (another attempt owns the row now). */
   public Future<Boolean> markSent(ClaimedReply reply, String externalId) {
     return update(OutboxSql.MARK_SENT, Tuple.of(reply.outboxId(), reply.message().attempt(), externalId));
   }
 
-  /** Schedules the next attempt after {@code delay}, keeping the reason for staff to see. */
-  public Future<Boolean> markRetry(ClaimedReply reply, Duration delay, String reason) {
+  /**
+   * Schedules the next attempt after {@code delay}, keeping the reason for staff to see; {@code mayHaveArrived}: the
+   * channel may have taken this attempt without saying so.
+   */
+  public Future<Boolean> markRetry(ClaimedReply reply, Duration delay, String reason, boolean mayHaveArrived) {
     double seconds = delay.toMillis() / 1000.0;
-    return update(OutboxSql.MARK_RETRY, Tuple.of(reply.outboxId(), reply.message().attempt(), seconds, reason));
+    return update(OutboxSql.MARK_RETRY, Tuple.of(reply.outboxId(), reply.message().attempt(), seconds, reason,
+        mayHaveArrived));
   }
 
-  /** Gives up: the message shows as failed with the reason. */
-  public Future<Boolean> markFailed(ClaimedReply reply, String reason) {
-    return update(OutboxSql.MARK_FAILED, Tuple.of(reply.outboxId(), reply.message().attempt(), reason));
+  /** Gives up: the message shows as failed with the reason; a consultant's 再送 puts it back. */
+  public Future<Boolean> markFailed(ClaimedReply reply, String reason, boolean mayHaveArrived) {
+    return update(OutboxSql.MARK_FAILED, Tuple.of(reply.outboxId(), reply.message().attempt(), reason,
+        mayHaveArrived, false));
+  }
+
+  /**
+   * Holds a reply that may have arrived and whose retry key its channel has forgotten: failed with the reason, and
+   * sent again only when a consultant confirms the resident did not get it (under a new key).
+   */
+  public Future<Boolean> markAwaitingConfirmation(ClaimedReply reply, String reason) {
+    return update(OutboxSql.MARK_FAILED, Tuple.of(reply.outboxId(), reply.message().attempt(), reason, true, true));
+  }
+
+  private static Duration keyAge(Double seconds) {
+    return Duration.ofMillis(Math.round(seconds * 1000));
   }
 
   private Future<Boolean> update(String sql, Tuple params) {
@@ -97,7 +115,13 @@ public final class OutboxStore {
   public record Route(Long officeId, String channel, Duration lease) {
   }
 
-  /** A reply this worker holds the lease on. */
-  public record ClaimedReply(long outboxId, long officeId, long contactId, OutboundMessage message) {
+  /**
+   * A reply this worker holds the lease on.
+   *
+   * @param keyAge         how long ago its retry key was first used (zero on the first attempt)
+   * @param mayHaveArrived an earlier attempt may have been taken by the channel without its saying so
+   */
+  public record ClaimedReply(long outboxId, long officeId, long contactId, OutboundMessage message, Duration keyAge,
+                             boolean mayHaveArrived) {
   }
 }

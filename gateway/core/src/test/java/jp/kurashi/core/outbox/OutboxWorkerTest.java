@@ -12,6 +12,8 @@ import jp.kurashi.core.channel.SendReceipt;
 import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.InboundMessage;
+import jp.kurashi.core.domain.OutboundMessage;
+import jp.kurashi.core.store.CaseCommandStore;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.OutboxStore;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -112,6 +115,97 @@ class OutboxWorkerTest {
     assertThat(line.calls.get(0).message().text()).isEqualTo("ご連絡ありがとうございます");
     assertThat(messageRow(messageId).getString("external_id")).isEqualTo("sent-" + messageId);
     Await.until(WAIT, "sent event", () -> seen.stream().anyMatch(e -> e.type().equals(CaseEvent.MESSAGE_SENT)));
+  }
+
+  private Row outboxRow(long messageId) {
+    return Await.result(db.pool().preparedQuery("SELECT idempotency_key, may_have_arrived, awaits_confirmation, "
+        + "first_attempt_at IS NOT NULL AS tried, status FROM outbox WHERE message_id = $1")
+        .execute(Tuple.of(messageId))).iterator().next();
+  }
+
+  /** The reply as if first tried {@code hoursAgo} hours ago, by an attempt that may or may not have arrived. */
+  private void triedBefore(long messageId, int hoursAgo, boolean mayHaveArrived) {
+    Await.result(db.pool().preparedQuery("UPDATE outbox SET attempts = 1, may_have_arrived = $2, "
+        + "first_attempt_at = now() - make_interval(hours => $3) WHERE message_id = $1")
+        .execute(Tuple.of(messageId, mayHaveArrived, hoursAgo)));
+  }
+
+  @Test
+  @DisplayName("a reply that may have arrived is not sent again once its channel's retry key has expired: staff confirm, and it goes under a new key")
+  void retryKeyExpired() {
+    ScriptedChannel line = ScriptedChannel.accepting("line").keysKeptFor(Duration.ofHours(23));
+    long staff = staffId();
+    long caseId = openCase("line", "U-key");
+    long held = Await.result(messages.queueReply(caseId, staff, "昨日のお返事です")).messageId();
+    long recent = Await.result(messages.queueReply(openCase("line", "U-key2"), staff, "お返事です")).messageId();
+    long refused = Await.result(messages.queueReply(openCase("line", "U-key3"), staff, "お返事です")).messageId();
+    UUID oldKey = outboxRow(held).getUUID("idempotency_key");
+    triedBefore(held, 25, true);
+    triedBefore(recent, 2, true);
+    triedBefore(refused, 25, false);
+
+    deployWorker(line, settings(3));
+    Await.until(WAIT, "held", () -> "failed".equals(messageRow(held).getString("delivery")));
+    assertThat(messageRow(held).getString("delivery_error")).isEqualTo(OutboxWorker.MAY_HAVE_ARRIVED);
+    assertThat(outboxRow(held).getBoolean("awaits_confirmation")).isTrue();
+    Await.until(WAIT, "the others sent", () -> "sent".equals(messageRow(recent).getString("delivery"))
+        && "sent".equals(messageRow(refused).getString("delivery")));
+    assertThat(line.calls).extracting(c -> c.message().messageId())
+        .as("within the key's life, or never possibly taken: sent; the other not").containsOnly(recent, refused);
+    Await.until(WAIT, "failed event", () -> seen.stream().anyMatch(e -> CaseEvent.MESSAGE_FAILED.equals(e.type())
+        && Long.valueOf(held).equals(e.messageId())));
+
+    CaseCommandStore commands = new CaseCommandStore(db.pool(), clock);
+    assertThat(Await.result(commands.retry(caseId, held, false))).as("not without a consultant's word").isEmpty();
+    assertThat(Await.result(commands.awaitsConfirmation(caseId, held))).isTrue();
+    assertThat(Await.result(commands.retry(caseId, held, true))).isPresent();
+    Await.until(WAIT, "sent once confirmed", () -> "sent".equals(messageRow(held).getString("delivery")));
+    OutboundMessage sent = line.calls.stream().map(ScriptedChannel.Call::message)
+        .filter(m -> m.messageId() == held).findFirst().orElseThrow();
+    assertThat(sent.idempotencyKey()).as("a new key: the old one would not stop a repeat").isNotEqualTo(oldKey);
+    assertThat(outboxRow(held).getBoolean("awaits_confirmation")).isFalse();
+    assertThat(Await.result(commands.awaitsConfirmation(caseId, held))).isFalse();
+  }
+
+  @Test
+  @DisplayName("an attempt that may have been taken is remembered (a 5xx, a timeout, a gateway killed mid-send); a refusal for now is not")
+  void mayHaveArrivedRemembered() {
+    AtomicInteger attempt = new AtomicInteger();
+    ScriptedChannel line = new ScriptedChannel("line", m -> switch (attempt.incrementAndGet()) {
+      case 1 -> Future.failedFuture(SendFailure.notTaken("LINE 429", null));
+      case 2 -> Future.failedFuture(SendFailure.transientError("LINE 500", null));
+      default -> Future.succeededFuture(new SendReceipt("sent"));
+    });
+    long staff = staffId();
+    long reply = Await.result(messages.queueReply(openCase("line", "U-maybe"), staff, "お返事です")).messageId();
+    // Claimed by a gateway that died before it could say how its attempt ended.
+    long orphan = Await.result(messages.queueReply(openCase("line", "U-orphan"), staff, "お返事です")).messageId();
+    Await.result(db.pool().preparedQuery("UPDATE outbox SET attempts = 1, claimed_by = 'outbox-dead', "
+        + "first_attempt_at = now() - interval '1 hour' WHERE message_id = $1").execute(Tuple.of(orphan)));
+    Await.result(db.pool().preparedQuery("UPDATE outbox SET next_attempt_at = now() + interval '1 hour' "
+        + "WHERE message_id = $1").execute(Tuple.of(reply)));
+
+    OutboxStore store = new OutboxStore(db.pool());
+    List<OutboxStore.ClaimedReply> claimed = Await.result(store.claim(
+        List.of(new OutboxStore.Route(null, "line", Duration.ofSeconds(30))), 10, "outbox-test"));
+    assertThat(claimed).singleElement().satisfies(c -> {
+      assertThat(c.message().messageId()).isEqualTo(orphan);
+      assertThat(c.mayHaveArrived()).isTrue();
+      assertThat(c.keyAge()).isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61));
+    });
+    Await.result(store.markSent(claimed.get(0), null));
+
+    Await.result(db.pool().preparedQuery("UPDATE outbox SET next_attempt_at = now() WHERE message_id = $1")
+        .execute(Tuple.of(reply)));
+    deployWorker(line, settings(5));
+    Await.until(WAIT, "tried once", () -> attempt.get() >= 1);
+    Await.until(WAIT, "the 429 recorded", () -> Await.result(db.pool().preparedQuery(
+        "SELECT claimed_by IS NULL AND attempts = 1 FROM outbox WHERE message_id = $1").execute(Tuple.of(reply)))
+        .iterator().next().getBoolean(0));
+    assertThat(outboxRow(reply).getBoolean("may_have_arrived")).as("LINE said it did not take it").isFalse();
+    assertThat(outboxRow(reply).getBoolean("tried")).isTrue();
+    Await.until(WAIT, "sent", () -> "sent".equals(messageRow(reply).getString("delivery")));
+    assertThat(outboxRow(reply).getBoolean("may_have_arrived")).as("the 500 may have been taken").isTrue();
   }
 
   @Test

@@ -21,6 +21,7 @@ final class ScriptedChannel implements ChannelConnector {
   private final Function<OutboundMessage, Future<SendReceipt>> answer;
   final List<Call> calls = new CopyOnWriteArrayList<>();
   private java.time.Duration longestSend;
+  private java.time.Duration keyLifetime;
 
   ScriptedChannel(String channel, Function<OutboundMessage, Future<SendReceipt>> answer) {
     this.channel = channel;
@@ -39,6 +40,17 @@ final class ScriptedChannel implements ChannelConnector {
   ScriptedChannel bounded(java.time.Duration longest) {
     this.longestSend = longest;
     return this;
+  }
+
+  /** Says it drops a repeated idempotency key for {@code lifetime} after the first attempt, as LINE does. */
+  ScriptedChannel keysKeptFor(java.time.Duration lifetime) {
+    this.keyLifetime = lifetime;
+    return this;
+  }
+
+  @Override
+  public java.util.Optional<java.time.Duration> retryKeyLifetime() {
+    return java.util.Optional.ofNullable(keyLifetime);
   }
 
   @Override
