@@ -2,8 +2,8 @@
 import { state, t } from './state.js';
 import { $, el } from './dom.js';
 import { api } from './api.js';
-import { applyQueueEvent } from './queue.js';
-import { applyCaseEvent } from './case.js';
+import { applyQueueEvent, scheduleQueueReload } from './queue.js';
+import { applyCaseEvent, fetchMessages } from './case.js';
 
 // Every event a view updates from (typing is handled on its own). Each carries ids and, for a case command, the
 // case's state after it: the queue row and the open case are patched, never read again as a whole.
@@ -19,6 +19,16 @@ function dispatch(e) {
 
 // How long a console whose stream was refused waits before it listens again.
 const LISTEN_AGAIN_MS = 15000;
+
+// Events may have been missed: the gateway's bus between its instances was down (it says `resync`), or this stream
+// dropped and came back. The queue is read again, and every message of the case shown (the thread's own list, not a
+// read of the case: no audit row), so a reply sent or failed meanwhile shows its state.
+function resync() {
+  scheduleQueueReload();
+  const list = document.getElementById('messages');
+  if (list) fetchMessages(Number(list.dataset.case), 0);
+}
+let everOpened = false;
 
 export function listen() {
   if (state.events) state.events.close();
@@ -38,6 +48,8 @@ export function listen() {
     const again = () => setTimeout(() => { if (state.csrf && !state.events) listen(); }, LISTEN_AGAIN_MS);
     api('GET', '/session', undefined, true).then(again, (err) => { if (err.message !== 'unauthenticated') again(); });
   });
+  source.addEventListener('open', () => { if (everOpened) resync(); everOpened = true; });
+  source.addEventListener('resync', resync);
   EVENTS.forEach((type) => source.addEventListener(type, dispatch));
   source.addEventListener('case.crisis', (e) => {
     const data = JSON.parse(e.data);

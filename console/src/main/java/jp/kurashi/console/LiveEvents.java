@@ -51,6 +51,12 @@ final class LiveEvents {
         response.write("event: " + e.type() + "\ndata: " + data(e) + "\n\n");
       }
     });
+    // Events of other instances may have been missed (the bus was down): the console reads what it shows again.
+    CaseEvents.Subscription missed = events.onEventsMissed(() -> {
+      if (!response.closed() && !response.ended()) {
+        response.write("event: resync\ndata: {}\n\n");
+      }
+    });
     long heartbeat = ctx.vertx().setPeriodic(HEARTBEAT_MS, id -> {
       if (!response.closed() && !response.ended()) {
         response.write(": keep-alive\n\n");
@@ -63,6 +69,7 @@ final class LiveEvents {
       }
       ctx.vertx().cancelTimer(heartbeat);
       subscription.cancel();
+      missed.cancel();
       streams.remove(stream);
     };
     // Closed by the browser (the connection goes) or ended here (the session ended): clean up either way.

@@ -179,7 +179,6 @@ class ConsoleBrowserTest {
     }
   }
 
-  /** A console signed in as {@code login} (password {@code <login>-password-1}), showing the queue. */
   /** Sato, given the case and signed in, with the case open on its one message. */
   private Page satoOnCase(BrowserContext context, Database db, long caseId) {
     Await.result(db.pool().query("UPDATE consultation_case SET assignee_id = (SELECT id FROM staff WHERE login = 'sato') "
@@ -190,6 +189,7 @@ class ConsoleBrowserTest {
     return consultant;
   }
 
+  /** A console signed in as {@code login} (password {@code <login>-password-1}), showing the queue. */
   private Page signedIn(BrowserContext context, String login) {
     Page page = ConsolePage.open(context, running, login);
     assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("受付一覧"))).isVisible();
@@ -269,6 +269,45 @@ class ConsoleBrowserTest {
     } finally {
       context.close();
       Await.result(db.close());
+    }
+  }
+
+  @Test
+  @DisplayName("a console whose gateway lost Redis for a while reads its queue again when it is back, showing what it missed")
+  void readsAgainAfterMissedEvents() {
+    String url = TestPostgres.shared().newDatabaseUrl();
+    try (jp.kurashi.testkit.TestRedis redis = jp.kurashi.testkit.TestRedis.start();
+         RunningGateway withRedis = RunningGateway.start(running.vertx, Map.of("DATABASE_URL", url,
+             "REDIS_URL", redis.url()), clock)) {
+      Await.result(withRedis.gateway.pipeline().receive(new InboundMessage("webchat", "first-1", "first", null,
+          "相談です", withRedis.clock.instant())));
+      withRedis.chief();
+      BrowserContext context = chromium.newContext(1280, 900);
+      try {
+        Page chief = ConsolePage.open(context, withRedis, "chief");
+        assertThat(chief.locator("tbody tr")).hasCount(1);
+
+        redis.stop();
+        Await.until(java.time.Duration.ofSeconds(15), "Redis seen down", () -> withRedis.health().statusCode() == 503);
+        // A first message another instance stored meanwhile: its event never reached this one.
+        Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(url, 1)));
+        try {
+          long office = Await.result(db.pool().query("SELECT id FROM office WHERE code = 'default'").execute())
+              .iterator().next().getLong(0);
+          Await.result(new jp.kurashi.core.store.MessageStore(db.pool(), clock).ingest(office, new InboundMessage(
+              "webchat", "missed-1", "missed", null, "家賃の相談です", withRedis.clock.instant())));
+        } finally {
+          Await.result(db.close());
+        }
+        chief.waitForTimeout(1_000);
+        assertThat(chief.locator("tbody tr")).hasCount(1);
+
+        redis.restart();
+        assertThat(chief.locator("tbody tr")).hasCount(2, new com.microsoft.playwright.assertions.LocatorAssertions
+            .HasCountOptions().setTimeout(20_000));
+      } finally {
+        context.close();
+      }
     }
   }
 

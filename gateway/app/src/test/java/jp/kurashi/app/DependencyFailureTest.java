@@ -134,8 +134,11 @@ class DependencyFailureTest {
           assertThat(load.answers.stream().filter(a -> a.sentAtNanos() >= down && a.sentAtNanos() < up))
               .allSatisfy(a -> assertThat(a.status()).as("event %s", a.eventId()).isEqualTo(200));
 
+          assertThat(live.resyncs.get()).isZero();
           redis.restart();
           Await.until(Duration.ofSeconds(15), "/health UP with Redis back", () -> running.health().statusCode() == 200);
+          Await.until(Duration.ofSeconds(15), "the console told to read again what it may have missed",
+              () -> live.resyncs.get() >= 1);
           load.stop();
           Await.until(Duration.ofSeconds(15), "every webhook answered", load::idle);
           assertThat(load.answers).allSatisfy(a -> {

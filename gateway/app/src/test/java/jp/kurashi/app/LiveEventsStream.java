@@ -20,6 +20,8 @@ final class LiveEventsStream implements AutoCloseable {
   final List<JsonObject> events = new CopyOnWriteArrayList<>();
   /** The data of the {@code session-ended} event, when the server ended the stream with one. */
   final Promise<JsonObject> sessionEnded = Promise.promise();
+  /** How many times the server said events may have been missed ({@code resync}). */
+  final java.util.concurrent.atomic.AtomicInteger resyncs = new java.util.concurrent.atomic.AtomicInteger();
   /** Completes when the server has ended the response (or the connection went). */
   final Promise<Void> ended = Promise.promise();
   private final HttpClient client;
@@ -78,6 +80,8 @@ final class LiveEventsStream implements AutoCloseable {
           JsonObject data = new JsonObject(line.substring(6));
           if ("session-ended".equals(type)) {
             sessionEnded.tryComplete(data);
+          } else if ("resync".equals(type)) {
+            resyncs.incrementAndGet();
           } else {
             events.add(data);
           }

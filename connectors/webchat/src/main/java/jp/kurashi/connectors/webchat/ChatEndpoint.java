@@ -11,4 +11,10 @@ interface ChatEndpoint {
 
   /** The chat was ended: say so with the protocol's auth error and close. */
   void revoked();
+
+  /**
+   * Events of this chat may have been missed (the bus between instances was down): show what came meanwhile, or close
+   * if the chat was ended elsewhere.
+   */
+  void eventsMissed();
 }

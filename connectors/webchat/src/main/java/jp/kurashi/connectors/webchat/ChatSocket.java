@@ -1,6 +1,8 @@
 package jp.kurashi.connectors.webchat;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +25,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One resident's open chat socket: the protocol of docs/webchat-protocol.md. Every bad frame gets
@@ -41,6 +45,8 @@ final class ChatSocket implements ChatEndpoint {
    * them; the client skips what it has, so a minute of overlap costs a few frames and covers far more than that skew.
    */
   private static final Duration REPLAY_OVERLAP = Duration.ofMinutes(1);
+  /** How long a catch-up after missed events may wait: thousands of sockets spread their reads over it. */
+  private static final Duration CATCH_UP_SPREAD = Duration.ofSeconds(5);
 
   private final ServerWebSocket ws;
   private final ChatSession session;
@@ -48,6 +54,10 @@ final class ChatSocket implements ChatEndpoint {
   private final SlidingWindow rate;
   private final String address;
   private final RecentIds acked = new RecentIds(RECENT_ACKS);
+  /** The newest message id this socket showed or acknowledged, or the client's cursor: a catch-up replays after it. */
+  private final AtomicLong newestShown = new AtomicLong();
+  /** The socket's own event loop: a catch-up asked for from another thread runs here, as its frames do. */
+  private final Context context;
   private Long contactId;
   private long lastCaseId;
   private long lastTypingAt;
@@ -67,6 +77,7 @@ final class ChatSocket implements ChatEndpoint {
     this.deps = deps;
     this.rate = new SlidingWindow(deps.settings().rateLimitMessages(), deps.settings().rateWindow().toMillis());
     this.contactId = session.consentAt() == null ? null : session.contactId();
+    this.context = Vertx.currentContext();
   }
 
   /**
@@ -108,6 +119,7 @@ final class ChatSocket implements ChatEndpoint {
     }
     deps.metrics().increment("webchat_sockets_opened_total");
     if (afterId != null) {
+      shown(afterId);
       replay(afterId, 0);
     }
   }
@@ -127,7 +139,7 @@ final class ChatSocket implements ChatEndpoint {
         return;
       }
       List<ChatLine> lines = ar.result();
-      lines.forEach(line -> send(Frames.message(line)));
+      lines.forEach(this::show);
       if (lines.size() == deps.settings().replayBatch()) {
         long next = lines.get(lines.size() - 1).id();
         if (ws.writeQueueFull()) {
@@ -312,6 +324,7 @@ final class ChatSocket implements ChatEndpoint {
       }
       lastCaseId = ar.result().caseId();
       acked.add(ar.result().messageId());
+      shown(ar.result().messageId());
       deps.metrics().observe(GatewayMetrics.INBOUND_ACK_SECONDS, "channel", WebchatConnector.CHANNEL,
           System.nanoTime() - receivedAt);
       send(Frames.ack(clientId, ar.result().messageId()));
@@ -338,7 +351,46 @@ final class ChatSocket implements ChatEndpoint {
     if (closed || contact == null || acked.contains(messageId)) {
       return;
     }
-    deps.store().line(messageId, contact).onSuccess(line -> line.ifPresent(l -> send(Frames.message(l))));
+    deps.store().line(messageId, contact).onSuccess(line -> line.ifPresent(this::show));
+  }
+
+  private void show(ChatLine line) {
+    shown(line.id());
+    send(Frames.message(line));
+  }
+
+  private void shown(long messageId) {
+    newestShown.accumulateAndGet(messageId, Math::max);
+  }
+
+  /**
+   * Catches up after events may have been missed: closes if the chat was ended meanwhile (on another instance, whose
+   * event did not come), else replays from the newest message shown, with the replay's usual overlap. Each socket waits
+   * a random moment up to {@link #CATCH_UP_SPREAD}, so thousands of sockets do not all read at once.
+   */
+  @Override
+  public void eventsMissed() {
+    if (context == null) {
+      return;
+    }
+    long delay = 1 + ThreadLocalRandom.current().nextLong(CATCH_UP_SPREAD.toMillis());
+    context.runOnContext(v -> context.owner().setTimer(delay, id -> catchUp()));
+  }
+
+  private void catchUp() {
+    if (gone()) {
+      return;
+    }
+    deps.store().state(session.contactRef(), deps.clock().instant(), deps.settings().sessionIdle()).onComplete(live -> {
+      if (gone() || live.failed()) {
+        return; // the database unreachable too: the client's next reconnect replays
+      }
+      if (live.result() != WebchatStore.SessionState.LIVE) {
+        revoked();
+      } else if (contactId != null) {
+        replay(newestShown.get(), 0);
+      }
+    });
   }
 
   /** The session was ended: say so with the protocol's auth error and close, as a refused token would. */

@@ -28,6 +28,12 @@ public final class ChatSockets {
 
   public ChatSockets(CaseEvents events) {
     events.subscribe(this::onEvent);
+    events.onEventsMissed(this::eventsMissed);
+  }
+
+  /** Every socket open here catches up: what other instances' events would have brought, and their chats' ends. */
+  void eventsMissed() {
+    bySession.values().forEach(sockets -> sockets.forEach(ChatEndpoint::eventsMissed));
   }
 
   /** What became of a socket opening under its session. */

@@ -49,6 +49,11 @@ class ChatSocketsTest {
     public void revoked() {
       told.add("ended");
     }
+
+    @Override
+    public void eventsMissed() {
+      told.add("catch up");
+    }
   }
 
   private static CaseEvent event(String type, long contactId, Long messageId) {
@@ -89,5 +94,23 @@ class ChatSocketsTest {
     assertThat(first.told).containsExactly("ended");
     assertThat(sockets.opened(5, new Recorded(), 1)).isEqualTo(ChatSockets.Admission.ENDED);
     assertThat(second.told).isEmpty();
+  }
+
+  @Test
+  @DisplayName("when events may have been missed, every socket open here catches up, with a contact or not yet")
+  void eventsMissed() {
+    Recorded consented = new Recorded();
+    Recorded beforeConsent = new Recorded();
+    Recorded closed = new Recorded();
+    sockets.opened(1, consented, 3);
+    sockets.register(11, consented);
+    sockets.opened(2, beforeConsent, 3);
+    sockets.opened(3, closed, 3);
+    sockets.closed(3, closed);
+
+    sockets.eventsMissed();
+    assertThat(consented.told).containsExactly("catch up");
+    assertThat(beforeConsent.told).containsExactly("catch up");
+    assertThat(closed.told).isEmpty();
   }
 }

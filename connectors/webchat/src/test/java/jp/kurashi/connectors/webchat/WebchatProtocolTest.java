@@ -316,6 +316,35 @@ class WebchatProtocolTest {
     }
 
     @Test
+    @DisplayName("when events may have been missed, an open socket shows the reply another instance sent meanwhile, and closes on a chat ended there")
+    void catchUpAfterMissedEvents() {
+      String token = server.newSession();
+      try (ChatClient chat = server.consentedChat(token)) {
+        long first = chat.message("c-1", "相談です").getLong("id");
+        long staff = one("""
+            INSERT INTO staff (office_id, login, display_name, role, password_hash)
+            VALUES ($1, 'kato', '加藤', 'consultant', 'x') RETURNING id""", server.officeId).getLong(0);
+        // Sent by another instance while the bus between them was down: its event never came here.
+        long reply = one("""
+            INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery)
+            SELECT case_id, contact_id, channel, 'out', '明日お電話します', $2, 'sent' FROM message WHERE id = $1
+            RETURNING id""", first, staff).getLong(0);
+        assertThat(chat.drain(500)).noneMatch(f -> "message".equals(f.getString("type")));
+
+        server.sockets.eventsMissed();
+        JsonObject shown = chat.next("message");
+        assertThat(shown.getLong("id")).isEqualTo(reply);
+        assertThat(shown.getString("text")).isEqualTo("明日お電話します");
+
+        // Ended on another instance meanwhile, its event lost too.
+        Await.result(server.db.pool().query("UPDATE webchat_session SET revoked_at = now()").execute());
+        server.sockets.eventsMissed();
+        assertThat(chat.next("error").getString("code")).isEqualTo("unknown_token");
+        assertThat(chat.closedWith()).isEqualTo((short) 4401);
+      }
+    }
+
+    @Test
     @DisplayName("from staff reach an open socket at once, with staff typing before")
     void liveReply() {
       try (ChatClient chat = server.consentedChat(server.newSession())) {

@@ -57,6 +57,8 @@ final class WebchatServer implements AutoCloseable {
   static final Duration UPLOAD_TIMEOUT = Duration.ofSeconds(2);
   final GatewayMetrics metrics = new GatewayMetrics();
   final OfficeProfile profile = OfficeProfileJson.defaults();
+  /** This server's chat sockets, to tell them events were missed as the bus would. */
+  final ChatSockets sockets;
   private final HttpServer server;
   private final String workerId;
 
@@ -76,9 +78,10 @@ final class WebchatServer implements AutoCloseable {
     this.cases = core.cases();
     this.replies = core.replies();
     WebchatStore store = new WebchatStore(db.pool());
+    this.sockets = new ChatSockets(events);
     InboundPipeline pipeline = new InboundPipeline(officeId, core.messages(), events, steps.apply(this));
     WebchatRoutes routes = new WebchatRoutes(officeId, store, core.contacts(), pipeline, events,
-        new ChatSockets(events), profile, WebchatSettings.defaults().withUploadTimeout(UPLOAD_TIMEOUT),
+        sockets, profile, WebchatSettings.defaults().withUploadTimeout(UPLOAD_TIMEOUT),
         quotas == null ? generous(clock) : quotas.apply(clock), metrics, clock);
     Router router = Router.router(vertx);
     routes.mount(router);

@@ -36,6 +36,14 @@ public interface CaseEvents {
   /** Calls {@code listener} on this instance for each event, until the subscription is cancelled. */
   Subscription subscribe(Handler<CaseEvent> listener);
 
+  /**
+   * Calls {@code listener} on this instance each time events from other instances may have been missed: the bus was
+   * lost and is back. What a listener shows from events it then reads again from the store. In process: never.
+   */
+  default Subscription onEventsMissed(Runnable listener) {
+    return Future::succeededFuture;
+  }
+
   /** Succeeds when events go out and come back in (Redis reachable, subscription live); in-process always does. */
   Future<Void> ping();
 

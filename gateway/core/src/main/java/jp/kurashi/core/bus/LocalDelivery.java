@@ -15,6 +15,7 @@ import jp.kurashi.core.domain.CaseEvent;
 final class LocalDelivery {
 
   static final String ADDRESS = "kurashi.case-events";
+  static final String MISSED_ADDRESS = "kurashi.case-events.missed";
 
   private final Vertx vertx;
 
@@ -29,6 +30,16 @@ final class LocalDelivery {
 
   void deliver(CaseEvent event) {
     vertx.eventBus().publish(ADDRESS, event);
+  }
+
+  /** Tells this instance's listeners that events may have been missed. */
+  void missed() {
+    vertx.eventBus().publish(MISSED_ADDRESS, null);
+  }
+
+  CaseEvents.Subscription onMissed(Runnable listener) {
+    MessageConsumer<Object> consumer = vertx.eventBus().localConsumer(MISSED_ADDRESS, msg -> listener.run());
+    return consumer::unregister;
   }
 
   CaseEvents.Subscription subscribe(Handler<CaseEvent> listener) {

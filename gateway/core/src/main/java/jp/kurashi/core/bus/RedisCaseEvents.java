@@ -77,6 +77,8 @@ final class RedisCaseEvents implements CaseEvents {
     } else {
       subscribed = false;
       round = subscribeChannel()
+          // Other instances' events of the time it was lost did not come here: listeners read again.
+          .onSuccess(v -> local.missed())
           .onFailure(err -> LOG.atWarn().addKeyValue("retryInMs", WATCHDOG_MS).addKeyValue("error", err.toString())
               .log("redis re-subscribe failed"));
     }
@@ -119,6 +121,11 @@ final class RedisCaseEvents implements CaseEvents {
   @Override
   public Subscription subscribe(Handler<CaseEvent> listener) {
     return local.subscribe(listener);
+  }
+
+  @Override
+  public Subscription onEventsMissed(Runnable listener) {
+    return local.onMissed(listener);
   }
 
   /** Up only when events can both go out and come back: a lost subscription means consoles miss updates. */

@@ -107,6 +107,11 @@ class CaseEventsTest {
         List<CaseEvent> remote = new CopyOnWriteArrayList<>();
         here.subscribe(local::add);
         there.subscribe(remote::add);
+        java.util.concurrent.atomic.AtomicInteger missedThere = new java.util.concurrent.atomic.AtomicInteger();
+        there.onEventsMissed(missedThere::incrementAndGet);
+        Await.result(here.publish(event(6)));
+        Await.until(Duration.ofSeconds(10), "crossed", () -> remote.contains(event(6)));
+        assertThat(missedThere.get()).as("nothing missed while Redis is up").isZero();
 
         redis.stop();
         assertThatThrownBy(() -> Await.result(here.publish(event(7)))).isNotNull();
@@ -117,6 +122,7 @@ class CaseEventsTest {
         Await.result(here.publish(event(8)));
         Await.until(Duration.ofSeconds(10), "crossed again", () -> remote.contains(event(8)) && local.contains(event(8)));
         assertThat(remote).doesNotContain(event(7));
+        Await.until(Duration.ofSeconds(5), "told it may have missed events", () -> missedThere.get() >= 1);
         Await.result(here.close());
         Await.result(there.close());
       } finally {
