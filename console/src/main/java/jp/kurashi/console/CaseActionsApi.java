@@ -203,7 +203,8 @@ final class CaseActionsApi {
     // Optional body: {"confirmed": true} once the consultant checked that a reply held as possibly delivered was not.
     boolean confirmed = ctx.body() != null && ctx.body().length() > 0
         && Boolean.TRUE.equals(HttpJson.body(ctx).getValue("confirmed"));
-    return guard.caseFor(ctx, session, caseId, "message.retry")
+    // A confirmed resend is the consultant's word that the resident did not get the reply: audited as such.
+    return guard.caseFor(ctx, session, caseId, confirmed ? "message.retry.confirmed" : "message.retry")
         .compose(found -> commands.retry(caseId, messageId, confirmed))
         .compose(outcome -> switch (outcome) {
           case QUEUED -> Future.succeededFuture(new JsonObject().put("messageId", messageId).put("delivery", "queued"));

@@ -100,29 +100,39 @@ public final class LineConnector implements ChannelConnector {
             : LineTexts.withConsentButton(pushes, noticeVersion));
   }
 
+  /** What a reply token did for an automatic message. */
+  private enum TokenTry { SENT, NOT_SENT, MAY_HAVE_SENT }
+
   private Future<SendReceipt> send(OutboundMessage message, List<List<Message>> pushes) {
-    Future<Boolean> replied = message.automatic() && pushes.size() == 1
-        ? tryReplyToken(message, pushes.get(0)) : Future.succeededFuture(false);
-    return replied.compose(done -> done ? Future.succeededFuture(SendReceipt.accepted()) : pushAll(message, pushes));
+    Future<TokenTry> replied = message.automatic() && pushes.size() == 1
+        ? tryReplyToken(message, pushes.get(0)) : Future.succeededFuture(TokenTry.NOT_SENT);
+    return replied.compose(done -> done == TokenTry.SENT ? Future.succeededFuture(SendReceipt.accepted())
+        : pushAll(message, pushes, done == TokenTry.MAY_HAVE_SENT));
   }
 
-  private Future<Boolean> tryReplyToken(OutboundMessage message, List<Message> messages) {
+  private Future<TokenTry> tryReplyToken(OutboundMessage message, List<Message> messages) {
     return store.takeReplyToken(CHANNEL, message.contactRef()).compose(token -> {
       if (token.isEmpty()) {
-        return Future.succeededFuture(false);
+        return Future.succeededFuture(TokenTry.NOT_SENT);
       }
-      return api.reply(token.get(), messages).map(v -> true).recover(err -> {
+      return api.reply(token.get(), messages).map(v -> TokenTry.SENT).recover(err -> {
         // An expired or used token (400) is no loss: the push below delivers. After a timeout or a 5xx the reply may
         // have reached the resident all the same, and the push can show it twice: chosen over a safety message that
         // might never arrive (a reply cannot be asked about, nor given a retry key).
-        LOG.atInfo().addKeyValue("messageId", message.messageId()).addKeyValue("status", LineApi.status(err))
+        int status = LineApi.status(err);
+        LOG.atInfo().addKeyValue("messageId", message.messageId()).addKeyValue("status", status)
             .log("reply token not accepted, pushing instead");
-        return Future.succeededFuture(false);
+        return Future.succeededFuture(status == 0 || status >= 500 ? TokenTry.MAY_HAVE_SENT : TokenTry.NOT_SENT);
       });
     });
   }
 
-  private Future<SendReceipt> pushAll(OutboundMessage message, List<List<Message>> pushes) {
+  /**
+   * Pushes every part in turn. Once a part was taken (or the reply token may have delivered the message), a failure
+   * further on says the reply may have arrived, whatever LINE answered to that part.
+   */
+  private Future<SendReceipt> pushAll(OutboundMessage message, List<List<Message>> pushes, boolean tokenMayHaveSent) {
+    java.util.concurrent.atomic.AtomicBoolean partTaken = new java.util.concurrent.atomic.AtomicBoolean(tokenMayHaveSent);
     Future<String> chain = Future.succeededFuture();
     for (int i = 0; i < pushes.size(); i++) {
       List<Message> batch = pushes.get(i);
@@ -132,12 +142,15 @@ public final class LineConnector implements ChannelConnector {
       chain = chain.compose(prev -> api.push(message.contactRef(), batch, key).recover(err -> {
         // 409: LINE already accepted this retry key on an earlier attempt; the part was delivered.
         return LineApi.status(err) == 409 ? Future.succeededFuture(null) : Future.failedFuture(err);
-      }));
+      }).onSuccess(taken -> partTaken.set(true)));
     }
     return chain.<SendReceipt>map(requestId -> {
       downReason = null;
       return new SendReceipt(null);
-    }).recover(err -> Future.failedFuture(classify(err)));
+    }).recover(err -> {
+      SendFailure failure = classify(err);
+      return Future.failedFuture(partTaken.get() ? failure.afterPartMayHaveArrived() : failure);
+    });
   }
 
   /**

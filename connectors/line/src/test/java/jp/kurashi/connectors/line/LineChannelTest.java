@@ -272,7 +272,7 @@ class LineChannelTest {
       Await.until(WAIT, "the 500 recorded", () -> server.one("SELECT claimed_by IS NULL AND attempts = 1 "
           + "AND may_have_arrived FROM outbox WHERE message_id = $1", reply.messageId()).getBoolean(0));
       // The retry comes a day after the first attempt (the gateway was down meanwhile, say).
-      server.one("UPDATE outbox SET first_attempt_at = now() - interval '25 hours', next_attempt_at = now() "
+      server.one("UPDATE outbox SET key_expires_at = now() - interval '2 hours', next_attempt_at = now() "
           + "WHERE message_id = $1 RETURNING id", reply.messageId());
 
       Await.until(WAIT, "held", () -> "failed".equals(delivery(reply.messageId())));
@@ -334,6 +334,25 @@ class LineChannelTest {
       assertThat(parts).hasSize(2);
       assertThat(parts.getJsonObject(0).getString("text")).isEqualTo("あ".repeat(4_000));
       assertThat(parts.getJsonObject(1).getString("text")).isEqualTo("い".repeat(3_000));
+    }
+
+    @Test
+    @DisplayName("a long reply whose first push was taken and a later one refused may have arrived: a resend past the key's life asks first")
+    void partTakenThenRefused() {
+      server.post(LineEvents.callback(LineEvents.text("e1", "U1", "相談です")));
+      String text = String.join("\n", java.util.Collections.nCopies(6, "う".repeat(4_000)));
+      synchronized (server.line.pushAnswers) {
+        server.line.pushAnswers.addLast(new FakeLineApi.Answer(200, null, new JsonObject().put("sentMessages",
+            java.util.List.of(new JsonObject().put("id", "1").put("quoteToken", "q")))));
+      }
+      server.line.answerPush(400, null, "The request body has 1 error(s)");
+
+      long id = Await.result(server.replies.queue(caseOf("U1"), server.staff(), text)).messageId();
+
+      Await.until(WAIT, "failed", () -> "failed".equals(delivery(id)));
+      assertThat(server.line.pushes).hasSize(2);
+      assertThat(server.one("SELECT may_have_arrived FROM outbox WHERE message_id = $1", id).getBoolean(0))
+          .as("its first part reached the resident").isTrue();
     }
 
     @Test

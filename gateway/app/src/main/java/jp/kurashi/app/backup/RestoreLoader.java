@@ -53,7 +53,7 @@ final class RestoreLoader {
    */
   private static final String FAIL_WAITING_REPLIES = """
       WITH waiting AS (
-        UPDATE outbox SET status = 'failed', last_error = ?, claimed_by = NULL, updated_at = now()
+        UPDATE outbox SET status = 'failed', last_error = ?, claimed_by = NULL, updated_at = now()%s
          WHERE status = 'pending'
         RETURNING message_id
       ), failed AS (
@@ -112,7 +112,11 @@ final class RestoreLoader {
   private static Restored failWaitingReplies(Connection c, long rows) throws SQLException {
     // A backup from before V24 has no consent marks to undo (the restore runs at the backup's own schema version).
     boolean consentMarks = Catalog.tables(c).getOrDefault("contact", List.of()).contains("consent_asked_version");
-    try (PreparedStatement s = c.prepareStatement(FAIL_WAITING_REPLIES.formatted(consentMarks ? ASK_CONSENT_AGAIN : ""))) {
+    // From V45 on: some of them went out after the backup, so a resend asks the consultant first.
+    boolean confirmation = Catalog.tables(c).getOrDefault("outbox", List.of()).contains("awaits_confirmation");
+    try (PreparedStatement s = c.prepareStatement(FAIL_WAITING_REPLIES.formatted(
+        confirmation ? ", may_have_arrived = true, awaits_confirmation = true" : "",
+        consentMarks ? ASK_CONSENT_AGAIN : ""))) {
       s.setString(1, NOT_SENT_AFTER_RESTORE);
       s.setString(2, NOT_SENT_AFTER_RESTORE);
       try (ResultSet r = s.executeQuery()) {

@@ -39,6 +39,14 @@ public final class SendFailure extends RuntimeException {
     return new SendFailure(reason, true, false, null);
   }
 
+  /**
+   * The same failure, after part of the reply (or an earlier try at it) may already have reached the resident: a long
+   * reply sent in parts, the first taken and a later one refused.
+   */
+  public SendFailure afterPartMayHaveArrived() {
+    return mayHaveArrived ? this : new SendFailure(getMessage(), permanent, true, retryAfter);
+  }
+
   public boolean isPermanent() {
     return permanent;
   }

@@ -123,7 +123,7 @@ public final class OutboxWorker extends VerticleBase {
     // cannot send on that channel, which no retry will change.
     Optional<ChannelConnector> connector = channels.find(reply.officeId(), reply.message().channel());
     Future<Void> recorded;
-    if (connector.isPresent() && keyForgotten(reply, connector.get())) {
+    if (reply.mayHaveArrived() && reply.keyExpired()) {
       recorded = holdForConfirmation(reply);
     } else {
       Future<SendReceipt> sending;
@@ -169,19 +169,15 @@ public final class OutboxWorker extends VerticleBase {
     return channels.routes().stream().map(route -> {
       Duration twice = sendWait(route.connector()).multipliedBy(2);
       return new OutboxStore.Route(route.officeId(), route.channel(),
-          twice.compareTo(settings.lease()) > 0 ? twice : settings.lease());
+          twice.compareTo(settings.lease()) > 0 ? twice : settings.lease(),
+          route.connector().retryKeyLifetime().orElse(null));
     }).toList();
   }
 
   /**
-   * Whether sending again could reach the resident twice: an earlier attempt may have been taken by the channel, and
-   * the channel no longer drops a repeat of its retry key (LINE: 24 hours after the first attempt).
+   * Sending again could reach the resident twice: an earlier attempt may have been taken by the channel, which no
+   * longer drops a repeat of its retry key (LINE: 24 hours after the first attempt). A consultant decides.
    */
-  private static boolean keyForgotten(ClaimedReply reply, ChannelConnector connector) {
-    return reply.mayHaveArrived() && connector.retryKeyLifetime()
-        .map(lifetime -> reply.keyAge().compareTo(lifetime) >= 0).orElse(false);
-  }
-
   private Future<Void> holdForConfirmation(ClaimedReply reply) {
     log(reply, "reply held: it may have arrived, and its retry key has expired", null);
     return store.markAwaitingConfirmation(reply, MAY_HAVE_ARRIVED)

@@ -109,10 +109,17 @@ final class CaseCommandSql {
                outcome = COALESCE(d.outcome, 'other')
          WHERE d.id = $1 AND d.id <> $2 AND d.office_id = $3 AND d.merged_into IS NULL AND d.erased_at IS NULL
            AND EXISTS (SELECT 1 FROM kept_row)
-        RETURNING d.id, d.office_id, d.contact_id, d.channel, d.status, d.assignee_id, d.urgency, d.closed_at
+        RETURNING d.id, d.office_id, d.contact_id, d.channel, d.status, d.assignee_id, d.urgency, d.closed_at,
+                  d.auto_notice_at, d.safety_notice_at
       ), kept AS (
-        UPDATE consultation_case k SET closed_at = GREATEST(k.closed_at, (SELECT closed_at FROM duplicate))
-          FROM kept_row WHERE k.id = kept_row.id AND k.status = 'closed' AND EXISTS (SELECT 1 FROM duplicate)
+        -- The duplicate's automatic-notice and safety slots come along: a notice for one of its messages still owed
+        -- is stored on the kept case, and must not repeat what the duplicate's resident got within the gap.
+        UPDATE consultation_case k
+           SET closed_at = CASE WHEN k.status = 'closed' THEN GREATEST(k.closed_at, (SELECT closed_at FROM duplicate))
+                                ELSE k.closed_at END,
+               auto_notice_at = GREATEST(k.auto_notice_at, (SELECT auto_notice_at FROM duplicate)),
+               safety_notice_at = GREATEST(k.safety_notice_at, (SELECT safety_notice_at FROM duplicate))
+          FROM kept_row WHERE k.id = kept_row.id AND EXISTS (SELECT 1 FROM duplicate)
       )
       SELECT id, office_id, contact_id, channel, status, assignee_id, urgency FROM duplicate
       """;
@@ -158,31 +165,38 @@ final class CaseCommandSql {
       """;
 
   /**
+   * Whether outbox row {@code o} may go again only on a consultant's word: held by the worker, or failed after an
+   * attempt that may have arrived and with its retry key expired since (a resend would otherwise be held at once).
+   */
+  private static final String NEEDS_CONFIRMATION =
+      "(o.awaits_confirmation OR (o.may_have_arrived AND COALESCE(o.key_expires_at <= now(), false)))";
+
+  /**
    * $1 message, $2 case, $3 whether a consultant confirmed the resident did not get it. A failed reply goes back to the
    * outbox with a fresh set of attempts. One held because it may have arrived under a retry key its channel has
    * forgotten goes back only when confirmed, and then under a new key: the old one would not stop a repeat anyway.
    */
   static final String RETRY = """
-      WITH again AS (
+      WITH target AS (
+        SELECT o.id, %s AS unsure FROM outbox o JOIN message m ON m.id = o.message_id
+         WHERE m.id = $1 AND m.case_id = $2 AND o.status = 'failed'
+      ), again AS (
         UPDATE outbox o SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL,
                             updated_at = now(),
-                            idempotency_key = CASE WHEN o.awaits_confirmation THEN gen_random_uuid()
-                                                   ELSE o.idempotency_key END,
-                            first_attempt_at = CASE WHEN o.awaits_confirmation THEN NULL ELSE o.first_attempt_at END,
-                            may_have_arrived = o.may_have_arrived AND NOT o.awaits_confirmation,
+                            idempotency_key = CASE WHEN t.unsure THEN gen_random_uuid() ELSE o.idempotency_key END,
+                            key_expires_at = CASE WHEN t.unsure THEN NULL ELSE o.key_expires_at END,
+                            may_have_arrived = o.may_have_arrived AND NOT t.unsure,
                             awaits_confirmation = false
-          FROM message m
-         WHERE o.message_id = m.id AND m.id = $1 AND m.case_id = $2 AND o.status = 'failed'
-           AND (NOT o.awaits_confirmation OR $3)
+          FROM target t
+         WHERE o.id = t.id AND o.status = 'failed' AND (NOT t.unsure OR $3)
         RETURNING o.message_id
       )
       UPDATE message SET delivery = 'queued', delivery_error = NULL FROM again WHERE message.id = again.message_id
       RETURNING message.id
-      """;
+      """.formatted(NEEDS_CONFIRMATION);
 
   /** $1 message, $2 case: whether that reply failed and waits for a consultant's confirmation before a resend. */
   static final String AWAITS_CONFIRMATION = """
       SELECT 1 FROM outbox o JOIN message m ON m.id = o.message_id
-       WHERE m.id = $1 AND m.case_id = $2 AND o.status = 'failed' AND o.awaits_confirmation
-      """;
+       WHERE m.id = $1 AND m.case_id = $2 AND o.status = 'failed' AND """ + NEEDS_CONFIRMATION;
 }

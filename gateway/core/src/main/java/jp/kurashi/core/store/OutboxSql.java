@@ -16,11 +16,13 @@ final class OutboxSql {
    * safety messages included), while the instance that can send it would have sent it.
    *
    * <p>$1 office ids (NULL: every office) and $2 channels of the worker's connectors, $3 each one's lease seconds
-   * (a channel's rows get its longest, as that covers its slowest send), $4 how many, $5 worker id
+   * (a channel's rows get its longest, as that covers its slowest send), $4 how many, $5 worker id, $6 each one's
+   * retry key life in seconds (NULL: the channel keeps none)
    */
   static final String CLAIM = """
       WITH can AS (
-        SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[]) AS c(office_id, channel, lease_secs)
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $6::float8[])
+                   AS c(office_id, channel, lease_secs, key_life_secs)
       ), due AS (
         SELECT o.id FROM outbox o
           JOIN message m ON m.id = o.message_id
@@ -34,7 +36,9 @@ final class OutboxSql {
       ), claimed AS (
         UPDATE outbox o
            SET attempts = o.attempts + 1, claimed_by = $5,
-               first_attempt_at = COALESCE(o.first_attempt_at, now()),
+               -- from the first attempt on: how long the channel keeps dropping a repeat of the key
+               key_expires_at = COALESCE(o.key_expires_at, now() + make_interval(secs => (
+                   SELECT max(can.key_life_secs) FROM can WHERE can.channel = o.channel))),
                -- still claimed: the last attempt never said how it ended (its gateway died mid-send)
                may_have_arrived = o.may_have_arrived OR o.claimed_by IS NOT NULL,
                next_attempt_at = now() + make_interval(secs => (SELECT max(can.lease_secs) FROM can
@@ -42,9 +46,9 @@ final class OutboxSql {
                updated_at = now()
           FROM due WHERE o.id = due.id
         RETURNING o.id, o.message_id, o.channel, o.idempotency_key, o.attempts, o.may_have_arrived,
-                  EXTRACT(EPOCH FROM now() - o.first_attempt_at)::float8 AS key_age_secs
+                  COALESCE(o.key_expires_at <= now(), false) AS key_expired
       )
-      SELECT cl.id, cl.message_id, cl.channel, cl.idempotency_key, cl.attempts, cl.may_have_arrived, cl.key_age_secs,
+      SELECT cl.id, cl.message_id, cl.channel, cl.idempotency_key, cl.attempts, cl.may_have_arrived, cl.key_expired,
              m.case_id, m.body, m.contact_id, k.external_id AS contact_ref, cc.office_id,
              m.staff_id IS NULL AS automatic
         FROM claimed cl
@@ -53,7 +57,6 @@ final class OutboxSql {
         JOIN consultation_case cc ON cc.id = m.case_id
       """;
 
-  /** $1 outbox id, $2 attempt that claimed it, $3 channel's id for the sent message. */
   /**
    * Seconds the longest-waiting due reply has waited past its time (0 when none waits): a channel that is down, or a
    * reply no instance can send (its office's channel not set up anywhere), shows as a number that only grows.
@@ -80,6 +83,7 @@ final class OutboxSql {
       RETURNING m.id, m.case_id, m.contact_id, m.channel, cc.office_id
       """;
 
+  /** $1 outbox id, $2 attempt that claimed it, $3 channel's id for the sent message. */
   static final String MARK_SENT = """
       WITH done AS (
         UPDATE outbox SET status = 'sent', last_error = NULL, claimed_by = NULL, updated_at = now()

@@ -31,7 +31,9 @@ public final class OutboxStore {
     Long[] offices = routes.stream().map(Route::officeId).toArray(Long[]::new);
     String[] channels = routes.stream().map(Route::channel).toArray(String[]::new);
     Double[] leases = routes.stream().map(r -> r.lease().toMillis() / 1000.0).toArray(Double[]::new);
-    Tuple params = Tuple.of(offices, channels, leases, (long) limit, workerId);
+    Double[] keyLives = routes.stream().map(r -> r.keyLife() == null ? null : r.keyLife().toMillis() / 1000.0)
+        .toArray(Double[]::new);
+    Tuple params = Tuple.of(offices, channels, leases, (long) limit, workerId, keyLives);
     return pool.preparedQuery(OutboxSql.CLAIM).execute(params).map(rows -> {
       List<ClaimedReply> claimed = new ArrayList<>(rows.size());
       for (Row row : rows) {
@@ -40,7 +42,7 @@ public final class OutboxStore {
             row.getLong("message_id"), row.getLong("case_id"), row.getString("channel"),
             row.getString("contact_ref"), row.getString("body"), row.getUUID("idempotency_key"),
             row.getInteger("attempts"), row.getBoolean("automatic")),
-            keyAge(row.getDouble("key_age_secs")), row.getBoolean("may_have_arrived")));
+            row.getBoolean("key_expired"), row.getBoolean("may_have_arrived")));
       }
       return claimed;
     });
@@ -100,28 +102,31 @@ public final class OutboxStore {
     return update(OutboxSql.MARK_FAILED, Tuple.of(reply.outboxId(), reply.message().attempt(), reason, true, true));
   }
 
-  private static Duration keyAge(Double seconds) {
-    return Duration.ofMillis(Math.round(seconds * 1000));
-  }
-
   private Future<Boolean> update(String sql, Tuple params) {
     return pool.preparedQuery(sql).execute(params).map(rows -> rows.rowCount() > 0);
   }
 
   /**
    * Replies a worker can send: its channel's, of office {@code officeId} or, when {@code null}, of every office;
-   * claimed for {@code lease}.
+   * claimed for {@code lease}. {@code keyLife}: how long after a reply's first attempt the channel drops a repeat of
+   * its key ({@code null}: it keeps no such window).
    */
-  public record Route(Long officeId, String channel, Duration lease) {
+  public record Route(Long officeId, String channel, Duration lease, Duration keyLife) {
+
+    /** A route whose channel keeps no retry key window. */
+    public Route(Long officeId, String channel, Duration lease) {
+      this(officeId, channel, lease, null);
+    }
   }
 
   /**
    * A reply this worker holds the lease on.
    *
-   * @param keyAge         how long ago its retry key was first used (zero on the first attempt)
+   * @param keyExpired     its channel no longer drops a repeat of its retry key (its key life has passed since the
+   *                       first attempt)
    * @param mayHaveArrived an earlier attempt may have been taken by the channel without its saying so
    */
-  public record ClaimedReply(long outboxId, long officeId, long contactId, OutboundMessage message, Duration keyAge,
+  public record ClaimedReply(long outboxId, long officeId, long contactId, OutboundMessage message, boolean keyExpired,
                              boolean mayHaveArrived) {
   }
 }

@@ -332,6 +332,15 @@ class CaseCommandsTest {
         .as("the safety message took the kept case's notice slot").isEmpty();
     assertThat(count("SELECT count(*) FROM message WHERE case_id IN ($1, $2) AND direction = 'out'", duplicate, kept))
         .isZero();
+
+    // A resident who had the night's notice on a case then merged into one that had none: a notice still owed for
+    // their next message follows the merge and finds the slot taken, as it would have been on their own case.
+    long noticed = openCase("U-noticed6");
+    long into = openCase("U-into6");
+    assertThat(Await.result(messages.queueAutoNotice(noticed, Duration.ofMinutes(30), texts, "Closed"))).isPresent();
+    assertThat(Await.result(commands.merge(noticed, into, office, java.util.List.of()))).isTrue();
+    assertThat(Await.result(messages.queueAutoNotice(noticed, Duration.ofMinutes(30), texts, "Closed")))
+        .as("the slot came with the merge").isEmpty();
   }
 
   @Test

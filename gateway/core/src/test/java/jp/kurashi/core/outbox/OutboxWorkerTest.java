@@ -119,14 +119,17 @@ class OutboxWorkerTest {
 
   private Row outboxRow(long messageId) {
     return Await.result(db.pool().preparedQuery("SELECT idempotency_key, may_have_arrived, awaits_confirmation, "
-        + "first_attempt_at IS NOT NULL AS tried, status FROM outbox WHERE message_id = $1")
+        + "key_expires_at, status FROM outbox WHERE message_id = $1")
         .execute(Tuple.of(messageId))).iterator().next();
   }
 
-  /** The reply as if first tried {@code hoursAgo} hours ago, by an attempt that may or may not have arrived. */
+  /**
+   * The reply as if first tried {@code hoursAgo} hours ago by an attempt that may or may not have arrived, on a channel
+   * that keeps its key 23 hours.
+   */
   private void triedBefore(long messageId, int hoursAgo, boolean mayHaveArrived) {
     Await.result(db.pool().preparedQuery("UPDATE outbox SET attempts = 1, may_have_arrived = $2, "
-        + "first_attempt_at = now() - make_interval(hours => $3) WHERE message_id = $1")
+        + "key_expires_at = now() - make_interval(hours => $3) + interval '23 hours' WHERE message_id = $1")
         .execute(Tuple.of(messageId, mayHaveArrived, hoursAgo)));
   }
 
@@ -143,6 +146,12 @@ class OutboxWorkerTest {
     triedBefore(held, 25, true);
     triedBefore(recent, 2, true);
     triedBefore(refused, 25, false);
+    // Failed for its own reason after an attempt that may have arrived, its key expired since.
+    long staleCase = openCase("line", "U-key4");
+    long stale = Await.result(messages.queueReply(staleCase, staff, "お返事です")).messageId();
+    triedBefore(stale, 25, true);
+    Await.result(db.pool().preparedQuery("WITH o AS (UPDATE outbox SET status = 'failed' WHERE message_id = $1) "
+        + "UPDATE message SET delivery = 'failed' WHERE id = $1").execute(Tuple.of(stale)));
 
     deployWorker(line, settings(3));
     Await.until(WAIT, "held", () -> "failed".equals(messageRow(held).getString("delivery")));
@@ -165,6 +174,10 @@ class OutboxWorkerTest {
     assertThat(sent.idempotencyKey()).as("a new key: the old one would not stop a repeat").isNotEqualTo(oldKey);
     assertThat(outboxRow(held).getBoolean("awaits_confirmation")).isFalse();
     assertThat(Await.result(commands.awaitsConfirmation(caseId, held))).isFalse();
+    assertThat(outboxRow(held).getValue("key_expires_at")).as("the new key's life runs from its first attempt").isNotNull();
+
+    assertThat(Await.result(commands.retry(staleCase, stale, false))).as("the first 再送 asks, not the second").isEmpty();
+    assertThat(Await.result(commands.awaitsConfirmation(staleCase, stale))).isTrue();
   }
 
   @Test
@@ -181,7 +194,7 @@ class OutboxWorkerTest {
     // Claimed by a gateway that died before it could say how its attempt ended.
     long orphan = Await.result(messages.queueReply(openCase("line", "U-orphan"), staff, "お返事です")).messageId();
     Await.result(db.pool().preparedQuery("UPDATE outbox SET attempts = 1, claimed_by = 'outbox-dead', "
-        + "first_attempt_at = now() - interval '1 hour' WHERE message_id = $1").execute(Tuple.of(orphan)));
+        + "key_expires_at = now() + interval '22 hours' WHERE message_id = $1").execute(Tuple.of(orphan)));
     Await.result(db.pool().preparedQuery("UPDATE outbox SET next_attempt_at = now() + interval '1 hour' "
         + "WHERE message_id = $1").execute(Tuple.of(reply)));
 
@@ -191,7 +204,7 @@ class OutboxWorkerTest {
     assertThat(claimed).singleElement().satisfies(c -> {
       assertThat(c.message().messageId()).isEqualTo(orphan);
       assertThat(c.mayHaveArrived()).isTrue();
-      assertThat(c.keyAge()).isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61));
+      assertThat(c.keyExpired()).isFalse();
     });
     Await.result(store.markSent(claimed.get(0), null));
 
@@ -203,7 +216,7 @@ class OutboxWorkerTest {
         "SELECT claimed_by IS NULL AND attempts = 1 FROM outbox WHERE message_id = $1").execute(Tuple.of(reply)))
         .iterator().next().getBoolean(0));
     assertThat(outboxRow(reply).getBoolean("may_have_arrived")).as("LINE said it did not take it").isFalse();
-    assertThat(outboxRow(reply).getBoolean("tried")).isTrue();
+    assertThat(outboxRow(reply).getValue("key_expires_at")).as("a channel without a key life").isNull();
     Await.until(WAIT, "sent", () -> "sent".equals(messageRow(reply).getString("delivery")));
     assertThat(outboxRow(reply).getBoolean("may_have_arrived")).as("the 500 may have been taken").isTrue();
   }
