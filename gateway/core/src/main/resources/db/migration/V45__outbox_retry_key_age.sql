@@ -14,3 +14,8 @@ ALTER TABLE outbox
 UPDATE outbox SET may_have_arrived = true,
                   key_expires_at = CASE WHEN channel = 'line' THEN created_at + interval '23 hours' END
  WHERE attempts > 0 AND status <> 'sent';
+
+-- Replies a restore failed before this version (the restore runs at the backup's own schema version): some went out
+-- after the backup, so a resend asks first, as a restore does from now on.
+UPDATE outbox SET may_have_arrived = true, awaits_confirmation = true
+ WHERE status = 'failed' AND last_error LIKE 'バックアップから復元したため送っていません%';

@@ -149,9 +149,13 @@ public final class LineConnector implements ChannelConnector {
       return new SendReceipt(null);
     }).recover(err -> {
       SendFailure failure = classify(err);
-      return Future.failedFuture(partTaken.get() ? failure.afterPartMayHaveArrived() : failure);
+      return Future.failedFuture(partTaken.get() ? failure.afterPartMayHaveArrived(PART_ARRIVED) : failure);
     });
   }
+
+  /** Said before LINE's words when part of a reply (or the reply token's try) may have reached the resident. */
+  private static final String PART_ARRIVED = "返信の一部は相談者に届いている可能性があります / part of this reply may have reached the"
+      + " resident: ";
 
   /**
    * LINE drops a repeated retry key for 24 hours after the first attempt; an hour less leaves room for this gateway's

@@ -337,7 +337,7 @@ class LineChannelTest {
     }
 
     @Test
-    @DisplayName("a long reply whose first push was taken and a later one refused may have arrived: a resend past the key's life asks first")
+    @DisplayName("a long reply whose first push was taken and a later one refused counts as possibly arrived, and says so to staff")
     void partTakenThenRefused() {
       server.post(LineEvents.callback(LineEvents.text("e1", "U1", "相談です")));
       String text = String.join("\n", java.util.Collections.nCopies(6, "う".repeat(4_000)));
@@ -353,6 +353,8 @@ class LineChannelTest {
       assertThat(server.line.pushes).hasSize(2);
       assertThat(server.one("SELECT may_have_arrived FROM outbox WHERE message_id = $1", id).getBoolean(0))
           .as("its first part reached the resident").isTrue();
+      assertThat(server.one("SELECT delivery_error FROM message WHERE id = $1", id).getString(0))
+          .startsWith("返信の一部は相談者に届いている可能性があります").contains("The request body has 1 error(s)");
     }
 
     @Test

@@ -41,10 +41,10 @@ public final class SendFailure extends RuntimeException {
 
   /**
    * The same failure, after part of the reply (or an earlier try at it) may already have reached the resident: a long
-   * reply sent in parts, the first taken and a later one refused.
+   * reply sent in parts, the first taken and a later one refused. {@code saying} comes before the reason, for staff.
    */
-  public SendFailure afterPartMayHaveArrived() {
-    return mayHaveArrived ? this : new SendFailure(getMessage(), permanent, true, retryAfter);
+  public SendFailure afterPartMayHaveArrived(String saying) {
+    return new SendFailure(saying + getMessage(), permanent, true, retryAfter);
   }
 
   public boolean isPermanent() {

@@ -110,15 +110,15 @@ final class CaseCommandSql {
          WHERE d.id = $1 AND d.id <> $2 AND d.office_id = $3 AND d.merged_into IS NULL AND d.erased_at IS NULL
            AND EXISTS (SELECT 1 FROM kept_row)
         RETURNING d.id, d.office_id, d.contact_id, d.channel, d.status, d.assignee_id, d.urgency, d.closed_at,
-                  d.auto_notice_at, d.safety_notice_at
+                  d.auto_notice_at
       ), kept AS (
-        -- The duplicate's automatic-notice and safety slots come along: a notice for one of its messages still owed
-        -- is stored on the kept case, and must not repeat what the duplicate's resident got within the gap.
+        -- The duplicate's automatic-notice slot comes along: a notice for one of its messages still owed is stored on
+        -- the kept case, and must not repeat what the duplicate's resident got within the gap. Not the safety slot: a
+        -- crisis written on the kept case's channel gets its safety message there, whatever the other channel had.
         UPDATE consultation_case k
            SET closed_at = CASE WHEN k.status = 'closed' THEN GREATEST(k.closed_at, (SELECT closed_at FROM duplicate))
                                 ELSE k.closed_at END,
-               auto_notice_at = GREATEST(k.auto_notice_at, (SELECT auto_notice_at FROM duplicate)),
-               safety_notice_at = GREATEST(k.safety_notice_at, (SELECT safety_notice_at FROM duplicate))
+               auto_notice_at = GREATEST(k.auto_notice_at, (SELECT auto_notice_at FROM duplicate))
           FROM kept_row WHERE k.id = kept_row.id AND EXISTS (SELECT 1 FROM duplicate)
       )
       SELECT id, office_id, contact_id, channel, status, assignee_id, urgency FROM duplicate
@@ -178,14 +178,17 @@ final class CaseCommandSql {
    */
   static final String RETRY = """
       WITH target AS (
-        SELECT o.id, %s AS unsure FROM outbox o JOIN message m ON m.id = o.message_id
+        SELECT o.id, %s AS unsure, COALESCE(o.key_expires_at <= now(), false) AS expired
+          FROM outbox o JOIN message m ON m.id = o.message_id
          WHERE m.id = $1 AND m.case_id = $2 AND o.status = 'failed'
       ), again AS (
+        -- A key the channel has forgotten protects nothing: the resend gets a new one, with its own life.
         UPDATE outbox o SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL,
                             updated_at = now(),
-                            idempotency_key = CASE WHEN t.unsure THEN gen_random_uuid() ELSE o.idempotency_key END,
-                            key_expires_at = CASE WHEN t.unsure THEN NULL ELSE o.key_expires_at END,
-                            may_have_arrived = o.may_have_arrived AND NOT t.unsure,
+                            idempotency_key = CASE WHEN t.unsure OR t.expired THEN gen_random_uuid()
+                                                   ELSE o.idempotency_key END,
+                            key_expires_at = CASE WHEN t.unsure OR t.expired THEN NULL ELSE o.key_expires_at END,
+                            may_have_arrived = o.may_have_arrived AND NOT (t.unsure OR t.expired),
                             awaits_confirmation = false
           FROM target t
          WHERE o.id = t.id AND o.status = 'failed' AND (NOT t.unsure OR $3)
@@ -198,5 +201,6 @@ final class CaseCommandSql {
   /** $1 message, $2 case: whether that reply failed and waits for a consultant's confirmation before a resend. */
   static final String AWAITS_CONFIRMATION = """
       SELECT 1 FROM outbox o JOIN message m ON m.id = o.message_id
-       WHERE m.id = $1 AND m.case_id = $2 AND o.status = 'failed' AND """ + NEEDS_CONFIRMATION;
+       WHERE m.id = $1 AND m.case_id = $2 AND o.status = 'failed'
+      """ + " AND " + NEEDS_CONFIRMATION;
 }

@@ -152,6 +152,13 @@ class OutboxWorkerTest {
     triedBefore(stale, 25, true);
     Await.result(db.pool().preparedQuery("WITH o AS (UPDATE outbox SET status = 'failed' WHERE message_id = $1) "
         + "UPDATE message SET delivery = 'failed' WHERE id = $1").execute(Tuple.of(stale)));
+    // Failed after attempts the channel said it did not take, its key expired since.
+    long plainCase = openCase("line", "U-key5");
+    long plain = Await.result(messages.queueReply(plainCase, staff, "お返事です")).messageId();
+    UUID plainKey = outboxRow(plain).getUUID("idempotency_key");
+    triedBefore(plain, 25, false);
+    Await.result(db.pool().preparedQuery("WITH o AS (UPDATE outbox SET status = 'failed' WHERE message_id = $1) "
+        + "UPDATE message SET delivery = 'failed' WHERE id = $1").execute(Tuple.of(plain)));
 
     deployWorker(line, settings(3));
     Await.until(WAIT, "held", () -> "failed".equals(messageRow(held).getString("delivery")));
@@ -178,6 +185,12 @@ class OutboxWorkerTest {
 
     assertThat(Await.result(commands.retry(staleCase, stale, false))).as("the first 再送 asks, not the second").isEmpty();
     assertThat(Await.result(commands.awaitsConfirmation(staleCase, stale))).isTrue();
+
+    assertThat(Await.result(commands.retry(plainCase, plain, false))).as("nothing may have arrived: no question").isPresent();
+    Await.until(WAIT, "sent again", () -> "sent".equals(messageRow(plain).getString("delivery")));
+    assertThat(line.calls.stream().map(ScriptedChannel.Call::message).filter(m -> m.messageId() == plain)
+        .map(OutboundMessage::idempotencyKey)).as("a forgotten key is renewed, so a 5xx now is not held at once")
+        .singleElement().isNotEqualTo(plainKey);
   }
 
   @Test
