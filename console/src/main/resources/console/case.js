@@ -28,12 +28,13 @@ function messageView(caseId, m) {
 
 // 再送. A reply that may have reached the resident already, past the channel's duplicate guard, goes again only once
 // the consultant says they checked it did not arrive: the gateway's own words ask, in the language they are written in.
+// The answer names the hold asked about; if the reply failed again while the dialog stood open, the gateway asks again.
 async function resend(caseId, m) {
   const path = `/cases/${caseId}/messages/${m.id}/retry`;
   let answer = await api('POST', path);
-  if (answer.data?.error === 'confirm_resend') {
+  for (let asked = 0; answer.data?.error === 'confirm_resend' && asked < 2; asked++) {
     if (!window.confirm(answer.data.message)) return;
-    answer = await api('POST', path, { confirmed: true });
+    answer = await api('POST', path, { confirmed: true, hold: answer.data.hold });
   }
   if (answer.status >= 400) window.alert(answer.data?.message || String(answer.status));
   fetchMessages(caseId, m.id - 1);

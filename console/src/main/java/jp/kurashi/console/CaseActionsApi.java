@@ -16,6 +16,8 @@ import jp.kurashi.core.store.HandoffStore.NewHandoff;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -200,21 +202,37 @@ final class CaseActionsApi {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
     long messageId = HttpJson.id(ctx, "messageId");
-    // Optional body: {"confirmed": true} once the consultant checked that a reply held as possibly delivered was not.
-    boolean confirmed = ctx.body() != null && ctx.body().length() > 0
-        && Boolean.TRUE.equals(HttpJson.body(ctx).getValue("confirmed"));
-    // A confirmed resend is the consultant's word that the resident did not get the reply: audited as such.
-    return guard.caseFor(ctx, session, caseId, confirmed ? "message.retry.confirmed" : "message.retry")
-        .compose(found -> commands.retry(caseId, messageId, confirmed))
-        .compose(outcome -> switch (outcome) {
+    OptionalLong confirmedHold = confirmedHold(ctx);
+    return guard.caseFor(ctx, session, caseId, "message.retry")
+        .compose(found -> commands.retry(caseId, messageId, confirmedHold))
+        .compose(retry -> confirmedHold.isEmpty() ? Future.succeededFuture(retry)
+            // The consultant's word that the resident did not get the reply, audited with what it did.
+            : guard.record(ctx, session, caseId, "message.retry.confirmed", new JsonObject().put("messageId", messageId)
+                .put("hold", confirmedHold.getAsLong()).put("outcome", retry.outcome().name().toLowerCase(Locale.ROOT)))
+                .map(retry))
+        .compose(retry -> switch (retry.outcome()) {
           case QUEUED -> Future.succeededFuture(new JsonObject().put("messageId", messageId).put("delivery", "queued"));
           case NOT_FAILED -> Future.failedFuture(new ApiException(409, "not_failed",
               "送信に失敗した返信だけを再送できます / only a failed reply can be sent again"));
           case AWAITS_CONFIRMATION -> Future.failedFuture(new ApiException(409, "confirm_resend",
               "この返信は前の送信で相談者に届いている可能性があります。届いていないことを確かめましたか？もう一度送ると二度届く"
                   + "ことがあります / this reply may already have reached the resident; have you checked it did not? Sent again,"
-                  + " it may arrive twice"));
+                  + " it may arrive twice", new JsonObject().put("hold", retry.hold().getAsLong())));
         });
+  }
+
+  /**
+   * The hold a consultant confirmed, from the optional body {@code {"confirmed": true, "hold": n}}: {@code n} is what
+   * the 409 {@code confirm_resend} named, so a confirmation answers that question only and a reply held again since
+   * is asked about again. A confirmation without it confirms nothing.
+   */
+  private static OptionalLong confirmedHold(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().length() <= 0) { // -1: no body at all
+      return OptionalLong.empty();
+    }
+    JsonObject body = HttpJson.body(ctx);
+    return Boolean.TRUE.equals(body.getValue("confirmed")) && body.getValue("hold") instanceof Number hold
+        && hold.longValue() == hold.doubleValue() ? OptionalLong.of(hold.longValue()) : OptionalLong.empty();
   }
 
   private Future<?> handoff(RoutingContext ctx) {

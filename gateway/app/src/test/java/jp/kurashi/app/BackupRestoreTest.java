@@ -215,7 +215,8 @@ class BackupRestoreTest {
     var asked = restoredChief.post(retry, new JsonObject(), true);
     assertThat(asked.statusCode()).as("it may have gone out after the backup: the consultant checks first").isEqualTo(409);
     assertThat(asked.bodyAsJsonObject().getString("error")).isEqualTo("confirm_resend");
-    assertThat(restoredChief.post(retry, new JsonObject().put("confirmed", true), true).statusCode()).isEqualTo(202);
+    assertThat(restoredChief.post(retry, new JsonObject().put("confirmed", true)
+        .put("hold", asked.bodyAsJsonObject().getLong("hold")), true).statusCode()).isEqualTo(202);
     Await.until(Duration.ofSeconds(20), "sent again by staff",
         () -> scalar(targetUrl, "SELECT count(*) FROM outbox WHERE status = 'sent' AND message_id = " + waiting) == 1);
   }

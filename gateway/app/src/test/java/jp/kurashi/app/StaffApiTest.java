@@ -415,14 +415,33 @@ class StaffApiTest {
       assertThat(refused.statusCode()).isEqualTo(409);
       assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("confirm_resend");
       assertThat(refused.bodyAsJsonObject().getString("message")).startsWith("この返信は前の送信で相談者に届いている可能性");
-      assertThat(admin.post(path, new JsonObject().put("confirmed", false), true).statusCode()).isEqualTo(409);
+      long asked = refused.bodyAsJsonObject().getLong("hold");
+      assertThat(admin.post(path, new JsonObject().put("confirmed", false).put("hold", asked), true).statusCode())
+          .isEqualTo(409);
+      assertThat(admin.post(path, new JsonObject().put("confirmed", true), true).statusCode())
+          .as("a confirmation that names no hold confirms nothing").isEqualTo(409);
 
-      assertThat(admin.post(path, new JsonObject().put("confirmed", true), true).statusCode()).isEqualTo(202);
+      // While the dialog stood open, another consultant's resend failed again: the first answer no longer fits.
+      Await.result(db.pool().preparedQuery("UPDATE outbox SET updated_at = updated_at + interval '2 seconds' "
+          + "WHERE message_id = $1").execute(Tuple.of(reply)));
+      var askedAgain = admin.post(path, new JsonObject().put("confirmed", true).put("hold", asked), true);
+      assertThat(askedAgain.statusCode()).as("confirmed an earlier hold: asked again").isEqualTo(409);
+      assertThat(askedAgain.bodyAsJsonObject().getString("error")).isEqualTo("confirm_resend");
+      long hold = askedAgain.bodyAsJsonObject().getLong("hold");
+      assertThat(hold).isNotEqualTo(asked);
+      assertThat(Await.result(db.pool().preparedQuery("SELECT awaits_confirmation FROM outbox WHERE message_id = $1")
+          .execute(Tuple.of(reply))).iterator().next().getBoolean(0)).isTrue();
+
+      assertThat(admin.post(path, new JsonObject().put("confirmed", true).put("hold", hold), true).statusCode())
+          .isEqualTo(202);
       Row again = Await.result(db.pool().preparedQuery("SELECT idempotency_key, awaits_confirmation FROM outbox "
           + "WHERE message_id = $1").execute(Tuple.of(reply))).iterator().next();
       assertThat(again.getUUID("idempotency_key")).isNotEqualTo(held.getUUID("idempotency_key"));
       assertThat(again.getBoolean("awaits_confirmation")).isFalse();
-      assertThat(auditRows(in.caseId(), "message.retry.confirmed", true)).as("the consultant's word, audited").isOne();
+      assertThat(Await.result(db.pool().preparedQuery("SELECT detail->>'outcome' FROM audit_log WHERE case_id = $1 "
+          + "AND action = 'message.retry.confirmed' AND allowed ORDER BY id").execute(Tuple.of(in.caseId()))))
+          .extracting(r -> r.getString(0)).as("the consultant's word, audited with what it did")
+          .containsExactly("awaits_confirmation", "queued");
     }
 
     @Test

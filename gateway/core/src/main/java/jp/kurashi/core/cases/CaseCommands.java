@@ -17,6 +17,7 @@ import jp.kurashi.core.store.HandoffStore.NewHandoff;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -147,18 +148,23 @@ public final class CaseCommands {
 
   /**
    * Puts a failed reply back in the outbox and wakes the worker: {@code reply.retried}. A reply that may already have
-   * arrived, under a retry key its channel has forgotten, goes back only with {@code confirmed}.
+   * arrived, under a retry key its channel has forgotten, goes back only with {@code confirmedHold}, the hold a
+   * consultant was shown ({@link Retry#hold}) and confirmed.
    */
-  public Future<RetryOutcome> retry(long caseId, long messageId, boolean confirmed) {
-    return store.retry(caseId, messageId, confirmed).compose(again -> {
+  public Future<Retry> retry(long caseId, long messageId, OptionalLong confirmedHold) {
+    return store.retry(caseId, messageId, confirmedHold).compose(again -> {
       if (again.isPresent()) {
         replies.wakeWorker();
         events.publish(event(CaseEvent.REPLY_RETRIED, again.get()).withMessage(messageId));
-        return Future.succeededFuture(RetryOutcome.QUEUED);
+        return Future.succeededFuture(new Retry(RetryOutcome.QUEUED, OptionalLong.empty()));
       }
-      return store.awaitsConfirmation(caseId, messageId)
-          .map(held -> held ? RetryOutcome.AWAITS_CONFIRMATION : RetryOutcome.NOT_FAILED);
+      return store.awaitsConfirmation(caseId, messageId).map(hold -> new Retry(
+          hold.isPresent() ? RetryOutcome.AWAITS_CONFIRMATION : RetryOutcome.NOT_FAILED, hold));
     });
+  }
+
+  /** What a 再送 did, and for {@code AWAITS_CONFIRMATION} the hold the consultant is asked to confirm. */
+  public record Retry(RetryOutcome outcome, OptionalLong hold) {
   }
 
   /** What a 再送 did. */

@@ -172,13 +172,20 @@ final class CaseCommandSql {
       "(o.awaits_confirmation OR (o.may_have_arrived AND COALESCE(o.key_expires_at <= now(), false)))";
 
   /**
-   * $1 message, $2 case, $3 whether a consultant confirmed the resident did not get it. A failed reply goes back to the
-   * outbox with a fresh set of attempts. One held because it may have arrived under a retry key its channel has
-   * forgotten goes back only when confirmed, and then under a new key: the old one would not stop a repeat anyway.
+   * Which hold a consultant is asked to confirm: the failed row's last change, in microseconds. A reply failed again
+   * since the question was asked (another consultant's resend, a new reason) is another hold and is asked anew.
+   */
+  private static final String HOLD = "floor(extract(epoch FROM o.updated_at) * 1000000)::bigint";
+
+  /**
+   * $1 message, $2 case, $3 the hold a consultant confirmed the resident did not get (null: none). A failed reply goes
+   * back to the outbox with a fresh set of attempts. One held because it may have arrived under a retry key its
+   * channel has forgotten goes back only when that very hold was confirmed, and then under a new key: the old one
+   * would not stop a repeat anyway.
    */
   static final String RETRY = """
       WITH target AS (
-        SELECT o.id, %s AS unsure, COALESCE(o.key_expires_at <= now(), false) AS expired
+        SELECT o.id, %s AS unsure, COALESCE(o.key_expires_at <= now(), false) AS expired, %s AS hold
           FROM outbox o JOIN message m ON m.id = o.message_id
          WHERE m.id = $1 AND m.case_id = $2 AND o.status = 'failed'
       ), again AS (
@@ -191,16 +198,16 @@ final class CaseCommandSql {
                             may_have_arrived = o.may_have_arrived AND NOT (t.unsure OR t.expired),
                             awaits_confirmation = false
           FROM target t
-         WHERE o.id = t.id AND o.status = 'failed' AND (NOT t.unsure OR $3)
+         WHERE o.id = t.id AND o.status = 'failed' AND (NOT t.unsure OR t.hold = $3::bigint)
         RETURNING o.message_id
       )
       UPDATE message SET delivery = 'queued', delivery_error = NULL FROM again WHERE message.id = again.message_id
       RETURNING message.id
-      """.formatted(NEEDS_CONFIRMATION);
+      """.formatted(NEEDS_CONFIRMATION, HOLD);
 
-  /** $1 message, $2 case: whether that reply failed and waits for a consultant's confirmation before a resend. */
+  /** $1 message, $2 case: the hold of that reply when it failed and waits for a consultant's confirmation. */
   static final String AWAITS_CONFIRMATION = """
-      SELECT 1 FROM outbox o JOIN message m ON m.id = o.message_id
-       WHERE m.id = $1 AND m.case_id = $2 AND o.status = 'failed'
-      """ + " AND " + NEEDS_CONFIRMATION;
+      SELECT %s AS hold FROM outbox o JOIN message m ON m.id = o.message_id
+       WHERE m.id = $1 AND m.case_id = $2 AND o.status = 'failed' AND %s
+      """.formatted(HOLD, NEEDS_CONFIRMATION);
 }

@@ -14,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -160,18 +161,22 @@ public final class CaseCommandStore {
 
   /**
    * Puts a failed reply back in the outbox; empty when it had not failed, or when it waits for a consultant to confirm
-   * the resident did not get it and {@code confirmed} is false ({@link #awaitsConfirmation} tells).
+   * the resident did not get it and {@code confirmedHold} is not the hold waiting ({@link #awaitsConfirmation} tells).
    */
-  public Future<Optional<CaseChange>> retry(long caseId, long messageId, boolean confirmed) {
+  public Future<Optional<CaseChange>> retry(long caseId, long messageId, OptionalLong confirmedHold) {
+    Long hold = confirmedHold.isPresent() ? confirmedHold.getAsLong() : null;
     return pool.withTransaction(conn -> conn.preparedQuery(CaseCommandSql.RETRY)
-        .execute(Tuple.of(messageId, caseId, confirmed))
+        .execute(Tuple.of(messageId, caseId, hold))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.empty()) : state(conn, caseId)));
   }
 
-  /** Whether the failed reply is held until a consultant confirms the resident did not get it. */
-  public Future<Boolean> awaitsConfirmation(long caseId, long messageId) {
+  /**
+   * The hold of a failed reply kept until a consultant confirms the resident did not get it; empty when it is not
+   * held so. A confirmation names the hold it answers, so one given for an earlier failure does not release a later one.
+   */
+  public Future<OptionalLong> awaitsConfirmation(long caseId, long messageId) {
     return pool.preparedQuery(CaseCommandSql.AWAITS_CONFIRMATION).execute(Tuple.of(messageId, caseId))
-        .map(rows -> rows.size() > 0);
+        .map(rows -> rows.size() == 0 ? OptionalLong.empty() : OptionalLong.of(rows.iterator().next().getLong("hold")));
   }
 
   /** The case's state now, read inside the caller's transaction. */

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -221,10 +222,11 @@ class CaseCommandsTest {
     assertThat(count("SELECT count(*) FROM message WHERE case_id = $1", duplicate)).isZero();
 
     long reply = Await.result(messages.queueReply(kept, staffId, "お電話ください")).messageId();
-    assertThat(Await.result(commands.retry(kept, reply, false))).as("not failed yet")
+    assertThat(Await.result(commands.retry(kept, reply, OptionalLong.empty())).outcome()).as("not failed yet")
         .isEqualTo(CaseCommands.RetryOutcome.NOT_FAILED);
     Await.result(db.pool().preparedQuery("UPDATE outbox SET status = 'failed' WHERE message_id = $1").execute(Tuple.of(reply)));
-    assertThat(Await.result(commands.retry(kept, reply, false))).isEqualTo(CaseCommands.RetryOutcome.QUEUED);
+    assertThat(Await.result(commands.retry(kept, reply, OptionalLong.empty())).outcome())
+        .isEqualTo(CaseCommands.RetryOutcome.QUEUED);
     assertThat(awaitEvent(CaseEvent.REPLY_RETRIED, kept).messageId()).isEqualTo(reply);
     assertThat(count("SELECT count(*) FROM outbox WHERE message_id = $1 AND status = 'pending'", reply)).isEqualTo(1);
   }

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -172,21 +173,26 @@ class OutboxWorkerTest {
         && Long.valueOf(held).equals(e.messageId())));
 
     CaseCommandStore commands = new CaseCommandStore(db.pool(), clock);
-    assertThat(Await.result(commands.retry(caseId, held, false))).as("not without a consultant's word").isEmpty();
-    assertThat(Await.result(commands.awaitsConfirmation(caseId, held))).isTrue();
-    assertThat(Await.result(commands.retry(caseId, held, true))).isPresent();
+    assertThat(Await.result(commands.retry(caseId, held, OptionalLong.empty()))).as("not without a consultant's word")
+        .isEmpty();
+    OptionalLong hold = Await.result(commands.awaitsConfirmation(caseId, held));
+    assertThat(hold).isPresent();
+    assertThat(Await.result(commands.retry(caseId, held, OptionalLong.of(hold.getAsLong() - 1))))
+        .as("a confirmation of another hold confirms nothing").isEmpty();
+    assertThat(Await.result(commands.retry(caseId, held, hold))).isPresent();
     Await.until(WAIT, "sent once confirmed", () -> "sent".equals(messageRow(held).getString("delivery")));
     OutboundMessage sent = line.calls.stream().map(ScriptedChannel.Call::message)
         .filter(m -> m.messageId() == held).findFirst().orElseThrow();
     assertThat(sent.idempotencyKey()).as("a new key: the old one would not stop a repeat").isNotEqualTo(oldKey);
     assertThat(outboxRow(held).getBoolean("awaits_confirmation")).isFalse();
-    assertThat(Await.result(commands.awaitsConfirmation(caseId, held))).isFalse();
+    assertThat(Await.result(commands.awaitsConfirmation(caseId, held))).isEmpty();
     assertThat(outboxRow(held).getValue("key_expires_at")).as("the new key's life runs from its first attempt").isNotNull();
 
-    assertThat(Await.result(commands.retry(staleCase, stale, false))).as("the first 再送 asks, not the second").isEmpty();
-    assertThat(Await.result(commands.awaitsConfirmation(staleCase, stale))).isTrue();
+    assertThat(Await.result(commands.retry(staleCase, stale, OptionalLong.empty())))
+        .as("the first 再送 asks, not the second").isEmpty();
+    assertThat(Await.result(commands.awaitsConfirmation(staleCase, stale))).isPresent();
 
-    assertThat(Await.result(commands.retry(plainCase, plain, false))).as("nothing may have arrived: no question").isPresent();
+    assertThat(Await.result(commands.retry(plainCase, plain, OptionalLong.empty()))).as("nothing may have arrived: no question").isPresent();
     Await.until(WAIT, "sent again", () -> "sent".equals(messageRow(plain).getString("delivery")));
     assertThat(line.calls.stream().map(ScriptedChannel.Call::message).filter(m -> m.messageId() == plain)
         .map(OutboundMessage::idempotencyKey)).as("a forgotten key is renewed, so a 5xx now is not held at once")
