@@ -41,7 +41,7 @@ async function resend(caseId, m) {
 }
 
 // The case whose thread is shown, or null.
-function shownCase() {
+export function shownCase() {
   const list = document.getElementById('messages');
   return list ? Number(list.dataset.case) : null;
 }

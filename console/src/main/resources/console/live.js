@@ -3,7 +3,7 @@ import { state, t } from './state.js';
 import { $, el } from './dom.js';
 import { api } from './api.js';
 import { applyQueueEvent, scheduleQueueReload } from './queue.js';
-import { applyCaseEvent, fetchMessages } from './case.js';
+import { applyCaseEvent, fetchMessages, shownCase } from './case.js';
 
 // Every event a view updates from (typing is handled on its own). Each carries ids and, for a case command, the
 // case's state after it: the queue row and the open case are patched, never read again as a whole.
@@ -25,8 +25,8 @@ const LISTEN_AGAIN_MS = 15000;
 // read of the case: no audit row), so a reply sent or failed meanwhile shows its state.
 function resync() {
   scheduleQueueReload();
-  const list = document.getElementById('messages');
-  if (list) fetchMessages(Number(list.dataset.case), 0);
+  const shown = shownCase();
+  if (shown) fetchMessages(shown, 0);
 }
 let everOpened = false;
 

@@ -273,7 +273,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @DisplayName("a console whose gateway lost Redis for a while reads its queue again when it is back, showing what it missed")
+  @DisplayName("a console whose gateway lost Redis for a while reads its queue, and then the open thread, again when it is back, showing what it missed")
   void readsAgainAfterMissedEvents() {
     String url = TestPostgres.shared().newDatabaseUrl();
     try (jp.kurashi.testkit.TestRedis redis = jp.kurashi.testkit.TestRedis.start();
@@ -291,11 +291,13 @@ class ConsoleBrowserTest {
         Await.until(java.time.Duration.ofSeconds(15), "Redis seen down", () -> withRedis.health().statusCode() == 503);
         // A first message another instance stored meanwhile: its event never reached this one.
         Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(url, 1)));
+        long missedCase;
         try {
           long office = Await.result(db.pool().query("SELECT id FROM office WHERE code = 'default'").execute())
               .iterator().next().getLong(0);
-          Await.result(new jp.kurashi.core.store.MessageStore(db.pool(), clock).ingest(office, new InboundMessage(
-              "webchat", "missed-1", "missed", null, "家賃の相談です", withRedis.clock.instant())));
+          missedCase = Await.result(new jp.kurashi.core.store.MessageStore(db.pool(), clock).ingest(office,
+              new InboundMessage("webchat", "missed-1", "missed", null, "家賃の相談です", withRedis.clock.instant())))
+              .caseId();
         } finally {
           Await.result(db.close());
         }
@@ -303,8 +305,29 @@ class ConsoleBrowserTest {
         assertThat(chief.locator("tbody tr")).hasCount(1);
 
         redis.restart();
-        assertThat(chief.locator("tbody tr")).hasCount(2, new com.microsoft.playwright.assertions.LocatorAssertions
-            .HasCountOptions().setTimeout(20_000));
+        var afterRedis = new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(20_000);
+        assertThat(chief.locator("tbody tr")).hasCount(2, afterRedis);
+
+        // Again with a case open: its thread is read again (not the case: no new audit row).
+        chief.evaluate("location.hash = '#/case/" + missedCase + "'");
+        assertThat(chief.locator(".msg.in")).hasCount(1);
+        Await.until(java.time.Duration.ofSeconds(15), "Redis seen up", () -> withRedis.health().statusCode() == 200);
+        redis.stop();
+        Await.until(java.time.Duration.ofSeconds(15), "Redis seen down", () -> withRedis.health().statusCode() == 503);
+        Database other = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(url, 1)));
+        try {
+          long office = Await.result(other.pool().query("SELECT id FROM office WHERE code = 'default'").execute())
+              .iterator().next().getLong(0);
+          Await.result(new jp.kurashi.core.store.MessageStore(other.pool(), clock).ingest(office, new InboundMessage(
+              "webchat", "missed-2", "missed", null, "追記です", withRedis.clock.instant())));
+        } finally {
+          Await.result(other.close());
+        }
+        chief.waitForTimeout(1_000);
+        assertThat(chief.locator(".msg.in")).hasCount(1);
+        redis.restart();
+        assertThat(chief.locator(".msg.in")).hasCount(2, afterRedis);
+        assertThat(chief.locator(".msg.in").last()).containsText("追記です");
       } finally {
         context.close();
       }
