@@ -222,6 +222,52 @@ class BackupRestoreTest {
   }
 
   @Test
+  @DisplayName("a backup from before V45: a reply it held waiting is failed by the restore, and the upgrade asks before a resend")
+  void backupFromBeforeRetryKeys(Vertx vertx) throws Exception {
+    String oldUrl = TestPostgres.shared().newDatabaseUrl();
+    DatabaseSettings old = DatabaseSettings.fromUrl(oldUrl, 1);
+    org.flywaydb.core.Flyway.configure().dataSource(old.jdbcUrl(), old.connect().getUser(), old.connect().getPassword())
+        .locations(Database.locations().toArray(String[]::new)).target("44").load().migrate();
+    long reply;
+    try (Connection c = connect(oldUrl); Statement s = c.createStatement()) {
+      // A resident's case with an automatic reply still waiting to go out, as a V44 gateway stored them.
+      s.execute("INSERT INTO contact (office_id, channel, external_id) SELECT id, 'webchat', 'chat-old' FROM office");
+      s.execute("""
+          INSERT INTO consultation_case (office_id, contact_id, channel) SELECT office_id, id, 'webchat' FROM contact""");
+      s.execute("""
+          INSERT INTO message (office_id, case_id, contact_id, channel, direction, body, delivery)
+          SELECT office_id, id, contact_id, 'webchat', 'out', '明日お電話します', 'queued' FROM consultation_case""");
+      s.execute("""
+          INSERT INTO outbox (message_id, channel, idempotency_key, attempts)
+          SELECT id, 'webchat', gen_random_uuid(), 1 FROM message""");
+      reply = scalar(oldUrl, "SELECT id FROM message");
+    }
+    Path oldBackup = dir.resolve("v44.backup");
+    Run made = cli(oldUrl, "backup", oldBackup.toString());
+    assertThat(made.status()).as(made.err()).isZero();
+
+    String targetUrl = TestPostgres.shared().newDatabaseUrl();
+    Run restored = cli(targetUrl, "restore", oldBackup.toString());
+    assertThat(restored.status()).as(restored.err()).isZero();
+    assertThat(scalar(targetUrl, "SELECT count(*) FROM outbox WHERE status = 'failed' AND message_id = " + reply)).isOne();
+
+    running.close();
+    // The gateway's start migrates the restored desk to the newest version.
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", targetUrl), RunningGateway.deskOpen());
+    RunningGateway.StaffClient chief = running.chief();
+    long caseId = scalar(targetUrl, "SELECT case_id FROM message WHERE id = " + reply);
+    assertThat(chief.get("/api/cases/" + caseId).statusCode()).isEqualTo(200);
+    String retry = "/api/cases/" + caseId + "/messages/" + reply + "/retry";
+    var asked = chief.post(retry, new JsonObject(), true);
+    assertThat(asked.statusCode()).as("it may have gone out after the backup, before V45 too").isEqualTo(409);
+    assertThat(asked.bodyAsJsonObject().getString("error")).isEqualTo("confirm_resend");
+    assertThat(chief.post(retry, new JsonObject().put("confirmed", true)
+        .put("hold", asked.bodyAsJsonObject().getLong("hold")), true).statusCode()).isEqualTo(202);
+    assertThat(scalar(targetUrl, "SELECT count(*) FROM outbox WHERE status <> 'failed' AND NOT awaits_confirmation "
+        + "AND message_id = " + reply)).isOne();
+  }
+
+  @Test
   @DisplayName("takes one snapshot while residents keep writing: every restored message has its contact and case")
   void consistentWhileWriting() throws Exception {
     AtomicBoolean writing = new AtomicBoolean(true);
