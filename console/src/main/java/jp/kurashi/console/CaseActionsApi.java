@@ -314,6 +314,11 @@ final class CaseActionsApi {
     long handoffId = HttpJson.id(ctx, "handoffId");
     handoffs.summary(handoffId)
         .compose(found -> found.isEmpty() ? Future.failedFuture(ApiException.notFound("handoff " + handoffId))
+            // Another office's handoff answers as one that does not exist: naming its case would tell that office's
+            // case ids (and volume) to whoever counts through handoff ids. Audited with the id in the detail only.
+            : found.get().officeId() != session.staff().officeId()
+                ? guard.refused(ctx, session, null, "handoff.summary", new JsonObject().put("handoffId", handoffId))
+                    .compose(v -> Future.failedFuture(ApiException.notFound("handoff " + handoffId)))
             : guard.caseFor(ctx, session, found.get().caseId(), "handoff.summary")
                 .map(c -> RecordJson.summary(found.get())))
         .onSuccess(h -> ctx.response()

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import jp.kurashi.app.backup.BackupCli;
+import jp.kurashi.connectors.mail.LenientMime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -31,6 +32,8 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // Before any mail class loads: Jakarta Mail reads some of these once per JVM.
+    LenientMime.apply();
     if (args.length > 0 && args[0].equals("triage")) {
       System.exit(TriageCli.run(java.util.List.of(args), System.in, System.out, System.err));
       return;

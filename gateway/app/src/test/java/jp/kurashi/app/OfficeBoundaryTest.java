@@ -146,9 +146,22 @@ class OfficeBoundaryTest {
         .statusCode()).isEqualTo(404);
     assertThat(yodoChief.get("/api/cases/" + suitaCase + "/messages?after=0").statusCode()).isEqualTo(404);
     assertThat(probes("yodo-chief", suitaCase)).isGreaterThanOrEqualTo(4);
+
     assertThat(Await.result(db.pool().preparedQuery("SELECT assignee_id IS NULL AND "
         + "(SELECT count(*) FROM message m WHERE m.case_id = c.id) = 1 FROM consultation_case c WHERE c.id = $1")
         .execute(Tuple.of(suitaCase))).iterator().next().getBoolean(0)).isTrue();
+
+    // Counting through handoff ids: another office's handoff is as absent as an unused id, its case never named.
+    HttpResponse<Buffer> handoff = suitaChief.post("/api/cases/" + suitaCase + "/handoffs",
+        new JsonObject().put("kind", "outreach").put("message", "来週伺います").put("note", "来週訪問"), true);
+    assertThat(handoff.statusCode()).as(handoff.bodyAsString()).isEqualTo(201);
+    long handoffId = handoff.bodyAsJsonObject().getLong("id");
+    assertThat(suitaChief.get("/api/handoffs/" + handoffId + "/summary").statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> summary = yodoChief.get("/api/handoffs/" + handoffId + "/summary");
+    assertThat(summary.statusCode()).isEqualTo(404);
+    assertThat(summary.bodyAsJsonObject().getString("message")).isEqualTo("handoff " + handoffId + " not found");
+    assertThat(yodoChief.get("/api/handoffs/99999999/summary").bodyAsJsonObject().getString("message"))
+        .isEqualTo("handoff 99999999 not found");
   }
 
   @Test

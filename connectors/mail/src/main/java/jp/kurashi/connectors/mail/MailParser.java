@@ -6,6 +6,7 @@ import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
@@ -43,7 +44,9 @@ final class MailParser {
   // The local part stops at the first @: with it free to hold more, a From of many @ backtracked cubically (2,000
   // characters took 31 s, in which no other mail was read).
   private static final Pattern ADDRESS = Pattern.compile("<?([^<>\\s\"@]+@[^<>\\s\"]+)>?\\s*$");
-  private static final Pattern MESSAGE_ID_LINE = Pattern.compile("(?im)^message-id:\\s*(<[^>]+>)");
+  // Bounded, and kept to one line: with [^>]+ each of many "Message-ID: <x" lines without a '>' read to the end of the
+  // part, and a 10 MB bounce held the mailbox for hours.
+  private static final Pattern MESSAGE_ID_LINE = Pattern.compile("(?im)^message-id:[ \\t]*(<[^<>\\r\\n]{1,998}>)");
   private static final Pattern DIAGNOSTIC = Pattern.compile("(?im)^diagnostic-code:\\s*(.+)$");
   private static final Pattern STATUS = Pattern.compile("(?im)^status:\\s*([245]\\.\\d+\\.\\d+)");
   private static final Pattern RECIPIENT =
@@ -62,17 +65,20 @@ final class MailParser {
   private static final int MAX_FILE_NAME_LENGTH = 255;
   private static final int MAX_BOUNCE_REASON_LENGTH = 500;
   private static final int MAX_DEPTH = 32;
+  /** How much of a bounce's status and returned headers is read: what they say is in their first lines. */
+  private static final int MAX_REPORT_PART_CHARS = 64 * 1024;
+
+  static {
+    LenientMime.apply();
+  }
 
   private final Session session;
   private final int maxAttachmentBytes;
 
   MailParser(int maxAttachmentBytes) {
     Properties props = new Properties();
+    // The one leniency Jakarta Mail reads from the session; the others are system properties (LenientMime).
     props.setProperty("mail.mime.address.strict", "false");
-    props.setProperty("mail.mime.parameters.strict", "false");
-    props.setProperty("mail.mime.decodetext.strict", "false");
-    props.setProperty("mail.mime.multipart.ignoremissingendboundary", "true");
-    props.setProperty("mail.mime.multipart.allowempty", "true");
     this.session = Session.getInstance(props);
     this.maxAttachmentBytes = maxAttachmentBytes;
   }
@@ -132,10 +138,30 @@ final class MailParser {
       return;
     }
     if (base.startsWith("multipart/")) {
-      Multipart multipart = (Multipart) part.getContent();
+      Multipart multipart;
+      int count;
+      try {
+        multipart = (Multipart) part.getContent();
+        count = multipart.getCount();
+      } catch (MessagingException | IOException | ClassCastException e) {
+        // Boundaries that do not parse: the part's bytes are still what the resident wrote.
+        unreadable(part, type, body, e);
+        return;
+      }
+      if (count == 0) {
+        // No boundary ever came (read as an empty multipart): the part's bytes are the text.
+        rawAsText(part, type, body);
+        return;
+      }
       boolean alternative = base.equals("multipart/alternative");
-      for (int i = 0; i < multipart.getCount(); i++) {
-        walk(multipart.getBodyPart(i), body, alternative || inAlternative, depth + 1);
+      for (int i = 0; i < count; i++) {
+        BodyPart child = multipart.getBodyPart(i);
+        try {
+          walk(child, body, alternative || inAlternative, depth + 1);
+        } catch (MessagingException | IOException | RuntimeException e) {
+          // One part that cannot be read costs that part, listed for staff, not the whole mail.
+          unreadable(child, contentType(child), body, e);
+        }
       }
       return;
     }
@@ -153,10 +179,41 @@ final class MailParser {
     keepAttachment(part, type, body);
   }
 
+  /**
+   * A part that could not be read as MIME: its raw bytes are the text when the mail has none yet (a multipart whose
+   * boundary never comes is a plain text with a wrong header); otherwise it is listed among the parts not stored.
+   */
+  private static void unreadable(Part part, ContentType type, Body body, Exception why) {
+    if (type.getBaseType().toLowerCase(Locale.ROOT).startsWith("multipart/") && rawAsText(part, type, body)) {
+      return;
+    }
+    String name = null;
+    try {
+      name = fileName(part, type);
+    } catch (MessagingException | RuntimeException e) {
+      // unnamed
+    }
+    body.skipped.add((name == null ? type.getBaseType().toLowerCase(Locale.ROOT) : name)
+        + " (unreadable: " + why.getClass().getSimpleName() + ")");
+  }
+
+  /** A multipart that is not one, read as the mail's text when it has none yet; whether it was. */
+  private static boolean rawAsText(Part part, ContentType type, Body body) {
+    if (body.plain != null || body.html != null) {
+      return false;
+    }
+    try (InputStream in = raw(part)) {
+      body.plain = JapaneseCharsets.decode(in.readAllBytes(), type.getParameter("charset"));
+      return true;
+    } catch (MessagingException | IOException e) {
+      return false;
+    }
+  }
+
   private void keepAttachment(Part part, ContentType type, Body body) throws MessagingException, IOException {
     String name = fileName(part, type);
     byte[] data;
-    try (InputStream in = part.getInputStream()) {
+    try (InputStream in = content(part)) {
       data = in.readNBytes(maxAttachmentBytes + 1);
     }
     if (data.length > maxAttachmentBytes) {
@@ -183,9 +240,9 @@ final class MailParser {
       BodyPart child = report.getBodyPart(i);
       String base = contentType(child).getBaseType().toLowerCase(Locale.ROOT);
       if (base.equals("message/delivery-status") && status == null) {
-        status = new String(bytes(child), StandardCharsets.ISO_8859_1);
+        status = head(child);
       } else if ((base.equals("message/rfc822") || base.equals("text/rfc822-headers")) && original == null) {
-        Matcher m = MESSAGE_ID_LINE.matcher(new String(bytes(child), StandardCharsets.ISO_8859_1));
+        Matcher m = MESSAGE_ID_LINE.matcher(head(child));
         original = m.find() ? messageKey(m.group(1)) : null;
       }
     }
@@ -212,10 +269,40 @@ final class MailParser {
     return true;
   }
 
+  /** The first {@link #MAX_REPORT_PART_CHARS} of a report's part, one character a byte. */
+  private static String head(Part part) throws MessagingException, IOException {
+    try (InputStream in = content(part)) {
+      return new String(in.readNBytes(MAX_REPORT_PART_CHARS), StandardCharsets.ISO_8859_1);
+    }
+  }
+
   private static byte[] bytes(Part part) throws MessagingException, IOException {
-    try (InputStream in = part.getInputStream()) {
+    try (InputStream in = content(part)) {
       return in.readAllBytes();
     }
+  }
+
+  /**
+   * A part's decoded content; where its transfer encoding cannot be decoded (unknown, or broken base64), its bytes as
+   * they stand, which for a text part are still mostly the resident's words.
+   */
+  private static InputStream content(Part part) throws MessagingException, IOException {
+    try {
+      return part.getInputStream();
+    } catch (MessagingException | IOException e) {
+      return raw(part);
+    }
+  }
+
+  /** A part's content before any transfer decoding. */
+  private static InputStream raw(Part part) throws MessagingException {
+    if (part instanceof MimeBodyPart mime) {
+      return mime.getRawInputStream();
+    }
+    if (part instanceof MimeMessage mime) {
+      return mime.getRawInputStream();
+    }
+    throw new MessagingException("no raw content");
   }
 
   private static ContentType contentType(Part part) throws MessagingException {

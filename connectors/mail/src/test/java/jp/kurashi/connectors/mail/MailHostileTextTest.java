@@ -69,4 +69,16 @@ class MailHostileTextTest {
     assertThat(PARSER.parse(mail("a@b.example", "text/html", "<p>家賃 \t </p><p>相談</p>")).text())
         .isEqualTo("家賃\n相談");
   }
+
+  @Test
+  @DisplayName("a bounce returning 100,000 lines of 'Message-ID: <x' without '>' is read at once, as a bounce")
+  void bounceOfUnclosedMessageIds() throws MalformedMailException {
+    String returned = "<x\r\n" + "Message-ID: <x\r\n".repeat(100_000) + "Message-ID: <out-1@kurashi.example>";
+    ParsedMail mail = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> PARSER.parse(
+        Fixtures.deliveryReport("MAILER-DAEMON@mx.example.org", "<b@mx>", "a@b.example", returned)));
+    assertThat(mail.bounce()).isNotNull();
+    assertThat(mail.bounce().originalMessageId()).as("only the first 64 KB are read for it").isNull();
+    assertThat(PARSER.parse(Fixtures.deliveryReport("MAILER-DAEMON@mx.example.org", "<b@mx>", "a@b.example",
+        "<out-1@kurashi.example>")).bounce().originalMessageId()).isEqualTo("<out-1@kurashi.example>");
+  }
 }

@@ -121,6 +121,57 @@ class MailParserTest {
   }
 
   @Test
+  @DisplayName("keeps the text of a mail one of whose parts cannot be decoded, and lists that part for staff")
+  void oneUnreadablePart() throws Exception {
+    ParsedMail mail = parser.parse(("""
+        From: 山田 <yamada@example.jp>\r
+        To: desk@kurashi.example\r
+        Subject: =?UTF-8?B?5a625oOF44Gu55u46KuH?=\r
+        Message-ID: <odd-1@example.jp>\r
+        MIME-Version: 1.0\r
+        Content-Type: multipart/mixed; boundary="b1"\r
+        \r
+        --b1\r
+        Content-Type: text/plain; charset=UTF-8\r
+        Content-Transfer-Encoding: 8bit\r
+        \r
+        家賃を3か月滞納しています。\r
+        --b1\r
+        Content-Type: application/octet-stream; name="scan.hqx"\r
+        Content-Transfer-Encoding: x-binhex\r
+        Content-Disposition: attachment; filename="scan.hqx"\r
+        \r
+        (This file must be converted with BinHex 4.0)\r
+        --b1\r
+        Content-Type: multipart/related; boundary="never-there"\r
+        \r
+        no boundary here\r
+        --b1--\r
+        """).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(mail.text()).contains("家賃を3か月滞納しています");
+    assertThat(mail.attachments().size() + mail.skipped().size()).as("the odd parts kept or listed, not lost unsaid")
+        .isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("reads a mail labelled multipart whose boundary never comes as the text it is")
+  void boundaryNeverComes() throws Exception {
+    ParsedMail mail = parser.parse(("""
+        From: yamada@example.jp\r
+        To: desk@kurashi.example\r
+        Subject: soudan\r
+        Message-ID: <odd-2@example.jp>\r
+        MIME-Version: 1.0\r
+        Content-Type: multipart/mixed; boundary="b1"\r
+        \r
+        仕事を失って、来月の家賃が払えません。\r
+        """).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(mail.text()).contains("仕事を失って、来月の家賃が払えません");
+  }
+
+  @Test
   @DisplayName("refuses a mail with no sender and a broken structure")
   void broken() {
     assertThatThrownBy(() -> parser.parse(Fixtures.raw("broken.eml"))).isInstanceOf(MalformedMailException.class);

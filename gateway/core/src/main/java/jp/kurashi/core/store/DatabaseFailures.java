@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Tells a database that is unreachable, restarting or overloaded (worth retrying: HTTP 503) from a
- * failure that would fail again the same way (a bug: HTTP 500).
+ * Tells a database that is unreachable, restarting, overloaded or out of resources, or a transaction that lost a race
+ * (worth retrying: HTTP 503, and a mail stays pending without counting an attempt) from a failure that would fail again
+ * the same way (a bug or a bad value: HTTP 500, and a mail counts towards its quarantine).
  *
  * <pre>{@code
  * store.ingest(...).onFailure(err -> response.setStatusCode(DatabaseFailures.unavailable(err) ? 503 : 500).end());
@@ -19,8 +20,14 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DatabaseFailures {
 
-  /** admin_shutdown, crash_shutdown, cannot_connect_now (starting or shutting down), too_many_connections. */
-  private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "53300");
+  /**
+   * admin_shutdown, crash_shutdown, cannot_connect_now (starting or shutting down), query_canceled (an operator's
+   * cancel: the gateway sets no statement timeout), lock_not_available, serialization_failure, deadlock_detected,
+   * statement_completion_unknown: the same statement succeeds when tried again. Not 40002, a constraint checked at
+   * commit, which fails again.
+   */
+  private static final Set<String> UNAVAILABLE_STATES =
+      Set.of("57P01", "57P02", "57P03", "57014", "55P03", "40001", "40P01", "40003");
 
   private DatabaseFailures() {
   }
@@ -47,7 +54,9 @@ public final class DatabaseFailures {
   public static boolean unavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof DatabaseException db && db.getSqlState() != null) {
-        return db.getSqlState().startsWith("08") || UNAVAILABLE_STATES.contains(db.getSqlState());
+        // 08: the connection; 53: the server's resources (disk full, out of memory, too many connections).
+        return db.getSqlState().startsWith("08") || db.getSqlState().startsWith("53")
+            || UNAVAILABLE_STATES.contains(db.getSqlState());
       }
       // IOException: refused, reset or closed sockets; the SQL client raises no other kind.
       if (t instanceof ClosedConnectionException || t instanceof IOException || t instanceof TimeoutException) {
