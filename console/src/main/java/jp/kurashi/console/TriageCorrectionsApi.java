@@ -3,6 +3,7 @@ package jp.kurashi.console;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
@@ -61,7 +62,9 @@ final class TriageCorrectionsApi {
     guard.role(ctx, session, "triage.corrections.export", Role.CHIEF)
         .compose(v -> corrections.scope(session.staff().officeId(), since))
         .compose(scope -> audit.record(new AuditEntry(null, session.staff().id(), null, "triage.corrections.export",
-                true, HttpJson.remote(ctx), new JsonObject().put("lines", scope.lines()).put("since", rawSince)))
+                true, HttpJson.remote(ctx), new JsonObject().put("lines", scope.lines()).put("since", rawSince)
+                    // The cases whose residents' words leave in the file, as the complaints register names its cases.
+                    .put("caseIds", new JsonArray(scope.caseIds()))))
             .map(v -> scope))
         .onSuccess(scope -> {
           ctx.response()

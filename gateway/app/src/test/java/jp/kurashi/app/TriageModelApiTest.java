@@ -128,7 +128,13 @@ class TriageModelApiTest {
           "SELECT detail, allowed FROM audit_log WHERE action = 'triage.corrections.export'").execute())
           .iterator().next().toJson();
       assertThat(audited.getBoolean("allowed")).isTrue();
-      assertThat(new JsonObject(String.valueOf(audited.getValue("detail"))).getLong("lines")).isEqualTo(2);
+      JsonObject detail = new JsonObject(String.valueOf(audited.getValue("detail")));
+      assertThat(detail.getLong("lines")).isEqualTo(2);
+      assertThat(detail.getJsonArray("caseIds").stream().map(id -> ((Number) id).longValue()))
+          .as("the cases whose words left in the file").containsExactly(first, second);
+      // Who saw case `first`: the export that carried its words is in that case's audit view.
+      assertThat(chief.get("/api/audit?caseId=" + second).bodyAsJsonObject().getJsonArray("items").stream()
+          .map(o -> ((JsonObject) o).getString("action"))).contains("triage.corrections.export");
 
       String tomorrow = java.time.LocalDate.now(running.clock.withZone(java.time.ZoneId.of("Asia/Tokyo")))
           .plusDays(1).toString();

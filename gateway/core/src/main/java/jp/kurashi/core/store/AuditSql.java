@@ -13,7 +13,8 @@ final class AuditSql {
       """;
 
   /**
-   * $1 case (optional, NULL for all), $2 office, $3 limit. The office's rows: its staff's, and those no staff member
+   * $1 case (optional, NULL for all: with it, also the rows that name the case among several in their detail, such as a
+   * search's results, the complaints register or a corrections export), $2 office, $3 limit. The office's rows: its staff's, and those no staff member
    * wrote (a resident taking a message back, retention) about its cases or about no case; another office's
    * residents' rows are that office's business. Triage rules and models are one for the whole deployment, so their
    * replacement by any office's chief is every office's business too, as its triage changed: shown without who did it
@@ -26,7 +27,8 @@ final class AuditSql {
              CASE WHEN s.office_id = $2 OR s.id IS NULL THEN a.remote_addr END AS remote_addr
         FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id
         LEFT JOIN consultation_case c ON c.id = a.case_id
-       WHERE ($1::bigint IS NULL OR a.case_id = $1)
+       WHERE ($1::bigint IS NULL OR a.case_id = $1 OR (a.detail ?| array['caseIds', 'cases']
+                  AND COALESCE(a.detail->'caseIds', a.detail->'cases') @> to_jsonb($1::bigint)))
          AND (s.office_id = $2 OR (s.id IS NULL AND (a.case_id IS NULL OR c.office_id = $2))
               OR (a.allowed AND a.action IN ('triage.rules.write', 'triage.model.write')))
        ORDER BY a.id DESC LIMIT $3

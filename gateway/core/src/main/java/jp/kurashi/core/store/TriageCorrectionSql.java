@@ -24,11 +24,18 @@ final class TriageCorrectionSql {
       m.case_id = c.case_id AND m.direction = 'in' AND NOT m.automated AND m.created_at <= c.at AND btrim(m.body) <> ''
       """;
 
-  /** $1 office, $2 since. How many lines an export gives, and the newest correction it covers. */
+  /**
+   * $1 office, $2 since. How many lines an export gives, the cases whose words they carry (one line a case), and the
+   * newest correction it covers.
+   */
   static final String SCOPE = """
-      WITH bound AS (SELECT COALESCE(max(id), 0) AS up_to FROM triage_correction)
-      SELECT (SELECT count(*) FROM triage_correction c JOIN consultation_case k ON k.id = c.case_id
-               WHERE %s AND EXISTS (SELECT 1 FROM message m WHERE %s)) AS lines,
+      WITH bound AS (SELECT COALESCE(max(id), 0) AS up_to FROM triage_correction),
+      chosen AS (
+        SELECT c.case_id FROM bound, triage_correction c JOIN consultation_case k ON k.id = c.case_id
+         WHERE %s AND EXISTS (SELECT 1 FROM message m WHERE %s)
+      )
+      SELECT (SELECT count(*) FROM chosen) AS lines,
+             (SELECT COALESCE(array_agg(case_id ORDER BY case_id), '{}') FROM chosen) AS case_ids,
              bound.up_to
         FROM bound
       """.formatted(CHOSEN.replace("$3", "bound.up_to"), JUDGED);

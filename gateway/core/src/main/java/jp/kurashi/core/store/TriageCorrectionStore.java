@@ -30,9 +30,9 @@ public final class TriageCorrectionStore {
 
   /**
    * What one export covers: the corrections up to {@code upToId} (so corrections made while it runs do not
-   * change it) and how many lines that gives.
+   * change it), how many lines that gives, and the cases whose residents' words they carry (for the audit log).
    */
-  public record Scope(long officeId, Instant since, long upToId, long lines) {
+  public record Scope(long officeId, Instant since, long upToId, long lines, List<Long> caseIds) {
   }
 
   /** One correction as a labelled message; {@code text} joins the judged messages with line breaks. */
@@ -43,7 +43,8 @@ public final class TriageCorrectionStore {
   public Future<Scope> scope(long officeId, Instant since) {
     return pool.preparedQuery(TriageCorrectionSql.SCOPE).execute(Tuple.of(officeId, utc(since))).map(rows -> {
       Row row = rows.iterator().next();
-      return new Scope(officeId, since, row.getLong("up_to"), row.getLong("lines"));
+      return new Scope(officeId, since, row.getLong("up_to"), row.getLong("lines"),
+          List.of(row.getArrayOfLongs("case_ids")));
     });
   }
 
