@@ -38,11 +38,17 @@ final class CaseGuard {
         return otherOffice(ctx, session, caseId, action);
       }
       boolean allowed = policy.mayRead(session.staff(), found.get());
-      return audit.record(AuditEntry.of(session.staff().id(), caseId, action, allowed, HttpJson.remote(ctx)))
+      return audit.record(new AuditEntry(null, session.staff().id(), caseId, action, allowed, HttpJson.remote(ctx),
+              inSession(session)))
           .compose(v -> allowed ? Future.succeededFuture(found.get())
               : Future.failedFuture(ApiException.forbidden("case_not_yours",
                   "この相談を見る権限がありません / You may not work on this case")));
     });
+  }
+
+  /** A case row's detail: which session of the staff member did it. */
+  private static JsonObject inSession(StaffSession session) {
+    return new JsonObject().put("session", session.auditId());
   }
 
   /** Passes only these roles; a refusal is audited. */
@@ -74,7 +80,7 @@ final class CaseGuard {
         }
         readable.add(otherId);
         AuditEntry entry = new AuditEntry(null, session.staff().id(), otherId, "case.read", true, HttpJson.remote(ctx),
-            new JsonObject().put("linkedFrom", opened));
+            inSession(session).put("linkedFrom", opened));
         audited = audited.compose(v -> audit.record(entry));
       }
       return audited.map(v -> readable);
@@ -83,9 +89,10 @@ final class CaseGuard {
 
   /**
    * The ids of the case and of its linked cases whose new messages the caller may follow without a new audit row:
-   * the caller may read each under the same policy as {@link #caseFor}, and this login already recorded reading it
-   * (an allowed {@code case.read} since the staff member's latest login, {@link AuditLog#readSinceLogin}). Following
-   * is therefore never a read that went unrecorded: what it returns is in that recorded read or arrived after it. A
+   * the caller may read each under the same policy as {@link #caseFor}, and this very session already recorded reading
+   * it ({@link AuditLog#readInSession}: not another session of the same account, such as one left open on a shared PC
+   * while its owner logs in elsewhere). Following is therefore never a read that went unrecorded: what it returns is in
+   * that session's recorded read or arrived after it. A
    * refusal is audited ({@code case.follow}, 403); a case this login has not opened is {@code 409 read_first}, so
    * the console opens it the audited way.
    */
@@ -107,7 +114,7 @@ final class CaseGuard {
         mayRead.add(caseId);
         thread.stream().filter(other -> other.summary().id() != caseId && policy.mayRead(session.staff(), other))
             .forEach(other -> mayRead.add(other.summary().id()));
-        return audit.readSinceLogin(session.staff().id(), mayRead).compose(read -> read.contains(caseId)
+        return audit.readInSession(session.staff().id(), session.auditId(), mayRead).compose(read -> read.contains(caseId)
             ? Future.succeededFuture(mayRead.stream().filter(read::contains).toList())
             : Future.failedFuture(new ApiException(409, "read_first",
                 "この相談をもう一度開いてください / open the case first (GET /api/cases/{id})")));

@@ -116,6 +116,24 @@ class FollowingCaseTest {
   }
 
   @Test
+  @DisplayName("a session left open (a shared PC) may not follow a case its owner opened in a later session elsewhere")
+  void readInAnotherSession() {
+    // sato's session stays open on the shared PC; sato then logs in at their own desk and opens the case there.
+    RunningGateway.StaffClient ownDesk = running.client();
+    assertThat(ownDesk.login("sato", "sato-password-1").statusCode()).isEqualTo(200);
+    assertThat(ownDesk.get("/api/cases/" + caseId).statusCode()).isEqualTo(200);
+    assertThat(ownDesk.get("/api/cases/" + caseId + "/messages?after=0").statusCode()).isEqualTo(200);
+
+    HttpResponse<Buffer> sharedPc = sato.get("/api/cases/" + caseId + "/messages?after=0");
+    assertThat(sharedPc.statusCode()).as("the thread is read, and recorded, in the session that shows it")
+        .isEqualTo(409);
+    assertThat(sharedPc.bodyAsJsonObject().getString("error")).isEqualTo("read_first");
+    assertThat(sato.get("/api/cases/" + caseId).statusCode()).isEqualTo(200);
+    assertThat(sato.get("/api/cases/" + caseId + "/messages?after=0").statusCode()).isEqualTo(200);
+    assertThat(auditRows("sato", "case.read")).as("one read recorded per session").isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("another consultant may not follow the case: 403, audited")
   void notTheirs() {
     RunningGateway.StaffClient suzuki = running.staff("suzuki", Role.CONSULTANT);

@@ -57,11 +57,12 @@ public final class AuditLog {
   }
 
   /**
-   * Which of {@code caseIds} the staff member opened (an allowed {@code case.read}) since their latest login: what
-   * they may follow without a new read being recorded.
+   * Which of {@code caseIds} the staff member opened (an allowed {@code case.read}) in this login session ({@code
+   * session}, the session's audit name): what that session may follow without a new read being recorded.
    */
-  public Future<Set<Long>> readSinceLogin(long staffId, List<Long> caseIds) {
-    return pool.preparedQuery(AuditSql.READ_SINCE_LOGIN).execute(Tuple.tuple().addLong(staffId).addArrayOfLong(caseIds.toArray(new Long[0])))
+  public Future<Set<Long>> readInSession(long staffId, String session, List<Long> caseIds) {
+    return pool.preparedQuery(AuditSql.READ_IN_SESSION).execute(Tuple.tuple().addLong(staffId)
+            .addArrayOfLong(caseIds.toArray(new Long[0])).addString(session))
         .map(rows -> {
           Set<Long> read = new HashSet<>();
           rows.forEach(r -> read.add(r.getLong(0)));
