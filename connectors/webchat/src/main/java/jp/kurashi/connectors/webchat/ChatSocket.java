@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ChatSocket implements ChatEndpoint {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatSocket.class);
-  private static final int MAX_CLIENT_ID = 100;
+  static final int MAX_CLIENT_ID = 100;
   private static final long TYPING_INTERVAL_MS = 2_000;
   /** Acks whose message events may still be on their way: more than a resident sends before after-commit ends. */
   private static final int RECENT_ACKS = 8;
@@ -264,13 +264,18 @@ final class ChatSocket implements ChatEndpoint {
     send(Frames.error("store_failed", "保存できませんでした。もう一度お試しください / not saved, please retry", null));
   }
 
+  /**
+   * A message's or an upload's client id, or null when it is not one. A NUL would reach the database in the message's
+   * external id, which PostgreSQL refuses: that fails the whole group commit the message is in, other chats' with it.
+   */
+  static String clientId(Object raw) {
+    return raw instanceof String s && !s.isBlank() && s.length() <= MAX_CLIENT_ID
+        && s.chars().noneMatch(Character::isISOControl) ? s : null;
+  }
+
   private void onMessage(JsonObject frame) {
     long receivedAt = System.nanoTime();
-    Object rawClientId = frame.getValue("clientId");
-    // A NUL would reach the database in the message's external id, which PostgreSQL refuses: that fails the whole
-    // group commit the message is in, other chats' messages with it.
-    String clientId = rawClientId instanceof String s && !s.isBlank() && s.length() <= MAX_CLIENT_ID
-        && s.chars().noneMatch(Character::isISOControl) ? s : null;
+    String clientId = clientId(frame.getValue("clientId"));
     if (clientId == null) {
       reject("invalid_client_id", "clientId must be a string of 1 to " + MAX_CLIENT_ID
           + " characters without control characters", null);

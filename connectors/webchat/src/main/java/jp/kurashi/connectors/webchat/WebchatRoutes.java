@@ -339,13 +339,15 @@ public final class WebchatRoutes {
     // Paused until the body handler reads it; a refused upload is answered and never read.
     ctx.request().pause();
     String token = bearer(ctx);
-    String clientId = ctx.request().getHeader("X-Client-Id");
+    // Checked as a message's clientId is: the same id goes into the same column.
+    String clientId = ChatSocket.clientId(ctx.request().getHeader("X-Client-Id"));
     if (token == null) {
       json(ctx, 401, error("unknown_token", "X-Chat-Token is required"));
       return;
     }
-    if (clientId == null || clientId.isBlank() || clientId.length() > 100) {
-      json(ctx, 400, error("invalid_client_id", "X-Client-Id must be 1 to 100 characters"));
+    if (clientId == null) {
+      json(ctx, 400, error("invalid_client_id", "X-Client-Id must be 1 to " + ChatSocket.MAX_CLIENT_ID
+          + " characters without control characters"));
       return;
     }
     deps.quotas().uploads().acquire(address(ctx)).compose(decision -> {
@@ -412,7 +414,8 @@ public final class WebchatRoutes {
       return;
     }
     if (ctx.failure() != null) {
-      LOG.atError().addKeyValue("path", ctx.normalizedPath()).addKeyValue("error", ctx.failure().toString())
+      // A database error's own words may quote the values: its SQLSTATE only.
+      LOG.atError().addKeyValue("path", ctx.normalizedPath()).addKeyValue("error", DatabaseFailures.describe(ctx.failure()))
           .log("web chat request failed");
     }
     json(ctx, status, error(status == 404 ? "not_found" : "internal_error", status == 404 ? "not found" : "internal error"));

@@ -632,6 +632,17 @@ class WebchatProtocolTest {
     }
 
     @Test
+    @DisplayName("refuse an upload whose X-Client-Id holds a control character, as a message's clientId is refused")
+    void uploadClientIdChecked() {
+      String token = server.newSession();
+      server.consentedChat(token).close();
+      HttpResponse<Buffer> refused = upload(token, "photo\t1", PNG);
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("invalid_client_id");
+      assertThat(upload(token, "photo-1", PNG).statusCode()).isEqualTo(201);
+    }
+
+    @Test
     @DisplayName("cut off an upload whose body stalls, so it holds no memory for as long as its sender keeps the line")
     void stalledCutOff() {
       String token = server.newSession();
