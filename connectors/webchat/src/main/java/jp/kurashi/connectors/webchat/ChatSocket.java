@@ -59,6 +59,8 @@ final class ChatSocket implements ChatEndpoint {
   /** The socket's own event loop: a catch-up asked for from another thread runs here, as its frames do. */
   private final Context context;
   private Long contactId;
+  /** The notice this socket's resident agreed to on it; a consent repeated for it is answered without the database. */
+  private String consentedVersion;
   private long lastCaseId;
   private long lastTypingAt;
   private boolean closed;
@@ -200,6 +202,11 @@ final class ChatSocket implements ChatEndpoint {
       noticeChanged();
       return;
     }
+    if (contactId != null && version.equals(consentedVersion)) {
+      // Agreed already on this socket: a script repeating the frame costs no database work (it is not rate limited).
+      send(Frames.consent(version));
+      return;
+    }
     // Frames behind the consent (a message sent right after it) wait until it is answered: else they would
     // overtake it and be refused with consent_required.
     ws.pause();
@@ -252,6 +259,7 @@ final class ChatSocket implements ChatEndpoint {
       }
       contactId = contact;
     }
+    consentedVersion = version;
     send(Frames.consent(version));
   }
 

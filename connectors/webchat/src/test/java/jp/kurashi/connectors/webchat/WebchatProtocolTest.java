@@ -142,6 +142,22 @@ class WebchatProtocolTest {
     }
 
     @Test
+    @DisplayName("repeated on the socket that agreed is answered from memory: a flood of consent frames costs no writes")
+    void repeatedOnOneSocket() {
+      try (ChatClient chat = server.consentedChat(server.newSession())) {
+        Await.result(server.db.pool().query("UPDATE contact SET consent_version = 'written-before'").execute());
+        for (int i = 0; i < 20; i++) {
+          chat.send(new JsonObject().put("type", "consent").put("accepted", true)
+              .put("version", server.profile.privacyNoticeVersion()));
+          assertThat(chat.next("consent", "error").getString("type")).isEqualTo("consent");
+        }
+        assertThat(one("SELECT consent_version FROM contact WHERE channel = 'webchat'").getString(0))
+            .as("not written again").isEqualTo("written-before");
+        assertThat(chat.message("c-1", "相談です").getString("type")).isEqualTo("ack");
+      }
+    }
+
+    @Test
     @DisplayName("for a notice other than the current one is refused with notice_changed and not recorded")
     void oldNoticeRefused() {
       String token = server.newSession();
