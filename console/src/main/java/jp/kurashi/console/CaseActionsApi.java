@@ -193,7 +193,7 @@ final class CaseActionsApi {
   private Future<?> typing(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
     long caseId = HttpJson.id(ctx, "id");
-    return guard.caseFor(ctx, session, caseId, "case.typing")
+    return guard.caseForSignal(ctx, session, caseId, "case.typing")
         .compose(found -> events.publish(new CaseEvent(CaseEvent.STAFF_TYPING, found.officeId(), caseId,
             found.contactId(), null, found.summary().channel(), clock.instant())));
   }

@@ -30,6 +30,19 @@ final class CaseGuard {
 
   /** The case, when the caller may work on its content. */
   Future<OfficeCase> caseFor(RoutingContext ctx, StaffSession session, long caseId, String action) {
+    return checked(ctx, session, caseId, action, true);
+  }
+
+  /**
+   * The same check for a signal that shows nothing of the case and repeats every few seconds (a consultant typing):
+   * a refusal is audited, an allowed signal is not, so typing a reply does not bury the log's reads under its rows.
+   */
+  Future<OfficeCase> caseForSignal(RoutingContext ctx, StaffSession session, long caseId, String action) {
+    return checked(ctx, session, caseId, action, false);
+  }
+
+  private Future<OfficeCase> checked(RoutingContext ctx, StaffSession session, long caseId, String action,
+                                     boolean recordAllowed) {
     return cases.find(caseId).compose(found -> {
       if (found.isEmpty()) {
         return Future.failedFuture(ApiException.notFound("case " + caseId));
@@ -38,11 +51,12 @@ final class CaseGuard {
         return otherOffice(ctx, session, caseId, action);
       }
       boolean allowed = policy.mayRead(session.staff(), found.get());
-      return audit.record(new AuditEntry(null, session.staff().id(), caseId, action, allowed, HttpJson.remote(ctx),
-              inSession(session)))
-          .compose(v -> allowed ? Future.succeededFuture(found.get())
-              : Future.failedFuture(ApiException.forbidden("case_not_yours",
-                  "この相談を見る権限がありません / You may not work on this case")));
+      Future<Void> recorded = allowed && !recordAllowed ? Future.succeededFuture()
+          : audit.record(new AuditEntry(null, session.staff().id(), caseId, action, allowed, HttpJson.remote(ctx),
+              inSession(session)));
+      return recorded.compose(v -> allowed ? Future.succeededFuture(found.get())
+          : Future.failedFuture(ApiException.forbidden("case_not_yours",
+              "この相談を見る権限がありません / You may not work on this case")));
     });
   }
 

@@ -134,6 +134,19 @@ class FollowingCaseTest {
   }
 
   @Test
+  @DisplayName("typing in one's own case is checked but not audited each time; another consultant's typing is refused, audited")
+  void typing() {
+    for (int i = 0; i < 5; i++) {
+      assertThat(sato.post("/api/cases/" + caseId + "/typing", new JsonObject(), true).statusCode()).isEqualTo(204);
+    }
+    assertThat(auditRows("sato", "case.typing")).as("a signal that shows nothing, every 3 s while typing").isZero();
+
+    RunningGateway.StaffClient suzuki = running.staff("suzuki", Role.CONSULTANT);
+    assertThat(suzuki.post("/api/cases/" + caseId + "/typing", new JsonObject(), true).statusCode()).isEqualTo(403);
+    assertThat(auditRows("suzuki", "case.typing")).isOne();
+  }
+
+  @Test
   @DisplayName("another consultant may not follow the case: 403, audited")
   void notTheirs() {
     RunningGateway.StaffClient suzuki = running.staff("suzuki", Role.CONSULTANT);
