@@ -119,6 +119,13 @@ final class MailParser {
     }
   }
 
+  /** Multiparts nested deeper than {@link #MAX_DEPTH}. */
+  private static final class NestedTooDeep extends MessagingException {
+    NestedTooDeep() {
+      super("multipart nested too deep");
+    }
+  }
+
   private static final class Body {
     String plain;
     String html;
@@ -129,7 +136,7 @@ final class MailParser {
 
   private void walk(Part part, Body body, boolean inAlternative, int depth) throws MessagingException, IOException {
     if (depth > MAX_DEPTH) {
-      throw new MessagingException("multipart nested too deep");
+      throw new NestedTooDeep();
     }
     ContentType type = contentType(part);
     String base = type.getBaseType().toLowerCase(Locale.ROOT);
@@ -158,6 +165,8 @@ final class MailParser {
         BodyPart child = multipart.getBodyPart(i);
         try {
           walk(child, body, alternative || inAlternative, depth + 1);
+        } catch (NestedTooDeep e) {
+          throw e; // not a resident's mail but an attack on the parser: the whole mail is quarantined
         } catch (MessagingException | IOException | RuntimeException e) {
           // One part that cannot be read costs that part, listed for staff, not the whole mail.
           unreadable(child, contentType(child), body, e);

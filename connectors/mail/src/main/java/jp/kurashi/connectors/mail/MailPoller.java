@@ -7,7 +7,7 @@ import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.connectors.mail.MailStore;
 import jp.kurashi.connectors.mail.MailStore.MailboxLock;
-import jp.kurashi.connectors.mail.MailStore.PendingMail;
+import jp.kurashi.connectors.mail.MailStore.DueMail;
 import jp.kurashi.core.store.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,8 +238,10 @@ public final class MailPoller extends VerticleBase {
   private Future<Void> processPending() {
     return store.pending(settings.mailboxKey(), PROCESS_BATCH).compose(pending -> {
       Future<Void> chain = Future.succeededFuture();
-      for (PendingMail mail : pending) {
-        chain = chain.compose(v -> ingest.process(mail));
+      for (DueMail due : pending) {
+        // One mail's bytes in memory at a time; a mail no longer pending by its turn is passed over.
+        chain = chain.compose(v -> store.load(due))
+            .compose(mail -> mail.isPresent() ? ingest.process(mail.get()) : Future.succeededFuture());
       }
       return chain.compose(v -> pending.size() == PROCESS_BATCH ? processPending() : Future.succeededFuture());
     });

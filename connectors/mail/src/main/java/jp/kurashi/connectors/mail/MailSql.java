@@ -55,10 +55,13 @@ final class MailSql {
    * waiting for its retry does not hold up the rest, nor does a retry delay a new mail in the round.
    */
   static final String PENDING = """
-      SELECT id, raw, attempts FROM mail_inbox
+      SELECT id, attempts FROM mail_inbox
        WHERE mailbox = $1 AND status = 'pending' AND next_attempt_at <= now()
        ORDER BY attempts = 0 DESC, id LIMIT $2
       """;
+
+  /** $1 inbox id. One due mail's bytes, read when its turn comes (NULL: no longer pending). */
+  static final String PENDING_RAW = "SELECT raw FROM mail_inbox WHERE id = $1 AND status = 'pending'";
 
   /** $1 inbox id, $2 message id. */
   static final String DONE = "UPDATE mail_inbox SET status = 'done', message_id = $2, last_error = NULL WHERE id = $1";

@@ -84,14 +84,26 @@ public final class MailStore {
         });
   }
 
-  /** Fetched mails still to be processed, oldest first. */
-  public Future<List<PendingMail>> pending(String mailbox, int limit) {
+  /**
+   * Fetched mails still to be processed, oldest first, without their bytes: a batch of large mails read at once would
+   * hold them all in memory (20 mails of 40 MB, where a mail server allows that, is most of the heap).
+   */
+  public Future<List<DueMail>> pending(String mailbox, int limit) {
     return pool.preparedQuery(MailSql.PENDING).execute(Tuple.of(mailbox, (long) limit)).map(rows -> {
-      List<PendingMail> out = new ArrayList<>();
+      List<DueMail> out = new ArrayList<>();
       for (Row row : rows) {
-        out.add(new PendingMail(row.getLong("id"), row.getBuffer("raw").getBytes(), row.getInteger("attempts")));
+        out.add(new DueMail(row.getLong("id"), row.getInteger("attempts")));
       }
       return out;
+    });
+  }
+
+  /** A due mail with its bytes, read as its turn comes; empty when it is no longer pending. */
+  public Future<Optional<PendingMail>> load(DueMail due) {
+    return pool.preparedQuery(MailSql.PENDING_RAW).execute(Tuple.of(due.inboxId())).map(rows -> {
+      Row row = rows.size() == 0 ? null : rows.iterator().next();
+      return row == null || row.getBuffer("raw") == null ? Optional.<PendingMail>empty()
+          : Optional.of(new PendingMail(due.inboxId(), row.getBuffer("raw").getBytes(), due.attempts()));
     });
   }
 
@@ -214,6 +226,10 @@ public final class MailStore {
 
   /** A fetched mail still to be processed. */
   public record PendingMail(long inboxId, byte[] raw, int attempts) {
+  }
+
+  /** A fetched mail whose turn has come, before its bytes are read. */
+  public record DueMail(long inboxId, int attempts) {
   }
 
   /**

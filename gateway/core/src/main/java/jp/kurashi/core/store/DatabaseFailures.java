@@ -20,14 +20,15 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DatabaseFailures {
 
+  /** admin_shutdown, crash_shutdown, cannot_connect_now (starting or shutting down). */
+  private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03");
+
   /**
-   * admin_shutdown, crash_shutdown, cannot_connect_now (starting or shutting down), query_canceled (an operator's
-   * cancel: the gateway sets no statement timeout), lock_not_available, serialization_failure, deadlock_detected,
-   * statement_completion_unknown: the same statement succeeds when tried again. Not 40002, a constraint checked at
-   * commit, which fails again.
+   * serialization_failure, deadlock_detected, statement_completion_unknown, lock_not_available, query_canceled (an
+   * operator's cancel: the gateway sets no statement timeout): this statement lost a race with another, and succeeds
+   * when tried again. Not 40002, a constraint checked at commit, which fails again.
    */
-  private static final Set<String> UNAVAILABLE_STATES =
-      Set.of("57P01", "57P02", "57P03", "57014", "55P03", "40001", "40P01", "40003");
+  private static final Set<String> CONFLICT_STATES = Set.of("40001", "40P01", "40003", "55P03", "57014");
 
   private DatabaseFailures() {
   }
@@ -50,13 +51,21 @@ public final class DatabaseFailures {
     return sqlState(failure).map(state -> "database error SQLSTATE " + state).orElseGet(failure::toString);
   }
 
-  /** Whether {@code failure} (or a cause of it) says the database could not be reached or used just now. */
+  /** Whether {@code failure} (or a cause of it) lost a race with another transaction: try the same work again. */
+  public static boolean conflict(Throwable failure) {
+    return sqlState(failure).map(CONFLICT_STATES::contains).orElse(false);
+  }
+
+  /**
+   * Whether {@code failure} (or a cause of it) says the database could not be reached or used just now, or the work
+   * lost a race ({@link #conflict}): either way, worth trying again.
+   */
   public static boolean unavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof DatabaseException db && db.getSqlState() != null) {
         // 08: the connection; 53: the server's resources (disk full, out of memory, too many connections).
         return db.getSqlState().startsWith("08") || db.getSqlState().startsWith("53")
-            || UNAVAILABLE_STATES.contains(db.getSqlState());
+            || UNAVAILABLE_STATES.contains(db.getSqlState()) || CONFLICT_STATES.contains(db.getSqlState());
       }
       // IOException: refused, reset or closed sockets; the SQL client raises no other kind.
       if (t instanceof ClosedConnectionException || t instanceof IOException || t instanceof TimeoutException) {

@@ -21,6 +21,12 @@ class DatabaseFailuresTest {
         "57P03", "08006"}) {
       assertThat(DatabaseFailures.unavailable(server(state))).as(state).isTrue();
     }
+    for (String state : new String[] {"40001", "40P01", "40003", "55P03", "57014"}) {
+      assertThat(DatabaseFailures.conflict(server(state))).as(state + ": a lost race").isTrue();
+    }
+    for (String state : new String[] {"53100", "57P01", "08006", "23505"}) {
+      assertThat(DatabaseFailures.conflict(server(state))).as(state + ": not a race").isFalse();
+    }
   }
 
   @Test
