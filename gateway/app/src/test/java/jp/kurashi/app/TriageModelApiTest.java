@@ -132,7 +132,7 @@ class TriageModelApiTest {
       assertThat(detail.getLong("lines")).isEqualTo(2);
       assertThat(detail.getJsonArray("caseIds").stream().map(id -> ((Number) id).longValue()))
           .as("the cases whose words left in the file").containsExactly(first, second);
-      // Who saw case `first`: the export that carried its words is in that case's audit view.
+      // Who saw case `second`: the export that carried its words is in that case's audit view.
       assertThat(chief.get("/api/audit?caseId=" + second).bodyAsJsonObject().getJsonArray("items").stream()
           .map(o -> ((JsonObject) o).getString("action"))).contains("triage.corrections.export");
 

@@ -70,11 +70,11 @@ final class MailIngest {
   private Future<Void> failed(PendingMail pending, Throwable err) {
     if (DatabaseFailures.conflict(err)) {
       // Lost a race with another transaction: not this mail's fault, nor an outage. It stays pending with its attempts
-      // unchanged and is taken again next round; the mails behind it go on now.
+      // unchanged and is taken again in a few seconds; the mails behind it go on now.
       metrics.increment("mail_ingest_failures_total", "outcome", "conflict");
       LOG.atInfo().addKeyValue("inboxId", pending.inboxId()).addKeyValue("reason", reason(err))
-          .log("mail not ingested: conflict, taken again next round");
-      return Future.succeededFuture();
+          .log("mail not ingested: conflict, taken again shortly");
+      return store.conflicted(pending.inboxId());
     }
     if (DatabaseFailures.unavailable(err)) {
       // Not this mail's fault: it stays pending with its attempts unchanged, and the round stops until the

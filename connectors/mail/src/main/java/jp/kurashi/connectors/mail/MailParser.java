@@ -44,9 +44,9 @@ final class MailParser {
   // The local part stops at the first @: with it free to hold more, a From of many @ backtracked cubically (2,000
   // characters took 31 s, in which no other mail was read).
   private static final Pattern ADDRESS = Pattern.compile("<?([^<>\\s\"@]+@[^<>\\s\"]+)>?\\s*$");
-  // Bounded, and kept to one line: with [^>]+ each of many "Message-ID: <x" lines without a '>' read to the end of the
+  // Bounded, and kept to one line (or folded once, as Exchange returns a long one): with [^>]+ each of many "Message-ID: <x" lines without a '>' read to the end of the
   // part, and a 10 MB bounce held the mailbox for hours.
-  private static final Pattern MESSAGE_ID_LINE = Pattern.compile("(?im)^message-id:[ \\t]*(<[^<>\\r\\n]{1,998}>)");
+  private static final Pattern MESSAGE_ID_LINE = Pattern.compile("(?im)^message-id:[ \\t]*(?:\\r?\\n[ \\t]+)?(<[^<>\\r\\n]{1,998}>)");
   private static final Pattern DIAGNOSTIC = Pattern.compile("(?im)^diagnostic-code:\\s*(.+)$");
   private static final Pattern STATUS = Pattern.compile("(?im)^status:\\s*([245]\\.\\d+\\.\\d+)");
   private static final Pattern RECIPIENT =
@@ -157,7 +157,9 @@ final class MailParser {
       }
       if (count == 0) {
         // No boundary ever came (read as an empty multipart): the part's bytes are the text.
-        rawAsText(part, type, body);
+        if (!rawAsText(part, type, body)) {
+          unreadable(part, type, body, new MessagingException("no boundary"));
+        }
         return;
       }
       boolean alternative = base.equals("multipart/alternative");

@@ -60,6 +60,9 @@ final class MailSql {
        ORDER BY attempts = 0 DESC, id LIMIT $2
       """;
 
+  /** $1 inbox id. A mail that lost a race waits a few seconds, its attempts unchanged, so it is not taken at once. */
+  static final String CONFLICTED = "UPDATE mail_inbox SET next_attempt_at = now() + interval '5 seconds' WHERE id = $1";
+
   /** $1 inbox id. One due mail's bytes, read when its turn comes (NULL: no longer pending). */
   static final String PENDING_RAW = "SELECT raw FROM mail_inbox WHERE id = $1 AND status = 'pending'";
 

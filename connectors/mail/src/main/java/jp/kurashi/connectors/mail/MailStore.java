@@ -98,6 +98,11 @@ public final class MailStore {
     });
   }
 
+  /** Puts a mail that lost a race back a few seconds, without counting an attempt. */
+  public Future<Void> conflicted(long inboxId) {
+    return pool.preparedQuery(MailSql.CONFLICTED).execute(Tuple.of(inboxId)).mapEmpty();
+  }
+
   /** A due mail with its bytes, read as its turn comes; empty when it is no longer pending. */
   public Future<Optional<PendingMail>> load(DueMail due) {
     return pool.preparedQuery(MailSql.PENDING_RAW).execute(Tuple.of(due.inboxId())).map(rows -> {

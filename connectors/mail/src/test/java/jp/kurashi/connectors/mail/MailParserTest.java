@@ -113,6 +113,14 @@ class MailParserTest {
   }
 
   @Test
+  @DisplayName("reads the returned Message-ID of a bounce whose server folded that header")
+  void foldedBounce() throws Exception {
+    ParsedMail mail = parser.parse(Fixtures.deliveryReport("MAILER-DAEMON@mx.example.org", "<b@mx>", "a@b.example",
+        "\r\n <out-43@kurashi.city.example.lg.jp>"));
+    assertThat(mail.bounce().originalMessageId()).isEqualTo("<out-43@kurashi.city.example.lg.jp>");
+  }
+
+  @Test
   @DisplayName("reads a body labelled ISO-2022-JP that is really UTF-8 as UTF-8")
   void mislabeledUtf8() throws Exception {
     ParsedMail mail = parser.parse(Fixtures.raw("mislabeled-utf8.eml"));
@@ -151,7 +159,9 @@ class MailParserTest {
 
     assertThat(mail.text()).contains("家賃を3か月滞納しています");
     assertThat(mail.attachments().size() + mail.skipped().size()).as("the odd parts kept or listed, not lost unsaid")
-        .isGreaterThanOrEqualTo(1);
+        .isGreaterThanOrEqualTo(2);
+    assertThat(mail.skipped()).as("the multipart whose boundary never comes, listed for staff")
+        .anyMatch(s -> s.startsWith("multipart/related"));
   }
 
   @Test

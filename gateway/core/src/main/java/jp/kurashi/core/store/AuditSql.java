@@ -36,14 +36,18 @@ final class AuditSql {
 
   /**
    * $1 staff, $2 cases, $3 session (its audit name): those of the cases the staff member read (an allowed
-   * {@code case.read} row) in that session, and not merged into since. A session begins at a login, so a read before
-   * it never counts; nor does a read by another session of the same account. Ids, not times, order the rows: {@code
+   * {@code case.read} row) in that session since the account's latest login, and not merged into since; a read by another
+   * session of the same account never counts. Ids, not times, order the rows: {@code
    * at} is the database's clock, and ids only grow.
    */
   static final String READ_IN_SESSION = """
       SELECT DISTINCT r.case_id FROM audit_log r
        WHERE r.case_id = ANY($2) AND r.staff_id = $1 AND r.action = 'case.read' AND r.allowed
          AND r.detail->>'session' = $3
+         -- Also since the account's latest login, as before sessions were named: it gives the index a range (a
+         -- session older than another login reads the case again, audited).
+         AND r.id > COALESCE((SELECT max(l.id) FROM audit_log l
+                               WHERE l.staff_id = $1 AND l.action = 'login' AND l.allowed), 0)
          AND r.id > COALESCE((SELECT max(m.id) FROM audit_log m
                                WHERE m.case_id = r.case_id AND m.action = 'case.merge' AND m.allowed), 0)
       """;

@@ -24,11 +24,11 @@ public final class DatabaseFailures {
   private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03");
 
   /**
-   * serialization_failure, deadlock_detected, statement_completion_unknown, lock_not_available, query_canceled (an
-   * operator's cancel: the gateway sets no statement timeout): this statement lost a race with another, and succeeds
-   * when tried again. Not 40002, a constraint checked at commit, which fails again.
+   * serialization_failure, deadlock_detected, statement_completion_unknown, lock_not_available: this statement lost a
+   * race with another, and succeeds when tried again. Not 40002, a constraint checked at commit, which fails again; nor
+   * 57014, a cancel, which a role's statement_timeout can give the same input every time.
    */
-  private static final Set<String> CONFLICT_STATES = Set.of("40001", "40P01", "40003", "55P03", "57014");
+  private static final Set<String> CONFLICT_STATES = Set.of("40001", "40P01", "40003", "55P03");
 
   private DatabaseFailures() {
   }
