@@ -263,8 +263,11 @@ class BackupRestoreTest {
     assertThat(asked.bodyAsJsonObject().getString("error")).isEqualTo("confirm_resend");
     assertThat(chief.post(retry, new JsonObject().put("confirmed", true)
         .put("hold", asked.bodyAsJsonObject().getLong("hold")), true).statusCode()).isEqualTo(202);
-    assertThat(scalar(targetUrl, "SELECT count(*) FROM outbox WHERE status <> 'failed' AND NOT awaits_confirmation "
-        + "AND message_id = " + reply)).isOne();
+    // Released: queued again (the worker may already have sent it, or failed it anew, the chat being gone).
+    assertThat(scalar(targetUrl, "SELECT count(*) FROM outbox WHERE NOT awaits_confirmation AND message_id = " + reply))
+        .isOne();
+    assertThat(scalar(targetUrl, "SELECT count(*) FROM audit_log WHERE action = 'message.retry.confirmed' "
+        + "AND detail->>'outcome' = 'queued' AND case_id = " + caseId)).isOne();
   }
 
   @Test
