@@ -60,7 +60,8 @@ final class GatewayProcess {
   }
 
   static String read(Path file) throws IOException {
-    return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    // Decoded leniently: a running process may be half-way through writing a multi-byte character.
+    return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
   }
 
   /** The status of {@code GET /health}, or -1 when nothing answers. */
@@ -75,10 +76,15 @@ final class GatewayProcess {
     }
   }
 
-  /** Waits until {@code /health} answers 200; fails when the process dies or {@code limit} passes. */
+  /**
+   * Waits until {@code /health} answers 200 and the launched process has said it listens on {@code port};
+   * fails when the process dies or {@code limit} passes. The second condition keeps another process on the
+   * same port (another test fork's gateway) from passing for this one.
+   */
   static void awaitHealthy(Process p, int port, Path workDir, Duration limit) throws Exception {
     long deadline = System.nanoTime() + limit.toNanos();
-    while (health(port) != 200) {
+    String listening = "is listening on http://localhost:" + port + "/";
+    while (!read(workDir.resolve("stdout.log")).contains(listening) || health(port) != 200) {
       assertThat(p.isAlive()).as("gateway died: %s", read(workDir.resolve("stderr.log"))).isTrue();
       assertThat(System.nanoTime()).as("gateway not healthy within %s: %s", limit, read(workDir.resolve("stderr.log")))
           .isLessThan(deadline);

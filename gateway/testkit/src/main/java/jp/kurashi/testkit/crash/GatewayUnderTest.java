@@ -55,8 +55,8 @@ final class GatewayUnderTest implements AutoCloseable {
   void start() throws Exception {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = workDir.resolve("gateway.log");
-    Files.writeString(log, "---- start " + (++starts) + "\n", StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    String marker = "---- start " + (++starts) + "\n";
+    Files.writeString(log, marker, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     ProcessBuilder pb = new ProcessBuilder(List.of(javaBin, "-Xmx384m", "-jar", jar.toAbsolutePath().toString()))
         .directory(workDir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -69,7 +69,8 @@ final class GatewayUnderTest implements AutoCloseable {
     pb.environment().putAll(env);
     process = pb.start();
     long deadline = System.nanoTime() + START_LIMIT.toNanos();
-    while (health() != 200) {
+    // Health alone could be another process's answer on this port; this start's own output must say it listens.
+    while (!saidListening(log, marker) || health() != 200) {
       if (!process.isAlive()) {
         throw new IllegalStateException("gateway exited with " + process.exitValue() + "; see " + log);
       }
@@ -78,6 +79,12 @@ final class GatewayUnderTest implements AutoCloseable {
       }
       Thread.sleep(100);
     }
+  }
+
+  private boolean saidListening(Path log, String marker) throws IOException {
+    // Decoded leniently: the process may be half-way through writing a multi-byte character.
+    String all = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+    return all.indexOf("is listening on http://localhost:" + port + "/", all.lastIndexOf(marker)) >= 0;
   }
 
   /** SIGKILL: no shutdown hook, no flush, the embedded PostgreSQL is orphaned as after a power cut of the JVM. */
