@@ -2,6 +2,7 @@ package jp.kurashi.console;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jp.kurashi.core.domain.Role;
@@ -12,6 +13,8 @@ import jp.kurashi.core.store.AuditLog;
 import jp.kurashi.core.store.AuditLog.Recorded;
 import jp.kurashi.core.store.StaffStore;
 import jp.kurashi.core.store.TemplateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accounts, the office's lists and the audit log: staff (admin), partner agencies and reply
@@ -19,6 +22,8 @@ import jp.kurashi.core.store.TemplateStore;
  * each user's own password.
  */
 final class AdminApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
 
   private final Vertx vertx;
   private final StaffStore staff;
@@ -227,41 +232,87 @@ final class AdminApi {
     return body;
   }
 
-  private Future<java.util.List<Recorded>> auditRows(RoutingContext ctx, StaffSession session, String action) {
-    String raw = ctx.queryParams().get("caseId");
-    Long caseId;
-    try {
-      caseId = raw == null || raw.isBlank() ? null : Long.parseLong(raw);
-    } catch (NumberFormatException e) {
-      return Future.failedFuture(ApiException.badRequest("invalid_id", "caseId must be a number"));
-    }
-    Long id = caseId;
-    return guard.role(ctx, session, action, Role.CHIEF)
-        .compose(v -> audit.list(id, session.staff().officeId(), 10_000));
+  /** The audit view's page when none is asked for: a screen's worth; older rows come with {@code before}. */
+  private static final int AUDIT_PAGE = 200;
+  /** The CSV export reads the log in pages of this many rows, so an office's whole log never sits in memory. */
+  private static final int AUDIT_EXPORT_PAGE = 5_000;
+
+  /** What an audit request asks for: a case (or all), and rows older than {@code before} (or the newest). */
+  private record AuditQuery(Long caseId, Long before) {
   }
 
+  private static AuditQuery auditQuery(RoutingContext ctx) {
+    return new AuditQuery(optionalId(ctx, "caseId"), optionalId(ctx, "before"));
+  }
+
+  private static Long optionalId(RoutingContext ctx, String name) {
+    String raw = ctx.queryParams().get(name);
+    try {
+      return raw == null || raw.isBlank() ? null : Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("invalid_id", name + " must be a number");
+    }
+  }
+
+  /** One page, newest first; {@code next} is the {@code before} of the page after it, null on the last page. */
   private Future<?> audit(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    return auditRows(ctx, session, "audit.read")
-        .map(rows -> RecordJson.items(rows, RecordJson::audit));
+    AuditQuery query = auditQuery(ctx);
+    String rawLimit = ctx.queryParams().get("limit");
+    int limit = rawLimit == null ? AUDIT_PAGE : Integer.parseInt(rawLimit); // 1..1000, checked by the contract
+    return guard.role(ctx, session, "audit.read", Role.CHIEF)
+        // One row more than asked tells whether there is a page after this one.
+        .compose(v -> audit.list(query.caseId(), session.staff().officeId(), query.before(), limit + 1))
+        .map(rows -> {
+          boolean more = rows.size() > limit;
+          java.util.List<Recorded> page = more ? rows.subList(0, limit) : rows;
+          return RecordJson.items(page, RecordJson::audit)
+              .put("next", more ? page.get(page.size() - 1).id() : null);
+        });
   }
 
+  /**
+   * Every row (older than {@code before}, when given) as CSV, written page by page as the client takes it: an
+   * office's log of years is exported whole, in bounded memory.
+   */
   private void auditCsv(RoutingContext ctx) {
     StaffSession session = StaffSession.of(ctx);
-    auditRows(ctx, session, "audit.export")
-        .compose(rows -> guard.done(ctx, session, "audit.export", new JsonObject()
-            .put("caseId", ctx.queryParams().get("caseId")).put("rows", rows.size())).map(rows))
-        .onSuccess(rows -> {
-          StringBuilder csv = new StringBuilder("\uFEFFid,at,staff_id,login,case_id,action,allowed,remote_addr\r\n");
-          for (Recorded r : rows) {
-            csv.append(r.id()).append(',').append(r.at()).append(',')
-                .append(nullable(r.staffId())).append(',').append(csvField(r.login())).append(',')
-                .append(nullable(r.caseId())).append(',').append(csvField(r.action())).append(',')
-                .append(r.allowed()).append(',').append(csvField(r.remoteAddr())).append("\r\n");
-          }
-          ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-              .putHeader("Content-Disposition", "attachment; filename=\"audit.csv\"").end(csv.toString());
+    AuditQuery query = auditQuery(ctx);
+    long officeId = session.staff().officeId();
+    guard.role(ctx, session, "audit.export", Role.CHIEF)
+        .compose(v -> audit.list(query.caseId(), officeId, query.before(), AUDIT_EXPORT_PAGE))
+        .compose(first -> guard.done(ctx, session, "audit.export", new JsonObject()
+            .put("caseId", query.caseId()).put("before", query.before())).map(first))
+        .onSuccess(first -> {
+          HttpServerResponse response = ctx.response().setChunked(true)
+              .putHeader("Content-Type", "text/csv; charset=utf-8")
+              .putHeader("Content-Disposition", "attachment; filename=\"audit.csv\"");
+          response.write("\uFEFFid,at,staff_id,login,case_id,action,allowed,remote_addr\r\n");
+          writeAuditPages(response, query.caseId(), officeId, first);
         }).onFailure(ctx::fail);
+  }
+
+  private void writeAuditPages(HttpServerResponse response, Long caseId, long officeId, java.util.List<Recorded> page) {
+    StringBuilder csv = new StringBuilder();
+    for (Recorded r : page) {
+      csv.append(r.id()).append(',').append(r.at()).append(',')
+          .append(nullable(r.staffId())).append(',').append(csvField(r.login())).append(',')
+          .append(nullable(r.caseId())).append(',').append(csvField(r.action())).append(',')
+          .append(r.allowed()).append(',').append(csvField(r.remoteAddr())).append("\r\n");
+    }
+    if (page.size() < AUDIT_EXPORT_PAGE) {
+      response.end(csv.toString());
+      return;
+    }
+    Long before = page.get(page.size() - 1).id();
+    // The next page is read once this one has gone to the client, not while a slow client's queue is full.
+    response.write(csv.toString()).compose(v -> audit.list(caseId, officeId, before, AUDIT_EXPORT_PAGE))
+        .onSuccess(next -> writeAuditPages(response, caseId, officeId, next))
+        .onFailure(e -> {
+          LOG.atWarn().addKeyValue("error", e.getClass().getSimpleName()).log("audit export stopped part-way");
+          // Headers are gone: closing without the last chunk tells the client the file is incomplete.
+          response.reset();
+        });
   }
 
   private static String nullable(Long v) {

@@ -203,13 +203,15 @@ final class CaseActionsApi {
     long caseId = HttpJson.id(ctx, "id");
     long messageId = HttpJson.id(ctx, "messageId");
     OptionalLong confirmedHold = confirmedHold(ctx);
+    // The consultant's word that the resident did not get the reply, audited with what it did: in the resend's own
+    // commit when it goes back (a resend on someone's word never lacks the row naming them), after it otherwise.
+    List<AuditEntry> onQueued = confirmedHold.isEmpty() ? List.of()
+        : List.of(confirmedResend(ctx, session, caseId, messageId, confirmedHold, CaseCommands.RetryOutcome.QUEUED));
     return guard.caseFor(ctx, session, caseId, "message.retry")
-        .compose(found -> commands.retry(caseId, messageId, confirmedHold))
-        .compose(retry -> confirmedHold.isEmpty() ? Future.succeededFuture(retry)
-            // The consultant's word that the resident did not get the reply, audited with what it did.
-            : guard.record(ctx, session, caseId, "message.retry.confirmed", new JsonObject().put("messageId", messageId)
-                .put("hold", confirmedHold.getAsLong()).put("outcome", retry.outcome().name().toLowerCase(Locale.ROOT)))
-                .map(retry))
+        .compose(found -> commands.retry(caseId, messageId, confirmedHold, onQueued))
+        .compose(retry -> confirmedHold.isEmpty() || retry.outcome() == CaseCommands.RetryOutcome.QUEUED
+            ? Future.succeededFuture(retry)
+            : guard.record(confirmedResend(ctx, session, caseId, messageId, confirmedHold, retry.outcome())).map(retry))
         .compose(retry -> switch (retry.outcome()) {
           case QUEUED -> Future.succeededFuture(new JsonObject().put("messageId", messageId).put("delivery", "queued"));
           case NOT_FAILED -> Future.failedFuture(new ApiException(409, "not_failed",
@@ -219,6 +221,13 @@ final class CaseActionsApi {
                   + "ことがあります / this reply may already have reached the resident; have you checked it did not? Sent again,"
                   + " it may arrive twice", new JsonObject().put("hold", retry.hold().getAsLong())));
         });
+  }
+
+  private static AuditEntry confirmedResend(RoutingContext ctx, StaffSession session, long caseId, long messageId,
+                                           OptionalLong hold, CaseCommands.RetryOutcome outcome) {
+    return new AuditEntry(null, session.staff().id(), caseId, "message.retry.confirmed", true, HttpJson.remote(ctx),
+        new JsonObject().put("messageId", messageId).put("hold", hold.getAsLong())
+            .put("outcome", outcome.name().toLowerCase(Locale.ROOT)));
   }
 
   /**

@@ -163,6 +163,11 @@ final class CaseGuard {
     return record(ctx, session, caseId, action, null);
   }
 
+  /** Writes a row built by the caller. */
+  Future<Void> record(AuditEntry entry) {
+    return audit.record(entry);
+  }
+
   /** The same, with what it was done with in {@code detail} (the other case of a merge), never a secret. */
   Future<Void> record(RoutingContext ctx, StaffSession session, Long caseId, String action, JsonObject detail) {
     return audit.record(new AuditEntry(null, session.staff().id(), caseId, action, true, HttpJson.remote(ctx), detail));

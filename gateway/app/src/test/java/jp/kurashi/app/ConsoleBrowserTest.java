@@ -125,9 +125,13 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @DisplayName("the chief's monthly report page shows the table, Chart.js charts and both CSV downloads")
+  @DisplayName("the chief's monthly report page shows the table, Chart.js charts and both CSV downloads; the audit log pages")
   void reportsPage() {
     running.chief();
+    Database db = Await.result(Database.open(running.vertx, DatabaseSettings.fromUrl(databaseUrl, 1)));
+    // More than the audit view's first page (200): the oldest come with the button.
+    Await.result(db.pool().query("INSERT INTO audit_log (staff_id, action, allowed) SELECT (SELECT id FROM staff "
+        + "WHERE login = 'chief'), 'case.list', true FROM generate_series(1, 250)").execute());
     BrowserContext context = chromium.newContext(1280, 900);
     try {
       Page chief = ConsolePage.open(context, running, "chief");
@@ -142,8 +146,14 @@ class ConsoleBrowserTest {
       chief.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/console-reports.png")).setFullPage(true));
       chief.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("閲覧記録")).click();
       assertThat(chief.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("閲覧記録"))).isVisible();
-      assertThat(chief.locator("tbody tr").first()).containsText("login");
+      assertThat(chief.locator("tbody tr")).hasCount(200);
+      assertThat(chief.locator("tbody tr").last()).containsText("case.list");
+      long rows = Await.result(db.pool().query("SELECT count(*) FROM audit_log").execute()).iterator().next().getLong(0);
+      button(chief, "さらに前の記録を表示").click();
+      assertThat(chief.locator("tbody tr")).hasCount((int) rows);
+      assertThat(chief.locator("#audit-older")).isHidden();
     } finally {
+      Await.result(db.close());
       context.close();
     }
   }

@@ -152,7 +152,12 @@ public final class CaseCommands {
    * consultant was shown ({@link Retry#hold}) and confirmed.
    */
   public Future<Retry> retry(long caseId, long messageId, OptionalLong confirmedHold) {
-    return store.retry(caseId, messageId, confirmedHold).compose(again -> {
+    return retry(caseId, messageId, confirmedHold, List.of());
+  }
+
+  /** The same; {@code audit} commits with the resend when it is queued and is not written when it is not. */
+  public Future<Retry> retry(long caseId, long messageId, OptionalLong confirmedHold, List<AuditLog.AuditEntry> audit) {
+    return store.retry(caseId, messageId, confirmedHold, audit).compose(again -> {
       if (again.isPresent()) {
         replies.wakeWorker();
         events.publish(event(CaseEvent.REPLY_RETRIED, again.get()).withMessage(messageId));

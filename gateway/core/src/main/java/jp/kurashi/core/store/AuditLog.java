@@ -42,9 +42,13 @@ public final class AuditLog {
                          String remoteAddr) {
   }
 
-  /** Rows of the office, newest first, at most {@code limit}; every case's when {@code caseId} is null. */
-  public Future<List<Recorded>> list(Long caseId, long officeId, int limit) {
-    return pool.preparedQuery(AuditSql.LIST).execute(Tuple.of(caseId, officeId, (long) limit)).map(rows -> {
+  /**
+   * Rows of the office, newest first, at most {@code limit}, older than row {@code before} when it is not null (the
+   * last id of the page before: ids only grow, so rows written meanwhile never shift a page); every case's when
+   * {@code caseId} is null.
+   */
+  public Future<List<Recorded>> list(Long caseId, long officeId, Long before, int limit) {
+    return pool.preparedQuery(AuditSql.LIST).execute(Tuple.of(caseId, officeId, (long) limit, before)).map(rows -> {
       List<Recorded> out = new ArrayList<>(rows.size());
       rows.forEach(r -> {
         OffsetDateTime at = r.getOffsetDateTime("at");

@@ -14,7 +14,8 @@ final class AuditSql {
 
   /**
    * $1 case (optional, NULL for all: with it, also the rows that name the case among several in their detail, such as a
-   * search's results, the complaints register or a corrections export), $2 office, $3 limit. The office's rows: its staff's, and those no staff member
+   * search's results, the complaints register or a corrections export), $2 office, $3 limit, $4 only rows with a lower
+   * id (optional: the page after one ending there). The office's rows: its staff's, and those no staff member
    * wrote (a resident taking a message back, retention) about its cases or about no case; another office's
    * residents' rows are that office's business. Triage rules and models are one for the whole deployment, so their
    * replacement by any office's chief is every office's business too, as its triage changed: shown without who did it
@@ -31,6 +32,7 @@ final class AuditSql {
                   AND COALESCE(a.detail->'caseIds', a.detail->'cases') @> to_jsonb($1::bigint)))
          AND (s.office_id = $2 OR (s.id IS NULL AND (a.case_id IS NULL OR c.office_id = $2))
               OR (a.allowed AND a.action IN ('triage.rules.write', 'triage.model.write')))
+         AND ($4::bigint IS NULL OR a.id < $4)
        ORDER BY a.id DESC LIMIT $3
       """;
 

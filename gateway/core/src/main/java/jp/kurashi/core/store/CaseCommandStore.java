@@ -162,12 +162,24 @@ public final class CaseCommandStore {
   /**
    * Puts a failed reply back in the outbox; empty when it had not failed, or when it waits for a consultant to confirm
    * the resident did not get it and {@code confirmedHold} is not the hold waiting ({@link #awaitsConfirmation} tells).
+   * {@code audit} is written in the same commit when the reply goes back, and not at all when it does not: a resend on
+   * a consultant's word is never queued without the row that says whose word it was.
    */
-  public Future<Optional<CaseChange>> retry(long caseId, long messageId, OptionalLong confirmedHold) {
+  public Future<Optional<CaseChange>> retry(long caseId, long messageId, OptionalLong confirmedHold,
+                                            List<AuditEntry> audit) {
     Long hold = confirmedHold.isPresent() ? confirmedHold.getAsLong() : null;
     return pool.withTransaction(conn -> conn.preparedQuery(CaseCommandSql.RETRY)
         .execute(Tuple.of(messageId, caseId, hold))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.empty()) : state(conn, caseId)));
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(Optional.<CaseChange>empty());
+          }
+          Future<Void> done = Future.succeededFuture();
+          for (AuditEntry entry : audit) {
+            done = done.compose(v -> AuditLog.record(conn, entry));
+          }
+          return done.compose(v -> state(conn, caseId));
+        }));
   }
 
   /**

@@ -13,6 +13,7 @@ import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.domain.OutboundMessage;
+import jp.kurashi.core.store.AuditLog.AuditEntry;
 import jp.kurashi.core.store.CaseCommandStore;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.MessageStore;
@@ -37,6 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import jp.kurashi.testkit.TestClocks;
 
@@ -173,13 +175,22 @@ class OutboxWorkerTest {
         && Long.valueOf(held).equals(e.messageId())));
 
     CaseCommandStore commands = new CaseCommandStore(db.pool(), clock);
-    assertThat(Await.result(commands.retry(caseId, held, OptionalLong.empty()))).as("not without a consultant's word")
+    assertThat(Await.result(commands.retry(caseId, held, OptionalLong.empty(), List.of()))).as("not without a consultant's word")
         .isEmpty();
     OptionalLong hold = Await.result(commands.awaitsConfirmation(caseId, held));
     assertThat(hold).isPresent();
-    assertThat(Await.result(commands.retry(caseId, held, OptionalLong.of(hold.getAsLong() - 1))))
+    assertThat(Await.result(commands.retry(caseId, held, OptionalLong.of(hold.getAsLong() - 1), List.of())))
         .as("a confirmation of another hold confirms nothing").isEmpty();
-    assertThat(Await.result(commands.retry(caseId, held, hold))).isPresent();
+    // The consultant's word commits with the resend: an audit row that cannot be written sends nothing.
+    AuditEntry nobody = new AuditEntry(null, -1L, caseId, "message.retry.confirmed", true, "127.0.0.1", null);
+    assertThatThrownBy(() -> Await.result(commands.retry(caseId, held, hold, List.of(nobody))))
+        .as("no staff -1: the audit row fails").isNotNull();
+    assertThat(Await.result(commands.awaitsConfirmation(caseId, held))).as("still held, nothing queued").isEqualTo(hold);
+    AuditEntry word = new AuditEntry(null, staff, caseId, "message.retry.confirmed", true, "127.0.0.1", null);
+    assertThat(Await.result(commands.retry(caseId, held, hold, List.of(word)))).isPresent();
+    assertThat(Await.result(db.pool().preparedQuery("SELECT count(*) FROM audit_log WHERE case_id = $1 AND action = "
+        + "'message.retry.confirmed' AND staff_id = $2").execute(Tuple.of(caseId, staff))).iterator().next()
+        .getLong(0)).as("the word that sent it, once").isEqualTo(1);
     Await.until(WAIT, "sent once confirmed", () -> "sent".equals(messageRow(held).getString("delivery")));
     OutboundMessage sent = line.calls.stream().map(ScriptedChannel.Call::message)
         .filter(m -> m.messageId() == held).findFirst().orElseThrow();
@@ -188,11 +199,11 @@ class OutboxWorkerTest {
     assertThat(Await.result(commands.awaitsConfirmation(caseId, held))).isEmpty();
     assertThat(outboxRow(held).getValue("key_expires_at")).as("the new key's life runs from its first attempt").isNotNull();
 
-    assertThat(Await.result(commands.retry(staleCase, stale, OptionalLong.empty())))
+    assertThat(Await.result(commands.retry(staleCase, stale, OptionalLong.empty(), List.of())))
         .as("the first 再送 asks, not the second").isEmpty();
     assertThat(Await.result(commands.awaitsConfirmation(staleCase, stale))).isPresent();
 
-    assertThat(Await.result(commands.retry(plainCase, plain, OptionalLong.empty()))).as("nothing may have arrived: no question").isPresent();
+    assertThat(Await.result(commands.retry(plainCase, plain, OptionalLong.empty(), List.of()))).as("nothing may have arrived: no question").isPresent();
     Await.until(WAIT, "sent again", () -> "sent".equals(messageRow(plain).getString("delivery")));
     assertThat(line.calls.stream().map(ScriptedChannel.Call::message).filter(m -> m.messageId() == plain)
         .map(OutboundMessage::idempotencyKey)).as("a forgotten key is renewed, so a 5xx now is not held at once")
