@@ -32,6 +32,8 @@ import java.util.function.Function;
 final class MailIngest {
 
   private static final Logger LOG = LoggerFactory.getLogger(MailIngest.class);
+  /** Why a mail taken before never got an outcome: staff read it beside a quarantined mail. */
+  static final String INTERRUPTED = "取り込みの途中でゲートウェイが停止しました / the gateway stopped while ingesting this mail";
 
   private final Vertx vertx;
   private final MailParser parser;
@@ -62,6 +64,16 @@ final class MailIngest {
    * is recorded, and fails only when even that could not be written.
    */
   Future<Void> process(PendingMail pending) {
+    if (pending.interrupted()) {
+      // Its last ingest never recorded an outcome: the gateway stopped (killed, crashed, out of memory) while at it.
+      metrics.increment("mail_ingest_failures_total", "outcome", pending.quarantined() ? "quarantined" : "interrupted");
+      LOG.atWarn().addKeyValue("inboxId", pending.inboxId()).addKeyValue("attempt", pending.attempts())
+          .addKeyValue("reason", INTERRUPTED).addKeyValue("next", pending.quarantined() ? "quarantined" : "now")
+          .log("mail not ingested");
+      if (pending.quarantined()) {
+        return Future.succeededFuture();
+      }
+    }
     return vertx.<ParsedMail>executeBlocking(() -> parser.parse(pending.raw()), false)
         .compose(mail -> ingest(pending, mail))
         .recover(err -> failed(pending, err));

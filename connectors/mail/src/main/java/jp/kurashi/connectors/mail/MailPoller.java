@@ -37,6 +37,11 @@ public final class MailPoller extends VerticleBase {
   private static final Duration DELETE_EVERY = Duration.ofHours(1);
   /** The most mails one round deletes; more are deleted in the rounds after it. */
   private static final int DELETE_BATCH = 500;
+  /**
+   * This poller's mark on the mail it is ingesting: a new one at every start, so the next start (or another instance)
+   * finding it knows the ingest never finished.
+   */
+  private final java.util.UUID taker = java.util.UUID.randomUUID();
   /** Three attempts about 30 s and 60 s apart: long enough for a database hiccup to pass. */
   static final RetryPolicy RETRY = new RetryPolicy(3, Duration.ofSeconds(30), Duration.ofMinutes(10));
 
@@ -240,7 +245,7 @@ public final class MailPoller extends VerticleBase {
       Future<Void> chain = Future.succeededFuture();
       for (DueMail due : pending) {
         // One mail's bytes in memory at a time; a mail no longer pending by its turn is passed over.
-        chain = chain.compose(v -> store.load(due))
+        chain = chain.compose(v -> store.take(due, taker, MailIngest.INTERRUPTED, retry.maxAttempts()))
             .compose(mail -> mail.isPresent() ? ingest.process(mail.get()) : Future.succeededFuture());
       }
       return chain.compose(v -> pending.size() == PROCESS_BATCH ? processPending() : Future.succeededFuture());

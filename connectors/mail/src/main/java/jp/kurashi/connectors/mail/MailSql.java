@@ -61,17 +61,37 @@ final class MailSql {
       """;
 
   /** $1 inbox id. A mail that lost a race waits a few seconds, its attempts unchanged, so it is not taken at once. */
-  static final String CONFLICTED = "UPDATE mail_inbox SET next_attempt_at = now() + interval '5 seconds' WHERE id = $1";
+  static final String CONFLICTED =
+      "UPDATE mail_inbox SET next_attempt_at = now() + interval '5 seconds', taken_by = NULL WHERE id = $1";
 
-  /** $1 inbox id. One due mail's bytes, read when its turn comes (NULL: no longer pending). */
-  static final String PENDING_RAW = "SELECT raw FROM mail_inbox WHERE id = $1 AND status = 'pending'";
+  /**
+   * $1 inbox id, $2 the poller taking it, $3 the reason recorded when another poller's mark is found, $4 attempts
+   * allowed. Marks a due mail taken and returns its bytes (none when it is no longer pending). Another poller's mark
+   * means that poller stopped before it recorded an outcome (the gateway killed or crashed mid-way): counted as a
+   * failed attempt, and the last allowed quarantines the mail instead of handing it over again. The poller's own mark
+   * (left by a database outage it lived through) is no attempt.
+   */
+  static final String TAKE = """
+      WITH before AS (
+        SELECT id, taken_by IS NOT NULL AND taken_by <> $2 AS interrupted FROM mail_inbox
+         WHERE id = $1 AND status = 'pending' FOR UPDATE
+      )
+      UPDATE mail_inbox m
+         SET attempts = m.attempts + CASE WHEN b.interrupted THEN 1 ELSE 0 END,
+             last_error = CASE WHEN b.interrupted THEN $3 ELSE m.last_error END,
+             status = CASE WHEN b.interrupted AND m.attempts + 1 >= $4 THEN 'quarantined' ELSE 'pending' END,
+             taken_by = CASE WHEN b.interrupted AND m.attempts + 1 >= $4 THEN NULL ELSE $2 END
+        FROM before b WHERE m.id = b.id
+      RETURNING m.raw, m.attempts, m.status, b.interrupted
+      """;
 
   /** $1 inbox id, $2 message id. */
-  static final String DONE = "UPDATE mail_inbox SET status = 'done', message_id = $2, last_error = NULL WHERE id = $1";
+  static final String DONE =
+      "UPDATE mail_inbox SET status = 'done', message_id = $2, last_error = NULL, taken_by = NULL WHERE id = $1";
 
   /** $1 inbox id. A mail of an erased case, fetched again: handled, and its bytes gone at once, as they were before. */
-  static final String DONE_ERASED =
-      "UPDATE mail_inbox SET status = 'done', message_id = NULL, last_error = NULL, raw = NULL WHERE id = $1";
+  static final String DONE_ERASED = "UPDATE mail_inbox SET status = 'done', message_id = NULL, last_error = NULL, "
+      + "raw = NULL, taken_by = NULL WHERE id = $1";
 
   /**
    * $1 inbox id, $2 reason, $3 attempts allowed, $4 milliseconds until the next attempt.
@@ -80,7 +100,7 @@ final class MailSql {
   static final String FAILED = """
       UPDATE mail_inbox SET attempts = attempts + 1, last_error = $2,
              status = CASE WHEN attempts + 1 >= $3 THEN 'quarantined' ELSE 'pending' END,
-             next_attempt_at = now() + $4 * interval '1 millisecond'
+             next_attempt_at = now() + $4 * interval '1 millisecond', taken_by = NULL
        WHERE id = $1 AND status = 'pending'
       RETURNING status
       """;

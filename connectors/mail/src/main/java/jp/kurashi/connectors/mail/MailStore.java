@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The email channel's storage: the IMAP cursor, raw mails kept from the moment they are fetched,
@@ -103,13 +104,21 @@ public final class MailStore {
     return pool.preparedQuery(MailSql.CONFLICTED).execute(Tuple.of(inboxId)).mapEmpty();
   }
 
-  /** A due mail with its bytes, read as its turn comes; empty when it is no longer pending. */
-  public Future<Optional<PendingMail>> load(DueMail due) {
-    return pool.preparedQuery(MailSql.PENDING_RAW).execute(Tuple.of(due.inboxId())).map(rows -> {
-      Row row = rows.size() == 0 ? null : rows.iterator().next();
-      return row == null || row.getBuffer("raw") == null ? Optional.<PendingMail>empty()
-          : Optional.of(new PendingMail(due.inboxId(), row.getBuffer("raw").getBytes(), due.attempts()));
-    });
+  /**
+   * Takes a due mail for {@code taker} as its turn comes, with its bytes; empty when it is no longer pending. Found
+   * taken by another poller that never recorded an outcome (it stopped mid-way), the mail counts a failed attempt for
+   * {@code interruptedReason}; when that was the last of {@code attemptsAllowed} it comes back quarantined, not to
+   * be ingested. A mail that kills the gateway is thus quarantined after that many restarts instead of stopping the
+   * desk at every one.
+   */
+  public Future<Optional<PendingMail>> take(DueMail due, UUID taker, String interruptedReason, int attemptsAllowed) {
+    return pool.preparedQuery(MailSql.TAKE).execute(Tuple.of(due.inboxId(), taker, interruptedReason, attemptsAllowed))
+        .map(rows -> {
+          Row row = rows.size() == 0 ? null : rows.iterator().next();
+          return row == null || row.getBuffer("raw") == null ? Optional.<PendingMail>empty()
+              : Optional.of(new PendingMail(due.inboxId(), row.getBuffer("raw").getBytes(), row.getInteger("attempts"),
+                  row.getBoolean("interrupted"), "quarantined".equals(row.getString("status"))));
+        });
   }
 
   public Future<Void> done(long inboxId, Long messageId) {
@@ -229,8 +238,11 @@ public final class MailStore {
   public record RawMail(long uid, byte[] raw) {
   }
 
-  /** A fetched mail still to be processed. */
-  public record PendingMail(long inboxId, byte[] raw, int attempts) {
+  /**
+   * A fetched mail taken to be processed: {@code interrupted} when a poller that took it before stopped mid-way (an
+   * attempt counted), {@code quarantined} when that was its last attempt.
+   */
+  public record PendingMail(long inboxId, byte[] raw, int attempts, boolean interrupted, boolean quarantined) {
   }
 
   /** A fetched mail whose turn has come, before its bytes are read. */

@@ -164,6 +164,40 @@ class MailPoisonTest {
     assertThat(server.count("SELECT attempts::bigint FROM mail_inbox")).isEqualTo(MailServer.RETRY.maxAttempts());
   }
 
+  @Test
+  @DisplayName("a mail a stopped gateway was ingesting counts an attempt when taken again; on the last one it is "
+      + "quarantined, so a mail that kills the gateway cannot stop the desk at every start")
+  void takenByAStoppedGateway() {
+    server.stopPoller();
+    int last = MailServer.RETRY.maxAttempts() - 1;
+    // Rows as a gateway killed mid-ingest leaves them: taken by a poller that no longer runs, no outcome recorded.
+    String key = server.settings.mailboxKey();
+    String insert = "INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw, attempts, taken_by) "
+        + "VALUES ($1, 0, $2, $3, $4, $5)";
+    server.query(insert, key, 1L, io.vertx.core.buffer.Buffer.buffer(plain("once", "once@example.jp", "<interrupted-once@example.jp>",
+        "Subject: x\r\n", "一度止まった")), 0, java.util.UUID.randomUUID());
+    server.query(insert, key, 2L, io.vertx.core.buffer.Buffer.buffer(plain("crasher", "crasher@example.jp", "<crasher@example.jp>",
+        "Subject: x\r\n", SECRET)), last, java.util.UUID.randomUUID());
+    server.query(insert, key, 3L, io.vertx.core.buffer.Buffer.buffer(plain("untaken", "untaken@example.jp", "<untaken@example.jp>",
+        "Subject: x\r\n", "まだ")), 0, null);
+
+    server.startPoller();
+
+    Await.until(WAIT, "all settled", () -> server.count("SELECT count(*) FROM mail_inbox WHERE status = 'pending'") == 0);
+    Map<String, Row> rows = rowsByPoison();
+    assertThat(rows.get("once").getString("status")).as("taken again at once and stored").isEqualTo("done");
+    assertThat(rows.get("once").getInteger("attempts")).as("the interrupted ingest counted").isEqualTo(1);
+    assertThat(rows.get("crasher").getString("status")).isEqualTo("quarantined");
+    assertThat(rows.get("crasher").getInteger("attempts")).isEqualTo(MailServer.RETRY.maxAttempts());
+    assertThat(rows.get("crasher").getString("last_error")).isEqualTo(MailIngest.INTERRUPTED);
+    assertThat(server.count("SELECT count(*) FROM message WHERE external_id = '<crasher@example.jp>'"))
+        .as("not ingested once quarantined").isZero();
+    assertThat(rows.get("untaken").getString("status")).isEqualTo("done");
+    assertThat(rows.get("untaken").getInteger("attempts")).as("no mark, no attempt").isZero();
+    assertThat(server.count("SELECT count(*) FROM mail_inbox WHERE taken_by IS NOT NULL"))
+        .as("every outcome clears the mark").isZero();
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private void deliverAndWait(byte[] raw) {
