@@ -39,6 +39,21 @@
   // The server answered this socket that its token is unknown, ended or expired (unknown_token before the 4401 close).
   var tokenRefused = false;
   var retryMs = 1000;
+  // Each socket, session fetch and timer belongs to one generation of the chat; ending the chat, switching the
+  // language or a changed notice starts a new one, and whatever an older one had in flight then does nothing (a
+  // reconnect timer firing after "end and erase" would otherwise make a new token and store it after the wipe).
+  var gen = 0;
+  var connectTimer = null;
+  var flushTimer = null;
+  var ackTimer = null;
+  var consentTimer = null;
+  // Messages sent on the current socket and not yet answered: a flush sends the others only, so a rate limit or a
+  // store failure on one message does not send the whole queue again (each resend was acked once more).
+  var inFlight = {};
+  // How long the server may take to answer a message before the socket is taken for dead (a phone moved between
+  // networks, a NAT forgot the mapping: the browser still says "open" for minutes).
+  var ACK_TIMEOUT_MS = 15000;
+  var storeRetryMs = 2000;
   // The replay cursor (`after=`): the largest id of a `message` frame received. Never an ack's id: a staff reply
   // gets its id when queued but is pushed only once sent, so a later own message can hold a larger id than a
   // reply not yet shown, and a cursor past it would skip that reply for good.
@@ -202,46 +217,108 @@
   function ensureSession() {
     var token = store.get('token');
     if (token) { return Promise.resolve(token); }
+    var mine = gen;
     return fetch(api + '/sessions', { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ language: lang }) })
       .then(function (r) { if (!r.ok) { throw new Error(r.status === 429 ? '429' : 'session'); } return r.json(); })
-      .then(function (b) { store.set('token', b.token); return b.token; });
+      .then(function (b) {
+        // A chat ended meanwhile keeps nothing, not even a token made for it.
+        if (mine !== gen) { throw new Error('ended'); }
+        store.set('token', b.token);
+        return b.token;
+      });
   }
 
   function connect() {
     if (ws && ws.readyState <= 1) { return; }
+    clearTimeout(connectTimer);
+    var mine = gen;
     status(t.connecting);
     ensureSession().then(function (token) {
+      if (mine !== gen || (ws && ws.readyState <= 1)) { return; }
       // The token goes in the first frame, never in the URL (proxy logs, browser history).
       var socket = new WebSocket(api.replace(/^http/, 'ws') + '/socket?after=' + lastId);
       ws = socket;
       ready = false;
       tokenRefused = false;
+      inFlight = {};
       socket.onopen = function () {
         socket.send(JSON.stringify({ type: 'auth', token: token }));
       };
       socket.onmessage = function (e) { onFrame(JSON.parse(e.data)); };
       socket.onclose = function (e) {
-        ready = false;
         // 4401: the chat ended (erased elsewhere, or unused too long): start afresh, keeping nothing. Only this
         // says the token is no good; a gateway restarting or a phone out of signal fails any number of connects,
         // and a new token then would be a new contact, cut off from the desk's replies to this one.
         // An auth_required close (the token reached the server too late, on a slow line) is not such an answer.
         if (e.code === 4401 && tokenRefused) { restart(t.expired); return; }
-        status(t.offline);
-        setTimeout(connect, retryMs);
-        retryMs = Math.min(retryMs * 2, 30000);
+        lost(socket);
       };
     }).catch(function (err) {
+      if (mine !== gen) { return; }
       status(err && err.message === '429' ? t.rateLimited : t.offline);
-      setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 30000);
+      scheduleConnect();
     });
+  }
+
+  // The socket is gone (closed, or taken for dead): what it had in flight goes again on the next one.
+  function lost(socket) {
+    if (ws !== socket) { return; }
+    socket.onclose = null;
+    socket.onmessage = null;
+    ws = null;
+    ready = false;
+    inFlight = {};
+    clearTimeout(ackTimer);
+    clearTimeout(flushTimer);
+    clearTimeout(consentTimer);
+    status(t.offline);
+    scheduleConnect();
+  }
+
+  function scheduleConnect() {
+    clearTimeout(connectTimer);
+    connectTimer = setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 30000);
+  }
+
+  // Back on a network, or back to the tab: a socket that dropped meanwhile connects now, not after its backoff.
+  function reconnectNow() {
+    if (!el.form || (ws && ws.readyState <= 1)) { return; }
+    retryMs = 1000;
+    connect();
+  }
+
+  // Ends this generation: its socket, its timers and whatever they would still do.
+  function closeSocket() {
+    gen++;
+    [connectTimer, flushTimer, ackTimer, consentTimer].forEach(clearTimeout);
+    if (ws) { ws.onclose = null; ws.onmessage = null; ws.close(); ws = null; }
+    ready = false;
+    inFlight = {};
+  }
+
+  // A message not answered within ACK_TIMEOUT_MS means a socket that only looks open: it is dropped and the
+  // message goes again, with its clientId, on a new one.
+  function watchAcks() {
+    clearTimeout(ackTimer);
+    if (!Object.keys(inFlight).length || !ws) { return; }
+    var socket = ws;
+    ackTimer = setTimeout(function () {
+      if (ws === socket && Object.keys(inFlight).length) { socket.close(); lost(socket); }
+    }, ACK_TIMEOUT_MS);
+  }
+
+  function scheduleFlush(ms) {
+    clearTimeout(flushTimer);
+    flushTimer = setTimeout(flushPending, ms);
   }
 
   function accept() {
     store.set('consented', config.privacyNotice.version);
     chatView();
+    // The button pressed is gone: the message box is where the resident goes next (keyboard, screen reader).
+    el.input.focus();
   }
 
   // Names the notice the resident accepted here: the server records consent only to the notice it shows now.
@@ -252,8 +329,7 @@
   // The notice changed since this page loaded it: the resident reads the current one and accepts it before chatting
   // on. Unsent messages stay in `pending` and go once they have.
   function noticeChanged() {
-    if (ws) { ws.onclose = null; ws.onmessage = null; ws.close(); ws = null; }
-    ready = false;
+    closeSocket();
     store.del('consented');
     load().then(build, function () {
       status(t.offline);
@@ -270,14 +346,21 @@
       // The delay starts again only once the socket is in use: a socket refused right after its auth answer (one tab
       // too many: too_many_sockets, 4429) must keep backing off, not come back every second.
       retryMs = 1000;
+      storeRetryMs = 2000;
       ready = true;
+      clearTimeout(consentTimer);
       flushPending();
     } else if (f.type === 'ack') {
+      delete inFlight[f.clientId];
+      watchAcks();
+      storeRetryMs = 2000;
       pending = pending.filter(function (p) { return p.clientId !== f.clientId; });
       savePending();
       var node = root.querySelector('[data-client-id="' + f.clientId + '"]');
-      // Already shown: committed before an ack that was lost, then replayed on reconnecting.
-      if (node && shown[f.id]) { node.remove(); } else if (node) {
+      var other = root.querySelector('[data-id="' + f.id + '"]');
+      // Already shown by another line (committed before an ack that was lost, then replayed on reconnecting): this
+      // one goes. A second ack of the same message (sent twice) finds the line it marked itself and leaves it.
+      if (node && other && other !== node) { node.remove(); } else if (node) {
         node.setAttribute('data-id', f.id);
         node.querySelector('.kc-meta').textContent = t.you + ' ' + t.sent;
       }
@@ -308,17 +391,40 @@
       return;
     }
     if (f.code === 'rate_limited') {
-      // Not acknowledged, so still pending: sent again once the server's quota (retryAfter seconds) allows.
+      // Not acknowledged, so still pending: sent again once the server's quota (retryAfter seconds) allows. One
+      // timer for all: every refused message goes in the same flush.
+      if (f.clientId) { delete inFlight[f.clientId]; }
+      watchAcks();
       status(t.rateLimited);
-      setTimeout(flushPending, Math.min(Math.max(f.retryAfter || 10, 1), 120) * 1000);
+      scheduleFlush(Math.min(Math.max(f.retryAfter || 10, 1), 120) * 1000);
       return;
     }
     if (f.code === 'text_too_long' || f.code === 'text_required') {
+      if (f.clientId) { delete inFlight[f.clientId]; }
+      watchAcks();
       drop(f.clientId);
-      status(t.tooLong);
+      status(f.code === 'text_required' ? t.error : t.tooLong);
       return;
     }
-    status(f.code === 'store_failed' ? t.notSent : t.error);
+    if (f.code === 'store_failed') {
+      // The desk could not store it (a database hiccup): tried again on this socket, waiting longer each time.
+      status(t.notSent);
+      var wait = storeRetryMs;
+      storeRetryMs = Math.min(storeRetryMs * 2, 30000);
+      if (f.clientId) {
+        delete inFlight[f.clientId];
+        watchAcks();
+        scheduleFlush(wait);
+      } else if (!ready) {
+        // Its consent was not stored: nothing can be sent on this socket until it is.
+        var socket = ws;
+        clearTimeout(consentTimer);
+        consentTimer = setTimeout(function () { if (ws === socket && socket.readyState === 1 && !ready) { sendConsent(); } },
+          wait);
+      }
+      return;
+    }
+    status(f.code === 'too_many_sockets' ? t.tooManyTabs : t.error);
   }
 
   function render(m) {
@@ -368,7 +474,10 @@
 
   function transmit(p) {
     if (ws && ws.readyState === 1 && ready) {
+      if (inFlight[p.clientId]) { return; } // sent on this socket, its answer still to come
+      inFlight[p.clientId] = true;
       ws.send(JSON.stringify({ type: 'message', clientId: p.clientId, text: p.text }));
+      if (Object.keys(inFlight).length === 1) { watchAcks(); } // the first unanswered one starts the clock
     } else if (ws && ws.readyState <= 1) {
       status(t.connecting); // kept in `pending`: sent once the server confirms auth and consent
     } else {
@@ -376,7 +485,7 @@
     }
   }
 
-  function flushPending() { status(''); pending.forEach(transmit); }
+  function flushPending() { clearTimeout(flushTimer); status(''); pending.forEach(transmit); }
 
   function drop(clientId) {
     pending = pending.filter(function (p) { return p.clientId !== clientId; });
@@ -406,6 +515,7 @@
       shown[b.id] = true;
     }).catch(function (err) {
       item.remove();
+      if (err.message === 'ended') { return; } // the chat was ended meanwhile: nothing to say
       status(err.message === '413' ? t.tooBig : err.message === '415' ? t.notImage
         : err.message === '429' ? t.rateLimited : t.error);
     });
@@ -431,15 +541,15 @@
     var token = store.get('token');
     if (token) {
       // Erased here even when the request fails: the server then ends the token after the idle limit.
-      fetch(api + '/sessions/current', { method: 'DELETE', headers: { 'X-Chat-Token': token } })
+      // keepalive: the request goes even when the resident closes the tab right after pressing the button.
+      fetch(api + '/sessions/current', { method: 'DELETE', headers: { 'X-Chat-Token': token }, keepalive: true })
         .catch(function () { /* offline */ });
     }
     restart(t.ended);
   }
 
   function restart(message) {
-    if (ws) { ws.onclose = null; ws.onmessage = null; ws.close(); ws = null; }
-    ready = false;
+    closeSocket();
     store.wipe();
     pending = [];
     shown = {};
@@ -449,12 +559,21 @@
     status(message);
   }
 
+  // The texts of the other language first; only once they are here does the chat close and open again in it. On a
+  // poor line that fails, the chat goes on as it was (residents who need the other language press this first).
   function switchLanguage() {
+    var previous = lang;
     lang = lang === 'ja' ? 'en' : 'ja';
-    store.set('lang', lang);
-    if (ws) { ws.onclose = null; ws.onmessage = null; ws.close(); ws = null; }
-    ready = false;
-    load().then(build);
+    load().then(function () {
+      store.set('lang', lang);
+      closeSocket();
+      build();
+      var again = root.querySelector('.kc-head button');
+      if (again) { again.focus(); }
+    }, function () {
+      lang = previous;
+      status(t.error);
+    });
   }
 
   function toggle() {
@@ -467,7 +586,8 @@
     if (!root.hidden) { (el.input || root.querySelector('button')).focus(); }
   }
 
-  function status(text) { if (el.status) { el.status.textContent = text; } }
+  // Set only when it changes: the status line is read out by screen readers each time it is written.
+  function status(text) { if (el.status && el.status.textContent !== text) { el.status.textContent = text; } }
   function savePending() { store.set('pending', JSON.stringify(pending)); }
   function scroll() { el.body.scrollTop = el.body.scrollHeight; }
   function newId() { return Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10); }
@@ -491,5 +611,9 @@
     });
   }
 
+  window.addEventListener('online', reconnectNow);
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible') { reconnectNow(); }
+  });
   if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', init); } else { init(); }
 }());

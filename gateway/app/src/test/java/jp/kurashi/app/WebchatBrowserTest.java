@@ -432,6 +432,131 @@ class WebchatBrowserTest {
     assertThat(tries.get()).isBetween(2, 5);
   }
 
+  @Test
+  @DisplayName("a message the desk could not store is sent again on the same socket, and a second ack of it leaves it shown once")
+  void storeFailureRetried() {
+    Page page = context.newPage();
+    AtomicInteger acks = new AtomicInteger();
+    // The first answer to a message says the desk could not store it; every later ack comes twice.
+    List<WebSocketRoute> sockets = throughRewriting(page, f -> {
+      if (!"ack".equals(f.getString("type"))) {
+        return List.of(f);
+      }
+      return acks.getAndIncrement() == 0
+          ? List.of(new JsonObject().put("type", "error").put("code", "store_failed").put("clientId", f.getString("clientId")))
+          : List.of(f, f);
+    });
+    page.navigate(base() + "/chat");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    assertThat(page.getByLabel("メッセージ")).isFocused();
+    page.getByLabel("メッセージ").fill("仕事がなくなり、家賃が払えません");
+    page.keyboard().press("Enter");
+
+    // Without the retry it waited for a reconnect that never came; without the check, the second ack removed it.
+    assertThat(page.locator(".kc-resident[data-id] .kc-meta")).containsText("送信済み",
+        new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
+    page.getByLabel("メッセージ").fill("電気も止まりそうです");
+    page.keyboard().press("Enter");
+    assertThat(page.locator(".kc-resident[data-id]")).hasCount(2);
+    page.waitForTimeout(500);
+    assertThat(page.locator(".kc-msg")).hasCount(2);
+    assertThat(sockets).as("no reconnect needed").hasSize(1);
+    assertThat(acks.get()).as("the first message was sent twice, then acked").isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("a consent the desk could not store is sent again on the same socket; a message typed meanwhile goes once it is")
+  void consentStoreFailureRetried() {
+    Page page = context.newPage();
+    AtomicInteger consents = new AtomicInteger();
+    List<WebSocketRoute> sockets = throughRewriting(page, f -> "consent".equals(f.getString("type"))
+        && consents.getAndIncrement() == 0
+        ? List.of(new JsonObject().put("type", "error").put("code", "store_failed")) : List.of(f));
+    page.navigate(base() + "/chat");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    page.getByLabel("メッセージ").fill("家賃の相談です");
+    page.keyboard().press("Enter");
+    assertThat(page.locator(".kc-resident[data-id] .kc-meta")).containsText("送信済み",
+        new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
+    assertThat(consents.get()).isEqualTo(2);
+    assertThat(sockets).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a language switch whose texts cannot be loaded leaves the chat working in its language")
+  void languageSwitchFails() {
+    Page page = context.newPage();
+    page.route("**/webchat/i18n/en.json", route -> route.abort());
+    page.navigate(base() + "/chat");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    page.getByLabel("メッセージ").fill("一通目です");
+    page.keyboard().press("Enter");
+    assertThat(page.locator(".kc-resident[data-id]")).hasCount(1);
+
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Switch to English"))
+        .click();
+    assertThat(page.locator(".kc-status")).containsText("エラー");
+    page.getByLabel("メッセージ").fill("二通目です");
+    page.keyboard().press("Enter");
+    // Before, the socket was closed first and never opened again: the second message waited for good.
+    assertThat(page.locator(".kc-resident[data-id]")).hasCount(2);
+    assertThat(page.getByText("送信", new Page.GetByTextOptions().setExact(true))).isVisible();
+  }
+
+  @Test
+  @DisplayName("会話を終了して消す while the chat is reconnecting leaves no token behind for the next person")
+  void endWhileReconnecting() {
+    Page page = context.newPage();
+    AtomicBoolean refuse = new AtomicBoolean();
+    AtomicInteger refused = new AtomicInteger();
+    List<WebSocketRoute> open = new CopyOnWriteArrayList<>();
+    page.routeWebSocket(Pattern.compile(".*/webchat/socket.*"), ws -> {
+      if (refuse.get()) {
+        refused.incrementAndGet();
+        ws.close(new WebSocketRoute.CloseOptions().setCode(1011).setReason("gateway restarting"));
+      } else {
+        ws.connectToServer();
+        open.add(ws);
+      }
+    });
+    page.navigate(base() + "/chat");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    page.getByLabel("メッセージ").fill("家賃の相談です");
+    page.keyboard().press("Enter");
+    assertThat(page.locator(".kc-resident[data-id]")).hasCount(1);
+
+    refuse.set(true);
+    // The gateway goes away: the socket drops, and the widget tries again after 1, 2, 4 s, each refused.
+    open.forEach(ws -> ws.close(new WebSocketRoute.CloseOptions().setCode(1001).setReason("going away")));
+    page.waitForCondition(() -> refused.get() >= 2);
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を終了して、この端末から会話の記録を消す")).click();
+    refuse.set(false);
+    // Long enough for the reconnect that was waiting (up to 4 s) to fire: it used to make and store a new token.
+    page.waitForTimeout(6_000);
+    assertThat(token(page)).as("nothing left in this browser").isNull();
+    assertThat(page.getByText("はじめにお読みください")).isVisible();
+  }
+
+  /**
+   * Routes the page's chat sockets to the real server; each server frame reaches the page as the frames
+   * {@code rewrite} makes of it (none, itself, or others). Returns the sockets as they open.
+   */
+  private static List<WebSocketRoute> throughRewriting(Page page,
+                                                       java.util.function.Function<JsonObject, List<JsonObject>> rewrite) {
+    List<WebSocketRoute> sockets = new CopyOnWriteArrayList<>();
+    page.routeWebSocket(Pattern.compile(".*/webchat/socket.*"), ws -> {
+      WebSocketRoute server = ws.connectToServer();
+      server.onMessage(frame -> rewrite.apply(new JsonObject(frame.text())).forEach(f -> ws.send(f.encode())));
+      sockets.add(ws);
+    });
+    return sockets;
+  }
+
   /**
    * Routes the page's chat sockets to the real server, frame by frame, except server frames {@code lose} picks, which
    * are counted in {@code lost} and never reach the page; returns the sockets as they open.

@@ -64,6 +64,9 @@ final class WebchatSql {
              EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = m.id) AS has_attachment
         FROM message m
        WHERE m.contact_id IN (SELECT id FROM chat) AND m.direction IN ('in', 'out') AND m.id > $5
+         -- A failed reply is one the desk decided not to send (a restore failed it rather than send it late) or could
+         -- not: the resident sees it once a consultant sends it again, not before.
+         AND m.delivery <> 'failed'
          AND (m.id > $2 OR m.id < $2 AND m.shown_at >= (SELECT since FROM seen))
        ORDER BY m.id
        LIMIT $3

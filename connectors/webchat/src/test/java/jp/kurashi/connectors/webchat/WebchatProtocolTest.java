@@ -288,6 +288,13 @@ class WebchatProtocolTest {
         assertThat(reply.getString("from")).isEqualTo("staff");
         assertThat(reply.getLong("id")).isGreaterThan(second.getLong("id"));
       }
+
+      // A reply the desk failed rather than sent (a restore does that to replies that would go out late) is not shown.
+      Await.result(server.db.pool().query("UPDATE message SET delivery = 'failed' WHERE direction = 'out'").execute());
+      try (ChatClient again = server.connect(token, first)) {
+        assertThat(again.next("message").getString("text")).isEqualTo("二通目");
+        assertThat(again.drain(1_000)).noneMatch(f -> "message".equals(f.getString("type")));
+      }
     }
 
     @Test
