@@ -104,7 +104,9 @@ public final class LineConnector implements ChannelConnector {
   private enum TokenTry { SENT, NOT_SENT, MAY_HAVE_SENT }
 
   private Future<SendReceipt> send(OutboundMessage message, List<List<Message>> pushes) {
-    Future<TokenTry> replied = message.automatic() && pushes.size() == 1
+    // Only on the first attempt: a later one follows a push or reply that may have arrived, and a reply carries no
+    // retry key, so a token the resident's next message brought meanwhile would deliver the message twice.
+    Future<TokenTry> replied = message.automatic() && pushes.size() == 1 && message.attempt() == 1
         ? tryReplyToken(message, pushes.get(0)) : Future.succeededFuture(TokenTry.NOT_SENT);
     return replied.compose(done -> done == TokenTry.SENT ? Future.succeededFuture(SendReceipt.accepted())
         : pushAll(message, pushes, done == TokenTry.MAY_HAVE_SENT));
