@@ -1,6 +1,7 @@
 package jp.kurashi.connectors.mail;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.outbox.RetryPolicy;
@@ -8,6 +9,7 @@ import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.connectors.mail.MailStore;
 import jp.kurashi.connectors.mail.MailStore.MailboxLock;
 import jp.kurashi.connectors.mail.MailStore.DueMail;
+import jp.kurashi.connectors.mail.MailStore.PendingMail;
 import jp.kurashi.core.store.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,8 @@ public final class MailPoller extends VerticleBase {
   private MailboxLock lock;
   private long timer = -1;
   private boolean polling;
+  /** The round in flight, if any: stop() waits for it, so a stopped poller takes no mail a successor may be taking. */
+  private Future<Void> round = Future.succeededFuture();
   private boolean again;
   private boolean stopping;
   private Thread idleThread;
@@ -131,6 +135,8 @@ public final class MailPoller extends VerticleBase {
       return;
     }
     polling = true;
+    Promise<Void> done = Promise.promise();
+    round = done.future();
     lock.check()
         .recover(err -> {
           lock = null;
@@ -146,6 +152,7 @@ public final class MailPoller extends VerticleBase {
         .compose(fetched -> deleteFromServer(fetched).map(fetched))
         .onComplete(ar -> {
           polling = false;
+          done.complete();
           if (ar.failed()) {
             lastError = DatabaseFailures.describe(ar.cause());
             metrics.increment("mail_poll_failures_total");
@@ -243,12 +250,18 @@ public final class MailPoller extends VerticleBase {
   private Future<Void> processPending() {
     return store.pending(settings.mailboxKey(), PROCESS_BATCH).compose(pending -> {
       Future<Void> chain = Future.succeededFuture();
+      if (stopping) {
+        return Future.succeededFuture();
+      }
       for (DueMail due : pending) {
-        // One mail's bytes in memory at a time; a mail no longer pending by its turn is passed over.
-        chain = chain.compose(v -> store.take(due, taker, MailIngest.INTERRUPTED, retry.maxAttempts()))
+        // One mail's bytes in memory at a time; a mail no longer pending by its turn is passed over, and a stopping
+        // poller takes no further one: once it lets go of the mailbox lock, another instance may be taking them.
+        chain = chain.compose(v -> stopping ? Future.succeededFuture(Optional.<PendingMail>empty())
+                : store.take(due, taker, MailIngest.INTERRUPTED, retry.maxAttempts()))
             .compose(mail -> mail.isPresent() ? ingest.process(mail.get()) : Future.succeededFuture());
       }
-      return chain.compose(v -> pending.size() == PROCESS_BATCH ? processPending() : Future.succeededFuture());
+      return chain.compose(v -> pending.size() == PROCESS_BATCH && !stopping ? processPending()
+          : Future.succeededFuture());
     });
   }
 
@@ -305,10 +318,12 @@ public final class MailPoller extends VerticleBase {
       closer.setDaemon(true);
       closer.start();
     }
-    Future<Void> closed = vertx.executeBlocking(() -> {
+    // The round in flight ends first (it takes no further mail once stopping): the lock is let go only when this
+    // poller no longer touches the inbox, or two instances would ingest, and count each other's marks as crashes.
+    Future<Void> closed = round.eventually(() -> vertx.executeBlocking(() -> {
       mailbox.close();
       return null;
-    }, false);
-    return lock == null ? closed : closed.compose(v -> lock.release());
+    }, false));
+    return closed.compose(v -> lock == null ? Future.succeededFuture() : lock.release());
   }
 }

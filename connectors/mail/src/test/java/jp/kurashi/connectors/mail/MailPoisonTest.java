@@ -198,6 +198,32 @@ class MailPoisonTest {
         .as("every outcome clears the mark").isZero();
   }
 
+  @Test
+  @DisplayName("a stopping poller finishes the mail in hand and takes no further one before it lets go of the mailbox")
+  void stopsBetweenMails() throws InterruptedException {
+    server.stopPoller();
+    String insert = "INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw) VALUES ($1, 0, $2, $3)";
+    int mails = 60;
+    for (long uid = 1; uid <= mails; uid++) {
+      server.query(insert, server.settings.mailboxKey(), uid, io.vertx.core.buffer.Buffer.buffer(plain("batch-" + uid,
+          "batch" + uid + "@example.jp", "<batch-" + uid + "@example.jp>", "Subject: x\r\n", "順番")));
+    }
+    server.startPoller();
+    Await.until(WAIT, "the first mails stored",
+        () -> server.count("SELECT count(*) FROM mail_inbox WHERE status = 'done'") >= 2);
+
+    server.stopPoller();
+
+    long done = server.count("SELECT count(*) FROM mail_inbox WHERE status = 'done'");
+    assertThat(done).as("stopped mid-batch").isLessThan(mails);
+    assertThat(server.count("SELECT count(*) FROM mail_inbox WHERE taken_by IS NOT NULL"))
+        .as("no mail left in hand").isZero();
+    Thread.sleep(500);
+    assertThat(server.count("SELECT count(*) FROM mail_inbox WHERE status = 'done'"))
+        .as("nothing taken after the stop").isEqualTo(done);
+    assertThat(server.count("SELECT count(*) FROM mail_inbox WHERE attempts > 0")).isZero();
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private void deliverAndWait(byte[] raw) {
