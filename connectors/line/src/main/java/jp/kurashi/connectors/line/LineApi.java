@@ -58,6 +58,11 @@ final class LineApi {
     return on(messaging.replyMessage(new ReplyMessageRequest(replyToken, messages, false))).mapEmpty();
   }
 
+  /** Takes the desk's account out of a group chat, or a multi-person chat when {@code group} is false. */
+  Future<Void> leave(boolean group, String chatId) {
+    return on(group ? messaging.leaveGroup(chatId) : messaging.leaveRoom(chatId)).mapEmpty();
+  }
+
   Future<String> displayName(String userId) {
     return on(messaging.getProfile(userId)).map(r -> r.body().displayName());
   }

@@ -54,6 +54,14 @@ final class LineTexts {
     return List.copyOf(out);
   }
 
+  /** Said once in a group chat the desk's account was invited to, before it leaves: nothing about anyone's case. */
+  static List<Message> sharedChatNote(OfficeProfile p) {
+    return List.of(new TextMessage(p.name().in("ja") + "のアカウントは、お一人ずつの個別のご相談専用です。"
+        + "グループではお話をうかがえないため、退出します。ご相談は、このアカウントとの1対1のトークでお送りください。\n\n"
+        + p.name().in("en") + " answers one person at a time, so this account leaves group chats. "
+        + "Please write to it in a one-to-one chat."));
+  }
+
   static List<Message> consentThanks() {
     return List.of(new TextMessage("ありがとうございます。困っていることを、書ける範囲でお書きください。"
         + "相談員が順番にお返事します。"));

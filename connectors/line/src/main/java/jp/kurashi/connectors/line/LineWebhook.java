@@ -17,6 +17,7 @@ import com.linecorp.bot.webhook.model.StickerMessageContent;
 import com.linecorp.bot.webhook.model.TextMessageContent;
 import com.linecorp.bot.webhook.model.UnfollowEvent;
 import com.linecorp.bot.webhook.model.UnsendEvent;
+import com.linecorp.bot.webhook.model.UserSource;
 import com.linecorp.bot.webhook.model.VideoMessageContent;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -51,6 +52,8 @@ import java.util.Optional;
  * follow, unfollow and consent postbacks once each, erases a message its sender unsent, and answers 200 only
  * after all of it is committed (503 when the database is unavailable, so LINE redelivers).
  * Media bytes and display names are fetched after the answer, so LINE is never kept waiting.
+ * Only one-to-one chats are consultations: from a group or a multi-person chat nothing is stored, no reply token
+ * kept, and the desk's account leaves it (see {@link SharedChats}).
  */
 public final class LineWebhook {
 
@@ -151,7 +154,17 @@ public final class LineWebhook {
     List<InboundMessage> inbound = new ArrayList<>();
     List<MessageEvent> messageEvents = new ArrayList<>();
     List<Event> others = new ArrayList<>();
+    SharedChats shared = new SharedChats();
     for (Event event : events) {
+      if (shared.add(event)) {
+        // A group's words are not one resident's private case, and a reply with a group's token is read by the
+        // whole group (a privacy notice or a safety message there tells a family that someone consults the desk).
+        metrics.increment("line_events_total", "kind", "shared_chat");
+        if (event instanceof UnsendEvent) {
+          others.add(event); // erasing is always allowed: a message stored before this rule can still be taken back
+        }
+        continue;
+      }
       if (event instanceof MessageEvent m && userId(m) != null && m.webhookEventId() != null) {
         inbound.add(toInbound(m));
         messageEvents.add(m);
@@ -176,6 +189,7 @@ public final class LineWebhook {
           saveReplyTokens(messageEvents).onFailure(err -> LOG.atWarn().addKeyValue("error", DatabaseFailures.describe(err))
               .log("LINE reply tokens not saved; automatic messages will be pushed"));
           afterAnswer(messageEvents, results);
+          shared.leave(connector.api(), LineTexts.sharedChatNote(profile));
         })
         .onFailure(err -> {
           // Not committed: LINE redelivers, and the redelivery is deduplicated by webhookEventId.
@@ -188,7 +202,13 @@ public final class LineWebhook {
         });
   }
 
+  /** The resident of a one-to-one chat; {@code null} for a group, a multi-person chat or an unknown source. */
   private static String userId(Event e) {
+    return e.source() instanceof UserSource u ? u.userId() : null;
+  }
+
+  /** Whoever sent the event, in any kind of chat: only an unsend, which can only erase, is taken from a group. */
+  private static String sender(Event e) {
     return e.source() == null ? null : e.source().userId();
   }
 
@@ -242,11 +262,11 @@ public final class LineWebhook {
    */
   private Future<Void> unsend(UnsendEvent event) {
     String messageId = event.unsend() == null ? null : event.unsend().messageId();
-    if (userId(event) == null || messageId == null) {
+    if (sender(event) == null || messageId == null) {
       metrics.increment("line_events_total", "kind", "ignored");
       return Future.succeededFuture();
     }
-    return pipeline.unsend(LineConnector.CHANNEL, userId(event), messageId).compose(erased -> {
+    return pipeline.unsend(LineConnector.CHANNEL, sender(event), messageId).compose(erased -> {
       metrics.increment("line_events_total", "kind", erased.isPresent() ? "unsend" : "unsend_unknown");
       if (erased.isEmpty()) {
         return Future.succeededFuture();

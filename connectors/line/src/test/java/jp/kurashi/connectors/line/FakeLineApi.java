@@ -29,6 +29,8 @@ final class FakeLineApi implements AutoCloseable {
   final List<Call> pushes = new CopyOnWriteArrayList<>();
   final List<Call> replies = new CopyOnWriteArrayList<>();
   final Deque<Answer> pushAnswers = new ArrayDeque<>();
+  /** The group chats and rooms left, as {@code group:ID} or {@code room:ID}. */
+  final List<String> leaves = new CopyOnWriteArrayList<>();
   volatile int replyStatus = 200;
   volatile long quotaLimit = 200;
   volatile long quotaUsed = 10;
@@ -49,6 +51,8 @@ final class FakeLineApi implements AutoCloseable {
     router.route().handler(BodyHandler.create());
     router.post("/v2/bot/message/push").handler(this::push);
     router.post("/v2/bot/message/reply").handler(this::reply);
+    router.post("/v2/bot/group/:id/leave").handler(ctx -> leave(ctx, "group"));
+    router.post("/v2/bot/room/:id/leave").handler(ctx -> leave(ctx, "room"));
     router.get("/v2/bot/profile/:userId").handler(ctx -> json(ctx, 200, new JsonObject()
         .put("userId", ctx.pathParam("userId")).put("displayName", "山田 太郎").put("language", "ja")));
     router.get("/v2/bot/message/quota").handler(ctx -> {
@@ -96,6 +100,11 @@ final class FakeLineApi implements AutoCloseable {
       return;
     }
     ctx.response().putHeader("Content-Type", "image/jpeg").end(Buffer.buffer(media));
+  }
+
+  private void leave(RoutingContext ctx, String kind) {
+    leaves.add(kind + ":" + ctx.pathParam("id"));
+    json(ctx, 200, new JsonObject());
   }
 
   private void reply(RoutingContext ctx) {

@@ -240,6 +240,52 @@ class LineChannelTest {
   }
 
   @Nested
+  @DisplayName("group chats")
+  class Groups {
+
+    @Test
+    @DisplayName("invited to a group, the account says once that it answers one person at a time and leaves; "
+        + "nothing said there is stored, consented to or answered, and no group reply token is kept")
+    void invitedAndLeft() {
+      JsonObject inGroup = LineEvents.inShared(LineEvents.text("g2", "U1", "死にたい。家族には内緒です"), "Cgroup1", false);
+      assertThat(server.post(LineEvents.callback(LineEvents.join("g1", "Cgroup1"), inGroup,
+          LineEvents.inShared(LineEvents.follow("g3", "U1"), "Cgroup1", false),
+          LineEvents.inShared(LineEvents.postback("g4", "U1", "kurashi:consent:2026-04-01"), "Cgroup1", false),
+          LineEvents.inShared(LineEvents.text("r1", "U2", "ルームから"), "Rroom1", true))).statusCode()).isEqualTo(200);
+
+      Await.until(WAIT, "left", () -> server.line.leaves.size() == 2);
+      assertThat(server.line.leaves).containsExactlyInAnyOrder("group:Cgroup1", "room:Rroom1");
+      assertThat(server.line.replies).hasSize(1);
+      assertThat(server.line.replies.get(0).body().getString("replyToken")).isEqualTo("reply-g1");
+      assertThat(server.line.replies.get(0).body().getJsonArray("messages").getJsonObject(0).getString("text"))
+          .contains("1対1").contains("one-to-one");
+      assertThat(server.count("SELECT count(*) FROM message")).as("nothing stored").isZero();
+      assertThat(server.count("SELECT count(*) FROM contact")).as("no contact, no consent, no token").isZero();
+      assertThat(server.count("SELECT count(*) FROM consultation_case")).isZero();
+      assertThat(server.metrics.render()).contains("line_events_total{kind=\"shared_chat\"} 5");
+
+      // The same person writing one-to-one is a consultation as usual, answered on their own chat.
+      server.post(LineEvents.callback(LineEvents.text("p1", "U1", "一人で相談したいです")));
+      long first = Await.result(server.replies.queueSystem(caseOf("U1"), "受け付けました")).messageId();
+      Await.until(WAIT, "sent", () -> "sent".equals(delivery(first)));
+      assertThat(server.line.replies).hasSize(2);
+      assertThat(server.line.replies.get(1).body().getString("replyToken")).isEqualTo("reply-p1");
+      assertThat(server.count("SELECT count(*) FROM message WHERE direction = 'in'")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a message stored from a group before this rule can still be taken back from there")
+    void unsendFromGroup() {
+      server.post(LineEvents.callback(LineEvents.text("e1", "U1", "取り消します")));
+      assertThat(server.post(LineEvents.callback(LineEvents.inShared(LineEvents.unsend("u1", "U1", "me1"), "Cgroup1",
+          false))).statusCode()).isEqualTo(200);
+
+      assertThat(server.one("SELECT body FROM message WHERE external_id = 'e1'").getString(0)).isEmpty();
+      Await.until(WAIT, "left", () -> server.line.leaves.size() == 1);
+    }
+  }
+
+  @Nested
   @DisplayName("staff replies")
   class Replies {
 

@@ -23,6 +23,22 @@ final class LineEvents {
         .put("deliveryContext", new JsonObject().put("isRedelivery", redelivery));
   }
 
+  /** {@code event} as sent from group chat {@code groupId} (or, with {@code room}, a multi-person chat). */
+  static JsonObject inShared(JsonObject event, String chatId, boolean room) {
+    JsonObject source = new JsonObject().put("type", room ? "room" : "group").put(room ? "roomId" : "groupId", chatId);
+    String userId = event.getJsonObject("source").getString("userId");
+    if (userId != null) {
+      source.put("userId", userId);
+    }
+    return event.copy().put("source", source);
+  }
+
+  /** The desk's account invited to group chat {@code groupId}. */
+  static JsonObject join(String eventId, String groupId) {
+    return base("join", eventId, null, false).put("replyToken", "reply-" + eventId)
+        .put("source", new JsonObject().put("type", "group").put("groupId", groupId));
+  }
+
   static JsonObject text(String eventId, String userId, String text) {
     return text(eventId, userId, text, false);
   }
