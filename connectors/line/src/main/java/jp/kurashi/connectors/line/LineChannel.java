@@ -69,6 +69,7 @@ public final class LineChannel implements Channel {
         Duration.ofMinutes(src.integer("LINE_QUOTA_POLL_MINUTES", 10, 1, 1440)),
         Duration.ofSeconds(src.integer("LINE_TIMEOUT_SECONDS", 10, 1, 120)),
         src.integer("LINE_WEBHOOKS_IN_FLIGHT", 64, 1, 10_000),
+        Duration.ofSeconds(src.integer("LINE_WEBHOOK_READ_SECONDS", 10, 1, 120)),
         Duration.ofSeconds(src.integer("LINE_MEDIA_RETRY_SECONDS", 30, 1, 3600)),
         src.integer("LINE_MEDIA_ATTEMPTS", 10, 1, 100)));
   }

@@ -15,13 +15,15 @@ import java.time.Duration;
  * @param quotaPollInterval  how often the quota is read
  * @param timeout            per call to LINE's API
  * @param webhooksInFlight   {@code LINE_WEBHOOKS_IN_FLIGHT}: deliveries read at once; more get 503 unread (LINE redelivers)
+ * @param webhookReadTimeout {@code LINE_WEBHOOK_READ_SECONDS}: a delivery whose body is not in by then is cut off, so
+ *                           a slow sender cannot hold one of those places (LINE sends its bodies at once)
  * @param mediaRetry         {@code LINE_MEDIA_RETRY_SECONDS}: how often media not yet stored are looked for, and the
  *                           first wait before a failed fetch is tried again (doubling from there, up to an hour)
  * @param mediaAttempts      {@code LINE_MEDIA_ATTEMPTS}: fetches of one media file before it is given up
  */
 public record LineSettings(String channelSecret, String accessToken, URI apiBaseUrl, URI dataApiBaseUrl,
                            int mediaMaxBytes, int quotaWarnPercent, Duration quotaPollInterval, Duration timeout,
-                           int webhooksInFlight, Duration mediaRetry, int mediaAttempts) {
+                           int webhooksInFlight, Duration webhookReadTimeout, Duration mediaRetry, int mediaAttempts) {
 
   public static final URI LINE_API = URI.create("https://api.line.me/");
   public static final URI LINE_DATA_API = URI.create("https://api-data.line.me/");

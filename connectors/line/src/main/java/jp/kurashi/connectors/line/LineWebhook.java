@@ -61,6 +61,8 @@ public final class LineWebhook {
   private static final int BODY_LIMIT = 1024 * 1024;
   /** Longest file name kept of a resident's LINE file, in code points (LINE allows far less). */
   private static final int MAX_FILE_NAME = 255;
+  /** The routing context key of the timer that cuts off a delivery whose body is not read in time. */
+  private static final String READ_DEADLINE = "kurashi.line.readDeadline";
 
   private final long officeId;
   private final LineSettings settings;
@@ -113,7 +115,9 @@ public final class LineWebhook {
   /**
    * At most {@code LINE_WEBHOOKS_IN_FLIGHT} deliveries are read at once; beyond, 503 before a byte of the body is read
    * (LINE redelivers). A body must be read whole before its signature can be checked, so without this anyone could
-   * make the gateway hold a megabyte per connection they opened.
+   * make the gateway hold a megabyte per connection they opened. A body not in within {@code LINE_WEBHOOK_READ_SECONDS}
+   * has its connection closed: without a deadline, a few byte-a-second senders would hold every place, and LINE's own
+   * deliveries would be turned away.
    */
   private void admit(RoutingContext ctx) {
     ctx.request().pause();
@@ -124,11 +128,32 @@ public final class LineWebhook {
       ctx.response().setStatusCode(503).putHeader("Retry-After", "1").end();
       return;
     }
-    ctx.addEndHandler(done -> inFlight.decrementAndGet());
+    io.vertx.core.Vertx vertx = connector.api().vertx();
+    long deadline = vertx.setTimer(settings.webhookReadTimeout().toMillis(), id -> {
+      ctx.remove(READ_DEADLINE);
+      metrics.increment("line_webhooks_refused_total", "reason", "slow");
+      LOG.atWarn().addKeyValue("remote", clientAddress.of(ctx.request()))
+          .addKeyValue("seconds", settings.webhookReadTimeout().toSeconds()).log("LINE webhook cut off: body too slow");
+      ctx.request().connection().close();
+    });
+    ctx.put(READ_DEADLINE, deadline);
+    ctx.addEndHandler(done -> {
+      readDone(ctx);
+      inFlight.decrementAndGet();
+    });
     ctx.next();
   }
 
+  /** The body is in (or the exchange is over): the read deadline no longer applies. */
+  private void readDone(RoutingContext ctx) {
+    Long deadline = ctx.remove(READ_DEADLINE);
+    if (deadline != null) {
+      connector.api().vertx().cancelTimer(deadline);
+    }
+  }
+
   private void handle(RoutingContext ctx) {
+    readDone(ctx);
     long receivedAt = System.nanoTime();
     String signature = ctx.request().getHeader(WebhookParser.SIGNATURE_HEADER_NAME);
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();

@@ -109,6 +109,32 @@ class LineChannelTest {
     }
 
     @Test
+    @DisplayName("deliveries whose body does not come in time are cut off, and their places serve LINE again")
+    void slowBodiesCutOff() {
+      io.vertx.core.http.HttpClient http = server.vertx.createHttpClient(
+          new io.vertx.core.http.PoolOptions().setHttp1MaxSize(LineServer.IN_FLIGHT));
+      try {
+        java.util.List<Future<io.vertx.core.http.HttpClientResponse>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < LineServer.IN_FLIGHT; i++) {
+          io.vertx.core.http.HttpClientRequest req = Await.result(http.request(io.vertx.core.http.HttpMethod.POST,
+              server.port(), "127.0.0.1", "/webhook/line"));
+          req.putHeader("Content-Type", "application/json").putHeader("X-Line-Signature", "x")
+              .putHeader("Content-Length", "1000");
+          Await.result(req.write("{\"events\":"));
+          answers.add(req.response());
+        }
+        long started = System.nanoTime();
+        Await.until(WAIT, "all cut off", () -> answers.stream().allMatch(Future::failed));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(LineServer.READ_TIMEOUT.plusSeconds(3));
+        assertThat(server.metrics.value("line_webhooks_refused_total", "reason", "slow")).isEqualTo(LineServer.IN_FLIGHT);
+        assertThat(server.post(LineEvents.callback(LineEvents.text("after", "U1", "届きますか"))).statusCode())
+            .as("every place free again").isEqualTo(200);
+      } finally {
+        http.close();
+      }
+    }
+
+    @Test
     @DisplayName("LINE's verification call with no events gets 200")
     void verify() {
       assertThat(server.post(LineEvents.callback()).statusCode()).isEqualTo(200);
