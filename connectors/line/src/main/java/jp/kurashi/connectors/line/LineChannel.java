@@ -71,7 +71,8 @@ public final class LineChannel implements Channel {
         src.integer("LINE_WEBHOOKS_IN_FLIGHT", 64, 1, 10_000),
         Duration.ofSeconds(src.integer("LINE_WEBHOOK_READ_SECONDS", 10, 1, 120)),
         Duration.ofSeconds(src.integer("LINE_MEDIA_RETRY_SECONDS", 30, 1, 3600)),
-        src.integer("LINE_MEDIA_ATTEMPTS", 10, 1, 100)));
+        src.integer("LINE_MEDIA_ATTEMPTS", 10, 1, 100),
+        src.integer("LINE_MEDIA_FETCHES", 4, 1, 64)));
   }
 
   /** Switched-on LINE. */

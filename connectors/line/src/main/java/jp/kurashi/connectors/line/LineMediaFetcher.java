@@ -26,6 +26,14 @@ final class LineMediaFetcher {
   private final LineSettings settings;
   private final GatewayMetrics metrics;
   private final RetryPolicy retry;
+  /** First fetches running now, and those waiting for a place (guarded by this). */
+  private int running;
+  private final java.util.ArrayDeque<Waiting> waiting = new java.util.ArrayDeque<>();
+  /** The most first fetches kept waiting; beyond, the retry round takes them (they are recorded as due). */
+  private static final int MOST_WAITING = 1_000;
+
+  private record Waiting(PendingMedia media, long since) {
+  }
 
   LineMediaFetcher(LineConnector connector, LineSettings settings, GatewayMetrics metrics) {
     this.connector = connector;
@@ -38,6 +46,50 @@ final class LineMediaFetcher {
   /** The wait before a retry may take media just recorded, so that it does not race the fetch right after the 200. */
   Duration firstTryTime() {
     return settings.timeout().multipliedBy(3);
+  }
+
+  /**
+   * The first fetch of media just recorded, right after the webhook's 200: at most {@code LINE_MEDIA_FETCHES} at once,
+   * as each holds up to {@code LINE_MEDIA_MAX_BYTES} in memory and a resident can send a hundred photos in a minute.
+   * The rest wait their turn; one that waited half its first-try time is left to the retry round, which may take it
+   * from then on (fetched by both, a file is still stored once).
+   */
+  void fetchFirst(PendingMedia media) {
+    synchronized (this) {
+      if (running >= settings.mediaFetches()) {
+        if (waiting.size() < MOST_WAITING) {
+          waiting.addLast(new Waiting(media, System.nanoTime()));
+        } else {
+          metrics.increment("line_media_deferred_total");
+        }
+        return;
+      }
+      running++;
+    }
+    runFirst(media);
+  }
+
+  private void runFirst(PendingMedia media) {
+    fetch(media).onComplete(done -> {
+      PendingMedia next = null;
+      long freshFor = firstTryTime().toNanos() / 2;
+      synchronized (this) {
+        while (next == null && !waiting.isEmpty()) {
+          Waiting w = waiting.pollFirst();
+          if (System.nanoTime() - w.since() < freshFor) {
+            next = w.media();
+          } else {
+            metrics.increment("line_media_deferred_total");
+          }
+        }
+        if (next == null) {
+          running--;
+        }
+      }
+      if (next != null) {
+        runFirst(next);
+      }
+    });
   }
 
   /** How many attempts a file gets, and how many times a retry round may take it without an outcome. */

@@ -20,10 +20,13 @@ import java.time.Duration;
  * @param mediaRetry         {@code LINE_MEDIA_RETRY_SECONDS}: how often media not yet stored are looked for, and the
  *                           first wait before a failed fetch is tried again (doubling from there, up to an hour)
  * @param mediaAttempts      {@code LINE_MEDIA_ATTEMPTS}: fetches of one media file before it is given up
+ * @param mediaFetches       {@code LINE_MEDIA_FETCHES}: media files fetched at once right after their webhooks (each up
+ *                           to {@code mediaMaxBytes} in memory); the rest wait their turn, or the next retry round
  */
 public record LineSettings(String channelSecret, String accessToken, URI apiBaseUrl, URI dataApiBaseUrl,
                            int mediaMaxBytes, int quotaWarnPercent, Duration quotaPollInterval, Duration timeout,
-                           int webhooksInFlight, Duration webhookReadTimeout, Duration mediaRetry, int mediaAttempts) {
+                           int webhooksInFlight, Duration webhookReadTimeout, Duration mediaRetry, int mediaAttempts,
+                           int mediaFetches) {
 
   public static final URI LINE_API = URI.create("https://api.line.me/");
   public static final URI LINE_DATA_API = URI.create("https://api-data.line.me/");

@@ -162,6 +162,12 @@ public final class LineWebhook {
       if (signature == null || signature.isBlank()) {
         throw new WebhookParseException("missing signature");
       }
+      try {
+        java.util.Base64.getDecoder().decode(signature);
+      } catch (IllegalArgumentException e) {
+        // The SDK's decoder throws this too, and it would be counted below as a signed body that is not a callback.
+        throw new WebhookParseException("signature not in base64");
+      }
       callback = parser.handle(signature, body);
     } catch (WebhookParseException e) {
       metrics.increment("line_webhooks_refused_total", "reason", "signature");
@@ -232,6 +238,10 @@ public final class LineWebhook {
     return e.source() instanceof UserSource u ? u.userId() : null;
   }
 
+  private static boolean redelivered(Event e) {
+    return e.deliveryContext() != null && Boolean.TRUE.equals(e.deliveryContext().isRedelivery());
+  }
+
   /** Whoever sent the event, in any kind of chat: only an unsend, which can only erase, is taken from a group. */
   private static String sender(Event e) {
     return e.source() == null ? null : e.source().userId();
@@ -274,7 +284,9 @@ public final class LineWebhook {
     Future<Void> chain = Future.succeededFuture();
     Instant expires = clock.instant().plus(LineSettings.REPLY_TOKEN_LIFETIME);
     for (MessageEvent e : events) {
-      if (e.replyToken() != null) {
+      // A redelivered event's token is old (LINE redelivers minutes to hours later): kept as fresh, it would be tried
+      // in place of a push and fail.
+      if (e.replyToken() != null && !redelivered(e)) {
         chain = chain.compose(v -> connector.store().saveReplyToken(LineConnector.CHANNEL, userId(e), e.replyToken(), expires));
       }
     }
@@ -353,7 +365,7 @@ public final class LineWebhook {
     if (event instanceof FollowEvent f) {
       metrics.increment("line_events_total", "kind", "follow");
       return contacts.setReachable(officeId, LineConnector.CHANNEL, user, true, happenedAt(event))
-          .map(v -> () -> replyQuietly(f.replyToken(), LineTexts.greeting(profile), "greeting"));
+          .map(v -> () -> replyOrPush(event, f.replyToken(), user, LineTexts.greeting(profile), "greeting"));
     }
     if (event instanceof UnfollowEvent) {
       metrics.increment("line_events_total", "kind", "unfollow");
@@ -365,18 +377,30 @@ public final class LineWebhook {
       metrics.increment("line_events_total", "kind", "consent");
       String version = data.substring(LineTexts.CONSENT_POSTBACK.length());
       return contacts.recordConsent(officeId, LineConnector.CHANNEL, user, version, "ja")
-          .map(c -> () -> replyQuietly(p.replyToken(), LineTexts.consentThanks(), "consent thanks"));
+          .map(c -> () -> replyOrPush(event, p.replyToken(), user, LineTexts.consentThanks(), "consent thanks"));
     }
     return Future.succeededFuture(() -> { });
   }
 
-  private void replyQuietly(String replyToken, List<com.linecorp.bot.messaging.model.Message> reply, String what) {
-    if (replyToken == null) {
-      return;
-    }
-    connector.api().reply(replyToken, reply)
-        .onFailure(err -> LOG.atWarn().addKeyValue("what", what).addKeyValue("status", LineApi.status(err))
-            .log("LINE reply not sent"));
+  /**
+   * Answers a follow or a consent with its reply token (free); when there is none fit to use (a redelivery's is old) or
+   * LINE refuses it, pushes instead, under a retry key made from the event, so the greeting with its privacy notice and
+   * consent button is not lost to a late delivery. After a 5xx or no answer the reply may have arrived: no push then
+   * (a greeting twice is worse than the consent button, which every automatic message carries until consent).
+   */
+  private void replyOrPush(Event event, String replyToken, String user,
+                           List<com.linecorp.bot.messaging.model.Message> reply, String what) {
+    LineApi api = connector.api();
+    java.util.function.Supplier<Future<Void>> push = () -> api.push(user, reply, java.util.UUID.nameUUIDFromBytes(
+            (what + "/" + event.webhookEventId()).getBytes(StandardCharsets.UTF_8)))
+        .recover(err -> LineApi.status(err) == 409 ? Future.succeededFuture() : Future.failedFuture(err)).mapEmpty();
+    Future<Void> sent = replyToken == null || redelivered(event) ? push.get()
+        : api.reply(replyToken, reply).recover(err -> {
+          int status = LineApi.status(err);
+          return status == 0 || status >= 500 ? Future.failedFuture(err) : push.get();
+        });
+    sent.onFailure(err -> LOG.atWarn().addKeyValue("what", what).addKeyValue("status", LineApi.status(err))
+        .log("LINE reply not sent"));
   }
 
   /** After LINE has its 200: display names for new contacts, media bytes for media messages. */
@@ -393,7 +417,7 @@ public final class LineWebhook {
             .onFailure(err -> LOG.atInfo().addKeyValue("caseId", r.caseId()).addKeyValue("status", LineApi.status(err))
                 .log("LINE profile not read"));
       }
-      mediaOf(e, r).ifPresent(media::fetch);
+      mediaOf(e, r).ifPresent(media::fetchFirst);
     }
   }
 

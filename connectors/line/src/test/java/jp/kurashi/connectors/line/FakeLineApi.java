@@ -42,6 +42,11 @@ final class FakeLineApi implements AutoCloseable {
   final Deque<Integer> contentAnswers = new java.util.concurrent.ConcurrentLinkedDeque<>();
   /** What the next preparation checks of a video or voice message answer, in turn; {@code succeeded} after. */
   final Deque<String> preparation = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  /** How long a media download takes to answer. */
+  volatile long contentDelayMillis;
+  /** Media downloads being answered now, and the most at once. */
+  final java.util.concurrent.atomic.AtomicInteger contentNow = new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicInteger contentMost = new java.util.concurrent.atomic.AtomicInteger();
   /** How many times media were asked for. */
   final java.util.concurrent.atomic.AtomicInteger contentReads = new java.util.concurrent.atomic.AtomicInteger();
   private final HttpServer server;
@@ -93,6 +98,16 @@ final class FakeLineApi implements AutoCloseable {
   }
 
   private void content(RoutingContext ctx) {
+    contentMost.accumulateAndGet(contentNow.incrementAndGet(), Math::max);
+    ctx.addEndHandler(v -> contentNow.decrementAndGet());
+    if (contentDelayMillis > 0) {
+      ctx.vertx().setTimer(contentDelayMillis, t -> answerContent(ctx));
+    } else {
+      answerContent(ctx);
+    }
+  }
+
+  private void answerContent(RoutingContext ctx) {
     contentReads.incrementAndGet();
     Integer status = contentAnswers.pollFirst();
     if (status != null && status != 200) {

@@ -65,9 +65,11 @@ class LineChannelTest {
       assertThat(server.post(body, null).statusCode()).isEqualTo(401);
       byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("助けて", "ほげ").getBytes(StandardCharsets.UTF_8);
       assertThat(server.post(tampered, LineSigner.sign(LineServer.SECRET, body)).statusCode()).isEqualTo(401);
+      assertThat(server.post(body, "not base64 at all!").statusCode()).as("a signature that is not base64").isEqualTo(401);
       assertThat(server.count("SELECT count(*) FROM message")).isZero();
       assertThat(server.count("SELECT count(*) FROM contact")).isZero();
-      assertThat(server.metrics.value("line_webhooks_refused_total", "reason", "signature")).isEqualTo(3);
+      assertThat(server.metrics.value("line_webhooks_refused_total", "reason", "signature")).isEqualTo(4);
+      assertThat(server.metrics.value("line_webhooks_refused_total", "reason", "malformed")).isZero();
       assertThat(server.metrics.render()).as("a refused delivery is not an acknowledged one")
           .doesNotContain("inbound_ack_seconds");
     }
@@ -207,6 +209,32 @@ class LineChannelTest {
       assertThat(action.getString("type")).isEqualTo("postback");
       assertThat(action.getString("data")).isEqualTo("kurashi:consent:" + server.profile.privacyNoticeVersion());
       assertThat(server.line.replies.get(0).authorization()).isEqualTo("Bearer test-access-token");
+    }
+
+    @Test
+    @DisplayName("a greeting or thanks whose reply token LINE refuses, or that came redelivered, is pushed instead, once; "
+        + "a redelivered message's old token is not kept")
+    void greetingPushedWhenTokenFails() {
+      server.line.replyStatus = 400;
+      server.post(LineEvents.callback(LineEvents.follow("f1", "U1")));
+      Await.until(WAIT, "greeting pushed", () -> server.line.pushes.size() == 1);
+      assertThat(server.line.replies).hasSize(1);
+      assertThat(server.line.pushes.get(0).body().getString("to")).isEqualTo("U1");
+      assertThat(server.line.pushes.get(0).body().getJsonArray("messages").getJsonObject(0).getString("text"))
+          .contains("受付時間");
+      assertThat(server.line.pushes.get(0).retryKey()).isNotBlank();
+
+      server.line.replyStatus = 200;
+      server.post(LineEvents.callback(LineEvents.postback("p1", "U2", "kurashi:consent:2026-04-01")
+          .put("deliveryContext", new JsonObject().put("isRedelivery", true))));
+      Await.until(WAIT, "thanks pushed", () -> server.line.pushes.size() == 2);
+      assertThat(server.line.replies).as("a redelivery's token is not tried").hasSize(1);
+
+      server.post(LineEvents.callback(LineEvents.text("e9", "U3", "遅れて届いた相談", true)));
+      long sent = Await.result(server.replies.queueSystem(caseOf("U3"), "受け付けました")).messageId();
+      Await.until(WAIT, "sent", () -> "sent".equals(delivery(sent)));
+      assertThat(server.line.replies).as("pushed, not replied with the old token").hasSize(1);
+      assertThat(server.line.pushes).hasSize(3);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package jp.kurashi.connectors.line;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
 import jp.kurashi.testkit.Await;
@@ -63,6 +64,22 @@ class LineMediaTest {
     assertThat(media().getString("status")).isEqualTo("stored");
     assertThat(media().getInteger("attempts")).isEqualTo(3);
     assertThat(server.one("SELECT content_type FROM attachment").getString(0)).isEqualTo("image/jpeg");
+  }
+
+  @Test
+  @DisplayName("sent many at once are fetched a few at a time, and every one is stored once")
+  void manyAtOnce() {
+    server.line.contentDelayMillis = 150;
+    JsonObject[] images = new JsonObject[12];
+    for (int i = 0; i < images.length; i++) {
+      images[i] = LineEvents.image("many" + i, "U1");
+    }
+
+    assertThat(server.post(LineEvents.callback(images)).statusCode()).isEqualTo(200);
+
+    Await.until(WAIT, "every image stored", () -> attachments() == images.length);
+    assertThat(server.line.contentMost.get()).as("fetched at once").isLessThanOrEqualTo(LineServer.MEDIA_FETCHES);
+    assertThat(server.line.contentReads.get()).isEqualTo(images.length);
   }
 
   @Test

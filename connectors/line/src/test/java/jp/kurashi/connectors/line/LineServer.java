@@ -93,7 +93,7 @@ final class LineServer implements AutoCloseable {
     this.lineStore = new LineStore(db.pool(), clock, officeId);
     LineSettings settings = new LineSettings(SECRET, "test-access-token", URI.create(line.baseUrl()),
         URI.create(line.baseUrl()), 1024 * 1024, 90, Duration.ofMinutes(10), Duration.ofSeconds(5), IN_FLIGHT,
-        READ_TIMEOUT, MEDIA_RETRY, MEDIA_ATTEMPTS);
+        READ_TIMEOUT, MEDIA_RETRY, MEDIA_ATTEMPTS, MEDIA_FETCHES);
     this.connector = gatewaySteps ? new LineConnector(vertx, settings, contacts, lineStore, profile.privacyNoticeVersion())
         : new LineConnector(vertx, settings, contacts, lineStore);
     List<AfterIngest> steps = !gatewaySteps ? List.of() : List.of(
@@ -135,6 +135,8 @@ final class LineServer implements AutoCloseable {
 
   /** Webhook deliveries read at once in these tests. */
   static final int IN_FLIGHT = 16;
+  /** Media fetched at once right after their webhooks. */
+  static final int MEDIA_FETCHES = 2;
   /** A delivery whose body is not in by then is cut off. */
   static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
   /** Media are looked for this often, and a failed fetch first waits about this long. */

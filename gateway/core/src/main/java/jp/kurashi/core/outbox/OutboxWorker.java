@@ -128,7 +128,10 @@ public final class OutboxWorker extends VerticleBase {
     } else {
       Future<SendReceipt> sending;
       try {
-        sending = connector.isPresent() ? connector.get().send(reply.message())
+        // A resident who blocked the desk's LINE account after the reply was queued: LINE takes a push to them with
+        // 200 and shows it to nobody, so sending would record "sent" for a reply no one reads.
+        sending = !reply.reachable() ? Future.failedFuture(SendFailure.permanent(UNREACHABLE))
+            : connector.isPresent() ? connector.get().send(reply.message())
             : Future.failedFuture(SendFailure.permanent("the channel is not set up for this office"));
       } catch (RuntimeException e) {
         sending = Future.failedFuture(e);
@@ -183,6 +186,11 @@ public final class OutboxWorker extends VerticleBase {
     return store.markAwaitingConfirmation(reply, MAY_HAVE_ARRIVED)
         .compose(recorded -> recorded ? publish(reply, CaseEvent.MESSAGE_FAILED) : Future.succeededFuture());
   }
+
+  /** Staff read it as the reply's delivery error. */
+  static final String UNREACHABLE = "相談者がこのチャネルで受け取れなくなったため送っていません(ブロックなど)。"
+      + "相談者が再び友だち追加すると再送できます / not sent: the resident can no longer be reached on this channel "
+      + "(blocked); it can be resent once they add the account again";
 
   /** Staff read it as the reply's delivery error; the console asks them to confirm before it is sent again. */
   static final String MAY_HAVE_ARRIVED = "前の送信で相談者に届いている可能性があり、チャネルの重複防止の期限も過ぎています。"

@@ -15,6 +15,10 @@ final class OutboxSql {
    * claimed and failed for good (an instance started with an older offices file fails another office's replies,
    * safety messages included), while the instance that can send it would have sent it.
    *
+   * <p>A resident's replies go one at a time, in the order they were queued: a row waits while an earlier one to the
+   * same contact is pending (being sent, or waiting for its retry), so a reply that failed for a moment cannot arrive
+   * after the one written after it, and two in one batch are never sent side by side.
+   *
    * <p>$1 office ids (NULL: every office) and $2 channels of the worker's connectors, $3 each one's lease seconds
    * (a channel's rows get its longest, as that covers its slowest send), $4 how many, $5 worker id, $6 each one's
    * retry key life in seconds (NULL: the channel keeps none)
@@ -30,6 +34,8 @@ final class OutboxSql {
          WHERE o.status = 'pending' AND o.next_attempt_at <= now()
            AND EXISTS (SELECT 1 FROM can WHERE can.channel = o.channel
                                           AND (can.office_id IS NULL OR can.office_id = cc.office_id))
+           AND NOT EXISTS (SELECT 1 FROM message earlier JOIN outbox eo ON eo.message_id = earlier.id
+                            WHERE earlier.contact_id = m.contact_id AND eo.status = 'pending' AND eo.id < o.id)
          ORDER BY o.next_attempt_at, o.id
          LIMIT $4
          FOR UPDATE OF o SKIP LOCKED
@@ -50,7 +56,7 @@ final class OutboxSql {
       )
       SELECT cl.id, cl.message_id, cl.channel, cl.idempotency_key, cl.attempts, cl.may_have_arrived, cl.key_expired,
              m.case_id, m.body, m.contact_id, k.external_id AS contact_ref, cc.office_id,
-             m.staff_id IS NULL AS automatic
+             m.staff_id IS NULL AS automatic, k.reachable
         FROM claimed cl
         JOIN message m ON m.id = cl.message_id
         JOIN contact k ON k.id = m.contact_id
@@ -72,7 +78,8 @@ final class OutboxSql {
    * past the lease: a channel no instance has set up for their office any more, tried before or not, or a backlog that
    * deep) get $2 as their delivery error, once, so staff see why the reply still waits; they stay queued, and the
    * reason goes when one is sent or tried. The message's own state is checked too, since the outbox row was read
-   * before a send that committed meanwhile. Returns what a live event about each needs.
+   * before a send that committed meanwhile. A reply waiting its turn behind an earlier one to the same resident is not
+   * untaken: the earlier one is. Returns what a live event about each needs.
    */
   static final String NOTE_UNTAKEN = """
       UPDATE message m SET delivery_error = $2
@@ -80,6 +87,8 @@ final class OutboxSql {
        WHERE o.message_id = m.id AND cc.id = m.case_id AND o.status = 'pending'
          AND o.next_attempt_at < now() - make_interval(secs => $1)
          AND m.delivery = 'queued' AND m.delivery_error IS DISTINCT FROM $2
+         AND NOT EXISTS (SELECT 1 FROM message earlier JOIN outbox eo ON eo.message_id = earlier.id
+                          WHERE earlier.contact_id = m.contact_id AND eo.status = 'pending' AND eo.id < o.id)
       RETURNING m.id, m.case_id, m.contact_id, m.channel, cc.office_id
       """;
 

@@ -42,7 +42,7 @@ public final class OutboxStore {
             row.getLong("message_id"), row.getLong("case_id"), row.getString("channel"),
             row.getString("contact_ref"), row.getString("body"), row.getUUID("idempotency_key"),
             row.getInteger("attempts"), row.getBoolean("automatic")),
-            row.getBoolean("key_expired"), row.getBoolean("may_have_arrived")));
+            row.getBoolean("key_expired"), row.getBoolean("may_have_arrived"), row.getBoolean("reachable")));
       }
       return claimed;
     });
@@ -125,8 +125,10 @@ public final class OutboxStore {
    * @param keyExpired     its channel no longer drops a repeat of its retry key (its key life has passed since the
    *                       first attempt)
    * @param mayHaveArrived an earlier attempt may have been taken by the channel without its saying so
+   * @param reachable      the resident can still be reached on the channel (false once they blocked the desk's LINE
+   *                       account after the reply was queued)
    */
   public record ClaimedReply(long outboxId, long officeId, long contactId, OutboundMessage message, boolean keyExpired,
-                             boolean mayHaveArrived) {
+                             boolean mayHaveArrived, boolean reachable) {
   }
 }

@@ -287,6 +287,48 @@ class OutboxWorkerTest {
   }
 
   @Test
+  @DisplayName("sends one resident's replies one at a time, in the order queued, also when the first must wait for a "
+      + "retry; another resident's reply does not wait for them")
+  void oneResidentInOrder() {
+    AtomicInteger firstTries = new AtomicInteger();
+    List<String> order = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+    ScriptedChannel line = new ScriptedChannel("line", m -> {
+      if (m.text().equals("一通目") && firstTries.incrementAndGet() < 3) {
+        return Future.failedFuture(SendFailure.transientError("HTTP 429", Duration.ofMillis(300)));
+      }
+      if (m.contactRef().equals("U7")) {
+        mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      }
+      order.add(m.contactRef() + ":" + m.text());
+      // Slow enough that two sends to one resident side by side would overlap.
+      return io.vertx.core.Future.<SendReceipt>future(p -> vertx.setTimer(50, t -> {
+        if (m.contactRef().equals("U7")) {
+          inFlight.decrementAndGet();
+        }
+        p.complete(SendReceipt.accepted());
+      }));
+    });
+    long caseId = openCase("line", "U7");
+    long other = openCase("line", "U8");
+    long staff = staffId();
+    List<Long> ids = new ArrayList<>();
+    for (String text : List.of("一通目", "二通目", "三通目", "四通目")) {
+      ids.add(Await.result(messages.queueReply(caseId, staff, text)).messageId());
+    }
+    long otherId = Await.result(messages.queueReply(other, staff, "別の方へ")).messageId();
+    deployWorker(line, settings(5));
+
+    Await.until(WAIT, "all sent", () -> ids.stream().allMatch(id -> "sent".equals(messageRow(id).getString("delivery"))));
+    assertThat(order.stream().filter(s -> s.startsWith("U7:")))
+        .containsExactly("U7:一通目", "U7:二通目", "U7:三通目", "U7:四通目");
+    assertThat(mostAtOnce.get()).as("never two to one resident at once").isEqualTo(1);
+    assertThat(order.indexOf("U8:別の方へ")).as("not held behind another resident's retry").isLessThan(order.indexOf("U7:一通目"));
+    assertThat(messageRow(otherId).getString("delivery")).isEqualTo("sent");
+  }
+
+  @Test
   @DisplayName("waits at least the channel's Retry-After before the next attempt")
   void honoursRetryAfter() {
     AtomicInteger calls = new AtomicInteger();
@@ -316,6 +358,21 @@ class OutboxWorkerTest {
     Await.until(WAIT, "failed", () -> "failed".equals(messageRow(messageId).getString("delivery")));
     assertThat(line.calls).hasSize(1);
     assertThat(messageRow(messageId).getString("delivery_error")).isEqualTo("LINE 400: The user has blocked the account");
+  }
+
+  @Test
+  @DisplayName("a reply queued before the resident blocked the account is not sent, and says why")
+  void blockedAfterQueueing() {
+    ScriptedChannel line = ScriptedChannel.accepting("line");
+    long caseId = openCase("line", "U9");
+    long messageId = Await.result(messages.queueReply(caseId, staffId(), "お返事です")).messageId();
+    Await.result(new jp.kurashi.core.store.ContactStore(db.pool(), clock).setReachable(office, "line", "U9", false));
+
+    deployWorker(line, settings(5));
+
+    Await.until(WAIT, "failed", () -> "failed".equals(messageRow(messageId).getString("delivery")));
+    assertThat(line.calls).as("not handed to LINE, which would take it and show it to nobody").isEmpty();
+    assertThat(messageRow(messageId).getString("delivery_error")).isEqualTo(OutboxWorker.UNREACHABLE);
   }
 
   @Test
