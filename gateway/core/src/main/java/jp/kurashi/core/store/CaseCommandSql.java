@@ -87,7 +87,7 @@ final class CaseCommandSql {
   /** $1 case. A closed case reopens unless its contact already has another open case. */
   static final String REOPEN = """
       UPDATE consultation_case c SET status = 'open', outcome = NULL, closed_at = NULL
-       WHERE c.id = $1 AND c.status = 'closed' AND c.merged_into IS NULL
+       WHERE c.id = $1 AND c.status = 'closed' AND c.merged_into IS NULL AND c.erased_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM consultation_case o WHERE o.contact_id = c.contact_id AND o.status = 'open')
       RETURNING c.id, c.office_id, c.contact_id, c.channel, c.status, c.assignee_id, c.urgency
       """;

@@ -13,12 +13,33 @@ final class RetentionSql {
   /**
    * $1 closed before, $2 limit. Closed cases not yet erased, oldest closing first; rows another instance's
    * batch holds are skipped, so two instances never erase the same case at once.
+   *
+   * <p>A case merged into another is not one of them: its handoffs, notes and triage findings belong to the
+   * consultation that goes on in the kept case, and it goes with that one ({@link #MERGED_INTO}); one merged into a
+   * case already erased goes now. A closed case someone wrote in since the cut-off (a follow-up reply, a note) is
+   * counted from that writing, not from its closing.
    */
   static final String CLOSED_CASES = """
-      SELECT id FROM consultation_case
-       WHERE status = 'closed' AND erased_at IS NULL AND closed_at < $1
-       ORDER BY closed_at, id LIMIT $2
-         FOR UPDATE SKIP LOCKED
+      SELECT c.id FROM consultation_case c
+       WHERE c.status = 'closed' AND c.erased_at IS NULL AND c.closed_at < $1
+         AND (c.merged_into IS NULL
+              OR EXISTS (SELECT 1 FROM consultation_case k WHERE k.id = c.merged_into AND k.erased_at IS NOT NULL))
+         AND NOT EXISTS (SELECT 1 FROM message m WHERE m.case_id = c.id AND m.created_at >= $1)
+       ORDER BY c.closed_at, c.id LIMIT $2
+         FOR UPDATE OF c SKIP LOCKED
+      """;
+
+  /**
+   * $1 case ids. The cases merged into them, also through a chain of merges, not yet erased: they are erased with the
+   * case they were merged into, in the same batch. Locked, in id order; only retention locks a merged-away case.
+   */
+  static final String MERGED_INTO = """
+      WITH RECURSIVE family AS (
+        SELECT c.id FROM consultation_case c WHERE c.merged_into = ANY($1) AND c.erased_at IS NULL
+        UNION
+        SELECT c.id FROM consultation_case c JOIN family f ON c.merged_into = f.id WHERE c.erased_at IS NULL
+      )
+      SELECT c.id FROM consultation_case c JOIN family f ON f.id = c.id ORDER BY c.id FOR UPDATE OF c
       """;
 
   /**
@@ -50,13 +71,17 @@ final class RetentionSql {
   /**
    * $1 case ids. How to communicate with the person (it describes them) goes; support milestones and the contacts
    * staff made keep kind and day (the monthly figures count them) and lose their note; a complaints-register entry
-   * keeps its place, dates and channel in the register (the report counts them) but loses its words and its case.
+   * keeps its place, dates and channel in the register (the report counts them) but loses its words and its case;
+   * one still being handled keeps its words until it is closed and its own keep period has passed (STALE_COMPLAINTS).
    */
   static final String ERASE_CASE_RECORDS = """
       WITH accommodation AS (DELETE FROM case_accommodation WHERE case_id = ANY($1) RETURNING 1),
            milestones AS (UPDATE case_milestone SET note = NULL WHERE case_id = ANY($1) RETURNING 1),
            contacts_made AS (UPDATE case_contact_log SET note = NULL WHERE case_id = ANY($1) RETURNING 1)
-      UPDATE complaint SET case_id = NULL, summary = '(保存期間の経過により消去)', response = NULL WHERE case_id = ANY($1)
+      UPDATE complaint SET case_id = NULL,
+             summary = CASE WHEN closed_on IS NULL THEN summary ELSE '(保存期間の経過により消去)' END,
+             response = CASE WHEN closed_on IS NULL THEN response END
+       WHERE case_id = ANY($1)
       """;
 
   /** $1 case ids. */

@@ -119,7 +119,14 @@ public final class RetentionStore {
         .compose(rows -> {
           List<Long> ids = new ArrayList<>();
           rows.forEach(row -> ids.add(row.getLong(0)));
-          return ids.isEmpty() ? Future.succeededFuture(ErasedCases.NONE) : erase(conn, ids.toArray(Long[]::new), now);
+          if (ids.isEmpty()) {
+            return Future.succeededFuture(ErasedCases.NONE);
+          }
+          return conn.preparedQuery(RetentionSql.MERGED_INTO).execute(Tuple.of((Object) ids.toArray(Long[]::new)))
+              .compose(merged -> {
+                merged.forEach(row -> ids.add(row.getLong(0)));
+                return erase(conn, ids.toArray(Long[]::new), now);
+              });
         }));
   }
 

@@ -191,6 +191,83 @@ class RetentionJobTest {
   }
 
   @Test
+  @DisplayName("a case merged into one that goes on keeps its handoffs, notes and findings; it goes with the kept case, "
+      + "also through a chain of merges")
+  void mergedGoWithTheKeptCase() {
+    long line = contact("line", "U-merged", "合併 花子");
+    long first = seededCase(line, "line", yearsAgo(8, 40), yearsAgo(8, 0));
+    long middle = seededCase(line, "line", yearsAgo(7, 40), yearsAgo(7, 0));
+    long kept = seededCase(line, "line", yearsAgo(6, 40), null);
+    sql("UPDATE consultation_case SET merged_into = $2 WHERE id = $1", first, middle);
+    sql("UPDATE consultation_case SET merged_into = $2 WHERE id = $1", middle, kept);
+
+    Await.result(job.runOnce());
+
+    assertThat(count("SELECT count(*) FROM consultation_case WHERE erased_at IS NOT NULL")).as("the kept case is open")
+        .isZero();
+    assertThat(count("SELECT count(*) FROM handoff WHERE note IS NOT NULL")).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM triage_result")).isEqualTo(3);
+
+    sql("UPDATE consultation_case SET status = 'closed', closed_at = $2, outcome = 'referred' WHERE id = $1", kept,
+        yearsAgo(6, 0));
+    RetentionJob.Run run = Await.result(job.runOnce());
+
+    assertThat(run.cases().cases()).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM consultation_case WHERE erased_at IS NULL")).isZero();
+    assertThat(count("SELECT count(*) FROM handoff WHERE note IS NOT NULL")).isZero();
+    assertThat(count("SELECT count(*) FROM message")).isZero();
+    assertThat(count("SELECT count(*) FROM contact WHERE id = $1", line)).isZero();
+  }
+
+  @Test
+  @DisplayName("a case merged, before this rule, into one already erased goes at the next run")
+  void mergedIntoAnErasedCase() {
+    long line = contact("line", "U-orphan", "残り 太郎");
+    long away = seededCase(line, "line", yearsAgo(8, 40), yearsAgo(8, 0));
+    long gone = seededCase(contact("line", "U-gone", null), "line", yearsAgo(7, 40), yearsAgo(7, 0));
+    sql("UPDATE consultation_case SET merged_into = $2 WHERE id = $1", away, gone);
+    sql("UPDATE consultation_case SET erased_at = now(), contact_id = NULL WHERE id = $1", gone);
+
+    Await.result(job.runOnce());
+
+    assertThat(one("SELECT erased_at FROM consultation_case WHERE id = $1", away).getValue(0)).isNotNull();
+    assertThat(messages(away)).isZero();
+  }
+
+  @Test
+  @DisplayName("a closed case written in since the cut-off (a follow-up reply, a note) is counted from that writing")
+  void laterWritingKeepsTheCase() {
+    long mail = contact("mail", "later@example.jp", "後日 一郎");
+    long caseId = seededCase(mail, "mail", yearsAgo(6, 40), yearsAgo(6, 0));
+    long reply = one("INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery, created_at) "
+        + "VALUES ($1, $2, 'mail', 'out', 'その後いかがですか', $3, 'queued', $4) RETURNING id",
+        caseId, mail, staff, yearsAgo(0, 3)).getLong(0);
+    sql("INSERT INTO outbox (message_id, channel, idempotency_key) VALUES ($1, 'mail', gen_random_uuid())", reply);
+
+    Await.result(job.runOnce());
+
+    assertThat(one("SELECT erased_at FROM consultation_case WHERE id = $1", caseId).getValue(0)).isNull();
+    assertThat(count("SELECT count(*) FROM outbox WHERE message_id = $1", reply)).as("the reply still goes").isOne();
+  }
+
+  @Test
+  @DisplayName("a complaint still being handled keeps its words when its case is erased; they go once it is closed "
+      + "and past retention")
+  void openComplaintKeepsItsWords() {
+    long erased = seededCase(contact("line", "U-open-complaint", null), "line", yearsAgo(6, 40), yearsAgo(6, 0));
+    sql("INSERT INTO complaint (office_id, case_id, received_at, channel, summary, responsible_id, recorded_by, "
+        + "recorded_at) VALUES ($1, $2, $3, 'phone', '対応中の苦情', $4, $4, $3)", office, erased, ago(Duration.ofDays(3)),
+        staff);
+
+    Await.result(job.runOnce());
+
+    Row complaint = one("SELECT case_id, summary FROM complaint");
+    assertThat(complaint.getValue("case_id")).isNull();
+    assertThat(complaint.getString("summary")).isEqualTo("対応中の苦情");
+    assertThat(one("SELECT erased_at FROM consultation_case WHERE id = $1", erased).getValue(0)).isNotNull();
+  }
+
+  @Test
   @DisplayName("leaves every figure of the erased case's fiscal year as it was, run after run")
   void reportUnchanged() {
     OffsetDateTime opened = yearsAgo(6, 40);
