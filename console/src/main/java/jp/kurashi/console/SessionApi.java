@@ -86,9 +86,13 @@ final class SessionApi {
     return Future.succeededFuture(answer);
   }
 
-  /** Every login, refused ones included, with the login name tried (never the password) and the refusal. */
+  /**
+   * Every login, refused ones included, with the refusal and the login name tried (never the password); a name no
+   * account has is not kept: it is as often a password typed into the wrong field, and the audit log keeps it for years.
+   */
   private Future<Void> auditLogin(String login, LoginService.LoginAttempt attempt, String remote) {
-    JsonObject detail = new JsonObject().put("login", login);
+    JsonObject detail = attempt.refusal() == LoginService.Refusal.UNKNOWN_LOGIN ? new JsonObject()
+        : new JsonObject().put("login", login);
     if (attempt.refusal() != null) {
       detail.put("refusal", attempt.refusal().code());
     }

@@ -70,7 +70,13 @@ final class LineMediaFetcher {
   }
 
   private void runFirst(PendingMedia media) {
-    fetch(media).onComplete(done -> {
+    Future<Void> fetched;
+    try {
+      fetched = fetch(media);
+    } catch (RuntimeException e) {
+      fetched = Future.failedFuture(e); // its place is given back all the same; the retry round takes the media
+    }
+    fetched.onComplete(done -> {
       PendingMedia next = null;
       long freshFor = firstTryTime().toNanos() / 2;
       synchronized (this) {

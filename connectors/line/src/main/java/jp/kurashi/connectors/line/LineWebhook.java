@@ -364,8 +364,12 @@ public final class LineWebhook {
   private Future<Runnable> otherAction(Event event, String user) {
     if (event instanceof FollowEvent f) {
       metrics.increment("line_events_total", "kind", "follow");
+      // No greeting when a later unfollow was already applied: it would be pushed to someone who blocked the desk.
       return contacts.setReachable(officeId, LineConnector.CHANNEL, user, true, happenedAt(event))
-          .map(v -> () -> replyOrPush(event, f.replyToken(), user, LineTexts.greeting(profile), "greeting"));
+          .map(applied -> {
+            Runnable greet = () -> replyOrPush(event, f.replyToken(), user, LineTexts.greeting(profile), "greeting");
+            return applied ? greet : () -> { };
+          });
     }
     if (event instanceof UnfollowEvent) {
       metrics.increment("line_events_total", "kind", "unfollow");

@@ -41,7 +41,8 @@ final class SharedChats {
     } else {
       return false;
     }
-    if (id != null) {
+    // The account leaving (LINE tells of it after leaveGroup too) needs nothing more: leaving again only fails.
+    if (id != null && !(event instanceof com.linecorp.bot.webhook.model.LeaveEvent)) {
       String token = event instanceof JoinEvent join ? join.replyToken() : null;
       chats.merge((group ? "g:" : "r:") + id, new Chat(group, id, token),
           (old, now) -> old.inviteToken() != null ? old : now);

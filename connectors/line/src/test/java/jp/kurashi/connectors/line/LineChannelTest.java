@@ -290,6 +290,12 @@ class LineChannelTest {
       server.post(LineEvents.callback(LineEvents.follow("f3", "U3").put("timestamp", t)
           .put("deliveryContext", new JsonObject().put("isRedelivery", true))));
       assertThat(server.one("SELECT reachable FROM contact WHERE external_id = 'U3'").getBoolean(0)).isFalse();
+      server.post(LineEvents.callback(LineEvents.follow("f9", "U9")));
+      Await.until(WAIT, "a later greeting", () -> server.line.replies.stream()
+          .anyMatch(r -> "reply-f9".equals(r.body().getString("replyToken"))));
+      assertThat(server.line.pushes).as("no greeting pushed to someone who blocked the desk since").noneMatch(p ->
+          "U3".equals(p.body().getString("to")));
+      assertThat(server.line.replies).noneMatch(r -> "reply-f3".equals(r.body().getString("replyToken")));
     }
   }
 
@@ -317,6 +323,7 @@ class LineChannelTest {
       assertThat(server.count("SELECT count(*) FROM contact")).as("no contact, no consent, no token").isZero();
       assertThat(server.count("SELECT count(*) FROM consultation_case")).isZero();
       assertThat(server.metrics.render()).contains("line_events_total{kind=\"shared_chat\"} 5");
+      assertThat(server.post(LineEvents.callback(LineEvents.leave("g5", "Cgroup1"))).statusCode()).isEqualTo(200);
 
       // The same person writing one-to-one is a consultation as usual, answered on their own chat.
       server.post(LineEvents.callback(LineEvents.text("p1", "U1", "一人で相談したいです")));
@@ -325,6 +332,7 @@ class LineChannelTest {
       assertThat(server.line.replies).hasSize(2);
       assertThat(server.line.replies.get(1).body().getString("replyToken")).isEqualTo("reply-p1");
       assertThat(server.count("SELECT count(*) FROM message WHERE direction = 'in'")).isEqualTo(1);
+      assertThat(server.line.leaves).as("told it left, the account does not leave again").hasSize(2);
     }
 
     @Test

@@ -33,6 +33,12 @@ final class LineEvents {
     return event.copy().put("source", source);
   }
 
+  /** The desk's account gone from group chat {@code groupId} (LINE sends it after a leave call too). */
+  static JsonObject leave(String eventId, String groupId) {
+    return base("leave", eventId, null, false)
+        .put("source", new JsonObject().put("type", "group").put("groupId", groupId));
+  }
+
   /** The desk's account invited to group chat {@code groupId}. */
   static JsonObject join(String eventId, String groupId) {
     return base("join", eventId, null, false).put("replyToken", "reply-" + eventId)

@@ -10,6 +10,7 @@ import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.search.ComparisonTerm;
 import jakarta.mail.search.ReceivedDateTerm;
+import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
@@ -64,7 +65,8 @@ final class ImapMailbox implements AutoCloseable {
     List<Message> newer = new ArrayList<>();
     long bytes = 0;
     for (Message m : waiting) {
-      long size = Math.max(0, m.getSize());
+      // A mail over MAIL_MAX_BYTES costs only its header.
+      long size = m.getSize() > settings.maxMailBytes() ? 0 : Math.max(0, m.getSize());
       if (newer.size() == max || (!newer.isEmpty() && bytes + size > maxBytes)) {
         break;
       }
@@ -74,10 +76,14 @@ final class ImapMailbox implements AutoCloseable {
     List<RawMail> mails = new ArrayList<>();
     long last = after;
     for (Message m : newer) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      m.writeTo(out);
       long uid = f.getUID(m);
-      mails.add(new RawMail(uid, out.toByteArray()));
+      if (m.getSize() > settings.maxMailBytes()) {
+        mails.add(new RawMail(uid, TooLargeMail.standIn((MimeMessage) m, m.getSize(), settings.maxMailBytes()), true));
+      } else {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        m.writeTo(out);
+        mails.add(new RawMail(uid, out.toByteArray(), false));
+      }
       last = Math.max(last, uid);
     }
     return new Fetched(uidValidity, mails, last, newer.size() < waiting.size());

@@ -111,7 +111,8 @@ public final class MailChannel implements Channel {
         src.integer("MAIL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
         Duration.ofSeconds(src.integer("MAIL_TIMEOUT_SECONDS", 30, 1, 300)),
         src.optional("MAIL_AUTHSERV_ID").orElse(null),
-        serverKeep(src)));
+        serverKeep(src),
+        src.integer("MAIL_MAX_BYTES", (int) MailSettings.DEFAULT_MAX_MAIL_BYTES, 1024 * 1024, 1024 * 1024 * 1024)));
   }
 
   /** {@code MAIL_SERVER_KEEP_DAYS}; {@code null} when unset (mail stays on the server). */

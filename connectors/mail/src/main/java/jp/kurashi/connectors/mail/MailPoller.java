@@ -177,7 +177,8 @@ public final class MailPoller extends VerticleBase {
       if (fetched.mails().isEmpty() && cursor.map(c -> c.uidValidity() == fetched.uidValidity()).orElse(false)) {
         return Future.succeededFuture(false);
       }
-      List<Long> uids = fetched.mails().stream().map(MailStore.RawMail::uid).toList();
+      // A too-large mail stays unread where it is: the desk stored only its header, staff open it on the server.
+      List<Long> uids = fetched.mails().stream().filter(m -> !m.tooLarge()).map(MailStore.RawMail::uid).toList();
       return store.storeFetched(settings.mailboxKey(), fetched.uidValidity(), fetched.mails(), fetched.lastUid())
           .compose(v -> imap(() -> mailbox.markProcessed(uids)))
           .compose(moved -> store.recordMoved(settings.mailboxKey(), fetched.uidValidity(), settings.processedFolder(),

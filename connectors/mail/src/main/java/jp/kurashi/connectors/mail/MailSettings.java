@@ -13,11 +13,31 @@ import java.util.Properties;
  *                          {@code Authentication-Results} say whether a From passed DMARC; {@code null}: nothing is checked
  * @param serverKeep        {@code MAIL_SERVER_KEEP_DAYS}: how long a processed mail stays on the mail server after it
  *                          arrived there; {@code null}: the gateway deletes nothing, the server's own policy applies
+ * @param maxMailBytes      {@code MAIL_MAX_BYTES}: a larger mail is not read into memory; its header and a note make
+ *                          the message, and the mail stays unread on the server ({@link TooLargeMail})
  */
 public record MailSettings(String imapHost, int imapPort, String smtpHost, int smtpPort, String user, String password,
                            String address, boolean tls, Duration pollInterval, String folder, String processedFolder,
                            String outboundCharset, int maxAttachmentBytes, Duration timeout, String authservId,
-                           Duration serverKeep) {
+                           Duration serverKeep, long maxMailBytes) {
+
+  /** The default {@code MAIL_MAX_BYTES}: above the 25-50 MB most mail servers accept, well within the heap. */
+  public static final long DEFAULT_MAX_MAIL_BYTES = 64L * 1024 * 1024;
+
+  /** As above, with {@code MAIL_MAX_BYTES} at its default. */
+  public MailSettings(String imapHost, int imapPort, String smtpHost, int smtpPort, String user, String password,
+                      String address, boolean tls, Duration pollInterval, String folder, String processedFolder,
+                      String outboundCharset, int maxAttachmentBytes, Duration timeout, String authservId,
+                      Duration serverKeep) {
+    this(imapHost, imapPort, smtpHost, smtpPort, user, password, address, tls, pollInterval, folder, processedFolder,
+        outboundCharset, maxAttachmentBytes, timeout, authservId, serverKeep, DEFAULT_MAX_MAIL_BYTES);
+  }
+
+  /** These settings with {@code MAIL_MAX_BYTES} of {@code bytes}. */
+  public MailSettings withMaxMailBytes(long bytes) {
+    return new MailSettings(imapHost, imapPort, smtpHost, smtpPort, user, password, address, tls, pollInterval, folder,
+        processedFolder, outboundCharset, maxAttachmentBytes, timeout, authservId, serverKeep, bytes);
+  }
 
   /** The cursor and lock name of this mailbox. */
   String mailboxKey() {

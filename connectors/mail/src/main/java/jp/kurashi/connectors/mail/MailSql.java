@@ -9,9 +9,12 @@ final class MailSql {
   /** $1 mailbox. */
   static final String CURSOR = "SELECT uidvalidity, last_uid FROM mail_cursor WHERE mailbox = $1";
 
-  /** $1 mailbox, $2 uidvalidity, $3 uid, $4 raw. A repeat of (mailbox, uidvalidity, uid) is ignored. */
+  /**
+   * $1 mailbox, $2 uidvalidity, $3 uid, $4 raw, $5 whether raw is a too-large mail's stand-in. A repeat of (mailbox,
+   * uidvalidity, uid) is ignored.
+   */
   static final String INSERT_RAW = """
-      INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw) VALUES ($1, $2, $3, $4)
+      INSERT INTO mail_inbox (mailbox, uidvalidity, uid, raw, too_large) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (mailbox, uidvalidity, uid) DO NOTHING
       """;
 
@@ -35,10 +38,11 @@ final class MailSql {
   /**
    * $1 mailbox, $2 the polled folder's UIDVALIDITY, $3 UIDs. Those of them whose mail is handled (stored as a message,
    * or known as a duplicate or an erased mail): never a pending or quarantined one, whose copy on the server may be
-   * the one that counts.
+   * the one that counts, nor a too-large one, whose copy there is the only whole one.
    */
   static final String HANDLED_IN_FOLDER = """
       SELECT uid FROM mail_inbox WHERE mailbox = $1 AND uidvalidity = $2 AND uid = ANY($3) AND status = 'done'
+         AND NOT too_large
       """;
 
   /**
@@ -47,7 +51,7 @@ final class MailSql {
   static final String HANDLED_MOVED = """
       SELECT moved_uid FROM mail_inbox
        WHERE mailbox = $1 AND moved_folder = $4 AND moved_uidvalidity = $2 AND moved_uid = ANY($3)
-         AND status = 'done'
+         AND status = 'done' AND NOT too_large
       """;
 
   /**

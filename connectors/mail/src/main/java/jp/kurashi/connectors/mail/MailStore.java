@@ -48,7 +48,7 @@ public final class MailStore {
     return pool.withTransaction(conn -> {
       List<Tuple> rows = new ArrayList<>();
       for (RawMail m : mails) {
-        rows.add(Tuple.of(mailbox, uidValidity, m.uid(), Buffer.buffer(m.raw())));
+        rows.add(Tuple.of(mailbox, uidValidity, m.uid(), Buffer.buffer(m.raw()), m.tooLarge()));
       }
       Future<?> inserted = rows.isEmpty() ? Future.succeededFuture()
           : conn.preparedQuery(MailSql.INSERT_RAW).executeBatch(rows);
@@ -235,7 +235,8 @@ public final class MailStore {
   }
 
   /** A fetched mail as it came from the server. */
-  public record RawMail(long uid, byte[] raw) {
+  /** A fetched mail; {@code tooLarge} when {@code raw} is only its {@link TooLargeMail} stand-in. */
+  public record RawMail(long uid, byte[] raw, boolean tooLarge) {
   }
 
   /**

@@ -60,6 +60,8 @@ class MailErasedRefetchTest {
         "SELECT count(*) FROM message WHERE external_id = $1 AND direction = 'out'", ackId) == 1);
     server.stopPoller();
     server.query("UPDATE consultation_case SET status = 'closed', closed_at = now() - interval '6 years'");
+    // Nothing written since either: a case written in since the cut-off is counted from that writing.
+    server.query("UPDATE message SET created_at = now() - interval '6 years'");
     MailRetentionStore retention = (MailRetentionStore) new MailChannel().retention(ConfigSource.of(Map.of()))
         .orElseThrow();
     RetentionJob job = new RetentionJob(new RetentionStore(server.db.pool(), Map.of("mail", retention)),

@@ -72,11 +72,17 @@ final class MailServer implements AutoCloseable {
 
   /** With {@code authservId}, mails count as from their sender only with that server's DMARC pass. */
   MailServer(Vertx vertx, Duration pollInterval, String authservId) {
+    this(vertx, pollInterval, authservId, MailSettings.DEFAULT_MAX_MAIL_BYTES);
+  }
+
+  /** With {@code MAIL_MAX_BYTES} of {@code maxMailBytes}. */
+  MailServer(Vertx vertx, Duration pollInterval, String authservId, long maxMailBytes) {
     this.vertx = vertx;
     mail = MailDesk.start();
     deskUser = mail.mailbox("desk", "desk-password");
     settings = new MailSettings("127.0.0.1", mail.imapPort(), "127.0.0.1", mail.smtpPort(), "desk", "desk-password",
-        DESK, false, pollInterval, "INBOX", null, "UTF-8", 1024 * 1024, Duration.ofSeconds(10), authservId, null);
+        DESK, false, pollInterval, "INBOX", null, "UTF-8", 1024 * 1024, Duration.ofSeconds(10), authservId, null,
+        maxMailBytes);
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
     officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     CaseEvents events = CaseEvents.inProcess(vertx);

@@ -15,9 +15,10 @@ final class OutboxSql {
    * claimed and failed for good (an instance started with an older offices file fails another office's replies,
    * safety messages included), while the instance that can send it would have sent it.
    *
-   * <p>A resident's replies go one at a time, in the order they were queued: a row waits while an earlier one to the
-   * same contact is pending (being sent, or waiting for its retry), so a reply that failed for a moment cannot arrive
-   * after the one written after it, and two in one batch are never sent side by side.
+   * <p>A resident's staff replies go one at a time, in the order they were queued: one waits while an earlier row to
+   * the same contact is pending (being sent, or waiting for its retry), so a reply that failed for a moment cannot
+   * arrive after the one written after it, and two in one batch are never sent side by side. Automatic messages (the
+   * safety message among them) wait for nothing: arriving now matters more for them than arriving in order.
    *
    * <p>$1 office ids (NULL: every office) and $2 channels of the worker's connectors, $3 each one's lease seconds
    * (a channel's rows get its longest, as that covers its slowest send), $4 how many, $5 worker id, $6 each one's
@@ -34,8 +35,9 @@ final class OutboxSql {
          WHERE o.status = 'pending' AND o.next_attempt_at <= now()
            AND EXISTS (SELECT 1 FROM can WHERE can.channel = o.channel
                                           AND (can.office_id IS NULL OR can.office_id = cc.office_id))
-           AND NOT EXISTS (SELECT 1 FROM message earlier JOIN outbox eo ON eo.message_id = earlier.id
-                            WHERE earlier.contact_id = m.contact_id AND eo.status = 'pending' AND eo.id < o.id)
+           AND (m.staff_id IS NULL
+                OR NOT EXISTS (SELECT 1 FROM message earlier JOIN outbox eo ON eo.message_id = earlier.id
+                                WHERE earlier.contact_id = m.contact_id AND eo.status = 'pending' AND eo.id < o.id))
          ORDER BY o.next_attempt_at, o.id
          LIMIT $4
          FOR UPDATE OF o SKIP LOCKED
@@ -65,12 +67,16 @@ final class OutboxSql {
 
   /**
    * Seconds the longest-waiting due reply has waited past its time (0 when none waits): a channel that is down, or a
-   * reply no instance can send (its office's channel not set up anywhere), shows as a number that only grows.
-   * Served by outbox_due.
+   * reply no instance can send (its office's channel not set up anywhere), shows as a number that only grows. A reply
+   * waiting its turn behind an earlier one to the same resident is not counted: the earlier one is.
    */
   static final String OLDEST_DUE = """
-      SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(next_attempt_at)), 0)::bigint
-        FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()
+      SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(o.next_attempt_at)), 0)::bigint
+        FROM outbox o JOIN message m ON m.id = o.message_id
+       WHERE o.status = 'pending' AND o.next_attempt_at <= now()
+         AND (m.staff_id IS NULL
+              OR NOT EXISTS (SELECT 1 FROM message earlier JOIN outbox eo ON eo.message_id = earlier.id
+                              WHERE earlier.contact_id = m.contact_id AND eo.status = 'pending' AND eo.id < o.id))
       """;
 
   /**
@@ -87,8 +93,9 @@ final class OutboxSql {
        WHERE o.message_id = m.id AND cc.id = m.case_id AND o.status = 'pending'
          AND o.next_attempt_at < now() - make_interval(secs => $1)
          AND m.delivery = 'queued' AND m.delivery_error IS DISTINCT FROM $2
-         AND NOT EXISTS (SELECT 1 FROM message earlier JOIN outbox eo ON eo.message_id = earlier.id
-                          WHERE earlier.contact_id = m.contact_id AND eo.status = 'pending' AND eo.id < o.id)
+         AND (m.staff_id IS NULL
+              OR NOT EXISTS (SELECT 1 FROM message earlier JOIN outbox eo ON eo.message_id = earlier.id
+                              WHERE earlier.contact_id = m.contact_id AND eo.status = 'pending' AND eo.id < o.id))
       RETURNING m.id, m.case_id, m.contact_id, m.channel, cc.office_id
       """;
 

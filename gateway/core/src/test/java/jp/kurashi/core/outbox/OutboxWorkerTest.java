@@ -287,8 +287,8 @@ class OutboxWorkerTest {
   }
 
   @Test
-  @DisplayName("sends one resident's replies one at a time, in the order queued, also when the first must wait for a "
-      + "retry; another resident's reply does not wait for them")
+  @DisplayName("sends one resident's staff replies one at a time, in the order queued, also when the first must wait "
+      + "for a retry; another resident's reply and an automatic message (a safety message) do not wait for them")
   void oneResidentInOrder() {
     AtomicInteger firstTries = new AtomicInteger();
     List<String> order = new CopyOnWriteArrayList<>();
@@ -298,13 +298,14 @@ class OutboxWorkerTest {
       if (m.text().equals("一通目") && firstTries.incrementAndGet() < 3) {
         return Future.failedFuture(SendFailure.transientError("HTTP 429", Duration.ofMillis(300)));
       }
-      if (m.contactRef().equals("U7")) {
+      boolean staffToU7 = m.contactRef().equals("U7") && !m.automatic();
+      if (staffToU7) {
         mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       }
       order.add(m.contactRef() + ":" + m.text());
       // Slow enough that two sends to one resident side by side would overlap.
       return io.vertx.core.Future.<SendReceipt>future(p -> vertx.setTimer(50, t -> {
-        if (m.contactRef().equals("U7")) {
+        if (staffToU7) {
           inFlight.decrementAndGet();
         }
         p.complete(SendReceipt.accepted());
@@ -318,11 +319,15 @@ class OutboxWorkerTest {
       ids.add(Await.result(messages.queueReply(caseId, staff, text)).messageId());
     }
     long otherId = Await.result(messages.queueReply(other, staff, "別の方へ")).messageId();
+    long safety = Await.result(messages.queueReply(caseId, null, "安全のご案内")).messageId();
     deployWorker(line, settings(5));
 
     Await.until(WAIT, "all sent", () -> ids.stream().allMatch(id -> "sent".equals(messageRow(id).getString("delivery"))));
-    assertThat(order.stream().filter(s -> s.startsWith("U7:")))
+    assertThat(order.stream().filter(s -> s.startsWith("U7:") && !s.equals("U7:安全のご案内")))
         .containsExactly("U7:一通目", "U7:二通目", "U7:三通目", "U7:四通目");
+    assertThat(order.indexOf("U7:安全のご案内")).as("the automatic message did not wait for the retry")
+        .isLessThan(order.indexOf("U7:一通目"));
+    assertThat(messageRow(safety).getString("delivery")).isEqualTo("sent");
     assertThat(mostAtOnce.get()).as("never two to one resident at once").isEqualTo(1);
     assertThat(order.indexOf("U8:別の方へ")).as("not held behind another resident's retry").isLessThan(order.indexOf("U7:一通目"));
     assertThat(messageRow(otherId).getString("delivery")).isEqualTo("sent");
