@@ -79,10 +79,15 @@ final class ImapMailbox implements AutoCloseable {
       long uid = f.getUID(m);
       if (m.getSize() > settings.maxMailBytes()) {
         mails.add(new RawMail(uid, TooLargeMail.standIn((MimeMessage) m, m.getSize(), settings.maxMailBytes()), true));
-      } else {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        m.writeTo(out);
+        continue;
+      }
+      // The size the server reports may be missing (-1) or wrong: the bytes read are capped all the same.
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try {
+        m.writeTo(TooLargeMail.capped(out, settings.maxMailBytes()));
         mails.add(new RawMail(uid, out.toByteArray(), false));
+      } catch (TooLargeMail.OverLimitException e) {
+        mails.add(new RawMail(uid, TooLargeMail.standIn((MimeMessage) m, e.seen(), settings.maxMailBytes()), true));
       }
       last = Math.max(last, uid);
     }

@@ -112,7 +112,7 @@ public final class MailChannel implements Channel {
         Duration.ofSeconds(src.integer("MAIL_TIMEOUT_SECONDS", 30, 1, 300)),
         src.optional("MAIL_AUTHSERV_ID").orElse(null),
         serverKeep(src),
-        src.integer("MAIL_MAX_BYTES", (int) MailSettings.DEFAULT_MAX_MAIL_BYTES, 1024 * 1024, 1024 * 1024 * 1024)));
+        src.integer("MAIL_MAX_BYTES", (int) MailSettings.DEFAULT_MAX_MAIL_BYTES, 1024 * 1024, 256 * 1024 * 1024)));
   }
 
   /** {@code MAIL_SERVER_KEEP_DAYS}; {@code null} when unset (mail stays on the server). */

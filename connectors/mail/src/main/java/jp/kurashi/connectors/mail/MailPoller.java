@@ -37,6 +37,8 @@ public final class MailPoller extends VerticleBase {
   private static final int PROCESS_BATCH = 20;
   /** How often processed mail past {@code MAIL_SERVER_KEEP_DAYS} is looked for on the server. */
   private static final Duration DELETE_EVERY = Duration.ofHours(1);
+  /** The longest a stop waits for the round in flight (the shutdown's grace is longer). */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(8);
   /** The most mails one round deletes; more are deleted in the rounds after it. */
   private static final int DELETE_BATCH = 500;
   /**
@@ -61,7 +63,8 @@ public final class MailPoller extends VerticleBase {
   /** The round in flight, if any: stop() waits for it, so a stopped poller takes no mail a successor may be taking. */
   private Future<Void> round = Future.succeededFuture();
   private boolean again;
-  private boolean stopping;
+  /** Read by the IDLE thread too. */
+  private volatile boolean stopping;
   private Thread idleThread;
   private volatile String lastError;
   /** Quarantined mails still held, as of the last round: an operator's alert, since no resident will see them. */
@@ -153,7 +156,9 @@ public final class MailPoller extends VerticleBase {
         .onComplete(ar -> {
           polling = false;
           done.complete();
-          if (ar.failed()) {
+          if (ar.failed() && stopping) {
+            LOG.atDebug().log("mail round cut short by the stop"); // its mailbox was closed under it
+          } else if (ar.failed()) {
             lastError = DatabaseFailures.describe(ar.cause());
             metrics.increment("mail_poll_failures_total");
             LOG.atWarn().addKeyValue("mailbox", settings.mailboxKey()).addKeyValue("error", DatabaseFailures.describe(ar.cause()))
@@ -166,7 +171,7 @@ public final class MailPoller extends VerticleBase {
           }
           if (again && !stopping) {
             again = false;
-            vertx.runOnContext(v -> poll());
+            context.runOnContext(v -> poll());
           }
         });
   }
@@ -180,7 +185,9 @@ public final class MailPoller extends VerticleBase {
       // A too-large mail stays unread where it is: the desk stored only its header, staff open it on the server.
       List<Long> uids = fetched.mails().stream().filter(m -> !m.tooLarge()).map(MailStore.RawMail::uid).toList();
       return store.storeFetched(settings.mailboxKey(), fetched.uidValidity(), fetched.mails(), fetched.lastUid())
-          .compose(v -> imap(() -> mailbox.markProcessed(uids)))
+          // Stopping (the mailbox is being closed): stored is enough; the mails stay unflagged on the server.
+          .compose(v -> stopping ? Future.succeededFuture(List.<ImapMailbox.Moved>of())
+              : imap(() -> mailbox.markProcessed(uids)))
           .compose(moved -> store.recordMoved(settings.mailboxKey(), fetched.uidValidity(), settings.processedFolder(),
               moved))
           .map(v -> fetched.more());
@@ -286,7 +293,9 @@ public final class MailPoller extends VerticleBase {
         try {
           watcher.idle();
           backoff = 1_000;
-          vertx.runOnContext(v -> poll());
+          // The poller's own context: vertx.runOnContext from this plain thread would make a new one, and a round
+          // started there would run beside this verticle's, on another event loop.
+          context.runOnContext(v -> poll());
         } catch (Exception e) {
           if (stopping) {
             return;
@@ -319,12 +328,15 @@ public final class MailPoller extends VerticleBase {
       closer.setDaemon(true);
       closer.start();
     }
-    // The round in flight ends first (it takes no further mail once stopping): the lock is let go only when this
-    // poller no longer touches the inbox, or two instances would ingest, and count each other's marks as crashes.
-    Future<Void> closed = round.eventually(() -> vertx.executeBlocking(() -> {
+    // The mailbox is closed first, so a fetch in flight fails at once instead of reading on; then the round in flight
+    // ends (it takes no further mail once stopping), and only then is the lock let go: before, another instance would
+    // ingest beside this one and count its marks as crashes. The wait is bounded so a shutdown keeps its grace time.
+    Future<Void> closed = vertx.executeBlocking(() -> {
       mailbox.close();
       return null;
-    }, false));
-    return closed.compose(v -> lock == null ? Future.succeededFuture() : lock.release());
+    }, false);
+    return closed.eventually(() -> round.timeout(STOP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            .otherwiseEmpty())
+        .compose(v -> lock == null ? Future.succeededFuture() : lock.release());
   }
 }

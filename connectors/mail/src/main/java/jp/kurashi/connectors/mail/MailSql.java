@@ -36,23 +36,29 @@ final class MailSql {
       """;
 
   /**
+   * A row whose message also came as a too-large mail's stand-in: fetched whole again later (the folder's UIDVALIDITY
+   * changed after MAIL_MAX_BYTES was raised), it was taken as a duplicate of the stand-in, whose case holds only the
+   * note, so the copy on the server is still the only whole one.
+   */
+  private static final String NO_STAND_IN_OF_IT =
+      " AND NOT EXISTS (SELECT 1 FROM mail_inbox t WHERE t.too_large AND t.message_id = i.message_id)";
+
+  /**
    * $1 mailbox, $2 the polled folder's UIDVALIDITY, $3 UIDs. Those of them whose mail is handled (stored as a message,
    * or known as a duplicate or an erased mail): never a pending or quarantined one, whose copy on the server may be
    * the one that counts, nor a too-large one, whose copy there is the only whole one.
    */
   static final String HANDLED_IN_FOLDER = """
-      SELECT uid FROM mail_inbox WHERE mailbox = $1 AND uidvalidity = $2 AND uid = ANY($3) AND status = 'done'
-         AND NOT too_large
-      """;
+      SELECT uid FROM mail_inbox i WHERE mailbox = $1 AND uidvalidity = $2 AND uid = ANY($3) AND status = 'done'
+         AND NOT too_large""" + NO_STAND_IN_OF_IT;
 
   /**
    * $1 mailbox, $2 the processed folder's UIDVALIDITY, $3 UIDs there, $4 its name. The same, for mails moved there.
    */
   static final String HANDLED_MOVED = """
-      SELECT moved_uid FROM mail_inbox
+      SELECT moved_uid FROM mail_inbox i
        WHERE mailbox = $1 AND moved_folder = $4 AND moved_uidvalidity = $2 AND moved_uid = ANY($3)
-         AND status = 'done' AND NOT too_large
-      """;
+         AND status = 'done' AND NOT too_large""" + NO_STAND_IN_OF_IT;
 
   /**
    * $1 mailbox, $2 limit. Only mails that are due, new ones first and each group oldest first: a mail

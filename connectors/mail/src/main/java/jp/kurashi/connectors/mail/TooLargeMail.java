@@ -27,15 +27,25 @@ final class TooLargeMail {
   /** The stand-in for {@code mail}, {@code size} bytes on the server against the limit {@code maxBytes}. */
   static byte[] standIn(MimeMessage mail, long size, long maxBytes) throws MessagingException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    boolean hasId = false;
     Enumeration<String> lines = mail.getAllHeaderLines();
     while (lines.hasMoreElements()) {
       String line = lines.nextElement();
+      header.writeBytes((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      hasId |= line.regionMatches(true, 0, "Message-ID:", 0, 11);
       int colon = line.indexOf(':');
       if (colon > 0 && BODY_FIELDS.contains(line.substring(0, colon).trim().toLowerCase(Locale.ROOT))) {
         continue;
       }
       // Header bytes as the server sent them (an 8-bit header stays 8-bit for the parser to decode).
       out.writeBytes((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    }
+    if (!hasId) {
+      // A mail without one is known by its bytes, and the note's bytes depend on the limit: an id from the header
+      // alone keeps it the same mail if it is fetched again under another limit.
+      out.writeBytes(("Message-ID: <too-large-" + sha256(header.toByteArray()) + "@kurashi.invalid>\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
     }
     out.writeBytes(("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
         + "Content-Transfer-Encoding: 8bit\r\nX-Kurashi-Too-Large: " + size + "\r\n\r\n")
@@ -49,8 +59,57 @@ final class TooLargeMail {
     long mb = Math.max(1, Math.round(size / 1_048_576.0));
     long limit = Math.max(1, maxBytes / 1_048_576);
     return "[大きすぎるメール] このメールは約" + mb + "MBあり、上限(" + limit + "MB)を超えるため、本文と添付ファイルを"
-        + "取り込めませんでした。メールサーバーの受信箱に未読のまま残っていますので、メールソフトで直接確認してください。\r\n"
+        + "取り込めませんでした。メールサーバーに未読のまま残っていますので、メールソフトで直接確認してください。\r\n"
         + "[Too large] This mail is about " + mb + " MB, over the limit of " + limit + " MB: its text and attachments "
-        + "were not taken in. It is left unread in the mail server's inbox; open it there.\r\n";
+        + "were not taken in. It is left unread on the mail server; open it there.\r\n";
+  }
+
+  /** {@code out}, refusing to take more than {@code maxBytes}: the read of a mail stops there. */
+  static java.io.OutputStream capped(java.io.OutputStream out, long maxBytes) {
+    return new java.io.FilterOutputStream(out) {
+      private long written;
+
+      @Override
+      public void write(int b) throws java.io.IOException {
+        count(1);
+        out.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws java.io.IOException {
+        count(len);
+        out.write(b, off, len);
+      }
+
+      private void count(int len) throws OverLimitException {
+        written += len;
+        if (written > maxBytes) {
+          throw new OverLimitException(written);
+        }
+      }
+    };
+  }
+
+  /** A mail found larger than the limit while it was read (its reported size was missing or wrong). */
+  static final class OverLimitException extends java.io.IOException {
+    private final long seen;
+
+    OverLimitException(long seen) {
+      super("mail larger than MAIL_MAX_BYTES", null);
+      this.seen = seen;
+    }
+
+    /** The bytes read when the limit was passed. */
+    long seen() {
+      return seen;
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

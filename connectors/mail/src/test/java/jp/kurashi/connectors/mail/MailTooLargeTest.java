@@ -58,6 +58,79 @@ class MailTooLargeTest {
         .getBytes(StandardCharsets.US_ASCII);
   }
 
+  @Test
+  @DisplayName("without a Message-ID, is known by an id made from its header, the same under any limit")
+  void noMessageId() {
+    byte[] raw = new String(withPhotos("Jiro <jiro@example.jp>", "<unused@example.jp>", (int) (MAX * 2)),
+        StandardCharsets.ISO_8859_1).replace("Message-ID: <unused@example.jp>\r\n", "")
+        .getBytes(StandardCharsets.ISO_8859_1);
+    server.deliver(raw);
+
+    Await.until(WAIT, "ingested", () -> server.count("SELECT count(*) FROM message WHERE direction = 'in'") == 1);
+    assertThat(server.query("SELECT external_id FROM message WHERE direction = 'in'").iterator().next().getString(0))
+        .matches("<too-large-[0-9a-f]{64}@kurashi.invalid>");
+  }
+
+  @Test
+  @DisplayName("read past the limit (its reported size missing or wrong), stops reading there")
+  void cappedWhileRead() throws Exception {
+    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+    java.io.OutputStream capped = TooLargeMail.capped(sink, 1000);
+    capped.write(new byte[999]);
+    capped.write(1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> capped.write(new byte[10]))
+        .isInstanceOf(TooLargeMail.OverLimitException.class);
+    assertThat(sink.size()).isEqualTo(1000);
+  }
+
+  @Test
+  @DisplayName("fetched whole later (MAIL_MAX_BYTES raised, the folder rebuilt or the mail delivered again) and taken "
+      + "as a duplicate of its stand-in, is still never deleted from the server")
+  void refetchedWholeStays() throws Exception {
+    server.deliver(withPhotos("Hanako <hanako@example.jp>", "<big@example.jp>", (int) (MAX * 2)));
+    Await.until(WAIT, "stand-in stored", () -> server.count("SELECT count(*) FROM message WHERE direction = 'in'") == 1);
+    server.stopPoller();
+    // The same mail again (as after a folder rebuilt, or delivered twice), now under the limit.
+    server.deliver(withPhotos("Hanako <hanako@example.jp>", "<big@example.jp>", (int) (MAX * 2)));
+    server.deliver(withPhotos("Taro <taro@example.jp>", "<small@example.jp>", 10_000));
+
+    // MAIL_MAX_BYTES at its default now, and a clock past MAIL_SERVER_KEEP_DAYS.
+    server.startPoller(Duration.ofDays(30), null,
+        jp.kurashi.testkit.TestClocks.startingAt(java.time.Instant.now().plus(Duration.ofDays(31))));
+
+    Await.until(WAIT, "the small one deleted from the server", () -> {
+      try {
+        return !seenOnServer().containsKey("<small@example.jp>");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(server.count("SELECT count(*) FROM mail_inbox WHERE status = 'done'")).isEqualTo(3);
+    assertThat(server.count("SELECT count(*) FROM message WHERE direction = 'in'")).as("no second case").isEqualTo(2);
+    assertThat(server.count("SELECT count(*) FROM mail_inbox WHERE NOT too_large AND raw IS NOT NULL "
+        + "AND message_id = (SELECT message_id FROM mail_inbox WHERE too_large)")).as("taken as its duplicate").isOne();
+    assertThat(inboxCount("<big@example.jp>")).as("both copies stay: the case holds only the note").isEqualTo(2);
+  }
+
+  /** How many mails with this Message-ID the desk's INBOX holds. */
+  private long inboxCount(String messageId) throws Exception {
+    Store store = Session.getInstance(server.settings.imapProperties()).getStore();
+    store.connect(server.settings.user(), server.settings.password());
+    try {
+      Folder inbox = store.getFolder("INBOX");
+      inbox.open(Folder.READ_ONLY);
+      long n = 0;
+      for (Message m : inbox.getMessages()) {
+        String[] id = m.getHeader("Message-ID");
+        n += id != null && messageId.equals(id[0]) ? 1 : 0;
+      }
+      inbox.close(false);
+      return n;
+    } finally {
+      store.close();
+    }
+  }
+
   /** The SEEN flag of each mail in the desk's INBOX, by Message-ID. */
   private Map<String, Boolean> seenOnServer() throws Exception {
     Store store = Session.getInstance(server.settings.imapProperties()).getStore();
@@ -67,7 +140,10 @@ class MailTooLargeTest {
       inbox.open(Folder.READ_ONLY);
       Map<String, Boolean> seen = new HashMap<>();
       for (Message m : inbox.getMessages()) {
-        seen.put(m.getHeader("Message-ID")[0], m.isSet(Flags.Flag.SEEN));
+        String[] id = m.getHeader("Message-ID"); // none on a mail being expunged meanwhile
+        if (id != null) {
+          seen.put(id[0], m.isSet(Flags.Flag.SEEN));
+        }
       }
       inbox.close(false);
       return seen;

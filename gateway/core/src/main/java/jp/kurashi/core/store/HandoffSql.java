@@ -20,7 +20,8 @@ final class HandoffSql {
       """;
 
   /** $1 case. Held to the end of the transaction: handoffs of one case are recorded one after the other. */
-  static final String LOCK_CASE = "SELECT id FROM consultation_case WHERE id = $1 AND erased_at IS NULL FOR UPDATE";
+  static final String LOCK_CASE =
+      "SELECT id FROM consultation_case WHERE id = $1 AND erased_at IS NULL AND merged_into IS NULL FOR UPDATE";
 
   /** $1 case, $2 the console's draft. The handoff recorded from it, if any, as it was sent. */
   static final String OF_DRAFT = """

@@ -16,8 +16,8 @@ final class RetentionSql {
    *
    * <p>A case merged into another is not one of them: its handoffs, notes and triage findings belong to the
    * consultation that goes on in the kept case, and it goes with that one ({@link #MERGED_INTO}); one merged into a
-   * case already erased goes now. A closed case someone wrote in since the cut-off (a follow-up reply, a note) is
-   * counted from that writing, not from its closing.
+   * case already erased goes now. A closed case someone wrote in since the cut-off (a follow-up reply, a note, a
+   * handoff, a contact made, a milestone, a complaint) is counted from that writing, not from its closing.
    */
   static final String CLOSED_CASES = """
       SELECT c.id FROM consultation_case c
@@ -25,6 +25,10 @@ final class RetentionSql {
          AND (c.merged_into IS NULL
               OR EXISTS (SELECT 1 FROM consultation_case k WHERE k.id = c.merged_into AND k.erased_at IS NOT NULL))
          AND NOT EXISTS (SELECT 1 FROM message m WHERE m.case_id = c.id AND m.created_at >= $1)
+         AND NOT EXISTS (SELECT 1 FROM handoff h WHERE h.case_id = c.id AND h.created_at >= $1)
+         AND NOT EXISTS (SELECT 1 FROM case_contact_log l WHERE l.case_id = c.id AND l.recorded_at >= $1)
+         AND NOT EXISTS (SELECT 1 FROM case_milestone s WHERE s.case_id = c.id AND s.recorded_at >= $1)
+         AND NOT EXISTS (SELECT 1 FROM complaint p WHERE p.case_id = c.id AND p.recorded_at >= $1)
        ORDER BY c.closed_at, c.id LIMIT $2
          FOR UPDATE OF c SKIP LOCKED
       """;
@@ -71,17 +75,20 @@ final class RetentionSql {
   /**
    * $1 case ids. How to communicate with the person (it describes them) goes; support milestones and the contacts
    * staff made keep kind and day (the monthly figures count them) and lose their note; a complaints-register entry
-   * keeps its place, dates and channel in the register (the report counts them) but loses its words and its case;
-   * one still being handled keeps its words until it is closed and its own keep period has passed (STALE_COMPLAINTS).
+   * keeps its place, dates and channel in the register (the report counts them) but loses its case, and its words
+   * unless it is still being handled or was closed after the cut-off ($2): those go once it is closed and past its own
+   * keep period (STALE_COMPLAINTS).
    */
   static final String ERASE_CASE_RECORDS = """
       WITH accommodation AS (DELETE FROM case_accommodation WHERE case_id = ANY($1) RETURNING 1),
            milestones AS (UPDATE case_milestone SET note = NULL WHERE case_id = ANY($1) RETURNING 1),
            contacts_made AS (UPDATE case_contact_log SET note = NULL WHERE case_id = ANY($1) RETURNING 1)
       UPDATE complaint SET case_id = NULL,
-             summary = CASE WHEN closed_on IS NULL THEN summary ELSE '(保存期間の経過により消去)' END,
-             response = CASE WHEN closed_on IS NULL THEN response END
-       WHERE case_id = ANY($1)
+             summary = CASE WHEN kept THEN summary ELSE '(保存期間の経過により消去)' END,
+             response = CASE WHEN kept THEN response END
+        FROM (SELECT id, closed_on IS NULL OR closed_on >= ($2::timestamptz AT TIME ZONE 'Asia/Tokyo')::date AS kept
+                FROM complaint WHERE case_id = ANY($1)) k
+       WHERE complaint.id = k.id
       """;
 
   /** $1 case ids. */

@@ -125,12 +125,12 @@ public final class RetentionStore {
           return conn.preparedQuery(RetentionSql.MERGED_INTO).execute(Tuple.of((Object) ids.toArray(Long[]::new)))
               .compose(merged -> {
                 merged.forEach(row -> ids.add(row.getLong(0)));
-                return erase(conn, ids.toArray(Long[]::new), now);
+                return erase(conn, ids.toArray(Long[]::new), now, closedBefore);
               });
         }));
   }
 
-  private Future<ErasedCases> erase(SqlConnection conn, Long[] ids, Instant now) {
+  private Future<ErasedCases> erase(SqlConnection conn, Long[] ids, Instant now, Instant closedBefore) {
     Tuple cases = Tuple.of((Object) ids);
     Set<Long> contacts = new LinkedHashSet<>();
     int[] counts = new int[3];
@@ -141,7 +141,7 @@ public final class RetentionStore {
           counts[0] = rows.rowCount();
           return conn.preparedQuery(RetentionSql.ANONYMISE_HANDOFFS).execute(cases);
         })
-        .compose(v -> conn.preparedQuery(RetentionSql.ERASE_CASE_RECORDS).execute(cases))
+        .compose(v -> conn.preparedQuery(RetentionSql.ERASE_CASE_RECORDS).execute(Tuple.of(ids, utc(closedBefore))))
         // The channels' rows that point at the cases' messages go before the messages do.
         .compose(v -> eachChannel(channelRows, (name, channel) -> channel.eraseWithCases(conn, ids)))
         .compose(v -> conn.preparedQuery(RetentionSql.DELETE_OUTBOX).execute(cases))

@@ -153,7 +153,7 @@ class RetentionJobTest {
       sql("INSERT INTO case_accommodation (case_id, needs, note, updated_by, updated_at) VALUES ($1, '{writing}', '左耳が聞こえにくい', $2, now())",
           c, staff);
       sql("INSERT INTO case_milestone (office_id, case_id, kind, done_on, note, recorded_by, recorded_at) "
-          + "VALUES ($1, $2, 'plan', '2020-01-10', '就労支援', $3, now())", office, c, staff);
+          + "VALUES ($1, $2, 'plan', '2020-01-10', '就労支援', $3, $4)", office, c, staff, yearsAgo(6, 20));
     }
 
     RetentionJob.Run run = Await.result(job.runOnce());
@@ -243,27 +243,38 @@ class RetentionJobTest {
         + "VALUES ($1, $2, 'mail', 'out', 'その後いかがですか', $3, 'queued', $4) RETURNING id",
         caseId, mail, staff, yearsAgo(0, 3)).getLong(0);
     sql("INSERT INTO outbox (message_id, channel, idempotency_key) VALUES ($1, 'mail', gen_random_uuid())", reply);
+    long called = seededCase(contact("line", "U-called", "電話 花子"), "line", yearsAgo(6, 40), yearsAgo(6, 0));
+    sql("INSERT INTO case_contact_log (office_id, case_id, kind, at, note, staff_id, recorded_at) "
+        + "VALUES ($1, $2, 'phone_call', $3, 'その後の様子を電話で確認', $4, $3)", office, called, yearsAgo(0, 1), staff);
+    long untouched = seededCase(contact("line", "U-untouched", null), "line", yearsAgo(6, 40), yearsAgo(6, 0));
 
     Await.result(job.runOnce());
 
     assertThat(one("SELECT erased_at FROM consultation_case WHERE id = $1", caseId).getValue(0)).isNull();
     assertThat(count("SELECT count(*) FROM outbox WHERE message_id = $1", reply)).as("the reply still goes").isOne();
+    assertThat(one("SELECT erased_at FROM consultation_case WHERE id = $1", called).getValue(0))
+        .as("a contact made yesterday").isNull();
+    assertThat(count("SELECT count(*) FROM case_contact_log WHERE note IS NOT NULL")).isOne();
+    assertThat(one("SELECT erased_at FROM consultation_case WHERE id = $1", untouched).getValue(0)).isNotNull();
   }
 
   @Test
-  @DisplayName("a complaint still being handled keeps its words when its case is erased; they go once it is closed "
-      + "and past retention")
+  @DisplayName("a complaint still being handled, or closed since the cut-off, keeps its words when its case is erased; "
+      + "they go once it is closed and past retention")
   void openComplaintKeepsItsWords() {
     long erased = seededCase(contact("line", "U-open-complaint", null), "line", yearsAgo(6, 40), yearsAgo(6, 0));
-    sql("INSERT INTO complaint (office_id, case_id, received_at, channel, summary, responsible_id, recorded_by, "
-        + "recorded_at) VALUES ($1, $2, $3, 'phone', '対応中の苦情', $4, $4, $3)", office, erased, ago(Duration.ofDays(3)),
-        staff);
+    String insert = "INSERT INTO complaint (office_id, case_id, received_at, channel, summary, responsible_id, "
+        + "response, closed_on, recorded_by, recorded_at) VALUES ($1, $2, $3, 'phone', $4, $5, $6, $7, $5, $3)";
+    sql(insert, office, erased, yearsAgo(6, 30), "対応中の苦情", staff, null, null);
+    sql(insert, office, erased, yearsAgo(6, 30), "先月終えた苦情", staff, "説明しました", yearsAgo(0, 30).toLocalDate());
+    sql(insert, office, erased, yearsAgo(6, 30), "昔の苦情", staff, "説明しました", yearsAgo(6, 20).toLocalDate());
 
     Await.result(job.runOnce());
 
-    Row complaint = one("SELECT case_id, summary FROM complaint");
-    assertThat(complaint.getValue("case_id")).isNull();
-    assertThat(complaint.getString("summary")).isEqualTo("対応中の苦情");
+    assertThat(count("SELECT count(*) FROM complaint WHERE case_id IS NOT NULL")).isZero();
+    assertThat(count("SELECT count(*) FROM complaint WHERE summary IN ('対応中の苦情', '先月終えた苦情')")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM complaint WHERE response IS NOT NULL")).isOne();
+    assertThat(count("SELECT count(*) FROM complaint WHERE summary = '昔の苦情'")).isZero();
     assertThat(one("SELECT erased_at FROM consultation_case WHERE id = $1", erased).getValue(0)).isNotNull();
   }
 
