@@ -34,6 +34,13 @@ final class RetentionSql {
       """;
 
   /**
+   * $1 closed before. Closed cases past the keep period that are not erased: merged into a case still going on, or
+   * written in since the cut-off (CLOSED_CASES passes them over), or left by a step that failed.
+   */
+  static final String HELD =
+      "SELECT count(*) FROM consultation_case WHERE status = 'closed' AND erased_at IS NULL AND closed_at < $1";
+
+  /**
    * $1 case ids. The cases merged into them, also through a chain of merges, not yet erased: they are erased with the
    * case they were merged into, in the same batch. Locked, in id order; only retention locks a merged-away case.
    */
