@@ -77,6 +77,7 @@ final class ImapMailbox implements AutoCloseable {
     long last = after;
     for (Message m : newer) {
       long uid = f.getUID(m);
+      last = Math.max(last, uid);
       if (m.getSize() > settings.maxMailBytes()) {
         mails.add(new RawMail(uid, TooLargeMail.standIn((MimeMessage) m, m.getSize(), settings.maxMailBytes()), true));
         continue;
@@ -89,7 +90,6 @@ final class ImapMailbox implements AutoCloseable {
       } catch (TooLargeMail.OverLimitException e) {
         mails.add(new RawMail(uid, TooLargeMail.standIn((MimeMessage) m, e.seen(), settings.maxMailBytes()), true));
       }
-      last = Math.max(last, uid);
     }
     return new Fetched(uidValidity, mails, last, newer.size() < waiting.size());
   }

@@ -69,6 +69,9 @@ class MailTooLargeTest {
     Await.until(WAIT, "ingested", () -> server.count("SELECT count(*) FROM message WHERE direction = 'in'") == 1);
     assertThat(server.query("SELECT external_id FROM message WHERE direction = 'in'").iterator().next().getString(0))
         .matches("<too-large-[0-9a-f]{64}@kurashi.invalid>");
+    assertThat(server.count("SELECT last_uid FROM mail_cursor"))
+        .as("the cursor passes it, so its header is not fetched again every round")
+        .isEqualTo(server.count("SELECT uid FROM mail_inbox"));
   }
 
   @Test
