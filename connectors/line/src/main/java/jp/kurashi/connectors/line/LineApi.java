@@ -48,10 +48,14 @@ final class LineApi {
     return vertx;
   }
 
-  /** Pushes messages; LINE drops a repeat of the same retry key, so retries never send twice. */
+  /**
+   * Pushes messages; LINE drops a repeat of the same retry key, so retries never send twice. A repeat LINE already
+   * accepted (409) counts as pushed, with no request id.
+   */
   Future<String> push(String userId, List<Message> messages, UUID retryKey) {
     return on(messaging.pushMessage(retryKey, new PushMessageRequest(userId, messages, false, null)))
-        .map(Result::requestId);
+        .map(Result::requestId)
+        .recover(err -> status(err) == 409 ? Future.succeededFuture(null) : Future.failedFuture(err));
   }
 
   Future<Void> reply(String replyToken, List<Message> messages) {

@@ -141,10 +141,7 @@ public final class LineConnector implements ChannelConnector {
       // Each part of a long reply keeps its own stable key, derived from the outbox key.
       UUID key = i == 0 ? message.idempotencyKey()
           : UUID.nameUUIDFromBytes((message.idempotencyKey() + "/" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      chain = chain.compose(prev -> api.push(message.contactRef(), batch, key).recover(err -> {
-        // 409: LINE already accepted this retry key on an earlier attempt; the part was delivered.
-        return LineApi.status(err) == 409 ? Future.succeededFuture(null) : Future.failedFuture(err);
-      }).onSuccess(taken -> partTaken.set(true)));
+      chain = chain.compose(prev -> api.push(message.contactRef(), batch, key).onSuccess(taken -> partTaken.set(true)));
     }
     return chain.<SendReceipt>map(requestId -> {
       downReason = null;

@@ -128,8 +128,7 @@ public final class LineWebhook {
       ctx.response().setStatusCode(503).putHeader("Retry-After", "1").end();
       return;
     }
-    io.vertx.core.Vertx vertx = connector.api().vertx();
-    long deadline = vertx.setTimer(settings.webhookReadTimeout().toMillis(), id -> {
+    long deadline = ctx.vertx().setTimer(settings.webhookReadTimeout().toMillis(), id -> {
       ctx.remove(READ_DEADLINE);
       metrics.increment("line_webhooks_refused_total", "reason", "slow");
       LOG.atWarn().addKeyValue("remote", clientAddress.of(ctx.request()))
@@ -148,7 +147,7 @@ public final class LineWebhook {
   private void readDone(RoutingContext ctx) {
     Long deadline = ctx.remove(READ_DEADLINE);
     if (deadline != null) {
-      connector.api().vertx().cancelTimer(deadline);
+      ctx.vertx().cancelTimer(deadline);
     }
   }
 
@@ -396,8 +395,7 @@ public final class LineWebhook {
                            List<com.linecorp.bot.messaging.model.Message> reply, String what) {
     LineApi api = connector.api();
     java.util.function.Supplier<Future<Void>> push = () -> api.push(user, reply, java.util.UUID.nameUUIDFromBytes(
-            (what + "/" + event.webhookEventId()).getBytes(StandardCharsets.UTF_8)))
-        .recover(err -> LineApi.status(err) == 409 ? Future.succeededFuture() : Future.failedFuture(err)).mapEmpty();
+        (what + "/" + event.webhookEventId()).getBytes(StandardCharsets.UTF_8))).mapEmpty();
     Future<Void> sent = replyToken == null || redelivered(event) ? push.get()
         : api.reply(replyToken, reply).recover(err -> {
           int status = LineApi.status(err);

@@ -33,12 +33,6 @@ public record MailSettings(String imapHost, int imapPort, String smtpHost, int s
         outboundCharset, maxAttachmentBytes, timeout, authservId, serverKeep, DEFAULT_MAX_MAIL_BYTES);
   }
 
-  /** These settings with {@code MAIL_MAX_BYTES} of {@code bytes}. */
-  public MailSettings withMaxMailBytes(long bytes) {
-    return new MailSettings(imapHost, imapPort, smtpHost, smtpPort, user, password, address, tls, pollInterval, folder,
-        processedFolder, outboundCharset, maxAttachmentBytes, timeout, authservId, serverKeep, bytes);
-  }
-
   /** The cursor and lock name of this mailbox. */
   String mailboxKey() {
     return user + "@" + imapHost + "/" + folder;

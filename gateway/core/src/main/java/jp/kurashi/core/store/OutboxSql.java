@@ -7,6 +7,14 @@ final class OutboxSql {
   }
 
   /**
+   * Outbox row {@code o} of message {@code m} may go now: an automatic message always (arriving now matters more for
+   * it than arriving in order), a staff reply once no earlier row to the same contact is pending.
+   */
+  private static final String ITS_TURN = " (m.staff_id IS NULL OR NOT EXISTS (SELECT 1 FROM message earlier "
+      + "JOIN outbox eo ON eo.message_id = earlier.id "
+      + "WHERE earlier.contact_id = m.contact_id AND eo.status = 'pending' AND eo.id < o.id)) ";
+
+  /**
    * Claims due rows for this worker: SKIP LOCKED keeps concurrent workers (on any instance) apart,
    * and moving next_attempt_at forward by the lease hides the row from them until the attempt
    * is recorded, or until the lease runs out if this worker dies.
@@ -35,9 +43,7 @@ final class OutboxSql {
          WHERE o.status = 'pending' AND o.next_attempt_at <= now()
            AND EXISTS (SELECT 1 FROM can WHERE can.channel = o.channel
                                           AND (can.office_id IS NULL OR can.office_id = cc.office_id))
-           AND (m.staff_id IS NULL
-                OR NOT EXISTS (SELECT 1 FROM message earlier JOIN outbox eo ON eo.message_id = earlier.id
-                                WHERE earlier.contact_id = m.contact_id AND eo.status = 'pending' AND eo.id < o.id))
+           AND """ + ITS_TURN + """
          ORDER BY o.next_attempt_at, o.id
          LIMIT $4
          FOR UPDATE OF o SKIP LOCKED
@@ -74,10 +80,7 @@ final class OutboxSql {
       SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(o.next_attempt_at)), 0)::bigint
         FROM outbox o JOIN message m ON m.id = o.message_id
        WHERE o.status = 'pending' AND o.next_attempt_at <= now()
-         AND (m.staff_id IS NULL
-              OR NOT EXISTS (SELECT 1 FROM message earlier JOIN outbox eo ON eo.message_id = earlier.id
-                              WHERE earlier.contact_id = m.contact_id AND eo.status = 'pending' AND eo.id < o.id))
-      """;
+         AND """ + ITS_TURN;
 
   /**
    * $1 seconds, $2 reason. Replies due for longer than $1 that no worker has taken since (a claim moves the due time
@@ -93,9 +96,7 @@ final class OutboxSql {
        WHERE o.message_id = m.id AND cc.id = m.case_id AND o.status = 'pending'
          AND o.next_attempt_at < now() - make_interval(secs => $1)
          AND m.delivery = 'queued' AND m.delivery_error IS DISTINCT FROM $2
-         AND (m.staff_id IS NULL
-              OR NOT EXISTS (SELECT 1 FROM message earlier JOIN outbox eo ON eo.message_id = earlier.id
-                              WHERE earlier.contact_id = m.contact_id AND eo.status = 'pending' AND eo.id < o.id))
+         AND """ + ITS_TURN + """
       RETURNING m.id, m.case_id, m.contact_id, m.channel, cc.office_id
       """;
 
