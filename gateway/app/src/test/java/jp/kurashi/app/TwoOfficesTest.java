@@ -191,7 +191,7 @@ class TwoOfficesTest {
     WebClient web = WebClient.create(vertx);
     HttpResponse<Buffer> page = Await.result(web.get(running.gateway.httpPort(), "127.0.0.1", "/chat/yodogawa").send());
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.bodyAsString()).contains("widget.js");
+    assertThat(page.bodyAsString()).contains("/webchat/chat.js");
     HttpResponse<Buffer> session = Await.result(web.post(running.gateway.httpPort(), "127.0.0.1",
         "/webchat/yodogawa/sessions").sendJsonObject(new JsonObject().put("language", "ja")));
     assertThat(session.statusCode()).isIn(200, 201);

@@ -47,11 +47,15 @@ class WebchatBrowserTest {
   private String databaseUrl;
   private RunningGateway running;
   private BrowserContext context;
+  // The ward's own site, which the gateway lets frame the chat (WEBCHAT_FRAME_ANCESTORS).
+  private WardSite ward;
 
   @BeforeEach
-  void start(Vertx vertx) {
+  void start(Vertx vertx) throws Exception {
     databaseUrl = TestPostgres.shared().newDatabaseUrl();
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "DATA_DIR", dataDir.toString()), clock);
+    ward = new WardSite();
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "DATA_DIR", dataDir.toString(),
+        "WEBCHAT_FRAME_ANCESTORS", ward.origin()), clock);
     context = chromium.newContext(390, 844);
   }
 
@@ -59,6 +63,40 @@ class WebchatBrowserTest {
   void stop() {
     context.close();
     running.close();
+    ward.close();
+  }
+
+  /**
+   * A page with the widget tag, as residents meet it on a ward's site: served for real by a second server on loopback,
+   * another origin than the gateway's. Not a Playwright route: Chromium gives a routed (fulfilled) document no address,
+   * counts it as public, and its local network access checks then block the chat's WebSocket to 127.0.0.1.
+   */
+  private final class WardSite implements AutoCloseable {
+    private final com.sun.net.httpserver.HttpServer server;
+
+    WardSite() throws java.io.IOException {
+      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/", exchange -> {
+        byte[] page = ("<!doctype html><html lang=ja><head><meta charset=utf-8></head><body><h1>区役所</h1>"
+            + "<script src=\"" + base() + "/webchat/widget.js\"></script></body></html>")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        exchange.sendResponseHeaders(200, page.length);
+        try (var body = exchange.getResponseBody()) {
+          body.write(page);
+        }
+      });
+      server.start();
+    }
+
+    String origin() {
+      return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
   }
 
   private String base() {
@@ -186,84 +224,85 @@ class WebchatBrowserTest {
       """;
 
   @Test
-  @DisplayName("adds a launcher to any page with one script tag")
-  void widgetOnAnotherPage() {
-    Page page = context.newPage();
-    page.setContent("<!doctype html><html lang=ja><body><h1>区役所</h1><script src=\"" + base()
-        + "/webchat/widget.js\"></script></body></html>");
-    Locator launcher = page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("チャットで相談する(新しいパネルが開きます)"));
-    launcher.click();
-    assertThat(page.getByText("はじめにお読みください")).isVisible();
-    page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/webchat-widget.png")));
-  }
+  @DisplayName("on a site not allowed to frame the chat: the launcher opens the chat page in a new tab, and an older widget's chat kept on that site is erased")
+  void widgetOnAnotherSite() throws Exception {
+    try (WardSite other = new WardSite()) {
+      Page page = context.newPage();
+      page.navigate(other.origin() + "/news/");
+      // What a widget from before the chat page was framed kept on the site's own origin.
+      page.evaluate("base => { localStorage.setItem('kurashi-chat:' + base + ':token', 'x'.repeat(43));"
+          + " localStorage.setItem('kurashi-chat:' + base + ':pending', '[]'); localStorage.setItem('site', 'own'); }", base());
+      page.reload();
+      Locator launcher = page.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+          new Page.GetByRoleOptions().setName("チャットで相談する(新しいタブで開きます)"));
+      assertThat(launcher).hasAttribute("href", base() + "/chat");
+      assertThat(page.locator("iframe")).hasCount(0);
+      Object left = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('kurashi-chat')).length");
+      assertThat(((Number) left).intValue()).as("an older widget's chat keys on the site").isZero();
+      assertThat(page.evaluate("() => localStorage.getItem('site')")).as("the site's own keys").isEqualTo("own");
 
-  @Test
-  @DisplayName("on a shared device: a reload shows no history until opened, and 会話を終了して消す ends the chat and leaves nothing")
-  void sharedDevice() throws Exception {
-    // A page with the widget tag, as residents meet it on the ward's site: served for real by a second server on
-    // loopback, another origin than the gateway's, so the widget keeps its storage on the ward's origin. Not a
-    // Playwright route: Chromium gives a routed (fulfilled) document no address, counts it as public, and its
-    // local network access checks then block the widget's WebSocket to 127.0.0.1 (fetches pass), so the chat never
-    // authenticates and nothing is sent.
-    byte[] wardPage = ("<!doctype html><html lang=ja><head><meta charset=utf-8></head><body><h1>区役所</h1>"
-        + "<script src=\"" + base() + "/webchat/widget.js\"></script></body></html>")
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    com.sun.net.httpserver.HttpServer wardSite = com.sun.net.httpserver.HttpServer.create(
-        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-    wardSite.createContext("/", exchange -> {
-      exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-      exchange.sendResponseHeaders(200, wardPage.length);
-      try (var body = exchange.getResponseBody()) {
-        body.write(wardPage);
-      }
-    });
-    wardSite.start();
-    try {
-      sharedDeviceOn(context.newPage(), "http://127.0.0.1:" + wardSite.getAddress().getPort() + "/ward/");
-    } finally {
-      wardSite.stop(0);
+      Page chat = context.waitForPage(launcher::click);
+      assertThat(chat.getByText("はじめにお読みください")).isVisible();
+      assertThat(chat.url()).isEqualTo(base() + "/chat");
+      page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/webchat-widget.png")));
     }
   }
 
-  private void sharedDeviceOn(Page page, String ward) throws Exception {
-    page.navigate(ward);
+  @Test
+  @DisplayName("on a shared device: the chat lives in the panel's frame, never in the ward site's storage; a reload shows no history until opened, and 会話を終了して消す ends the chat and leaves nothing")
+  void sharedDevice() throws Exception {
+    Page page = context.newPage();
+    page.navigate(ward.origin() + "/ward/");
     Locator launcher = page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("チャットで相談する(新しいパネルが開きます)"));
+    assertThat(launcher).hasAttribute("aria-expanded", "false");
     launcher.click();
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
-    page.getByLabel("メッセージ").fill("借金の取り立てが怖いです");
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("送信")).click();
+    assertThat(launcher).hasAttribute("aria-expanded", "true");
+    com.microsoft.playwright.FrameLocator panel = page.frameLocator(".kc-panel iframe");
+    Locator agree = panel.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new com.microsoft.playwright.FrameLocator.GetByRoleOptions().setName("同意して相談をはじめる"));
+    // The launcher's click moved the focus into the panel, to its first thing to press.
+    assertThat(agree).isFocused();
+    agree.click();
+    assertThat(panel.getByLabel("メッセージ")).isFocused();
+    panel.getByLabel("メッセージ").fill("借金の取り立てが怖いです");
+    panel.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new com.microsoft.playwright.FrameLocator.GetByRoleOptions().setName("送信")).click();
     page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/webchat-shared-sent.png")));
-    Locator mine = page.locator(".kc-resident[data-id]").filter(new Locator.FilterOptions().setHasText("取り立て"));
+    Locator mine = panel.locator(".kc-resident[data-id]").filter(new Locator.FilterOptions().setHasText("取り立て"));
     assertThat(mine.locator(".kc-meta")).containsText("送信済み");
-    assertThat(page.getByTestId("shared-hint")).isVisible();
-    assertThat(page.getByTestId("shared-hint")).containsText("共用の端末");
-    String token = (String) page.evaluate("() => Object.keys(localStorage).filter(k => k.endsWith(':token'))"
-        + ".map(k => localStorage.getItem(k))[0]");
+    assertThat(panel.getByTestId("shared-hint")).containsText("共用の端末");
+    String token = frameToken(page);
     assertThat(token).isNotBlank();
+    assertThat(siteKeys(page)).as("anything of the chat in the ward site's storage").isZero();
+
+    // Closed from inside the panel: hidden, the focus back on the launcher.
+    panel.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new com.microsoft.playwright.FrameLocator.GetByRoleOptions().setName("チャットを閉じる")).click();
+    assertThat(page.locator(".kc-panel")).isHidden();
+    assertThat(launcher).isFocused();
+    assertThat(launcher).hasAttribute("aria-expanded", "false");
 
     page.reload();
     assertThat(launcher).isVisible();
     assertThat(page.locator(".kc-panel")).isHidden();
-    assertThat(page.locator(".kc-msg")).hasCount(0);
     assertThat(page.getByText("借金の取り立てが怖いです")).hasCount(0);
     launcher.click();
-    assertThat(page.locator(".kc-resident").filter(new Locator.FilterOptions().setHasText("取り立て"))).isVisible();
+    assertThat(panel.locator(".kc-resident").filter(new Locator.FilterOptions().setHasText("取り立て"))).isVisible();
 
-    Locator end = page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("会話を終了して、この端末から会話の記録を消す"));
-    assertThat(end).isVisible();
+    Locator end = panel.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new com.microsoft.playwright.FrameLocator.GetByRoleOptions().setName("会話を終了して、この端末から会話の記録を消す"));
     assertThat(end).hasText("会話を終了して消す");
     com.microsoft.playwright.Response ended = page.waitForResponse(
         r -> r.url().endsWith("/webchat/sessions/current") && "DELETE".equals(r.request().method()), end::click);
     assertThat(ended.status()).isEqualTo(204);
-    assertThat(page.getByText("はじめにお読みください")).isVisible();
-    assertThat(page.locator(".kc-msg")).hasCount(0);
-    Object left = page.evaluate("() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]"
+    assertThat(panel.getByText("はじめにお読みください")).isVisible();
+    assertThat(panel.locator(".kc-msg")).hasCount(0);
+    assertThat(frameToken(page)).as("the chat's token in the frame").isNull();
+    Object left = chatFrame(page).evaluate("() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]"
         + ".filter(k => k.startsWith('kurashi-chat')).length + document.cookie.length");
-    assertThat(((Number) left).intValue()).as("chat keys and cookies left in the browser").isZero();
+    assertThat(((Number) left).intValue()).as("chat keys and cookies left in the frame").isZero();
+    assertThat(siteKeys(page)).isZero();
 
     var http = java.net.http.HttpClient.newHttpClient();
     var refused = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/webchat/socket?token=" + token))
@@ -272,14 +311,48 @@ class WebchatBrowserTest {
 
     page.reload();
     launcher.click();
-    assertThat(page.getByText("はじめにお読みください")).isVisible();
-    assertThat(page.locator(".kc-msg")).hasCount(0);
+    assertThat(panel.getByText("はじめにお読みください")).isVisible();
+    assertThat(panel.locator(".kc-msg")).hasCount(0);
     page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/webchat-ended.png")));
+  }
 
-    page.navigate(base() + "/chat");
-    assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("会話を終了して、この端末から会話の記録を消す"))).isVisible();
-    assertThat(page.getByTestId("shared-hint")).isVisible();
+  @Test
+  @DisplayName("a chat an older widget kept on the ward's site moves into the panel once, with its unsent message; a later one never replaces the panel's own chat")
+  void olderChatMovesIntoThePanel() throws Exception {
+    io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(running.vertx);
+    String version = Await.result(web.get(running.gateway.httpPort(), "127.0.0.1", "/webchat/config").send())
+        .bodyAsJsonObject().getJsonObject("privacyNotice").getString("version");
+    String old = Await.result(web.post(running.gateway.httpPort(), "127.0.0.1", "/webchat/sessions")
+        .sendJsonObject(new JsonObject().put("language", "ja"))).bodyAsJsonObject().getString("token");
+    Page page = context.newPage();
+    page.navigate(ward.origin() + "/ward/");
+    page.evaluate("([base, token, version]) => { const k = 'kurashi-chat:' + base + ':';"
+        + " localStorage.setItem(k + 'token', token); localStorage.setItem(k + 'consented', version);"
+        + " localStorage.setItem(k + 'lang', 'ja');"
+        + " localStorage.setItem(k + 'pending', JSON.stringify([{ clientId: 'old-widget-1', text: '前の画面で書いた相談です' },"
+        + " { clientId: 42, text: 'not in the shape the widget wrote' }])); }", List.of(base(), old, version));
+    page.reload();
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("チャットで相談する(新しいパネルが開きます)")).click();
+    com.microsoft.playwright.FrameLocator panel = page.frameLocator(".kc-panel iframe");
+    // Consented already: straight to the chat, where the message left unsent goes out on the old chat.
+    assertThat(panel.locator(".kc-resident[data-id]").filter(new Locator.FilterOptions().setHasText("前の画面で書いた相談です"))
+        .locator(".kc-meta")).containsText("送信済み");
+    assertThat(panel.locator(".kc-msg")).hasCount(1);
+    assertThat(frameToken(page)).isEqualTo(old);
+    assertThat(siteKeys(page)).as("the older chat's keys left on the ward's site").isZero();
+    RunningGateway.StaffClient chief = running.chief();
+    assertThat(chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items")).hasSize(1);
+
+    // Another token planted on the site later (a script of the site, say) does not take over the panel's chat.
+    page.evaluate("base => localStorage.setItem('kurashi-chat:' + base + ':token', 'y'.repeat(43))", base());
+    page.reload();
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("チャットで相談する(新しいパネルが開きます)")).click();
+    assertThat(panel.locator(".kc-resident").filter(new Locator.FilterOptions().setHasText("前の画面で書いた相談です")))
+        .isVisible();
+    assertThat(frameToken(page)).isEqualTo(old);
+    assertThat(siteKeys(page)).isZero();
   }
 
   @Test
@@ -318,7 +391,7 @@ class WebchatBrowserTest {
       page.waitForTimeout(250);
     }
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "DATA_DIR", dataDir.toString(),
-        "HTTP_PORT", String.valueOf(port)), clock);
+        "WEBCHAT_FRAME_ANCESTORS", ward.origin(), "HTTP_PORT", String.valueOf(port)), clock);
 
     RunningGateway.StaffClient chief = running.chief();
     var cases = chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items");
@@ -576,6 +649,23 @@ class WebchatBrowserTest {
       sockets.add(ws);
     });
     return sockets;
+  }
+
+  /** The panel's frame: the chat page on the gateway's origin. */
+  private com.microsoft.playwright.Frame chatFrame(Page page) {
+    return page.frames().stream().filter(f -> f.url().startsWith(base() + "/chat")).findFirst().orElseThrow();
+  }
+
+  /** The chat's token in the panel's frame, where the chat keeps it. */
+  private String frameToken(Page page) {
+    return (String) chatFrame(page).evaluate("() => Object.keys(localStorage).filter(k => k.endsWith(':token'))"
+        + ".map(k => localStorage.getItem(k))[0] || null");
+  }
+
+  /** Keys of the chat in the ward site's own storage. */
+  private static int siteKeys(Page page) {
+    return ((Number) page.evaluate("() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]"
+        + ".filter(k => k.startsWith('kurashi-chat')).length")).intValue();
   }
 
   private static String token(Page page) {

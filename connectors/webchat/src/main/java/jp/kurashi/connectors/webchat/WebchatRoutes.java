@@ -323,7 +323,10 @@ public final class WebchatRoutes {
             .put("mapUrl", p.desk().mapUrl() == null ? null : p.desk().mapUrl().toString())
             .put("complaints", p.desk().complaints().in(lang)))
         .put("maxTextLength", deps.settings().maxTextLength())
-        .put("maxUploadBytes", deps.settings().maxUploadBytes());
+        .put("maxUploadBytes", deps.settings().maxUploadBytes())
+        // The ward's sites that may frame the chat (the widget opens a panel there, a new tab elsewhere); the chat
+        // page takes an older widget's chat only from them. Public already: the page's frame-ancestors names them.
+        .put("embedOrigins", new JsonArray(deps.settings().frameAncestors()));
     ctx.response().putHeader("Cache-Control", "no-cache");
     json(ctx, 200, body);
   }

@@ -19,7 +19,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Residents in the web chat, each on its own socket, behaving as widget.js does: a message stays
+ * Residents in the web chat, each on its own socket, behaving as the chat page (chat.js) does: a message stays
  * pending until its ack and is sent again with the same clientId after every reconnect (on the
  * consent frame); a reconnect asks for {@code after=} the largest id seen. All state lives on one
  * event-loop context, so no locks.
@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class WebchatResidents {
 
   private static final long RETRY_MS = 500;
-  /** widget.js sends pending messages again 10 s after rate_limited; we do the same after store_failed. */
+  /** chat.js sends pending messages again 10 s after rate_limited; we do the same after store_failed. */
   private static final long FLUSH_AFTER_ERROR_MS = 10_000;
 
   private final Context context;
@@ -73,7 +73,7 @@ final class WebchatResidents {
     context.runOnContext(v -> residents.forEach(Resident::stop));
   }
 
-  /** One browser: its token, its socket and its pending messages (widget.js keeps them in localStorage). */
+  /** One browser: its token, its socket and its pending messages (chat.js keeps them in localStorage). */
   private final class Resident {
     private final int n;
     private final Map<String, String> pending = new LinkedHashMap<>();

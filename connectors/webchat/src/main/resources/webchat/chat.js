@@ -1,0 +1,670 @@
+/* Kurashi Gateway web chat: the chat itself, on the gateway's own page (/chat, or /chat?embed=1 inside the panel
+ * that widget.js opens on the ward's site). It runs only on the gateway's origin, so its token and unsent messages
+ * are kept where no script of another site can read them.
+ * Protocol: docs/webchat-protocol.md. Plain JavaScript, no framework, no build step. */
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  var base = new URL(script.src, location.href).origin;
+  // Inside the ward site's panel (widget.js): a close button, and the launcher's click counts as asking to see
+  // the conversation.
+  var embedded = new URLSearchParams(location.search).get('embed') === '1' && window.parent !== window;
+  // A deployment serving several offices: /chat/suita.
+  var office = (location.pathname.match(/^\/chat\/([a-z0-9-]+)\/?$/) || [])[1] || '';
+  var api = base + '/webchat' + (office ? '/' + office : '');
+  var key = 'kurashi-chat:' + base + (office ? '/' + office : '') + ':';
+  var store = {
+    get: function (k) { try { return localStorage.getItem(key + k); } catch (e) { return null; } },
+    set: function (k, v) { try { localStorage.setItem(key + k, v); } catch (e) { /* private mode */ } },
+    del: function (k) { try { localStorage.removeItem(key + k); } catch (e) { /* private mode */ } },
+    // Everything this widget keeps in this browser (it sets no cookies): on a shared PC nothing of the
+    // chat may be left for the next person.
+    wipe: function () {
+      [window.localStorage, window.sessionStorage].forEach(function (area) {
+        try {
+          for (var i = area.length - 1; i >= 0; i--) {
+            var k = area.key(i);
+            if (k && k.indexOf(key) === 0) { area.removeItem(k); }
+          }
+        } catch (e) { /* private mode */ }
+      });
+    }
+  };
+  var lang = store.get('lang') || ((navigator.language || 'ja').slice(0, 2) === 'en' ? 'en' : 'ja');
+  var t = {};
+  var config = null;
+  var ws = null;
+  // True once the server has answered this socket's auth and consent frames: chat frames wait until then
+  // (in `pending`), so a message typed while a slow connection is still authenticating is sent right after.
+  var ready = false;
+  // The server answered this socket that its token is unknown, ended or expired (unknown_token before the 4401 close).
+  var tokenRefused = false;
+  var retryMs = 1000;
+  // Each socket, session fetch and timer belongs to one generation of the chat; ending the chat, switching the
+  // language or a changed notice starts a new one, and whatever an older one had in flight then does nothing (a
+  // reconnect timer firing after "end and erase" would otherwise make a new token and store it after the wipe).
+  var gen = 0;
+  var connectTimer = null;
+  var flushTimer = null;
+  var ackTimer = null;
+  var consentTimer = null;
+  // Messages sent on the current socket and not yet answered: a flush sends the others only, so a rate limit or a
+  // store failure on one message does not send the whole queue again (each resend was acked once more).
+  var inFlight = {};
+  // How long the server may take to answer a message before the socket is taken for dead (a phone moved between
+  // networks, a NAT forgot the mapping: the browser still says "open" for minutes).
+  var ACK_TIMEOUT_MS = 15000;
+  var storeRetryMs = 2000;
+  // The replay cursor (`after=`): the largest id of a `message` frame received. Never an ack's id: a staff reply
+  // gets its id when queued but is pushed only once sent, so a later own message can hold a larger id than a
+  // reply not yet shown, and a cursor past it would skip that reply for good.
+  var lastId = 0;
+  var shown = {};
+  var pending = JSON.parse(store.get('pending') || '[]');
+  var typingTimer = null;
+  var lastTypingSent = 0;
+  var root;
+  var el = {};
+  // The conversation is shown only once the resident asks for it: a page load never shows an earlier chat, so the
+  // next person at a shared PC sees nothing by reloading. In the panel, opening it from the launcher is the asking.
+  var opened = embedded || !store.get('token');
+  // The ward site's page around the panel, once it has said hello: the origin the close and handover answers go to.
+  var parentOrigin = null;
+  var hello = null;
+  var helloArrived = null;
+
+  function h(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === 'text') { node.textContent = attrs[name]; } else if (name.slice(0, 2) === 'on') {
+        node.addEventListener(name.slice(2), attrs[name]);
+      } else { node.setAttribute(name, attrs[name]); }
+    });
+    (children || []).forEach(function (c) { if (c) { node.appendChild(c); } });
+    return node;
+  }
+
+  function css() {
+    var s = document.createElement('style');
+    s.textContent = [
+      '.kc{font-family:"Noto Sans JP","Hiragino Sans","Yu Gothic",Meiryo,sans-serif;font-size:1rem;line-height:1.6;color:#1a1a1a;box-sizing:border-box}',
+      '.kc *{box-sizing:border-box}',
+      '.kc-page{display:flex;flex-direction:column;min-height:100vh;max-width:48rem;margin:0 auto;background:#fff}',
+      // In the panel the conversation takes what the desk's details leave, and scrolls on its own; only a panel too
+      // short for both scrolls as a whole.
+      '.kc-embed{display:flex;flex-direction:column;height:100vh;background:#fff;overflow-y:auto}',
+      '.kc-embed .kc-body{flex:1 1 0;min-height:6rem}',
+      '.kc-head{background:#0b5cad;color:#fff;padding:.5rem .75rem;display:flex;align-items:center;gap:.5rem;flex-wrap:wrap}',
+      '.kc-head h2{font-size:1.05rem;margin:0;flex:1 1 auto}',
+      '.kc-head button{background:#fff;color:#0b5cad;border:0;border-radius:.4rem;padding:.3rem .6rem;font-size:.9rem;cursor:pointer}',
+      '.kc-info{padding:.4rem .75rem;font-size:.9rem;background:#eef4fb;border-bottom:1px solid #c9d6e3}',
+      '.kc-crisis{padding:.4rem .75rem;font-size:.9rem;background:#fff4e5;border-bottom:1px solid #e0b97a}',
+      '.kc-crisis summary{font-weight:bold;cursor:pointer;color:#7a3e00}',
+      '.kc-crisis ul{margin:.25rem 0 0;padding-left:1.1rem}',
+      '.kc-crisis a{color:#7a3e00;font-weight:bold}',
+      '.kc-desk{padding:.3rem .75rem;font-size:.85rem;background:#f5f7fa;border-bottom:1px solid #d0d7de}',
+      '.kc-desk summary{cursor:pointer}',
+      '.kc-desk p{margin:.25rem 0}',
+      '.kc-desk a{color:#0b57d0}',
+      '.kc-body{flex:1 1 auto;overflow-y:auto;padding:.75rem}',
+      '.kc-notice{white-space:pre-wrap;font-size:.95rem}',
+      '.kc-primary{background:#0b5cad;color:#fff;border:0;border-radius:.4rem;padding:.6rem 1rem;font-size:1rem;font-weight:bold;cursor:pointer;width:100%}',
+      '.kc-log{list-style:none;margin:0;padding:0}',
+      '.kc-msg{margin:.4rem 0;max-width:85%;padding:.5rem .7rem;border-radius:.6rem;white-space:pre-wrap;overflow-wrap:anywhere}',
+      '.kc-resident{margin-left:auto;background:#dcebfa}',
+      '.kc-staff{background:#f0f0f0}',
+      '.kc-system{background:#fff4e5;max-width:100%}',
+      '.kc-meta{display:block;font-size:.8rem;color:#4a4a4a}',
+      '.kc-msg img{max-width:100%;border-radius:.3rem}',
+      '.kc-status{min-height:1.4rem;padding:0 .75rem;font-size:.85rem;color:#8a1c1c}',
+      '.kc-typing{min-height:1.4rem;padding:0 .75rem;font-size:.85rem;color:#4a4a4a}',
+      '.kc-form{display:flex;gap:.4rem;padding:.5rem;border-top:1px solid #c9c9c9;align-items:flex-end;flex-wrap:wrap}',
+      '.kc-form textarea{flex:1 1 12rem;min-height:2.8rem;max-height:8rem;font:inherit;padding:.4rem;border:1px solid #6b6b6b;border-radius:.4rem;resize:vertical}',
+      '.kc-form button,.kc-file{background:#0b5cad;color:#fff;border:0;border-radius:.4rem;padding:.55rem .8rem;font-size:.95rem;cursor:pointer}',
+      '.kc-file{background:#4a4a4a}',
+      '.kc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
+      '.kc button:focus-visible,.kc textarea:focus-visible,.kc a:focus-visible,.kc summary:focus-visible,.kc-file:focus-within{outline:3px solid #f5a623;outline-offset:2px}',
+      '[hidden]{display:none!important}'
+    ].join('\n');
+    document.head.appendChild(s);
+  }
+
+  function load() {
+    return Promise.all([
+      fetch(base + '/webchat/i18n/' + lang + '.json').then(function (r) { return r.json(); }),
+      fetch(api + '/config?lang=' + lang).then(function (r) { return r.json(); })
+    ]).then(function (both) { t = both[0]; config = both[1]; });
+  }
+
+  function build() {
+    if (root) { root.remove(); }
+    root = h('section', { 'class': 'kc ' + (embedded ? 'kc-embed' : 'kc-page'), 'aria-label': config.name, lang: lang });
+    document.documentElement.lang = lang;
+    var head = h('div', { 'class': 'kc-head' }, [
+      h('h1', { text: config.name, style: 'font-size:1.1rem;margin:0;flex:1 1 auto' }),
+      h('button', { type: 'button', text: t.switchLanguage, 'aria-label': t.switchLanguageLabel, lang: lang === 'ja' ? 'en' : 'ja', onclick: switchLanguage }),
+      h('button', { type: 'button', 'class': 'kc-end', text: t.endChat, 'aria-label': t.endChatLabel, onclick: endChat }),
+      embedded ? h('button', { type: 'button', text: t.close, 'aria-label': t.closeLabel, onclick: closePanel }) : null
+    ]);
+    var info = h('div', { 'class': 'kc-info' }, [
+      h('div', { text: t.hours + ': ' + config.hours }),
+      h('div', { text: config.open ? t.nowOpen : t.nowClosed, 'data-testid': 'open-state' }),
+      h('div', { text: t.sharedHint, 'data-testid': 'shared-hint' })
+    ]);
+    var crisis = h('details', { 'class': 'kc-crisis', open: '' }, [
+      h('summary', { text: t.crisisTitle }),
+      h('ul', {}, config.hotlines.map(function (line) {
+        var digits = line.number.split('/')[0].replace(/[^0-9]/g, '');
+        return h('li', {}, [h('span', { text: line.name + ' ' }), h('a', { href: 'tel:' + digits, text: line.number }),
+          h('span', { text: '(' + line.hours + ')' })]);
+      }))
+    ]);
+    var desk = config.desk || {};
+    var contact = h('details', { 'class': 'kc-desk', 'data-testid': 'desk' }, [
+      h('summary', { text: t.deskTitle }),
+      desk.phone ? h('div', {}, [h('span', { text: t.deskPhone + ': ' }), h('a', { href: 'tel:' + desk.dial, text: desk.phone })]) : null,
+      desk.address ? h('div', { text: t.deskAddress + ': ' + desk.address }) : null,
+      desk.mapUrl ? h('div', {}, [h('a', { href: desk.mapUrl, target: '_blank', rel: 'noopener noreferrer', text: t.deskMap })]) : null,
+      h('p', { 'data-testid': 'complaints' }, [h('strong', { text: t.complaintsTitle + ': ' }), h('span', { text: desk.complaints || '' })])
+    ]);
+    el.body = h('div', { 'class': 'kc-body' });
+    el.status = h('div', { 'class': 'kc-status', role: 'alert' });
+    el.typing = h('div', { 'class': 'kc-typing', 'aria-live': 'polite' });
+    root.appendChild(head);
+    root.appendChild(info);
+    root.appendChild(crisis);
+    root.appendChild(contact);
+    root.appendChild(el.body);
+    root.appendChild(el.typing);
+    root.appendChild(el.status);
+    el.form = null;
+    if (store.get('consented') !== config.privacyNotice.version) { consentView(); } else if (opened) { chatView(); } else { resumeView(); }
+    host().appendChild(root);
+  }
+
+  function host() { return document.getElementById(script.getAttribute('data-target') || 'kurashi-chat'); }
+
+  function consentView() {
+    el.body.textContent = '';
+    el.form = null;
+    el.body.appendChild(h('h3', { text: t.privacyTitle, style: 'margin-top:0;font-size:1rem' }));
+    el.body.appendChild(h('p', { 'class': 'kc-notice', text: config.privacyNotice.text }));
+    el.body.appendChild(h('p', { text: t.anonymous }));
+    el.body.appendChild(h('button', { type: 'button', 'class': 'kc-primary', text: t.consent, onclick: accept }));
+  }
+
+  function resumeView() {
+    el.body.textContent = '';
+    el.form = null;
+    el.body.appendChild(h('p', { text: t.resumeHint }));
+    el.body.appendChild(h('button', { type: 'button', 'class': 'kc-primary', text: t.resume,
+      onclick: function () { opened = true; chatView(); el.input.focus(); } }));
+  }
+
+  function chatView() {
+    el.body.textContent = '';
+    el.log = h('ol', { 'class': 'kc-log', role: 'log', 'aria-live': 'polite', 'aria-label': t.logLabel });
+    el.body.appendChild(el.log);
+    var inputId = 'kc-input-' + Math.random().toString(36).slice(2);
+    el.input = h('textarea', { id: inputId, rows: '2', maxlength: String(config.maxTextLength), placeholder: t.placeholder,
+      onkeydown: onKey, oninput: onInput });
+    var file = h('input', { type: 'file', accept: 'image/jpeg,image/png', 'class': 'kc-sr', 'aria-label': t.attachLabel, onchange: upload });
+    el.form = h('form', { 'class': 'kc-form', onsubmit: function (e) { e.preventDefault(); sendText(); } }, [
+      h('label', { 'for': inputId, 'class': 'kc-sr', text: t.inputLabel }),
+      el.input,
+      h('label', { 'class': 'kc-file' }, [h('span', { text: t.attach }), file]),
+      h('button', { type: 'submit', text: t.send })
+    ]);
+    root.appendChild(el.form);
+    shown = {};
+    lastId = 0;
+    pending.forEach(renderPending);
+    connect();
+  }
+
+  function ensureSession() {
+    var token = store.get('token');
+    if (token) { return Promise.resolve(token); }
+    var mine = gen;
+    return fetch(api + '/sessions', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ language: lang }) })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status === 429 ? '429' : 'session'); } return r.json(); })
+      .then(function (b) {
+        // A chat ended meanwhile keeps nothing, not even a token made for it.
+        if (mine !== gen) { throw new Error('ended'); }
+        store.set('token', b.token);
+        return b.token;
+      });
+  }
+
+  function connect() {
+    if (ws && ws.readyState <= 1) { return; }
+    clearTimeout(connectTimer);
+    var mine = gen;
+    status(t.connecting);
+    ensureSession().then(function (token) {
+      if (mine !== gen || (ws && ws.readyState <= 1)) { return; }
+      // The token goes in the first frame, never in the URL (proxy logs, browser history).
+      var socket = new WebSocket(api.replace(/^http/, 'ws') + '/socket?after=' + lastId);
+      ws = socket;
+      ready = false;
+      tokenRefused = false;
+      inFlight = {};
+      socket.onopen = function () {
+        socket.send(JSON.stringify({ type: 'auth', token: token }));
+      };
+      socket.onmessage = function (e) { onFrame(JSON.parse(e.data)); };
+      socket.onclose = function (e) {
+        // 4401: the chat ended (erased elsewhere, or unused too long): start afresh, keeping nothing. Only this
+        // says the token is no good; a gateway restarting or a phone out of signal fails any number of connects,
+        // and a new token then would be a new contact, cut off from the desk's replies to this one.
+        // An auth_required close (the token reached the server too late, on a slow line) is not such an answer.
+        if (e.code === 4401 && tokenRefused) { restart(t.expired); return; }
+        lost(socket);
+      };
+    }).catch(function (err) {
+      if (mine !== gen) { return; }
+      status(err && err.message === '429' ? t.rateLimited : t.offline);
+      scheduleConnect();
+    });
+  }
+
+  // The socket is gone (closed, or taken for dead): what it had in flight goes again on the next one.
+  function lost(socket) {
+    if (ws !== socket) { return; }
+    socket.onclose = null;
+    socket.onmessage = null;
+    ws = null;
+    ready = false;
+    inFlight = {};
+    clearTimeout(ackTimer);
+    clearTimeout(flushTimer);
+    clearTimeout(consentTimer);
+    status(t.offline);
+    scheduleConnect();
+  }
+
+  function scheduleConnect() {
+    clearTimeout(connectTimer);
+    connectTimer = setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 30000);
+  }
+
+  // Back on a network, or back to the tab: a socket that dropped meanwhile connects now, not after its backoff.
+  function reconnectNow() {
+    if (!el.form || (ws && ws.readyState <= 1)) { return; }
+    retryMs = 1000;
+    connect();
+  }
+
+  // Ends this generation: its socket, its timers and whatever they would still do.
+  function closeSocket() {
+    gen++;
+    [connectTimer, flushTimer, ackTimer, consentTimer].forEach(clearTimeout);
+    if (ws) { ws.onclose = null; ws.onmessage = null; ws.close(); ws = null; }
+    ready = false;
+    inFlight = {};
+  }
+
+  // A message not answered within ACK_TIMEOUT_MS means a socket that only looks open: it is dropped and the
+  // message goes again, with its clientId, on a new one.
+  function watchAcks() {
+    clearTimeout(ackTimer);
+    if (!Object.keys(inFlight).length || !ws) { return; }
+    var socket = ws;
+    ackTimer = setTimeout(function () {
+      if (ws === socket && Object.keys(inFlight).length) { socket.close(); lost(socket); }
+    }, ACK_TIMEOUT_MS);
+  }
+
+  function scheduleFlush(ms) {
+    clearTimeout(flushTimer);
+    flushTimer = setTimeout(flushPending, ms);
+  }
+
+  function accept() {
+    store.set('consented', config.privacyNotice.version);
+    chatView();
+    // The button pressed is gone: the message box is where the resident goes next (keyboard, screen reader).
+    el.input.focus();
+  }
+
+  // Names the notice the resident accepted here: the server records consent only to the notice it shows now.
+  function sendConsent() {
+    ws.send(JSON.stringify({ type: 'consent', accepted: true, version: store.get('consented') || undefined }));
+  }
+
+  // The notice changed since this page loaded it: the resident reads the current one and accepts it before chatting
+  // on. Unsent messages stay in `pending` and go once they have.
+  function noticeChanged() {
+    closeSocket();
+    store.del('consented');
+    load().then(build, function () {
+      status(t.offline);
+      setTimeout(noticeChanged, retryMs);
+      retryMs = Math.min(retryMs * 2, 30000);
+    });
+  }
+
+  function onFrame(f) {
+    if (f.type === 'auth') {
+      status('');
+      if (store.get('consented') === config.privacyNotice.version) { sendConsent(); }
+    } else if (f.type === 'consent') {
+      // The delay starts again only once the socket is in use: a socket refused right after its auth answer (one tab
+      // too many: too_many_sockets, 4429) must keep backing off, not come back every second.
+      retryMs = 1000;
+      storeRetryMs = 2000;
+      ready = true;
+      clearTimeout(consentTimer);
+      flushPending();
+    } else if (f.type === 'ack') {
+      delete inFlight[f.clientId];
+      watchAcks();
+      storeRetryMs = 2000;
+      pending = pending.filter(function (p) { return p.clientId !== f.clientId; });
+      savePending();
+      var node = root.querySelector('[data-client-id="' + f.clientId + '"]');
+      var other = root.querySelector('[data-id="' + f.id + '"]');
+      // Already shown by another line (committed before an ack that was lost, then replayed on reconnecting): this
+      // one goes. A second ack of the same message (sent twice) finds the line it marked itself and leaves it.
+      if (node && other && other !== node) { node.remove(); } else if (node) {
+        node.setAttribute('data-id', f.id);
+        node.querySelector('.kc-meta').textContent = t.you + ' ' + t.sent;
+      }
+      shown[f.id] = true;
+    } else if (f.type === 'message') {
+      lastId = Math.max(lastId, f.id);
+      render(f);
+    } else if (f.type === 'typing') {
+      el.typing.textContent = t.typing;
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(function () { el.typing.textContent = ''; }, 4000);
+    } else if (f.type === 'error') {
+      onError(f);
+    }
+  }
+
+  function onError(f) {
+    if (f.code === 'unknown_token' || f.code === 'auth_required') {
+      tokenRefused = f.code === 'unknown_token';
+      return; // the close (4401) that follows starts afresh, or tries again for auth_required
+    }
+    if (f.code === 'consent_required') {
+      sendConsent();
+      return;
+    }
+    if (f.code === 'notice_changed') {
+      noticeChanged();
+      return;
+    }
+    if (f.code === 'rate_limited') {
+      // Not acknowledged, so still pending: sent again once the server's quota (retryAfter seconds) allows. One
+      // timer for all: every refused message goes in the same flush.
+      if (f.clientId) { delete inFlight[f.clientId]; }
+      watchAcks();
+      status(t.rateLimited);
+      scheduleFlush(Math.min(Math.max(f.retryAfter || 10, 1), 120) * 1000);
+      return;
+    }
+    if (f.code === 'text_too_long' || f.code === 'text_required') {
+      if (f.clientId) { delete inFlight[f.clientId]; }
+      watchAcks();
+      drop(f.clientId);
+      status(f.code === 'text_required' ? t.error : t.tooLong);
+      return;
+    }
+    if (f.code === 'store_failed') {
+      // The desk could not store it (a database hiccup): tried again on this socket, waiting longer each time.
+      status(t.notSent);
+      var wait = storeRetryMs;
+      storeRetryMs = Math.min(storeRetryMs * 2, 30000);
+      if (f.clientId) {
+        delete inFlight[f.clientId];
+        watchAcks();
+        scheduleFlush(wait);
+      } else if (!ready) {
+        // Its consent was not stored: nothing can be sent on this socket until it is.
+        var socket = ws;
+        clearTimeout(consentTimer);
+        consentTimer = setTimeout(function () { if (ws === socket && socket.readyState === 1 && !ready) { sendConsent(); } },
+          wait);
+      }
+      return;
+    }
+    status(f.code === 'too_many_sockets' ? t.tooManyTabs : t.error);
+  }
+
+  function render(m) {
+    if (shown[m.id]) { return; }
+    shown[m.id] = true;
+    if (m.from === 'staff') { el.typing.textContent = ''; }
+    var who = m.from === 'resident' ? t.you : m.from === 'staff' ? t.staff : t.system;
+    var text = m.attachment && !m.text ? t.image : m.text;
+    var item = h('li', { 'class': 'kc-msg kc-' + m.from, 'data-id': m.id }, [
+      h('span', { 'class': 'kc-meta', text: who + ' ' + time(m.at) }),
+      h('span', { 'class': 'kc-text', text: text })
+    ]);
+    insertOrdered(item, m.id);
+  }
+
+  function renderPending(p) {
+    var item = h('li', { 'class': 'kc-msg kc-resident', 'data-client-id': p.clientId }, [
+      h('span', { 'class': 'kc-meta', text: t.you + ' ' + t.sending }),
+      h('span', { 'class': 'kc-text', text: p.text })
+    ]);
+    el.log.appendChild(item);
+    scroll();
+    return item;
+  }
+
+  function insertOrdered(item, id) {
+    var nodes = el.log.querySelectorAll('[data-id]');
+    for (var i = 0; i < nodes.length; i++) {
+      if (Number(nodes[i].getAttribute('data-id')) > id) { el.log.insertBefore(item, nodes[i]); scroll(); return; }
+    }
+    var firstPending = el.log.querySelector('[data-client-id]:not([data-id])');
+    el.log.insertBefore(item, firstPending);
+    scroll();
+  }
+
+  function sendText() {
+    var text = el.input.value.trim();
+    if (!text) { return; }
+    if (text.length > config.maxTextLength) { status(t.tooLong); return; }
+    var p = { clientId: newId(), text: text };
+    pending.push(p);
+    savePending();
+    renderPending(p);
+    el.input.value = '';
+    transmit(p);
+  }
+
+  function transmit(p) {
+    if (ws && ws.readyState === 1 && ready) {
+      if (inFlight[p.clientId]) { return; } // sent on this socket, its answer still to come
+      inFlight[p.clientId] = true;
+      ws.send(JSON.stringify({ type: 'message', clientId: p.clientId, text: p.text }));
+      if (Object.keys(inFlight).length === 1) { watchAcks(); } // the first unanswered one starts the clock
+    } else if (ws && ws.readyState <= 1) {
+      status(t.connecting); // kept in `pending`: sent once the server confirms auth and consent
+    } else {
+      status(t.notSent);
+    }
+  }
+
+  function flushPending() { clearTimeout(flushTimer); status(''); pending.forEach(transmit); }
+
+  function drop(clientId) {
+    pending = pending.filter(function (p) { return p.clientId !== clientId; });
+    savePending();
+    var node = root.querySelector('[data-client-id="' + clientId + '"]');
+    if (node) { node.remove(); }
+  }
+
+  function upload(e) {
+    var file = e.target.files[0];
+    e.target.value = '';
+    if (!file) { return; }
+    if (file.type !== 'image/jpeg' && file.type !== 'image/png') { status(t.notImage); return; }
+    if (file.size > config.maxUploadBytes) { status(t.tooBig); return; }
+    var clientId = newId();
+    var item = renderPending({ clientId: clientId, text: '' });
+    item.querySelector('.kc-text').appendChild(h('img', { src: URL.createObjectURL(file), alt: t.image }));
+    ensureSession().then(function (token) {
+      return fetch(api + '/uploads', { method: 'POST', body: file,
+        headers: { 'X-Chat-Token': token, 'X-Client-Id': clientId, 'Content-Type': file.type } });
+    }).then(function (r) {
+      if (!r.ok) { throw new Error(String(r.status)); }
+      return r.json();
+    }).then(function (b) {
+      item.setAttribute('data-id', b.id);
+      item.querySelector('.kc-meta').textContent = t.you + ' ' + t.sent;
+      shown[b.id] = true;
+    }).catch(function (err) {
+      item.remove();
+      if (err.message === 'ended') { return; } // the chat was ended meanwhile: nothing to say
+      status(err.message === '413' ? t.tooBig : err.message === '415' ? t.notImage
+        : err.message === '429' ? t.rateLimited : t.error);
+    });
+  }
+
+  function onKey(e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      sendText();
+    }
+  }
+
+  function onInput() {
+    var now = Date.now();
+    if (ws && ws.readyState === 1 && ready && now - lastTypingSent > 2000) {
+      lastTypingSent = now;
+      ws.send('{"type":"typing"}');
+    }
+  }
+
+  /** Ends the chat on the server and erases everything this widget stored in the browser. */
+  function endChat() {
+    var token = store.get('token');
+    if (token) {
+      // Erased here even when the request fails: the server then ends the token after the idle limit.
+      // keepalive: the request goes even when the resident closes the tab right after pressing the button.
+      fetch(api + '/sessions/current', { method: 'DELETE', headers: { 'X-Chat-Token': token }, keepalive: true })
+        .catch(function () { /* offline */ });
+    }
+    restart(t.ended);
+  }
+
+  function restart(message) {
+    closeSocket();
+    store.wipe();
+    pending = [];
+    shown = {};
+    lastId = 0;
+    retryMs = 1000;
+    build();
+    status(message);
+  }
+
+  // The texts of the other language first; only once they are here does the chat close and open again in it. On a
+  // poor line that fails, the chat goes on as it was (residents who need the other language press this first).
+  function switchLanguage() {
+    var previous = lang;
+    lang = lang === 'ja' ? 'en' : 'ja';
+    load().then(function () {
+      store.set('lang', lang);
+      closeSocket();
+      build();
+      var again = root.querySelector('.kc-head button');
+      if (again) { again.focus(); }
+    }, function () {
+      lang = previous;
+      status(t.error);
+    });
+  }
+
+  // The panel's close button and Escape: the ward site's page hides the panel (the chat and its socket go on).
+  function closePanel() {
+    if (embedded) { window.parent.postMessage({ type: 'kurashi-chat:close' }, parentOrigin || '*'); }
+  }
+
+  function focusFirst() { if (root) { (el.input || root.querySelector('.kc-primary') || root.querySelector('button')).focus(); } }
+
+  /**
+   * The panel's page says hello once this page has loaded, with what an older widget had kept on the ward's own
+   * origin (before the chat moved into this frame). It is taken only from the origins allowed to frame this page
+   * (`embedOrigins`, WEBCHAT_FRAME_ANCESTORS), only when this browser holds no chat of its own here, and only in the
+   * shapes the widget wrote: a page that could hand any token over could make a resident write into a chat whose
+   * token it knows.
+   */
+  function adoptHandover() {
+    if (!hello || config.embedOrigins.indexOf(parentOrigin) < 0) { return; }
+    var old = hello.legacy;
+    if (old && typeof old === 'object' && !store.get('token') && typeof old.token === 'string'
+        && /^[A-Za-z0-9_-]{20,200}$/.test(old.token)) {
+      store.set('token', old.token);
+      if (typeof old.consented === 'string' && old.consented.length <= 100) { store.set('consented', old.consented); }
+      if (old.lang === 'ja' || old.lang === 'en') { lang = old.lang; store.set('lang', lang); }
+      var kept = [];
+      try { kept = JSON.parse(old.pending || '[]'); } catch (e) { kept = []; }
+      pending = (Array.isArray(kept) ? kept : []).filter(function (p) {
+        return p && typeof p.clientId === 'string' && p.clientId.length <= 100 && typeof p.text === 'string'
+          && p.text.length <= config.maxTextLength;
+      }).map(function (p) { return { clientId: p.clientId, text: p.text }; });
+      savePending();
+    }
+  }
+
+  // Set only when it changes: the status line is read out by screen readers each time it is written.
+  function status(text) { if (el.status && el.status.textContent !== text) { el.status.textContent = text; } }
+  function savePending() { store.set('pending', JSON.stringify(pending)); }
+  function scroll() { el.body.scrollTop = el.body.scrollHeight; }
+  function newId() { return Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10); }
+  function time(iso) {
+    var d = new Date(iso);
+    return ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+  }
+
+  function init() {
+    css();
+    // In the panel, the hello (with an older widget's chat) is awaited before anything is shown, so a chat handed
+    // over is the one that connects. A page that never says hello (framed by something else) goes on after 2 s.
+    var waited = embedded ? Promise.race([helloArrived, new Promise(function (r) { setTimeout(r, 2000); })]) : null;
+    Promise.all([load(), waited]).then(function () {
+      var before = lang;
+      adoptHandover();
+      return lang === before ? null : load();
+    }).then(function () {
+      build();
+      // Taken or not, the ward's page now erases its copy of an older chat, which must not stay where its scripts
+      // can read it; then it moves the focus here.
+      if (embedded) { window.parent.postMessage({ type: 'kurashi-chat:ready' }, parentOrigin || '*'); }
+    }).catch(function () {
+      var fail = h('p', { 'class': 'kc', role: 'alert', text: 'チャットを読み込めませんでした。お電話でご相談ください。 / The chat could not be loaded.' });
+      host().appendChild(fail);
+    });
+  }
+
+  if (embedded) {
+    helloArrived = new Promise(function (arrived) {
+      window.addEventListener('message', function (e) {
+        if (e.source !== window.parent || !e.data || typeof e.data !== 'object') { return; }
+        if (e.data.type === 'kurashi-chat:hello' && !hello) {
+          hello = e.data;
+          parentOrigin = e.origin;
+          arrived();
+        } else if (e.data.type === 'kurashi-chat:opened' && e.origin === parentOrigin) {
+          focusFirst();
+        }
+      });
+    });
+    document.addEventListener('keydown', function (e) { if (e.key === 'Escape') { closePanel(); } });
+  }
+
+  window.addEventListener('online', reconnectNow);
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible') { reconnectNow(); }
+  });
+  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', init); } else { init(); }
+}());
