@@ -507,26 +507,92 @@
     e.target.value = '';
     if (!file) { return; }
     if (file.type !== 'image/jpeg' && file.type !== 'image/png') { status(t.notImage); return; }
-    if (file.size > config.maxUploadBytes) { status(t.tooBig); return; }
-    var clientId = newId();
-    var item = renderPending({ clientId: clientId, text: '' });
-    item.querySelector('.kc-text').appendChild(h('img', { src: URL.createObjectURL(file), alt: t.image }));
+    var mine = gen;
+    prepareImage(file).then(function (image) {
+      if (mine !== gen) { return; }
+      if (image.size > config.maxUploadBytes) { status(t.tooBig); return; }
+      var item = renderPending({ clientId: newId(), text: '' });
+      item.querySelector('.kc-text').appendChild(h('img', { src: URL.createObjectURL(image), alt: t.image }));
+      sendImage(image, item.getAttribute('data-client-id'), item, mine, 2000);
+    });
+  }
+
+  // The same image under the same clientId until the desk answers: an answer lost on a poor line is sent again and
+  // stored once (the server keeps one message per clientId), where picking the photo again would store it twice.
+  // Kept in memory only: a reload forgets an image not yet sent.
+  function sendImage(image, clientId, item, mine, wait) {
+    function again(ms) {
+      if (mine !== gen || !item.isConnected) { return; }
+      status(t.notSent);
+      var timer = setTimeout(function () {
+        window.removeEventListener('online', now);
+        sendImage(image, clientId, item, mine, Math.min(wait * 2, 30000));
+      }, ms);
+      function now() { clearTimeout(timer); window.removeEventListener('online', now); sendImage(image, clientId, item, mine, 2000); }
+      window.addEventListener('online', now);
+    }
     ensureSession().then(function (token) {
-      return fetch(api + '/uploads', { method: 'POST', body: file,
-        headers: { 'X-Chat-Token': token, 'X-Client-Id': clientId, 'Content-Type': file.type } });
+      return fetch(api + '/uploads', { method: 'POST', body: image,
+        headers: { 'X-Chat-Token': token, 'X-Client-Id': clientId, 'Content-Type': image.type } });
     }).then(function (r) {
-      if (!r.ok) { throw new Error(String(r.status)); }
-      return r.json();
+      if (r.ok) { return r.json(); }
+      var err = new Error(String(r.status));
+      err.retryAfter = Number(r.headers.get('Retry-After')) || 0;
+      throw err;
     }).then(function (b) {
+      if (mine !== gen) { return; }
+      // Shown already as 「[画像]」 (pushed to this chat's sockets, or replayed while the answer was lost): the line
+      // with the picture stays.
+      var other = root.querySelector('[data-id="' + b.id + '"]');
+      if (other && other !== item) { other.remove(); }
       item.setAttribute('data-id', b.id);
       item.querySelector('.kc-meta').textContent = t.you + ' ' + t.sent;
       shown[b.id] = true;
+      status('');
     }).catch(function (err) {
-      item.remove();
-      if (err.message === 'ended') { return; } // the chat was ended meanwhile: nothing to say
-      status(err.message === '413' ? t.tooBig : err.message === '415' ? t.notImage
-        : err.message === '429' ? t.rateLimited : t.error);
+      if (mine !== gen || err.message === 'ended') { return; } // the chat was ended meanwhile: nothing to say
+      var code = err.message;
+      if (code === '413' || code === '415' || code === '401' || code === '400') {
+        item.remove();
+        status(code === '413' ? t.tooBig : code === '415' ? t.notImage : t.error);
+      } else if (code === '429') {
+        again(Math.min(Math.max(err.retryAfter || 10, 1), 120) * 1000);
+        status(t.rateLimited);
+      } else {
+        again(wait); // no answer, a 5xx, or consent not yet recorded (403): sent again as it was
+      }
     });
+  }
+
+  // Photos from a phone are several megabytes and say where they were taken (EXIF, GPS). Each is drawn again at most
+  // MAX_IMAGE_SIDE pixels on a side: still readable (a notice, a bill), light on a poor line, and without its
+  // metadata. An image the browser cannot draw goes as it is.
+  var MAX_IMAGE_SIDE = 2048;
+  function prepareImage(file) {
+    if (!window.createImageBitmap || !window.HTMLCanvasElement || !HTMLCanvasElement.prototype.toBlob) {
+      return Promise.resolve(file);
+    }
+    return createImageBitmap(file).then(function (bitmap) {
+      var scale = Math.min(1, MAX_IMAGE_SIDE / Math.max(bitmap.width, bitmap.height));
+      var width = Math.max(1, Math.round(bitmap.width * scale));
+      var height = Math.max(1, Math.round(bitmap.height * scale));
+      function encode(type) {
+        var canvas = document.createElement('canvas');
+        canvas.width = width;
+        canvas.height = height;
+        var g = canvas.getContext('2d');
+        if (type === 'image/jpeg') { g.fillStyle = '#fff'; g.fillRect(0, 0, width, height); } // no transparency in JPEG
+        g.drawImage(bitmap, 0, 0, width, height);
+        return new Promise(function (done) { canvas.toBlob(done, type, 0.85); });
+      }
+      // A screenshot stays PNG, sharp for text, unless that is too large to send.
+      return encode(file.type).then(function (blob) {
+        return blob && blob.type === 'image/png' && blob.size > config.maxUploadBytes ? encode('image/jpeg') : blob;
+      }).then(function (blob) {
+        if (bitmap.close) { bitmap.close(); }
+        return blob && blob.size > 0 ? blob : file;
+      });
+    }).catch(function () { return file; });
   }
 
   function onKey(e) {

@@ -356,6 +356,79 @@ class WebchatBrowserTest {
   }
 
   @Test
+  @DisplayName("a phone photo over the upload limit is scaled down and sent without its location; an answer lost on the way sends it again, stored once")
+  void photoScaledAndSentOnce() throws Exception {
+    byte[] photo = phonePhoto(4000, 3000);
+    assertThat(photo.length).as("the photo as taken, over the 5 MB limit").isGreaterThan(5 * 1024 * 1024);
+    Page page = context.newPage();
+    AtomicInteger uploads = new AtomicInteger();
+    // The desk stores the first upload, but its answer never reaches the phone.
+    page.route("**/webchat/uploads", route -> {
+      com.microsoft.playwright.APIResponse stored = route.fetch();
+      if (uploads.incrementAndGet() == 1) {
+        route.abort("connectionreset");
+      } else {
+        route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(stored));
+      }
+    });
+    page.navigate(base() + "/chat");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    page.getByLabel("メッセージ").fill("大家さんからの通知です");
+    page.keyboard().press("Enter");
+    assertThat(page.locator(".kc-resident[data-id]")).hasCount(1);
+    page.getByLabel("画像(JPEGまたはPNG、5MBまで)を送る").setInputFiles(
+        new com.microsoft.playwright.options.FilePayload("notice.jpg", "image/jpeg", photo));
+
+    Locator sent = page.locator(".kc-resident[data-id]").filter(new Locator.FilterOptions().setHas(page.locator("img")));
+    assertThat(sent.locator(".kc-meta")).containsText("送信済み",
+        new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+    assertThat(uploads.get()).as("uploads sent").isEqualTo(2);
+    page.waitForTimeout(500);
+    // Once, with the picture, though the desk pushed it to the chat's sockets too.
+    assertThat(page.locator(".kc-msg")).hasCount(2);
+    assertThat(page.locator(".kc-msg img")).hasCount(1);
+    assertThat(page.locator(".kc-status")).isEmpty();
+
+    RunningGateway.StaffClient chief = running.chief();
+    long caseId = chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("id");
+    var images = chief.get("/api/cases/" + caseId).bodyAsJsonObject().getJsonArray("messages").stream()
+        .map(JsonObject.class::cast).filter(m -> !m.getJsonArray("attachments").isEmpty()).toList();
+    assertThat(images).as("the photo stored once").hasSize(1);
+    byte[] stored = chief.get(images.get(0).getJsonArray("attachments").getJsonObject(0).getString("url")).body().getBytes();
+    java.awt.image.BufferedImage read = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(stored));
+    assertThat(read.getWidth()).as("width as stored").isEqualTo(2048);
+    assertThat(read.getHeight()).isEqualTo(1536);
+    assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).as("the photo's EXIF block")
+        .doesNotContain("Exif").doesNotContain(GPS_MARKER);
+  }
+
+  private static final String GPS_MARKER = "GPS-35.7090N-139.7319E";
+
+  /** A noisy JPEG of the given size (as large as a phone's), with an EXIF block naming where it was taken. */
+  private static byte[] phonePhoto(int width, int height) throws java.io.IOException {
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.util.Random random = new java.util.Random(7);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, random.nextInt(0x1000000));
+      }
+    }
+    java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(image, "jpg", jpeg);
+    byte[] plain = jpeg.toByteArray();
+    // An APP1 "Exif" segment right after SOI: a little-endian TIFF header and the marker as its payload.
+    byte[] payload = ("Exif\0\0II*\0\u0008\0\0\0" + GPS_MARKER).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(plain, 0, 2);
+    out.write(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) ((payload.length + 2) >> 8), (byte) (payload.length + 2)});
+    out.write(payload);
+    out.write(plain, 2, plain.length - 2);
+    return out.toByteArray();
+  }
+
+  @Test
   @DisplayName("keeps its chat through a gateway restart that refuses several connects, and gets the reply sent after it")
   void restartKeepsTheChat(Vertx vertx) {
     // Counts the sockets that closed without ever opening: the connects the stopped gateway refused.
