@@ -6,27 +6,41 @@
   'use strict';
   var script = document.currentScript;
   var base = new URL(script.src, location.href).origin;
-  // Inside the ward site's panel (widget.js): a close button, and the launcher's click counts as asking to see
-  // the conversation.
+  // Inside the ward site's panel (widget.js): a close button, and the widget's `opened` counts as asking to see the
+  // conversation.
   var embedded = new URLSearchParams(location.search).get('embed') === '1' && window.parent !== window;
   // A deployment serving several offices: /chat/suita.
   var office = (location.pathname.match(/^\/chat\/([a-z0-9-]+)\/?$/) || [])[1] || '';
   var api = base + '/webchat' + (office ? '/' + office : '');
   var key = 'kurashi-chat:' + base + (office ? '/' + office : '') + ':';
+  // The browser's storage, or none: a browser that blocks a framed site's storage (third-party cookies blocked, some
+  // private modes) throws on every use, and the chat then keeps its token in memory for as long as the page is open.
+  var area = (function () {
+    try {
+      window.localStorage.setItem(key + 'probe', '1');
+      window.localStorage.removeItem(key + 'probe');
+      return window.localStorage;
+    } catch (e) { return null; }
+  }());
+  var memory = {};
   var store = {
-    get: function (k) { try { return localStorage.getItem(key + k); } catch (e) { return null; } },
-    set: function (k, v) { try { localStorage.setItem(key + k, v); } catch (e) { /* private mode */ } },
-    del: function (k) { try { localStorage.removeItem(key + k); } catch (e) { /* private mode */ } },
-    // Everything this widget keeps in this browser (it sets no cookies): on a shared PC nothing of the
-    // chat may be left for the next person.
+    get: function (k) {
+      try { return area ? area.getItem(key + k) : (memory[k] === undefined ? null : memory[k]); } catch (e) { return null; }
+    },
+    set: function (k, v) { try { if (area) { area.setItem(key + k, v); } else { memory[k] = String(v); } } catch (e) { memory[k] = String(v); } },
+    del: function (k) { delete memory[k]; try { if (area) { area.removeItem(key + k); } } catch (e) { /* blocked */ } },
+    // Everything the chat keeps in this browser (it sets no cookies): on a shared PC nothing of the chat may be left
+    // for the next person.
     wipe: function () {
-      [window.localStorage, window.sessionStorage].forEach(function (area) {
+      memory = {};
+      ['localStorage', 'sessionStorage'].forEach(function (name) {
         try {
-          for (var i = area.length - 1; i >= 0; i--) {
-            var k = area.key(i);
-            if (k && k.indexOf(key) === 0) { area.removeItem(k); }
+          var a = window[name];
+          for (var i = a.length - 1; i >= 0; i--) {
+            var k = a.key(i);
+            if (k && k.indexOf(key) === 0) { a.removeItem(k); }
           }
-        } catch (e) { /* private mode */ }
+        } catch (e) { /* blocked */ }
       });
     }
   };
@@ -60,18 +74,16 @@
   // reply not yet shown, and a cursor past it would skip that reply for good.
   var lastId = 0;
   var shown = {};
-  var pending = JSON.parse(store.get('pending') || '[]');
+  var pending = [];
+  try { pending = JSON.parse(store.get('pending') || '[]'); } catch (e) { /* unreadable: nothing kept */ }
+  if (!Array.isArray(pending)) { pending = []; }
   var typingTimer = null;
   var lastTypingSent = 0;
   var root;
   var el = {};
   // The conversation is shown only once the resident asks for it: a page load never shows an earlier chat, so the
   // next person at a shared PC sees nothing by reloading. In the panel, opening it from the launcher is the asking.
-  var opened = embedded || !store.get('token');
-  // The ward site's page around the panel, once it has said hello: the origin the close and handover answers go to.
-  var parentOrigin = null;
-  var hello = null;
-  var helloArrived = null;
+  var opened = !store.get('token');
 
   function h(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -95,7 +107,6 @@
       '.kc-embed{display:flex;flex-direction:column;height:100vh;background:#fff;overflow-y:auto}',
       '.kc-embed .kc-body{flex:1 1 0;min-height:6rem}',
       '.kc-head{background:#0b5cad;color:#fff;padding:.5rem .75rem;display:flex;align-items:center;gap:.5rem;flex-wrap:wrap}',
-      '.kc-head h2{font-size:1.05rem;margin:0;flex:1 1 auto}',
       '.kc-head button{background:#fff;color:#0b5cad;border:0;border-radius:.4rem;padding:.3rem .6rem;font-size:.9rem;cursor:pointer}',
       '.kc-info{padding:.4rem .75rem;font-size:.9rem;background:#eef4fb;border-bottom:1px solid #c9d6e3}',
       '.kc-crisis{padding:.4rem .75rem;font-size:.9rem;background:#fff4e5;border-bottom:1px solid #e0b97a}',
@@ -123,8 +134,7 @@
       '.kc-form button,.kc-file{background:#0b5cad;color:#fff;border:0;border-radius:.4rem;padding:.55rem .8rem;font-size:.95rem;cursor:pointer}',
       '.kc-file{background:#4a4a4a}',
       '.kc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
-      '.kc button:focus-visible,.kc textarea:focus-visible,.kc a:focus-visible,.kc summary:focus-visible,.kc-file:focus-within{outline:3px solid #f5a623;outline-offset:2px}',
-      '[hidden]{display:none!important}'
+      '.kc button:focus-visible,.kc textarea:focus-visible,.kc a:focus-visible,.kc summary:focus-visible,.kc-file:focus-within{outline:3px solid #f5a623;outline-offset:2px}'
     ].join('\n');
     document.head.appendChild(s);
   }
@@ -149,7 +159,8 @@
     var info = h('div', { 'class': 'kc-info' }, [
       h('div', { text: t.hours + ': ' + config.hours }),
       h('div', { text: config.open ? t.nowOpen : t.nowClosed, 'data-testid': 'open-state' }),
-      h('div', { text: t.sharedHint, 'data-testid': 'shared-hint' })
+      h('div', { text: t.sharedHint, 'data-testid': 'shared-hint' }),
+      area ? null : h('div', { text: t.notKept, 'data-testid': 'not-kept' })
     ]);
     var crisis = h('details', { 'class': 'kc-crisis', open: '' }, [
       h('summary', { text: t.crisisTitle }),
@@ -187,7 +198,7 @@
   function consentView() {
     el.body.textContent = '';
     el.form = null;
-    el.body.appendChild(h('h3', { text: t.privacyTitle, style: 'margin-top:0;font-size:1rem' }));
+    el.body.appendChild(h('h2', { text: t.privacyTitle, style: 'margin-top:0;font-size:1rem' }));
     el.body.appendChild(h('p', { 'class': 'kc-notice', text: config.privacyNotice.text }));
     el.body.appendChild(h('p', { text: t.anonymous }));
     el.body.appendChild(h('button', { type: 'button', 'class': 'kc-primary', text: t.consent, onclick: accept }));
@@ -363,7 +374,7 @@
       watchAcks();
       storeRetryMs = 2000;
       pending = pending.filter(function (p) { return p.clientId !== f.clientId; });
-      savePending();
+      storePending(function (kept) { return kept.filter(function (p) { return p.clientId !== f.clientId; }); });
       var node = root.querySelector('[data-client-id="' + f.clientId + '"]');
       var other = root.querySelector('[data-id="' + f.id + '"]');
       // Already shown by another line (committed before an ack that was lost, then replayed on reconnecting): this
@@ -474,7 +485,7 @@
     if (text.length > config.maxTextLength) { status(t.tooLong); return; }
     var p = { clientId: newId(), text: text };
     pending.push(p);
-    savePending();
+    storePending(function (kept) { return kept.concat([p]); });
     renderPending(p);
     el.input.value = '';
     transmit(p);
@@ -497,7 +508,7 @@
 
   function drop(clientId) {
     pending = pending.filter(function (p) { return p.clientId !== clientId; });
-    savePending();
+    storePending(function (kept) { return kept.filter(function (p) { return p.clientId !== clientId; }); });
     var node = root.querySelector('[data-client-id="' + clientId + '"]');
     if (node) { node.remove(); }
   }
@@ -610,7 +621,7 @@
     }
   }
 
-  /** Ends the chat on the server and erases everything this widget stored in the browser. */
+  /** Ends the chat on the server and erases everything the chat stored in the browser. */
   function endChat() {
     var token = store.get('token');
     if (token) {
@@ -650,41 +661,39 @@
     });
   }
 
-  // The panel's close button and Escape: the ward site's page hides the panel (the chat and its socket go on).
+  // The panel's close button and Escape: the ward site's page hides the panel (the chat and its socket go on). The
+  // message carries nothing, so it may go to whichever page frames this one (only WEBCHAT_FRAME_ANCESTORS may).
   function closePanel() {
-    if (embedded) { window.parent.postMessage({ type: 'kurashi-chat:close' }, parentOrigin || '*'); }
+    if (embedded) { window.parent.postMessage({ type: 'kurashi-chat:close' }, '*'); }
   }
 
-  function focusFirst() { if (root) { (el.input || root.querySelector('.kc-primary') || root.querySelector('button')).focus(); } }
+  function focusFirst() {
+    if (!root) { return; }
+    var target = el.input && el.input.isConnected ? el.input : root.querySelector('.kc-primary') || root.querySelector('button');
+    if (target) { target.focus(); }
+  }
 
-  /**
-   * The panel's page says hello once this page has loaded, with what an older widget had kept on the ward's own
-   * origin (before the chat moved into this frame). It is taken only from the origins allowed to frame this page
-   * (`embedOrigins`, WEBCHAT_FRAME_ANCESTORS), only when this browser holds no chat of its own here, and only in the
-   * shapes the widget wrote: a page that could hand any token over could make a resident write into a chat whose
-   * token it knows.
-   */
-  function adoptHandover() {
-    if (!hello || config.embedOrigins.indexOf(parentOrigin) < 0) { return; }
-    var old = hello.legacy;
-    if (old && typeof old === 'object' && !store.get('token') && typeof old.token === 'string'
-        && /^[A-Za-z0-9_-]{20,200}$/.test(old.token)) {
-      store.set('token', old.token);
-      if (typeof old.consented === 'string' && old.consented.length <= 100) { store.set('consented', old.consented); }
-      if (old.lang === 'ja' || old.lang === 'en') { lang = old.lang; store.set('lang', lang); }
-      var kept = [];
-      try { kept = JSON.parse(old.pending || '[]'); } catch (e) { kept = []; }
-      pending = (Array.isArray(kept) ? kept : []).filter(function (p) {
-        return p && typeof p.clientId === 'string' && p.clientId.length <= 100 && typeof p.text === 'string'
-          && p.text.length <= config.maxTextLength;
-      }).map(function (p) { return { clientId: p.clientId, text: p.text }; });
-      savePending();
+  // The widget opened the panel: as pressing 会話を表示する. Only from the page framing this one, and only from a site
+  // allowed to: a page that framed the chat of its own accord (an inline iframe) shows no earlier conversation.
+  function onParentMessage(e) {
+    if (e.source !== window.parent || !e.data || e.data.type !== 'kurashi-chat:opened' || !config
+        || (config.embedOrigins || []).indexOf(e.origin) < 0) { return; }
+    if (!opened) {
+      opened = true;
+      if (store.get('consented') === config.privacyNotice.version) { chatView(); }
     }
+    focusFirst();
   }
 
   // Set only when it changes: the status line is read out by screen readers each time it is written.
   function status(text) { if (el.status && el.status.textContent !== text) { el.status.textContent = text; } }
-  function savePending() { store.set('pending', JSON.stringify(pending)); }
+  // Read, changed and written at once: another tab of the same chat keeps its own unsent messages in the same list,
+  // and writing this tab's list whole would drop theirs.
+  function storePending(change) {
+    var kept;
+    try { kept = JSON.parse(store.get('pending') || '[]'); } catch (e) { kept = []; }
+    store.set('pending', JSON.stringify(change(Array.isArray(kept) ? kept : [])));
+  }
   function scroll() { el.body.scrollTop = el.body.scrollHeight; }
   function newId() { return Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10); }
   function time(iso) {
@@ -694,18 +703,10 @@
 
   function init() {
     css();
-    // In the panel, the hello (with an older widget's chat) is awaited before anything is shown, so a chat handed
-    // over is the one that connects. A page that never says hello (framed by something else) goes on after 2 s.
-    var waited = embedded ? Promise.race([helloArrived, new Promise(function (r) { setTimeout(r, 2000); })]) : null;
-    Promise.all([load(), waited]).then(function () {
-      var before = lang;
-      adoptHandover();
-      return lang === before ? null : load();
-    }).then(function () {
+    load().then(function () {
       build();
-      // Taken or not, the ward's page now erases its copy of an older chat, which must not stay where its scripts
-      // can read it; then it moves the focus here.
-      if (embedded) { window.parent.postMessage({ type: 'kurashi-chat:ready' }, parentOrigin || '*'); }
+      // The widget moves the focus here and says `opened` once it knows the chat is shown.
+      if (embedded) { window.parent.postMessage({ type: 'kurashi-chat:ready' }, '*'); }
     }).catch(function () {
       var fail = h('p', { 'class': 'kc', role: 'alert', text: 'チャットを読み込めませんでした。お電話でご相談ください。 / The chat could not be loaded.' });
       host().appendChild(fail);
@@ -713,19 +714,11 @@
   }
 
   if (embedded) {
-    helloArrived = new Promise(function (arrived) {
-      window.addEventListener('message', function (e) {
-        if (e.source !== window.parent || !e.data || typeof e.data !== 'object') { return; }
-        if (e.data.type === 'kurashi-chat:hello' && !hello) {
-          hello = e.data;
-          parentOrigin = e.origin;
-          arrived();
-        } else if (e.data.type === 'kurashi-chat:opened' && e.origin === parentOrigin) {
-          focusFirst();
-        }
-      });
+    window.addEventListener('message', onParentMessage);
+    document.addEventListener('keydown', function (e) {
+      // Not the Escape that cancels a conversion in a Japanese input method.
+      if (e.key === 'Escape' && !e.isComposing && e.keyCode !== 229) { closePanel(); }
     });
-    document.addEventListener('keydown', function (e) { if (e.key === 'Escape') { closePanel(); } });
   }
 
   window.addEventListener('online', reconnectNow);

@@ -8,19 +8,30 @@
   var script = document.currentScript;
   var src = new URL(script.src, location.href);
   var base = src.origin;
+  if (script.getAttribute('data-mode') === 'page') {
+    // A /chat page from before chat.js (kept in a cache for a few minutes after an upgrade): the chat in its place.
+    var chat = document.createElement('script');
+    chat.src = base + '/webchat/chat.js';
+    chat.setAttribute('data-target', script.getAttribute('data-target') || 'kurashi-chat');
+    document.head.appendChild(chat);
+    return;
+  }
   // A deployment serving several offices: widget.js?office=suita.
   var office = src.searchParams.get('office') || '';
   if (!/^[a-z0-9-]*$/.test(office)) { office = ''; }
   var suffix = office ? '/' + office : '';
+  if (window['kurashi-chat' + suffix]) { return; } // the tag twice on one page: one launcher
+  window['kurashi-chat' + suffix] = true;
   var chatUrl = base + '/chat' + suffix;
-  // Where widgets before the frame kept the chat on this origin: handed to the frame once, then erased.
-  var legacyKey = 'kurashi-chat:' + base + suffix + ':';
   var lang = (navigator.language || 'ja').slice(0, 2) === 'en' ? 'en' : 'ja';
+  // Until the desk's texts arrive (or if they never do on a poor line), the launcher is a plain link to the chat.
+  var t = lang === 'en'
+    ? { open: 'Chat', openTabLabel: 'Chat with the desk (opens in a new tab)' }
+    : { open: '相談する', openTabLabel: 'チャットで相談する(新しいタブで開きます)' };
   var launch;
   var panel;
   var frame = null;
-  var name = '';
-  // The frame has loaded the chat (and taken an older chat): the focus may go into it.
+  // The frame has shown the chat: the focus may go into it.
   var frameReady = false;
 
   function h(tag, attrs) {
@@ -33,23 +44,21 @@
     return node;
   }
 
-  function legacy() {
-    try {
-      var token = localStorage.getItem(legacyKey + 'token');
-      if (!token) { return null; }
-      return { token: token, consented: localStorage.getItem(legacyKey + 'consented'),
-        lang: localStorage.getItem(legacyKey + 'lang'), pending: localStorage.getItem(legacyKey + 'pending') };
-    } catch (e) { return null; }
-  }
-
-  function eraseLegacy() {
-    [window.localStorage, window.sessionStorage].forEach(function (area) {
+  // Widgets before the chat moved to the gateway's page kept the chat here, under this prefix. It is not handed on
+  // (a script of this site could have planted a token of its own there, and read the chat a resident then wrote in
+  // it): it is erased, and a resident who had a chat going starts a new one, which the desk can link to the old.
+  // Never on the gateway's own origin, where the same prefix is the chat page's own.
+  function eraseOlderChat() {
+    if (location.origin === base) { return; }
+    var prefix = 'kurashi-chat:' + base + suffix + ':';
+    ['localStorage', 'sessionStorage'].forEach(function (name) {
       try {
+        var area = window[name];
         for (var i = area.length - 1; i >= 0; i--) {
           var k = area.key(i);
-          if (k && k.indexOf(legacyKey) === 0) { area.removeItem(k); }
+          if (k && k.indexOf(prefix) === 0) { area.removeItem(k); }
         }
-      } catch (e) { /* private mode */ }
+      } catch (e) { /* blocked */ }
     });
   }
 
@@ -58,7 +67,10 @@
     s.textContent = [
       '.kc-launch{position:fixed;right:1rem;bottom:1rem;z-index:2147483000;background:#0b5cad;color:#fff;border:0;border-radius:2rem;padding:.75rem 1.25rem;font-family:"Noto Sans JP","Hiragino Sans","Yu Gothic",Meiryo,sans-serif;font-size:1rem;line-height:1.6;font-weight:bold;text-decoration:none;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.3)}',
       '.kc-launch:focus-visible{outline:3px solid #f5a623;outline-offset:2px}',
-      '.kc-panel{position:fixed;right:1rem;bottom:4.5rem;z-index:2147483000;width:min(26rem,calc(100vw - 2rem));height:min(48rem,calc(100vh - 6rem));background:#fff;border:1px solid #8a8a8a;border-radius:.75rem;overflow:hidden;box-shadow:0 4px 20px rgba(0,0,0,.25)}',
+      '.kc-panel{position:fixed;right:1rem;bottom:4.5rem;z-index:2147483000;width:min(26rem,calc(100vw - 2rem));height:min(48rem,calc(100vh - 6rem));height:min(48rem,calc(100dvh - 6rem));background:#fff;border:1px solid #8a8a8a;border-radius:.75rem;overflow:hidden;box-shadow:0 4px 20px rgba(0,0,0,.25)}',
+      // A phone: the whole screen, over the launcher (the chat has its own close button), sized to what the browser's
+      // bars and keyboard leave.
+      '@media (max-width:30rem){.kc-panel{inset:0;width:100%;height:100%;border:0;border-radius:0;z-index:2147483001}}',
       '.kc-panel[hidden]{display:none}',
       '.kc-panel iframe{display:block;width:100%;height:100%;border:0}'
     ].join('\n');
@@ -67,18 +79,17 @@
 
   function toggle() {
     if (!frame) {
-      frame = h('iframe', { src: chatUrl + '?embed=1', title: name });
-      // Said once the chat page has loaded: what an older widget kept here, to the gateway's origin only.
-      frame.addEventListener('load', function () {
-        frame.contentWindow.postMessage({ type: 'kurashi-chat:hello', legacy: legacy() }, base);
-      });
+      frame = h('iframe', { src: chatUrl + '?embed=1', title: panel.getAttribute('aria-label') });
       panel.appendChild(frame);
+    } else if (panel.hidden && !frameReady) {
+      frame.src = chatUrl + '?embed=1'; // it never showed the chat (no line when it loaded): again
     }
     panel.hidden = !panel.hidden;
     launch.setAttribute('aria-expanded', String(!panel.hidden));
     if (panel.hidden) { launch.focus(); } else if (frameReady) { focusChat(); }
   }
 
+  // Also the resident's asking to see the conversation (as 会話を表示する on the page).
   function focusChat() {
     frame.focus();
     frame.contentWindow.postMessage({ type: 'kurashi-chat:opened' }, base);
@@ -87,7 +98,6 @@
   function onMessage(e) {
     if (!frame || e.source !== frame.contentWindow || e.origin !== base || !e.data) { return; }
     if (e.data.type === 'kurashi-chat:ready') {
-      eraseLegacy();
       frameReady = true;
       if (!panel.hidden) { focusChat(); }
     } else if (e.data.type === 'kurashi-chat:close' && !panel.hidden) {
@@ -96,34 +106,32 @@
   }
 
   function init() {
+    eraseOlderChat();
     css();
+    launch = h('a', { 'class': 'kc-launch', href: chatUrl, target: '_blank', rel: 'noopener', text: t.open,
+      'aria-label': t.openTabLabel, lang: lang });
+    document.body.appendChild(launch);
     Promise.all([
       fetch(base + '/webchat/i18n/' + lang + '.json').then(function (r) { return r.json(); }),
       fetch(base + '/webchat' + suffix + '/config?lang=' + lang).then(function (r) { return r.json(); })
     ]).then(function (both) {
-      var t = both[0];
+      t = both[0];
       var config = both[1];
-      name = config.name;
-      if ((config.embedOrigins || []).indexOf(location.origin) >= 0) {
-        panel = h('div', { 'class': 'kc-panel', id: 'kurashi-chat-panel', role: 'region', 'aria-label': config.name });
-        panel.hidden = true;
-        launch = h('button', { type: 'button', 'class': 'kc-launch', text: t.open, 'aria-label': t.openLabel,
-          'aria-expanded': 'false', 'aria-controls': panel.id, onclick: toggle });
-        window.addEventListener('message', onMessage);
-        document.body.appendChild(panel);
-      } else {
-        // This site may not frame the chat: it opens on the gateway's page, and an older widget's chat, which
-        // cannot be handed to a page this site does not frame, is not left here either.
-        eraseLegacy();
-        launch = h('a', { 'class': 'kc-launch', href: chatUrl, target: '_blank', rel: 'noopener', text: t.open,
-          'aria-label': t.openTabLabel });
-      }
-      launch.lang = lang;
-      document.body.appendChild(launch);
-    }).catch(function () {
-      document.body.appendChild(h('p', { role: 'alert', lang: 'ja',
-        text: 'チャットを読み込めませんでした。お電話でご相談ください。 / The chat could not be loaded.' }));
-    });
+      launch.textContent = t.open;
+      launch.setAttribute('aria-label', t.openTabLabel);
+      if ((config.embedOrigins || []).indexOf(location.origin) < 0) { return; }
+      panel = h('div', { 'class': 'kc-panel', id: 'kurashi-chat-panel' + suffix.replace('/', '-'), role: 'region',
+        'aria-label': config.name });
+      panel.hidden = true;
+      var button = h('button', { type: 'button', 'class': 'kc-launch', text: t.open, 'aria-label': t.openLabel,
+        'aria-expanded': 'false', 'aria-controls': panel.id, lang: lang, onclick: toggle });
+      var focused = document.activeElement === launch;
+      window.addEventListener('message', onMessage);
+      document.body.insertBefore(panel, launch);
+      launch.replaceWith(button);
+      launch = button;
+      if (focused) { launch.focus(); }
+    }).catch(function () { /* the link stays: the chat page says itself what it cannot load */ });
   }
 
   if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', init); } else { init(); }

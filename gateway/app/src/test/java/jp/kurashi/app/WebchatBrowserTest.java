@@ -47,15 +47,19 @@ class WebchatBrowserTest {
   private String databaseUrl;
   private RunningGateway running;
   private BrowserContext context;
-  // The ward's own site, which the gateway lets frame the chat (WEBCHAT_FRAME_ANCESTORS).
+  // The ward's own sites, which the gateway lets frame the chat (WEBCHAT_FRAME_ANCESTORS): one on the gateway's site
+  // (127.0.0.1, another port), where the framed chat keeps its storage, and one on another site (localhost), where a
+  // browser context like this one (Chromium's private mode) refuses a framed page any storage.
   private WardSite ward;
+  private WardSite crossSiteWard;
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     databaseUrl = TestPostgres.shared().newDatabaseUrl();
-    ward = new WardSite();
+    ward = new WardSite("127.0.0.1");
+    crossSiteWard = new WardSite("localhost");
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "DATA_DIR", dataDir.toString(),
-        "WEBCHAT_FRAME_ANCESTORS", ward.origin()), clock);
+        "WEBCHAT_FRAME_ANCESTORS", ward.origin() + " " + crossSiteWard.origin()), clock);
     context = chromium.newContext(390, 844);
   }
 
@@ -64,22 +68,28 @@ class WebchatBrowserTest {
     context.close();
     running.close();
     ward.close();
+    crossSiteWard.close();
   }
 
   /**
    * A page with the widget tag, as residents meet it on a ward's site: served for real by a second server on loopback,
-   * another origin than the gateway's. Not a Playwright route: Chromium gives a routed (fulfilled) document no address,
-   * counts it as public, and its local network access checks then block the chat's WebSocket to 127.0.0.1.
+   * another origin than the gateway's, named by {@code host}. Under {@code /inline/} the site frames the chat page itself,
+   * without the widget. Not a Playwright route: Chromium gives a routed (fulfilled) document no address, counts it as
+   * public, and its local network access checks then block the chat's WebSocket to 127.0.0.1.
    */
   private final class WardSite implements AutoCloseable {
     private final com.sun.net.httpserver.HttpServer server;
+    private final String host;
 
-    WardSite() throws java.io.IOException {
+    WardSite(String host) throws java.io.IOException {
+      this.host = host;
       server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
       server.createContext("/", exchange -> {
-        byte[] page = ("<!doctype html><html lang=ja><head><meta charset=utf-8></head><body><h1>区役所</h1>"
-            + "<script src=\"" + base() + "/webchat/widget.js\"></script></body></html>")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String content = exchange.getRequestURI().getPath().startsWith("/inline/")
+            ? "<iframe src=\"" + base() + "/chat?embed=1\" title=chat style=\"width:100%;height:600px\"></iframe>"
+            : "<script src=\"" + base() + "/webchat/widget.js\"></script>";
+        byte[] page = ("<!doctype html><html lang=ja><head><meta charset=utf-8></head><body><h1>区役所</h1>" + content
+            + "</body></html>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
         exchange.sendResponseHeaders(200, page.length);
         try (var body = exchange.getResponseBody()) {
@@ -90,7 +100,7 @@ class WebchatBrowserTest {
     }
 
     String origin() {
-      return "http://127.0.0.1:" + server.getAddress().getPort();
+      return "http://" + host + ":" + server.getAddress().getPort();
     }
 
     @Override
@@ -226,7 +236,7 @@ class WebchatBrowserTest {
   @Test
   @DisplayName("on a site not allowed to frame the chat: the launcher opens the chat page in a new tab, and an older widget's chat kept on that site is erased")
   void widgetOnAnotherSite() throws Exception {
-    try (WardSite other = new WardSite()) {
+    try (WardSite other = new WardSite("127.0.0.1")) {
       Page page = context.newPage();
       page.navigate(other.origin() + "/news/");
       // What a widget from before the chat page was framed kept on the site's own origin.
@@ -276,19 +286,33 @@ class WebchatBrowserTest {
     assertThat(token).isNotBlank();
     assertThat(siteKeys(page)).as("anything of the chat in the ward site's storage").isZero();
 
-    // Closed from inside the panel: hidden, the focus back on the launcher.
+    // Escape in the panel closes it (the chat goes on), the focus back on the launcher; so does its close button.
+    panel.getByLabel("メッセージ").press("Escape");
+    assertThat(page.locator(".kc-panel")).isHidden();
+    assertThat(launcher).isFocused();
+    assertThat(launcher).hasAttribute("aria-expanded", "false");
+    launcher.click();
+    assertThat(panel.getByLabel("メッセージ")).isFocused();
     panel.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new com.microsoft.playwright.FrameLocator.GetByRoleOptions().setName("チャットを閉じる")).click();
     assertThat(page.locator(".kc-panel")).isHidden();
     assertThat(launcher).isFocused();
-    assertThat(launcher).hasAttribute("aria-expanded", "false");
 
+    // A reload (the next person at a shared PC) shows nothing of the chat, not even a frame, until the launcher.
     page.reload();
     assertThat(launcher).isVisible();
-    assertThat(page.locator(".kc-panel")).isHidden();
-    assertThat(page.getByText("借金の取り立てが怖いです")).hasCount(0);
+    assertThat(page.locator("iframe")).hasCount(0);
     launcher.click();
     assertThat(panel.locator(".kc-resident").filter(new Locator.FilterOptions().setHasText("取り立て"))).isVisible();
+
+    // The site framing the chat page itself, without the widget's asking: no earlier conversation until asked.
+    Page inline = context.newPage();
+    inline.navigate(ward.origin() + "/inline/");
+    com.microsoft.playwright.FrameLocator framed = inline.frameLocator("iframe");
+    assertThat(framed.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new com.microsoft.playwright.FrameLocator.GetByRoleOptions().setName("会話を表示する"))).isVisible();
+    assertThat(framed.locator(".kc-msg")).hasCount(0);
+    inline.close();
 
     Locator end = panel.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new com.microsoft.playwright.FrameLocator.GetByRoleOptions().setName("会話を終了して、この端末から会話の記録を消す"));
@@ -314,45 +338,75 @@ class WebchatBrowserTest {
     assertThat(panel.getByText("はじめにお読みください")).isVisible();
     assertThat(panel.locator(".kc-msg")).hasCount(0);
     page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/webchat-ended.png")));
+
+    page.navigate(base() + "/chat");
+    assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を終了して、この端末から会話の記録を消す"))).isVisible();
+    assertThat(page.getByTestId("shared-hint")).isVisible();
   }
 
   @Test
-  @DisplayName("a chat an older widget kept on the ward's site moves into the panel once, with its unsent message; a later one never replaces the panel's own chat")
-  void olderChatMovesIntoThePanel() throws Exception {
-    io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(running.vertx);
-    String version = Await.result(web.get(running.gateway.httpPort(), "127.0.0.1", "/webchat/config").send())
-        .bodyAsJsonObject().getJsonObject("privacyNotice").getString("version");
-    String old = Await.result(web.post(running.gateway.httpPort(), "127.0.0.1", "/webchat/sessions")
-        .sendJsonObject(new JsonObject().put("language", "ja"))).bodyAsJsonObject().getString("token");
+  @DisplayName("where the browser refuses the framed chat any storage (another site, private mode), the panel's chat still consents, sends and gets the reply, and says it is not kept")
+  void panelWithoutStorage() {
     Page page = context.newPage();
-    page.navigate(ward.origin() + "/ward/");
-    page.evaluate("([base, token, version]) => { const k = 'kurashi-chat:' + base + ':';"
-        + " localStorage.setItem(k + 'token', token); localStorage.setItem(k + 'consented', version);"
-        + " localStorage.setItem(k + 'lang', 'ja');"
-        + " localStorage.setItem(k + 'pending', JSON.stringify([{ clientId: 'old-widget-1', text: '前の画面で書いた相談です' },"
-        + " { clientId: 42, text: 'not in the shape the widget wrote' }])); }", List.of(base(), old, version));
-    page.reload();
+    page.navigate(crossSiteWard.origin() + "/ward/");
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("チャットで相談する(新しいパネルが開きます)")).click();
     com.microsoft.playwright.FrameLocator panel = page.frameLocator(".kc-panel iframe");
-    // Consented already: straight to the chat, where the message left unsent goes out on the old chat.
-    assertThat(panel.locator(".kc-resident[data-id]").filter(new Locator.FilterOptions().setHasText("前の画面で書いた相談です"))
-        .locator(".kc-meta")).containsText("送信済み");
-    assertThat(panel.locator(".kc-msg")).hasCount(1);
-    assertThat(frameToken(page)).isEqualTo(old);
-    assertThat(siteKeys(page)).as("the older chat's keys left on the ward's site").isZero();
-    RunningGateway.StaffClient chief = running.chief();
-    assertThat(chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items")).hasSize(1);
-
-    // Another token planted on the site later (a script of the site, say) does not take over the panel's chat.
-    page.evaluate("base => localStorage.setItem('kurashi-chat:' + base + ':token', 'y'.repeat(43))", base());
-    page.reload();
+    assertThat(panel.getByTestId("not-kept")).containsText("この端末に残りません");
+    assertThat(chatFrame(page).evaluate("() => { try { return localStorage.length >= 0; } catch (e) { return e.name; } }"))
+        .as("the framed chat's storage").isEqualTo("SecurityError");
+    panel.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new com.microsoft.playwright.FrameLocator.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    panel.getByLabel("メッセージ").fill("家賃が払えません");
+    panel.getByLabel("メッセージ").press("Enter");
+    assertThat(panel.locator(".kc-resident[data-id] .kc-meta")).containsText("送信済み");
+    // Closed and opened again on the same page: the chat is still there.
+    panel.getByLabel("メッセージ").press("Escape");
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("チャットで相談する(新しいパネルが開きます)")).click();
-    assertThat(panel.locator(".kc-resident").filter(new Locator.FilterOptions().setHasText("前の画面で書いた相談です")))
-        .isVisible();
-    assertThat(frameToken(page)).isEqualTo(old);
-    assertThat(siteKeys(page)).isZero();
+    assertThat(panel.locator(".kc-resident[data-id]")).hasCount(1);
+
+    RunningGateway.StaffClient chief = running.chief();
+    var cases = chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items");
+    assertThat(cases).as("one chat, one case").hasSize(1);
+    assertThat(chief.post("/api/cases/" + cases.getJsonObject(0).getLong("id") + "/replies",
+        new JsonObject().put("text", "相談員の田中です。"), true).statusCode()).isEqualTo(202);
+    assertThat(panel.locator(".kc-staff")).containsText("相談員の田中です");
+    Locator end = panel.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new com.microsoft.playwright.FrameLocator.GetByRoleOptions().setName("会話を終了して、この端末から会話の記録を消す"));
+    end.click();
+    assertThat(panel.getByText("はじめにお読みください")).isVisible();
+  }
+
+  @Test
+  @DisplayName("a chat an older widget kept on the ward's site (or a token a site script planted there) is erased at load and never taken into the panel")
+  void olderChatNeverTaken() throws Exception {
+    io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(running.vertx);
+    String planted = Await.result(web.post(running.gateway.httpPort(), "127.0.0.1", "/webchat/sessions")
+        .sendJsonObject(new JsonObject().put("language", "ja"))).bodyAsJsonObject().getString("token");
+    Page page = context.newPage();
+    page.navigate(ward.origin() + "/ward/");
+    page.evaluate("([base, token]) => { const k = 'kurashi-chat:' + base + ':';"
+        + " localStorage.setItem(k + 'token', token); localStorage.setItem(k + 'consented', 'any');"
+        + " localStorage.setItem(k + 'pending', JSON.stringify([{ clientId: 'planted-1', text: 'planted' }]));"
+        + " sessionStorage.setItem(k + 'x', '1'); localStorage.setItem('site', 'own'); }", List.of(base(), planted));
+    page.reload();
+    assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("チャットで相談する(新しいパネルが開きます)"))).isVisible();
+    assertThat(siteKeys(page)).as("the older chat's keys, before the launcher is pressed").isZero();
+    assertThat(page.evaluate("() => localStorage.getItem('site')")).as("the site's own keys").isEqualTo("own");
+
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("チャットで相談する(新しいパネルが開きます)")).click();
+    com.microsoft.playwright.FrameLocator panel = page.frameLocator(".kc-panel iframe");
+    panel.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new com.microsoft.playwright.FrameLocator.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    panel.getByLabel("メッセージ").fill("新しい相談です");
+    panel.getByLabel("メッセージ").press("Enter");
+    assertThat(panel.locator(".kc-resident[data-id] .kc-meta")).containsText("送信済み");
+    assertThat(frameToken(page)).isNotBlank().isNotEqualTo(planted);
+    assertThat(panel.locator(".kc-msg")).hasCount(1);
   }
 
   @Test
@@ -429,6 +483,51 @@ class WebchatBrowserTest {
   }
 
   @Test
+  @DisplayName("two tabs of one chat writing while the desk is unreachable keep each other's unsent messages, and both go once a tab connects")
+  void twoTabsOffline(Vertx vertx) {
+    Page first = context.newPage();
+    first.navigate(base() + "/chat");
+    first.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    first.getByLabel("メッセージ").fill("一通目です");
+    first.keyboard().press("Enter");
+    assertThat(first.locator(".kc-resident[data-id]")).hasCount(1);
+    first.close();
+    // Two tabs open on the chat, then each writes while the gateway is down: neither tab's list has the other's message.
+    Page second = context.newPage();
+    second.navigate(base() + "/chat");
+    second.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を表示する")).click();
+    Page third = context.newPage();
+    third.navigate(base() + "/chat");
+    third.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を表示する")).click();
+    assertThat(third.locator(".kc-resident[data-id]")).hasCount(1);
+    int port = running.gateway.httpPort();
+    Await.result(running.gateway.stop());
+    second.getByLabel("メッセージ").fill("二通目です");
+    second.keyboard().press("Enter");
+    third.getByLabel("メッセージ").fill("三通目です");
+    third.keyboard().press("Enter");
+    assertThat(second.locator(".kc-resident:not([data-id])")).hasCount(1);
+    assertThat(third.locator(".kc-resident:not([data-id])")).hasCount(1);
+    Object kept = third.evaluate("() => Object.keys(localStorage).filter(k => k.endsWith(':pending'))"
+        + ".map(k => JSON.parse(localStorage.getItem(k)).map(p => p.text).sort().join('|'))[0]");
+    assertThat(kept).as("unsent messages kept in the browser").isEqualTo("三通目です|二通目です");
+    second.close();
+    third.close();
+
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "DATA_DIR", dataDir.toString(),
+        "WEBCHAT_FRAME_ANCESTORS", ward.origin() + " " + crossSiteWard.origin(), "HTTP_PORT", String.valueOf(port)), clock);
+    Page back = context.newPage();
+    back.navigate(base() + "/chat");
+    back.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を表示する")).click();
+    assertThat(back.locator(".kc-resident[data-id]")).hasCount(3);
+    assertThat(back.getByText("送信中", new Page.GetByTextOptions().setExact(false))).hasCount(0);
+  }
+
+  @Test
   @DisplayName("keeps its chat through a gateway restart that refuses several connects, and gets the reply sent after it")
   void restartKeepsTheChat(Vertx vertx) {
     // Counts the sockets that closed without ever opening: the connects the stopped gateway refused.
@@ -464,7 +563,7 @@ class WebchatBrowserTest {
       page.waitForTimeout(250);
     }
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "DATA_DIR", dataDir.toString(),
-        "WEBCHAT_FRAME_ANCESTORS", ward.origin(), "HTTP_PORT", String.valueOf(port)), clock);
+        "WEBCHAT_FRAME_ANCESTORS", ward.origin() + " " + crossSiteWard.origin(), "HTTP_PORT", String.valueOf(port)), clock);
 
     RunningGateway.StaffClient chief = running.chief();
     var cases = chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items");

@@ -36,12 +36,25 @@ public final class Framing {
     if (trimmed.isEmpty()) {
       return List.of();
     }
-    List<String> origins = List.of(trimmed.split("\\s+"));
-    for (String origin : origins) {
-      if (!origin.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+    List<String> origins = new java.util.ArrayList<>();
+    for (String origin : trimmed.split("\\s+")) {
+      var parts = java.util.regex.Pattern.compile("(https?)://([A-Za-z0-9.-]+)(?::(\\d{1,5}))?")
+          .matcher(origin.toLowerCase(java.util.Locale.ROOT));
+      if (!parts.matches() || parts.group(3) != null && Integer.parseInt(parts.group(3)) > 65535) {
         throw new IllegalArgumentException("not an origin like https://www.city.example.jp: \"" + origin + "\"");
       }
+      origins.add(serialized(parts.group(1), parts.group(2), parts.group(3)));
     }
-    return origins;
+    return List.copyOf(origins);
+  }
+
+  /**
+   * An origin as browsers write it ({@code location.origin}, a message's origin): lower case, without the scheme's
+   * default port. The widget compares the page's origin with these, so {@code https://WWW.City.example.jp:443} must
+   * read as the {@code https://www.city.example.jp} a browser reports.
+   */
+  private static String serialized(String scheme, String host, String port) {
+    boolean defaultPort = port == null || scheme.equals("https") && port.equals("443") || scheme.equals("http") && port.equals("80");
+    return scheme + "://" + host + (defaultPort ? "" : ":" + Integer.parseInt(port));
   }
 }
