@@ -34,9 +34,12 @@ final class LineApi {
     this.vertx = vertx;
     // usingDefaultLogger(false): the SDK's own wire logger writes, at INFO, the Authorization header
     // (our access token), the text of every message to residents and their LINE display names.
+    // LINE_TIMEOUT_SECONDS bounds each call as a whole, not each step of it (see LineCallDeadline). Not the data
+    // API's: a large video on a slow line may take longer, and its fetch is retried, never delivered twice.
     this.messaging = MessagingApiClient.builder(settings.accessToken())
         .apiEndPoint(settings.apiBaseUrl()).usingDefaultLogger(false)
         .connectTimeout(settings.timeout()).readTimeout(settings.timeout()).writeTimeout(settings.timeout())
+        .setEventListener(new LineCallDeadline(vertx, settings.timeout()))
         .build();
     this.blobs = MessagingApiBlobClient.builder(settings.accessToken())
         .apiEndPoint(settings.dataApiBaseUrl()).usingDefaultLogger(false)

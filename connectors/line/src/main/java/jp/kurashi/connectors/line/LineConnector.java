@@ -157,6 +157,17 @@ public final class LineConnector implements ChannelConnector {
       + " resident: ";
 
   /**
+   * The reply token's try and the first push, each cut off at {@code LINE_TIMEOUT_SECONDS} (LineCallDeadline): the
+   * outbox waits that long (plus its own send timeout) before it counts the attempt as failed, so the try without a
+   * retry key has ended before any retry pushes. Further parts of a long reply may run on: they carry retry keys, and
+   * LINE drops their repeats.
+   */
+  @Override
+  public Optional<Duration> longestSend() {
+    return Optional.of(settings.timeout().multipliedBy(2));
+  }
+
+  /**
    * LINE drops a repeated retry key for 24 hours after the first attempt; an hour less leaves room for this gateway's
    * clock against LINE's, and for the send itself.
    */
