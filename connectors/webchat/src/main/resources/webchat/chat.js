@@ -27,7 +27,21 @@
     get: function (k) {
       try { return area ? area.getItem(key + k) : (memory[k] === undefined ? null : memory[k]); } catch (e) { return null; }
     },
-    set: function (k, v) { try { if (area) { area.setItem(key + k, v); } else { memory[k] = String(v); } } catch (e) { memory[k] = String(v); } },
+    set: function (k, v) {
+      try {
+        if (area) { area.setItem(key + k, v); return; }
+      } catch (e) {
+        // Full, or refused since the probe: what is kept moves to memory, where the reads then look.
+        try {
+          for (var i = area.length - 1; i >= 0; i--) {
+            var name = area.key(i);
+            if (name && name.indexOf(key) === 0) { memory[name.slice(key.length)] = area.getItem(name); }
+          }
+        } catch (e2) { /* unreadable too */ }
+        area = null;
+      }
+      memory[k] = String(v);
+    },
     del: function (k) { delete memory[k]; try { if (area) { area.removeItem(key + k); } } catch (e) { /* blocked */ } },
     // Everything the chat keeps in this browser (it sets no cookies): on a shared PC nothing of the chat may be left
     // for the next person.
@@ -133,6 +147,7 @@
       '.kc-form textarea{flex:1 1 12rem;min-height:2.8rem;max-height:8rem;font:inherit;padding:.4rem;border:1px solid #6b6b6b;border-radius:.4rem;resize:vertical}',
       '.kc-form button,.kc-file{background:#0b5cad;color:#fff;border:0;border-radius:.4rem;padding:.55rem .8rem;font-size:.95rem;cursor:pointer}',
       '.kc-file{background:#4a4a4a}',
+      '.kc-again{margin-left:.4rem;background:#fff;color:#0b5cad;border:1px solid #0b5cad;border-radius:.3rem;padding:.1rem .5rem;font-size:.8rem;cursor:pointer}',
       '.kc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
       '.kc button:focus-visible,.kc textarea:focus-visible,.kc a:focus-visible,.kc summary:focus-visible,.kc-file:focus-within{outline:3px solid #f5a623;outline-offset:2px}'
     ].join('\n');
@@ -233,10 +248,13 @@
     connect();
   }
 
-  function ensureSession() {
+  // `asOf`: the generation the caller belongs to. A caller from an ended chat (an upload's retry) gets nothing: neither
+  // the next person's token nor a new chat made after the wipe.
+  function ensureSession(asOf) {
+    var mine = asOf === undefined ? gen : asOf;
+    if (mine !== gen) { return Promise.reject(new Error('ended')); }
     var token = store.get('token');
     if (token) { return Promise.resolve(token); }
-    var mine = gen;
     return fetch(api + '/sessions', { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ language: lang }) })
       .then(function (r) { if (!r.ok) { throw new Error(r.status === 429 ? '429' : 'session'); } return r.json(); })
@@ -518,75 +536,99 @@
     e.target.value = '';
     if (!file) { return; }
     if (file.type !== 'image/jpeg' && file.type !== 'image/png') { status(t.notImage); return; }
+    if (file.size > MAX_PHOTO_BYTES) { status(t.tooBig); return; }
     var mine = gen;
     prepareImage(file).then(function (image) {
       if (mine !== gen) { return; }
       if (image.size > config.maxUploadBytes) { status(t.tooBig); return; }
       var item = renderPending({ clientId: newId(), text: '' });
-      item.querySelector('.kc-text').appendChild(h('img', { src: URL.createObjectURL(image), alt: t.image }));
-      sendImage(image, item.getAttribute('data-client-id'), item, mine, 2000);
+      var preview = URL.createObjectURL(image);
+      item.querySelector('.kc-text').appendChild(h('img', { src: preview, alt: t.image }));
+      sendImage({ image: image, clientId: item.getAttribute('data-client-id'), item: item, gen: mine, preview: preview,
+        tries: 0 }, 2000);
     });
   }
 
+  // How many times an image goes again after no answer or a 5xx before the resident is asked: a stuck upload would
+  // otherwise use up the address's upload quota (shared by a ward's PC corner, or a phone carrier's NAT).
+  var UPLOAD_TRIES = 8;
+
   // The same image under the same clientId until the desk answers: an answer lost on a poor line is sent again and
   // stored once (the server keeps one message per clientId), where picking the photo again would store it twice.
-  // Kept in memory only: a reload forgets an image not yet sent.
-  function sendImage(image, clientId, item, mine, wait) {
+  // Kept in memory only: a reload forgets an image not yet sent. Nothing of an ended chat goes on (u.gen).
+  function sendImage(u, wait) {
+    if (u.gen !== gen || !u.item.isConnected) { return; }
+    u.tries++;
     function again(ms) {
-      if (mine !== gen || !item.isConnected) { return; }
+      if (u.tries >= UPLOAD_TRIES) { offerAgain(u); return; }
       status(t.notSent);
       var timer = setTimeout(function () {
         window.removeEventListener('online', now);
-        sendImage(image, clientId, item, mine, Math.min(wait * 2, 30000));
+        sendImage(u, Math.min(wait * 2, 30000));
       }, ms);
-      function now() { clearTimeout(timer); window.removeEventListener('online', now); sendImage(image, clientId, item, mine, 2000); }
+      function now() { clearTimeout(timer); window.removeEventListener('online', now); sendImage(u, 2000); }
       window.addEventListener('online', now);
     }
-    ensureSession().then(function (token) {
-      return fetch(api + '/uploads', { method: 'POST', body: image,
-        headers: { 'X-Chat-Token': token, 'X-Client-Id': clientId, 'Content-Type': image.type } });
+    ensureSession(u.gen).then(function (token) {
+      return fetch(api + '/uploads', { method: 'POST', body: u.image,
+        headers: { 'X-Chat-Token': token, 'X-Client-Id': u.clientId, 'Content-Type': u.image.type } });
     }).then(function (r) {
       if (r.ok) { return r.json(); }
       var err = new Error(String(r.status));
       err.retryAfter = Number(r.headers.get('Retry-After')) || 0;
       throw err;
     }).then(function (b) {
-      if (mine !== gen) { return; }
+      if (u.gen !== gen) { return; }
       // Shown already as 「[画像]」 (pushed to this chat's sockets, or replayed while the answer was lost): the line
       // with the picture stays.
       var other = root.querySelector('[data-id="' + b.id + '"]');
-      if (other && other !== item) { other.remove(); }
-      item.setAttribute('data-id', b.id);
-      item.querySelector('.kc-meta').textContent = t.you + ' ' + t.sent;
+      if (other && other !== u.item) { other.remove(); }
+      u.item.setAttribute('data-id', b.id);
+      u.item.querySelector('.kc-meta').textContent = t.you + ' ' + t.sent;
       shown[b.id] = true;
       status('');
     }).catch(function (err) {
-      if (mine !== gen || err.message === 'ended') { return; } // the chat was ended meanwhile: nothing to say
+      if (u.gen !== gen || err.message === 'ended') { return; } // the chat was ended meanwhile: nothing to say
       var code = err.message;
       if (code === '413' || code === '415' || code === '401' || code === '400') {
-        item.remove();
+        u.item.remove();
+        URL.revokeObjectURL(u.preview);
         status(code === '413' ? t.tooBig : code === '415' ? t.notImage : t.error);
       } else if (code === '429') {
-        again(Math.min(Math.max(err.retryAfter || 10, 1), 120) * 1000);
         status(t.rateLimited);
+        again(Math.min(Math.max(err.retryAfter || 10, 1), 120) * 1000);
       } else {
         again(wait); // no answer, a 5xx, or consent not yet recorded (403): sent again as it was
       }
     });
   }
 
-  // Photos from a phone are several megabytes and say where they were taken (EXIF, GPS). Each is drawn again at most
-  // MAX_IMAGE_SIDE pixels on a side: still readable (a notice, a bill), light on a poor line, and without its
-  // metadata. An image the browser cannot draw goes as it is.
-  var MAX_IMAGE_SIDE = 2048;
+  // After UPLOAD_TRIES the line says so and offers to send it again, with the same clientId.
+  function offerAgain(u) {
+    status(t.notSent);
+    var meta = u.item.querySelector('.kc-meta');
+    meta.textContent = t.you + ' ' + t.uploadFailed + ' ';
+    meta.appendChild(h('button', { type: 'button', 'class': 'kc-again', text: t.sendAgain, onclick: function () {
+      meta.textContent = t.you + ' ' + t.sending;
+      u.tries = 0;
+      sendImage(u, 2000);
+    } }));
+  }
+
+  // Photos from a phone are several megabytes and say where they were taken (EXIF, GPS). Each is drawn again with at
+  // most MAX_IMAGE_PIXELS (a tall screenshot keeps its width better than with a limit per side), which keeps it
+  // readable (a notice, a bill), light on a poor line, and without its metadata. A file larger than MAX_PHOTO_BYTES is
+  // not opened at all: decoding it could take more memory than a cheap phone gives a tab.
+  var MAX_IMAGE_PIXELS = 2048 * 2048;
+  var MAX_PHOTO_BYTES = 30 * 1024 * 1024;
   function prepareImage(file) {
     if (!window.createImageBitmap || !window.HTMLCanvasElement || !HTMLCanvasElement.prototype.toBlob) {
-      return Promise.resolve(file);
+      return withoutMetadata(file);
     }
-    return createImageBitmap(file).then(function (bitmap) {
-      var scale = Math.min(1, MAX_IMAGE_SIDE / Math.max(bitmap.width, bitmap.height));
-      var width = Math.max(1, Math.round(bitmap.width * scale));
-      var height = Math.max(1, Math.round(bitmap.height * scale));
+    return createImageBitmap(file, { imageOrientation: 'from-image' }).then(function (bitmap) {
+      var scale = Math.min(1, Math.sqrt(MAX_IMAGE_PIXELS / (bitmap.width * bitmap.height)));
+      var width = Math.max(1, Math.floor(bitmap.width * scale));
+      var height = Math.max(1, Math.floor(bitmap.height * scale));
       function encode(type) {
         var canvas = document.createElement('canvas');
         canvas.width = width;
@@ -594,16 +636,38 @@
         var g = canvas.getContext('2d');
         if (type === 'image/jpeg') { g.fillStyle = '#fff'; g.fillRect(0, 0, width, height); } // no transparency in JPEG
         g.drawImage(bitmap, 0, 0, width, height);
-        return new Promise(function (done) { canvas.toBlob(done, type, 0.85); });
+        return new Promise(function (done) {
+          canvas.toBlob(function (blob) { canvas.width = 0; canvas.height = 0; done(blob); }, type, 0.85);
+        });
       }
       // A screenshot stays PNG, sharp for text, unless that is too large to send.
       return encode(file.type).then(function (blob) {
         return blob && blob.type === 'image/png' && blob.size > config.maxUploadBytes ? encode('image/jpeg') : blob;
       }).then(function (blob) {
         if (bitmap.close) { bitmap.close(); }
-        return blob && blob.size > 0 ? blob : file;
+        return blob && blob.size > 0 ? blob : withoutMetadata(file);
       });
-    }).catch(function () { return file; });
+    }).catch(function () { return withoutMetadata(file); });
+  }
+
+  // An image the browser cannot draw goes as it is, but a JPEG without its APP1 segments (EXIF, XMP: where and when it
+  // was taken). A file that is not the JPEG it says is sent unchanged: the desk refuses what is not an image.
+  function withoutMetadata(file) {
+    if (file.type !== 'image/jpeg' || !file.arrayBuffer) { return Promise.resolve(file); }
+    return file.arrayBuffer().then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      if (bytes[0] !== 0xFF || bytes[1] !== 0xD8) { return file; }
+      var parts = [bytes.subarray(0, 2)];
+      var at = 2;
+      while (at + 4 <= bytes.length && bytes[at] === 0xFF && bytes[at + 1] !== 0xDA) {
+        var length = (bytes[at + 2] << 8) | bytes[at + 3];
+        if (length < 2 || at + 2 + length > bytes.length) { return file; }
+        if (bytes[at + 1] !== 0xE1) { parts.push(bytes.subarray(at, at + 2 + length)); }
+        at += 2 + length;
+      }
+      parts.push(bytes.subarray(at));
+      return new Blob(parts, { type: 'image/jpeg' });
+    }, function () { return file; });
   }
 
   function onKey(e) {
@@ -642,6 +706,7 @@
     retryMs = 1000;
     build();
     status(message);
+    focusFirst(); // the button pressed is gone with the chat it was in
   }
 
   // The texts of the other language first; only once they are here does the chat close and open again in it. On a

@@ -26,13 +26,18 @@
   var lang = (navigator.language || 'ja').slice(0, 2) === 'en' ? 'en' : 'ja';
   // Until the desk's texts arrive (or if they never do on a poor line), the launcher is a plain link to the chat.
   var t = lang === 'en'
-    ? { open: 'Chat', openTabLabel: 'Chat with the desk (opens in a new tab)' }
+    ? { open: 'Chat with us', openTabLabel: 'Chat with us (opens in a new tab)' }
     : { open: '相談する', openTabLabel: 'チャットで相談する(新しいタブで開きます)' };
   var launch;
   var panel;
   var frame = null;
   // The frame has shown the chat: the focus may go into it.
   var frameReady = false;
+  // Shown in the panel, over the frame, when the chat has not shown itself in FRAME_WAIT_MS (no line, the gateway
+  // down): the only way out of a panel that fills a phone's screen may otherwise be inside a frame that never loaded.
+  var failure;
+  var failTimer = null;
+  var FRAME_WAIT_MS = 10000;
 
   function h(tag, attrs) {
     var node = document.createElement(tag);
@@ -70,9 +75,12 @@
       '.kc-panel{position:fixed;right:1rem;bottom:4.5rem;z-index:2147483000;width:min(26rem,calc(100vw - 2rem));height:min(48rem,calc(100vh - 6rem));height:min(48rem,calc(100dvh - 6rem));background:#fff;border:1px solid #8a8a8a;border-radius:.75rem;overflow:hidden;box-shadow:0 4px 20px rgba(0,0,0,.25)}',
       // A phone: the whole screen, over the launcher (the chat has its own close button), sized to what the browser's
       // bars and keyboard leave.
-      '@media (max-width:30rem){.kc-panel{inset:0;width:100%;height:100%;border:0;border-radius:0;z-index:2147483001}}',
-      '.kc-panel[hidden]{display:none}',
-      '.kc-panel iframe{display:block;width:100%;height:100%;border:0}'
+      '@media (max-width:30rem){.kc-panel{top:0;right:0;bottom:0;left:0;width:100%;height:100%;border:0;border-radius:0;z-index:2147483001}}',
+      '.kc-panel[hidden],.kc-fail[hidden]{display:none}',
+      '.kc-panel iframe{display:block;width:100%;height:100%;border:0}',
+      '.kc-fail{position:absolute;top:0;right:0;bottom:0;left:0;background:#fff;padding:1rem;font-family:"Noto Sans JP","Hiragino Sans","Yu Gothic",Meiryo,sans-serif;font-size:1rem;line-height:1.6;color:#1a1a1a}',
+      '.kc-fail a,.kc-fail button{display:inline-block;margin:.5rem .5rem 0 0;padding:.5rem .9rem;border-radius:.4rem;font-size:1rem;font-weight:bold;text-decoration:none;cursor:pointer;background:#0b5cad;color:#fff;border:0}',
+      '.kc-fail a:focus-visible,.kc-fail button:focus-visible{outline:3px solid #f5a623;outline-offset:2px}'
     ].join('\n');
     document.head.appendChild(s);
   }
@@ -80,13 +88,27 @@
   function toggle() {
     if (!frame) {
       frame = h('iframe', { src: chatUrl + '?embed=1', title: panel.getAttribute('aria-label') });
-      panel.appendChild(frame);
+      panel.insertBefore(frame, failure);
     } else if (panel.hidden && !frameReady) {
       frame.src = chatUrl + '?embed=1'; // it never showed the chat (no line when it loaded): again
     }
     panel.hidden = !panel.hidden;
     launch.setAttribute('aria-expanded', String(!panel.hidden));
-    if (panel.hidden) { launch.focus(); } else if (frameReady) { focusChat(); }
+    clearTimeout(failTimer);
+    if (panel.hidden) {
+      failure.hidden = true;
+      launch.focus();
+    } else if (frameReady) {
+      focusChat();
+    } else {
+      panel.focus();
+      failTimer = setTimeout(function () {
+        if (!frameReady && !panel.hidden) {
+          failure.hidden = false;
+          failure.querySelector('button').focus();
+        }
+      }, FRAME_WAIT_MS);
+    }
   }
 
   // Also the resident's asking to see the conversation (as 会話を表示する on the page).
@@ -99,6 +121,7 @@
     if (!frame || e.source !== frame.contentWindow || e.origin !== base || !e.data) { return; }
     if (e.data.type === 'kurashi-chat:ready') {
       frameReady = true;
+      failure.hidden = true;
       if (!panel.hidden) { focusChat(); }
     } else if (e.data.type === 'kurashi-chat:close' && !panel.hidden) {
       toggle();
@@ -121,8 +144,18 @@
       launch.setAttribute('aria-label', t.openTabLabel);
       if ((config.embedOrigins || []).indexOf(location.origin) < 0) { return; }
       panel = h('div', { 'class': 'kc-panel', id: 'kurashi-chat-panel' + suffix.replace('/', '-'), role: 'region',
-        'aria-label': config.name });
+        'aria-label': config.name, lang: lang, tabindex: '-1' });
       panel.hidden = true;
+      failure = h('div', { 'class': 'kc-fail', role: 'alert' });
+      failure.hidden = true;
+      failure.appendChild(h('p', { text: t.frameFailed }));
+      failure.appendChild(h('a', { href: chatUrl, target: '_blank', rel: 'noopener', text: t.openInTab }));
+      failure.appendChild(h('button', { type: 'button', text: t.close, 'aria-label': t.closeLabel, onclick: toggle }));
+      panel.appendChild(failure);
+      // Escape on the ward's page closes the panel too (inside the frame, the chat page says so itself).
+      document.addEventListener('keydown', function (e) {
+        if (e.key === 'Escape' && !e.isComposing && e.keyCode !== 229 && !panel.hidden) { toggle(); }
+      });
       var button = h('button', { type: 'button', 'class': 'kc-launch', text: t.open, 'aria-label': t.openLabel,
         'aria-expanded': 'false', 'aria-controls': panel.id, lang: lang, onclick: toggle });
       var focused = document.activeElement === launch;

@@ -61,11 +61,11 @@ class TwoOfficesTest {
     Files.writeString(file, """
         {"offices": [
           {"code": "suita", "profile": {"name": {"ja": "吹田市くらしの相談窓口"}},
-           "channels": {"webchat": {},
+           "channels": {"webchat": {"WEBCHAT_FRAME_ANCESTORS": "https://www.city.suita.example.jp"},
                         "line": {"LINE_CHANNEL_SECRET": "%s", "LINE_CHANNEL_ACCESS_TOKEN": "suita-token",
                                  "LINE_API_BASE_URL": "%s", "LINE_DATA_API_BASE_URL": "%s"}}},
           {"code": "yodogawa", "profile": {"name": {"ja": "淀川区くらしの相談窓口"}},
-           "channels": {"webchat": {},
+           "channels": {"webchat": {"WEBCHAT_FRAME_ANCESTORS": "https://www.city.yodogawa.example.jp"},
                         "line": {"LINE_CHANNEL_SECRET": {"env": "YODOGAWA_LINE_SECRET"},
                                  "LINE_CHANNEL_ACCESS_TOKEN": {"env": "YODOGAWA_LINE_TOKEN"},
                                  "LINE_API_BASE_URL": "%s", "LINE_DATA_API_BASE_URL": "%s"}}}
@@ -192,6 +192,13 @@ class TwoOfficesTest {
     HttpResponse<Buffer> page = Await.result(web.get(running.gateway.httpPort(), "127.0.0.1", "/chat/yodogawa").send());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.bodyAsString()).contains("/webchat/chat.js");
+    // Each office's page may be framed by its own sites only, and its config names them to its widget.
+    assertThat(page.getHeader("Content-Security-Policy")).contains("frame-ancestors https://www.city.yodogawa.example.jp")
+        .doesNotContain("suita");
+    HttpResponse<Buffer> suitaPage = Await.result(web.get(running.gateway.httpPort(), "127.0.0.1", "/chat/suita").send());
+    assertThat(suitaPage.getHeader("Content-Security-Policy")).contains("frame-ancestors https://www.city.suita.example.jp");
+    assertThat(Await.result(web.get(running.gateway.httpPort(), "127.0.0.1", "/webchat/yodogawa/config").send())
+        .bodyAsJsonObject().getJsonArray("embedOrigins")).containsExactly("https://www.city.yodogawa.example.jp");
     HttpResponse<Buffer> session = Await.result(web.post(running.gateway.httpPort(), "127.0.0.1",
         "/webchat/yodogawa/sessions").sendJsonObject(new JsonObject().put("language", "ja")));
     assertThat(session.statusCode()).isIn(200, 201);

@@ -59,6 +59,20 @@ public final class WebchatRoutes {
     metrics.gauge("webchat_sockets_open", sockets::openCount);
   }
 
+  /** The chat page ({@code webchat/chat.html}), read once with the class. */
+  private static final io.vertx.core.buffer.Buffer CHAT_PAGE = chatPage();
+
+  private static io.vertx.core.buffer.Buffer chatPage() {
+    try (var in = WebchatRoutes.class.getResourceAsStream("/webchat/chat.html")) {
+      if (in == null) {
+        throw new IllegalStateException("webchat/chat.html is missing from the build");
+      }
+      return io.vertx.core.buffer.Buffer.buffer(in.readAllBytes());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Adds the web chat routes to {@code router}. */
   public void mount(Router router) {
     mount(router, "");
@@ -91,11 +105,13 @@ public final class WebchatRoutes {
         .handler(this::uploadDeadline)
         .handler(uploadBody::handle)
         .handler(this::storeUpload);
-    router.get("/chat" + officePath).handler(ctx -> ctx.reroute("/webchat/chat.html"));
-    // Rerouted requests pass the gateway's headers again: the page lifts the framing refusal on its own path.
-    router.get("/webchat/chat.html").handler(ctx -> {
+    // Served here, not rerouted to the static file: each office's page lifts the framing refusal for that office's
+    // sites (a reroute reached the first office's handler, and every office's page got its list). Not cached: a page
+    // kept from before an upgrade would load scripts of the upgrade.
+    router.get("/chat" + officePath).handler(ctx -> {
       Framing.allow(ctx.response(), deps.settings().frameAncestors());
-      ctx.next();
+      ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-cache")
+          .end(CHAT_PAGE);
     });
     router.route("/webchat/*").handler(StaticHandler.create("webchat")
         .setDefaultContentEncoding("UTF-8")
