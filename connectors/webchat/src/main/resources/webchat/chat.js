@@ -50,10 +50,11 @@
       ['localStorage', 'sessionStorage'].forEach(function (name) {
         try {
           var a = window[name];
-          for (var i = a.length - 1; i >= 0; i--) {
-            var k = a.key(i);
-            if (k && k.indexOf(key) === 0) { a.removeItem(k); }
-          }
+          // The names first, then the removals: the order of key(i) may change as items go (Chromium's did, and a
+          // token was left behind for the next person).
+          var names = [];
+          for (var i = 0; i < a.length; i++) { names.push(a.key(i)); }
+          names.forEach(function (k) { if (k && k.indexOf(key) === 0) { a.removeItem(k); } });
         } catch (e) { /* blocked */ }
       });
     }

@@ -59,10 +59,10 @@
     ['localStorage', 'sessionStorage'].forEach(function (name) {
       try {
         var area = window[name];
-        for (var i = area.length - 1; i >= 0; i--) {
-          var k = area.key(i);
-          if (k && k.indexOf(prefix) === 0) { area.removeItem(k); }
-        }
+        // The names first, then the removals: the order of key(i) may change as items go (Chromium's did).
+        var names = [];
+        for (var i = 0; i < area.length; i++) { names.push(area.key(i)); }
+        names.forEach(function (k) { if (k && k.indexOf(prefix) === 0) { area.removeItem(k); } });
       } catch (e) { /* blocked */ }
     });
   }

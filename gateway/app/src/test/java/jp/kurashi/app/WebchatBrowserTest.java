@@ -395,6 +395,7 @@ class WebchatBrowserTest {
     page.reload();
     assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("チャットで相談する(新しいパネルが開きます)"))).isVisible();
+    // Erased as the widget starts, before anything is pressed.
     assertThat(siteKeys(page)).as("the older chat's keys, before the launcher is pressed").isZero();
     assertThat(page.evaluate("() => localStorage.getItem('site')")).as("the site's own keys").isEqualTo("own");
 
