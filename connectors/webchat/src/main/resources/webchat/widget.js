@@ -38,6 +38,10 @@
   var failure;
   var failTimer = null;
   var FRAME_WAIT_MS = 10000;
+  // On a phone the panel fills the screen: the ward's page behind it (and the launcher under it) is made inert while
+  // it is open, so neither Tab nor a screen reader leaves the chat for a page nobody sees.
+  var phone = window.matchMedia ? window.matchMedia('(max-width:30rem)') : null;
+  var madeInert = [];
 
   function h(tag, attrs) {
     var node = document.createElement(tag);
@@ -95,6 +99,7 @@
     panel.hidden = !panel.hidden;
     launch.setAttribute('aria-expanded', String(!panel.hidden));
     clearTimeout(failTimer);
+    behind(!panel.hidden && phone !== null && phone.matches);
     if (panel.hidden) {
       failure.hidden = true;
       launch.focus();
@@ -109,6 +114,18 @@
         }
       }, FRAME_WAIT_MS);
     }
+  }
+
+  function behind(inert) {
+    madeInert.forEach(function (node) { node.inert = false; });
+    madeInert = [];
+    if (!inert) { return; }
+    Array.prototype.forEach.call(document.body.children, function (node) {
+      if (node !== panel && !node.inert && node.tagName !== 'SCRIPT' && node.tagName !== 'STYLE') {
+        node.inert = true;
+        madeInert.push(node);
+      }
+    });
   }
 
   // Also the resident's asking to see the conversation (as 会話を表示する on the page).

@@ -275,6 +275,9 @@ class WebchatBrowserTest {
         new com.microsoft.playwright.FrameLocator.GetByRoleOptions().setName("同意して相談をはじめる"));
     // The launcher's click moved the focus into the panel, to its first thing to press.
     assertThat(agree).isFocused();
+    // On a phone the panel fills the screen, and the ward's page behind it is out of reach (Tab, screen readers).
+    assertThat(page.evaluate("() => [document.querySelector('h1').inert, document.querySelector('.kc-launch').inert]"))
+        .isEqualTo(List.of(true, true));
     agree.click();
     assertThat(panel.getByLabel("メッセージ")).isFocused();
     panel.getByLabel("メッセージ").fill("借金の取り立てが怖いです");
@@ -292,6 +295,8 @@ class WebchatBrowserTest {
     panel.getByLabel("メッセージ").press("Escape");
     assertThat(page.locator(".kc-panel")).isHidden();
     assertThat(launcher).isFocused();
+    assertThat(page.evaluate("() => [document.querySelector('h1').inert, document.querySelector('.kc-launch').inert]"))
+        .isEqualTo(List.of(false, false));
     assertThat(launcher).hasAttribute("aria-expanded", "false");
     launcher.click();
     assertThat(panel.getByLabel("メッセージ")).isFocused();

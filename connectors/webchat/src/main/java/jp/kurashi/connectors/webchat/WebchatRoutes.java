@@ -419,6 +419,11 @@ public final class WebchatRoutes {
   }
 
   private void failure(RoutingContext ctx) {
+    if (ctx.response().closed()) {
+      // The client left before its answer was written (a page reloaded while it fetched a script or its texts):
+      // nobody to answer, and nothing failed here. Taken for the database before, and logged as it being down.
+      return;
+    }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     if (status == 413) {
       deps.metrics().increment("webchat_uploads_rejected_total", "reason", "too_large");
