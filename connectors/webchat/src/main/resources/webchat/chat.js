@@ -23,6 +23,13 @@
     } catch (e) { return null; }
   }());
   var memory = {};
+  // The names of the chat's items in a storage area, read before any is removed: the order of key(i) may change as
+  // items go (Chromium's did, and erasing by index left a token behind for the next person).
+  function ours(a) {
+    var names = [];
+    for (var i = 0; i < a.length; i++) { names.push(a.key(i)); }
+    return names.filter(function (name) { return name && name.indexOf(key) === 0; });
+  }
   var store = {
     get: function (k) {
       try { return area ? area.getItem(key + k) : (memory[k] === undefined ? null : memory[k]); } catch (e) { return null; }
@@ -33,10 +40,7 @@
       } catch (e) {
         // Full, or refused since the probe: what is kept moves to memory, where the reads then look.
         try {
-          for (var i = area.length - 1; i >= 0; i--) {
-            var name = area.key(i);
-            if (name && name.indexOf(key) === 0) { memory[name.slice(key.length)] = area.getItem(name); }
-          }
+          ours(area).forEach(function (name) { memory[name.slice(key.length)] = area.getItem(name); });
         } catch (e2) { /* unreadable too */ }
         area = null;
       }
@@ -50,11 +54,7 @@
       ['localStorage', 'sessionStorage'].forEach(function (name) {
         try {
           var a = window[name];
-          // The names first, then the removals: the order of key(i) may change as items go (Chromium's did, and a
-          // token was left behind for the next person).
-          var names = [];
-          for (var i = 0; i < a.length; i++) { names.push(a.key(i)); }
-          names.forEach(function (k) { if (k && k.indexOf(key) === 0) { a.removeItem(k); } });
+          ours(a).forEach(function (k) { a.removeItem(k); });
         } catch (e) { /* blocked */ }
       });
     }

@@ -438,14 +438,8 @@ class WebchatBrowserTest {
         route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(stored));
       }
     });
-    page.navigate(base() + "/chat");
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
-    page.getByLabel("メッセージ").fill("大家さんからの通知です");
-    page.keyboard().press("Enter");
-    assertThat(page.locator(".kc-resident[data-id]")).hasCount(1);
-    page.getByLabel("画像(JPEGまたはPNG、5MBまで)を送る").setInputFiles(
-        new com.microsoft.playwright.options.FilePayload("notice.jpg", "image/jpeg", photo));
+    startChat(page, "大家さんからの通知です");
+    attachPhoto(page, photo);
 
     Locator sent = page.locator(".kc-resident[data-id]").filter(new Locator.FilterOptions().setHas(page.locator("img")));
     assertThat(sent.locator(".kc-meta")).containsText("送信済み",
@@ -500,12 +494,7 @@ class WebchatBrowserTest {
   @DisplayName("two tabs of one chat writing while the desk is unreachable keep each other's unsent messages, and both go once a tab connects")
   void twoTabsOffline(Vertx vertx) {
     Page first = context.newPage();
-    first.navigate(base() + "/chat");
-    first.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
-    first.getByLabel("メッセージ").fill("一通目です");
-    first.keyboard().press("Enter");
-    assertThat(first.locator(".kc-resident[data-id]")).hasCount(1);
+    startChat(first, "一通目です");
     first.close();
     // Two tabs open on the chat, then each writes while the gateway is down: neither tab's list has the other's message.
     Page second = context.newPage();
@@ -556,14 +545,8 @@ class WebchatBrowserTest {
         sessions.incrementAndGet();
       }
     });
-    page.navigate(base() + "/chat");
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
-    page.getByLabel("メッセージ").fill("家賃の相談です");
-    page.keyboard().press("Enter");
-    assertThat(page.locator(".kc-resident[data-id]")).hasCount(1);
-    page.getByLabel("画像(JPEGまたはPNG、5MBまで)を送る").setInputFiles(
-        new com.microsoft.playwright.options.FilePayload("notice.jpg", "image/jpeg", phonePhoto(400, 300)));
+    startChat(page, "家賃の相談です");
+    attachPhoto(page, phonePhoto(400, 300));
     page.waitForCondition(() -> uploads.get() >= 1);
     int before = sessions.get();
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
@@ -808,12 +791,7 @@ class WebchatBrowserTest {
   void languageSwitchFails() {
     Page page = context.newPage();
     page.route("**/webchat/i18n/en.json", route -> route.abort());
-    page.navigate(base() + "/chat");
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
-    page.getByLabel("メッセージ").fill("一通目です");
-    page.keyboard().press("Enter");
-    assertThat(page.locator(".kc-resident[data-id]")).hasCount(1);
+    startChat(page, "一通目です");
 
     page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Switch to English"))
         .click();
@@ -841,12 +819,7 @@ class WebchatBrowserTest {
         open.add(ws);
       }
     });
-    page.navigate(base() + "/chat");
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
-    page.getByLabel("メッセージ").fill("家賃の相談です");
-    page.keyboard().press("Enter");
-    assertThat(page.locator(".kc-resident[data-id]")).hasCount(1);
+    startChat(page, "家賃の相談です");
 
     refuse.set(true);
     // The gateway goes away: the socket drops, and the widget tries again after 1, 2, 4 s, each refused.
@@ -895,6 +868,22 @@ class WebchatBrowserTest {
       sockets.add(ws);
     });
     return sockets;
+  }
+
+  /** Opens the chat page, consents, and sends {@code text}, acknowledged. */
+  private void startChat(Page page, String text) {
+    page.navigate(base() + "/chat");
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    page.getByLabel("メッセージ").fill(text);
+    page.keyboard().press("Enter");
+    assertThat(page.locator(".kc-resident[data-id]")).hasCount(1);
+  }
+
+  /** Picks a JPEG photo with the chat's image button. */
+  private static void attachPhoto(Page page, byte[] jpeg) {
+    page.getByLabel("画像(JPEGまたはPNG、5MBまで)を送る").setInputFiles(
+        new com.microsoft.playwright.options.FilePayload("notice.jpg", "image/jpeg", jpeg));
   }
 
   /** The panel's frame: the chat page on the gateway's origin. */

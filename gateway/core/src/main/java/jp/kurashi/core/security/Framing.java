@@ -11,6 +11,8 @@ import java.util.List;
 public final class Framing {
 
   private static final String CSP = "Content-Security-Policy";
+  private static final java.util.regex.Pattern ORIGIN =
+      java.util.regex.Pattern.compile("(https?)://([A-Za-z0-9.-]+)(?::(\\d{1,5}))?");
 
   private Framing() {
   }
@@ -38,8 +40,7 @@ public final class Framing {
     }
     List<String> origins = new java.util.ArrayList<>();
     for (String origin : trimmed.split("\\s+")) {
-      var parts = java.util.regex.Pattern.compile("(https?)://([A-Za-z0-9.-]+)(?::(\\d{1,5}))?")
-          .matcher(origin.toLowerCase(java.util.Locale.ROOT));
+      var parts = ORIGIN.matcher(origin.toLowerCase(java.util.Locale.ROOT));
       if (!parts.matches() || parts.group(3) != null && Integer.parseInt(parts.group(3)) > 65535) {
         throw new IllegalArgumentException("not an origin like https://www.city.example.jp: \"" + origin + "\"");
       }

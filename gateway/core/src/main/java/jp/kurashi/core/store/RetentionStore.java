@@ -107,18 +107,18 @@ public final class RetentionStore {
     return sum;
   }
 
-  /**
-   * Erases up to {@code limit} cases closed before {@code closedBefore}: messages, notes, attachments, triage rows
-   * and outbox rows deleted, handoffs reduced to kind and date, the case row kept as the anonymous record the
-   * monthly report counts, and contacts left without cases or messages deleted; each channel erases its rows of
-   * the same cases and contacts in the same transaction.
-   */
   /** How many closed cases past the keep period stay after a run ({@code RetentionSql.HELD}). */
   public Future<Long> heldPastRetention(Instant closedBefore) {
     return pool.preparedQuery(RetentionSql.HELD).execute(Tuple.of(utc(closedBefore)))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /**
+   * Erases up to {@code limit} cases closed before {@code closedBefore}: messages, notes, attachments, triage rows
+   * and outbox rows deleted, handoffs reduced to kind and date, the case row kept as the anonymous record the
+   * monthly report counts, and contacts left without cases or messages deleted; each channel erases its rows of
+   * the same cases and contacts in the same transaction.
+   */
   public Future<ErasedCases> eraseClosedCases(Instant closedBefore, int limit, Instant now) {
     return pool.withTransaction(conn -> conn.preparedQuery(RetentionSql.CLOSED_CASES)
         .execute(Tuple.of(utc(closedBefore), (long) limit))
