@@ -10,8 +10,6 @@ import io.vertx.redis.client.RedisOptions;
 import jp.kurashi.core.pipeline.StaffIntake;
 import jp.kurashi.core.pipeline.TriageStep;
 import jp.kurashi.core.store.StaffCaseStore;
-import jp.kurashi.core.triage.TriageEngine;
-import jp.kurashi.core.triage.TriageModel;
 import jp.kurashi.core.triage.TriageRules;
 import jp.kurashi.core.triage.TriageModelInForce;
 import jp.kurashi.core.triage.TriageModelRefresh;
@@ -358,13 +356,9 @@ public final class Gateway {
         .map(core -> new Built(registered.opened(), officeIds, core));
   }
 
-  /**
-   * Compiling the rules runs Kuromoji over every phrase and the model is read from the jar: worker thread.
-   * Hashing the shipped model (what GET /api/triage/model names it by) serialises it: same thread.
-   */
+  /** Compiling the rules runs Kuromoji over every phrase and the model is read from the jar: worker thread. */
   private Future<TriageModelInForce> shippedTriage() {
-    return vertx.executeBlocking(() -> TriageModelInForce.shipped(
-        new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), false);
+    return vertx.executeBlocking(() -> TriageModelInForce.shipped(TriageRules.bundled()), false);
   }
 
   private Future<Core> core(Database db, TriageModelInForce triage) {

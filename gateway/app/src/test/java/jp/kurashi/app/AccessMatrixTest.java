@@ -14,7 +14,6 @@ import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.connectors.webchat.WebchatStore;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -63,7 +62,7 @@ class AccessMatrixTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url, "METRICS_TOKEN", METRICS_TOKEN));
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
     RunningGateway.StaffClient admin = running.client();

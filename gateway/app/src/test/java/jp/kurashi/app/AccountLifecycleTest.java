@@ -13,7 +13,6 @@ import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -40,7 +39,7 @@ class AccountLifecycleTest {
   private Database db;
 
   private void start(Vertx vertx, Map<String, String> env) {
-    String url = env.getOrDefault("DATABASE_URL", TestPostgres.shared().newDatabaseUrl());
+    String url = env.getOrDefault("DATABASE_URL", TestDatabases.migrated());
     Map<String, String> all = new HashMap<>(env);
     all.put("DATABASE_URL", url);
     running = RunningGateway.start(vertx, all);
@@ -89,7 +88,7 @@ class AccountLifecycleTest {
     @Test
     @DisplayName("without GATEWAY_ADMIN_PASSWORD, gets a generated password in a 0600 file (not on the console) and must change it; the file goes at the next start")
     void generatedToFile(Vertx vertx, @TempDir Path dataDir) throws Exception {
-      String url = TestPostgres.shared().newDatabaseUrl();
+      String url = TestDatabases.migrated();
       start(vertx, Map.of("DATABASE_URL", url, "GATEWAY_ADMIN_PASSWORD", "", "DATA_DIR", dataDir.toString()));
       Path file = dataDir.resolve("initial-admin-password");
       assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));

@@ -4,7 +4,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import jp.kurashi.core.domain.Role;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -23,7 +22,7 @@ class AccountsTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl()));
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestDatabases.migrated()));
     running.staff("sato", Role.CONSULTANT);
   }
 

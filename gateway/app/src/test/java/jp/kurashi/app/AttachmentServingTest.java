@@ -9,7 +9,6 @@ import io.vertx.junit5.VertxExtension;
 import jp.kurashi.core.domain.InboundAttachment;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -36,7 +35,7 @@ class AttachmentServingTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl()));
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestDatabases.migrated()));
   }
 
   @AfterEach

@@ -9,7 +9,6 @@ import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.TestClocks;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +38,7 @@ class ClockMomentsTest {
       substitute holiday 2027-03-22: closed          | 2027-03-22T10:00+09:00 | false | 3月23日(火) 9:00
       """)
   void atMoment(String name, String moment, boolean open, String nextOpening, Vertx vertx) throws Exception {
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url), TestClocks.at(moment))) {
       Database db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
       try {

@@ -13,7 +13,6 @@ import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -35,7 +34,7 @@ class ComplaintsTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url), RunningGateway.deskOpen());
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
   }

@@ -14,7 +14,6 @@ import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.Browsers;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -44,7 +43,7 @@ class ConsoleBrowserTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    databaseUrl = TestPostgres.shared().newDatabaseUrl();
+    databaseUrl = TestDatabases.migrated();
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "SSE_SESSION_CHECK_SECONDS", "1"), clock);
     running.staff("sato", Role.CONSULTANT);
   }
@@ -285,7 +284,7 @@ class ConsoleBrowserTest {
   @Test
   @DisplayName("a console whose gateway lost Redis for a while reads its queue, and then the open thread, again when it is back, showing what it missed")
   void readsAgainAfterMissedEvents() {
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     try (jp.kurashi.testkit.TestRedis redis = jp.kurashi.testkit.TestRedis.start();
          RunningGateway withRedis = RunningGateway.start(running.vertx, Map.of("DATABASE_URL", url,
              "REDIS_URL", redis.url()), clock)) {

@@ -7,7 +7,6 @@ import jp.kurashi.core.domain.Role;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.FreePorts;
 import jp.kurashi.testkit.RestartablePostgres;
-import jp.kurashi.testkit.TestPostgres;
 import jp.kurashi.testkit.TestRedis;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -115,7 +114,7 @@ class DependencyFailureTest {
   @DisplayName("with Redis stopped, messages still commit and /health says DOWN; live events resume when it returns")
   void redisOutage(Vertx vertx) throws Exception {
     try (TestRedis redis = TestRedis.start()) {
-      Map<String, String> env = lineEnv(TestPostgres.shared().newDatabaseUrl());
+      Map<String, String> env = lineEnv(TestDatabases.migrated());
       env.put("REDIS_URL", redis.url());
       try (RunningGateway running = RunningGateway.start(vertx, env)) {
         RunningGateway.StaffClient chief = running.staff("chief", Role.CHIEF);

@@ -12,7 +12,6 @@ import jp.kurashi.core.domain.Role;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -43,7 +42,7 @@ class InsiderAbuseTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url, "LOGIN_MAX_PER_MINUTE", "1000"),
         RunningGateway.deskOpen());
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
@@ -99,7 +98,7 @@ class InsiderAbuseTest {
   @DisplayName("the login limit holds for /api/login/ posted with a session")
   void loginLimitWithTrailingSlash() {
     try (RunningGateway limited = RunningGateway.start(vertx, Map.of(
-        "DATABASE_URL", TestPostgres.shared().newDatabaseUrl(), "LOGIN_MAX_PER_MINUTE", "3"))) {
+        "DATABASE_URL", TestDatabases.migrated(), "LOGIN_MAX_PER_MINUTE", "3"))) {
       RunningGateway.StaffClient insider = limited.client();
       assertThat(insider.login("admin", RunningGateway.ADMIN_PASSWORD).statusCode()).isEqualTo(200);
       int limited429 = 0;

@@ -8,7 +8,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.FreePorts;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,7 +30,7 @@ class LineWiringTest {
     String secret = "wiring-secret";
     String unusedApi = "http://127.0.0.1:" + FreePorts.next() + "/";
     try (RunningGateway running = RunningGateway.start(vertx, Map.of(
-        "DATABASE_URL", TestPostgres.shared().newDatabaseUrl(),
+        "DATABASE_URL", TestDatabases.migrated(),
         "LINE_CHANNEL_SECRET", secret, "LINE_CHANNEL_ACCESS_TOKEN", "token",
         "LINE_API_BASE_URL", unusedApi, "LINE_DATA_API_BASE_URL", unusedApi))) {
       JsonObject event = new JsonObject().put("type", "message").put("mode", "active")
@@ -83,7 +82,7 @@ class LineWiringTest {
     String secret = "wiring-secret";
     String unusedApi = "http://127.0.0.1:" + FreePorts.next() + "/";
     try (RunningGateway running = RunningGateway.start(vertx, Map.of(
-        "DATABASE_URL", TestPostgres.shared().newDatabaseUrl(),
+        "DATABASE_URL", TestDatabases.migrated(),
         "LINE_CHANNEL_SECRET", secret, "LINE_CHANNEL_ACCESS_TOKEN", "token",
         "LINE_API_BASE_URL", unusedApi, "LINE_DATA_API_BASE_URL", unusedApi))) {
       assertThat(post(vertx, running, secret, event("message", "01HUNSEND1").put("replyToken", "r")

@@ -10,7 +10,6 @@ import io.vertx.junit5.VertxExtension;
 import jakarta.mail.internet.MimeMessage;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.MailDesk;
-import jp.kurashi.testkit.TestPostgres;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -54,7 +53,7 @@ class LogPrivacyTest {
   void nothingPersonal(Vertx vertx) throws Exception {
     Map<String, String> forbidden = new LinkedHashMap<>();
     List<String> lines;
-    String databaseUrl = TestPostgres.shared().newDatabaseUrl();
+    String databaseUrl = TestDatabases.migrated();
     try (MailDesk mail = MailDesk.start(); FakeLine line = new FakeLine(vertx, "山田 " + LINE_NAME)) {
       MailDesk.Mailbox desk = mail.mailbox("desk", MAIL_PASSWORD);
       Map<String, String> settings = new java.util.HashMap<>(mail.settings(desk));

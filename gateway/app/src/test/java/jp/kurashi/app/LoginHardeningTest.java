@@ -15,7 +15,6 @@ import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -45,7 +44,7 @@ class LoginHardeningTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url), hasher);
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
     running.staff("sato", Role.CONSULTANT);
@@ -137,7 +136,7 @@ class LoginHardeningTest {
   @DisplayName("past LOGIN_MAX_PER_MINUTE from one address: 429 with Retry-After, even for the right password")
   void perAddressLimit(Vertx vertx) {
     try (RunningGateway limited = RunningGateway.start(vertx, Map.of(
-        "DATABASE_URL", TestPostgres.shared().newDatabaseUrl(), "LOGIN_MAX_PER_MINUTE", "3"))) {
+        "DATABASE_URL", TestDatabases.migrated(), "LOGIN_MAX_PER_MINUTE", "3"))) {
       for (int i = 0; i < 3; i++) {
         assertThat(limited.client().login("admin", "wrong-password-" + i).statusCode()).isEqualTo(401);
       }
@@ -181,6 +180,10 @@ class LoginHardeningTest {
   static final class CountingHasher extends PasswordHasher {
     private final Map<String, AtomicInteger> byStoredHash = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+
+    CountingHasher() {
+      super(1024, 1, 1);
+    }
 
     @Override
     public boolean verify(String password, String stored) {

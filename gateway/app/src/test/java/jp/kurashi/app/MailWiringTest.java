@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.junit5.VertxExtension;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.MailDesk;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,7 +24,7 @@ class MailWiringTest {
     try (MailDesk mail = MailDesk.start()) {
       MailDesk.Mailbox desk = mail.mailbox("desk", "desk-password");
       var settings = new java.util.HashMap<>(mail.settings(desk));
-      settings.put("DATABASE_URL", TestPostgres.shared().newDatabaseUrl());
+      settings.put("DATABASE_URL", TestDatabases.migrated());
       try (RunningGateway running = RunningGateway.start(vertx, settings)) {
         String raw = "From: resident@example.jp\r\nTo: desk@kurashi.example\r\nSubject: =?UTF-8?B?"
             + java.util.Base64.getEncoder().encodeToString("相談です".getBytes(StandardCharsets.UTF_8)) + "?=\r\n"

@@ -7,7 +7,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.FreePorts;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,7 +38,7 @@ class MetricsAccessTest {
   @DisplayName("with METRICS_TOKEN: 401 without it, with a wrong one or a staff session; 200 with Bearer <token>; never logged")
   void token(Vertx vertx) {
     try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL",
-        TestPostgres.shared().newDatabaseUrl(), "METRICS_TOKEN", TOKEN))) {
+        TestDatabases.migrated(), "METRICS_TOKEN", TOKEN))) {
       int port = running.gateway.httpPort();
       HttpResponse<Buffer> none = metrics(vertx, port, null);
       assertThat(none.statusCode()).isEqualTo(401);
@@ -65,7 +64,7 @@ class MetricsAccessTest {
   void port(Vertx vertx) {
     int metricsPort = FreePorts.next();
     try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL",
-        TestPostgres.shared().newDatabaseUrl(), "METRICS_PORT", String.valueOf(metricsPort)))) {
+        TestDatabases.migrated(), "METRICS_PORT", String.valueOf(metricsPort)))) {
       assertThat(metrics(vertx, running.gateway.httpPort(), null).statusCode()).isEqualTo(404);
       assertThat(running.gateway.metricsPort()).isEqualTo(metricsPort);
       HttpResponse<Buffer> ok = metrics(vertx, metricsPort, null);
@@ -81,7 +80,7 @@ class MetricsAccessTest {
   void portAndToken(Vertx vertx) {
     int metricsPort = FreePorts.next();
     try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL",
-        TestPostgres.shared().newDatabaseUrl(), "METRICS_PORT", String.valueOf(metricsPort), "METRICS_TOKEN", TOKEN))) {
+        TestDatabases.migrated(), "METRICS_PORT", String.valueOf(metricsPort), "METRICS_TOKEN", TOKEN))) {
       assertThat(metrics(vertx, running.gateway.httpPort(), "Bearer " + TOKEN).statusCode()).isEqualTo(404);
       assertThat(metrics(vertx, metricsPort, null).statusCode()).isEqualTo(401);
       assertThat(metrics(vertx, metricsPort, "Bearer " + TOKEN).statusCode()).isEqualTo(200);
@@ -92,7 +91,7 @@ class MetricsAccessTest {
   @DisplayName("without either setting /metrics stays open on the public port, as before")
   void unchanged(Vertx vertx) {
     try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL",
-        TestPostgres.shared().newDatabaseUrl()))) {
+        TestDatabases.migrated()))) {
       assertThat(metrics(vertx, running.gateway.httpPort(), null).statusCode()).isEqualTo(200);
       assertThat(running.gateway.metricsPort()).isEqualTo(-1);
     }

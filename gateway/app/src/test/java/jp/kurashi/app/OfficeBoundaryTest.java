@@ -8,14 +8,12 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.domain.Role;
-import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.core.store.MessageStore;
 import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.StaffStore;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -55,7 +53,7 @@ class OfficeBoundaryTest {
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     Path file = Files.createTempFile("offices", ".json");
     Files.writeString(file, """
         {"offices": [
@@ -75,7 +73,7 @@ class OfficeBoundaryTest {
     suitaAdmin.login("admin", RunningGateway.ADMIN_PASSWORD);
     suitaChief = running.staff("suita-chief", Role.CHIEF);
     StaffStore staff = new StaffStore(db.pool(), running.clock);
-    String hash = new PasswordHasher().hash("yodogawa-password-1");
+    String hash = RunningGateway.LIGHT_HASHER.hash("yodogawa-password-1");
     Await.result(staff.create(yodogawa, "yodo-admin", "淀川 管理者", Role.ADMIN, hash, false));
     Await.result(staff.create(yodogawa, "yodo-chief", "淀川 所長", Role.CHIEF, hash, false));
     yodoAdmin = running.client();

@@ -8,7 +8,6 @@ import jp.kurashi.core.pipeline.OutOfHoursNotice;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -76,7 +75,7 @@ class OneAutomaticMessageTest {
   }
 
   private static void withGateway(Vertx vertx, Clock clock, Scenario scenario) throws Exception {
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url), clock)) {
       Database db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
       try {

@@ -13,7 +13,6 @@ import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.Browsers;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -44,7 +43,7 @@ class OperatorConsoleBrowserTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     // A pinned weekday 10:00: the case opened two hours before is in the same month as the report the page opens,
     // which at the real time would not hold in the first two hours of a month.
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url), RunningGateway.deskOpen());

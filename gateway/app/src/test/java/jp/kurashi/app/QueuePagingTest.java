@@ -10,7 +10,6 @@ import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -49,7 +48,7 @@ class QueuePagingTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url));
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
     chief = running.chief();

@@ -11,6 +11,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.buffer.Buffer;
 import jp.kurashi.core.office.OfficeProfileJson;
+import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.TestClocks;
 
@@ -34,12 +35,19 @@ final class RunningGateway implements AutoCloseable {
   /** The data directory this harness made because the test gave none; removed on close. */
   private final java.nio.file.Path scratchDir;
 
+  /**
+   * Argon2id at 1 MiB and one pass instead of the production 19 MiB and two: the suite logs in thousands of
+   * times, and hashing at the production cost was 40 % of its CPU. The production parameters are tested by
+   * {@code PasswordHasherTest}, {@code AdminBootstrapTest} and the *IT tests, which run the packaged jar.
+   */
+  static final PasswordHasher LIGHT_HASHER = new PasswordHasher(1024, 1, 1);
+
   private RunningGateway(Vertx vertx, Map<String, String> env, Clock clock) {
-    this(vertx, env, clock, new jp.kurashi.core.security.PasswordHasher());
+    this(vertx, env, clock, LIGHT_HASHER);
   }
 
   private RunningGateway(Vertx vertx, Map<String, String> env, Clock clock,
-                         jp.kurashi.core.security.PasswordHasher hasher) {
+                         PasswordHasher hasher) {
     this.vertx = vertx;
     this.clock = clock;
     Map<String, String> settings = new HashMap<>(Map.of(
@@ -76,7 +84,7 @@ final class RunningGateway implements AutoCloseable {
   }
 
   /** A gateway hashing with {@code hasher} (one that counts its evaluations). */
-  static RunningGateway start(Vertx vertx, Map<String, String> env, jp.kurashi.core.security.PasswordHasher hasher) {
+  static RunningGateway start(Vertx vertx, Map<String, String> env, PasswordHasher hasher) {
     return new RunningGateway(vertx, env, TestClocks.ambient(), hasher);
   }
 

@@ -9,7 +9,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -36,7 +35,7 @@ class SecurityHeadersTest {
   @BeforeAll
   void start() {
     vertx = Vertx.vertx();
-    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl(),
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestDatabases.migrated(),
         "WEBCHAT_FRAME_ANCESTORS", WARD));
   }
 

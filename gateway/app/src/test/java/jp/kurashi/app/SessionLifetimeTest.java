@@ -11,7 +11,6 @@ import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.MovableClock;
 import jp.kurashi.testkit.TestClocks;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -45,7 +44,7 @@ class SessionLifetimeTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url, "SESSION_IDLE_MINUTES", "30",
         "SESSION_TTL_MINUTES", "120", "SSE_SESSION_CHECK_SECONDS", "1", "SSE_MAX_STREAMS_PER_SESSION", "2"), clock);
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));

@@ -10,13 +10,11 @@ import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.domain.Role;
-import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.core.store.StaffStore;
 import jp.kurashi.connectors.webchat.WebchatStore;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -37,7 +35,7 @@ class StaffApiTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     // The desk is open: these tests count the messages of a case, and at night each new case also
     // gets the out-of-hours notice (tested on its own in OutOfHoursNoticeTest and ClockMomentsTest).
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url), RunningGateway.deskOpen());
@@ -60,7 +58,7 @@ class StaffApiTest {
         .iterator().next().getLong("id");
     return Await.result(new StaffStore(db.pool(), running.clock).create(office, login, "相談員 " + login, Role.CONSULTANT,
         // as if they had already chosen their own password at a first login
-        new PasswordHasher().hash(password), false));
+        RunningGateway.LIGHT_HASHER.hash(password), false));
   }
 
   private long auditRows(long caseId, String action, boolean allowed) {

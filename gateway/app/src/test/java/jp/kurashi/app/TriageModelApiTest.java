@@ -17,14 +17,12 @@ import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.core.store.TriageModelStore;
 import jp.kurashi.core.triage.LabelledMessage;
 import jp.kurashi.core.triage.TriageCorpus;
-import jp.kurashi.core.triage.TriageEngine;
 import jp.kurashi.core.triage.TriageModel;
 import jp.kurashi.core.triage.TriageModelInForce;
 import jp.kurashi.core.triage.TriageModelRefresh;
 import jp.kurashi.core.triage.TriageRules;
 import jp.kurashi.core.triage.TriageTrainer;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -50,7 +48,7 @@ class TriageModelApiTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    url = TestPostgres.shared().newDatabaseUrl();
+    url = TestDatabases.migrated();
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url));
     db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
   }
@@ -226,7 +224,7 @@ class TriageModelApiTest {
       RunningGateway.StaffClient chief = running.chief();
       // Another instance on the same database, running before the install: its refresh finds the model.
       TriageModelInForce elsewhere = Await.result(running.vertx.executeBlocking(() -> TriageModelInForce.shipped(
-          new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), false));
+          TriageRules.bundled()), false));
       Await.result(running.vertx.deployVerticle(new TriageModelRefresh(elsewhere,
           new TriageModelStore(db.pool(), running.clock), Duration.ofMillis(200))));
       byte[] file = TriageModel.bundled().toBytes();

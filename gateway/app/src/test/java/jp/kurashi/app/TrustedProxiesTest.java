@@ -13,7 +13,6 @@ import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import jp.kurashi.testkit.TestRedis;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -55,7 +54,7 @@ class TrustedProxiesTest {
   @Test
   @DisplayName("without TRUSTED_PROXIES a forged X-Forwarded-For is ignored in the audit row, and X-Forwarded-Proto brings no HSTS")
   void forgedIgnored(Vertx vertx) {
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url))) {
       HttpResponse<Buffer> r = login(running, "wrong-password",
           Map.of("X-Forwarded-For", "203.0.113.66", "X-Forwarded-Proto", "https"));
@@ -68,7 +67,7 @@ class TrustedProxiesTest {
   @Test
   @DisplayName("from a trusted proxy: the right-most untrusted X-Forwarded-For address is audited, and https brings HSTS")
   void trustedHonoured(Vertx vertx) {
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL", url,
         "TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8"))) {
       // The client wrote 198.51.100.5 itself; the outer proxy saw 203.0.113.7, the inner one 10.1.2.3.
@@ -84,7 +83,7 @@ class TrustedProxiesTest {
   @Test
   @DisplayName("behind a trusted proxy each client has its own login limit; a forged left-most address does not reset it")
   void loginLimitPerForwardedClient(Vertx vertx) {
-    try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl(),
+    try (RunningGateway running = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestDatabases.migrated(),
         "TRUSTED_PROXIES", "127.0.0.1", "LOGIN_MAX_PER_MINUTE", "2"))) {
       Map<String, String> a = Map.of("X-Forwarded-For", "203.0.113.7");
       assertThat(login(running, "wrong-password", a).statusCode()).isEqualTo(401);
@@ -101,9 +100,9 @@ class TrustedProxiesTest {
   @DisplayName("LOGIN_MAX_PER_MINUTE is shared by two gateway instances on one Redis")
   void loginLimitSharedThroughRedis(Vertx vertx) {
     try (TestRedis redis = TestRedis.start();
-         RunningGateway one = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl(),
+         RunningGateway one = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestDatabases.migrated(),
              "REDIS_URL", redis.url(), "LOGIN_MAX_PER_MINUTE", "3"));
-         RunningGateway two = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestPostgres.shared().newDatabaseUrl(),
+         RunningGateway two = RunningGateway.start(vertx, Map.of("DATABASE_URL", TestDatabases.migrated(),
              "REDIS_URL", redis.url(), "LOGIN_MAX_PER_MINUTE", "3"))) {
       assertThat(login(one, "wrong-password", Map.of()).statusCode()).isEqualTo(401);
       assertThat(login(two, "wrong-password", Map.of()).statusCode()).isEqualTo(401);

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.MailDesk;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,7 +26,7 @@ class TwoOfficesMailTest {
   @Test
   @DisplayName("one mail sent to both offices' mailboxes is a case in each, from the same address")
   void sameMailBothMailboxes(Vertx vertx) throws Exception {
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     Database db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(url, 2)));
     try (MailDesk mail = MailDesk.start()) {
       MailDesk.Mailbox suita = mail.mailbox("suita", "suita-password");

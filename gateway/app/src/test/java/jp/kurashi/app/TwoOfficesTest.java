@@ -8,13 +8,11 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Tuple;
 import jp.kurashi.core.domain.Role;
-import jp.kurashi.core.security.PasswordHasher;
 import jp.kurashi.core.store.Database;
 import jp.kurashi.core.store.DatabaseSettings;
 import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.StaffStore;
 import jp.kurashi.testkit.Await;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -56,7 +54,7 @@ class TwoOfficesTest {
     vertx = Vertx.vertx();
     suitaLine = new FakeLine(vertx, "吹田の利用者");
     yodoLine = new FakeLine(vertx, "淀川の利用者");
-    String url = TestPostgres.shared().newDatabaseUrl();
+    String url = TestDatabases.migrated();
     Path file = Files.createTempFile("offices", ".json");
     Files.writeString(file, """
         {"offices": [
@@ -80,7 +78,7 @@ class TwoOfficesTest {
     yodogawa = Await.result(new OfficeStore(db.pool()).ensure("yodogawa", "淀川区くらしの相談窓口"));
     suitaChief = running.staff("suita-chief", Role.CHIEF);
     Await.result(new StaffStore(db.pool(), running.clock).create(yodogawa, "yodo-chief", "淀川 所長", Role.CHIEF,
-        new PasswordHasher().hash("yodogawa-password-1"), false));
+        RunningGateway.LIGHT_HASHER.hash("yodogawa-password-1"), false));
     yodoChief = running.client();
     assertThat(yodoChief.login("yodo-chief", "yodogawa-password-1").statusCode()).isEqualTo(200);
   }

@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.Browsers;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -55,7 +54,7 @@ class WebchatBrowserTest {
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
-    databaseUrl = TestPostgres.shared().newDatabaseUrl();
+    databaseUrl = TestDatabases.migrated();
     ward = new WardSite("127.0.0.1");
     crossSiteWard = new WardSite("localhost");
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "DATA_DIR", dataDir.toString(),

@@ -26,8 +26,6 @@ import jp.kurashi.core.pipeline.AutomaticNotice;
 import jp.kurashi.core.pipeline.ConsentRequest;
 import jp.kurashi.core.pipeline.InboundPipeline;
 import jp.kurashi.core.pipeline.TriageStep;
-import jp.kurashi.core.triage.TriageEngine;
-import jp.kurashi.core.triage.TriageModel;
 import jp.kurashi.core.triage.TriageRules;
 import java.util.Set;
 import jp.kurashi.core.store.ContactStore;
@@ -82,11 +80,11 @@ final class LineServer implements AutoCloseable {
     this.clock = clock;
     this.vertx = vertx;
     this.line = new FakeLineApi(vertx);
-    this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
+    this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(migratedDatabaseUrl(), 8)));
     this.officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     this.events = CaseEvents.inProcess(vertx);
     this.core = Core.create(vertx, db, events, RateLimits.inProcess(clock), TriageModelInForce.shipped(
-        new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), clock);
+        TriageRules.bundled()), clock);
     this.messages = core.messages();
     this.replies = core.replies();
     ContactStore contacts = core.contacts();
@@ -178,5 +176,10 @@ final class LineServer implements AutoCloseable {
     Await.result(server.close());
     line.close();
     Await.result(db.close());
+  }
+
+  /** A new database at this version's schema, copied from one migrated once per JVM. */
+  static String migratedDatabaseUrl() {
+    return TestPostgres.shared().newDatabaseUrlFrom("migrated", url -> Database.migrate(DatabaseSettings.fromUrl(url, 1)));
   }
 }

@@ -14,7 +14,6 @@ import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.RetentionStore;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.TestClocks;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -49,7 +48,7 @@ class MailRetentionTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 4)));
+    db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(MailServer.migratedDatabaseUrl(), 4)));
     office = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     job = new RetentionJob(new RetentionStore(db.pool(), Map.of("mail", retention(Map.of()))), SETTINGS, clock);
   }

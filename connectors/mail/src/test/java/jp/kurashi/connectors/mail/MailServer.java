@@ -8,8 +8,6 @@ import jakarta.mail.internet.MimeMessage;
 import jp.kurashi.core.wiring.Core;
 import jp.kurashi.core.bus.CaseEvents;
 import jp.kurashi.core.limits.RateLimits;
-import jp.kurashi.core.triage.TriageEngine;
-import jp.kurashi.core.triage.TriageModel;
 import jp.kurashi.core.triage.TriageModelInForce;
 import jp.kurashi.core.triage.TriageRules;
 import jp.kurashi.core.channel.ChannelRegistry;
@@ -83,11 +81,11 @@ final class MailServer implements AutoCloseable {
     settings = new MailSettings("127.0.0.1", mail.imapPort(), "127.0.0.1", mail.smtpPort(), "desk", "desk-password",
         DESK, false, pollInterval, "INBOX", null, "UTF-8", 1024 * 1024, Duration.ofSeconds(10), authservId, null,
         maxMailBytes);
-    db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
+    db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(migratedDatabaseUrl(), 8)));
     officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     CaseEvents events = CaseEvents.inProcess(vertx);
     Core core = Core.create(vertx, db, events, RateLimits.inProcess(clock), TriageModelInForce.shipped(
-        new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), clock);
+        TriageRules.bundled()), clock);
     replies = core.replies();
     mailStore = new MailStore(db.pool());
     contacts = core.contacts();
@@ -170,5 +168,10 @@ final class MailServer implements AutoCloseable {
     stopPoller();
     mail.close();
     Await.result(db.close());
+  }
+
+  /** A new database at this version's schema, copied from one migrated once per JVM. */
+  static String migratedDatabaseUrl() {
+    return TestPostgres.shared().newDatabaseUrlFrom("migrated", url -> Database.migrate(DatabaseSettings.fromUrl(url, 1)));
   }
 }

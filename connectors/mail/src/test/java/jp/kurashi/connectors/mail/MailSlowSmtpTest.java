@@ -19,7 +19,6 @@ import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.OutboxStore;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.TestClocks;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,7 +50,7 @@ class MailSlowSmtpTest {
     Duration answerAfter = Duration.ofMillis(1_500);
     Duration smtpStepTimeout = Duration.ofSeconds(3);
     try (SlowSmtp smtp = new SlowSmtp(answerAfter)) {
-      Database db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
+      Database db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(MailServer.migratedDatabaseUrl(), 8)));
       try {
         long office = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
         MessageStore messages = new MessageStore(db.pool(), clock);
@@ -95,7 +94,7 @@ class MailSlowSmtpTest {
     Duration smtpStepTimeout = Duration.ofMillis(400);
     // Thirty EHLO lines 300 ms apart: every read gets its bytes within the step timeout, the answer takes 9 s.
     try (SlowSmtp smtp = new SlowSmtp(Duration.ZERO, 30, Duration.ofMillis(300))) {
-      Database db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 2)));
+      Database db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(MailServer.migratedDatabaseUrl(), 2)));
       try {
         long office = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
         long caseId = Await.result(new MessageStore(db.pool(), clock).ingest(office, new InboundMessage("mail",

@@ -13,7 +13,6 @@ import jp.kurashi.core.store.OfficeStore;
 import jp.kurashi.core.store.RetentionStore;
 import jp.kurashi.testkit.Await;
 import jp.kurashi.testkit.TestClocks;
-import jp.kurashi.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -45,7 +44,7 @@ class WebchatRetentionTest {
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 4)));
+    db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(WebchatServer.migratedDatabaseUrl(), 4)));
     office = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     var retention = new WebchatChannel().retention(ConfigSource.of(Map.of())).orElseThrow();
     job = new RetentionJob(new RetentionStore(db.pool(), Map.of("webchat", retention)), SETTINGS, clock);

@@ -8,8 +8,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import jp.kurashi.core.wiring.Core;
 import jp.kurashi.core.bus.CaseEvents;
-import jp.kurashi.core.triage.TriageEngine;
-import jp.kurashi.core.triage.TriageModel;
 import jp.kurashi.core.triage.TriageModelInForce;
 import jp.kurashi.core.triage.TriageRules;
 import jp.kurashi.core.channel.ChannelRegistry;
@@ -70,11 +68,11 @@ final class WebchatServer implements AutoCloseable {
   WebchatServer(Vertx vertx, Function<WebchatServer, List<AfterIngest>> steps,
                 Function<Clock, WebchatQuotas> quotas) {
     this.vertx = vertx;
-    this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(TestPostgres.shared().newDatabaseUrl(), 8)));
+    this.db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(migratedDatabaseUrl(), 8)));
     this.officeId = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
     this.events = CaseEvents.inProcess(vertx);
     this.core = Core.create(vertx, db, events, RateLimits.inProcess(clock), TriageModelInForce.shipped(
-        new TriageEngine(TriageRules.bundled(), TriageModel.bundled())), clock);
+        TriageRules.bundled()), clock);
     this.cases = core.cases();
     this.replies = core.replies();
     WebchatStore store = new WebchatStore(db.pool());
@@ -155,5 +153,10 @@ final class WebchatServer implements AutoCloseable {
     Await.result(vertx.undeploy(workerId));
     Await.result(server.close());
     Await.result(db.close());
+  }
+
+  /** A new database at this version's schema, copied from one migrated once per JVM. */
+  static String migratedDatabaseUrl() {
+    return TestPostgres.shared().newDatabaseUrlFrom("migrated", url -> Database.migrate(DatabaseSettings.fromUrl(url, 1)));
   }
 }

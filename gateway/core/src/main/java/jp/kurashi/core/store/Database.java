@@ -60,7 +60,10 @@ public final class Database {
 
   /** Migrates the schema (Flyway, on a worker thread) and opens the pools. */
   public static Future<Database> open(Vertx vertx, DatabaseSettings settings) {
-    return vertx.executeBlocking(() -> migrate(settings), false)
+    return vertx.executeBlocking(() -> {
+          migrate(settings);
+          return null;
+        }, false)
         .map(v -> new Database(pool(vertx, settings, settings.poolSize()), settings.poolSize(),
             pool(vertx, settings, INBOUND_CONNECTIONS)));
   }
@@ -88,7 +91,8 @@ public final class Database {
     return locations;
   }
 
-  private static Void migrate(DatabaseSettings settings) {
+  /** Migrates the schema at {@code settings} to this version's: blocking (Flyway over JDBC), for a worker thread. */
+  public static void migrate(DatabaseSettings settings) {
     Flyway flyway = Flyway.configure()
         .dataSource(settings.jdbcUrl(), settings.connect().getUser(), settings.connect().getPassword())
         .locations(locations().toArray(String[]::new))
@@ -101,7 +105,6 @@ public final class Database {
         .addKeyValue("applied", result.migrationsExecuted)
         .addKeyValue("schemaVersion", result.targetSchemaVersion)
         .log("database schema migrated");
-    return null;
   }
 
   public Pool pool() {

@@ -1,7 +1,5 @@
 package jp.kurashi.core.triage;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -9,6 +7,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -30,6 +30,10 @@ public final class TriageModel {
   private static final int FORMAT = 2;
   /** The first layout: one category threshold for every head. Still read, so an installed model keeps working. */
   private static final int FORMAT_ONE_THRESHOLD = 1;
+  /** More numbers than any model holds (weights of every feature and head): a file claiming more is damaged. */
+  private static final int MAX_FEATURES = 5_000_000;
+  /** The inflated size of a model at {@link #MAX_FEATURES}, with its vocabulary, idf and header. */
+  private static final int MAX_INFLATED_BYTES = 4 * MAX_FEATURES + 8 * (MAX_FEATURES / 3) + (1 << 20);
   static final String URGENT_HEAD = "!urgent";
   static final String CRISIS_HEAD = "!crisis";
 
@@ -199,8 +203,8 @@ public final class TriageModel {
 
   /** The model file: gzip of a versioned binary layout; the same model always gives the same bytes. */
   public byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(bytes), 1 << 16))) {
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(header)) {
       out.writeInt(MAGIC);
       out.writeInt(FORMAT);
       out.writeUTF(corpusSha256);
@@ -215,98 +219,123 @@ public final class TriageModel {
       for (double t : categoryThresholds) {
         out.writeDouble(t);
       }
-      for (float b : biases) {
-        out.writeFloat(b);
-      }
-      out.writeInt(vocabulary.length);
-      for (int v : vocabulary) {
-        out.writeInt(v);
-      }
-      for (float v : idf) {
-        out.writeFloat(v);
-      }
-      for (float w : weights) {
-        out.writeFloat(w);
-      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    // The arrays (millions of numbers) in bulk: one DataOutputStream call per number took half a second.
+    ByteBuffer arrays = ByteBuffer.allocate(4 * (biases.length + 1 + vocabulary.length + idf.length + weights.length));
+    arrays.asFloatBuffer().put(biases);
+    arrays.position(4 * biases.length).putInt(vocabulary.length);
+    arrays.asIntBuffer().put(vocabulary);
+    arrays.position(arrays.position() + 4 * vocabulary.length);
+    arrays.asFloatBuffer().put(idf).put(weights);
+    ByteArrayOutputStream file = new ByteArrayOutputStream(arrays.capacity() / 2);
+    try (GZIPOutputStream gzip = new GZIPOutputStream(file, 1 << 16)) {
+      gzip.write(header.toByteArray());
+      gzip.write(arrays.array());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file.toByteArray();
   }
 
   /** Reads a model file; anything else (a truncated upload, another format) is a {@link TriageModelException}. */
   public static TriageModel read(InputStream stream) throws IOException {
-    // Buffered: a million readFloat calls straight on the inflater take a second, through a buffer 50 ms.
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(stream, 1 << 16), 1 << 16))) {
-      if (in.readInt() != MAGIC) {
-        throw new TriageModelException("not a triage model file");
-      }
-      int format = in.readInt();
-      if (format != FORMAT && format != FORMAT_ONE_THRESHOLD) {
-        throw new TriageModelException("model format " + format + " is not supported (this gateway reads "
-            + FORMAT_ONE_THRESHOLD + " and " + FORMAT + ")");
-      }
-      String sha = in.readUTF();
-      if (!in.readUTF().equals(ConceptLexicon.bundled().sha256())) {
-        throw new TriageModelException("the model was trained with another concept lexicon than this gateway's; "
-            + "train it again with this version (triage train)");
-      }
-      double threshold = in.readDouble();
-      double otherThreshold = in.readDouble();
-      double categoryThreshold = in.readDouble();
-      if (!Double.isFinite(threshold) || !Double.isFinite(otherThreshold) || !Double.isFinite(categoryThreshold)) {
-        throw new TriageModelException("model file damaged (crisis thresholds)");
-      }
-      int headCount = in.readInt();
-      if (headCount < 3 || headCount > 256) {
-        throw new TriageModelException("model file damaged (heads)");
-      }
-      List<String> heads = new ArrayList<>();
-      for (int i = 0; i < headCount; i++) {
-        heads.add(in.readUTF());
-      }
-      double[] thresholds = new double[headCount];
-      for (int i = 0; i < headCount; i++) {
-        thresholds[i] = format == FORMAT_ONE_THRESHOLD ? categoryThreshold : in.readDouble();
-        if (!Double.isFinite(thresholds[i])) {
-          throw new TriageModelException("model file damaged (thresholds)");
-        }
-      }
-      float[] biases = new float[headCount];
-      for (int i = 0; i < headCount; i++) {
-        biases[i] = in.readFloat();
-      }
-      int size = in.readInt();
-      if (size < 0 || size > 5_000_000 / headCount) {
-        throw new TriageModelException("model file damaged (vocabulary)");
-      }
-      int[] vocabulary = new int[size];
-      for (int i = 0; i < size; i++) {
-        vocabulary[i] = in.readInt();
-        if (i > 0 && vocabulary[i] <= vocabulary[i - 1]) {
-          throw new TriageModelException("model file damaged (vocabulary order)");
-        }
-      }
-      float[] idf = new float[size];
-      for (int i = 0; i < size; i++) {
-        idf[i] = in.readFloat();
-      }
-      float[] weights = new float[size * headCount];
-      for (int i = 0; i < weights.length; i++) {
-        weights[i] = in.readFloat();
-      }
-      if (in.read() != -1) {
-        throw new TriageModelException("model file damaged (trailing bytes)");
-      }
-      try {
-        return new TriageModel(sha, heads, vocabulary, idf, weights, biases, threshold, otherThreshold, categoryThreshold,
-            thresholds);
-      } catch (IllegalArgumentException e) {
-        throw new TriageModelException("model file damaged (" + e.getMessage() + ")");
-      }
+    byte[] raw;
+    try (GZIPInputStream gzip = new GZIPInputStream(stream, 1 << 16)) {
+      // Bounded: an upload that inflates without end is refused, not read into the heap.
+      raw = gzip.readNBytes(MAX_INFLATED_BYTES + 1);
     } catch (java.io.EOFException | java.util.zip.ZipException e) {
       throw new TriageModelException("model file damaged or truncated");
     }
+    if (raw.length > MAX_INFLATED_BYTES) {
+      throw new TriageModelException("model file damaged (larger than any model)");
+    }
+    try {
+      return read(ByteBuffer.wrap(raw));
+    } catch (BufferUnderflowException e) {
+      throw new TriageModelException("model file damaged or truncated");
+    }
+  }
+
+  private static TriageModel read(ByteBuffer in) throws IOException {
+    if (in.getInt() != MAGIC) {
+      throw new TriageModelException("not a triage model file");
+    }
+    int format = in.getInt();
+    if (format != FORMAT && format != FORMAT_ONE_THRESHOLD) {
+      throw new TriageModelException("model format " + format + " is not supported (this gateway reads "
+          + FORMAT_ONE_THRESHOLD + " and " + FORMAT + ")");
+    }
+    String sha = utf(in);
+    if (!utf(in).equals(ConceptLexicon.bundled().sha256())) {
+      throw new TriageModelException("the model was trained with another concept lexicon than this gateway's; "
+          + "train it again with this version (triage train)");
+    }
+    double threshold = in.getDouble();
+    double otherThreshold = in.getDouble();
+    double categoryThreshold = in.getDouble();
+    if (!Double.isFinite(threshold) || !Double.isFinite(otherThreshold) || !Double.isFinite(categoryThreshold)) {
+      throw new TriageModelException("model file damaged (crisis thresholds)");
+    }
+    int headCount = in.getInt();
+    if (headCount < 3 || headCount > 256) {
+      throw new TriageModelException("model file damaged (heads)");
+    }
+    List<String> heads = new ArrayList<>();
+    for (int i = 0; i < headCount; i++) {
+      heads.add(utf(in));
+    }
+    double[] thresholds = new double[headCount];
+    for (int i = 0; i < headCount; i++) {
+      thresholds[i] = format == FORMAT_ONE_THRESHOLD ? categoryThreshold : in.getDouble();
+      if (!Double.isFinite(thresholds[i])) {
+        throw new TriageModelException("model file damaged (thresholds)");
+      }
+    }
+    float[] biases = floats(in, headCount);
+    int size = in.getInt();
+    if (size < 0 || size > MAX_FEATURES / headCount) {
+      throw new TriageModelException("model file damaged (vocabulary)");
+    }
+    int[] vocabulary = new int[size];
+    in.asIntBuffer().get(vocabulary);
+    in.position(in.position() + 4 * size);
+    for (int i = 1; i < size; i++) {
+      if (vocabulary[i] <= vocabulary[i - 1]) {
+        throw new TriageModelException("model file damaged (vocabulary order)");
+      }
+    }
+    float[] idf = floats(in, size);
+    float[] weights = floats(in, size * headCount);
+    if (in.hasRemaining()) {
+      throw new TriageModelException("model file damaged (trailing bytes)");
+    }
+    try {
+      return new TriageModel(sha, heads, vocabulary, idf, weights, biases, threshold, otherThreshold, categoryThreshold,
+          thresholds);
+    } catch (IllegalArgumentException e) {
+      throw new TriageModelException("model file damaged (" + e.getMessage() + ")");
+    }
+  }
+
+  /** A string as {@link DataOutputStream#writeUTF} wrote it (modified UTF-8 after a two-byte length). */
+  private static String utf(ByteBuffer in) throws IOException {
+    if (in.remaining() < 2 || in.remaining() < 2 + Short.toUnsignedInt(in.getShort(in.position()))) {
+      throw new BufferUnderflowException();
+    }
+    int length = 2 + Short.toUnsignedInt(in.getShort(in.position()));
+    String s = DataInputStream.readUTF(new DataInputStream(
+        new ByteArrayInputStream(in.array(), in.arrayOffset() + in.position(), length)));
+    in.position(in.position() + length);
+    return s;
+  }
+
+  private static float[] floats(ByteBuffer in, int count) {
+    float[] values = new float[count];
+    in.asFloatBuffer().get(values);
+    in.position(in.position() + 4 * count);
+    return values;
   }
 
   public static TriageModel read(byte[] bytes) throws IOException {
@@ -315,11 +344,20 @@ public final class TriageModel {
 
   /** The model shipped in the jar, trained on the shipped corpus. */
   public static TriageModel bundled() {
+    try {
+      return read(bundledFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The bytes of the model file shipped in the jar. */
+  static byte[] bundledFile() {
     try (InputStream in = TriageModel.class.getResourceAsStream("/triage/model.bin")) {
       if (in == null) {
         throw new IllegalStateException("the bundled triage model is missing from the jar");
       }
-      return read(in);
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

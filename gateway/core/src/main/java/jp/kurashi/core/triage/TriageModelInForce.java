@@ -1,5 +1,7 @@
 package jp.kurashi.core.triage;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -11,7 +13,7 @@ import java.util.HexFormat;
  * install on this instance and the refresh that finds another instance's install can race.
  *
  * <pre>{@code
- * TriageModelInForce inForce = TriageModelInForce.shipped(engine);   // worker thread: hashes the model
+ * TriageModelInForce inForce = TriageModelInForce.shipped(TriageRules.bundled());   // worker thread: reads the jar
  * inForce.install(model, sha256, savedId);
  * }</pre>
  */
@@ -32,10 +34,19 @@ public final class TriageModelInForce {
     this.current = current;
   }
 
-  /** The engine's own model, taken as the shipped one. Serialises the model to hash it: call on a worker thread. */
-  public static TriageModelInForce shipped(TriageEngine engine) {
-    TriageModel model = engine.model();
-    return new TriageModelInForce(engine, new Installed(model, sha256(model.toBytes()), 0));
+  /**
+   * The model shipped in the jar in force with {@code rules}, named by the SHA-256 of its file as an installed
+   * model is. Reads about 10 MB: call on a worker thread.
+   */
+  public static TriageModelInForce shipped(TriageRules rules) {
+    byte[] file = TriageModel.bundledFile();
+    TriageModel model;
+    try {
+      model = TriageModel.read(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the bundled triage model cannot be read", e);
+    }
+    return new TriageModelInForce(new TriageEngine(rules, model), new Installed(model, sha256(file), 0));
   }
 
   public Installed current() {

@@ -15,7 +15,12 @@ public final class TestDatabases {
   }
 
   public static Database fresh(Vertx vertx, int poolSize) {
-    return open(vertx, TestPostgres.shared().newDatabaseUrl(), poolSize);
+    return open(vertx, migratedUrl(), poolSize);
+  }
+
+  /** A new database at this version's schema, copied from one migrated once per JVM. */
+  public static String migratedUrl() {
+    return TestPostgres.shared().newDatabaseUrlFrom("migrated", url -> Database.migrate(DatabaseSettings.fromUrl(url, 1)));
   }
 
   /** Opens (and migrates) the database at {@code url}: a second pool on it acts as a second instance. */

@@ -11,11 +11,13 @@ class TriageModelInForceTest {
   @Test
   @DisplayName("starts as the shipped model, takes a newer saved one, never goes back to an older one")
   void onlyNewer() {
-    TriageModel shipped = TriageModel.bundled();
-    TriageEngine engine = new TriageEngine(TriageRules.bundled(), shipped);
-    TriageModelInForce inForce = TriageModelInForce.shipped(engine);
+    TriageModelInForce inForce = TriageModelInForce.shipped(TriageRules.bundled());
+    TriageEngine engine = inForce.engine();
     assertThat(inForce.current().shipped()).isTrue();
-    assertThat(inForce.current().sha256()).isEqualTo(TriageModelInForce.sha256(shipped.toBytes())).hasSize(64);
+    assertThat(engine.model()).isSameAs(inForce.current().model());
+    assertThat(inForce.current().sha256())
+        .as("named as an installed model is: by its file, which the same model always serialises to")
+        .isEqualTo(TriageModelInForce.sha256(inForce.current().model().toBytes())).hasSize(64);
 
     TriageModel second = TriageModel.bundled();
     assertThat(inForce.install(second, "b", 2)).isTrue();
