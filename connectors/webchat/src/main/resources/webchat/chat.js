@@ -207,6 +207,7 @@
     el.form = null;
     if (store.get('consented') !== config.privacyNotice.version) { consentView(); } else if (opened) { chatView(); } else { resumeView(); }
     host().appendChild(root);
+    if (sendsUnseen()) { connect(); }
   }
 
   function host() { return document.getElementById(script.getAttribute('data-target') || 'kurashi-chat'); }
@@ -229,6 +230,8 @@
   }
 
   function chatView() {
+    // A socket sending what an earlier page left unsent makes way for one that replays the whole conversation.
+    if (ws) { closeSocket(); }
     el.body.textContent = '';
     el.log = h('ol', { 'class': 'kc-log', role: 'log', 'aria-live': 'polite', 'aria-label': t.logLabel });
     el.body.appendChild(el.log);
@@ -322,7 +325,7 @@
 
   // Back on a network, or back to the tab: a socket that dropped meanwhile connects now, not after its backoff.
   function reconnectNow() {
-    if (!el.form || (ws && ws.readyState <= 1)) { return; }
+    if (!(el.form || sendsUnseen()) || (ws && ws.readyState <= 1)) { return; }
     retryMs = 1000;
     connect();
   }
@@ -403,6 +406,7 @@
         node.querySelector('.kc-meta').textContent = t.you + ' ' + t.sent;
       }
       shown[f.id] = true;
+      if (!el.form && !pending.length) { closeSocket(); status(t.pendingSent); }
     } else if (f.type === 'message') {
       lastId = Math.max(lastId, f.id);
       render(f);
@@ -466,7 +470,7 @@
   }
 
   function render(m) {
-    if (shown[m.id]) { return; }
+    if (!el.log || !el.log.isConnected || shown[m.id]) { return; } // not shown until the resident asks
     shown[m.id] = true;
     if (m.from === 'staff') { el.typing.textContent = ''; }
     var who = m.from === 'resident' ? t.you : m.from === 'staff' ? t.staff : t.system;
@@ -749,6 +753,13 @@
       if (store.get('consented') === config.privacyNotice.version) { chatView(); }
     }
     focusFirst();
+  }
+
+  // Messages an earlier page of this chat left unsent (the tab closed, or the line dropped, before the desk answered)
+  // go as soon as the page loads, though the conversation stays hidden until the resident asks to see it: they were
+  // written to be sent, and the resident may never press 会話を表示する. Only with the resident's consent on record here.
+  function sendsUnseen() {
+    return !el.form && pending.length > 0 && !!config && store.get('consented') === config.privacyNotice.version;
   }
 
   // Set only when it changes: the status line is read out by screen readers each time it is written.

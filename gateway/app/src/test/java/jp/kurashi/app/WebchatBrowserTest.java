@@ -490,7 +490,7 @@ class WebchatBrowserTest {
   }
 
   @Test
-  @DisplayName("two tabs of one chat writing while the desk is unreachable keep each other's unsent messages, and both go once a tab connects")
+  @DisplayName("two tabs of one chat writing while the desk is unreachable keep each other's unsent messages; a page opened later sends both at once, showing nothing of the chat until asked")
   void twoTabsOffline(Vertx vertx) {
     Page first = context.newPage();
     startChat(first, "一通目です");
@@ -521,8 +521,19 @@ class WebchatBrowserTest {
 
     running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "DATA_DIR", dataDir.toString(),
         "WEBCHAT_FRAME_ANCESTORS", ward.origin() + " " + crossSiteWard.origin(), "HTTP_PORT", String.valueOf(port)), clock);
+    // Both tabs are closed. A page of the chat opened later sends what they left at once, though it shows nothing of
+    // the conversation until asked: the resident may never press 会話を表示する.
     Page back = context.newPage();
     back.navigate(base() + "/chat");
+    assertThat(back.locator(".kc-status")).hasText("前回送れなかったメッセージを、いま送りました。");
+    assertThat(back.locator(".kc-msg")).hasCount(0); // the conversation, not asked for
+    assertThat(back.evaluate("() => Object.keys(localStorage).filter(k => k.endsWith(':pending'))"
+        + ".map(k => localStorage.getItem(k))[0]")).as("unsent messages kept").isEqualTo("[]");
+    RunningGateway.StaffClient chief = running.chief();
+    long caseId = chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("id");
+    assertThat(chief.get("/api/cases/" + caseId).bodyAsJsonObject().getJsonArray("messages").stream()
+        .map(m -> ((JsonObject) m).getString("text")).toList()).contains("二通目です", "三通目です");
+
     back.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("会話を表示する")).click();
     assertThat(back.locator(".kc-resident[data-id]")).hasCount(3);
