@@ -112,7 +112,8 @@ class GatewayProcessIT {
         .contains(true);
     assertThat(GatewayProcess.health(port)).isEqualTo(-1);
 
-    Process second = GatewayProcess.launch(workDir, env);
+    // A short warm-up this time: what is tested is that the orphan is stopped and the scratch data deleted before it.
+    Process second = GatewayProcess.launch(workDir, Map.of("HTTP_PORT", String.valueOf(port), "STARTUP_WARMUP_MESSAGES", "100"));
     try {
       GatewayProcess.awaitHealthy(second, port, workDir, Duration.ofSeconds(60));
       assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).as("scratch server stopped")

@@ -75,8 +75,27 @@ public final class TriageRules {
     return readingIndex;
   }
 
-  /** The rules shipped with the gateway. */
+  private static volatile TriageRules bundled;
+
+  /**
+   * The rules shipped with the gateway, compiled once per JVM: compiling runs Kuromoji over every phrase (a few hundred
+   * milliseconds), and the rules, like the jar they come from, never change. Immutable, so one instance serves all.
+   */
   public static TriageRules bundled() {
+    TriageRules rules = bundled;
+    if (rules == null) {
+      synchronized (TriageRules.class) {
+        rules = bundled;
+        if (rules == null) {
+          rules = compileBundled();
+          bundled = rules;
+        }
+      }
+    }
+    return rules;
+  }
+
+  private static TriageRules compileBundled() {
     try (InputStream in = TriageRules.class.getResourceAsStream("/triage-rules.txt")) {
       return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
