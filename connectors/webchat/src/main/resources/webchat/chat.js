@@ -90,8 +90,6 @@
   var lastId = 0;
   var shown = {};
   var pending = [];
-  try { pending = JSON.parse(store.get('pending') || '[]'); } catch (e) { /* unreadable: nothing kept */ }
-  if (!Array.isArray(pending)) { pending = []; }
   var typingTimer = null;
   var lastTypingSent = 0;
   var root;
@@ -273,6 +271,12 @@
   function connect() {
     if (ws && ws.readyState <= 1) { return; }
     clearTimeout(connectTimer);
+    if (!el.form) {
+      // Sending unseen: only what is still kept, under the token it was written with. Another tab may have sent some,
+      // or ended the chat (then there is no token, and no new chat may be made for the next person's messages).
+      pending = keptPending();
+      if (!store.get('token') || !sendsUnseen()) { status(''); return; }
+    }
     var mine = gen;
     status(t.connecting);
     ensureSession().then(function (token) {
@@ -302,7 +306,8 @@
     });
   }
 
-  // The socket is gone (closed, or taken for dead): what it had in flight goes again on the next one.
+  // The socket is gone (closed, or taken for dead): what it had in flight goes again on the next one (a socket sending
+  // unseen connects again only while something is left to send).
   function lost(socket) {
     if (ws !== socket) { return; }
     socket.onclose = null;
@@ -313,6 +318,7 @@
     clearTimeout(ackTimer);
     clearTimeout(flushTimer);
     clearTimeout(consentTimer);
+    if (!el.form && !sendsUnseen()) { return; }
     status(t.offline);
     scheduleConnect();
   }
@@ -406,11 +412,11 @@
         node.querySelector('.kc-meta').textContent = t.you + ' ' + t.sent;
       }
       shown[f.id] = true;
-      if (!el.form && !pending.length) { closeSocket(); status(t.pendingSent); }
+      finishUnseen();
     } else if (f.type === 'message') {
       lastId = Math.max(lastId, f.id);
       render(f);
-    } else if (f.type === 'typing') {
+    } else if (f.type === 'typing' && el.form) { // nothing of the conversation before it is asked for
       el.typing.textContent = t.typing;
       clearTimeout(typingTimer);
       typingTimer = setTimeout(function () { el.typing.textContent = ''; }, 4000);
@@ -534,6 +540,7 @@
     storePending(function (kept) { return kept.filter(function (p) { return p.clientId !== clientId; }); });
     var node = root.querySelector('[data-client-id="' + clientId + '"]');
     if (node) { node.remove(); }
+    finishUnseen();
   }
 
   function upload(e) {
@@ -762,14 +769,23 @@
     return !el.form && pending.length > 0 && !!config && store.get('consented') === config.privacyNotice.version;
   }
 
+  // The last unseen message answered (acknowledged, or refused for good): the socket goes, it has nothing left to do.
+  function finishUnseen() {
+    if (!el.form && ws && !pending.length) { closeSocket(); status(t.pendingSent); }
+  }
+
+  function keptPending() {
+    var kept;
+    try { kept = JSON.parse(store.get('pending') || '[]'); } catch (e) { kept = []; }
+    return Array.isArray(kept) ? kept : [];
+  }
+
   // Set only when it changes: the status line is read out by screen readers each time it is written.
   function status(text) { if (el.status && el.status.textContent !== text) { el.status.textContent = text; } }
   // Read, changed and written at once: another tab of the same chat keeps its own unsent messages in the same list,
   // and writing this tab's list whole would drop theirs.
   function storePending(change) {
-    var kept;
-    try { kept = JSON.parse(store.get('pending') || '[]'); } catch (e) { kept = []; }
-    store.set('pending', JSON.stringify(change(Array.isArray(kept) ? kept : [])));
+    store.set('pending', JSON.stringify(change(keptPending())));
   }
   function scroll() { el.body.scrollTop = el.body.scrollHeight; }
   function newId() { return Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10); }
@@ -780,6 +796,7 @@
 
   function init() {
     css();
+    pending = keptPending();
     load().then(function () {
       build();
       // The widget moves the focus here and says `opened` once it knows the chat is shown.

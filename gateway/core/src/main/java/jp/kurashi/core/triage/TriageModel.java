@@ -255,6 +255,8 @@ public final class TriageModel {
       return read(ByteBuffer.wrap(raw));
     } catch (BufferUnderflowException e) {
       throw new TriageModelException("model file damaged or truncated");
+    } catch (java.io.UTFDataFormatException e) {
+      throw new TriageModelException("model file damaged (text)");
     }
   }
 
@@ -298,6 +300,7 @@ public final class TriageModel {
     if (size < 0 || size > MAX_FEATURES / headCount) {
       throw new TriageModelException("model file damaged (vocabulary)");
     }
+    requireBytes(in, 4L * size);
     int[] vocabulary = new int[size];
     in.asIntBuffer().get(vocabulary);
     in.position(in.position() + 4 * size);
@@ -319,6 +322,13 @@ public final class TriageModel {
     }
   }
 
+  /** Before an array is made for what a count says: a damaged count must not cost the heap it names. */
+  private static void requireBytes(ByteBuffer in, long bytes) {
+    if (in.remaining() < bytes) {
+      throw new BufferUnderflowException();
+    }
+  }
+
   /** A string as {@link DataOutputStream#writeUTF} wrote it (modified UTF-8 after a two-byte length). */
   private static String utf(ByteBuffer in) throws IOException {
     if (in.remaining() < 2 || in.remaining() < 2 + Short.toUnsignedInt(in.getShort(in.position()))) {
@@ -332,6 +342,7 @@ public final class TriageModel {
   }
 
   private static float[] floats(ByteBuffer in, int count) {
+    requireBytes(in, 4L * count);
     float[] values = new float[count];
     in.asFloatBuffer().get(values);
     in.position(in.position() + 4 * count);

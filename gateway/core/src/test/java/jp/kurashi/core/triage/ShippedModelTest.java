@@ -117,13 +117,39 @@ class ShippedModelTest {
 
   @Test
   @DisplayName("refuses a file that is not a model, truncated, or of another format, with a reason")
-  void refusesBadFiles() {
+  void refusesBadFiles() throws IOException {
     byte[] good = TriageModel.bundled().toBytes();
     assertThatThrownBy(() -> TriageModel.read("not a model".getBytes()))
         .isInstanceOf(TriageModelException.class).hasMessageContaining("damaged");
     assertThatThrownBy(() -> TriageModel.read(Arrays.copyOf(good, good.length / 2)))
         .isInstanceOf(TriageModelException.class).hasMessageContaining("truncated");
     assertThatThrownBy(() -> TriageModel.read(new byte[0])).isInstanceOf(TriageModelException.class);
+
+    // Whole gzip streams whose content is damaged: cut in its arrays, a string that is not text, or inflating to
+    // more than any model (35 MB of zeros in 35 kB).
+    byte[] layout = inflate(good);
+    assertThatThrownBy(() -> TriageModel.read(gzip(Arrays.copyOf(layout, layout.length - 1000))))
+        .isInstanceOf(TriageModelException.class).hasMessageContaining("truncated");
+    byte[] badText = layout.clone();
+    badText[10] = (byte) 0xFF;
+    assertThatThrownBy(() -> TriageModel.read(gzip(badText)))
+        .isInstanceOf(TriageModelException.class).hasMessageContaining("damaged (text)");
+    assertThatThrownBy(() -> TriageModel.read(gzip(new byte[35 << 20])))
+        .isInstanceOf(TriageModelException.class).hasMessageContaining("larger than any model");
+  }
+
+  private static byte[] inflate(byte[] file) throws IOException {
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(file))) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static byte[] gzip(byte[] content) throws IOException {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.GZIPOutputStream(bytes)) {
+      out.write(content);
+    }
+    return bytes.toByteArray();
   }
 
   @Test
