@@ -6,14 +6,17 @@ import io.vertx.core.VerticleBase;
 import java.time.Duration;
 
 /**
- * Reads LINE's monthly push quota at start and then every {@code interval}, for the channel health the console
- * shows; the timer is this verticle's, so it stops when the gateway undeploys it.
+ * Reads LINE's monthly push quota at start and then {@code interval} after each read, for the channel health the
+ * console shows; one read at a time, so a slow LINE never piles reads up, and none starts once the gateway has
+ * undeployed the watch.
  */
 public final class LineQuotaWatch extends VerticleBase {
 
   private final LineConnector connector;
   private final Duration interval;
-  private long timer = -1;
+  // The read completes on the HTTP client's thread, which may not be this verticle's.
+  private volatile long timer = -1;
+  private volatile boolean stopped;
 
   public LineQuotaWatch(LineConnector connector, Duration interval) {
     this.connector = connector;
@@ -23,13 +26,24 @@ public final class LineQuotaWatch extends VerticleBase {
   @Override
   public Future<?> start() {
     // A failed first read only marks the channel down (the connector notes why); the watch still starts.
-    connector.refreshQuota();
-    timer = vertx.setPeriodic(interval.toMillis(), id -> connector.refreshQuota());
+    read();
     return Future.succeededFuture();
+  }
+
+  private void read() {
+    if (stopped) {
+      return;
+    }
+    connector.refreshQuota().onComplete(done -> {
+      if (!stopped) {
+        timer = vertx.setTimer(interval.toMillis(), id -> read());
+      }
+    });
   }
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     vertx.cancelTimer(timer);
     return Future.succeededFuture();
   }

@@ -498,9 +498,10 @@ class WebchatProtocolTest {
 
       server.connect(token, 0L).startClosing();
 
-      // Time for the whole replay had it gone on: eleven reads of 200 take well under this.
+      // Time for the whole replay had it gone on: eleven reads of 200 take well under this. The close frame reaches the
+      // server after one or two batches on an idle machine; a loaded one (parallel builds) may read a few more first.
       sleep(2_000);
-      assertThat(counter("webchat_replay_reads_total") - before).isBetween(1L, 2L);
+      assertThat(counter("webchat_replay_reads_total") - before).isBetween(1L, 5L);
       try (ChatClient whole = server.connect(token, 0L)) {
         for (int i = 0; i < 2_001; i++) {
           whole.next("message");
