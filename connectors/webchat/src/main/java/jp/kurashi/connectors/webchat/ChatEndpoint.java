@@ -12,6 +12,9 @@ interface ChatEndpoint {
   /** The chat was ended: say so with the protocol's auth error and close. */
   void revoked();
 
+  /** The chat was moved to a new token (its resume code was used): a socket opened with an older one closes as ended. */
+  void tokenMoved();
+
   /**
    * Events of this chat may have been missed (the bus between instances was down): show what came meanwhile, or close
    * if the chat was ended elsewhere.

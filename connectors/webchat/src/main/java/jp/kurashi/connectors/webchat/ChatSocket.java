@@ -406,6 +406,24 @@ final class ChatSocket implements ChatEndpoint {
     });
   }
 
+  /** Closes as ended when the session no longer has the token this socket was opened with. */
+  @Override
+  public void tokenMoved() {
+    if (context == null) {
+      return;
+    }
+    context.runOnContext(v -> {
+      if (gone()) {
+        return;
+      }
+      deps.store().holdsToken(session.id(), session.tokenHash()).onSuccess(holds -> {
+        if (!holds && !gone()) {
+          revoked();
+        }
+      }); // the database unreachable: the old token is refused at the socket's next connect
+    });
+  }
+
   /** The session was ended: say so with the protocol's auth error and close, as a refused token would. */
   @Override
   public void revoked() {

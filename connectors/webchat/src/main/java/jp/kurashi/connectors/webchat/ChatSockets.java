@@ -104,6 +104,17 @@ public final class ChatSockets {
     }
   }
 
+  /**
+   * The session was moved to a new token: its sockets here check theirs. Not remembered as an end: the new token opens
+   * the same session. Other instances check theirs on the {@code chat.moved} event.
+   */
+  void moveSession(long sessionId) {
+    Set<ChatEndpoint> sockets = bySession.get(sessionId);
+    if (sockets != null) {
+      sockets.forEach(ChatEndpoint::tokenMoved);
+    }
+  }
+
   /** Sockets open here, for metrics and tests. */
   public int openCount() {
     return byContact.values().stream().mapToInt(Set::size).sum();
@@ -126,6 +137,7 @@ public final class ChatSockets {
       return;
     }
     switch (event.type()) {
+      case CaseEvent.CHAT_MOVED -> sockets.forEach(ChatEndpoint::tokenMoved);
       case CaseEvent.MESSAGE_SENT, CaseEvent.MESSAGE_RECEIVED -> {
         if (event.messageId() != null) {
           sockets.forEach(s -> s.push(event.messageId()));

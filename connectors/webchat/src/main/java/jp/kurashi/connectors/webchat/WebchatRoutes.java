@@ -24,7 +24,7 @@ import jp.kurashi.core.security.SecretTokens;
 import jp.kurashi.core.store.DatabaseFailures;
 import jp.kurashi.connectors.webchat.WebchatStore;
 import jp.kurashi.connectors.webchat.WebchatStore.ChatSession;
-import jp.kurashi.connectors.webchat.WebchatStore.EndedChat;
+import jp.kurashi.connectors.webchat.WebchatStore.SessionChat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +94,8 @@ public final class WebchatRoutes {
         .allowedHeaders(Set.of("Content-Type", "X-Chat-Token", "X-Client-Id", "Authorization")));
     router.post(api + "/sessions").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::createSession);
     router.delete(api + "/sessions/current").handler(this::endSession);
+    router.post(api + "/sessions/current/code").handler(this::resumeCode);
+    router.post(api + "/sessions/resume").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::resume);
     router.get(api + "/socket").handler(this::socket);
     router.get(api + "/config").handler(this::config);
     // Who uploads is checked from the headers before the body is read: else anyone could make the gateway hold
@@ -303,7 +305,7 @@ public final class WebchatRoutes {
         json(ctx, 401, error("unknown_token", "unknown chat token"));
         return;
       }
-      EndedChat ended = found.get();
+      SessionChat ended = found.get();
       deps.sockets().endSession(ended.sessionId());
       if (ended.contactId() != null) {
         deps.events().publish(new CaseEvent(CaseEvent.CHAT_ENDED, ended.officeId(), 0, ended.contactId(), null,
@@ -313,6 +315,86 @@ public final class WebchatRoutes {
       LOG.atInfo().addKeyValue("sessionId", ended.sessionId()).log("web chat ended by the resident");
       ctx.response().setStatusCode(204).end();
     }).onFailure(ctx::fail);
+  }
+
+  /**
+   * A new resume code for the chat of this token, replacing any earlier one: with it the resident can forget the chat
+   * on a shared PC and open it again later, on any device. Shown once; only its hash is kept.
+   */
+  private void resumeCode(RoutingContext ctx) {
+    String token = bearer(ctx);
+    if (token == null) {
+      json(ctx, 401, error("unknown_token", "X-Chat-Token is required"));
+      return;
+    }
+    String code = ResumeCodes.newCode();
+    deps.store().setResumeCode(SecretTokens.hash(token), SecretTokens.hash(ResumeCodes.normalise(code)),
+        deps.clock().instant(), deps.settings().sessionIdle()).onSuccess(set -> {
+      if (!set) {
+        json(ctx, 401, error("unknown_token", "unknown chat token"));
+        return;
+      }
+      deps.metrics().increment("webchat_resume_codes_total");
+      ctx.response().putHeader("Cache-Control", "no-store");
+      json(ctx, 201, new JsonObject().put("code", code));
+    }).onFailure(ctx::fail);
+  }
+
+  /**
+   * Opens a chat again by its resume code: a new token for it, and the old token opens nothing from now on (its
+   * sockets close, here and on every instance). Counted against the address's new-chat quota, right or wrong, so
+   * codes cannot be tried in bulk (80 random bits would outlast any such try anyway).
+   */
+  private void resume(RoutingContext ctx) {
+    String typed;
+    try {
+      JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
+      typed = body != null && body.getValue("code") instanceof String c ? c : null;
+    } catch (RuntimeException e) {
+      json(ctx, 400, error("invalid_json", "request body must be a JSON object"));
+      return;
+    }
+    if (typed == null) {
+      json(ctx, 400, error("code_required", "body must be {\"code\": \"...\"}"));
+      return;
+    }
+    deps.quotas().sessions().acquire(address(ctx)).onSuccess(decision -> {
+      if (!decision.allowed()) {
+        tooMany(ctx, "sessions", decision, "too_many_sessions",
+            "この回線から多く試されています。しばらくしてからお試しください / too many tries from this network; "
+                + "please try again later");
+        return;
+      }
+      String code = ResumeCodes.normalise(typed);
+      if (code == null) {
+        unknownCode(ctx);
+        return;
+      }
+      String token = SecretTokens.newToken();
+      deps.store().resume(SecretTokens.hash(code), SecretTokens.hash(token), deps.officeId(), deps.clock().instant(),
+          deps.settings().sessionIdle()).onSuccess(found -> {
+        if (found.isEmpty()) {
+          unknownCode(ctx);
+          return;
+        }
+        SessionChat moved = found.get();
+        deps.sockets().moveSession(moved.sessionId());
+        if (moved.contactId() != null) {
+          deps.events().publish(new CaseEvent(CaseEvent.CHAT_MOVED, moved.officeId(), 0, moved.contactId(), null,
+              WebchatConnector.CHANNEL, deps.clock().instant()));
+        }
+        deps.metrics().increment("webchat_sessions_resumed_total");
+        LOG.atInfo().addKeyValue("sessionId", moved.sessionId()).log("web chat opened again with its resume code");
+        ctx.response().putHeader("Cache-Control", "no-store");
+        json(ctx, 201, new JsonObject().put("token", token));
+      }).onFailure(ctx::fail);
+    }).onFailure(ctx::fail);
+  }
+
+  private void unknownCode(RoutingContext ctx) {
+    deps.metrics().increment("webchat_resume_refused_total");
+    json(ctx, 404, error("unknown_code", "このコードの会話は見つかりません。終了したか、新しいコードに替わっています / no chat "
+        + "has this code: it ended, or a newer code replaced it"));
   }
 
   private void config(RoutingContext ctx) {

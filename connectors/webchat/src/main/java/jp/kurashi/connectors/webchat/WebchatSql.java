@@ -38,6 +38,30 @@ final class WebchatSql {
       """;
 
   /**
+   * $1 token hash, $2 the new resume code's hash, $3 now, $4 idle cutoff. Gives a live session its resume code in place
+   * of any earlier one, and counts as a use. Returns the id, or nothing when the token opens nothing.
+   */
+  static final String SET_RESUME_CODE = """
+      UPDATE webchat_session SET resume_code_hash = $2, last_seen_at = $3
+       WHERE token_hash = $1 AND revoked_at IS NULL AND last_seen_at > $4
+      RETURNING id
+      """;
+
+  /**
+   * $1 resume code hash, $2 the new token's hash, $3 now, $4 idle cutoff, $5 office. Moves a live session of this office
+   * to a new token: the old one opens nothing from now on. Returns the session and its chat's contact once it has one.
+   */
+  static final String RESUME = """
+      UPDATE webchat_session s SET token_hash = $2, last_seen_at = $3
+       WHERE resume_code_hash = $1 AND revoked_at IS NULL AND last_seen_at > $4 AND office_id = $5
+      RETURNING s.id, s.office_id,
+                (SELECT k.id FROM contact k WHERE k.channel = 'webchat' AND k.external_id = s.contact_ref) AS contact_id
+      """;
+
+  /** $1 session id, $2 token hash. Whether the session still has this token (a resume code moves it to a new one). */
+  static final String HOLDS_TOKEN = "SELECT 1 FROM webchat_session WHERE id = $1 AND token_hash = $2";
+
+  /**
    * $1 contact ref, $2 idle cutoff (now minus the idle limit). Whether the chat can still be read, by BY_TOKEN's
    * rule: ended (revoked), idle (unused since before $2) or live; no row when the chat has no session.
    */

@@ -44,7 +44,7 @@ public final class WebchatStore {
       Row row = rows.iterator().next();
       OffsetDateTime consent = row.getOffsetDateTime("consent_at");
       return Optional.of(new ChatSession(row.getLong("id"), row.getLong("office_id"), row.getString("contact_ref"),
-          row.getString("language"), row.getLong("contact_id"), consent == null ? null : consent.toInstant()));
+          row.getString("language"), row.getLong("contact_id"), consent == null ? null : consent.toInstant(), tokenHash));
     });
   }
 
@@ -52,18 +52,47 @@ public final class WebchatStore {
    * Ends the session holding this token hash at {@code now}; ending it again changes nothing. The session when the
    * token was ever issued (revoked or expired included), else empty.
    */
-  public Future<Optional<EndedChat>> revoke(String tokenHash, Instant now) {
-    return pool.preparedQuery(WebchatSql.REVOKE).execute(Tuple.of(tokenHash, utc(now))).map(rows -> {
-      if (rows.size() == 0) {
-        return Optional.empty();
-      }
-      Row row = rows.iterator().next();
-      return Optional.of(new EndedChat(row.getLong("id"), row.getLong("office_id"), row.getLong("contact_id")));
-    });
+  public Future<Optional<SessionChat>> revoke(String tokenHash, Instant now) {
+    return pool.preparedQuery(WebchatSql.REVOKE).execute(Tuple.of(tokenHash, utc(now))).map(WebchatStore::sessionChat);
   }
 
-  /** A chat ended by its resident: its session and office, and its contact ({@code null} before the chat had one). */
-  public record EndedChat(long sessionId, long officeId, Long contactId) {
+  private static Optional<SessionChat> sessionChat(RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return Optional.empty();
+    }
+    Row row = rows.iterator().next();
+    return Optional.of(new SessionChat(row.getLong("id"), row.getLong("office_id"), row.getLong("contact_id")));
+  }
+
+  /**
+   * Gives the live session holding this token hash a new resume code (its hash), replacing any earlier one; false when
+   * the token opens nothing (unknown, ended, idle past {@code idle}).
+   */
+  public Future<Boolean> setResumeCode(String tokenHash, String codeHash, Instant now, Duration idle) {
+    return pool.preparedQuery(WebchatSql.SET_RESUME_CODE)
+        .execute(Tuple.of(tokenHash, codeHash, utc(now), utc(now.minus(idle))))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /**
+   * Moves the live session of this office whose resume code hashes to {@code codeHash} to a new token (its hash): the
+   * chat it moved, else empty (no such code, or its chat ended or idle past {@code idle}).
+   */
+  public Future<Optional<SessionChat>> resume(String codeHash, String newTokenHash, long officeId, Instant now,
+                                            Duration idle) {
+    return pool.preparedQuery(WebchatSql.RESUME)
+        .execute(Tuple.of(codeHash, newTokenHash, utc(now), utc(now.minus(idle)), officeId))
+        .map(WebchatStore::sessionChat);
+  }
+
+  /** Whether the session still has this token: false once a resume code moved it to another (or it is gone). */
+  public Future<Boolean> holdsToken(long sessionId, String tokenHash) {
+    return pool.preparedQuery(WebchatSql.HOLDS_TOKEN).execute(Tuple.of(sessionId, tokenHash))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** A chat's session and office, and its contact ({@code null} before the chat had one): one ended, or resumed. */
+  public record SessionChat(long sessionId, long officeId, Long contactId) {
   }
 
   private static OffsetDateTime utc(Instant instant) {
@@ -105,9 +134,12 @@ public final class WebchatStore {
     return lines;
   }
 
-  /** A chat session; {@code contactId} and {@code consentAt} are {@code null} until consent. */
+  /**
+   * A chat session, as the token hash {@code tokenHash} opened it; {@code contactId} and {@code consentAt} are
+   * {@code null} until consent.
+   */
   public record ChatSession(long id, long officeId, String contactRef, String language, Long contactId,
-                            Instant consentAt) {
+                            Instant consentAt, String tokenHash) {
   }
 
   /** A chat's session: LIVE can be read; ENDED by the resident; IDLE past the idle limit; NONE never existed. */

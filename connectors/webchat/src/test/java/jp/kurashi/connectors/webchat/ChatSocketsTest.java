@@ -54,10 +54,29 @@ class ChatSocketsTest {
     public void eventsMissed() {
       told.add("catch up");
     }
+
+    @Override
+    public void tokenMoved() {
+      told.add("token moved");
+    }
   }
 
   private static CaseEvent event(String type, long contactId, Long messageId) {
     return new CaseEvent(type, 1, 0, contactId, messageId, WebchatConnector.CHANNEL, AT);
+  }
+
+  @Test
+  @DisplayName("a chat moved to a new token elsewhere has its sockets here check theirs; it is not an end")
+  void movedElsewhere() {
+    Recorded open = new Recorded();
+    Recorded other = new Recorded();
+    assertThat(sockets.register(7, open)).isTrue();
+    assertThat(sockets.register(8, other)).isTrue();
+
+    sockets.onEvent(event(CaseEvent.CHAT_MOVED, 7, null));
+    assertThat(open.told).containsExactly("token moved");
+    assertThat(other.told).isEmpty();
+    assertThat(sockets.register(7, new Recorded())).as("the new token's socket").isTrue();
   }
 
   @Test

@@ -65,6 +65,11 @@ public record CaseEvent(String type, long officeId, long caseId, long contactId,
    * left open on a shared PC shows no more of it. Not a case event: consoles are not told.
    */
   public static final String CHAT_ENDED = "chat.ended";
+  /**
+   * A resident opened their web chat on another device with its resume code ({@code contactId}; no case): the chat has
+   * a new token, and every instance closes the sockets opened with the old one. Not a case event either.
+   */
+  public static final String CHAT_MOVED = "chat.moved";
 
   /** A message or typing event: no case state. */
   public CaseEvent(String type, long officeId, long caseId, long contactId, Long messageId, String channel,
@@ -99,11 +104,11 @@ public record CaseEvent(String type, long officeId, long caseId, long contactId,
   }
 
   /**
-   * Whether consoles are told of it: every case event is; a web chat's own end is between the gateway's instances,
+   * Whether consoles are told of it: every case event is; a web chat's own end or move is between the gateway's instances,
    * and names a contact without a case, which a console must not learn of.
    */
   public boolean forStaff() {
-    return !CHAT_ENDED.equals(type);
+    return !CHAT_ENDED.equals(type) && !CHAT_MOVED.equals(type);
   }
 
   /** The event as JSON; fields that do not apply are left out. */
