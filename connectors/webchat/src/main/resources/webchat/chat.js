@@ -68,6 +68,10 @@
   var ready = false;
   // The server answered this socket that its token is unknown, ended or expired (unknown_token before the 4401 close).
   var tokenRefused = false;
+  // ... because the chat was opened on another device with its resume code.
+  var movedAway = false;
+  // This page has a chat going under the stored token (shown, or sending what an earlier page left).
+  var usedToken = false;
   var retryMs = 1000;
   // Each socket, session fetch and timer belongs to one generation of the chat; ending the chat, switching the
   // language or a changed notice starts a new one, and whatever an older one had in flight then does nothing (a
@@ -147,6 +151,11 @@
       '.kc-form button,.kc-file{background:#0b5cad;color:#fff;border:0;border-radius:.4rem;padding:.55rem .8rem;font-size:.95rem;cursor:pointer}',
       '.kc-file{background:#4a4a4a}',
       '.kc-again{margin-left:.4rem;background:#fff;color:#0b5cad;border:1px solid #0b5cad;border-radius:.3rem;padding:.1rem .5rem;font-size:.8rem;cursor:pointer}',
+      '.kc-code{padding:.4rem .75rem;font-size:.9rem;background:#f5f7fa;border-top:1px solid #d0d7de}',
+      '.kc-code summary{cursor:pointer}',
+      '.kc-code p{margin:.3rem 0}',
+      '.kc-code input{display:block;width:100%;font:inherit;font-family:monospace;padding:.4rem;margin:.3rem 0;border:1px solid #6b6b6b;border-radius:.4rem}',
+      '.kc-code-value{display:block;font-family:monospace;font-size:1.3rem;letter-spacing:.08em;margin:.3rem 0;user-select:all}',
       '.kc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
       '.kc button:focus-visible,.kc textarea:focus-visible,.kc a:focus-visible,.kc summary:focus-visible,.kc-file:focus-within{outline:3px solid #f5a623;outline-offset:2px}'
     ].join('\n');
@@ -217,6 +226,85 @@
     el.body.appendChild(h('p', { 'class': 'kc-notice', text: config.privacyNotice.text }));
     el.body.appendChild(h('p', { text: t.anonymous }));
     el.body.appendChild(h('button', { type: 'button', 'class': 'kc-primary', text: t.consent, onclick: accept }));
+    if (!store.get('token')) { el.body.appendChild(codeForm()); }
+  }
+
+  // A chat erased from this browser (or begun on another device) opens again with its resume code.
+  function codeForm() {
+    var inputId = 'kc-code-' + Math.random().toString(36).slice(2);
+    var input = h('input', { id: inputId, type: 'text', autocomplete: 'off', autocapitalize: 'characters',
+      spellcheck: 'false', maxlength: '40', 'data-testid': 'code-input' });
+    return h('details', { 'class': 'kc-code', 'data-testid': 'have-code' }, [
+      h('summary', { text: t.haveCode }),
+      h('form', { onsubmit: function (e) { e.preventDefault(); resumeWith(input.value); } }, [
+        h('label', { 'for': inputId, text: t.codeInputLabel }),
+        input,
+        h('button', { type: 'submit', 'class': 'kc-again', text: t.useCode })
+      ])
+    ]);
+  }
+
+  // The server gives the chat a new token (the old one, on the device the code was shown on, opens nothing any more).
+  // The resident asked to see it by typing the code, so it is shown once they accept the notice in this browser.
+  function resumeWith(code) {
+    var mine = gen;
+    fetch(api + '/sessions/resume', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code: code }) })
+      .then(function (r) {
+        if (!r.ok) { throw new Error(String(r.status)); }
+        return r.json();
+      }).then(function (b) {
+        // Another tab began a chat meanwhile: that one stays; the code still works.
+        if (mine !== gen || store.get('token')) { return; }
+        store.set('token', b.token);
+        opened = true;
+        if (store.get('consented') === config.privacyNotice.version) { chatView(); } else { consentView(); status(t.codeFound); }
+        focusFirst();
+      }).catch(function (err) {
+        if (mine !== gen) { return; }
+        var m = err && err.message;
+        status(m === '404' ? t.codeUnknown : m === '429' ? t.rateLimited : /^[0-9]+$/.test(m) ? t.error : t.offline);
+      });
+  }
+
+  // On a shared PC: a code that opens this chat again later (here, or on the resident's phone), and a way to erase the
+  // chat from this browser without ending it, so the desk's reply can still be read.
+  function codeBox() {
+    var shownCode = h('div', { 'aria-live': 'polite' });
+    return h('details', { 'class': 'kc-code', 'data-testid': 'code-box' }, [
+      h('summary', { text: t.codeTitle }),
+      h('p', { text: t.codeHint }),
+      h('button', { type: 'button', 'class': 'kc-again', text: t.codeShow, onclick: function () { showCode(shownCode); } }),
+      shownCode
+    ]);
+  }
+
+  function showCode(into) {
+    var mine = gen;
+    ensureSession().then(function (token) {
+      return fetch(api + '/sessions/current/code', { method: 'POST', headers: { 'X-Chat-Token': token } });
+    }).then(function (r) {
+      if (!r.ok) { throw new Error(String(r.status)); }
+      return r.json();
+    }).then(function (b) {
+      if (mine !== gen) { return; }
+      into.textContent = '';
+      into.appendChild(h('strong', { 'class': 'kc-code-value', 'data-testid': 'resume-code', 'aria-label': t.codeLabel,
+        text: b.code }));
+      into.appendChild(h('p', { text: t.codeKeep }));
+      into.appendChild(h('button', { type: 'button', 'class': 'kc-primary', text: t.forget, 'aria-label': t.forgetLabel,
+        onclick: forgetHere }));
+    }).catch(function (err) {
+      if (mine !== gen) { return; }
+      status(err && /^[0-9]+$/.test(err.message) ? t.error : t.offline);
+    });
+  }
+
+  // Erases everything of the chat from this browser and leaves it open at the desk: its code opens it again. Not
+  // while something written here has not reached the desk: nothing else would send it.
+  function forgetHere() {
+    if (keptPending().length || root.querySelector('[data-client-id]:not([data-id])')) { status(t.forgetPending); return; }
+    restart(t.forgotten);
   }
 
   function resumeView() {
@@ -244,6 +332,7 @@
       h('button', { type: 'submit', text: t.send })
     ]);
     root.appendChild(el.form);
+    root.appendChild(codeBox());
     shown = {};
     lastId = 0;
     pending.forEach(renderPending);
@@ -281,11 +370,13 @@
     status(t.connecting);
     ensureSession().then(function (token) {
       if (mine !== gen || (ws && ws.readyState <= 1)) { return; }
+      usedToken = true;
       // The token goes in the first frame, never in the URL (proxy logs, browser history).
       var socket = new WebSocket(api.replace(/^http/, 'ws') + '/socket?after=' + lastId);
       ws = socket;
       ready = false;
       tokenRefused = false;
+      movedAway = false;
       inFlight = {};
       socket.onopen = function () {
         socket.send(JSON.stringify({ type: 'auth', token: token }));
@@ -296,7 +387,7 @@
         // says the token is no good; a gateway restarting or a phone out of signal fails any number of connects,
         // and a new token then would be a new contact, cut off from the desk's replies to this one.
         // An auth_required close (the token reached the server too late, on a slow line) is not such an answer.
-        if (e.code === 4401 && tokenRefused) { restart(t.expired); return; }
+        if (e.code === 4401 && tokenRefused) { restart(movedAway ? t.moved : t.expired); return; }
         lost(socket);
       };
     }).catch(function (err) {
@@ -428,6 +519,7 @@
   function onError(f) {
     if (f.code === 'unknown_token' || f.code === 'auth_required') {
       tokenRefused = f.code === 'unknown_token';
+      movedAway = tokenRefused && f.reason === 'moved';
       return; // the close (4401) that follows starts afresh, or tries again for auth_required
     }
     if (f.code === 'consent_required') {
@@ -711,6 +803,7 @@
 
   function restart(message) {
     closeSocket();
+    usedToken = false;
     store.wipe();
     pending = [];
     shown = {};
@@ -815,6 +908,11 @@
     });
   }
 
+  // Another tab erased the chat from this browser (この端末から消す, 会話を終了して消す): this page shows it no more,
+  // and does not go on in a new chat of its own at its next connect (it would find no token, and make one).
+  window.addEventListener('storage', function (e) {
+    if (root && usedToken && (e.key === null || e.key === key + 'token') && !e.newValue) { restart(t.erasedElsewhere); }
+  });
   window.addEventListener('online', reconnectNow);
   document.addEventListener('visibilitychange', function () {
     if (document.visibilityState === 'visible') { reconnectNow(); }

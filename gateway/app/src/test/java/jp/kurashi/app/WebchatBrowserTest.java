@@ -157,6 +157,73 @@ class WebchatBrowserTest {
   }
 
   @Test
+  @DisplayName("a resume code: the chat erased from a shared PC (and from its other tab), the reply read on the phone; a device the code opened last takes the chat from the one before")
+  void resumeCode() {
+    Page pc = context.newPage();
+    pc.navigate(base() + "/chat");
+    pc.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    pc.getByLabel("メッセージ").fill("家族のパソコンから書いています。借金のことです");
+    pc.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("送信")).click();
+    assertThat(pc.locator(".kc-resident .kc-meta")).containsText("送信済み");
+    Page otherTab = context.newPage();
+    otherTab.navigate(base() + "/chat");
+    otherTab.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を表示する")).click();
+    assertThat(otherTab.locator(".kc-resident")).containsText("借金のことです");
+
+    pc.getByText("続きのコード(別の端末で続ける・この端末から消す)").click();
+    pc.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("コードを表示する")).click();
+    String code = pc.getByTestId("resume-code").textContent();
+    assertThat(code).matches("[0-9A-Z]{4}(-[0-9A-Z]{4}){3}");
+    pc.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("この端末から会話を消す(コードで続けられます)")).click();
+    assertThat(pc.getByText("この端末から会話を消しました", new Page.GetByTextOptions().setExact(false))).isVisible();
+    assertThat(pc.getByText("はじめにお読みください")).isVisible();
+    assertThat(pc.locator(".kc-msg")).hasCount(0);
+    Object kept = pc.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('kurashi-chat:'))");
+    assertThat((List<?>) kept).as("nothing of the chat left in this browser").isEmpty();
+    assertThat(otherTab.getByText("別のタブで、この会話がこの端末から消されました")).isVisible();
+    assertThat(otherTab.locator(".kc-msg")).hasCount(0);
+
+    RunningGateway.StaffClient admin = running.chief();
+    long caseId = admin.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("id");
+    assertThat(admin.post("/api/cases/" + caseId + "/replies",
+        new JsonObject().put("text", "相談員の佐藤です。窓口で一緒に整理しましょう。"), true).statusCode()).isEqualTo(202);
+    assertThat(otherTab.getByText("相談員の佐藤です")).hasCount(0);
+
+    try (BrowserContext phoneContext = chromium.newContext(390, 844);
+         BrowserContext libraryContext = chromium.newContext(1280, 800)) {
+      Page phone = resumeWith(phoneContext, " " + code.toLowerCase().replace("-", " ") + " ");
+      assertThat(phone.locator(".kc-resident")).containsText("借金のことです");
+      assertThat(phone.locator(".kc-staff")).containsText("相談員の佐藤です");
+      phone.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/webchat-resumed.png"))
+          .setFullPage(true));
+
+      Page library = resumeWith(libraryContext, code);
+      assertThat(library.locator(".kc-staff")).containsText("相談員の佐藤です");
+      assertThat(phone.getByText("この会話は別の端末で開かれたため", new Page.GetByTextOptions().setExact(false)))
+          .isVisible();
+      assertThat(phone.locator(".kc-msg")).hasCount(0);
+    }
+  }
+
+  /** A browser with nothing of the chat, where the resident types the code and accepts the notice. */
+  private Page resumeWith(BrowserContext device, String typed) {
+    Page page = device.newPage();
+    page.navigate(base() + "/chat");
+    page.getByText("コードをお持ちの方(前の会話を続ける)").click();
+    page.getByLabel("続きのコード(16文字)").fill(typed);
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を続ける")).click();
+    assertThat(page.getByText("会話が見つかりました", new Page.GetByTextOptions().setExact(false))).isVisible();
+    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("同意して相談をはじめる")).click();
+    return page;
+  }
+
+  @Test
   @DisplayName("switches to English and is usable with the keyboard alone")
   void englishAndKeyboard() {
     Page page = context.newPage();

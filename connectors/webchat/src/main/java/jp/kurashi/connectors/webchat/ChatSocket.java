@@ -64,6 +64,8 @@ final class ChatSocket implements ChatEndpoint {
   private long lastCaseId;
   private long lastTypingAt;
   private boolean closed;
+  /** This side has sent its close frame: nothing more may be written. An end may come on another thread. */
+  private volatile boolean closing;
 
   /** What every socket shares. */
   record Deps(long officeId, WebchatStore store, ContactStore contacts, InboundPipeline pipeline, CaseEvents events,
@@ -161,7 +163,7 @@ final class ChatSocket implements ChatEndpoint {
 
   /** Closed, or closing: a close frame already received counts, before the close handler has run. */
   private boolean gone() {
-    return closed || ws.isClosed();
+    return closed || closing || ws.isClosed();
   }
 
   private void onText(String text) {
@@ -417,8 +419,8 @@ final class ChatSocket implements ChatEndpoint {
         return;
       }
       deps.store().holdsToken(session.id(), session.tokenHash()).onSuccess(holds -> {
-        if (!holds && !gone()) {
-          revoked();
+        if (!holds) {
+          closeUnauthorized(Frames.moved());
         }
       }); // the database unreachable: the old token is refused at the socket's next connect
     });
@@ -427,10 +429,20 @@ final class ChatSocket implements ChatEndpoint {
   /** The session was ended: say so with the protocol's auth error and close, as a refused token would. */
   @Override
   public void revoked() {
-    send(Frames.error("unknown_token", "この会話は終了しました / this chat has ended", null));
-    if (!closed) {
-      ws.close(Frames.CLOSE_UNAUTHORIZED, "unknown_token");
+    closeUnauthorized(Frames.error("unknown_token", "この会話は終了しました / this chat has ended", null));
+  }
+
+  /**
+   * Says why and closes with 4401, once: an end or a move reaches a socket both from its own instance and through the
+   * bus, and a frame written after the close frame makes the browser drop the socket as broken (1006), not 4401.
+   */
+  private void closeUnauthorized(String frame) {
+    if (closing || closed) {
+      return;
     }
+    send(frame);
+    closing = true;
+    ws.close(Frames.CLOSE_UNAUTHORIZED, "unknown_token");
   }
 
   @Override
@@ -449,7 +461,7 @@ final class ChatSocket implements ChatEndpoint {
   }
 
   private void send(String frame) {
-    if (!closed) {
+    if (!closed && !closing) {
       ws.writeTextMessage(frame).onFailure(err -> LOG.atDebug().log("chat frame not written"));
     }
   }

@@ -66,6 +66,12 @@ final class Frames {
     return encode(parse(error(code, message, clientId)).put("retryAfter", retryAfterSeconds));
   }
 
+  /** The token is no good any more because the chat was opened on another device with its resume code. */
+  static String moved() {
+    return encode(parse(error("unknown_token", "この会話は別の端末で開かれました / this chat was opened on another device",
+        null)).put("reason", "moved"));
+  }
+
   static String authenticated() {
     return encode(new JsonObject().put("type", "auth").put("ok", true));
   }

@@ -84,7 +84,9 @@ class WebchatResumeCodeTest {
     assertThat(resumed.statusCode()).as(resumed.bodyAsString()).isEqualTo(201);
     String moved = resumed.bodyAsJsonObject().getString("token");
     assertThat(moved).isNotEqualTo(token);
-    assertThat(first.next("error").getString("code")).as("the socket of the old token").isEqualTo("unknown_token");
+    JsonObject told = first.next("error");
+    assertThat(told.getString("code")).as("the socket of the old token").isEqualTo("unknown_token");
+    assertThat(told.getString("reason")).isEqualTo("moved");
     assertThat(first.closedWith()).isEqualTo((short) 4401);
     assertThat(socketStatus(token)).isEqualTo(401);
     assertThat(newCode(token).statusCode()).isEqualTo(401);
