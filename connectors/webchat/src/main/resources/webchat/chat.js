@@ -70,8 +70,9 @@
   var tokenRefused = false;
   // ... because the chat was opened on another device with its resume code.
   var movedAway = false;
-  // This page has a chat going under the stored token (shown, or sending what an earlier page left).
-  var usedToken = false;
+  // The chat token this page has seen in the browser's storage (or made, or got with a code): when another tab erases
+  // or replaces it, this page must not go on showing that chat, nor make a new one at its next connect.
+  var knownToken = null;
   var retryMs = 1000;
   // Each socket, session fetch and timer belongs to one generation of the chat; ending the chat, switching the
   // language or a changed notice starts a new one, and whatever an older one had in flight then does nothing (a
@@ -212,6 +213,7 @@
     root.appendChild(el.typing);
     root.appendChild(el.status);
     el.form = null;
+    knownToken = store.get('token');
     if (store.get('consented') !== config.privacyNotice.version) { consentView(); } else if (opened) { chatView(); } else { resumeView(); }
     host().appendChild(root);
     if (sendsUnseen()) { connect(); }
@@ -234,12 +236,19 @@
     var inputId = 'kc-code-' + Math.random().toString(36).slice(2);
     var input = h('input', { id: inputId, type: 'text', autocomplete: 'off', autocapitalize: 'characters',
       spellcheck: 'false', maxlength: '40', 'data-testid': 'code-input' });
+    var button = h('button', { type: 'submit', 'class': 'kc-again', text: t.useCode });
     return h('details', { 'class': 'kc-code', 'data-testid': 'have-code' }, [
       h('summary', { text: t.haveCode }),
-      h('form', { onsubmit: function (e) { e.preventDefault(); resumeWith(input.value); } }, [
+      h('form', { onsubmit: function (e) {
+        e.preventDefault();
+        // One try at a time: a second tap on a slow line would use the code up twice over and keep the wrong token.
+        if (button.disabled) { return; }
+        button.disabled = true;
+        resumeWith(input.value).then(function () { button.disabled = false; });
+      } }, [
         h('label', { 'for': inputId, text: t.codeInputLabel }),
         input,
-        h('button', { type: 'submit', 'class': 'kc-again', text: t.useCode })
+        button
       ])
     ]);
   }
@@ -248,16 +257,18 @@
   // The resident asked to see it by typing the code, so it is shown once they accept the notice in this browser.
   function resumeWith(code) {
     var mine = gen;
-    fetch(api + '/sessions/resume', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    return fetch(api + '/sessions/resume', { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ code: code }) })
       .then(function (r) {
         if (!r.ok) { throw new Error(String(r.status)); }
         return r.json();
       }).then(function (b) {
-        // Another tab began a chat meanwhile: that one stays; the code still works.
-        if (mine !== gen || store.get('token')) { return; }
+        // Kept whatever happened meanwhile (a language switch, another tab's new chat): the code is used up, and the
+        // chat it opened is the one the resident asked for.
         store.set('token', b.token);
+        knownToken = b.token;
         opened = true;
+        if (mine !== gen) { return; }
         if (store.get('consented') === config.privacyNotice.version) { chatView(); } else { consentView(); status(t.codeFound); }
         focusFirst();
       }).catch(function (err) {
@@ -274,13 +285,15 @@
     return h('details', { 'class': 'kc-code', 'data-testid': 'code-box' }, [
       h('summary', { text: t.codeTitle }),
       h('p', { text: t.codeHint }),
-      h('button', { type: 'button', 'class': 'kc-again', text: t.codeShow, onclick: function () { showCode(shownCode); } }),
+      h('button', { type: 'button', 'class': 'kc-again', text: t.codeShow, onclick: function (e) { showCode(shownCode, e.target); } }),
       shownCode
     ]);
   }
 
-  function showCode(into) {
+  // Each code replaces the last: the button waits for the answer, so the code on screen is the one that works.
+  function showCode(into, button) {
     var mine = gen;
+    button.disabled = true;
     ensureSession().then(function (token) {
       return fetch(api + '/sessions/current/code', { method: 'POST', headers: { 'X-Chat-Token': token } });
     }).then(function (r) {
@@ -297,7 +310,7 @@
     }).catch(function (err) {
       if (mine !== gen) { return; }
       status(err && /^[0-9]+$/.test(err.message) ? t.error : t.offline);
-    });
+    }).then(function () { button.disabled = false; });
   }
 
   // Erases everything of the chat from this browser and leaves it open at the desk: its code opens it again. Not
@@ -345,14 +358,19 @@
     var mine = asOf === undefined ? gen : asOf;
     if (mine !== gen) { return Promise.reject(new Error('ended')); }
     var token = store.get('token');
-    if (token) { return Promise.resolve(token); }
+    if (token) { knownToken = token; return Promise.resolve(token); }
     return fetch(api + '/sessions', { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ language: lang }) })
       .then(function (r) { if (!r.ok) { throw new Error(r.status === 429 ? '429' : 'session'); } return r.json(); })
       .then(function (b) {
         // A chat ended meanwhile keeps nothing, not even a token made for it.
         if (mine !== gen) { throw new Error('ended'); }
+        // Another tab began a chat (or opened one with its code) meanwhile: this page joins it, and does not replace its
+        // token, which would cut that tab off.
+        var meanwhile = store.get('token');
+        if (meanwhile) { knownToken = meanwhile; return meanwhile; }
         store.set('token', b.token);
+        knownToken = b.token;
         return b.token;
       });
   }
@@ -370,7 +388,6 @@
     status(t.connecting);
     ensureSession().then(function (token) {
       if (mine !== gen || (ws && ws.readyState <= 1)) { return; }
-      usedToken = true;
       // The token goes in the first frame, never in the URL (proxy logs, browser history).
       var socket = new WebSocket(api.replace(/^http/, 'ws') + '/socket?after=' + lastId);
       ws = socket;
@@ -803,7 +820,7 @@
 
   function restart(message) {
     closeSocket();
-    usedToken = false;
+    knownToken = null;
     store.wipe();
     pending = [];
     shown = {};
@@ -910,8 +927,18 @@
 
   // Another tab erased the chat from this browser (この端末から消す, 会話を終了して消す): this page shows it no more,
   // and does not go on in a new chat of its own at its next connect (it would find no token, and make one).
+  // A chat another tab opened with its code replaces this page's the same way. The page starts again from what the
+  // browser now holds; it erases nothing itself (the other tab's chat is there).
   window.addEventListener('storage', function (e) {
-    if (root && usedToken && (e.key === null || e.key === key + 'token') && !e.newValue) { restart(t.erasedElsewhere); }
+    if (!root || !knownToken || (e.key !== null && e.key !== key + 'token') || e.newValue === knownToken) { return; }
+    closeSocket();
+    knownToken = store.get('token');
+    pending = keptPending();
+    shown = {};
+    lastId = 0;
+    opened = false;
+    build();
+    status(t.erasedElsewhere);
   });
   window.addEventListener('online', reconnectNow);
   document.addEventListener('visibilitychange', function () {

@@ -191,7 +191,6 @@ class WebchatBrowserTest {
     long caseId = admin.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("id");
     assertThat(admin.post("/api/cases/" + caseId + "/replies",
         new JsonObject().put("text", "相談員の佐藤です。窓口で一緒に整理しましょう。"), true).statusCode()).isEqualTo(202);
-    assertThat(otherTab.getByText("相談員の佐藤です")).hasCount(0);
 
     try (BrowserContext phoneContext = chromium.newContext(390, 844);
          BrowserContext libraryContext = chromium.newContext(1280, 800)) {
@@ -200,8 +199,27 @@ class WebchatBrowserTest {
       assertThat(phone.locator(".kc-staff")).containsText("相談員の佐藤です");
       phone.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/screenshots/webchat-resumed.png"))
           .setFullPage(true));
+      // By now the reply has reached every socket of the chat that was still open.
+      assertThat(otherTab.getByText("相談員の佐藤です")).hasCount(0);
+      assertThat(pc.getByText("相談員の佐藤です")).hasCount(0);
 
-      Page library = resumeWith(libraryContext, code);
+      // The code is used up; the phone shows a new one, and that one takes the chat to a library PC.
+      Page usedUp = libraryContext.newPage();
+      usedUp.navigate(base() + "/chat");
+      usedUp.getByText("コードをお持ちの方(前の会話を続ける)").click();
+      usedUp.getByLabel("続きのコード(16文字)").fill(code);
+      usedUp.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+          new Page.GetByRoleOptions().setName("会話を続ける")).click();
+      assertThat(usedUp.getByText("このコードの会話は見つかりません", new Page.GetByTextOptions().setExact(false)))
+          .isVisible();
+      usedUp.close();
+      phone.getByText("続きのコード(別の端末で続ける・この端末から消す)").click();
+      phone.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+          new Page.GetByRoleOptions().setName("コードを表示する")).click();
+      String second = phone.getByTestId("resume-code").textContent();
+      assertThat(second).isNotEqualTo(code);
+
+      Page library = resumeWith(libraryContext, second);
       assertThat(library.locator(".kc-staff")).containsText("相談員の佐藤です");
       assertThat(phone.getByText("この会話は別の端末で開かれたため", new Page.GetByTextOptions().setExact(false)))
           .isVisible();
@@ -605,6 +623,67 @@ class WebchatBrowserTest {
         new Page.GetByRoleOptions().setName("会話を表示する")).click();
     assertThat(back.locator(".kc-resident[data-id]")).hasCount(3);
     assertThat(back.getByText("送信中", new Page.GetByTextOptions().setExact(false))).hasCount(0);
+  }
+
+  @Test
+  @DisplayName("a page waiting to send what an earlier page left unsent sends nothing once another tab ends the chat: no new chat for the next person")
+  void endedWhileSendingUnseen(Vertx vertx) {
+    Page first = context.newPage();
+    startChat(first, "一通目です");
+    int port = running.gateway.httpPort();
+    Await.result(running.gateway.stop());
+    first.getByLabel("メッセージ").fill("督促状が届きました。どうすればいいですか");
+    first.keyboard().press("Enter");
+    assertThat(first.locator(".kc-resident:not([data-id])")).hasCount(1);
+    first.close();
+    running = RunningGateway.start(vertx, Map.of("DATABASE_URL", databaseUrl, "DATA_DIR", dataDir.toString(),
+        "WEBCHAT_FRAME_ANCESTORS", ward.origin() + " " + crossSiteWard.origin(), "HTTP_PORT", String.valueOf(port)), clock);
+    // The page is served, but its chat socket cannot get through yet (a phone between networks): it tries to send the
+    // unsent message, unseen, and waits to connect again.
+    AtomicBoolean blocked = new AtomicBoolean(true);
+    AtomicInteger tries = new AtomicInteger();
+    Page back = context.newPage();
+    back.routeWebSocket(Pattern.compile(".*/webchat/socket.*"), ws -> {
+      tries.incrementAndGet();
+      if (blocked.get()) {
+        ws.close(new WebSocketRoute.CloseOptions().setCode(1011).setReason("no line"));
+      } else {
+        ws.connectToServer();
+      }
+    });
+    AtomicInteger sessionsMade = new AtomicInteger();
+    back.route("**/webchat/sessions", route -> {
+      if ("POST".equals(route.request().method())) {
+        sessionsMade.incrementAndGet();
+      }
+      route.resume();
+    });
+    back.navigate(base() + "/chat");
+    assertThat(back.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を表示する"))).isVisible();
+    jp.kurashi.testkit.Await.until(java.time.Duration.ofSeconds(10), "the unseen send tried", () -> tries.get() >= 1);
+    // The resident ends the chat in another tab before leaving the shared PC (its socket cannot get through either, so
+    // it does not send the message itself first).
+    Page ender = context.newPage();
+    ender.routeWebSocket(Pattern.compile(".*/webchat/socket.*"),
+        ws -> ws.close(new WebSocketRoute.CloseOptions().setCode(1011).setReason("no line")));
+    ender.navigate(base() + "/chat");
+    ender.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を終了して、この端末から会話の記録を消す")).click();
+    assertThat(ender.getByText("会話を終了し、この端末から消しました。")).isVisible();
+    blocked.set(false);
+
+    back.waitForTimeout(5_000); // the page's next connects, had it gone on (1 s, then 2 s)
+    assertThat(back.locator(".kc-status")).not().hasText("前回送れなかったメッセージを、いま送りました。");
+    assertThat(back.locator(".kc-msg")).hasCount(0);
+    assertThat(sessionsMade.get()).as("chats made by the waiting page").isZero();
+    assertThat((List<?>) back.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('kurashi-chat:'))"))
+        .as("nothing of the ended chat in the browser").isEmpty();
+    RunningGateway.StaffClient chief = running.chief();
+    var cases = chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items");
+    assertThat(cases).hasSize(1);
+    assertThat(chief.get("/api/cases/" + cases.getJsonObject(0).getLong("id")).bodyAsJsonObject().getJsonArray("messages")
+        .stream().map(m -> ((JsonObject) m).getString("text")).toList()).doesNotContain("督促状が届きました。どうすればいいですか");
   }
 
   @Test

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -64,8 +65,8 @@ final class ChatSocket implements ChatEndpoint {
   private long lastCaseId;
   private long lastTypingAt;
   private boolean closed;
-  /** This side has sent its close frame: nothing more may be written. An end may come on another thread. */
-  private volatile boolean closing;
+  /** This side is closing: nothing more may be written. An end comes on the thread of whoever ended the chat. */
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   /** What every socket shares. */
   record Deps(long officeId, WebchatStore store, ContactStore contacts, InboundPipeline pipeline, CaseEvents events,
@@ -163,7 +164,7 @@ final class ChatSocket implements ChatEndpoint {
 
   /** Closed, or closing: a close frame already received counts, before the close handler has run. */
   private boolean gone() {
-    return closed || closing || ws.isClosed();
+    return closed || closing.get() || ws.isClosed();
   }
 
   private void onText(String text) {
@@ -437,11 +438,10 @@ final class ChatSocket implements ChatEndpoint {
    * bus, and a frame written after the close frame makes the browser drop the socket as broken (1006), not 4401.
    */
   private void closeUnauthorized(String frame) {
-    if (closing || closed) {
+    if (closed || !closing.compareAndSet(false, true)) {
       return;
     }
-    send(frame);
-    closing = true;
+    write(frame);
     ws.close(Frames.CLOSE_UNAUTHORIZED, "unknown_token");
   }
 
@@ -461,7 +461,13 @@ final class ChatSocket implements ChatEndpoint {
   }
 
   private void send(String frame) {
-    if (!closed && !closing) {
+    if (!closing.get()) {
+      write(frame);
+    }
+  }
+
+  private void write(String frame) {
+    if (!closed) {
       ws.writeTextMessage(frame).onFailure(err -> LOG.atDebug().log("chat frame not written"));
     }
   }

@@ -38,8 +38,8 @@ final class ResumeCodes {
     StringBuilder code = new StringBuilder(LENGTH);
     for (int i = 0; i < folded.length(); i++) {
       char c = folded.charAt(i);
-      if (c == ' ' || c == '-' || c == '\u2010' || c == '\u2212' || c == '\u30FC' || c == '\u3000') {
-        continue; // separators, as written or as a Japanese input method turns them
+      if (separator(c)) {
+        continue;
       }
       char read = c == 'O' ? '0' : c == 'I' || c == 'L' ? '1' : c;
       if (ALPHABET.indexOf(read) < 0 || code.length() == LENGTH) {
@@ -48,5 +48,16 @@ final class ResumeCodes {
       code.append(read);
     }
     return code.length() == LENGTH ? code.toString() : null;
+  }
+
+  /**
+   * Spaces, line breaks, dashes of every kind (a Japanese input method turns - into ー, ―, − or ‐), middle dots and
+   * invisible format characters (a code pasted from a note or a message may carry any of them).
+   */
+  private static boolean separator(char c) {
+    int type = Character.getType(c);
+    return Character.isWhitespace(c) || Character.isSpaceChar(c) || type == Character.DASH_PUNCTUATION
+        || type == Character.FORMAT || c == '\u30FC' || c == '\u2212' || c == '\u30FB' || c == '\u00B7'
+        || c == '_' || c == '.';
   }
 }

@@ -327,16 +327,34 @@ public final class WebchatRoutes {
       json(ctx, 401, error("unknown_token", "X-Chat-Token is required"));
       return;
     }
-    String code = ResumeCodes.newCode();
-    deps.store().setResumeCode(SecretTokens.hash(token), SecretTokens.hash(ResumeCodes.normalise(code)),
-        deps.clock().instant(), deps.settings().sessionIdle()).onSuccess(set -> {
-      if (!set) {
-        json(ctx, 401, error("unknown_token", "unknown chat token"));
-        return;
+    // Counted as a message is: each code is a write, and nothing else bounds how often a token may ask.
+    deps.quotas().messages().acquire(address(ctx)).compose(decision -> {
+      if (!decision.allowed()) {
+        tooMany(ctx, "messages", decision, "rate_limited", "少し待ってからお試しください / please try again shortly");
+        return Future.succeededFuture();
       }
-      deps.metrics().increment("webchat_resume_codes_total");
-      ctx.response().putHeader("Cache-Control", "no-store");
-      json(ctx, 201, new JsonObject().put("code", code));
+      return session(token).compose(found -> {
+        if (found.isEmpty()) {
+          json(ctx, 401, error("unknown_token", "unknown chat token"));
+          return Future.succeededFuture();
+        }
+        if (found.get().consentAt() == null) {
+          // Before consent the chat has no contact, and a move could not reach its sockets on other instances.
+          json(ctx, 403, error("consent_required", "accept the privacy notice first"));
+          return Future.succeededFuture();
+        }
+        String code = ResumeCodes.newCode();
+        return deps.store().setResumeCode(found.get(), SecretTokens.hash(ResumeCodes.normalise(code))).map(set -> {
+          if (!set) {
+            json(ctx, 401, error("unknown_token", "unknown chat token"));
+          } else {
+            deps.metrics().increment("webchat_resume_codes_total");
+            ctx.response().putHeader("Cache-Control", "no-store");
+            json(ctx, 201, new JsonObject().put("code", code));
+          }
+          return null;
+        });
+      });
     }).onFailure(ctx::fail);
   }
 

@@ -38,21 +38,22 @@ final class WebchatSql {
       """;
 
   /**
-   * $1 token hash, $2 the new resume code's hash, $3 now, $4 idle cutoff. Gives a live session its resume code in place
-   * of any earlier one, and counts as a use. Returns the id, or nothing when the token opens nothing.
+   * $1 session id, $2 the token hash it was opened with, $3 the new resume code's hash. Replaces any earlier code; nothing
+   * when the session was ended or moved to another token meanwhile.
    */
   static final String SET_RESUME_CODE = """
-      UPDATE webchat_session SET resume_code_hash = $2, last_seen_at = $3
-       WHERE token_hash = $1 AND revoked_at IS NULL AND last_seen_at > $4
+      UPDATE webchat_session SET resume_code_hash = $3
+       WHERE id = $1 AND token_hash = $2 AND revoked_at IS NULL
       RETURNING id
       """;
 
   /**
    * $1 resume code hash, $2 the new token's hash, $3 now, $4 idle cutoff, $5 office. Moves a live session of this office
-   * to a new token: the old one opens nothing from now on. Returns the session and its chat's contact once it has one.
+   * to a new token: the old one opens nothing from now on, and the code is used up (seen once, over a shoulder or on a
+   * note, it must not open the chat for good). Returns the session and its chat's contact once it has one.
    */
   static final String RESUME = """
-      UPDATE webchat_session s SET token_hash = $2, last_seen_at = $3
+      UPDATE webchat_session s SET token_hash = $2, last_seen_at = $3, resume_code_hash = NULL
        WHERE resume_code_hash = $1 AND revoked_at IS NULL AND last_seen_at > $4 AND office_id = $5
       RETURNING s.id, s.office_id,
                 (SELECT k.id FROM contact k WHERE k.channel = 'webchat' AND k.external_id = s.contact_ref) AS contact_id

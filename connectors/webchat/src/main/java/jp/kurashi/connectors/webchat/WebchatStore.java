@@ -65,12 +65,12 @@ public final class WebchatStore {
   }
 
   /**
-   * Gives the live session holding this token hash a new resume code (its hash), replacing any earlier one; false when
-   * the token opens nothing (unknown, ended, idle past {@code idle}).
+   * Gives the session, as this token hash opened it, a new resume code (its hash) in place of any earlier one; false when
+   * the session was ended or moved to another token meanwhile.
    */
-  public Future<Boolean> setResumeCode(String tokenHash, String codeHash, Instant now, Duration idle) {
+  public Future<Boolean> setResumeCode(ChatSession session, String codeHash) {
     return pool.preparedQuery(WebchatSql.SET_RESUME_CODE)
-        .execute(Tuple.of(tokenHash, codeHash, utc(now), utc(now.minus(idle))))
+        .execute(Tuple.of(session.id(), session.tokenHash(), codeHash))
         .map(rows -> rows.size() > 0);
   }
 

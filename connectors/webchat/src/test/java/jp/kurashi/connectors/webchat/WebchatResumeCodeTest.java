@@ -101,15 +101,18 @@ class WebchatResumeCodeTest {
         .iterator().next().getLong(0)).as("one chat, one contact").isEqualTo(1);
     assertThat(server.metrics.render()).contains("webchat_sessions_resumed_total 1");
 
-    assertThat(resumeWith(code).statusCode()).as("the code works until a new one replaces it").isEqualTo(201);
-    assertThat(socketStatus(moved)).as("and moves the chat away from the last device too").isEqualTo(401);
+    assertThat(resumeWith(code).statusCode()).as("a code opens the chat once").isEqualTo(404);
+    String again = newCode(moved).bodyAsJsonObject().getString("code");
+    assertThat(resumeWith(again).statusCode()).as("the device it opened on can show a new one").isEqualTo(201);
+    assertThat(socketStatus(moved)).as("which moves the chat away from that device in turn").isEqualTo(401);
   }
 
   @Test
-  @DisplayName("a new code replaces the last; a code of an ended or idle chat, or no code at all, opens nothing")
+  @DisplayName("a new code replaces the last; a code of an ended or idle chat, or no code at all, opens nothing; no code before consent")
   void refused(Vertx vertx) {
     server = new WebchatServer(vertx, s -> List.of());
     String token = server.newSession();
+    assertThat(newCode(token).statusCode()).as("before the privacy notice is accepted").isEqualTo(403);
     server.consentedChat(token).close();
     String replaced = newCode(token).bodyAsJsonObject().getString("code");
     String current = newCode(token).bodyAsJsonObject().getString("code");
@@ -128,13 +131,16 @@ class WebchatResumeCodeTest {
     assertThat(resumeWith(current).statusCode()).as("idle past the limit").isEqualTo(404);
 
     String other = server.newSession();
+    server.consentedChat(other).close();
     String otherCode = newCode(other).bodyAsJsonObject().getString("code");
     Await.result(server.http().delete(server.port(), "127.0.0.1", "/webchat/sessions/current")
         .putHeader("X-Chat-Token", other).send());
     assertThat(resumeWith(otherCode).statusCode()).as("ended by the resident").isEqualTo(404);
     assertThat(Await.result(server.db.pool().query("SELECT count(*) FROM webchat_session WHERE resume_code_hash = '"
-        + SecretTokens.hash(otherCode) + "'").execute()).iterator().next().getLong(0))
-        .as("only the code's hash is kept, not the code").isZero();
+        + SecretTokens.hash(otherCode.replace("-", "")) + "'").execute()).iterator().next().getLong(0))
+        .as("the code's hash is kept").isEqualTo(1);
+    assertThat(Await.result(server.db.pool().query("SELECT count(*) FROM webchat_session WHERE resume_code_hash LIKE '%"
+        + otherCode.substring(0, 4) + "%'").execute()).iterator().next().getLong(0)).as("never the code").isZero();
     assertThat(server.metrics.render()).contains("webchat_resume_refused_total 7");
   }
 
@@ -160,6 +166,25 @@ class WebchatResumeCodeTest {
   }
 
   @Test
+  @DisplayName("another office's chat: its token gets no code here, and its code opens nothing here")
+  void otherOffice(Vertx vertx) {
+    server = new WebchatServer(vertx, s -> List.of());
+    long otherOffice = Await.result(new jp.kurashi.core.store.OfficeStore(server.db.pool()).ensure("suita", "吹田の窓口"));
+    String token = "other-office-token";
+    String code = "7K3M-Q9XA-2HWD-PZ4E";
+    Await.result(server.db.pool().preparedQuery("""
+        INSERT INTO webchat_session (office_id, token_hash, contact_ref, language, created_at, last_seen_at, resume_code_hash)
+        VALUES ($1, $2, 'wc-other', 'ja', now(), now(), $3)""")
+        .execute(io.vertx.sqlclient.Tuple.of(otherOffice, SecretTokens.hash(token), SecretTokens.hash("7K3MQ9XA2HWDPZ4E"))));
+
+    assertThat(newCode(token).statusCode()).isEqualTo(401);
+    assertThat(resumeWith(code).statusCode()).isEqualTo(404);
+    assertThat(Await.result(server.db.pool().query("SELECT count(*) FROM webchat_session WHERE token_hash = '"
+        + SecretTokens.hash(token) + "' AND resume_code_hash IS NOT NULL").execute()).iterator().next().getLong(0))
+        .as("the other office's chat untouched").isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("counts every try, right or wrong, against the address's new-chat quota")
   void quota(Vertx vertx) {
     server = new WebchatServer(vertx, s -> List.of(), clock -> {
@@ -168,6 +193,7 @@ class WebchatResumeCodeTest {
           limits.limiter("messages", Quota.perMinute(100)), limits.limiter("uploads", Quota.perHour(100)));
     });
     String token = server.newSession();
+    server.consentedChat(token).close();
     String code = newCode(token).bodyAsJsonObject().getString("code");
     assertThat(resumeWith("ZZZZ-ZZZZ-ZZZZ-ZZZZ").statusCode()).isEqualTo(404);
     assertThat(resumeWith(code).statusCode()).isEqualTo(201);
