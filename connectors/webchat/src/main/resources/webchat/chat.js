@@ -51,6 +51,8 @@
     // for the next person.
     wipe: function () {
       memory = {};
+      sendingPhotos = {};
+      photos.wipe();
       ['localStorage', 'sessionStorage'].forEach(function (name) {
         try {
           var a = window[name];
@@ -59,6 +61,50 @@
       });
     }
   };
+  // Photos not yet sent, in the gateway origin's IndexedDB (localStorage holds text only): a reload, a closed tab or a
+  // dead battery does not lose a photo of a notice the resident took the trouble to send. Only where the browser keeps
+  // storage for the chat at all; erased with everything else.
+  var photos = (function () {
+    var name = key + 'photos';
+    function run(mode, work) {
+      return new Promise(function (done, fail) {
+        if (!area || !window.indexedDB) { fail(new Error('no storage')); return; }
+        var opening = window.indexedDB.open(name, 1);
+        opening.onupgradeneeded = function () { opening.result.createObjectStore('photos', { keyPath: 'clientId' }); };
+        opening.onerror = function () { fail(opening.error); };
+        opening.onsuccess = function () {
+          var db = opening.result;
+          var result;
+          try {
+            var tx = db.transaction('photos', mode);
+            var request = work(tx.objectStore('photos'));
+            if (request) { request.onsuccess = function () { result = request.result; }; }
+            tx.oncomplete = function () { db.close(); done(result); };
+            tx.onerror = tx.onabort = function () { db.close(); fail(tx.error); };
+          } catch (e) { db.close(); fail(e); }
+        };
+      });
+    }
+    // Opened only once a photo was kept (the `photos` mark): opening creates the database, and an empty one on a shared
+    // PC would still say that someone used the chat.
+    return {
+      put: function (clientId, image) {
+        store.set('photos', '1');
+        return run('readwrite', function (s) { s.put({ clientId: clientId, image: image }); }).catch(function () { /* kept in memory only */ });
+      },
+      del: function (clientId) {
+        if (!store.get('photos')) { return Promise.resolve(); }
+        return run('readwrite', function (s) { s['delete'](clientId); }).catch(function () { });
+      },
+      all: function () {
+        if (!store.get('photos')) { return Promise.resolve([]); }
+        return run('readonly', function (s) { return s.getAll(); }).then(function (r) { return r || []; }, function () { return []; });
+      },
+      wipe: function () { try { if (window.indexedDB) { window.indexedDB.deleteDatabase(name); } } catch (e) { /* blocked */ } }
+    };
+  }());
+  // Photos being sent now, by clientId: a photo sent unseen that the conversation, once shown, must not send a second time.
+  var sendingPhotos = {};
   var lang = store.get('lang') || ((navigator.language || 'ja').slice(0, 2) === 'en' ? 'en' : 'ja');
   var t = {};
   var config = null;
@@ -217,6 +263,7 @@
     if (store.get('consented') !== config.privacyNotice.version) { consentView(); } else if (opened) { chatView(); } else { resumeView(); }
     host().appendChild(root);
     if (sendsUnseen()) { connect(); }
+    if (!el.form && !!store.get('token') && store.get('consented') === config.privacyNotice.version) { sendPhotos(); }
   }
 
   function host() { return document.getElementById(script.getAttribute('data-target') || 'kurashi-chat'); }
@@ -316,7 +363,10 @@
   // Erases everything of the chat from this browser and leaves it open at the desk: its code opens it again. Not
   // while something written here has not reached the desk: nothing else would send it.
   function forgetHere() {
-    if (keptPending().length || root.querySelector('[data-client-id]:not([data-id])')) { status(t.forgetPending); return; }
+    if (keptPending().length || photosInFlight() || root.querySelector('[data-client-id]:not([data-id])')) {
+      status(t.forgetPending);
+      return;
+    }
     restart(t.forgotten);
   }
 
@@ -349,6 +399,7 @@
     shown = {};
     lastId = 0;
     pending.forEach(renderPending);
+    sendPhotos();
     connect();
   }
 
@@ -662,12 +713,48 @@
     prepareImage(file).then(function (image) {
       if (mine !== gen) { return; }
       if (image.size > config.maxUploadBytes) { status(t.tooBig); return; }
-      var item = renderPending({ clientId: newId(), text: '' });
-      var preview = URL.createObjectURL(image);
-      item.querySelector('.kc-text').appendChild(h('img', { src: preview, alt: t.image }));
-      sendImage({ image: image, clientId: item.getAttribute('data-client-id'), item: item, gen: mine, preview: preview,
-        tries: 0 }, 2000);
+      var clientId = newId();
+      var u = { image: image, clientId: clientId, gen: mine, tries: 0 };
+      showPhoto(u);
+      photos.put(clientId, image);
+      sendImage(u, 2000);
     });
+  }
+
+  function showPhoto(u) {
+    u.item = renderPending({ clientId: u.clientId, text: '' });
+    u.preview = URL.createObjectURL(u.image);
+    u.item.querySelector('.kc-text').appendChild(h('img', { src: u.preview, alt: t.image }));
+  }
+
+  // Photos an earlier page left unsent go now: shown in the conversation when it is open, else sent unseen (with the
+  // chat's token, never a new chat's) like unsent text. One send per photo, whichever asked first.
+  function sendPhotos() {
+    var mine = gen;
+    photos.all().then(function (kept) {
+      if (mine !== gen) { return; }
+      kept.forEach(function (p) {
+        var u = sendingPhotos[p.clientId];
+        if (u && u.gen === gen) {
+          if (el.form && !u.item) { showPhoto(u); } // sent unseen so far: the conversation is shown now
+          return;
+        }
+        u = { image: p.image, clientId: p.clientId, gen: gen, tries: 0, unseen: !el.form };
+        if (el.form) { showPhoto(u); }
+        sendImage(u, 2000);
+      });
+    });
+  }
+
+  function photosInFlight() {
+    return Object.keys(sendingPhotos).filter(function (id) { return sendingPhotos[id].gen === gen; }).length;
+  }
+
+  // A photo is done with: sent, or refused for good. An unseen send says so once the last one is done.
+  function photoDone(u) {
+    delete sendingPhotos[u.clientId];
+    photos.del(u.clientId);
+    if (u.unseen && !el.form && !photosInFlight() && !pending.length) { status(t.pendingSent); }
   }
 
   // How many times an image goes again after no answer or a 5xx before the resident is asked: a stuck upload would
@@ -676,13 +763,19 @@
 
   // The same image under the same clientId until the desk answers: an answer lost on a poor line is sent again and
   // stored once (the server keeps one message per clientId), where picking the photo again would store it twice.
-  // Kept in memory only: a reload forgets an image not yet sent. Nothing of an ended chat goes on (u.gen).
+  // Kept in IndexedDB too (`photos`) until the desk answers or refuses it for good. Nothing of an ended chat goes on (u.gen).
   function sendImage(u, wait) {
-    if (u.gen !== gen || !u.item.isConnected) { return; }
+    if (u.gen !== gen || (u.item && !u.item.isConnected)) { delete sendingPhotos[u.clientId]; return; }
+    if (!u.item && !store.get('token')) { delete sendingPhotos[u.clientId]; return; } // unseen: never a new chat
+    sendingPhotos[u.clientId] = u;
     u.tries++;
     function again(ms) {
-      if (u.tries >= UPLOAD_TRIES) { offerAgain(u); return; }
-      status(t.notSent);
+      if (u.tries >= UPLOAD_TRIES) {
+        // Unseen, nobody could press もう一度送る: kept for the next page of the chat.
+        if (u.item) { offerAgain(u); } else { delete sendingPhotos[u.clientId]; }
+        return;
+      }
+      if (u.item) { status(t.notSent); }
       var timer = setTimeout(function () {
         window.removeEventListener('online', now);
         sendImage(u, Math.min(wait * 2, 30000));
@@ -690,7 +783,8 @@
       function now() { clearTimeout(timer); window.removeEventListener('online', now); sendImage(u, 2000); }
       window.addEventListener('online', now);
     }
-    ensureSession(u.gen).then(function (token) {
+    (u.item ? ensureSession(u.gen) : Promise.resolve(store.get('token'))).then(function (token) {
+      if (!token) { throw new Error('ended'); }
       return fetch(api + '/uploads', { method: 'POST', body: u.image,
         headers: { 'X-Chat-Token': token, 'X-Client-Id': u.clientId, 'Content-Type': u.image.type } });
     }).then(function (r) {
@@ -699,7 +793,14 @@
       err.retryAfter = Number(r.headers.get('Retry-After')) || 0;
       throw err;
     }).then(function (b) {
-      if (u.gen !== gen) { return; }
+      // Stored at the desk, whatever this page did meanwhile (showed the conversation, switched language).
+      photos.del(u.clientId);
+      if (u.gen !== gen) {
+        if (sendingPhotos[u.clientId] === u) { delete sendingPhotos[u.clientId]; }
+        return;
+      }
+      photoDone(u);
+      if (!u.item) { return; }
       // Shown already as 「[画像]」 (pushed to this chat's sockets, or replayed while the answer was lost): the line
       // with the picture stays.
       var other = root.querySelector('[data-id="' + b.id + '"]');
@@ -709,9 +810,14 @@
       shown[b.id] = true;
       status('');
     }).catch(function (err) {
-      if (u.gen !== gen || err.message === 'ended') { return; } // the chat was ended meanwhile: nothing to say
+      if (u.gen !== gen || err.message === 'ended') { // the chat was ended meanwhile: nothing to say
+        if (sendingPhotos[u.clientId] === u) { delete sendingPhotos[u.clientId]; }
+        return;
+      }
       var code = err.message;
       if (code === '413' || code === '415' || code === '401' || code === '400') {
+        photoDone(u);
+        if (!u.item) { return; }
         u.item.remove();
         URL.revokeObjectURL(u.preview);
         status(code === '413' ? t.tooBig : code === '415' ? t.notImage : t.error);

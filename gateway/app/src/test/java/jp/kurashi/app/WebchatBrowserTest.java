@@ -549,6 +549,59 @@ class WebchatBrowserTest {
         .doesNotContain("Exif").doesNotContain(GPS_MARKER);
   }
 
+  @Test
+  @DisplayName("a photo not yet sent outlives the page: the next page of the chat sends it unseen, once; erasing the chat erases it too")
+  void photoKeptAcrossReload() throws Exception {
+    Page page = context.newPage();
+    // The desk cannot store uploads for now (503 each time): the photo waits in the page, and in the browser.
+    page.route("**/webchat/uploads", route ->
+        route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(503).setBody("{}")));
+    startChat(page, "大家さんからの通知を送ります");
+    attachPhoto(page, phonePhoto(800, 600));
+    assertThat(page.locator(".kc-resident:not([data-id]) img")).hasCount(1);
+    String databases = "async () => (await indexedDB.databases()).map(d => d.name).filter(n => n.startsWith('kurashi-chat:'))";
+    assertThat((List<?>) page.evaluate(databases)).as("the photo kept in the browser").hasSize(1);
+    page.close();
+
+    Page next = context.newPage();
+    AtomicInteger uploads = new AtomicInteger();
+    next.onRequest(r -> {
+      if (r.url().endsWith("/webchat/uploads")) {
+        uploads.incrementAndGet();
+      }
+    });
+    next.navigate(base() + "/chat");
+    assertThat(next.locator(".kc-status")).hasText("前回送れなかったメッセージを、いま送りました。");
+    assertThat(next.locator(".kc-msg")).hasCount(0); // the conversation, not asked for
+    RunningGateway.StaffClient chief = running.chief();
+    long caseId = chief.get("/api/cases?status=open").bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("id");
+    java.util.function.Supplier<Long> images = () -> chief.get("/api/cases/" + caseId).bodyAsJsonObject()
+        .getJsonArray("messages").stream().map(JsonObject.class::cast)
+        .filter(m -> !m.getJsonArray("attachments").isEmpty()).count();
+    assertThat(images.get()).as("the photo at the desk").isEqualTo(1);
+
+    next.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を表示する")).click();
+    Locator photo = next.locator(".kc-resident[data-id]").filter(new Locator.FilterOptions().setHasText("[画像]"));
+    assertThat(photo).hasCount(1);
+    next.waitForTimeout(500);
+    assertThat(photo).hasCount(1); // shown once, not sent again
+    assertThat(next.locator(".kc-resident:not([data-id])")).hasCount(0);
+    assertThat(uploads.get()).isEqualTo(1);
+    assertThat(images.get()).isEqualTo(1);
+
+    // Another photo waits again; ending the chat erases it with everything else.
+    next.route("**/webchat/uploads", route ->
+        route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(503).setBody("{}")));
+    attachPhoto(next, phonePhoto(640, 480));
+    assertThat(next.locator(".kc-resident:not([data-id]) img")).hasCount(1);
+    next.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を終了して、この端末から会話の記録を消す")).click();
+    assertThat(next.getByText("会話を終了し、この端末から消しました。")).isVisible();
+    next.waitForTimeout(300);
+    assertThat((List<?>) next.evaluate(databases)).as("nothing of the chat left in the browser").isEmpty();
+  }
+
   private static final String GPS_MARKER = "GPS-35.7090N-139.7319E";
 
   /** A noisy JPEG of the given size (as large as a phone's), with an EXIF block naming where it was taken. */

@@ -240,7 +240,10 @@ class OutboxWorkerTest {
 
     Await.result(db.pool().preparedQuery("UPDATE outbox SET next_attempt_at = now() WHERE message_id = $1")
         .execute(Tuple.of(reply)));
-    deployWorker(line, settings(5));
+    // A second's wait before each retry: the state between the 429 and the next claim must last long enough to be
+    // seen on a loaded machine (with the suite's 20 ms it passed unseen, and the test waited for it in vain).
+    deployWorker(line, new OutboxSettings(16, Duration.ofMillis(50), Duration.ofSeconds(30), Duration.ofSeconds(5),
+        new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(2))));
     Await.until(WAIT, "tried once", () -> attempt.get() >= 1);
     Await.until(WAIT, "the 429 recorded", () -> Await.result(db.pool().preparedQuery(
         "SELECT claimed_by IS NULL AND attempts = 1 FROM outbox WHERE message_id = $1").execute(Tuple.of(reply)))
