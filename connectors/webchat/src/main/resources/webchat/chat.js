@@ -88,9 +88,10 @@
     // Opened only once a photo was kept (the `photos` mark): opening creates the database, and an empty one on a shared
     // PC would still say that someone used the chat.
     return {
-      put: function (clientId, image) {
+      put: function (clientId, image, token) {
         store.set('photos', '1');
-        return run('readwrite', function (s) { s.put({ clientId: clientId, image: image }); }).catch(function () { /* kept in memory only */ });
+        return run('readwrite', function (s) { s.put({ clientId: clientId, image: image, token: token }); })
+          .catch(function () { /* kept in memory only */ });
       },
       del: function (clientId) {
         if (!store.get('photos')) { return Promise.resolve(); }
@@ -116,6 +117,10 @@
   var tokenRefused = false;
   // ... because the chat was opened on another device with its resume code.
   var movedAway = false;
+  // Counts the times the chat was erased from this browser (here, or seen from another tab): a request begun before an
+  // erase must not store what it gets after it.
+  var erasures = 0;
+  var rebuildTimer = null;
   // The chat token this page has seen in the browser's storage (or made, or got with a code): when another tab erases
   // or replaces it, this page must not go on showing that chat, nor make a new one at its next connect.
   var knownToken = null;
@@ -304,14 +309,23 @@
   // The resident asked to see it by typing the code, so it is shown once they accept the notice in this browser.
   function resumeWith(code) {
     var mine = gen;
+    var erasedBefore = erasures;
+    // Only into a browser holding no chat: replacing another chat's token would send that chat's unsent text and photos
+    // under this one's (another tab may have begun a chat since this page was drawn).
+    if (store.get('token')) { status(t.codeOtherChat); return Promise.resolve(); }
     return fetch(api + '/sessions/resume', { method: 'POST', headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ code: code }) })
       .then(function (r) {
         if (!r.ok) { throw new Error(String(r.status)); }
         return r.json();
       }).then(function (b) {
-        // Kept whatever happened meanwhile (a language switch, another tab's new chat): the code is used up, and the
-        // chat it opened is the one the resident asked for.
+        // The chat was erased from this browser while the code was on its way (会話を終了して消す, or another tab): its
+        // token must not come back for the next person. Another tab began a chat meanwhile: that chat's token stays.
+        if (erasures !== erasedBefore || store.get('token')) {
+          if (mine === gen) { status(erasures !== erasedBefore ? t.error : t.codeLost); }
+          return;
+        }
+        // Kept through a language switch (gen moved on): the code is used up, and this is the chat it opened.
         store.set('token', b.token);
         knownToken = b.token;
         opened = true;
@@ -367,7 +381,13 @@
       status(t.forgetPending);
       return;
     }
-    restart(t.forgotten);
+    var mine = gen;
+    // Photos another tab of this browser still has to send count too.
+    photos.all().then(function (kept) {
+      if (mine !== gen) { return; }
+      var token = store.get('token');
+      if (kept.some(function (p) { return p.token === token; })) { status(t.forgetPending); } else { restart(t.forgotten); }
+    });
   }
 
   function resumeView() {
@@ -375,7 +395,13 @@
     el.form = null;
     el.body.appendChild(h('p', { text: t.resumeHint }));
     el.body.appendChild(h('button', { type: 'button', 'class': 'kc-primary', text: t.resume,
-      onclick: function () { opened = true; chatView(); el.input.focus(); } }));
+      onclick: function () {
+        // The chat was erased meanwhile in another tab: the page starts afresh rather than open a new chat unasked.
+        if (!store.get('token')) { build(); return; }
+        opened = true;
+        chatView();
+        el.input.focus();
+      } }));
   }
 
   function chatView() {
@@ -455,7 +481,12 @@
         // says the token is no good; a gateway restarting or a phone out of signal fails any number of connects,
         // and a new token then would be a new contact, cut off from the desk's replies to this one.
         // An auth_required close (the token reached the server too late, on a slow line) is not such an answer.
-        if (e.code === 4401 && tokenRefused) { restart(movedAway ? t.moved : t.expired); return; }
+        if (e.code === 4401 && tokenRefused) {
+          // Another tab has put another chat's token here since: that chat stays; this page shows it from the start.
+          if (store.get('token') && store.get('token') !== token) { closeSocket(); opened = false; build(); return; }
+          restart(movedAway ? t.moved : t.expired);
+          return;
+        }
         lost(socket);
       };
     }).catch(function (err) {
@@ -672,7 +703,8 @@
     var text = el.input.value.trim();
     if (!text) { return; }
     if (text.length > config.maxTextLength) { status(t.tooLong); return; }
-    var p = { clientId: newId(), text: text };
+    // Bound to the chat it was written in: sent under no other chat's token (null: the chat this page is beginning).
+    var p = { clientId: newId(), text: text, token: store.get('token') };
     pending.push(p);
     storePending(function (kept) { return kept.concat([p]); });
     renderPending(p);
@@ -716,8 +748,12 @@
       var clientId = newId();
       var u = { image: image, clientId: clientId, gen: mine, tries: 0 };
       showPhoto(u);
-      photos.put(clientId, image);
-      sendImage(u, 2000);
+      // Kept only once it belongs to a chat (its token): a photo of a chat erased meanwhile must never go into the next.
+      // One session request, not two (sendImage asks for the token as well).
+      ensureSession(mine).then(function (token) {
+        if (mine === gen) { photos.put(clientId, image, token); }
+        sendImage(u, 2000);
+      }, function () { sendImage(u, 2000); });
     });
   }
 
@@ -733,7 +769,10 @@
     var mine = gen;
     photos.all().then(function (kept) {
       if (mine !== gen) { return; }
+      var token = store.get('token');
       kept.forEach(function (p) {
+        // Another chat's (erased since, or a late write after the erase): never sent, and not kept.
+        if (!token || p.token !== token) { photos.del(p.clientId); return; }
         var u = sendingPhotos[p.clientId];
         if (u && u.gen === gen) {
           if (el.form && !u.item) { showPhoto(u); } // sent unseen so far: the conversation is shown now
@@ -752,7 +791,7 @@
 
   // A photo is done with: sent, or refused for good. An unseen send says so once the last one is done.
   function photoDone(u) {
-    delete sendingPhotos[u.clientId];
+    if (sendingPhotos[u.clientId] === u) { delete sendingPhotos[u.clientId]; }
     photos.del(u.clientId);
     if (u.unseen && !el.form && !photosInFlight() && !pending.length) { status(t.pendingSent); }
   }
@@ -765,14 +804,16 @@
   // stored once (the server keeps one message per clientId), where picking the photo again would store it twice.
   // Kept in IndexedDB too (`photos`) until the desk answers or refuses it for good. Nothing of an ended chat goes on (u.gen).
   function sendImage(u, wait) {
-    if (u.gen !== gen || (u.item && !u.item.isConnected)) { delete sendingPhotos[u.clientId]; return; }
-    if (!u.item && !store.get('token')) { delete sendingPhotos[u.clientId]; return; } // unseen: never a new chat
+    if (u.gen !== gen || (u.item && !u.item.isConnected) || (!u.item && !store.get('token'))) { // unseen: never a new chat
+      if (sendingPhotos[u.clientId] === u) { delete sendingPhotos[u.clientId]; }
+      return;
+    }
     sendingPhotos[u.clientId] = u;
     u.tries++;
     function again(ms) {
       if (u.tries >= UPLOAD_TRIES) {
         // Unseen, nobody could press もう一度送る: kept for the next page of the chat.
-        if (u.item) { offerAgain(u); } else { delete sendingPhotos[u.clientId]; }
+        if (u.item) { offerAgain(u); } else if (sendingPhotos[u.clientId] === u) { delete sendingPhotos[u.clientId]; }
         return;
       }
       if (u.item) { status(t.notSent); }
@@ -926,6 +967,7 @@
 
   function restart(message) {
     closeSocket();
+    erasures++;
     knownToken = null;
     store.wipe();
     pending = [];
@@ -990,10 +1032,12 @@
     if (!el.form && ws && !pending.length) { closeSocket(); status(t.pendingSent); }
   }
 
+  // Unsent messages of the chat this browser holds now; one written in another chat (erased since) is never sent.
   function keptPending() {
     var kept;
     try { kept = JSON.parse(store.get('pending') || '[]'); } catch (e) { kept = []; }
-    return Array.isArray(kept) ? kept : [];
+    var token = store.get('token');
+    return (Array.isArray(kept) ? kept : []).filter(function (p) { return !p.token || p.token === token; });
   }
 
   // Set only when it changes: the status line is read out by screen readers each time it is written.
@@ -1038,13 +1082,19 @@
   window.addEventListener('storage', function (e) {
     if (!root || !knownToken || (e.key !== null && e.key !== key + 'token') || e.newValue === knownToken) { return; }
     closeSocket();
-    knownToken = store.get('token');
-    pending = keptPending();
-    shown = {};
-    lastId = 0;
-    opened = false;
-    build();
-    status(t.erasedElsewhere);
+    knownToken = null;
+    if (!e.newValue) { erasures++; pending = []; }
+    // The other tab changes several items one by one, and each change comes as its own event: read them once it is done.
+    clearTimeout(rebuildTimer);
+    rebuildTimer = setTimeout(function () {
+      closeSocket();
+      pending = keptPending();
+      shown = {};
+      lastId = 0;
+      opened = false;
+      build();
+      status(t.erasedElsewhere);
+    }, 100);
   });
   window.addEventListener('online', reconnectNow);
   document.addEventListener('visibilitychange', function () {

@@ -105,7 +105,9 @@ class SplitMigrationsTest {
     try (Stream<Path> files = Files.walk(folder)) {
       for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".sql")).toList()) {
         String name = file.getFileName().toString();
-        if (!name.matches("V\\d+\\.\\d+__.*") && !REPLACED.contains(name)) {
+        // Only the split-off parts are new; later dotted versions (the mail channel's V48.1, V48.2) were there before
+        // any migration numbered above them, as on a real desk.
+        if (!name.matches("V(2|4|17)\\.1__.*") && !REPLACED.contains(name)) {
           Files.copy(file, into.resolve(name));
         }
       }

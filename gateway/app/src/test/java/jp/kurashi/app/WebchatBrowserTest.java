@@ -560,7 +560,8 @@ class WebchatBrowserTest {
     attachPhoto(page, phonePhoto(800, 600));
     assertThat(page.locator(".kc-resident:not([data-id]) img")).hasCount(1);
     String databases = "async () => (await indexedDB.databases()).map(d => d.name).filter(n => n.startsWith('kurashi-chat:'))";
-    assertThat((List<?>) page.evaluate(databases)).as("the photo kept in the browser").hasSize(1);
+    jp.kurashi.testkit.Await.until(java.time.Duration.ofSeconds(10), "the photo kept in the browser",
+        () -> ((List<?>) page.evaluate(databases)).size() == 1);
     page.close();
 
     Page next = context.newPage();
@@ -729,6 +730,10 @@ class WebchatBrowserTest {
     back.waitForTimeout(5_000); // the page's next connects, had it gone on (1 s, then 2 s)
     assertThat(back.locator(".kc-status")).not().hasText("前回送れなかったメッセージを、いま送りました。");
     assertThat(back.locator(".kc-msg")).hasCount(0);
+    // The page starts afresh: the privacy notice, and nothing of the ended chat to show or to open anew.
+    assertThat(back.getByText("はじめにお読みください")).isVisible();
+    assertThat(back.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        new Page.GetByRoleOptions().setName("会話を表示する"))).hasCount(0);
     assertThat(sessionsMade.get()).as("chats made by the waiting page").isZero();
     assertThat((List<?>) back.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('kurashi-chat:'))"))
         .as("nothing of the ended chat in the browser").isEmpty();
