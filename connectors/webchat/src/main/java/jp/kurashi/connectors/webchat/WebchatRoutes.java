@@ -24,6 +24,7 @@ import jp.kurashi.core.security.SecretTokens;
 import jp.kurashi.core.store.DatabaseFailures;
 import jp.kurashi.connectors.webchat.WebchatStore;
 import jp.kurashi.connectors.webchat.WebchatStore.ChatSession;
+import jp.kurashi.connectors.webchat.WebchatStore.MovedChat;
 import jp.kurashi.connectors.webchat.WebchatStore.SessionChat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -308,8 +309,7 @@ public final class WebchatRoutes {
       SessionChat ended = found.get();
       deps.sockets().endSession(ended.sessionId());
       if (ended.contactId() != null) {
-        deps.events().publish(new CaseEvent(CaseEvent.CHAT_ENDED, ended.officeId(), 0, ended.contactId(), null,
-            WebchatConnector.CHANNEL, deps.clock().instant()));
+        tellInstances(CaseEvent.CHAT_ENDED, ended.officeId(), ended.contactId());
       }
       deps.metrics().increment("webchat_sessions_ended_total");
       LOG.atInfo().addKeyValue("sessionId", ended.sessionId()).log("web chat ended by the resident");
@@ -390,16 +390,19 @@ public final class WebchatRoutes {
       }
       String token = SecretTokens.newToken();
       deps.store().resume(SecretTokens.hash(code), SecretTokens.hash(token), deps.officeId(), deps.clock().instant(),
-          deps.settings().sessionIdle()).onSuccess(found -> {
+          deps.settings().sessionIdle(), MOVED_NOTE).onSuccess(found -> {
         if (found.isEmpty()) {
           unknownCode(ctx);
           return;
         }
-        SessionChat moved = found.get();
+        MovedChat moved = found.get();
         deps.sockets().moveSession(moved.sessionId());
         if (moved.contactId() != null) {
-          deps.events().publish(new CaseEvent(CaseEvent.CHAT_MOVED, moved.officeId(), 0, moved.contactId(), null,
-              WebchatConnector.CHANNEL, deps.clock().instant()));
+          tellInstances(CaseEvent.CHAT_MOVED, moved.officeId(), moved.contactId());
+        }
+        if (moved.noteId() != null) {
+          deps.events().publish(new CaseEvent(CaseEvent.NOTE_ADDED, moved.officeId(), moved.caseId(), moved.contactId(),
+              moved.noteId(), WebchatConnector.CHANNEL, deps.clock().instant()));
         }
         deps.metrics().increment("webchat_sessions_resumed_total");
         LOG.atInfo().addKeyValue("sessionId", moved.sessionId()).log("web chat opened again with its resume code");
@@ -407,6 +410,12 @@ public final class WebchatRoutes {
         json(ctx, 201, new JsonObject().put("token", token));
       }).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
+  }
+
+  /** A chat's end or move, for every instance's sockets of it (not a case event: consoles are not told). */
+  private void tellInstances(String type, long officeId, long contactId) {
+    deps.events().publish(new CaseEvent(type, officeId, 0, contactId, null, WebchatConnector.CHANNEL,
+        deps.clock().instant()));
   }
 
   private void unknownCode(RoutingContext ctx) {
@@ -446,6 +455,15 @@ public final class WebchatRoutes {
     ctx.response().putHeader("Cache-Control", "no-cache");
     json(ctx, 200, body);
   }
+
+  /**
+   * The note a chat's case gets when the chat is opened on another device with its code: the consultant should know, and
+   * check with the resident if it was not them (a code seen over their shoulder). Staff read it, so Japanese first.
+   */
+  static final String MOVED_NOTE = "【自動記録】相談者が「続きのコード」で、このチャットを別の端末から開きました。前の端末では"
+      + "会話を閉じています。相談者の心当たりがないときは、ほかの連絡手段で確かめてください。 / Automatic record: the resident"
+      + " opened this chat on another device with its resume code, and it was closed on the device before. If the resident"
+      + " did not expect this, check with them by another means.";
 
   /** Routing-context key of the uploading chat, checked before the body is read. */
   private static final String UPLOADER = "kurashi.webchat.uploader";

@@ -75,14 +75,25 @@ public final class WebchatStore {
   }
 
   /**
-   * Moves the live session of this office whose resume code hashes to {@code codeHash} to a new token (its hash): the
-   * chat it moved, else empty (no such code, or its chat ended or idle past {@code idle}).
+   * Moves the live session of this office whose resume code hashes to {@code codeHash} to a new token (its hash), and
+   * leaves {@code note} in its chat's latest case: the chat it moved, else empty (no such code, or its chat ended or
+   * idle past {@code idle}).
    */
-  public Future<Optional<SessionChat>> resume(String codeHash, String newTokenHash, long officeId, Instant now,
-                                            Duration idle) {
+  public Future<Optional<MovedChat>> resume(String codeHash, String newTokenHash, long officeId, Instant now,
+                                            Duration idle, String note) {
     return pool.preparedQuery(WebchatSql.RESUME)
-        .execute(Tuple.of(codeHash, newTokenHash, utc(now), utc(now.minus(idle)), officeId))
-        .map(WebchatStore::sessionChat);
+        .execute(Tuple.of(codeHash, newTokenHash, utc(now), utc(now.minus(idle)), officeId, note)).map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          Row row = rows.iterator().next();
+          return Optional.of(new MovedChat(row.getLong("id"), row.getLong("office_id"), row.getLong("contact_id"),
+              row.getLong("case_id"), row.getLong("note_id")));
+        });
+  }
+
+  /** A chat moved to a new token: its session, office and contact, and the note left in its case (null without one). */
+  public record MovedChat(long sessionId, long officeId, Long contactId, Long caseId, Long noteId) {
   }
 
   /** Whether the session still has this token: false once a resume code moved it to another (or it is gone). */

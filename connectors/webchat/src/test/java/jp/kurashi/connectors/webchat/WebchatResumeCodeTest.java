@@ -79,6 +79,8 @@ class WebchatResumeCodeTest {
     String code = issued.bodyAsJsonObject().getString("code");
     assertThat(code).matches("[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}");
 
+    java.util.List<CaseEvent> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.events.subscribe(published::add);
     HttpResponse<Buffer> resumed = resumeWith(typedOnAPhone(code));
 
     assertThat(resumed.statusCode()).as(resumed.bodyAsString()).isEqualTo(201);
@@ -100,6 +102,13 @@ class WebchatResumeCodeTest {
     assertThat(Await.result(server.db.pool().query("SELECT count(DISTINCT contact_id) FROM message").execute())
         .iterator().next().getLong(0)).as("one chat, one contact").isEqualTo(1);
     assertThat(server.metrics.render()).contains("webchat_sessions_resumed_total 1");
+    var note = Await.result(server.db.pool().query(
+        "SELECT id, case_id, staff_id, body FROM message WHERE direction = 'note'").execute()).iterator().next();
+    assertThat(note.getValue("staff_id")).as("written by nobody on the staff").isNull();
+    assertThat(note.getString("body")).startsWith("【自動記録】相談者が「続きのコード」で").doesNotContain(code);
+    Await.until(Duration.ofSeconds(10), "the consoles told of the note", () -> published.stream().anyMatch(e ->
+        CaseEvent.NOTE_ADDED.equals(e.type()) && e.messageId() == note.getLong("id")
+            && e.caseId() == note.getLong("case_id")));
 
     assertThat(resumeWith(code).statusCode()).as("a code opens the chat once").isEqualTo(404);
     String again = newCode(moved).bodyAsJsonObject().getString("code");
