@@ -89,6 +89,13 @@ class CaseSearchTest {
     assertThat(found(chief, "ｶﾞ")).as("two half-width characters that fold into one").isEmpty();
     assertThat(found(chief, "生活保護")).isEmpty();
     assertThat(found(chief, "家")).as("one character, no bigram").containsExactly(rent);
+    // A note without a staff author (a chat opened on another device) is boilerplate, like the desk's notices.
+    Await.result(db.pool().preparedQuery("""
+        INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery)
+        SELECT id, contact_id, channel, 'note', '【自動記録】別の端末から開きました', NULL, 'none' FROM consultation_case
+         WHERE id = $1""").execute(Tuple.of(debt)));
+    assertThat(found(chief, "端末")).isEmpty();
+    assertThat(found(chief, "自動記録")).isEmpty();
   }
 
   @Test

@@ -50,12 +50,15 @@ final class WebchatSql {
   /**
    * $1 resume code hash, $2 the new token's hash, $3 now, $4 idle cutoff, $5 office, $6 the note for the desk. Moves a
    * live session of this office to a new token: the old one opens nothing from now on, and the code is used up (seen
-   * once, over a shoulder or on a note, it must not open the chat for good). In the same statement the chat's latest
-   * case gets a note without a staff author, so the consultant learns the chat changed devices and can check with the
-   * resident if they did not expect it. Returns the session, its contact and the note (both null before consent).
+   * once, over a shoulder or on a note, it must not open the chat for good). In the same statement the case now holding
+   * the chat's thread (its latest case, or the case that was merged into) gets a note without a staff author, when that
+   * case is open: the consultant learns the chat changed devices and can check with the resident if they did not expect
+   * it. A closed case gets none (nobody would read it, and it would hold the case back from retention). The case is
+   * share-locked, as for a staff note, so a merge or an erasure waits for it. Returns the session, its contact and the
+   * note (null without an open case).
    */
   static final String RESUME = """
-      WITH moved AS (
+      WITH RECURSIVE moved AS (
         UPDATE webchat_session s SET token_hash = $2, last_seen_at = $3, resume_code_hash = NULL
          WHERE resume_code_hash = $1 AND revoked_at IS NULL AND last_seen_at > $4 AND office_id = $5
         RETURNING s.id, s.office_id, s.contact_ref
@@ -63,13 +66,20 @@ final class WebchatSql {
         SELECT m.id AS session_id, m.office_id, k.id AS contact_id
           FROM moved m LEFT JOIN contact k
             ON k.office_id = m.office_id AND k.channel = 'webchat' AND k.external_id = m.contact_ref
+      ), latest AS (
+        SELECT c.id, c.merged_into FROM consultation_case c JOIN chat ON c.contact_id = chat.contact_id
+         ORDER BY c.id DESC
+         LIMIT 1
+      ), holder (id, merged_into) AS (
+        SELECT id, merged_into FROM latest
+        UNION ALL
+        SELECT c.id, c.merged_into FROM consultation_case c JOIN holder h ON c.id = h.merged_into
       ), noted AS (
         INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery)
         SELECT c.id, c.contact_id, c.channel, 'note', $6, NULL, 'none'
-          FROM consultation_case c JOIN chat ON c.contact_id = chat.contact_id
-         WHERE c.erased_at IS NULL AND c.merged_into IS NULL
-         ORDER BY c.id DESC
-         LIMIT 1
+          FROM consultation_case c JOIN holder h ON h.id = c.id
+         WHERE c.merged_into IS NULL AND c.erased_at IS NULL AND c.status = 'open'
+           FOR SHARE OF c
         RETURNING id, case_id
       )
       SELECT chat.session_id AS id, chat.office_id, chat.contact_id, noted.case_id, noted.id AS note_id

@@ -175,6 +175,46 @@ class WebchatResumeCodeTest {
   }
 
   @Test
+  @DisplayName("the note goes to the open case holding the chat's thread: the case it was merged into, none when closed")
+  void noteWhereTheThreadIs(Vertx vertx) {
+    server = new WebchatServer(vertx, s -> List.of());
+    String token = server.newSession();
+    try (ChatClient chat = server.consentedChat(token)) {
+      chat.message("c-1", "家賃のことで相談です");
+    }
+    String other = server.newSession();
+    try (ChatClient chat = server.consentedChat(other)) {
+      chat.message("c-1", "仕事を探しています");
+    }
+    long first = caseOf(token);
+    long kept = caseOf(other);
+    // A consultant merged the chat's case into the other one (the same resident, found writing twice).
+    Await.result(server.db.pool().preparedQuery("UPDATE consultation_case SET merged_into = $1, status = 'closed' "
+        + "WHERE id = $2").execute(io.vertx.sqlclient.Tuple.of(kept, first)));
+    assertThat(resumeWith(newCode(token).bodyAsJsonObject().getString("code")).statusCode()).isEqualTo(201);
+    assertThat(notesIn(kept)).isEqualTo(1);
+    assertThat(notesIn(first)).isZero();
+
+    Await.result(server.db.pool().preparedQuery("UPDATE consultation_case SET status = 'closed' WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(kept)));
+    assertThat(resumeWith(newCode(other).bodyAsJsonObject().getString("code")).statusCode()).isEqualTo(201);
+    assertThat(notesIn(kept)).as("a closed case gets no note").isEqualTo(1);
+  }
+
+  private long caseOf(String token) {
+    return Await.result(server.db.pool().preparedQuery("""
+        SELECT c.id FROM consultation_case c JOIN contact k ON k.id = c.contact_id
+          JOIN webchat_session s ON s.contact_ref = k.external_id WHERE s.token_hash = $1""")
+        .execute(io.vertx.sqlclient.Tuple.of(SecretTokens.hash(token)))).iterator().next().getLong(0);
+  }
+
+  private long notesIn(long caseId) {
+    return Await.result(server.db.pool().preparedQuery(
+        "SELECT count(*) FROM message WHERE case_id = $1 AND direction = 'note' AND staff_id IS NULL")
+        .execute(io.vertx.sqlclient.Tuple.of(caseId))).iterator().next().getLong(0);
+  }
+
+  @Test
   @DisplayName("another office's chat: its token gets no code here, and its code opens nothing here")
   void otherOffice(Vertx vertx) {
     server = new WebchatServer(vertx, s -> List.of());

@@ -58,13 +58,13 @@ final class CaseSql {
 
   static final String SEARCH = SEARCH_TEMPLATE.formatted("""
       c.id IN (SELECT m.case_id FROM message m
-                WHERE (m.direction <> 'out' OR m.staff_id IS NOT NULL)
+                WHERE (m.direction = 'in' OR m.staff_id IS NOT NULL)
                   AND kurashi_bigrams(kurashi_search_text(m.subject, m.body)) @> kurashi_bigrams(q.phrase)
                   AND strpos(kurashi_search_text(m.subject, m.body), q.phrase) > 0)""");
 
   static final String SEARCH_SHORT = SEARCH_TEMPLATE.formatted("""
       EXISTS (SELECT 1 FROM message m
-               WHERE m.case_id = c.id AND (m.direction <> 'out' OR m.staff_id IS NOT NULL)
+               WHERE m.case_id = c.id AND (m.direction = 'in' OR m.staff_id IS NOT NULL)
                  AND strpos(kurashi_search_text(m.subject, m.body), q.phrase) > 0)""");
 
   /** $1 office, $2 status: how many cases of each urgency, for the queue's counts whatever page is shown. */
