@@ -116,6 +116,23 @@ class TwoInstancesIT {
           assertThat(stringQuery(databaseUrl, "SELECT status || '/' || attempts FROM outbox o JOIN message m ON m.id = o.message_id"
               + " WHERE m.body = '" + reply + "'")).as("the reply's outbox row: sent, in one attempt").isEqualTo("sent/1");
 
+          // 6. Another resident opens their chat on another device with its resume code, through B: their socket on A,
+          // opened with the old token, is closed with the reason (A learns of the move from B's chat.moved event).
+          try (Resident mover = Resident.connect(http, a)) {
+            mover.say("c-1", "借金の相談です");
+            HttpResponse<String> code = http.send(request(a, "/webchat/sessions/current/code")
+                .header("X-Chat-Token", mover.token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertThat(code.statusCode()).as("resume code on A: %s", code.body()).isEqualTo(201);
+            HttpResponse<String> moved = http.send(request(b, "/webchat/sessions/resume")
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
+                    .put("code", new JsonObject(code.body()).getString("code")).encode())).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertThat(moved.statusCode()).as("chat opened on B: %s", moved.body()).isEqualTo(201);
+            Await.until(Duration.ofSeconds(10), "the old token's socket on A closed with 4401", () -> mover.closedWith == 4401);
+            assertThat(mover.frames).as("told why").anyMatch(f -> "moved".equals(f.getString("reason")));
+          }
+
           // 5. The resident ends the chat from a tab served by B (会話を終了して消す on a shared PC): the socket on A,
           // another tab on the same PC, is told and closed at once, not left showing the conversation.
           HttpResponse<String> ended = http.send(request(b, "/webchat/sessions/current").header("X-Chat-Token", resident.token)
