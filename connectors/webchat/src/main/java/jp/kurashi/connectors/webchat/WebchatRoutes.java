@@ -16,6 +16,7 @@ import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.domain.InboundAttachment;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.limits.RateDecision;
+import jp.kurashi.core.limits.RateLimiter;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.office.Hotline;
 import jp.kurashi.core.office.OfficeProfile;
@@ -327,33 +328,23 @@ public final class WebchatRoutes {
       json(ctx, 401, error("unknown_token", "X-Chat-Token is required"));
       return;
     }
-    // Counted as a message is: each code is a write, and nothing else bounds how often a token may ask.
-    deps.quotas().messages().acquire(address(ctx)).compose(decision -> {
-      if (!decision.allowed()) {
-        tooMany(ctx, "messages", decision, "rate_limited", "少し待ってからお試しください / please try again shortly");
+    // Counted as a message is: each code is a write, and nothing else bounds how often a token may ask. Before consent
+    // the chat has no contact, and a move could not reach its sockets on other instances.
+    consentedChat(ctx, token, deps.quotas().messages(), "messages", "rate_limited",
+        "少し待ってからお試しください / please try again shortly").compose(chat -> {
+      if (chat == null) {
         return Future.succeededFuture();
       }
-      return session(token).compose(found -> {
-        if (found.isEmpty()) {
+      String code = ResumeCodes.newCode();
+      return deps.store().setResumeCode(chat, SecretTokens.hash(ResumeCodes.normalise(code))).map(set -> {
+        if (!set) {
           json(ctx, 401, error("unknown_token", "unknown chat token"));
-          return Future.succeededFuture();
+        } else {
+          deps.metrics().increment("webchat_resume_codes_total");
+          ctx.response().putHeader("Cache-Control", "no-store");
+          json(ctx, 201, new JsonObject().put("code", code));
         }
-        if (found.get().consentAt() == null) {
-          // Before consent the chat has no contact, and a move could not reach its sockets on other instances.
-          json(ctx, 403, error("consent_required", "accept the privacy notice first"));
-          return Future.succeededFuture();
-        }
-        String code = ResumeCodes.newCode();
-        return deps.store().setResumeCode(found.get(), SecretTokens.hash(ResumeCodes.normalise(code))).map(set -> {
-          if (!set) {
-            json(ctx, 401, error("unknown_token", "unknown chat token"));
-          } else {
-            deps.metrics().increment("webchat_resume_codes_total");
-            ctx.response().putHeader("Cache-Control", "no-store");
-            json(ctx, 201, new JsonObject().put("code", code));
-          }
-          return null;
-        });
+        return null;
       });
     }).onFailure(ctx::fail);
   }
@@ -487,25 +478,40 @@ public final class WebchatRoutes {
           + " characters without control characters"));
       return;
     }
-    deps.quotas().uploads().acquire(address(ctx)).compose(decision -> {
+    consentedChat(ctx, token, deps.quotas().uploads(), "uploads", "too_many_uploads",
+        "この回線からの画像の送信が多すぎます。しばらくしてからお試しください / too many images from this network; "
+            + "please try again later").onSuccess(chat -> {
+      if (chat != null) {
+        ctx.put(UPLOADER, chat);
+        ctx.next();
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  /**
+   * The chat of this token, with the privacy notice accepted, within the address's quota of {@code limiter}; {@code null}
+   * when the request was refused, and answered here: over the quota (429), a token that opens nothing (401), no consent
+   * yet (403). What an upload and a resume code both ask of their sender.
+   */
+  private Future<ChatSession> consentedChat(RoutingContext ctx, String token, RateLimiter limiter, String limit,
+                                            String code, String message) {
+    return limiter.acquire(address(ctx)).compose(decision -> {
       if (!decision.allowed()) {
-        tooMany(ctx, "uploads", decision, "too_many_uploads",
-            "この回線からの画像の送信が多すぎます。しばらくしてからお試しください / too many images from this network; "
-                + "please try again later");
-        return io.vertx.core.Future.succeededFuture();
+        tooMany(ctx, limit, decision, code, message);
+        return Future.succeededFuture(null);
       }
       return session(token).map(found -> {
         if (found.isEmpty()) {
           json(ctx, 401, error("unknown_token", "unknown chat token"));
-        } else if (found.get().consentAt() == null) {
-          json(ctx, 403, error("consent_required", "accept the privacy notice first"));
-        } else {
-          ctx.put(UPLOADER, found.get());
-          ctx.next();
+          return null;
         }
-        return null;
+        if (found.get().consentAt() == null) {
+          json(ctx, 403, error("consent_required", "accept the privacy notice first"));
+          return null;
+        }
+        return found.get();
       });
-    }).onFailure(ctx::fail);
+    });
   }
 
   private void storeUpload(RoutingContext ctx) {

@@ -234,6 +234,25 @@ class WebchatResumeCodeTest {
   }
 
   @Test
+  @DisplayName("asking for codes counts against the address's messages quota")
+  void codeQuota(Vertx vertx) {
+    server = new WebchatServer(vertx, s -> List.of(), clock -> {
+      RateLimits limits = RateLimits.inProcess(clock);
+      return new WebchatQuotas(ClientAddress.direct(), limits.limiter("sessions", Quota.perHour(100)),
+          limits.limiter("messages", Quota.perMinute(2)), limits.limiter("uploads", Quota.perHour(100)));
+    });
+    String token = server.newSession();
+    server.consentedChat(token).close();
+    assertThat(newCode(token).statusCode()).isEqualTo(201);
+    assertThat(newCode(token).statusCode()).isEqualTo(201);
+
+    HttpResponse<Buffer> refused = newCode(token);
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.bodyAsJsonObject().getString("error")).isEqualTo("rate_limited");
+    assertThat(refused.getHeader("Retry-After")).isNotNull();
+  }
+
+  @Test
   @DisplayName("counts every try, right or wrong, against the address's new-chat quota")
   void quota(Vertx vertx) {
     server = new WebchatServer(vertx, s -> List.of(), clock -> {
