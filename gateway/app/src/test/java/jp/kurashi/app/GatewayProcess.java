@@ -21,6 +21,9 @@ final class GatewayProcess {
 
   static final Path JAR = Path.of(System.getProperty("gateway.jar", "../target/gateway.jar"));
 
+  /** Each launched gateway's work folder, so a failed stop can show what the gateway logged. */
+  private static final Map<Process, List<Path>> LOGS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private GatewayProcess() {
   }
 
@@ -56,7 +59,9 @@ final class GatewayProcess {
     // GatewayProcessIT.killedDuringWarmUp runs it as shipped.
     environment.put("STARTUP_WARMUP_MESSAGES", "0");
     environment.putAll(env);
-    return pb.start();
+    Process p = pb.start();
+    LOGS.put(p, List.of(workDir.resolve(logPrefix + "stdout.log"), workDir.resolve(logPrefix + "stderr.log")));
+    return p;
   }
 
   static String read(Path file) throws IOException {
@@ -97,9 +102,21 @@ final class GatewayProcess {
   }
 
   /** Stops with SIGTERM and checks the clean exit. */
-  static void stop(Process p) throws InterruptedException {
+  static void stop(Process p) throws Exception {
     p.destroy();
-    assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
-    assertThat(p.exitValue()).isZero();
+    List<Path> logs = LOGS.remove(p);
+    assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("stopped after SIGTERM: %s", tail(logs)).isTrue();
+    assertThat(p.exitValue()).as("exit status after SIGTERM: %s", tail(logs)).isZero();
+  }
+
+  /** The last lines the gateway wrote, for a failure message. */
+  private static String tail(List<Path> logs) throws IOException {
+    StringBuilder out = new StringBuilder();
+    for (Path log : logs == null ? List.<Path>of() : logs) {
+      List<String> lines = read(log).lines().toList();
+      out.append('\n').append(log.getFileName()).append(":\n")
+          .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+    }
+    return out.toString();
   }
 }
