@@ -91,6 +91,7 @@ class EmbeddedDatabaseIT {
   @Test
   @DisplayName("after SIGKILL, starts again within 60 s on the same DATA_DIR, stopping the server the dead gateway left")
   void sigkill(@TempDir Path workDir) throws Exception {
+    GatewayProcess.seedDataDir(workDir);
     int port = FreePorts.next();
     Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(port));
     Process first = GatewayProcess.launch(workDir, env);
@@ -121,6 +122,7 @@ class EmbeddedDatabaseIT {
   @Test
   @DisplayName("refuses a second gateway on a DATA_DIR in use, and starts over a stale postmaster.pid")
   void secondGatewayAndStalePidFile(@TempDir Path workDir) throws Exception {
+    GatewayProcess.seedDataDir(workDir);
     int port = FreePorts.next();
     Process first = GatewayProcess.launch(workDir, Map.of("HTTP_PORT", String.valueOf(port)));
     GatewayProcess.awaitHealthy(first, port, workDir);
@@ -151,6 +153,7 @@ class EmbeddedDatabaseIT {
   @Test
   @DisplayName("turns /health DOWN at once when its server dies, and starts the server again")
   void serverDies(@TempDir Path workDir) throws Exception {
+    GatewayProcess.seedDataDir(workDir);
     int port = FreePorts.next();
     Process gateway = GatewayProcess.launch(workDir, Map.of("HTTP_PORT", String.valueOf(port)));
     try {
@@ -187,10 +190,8 @@ class EmbeddedDatabaseIT {
   @Test
   @DisplayName("refuses, with one line, a server configured with fsync off, unless DATABASE_UNSAFE_FAST=true")
   void refusesUnsafeSettings(@TempDir Path workDir) throws Exception {
+    GatewayProcess.seedDataDir(workDir);
     int port = FreePorts.next();
-    Process first = GatewayProcess.launch(workDir, Map.of("HTTP_PORT", String.valueOf(port)));
-    GatewayProcess.awaitHealthy(first, port, workDir);
-    GatewayProcess.stop(first);
     Files.writeString(workDir.resolve("data/pg/postgresql.auto.conf"), "fsync = off\n", StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
 
@@ -213,11 +214,9 @@ class EmbeddedDatabaseIT {
   @Test
   @DisplayName("sets a new password when the password file is lost, and password-less logins stay refused")
   void lostPasswordFile(@TempDir Path workDir) throws Exception {
+    GatewayProcess.seedDataDir(workDir);
     int port = FreePorts.next();
-    Process first = GatewayProcess.launch(workDir, Map.of("HTTP_PORT", String.valueOf(port)));
-    GatewayProcess.awaitHealthy(first, port, workDir);
     String old = password(workDir);
-    GatewayProcess.stop(first);
     Files.delete(workDir.resolve("data/pg-password"));
 
     Process second = GatewayProcess.launch(workDir, Map.of("HTTP_PORT", String.valueOf(port)));

@@ -21,10 +21,47 @@ final class GatewayProcess {
 
   static final Path JAR = Path.of(System.getProperty("gateway.jar", "../target/gateway.jar"));
 
+  /** A DATA_DIR as a first start and a clean stop leave it; made once per test JVM by {@link #seedDataDir}. */
+  private static Path seed;
+
   /** Each launched gateway's work folder, so a failed stop can show what the gateway logged. */
   private static final Map<Process, List<Path>> LOGS = new java.util.concurrent.ConcurrentHashMap<>();
 
   private GatewayProcess() {
+  }
+
+  /**
+   * Gives {@code workDir} the {@code data} folder a first start of the embedded default leaves (the unpacked programs, a
+   * cluster at this version's schema, its password, the first admin), copied from one made once per test JVM. A first
+   * start spends about 15 s unpacking, running initdb and migrating; tests of restarts, kills and settings do not test
+   * that, and tests of the first start itself start from an empty folder.
+   */
+  static void seedDataDir(Path workDir) throws Exception {
+    Process copy = new ProcessBuilder("cp", "-a", seed().toString(), workDir.resolve("data").toString())
+        .redirectErrorStream(true).start();
+    String output = new String(copy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(copy.waitFor()).as("copying the seed DATA_DIR: %s", output).isZero();
+  }
+
+  private static synchronized Path seed() throws Exception {
+    if (seed == null) {
+      Path dir = Files.createTempDirectory("kurashi-seed-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      int port = jp.kurashi.testkit.FreePorts.next();
+      Process first = launch(dir, Map.of("HTTP_PORT", String.valueOf(port)));
+      awaitHealthy(first, port, dir);
+      stop(first);
+      seed = dir.resolve("data");
+    }
+    return seed;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A temp folder left behind is not worth failing a finished run for.
+    }
   }
 
   /** Starts the jar in {@code workDir} with only these DATABASE_, REDIS_ and HTTP_ settings; output goes to files there. */

@@ -97,6 +97,7 @@ class GatewayProcessIT {
   @Test
   @DisplayName("killed during its start-up warm-up, starts again within 60 s, stops the scratch server and deletes it")
   void killedDuringWarmUp(@TempDir Path workDir) throws Exception {
+    GatewayProcess.seedDataDir(workDir);
     int port = FreePorts.next();
     // The shipped default, named: GatewayProcess turns the warm-up off for the other tests.
     Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(port), "STARTUP_WARMUP_MESSAGES", "3000");
@@ -129,6 +130,7 @@ class GatewayProcessIT {
   @Test
   @DisplayName("SIGTERM during its start-up warm-up: stops both servers it started and exits 0 within seconds")
   void terminatedDuringWarmUp(@TempDir Path workDir) throws Exception {
+    GatewayProcess.seedDataDir(workDir);
     int port = FreePorts.next();
     Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(port), "STARTUP_WARMUP_MESSAGES", "3000");
     Path deskPid = workDir.resolve("data/pg/postmaster.pid");

@@ -29,6 +29,7 @@ import java.security.NoSuchAlgorithmException;
 public final class PostgresBinaries {
 
   private static final boolean RUNNING_AS_ROOT = runningAsRoot();
+  private static volatile String bundleHash;
 
   private final Path home;
 
@@ -38,15 +39,12 @@ public final class PostgresBinaries {
 
   /** Unpacks the bundle under {@code parent} once (a later call finds it ready) and returns where it is. */
   public static PostgresBinaries unpack(Path parent) throws IOException {
-    byte[] bundle;
-    try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", architecture())) {
-      bundle = in.readAllBytes();
-    }
-    Path home = parent.resolve("pg-" + shortHash(bundle));
+    Path home = parent.resolve("pg-" + bundleHash());
     Path ready = home.resolve(".ready");
     if (Files.exists(ready)) {
       return new PostgresBinaries(home);
     }
+    byte[] bundle = bundle();
     Path partial = parent.resolve(home.getFileName() + ".partial");
     PrivateFiles.deleteTree(partial);
     Files.createDirectories(partial);
@@ -109,6 +107,30 @@ public final class PostgresBinaries {
   private static String architecture() {
     String arch = System.getProperty("os.arch");
     return arch.equals("aarch64") || arch.equals("arm64") ? "arm_64" : "x86_64";
+  }
+
+  private static byte[] bundle() throws IOException {
+    try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux", architecture())) {
+      return in.readAllBytes();
+    }
+  }
+
+  /**
+   * The bundle's short hash, computed once per JVM: it names the folder, and the bundle (about 20 MB) does not change
+   * while the JVM runs. A restart of the embedded server, and a test JVM starting many, then read nothing.
+   */
+  private static String bundleHash() throws IOException {
+    String hash = bundleHash;
+    if (hash == null) {
+      synchronized (PostgresBinaries.class) {
+        hash = bundleHash;
+        if (hash == null) {
+          hash = shortHash(bundle());
+          bundleHash = hash;
+        }
+      }
+    }
+    return hash;
   }
 
   private static String shortHash(byte[] bundle) {

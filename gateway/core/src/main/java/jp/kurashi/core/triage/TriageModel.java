@@ -353,13 +353,9 @@ public final class TriageModel {
     return read(new ByteArrayInputStream(bytes));
   }
 
-  /** The model shipped in the jar, trained on the shipped corpus. */
+  /** The model shipped in the jar, trained on the shipped corpus (read once per JVM; immutable). */
   public static TriageModel bundled() {
-    try {
-      return read(bundledFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TriageModelInForce.shippedModel().model();
   }
 
   /** The bytes of the model file shipped in the jar. */

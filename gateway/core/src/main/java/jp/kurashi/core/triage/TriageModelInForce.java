@@ -34,19 +34,38 @@ public final class TriageModelInForce {
     this.current = current;
   }
 
+  private static volatile Installed shipped;
+
   /**
    * The model shipped in the jar in force with {@code rules}, named by the SHA-256 of its file as an installed
-   * model is. Reads about 10 MB: call on a worker thread.
+   * model is. The first call in a JVM reads, hashes and parses about 10 MB: call on a worker thread.
    */
   public static TriageModelInForce shipped(TriageRules rules) {
-    byte[] file = TriageModel.bundledFile();
-    TriageModel model;
-    try {
-      model = TriageModel.read(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("the bundled triage model cannot be read", e);
+    Installed model = shippedModel();
+    return new TriageModelInForce(new TriageEngine(rules, model.model()), model);
+  }
+
+  /**
+   * The shipped model and its name, read once per JVM like {@link TriageRules#bundled()}: the model is immutable and
+   * the jar never changes, and a JVM that starts many gateways (the test suite: about 200) hashed 10 MB each time.
+   */
+  static Installed shippedModel() {
+    Installed model = shipped;
+    if (model == null) {
+      synchronized (TriageModelInForce.class) {
+        model = shipped;
+        if (model == null) {
+          byte[] file = TriageModel.bundledFile();
+          try {
+            model = new Installed(TriageModel.read(file), sha256(file), 0);
+          } catch (IOException e) {
+            throw new UncheckedIOException("the bundled triage model cannot be read", e);
+          }
+          shipped = model;
+        }
+      }
     }
-    return new TriageModelInForce(new TriageEngine(rules, model), new Installed(model, sha256(file), 0));
+    return model;
   }
 
   public Installed current() {
