@@ -27,6 +27,8 @@ public final class Main {
   static final int EXIT_START_FAILED = 1;
   /** The embedded database could not be kept running; a supervisor should restart the gateway. */
   static final int EXIT_DEPENDENCY_LOST = 3;
+  /** Asked to stop, it could not finish within its limits: what was committed is kept, but look at the log. */
+  static final int EXIT_STOP_UNCLEAN = 4;
   private static final Duration VERTX_CLOSE_LIMIT = Duration.ofSeconds(10);
 
   private Main() {
@@ -105,7 +107,7 @@ public final class Main {
       } catch (Exception e) {
         LOG.atWarn().addKeyValue("error", e.toString()).addKeyValue("afterMillis", System.currentTimeMillis() - began)
             .log("did not stop cleanly in time");
-        status = 1;
+        status = EXIT_STOP_UNCLEAN;
       }
       LOG.atInfo().addKeyValue("exitStatus", status).log("stopped");
       System.exit(status);

@@ -212,6 +212,38 @@ class EmbeddedDatabaseIT {
   }
 
   @Test
+  @DisplayName("exits 4, saying so, when a stop cannot finish in time (its database frozen), not 0 and not 1")
+  void stopThatCannotFinish(@TempDir Path workDir) throws Exception {
+    GatewayProcess.seedDataDir(workDir);
+    int port = FreePorts.next();
+    Process gateway = GatewayProcess.launch(workDir, Map.of("HTTP_PORT", String.valueOf(port),
+        "SHUTDOWN_GRACE_SECONDS", "1"));
+    long server = -1;
+    try {
+      GatewayProcess.awaitHealthy(gateway, port, workDir);
+      server = pgPid(workDir);
+      signal("STOP", server); // frozen: neither the last statements nor a clean stop of the server can finish
+      gateway.destroy(); // SIGTERM
+      assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+      assertThat(gateway.exitValue()).isEqualTo(Main.EXIT_STOP_UNCLEAN);
+      assertThat(GatewayProcess.read(workDir.resolve("stderr.log"))).contains("did not stop cleanly in time");
+    } finally {
+      gateway.destroyForcibly();
+      if (server > 0) {
+        // What the next start does with a server its gateway left: a fast shutdown.
+        signal("CONT", server);
+        signal("INT", server);
+        ProcessHandle.of(server).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+      }
+    }
+  }
+
+  private static void signal(String name, long pid) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor()).as("kill -%s", name)
+        .isZero();
+  }
+
+  @Test
   @DisplayName("sets a new password when the password file is lost, and password-less logins stay refused")
   void lostPasswordFile(@TempDir Path workDir) throws Exception {
     GatewayProcess.seedDataDir(workDir);
