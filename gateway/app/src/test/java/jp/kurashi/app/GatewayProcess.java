@@ -46,7 +46,13 @@ final class GatewayProcess {
   private static synchronized Path seed() throws Exception {
     if (seed == null) {
       Path dir = Files.createTempDirectory("kurashi-seed-");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          jp.kurashi.app.embedded.PrivateFiles.deleteTree(dir);
+        } catch (IOException e) {
+          // A temp folder left behind is not worth failing a finished run for.
+        }
+      }));
       int port = jp.kurashi.testkit.FreePorts.next();
       Process first = launch(dir, Map.of("HTTP_PORT", String.valueOf(port)));
       awaitHealthy(first, port, dir);
@@ -56,13 +62,6 @@ final class GatewayProcess {
     return seed;
   }
 
-  private static void deleteTree(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // A temp folder left behind is not worth failing a finished run for.
-    }
-  }
 
   /** Starts the jar in {@code workDir} with only these DATABASE_, REDIS_ and HTTP_ settings; output goes to files there. */
   static Process launch(Path workDir, Map<String, String> env) throws IOException {

@@ -233,14 +233,19 @@ class WebchatResumeCodeTest {
         .as("the other office's chat untouched").isEqualTo(1);
   }
 
+  /** A server whose address quotas for new chats and for messages are these (uploads: plenty). */
+  private static WebchatServer withQuotas(Vertx vertx, Quota sessions, Quota messages) {
+    return new WebchatServer(vertx, s -> List.of(), clock -> {
+      RateLimits limits = RateLimits.inProcess(clock);
+      return new WebchatQuotas(ClientAddress.direct(), limits.limiter("sessions", sessions),
+          limits.limiter("messages", messages), limits.limiter("uploads", Quota.perHour(100)));
+    });
+  }
+
   @Test
   @DisplayName("asking for codes counts against the address's messages quota")
   void codeQuota(Vertx vertx) {
-    server = new WebchatServer(vertx, s -> List.of(), clock -> {
-      RateLimits limits = RateLimits.inProcess(clock);
-      return new WebchatQuotas(ClientAddress.direct(), limits.limiter("sessions", Quota.perHour(100)),
-          limits.limiter("messages", Quota.perMinute(2)), limits.limiter("uploads", Quota.perHour(100)));
-    });
+    server = withQuotas(vertx, Quota.perHour(100), Quota.perMinute(2));
     String token = server.newSession();
     server.consentedChat(token).close();
     assertThat(newCode(token).statusCode()).isEqualTo(201);
@@ -255,11 +260,7 @@ class WebchatResumeCodeTest {
   @Test
   @DisplayName("counts every try, right or wrong, against the address's new-chat quota")
   void quota(Vertx vertx) {
-    server = new WebchatServer(vertx, s -> List.of(), clock -> {
-      RateLimits limits = RateLimits.inProcess(clock);
-      return new WebchatQuotas(ClientAddress.direct(), limits.limiter("sessions", Quota.perHour(3)),
-          limits.limiter("messages", Quota.perMinute(100)), limits.limiter("uploads", Quota.perHour(100)));
-    });
+    server = withQuotas(vertx, Quota.perHour(3), Quota.perMinute(100));
     String token = server.newSession();
     server.consentedChat(token).close();
     String code = newCode(token).bodyAsJsonObject().getString("code");
