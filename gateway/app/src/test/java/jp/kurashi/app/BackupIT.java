@@ -33,6 +33,8 @@ class BackupIT {
   @DisplayName("backs up while the gateway runs, refuses to restore under it, and restores into a new DATA_DIR")
   void embeddedRoundTrip(@TempDir Path workDir) throws Exception {
     int port = FreePorts.next();
+    GatewayProcess.seedPrograms(workDir.resolve("data"));
+    GatewayProcess.seedPrograms(workDir.resolve("restored"));
     Process gateway = GatewayProcess.launch(workDir, Map.of("HTTP_PORT", String.valueOf(port),
         "GATEWAY_ADMIN_PASSWORD", FIRST_PASSWORD));
     try {

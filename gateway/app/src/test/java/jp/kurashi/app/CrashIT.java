@@ -24,6 +24,7 @@ class CrashIT {
   @Timeout(value = 8, unit = TimeUnit.MINUTES) // six starts of the JVM and the embedded server: 40 s each on a busy 2-core machine
   @DisplayName("stores every acknowledged message exactly once and delivers every queued reply exactly once")
   void survivesKills(@TempDir Path workDir) throws Exception {
+    GatewayProcess.seedPrograms(workDir.resolve("data"));
     CrashReport report = CrashRun.run(CrashSettings.shortForm(GatewayProcess.JAR, workDir),
         line -> System.out.println("[crash] " + line));
     System.out.println(report.table());

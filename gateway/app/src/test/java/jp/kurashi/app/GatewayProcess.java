@@ -43,6 +43,15 @@ final class GatewayProcess {
     assertThat(copy.waitFor()).as("copying the seed DATA_DIR: %s", output).isZero();
   }
 
+  /**
+   * Gives {@code dataDir} the embedded server's programs, hard links to a copy this test JVM unpacked: a test of a first
+   * start that is not about unpacking (a backup, crashes) skips the seconds of xz each new DATA_DIR costs the gateway.
+   */
+  static void seedPrograms(Path dataDir) throws IOException {
+    jp.kurashi.app.embedded.PostgresBinaries.unpack(
+        jp.kurashi.app.embedded.PrivateFiles.privateDirectory(dataDir).resolve("pg-bin"));
+  }
+
   private static synchronized Path seed() throws Exception {
     if (seed == null) {
       Path dir = Files.createTempDirectory("kurashi-seed-");

@@ -8,6 +8,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Stream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -29,7 +31,10 @@ import java.security.NoSuchAlgorithmException;
 public final class PostgresBinaries {
 
   private static final boolean RUNNING_AS_ROOT = runningAsRoot();
+  private static final String READY = ".ready";
   private static volatile String bundleHash;
+  /** The folder this JVM last unpacked or found ready, which a new folder may link to. */
+  private static volatile Path lastReady;
 
   private final Path home;
 
@@ -37,19 +42,64 @@ public final class PostgresBinaries {
     this.home = home;
   }
 
-  /** Unpacks the bundle under {@code parent} once (a later call finds it ready) and returns where it is. */
+  /**
+   * Unpacks the bundle under {@code parent} once (a later call finds it ready) and returns where it is. When this JVM
+   * already has the same bundle ready in another folder (the start-up warm-up's scratch server beside the desk's own, a
+   * test starting many), the new folder gets hard links to those files instead: unpacking costs seconds of CPU (xz),
+   * linking milliseconds, and the programs are never written to once unpacked.
+   */
   public static PostgresBinaries unpack(Path parent) throws IOException {
     Path home = parent.resolve("pg-" + bundleHash());
-    Path ready = home.resolve(".ready");
+    Path ready = home.resolve(READY);
     if (Files.exists(ready)) {
+      lastReady = home;
       return new PostgresBinaries(home);
     }
-    byte[] bundle = bundle();
     Path partial = parent.resolve(home.getFileName() + ".partial");
     PrivateFiles.deleteTree(partial);
     Files.createDirectories(partial);
+    Path source = lastReady;
+    if (source == null || !Files.exists(source.resolve(READY)) || !linked(source, partial)) {
+      PrivateFiles.deleteTree(partial);
+      Files.createDirectories(partial);
+      extract(partial);
+    }
+    Files.createFile(partial.resolve(READY));
+    PrivateFiles.deleteTree(home);
+    Files.move(partial, home, StandardCopyOption.ATOMIC_MOVE);
+    lastReady = home;
+    return new PostgresBinaries(home);
+  }
+
+  /**
+   * Fills {@code target} with hard links to the files of the ready folder {@code source} (symbolic links recreated,
+   * folders made); false when that is not possible (another file system, the source deleted meanwhile).
+   */
+  private static boolean linked(Path source, Path target) {
+    try (Stream<Path> walk = Files.walk(source)) {
+      for (Path from : (Iterable<Path>) walk::iterator) {
+        Path relative = source.relativize(from);
+        if (relative.toString().equals(READY)) {
+          continue;
+        }
+        Path to = target.resolve(relative.toString());
+        if (Files.isSymbolicLink(from)) {
+          Files.createSymbolicLink(to, Files.readSymbolicLink(from));
+        } else if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.createLink(to, from);
+        }
+      }
+      return true;
+    } catch (IOException | UncheckedIOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  private static void extract(Path partial) throws IOException {
     try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(
-        new BufferedInputStream(new java.io.ByteArrayInputStream(bundle))))) {
+        new BufferedInputStream(new java.io.ByteArrayInputStream(bundle()))))) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         Path target = partial.resolve(entry.getName()).normalize();
@@ -70,10 +120,6 @@ public final class PostgresBinaries {
         }
       }
     }
-    Files.createFile(partial.resolve(".ready"));
-    PrivateFiles.deleteTree(home);
-    Files.move(partial, home, StandardCopyOption.ATOMIC_MOVE);
-    return new PostgresBinaries(home);
   }
 
   /** A program of the bundle, e.g. {@code postgres} or {@code initdb}. */
