@@ -92,9 +92,14 @@ final class LineTexts {
     return pushes;
   }
 
+  /**
+   * A sticker as staff read it. A message sticker carries words the resident typed onto it ({@code text}, up to 100
+   * characters): those are the resident's message, triaged like any text, so they come first.
+   */
   static String sticker(StickerMessageContent s) {
+    String said = s.text() == null || s.text().isBlank() ? "" : s.text().strip() + " ";
     String words = s.keywords() == null || s.keywords().isEmpty() ? "" : " " + String.join("・", s.keywords());
-    return "[スタンプ" + words + "] https://stickershop.line-scdn.net/stickershop/v1/sticker/" + s.stickerId()
+    return said + "[スタンプ" + words + "] https://stickershop.line-scdn.net/stickershop/v1/sticker/" + s.stickerId()
         + "/android/sticker.png";
   }
 

@@ -5,7 +5,9 @@ import com.linecorp.bot.parser.WebhookParseException;
 import com.linecorp.bot.parser.WebhookParser;
 import com.linecorp.bot.webhook.model.AudioMessageContent;
 import com.linecorp.bot.webhook.model.CallbackRequest;
+import com.linecorp.bot.webhook.model.ContentProvider;
 import com.linecorp.bot.webhook.model.Event;
+import com.linecorp.bot.webhook.model.EventMode;
 import com.linecorp.bot.webhook.model.FileMessageContent;
 import com.linecorp.bot.webhook.model.FollowEvent;
 import com.linecorp.bot.webhook.model.ImageMessageContent;
@@ -66,6 +68,7 @@ public final class LineWebhook {
 
   private final long officeId;
   private final LineSettings settings;
+  private final LineSignatureValidator signatures;
   private final WebhookParser parser;
   private final InboundPipeline pipeline;
   private final ContactStore contacts;
@@ -93,7 +96,8 @@ public final class LineWebhook {
     this.clock = clock;
     this.officeId = officeId;
     this.settings = settings;
-    this.parser = new WebhookParser(new LineSignatureValidator(settings.channelSecret().getBytes(StandardCharsets.UTF_8)));
+    this.signatures = new LineSignatureValidator(settings.channelSecret().getBytes(StandardCharsets.UTF_8));
+    this.parser = new WebhookParser(signatures);
     this.pipeline = pipeline;
     this.contacts = contacts;
     this.connector = connector;
@@ -167,13 +171,20 @@ public final class LineWebhook {
         // The SDK's decoder throws this too, and it would be counted below as a signed body that is not a callback.
         throw new WebhookParseException("signature not in base64");
       }
-      callback = parser.handle(signature, body);
+      // Checked apart from parsing: the parser says "Invalid content" in the same exception as a bad signature.
+      if (!signatures.validateSignature(body, signature)) {
+        throw new WebhookParseException("bad signature");
+      }
     } catch (WebhookParseException e) {
       metrics.increment("line_webhooks_refused_total", "reason", "signature");
       LOG.atWarn().addKeyValue("remote", clientAddress.of(ctx.request())).log("LINE webhook refused: bad signature");
       ctx.response().setStatusCode(401).end();
       return;
-    } catch (IOException | RuntimeException e) {
+    }
+    try {
+      callback = parser.handle(signature, body);
+    } catch (WebhookParseException | IOException | RuntimeException e) {
+      // Signed by LINE's secret, so LINE's (or a misconfigured sender's) body: nothing to redeliver, nothing to store.
       metrics.increment("line_webhooks_refused_total", "reason", "malformed");
       LOG.atWarn().log("LINE webhook refused: signed body is not a LINE callback");
       ctx.response().setStatusCode(400).end();
@@ -186,6 +197,13 @@ public final class LineWebhook {
     List<Event> others = new ArrayList<>();
     SharedChats shared = new SharedChats();
     for (Event event : events) {
+      if (event.mode() == EventMode.STANDBY && !(event instanceof UnsendEvent)) {
+        // Another channel of this account is active (LINE's module channels, its chat mode): the resident talks to
+        // that one, and a channel on standby must send nothing (no reply token comes with it), so neither greetings
+        // nor notices nor a case here, which nobody would answer on LINE.
+        metrics.increment("line_events_total", "kind", "standby");
+        continue;
+      }
       if (shared.add(event)) {
         // A group's words are not one resident's private case, and a reply with a group's token is read by the
         // whole group (a privacy notice or a safety message there tells a family that someone consults the desk).
@@ -264,19 +282,32 @@ public final class LineWebhook {
     if (content instanceof LocationMessageContent l) {
       return LineTexts.location(l);
     }
-    if (content instanceof ImageMessageContent) {
-      return "[画像]";
+    if (content instanceof ImageMessageContent i) {
+      return "[画像]" + elsewhere(i.contentProvider());
     }
-    if (content instanceof VideoMessageContent) {
-      return "[動画]";
+    if (content instanceof VideoMessageContent v) {
+      return "[動画]" + elsewhere(v.contentProvider());
     }
-    if (content instanceof AudioMessageContent) {
-      return "[音声]";
+    if (content instanceof AudioMessageContent a) {
+      return "[音声]" + elsewhere(a.contentProvider());
     }
     if (content instanceof FileMessageContent f) {
       return "[ファイル] " + (f.fileName() == null ? "" : f.fileName());
     }
     return "[LINEのメッセージ(この種類は表示できません)]";
+  }
+
+  /**
+   * Where an image, video or audio sent from a LIFF app ({@code liff.sendMessages}) is: such content stays on the
+   * sender's server and LINE's content API has nothing to give, so its address is all staff can have.
+   */
+  private static String elsewhere(ContentProvider provider) {
+    return external(provider) && provider.originalContentUrl() != null
+        ? " " + provider.originalContentUrl() : "";
+  }
+
+  private static boolean external(ContentProvider provider) {
+    return provider != null && provider.type() == ContentProvider.Type.EXTERNAL;
   }
 
   private Future<Void> saveReplyTokens(List<MessageEvent> events) {
@@ -436,7 +467,10 @@ public final class LineWebhook {
     MessageContent content = e.message();
     String kind = content instanceof ImageMessageContent ? "image" : content instanceof VideoMessageContent ? "video"
         : content instanceof AudioMessageContent ? "audio" : content instanceof FileMessageContent ? "file" : null;
-    if (kind == null) {
+    ContentProvider provider = content instanceof ImageMessageContent i ? i.contentProvider()
+        : content instanceof VideoMessageContent v ? v.contentProvider()
+        : content instanceof AudioMessageContent a ? a.contentProvider() : null;
+    if (kind == null || external(provider)) {
       return Optional.empty();
     }
     // The name is the resident's words: cleaned like them, so a control character cannot make the commit fail.

@@ -75,10 +75,14 @@ class LineChannelTest {
     }
 
     @Test
-    @DisplayName("a correctly signed body that is not a LINE callback gets 400")
+    @DisplayName("a correctly signed body that is not a LINE callback gets 400, counted as malformed, not as a bad signature")
     void malformed() {
-      byte[] body = "{\"events\": 42}".getBytes(StandardCharsets.UTF_8);
-      assertThat(server.post(body, LineSigner.sign(LineServer.SECRET, body)).statusCode()).isEqualTo(400);
+      for (String text : List.of("{\"events\": 42}", "{\"destination\":\"Uxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}", "[]", "")) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        assertThat(server.post(body, LineSigner.sign(LineServer.SECRET, body)).statusCode()).as(text).isEqualTo(400);
+      }
+      assertThat(server.metrics.value("line_webhooks_refused_total", "reason", "malformed")).isEqualTo(4);
+      assertThat(server.metrics.value("line_webhooks_refused_total", "reason", "signature")).isZero();
     }
 
     @Test
@@ -186,6 +190,30 @@ class LineChannelTest {
       Await.until(WAIT, "image bytes stored", () -> server.count("""
           SELECT count(*) FROM attachment a JOIN message m ON m.id = a.message_id WHERE m.external_id = 'i1'""") == 1);
       assertThat(server.one("SELECT content_type FROM attachment").getString(0)).isEqualTo("image/jpeg");
+    }
+
+    @Test
+    @DisplayName("a message sticker keeps the words the resident typed on it, first")
+    void messageSticker() {
+      assertThat(server.post(LineEvents.callback(LineEvents.messageSticker("ms1", "U1", "もう限界です、助けて")))
+          .statusCode()).isEqualTo(200);
+
+      assertThat(server.one("SELECT body FROM message WHERE external_id = 'ms1'").getString(0))
+          .startsWith("もう限界です、助けて [スタンプ お願い・困った]");
+    }
+
+    @Test
+    @DisplayName("an image kept on a LIFF app's server is stored with its address, and LINE's content API is not asked for it")
+    void externalImage() {
+      assertThat(server.post(LineEvents.callback(LineEvents.externalImage("x1", "U1", "https://example.jp/notice.jpg"),
+          LineEvents.image("i2", "U1"))).statusCode()).isEqualTo(200);
+
+      assertThat(server.one("SELECT body FROM message WHERE external_id = 'x1'").getString(0))
+          .isEqualTo("[画像] https://example.jp/notice.jpg");
+      Await.until(WAIT, "the LINE image's bytes stored", () -> server.count("SELECT count(*) FROM attachment") == 1);
+      assertThat(server.count("""
+          SELECT count(*) FROM line_media l JOIN message m ON m.id = l.message_id WHERE m.external_id = 'x1'"""))
+          .as("nothing to fetch").isZero();
     }
   }
 

@@ -122,6 +122,22 @@ class LineConsentTest {
   }
 
   @Test
+  @DisplayName("events on standby (another channel of the account is active) are acknowledged; nothing is stored or sent")
+  void standby() {
+    assertThat(server.post(LineEvents.callback(LineEvents.standby(LineEvents.follow("sf", "U3")),
+        LineEvents.standby(LineEvents.text("st", "U3", "もう死にたい")))).statusCode()).isEqualTo(200);
+    // An active message after them: once its consent request is out, a greeting or notice of theirs would be too.
+    write("a1", "U4", "家賃が払えなくて困っています");
+    Await.until(WAIT, "U4's consent request delivered", () -> sent().size() == 1);
+
+    assertThat(server.count("SELECT count(*) FROM contact WHERE external_id = 'U3'")).isZero();
+    assertThat(server.count("SELECT count(*) FROM message WHERE external_id IN ('sf', 'st')")).isZero();
+    assertThat(server.line.pushes).noneMatch(c -> "U3".equals(c.body().getString("to")));
+    assertThat(sent()).as("U4's consent request only").hasSize(1);
+    assertThat(server.metrics.value("line_events_total", "kind", "standby")).isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("a crisis before consent still gets the safety message and raises the crisis alert, then the consent request")
   void crisisBeforeConsent() {
     write("c1", "U2", "もう死にたい。消えてしまいたい");

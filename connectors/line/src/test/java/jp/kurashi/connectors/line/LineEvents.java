@@ -85,6 +85,28 @@ final class LineEvents {
             .put("keywords", new JsonArray().add("お願い").add("困った")).put("quoteToken", "qt"));
   }
 
+  /** A message sticker: a sticker the resident typed {@code text} onto. */
+  static JsonObject messageSticker(String eventId, String userId, String text) {
+    JsonObject event = sticker(eventId, userId);
+    event.getJsonObject("message").put("stickerResourceType", "MESSAGE").put("text", text);
+    return event;
+  }
+
+  /** An image sent from a LIFF app: it stays at {@code url}, and LINE's content API has nothing for it. */
+  static JsonObject externalImage(String eventId, String userId, String url) {
+    JsonObject event = image(eventId, userId);
+    event.getJsonObject("message").put("contentProvider", new JsonObject().put("type", "external")
+        .put("originalContentUrl", url).put("previewImageUrl", url));
+    return event;
+  }
+
+  /** {@code event} as LINE sends it while another channel of the account is active. */
+  static JsonObject standby(JsonObject event) {
+    JsonObject copy = event.copy().put("mode", "standby");
+    copy.remove("replyToken");
+    return copy;
+  }
+
   static JsonObject location(String eventId, String userId) {
     return base("message", eventId, userId, false)
         .put("replyToken", "reply-" + eventId)

@@ -18,6 +18,10 @@ final class JapaneseCharsets {
   private static final Charset WINDOWS_ISO2022JP = Charset.forName("x-windows-iso2022jp");
   private static final Charset WINDOWS_31J = Charset.forName("windows-31j");
   private static final Charset EUC_JP = Charset.forName("x-eucJP-Open");
+  private static final Charset GB18030 = Charset.forName("GB18030");
+  private static final Charset WINDOWS_949 = Charset.forName("x-windows-949");
+  private static final Charset WINDOWS_950 = Charset.forName("x-windows-950");
+  private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
   private JapaneseCharsets() {
   }
@@ -42,6 +46,21 @@ final class JapaneseCharsets {
       case "utf8" -> {
         return StandardCharsets.UTF_8;
       }
+      // Labels whose plain tables lack characters the senders' systems write (王喆's 喆, 똠, 碁, €, curly quotes):
+      // read as the supersets those systems really use, as browsers do.
+      case "gb2312", "gbk", "x-gbk", "cp936", "euc-cn", "csgb2312", "x-euc-cn" -> {
+        return GB18030;
+      }
+      case "ks_c_5601-1987", "euc-kr", "ks_c_5601", "ksc5601", "ksc_5601", "korean", "cseuckr", "windows-949",
+           "cp949" -> {
+        return WINDOWS_949;
+      }
+      case "big5", "csbig5", "x-x-big5", "cp950", "windows-950" -> {
+        return WINDOWS_950;
+      }
+      case "iso-8859-1", "latin1", "iso_8859-1", "l1", "cp819", "us-latin1" -> {
+        return WINDOWS_1252;
+      }
       default -> {
         try {
           return Charset.forName(l);
@@ -63,14 +82,35 @@ final class JapaneseCharsets {
       return hasHighBytes(bytes) ? detect8bit(bytes) : new String(bytes, WINDOWS_ISO2022JP);
     }
     if (declared.equals(StandardCharsets.UTF_8) && !validUtf8(bytes)) {
-      return new String(bytes, WINDOWS_31J);
+      // Shift_JIS under a UTF-8 label, or UTF-8 with one stray byte: whichever reading loses less.
+      return leastDamaged(bytes);
     }
     return new String(bytes, declared);
   }
 
-  /** UTF-8 if the bytes are valid UTF-8, else Shift_JIS (as windows-31j). */
+  /** UTF-8 if the bytes are valid UTF-8, else Shift_JIS (as windows-31j), unless that loses more than UTF-8 does. */
   static String detect8bit(byte[] bytes) {
-    return validUtf8(bytes) ? new String(bytes, StandardCharsets.UTF_8) : new String(bytes, WINDOWS_31J);
+    return validUtf8(bytes) ? new String(bytes, StandardCharsets.UTF_8) : leastDamaged(bytes);
+  }
+
+  /**
+   * The reading of bytes that are not valid UTF-8. Mostly valid UTF-8 (under one in ten of its characters lost) is
+   * UTF-8 with a few stray bytes: they cost those bytes, not the whole mail in mojibake (Shift_JIS reads most UTF-8
+   * Japanese as valid kanji). Else the reading with the fewest characters lost (U+FFFD) or made up (the private use
+   * area, where misread bytes land); ties go to Shift_JIS, which is what such bytes mostly are in Japan.
+   */
+  private static String leastDamaged(byte[] bytes) {
+    String utf8 = new String(bytes, StandardCharsets.UTF_8);
+    long lost = damage(utf8);
+    if (lost * 10 < utf8.chars().filter(c -> c > 0x7F).count()) {
+      return utf8;
+    }
+    String sjis = new String(bytes, WINDOWS_31J);
+    return lost < damage(sjis) ? utf8 : sjis;
+  }
+
+  private static long damage(String text) {
+    return text.chars().filter(c -> c == 0xFFFD || (c >= 0xE000 && c <= 0xF8FF)).count();
   }
 
   private static boolean hasHighBytes(byte[] bytes) {

@@ -5,6 +5,7 @@ import jp.kurashi.core.domain.IngestResult;
 import jp.kurashi.core.domain.InboundMessage;
 import jp.kurashi.core.office.OfficeProfile;
 import jp.kurashi.core.pipeline.AfterIngest;
+import jp.kurashi.core.pipeline.QuotedReply;
 import jp.kurashi.core.store.ContactStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,16 +27,10 @@ public final class MailConsentReply implements AfterIngest {
   private static final Logger LOG = LoggerFactory.getLogger(MailConsentReply.class);
   private static final Set<String> JAPANESE = Set.of("同意します", "同意いたします", "同意する", "同意", "同意しました");
   private static final Set<String> ENGLISH = Set.of("iagree", "agree", "iagreetothenotice", "yesiagree");
-  /** Where a mailer starts the quoted original or the signature: nothing from there on is the resident's answer. */
-  private static final Pattern CUT = Pattern.compile(
-      "^(-- ?|-{2,}\\s*(original message|元のメッセージ|転送メッセージ).*-{2,}|_{3,}|-{3,}|={3,}|[━─]{3,}"
-          + "|on .+ wrote:|.+(が|は)書きました\\s*[:：]?|.+<[^>]+@[^>]+>\\s*([:：]|wrote.*|のメッセージ.*))$",
+  /** Where a signature (or a forwarded message) starts: nothing from there on is the resident's answer. */
+  private static final Pattern SIGNATURE = Pattern.compile(
+      "^(-- ?|-{2,}\\s*(転送メッセージ|forwarded message).{0,40}-{2,}|_{3,}|-{3,}|={3,}|[━─]{3,})$",
       Pattern.CASE_INSENSITIVE);
-  /**
-   * Lines longer than this are not a mailer's quote or signature line, and are not matched against {@link #CUT}:
-   * its {@code .+<…@…>} backtracks in cubic time on a long line (3,200 characters took seconds, on an event loop).
-   */
-  private static final int LONGEST_CUT_LINE = 300;
   /** Own words longer than this are a message, not a bare "I agree": reading stops there. */
   private static final int LONGEST_AGREEMENT = 200;
   private static final Pattern NOISE = Pattern.compile("[\\s「」『』\"'“”‘’。．.、,!！?？]+");
@@ -86,18 +81,14 @@ public final class MailConsentReply implements AfterIngest {
     return ENGLISH.contains(said) ? Optional.of("en") : Optional.empty();
   }
 
-  /** The lines the resident wrote: up to the quoted original or the signature, quoted lines left out. */
+  /** The lines the resident wrote: without what they quote, up to the signature. */
   static String ownWords(String text) {
     StringBuilder out = new StringBuilder();
-    for (String line : text.split("\n", -1)) {
-      String trimmed = line.strip();
-      if (trimmed.length() <= LONGEST_CUT_LINE && CUT.matcher(trimmed).matches()) {
+    for (String line : QuotedReply.withoutQuoted(text).split("\n", -1)) {
+      if (SIGNATURE.matcher(line).matches()) {
         break;
       }
-      if (trimmed.startsWith(">") || trimmed.startsWith("＞")) {
-        continue;
-      }
-      out.append(trimmed).append('\n');
+      out.append(line).append('\n');
       if (out.length() > LONGEST_AGREEMENT) {
         break;
       }

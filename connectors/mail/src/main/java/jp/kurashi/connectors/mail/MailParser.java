@@ -107,7 +107,9 @@ final class MailParser {
       }
       Body body = new Body();
       walk(message, body, false, 0);
-      String text = body.plain != null ? body.plain : body.html != null ? HtmlText.toText(body.html) : "";
+      // A blank text part beside an HTML one (some mailers send both, the text empty) is not what the resident wrote.
+      String text = body.plain != null && !body.plain.isBlank() ? body.plain
+          : body.html != null ? HtmlText.toText(body.html) : body.plain != null ? body.plain : "";
       boolean automated = automated(message, address) || body.bounce != null;
       return new ParsedMail(messageId(message, raw), address.toLowerCase(Locale.ROOT), name(from),
           EncodedWords.decode(header(message, "Subject")), text.replace("\r\n", "\n"), body.attachments, body.skipped,
@@ -182,6 +184,18 @@ final class MailParser {
     }
     if (!attachment && base.equals("text/html") && body.html == null) {
       body.html = JapaneseCharsets.decode(bytes(part), type.getParameter("charset"));
+      return;
+    }
+    if (!attachment && !inAlternative && part.getFileName() == null
+        && (base.equals("text/plain") && body.plain != null || base.equals("text/html") && body.html != null)) {
+      // More of the same text, after a photo put in the middle of it (Apple Mail writes text, image, text): the
+      // resident's words, not a file, and the sentence after the photo may be the one that matters.
+      String more = JapaneseCharsets.decode(bytes(part), type.getParameter("charset"));
+      if (base.equals("text/plain")) {
+        body.plain = body.plain + "\n" + more;
+      } else {
+        body.html = body.html + "\n" + more;
+      }
       return;
     }
     if (inAlternative && base.startsWith("text/")) {

@@ -194,4 +194,100 @@ class MailParserTest {
     assertThat(EncodedWords.decode("=?UTF-8?Q?=E7=9B=B8=E8=AB=87?= =?UTF-8?Q?=E3=81=A7=E3=81=99?=")).isEqualTo("相談です");
     assertThat(EncodedWords.decode("Re: plain subject")).isEqualTo("Re: plain subject");
   }
+
+  private static byte[] mail(String headers, byte[]... parts) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(("From: resident@example.jp\r\nTo: desk@kurashi.example\r\nMessage-ID: <m@example.jp>\r\n"
+        + "MIME-Version: 1.0\r\n" + headers).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    for (byte[] part : parts) {
+      out.write(part);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  @DisplayName("keeps the words after a photo put in the middle of the text (Apple Mail's text, image, text) as text")
+  void textAfterAPhoto() throws Exception {
+    ParsedMail mail = parser.parse(("""
+        From: resident@example.jp
+        Message-ID: <apple-1@example.jp>
+        MIME-Version: 1.0
+        Content-Type: multipart/mixed; boundary="b"
+        
+        --b
+        Content-Type: text/plain; charset=utf-8
+        
+        写真を送ります。
+        --b
+        Content-Type: image/jpeg; name="IMG_0001.jpeg"
+        Content-Disposition: inline; filename="IMG_0001.jpeg"
+        Content-Transfer-Encoding: base64
+        
+        /9j/4AAQSkZJRgABAQAAAQABAAD/2w==
+        --b
+        Content-Type: text/plain; charset=utf-8
+        
+        夫に殴られています。助けてください。
+        --b
+        Content-Type: text/plain; charset=utf-8; name="memo.txt"
+        Content-Disposition: inline; filename="memo.txt"
+        
+        a file of its own
+        --b--
+        """).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(mail.text()).contains("写真を送ります。").contains("夫に殴られています。助けてください。")
+        .doesNotContain("a file of its own");
+    assertThat(mail.attachments()).extracting(a -> a.fileName()).containsExactlyInAnyOrder("IMG_0001.jpeg", "memo.txt");
+  }
+
+  @Test
+  @DisplayName("reads the HTML when the plain-text alternative beside it is blank")
+  void blankPlainAlternative() throws Exception {
+    ParsedMail mail = parser.parse(mail("Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n",
+        ascii("--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n \r\n--b\r\n"
+            + "Content-Type: text/html; charset=utf-8\r\n\r\n"),
+        "<div>家賃が払えません</div>\r\n--b--\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+    assertThat(mail.text()).isEqualTo("家賃が払えません");
+  }
+
+  @Test
+  @DisplayName("loses one stray byte of a UTF-8 mail, not the whole text to mojibake")
+  void strayByteInUtf8() throws Exception {
+    byte[] vietnamese = "Xin chào, tôi cần giúp đỡ. Tôi mất việc và không còn tiền mua thức ăn."
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] japanese = "仕事を失い、食べる物がありません。助けてください。".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (byte[] text : java.util.List.of(vietnamese, japanese)) {
+      byte[] body = java.util.Arrays.copyOf(text, text.length + 1);
+      body[text.length] = (byte) 0x96; // a cp1252 dash pasted in
+      ParsedMail mail = parser.parse(mail("Content-Type: text/plain; charset=UTF-8\r\n\r\n", body));
+      String expected = new String(text, java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(mail.text()).isEqualTo(expected + "\uFFFD");
+      // Unlabelled, the same bytes are read the same way.
+      assertThat(parser.parse(mail("Content-Type: text/plain\r\n\r\n", body)).text()).isEqualTo(expected + "\uFFFD");
+    }
+  }
+
+  @Test
+  @DisplayName("reads Chinese and Korean legacy labels as the supersets their senders write (GBK, Windows-949, Windows-950)")
+  void legacyChineseAndKorean() throws Exception {
+    String[][] cases = {
+        {"gb2312", "GB18030", "我叫王喆，失业了"},
+        {"ks_c_5601-1987", "x-windows-949", "똠방각하, 일자리를 잃었어요"},
+        {"big5", "x-windows-950", "我失業了，碁"},
+    };
+    for (String[] c : cases) {
+      byte[] body = c[2].getBytes(java.nio.charset.Charset.forName(c[1]));
+      ParsedMail mail = parser.parse(mail("Content-Type: text/plain; charset=" + c[0] + "\r\n\r\n", body));
+      assertThat(mail.text()).as(c[0]).isEqualTo(c[2]);
+      // The fixture is meaningful: the label's own table loses a character.
+      assertThat(new String(body, java.nio.charset.Charset.forName(c[0].equals("ks_c_5601-1987") ? "EUC-KR" : c[0])))
+          .as(c[0] + " read by its plain table").isNotEqualTo(c[2]);
+    }
+  }
 }

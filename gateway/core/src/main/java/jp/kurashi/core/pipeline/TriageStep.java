@@ -65,7 +65,7 @@ public final class TriageStep implements AfterIngest {
     }
     // Whether this run must confirm the answer: it may owe one, or the result was stored earlier (a resume), pending.
     AtomicBoolean confirm = new AtomicBoolean();
-    Future<Boolean> crisis = vertx.executeBlocking(() -> engine.triage(message.text()), false).compose(result -> {
+    Future<Boolean> crisis = vertx.executeBlocking(() -> engine.triage(TriageText.of(message)), false).compose(result -> {
       LOG.atInfo().addKeyValue("caseId", stored.caseId()).addKeyValue("messageId", stored.messageId())
           .addKeyValue("categories", result.categories()).addKeyValue("urgency", result.urgency().code())
           .log("message triaged");

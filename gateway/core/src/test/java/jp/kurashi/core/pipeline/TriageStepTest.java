@@ -129,4 +129,57 @@ class TriageStepTest {
     Thread.sleep(500);
     assertThat(safetyMessages(r.caseId())).isEqualTo(1);
   }
+
+  private IngestResult receiveMail(String id, String from, String subject, String text) {
+    return Await.result(pipeline.receive(new InboundMessage("mail", id, from, null, text, clock.instant(), List.of(),
+        subject, false, null)));
+  }
+
+  private String urgencyOf(IngestResult stored) {
+    Await.until(WAIT, "message " + stored.messageId() + " triaged", () -> Await.result(db.pool()
+        .preparedQuery("SELECT count(*) FROM triage_result WHERE message_id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(stored.messageId()))).iterator().next().getLong(0) == 1);
+    return Await.result(db.pool().preparedQuery("SELECT urgency FROM triage_result WHERE message_id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(stored.messageId()))).iterator().next().getString(0);
+  }
+
+  @Test
+  @DisplayName("a mail is triaged on the subject its writer gave it and their own words, not on what a reply quotes")
+  void mailOwnWords() {
+    String crisis = "もう死にたい。消えてしまいたい";
+    assertThat(new TriageEngine(TriageRules.bundled()).triage(crisis).urgency().code()).as("the quote alone")
+        .isEqualTo("crisis");
+
+    IngestResult inSubject = receiveMail("m-1", "a@example.jp", crisis, "");
+    IngestResult reply = receiveMail("m-2", "b@example.jp", "Re: " + crisis, """
+        ありがとうございます。来週の火曜日に伺います。
+
+        2026年11月29日(日) 10:00 くらしのサポートコーナー <desk@kurashi.example>:
+        > ご連絡ありがとうございます。
+        >> %s
+        """.formatted(crisis));
+    IngestResult outlook = receiveMail("m-3", "c@example.jp", "RE: ご相談", """
+        承知しました。
+
+        -----Original Message-----
+        %s
+        """.formatted(crisis));
+    IngestResult forwarded = receiveMail("m-4", "d@example.jp", "Fwd: 母から", """
+        母からこんなメールが来ました。どうしたらいいでしょうか。
+        ---------- Forwarded message ---------
+        From: 母 <mother@example.jp>
+        Date: 2026年11月28日(土) 23:10
+        Subject: ごめんね
+
+        %s
+        """.formatted(crisis));
+
+    assertThat(urgencyOf(inSubject)).as("written in the subject only").isEqualTo("crisis");
+    assertThat(urgencyOf(reply)).as("quoted with >").isNotEqualTo("crisis");
+    assertThat(urgencyOf(outlook)).as("below Outlook's original-message line").isNotEqualTo("crisis");
+    assertThat(urgencyOf(forwarded)).as("forwarded by a relative").isEqualTo("crisis");
+    String written = "母が手紙にこう書きました:\n" + crisis + "\n心配です";
+    assertThat(TriageText.of(new InboundMessage("mail", "m-5", "e@example.jp", null, written, clock.instant(), List.of(),
+        "相談", false, null))).as("a resident's own line ending like a mailer's header").contains(crisis);
+  }
 }
