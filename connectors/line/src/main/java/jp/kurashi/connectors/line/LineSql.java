@@ -31,6 +31,21 @@ final class LineSql {
       INSERT INTO webhook_dedupe (channel, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id
       """;
 
+  /** $1 office, $2 user id, $3 LINE's message id: an unsend that found nothing stored; old rows go with it. */
+  static final String UNSENT_EARLY = """
+      WITH pruned AS (DELETE FROM line_unsent_early WHERE at < now() - interval '30 days')
+      INSERT INTO line_unsent_early (office_id, user_id, line_message_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING
+      """;
+
+  /** $1 office, $2 user ids, $3 LINE's message ids (pairwise): those of them the resident took back before storing. */
+  static final String WAS_UNSENT_EARLY = """
+      SELECT u.user_id, u.line_message_id
+        FROM line_unsent_early u
+        JOIN unnest($2::text[], $3::text[]) AS q(user_id, line_message_id)
+          ON q.user_id = u.user_id AND q.line_message_id = u.line_message_id
+       WHERE u.office_id = $1
+      """;
+
   // Media (LineMediaFetcher, LineMediaRetry). Retry times are the database's, as for mail: they schedule work,
   // they decide nothing a resident or the desk sees.
 

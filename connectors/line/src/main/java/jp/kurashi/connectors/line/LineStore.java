@@ -54,6 +54,22 @@ public final class LineStore {
     return pool.preparedQuery(LineSql.DELIVERED).execute(Tuple.of(channel, eventId)).map(rows -> rows.size() > 0);
   }
 
+  /** Remembers that the resident took back a message not stored (yet), so its redelivery is not stored either. */
+  public Future<Void> unsentEarly(String userId, String lineMessageId) {
+    return pool.preparedQuery(LineSql.UNSENT_EARLY).execute(Tuple.of(officeId, userId, lineMessageId)).mapEmpty();
+  }
+
+  /** Which of these (user id, LINE message id) pairs the resident took back before they were stored, as "user/id". */
+  public Future<java.util.Set<String>> wereUnsentEarly(java.util.List<String> userIds, java.util.List<String> messageIds) {
+    return pool.preparedQuery(LineSql.WAS_UNSENT_EARLY)
+        .execute(Tuple.of(officeId, userIds.toArray(String[]::new), messageIds.toArray(String[]::new)))
+        .map(rows -> {
+          java.util.Set<String> out = new java.util.HashSet<>();
+          rows.forEach(r -> out.add(r.getString(0) + "/" + r.getString(1)));
+          return out;
+        });
+  }
+
   /** Records the event as handled: true the first time, false when another delivery of it recorded it first. */
   public Future<Boolean> firstDelivery(String channel, String eventId) {
     return pool.preparedQuery(LineSql.FIRST_DELIVERY).execute(Tuple.of(channel, eventId))

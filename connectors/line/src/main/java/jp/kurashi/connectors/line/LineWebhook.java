@@ -220,8 +220,16 @@ public final class LineWebhook {
         others.add(event);
       }
     }
-    Future<List<IngestResult>> stored = inbound.isEmpty() ? Future.succeededFuture(List.of())
-        : pipeline.receiveAll(inbound);
+    Future<List<IngestResult>> stored = takenBackEarly(messageEvents).compose(takenBack -> {
+      for (int i = messageEvents.size() - 1; i >= 0; i--) {
+        if (takenBack.contains(userId(messageEvents.get(i)) + "/" + messageEvents.get(i).message().id())) {
+          metrics.increment("line_events_total", "kind", "unsent_before_stored");
+          messageEvents.remove(i);
+          inbound.remove(i);
+        }
+      }
+      return inbound.isEmpty() ? Future.succeededFuture(List.<IngestResult>of()) : pipeline.receiveAll(inbound);
+    });
     stored
         // Media are recorded right after their messages' commit, before an unsend in the same delivery forgets them.
         .compose(results -> connector.store().mediaAwaited(mediaOf(messageEvents, results), media.firstTryTime())
@@ -248,6 +256,23 @@ public final class LineWebhook {
               .addKeyValue("error", DatabaseFailures.describe(err)).log("LINE webhook not stored; LINE will redeliver");
           ctx.response().setStatusCode(unavailable ? 503 : 500).end();
         });
+  }
+
+  /**
+   * Of these messages, those their resident took back before the gateway stored them, as "user/message id". Only a
+   * redelivery can be one (its first delivery got no 200 while the unsend's did), so only redeliveries are looked up:
+   * the first delivery of a message, nearly all of them, costs no query.
+   */
+  private Future<java.util.Set<String>> takenBackEarly(List<MessageEvent> events) {
+    List<String> users = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (MessageEvent e : events) {
+      if (redelivered(e) && e.message() != null && e.message().id() != null) {
+        users.add(userId(e));
+        ids.add(e.message().id());
+      }
+    }
+    return users.isEmpty() ? Future.succeededFuture(java.util.Set.of()) : connector.store().wereUnsentEarly(users, ids);
   }
 
   /** The resident of a one-to-one chat; {@code null} for a group, a multi-person chat or an unknown source. */
@@ -336,7 +361,9 @@ public final class LineWebhook {
     return pipeline.unsend(LineConnector.CHANNEL, sender(event), messageId).compose(erased -> {
       metrics.increment("line_events_total", "kind", erased.isPresent() ? "unsend" : "unsend_unknown");
       if (erased.isEmpty()) {
-        return Future.succeededFuture();
+        // Not stored (yet): its delivery may have failed and be redelivered after this one; it must not be kept then.
+        return event.source() instanceof UserSource
+            ? connector.store().unsentEarly(sender(event), messageId) : Future.succeededFuture();
       }
       LOG.atInfo().addKeyValue("messageId", erased.get().messageId()).addKeyValue("caseId", erased.get().caseId())
           .log("LINE message unsent by the resident: content erased");

@@ -117,4 +117,21 @@ class LineUnsendTest {
 
     assertThat(body("e3")).isEmpty();
   }
+
+  @Test
+  @DisplayName("taken back before it was stored (its delivery failed, the unsend's did not): the redelivery is acknowledged, never stored")
+  void unsentBeforeStored() {
+    // LINE names the text of event e9 "me9"; its first delivery got no 200, so nothing of it is here yet.
+    assertThat(server.post(LineEvents.callback(LineEvents.unsend("u9", "U1", "me9"))).statusCode()).isEqualTo(200);
+    assertThat(server.post(LineEvents.callback(LineEvents.text("e9", "U1", "やっぱり書かなければよかった", true),
+        LineEvents.text("e10", "U1", "別の話です", true))).statusCode()).isEqualTo(200);
+
+    assertThat(server.count("SELECT count(*) FROM message WHERE external_id = 'e9'")).isZero();
+    assertThat(server.count("SELECT count(*) FROM message WHERE body LIKE '%書かなければ%'")).isZero();
+    assertThat(body("e10")).as("the other message of the delivery").isEqualTo("別の話です");
+    assertThat(server.metrics.value("line_events_total", "kind", "unsent_before_stored")).isEqualTo(1);
+    // Another resident's message of the same LINE id is theirs, and stored.
+    assertThat(server.post(LineEvents.callback(LineEvents.text("e9", "U2", "こんにちは", true))).statusCode()).isEqualTo(200);
+    assertThat(server.count("SELECT count(*) FROM message WHERE body = 'こんにちは'")).isOne();
+  }
 }
