@@ -93,7 +93,7 @@ public final class LineChannel implements Channel {
     public ChannelParts start(ChannelContext ctx, InboundPipeline pipeline) {
       LineConnector connector = new LineConnector(ctx.vertx(), settings, ctx.contacts(),
           new LineStore(ctx.pool(), ctx.clock(), ctx.officeId()), ctx.office().privacyNoticeVersion());
-      LineMediaFetcher media = new LineMediaFetcher(connector, settings, ctx.metrics());
+      LineMediaFetcher media = new LineMediaFetcher(connector, settings, ctx.metrics(), ctx.bus(), ctx.clock());
       LineWebhook webhook = new LineWebhook(ctx.officeId(), settings, pipeline, ctx.contacts(), connector, media,
           ctx.office(), ctx.metrics(), ctx.clientAddress(), ctx.clock());
       String path = "/webhook/line" + ctx.officePath();

@@ -2,12 +2,15 @@ package jp.kurashi.connectors.line;
 
 import io.vertx.core.Future;
 import jp.kurashi.connectors.line.LineStore.PendingMedia;
+import jp.kurashi.core.bus.CaseEvents;
+import jp.kurashi.core.domain.CaseEvent;
 import jp.kurashi.core.metrics.GatewayMetrics;
 import jp.kurashi.core.outbox.RetryPolicy;
 import jp.kurashi.core.store.DatabaseFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,6 +28,8 @@ final class LineMediaFetcher {
   private final LineConnector connector;
   private final LineSettings settings;
   private final GatewayMetrics metrics;
+  private final CaseEvents bus;
+  private final Clock clock;
   private final RetryPolicy retry;
   /** First fetches running now, and those waiting for a place (guarded by this). */
   private int running;
@@ -35,7 +40,9 @@ final class LineMediaFetcher {
   private record Waiting(PendingMedia media, long since) {
   }
 
-  LineMediaFetcher(LineConnector connector, LineSettings settings, GatewayMetrics metrics) {
+  LineMediaFetcher(LineConnector connector, LineSettings settings, GatewayMetrics metrics, CaseEvents bus, Clock clock) {
+    this.bus = bus;
+    this.clock = clock;
     this.connector = connector;
     this.settings = settings;
     this.metrics = metrics;
@@ -178,12 +185,19 @@ final class LineMediaFetcher {
     String reason = DatabaseFailures.sqlState(err).map(state -> "database error SQLSTATE " + state)
         .orElseGet(() -> LineApi.describe(err));
     Duration retryIn = retry.delayAfter(attempt, null, ThreadLocalRandom.current());
-    return connector.store().mediaFailed(media.messageId(), reason, hopeless, retry.maxAttempts(), retryIn)
+    return connector.store().mediaFailed(media.messageId(), reason, hopeless, retry.maxAttempts(), retryIn,
+            LineTexts.mediaNotFetchedNote(media.kind(), reason))
         .map(givenUp -> {
-          if (givenUp) {
+          if (givenUp.isPresent()) {
             metrics.increment("line_media_failed_total");
             LOG.atError().addKeyValue("messageId", media.messageId()).addKeyValue("attempt", attempt)
                 .addKeyValue("error", reason).log("LINE media not stored; given up");
+            LineStore.GivenUp noted = givenUp.get();
+            if (noted.noteId() != null) {
+              // An open thread shows the note at once; a failed publish only delays it to the next read.
+              bus.publish(new CaseEvent(CaseEvent.NOTE_ADDED, connector.store().officeId(), noted.caseId(),
+                  noted.contactId(), noted.noteId(), LineConnector.CHANNEL, clock.instant()));
+            }
           } else {
             LOG.atInfo().addKeyValue("messageId", media.messageId()).addKeyValue("attempt", attempt)
                 .addKeyValue("error", reason).addKeyValue("retryIn", retryIn.toString()).log("LINE media not fetched yet");

@@ -138,14 +138,33 @@ final class LineSql {
 
 
   /**
-   * $1 message, $2 reason, $3 true when trying again cannot help, $4 attempts allowed, $5 milliseconds until the next.
-   * Returns the new status; no row when the media was no longer pending.
+   * $1 message, $2 reason, $3 true when trying again cannot help, $4 attempts allowed, $5 milliseconds until the next,
+   * $6 the note for staff. Returns the new status; no row when the media was no longer pending. When the file is given
+   * up, the open case now holding its message (a merge moves it) gets $6 as a note without a staff author, in the same
+   * statement, share-locked as a staff note is: staff would otherwise see 「[画像]」 with nothing to say it will never
+   * come, and not ask the resident to send it again. Returns that note's id, case and contact too (null without one).
    */
   static final String MEDIA_FAILED = """
-      UPDATE line_media SET attempts = attempts + 1, last_error = $2,
-             status = CASE WHEN $3 OR attempts + 1 >= $4 THEN 'failed' ELSE 'pending' END,
-             next_attempt_at = now() + $5 * interval '1 millisecond'
-       WHERE message_id = $1 AND status = 'pending'
-      RETURNING status
+      WITH RECURSIVE job AS (
+        UPDATE line_media SET attempts = attempts + 1, last_error = $2,
+               status = CASE WHEN $3 OR attempts + 1 >= $4 THEN 'failed' ELSE 'pending' END,
+               next_attempt_at = now() + $5 * interval '1 millisecond'
+         WHERE message_id = $1 AND status = 'pending'
+        RETURNING message_id, status
+      ), holder (id, merged_into) AS (
+        SELECT c.id, c.merged_into
+          FROM job JOIN message m ON m.id = job.message_id JOIN consultation_case c ON c.id = m.case_id
+         WHERE job.status = 'failed' AND m.unsent_at IS NULL
+        UNION ALL
+        SELECT c.id, c.merged_into FROM consultation_case c JOIN holder h ON c.id = h.merged_into
+      ), noted AS (
+        INSERT INTO message (case_id, contact_id, channel, direction, body, staff_id, delivery)
+        SELECT c.id, c.contact_id, c.channel, 'note', $6, NULL, 'none'
+          FROM consultation_case c JOIN holder h ON h.id = c.id
+         WHERE c.merged_into IS NULL AND c.erased_at IS NULL AND c.status = 'open'
+           FOR SHARE OF c
+        RETURNING id, case_id, contact_id
+      )
+      SELECT job.status, noted.id AS note_id, noted.case_id, noted.contact_id FROM job LEFT JOIN noted ON true
       """;
 }

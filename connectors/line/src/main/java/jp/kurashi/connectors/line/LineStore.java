@@ -150,14 +150,27 @@ public final class LineStore {
   }
 
   /**
-   * Records a failed fetch: it is tried again after {@code retryIn}, or never when {@code last} or when this was
-   * the last attempt allowed. True when the media is now given up.
+   * Records a failed fetch of message {@code messageId}'s media: retried later, or given up when {@code last} or out of
+   * attempts, and then {@code note} left for staff in its open case. Empty when not given up (or no longer pending).
    *
    * @param reason why, in LINE's words or an error class; nothing the resident sent
    */
-  public Future<Boolean> mediaFailed(long messageId, String reason, boolean last, int attemptsAllowed, Duration retryIn) {
+  public Future<Optional<GivenUp>> mediaFailed(long messageId, String reason, boolean last, int attemptsAllowed,
+                                                Duration retryIn, String note) {
     return pool.preparedQuery(LineSql.MEDIA_FAILED)
-        .execute(Tuple.of(messageId, reason, last, attemptsAllowed, retryIn.toMillis()))
-        .map(rows -> rows.size() > 0 && "failed".equals(rows.iterator().next().getString(0)));
+        .execute(Tuple.of(messageId, reason, last, attemptsAllowed, retryIn.toMillis(), note))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<GivenUp>empty();
+          }
+          Row row = rows.iterator().next();
+          return "failed".equals(row.getString("status"))
+              ? Optional.of(new GivenUp(row.getLong("note_id"), row.getLong("case_id"), row.getLong("contact_id")))
+              : Optional.<GivenUp>empty();
+        });
+  }
+
+  /** A media file given up: the note left for staff, its case and contact ({@code null}s when no open case held it). */
+  public record GivenUp(Long noteId, Long caseId, Long contactId) {
   }
 }

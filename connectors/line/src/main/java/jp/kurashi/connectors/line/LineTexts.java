@@ -93,6 +93,29 @@ final class LineTexts {
   }
 
   /**
+   * The note staff get when a resident's LINE photo, video, voice message or file could not be fetched for good: ask
+   * them to send it again (LINE keeps content only for a while). Staff read it, so Japanese first; {@code reason} is
+   * LINE's answer or an error class, never content.
+   */
+  static String mediaNotFetchedNote(String kind, String reason) {
+    String ja = switch (kind) {
+      case "image" -> "画像";
+      case "video" -> "動画";
+      case "audio" -> "音声";
+      default -> "ファイル";
+    };
+    String en = switch (kind) {
+      case "image" -> "photo";
+      case "video" -> "video";
+      case "audio" -> "voice message";
+      default -> "file";
+    };
+    return "【自動記録】相談者がLINEで送った" + ja + "を取得できませんでした(" + reason + ")。必要なら、もう一度送って"
+        + "もらってください。 / Automatic record: the " + en + " the resident sent on LINE could not be fetched (" + reason
+        + "). Ask them to send it again if it is needed.";
+  }
+
+  /**
    * A sticker as staff read it. A message sticker carries words the resident typed onto it ({@code text}, up to 100
    * characters): those are the resident's message, triaged like any text, so they come first.
    */

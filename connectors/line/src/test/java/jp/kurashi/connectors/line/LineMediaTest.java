@@ -83,8 +83,14 @@ class LineMediaTest {
   }
 
   @Test
-  @DisplayName("that LINE no longer has is given up at once, with LINE's reason")
+  @DisplayName("that LINE no longer has is given up at once, with LINE's reason, and staff are told in the case, once")
   void gone() throws Exception {
+    java.util.List<jp.kurashi.core.domain.CaseEvent> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.events.subscribe(e -> {
+      if (jp.kurashi.core.domain.CaseEvent.NOTE_ADDED.equals(e.type())) {
+        notes.add(e);
+      }
+    });
     server.line.contentAnswers.add(404);
 
     assertThat(server.post(LineEvents.callback(LineEvents.image("i1", "U1"))).statusCode()).isEqualTo(200);
@@ -94,6 +100,19 @@ class LineMediaTest {
     assertThat(server.line.contentReads.get()).isOne();
     assertThat(media().getString("last_error")).startsWith("LINE 404");
     assertThat(attachments()).isZero();
+    Row note = server.one("""
+        SELECT n.id, n.case_id, n.body, n.staff_id IS NULL AS automatic FROM message n
+          JOIN message m ON m.case_id = n.case_id AND m.external_id = 'i1'
+         WHERE n.direction = 'note'""");
+    assertThat(note.getString("body")).startsWith("【自動記録】相談者がLINEで送った画像を取得できませんでした(LINE 404")
+        .contains("could not be fetched");
+    assertThat(note.getBoolean("automatic")).isTrue();
+    assertThat(server.count("SELECT count(*) FROM message WHERE direction = 'note'")).isOne();
+    Await.until(WAIT, "consoles told", () -> !notes.isEmpty());
+    assertThat(notes).singleElement().satisfies(e -> {
+      assertThat(e.messageId()).isEqualTo(note.getLong("id"));
+      assertThat(e.caseId()).isEqualTo(note.getLong("case_id"));
+    });
   }
 
   @Test

@@ -101,7 +101,7 @@ final class LineServer implements AutoCloseable {
         new ConsentRequest(profile, replies, Set.of(LineConnector.CHANNEL)));
     InboundPipeline pipeline = new InboundPipeline(officeId, messages, events, steps);
     Router router = Router.router(vertx);
-    LineMediaFetcher media = new LineMediaFetcher(connector, settings, metrics);
+    LineMediaFetcher media = new LineMediaFetcher(connector, settings, metrics, events, clock);
     new LineWebhook(officeId, settings, pipeline, contacts, connector, media, profile, metrics, clock)
         .mount(router);
     this.mediaRetryId = Await.result(vertx.deployVerticle(new LineMediaRetry(lineStore, media, MEDIA_RETRY)));
