@@ -52,6 +52,13 @@ final class MailParser {
   private static final Pattern RECIPIENT =
       Pattern.compile("(?im)^(?:final|original)-recipient:\\s*rfc822\\s*;\\s*<?([^<>\\s@]+@[^<>\\s]+?)>?\\s*$");
   private static final int MAX_BOUNCE_RECIPIENTS = 20;
+  /** An address as a plain bounce names it; bounded on both sides, so a long run of letters cannot backtrack. */
+  private static final Pattern NAMED_ADDRESS =
+      Pattern.compile("[A-Za-z0-9._%+!#$&'*/=?^`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,8}");
+  /** A line of a plain bounce with the receiving server's SMTP reply (550 5.1.1 …), from its code on. */
+  private static final Pattern SMTP_REPLY = Pattern.compile("(?m)\\b[45]\\d\\d[ -][^\\r\\n]{0,400}");
+  /** How much of a plain bounce is read for the returned Message-ID and the failed addresses. */
+  private static final int MAX_PLAIN_BOUNCE_CHARS = 256 * 1024;
   private static final Set<String> REPORT_PARTS =
       Set.of("message/delivery-status", "message/rfc822", "text/rfc822-headers");
   private static final Set<String> BULK = Set.of("bulk", "junk", "list");
@@ -110,6 +117,9 @@ final class MailParser {
       // A blank text part beside an HTML one (some mailers send both, the text empty) is not what the resident wrote.
       String text = body.plain != null && !body.plain.isBlank() ? body.plain
           : body.html != null ? HtmlText.toText(body.html) : body.plain != null ? body.plain : "";
+      if (body.bounce == null && mailSystem(address)) {
+        body.bounce = plainBounce(raw, text);
+      }
       boolean automated = automated(message, address) || body.bounce != null;
       return new ParsedMail(messageId(message, raw), address.toLowerCase(Locale.ROOT), name(from),
           EncodedWords.decode(header(message, "Subject")), text.replace("\r\n", "\n"), body.attachments, body.skipped,
@@ -292,6 +302,47 @@ final class MailParser {
     }
     body.bounce = new ParsedMail.Bounce(original, reason == null ? "delivery failed" : reason, List.copyOf(recipients));
     return true;
+  }
+
+  /** The sender is a mail system (a bounce, whatever its form), not a person. */
+  private static boolean mailSystem(String address) {
+    String local = address.substring(0, address.indexOf('@')).toLowerCase(Locale.ROOT);
+    return local.equals("mailer-daemon") || local.equals("postmaster");
+  }
+
+  /**
+   * A bounce that is not an RFC 3464 report, as many mail systems still send (Exim's, carriers', old Postfix and
+   * qmail): the returned mail's Message-ID is a header line somewhere below the bounce's own headers (in its text or a
+   * returned part), the failed addresses are the addresses it names, the reason its first line with an SMTP code.
+   * The Message-ID decides which of the desk's mails failed, and only when the mail went to one of those addresses.
+   */
+  private static ParsedMail.Bounce plainBounce(byte[] raw, String text) {
+    int body = bodyStart(raw);
+    String below = new String(raw, body, Math.min(raw.length - body, MAX_PLAIN_BOUNCE_CHARS), StandardCharsets.ISO_8859_1);
+    Matcher id = MESSAGE_ID_LINE.matcher(below);
+    String original = id.find() ? messageKey(id.group(1)) : null;
+    List<String> recipients = new ArrayList<>();
+    Matcher address = NAMED_ADDRESS.matcher(below);
+    while (address.find() && recipients.size() < MAX_BOUNCE_RECIPIENTS) {
+      String found = address.group().toLowerCase(Locale.ROOT);
+      if (!recipients.contains(found)) {
+        recipients.add(found);
+      }
+    }
+    Matcher reason = SMTP_REPLY.matcher(text.length() > MAX_PLAIN_BOUNCE_CHARS ? text.substring(0, MAX_PLAIN_BOUNCE_CHARS) : text);
+    return new ParsedMail.Bounce(original,
+        reason.find() ? InboundText.oneLine(reason.group().strip(), MAX_BOUNCE_REASON_LENGTH) : "delivery failed",
+        List.copyOf(recipients));
+  }
+
+  /** Where the mail's own headers end (the first empty line); the whole mail when there is none. */
+  private static int bodyStart(byte[] raw) {
+    for (int i = 0; i + 1 < raw.length; i++) {
+      if (raw[i] == '\n' && (raw[i + 1] == '\n' || raw[i + 1] == '\r' && i + 2 < raw.length && raw[i + 2] == '\n')) {
+        return i + 1;
+      }
+    }
+    return 0;
   }
 
   /** The first {@link #MAX_REPORT_PART_CHARS} of a report's part, one character a byte. */
@@ -608,8 +659,7 @@ final class MailParser {
         || header(message, "List-Id") != null) {
       return true;
     }
-    String local = address.substring(0, address.indexOf('@')).toLowerCase(Locale.ROOT);
-    return local.equals("mailer-daemon") || local.equals("postmaster");
+    return mailSystem(address);
   }
 
   private static Instant date(MimeMessage message) {

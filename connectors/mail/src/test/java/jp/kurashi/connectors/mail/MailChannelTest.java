@@ -153,6 +153,29 @@ class MailChannelTest {
   }
 
   @Test
+  @DisplayName("marks the mail a plain-text bounce returns as failed, and opens no case for the mail system")
+  void plainBounce() throws Exception {
+    server.deliver(Fixtures.raw("shift-jis.eml"));
+    Await.until(WAIT, "ingested", () -> messages() == 1);
+    long caseId = message("<sjis-0001@example.ne.jp>").getLong("case_id");
+    Await.until(WAIT, "acknowledged", () -> server.sentTo("ichiro.suzuki@example.ne.jp").size() == 1);
+    long replyId = Await.result(server.replies.queue(caseId, server.staff(), "ご返信ください")).messageId();
+    Await.until(WAIT, "sent", () -> server.sentTo("ichiro.suzuki@example.ne.jp").size() == 2);
+    String sentId = server.sentTo("ichiro.suzuki@example.ne.jp").get(1).getMessageID();
+    Await.until(WAIT, "id stored", () -> sentId.equals(
+        server.query("SELECT external_id FROM message WHERE id = $1", replyId).iterator().next().getString(0)));
+
+    server.deliver(Fixtures.raw("plain-bounce.eml", "BOUNCED_ID", sentId));
+
+    Await.until(WAIT, "failed", () -> "failed".equals(
+        server.query("SELECT delivery FROM message WHERE id = $1", replyId).iterator().next().getString(0)));
+    assertThat(server.query("SELECT delivery_error FROM message WHERE id = $1", replyId).iterator().next().getString(0))
+        .contains("550 5.1.1");
+    assertThat(server.count("SELECT count(*) FROM consultation_case")).isEqualTo(1);
+    assertThat(server.count("SELECT count(*) FROM contact WHERE external_id LIKE 'mailer-daemon@%'")).isZero();
+  }
+
+  @Test
   @DisplayName("does not re-ingest after a restart, and picks up what arrived meanwhile")
   void restart() {
     server.deliver(Fixtures.raw("shift-jis.eml"));

@@ -113,6 +113,23 @@ class MailParserTest {
   }
 
   @Test
+  @DisplayName("reads a plain-text bounce (Exim's, a carrier's): the returned Message-ID, the failed address, the SMTP reply")
+  void plainBounce() throws Exception {
+    ParsedMail mail = parser.parse(Fixtures.raw("plain-bounce.eml", "BOUNCED_ID", "<out-44@kurashi.example>"));
+
+    assertThat(mail.automated()).isTrue();
+    assertThat(mail.bounce()).isNotNull();
+    assertThat(mail.bounce().originalMessageId()).as("the returned mail's, not the bounce's own")
+        .isEqualTo("<out-44@kurashi.example>");
+    assertThat(mail.bounce().recipients()).contains("ichiro.suzuki@example.ne.jp");
+    assertThat(mail.bounce().reason()).startsWith("550 5.1.1").contains("User unknown");
+    // From a person, the same words are a message.
+    byte[] person = new String(Fixtures.raw("plain-bounce.eml", "BOUNCED_ID", "<out-44@kurashi.example>"),
+        java.nio.charset.StandardCharsets.UTF_8).replace("Mailer-Daemon@", "taro@").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(parser.parse(person).bounce()).isNull();
+  }
+
+  @Test
   @DisplayName("reads the returned Message-ID of a bounce whose server folded that header")
   void foldedBounce() throws Exception {
     ParsedMail mail = parser.parse(Fixtures.deliveryReport("MAILER-DAEMON@mx.example.org", "<b@mx>", "a@b.example",
