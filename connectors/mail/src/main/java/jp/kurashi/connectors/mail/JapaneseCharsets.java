@@ -96,8 +96,9 @@ final class JapaneseCharsets {
   /**
    * The reading of bytes that are not valid UTF-8. Mostly valid UTF-8 (under one in ten of its characters lost) is
    * UTF-8 with a few stray bytes: they cost those bytes, not the whole mail in mojibake (Shift_JIS reads most UTF-8
-   * Japanese as valid kanji). Else the reading with the fewest characters lost (U+FFFD) or made up (the private use
-   * area, where misread bytes land); ties go to Shift_JIS, which is what such bytes mostly are in Japan.
+   * Japanese as valid kanji). Else EUC-JP when it reads as Japanese, and Shift_JIS does not; else the reading with the
+   * fewest characters lost (U+FFFD) or made up (the private use area, where misread bytes land); ties go to Shift_JIS,
+   * which is what such bytes mostly are in Japan.
    */
   private static String leastDamaged(byte[] bytes) {
     String utf8 = new String(bytes, StandardCharsets.UTF_8);
@@ -106,7 +107,17 @@ final class JapaneseCharsets {
       return utf8;
     }
     String sjis = new String(bytes, WINDOWS_31J);
+    String eucJp = new String(bytes, EUC_JP);
+    // EUC-JP read as Shift_JIS is half-width kana and stray kanji, without a single hiragana; Japanese has them in
+    // every sentence (particles, endings). Shift_JIS read as EUC-JP has none either, so a tie stays Shift_JIS.
+    if (damage(eucJp) == 0 && kana(eucJp) > kana(sjis)) {
+      return eucJp;
+    }
     return lost < damage(sjis) ? utf8 : sjis;
+  }
+
+  private static long kana(String text) {
+    return text.chars().filter(c -> c >= 0x3041 && c <= 0x30FF).count();
   }
 
   private static long damage(String text) {

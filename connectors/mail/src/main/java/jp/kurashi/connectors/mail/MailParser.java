@@ -57,6 +57,9 @@ final class MailParser {
       Pattern.compile("[A-Za-z0-9._%+!#$&'*/=?^`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,8}");
   /** A line of a plain bounce with the receiving server's SMTP reply (550 5.1.1 …), from its code on. */
   private static final Pattern SMTP_REPLY = Pattern.compile("(?m)\\b[45]\\d\\d[ -][^\\r\\n]{0,400}");
+  /** {@code <meta charset="…">} or the http-equiv form, in an HTML part's first bytes. */
+  private static final Pattern META_CHARSET =
+      Pattern.compile("(?i)<meta\\b[^>]{0,300}?charset\\s*=\\s*[\"']?([A-Za-z0-9_.:-]{1,40})");
   /** How much of a plain bounce is read for the returned Message-ID and the failed addresses. */
   private static final int MAX_PLAIN_BOUNCE_CHARS = 256 * 1024;
   private static final Set<String> REPORT_PARTS =
@@ -193,14 +196,15 @@ final class MailParser {
       return;
     }
     if (!attachment && base.equals("text/html") && body.html == null) {
-      body.html = JapaneseCharsets.decode(bytes(part), type.getParameter("charset"));
+      body.html = html(bytes(part), type);
       return;
     }
     if (!attachment && !inAlternative && part.getFileName() == null
         && (base.equals("text/plain") && body.plain != null || base.equals("text/html") && body.html != null)) {
       // More of the same text, after a photo put in the middle of it (Apple Mail writes text, image, text): the
       // resident's words, not a file, and the sentence after the photo may be the one that matters.
-      String more = JapaneseCharsets.decode(bytes(part), type.getParameter("charset"));
+      String more = base.equals("text/html") ? html(bytes(part), type)
+          : JapaneseCharsets.decode(bytes(part), type.getParameter("charset"));
       if (base.equals("text/plain")) {
         body.plain = body.plain + "\n" + more;
       } else {
@@ -302,6 +306,16 @@ final class MailParser {
     }
     body.bounce = new ParsedMail.Bounce(original, reason == null ? "delivery failed" : reason, List.copyOf(recipients));
     return true;
+  }
+
+  /** An HTML part's text, in the charset its header names or, without one, the one its own {@code <meta>} names. */
+  private static String html(byte[] bytes, ContentType type) {
+    String label = type.getParameter("charset");
+    if (label == null) {
+      Matcher meta = META_CHARSET.matcher(new String(bytes, 0, Math.min(bytes.length, 4096), StandardCharsets.ISO_8859_1));
+      label = meta.find() ? meta.group(1) : null;
+    }
+    return JapaneseCharsets.decode(bytes, label);
   }
 
   /** The sender is a mail system (a bounce, whatever its form), not a person. */

@@ -307,4 +307,22 @@ class MailParserTest {
           .as(c[0] + " read by its plain table").isNotEqualTo(c[2]);
     }
   }
+
+  @Test
+  @DisplayName("reads unlabelled EUC-JP as EUC-JP, and an HTML part in the charset its <meta> names; unlabelled Shift_JIS stays Shift_JIS")
+  void unlabelledJapanese() throws Exception {
+    String text = "生活が苦しいです。家賃を払えません。";
+    byte[] euc = text.getBytes(java.nio.charset.Charset.forName("EUC-JP"));
+    assertThat(parser.parse(mail("Content-Type: text/plain\r\n\r\n", euc)).text()).isEqualTo(text);
+    byte[] sjis = text.getBytes(java.nio.charset.Charset.forName("windows-31j"));
+    assertThat(parser.parse(mail("Content-Type: text/plain\r\n\r\n", sjis)).text()).isEqualTo(text);
+    byte[] halfWidth = "ｶﾈｶﾞﾅｲ ﾀｽｹﾃ".getBytes(java.nio.charset.Charset.forName("windows-31j"));
+    assertThat(parser.parse(mail("Content-Type: text/plain\r\n\r\n", halfWidth)).text()).isEqualTo("ｶﾈｶﾞﾅｲ ﾀｽｹﾃ");
+
+    byte[] html = ("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=euc-jp\"></head><body><p>"
+        + text + "</p></body></html>").getBytes(java.nio.charset.Charset.forName("EUC-JP"));
+    assertThat(parser.parse(mail("Content-Type: text/html\r\n\r\n", html)).text()).isEqualTo(text);
+    byte[] html5 = ("<meta charset=\"gbk\"><p>我叫王喆</p>").getBytes(java.nio.charset.Charset.forName("GB18030"));
+    assertThat(parser.parse(mail("Content-Type: text/html\r\n\r\n", html5)).text()).isEqualTo("我叫王喆");
+  }
 }
