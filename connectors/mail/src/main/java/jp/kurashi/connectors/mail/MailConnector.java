@@ -6,8 +6,10 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.util.ByteArrayDataSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,6 +29,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * Replies by SMTP from the desk's address, in the resident's thread: its own Message-ID (derived
@@ -88,7 +91,14 @@ public final class MailConnector implements ChannelConnector {
   public Future<SendReceipt> send(OutboundMessage message) {
     long started = System.nanoTime();
     return store.thread(message.caseId(), CaseToken.newSecret()).compose(thread -> vertx.executeBlocking(() -> {
-      MimeMessage mail = compose(message, thread);
+      MimeMessage mail;
+      try {
+        mail = compose(message, thread);
+      } catch (AddressException e) {
+        // Nothing went out, and no retry can make the address sendable.
+        throw SendFailure.permanent("宛先のメールアドレスを送信に使えません / the address cannot be sent to: "
+            + oneLine(e.getMessage()));
+      }
       try {
         deadline.within(started, () -> Transport.send(mail, settings.user(), settings.password()));
       } catch (MessagingException e) {
@@ -111,7 +121,16 @@ public final class MailConnector implements ChannelConnector {
     } catch (UnsupportedEncodingException e) {
       throw new IllegalStateException(e);
     }
-    mail.setRecipient(Message.RecipientType.TO, new InternetAddress(message.contactRef()));
+    // Set, not parsed: the one-argument constructor refuses, whatever the session says, the addresses Japanese carriers
+    // gave out for years (taro..yamada@docomo.ne.jp, taro.@ezweb.ne.jp), which their residents still use and which mail
+    // servers accept. The session reads them back leniently (mail.mime.address.strict).
+    String address = message.contactRef();
+    if (address.indexOf('@') <= 0 || address.chars().anyMatch(c -> c <= ' ' || c == '<' || c == '>' || c == ',')) {
+      throw new AddressException("not a mail address"); // the address itself stays out of the reason, which is logged
+    }
+    InternetAddress to = new InternetAddress();
+    to.setAddress(address);
+    mail.setRecipient(Message.RecipientType.TO, to);
     boolean iso2022 = "ISO-2022-JP".equalsIgnoreCase(settings.outboundCharset());
     String headerCharset = iso2022 ? "ISO-2022-JP" : "UTF-8";
     mail.setSubject(subject(thread.subject(), new CaseToken(message.caseId(), thread.token())), headerCharset);
@@ -121,7 +140,11 @@ public final class MailConnector implements ChannelConnector {
     }
     List<String> refs = thread.messageIds();
     if (!refs.isEmpty()) {
-      mail.setHeader("References", String.join(" ", refs.subList(Math.max(0, refs.size() - MAX_REFERENCES), refs.size())));
+      // The thread's first mail and the latest ones (RFC 5322 §3.6.4), folded: one header line of long ids can pass the
+      // 998 octets a line may have.
+      List<String> kept = refs.size() <= MAX_REFERENCES ? refs : Stream.concat(Stream.of(refs.get(0)),
+          refs.subList(refs.size() - MAX_REFERENCES + 1, refs.size()).stream()).toList();
+      mail.setHeader("References", MimeUtility.fold("References: ".length(), String.join(" ", kept)));
     }
     if (message.automatic()) {
       // RFC 3834: tells other auto-responders not to answer this one.

@@ -75,6 +75,8 @@ public record MailSettings(String imapHost, int imapPort, String smtpHost, int s
     // The mail is delivered once the final dot is answered; a slow or lost answer to QUIT would fail the send
     // and the retry would deliver it again.
     p.setProperty("mail." + protocol + ".quitwait", "false");
+    // Read back leniently, as they are read in: old carrier addresses (taro..yamada@docomo.ne.jp) are real.
+    p.setProperty("mail.mime.address.strict", "false");
     if (tls && !implicit) {
       p.setProperty("mail.smtp.starttls.enable", "true");
       p.setProperty("mail.smtp.starttls.required", "true");

@@ -154,19 +154,26 @@ final class MailSql {
   /**
    * $1 case, $2 a fresh random token part. Subject of the latest inbound mail, every Message-ID of the case,
    * oldest first, and the case's token part: $2 is stored only when the case has none yet, so concurrent
-   * sends agree on the first one stored.
+   * sends agree on the first one stored. Only the resident's own mails and the desk's to them count: not an
+   * auto-responder's (the reply would be titled 「Re: 自動応答: 不在のお知らせ」 and answer a mail the resident never saw),
+   * nor those of another contact whose case was merged into this one (their subject and ids are theirs).
    */
   static final String THREAD = """
       WITH token AS (
         UPDATE consultation_case SET mail_token = COALESCE(mail_token, $2) WHERE id = $1 RETURNING mail_token
+      ), resident AS (
+        SELECT contact_id FROM consultation_case WHERE id = $1
       )
       SELECT (SELECT mail_token FROM token) AS token,
              (SELECT subject FROM message WHERE case_id = $1 AND direction = 'in' AND subject IS NOT NULL
+                 AND NOT automated AND contact_id = (SELECT contact_id FROM resident)
                ORDER BY id DESC LIMIT 1) AS subject,
              (SELECT external_id FROM message WHERE case_id = $1 AND direction = 'in' AND channel = 'mail'
+                 AND NOT automated AND contact_id = (SELECT contact_id FROM resident)
                ORDER BY id DESC LIMIT 1) AS last_inbound,
              ARRAY(SELECT external_id FROM message WHERE case_id = $1 AND channel = 'mail'
-                     AND external_id LIKE '<%' ORDER BY id) AS ids
+                     AND external_id LIKE '<%' AND NOT automated AND contact_id = (SELECT contact_id FROM resident)
+                   ORDER BY id) AS ids
       """;
 
   /** $1 lock key. Session-level: held while this connection lives. */

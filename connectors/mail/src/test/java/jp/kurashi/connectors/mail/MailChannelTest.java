@@ -65,6 +65,17 @@ class MailChannelTest {
   }
 
   @Test
+  @DisplayName("answers an old carrier address the strict rules refuse (taro..yamada@docomo.ne.jp, taro.@ezweb.ne.jp)")
+  void oldCarrierAddresses() throws Exception {
+    for (String address : java.util.List.of("taro..yamada@docomo.ne.jp", "hanako.@ezweb.ne.jp")) {
+      server.deliver(Fixtures.plain(address, "<" + address.hashCode() + "@phone.example>", "soudan", "",
+          "yachin ga haraemasen"));
+      Await.until(WAIT, "acknowledgement to " + address, () -> server.sentTo(address).size() == 1);
+      assertThat(server.sentTo(address).get(0).getHeader("To", null)).isEqualTo(address);
+    }
+  }
+
+  @Test
   @DisplayName("sends a staff reply in the thread, and the resident's answer joins the same case")
   void replyThreads() throws Exception {
     server.deliver(Fixtures.raw("carrier-iso2022jp.eml"));
@@ -92,6 +103,33 @@ class MailChannelTest {
     Await.until(WAIT, "answer ingested", () -> messages() == 2);
     assertThat(message("<CAF=gmail-reply-0001@mail.gmail.com>").getLong("case_id")).isEqualTo(caseId);
     assertThat(server.count("SELECT count(*) FROM consultation_case")).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("titles and threads a staff reply on the resident's own mail, not on their auto-responder's answer")
+  void replyAfterAutoResponder() throws Exception {
+    server.deliver(Fixtures.raw("shift-jis.eml"));
+    Await.until(WAIT, "ingested", () -> messages() == 1);
+    long caseId = message("<sjis-0001@example.ne.jp>").getLong("case_id");
+    Await.until(WAIT, "acknowledged", () -> server.sentTo("ichiro.suzuki@example.ne.jp").size() == 1);
+    String token = CaseToken.find(server.sentTo("ichiro.suzuki@example.ne.jp").get(0).getSubject()).orElseThrow()
+        .toString();
+    // Their mailbox answers the acknowledgement: 「自動応答: 不在のお知らせ」, into the same case.
+    String away = new String(Fixtures.raw("out-of-office.eml"), java.nio.charset.StandardCharsets.ISO_8859_1)
+        .replace("Kenji Tanaka <kenji.tanaka@example.co.jp>", "<ichiro.suzuki@example.ne.jp>")
+        .replace("Message-ID: <ooo-0001@example.co.jp>", "Message-ID: <ooo-0001@example.co.jp>\r\nIn-Reply-To: "
+            + server.sentTo("ichiro.suzuki@example.ne.jp").get(0).getMessageID());
+    server.deliver(away.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Await.until(WAIT, "auto-reply stored", () -> messages() == 2);
+    assertThat(message("<ooo-0001@example.co.jp>").getLong("case_id")).isEqualTo(caseId);
+
+    Await.result(server.replies.queue(caseId, server.staff(), "ご返信ください"));
+
+    Await.until(WAIT, "reply sent", () -> server.sentTo("ichiro.suzuki@example.ne.jp").size() == 2);
+    MimeMessage reply = server.sentTo("ichiro.suzuki@example.ne.jp").get(1);
+    assertThat(reply.getSubject()).isEqualTo("Re: 借金の返済について " + token);
+    assertThat(reply.getHeader("In-Reply-To", null)).isEqualTo("<sjis-0001@example.ne.jp>");
+    assertThat(reply.getHeader("References", null)).doesNotContain("ooo-0001");
   }
 
   @Test
