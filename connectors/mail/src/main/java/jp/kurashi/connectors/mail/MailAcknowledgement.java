@@ -50,8 +50,7 @@ public final class MailAcknowledgement implements AfterIngest {
     return contacts.find(stored.contactId())
         .map(found -> found.isPresent() && found.get().consentedTo(profile.privacyNoticeVersion()) ? ack
             : withNotice(ack, message.senderUnverified() ? profile.consentByMailUnverified() : profile.consentByMail()))
-        .compose(text -> OutOfHoursNotice.queueOnceWithDesk(profile, replies, stored.caseId(), message.receivedAt(),
-            minGap, text));
+        .compose(text -> OutOfHoursNotice.queueOnceWithDesk(profile, replies, stored.caseId(), message, minGap, text));
   }
 
   /** {@code howToAgree}: by reply, or only on the web chat page when this mail's sender could not be confirmed. */

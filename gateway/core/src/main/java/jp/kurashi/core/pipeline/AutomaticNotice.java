@@ -75,7 +75,7 @@ public final class AutomaticNotice {
     Future<Boolean> safety = crisis ? safety(stored.caseId(), message, closed) : Future.succeededFuture(false);
     return safety.compose(sent -> sent || !closed ? Future.succeededFuture(false) : consented(message, stored))
         .compose(ordinary -> !ordinary ? Future.<Void>succeededFuture()
-            : OutOfHoursNotice.queueOnce(profile, replies, stored.caseId(), message.receivedAt(), noticeGap,
+            : OutOfHoursNotice.queueOnce(profile, replies, stored.caseId(), message, noticeGap,
                 profile.outOfHours()));
   }
 
@@ -89,7 +89,7 @@ public final class AutomaticNotice {
 
   private Future<Boolean> safety(long caseId, InboundMessage message, boolean closed) {
     OutOfHoursNotice.Rendered text = OutOfHoursNotice.render(profile,
-        closed ? profile.safetyMessageClosed() : profile.safetyMessage(), message.receivedAt());
+        closed ? profile.safetyMessageClosed() : profile.safetyMessage(), message);
     return replies.queueSafetyOnce(caseId, safetyGap, text.byLanguage(), text.fallback(), closed)
         .map(queued -> queued.isPresent());
   }

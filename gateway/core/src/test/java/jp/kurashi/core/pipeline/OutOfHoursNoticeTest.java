@@ -100,6 +100,31 @@ class OutOfHoursNoticeTest {
   }
 
   @Test
+  @DisplayName("to a resident whose language is not known yet: in Japanese when they wrote kana, else English first and Japanese after")
+  void languageNotKnownYet() {
+    ZonedDateTime night = ZonedDateTime.of(2026, 11, 27, 22, 0, 0, 0, TOKYO);
+    Await.result(pipeline.receive(new InboundMessage("mail", "<v-1@example.vn>", "lan@example.vn", null,
+        "Xin chào, tôi bị mất việc và không còn tiền mua thức ăn.", night.toInstant(), List.of(), "Xin giúp đỡ", false,
+        null)));
+    Await.result(pipeline.receive(new InboundMessage("mail", "<j-1@example.jp>", "taro@example.jp", null,
+        "家賃が払えません", night.toInstant(), List.of(), "相談", false, null)));
+
+    Await.until(Duration.ofSeconds(10), "both notices queued", () -> notices().size() == 2);
+    String toVietnamese = body("lan@example.vn");
+    assertThat(toVietnamese).startsWith("We have received your message").contains("Mon 30 Nov, 9:00");
+    assertThat(toVietnamese.indexOf("11月30日(月) 9:00")).as("the Japanese after it")
+        .isGreaterThan(toVietnamese.indexOf("Mon 30 Nov, 9:00"));
+    assertThat(body("taro@example.jp")).contains("11月30日(月) 9:00").doesNotContain("We have received your message");
+  }
+
+  private String body(String contact) {
+    return Await.result(db.pool().preparedQuery("""
+        SELECT m.body FROM message m JOIN contact k ON k.id = m.contact_id
+         WHERE k.external_id = $1 AND m.direction = 'out'""").execute(io.vertx.sqlclient.Tuple.of(contact)))
+        .iterator().next().getString(0);
+  }
+
+  @Test
   @DisplayName("writes to a resident who chose English in English, and to one who cannot be reached not at all")
   void contactsLanguageAndReach() throws Exception {
     Await.result(new ContactStore(db.pool(), clock).recordConsent(office, "line", "U-en", "v1", "en"));
