@@ -22,7 +22,6 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 
 import java.io.UnsupportedEncodingException;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
@@ -116,11 +115,6 @@ public final class MailConnector implements ChannelConnector {
         setHeader("Message-ID", messageId);
       }
     };
-    try {
-      mail.setFrom(new InternetAddress(settings.address(), deskName, StandardCharsets.UTF_8.name()));
-    } catch (UnsupportedEncodingException e) {
-      throw new IllegalStateException(e);
-    }
     // Set, not parsed: the one-argument constructor refuses, whatever the session says, the addresses Japanese carriers
     // gave out for years (taro..yamada@docomo.ne.jp, taro.@ezweb.ne.jp), which their residents still use and which mail
     // servers accept. The session reads them back leniently (mail.mime.address.strict).
@@ -131,9 +125,17 @@ public final class MailConnector implements ChannelConnector {
     InternetAddress to = new InternetAddress();
     to.setAddress(address);
     mail.setRecipient(Message.RecipientType.TO, to);
-    boolean iso2022 = "ISO-2022-JP".equalsIgnoreCase(settings.outboundCharset());
-    String headerCharset = iso2022 ? "ISO-2022-JP" : "UTF-8";
-    mail.setSubject(subject(thread.subject(), new CaseToken(message.caseId(), thread.token())), headerCharset);
+    String text = message.text();
+    String subject = subject(thread.subject(), new CaseToken(message.caseId(), thread.token()));
+    boolean iso2022 = "ISO-2022-JP".equalsIgnoreCase(settings.outboundCharset()) && Jis.canSend(text);
+    // A subject ISO-2022-JP cannot carry (a resident's ①, ～, 髙 or their language's letters) goes in UTF-8 on its own.
+    mail.setSubject(subject, iso2022 && Jis.canSendInHeader(subject) ? "ISO-2022-JP" : "UTF-8");
+    try {
+      mail.setFrom(new InternetAddress(settings.address(), deskName,
+          iso2022 && Jis.canSendInHeader(deskName) ? "ISO-2022-JP" : StandardCharsets.UTF_8.name()));
+    } catch (UnsupportedEncodingException e) {
+      throw new IllegalStateException(e);
+    }
     mail.setSentDate(new Date());
     if (thread.lastInboundMessageId() != null && thread.lastInboundMessageId().startsWith("<")) {
       mail.setHeader("In-Reply-To", thread.lastInboundMessageId());
@@ -151,11 +153,12 @@ public final class MailConnector implements ChannelConnector {
       mail.setHeader("Auto-Submitted", "auto-replied");
     }
     if (iso2022) {
-      byte[] body = message.text().replace("\n", "\r\n").getBytes(Charset.forName("x-windows-iso2022jp"));
+      byte[] body = Jis.body(text);
       mail.setDataHandler(new DataHandler(new ByteArrayDataSource(body, "text/plain; charset=ISO-2022-JP")));
-      mail.setHeader("Content-Transfer-Encoding", "7bit");
+      // 7bit as old phones expect, unless a line would pass the 998 octets a relay may cut (mid escape sequence).
+      mail.setHeader("Content-Transfer-Encoding", Jis.longestLine(body) <= Jis.LONGEST_7BIT_LINE ? "7bit" : "base64");
     } else {
-      mail.setText(message.text(), "UTF-8");
+      mail.setText(text, "UTF-8");
     }
     mail.saveChanges();
     return mail;
