@@ -5,7 +5,6 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
-import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -53,7 +52,12 @@ public final class MailConnector implements ChannelConnector {
   private final MailStore store;
   private final String deskName;
   private final Session session;
+  private final boolean implicitTls;
   private final SmtpDeadline deadline;
+
+  /** Before the reason of a send that may have reached the resident although it failed. */
+  static final String MAY_HAVE_ARRIVED = "メールサーバーが受け取った可能性があります。届いたか確かめてから再送してください"
+      + " / the mail server may have taken it; check that it did not arrive before sending again. ";
 
   public MailConnector(Vertx vertx, MailSettings settings, MailStore store, String deskName) {
     this.vertx = vertx;
@@ -69,6 +73,7 @@ public final class MailConnector implements ChannelConnector {
       smtp.setProperty("mail." + protocol + ".socketFactory.fallback", "false");
     }
     this.session = Session.getInstance(smtp);
+    this.implicitTls = "smtps".equals(smtp.getProperty("mail.transport.protocol"));
   }
 
   @Override
@@ -98,9 +103,15 @@ public final class MailConnector implements ChannelConnector {
         throw SendFailure.permanent("宛先のメールアドレスを送信に使えません / the address cannot be sent to: "
             + oneLine(e.getMessage()));
       }
+      DeskSmtpTransport transport = new DeskSmtpTransport(session, implicitTls);
       try {
-        deadline.within(started, () -> Transport.send(mail, settings.user(), settings.password()));
+        deadline.within(started, () -> transport.sendAndClose(mail, settings.user(), settings.password()));
       } catch (MessagingException e) {
+        if (transport.mayHaveBeenTaken() && replyCode(e) == 0) {
+          // No answer to the final dot: the server may have the mail. Sent again on its own, a server slow at that
+          // step would deliver every reply several times; staff decide, after checking with the resident.
+          throw SendFailure.permanent("SMTP: " + oneLine(e.getMessage())).afterPartMayHaveArrived(MAY_HAVE_ARRIVED);
+        }
         throw classify(e);
       }
       return new SendReceipt(mail.getMessageID());
@@ -172,23 +183,28 @@ public final class MailConnector implements ChannelConnector {
   }
 
   private static RuntimeException classify(MessagingException e) {
-    int code = 0;
-    Exception cause = e;
-    if (e instanceof SendFailedException sfe && sfe.getNextException() instanceof MessagingException next) {
-      cause = next;
-    }
-    if (cause instanceof SMTPAddressFailedException a) {
-      code = a.getReturnCode();
-    } else if (cause instanceof SMTPSendFailedException s) {
-      code = s.getReturnCode();
-    } else if (e instanceof SMTPSendFailedException s) {
-      code = s.getReturnCode();
-    }
-    String words = "SMTP" + (code > 0 ? " " + code : "") + ": " + oneLine(cause.getMessage());
+    int code = replyCode(e);
+    String words = "SMTP" + (code > 0 ? " " + code : "") + ": " + oneLine(cause(e).getMessage());
     if (code >= 500) {
       return SendFailure.permanent(words);
     }
     return SendFailure.transientError(words, null);
+  }
+
+  /** The server's reply code to the step that failed; 0 when it gave none (a timeout, a lost connection). */
+  private static int replyCode(MessagingException e) {
+    Exception cause = cause(e);
+    if (cause instanceof SMTPAddressFailedException a) {
+      return a.getReturnCode();
+    }
+    if (cause instanceof SMTPSendFailedException s) {
+      return s.getReturnCode();
+    }
+    return e instanceof SMTPSendFailedException s ? s.getReturnCode() : 0;
+  }
+
+  private static Exception cause(MessagingException e) {
+    return e instanceof SendFailedException sfe && sfe.getNextException() instanceof MessagingException next ? next : e;
   }
 
   private static String oneLine(String s) {

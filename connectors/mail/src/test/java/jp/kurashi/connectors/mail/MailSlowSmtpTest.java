@@ -122,6 +122,36 @@ class MailSlowSmtpTest {
     }
   }
 
+  @Test
+  @DisplayName("a server that never answers the final dot in time: failed as possibly delivered, not sent again on its own")
+  void noAnswerToTheDot(Vertx vertx) throws Exception {
+    Duration smtpStepTimeout = Duration.ofMillis(400);
+    try (SlowSmtp smtp = new SlowSmtp(Duration.ofSeconds(3))) {
+      Database db = Await.result(Database.open(vertx, DatabaseSettings.fromUrl(MailServer.migratedDatabaseUrl(), 2)));
+      try {
+        long office = Await.result(new OfficeStore(db.pool()).ensure("default", "テスト窓口"));
+        long caseId = Await.result(new MessageStore(db.pool(), clock).ingest(office, new InboundMessage("mail",
+            "<in-3@example.jp>", "resident@example.jp", null, "相談したいです", clock.instant()))).caseId();
+        MailSettings settings = new MailSettings("127.0.0.1", 1, "127.0.0.1", smtp.port(), "", "",
+            "desk@kurashi.example", false, Duration.ofSeconds(60), "INBOX", null, "UTF-8", 1024 * 1024,
+            smtpStepTimeout, null, null);
+        MailConnector connector = new MailConnector(vertx, settings, new MailStore(db.pool()), "窓口");
+
+        Throwable failed = Await.result(connector.send(new OutboundMessage(1, caseId, "mail", "resident@example.jp",
+            "お返事です", UUID.randomUUID(), 1, false)).<Throwable>map(sent -> null).otherwise(err -> err));
+
+        assertThat(failed).isInstanceOf(SendFailure.class);
+        SendFailure failure = (SendFailure) failed;
+        assertThat(failure.isPermanent()).as("not retried on its own").isTrue();
+        assertThat(failure.mayHaveArrived()).isTrue();
+        assertThat(failure.getMessage()).startsWith(MailConnector.MAY_HAVE_ARRIVED);
+        assertThat(smtp.dataTransactions.get()).isOne();
+      } finally {
+        Await.result(db.close());
+      }
+    }
+  }
+
   private static String delivery(Database db, long messageId) {
     return Await.result(db.pool().preparedQuery("SELECT delivery FROM message WHERE id = $1")
         .execute(Tuple.of(messageId))).iterator().next().getString(0);
