@@ -60,6 +60,11 @@ public final class LineConnector implements ChannelConnector {
     this.noticeVersion = noticeVersion;
   }
 
+  /** The Vert.x instance the channel runs on (timers of its own). */
+  Vertx vertx() {
+    return vertx;
+  }
+
   /** Reply tokens and seen webhook events, shared with the webhook. */
   LineStore store() {
     return store;

@@ -61,6 +61,8 @@ public final class LineWebhook {
 
   private static final Logger LOG = LoggerFactory.getLogger(LineWebhook.class);
   private static final int BODY_LIMIT = 1024 * 1024;
+  /** When an unsend that found nothing is tried once more, for a delivery of its message still committing. */
+  private static final java.time.Duration UNSEND_AGAIN = java.time.Duration.ofSeconds(10);
   /** Longest file name kept of a resident's LINE file, in code points (LINE allows far less). */
   private static final int MAX_FILE_NAME = 255;
   /** The routing context key of the timer that cuts off a delivery whose body is not read in time. */
@@ -202,6 +204,8 @@ public final class LineWebhook {
         // that one, and a channel on standby must send nothing (no reply token comes with it), so neither greetings
         // nor notices nor a case here, which nobody would answer on LINE.
         metrics.increment("line_events_total", "kind", "standby");
+        LOG.atWarn().addKeyValue("type", event.getClass().getSimpleName())
+            .log("LINE event in standby mode, not stored: another channel of the account is active");
         continue;
       }
       if (shared.add(event)) {
@@ -222,7 +226,8 @@ public final class LineWebhook {
     }
     Future<List<IngestResult>> stored = takenBackEarly(messageEvents).compose(takenBack -> {
       for (int i = messageEvents.size() - 1; i >= 0; i--) {
-        if (takenBack.contains(userId(messageEvents.get(i)) + "/" + messageEvents.get(i).message().id())) {
+        MessageContent content = messageEvents.get(i).message();
+        if (content != null && takenBack.contains(userId(messageEvents.get(i)) + "/" + content.id())) {
           metrics.increment("line_events_total", "kind", "unsent_before_stored");
           messageEvents.remove(i);
           inbound.remove(i);
@@ -361,9 +366,17 @@ public final class LineWebhook {
     return pipeline.unsend(LineConnector.CHANNEL, sender(event), messageId).compose(erased -> {
       metrics.increment("line_events_total", "kind", erased.isPresent() ? "unsend" : "unsend_unknown");
       if (erased.isEmpty()) {
-        // Not stored (yet): its delivery may have failed and be redelivered after this one; it must not be kept then.
-        return event.source() instanceof UserSource
-            ? connector.store().unsentEarly(sender(event), messageId) : Future.succeededFuture();
+        // Not stored (yet): its delivery may have failed and be redelivered after this one, or still be committing (a
+        // busy database): it must not be kept either way. Remembered for the redelivery; tried once more for the other.
+        if (!(event.source() instanceof UserSource)) {
+          return Future.succeededFuture();
+        }
+        String user = sender(event);
+        return connector.store().unsentEarly(user, messageId).onSuccess(v -> connector.vertx().setTimer(
+            UNSEND_AGAIN.toMillis(), id -> pipeline.unsend(LineConnector.CHANNEL, user, messageId)
+                .compose(late -> late.isEmpty() ? Future.succeededFuture() : connector.store().forgetMedia(late.get().messageId()))
+                .onFailure(err -> LOG.atWarn().addKeyValue("error", DatabaseFailures.describe(err))
+                    .log("LINE unsend tried again, not applied"))));
       }
       LOG.atInfo().addKeyValue("messageId", erased.get().messageId()).addKeyValue("caseId", erased.get().caseId())
           .log("LINE message unsent by the resident: content erased");

@@ -134,4 +134,17 @@ class LineUnsendTest {
     assertThat(server.post(LineEvents.callback(LineEvents.text("e9", "U2", "こんにちは", true))).statusCode()).isEqualTo(200);
     assertThat(server.count("SELECT count(*) FROM message WHERE body = 'こんにちは'")).isOne();
   }
+
+  @Test
+  @DisplayName("an unsend that overtook its message's first delivery (still committing) erases the message once it is in")
+  void unsendOvertookDelivery() {
+    // The unsend is handled first; the message's own delivery (not a redelivery) comes right after.
+    assertThat(server.post(LineEvents.callback(LineEvents.unsend("u11", "U1", "me11"))).statusCode()).isEqualTo(200);
+    assertThat(server.post(LineEvents.callback(LineEvents.text("e11", "U1", "送らなければよかった"))).statusCode())
+        .isEqualTo(200);
+    assertThat(body("e11")).as("stored at first").isEqualTo("送らなければよかった");
+
+    Await.until(Duration.ofSeconds(20), "erased by the unsend's second try", () -> body("e11").isEmpty());
+    assertThat(server.count("SELECT count(*) FROM message WHERE body LIKE '%送らなければ%'")).isZero();
+  }
 }

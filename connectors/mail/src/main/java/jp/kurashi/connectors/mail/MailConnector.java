@@ -107,9 +107,11 @@ public final class MailConnector implements ChannelConnector {
       try {
         deadline.within(started, () -> transport.sendAndClose(mail, settings.user(), settings.password()));
       } catch (MessagingException e) {
-        if (transport.mayHaveBeenTaken() && replyCode(e) == 0) {
+        if (transport.mayHaveBeenTaken() && replyCode(e) == 0 && !message.automatic()) {
           // No answer to the final dot: the server may have the mail. Sent again on its own, a server slow at that
-          // step would deliver every reply several times; staff decide, after checking with the resident.
+          // step would deliver every reply several times; staff decide, after checking with the resident. An
+          // automatic message (the safety message at night, with nobody at the desk) is tried again: twice is better
+          // than not at all.
           throw SendFailure.permanent("SMTP: " + oneLine(e.getMessage())).afterPartMayHaveArrived(MAY_HAVE_ARRIVED);
         }
         throw classify(e);
@@ -130,7 +132,9 @@ public final class MailConnector implements ChannelConnector {
     // gave out for years (taro..yamada@docomo.ne.jp, taro.@ezweb.ne.jp), which their residents still use and which mail
     // servers accept. The session reads them back leniently (mail.mime.address.strict).
     String address = message.contactRef();
-    if (address.indexOf('@') <= 0 || address.chars().anyMatch(c -> c <= ' ' || c == '<' || c == '>' || c == ',')) {
+    // Printable ASCII only: SMTP without SMTPUTF8 would send each character's low byte, to someone else's mailbox.
+    if (address.indexOf('@') <= 0
+        || address.chars().anyMatch(c -> c <= ' ' || c > '~' || c == '<' || c == '>' || c == ',')) {
       throw new AddressException("not a mail address"); // the address itself stays out of the reason, which is logged
     }
     InternetAddress to = new InternetAddress();

@@ -33,6 +33,8 @@ public final class MailConsentReply implements AfterIngest {
       Pattern.CASE_INSENSITIVE);
   /** Own words longer than this are a message, not a bare "I agree": reading stops there. */
   private static final int LONGEST_AGREEMENT = 200;
+  /** How much of a mail is read for an agreement; it stands before any quote, signature or long text. */
+  private static final int LONGEST_READ = 4096;
   private static final Pattern NOISE = Pattern.compile("[\\s「」『』\"'“”‘’。．.、,!！?？]+");
 
   private final long officeId;
@@ -84,7 +86,9 @@ public final class MailConsentReply implements AfterIngest {
   /** The lines the resident wrote: without what they quote, up to the signature. */
   static String ownWords(String text) {
     StringBuilder out = new StringBuilder();
-    for (String line : QuotedReply.withoutQuoted(text).split("\n", -1)) {
+    // An agreement is a few words at the top: no need to read a long mail to its end (on the event loop).
+    String top = text.length() > LONGEST_READ ? text.substring(0, LONGEST_READ) : text;
+    for (String line : QuotedReply.withoutQuoted(top).split("\n", -1)) {
       if (SIGNATURE.matcher(line).matches()) {
         break;
       }

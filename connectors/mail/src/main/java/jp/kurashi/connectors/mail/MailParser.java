@@ -75,6 +75,8 @@ final class MailParser {
   private static final int MAX_FILE_NAME_LENGTH = 255;
   private static final int MAX_BOUNCE_REASON_LENGTH = 500;
   private static final int MAX_DEPTH = 32;
+  /** Text parts of a mixed mail joined after its first: a resident writes a few around photos, not hundreds. */
+  private static final int MAX_MORE_TEXT_PARTS = 50;
   /** How much of a bounce's status and returned headers is read: what they say is in their first lines. */
   private static final int MAX_REPORT_PART_CHARS = 64 * 1024;
 
@@ -106,6 +108,17 @@ final class MailParser {
         throw new MalformedMailException("sender header too long");
       }
       String address = address(from);
+      String named = from;
+      if (address == null && from != null && from.contains("=?")) {
+        // A mailer that encoded the address with the name (=?UTF-8?B?...?= as the whole From).
+        named = EncodedWords.decode(from);
+        address = address(named);
+      }
+      if (address == null) {
+        // A From without a mailbox (a group: 「undisclosed-recipients:;」), the writer's mailbox in Sender.
+        named = header(message, "Sender");
+        address = named != null && named.length() <= MAX_FROM_LENGTH ? address(named) : null;
+      }
       if (address == null) {
         throw new MalformedMailException("no sender address");
       }
@@ -124,7 +137,8 @@ final class MailParser {
         body.bounce = plainBounce(raw, text);
       }
       boolean automated = automated(message, address) || body.bounce != null;
-      return new ParsedMail(messageId(message, raw), address.toLowerCase(Locale.ROOT), name(from),
+      // Unambiguous only as the From header itself says it: a From read by these fallbacks is not.
+      return new ParsedMail(messageId(message, raw), address.toLowerCase(Locale.ROOT), name(named),
           EncodedWords.decode(header(message, "Subject")), text.replace("\r\n", "\n"), body.attachments, body.skipped,
           references(message), automated, body.bounce, date(message), authenticationResults(message),
           unambiguous(message, from, address));
@@ -145,6 +159,8 @@ final class MailParser {
     String plain;
     String html;
     ParsedMail.Bounce bounce;
+    /** Text parts after the first joined to it (each join copies the text: bounded, beyond they are files). */
+    int moreTextParts;
     final List<InboundAttachment> attachments = new ArrayList<>();
     final List<String> skipped = new ArrayList<>();
   }
@@ -199,8 +215,9 @@ final class MailParser {
       body.html = html(bytes(part), type);
       return;
     }
-    if (!attachment && !inAlternative && part.getFileName() == null
+    if (!attachment && !inAlternative && part.getFileName() == null && body.moreTextParts < MAX_MORE_TEXT_PARTS
         && (base.equals("text/plain") && body.plain != null || base.equals("text/html") && body.html != null)) {
+      body.moreTextParts++;
       // More of the same text, after a photo put in the middle of it (Apple Mail writes text, image, text): the
       // resident's words, not a file, and the sentence after the photo may be the one that matters.
       String more = base.equals("text/html") ? html(bytes(part), type)

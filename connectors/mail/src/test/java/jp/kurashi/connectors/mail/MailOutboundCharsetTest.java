@@ -72,4 +72,13 @@ class MailOutboundCharsetTest {
     assertThat(head(raw)).contains("charset=ISO-2022-JP").contains("Content-Transfer-Encoding: base64");
     assertThat(PARSER.parse(raw).text()).isEqualTo(paragraph);
   }
+
+  @Test
+  @DisplayName("an address with characters SMTP cannot carry is refused before anything is sent, never sent to another mailbox")
+  void nonAsciiAddress(Vertx vertx) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> connector(vertx).compose(new OutboundMessage(1, 7, "mail",
+            "山田@example.jp", "お返事です", UUID.randomUUID(), 1, false),
+        new MailStore.Thread("相談", null, List.of(), "0a1b2c3d")))
+        .isInstanceOf(jakarta.mail.internet.AddressException.class);
+  }
 }

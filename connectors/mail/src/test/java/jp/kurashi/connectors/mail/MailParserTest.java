@@ -325,4 +325,22 @@ class MailParserTest {
     byte[] html5 = ("<meta charset=\"gbk\"><p>我叫王喆</p>").getBytes(java.nio.charset.Charset.forName("GB18030"));
     assertThat(parser.parse(mail("Content-Type: text/html\r\n\r\n", html5)).text()).isEqualTo("我叫王喆");
   }
+
+  @Test
+  @DisplayName("finds the sender of a From whose address a mailer encoded with the name, or of a group From with a Sender")
+  void unusualFrom() throws Exception {
+    String encoded = java.util.Base64.getEncoder().encodeToString("山田 太郎 <Taro@example.jp>"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    ParsedMail mail = parser.parse(("From: =?UTF-8?B?" + encoded + "?=\r\nMessage-ID: <f-1@example.jp>\r\n"
+        + "Content-Type: text/plain; charset=us-ascii\r\n\r\nsoudan desu\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertThat(mail.fromAddress()).isEqualTo("taro@example.jp");
+    assertThat(mail.fromName()).isEqualTo("山田 太郎");
+    assertThat(mail.fromUnambiguous()).as("not as its From says it").isFalse();
+
+    ParsedMail group = parser.parse(("From: undisclosed-recipients:;\r\nSender: Hanako <hanako@example.jp>\r\n"
+        + "Message-ID: <f-2@example.jp>\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nsoudan desu\r\n")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertThat(group.fromAddress()).isEqualTo("hanako@example.jp");
+    assertThat(group.fromUnambiguous()).isFalse();
+  }
 }

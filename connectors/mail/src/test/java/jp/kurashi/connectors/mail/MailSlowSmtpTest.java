@@ -146,6 +146,13 @@ class MailSlowSmtpTest {
         assertThat(failure.mayHaveArrived()).isTrue();
         assertThat(failure.getMessage()).startsWith(MailConnector.MAY_HAVE_ARRIVED);
         assertThat(smtp.dataTransactions.get()).isOne();
+
+        // An automatic message (the safety message at night, nobody at the desk) is tried again: twice beats never.
+        Throwable automatic = Await.result(connector.send(new OutboundMessage(2, caseId, "mail", "resident@example.jp",
+            "安全のご案内", UUID.randomUUID(), 1, true)).<Throwable>map(sent -> null).otherwise(err -> err));
+        assertThat(automatic).isInstanceOf(SendFailure.class);
+        assertThat(((SendFailure) automatic).isPermanent()).isFalse();
+        assertThat(smtp.dataTransactions.get()).isEqualTo(2);
       } finally {
         Await.result(db.close());
       }

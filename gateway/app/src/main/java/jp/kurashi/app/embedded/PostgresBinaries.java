@@ -33,8 +33,12 @@ public final class PostgresBinaries {
   private static final boolean RUNNING_AS_ROOT = runningAsRoot();
   private static final String READY = ".ready";
   private static volatile String bundleHash;
-  /** The folder this JVM last unpacked or found ready, which a new folder may link to. */
-  private static volatile Path lastReady;
+  /** The folder this JVM last unpacked or found ready, which a new folder may link to, with its count of entries. */
+  private static volatile Unpacked lastReady;
+
+  /** A ready folder and how many files, links and folders it holds, so a copy of it can be checked whole. */
+  private record Unpacked(Path home, long entries) {
+  }
 
   private final Path home;
 
@@ -52,14 +56,17 @@ public final class PostgresBinaries {
     Path home = parent.resolve("pg-" + bundleHash());
     Path ready = home.resolve(READY);
     if (Files.exists(ready)) {
-      lastReady = home;
+      Unpacked known = lastReady;
+      if (known == null || !known.home().equals(home)) {
+        lastReady = new Unpacked(home, entries(home));
+      }
       return new PostgresBinaries(home);
     }
     Path partial = parent.resolve(home.getFileName() + ".partial");
     PrivateFiles.deleteTree(partial);
     Files.createDirectories(partial);
-    Path source = lastReady;
-    if (source == null || !Files.exists(source.resolve(READY)) || !linked(source, partial)) {
+    Unpacked source = lastReady;
+    if (source == null || !Files.exists(source.home().resolve(READY)) || !linked(source, partial)) {
       PrivateFiles.deleteTree(partial);
       Files.createDirectories(partial);
       extract(partial);
@@ -67,18 +74,21 @@ public final class PostgresBinaries {
     Files.createFile(partial.resolve(READY));
     PrivateFiles.deleteTree(home);
     Files.move(partial, home, StandardCopyOption.ATOMIC_MOVE);
-    lastReady = home;
+    lastReady = new Unpacked(home, entries(home));
     return new PostgresBinaries(home);
   }
 
   /**
    * Fills {@code target} with hard links to the files of the ready folder {@code source} (symbolic links recreated,
-   * folders made); false when that is not possible (another file system, the source deleted meanwhile).
+   * folders made); false when that is not possible (another file system) or the copy is not whole (the source being
+   * deleted meanwhile: its {@code .ready} goes last).
    */
-  private static boolean linked(Path source, Path target) {
-    try (Stream<Path> walk = Files.walk(source)) {
+  private static boolean linked(Unpacked source, Path target) {
+    long linked = 0;
+    try (Stream<Path> walk = Files.walk(source.home())) {
       for (Path from : (Iterable<Path>) walk::iterator) {
-        Path relative = source.relativize(from);
+        linked++;
+        Path relative = source.home().relativize(from);
         if (relative.toString().equals(READY)) {
           continue;
         }
@@ -91,9 +101,16 @@ public final class PostgresBinaries {
           Files.createLink(to, from);
         }
       }
-      return true;
+      return linked == source.entries() && Files.exists(source.home().resolve(READY));
     } catch (IOException | UncheckedIOException | UnsupportedOperationException e) {
       return false;
+    }
+  }
+
+  /** Everything under {@code home}, itself included. */
+  private static long entries(Path home) throws IOException {
+    try (Stream<Path> walk = Files.walk(home)) {
+      return walk.count();
     }
   }
 

@@ -13,6 +13,7 @@ import java.time.format.TextStyle;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,11 @@ import java.util.Optional;
  */
 public final class OutOfHoursNotice {
 
+  /** What the gateway writes for a resident's non-text message (「[画像]」, a sticker's link), not their words. */
+  private static final java.util.regex.Pattern PLACEHOLDERS =
+      java.util.regex.Pattern.compile("\\[[^\\[\\]\\n]{0,80}\\]|https?://\\S+");
+  /** How much of a message is looked at for its script: its start says it. */
+  private static final int LANGUAGE_SAMPLE = 2000;
   private static final DateTimeFormatter JA_TIME = DateTimeFormatter.ofPattern("H:mm");
 
   private OutOfHoursNotice() {
@@ -71,15 +77,22 @@ public final class OutOfHoursNotice {
 
   /**
    * The text for a contact whose language is not known yet (a mail's or a LINE user's before they agree to the
-   * notice): Japanese, unless the message answered has no kana at all (English, Vietnamese, Korean, Nepali, Chinese,
-   * romaji), whose writer may not read Japanese: then English first, and the Japanese after it for whoever helps them.
+   * notice): Japanese, unless the message answered is written in another script and has no kana (English, Vietnamese,
+   * Korean, Nepali, Tagalog, romaji), whose writer may not read Japanese: then English first, and the Japanese after it
+   * for whoever helps them. Kanji alone (生活保護申請, a Chinese writer) stays Japanese, and so does a message that is
+   * only the gateway's own placeholder (「[画像]」, a sticker's link).
    */
   private static String fallback(Map<String, String> byLanguage, InboundMessage answered, String japanese) {
     String english = byLanguage.get("en");
-    String words = answered.text() + (answered.subject() == null ? "" : answered.subject());
-    if (english == null || english.equals(japanese) || words.isBlank() || words.codePoints().anyMatch(
-        c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HIRAGANA
-            || Character.UnicodeScript.of(c) == Character.UnicodeScript.KATAKANA)) {
+    String text = answered.text().length() > LANGUAGE_SAMPLE ? answered.text().substring(0, LANGUAGE_SAMPLE) : answered.text();
+    String words = PLACEHOLDERS.matcher(text + " " + Objects.toString(answered.subject(), "")).replaceAll(" ");
+    boolean kana = words.codePoints().anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HIRAGANA
+        || Character.UnicodeScript.of(c) == Character.UnicodeScript.KATAKANA);
+    boolean otherScript = words.codePoints().filter(Character::isLetter).anyMatch(c -> switch (Character.UnicodeScript.of(c)) {
+      case HAN, HIRAGANA, KATAKANA, COMMON, INHERITED -> false;
+      default -> true;
+    });
+    if (english == null || english.equals(japanese) || kana || !otherScript) {
       return japanese;
     }
     return english + "\n\n――――――――\n\n" + japanese;

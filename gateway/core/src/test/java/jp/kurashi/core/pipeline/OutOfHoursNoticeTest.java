@@ -100,7 +100,7 @@ class OutOfHoursNoticeTest {
   }
 
   @Test
-  @DisplayName("to a resident whose language is not known yet: in Japanese when they wrote kana, else English first and Japanese after")
+  @DisplayName("to a resident whose language is not known yet: English first and Japanese after when they wrote in another script, else Japanese")
   void languageNotKnownYet() {
     ZonedDateTime night = ZonedDateTime.of(2026, 11, 27, 22, 0, 0, 0, TOKYO);
     Await.result(pipeline.receive(new InboundMessage("mail", "<v-1@example.vn>", "lan@example.vn", null,
@@ -109,12 +109,18 @@ class OutOfHoursNoticeTest {
     Await.result(pipeline.receive(new InboundMessage("mail", "<j-1@example.jp>", "taro@example.jp", null,
         "家賃が払えません", night.toInstant(), List.of(), "相談", false, null)));
 
-    Await.until(Duration.ofSeconds(10), "both notices queued", () -> notices().size() == 2);
+    Await.result(pipeline.receive(new InboundMessage("mail", "<k-1@example.jp>", "kanji@example.jp", null,
+        "至急", night.toInstant(), List.of(), "生活保護申請", false, null)));
+    Await.result(pipeline.receive(new InboundMessage("line", "img-1", "U-photo", null, "[画像]", night.toInstant())));
+
+    Await.until(Duration.ofSeconds(10), "four notices queued", () -> notices().size() == 4);
     String toVietnamese = body("lan@example.vn");
     assertThat(toVietnamese).startsWith("We have received your message").contains("Mon 30 Nov, 9:00");
     assertThat(toVietnamese.indexOf("11月30日(月) 9:00")).as("the Japanese after it")
         .isGreaterThan(toVietnamese.indexOf("Mon 30 Nov, 9:00"));
-    assertThat(body("taro@example.jp")).contains("11月30日(月) 9:00").doesNotContain("We have received your message");
+    for (String japanese : List.of("taro@example.jp", "kanji@example.jp", "U-photo")) {
+      assertThat(body(japanese)).as(japanese).contains("11月30日(月) 9:00").doesNotContain("We have received your message");
+    }
   }
 
   private String body(String contact) {

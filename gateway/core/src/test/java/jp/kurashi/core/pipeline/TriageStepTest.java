@@ -131,8 +131,13 @@ class TriageStepTest {
   }
 
   private IngestResult receiveMail(String id, String from, String subject, String text) {
+    return receiveMail(id, from, subject, text, null);
+  }
+
+  /** A mail; {@code inCase}: the case its References or case token found (a reply in the desk's thread). */
+  private IngestResult receiveMail(String id, String from, String subject, String text, Long inCase) {
     return Await.result(pipeline.receive(new InboundMessage("mail", id, from, null, text, clock.instant(), List.of(),
-        subject, false, null)));
+        subject, false, inCase)));
   }
 
   private String urgencyOf(IngestResult stored) {
@@ -144,26 +149,29 @@ class TriageStepTest {
   }
 
   @Test
-  @DisplayName("a mail is triaged on the subject its writer gave it and their own words, not on what a reply quotes")
+  @DisplayName("a mail is triaged on the subject its writer gave it and their own words, not on what a reply to the desk quotes")
   void mailOwnWords() {
     String crisis = "もう死にたい。消えてしまいたい";
     assertThat(new TriageEngine(TriageRules.bundled()).triage(crisis).urgency().code()).as("the quote alone")
         .isEqualTo("crisis");
+    long caseOfB = receiveMail("m-0b", "b@example.jp", "相談", "家賃のことで相談があります").caseId();
+    long caseOfC = receiveMail("m-0c", "c@example.jp", "相談", "仕事のことで相談があります").caseId();
+    long caseOfF = receiveMail("m-0f", "f@example.jp", "相談", "生活のことで相談があります").caseId();
 
     IngestResult inSubject = receiveMail("m-1", "a@example.jp", crisis, "");
-    IngestResult reply = receiveMail("m-2", "b@example.jp", "Re: " + crisis, """
+    IngestResult reply = receiveMail("m-2", "b@example.jp", "Re: 相談 [KS-1]", """
         ありがとうございます。来週の火曜日に伺います。
 
         2026年11月29日(日) 10:00 くらしのサポートコーナー <desk@kurashi.example>:
         > ご連絡ありがとうございます。
         >> %s
-        """.formatted(crisis));
-    IngestResult outlook = receiveMail("m-3", "c@example.jp", "RE: ご相談", """
+        """.formatted(crisis), caseOfB);
+    IngestResult outlook = receiveMail("m-3", "c@example.jp", "RE: 相談", """
         承知しました。
 
         -----Original Message-----
         %s
-        """.formatted(crisis));
+        """.formatted(crisis), caseOfC);
     IngestResult forwarded = receiveMail("m-4", "d@example.jp", "Fwd: 母から", """
         母からこんなメールが来ました。どうしたらいいでしょうか。
         ---------- Forwarded message ---------
@@ -173,13 +181,28 @@ class TriageStepTest {
 
         %s
         """.formatted(crisis));
+    IngestResult answeredBelow = receiveMail("m-5", "f@example.jp", "Re: 相談", """
+        2026年11月29日(日) 10:00 くらしのサポートコーナー <desk@kurashi.example>:
+        > 今のお気持ちを教えてください。
+        %s
+        """.formatted(crisis), caseOfF);
+    IngestResult relative = receiveMail("m-6", "g@example.jp", "Re: ごめんね", """
+        母からのメールです。
+
+        2026年11月28日(土) 23:10 母 <mother@example.jp>:
+        > %s
+        """.formatted(crisis));
 
     assertThat(urgencyOf(inSubject)).as("written in the subject only").isEqualTo("crisis");
-    assertThat(urgencyOf(reply)).as("quoted with >").isNotEqualTo("crisis");
-    assertThat(urgencyOf(outlook)).as("below Outlook's original-message line").isNotEqualTo("crisis");
+    assertThat(urgencyOf(reply)).as("the desk's thread, quoted with >").isNotEqualTo("crisis");
+    assertThat(urgencyOf(outlook)).as("the desk's thread, below Outlook's original-message line").isNotEqualTo("crisis");
     assertThat(urgencyOf(forwarded)).as("forwarded by a relative").isEqualTo("crisis");
-    String written = "母が手紙にこう書きました:\n" + crisis + "\n心配です";
-    assertThat(TriageText.of(new InboundMessage("mail", "m-5", "e@example.jp", null, written, clock.instant(), List.of(),
-        "相談", false, null))).as("a resident's own line ending like a mailer's header").contains(crisis);
+    assertThat(urgencyOf(answeredBelow)).as("written below the desk's quoted question").isEqualTo("crisis");
+    assertThat(urgencyOf(relative)).as("a relative's answer to someone else's mail, not in the desk's thread")
+        .isEqualTo("crisis");
+    String written = "田中さん <tanaka@city.example.lg.jp> のメールを読みました。\n母が手紙にこう書きました:\n" + crisis;
+    assertThat(TriageText.of(new InboundMessage("mail", "m-7", "e@example.jp", null, written, clock.instant(), List.of(),
+        "Re: 相談", false, caseOfB))).as("a resident's own lines that look like a mailer's").contains(crisis)
+        .contains("田中さん");
   }
 }
