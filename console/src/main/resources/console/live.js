@@ -9,7 +9,7 @@ import { applyCaseEvent, fetchMessages, shownCase } from './case.js';
 // case's state after it: the queue row and the open case are patched, never read again as a whole.
 const EVENTS = ['message.received', 'message.queued', 'message.sent', 'message.failed', 'message.waiting', 'message.unsent', 'case.triaged', 'case.claimed',
   'case.assigned', 'case.closed', 'case.reopened', 'case.merged', 'case.linked', 'complaint.recorded', 'handoff.created',
-  'reply.retried', 'note.added'];
+  'reply.retried', 'note.added', 'attachment.stored'];
 
 function dispatch(e) {
   const ev = JSON.parse(e.data);

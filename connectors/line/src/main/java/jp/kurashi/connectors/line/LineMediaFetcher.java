@@ -154,9 +154,12 @@ final class LineMediaFetcher {
   private Future<Void> store(PendingMedia media, LineApi.Media file) {
     String type = file.contentType() == null ? "application/octet-stream" : file.contentType();
     return connector.store().mediaStored(media.messageId(), type, media.fileName(), file.data()).map(added -> {
-      if (added) {
+      added.ifPresent(where -> {
         metrics.increment("line_media_stored_total");
-      }
+        // A thread open on the message shows the photo now, not at its next read.
+        bus.publish(new CaseEvent(CaseEvent.ATTACHMENT_STORED, connector.store().officeId(), where.caseId(),
+            where.contactId(), media.messageId(), LineConnector.CHANNEL, clock.instant()));
+      });
       return null;
     });
   }

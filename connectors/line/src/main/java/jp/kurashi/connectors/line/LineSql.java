@@ -112,18 +112,20 @@ final class LineSql {
    */
   static final String MEDIA_STORED = """
       WITH msg AS (
-        SELECT id FROM message WHERE id = $1 AND unsent_at IS NULL FOR SHARE
+        SELECT id, case_id, contact_id FROM message WHERE id = $1 AND unsent_at IS NULL FOR SHARE
       ), job AS (
         UPDATE line_media SET status = 'stored', attempts = attempts + 1, last_error = NULL
          WHERE message_id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM msg)
         RETURNING message_id
       ), forgotten AS (
         DELETE FROM line_media WHERE message_id = $1 AND NOT EXISTS (SELECT 1 FROM msg)
+      ), stored AS (
+        INSERT INTO attachment (message_id, content_type, file_name, size_bytes, data)
+        SELECT msg.id, $2, $3, $4, $5 FROM msg JOIN job ON job.message_id = msg.id
+         WHERE NOT EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = msg.id)
+        RETURNING message_id
       )
-      INSERT INTO attachment (message_id, content_type, file_name, size_bytes, data)
-      SELECT msg.id, $2, $3, $4, $5 FROM msg JOIN job ON job.message_id = msg.id
-       WHERE NOT EXISTS (SELECT 1 FROM attachment a WHERE a.message_id = msg.id)
-      RETURNING message_id
+      SELECT s.message_id, msg.case_id, msg.contact_id FROM stored s JOIN msg ON msg.id = s.message_id
       """;
 
   /**

@@ -142,11 +142,24 @@ public final class LineStore {
   /** What a retry may do with media it took. */
   public enum Taking { FETCH, GIVEN_UP, GONE }
 
-  /** Stores the fetched file with its message; false when it was stored already or the message was taken back. */
-  public Future<Boolean> mediaStored(long messageId, String contentType, String fileName, byte[] data) {
+  /**
+   * Stores the fetched file with its message: the message's case and contact, or empty when it was stored already or
+   * the message was taken back.
+   */
+  public Future<Optional<StoredMedia>> mediaStored(long messageId, String contentType, String fileName, byte[] data) {
     return pool.preparedQuery(LineSql.MEDIA_STORED)
         .execute(Tuple.of(messageId, contentType, fileName, data.length, Buffer.buffer(data)))
-        .map(rows -> rows.size() > 0);
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<StoredMedia>empty();
+          }
+          Row row = rows.iterator().next();
+          return Optional.of(new StoredMedia(row.getLong("case_id"), row.getLong("contact_id")));
+        });
+  }
+
+  /** Where a media file was stored: its message's case and contact. */
+  public record StoredMedia(long caseId, long contactId) {
   }
 
   /**

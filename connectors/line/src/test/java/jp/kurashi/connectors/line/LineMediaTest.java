@@ -50,8 +50,14 @@ class LineMediaTest {
   }
 
   @Test
-  @DisplayName("whose first two fetches fail is stored once, by a later attempt")
+  @DisplayName("whose first two fetches fail is stored once, by a later attempt, and consoles are told")
   void retried() throws Exception {
+    java.util.List<jp.kurashi.core.domain.CaseEvent> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.events.subscribe(e -> {
+      if (jp.kurashi.core.domain.CaseEvent.ATTACHMENT_STORED.equals(e.type())) {
+        stored.add(e);
+      }
+    });
     server.line.contentAnswers.add(500);
     server.line.contentAnswers.add(503);
 
@@ -60,6 +66,11 @@ class LineMediaTest {
     Await.until(WAIT, "image stored", () -> attachments() == 1);
     severalRounds();
     assertThat(attachments()).isOne();
+    Row message = server.one("SELECT id, case_id FROM message WHERE external_id = 'i1'");
+    assertThat(stored).as("consoles told once, so an open thread shows the photo").singleElement().satisfies(e -> {
+      assertThat(e.messageId()).isEqualTo(message.getLong("id"));
+      assertThat(e.caseId()).isEqualTo(message.getLong("case_id"));
+    });
     assertThat(server.line.contentReads.get()).isEqualTo(3);
     assertThat(media().getString("status")).isEqualTo("stored");
     assertThat(media().getInteger("attempts")).isEqualTo(3);

@@ -56,6 +56,8 @@ public record CaseEvent(String type, long officeId, long caseId, long contactId,
   public static final String REPLY_RETRIED = "reply.retried";
   /** A consultant added an internal note ({@code messageId}). */
   public static final String NOTE_ADDED = "note.added";
+  /** A file came in after its message ({@code messageId}; a LINE photo fetched after the webhook): an open thread shows it. */
+  public static final String ATTACHMENT_STORED = "attachment.stored";
   /** The resident is typing (web chat). */
   public static final String RESIDENT_TYPING = "typing.resident";
   /** A consultant is typing a reply. */
