@@ -168,23 +168,7 @@ class MailChannelTest {
   @Test
   @DisplayName("marks the mail a DSN bounce refers to as failed, with the server's reason, its outbox row too")
   void bounce() throws Exception {
-    server.deliver(Fixtures.raw("shift-jis.eml"));
-    Await.until(WAIT, "ingested", () -> messages() == 1);
-    long caseId = message("<sjis-0001@example.ne.jp>").getLong("case_id");
-    Await.until(WAIT, "acknowledged", () -> server.sentTo("ichiro.suzuki@example.ne.jp").size() == 1);
-    long replyId = Await.result(server.replies.queue(caseId, server.staff(), "ご返信ください")).messageId();
-    Await.until(WAIT, "sent", () -> server.sentTo("ichiro.suzuki@example.ne.jp").size() == 2);
-    String sentId = server.sentTo("ichiro.suzuki@example.ne.jp").get(1).getMessageID();
-    Await.until(WAIT, "id stored", () -> sentId.equals(
-        server.query("SELECT external_id FROM message WHERE id = $1", replyId).iterator().next().getString(0)));
-
-    server.deliver(Fixtures.raw("dsn-bounce.eml", "BOUNCED_ID", sentId));
-
-    Await.until(WAIT, "failed", () -> "failed".equals(
-        server.query("SELECT delivery FROM message WHERE id = $1", replyId).iterator().next().getString(0)));
-    assertThat(server.query("SELECT delivery_error FROM message WHERE id = $1", replyId).iterator().next().getString(0))
-        .contains("550 5.1.1");
-    assertThat(server.count("SELECT count(*) FROM consultation_case")).isEqualTo(1);
+    long replyId = bouncedReply("dsn-bounce.eml");
     // Its outbox row failed with it, so 再送 (which takes failed rows) can send it again.
     assertThat(server.count("SELECT count(*) FROM outbox WHERE message_id = " + replyId
         + " AND status = 'failed' AND last_error LIKE '%550 5.1.1%'")).isOne();
@@ -193,6 +177,15 @@ class MailChannelTest {
   @Test
   @DisplayName("marks the mail a plain-text bounce returns as failed, and opens no case for the mail system")
   void plainBounce() throws Exception {
+    bouncedReply("plain-bounce.eml");
+    assertThat(server.count("SELECT count(*) FROM contact WHERE external_id LIKE 'mailer-daemon@%'")).isZero();
+  }
+
+  /**
+   * A staff reply to the Shift_JIS fixture's resident, then the bounce {@code fixture} returning it: the reply is marked
+   * failed with the server's reason, and no other case is opened. Returns the reply's message id.
+   */
+  private long bouncedReply(String fixture) throws Exception {
     server.deliver(Fixtures.raw("shift-jis.eml"));
     Await.until(WAIT, "ingested", () -> messages() == 1);
     long caseId = message("<sjis-0001@example.ne.jp>").getLong("case_id");
@@ -203,14 +196,14 @@ class MailChannelTest {
     Await.until(WAIT, "id stored", () -> sentId.equals(
         server.query("SELECT external_id FROM message WHERE id = $1", replyId).iterator().next().getString(0)));
 
-    server.deliver(Fixtures.raw("plain-bounce.eml", "BOUNCED_ID", sentId));
+    server.deliver(Fixtures.raw(fixture, "BOUNCED_ID", sentId));
 
     Await.until(WAIT, "failed", () -> "failed".equals(
         server.query("SELECT delivery FROM message WHERE id = $1", replyId).iterator().next().getString(0)));
     assertThat(server.query("SELECT delivery_error FROM message WHERE id = $1", replyId).iterator().next().getString(0))
         .contains("550 5.1.1");
     assertThat(server.count("SELECT count(*) FROM consultation_case")).isEqualTo(1);
-    assertThat(server.count("SELECT count(*) FROM contact WHERE external_id LIKE 'mailer-daemon@%'")).isZero();
+    return replyId;
   }
 
   @Test
