@@ -17,7 +17,7 @@ import java.util.Set;
 final class HtmlText {
 
   private static final Set<String> BLOCKS = Set.of("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-      "blockquote", "pre", "table", "ul", "ol", "section", "article", "header", "footer");
+      "blockquote", "pre", "table", "ul", "ol", "section", "article", "header", "footer", "hr");
 
   private HtmlText() {
   }
@@ -25,13 +25,23 @@ final class HtmlText {
   static String toText(String html) {
     Document doc = Jsoup.parse(html);
     doc.select("script, style, head, title, noscript, template").remove();
+    // What a mailer hides is not what the writer shows (a newsletter's preheader, a tracking block).
+    doc.select("[hidden], [style~=(?i)display\\s*:\\s*none]").remove();
     StringBuilder out = new StringBuilder();
     NodeTraversor.traverse(new NodeVisitor() {
+      /** How many {@code <pre>} the traversal is inside. */
+      private int pre;
+
       @Override
       public void head(Node node, int depth) {
         if (node instanceof TextNode t) {
-          out.append(t.getWholeText().replaceAll("[ \\t\\r\\n]+", " "));
+          // Inside <pre> the line breaks are the writer's (a pasted notice, an aligned list); elsewhere layout.
+          out.append(pre > 0 ? t.getWholeText().replace("\r\n", "\n").replace('\r', '\n')
+              : t.getWholeText().replaceAll("[ \\t\\r\\n]+", " "));
         } else if (node instanceof Element e) {
+          if (preformatted(e)) {
+            pre++;
+          }
           if (e.normalName().equals("br")) {
             out.append('\n');
           } else if (BLOCKS.contains(e.normalName())) {
@@ -44,6 +54,9 @@ final class HtmlText {
 
       @Override
       public void tail(Node node, int depth) {
+        if (node instanceof Element e && preformatted(e)) {
+          pre--;
+        }
         if (node instanceof Element e && BLOCKS.contains(e.normalName())) {
           newline(out);
         }
@@ -72,6 +85,10 @@ final class HtmlText {
       out.append(c);
     }
     return out.append(text, text.length() - blanks, text.length()).toString();
+  }
+
+  private static boolean preformatted(Element e) {
+    return e.normalName().equals("pre") || e.normalName().equals("textarea");
   }
 
   private static void newline(StringBuilder out) {

@@ -343,4 +343,14 @@ class MailParserTest {
     assertThat(group.fromAddress()).isEqualTo("hanako@example.jp");
     assertThat(group.fromUnambiguous()).isFalse();
   }
+
+  @Test
+  @DisplayName("reads HTML as it shows: <pre> keeps its lines, <hr> breaks, what a mailer hides is left out")
+  void htmlAsShown() throws Exception {
+    String html = "<div style=\"display:none;max-height:0\">今月のおすすめ情報</div><p>家賃について</p><hr>"
+        + "<pre>1月 払えた\n2月 払えない\n3月 払えない</pre><span hidden>tracking</span>";
+    ParsedMail mail = parser.parse(mail("Content-Type: text/html; charset=utf-8\r\n\r\n",
+        html.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(mail.text()).isEqualTo("家賃について\n1月 払えた\n2月 払えない\n3月 払えない");
+  }
 }
