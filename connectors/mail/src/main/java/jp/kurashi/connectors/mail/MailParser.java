@@ -208,7 +208,7 @@ final class MailParser {
       return;
     }
     if (!attachment && base.equals("text/plain") && body.plain == null) {
-      body.plain = JapaneseCharsets.decode(bytes(part), type.getParameter("charset"));
+      body.plain = plain(bytes(part), type);
       return;
     }
     if (!attachment && base.equals("text/html") && body.html == null) {
@@ -221,7 +221,7 @@ final class MailParser {
       // More of the same text, after a photo put in the middle of it (Apple Mail writes text, image, text): the
       // resident's words, not a file, and the sentence after the photo may be the one that matters.
       String more = base.equals("text/html") ? html(bytes(part), type)
-          : JapaneseCharsets.decode(bytes(part), type.getParameter("charset"));
+          : plain(bytes(part), type);
       if (base.equals("text/plain")) {
         body.plain = body.plain + "\n" + more;
       } else {
@@ -323,6 +323,33 @@ final class MailParser {
     }
     body.bounce = new ParsedMail.Bounce(original, reason == null ? "delivery failed" : reason, List.copyOf(recipients));
     return true;
+  }
+
+  /** A plain-text part's text; a flowed one (RFC 3676, iPhone and Thunderbird) with its soft line breaks undone. */
+  private static String plain(byte[] bytes, ContentType type) {
+    String text = JapaneseCharsets.decode(bytes, type.getParameter("charset"));
+    return "flowed".equalsIgnoreCase(type.getParameter("format"))
+        ? unflowed(text, "yes".equalsIgnoreCase(type.getParameter("delsp"))) : text;
+  }
+
+  /**
+   * RFC 3676: a line ending in a space goes on in the next (that space dropped too with {@code delsp=yes}, as mailers
+   * writing Japanese use it, which has no spaces between words); a leading space was added to protect the line
+   * (space-stuffing). Quoted lines and the signature separator keep their breaks.
+   */
+  static String unflowed(String text, boolean delsp) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (String line : text.split("\r?\n", -1)) {
+      if (line.startsWith(" ")) {
+        line = line.substring(1);
+      }
+      boolean soft = line.endsWith(" ") && !line.equals("-- ") && !line.startsWith(">");
+      out.append(soft && delsp ? line.substring(0, line.length() - 1) : line);
+      if (!soft) {
+        out.append('\n');
+      }
+    }
+    return out.length() > 0 ? out.substring(0, out.length() - 1) : "";
   }
 
   /** An HTML part's text, in the charset its header names or, without one, the one its own {@code <meta>} names. */

@@ -353,4 +353,16 @@ class MailParserTest {
         html.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     assertThat(mail.text()).isEqualTo("家賃について\n1月 払えた\n2月 払えない\n3月 払えない");
   }
+
+  @Test
+  @DisplayName("undoes the soft line breaks of a flowed text (RFC 3676), the space too with delsp=yes")
+  void flowed() throws Exception {
+    byte[] body = "家賃を三か月 \r\n滞納しています。\r\n\r\n> 引用 \r\n>  です\r\n--  \r\n山田\r\n"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ParsedMail mail = parser.parse(mail("Content-Type: text/plain; charset=utf-8; format=flowed; delsp=yes\r\n\r\n",
+        body));
+    assertThat(mail.text()).startsWith("家賃を三か月滞納しています。\n\n> 引用 \n").contains("山田");
+    assertThat(MailParser.unflowed("I lost my \njob.", false)).isEqualTo("I lost my job.");
+    assertThat(MailParser.unflowed(" From me", false)).as("space-stuffed").isEqualTo("From me");
+  }
 }
