@@ -62,7 +62,7 @@ public final class LineWebhook {
   private static final Logger LOG = LoggerFactory.getLogger(LineWebhook.class);
   private static final int BODY_LIMIT = 1024 * 1024;
   /** When an unsend that found nothing is tried once more, for a delivery of its message still committing. */
-  private static final java.time.Duration UNSEND_AGAIN = java.time.Duration.ofSeconds(10);
+  static final java.time.Duration UNSEND_AGAIN = java.time.Duration.ofSeconds(10);
   /** Longest file name kept of a resident's LINE file, in code points (LINE allows far less). */
   private static final int MAX_FILE_NAME = 255;
   /** The routing context key of the timer that cuts off a delivery whose body is not read in time. */
@@ -82,6 +82,7 @@ public final class LineWebhook {
   private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   private final ClientAddress clientAddress;
   private final Clock clock;
+  private java.time.Duration unsendAgain = UNSEND_AGAIN;
 
   LineWebhook(long officeId, LineSettings settings, InboundPipeline pipeline, ContactStore contacts,
               LineConnector connector, LineMediaFetcher media, OfficeProfile profile, GatewayMetrics metrics,
@@ -280,6 +281,12 @@ public final class LineWebhook {
     return users.isEmpty() ? Future.succeededFuture(java.util.Set.of()) : connector.store().wereUnsentEarly(users, ids);
   }
 
+  /** Another wait before an unsend that found nothing is tried once more (tests wait less); before {@link #mount}. */
+  LineWebhook unsendAgainAfter(java.time.Duration wait) {
+    this.unsendAgain = wait;
+    return this;
+  }
+
   /** The resident of a one-to-one chat; {@code null} for a group, a multi-person chat or an unknown source. */
   private static String userId(Event e) {
     return e.source() instanceof UserSource u ? u.userId() : null;
@@ -373,7 +380,7 @@ public final class LineWebhook {
         }
         String user = sender(event);
         return connector.store().unsentEarly(user, messageId).onSuccess(v -> connector.vertx().setTimer(
-            UNSEND_AGAIN.toMillis(), id -> pipeline.unsend(LineConnector.CHANNEL, user, messageId)
+            unsendAgain.toMillis(), id -> pipeline.unsend(LineConnector.CHANNEL, user, messageId)
                 .compose(late -> late.isEmpty() ? Future.succeededFuture() : connector.store().forgetMedia(late.get().messageId()))
                 .onFailure(err -> LOG.atWarn().addKeyValue("error", DatabaseFailures.describe(err))
                     .log("LINE unsend tried again, not applied"))));

@@ -60,6 +60,8 @@ final class LineServer implements AutoCloseable {
   final ReplyQueue replies;
   final LineConnector connector;
   final GatewayMetrics metrics = new GatewayMetrics();
+  /** An unsend that found nothing is tried again this soon here (10 s in the gateway). */
+  static final Duration UNSEND_AGAIN = Duration.ofSeconds(1);
   final OfficeProfile profile = OfficeProfileJson.defaults();
   final CaseEvents events;
   final Core core;
@@ -103,6 +105,7 @@ final class LineServer implements AutoCloseable {
     Router router = Router.router(vertx);
     LineMediaFetcher media = new LineMediaFetcher(connector, settings, metrics, events, clock);
     new LineWebhook(officeId, settings, pipeline, contacts, connector, media, profile, metrics, clock)
+        .unsendAgainAfter(UNSEND_AGAIN)
         .mount(router);
     this.mediaRetryId = Await.result(vertx.deployVerticle(new LineMediaRetry(lineStore, media, MEDIA_RETRY)));
     this.server = Await.result(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));

@@ -144,7 +144,7 @@ class LineUnsendTest {
         .isEqualTo(200);
     assertThat(body("e11")).as("stored at first").isEqualTo("送らなければよかった");
 
-    Await.until(Duration.ofSeconds(20), "erased by the unsend's second try", () -> body("e11").isEmpty());
+    Await.until(WAIT, "erased by the unsend's second try", () -> body("e11").isEmpty());
     assertThat(server.count("SELECT count(*) FROM message WHERE body LIKE '%送らなければ%'")).isZero();
   }
 }
