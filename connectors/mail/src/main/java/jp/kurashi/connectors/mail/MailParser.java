@@ -349,7 +349,8 @@ final class MailParser {
         out.append('\n');
       }
     }
-    return out.length() > 0 ? out.substring(0, out.length() - 1) : "";
+    // The split's last piece is what follows the last break: its own break was never there.
+    return out.length() > 0 && out.charAt(out.length() - 1) == '\n' ? out.substring(0, out.length() - 1) : out.toString();
   }
 
   /** An HTML part's text, in the charset its header names or, without one, the one its own {@code <meta>} names. */

@@ -364,5 +364,8 @@ class MailParserTest {
     assertThat(mail.text()).startsWith("家賃を三か月滞納しています。\n\n> 引用 \n").contains("山田");
     assertThat(MailParser.unflowed("I lost my \njob.", false)).isEqualTo("I lost my job.");
     assertThat(MailParser.unflowed(" From me", false)).as("space-stuffed").isEqualTo("From me");
+    assertThat(MailParser.unflowed("最後の行 ", true)).as("a soft break at the very end loses nothing more")
+        .isEqualTo("最後の行");
+    assertThat(MailParser.unflowed("a\nb", true)).isEqualTo("a\nb");
   }
 }
