@@ -1,7 +1,6 @@
 package jp.kurashi.connectors.mail;
 
 import java.nio.charset.Charset;
-import java.nio.charset.CharsetEncoder;
 
 /**
  * Mail text in ISO-2022-JP ({@code MAIL_CHARSET=ISO-2022-JP}), as old Japanese phones read it. Bodies are written with
@@ -22,7 +21,7 @@ final class Jis {
 
   /** Whether {@code text} can go as an ISO-2022-JP body without a character lost. */
   static boolean canSend(String text) {
-    return encoder(WINDOWS_ISO2022JP).canEncode(forTable(text));
+    return WINDOWS_ISO2022JP.newEncoder().canEncode(forTable(text));
   }
 
   /**
@@ -30,7 +29,7 @@ final class Jis {
    * which has no ①, ㈱ or ～ (FULLWIDTH TILDE).
    */
   static boolean canSendInHeader(String text) {
-    return encoder(ISO2022JP).canEncode(text);
+    return ISO2022JP.newEncoder().canEncode(text);
   }
 
   /** {@code text} as the bytes of an ISO-2022-JP body, CRLF line ends. */
@@ -66,9 +65,5 @@ final class Jis {
       default -> c;
     }));
     return out.toString();
-  }
-
-  private static CharsetEncoder encoder(Charset charset) {
-    return charset.newEncoder();
   }
 }

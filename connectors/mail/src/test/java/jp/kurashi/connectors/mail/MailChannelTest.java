@@ -39,6 +39,20 @@ class MailChannelTest {
         .iterator().next();
   }
 
+  /** The Shift_JIS fixture's resident writes: their new case, once its acknowledgement has gone out. */
+  private long acknowledgedCase() throws Exception {
+    server.deliver(Fixtures.raw("shift-jis.eml"));
+    Await.until(WAIT, "ingested", () -> messages() == 1);
+    long caseId = message("<sjis-0001@example.ne.jp>").getLong("case_id");
+    Await.until(WAIT, "acknowledged", () -> server.sentTo("ichiro.suzuki@example.ne.jp").size() == 1);
+    return caseId;
+  }
+
+  /** The case token in the subject of the acknowledgement {@link #acknowledgedCase} waited for. */
+  private String acknowledgementToken() throws Exception {
+    return CaseToken.find(server.sentTo("ichiro.suzuki@example.ne.jp").get(0).getSubject()).orElseThrow().toString();
+  }
+
   private long messages() {
     return server.count("SELECT count(*) FROM message WHERE direction = 'in'");
   }
@@ -108,12 +122,8 @@ class MailChannelTest {
   @Test
   @DisplayName("titles and threads a staff reply on the resident's own mail, not on their auto-responder's answer")
   void replyAfterAutoResponder() throws Exception {
-    server.deliver(Fixtures.raw("shift-jis.eml"));
-    Await.until(WAIT, "ingested", () -> messages() == 1);
-    long caseId = message("<sjis-0001@example.ne.jp>").getLong("case_id");
-    Await.until(WAIT, "acknowledged", () -> server.sentTo("ichiro.suzuki@example.ne.jp").size() == 1);
-    String token = CaseToken.find(server.sentTo("ichiro.suzuki@example.ne.jp").get(0).getSubject()).orElseThrow()
-        .toString();
+    long caseId = acknowledgedCase();
+    String token = acknowledgementToken();
     // Their mailbox answers the acknowledgement: 「自動応答: 不在のお知らせ」, into the same case.
     String away = new String(Fixtures.raw("out-of-office.eml"), java.nio.charset.StandardCharsets.ISO_8859_1)
         .replace("Kenji Tanaka <kenji.tanaka@example.co.jp>", "<ichiro.suzuki@example.ne.jp>")
@@ -135,12 +145,8 @@ class MailChannelTest {
   @Test
   @DisplayName("joins a case by the token in the subject when the mail has no known references")
   void subjectToken() throws Exception {
-    server.deliver(Fixtures.raw("shift-jis.eml"));
-    Await.until(WAIT, "ingested", () -> messages() == 1);
-    long caseId = message("<sjis-0001@example.ne.jp>").getLong("case_id");
-    Await.until(WAIT, "acknowledged", () -> server.sentTo("ichiro.suzuki@example.ne.jp").size() == 1);
-    String token = CaseToken.find(server.sentTo("ichiro.suzuki@example.ne.jp").get(0).getSubject()).orElseThrow()
-        .toString();
+    long caseId = acknowledgedCase();
+    String token = acknowledgementToken();
 
     // The same resident from a second mailer: no references, only the token.
     String other = new String(Fixtures.raw("out-of-office.eml"), java.nio.charset.StandardCharsets.ISO_8859_1)
@@ -186,10 +192,7 @@ class MailChannelTest {
    * failed with the server's reason, and no other case is opened. Returns the reply's message id.
    */
   private long bouncedReply(String fixture) throws Exception {
-    server.deliver(Fixtures.raw("shift-jis.eml"));
-    Await.until(WAIT, "ingested", () -> messages() == 1);
-    long caseId = message("<sjis-0001@example.ne.jp>").getLong("case_id");
-    Await.until(WAIT, "acknowledged", () -> server.sentTo("ichiro.suzuki@example.ne.jp").size() == 1);
+    long caseId = acknowledgedCase();
     long replyId = Await.result(server.replies.queue(caseId, server.staff(), "ご返信ください")).messageId();
     Await.until(WAIT, "sent", () -> server.sentTo("ichiro.suzuki@example.ne.jp").size() == 2);
     String sentId = server.sentTo("ichiro.suzuki@example.ne.jp").get(1).getMessageID();
